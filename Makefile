@@ -1,0 +1,58 @@
+# ECE platform — local entry points. See DESIGN.md §5.
+#   make up     install/start Postgres + RabbitMQ, build, start the five services
+#   make test   every test against the real Postgres and RabbitMQ
+#   make down   stop everything
+
+# bash with pipefail, so `swift test | tee` fails when the tests fail.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+# The Swift toolchain lives in /opt/swift on our machines and is not always on PATH.
+export PATH := $(PATH):/opt/swift/usr/bin
+
+SWIFT ?= swift
+
+.DEFAULT_GOAL := help
+.PHONY: help up down build test logs status
+
+help:
+	@echo "ECE platform"
+	@echo "  make up      start Postgres (5433), RabbitMQ (5673/15673), build and start the services"
+	@echo "  make down    stop the services and the infrastructure"
+	@echo "  make build   swift build (debug)"
+	@echo "  make test    start the infrastructure, validate docker-compose.yml, run all tests"
+	@echo "  make status  what is running"
+	@echo "  make logs    last lines of every log in var/log"
+
+up:
+	scripts/infra.sh up
+	$(SWIFT) build
+	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh start
+	@echo
+	@echo "ECE platform is up"
+	@echo "  gateway:              http://127.0.0.1:8080"
+	@echo "  RabbitMQ management:  http://127.0.0.1:15673  (guest/guest)"
+	@echo "  logs:                 var/log/   (make logs)"
+	@echo "  stop with:            make down"
+
+down:
+	scripts/services.sh stop
+	scripts/infra.sh down
+
+build:
+	$(SWIFT) build
+
+test:
+	scripts/infra.sh up
+	docker-compose -f docker-compose.yml config -q
+	$(SWIFT) build --build-tests
+	mkdir -p var/log
+	$(SWIFT) test --no-parallel 2>&1 | tee var/log/test.log
+
+logs:
+	@shopt -s nullglob; files=(var/log/*.log); \
+	if (( $${#files[@]} )); then tail -n 50 "$${files[@]}"; else echo "no logs in var/log"; fi
+
+status:
+	@scripts/infra.sh status || true
+	@scripts/services.sh status || true

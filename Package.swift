@@ -1,0 +1,80 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let serviceDeps: [Target.Dependency] = [
+    "Shared",
+    .product(name: "Hummingbird", package: "hummingbird"),
+    .product(name: "PostgresNIO", package: "postgres-nio"),
+    .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    .product(name: "Logging", package: "swift-log"),
+]
+
+let package = Package(
+    name: "ece",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "Inscriptions", targets: ["Inscriptions"]),
+        .executable(name: "Missions", targets: ["Missions"]),
+        .executable(name: "Referentiel", targets: ["Referentiel"]),
+        .executable(name: "Correction", targets: ["Correction"]),
+        .executable(name: "Gateway", targets: ["Gateway"]),
+        .executable(name: "ece-bench", targets: ["ECEBench"]),
+        .executable(name: "ece-probe", targets: ["ECEProbe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // rabbitmq-c 0.11: the only C the platform touches, wrapped once in Shared.
+        .systemLibrary(
+            name: "CRabbitMQ",
+            path: "Shared/CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .target(
+            name: "Shared",
+            dependencies: [
+                "CRabbitMQ",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Shared",
+            exclude: ["CRabbitMQ"]
+        ),
+        .executableTarget(name: "Inscriptions", dependencies: serviceDeps, path: "Services/Inscriptions"),
+        .executableTarget(name: "Missions", dependencies: serviceDeps, path: "Services/Missions"),
+        .executableTarget(name: "Referentiel", dependencies: serviceDeps, path: "Services/Referentiel"),
+        .executableTarget(name: "Correction", dependencies: serviceDeps, path: "Services/Correction"),
+        .executableTarget(name: "Gateway", dependencies: serviceDeps, path: "Services/Gateway"),
+        // Fixtures shared by the fault tests, the probe they kill and the bus benchmark.
+        .target(name: "TestSupport", dependencies: serviceDeps, path: "Tools/TestSupport"),
+        .executableTarget(
+            name: "ECEBench",
+            dependencies: serviceDeps + ["TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/ECEBench"
+        ),
+        .executableTarget(
+            name: "ECEProbe",
+            dependencies: serviceDeps + ["TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Tools/ECEProbe"
+        ),
+        .testTarget(
+            name: "SharedTests",
+            dependencies: serviceDeps + ["TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/SharedTests"
+        ),
+    ]
+)

@@ -1,0 +1,44 @@
+/// The platform's fixed broker topology (DESIGN.md §2).
+public enum EventTopology {
+    /// Every event is published here with its type as routing key.
+    public static let exchange = "ece.events"
+    /// Dead letters land here, routed by the name of the queue they died in.
+    public static let deadLetterExchange = "ece.dead"
+    /// Deliveries a message may have before it is parked in its `.dlq`.
+    public static let defaultDeliveryLimit = 5
+}
+
+/// A consumer's durable quorum queue `<service>.<purpose>` and the event types it is bound to.
+public struct QueueSpec: Sendable, Equatable {
+    public var name: String
+    public var bindings: [String]
+    public var deliveryLimit: Int
+
+    public init(name: String, bindings: [String], deliveryLimit: Int = EventTopology.defaultDeliveryLimit) {
+        self.name = name
+        self.bindings = bindings
+        self.deliveryLimit = deliveryLimit
+    }
+
+    /// Where messages rejected without requeue, or past the delivery limit, are parked.
+    public var deadLetterQueue: String { name + ".dlq" }
+}
+
+extension AMQPConnection {
+    func declareExchanges() throws {
+        try declareExchange(EventTopology.exchange, type: "topic")
+        try declareExchange(EventTopology.deadLetterExchange, type: "direct")
+    }
+
+    /// Declares the queue, its dead-letter queue and bindings; idempotent, run after every (re)connection.
+    func declare(_ queue: QueueSpec) throws {
+        try declareExchanges()
+        try declareQuorumQueue(queue.deadLetterQueue, deadLetterExchange: nil, deadLetterRoutingKey: nil, deliveryLimit: 0)
+        try bindQueue(queue.deadLetterQueue, exchange: EventTopology.deadLetterExchange, routingKey: queue.name)
+        try declareQuorumQueue(queue.name, deadLetterExchange: EventTopology.deadLetterExchange,
+                               deadLetterRoutingKey: queue.name, deliveryLimit: queue.deliveryLimit)
+        for key in queue.bindings {
+            try bindQueue(queue.name, exchange: EventTopology.exchange, routingKey: key)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// The request context of every service: the correlation id that follows a request through
+/// logs, events (`correlationId`) and the `X-Correlation-Id` header.
+public struct ECERequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var correlationId: String = ""
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}
+
+extension HTTPField.Name {
+    public static let correlationId = Self("X-Correlation-Id")!
+}
+
+/// Adopts the caller's `X-Correlation-Id` (or makes one), puts it in the logger and echoes it back.
+public struct CorrelationMiddleware: RouterMiddleware {
+    public typealias Context = ECERequestContext
+    let metrics: ServiceMetrics?
+
+    public init(metrics: ServiceMetrics? = nil) { self.metrics = metrics }
+
+    public func handle(_ request: Request, context: ECERequestContext,
+                       next: (Request, ECERequestContext) async throws -> Response) async throws -> Response {
+        var context = context
+        let given = request.headers[.correlationId].flatMap { $0.count <= 128 && !$0.isEmpty ? $0 : nil }
+        context.correlationId = given ?? UUID().uuidString
+        context.logger[metadataKey: "correlationId"] = "\(context.correlationId)"
+        metrics?.httpRequests.increment()
+        var response = try await next(request, context)
+        response.headers[.correlationId] = context.correlationId
+        return response
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem: every error the platform returns is `application/problem+json`,
+/// with a stable `type`, a bilingual `title` and, for validation, the offending fields.
+public struct Problem: HTTPResponseError, Codable, Sendable {
+    public struct FieldError: Codable, Sendable, Equatable {
+        public var field: String
+        public var reason: String
+        public init(field: String, reason: String) {
+            self.field = field
+            self.reason = reason
+        }
+    }
+
+    public var type: String
+    public var title: String
+    public var statusCode: Int
+    public var detail: String?
+    public var errors: [FieldError]?
+
+    public var status: HTTPResponse.Status { .init(code: statusCode) }
+
+    public init(_ status: HTTPResponse.Status, type: String, title: String, detail: String? = nil,
+                errors: [FieldError]? = nil) {
+        self.type = "https://ece.education.gouv.fr/problems/\(type)"
+        self.title = title
+        statusCode = status.code
+        self.detail = detail
+        self.errors = errors
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case type, title, detail, errors
+        case statusCode = "status"
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        let body = try JSONEncoder().encode(self)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+extension Problem {
+    public static func notFound(_ detail: String? = nil) -> Problem {
+        Problem(.notFound, type: "not-found", title: "Ressource introuvable / Resource not found", detail: detail)
+    }
+    public static func badRequest(_ detail: String) -> Problem {
+        Problem(.badRequest, type: "bad-request", title: "Requête invalide / Bad request", detail: detail)
+    }
+    public static func validation(_ errors: [FieldError]) -> Problem {
+        Problem(.unprocessableContent, type: "validation", title: "Données invalides / Invalid data",
+                detail: "\(errors.count) champ(s) invalide(s) / invalid field(s)", errors: errors)
+    }
+    public static func conflict(_ detail: String) -> Problem {
+        Problem(.conflict, type: "conflict", title: "Conflit / Conflict", detail: detail)
+    }
+    public static func serviceUnavailable(_ detail: String) -> Problem {
+        Problem(.serviceUnavailable, type: "service-unavailable", title: "Service indisponible / Service unavailable",
+                detail: detail)
+    }
+}
+
+/// Turns every error a handler throws into problem+json: unknown errors become a logged 500
+/// with no internals leaked, Hummingbird's own HTTP errors keep their status.
+public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            return try problem.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let problem = Problem(error.status, type: error.status.code == 404 ? "not-found" : "http-\(error.status.code)",
+                                  title: error.status.reasonPhrase, detail: error.body)
+            return try problem.response(from: request, context: context)
+        } catch is DecodingError {
+            return try Problem.badRequest("corps de requête illisible / unreadable request body")
+                .response(from: request, context: context)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(error)"])
+            return try Problem(.internalServerError, type: "internal", title: "Erreur interne / Internal error")
+                .response(from: request, context: context)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The plumbing every service shares: its Postgres client and schema, the outbox and its relay,
+/// the publisher connection, metrics, and the `/health` and `/metrics` routes. A service's
+/// `buildApplication` makes one, adds its routes and consumers, and calls `makeApplication`.
+public struct ServiceRuntime: Sendable {
+    public let configuration: ServiceConfiguration
+    public let logger: Logger
+    public let schema: SQLIdentifier
+    public let postgres: PostgresClient
+    public let amqp: AMQPConfiguration
+    public let publisher: AMQPPublisher
+    public let outbox: Outbox
+    public let relay: OutboxRelay
+    public let metrics: ServiceMetrics
+    /// Opened once migrations have run: the relay and consumers start after it.
+    public let ready = StartupGate()
+
+    public init(_ configuration: ServiceConfiguration, relayOptions: OutboxRelay.Options = .init()) throws {
+        self.configuration = configuration
+        logger = configuration.makeLogger()
+        schema = try SQLIdentifier(configuration.schema)
+        postgres = PostgresClient(configuration: try DatabaseConfiguration.client(url: configuration.databaseURL),
+                                  backgroundLogger: logger)
+        amqp = try AMQPConfiguration(url: configuration.amqpURL, caFile: configuration.amqpCAFile)
+        metrics = ServiceMetrics(service: configuration.service)
+        publisher = AMQPPublisher(configuration: amqp, appId: configuration.service, logger: logger)
+        outbox = Outbox(schema: schema, producer: configuration.service)
+        relay = OutboxRelay(outbox: outbox, client: postgres, publisher: publisher, options: relayOptions,
+                            logger: logger, metrics: metrics, ready: ready)
+    }
+
+    /// A consumer of queue `<service>.<purpose>` bound to the handlers' event types.
+    public func consumer(_ purpose: String, handlers: [String: EventHandler]) -> InboxConsumer {
+        InboxConsumer(queue: "\(configuration.service).\(purpose)", schema: schema, client: postgres, amqp: amqp,
+                      handlers: handlers, logger: logger, metrics: metrics, ready: ready)
+    }
+
+    /// A router with the platform's middleware (correlation id, problem+json) and operational routes.
+    public func makeRouter(consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
+        let router = Router(context: ECERequestContext.self)
+        router.add(middleware: CorrelationMiddleware(metrics: metrics))
+        router.add(middleware: ProblemMiddleware())
+        router.get("/health") { _, _ in try await self.health(consumers: consumers) }
+        router.get("/metrics") { _, _ in try await self.prometheusText() }
+        return router
+    }
+
+    /// Runs the services in dependency order (Postgres, publisher, relay, consumers, then HTTP);
+    /// migrations run before the server accepts requests; shutdown runs in reverse on SIGTERM.
+    public func makeApplication(router: Router<ECERequestContext>, migrations: [Migration],
+                                consumers: [InboxConsumer] = []) -> some ApplicationProtocol {
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                 serverName: configuration.service),
+            services: [postgres, publisher, relay] + consumers,
+            logger: logger)
+        app.beforeServerStarts {
+            try await Migrator.migrate(postgres, schema: schema, migrations: migrations, logger: logger)
+            ready.open()
+        }
+        return app
+    }
+
+    // MARK: operations
+
+    struct HealthReport: ResponseEncodable {
+        var status: String
+        var service: String
+        var database: String
+        var broker: String
+    }
+
+    private func health(consumers: [InboxConsumer]) async throws -> Response {
+        let database = await databaseReachable() ? "up" : "down"
+        let brokerUp = publisher.isConnected && consumers.allSatisfy(\.isConnected)
+        let report = HealthReport(status: database == "up" && brokerUp ? "up" : "down", service: configuration.service,
+                                  database: database, broker: brokerUp ? "up" : "down")
+        let body = try JSONEncoder().encode(report)
+        return Response(status: report.status == "up" ? .ok : .serviceUnavailable,
+                        headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// `SELECT 1` with a deadline: a database that hangs is as down as one that refuses.
+    private func databaseReachable() async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                (try? await postgres.query("SELECT 1", logger: logger).collect()) != nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(2))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private func prometheusText() async throws -> Response {
+        if let backlog = try? await outbox.backlog(postgres, logger: logger) {
+            metrics.outboxPending.set(Double(backlog.pending))
+            metrics.outboxFailed.set(Double(backlog.failed))
+            metrics.outboxOldestPendingSeconds.set(backlog.oldestPendingAgeSeconds)
+        }
+        var buffer: [UInt8] = []
+        metrics.registry.emit(into: &buffer)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+    }
+}

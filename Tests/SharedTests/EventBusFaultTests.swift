@@ -1,0 +1,289 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+import TestSupport
+@testable import Shared
+
+/// The event contract under faults (issue 2, tests (a)–(g)), against the real Postgres and RabbitMQ.
+/// Serialized: test (b) restarts the broker under everyone's feet.
+@Suite(.serialized) struct EventBusFaultTests {
+    /// (a) A producer killed after its commit and before any publish: the events go out after restart.
+    @Test func producerKilledAfterCommitPublishesAfterRestart() async throws {
+        let harness = try await BusHarness()
+        let type = "test.\(harness.schema).created"
+        let queue = "test.\(harness.schema)"
+        let consumer = Running(harness.consumer(queue: queue, type: type))
+
+        let producer = try ChildProcess.probe(["produce", "--schema", harness.schema.name, "--type", type, "--count", "50"])
+        try await producer.waitFor("COMMITTED 50")
+        producer.killHard()
+        #expect(try await harness.outboxStatus() == ["pending": 50])
+
+        let restarted = try ChildProcess.probe(["relay", "--schema", harness.schema.name])
+        try await restarted.waitFor("DRAINED")
+        let expected = Set(try await outboxIds(harness))
+        let report = try await DrainReport.await(expected: expected) { try await harness.effects() }
+        #expect(report.isClean, "\(report)")
+        #expect(report.delivered == 50)
+        #expect(try await harness.outboxStatus() == ["sent": 50])
+
+        await consumer.stop()
+        try await cleanUp(harness, queues: [queue])
+    }
+
+    /// (b) The broker stopped mid-stream and restarted: every committed event arrives, once.
+    @Test func brokerRestartLosesNothing() async throws {
+        let harness = try await BusHarness()
+        let type = "test.\(harness.schema).created"
+        let queue = "test.\(harness.schema)"
+        let publisher = AMQPPublisher(configuration: harness.amqp, appId: "test", logger: harness.logger)
+        var options = OutboxRelay.Options()
+        options.batchSize = 100
+        let relay = OutboxRelay(outbox: harness.outbox(), client: harness.client, publisher: publisher,
+                                options: options, logger: harness.logger)
+        let running = [Running(publisher), Running(relay), Running(harness.consumer(queue: queue, type: type))]
+        try await waitUntil { publisher.isConnected }
+
+        var expected = Set<UUID>()
+        for round in 0..<30 {
+            if round == 10 { try await infra("rabbit-stop") }
+            if round == 15 { try await infra("rabbit-start") }
+            expected.formUnion(try await BusFixture.enqueue(count: 100, type: type, outbox: harness.outbox(),
+                                                            client: harness.client, logger: harness.logger))
+            try await Task.sleep(for: .milliseconds(30))
+        }
+        let report = try await DrainReport.await(expected: expected, timeout: .seconds(120)) { try await harness.effects() }
+        #expect(report.isClean, "\(report)")
+        #expect(report.delivered == 3000)
+        #expect(try await harness.outboxStatus() == ["sent": 3000])
+
+        for r in running { await r.stop() }
+        try await cleanUp(harness, queues: [queue])
+    }
+
+    /// (c) A consumer killed after its commit and before its ack: redelivered, effect applied once.
+    @Test func consumerKilledBeforeAckAppliesOnce() async throws {
+        let harness = try await BusHarness()
+        let type = "test.\(harness.schema).created"
+        let queue = "test.\(harness.schema)"
+        let doomed = try ChildProcess.probe(["consume", "--schema", harness.schema.name, "--type", type, "--queue", queue,
+                                             "--die-after-commit"])
+        try await doomed.waitFor("CONSUMING")
+        try await waitUntil { try await queueExists(queue) }
+        let ids = try await BusFixture.enqueue(count: 1, type: type, outbox: harness.outbox(), client: harness.client,
+                                               logger: harness.logger)
+        try await harness.publishPending()
+        try await doomed.waitFor("COMMITTED")
+        _ = await doomed.waitForExit()
+        #expect(try await harness.effects() == [ids[0]: 1], "the killed consumer committed its effect")
+
+        let metrics = ServiceMetrics(service: "test")
+        let survivor = Running(harness.consumer(queue: queue, type: type, metrics: metrics))
+        try await waitUntil { metrics.value(of: "ece_events_duplicated_total") >= 1 }
+        let report = try await DrainReport.await(expected: Set(ids)) { try await harness.effects() }
+        #expect(report.isClean && report.delivered == 1, "\(report)")
+        #expect(try await inboxCount(harness) == 1)
+
+        await survivor.stop()
+        try await cleanUp(harness, queues: [queue])
+    }
+
+    /// (d) The same message delivered twice: one inbox row, one effect.
+    @Test func duplicateDeliveryHasOneEffect() async throws {
+        let harness = try await BusHarness()
+        let type = "test.\(harness.schema).created"
+        let queue = "test.\(harness.schema)"
+        let metrics = ServiceMetrics(service: "test")
+        let consumer = Running(harness.consumer(queue: queue, type: type, metrics: metrics))
+        try await waitUntil { try await queueExists(queue) }
+
+        let envelope = EventEnvelope(type: type, version: 1, producer: "test", correlationId: "dup",
+                                     payload: ProbePayload(seq: 1))
+        let message = OutgoingMessage(routingKey: type, body: try EventCoding.encoder.encode(envelope),
+                                      messageId: envelope.id.uuidString, type: type, correlationId: "dup")
+        let publisher = AMQPPublisher(configuration: harness.amqp, appId: "test", logger: harness.logger)
+        let running = Running(publisher)
+        try await waitUntil { publisher.isConnected }
+        #expect(try await publisher.publish([message]) == [.acked])
+        #expect(try await publisher.publish([message]) == [.acked])
+
+        try await waitUntil { metrics.value(of: "ece_events_duplicated_total") >= 1 }
+        let report = try await DrainReport.await(expected: [envelope.id]) { try await harness.effects() }
+        #expect(report.isClean && report.delivered == 1, "\(report)")
+        #expect(try await inboxCount(harness) == 1)
+
+        await running.stop()
+        await consumer.stop()
+        try await cleanUp(harness, queues: [queue])
+    }
+
+    /// (e) An always-failing handler: the message is parked in `<queue>.dlq` with its x-death after the
+    /// delivery limit, an undecodable one goes there at once, and the queue keeps flowing.
+    @Test func poisonMessagesAreDeadLetteredAndTheQueueFlows() async throws {
+        let harness = try await BusHarness()
+        let type = "test.\(harness.schema).created"
+        let queue = "test.\(harness.schema)"
+        let consumer = Running(harness.consumer(queue: queue, type: type, deliveryLimit: 2))
+        try await waitUntil { try await queueExists(queue) }
+
+        let ids = try await BusFixture.enqueue(count: 20, type: type, outbox: harness.outbox(), client: harness.client,
+                                               logger: harness.logger, poison: [3])
+        let publisher = AMQPPublisher(configuration: harness.amqp, appId: "test", logger: harness.logger)
+        let running = Running(publisher)
+        try await waitUntil { publisher.isConnected }
+        let garbageId = UUID().uuidString
+        #expect(try await publisher.publish([OutgoingMessage(routingKey: type, body: Data("{not json".utf8),
+                                                             messageId: garbageId, type: type, correlationId: nil)])
+            == [.acked])
+        try await harness.publishPending()
+
+        let good = Set(ids.enumerated().filter { $0.offset != 3 }.map(\.element))
+        let report = try await DrainReport.await(expected: good) { try await harness.effects() }
+        #expect(report.isClean && report.delivered == 19, "\(report)")
+
+        let parked = try await readQueue("\(queue).dlq", expecting: 2)
+        #expect(Set(parked.compactMap(\.messageId)) == [ids[3].uuidString, garbageId])
+        let poison = try #require(parked.first { $0.messageId == ids[3].uuidString })
+        guard case .array(let deaths)? = poison.headers["x-death"], case .table(let death)? = deaths.first else {
+            Issue.record("no x-death header on the dead letter: \(poison.headers)")
+            return
+        }
+        #expect(death["queue"] == .string(queue))
+        #expect(death["reason"] == .string("delivery_limit"))
+        let garbage = try #require(parked.first { $0.messageId == garbageId })
+        guard case .array(let garbageDeaths)? = garbage.headers["x-death"], case .table(let garbageDeath)? = garbageDeaths.first
+        else {
+            Issue.record("no x-death header on the undecodable message")
+            return
+        }
+        #expect(garbageDeath["reason"] == .string("rejected"))
+        #expect(try await harness.effects()[ids[3]] == nil)
+
+        await running.stop()
+        await consumer.stop()
+        try await cleanUp(harness, queues: [queue])
+    }
+
+    /// (f) An unroutable publish is not marked sent: retried with backoff, then `failed`, visibly.
+    @Test func unroutableEventsAreNeverMarkedSent() async throws {
+        let harness = try await BusHarness()
+        let routed = "test.\(harness.schema).routed"
+        let queue = "test.\(harness.schema)"
+        let consumer = Running(harness.consumer(queue: queue, type: routed))
+        try await waitUntil { try await queueExists(queue) }
+        let publisher = AMQPPublisher(configuration: harness.amqp, appId: "test", logger: harness.logger)
+        let running = Running(publisher)
+        try await waitUntil { publisher.isConnected }
+        var options = OutboxRelay.Options()
+        options.maxAttempts = 2
+        let relay = OutboxRelay(outbox: harness.outbox(), client: harness.client, publisher: publisher,
+                                options: options, logger: harness.logger)
+
+        let lost = try await BusFixture.enqueue(count: 1, type: "test.\(harness.schema).nobody", outbox: harness.outbox(),
+                                                client: harness.client, logger: harness.logger)
+        let ok = try await BusFixture.enqueue(count: 1, type: routed, outbox: harness.outbox(), client: harness.client,
+                                              logger: harness.logger)
+        #expect(try await relay.relayOnce() == 2)
+        #expect(try await harness.outboxStatus() == ["pending": 1, "sent": 1])
+        let row = try await harness.client.query(
+            "SELECT attempts, last_error FROM \(unescaped: harness.schema.name).outbox WHERE id = \(lost[0])")
+        for try await (attempts, error) in row.decode((Int, String?).self) {
+            #expect(attempts == 1)
+            #expect(error?.contains("unroutable") == true)
+        }
+        #expect(try await relay.relayOnce() == 0, "backoff: not due yet")
+        try await harness.client.query(
+            "UPDATE \(unescaped: harness.schema.name).outbox SET next_attempt_at = now() WHERE id = \(lost[0])")
+        #expect(try await relay.relayOnce() == 1)
+        #expect(try await harness.outboxStatus() == ["failed": 1, "sent": 1])
+
+        let report = try await DrainReport.await(expected: Set(ok)) { try await harness.effects() }
+        #expect(report.isClean, "\(report)")
+        await running.stop()
+        await consumer.stop()
+        try await cleanUp(harness, queues: [queue])
+    }
+
+    /// (g) Each service's role reaches its own schema only.
+    @Test func correctionRoleCannotTouchOtherSchemas() async throws {
+        let logger = Logger(label: "test")
+        let url = LocalInfrastructure.databaseURL.replacingOccurrences(of: "ece_test:ece_test", with: "correction:correction")
+        let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: url), backgroundLogger: logger)
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+
+        try await client.query("CREATE TABLE IF NOT EXISTS correction.isolation_probe (x int)")
+        try await client.query("DROP TABLE correction.isolation_probe")
+        for schema in ["referentiel", "inscriptions", "missions", "gateway", "public"] {
+            await #expect(throws: PSQLError.self, "create in \(schema)") {
+                try await client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).intrusion (x int)"))
+            }
+            await #expect(throws: PSQLError.self, "read \(schema)") {
+                try await client.query(PostgresQuery(unsafeSQL: "SELECT * FROM \(schema).schema_migrations")).collect()
+            }
+        }
+        do {
+            try await client.query("SELECT * FROM missions.schema_migrations").collect()
+        } catch let error as PSQLError {
+            #expect(error.serverInfo?[.sqlState] == "42501", "permission denied, not merely missing")
+        }
+    }
+
+    // MARK: helpers
+
+    private func outboxIds(_ harness: BusHarness) async throws -> [UUID] {
+        try await harness.client.query("SELECT id FROM \(unescaped: harness.schema.name).outbox").collect()
+            .map { try $0.decode(UUID.self) }
+    }
+
+    private func inboxCount(_ harness: BusHarness) async throws -> Int {
+        let rows = try await harness.client.query("SELECT count(*)::int FROM \(unescaped: harness.schema.name).inbox")
+        for try await n in rows.decode(Int.self) { return n }
+        return 0
+    }
+
+    private func cleanUp(_ harness: BusHarness, queues: [String]) async throws {
+        await deleteQueues(queues + queues.map { $0 + ".dlq" })
+        try await harness.dropSchema()
+        await harness.shutdown()
+    }
+}
+
+func queueExists(_ name: String) async throws -> Bool {
+    let config = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+    return await Task.detached {
+        guard let connection = try? AMQPConnection(config) else { return false }
+        defer { connection.close() }
+        return (try? connection.queueDepth(name)) != nil
+    }.value
+}
+
+func waitUntil(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw ProcessFailure(message: "condition not met in \(timeout)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+extension BusHarness {
+    /// Publishes the outbox once with a short-lived publisher.
+    func publishPending() async throws {
+        let publisher = AMQPPublisher(configuration: amqp, appId: "test", logger: logger)
+        let running = Running(publisher)
+        try await waitUntil { publisher.isConnected }
+        try await OutboxRelay(outbox: outbox(), client: client, publisher: publisher, logger: logger).relayOnce()
+        await running.stop()
+    }
+}
+
+extension ServiceMetrics {
+    /// A metric's value as `/metrics` shows it.
+    func value(of name: String) -> Double {
+        registry.emitToString().split(separator: "\n")
+            .first { $0.hasPrefix(name + "{") || $0.hasPrefix(name + " ") }
+            .flatMap { $0.split(separator: " ").last }
+            .flatMap { Double($0) } ?? 0
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import TestSupport
+@testable import Shared
+
+/// A child process (the probe, or a script) whose stdout the test reads line by line.
+final class ChildProcess: @unchecked Sendable {
+    private let process: Process
+    private let output = OutputBuffer()
+
+    init(_ executable: URL, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardInput = FileHandle.nullDevice
+        let output = self.output
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
+        }
+        try process.run()
+        self.process = process
+    }
+
+    /// The probe built next to the test bundle.
+    static func probe(_ arguments: [String]) throws -> ChildProcess {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            LocalInfrastructure.repositoryRoot.appendingPathComponent(".build/debug"),
+        ]
+        let dir = candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("ece-probe").path) }
+        return try ChildProcess((dir ?? candidates[1]).appendingPathComponent("ece-probe"), arguments)
+    }
+
+    func waitFor(_ marker: String, timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !output.text.contains(marker) {
+            guard ContinuousClock.now < deadline, process.isRunning || output.text.contains(marker) else {
+                throw ProcessFailure(message: "no \(marker) from \(process.executableURL!.lastPathComponent): \(output.text)")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    func killHard() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func waitForExit() async -> Int32 {
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        return process.terminationStatus
+    }
+}
+
+struct ProcessFailure: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// Runs `scripts/infra.sh <command>` (used to stop and restart the broker). Spawned and reaped by
+/// hand: Foundation's Process sometimes never notices this script's exit (it leaves a daemon behind).
+func infra(_ command: String) async throws {
+    let script = LocalInfrastructure.repositoryRoot.appendingPathComponent("scripts/infra.sh").path
+    let status = await Task.detached { () -> Int32 in
+        let argv = ["/bin/bash", script, command]
+        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { cargs.forEach { free($0) } }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &actions, nil, &cargs, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (status >> 8) & 0xff
+    }.value
+    if status != 0 { throw ProcessFailure(message: "infra.sh \(command) exited \(status)") }
+}
+
+/// Reads what sits in a queue (a DLQ) with a plain consumer on its own connection.
+func readQueue(_ name: String, expecting count: Int, timeout: TimeInterval = 30) async throws -> [AMQPMessage] {
+    let config = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+    return try await Task.detached {
+        let connection = try AMQPConnection(config)
+        defer { connection.close() }
+        try connection.startConsuming(queue: name, prefetch: 100)
+        var messages: [AMQPMessage] = []
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while messages.count < count && Date() < deadline {
+            if let message = try connection.nextDelivery(timeout: 0.2) {
+                messages.append(message)
+                try connection.ack(message.deliveryTag)
+            }
+        }
+        _ = try connection.queueDepth(name)
+        return messages
+    }.value
+}
+
+func deleteQueues(_ names: [String]) async {
+    guard let config = try? AMQPConfiguration(url: LocalInfrastructure.amqpURL) else { return }
+    await Task.detached {
+        guard let connection = try? AMQPConnection(config) else { return }
+        defer { connection.close() }
+        for name in names { try? connection.deleteQueue(name) }
+    }.value
+}
+
+func uniqueName(_ prefix: String) -> String { "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())" }
+
+/// Text a child process printed so far (appended from a pipe-reading thread).
+final class OutputBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = ""
+    func append(_ s: String) { lock.withLock { value += s } }
+    var text: String { lock.withLock { value } }
+}

@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// Where the tests and tools find the local infrastructure that `make up` / `make test` start.
+public enum LocalInfrastructure {
+    /// A role allowed to create throw-away schemas (scripts/infra.sh creates it).
+    public static var databaseURL: String {
+        ProcessInfo.processInfo.environment["ECE_TEST_DATABASE_URL"]
+            ?? "postgres://ece_test:ece_test@127.0.0.1:5433/ece"
+    }
+    public static var amqpURL: String {
+        ProcessInfo.processInfo.environment["ECE_TEST_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5673/"
+    }
+    public static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+}
+
+/// The payload of the probe events used by the fault tests and the bus benchmark.
+public struct ProbePayload: Codable, Sendable {
+    public var seq: Int
+    /// A poison event makes the probe handler fail every time.
+    public var poison: Bool
+    /// When the producer committed it (for end-to-end latency).
+    public var committedAt: Date
+
+    public init(seq: Int, poison: Bool = false, committedAt: Date = Date()) {
+        self.seq = seq
+        self.poison = poison
+        self.committedAt = committedAt
+    }
+}
+
+public struct ProbeHandlerFailure: Error {}
+
+/// The probe's schema additions and handler: each applied event appends a row to `effects`
+/// (no unique key on purpose, so a duplicated effect shows as two rows).
+public enum BusFixture {
+    public static let migrations = [
+        Migration(2, "probe_effects", [
+            """
+            CREATE TABLE {schema}.effects (
+                message_id uuid NOT NULL, seq int NOT NULL, latency_us bigint NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT clock_timestamp())
+            """,
+        ]),
+    ]
+
+    public static func handler(schema: SQLIdentifier) -> EventHandler {
+        { event, connection, logger in
+            let payload = try event.payload(as: ProbePayload.self)
+            if payload.poison { throw ProbeHandlerFailure() }
+            let latency = Int64(Date().timeIntervalSince(payload.committedAt) * 1_000_000)
+            try await connection.query("""
+                INSERT INTO \(unescaped: schema.name).effects (message_id, seq, latency_us)
+                VALUES (\(event.id), \(payload.seq), \(latency))
+                """, logger: logger)
+        }
+    }
+
+    /// Commits `count` probe events of `type` into the outbox, `perTransaction` at a time.
+    @discardableResult
+    public static func enqueue(count: Int, type: String, outbox: Outbox, client: PostgresClient, logger: Logger,
+                               perTransaction: Int = 500, poison: Set<Int> = []) async throws -> [UUID] {
+        var ids: [UUID] = []
+        var next = 0
+        while next < count {
+            let end = min(count, next + perTransaction)
+            let chunk = try await client.withTransaction(logger: logger) { connection in
+                var chunk: [UUID] = []
+                for seq in next..<end {
+                    let envelope = EventEnvelope(type: type, version: 1, producer: outbox.producer,
+                                                 correlationId: "probe-\(seq)",
+                                                 payload: ProbePayload(seq: seq, poison: poison.contains(seq)))
+                    chunk.append(try await outbox.enqueue(envelope, on: connection, logger: logger))
+                }
+                return chunk
+            }
+            ids += chunk
+            next = end
+        }
+        return ids
+    }
+
+    /// How many times each event's effect was applied.
+    public static func effects(client: PostgresClient, schema: SQLIdentifier, logger: Logger) async throws -> [UUID: Int] {
+        var result: [UUID: Int] = [:]
+        let rows = try await client.query(
+            "SELECT message_id, count(*)::int FROM \(unescaped: schema.name).effects GROUP BY message_id", logger: logger)
+        for try await (id, n) in rows.decode((UUID, Int).self) { result[id] = n }
+        return result
+    }
+
+    public static func outboxStatus(client: PostgresClient, schema: SQLIdentifier, logger: Logger) async throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        let rows = try await client.query(
+            "SELECT status, count(*)::int FROM \(unescaped: schema.name).outbox GROUP BY status", logger: logger)
+        for try await (status, n) in rows.decode((String, Int).self) { result[status] = n }
+        return result
+    }
+}
+
+/// The drain check every fault test ends with: each committed event is delivered, lost or
+/// duplicated, and anything applied that nobody committed is unexpected.
+public struct DrainReport: Sendable, Equatable, CustomStringConvertible {
+    public var delivered = 0
+    public var lost = 0
+    public var duplicated = 0
+    public var unexpected = 0
+
+    public init(expected: Set<UUID>, effects: [UUID: Int]) {
+        for id in expected {
+            switch effects[id] ?? 0 {
+            case 0: lost += 1
+            case 1: delivered += 1
+            default: duplicated += 1
+            }
+        }
+        unexpected = effects.keys.filter { !expected.contains($0) }.count
+    }
+
+    public var isClean: Bool { lost == 0 && duplicated == 0 && unexpected == 0 }
+
+    public var description: String {
+        "delivered \(delivered) / lost \(lost) / duplicated \(duplicated) / unexpected \(unexpected)"
+    }
+
+    /// Polls the effects until every expected event is applied or the deadline passes, then
+    /// waits `settle` more so late duplicates would show.
+    public static func await(expected: Set<UUID>, timeout: Duration = .seconds(60), settle: Duration = .seconds(1),
+                             effects: () async throws -> [UUID: Int]) async throws -> DrainReport {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let report = DrainReport(expected: expected, effects: try await effects())
+            if report.lost == 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        try await Task.sleep(for: settle)
+        return DrainReport(expected: expected, effects: try await effects())
+    }
+}

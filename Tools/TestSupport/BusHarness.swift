@@ -1,0 +1,70 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Shared
+
+/// A throw-away schema with the event tables and the probe's `effects`, and a running Postgres client.
+public final class BusHarness: Sendable {
+    public let client: PostgresClient
+    public let schema: SQLIdentifier
+    public let logger: Logger
+    public let amqp: AMQPConfiguration
+    private let clientTask: Task<Void, Never>
+
+    /// Creates (or, with `reuse`, keeps) schema `name` and migrates it.
+    public init(schema name: String = "bus_\(UUID().uuidString.prefix(8).lowercased())", reuse: Bool = false,
+                logger: Logger = Logger(label: "ece.test")) async throws {
+        schema = try SQLIdentifier(name)
+        self.logger = logger
+        amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+        let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: LocalInfrastructure.databaseURL),
+                                    backgroundLogger: logger)
+        self.client = client
+        clientTask = Task { await client.run() }
+        if !reuse { try await client.query("DROP SCHEMA IF EXISTS \(unescaped: name) CASCADE", logger: logger) }
+        try await client.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: name)", logger: logger)
+        try await Migrator.migrate(client, schema: schema, migrations: BusFixture.migrations, logger: logger)
+    }
+
+    public func outbox(producer: String = "probe") -> Outbox { Outbox(schema: schema, producer: producer) }
+
+    public func consumer(queue: String, type: String, deliveryLimit: Int = EventTopology.defaultDeliveryLimit,
+                         metrics: ServiceMetrics? = nil,
+                         afterCommit: (@Sendable ([IncomingEvent]) -> Void)? = nil) -> InboxConsumer {
+        InboxConsumer(queue: queue, schema: schema, client: client, amqp: amqp,
+                      handlers: [type: BusFixture.handler(schema: schema)], deliveryLimit: deliveryLimit,
+                      logger: logger, metrics: metrics, afterCommit: afterCommit)
+    }
+
+    public func effects() async throws -> [UUID: Int] {
+        try await BusFixture.effects(client: client, schema: schema, logger: logger)
+    }
+
+    public func outboxStatus() async throws -> [String: Int] {
+        try await BusFixture.outboxStatus(client: client, schema: schema, logger: logger)
+    }
+
+    public func dropSchema() async throws {
+        try await client.query("DROP SCHEMA IF EXISTS \(unescaped: schema.name) CASCADE", logger: logger)
+    }
+
+    public func shutdown() async {
+        clientTask.cancel()
+        _ = await clientTask.value
+    }
+}
+
+/// Runs a lifecycle service in a task until `stop()` (cancellation is its shutdown signal here).
+public final class Running: Sendable {
+    private let task: Task<Void, Never>
+
+    public init(_ service: some Service) {
+        task = Task { try? await service.run() }
+    }
+
+    public func stop() async {
+        task.cancel()
+        await task.value
+    }
+}

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Start/stop the five ECE services as plain background processes against the local
+# infrastructure of scripts/infra.sh (Postgres 5433, RabbitMQ 5673).
+#
+#   BIN_DIR=$(swift build --show-bin-path) scripts/services.sh start|stop|status
+#
+# This file is the one place that documents the environment each service reads; the
+# container equivalent is docker-compose.yml.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BIN_DIR="${BIN_DIR:-$ROOT/.build/debug}"
+LOG_DIR="$ROOT/var/log"
+RUN_DIR="$ROOT/var/run"
+HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"   # seconds, for all services together
+
+# Start order: the gateway last, as it calls the others.
+SERVICES=(Inscriptions Missions Referentiel Correction Gateway)
+
+port_of() {
+    case "$1" in
+        Inscriptions) echo 8081 ;;
+        Missions)     echo 8082 ;;
+        Referentiel)  echo 8083 ;;
+        Correction)   echo 8084 ;;
+        Gateway)      echo 8080 ;;
+        *) echo "unknown service $1" >&2; return 1 ;;
+    esac
+}
+
+# The database role (and schema) of each service is its lower-cased name.
+role_of() { echo "$1" | tr '[:upper:]' '[:lower:]'; }
+
+log() { printf '[services] %s\n' "$*"; }
+
+# Environment of one service, as NAME=value words for `env`.
+# Credentials here are the local-dev ones created by scripts/infra.sh (password = role name).
+# Also understood by the services (Shared/HTTP/ServiceConfiguration.swift), unset here:
+# AMQP_CA_FILE (CA bundle for amqps:// URLs).
+service_env() {
+    local name="$1" role port
+    role="$(role_of "$name")"
+    port="$(port_of "$name")"
+    printf '%s\n' \
+        "PORT=$port" \
+        "HOST=127.0.0.1" \
+        "DATABASE_URL=postgres://$role:$role@127.0.0.1:5433/ece" \
+        "DATABASE_SCHEMA=$role" \
+        "AMQP_URL=amqp://guest:guest@127.0.0.1:5673/" \
+        "LOG_LEVEL=${LOG_LEVEL:-info}"
+    if [[ "$name" == Gateway ]]; then
+        printf '%s\n' \
+            "INSCRIPTIONS_URL=http://127.0.0.1:8081" \
+            "MISSIONS_URL=http://127.0.0.1:8082" \
+            "REFERENTIEL_URL=http://127.0.0.1:8083" \
+            "CORRECTION_URL=http://127.0.0.1:8084"
+    fi
+}
+
+# Pid of the running service, if any. Checks /proc/<pid>/exe so a stale pid file whose number
+# was reused by an unrelated process is not mistaken for the service (and never signalled).
+running_pid() {
+    local name="$1" pidfile="$RUN_DIR/$1.pid" pid exe state
+    [[ -f "$pidfile" ]] || return 1
+    pid="$(tr -dc '0-9' <"$pidfile")"
+    [[ -n "$pid" ]] || return 1
+    state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" || return 1
+    [[ "$state" != Z ]] || return 1
+    exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
+    [[ "$(basename "${exe% (deleted)}")" == "$name" ]] || return 1
+    echo "$pid"
+}
+
+healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/health" 2>/dev/null; }
+
+start_one() {
+    local name="$1" bin="$BIN_DIR/$1" pid
+    if pid="$(running_pid "$name")"; then
+        log "$name already running (pid $pid)"
+        return 0
+    fi
+    [[ -x "$bin" ]] || { echo "[services] ERROR: $bin not found; run 'swift build' (or set BIN_DIR)" >&2; return 1; }
+    local -a envs
+    mapfile -t envs < <(service_env "$name")
+    printf '\n===== %s starting %s =====\n' "$(date -u +%FT%TZ)" "$name" >>"$LOG_DIR/$name.log"
+    # setsid: own session, so the service survives the calling terminal/make and a Ctrl-C there.
+    # The inner shell writes its own pid then execs the binary, so the pid file names the service
+    # itself (with `setsid cmd &`, $! can be setsid's short-lived fork instead).
+    setsid bash -c 'echo $$ >"$1"; shift; exec nohup env "$@"' _ \
+        "$RUN_DIR/$name.pid" "${envs[@]}" "$bin" \
+        >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
+    log "started $name on 127.0.0.1:$(port_of "$name") (log var/log/$name.log)"
+}
+
+fail_with_log() {
+    local name="$1" why="$2"
+    {
+        echo "[services] ERROR: $name $why. Its log since this start ($LOG_DIR/$name.log):"
+        # Only this run's lines: the log is appended to across starts.
+        awk '/^===== .* starting /{buf=""} {buf = buf $0 "\n"} END{printf "%s", buf}' \
+            "$LOG_DIR/$name.log" | tail -n 40 | sed 's/^/    /'
+    } >&2
+    exit 1
+}
+
+wait_healthy() {
+    local deadline=$((SECONDS + HEALTH_TIMEOUT)) name pending
+    local -a todo=("${SERVICES[@]}")
+    sleep 0.2   # let the pid files appear
+    while ((${#todo[@]})); do
+        pending=()
+        for name in "${todo[@]}"; do
+            if healthy "$name"; then
+                log "$name healthy"
+            elif ! running_pid "$name" >/dev/null; then
+                fail_with_log "$name" "exited during start-up"
+            else
+                pending+=("$name")
+            fi
+        done
+        todo=("${pending[@]+"${pending[@]}"}")
+        ((${#todo[@]})) || break
+        if ((SECONDS >= deadline)); then
+            for name in "${todo[@]}"; do
+                echo "[services] ERROR: $name not healthy after ${HEALTH_TIMEOUT}s" >&2
+            done
+            fail_with_log "${todo[0]}" "did not answer GET /health within ${HEALTH_TIMEOUT}s"
+        fi
+        sleep 0.5
+    done
+}
+
+start() {
+    mkdir -p "$LOG_DIR" "$RUN_DIR"
+    local name
+    for name in "${SERVICES[@]}"; do start_one "$name"; done
+    wait_healthy
+    log "all services healthy; gateway: http://127.0.0.1:8080"
+}
+
+stop_one() {
+    local name="$1" pid i
+    if ! pid="$(running_pid "$name")"; then
+        rm -f "$RUN_DIR/$name.pid"
+        return 0
+    fi
+    log "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    # Graceful shutdown (service-lifecycle drains HTTP and the broker); 15 s then SIGKILL.
+    for i in $(seq 1 30); do
+        running_pid "$name" >/dev/null || break
+        sleep 0.5
+    done
+    if running_pid "$name" >/dev/null; then
+        log "$name ignored SIGTERM for 15 s: SIGKILL"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$RUN_DIR/$name.pid"
+}
+
+stop() {
+    local i
+    # Gateway first (stop taking requests), then the rest, in parallel: each may take 15 s.
+    stop_one Gateway
+    for ((i = 0; i < ${#SERVICES[@]} - 1; i++)); do stop_one "${SERVICES[i]}" & done
+    wait
+}
+
+status() {
+    local name pid rc=0 port
+    for name in "${SERVICES[@]}"; do
+        port="$(port_of "$name")"
+        if pid="$(running_pid "$name")"; then
+            if healthy "$name"; then
+                printf '%-13s running  pid %-7s :%s  healthy\n' "$name" "$pid" "$port"
+            else
+                printf '%-13s running  pid %-7s :%s  NOT healthy\n' "$name" "$pid" "$port"; rc=1
+            fi
+        else
+            printf '%-13s stopped\n' "$name"; rc=1
+        fi
+    done
+    return $rc
+}
+
+case "${1:-}" in
+    start)  start ;;
+    stop)   stop ;;
+    status) status ;;
+    env)    service_env "${2:?service name}" ;;   # print one service's environment
+    *) echo "usage: $0 start|stop|status|env <Service>" >&2; exit 2 ;;
+esac
