@@ -76,5 +76,13 @@ let package = Package(
             dependencies: serviceDeps + ["TestSupport", .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/SharedTests"
         ),
+        .testTarget(
+            name: "ServiceTests",
+            dependencies: serviceDeps + [
+                "TestSupport", "Inscriptions", "Missions", "Referentiel", "Correction", "Gateway",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/ServiceTests"
+        ),
     ]
 )

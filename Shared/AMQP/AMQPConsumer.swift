@@ -18,25 +18,26 @@ public enum Settlement: Sendable {
     case reject
 }
 
-/// Consumes one queue with manual acks on its own connection and thread. Deliveries come out as
-/// batches (what the broker has already sent, up to `maxBatch`) on `batches`; the caller settles
-/// each one with `settle(_:_:)`, which the thread sends on its next turn.
+/// Consumes one queue with manual acks on its own connection and thread. The thread buffers what
+/// the broker sends; `nextBatch()` hands over everything buffered (up to `maxBatch`), so batches
+/// grow by themselves while the caller is busy. The caller settles each delivery with
+/// `settle(_:_:)`, which the thread sends on its next turn.
 public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
     public let queue: QueueSpec
     private let prefetch: UInt16
     private let maxBatch: Int
-    public let batches: AsyncStream<[AMQPDelivery]>
-    private let continuation: AsyncStream<[AMQPDelivery]>.Continuation
+    private var buffer: [AMQPDelivery] = []  // guarded by `condition`
+    private var waiters: [CheckedContinuation<[AMQPDelivery]?, Never>] = []  // guarded by `condition`
+    private var finished = false  // guarded by `condition`
     private var settlements: [(AMQPDelivery, Settlement)] = []  // guarded by `condition`
     private var generation = 0  // worker thread only
     private var inFlight = 0  // worker thread only
 
     public init(configuration: AMQPConfiguration, queue: QueueSpec, logger: Logger,
-                prefetch: UInt16 = 200, maxBatch: Int = 100) {
+                prefetch: UInt16 = 400, maxBatch: Int = 200) {
         self.queue = queue
         self.prefetch = prefetch
         self.maxBatch = maxBatch
-        (batches, continuation) = AsyncStream.makeStream(of: [AMQPDelivery].self)
         super.init(configuration: configuration, logger: logger, threadName: "amqp-consumer-\(queue.name)")
     }
 
@@ -48,10 +49,51 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
         condition.withLock { settlements.append(contentsOf: deliveries.map { ($0, settlement) }) }
     }
 
-    /// Stops consuming and finishes `batches`.
+    /// The deliveries buffered so far (waiting for at least one), or nil once finished.
+    public func nextBatch() async -> [AMQPDelivery]? {
+        await withCheckedContinuation { continuation in
+            condition.withLock {
+                if !buffer.isEmpty {
+                    continuation.resume(returning: takeBatch())
+                } else if finished {
+                    continuation.resume(returning: nil)
+                } else {
+                    waiters.append(continuation)
+                }
+            }
+        }
+    }
+
+    /// Makes `nextBatch()` return nil (buffered deliveries are dropped: the broker redelivers them).
+    public func finish() {
+        condition.withLock {
+            finished = true
+            buffer = []
+            waiters.forEach { $0.resume(returning: nil) }
+            waiters = []
+        }
+    }
+
+    /// Stops consuming and finishes the batches.
     public func shutdown() async {
+        finish()
         await stop()
-        continuation.finish()
+    }
+
+    private func takeBatch() -> [AMQPDelivery] {  // with `condition` held
+        let batch = Array(buffer.prefix(maxBatch))
+        buffer.removeFirst(batch.count)
+        return batch
+    }
+
+    private func deliver(_ batch: [AMQPDelivery]) {
+        condition.withLock {
+            guard !finished else { return }
+            buffer += batch
+            while !buffer.isEmpty, !waiters.isEmpty {
+                waiters.removeFirst().resume(returning: takeBatch())
+            }
+        }
     }
 
     override func setUp(_ connection: AMQPConnection) throws {
@@ -59,6 +101,8 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
         try connection.startConsuming(queue: queue.name, prefetch: prefetch)
         generation += 1
         inFlight = 0
+        // Deliveries of the previous connection can no longer be acked: the broker redelivers them.
+        condition.withLock { buffer = [] }
     }
 
     override func run(_ connection: AMQPConnection) throws {
@@ -71,7 +115,7 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
                 batch.append(AMQPDelivery(message: next, generation: generation))
             }
             inFlight += batch.count
-            continuation.yield(batch)
+            deliver(batch)
         }
         try sendSettlements(on: connection)
         // A synchronous round trip so the broker has processed our last acks before the channel

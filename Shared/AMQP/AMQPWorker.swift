@@ -33,7 +33,7 @@ public class AMQPWorker: @unchecked Sendable {
     var isStoppingUnlocked: Bool { stopping }
     var isConnectedUnlocked: Bool { connected }
 
-    func start() {
+    public func start() {
         let alreadyStarted = condition.withLock {
             defer { started = true }
             return started
@@ -54,7 +54,7 @@ public class AMQPWorker: @unchecked Sendable {
     }
 
     /// Asks the thread to finish its current step, close the connection and exit; returns once it has.
-    func stop() async {
+    public func stop() async {
         let mustWait = condition.withLock {
             stopping = true
             condition.broadcast()

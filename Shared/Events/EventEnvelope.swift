@@ -96,17 +96,28 @@ public struct EventRejected: Error, CustomStringConvertible {
     public var description: String { "event rejected: \(reason)" }
 }
 
-/// The one JSON configuration for events: ISO-8601 UTC dates, sorted keys (stable bodies).
+/// The one JSON configuration for events: ISO-8601 UTC dates with milliseconds (plain seconds are
+/// accepted on input), sorted keys (stable bodies).
 public enum EventCoding {
     public static let encoder: JSONEncoder = {
         let e = JSONEncoder()
-        e.dateEncodingStrategy = .iso8601
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+        }
         e.outputFormatting = [.sortedKeys]
         return e
     }()
     public static let decoder: JSONDecoder = {
         let d = JSONDecoder()
-        d.dateDecodingStrategy = .iso8601
+        d.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            if let date = (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
+                ?? (try? Date(text, strategy: .iso8601)) {
+                return date
+            }
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an ISO-8601 date: \(text)"))
+        }
         return d
     }()
 }

@@ -11,6 +11,7 @@ public typealias EventHandler = @Sendable (IncomingEvent, PostgresConnection, Lo
 /// also inserts `(consumer, message_id)` into `<schema>.inbox`; a message already there is a duplicate,
 /// acked and skipped. Acks go out only after the commit. Batches already delivered share one
 /// transaction; if it fails, each message is retried alone so one bad message cannot sink the others.
+/// `concurrency` batches are applied at once (handlers are order-tolerant, as the broker may reorder anyway).
 public final class InboxConsumer: Service, Sendable {
     public let queue: QueueSpec
     private let schema: SQLIdentifier
@@ -21,13 +22,15 @@ public final class InboxConsumer: Service, Sendable {
     private let metrics: ServiceMetrics?
     private let ready: StartupGate?
     private let afterCommit: (@Sendable ([IncomingEvent]) -> Void)?
+    private let concurrency: Int
 
     /// `handlers` maps event types to their handler; the queue is bound to exactly those types.
     public init(queue name: String, schema: SQLIdentifier, client: PostgresClient, amqp: AMQPConfiguration,
                 handlers: [String: EventHandler], deliveryLimit: Int = EventTopology.defaultDeliveryLimit,
                 logger: Logger, metrics: ServiceMetrics? = nil, ready: StartupGate? = nil,
-                afterCommit: (@Sendable ([IncomingEvent]) -> Void)? = nil) {
+                concurrency: Int = 4, afterCommit: (@Sendable ([IncomingEvent]) -> Void)? = nil) {
         self.afterCommit = afterCommit
+        self.concurrency = concurrency
         queue = QueueSpec(name: name, bindings: handlers.keys.sorted(), deliveryLimit: deliveryLimit)
         self.schema = schema
         self.client = client
@@ -45,12 +48,22 @@ public final class InboxConsumer: Service, Sendable {
     public func run() async throws {
         try await ready?.wait()
         consumer.start()
-        await withGracefulShutdownHandler {
-            for await batch in consumer.batches {
-                await handle(batch)
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withTaskGroup(of: Void.self) { group in
+                    for _ in 0..<concurrency {
+                        group.addTask {
+                            while let batch = await self.consumer.nextBatch() {
+                                await self.handle(batch)
+                            }
+                        }
+                    }
+                }
+            } onGracefulShutdown: {
+                self.consumer.finish()
             }
-        } onGracefulShutdown: {
-            Task { await self.consumer.shutdown() }
+        } onCancel: {
+            consumer.finish()
         }
         await consumer.shutdown()
     }
@@ -108,16 +121,17 @@ public final class InboxConsumer: Service, Sendable {
     private func applyInTransaction(_ events: [(AMQPDelivery, IncomingEvent)]) async throws {
         let started = ContinuousClock.now
         try await client.withTransaction(logger: logger) { connection in
-            for (_, event) in events {
-                let fresh = try await connection.query("""
-                    INSERT INTO \(unescaped: schema.name).inbox (consumer, message_id, event_type, correlation_id)
-                    VALUES (\(queue.name), \(event.id), \(event.type), \(event.correlationId))
-                    ON CONFLICT DO NOTHING RETURNING 1
-                    """, logger: logger).collect().count == 1
-                guard fresh else {
-                    metrics?.eventsDuplicated.increment()
-                    continue
-                }
+            // One round trip records the whole batch; only the ids not seen before come back.
+            var fresh = Set<UUID>()
+            let rows = try await connection.query("""
+                INSERT INTO \(unescaped: schema.name).inbox (consumer, message_id, event_type, correlation_id)
+                SELECT \(queue.name), * FROM unnest(\(events.map(\.1.id))::uuid[], \(events.map(\.1.type))::text[],
+                                                  \(events.map(\.1.correlationId))::text[])
+                ON CONFLICT DO NOTHING RETURNING message_id
+                """, logger: logger)
+            for try await id in rows.decode(UUID.self) { fresh.insert(id) }
+            metrics?.eventsDuplicated.increment(by: Int64(events.count - fresh.count))
+            for (_, event) in events where fresh.remove(event.id) != nil {
                 var eventLogger = logger
                 eventLogger[metadataKey: "correlationId"] = "\(event.correlationId)"
                 eventLogger[metadataKey: "eventId"] = "\(event.id)"

@@ -25,12 +25,23 @@ public struct Outbox: Sendable {
     @discardableResult
     public func enqueue<P>(_ envelope: EventEnvelope<P>, on connection: PostgresConnection,
                            logger: Logger) async throws -> UUID {
-        let body = String(decoding: try EventCoding.encoder.encode(envelope), as: UTF8.self)
+        try await enqueue([envelope], on: connection, logger: logger)[0]
+    }
+
+    /// Records many events in one round trip (bulk work: chunks of affectations, grades …).
+    @discardableResult
+    public func enqueue<P>(_ envelopes: [EventEnvelope<P>], on connection: PostgresConnection,
+                           logger: Logger) async throws -> [UUID] {
+        guard !envelopes.isEmpty else { return [] }
+        let bodies = try envelopes.map { String(decoding: try EventCoding.encoder.encode($0), as: UTF8.self) }
         try await connection.query("""
             INSERT INTO \(unescaped: schema.name).outbox (id, routing_key, event_type, event_version, correlation_id, body)
-            VALUES (\(envelope.id), \(envelope.type), \(envelope.type), \(envelope.version), \(envelope.correlationId), \(body))
+            SELECT id, type, type, version, correlation_id, body
+            FROM unnest(\(envelopes.map(\.id))::uuid[], \(envelopes.map(\.type))::text[], \(envelopes.map(\.version))::int[],
+                        \(envelopes.map(\.correlationId))::text[], \(bodies)::text[])
+                 AS e(id, type, version, correlation_id, body)
             """, logger: logger)
-        return envelope.id
+        return envelopes.map(\.id)
     }
 }
 

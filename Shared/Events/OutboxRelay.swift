@@ -9,7 +9,8 @@ import Synchronization
 /// Each pass claims up to `batchSize` due rows with `FOR UPDATE SKIP LOCKED` (so several instances
 /// share the work), publishes them, and in the same transaction marks the acked ones sent and
 /// schedules the returned or nacked ones for a retry with backoff, or marks them `failed` after
-/// `maxAttempts`. Nothing is marked sent without the broker's ack. If the process dies mid-pass,
+/// `maxAttempts`. Nothing is marked sent without the broker's ack. Order is not guaranteed
+/// (concurrent passes, retries): consumers are order-tolerant (DESIGN.md §2). If the process dies mid-pass,
 /// the transaction rolls back and the rows, still pending, are claimed again: the resend carries
 /// the same message id, which consumers' inboxes deduplicate.
 public final class OutboxRelay: Service, Sendable {
@@ -17,6 +18,9 @@ public final class OutboxRelay: Service, Sendable {
         public var batchSize = 500
         public var pollInterval: Duration = .milliseconds(20)
         public var maxAttempts = 10
+        /// Passes run at once (rows are claimed with SKIP LOCKED, so they never overlap): one
+        /// pass's database work overlaps another's wait for confirms.
+        public var concurrency = 3
         /// How long sent rows are kept for tracing before being pruned.
         public var retention: Duration = .seconds(7 * 24 * 3600)
         public init() {}
@@ -43,7 +47,12 @@ public final class OutboxRelay: Service, Sendable {
 
     public func run() async throws {
         try await ready?.wait()
-        try? await cancelWhenGracefulShutdown { try await self.relayLoop() }
+        try? await cancelWhenGracefulShutdown {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<self.options.concurrency { group.addTask { try await self.relayLoop() } }
+                try await group.waitForAll()
+            }
+        }
     }
 
     private func relayLoop() async throws {

@@ -62,3 +62,20 @@ import Testing
         #expect(throws: EventRejected.self) { try IncomingEvent(message: garbage) }
     }
 }
+
+@Suite struct EventCodingTests {
+    struct Stamp: Codable { var at: Date }
+
+    @Test func datesKeepMillisecondsAndAcceptWholeSeconds() throws {
+        let date = Date(timeIntervalSince1970: 1_780_000_000.125)
+        let json = String(decoding: try EventCoding.encoder.encode(Stamp(at: date)), as: UTF8.self)
+        #expect(json.contains(".125Z"), "\(json)")
+        let back = try EventCoding.decoder.decode(Stamp.self, from: Data(json.utf8))
+        #expect(abs(back.at.timeIntervalSince(date)) < 0.001)
+        let whole = try EventCoding.decoder.decode(Stamp.self, from: Data(#"{"at":"2026-06-02T08:00:00Z"}"#.utf8))
+        #expect(whole.at == Date(timeIntervalSince1970: 1_780_387_200))
+        #expect(throws: DecodingError.self) {
+            try EventCoding.decoder.decode(Stamp.self, from: Data(#"{"at":"yesterday"}"#.utf8))
+        }
+    }
+}

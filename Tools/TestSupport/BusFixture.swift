@@ -63,20 +63,17 @@ public enum BusFixture {
     /// Commits `count` probe events of `type` into the outbox, `perTransaction` at a time.
     @discardableResult
     public static func enqueue(count: Int, type: String, outbox: Outbox, client: PostgresClient, logger: Logger,
-                               perTransaction: Int = 500, poison: Set<Int> = []) async throws -> [UUID] {
+                               perTransaction: Int = 500, poison: Set<Int> = [], firstSeq: Int = 0) async throws -> [UUID] {
         var ids: [UUID] = []
-        var next = 0
-        while next < count {
-            let end = min(count, next + perTransaction)
+        var next = firstSeq
+        while next < firstSeq + count {
+            let end = min(firstSeq + count, next + perTransaction)
+            let envelopes = (next..<end).map { seq in
+                EventEnvelope(type: type, version: 1, producer: outbox.producer, correlationId: "probe-\(seq)",
+                              payload: ProbePayload(seq: seq, poison: poison.contains(seq)))
+            }
             let chunk = try await client.withTransaction(logger: logger) { connection in
-                var chunk: [UUID] = []
-                for seq in next..<end {
-                    let envelope = EventEnvelope(type: type, version: 1, producer: outbox.producer,
-                                                 correlationId: "probe-\(seq)",
-                                                 payload: ProbePayload(seq: seq, poison: poison.contains(seq)))
-                    chunk.append(try await outbox.enqueue(envelope, on: connection, logger: logger))
-                }
-                return chunk
+                try await outbox.enqueue(envelopes, on: connection, logger: logger)
             }
             ids += chunk
             next = end

@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Shared
+import Testing
+@testable import Correction
+@testable import Gateway
+@testable import Inscriptions
+@testable import Missions
+@testable import Referentiel
+
+/// Every service starts from its one `buildApplication`, migrates its schema and reports its health.
+@Suite(.serialized) struct HealthTests {
+    typealias Builder = @Sendable (ServiceConfiguration) async throws -> any ApplicationProtocol
+
+    static let services: [(name: String, port: Int, build: Builder)] = [
+        ("inscriptions", 8081, { try await Inscriptions.buildApplication($0) }),
+        ("missions", 8082, { try await Missions.buildApplication($0) }),
+        ("referentiel", 8083, { try await Referentiel.buildApplication($0) }),
+        ("correction", 8084, { try await Correction.buildApplication($0) }),
+        ("gateway", 8080, { try await Gateway.buildApplication($0) }),
+    ]
+
+    static func configuration(_ name: String, _ port: Int, _ overrides: [String: String] = [:]) -> ServiceConfiguration {
+        ServiceConfiguration(service: name, defaultPort: port,
+                             environment: ["PORT": "0", "LOG_LEVEL": "warning"].merging(overrides) { $1 })
+    }
+
+    @Test(arguments: services.map(\.name))
+    func healthyWithDatabaseAndBroker(service: String) async throws {
+        let entry = try #require(Self.services.first { $0.name == service })
+        let app = try await entry.build(Self.configuration(entry.name, entry.port))
+        try await app.test(.live) { client in
+            // The publisher connects on its own thread: give it a moment.
+            var status: HTTPResponse.Status = .serviceUnavailable
+            for _ in 0..<100 where status != .ok {
+                status = try await client.execute(uri: "/health", method: .get) { $0.status }
+                if status != .ok { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(status == .ok)
+            try await client.execute(uri: "/health", method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(body.contains("\"database\":\"up\"") && body.contains("\"broker\":\"up\""), "\(body)")
+            }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = String(buffer: response.body)
+                #expect(body.contains("ece_outbox_pending{service=\"\(service)\"} 0"), "\(body)")
+            }
+            try await client.execute(uri: "/nowhere", method: .get) { response in
+                #expect(response.status == .notFound)
+                #expect(response.headers[.contentType] == "application/problem+json")
+                #expect(response.headers[.correlationId] != nil)
+            }
+        }
+    }
+
+    @Test func unhealthyWhenTheBrokerIsUnreachable() async throws {
+        let app = try await Missions.buildApplication(
+            Self.configuration("missions", 8082, ["AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"]))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                let body = String(buffer: response.body)
+                #expect(body.contains("\"broker\":\"down\"") && body.contains("\"database\":\"up\""), "\(body)")
+            }
+        }
+    }
+
+    @Test func correlationIdIsEchoed() async throws {
+        let app = try await Referentiel.buildApplication(Self.configuration("referentiel", 8083))
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/metrics", method: .get, headers: [.correlationId: "abc-123"]) { response in
+                #expect(response.headers[.correlationId] == "abc-123")
+            }
+        }
+    }
+}
