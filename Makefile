@@ -28,6 +28,7 @@ up:
 	scripts/infra.sh up
 	$(SWIFT) build
 	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh start
+	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh seed
 	@echo
 	@echo "ECE platform is up"
 	@echo "  gateway:              http://127.0.0.1:8080"

@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // rabbitmq-c 0.11: the only C the platform touches, wrapped once in Shared.
@@ -50,6 +53,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Shared",
             exclude: ["CRabbitMQ"]
@@ -58,9 +62,21 @@ let package = Package(
         .executableTarget(name: "Missions", dependencies: serviceDeps, path: "Services/Missions"),
         .executableTarget(name: "Referentiel", dependencies: serviceDeps, path: "Services/Referentiel"),
         .executableTarget(name: "Correction", dependencies: serviceDeps, path: "Services/Correction"),
-        .executableTarget(name: "Gateway", dependencies: serviceDeps, path: "Services/Gateway"),
+        .executableTarget(
+            name: "Gateway",
+            dependencies: serviceDeps + [
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Gateway"
+        ),
         // Fixtures shared by the fault tests, the probe they kill and the bus benchmark.
-        .target(name: "TestSupport", dependencies: serviceDeps, path: "Tools/TestSupport"),
+        .target(
+            name: "TestSupport",
+            dependencies: serviceDeps + [.product(name: "JWTKit", package: "jwt-kit")],
+            path: "Tools/TestSupport"
+        ),
         .executableTarget(
             name: "ECEBench",
             dependencies: serviceDeps + ["TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
@@ -81,6 +97,7 @@ let package = Package(
             dependencies: serviceDeps + [
                 "TestSupport", "Inscriptions", "Missions", "Referentiel", "Correction", "Gateway",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/ServiceTests"
         ),

@@ -17,10 +17,11 @@ public struct ServiceRuntime: Sendable {
     public let outbox: Outbox
     public let relay: OutboxRelay
     public let metrics: ServiceMetrics
+    public let verifier: TokenVerifier
     /// Opened once migrations have run: the relay and consumers start after it.
     public let ready = StartupGate()
 
-    public init(_ configuration: ServiceConfiguration, relayOptions: OutboxRelay.Options = .init()) throws {
+    public init(_ configuration: ServiceConfiguration, relayOptions: OutboxRelay.Options = .init()) async throws {
         self.configuration = configuration
         logger = configuration.makeLogger()
         schema = try SQLIdentifier(configuration.schema)
@@ -32,6 +33,7 @@ public struct ServiceRuntime: Sendable {
         outbox = Outbox(schema: schema, producer: configuration.service)
         relay = OutboxRelay(outbox: outbox, client: postgres, publisher: publisher, options: relayOptions,
                             logger: logger, metrics: metrics, ready: ready)
+        verifier = await TokenVerifier(publicKey: try TokenKeys.publicKey(environment: configuration.environment))
     }
 
     /// A consumer of queue `<service>.<purpose>` bound to the handlers' event types.
@@ -43,22 +45,29 @@ public struct ServiceRuntime: Sendable {
     /// A router with the platform's middleware (correlation id, problem+json) and operational routes.
     public func makeRouter(consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
         let router = Router(context: ECERequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: CorrelationMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: AuthMiddleware(verifier: verifier))
         router.get("/health") { _, _ in try await self.health(consumers: consumers) }
         router.get("/metrics") { _, _ in try await self.prometheusText() }
+        if configuration.service != "gateway" {
+            // Who the service believes the caller is: proves each service verifies tokens itself.
+            router.get("/api/\(configuration.service)/me") { _, context in try WhoAmI(context.authenticated()) }
+        }
         return router
     }
 
     /// Runs the services in dependency order (Postgres, publisher, relay, consumers, then HTTP);
     /// migrations run before the server accepts requests; shutdown runs in reverse on SIGTERM.
+    /// `services` are the service's own long-lived helpers (started after the consumers).
     public func makeApplication(router: Router<ECERequestContext>, migrations: [Migration],
-                                consumers: [InboxConsumer] = []) -> some ApplicationProtocol {
+                                consumers: [InboxConsumer] = [], services: [any Service] = []) -> some ApplicationProtocol {
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                  serverName: configuration.service),
-            services: [postgres, publisher, relay] + consumers,
+            services: [postgres, publisher, relay] + consumers + services,
             logger: logger)
         app.beforeServerStarts {
             try await Migrator.migrate(postgres, schema: schema, migrations: migrations, logger: logger)
@@ -68,6 +77,16 @@ public struct ServiceRuntime: Sendable {
     }
 
     // MARK: operations
+
+    struct WhoAmI: ResponseEncodable {
+        var userId: UUID
+        var login: String
+        var role: Role
+        var scope: Scope
+        init(_ identity: Identity) {
+            (userId, login, role, scope) = (identity.userId, identity.login, identity.role, identity.scope)
+        }
+    }
 
     struct HealthReport: ResponseEncodable {
         var status: String

@@ -12,6 +12,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN_DIR="${BIN_DIR:-$ROOT/.build/debug}"
 LOG_DIR="$ROOT/var/log"
 RUN_DIR="$ROOT/var/run"
+KEY_DIR="$ROOT/var/keys"
 HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"   # seconds, for all services together
 
 # Start order: the gateway last, as it calls the others.
@@ -47,9 +48,11 @@ service_env() {
         "DATABASE_URL=postgres://$role:$role@127.0.0.1:5433/ece" \
         "DATABASE_SCHEMA=$role" \
         "AMQP_URL=amqp://guest:guest@127.0.0.1:5673/" \
-        "LOG_LEVEL=${LOG_LEVEL:-info}"
+        "LOG_LEVEL=${LOG_LEVEL:-info}" \
+        "JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt-public.pem"
     if [[ "$name" == Gateway ]]; then
         printf '%s\n' \
+            "JWT_PRIVATE_KEY_FILE=$KEY_DIR/jwt-private.pem" \
             "INSCRIPTIONS_URL=http://127.0.0.1:8081" \
             "MISSIONS_URL=http://127.0.0.1:8082" \
             "REFERENTIEL_URL=http://127.0.0.1:8083" \
@@ -130,8 +133,20 @@ wait_healthy() {
     done
 }
 
+# The access-token key pair (Ed25519): made once, kept under var/keys. Every service reads the
+# public key; only the gateway reads the private one.
+ensure_keys() {
+    mkdir -p "$KEY_DIR"
+    if [[ ! -s "$KEY_DIR/jwt-private.pem" ]]; then
+        log "generating the access-token key pair in $KEY_DIR"
+        (umask 077 && openssl genpkey -algorithm ed25519 -out "$KEY_DIR/jwt-private.pem")
+        openssl pkey -in "$KEY_DIR/jwt-private.pem" -pubout -out "$KEY_DIR/jwt-public.pem"
+    fi
+}
+
 start() {
     mkdir -p "$LOG_DIR" "$RUN_DIR"
+    ensure_keys
     local name
     for name in "${SERVICES[@]}"; do start_one "$name"; done
     wait_healthy
@@ -188,5 +203,7 @@ case "${1:-}" in
     stop)   stop ;;
     status) status ;;
     env)    service_env "${2:?service name}" ;;   # print one service's environment
+    # Demo data: the demo accounts (printed); later issues add subjects, candidates, missions.
+    seed)   mapfile -t envs < <(service_env Gateway); env "${envs[@]}" "$BIN_DIR/Gateway" seed-demo ;;
     *) echo "usage: $0 start|stop|status|env <Service>" >&2; exit 2 ;;
 esac

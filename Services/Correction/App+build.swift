@@ -1,9 +1,13 @@
 import Hummingbird
 import Shared
 
+/// The Correction service's routes (the OpenAPI test reads them).
+func buildRouter(_ runtime: ServiceRuntime) -> Router<ECERequestContext> {
+    runtime.makeRouter()
+}
+
 /// The Correction service: used by `main` and by the tests.
 func buildApplication(_ configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
-    let runtime = try ServiceRuntime(configuration)
-    let router = runtime.makeRouter()
-    return runtime.makeApplication(router: router, migrations: [])
+    let runtime = try await ServiceRuntime(configuration)
+    return runtime.makeApplication(router: buildRouter(runtime), migrations: [])
 }

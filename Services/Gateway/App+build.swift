@@ -1,9 +1,64 @@
+import AsyncHTTPClient
+import Foundation
 import Hummingbird
 import Shared
 
-/// The Gateway service: used by `main` and by the tests.
+/// What the gateway reads beyond the common variables: the upstream services, the signing key,
+/// the bcrypt cost and the request size limit.
+struct GatewaySettings: Sendable {
+    var upstreams: [String: String]
+    var bcryptCost: UInt8
+    var maxBodySize: Int
+    var auth = AuthController.Policy()
+
+    init(_ environment: [String: String]) {
+        upstreams = [
+            "inscriptions": environment["INSCRIPTIONS_URL"] ?? "http://127.0.0.1:8081",
+            "missions": environment["MISSIONS_URL"] ?? "http://127.0.0.1:8082",
+            "referentiel": environment["REFERENTIEL_URL"] ?? "http://127.0.0.1:8083",
+            "correction": environment["CORRECTION_URL"] ?? "http://127.0.0.1:8084",
+        ]
+        bcryptCost = environment["BCRYPT_COST"].flatMap(UInt8.init).map { min(max($0, 4), 31) } ?? 12
+        maxBodySize = environment["MAX_BODY_BYTES"].flatMap(Int.init) ?? 25_000_000
+        if let step = environment["LOGIN_FAILURE_DELAY_MS"].flatMap(Int.init) {
+            auth.failureDelayStep = .milliseconds(step)
+        }
+    }
+}
+
+/// The gateway's router and the long-lived things it needs (the OpenAPI test reads its routes).
+struct GatewayParts {
+    var router: Router<ECERequestContext>
+    var consumers: [InboxConsumer]
+    var httpClient: HTTPClient
+}
+
+func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
+    let environment = runtime.configuration.environment
+    let settings = GatewaySettings(environment)
+    let accounts = AccountRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
+    let signer = await TokenSigner(privateKey: try TokenKeys.privateKey(environment: environment))
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton,
+                                configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(30))))
+
+    let convocations = runtime.consumer("convocations", handlers: ConvocationHandlers(accounts: accounts).handlers)
+    let router = runtime.makeRouter(consumers: [convocations])
+    AuthController(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
+                   policy: settings.auth)
+        .addRoutes(to: router.group("/api/auth"))
+    router.get("/openapi.yaml") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+    }
+    ServiceProxy(client: httpClient, upstreams: settings.upstreams, maxBodySize: settings.maxBodySize)
+        .addRoutes(to: router)
+    return GatewayParts(router: router, consumers: [convocations], httpClient: httpClient)
+}
+
+/// The gateway: used by `main` and by the tests.
 func buildApplication(_ configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
-    let runtime = try ServiceRuntime(configuration)
-    let router = runtime.makeRouter()
-    return runtime.makeApplication(router: router, migrations: [])
+    let runtime = try await ServiceRuntime(configuration)
+    let parts = try await buildGateway(runtime)
+    return runtime.makeApplication(router: parts.router, migrations: gatewayMigrations, consumers: parts.consumers,
+                                   services: [HTTPClientService(client: parts.httpClient)])
 }

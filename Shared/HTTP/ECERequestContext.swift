@@ -7,6 +7,8 @@ import Hummingbird
 public struct ECERequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var correlationId: String = ""
+    /// Set by `AuthMiddleware` from a verified token only.
+    public var identity: Identity?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

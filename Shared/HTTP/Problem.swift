@@ -35,10 +35,18 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         case statusCode = "status"
     }
 
+    /// Sorted keys: the same problem always reads the same (clients and tests may compare bodies).
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
-        let body = try JSONEncoder().encode(self)
+        if statusCode == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        let body = try Self.encoder.encode(self)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

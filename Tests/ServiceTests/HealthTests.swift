@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Shared
 import Testing
+import TestSupport
 @testable import Correction
 @testable import Gateway
 @testable import Inscriptions
@@ -23,7 +24,8 @@ import Testing
 
     static func configuration(_ name: String, _ port: Int, _ overrides: [String: String] = [:]) -> ServiceConfiguration {
         ServiceConfiguration(service: name, defaultPort: port,
-                             environment: ["PORT": "0", "LOG_LEVEL": "warning"].merging(overrides) { $1 })
+                             environment: ["PORT": "0", "LOG_LEVEL": "warning", "BCRYPT_COST": "4"]
+                                .merging(TestKeys.environment) { $1 }.merging(overrides) { $1 })
     }
 
     @Test(arguments: services.map(\.name))

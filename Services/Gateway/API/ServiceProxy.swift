@@ -1,0 +1,81 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+import Shared
+
+/// Routes `/api/<service>/…` to the service that owns it, streaming bodies both ways and passing on
+/// `Authorization` (each service verifies the token itself) and `X-Correlation-Id`.
+/// An unreachable or silent service gives 503 problem+json, not a hang.
+struct ServiceProxy: Sendable {
+    let client: HTTPClient
+    /// Path segment after `/api/` → base URL, e.g. `inscriptions` → `http://127.0.0.1:8081`.
+    let upstreams: [String: String]
+    let maxBodySize: Int
+    var timeout: TimeAmount = .seconds(30)
+
+    static let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
+    /// Connection-level headers that concern one hop only (RFC 9110 §7.6.1).
+    static let hopByHop: Set<String> = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "te",
+                                        "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host"]
+
+    func addRoutes(to router: Router<ECERequestContext>) {
+        for (name, base) in upstreams.sorted(by: { $0.key < $1.key }) {
+            for method in Self.methods {
+                router.on("/api/\(name)/**", method: method) { request, context in
+                    try await forward(request, context: context, service: name, base: base)
+                }
+            }
+        }
+    }
+
+    private func forward(_ request: Request, context: ECERequestContext, service: String,
+                         base: String) async throws -> Response {
+        var outgoing = HTTPClientRequest(url: base + request.uri.description)
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName)
+            && field.name != .contentLength && field.name != .correlationId {
+            outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        outgoing.headers.replaceOrAdd(name: HTTPField.Name.correlationId.rawName, value: context.correlationId)
+        if let declared = request.headers[.contentLength].flatMap(Int.init) {
+            guard declared <= maxBodySize else { throw Self.tooLarge(maxBodySize) }
+            outgoing.body = .stream(request.body, length: .known(Int64(declared)))
+        } else if request.method != .get && request.method != .delete {
+            // Chunked upload: read it (bounded) so the limit holds without a declared length.
+            let body = try await request.body.collect(upTo: maxBodySize)
+            outgoing.body = .bytes(body)
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outgoing, timeout: timeout)
+        } catch {
+            context.logger.error("upstream unreachable", metadata: ["service": "\(service)", "error": "\(error)"])
+            throw Problem.serviceUnavailable("le service \(service) ne répond pas / service \(service) unavailable")
+        }
+        var headers = HTTPFields()
+        for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
+            if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return Response(status: .init(code: Int(response.status.code)), headers: headers,
+                        body: ResponseBody(asyncSequence: response.body))
+    }
+
+    static func tooLarge(_ limit: Int) -> Problem {
+        Problem(.contentTooLarge, type: "too-large", title: "Requête trop volumineuse / Request too large",
+                detail: "limite \(limit / 1_000_000) Mo / limit \(limit / 1_000_000) MB")
+    }
+}
+
+/// Shuts the HTTP client down with the application.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}

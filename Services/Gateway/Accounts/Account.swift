@@ -1,0 +1,195 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// A user of the platform.
+struct Account: Sendable, Equatable {
+    var id: UUID
+    var login: String
+    var displayName: String
+    var role: Role
+    var scope: Scope
+    var passwordHash: String?
+    var disabled: Bool
+
+    var identity: Identity { Identity(userId: id, login: login, role: role, scope: scope) }
+}
+
+/// Accounts, failed logins and refresh tokens in the `gateway` schema.
+struct AccountRepository: Sendable {
+    let client: PostgresClient
+    let schema: SQLIdentifier
+    let logger: Logger
+
+    private var s: String { schema.name }
+
+    func find(login: String) async throws -> Account? {
+        try await first(client.query("""
+            SELECT id, login, display_name, role, scope, password_hash, disabled
+            FROM \(unescaped: s).accounts WHERE login = \(login)
+            """, logger: logger))
+    }
+
+    func find(id: UUID) async throws -> Account? {
+        try await first(client.query("""
+            SELECT id, login, display_name, role, scope, password_hash, disabled
+            FROM \(unescaped: s).accounts WHERE id = \(id)
+            """, logger: logger))
+    }
+
+    func list() async throws -> [Account] {
+        var accounts: [Account] = []
+        let rows = try await client.query("""
+            SELECT id, login, display_name, role, scope, password_hash, disabled FROM \(unescaped: s).accounts ORDER BY login
+            """, logger: logger)
+        for try await row in rows.decode((UUID, String, String, String, String, String?, Bool).self) {
+            if let account = Self.account(row) { accounts.append(account) }
+        }
+        return accounts
+    }
+
+    /// Creates an account; false when the login is taken.
+    func create(_ account: Account) async throws -> Bool {
+        let inserted = try await client.query("""
+            INSERT INTO \(unescaped: s).accounts (id, login, display_name, role, scope, password_hash)
+            VALUES (\(account.id), \(account.login), \(account.displayName), \(account.role.rawValue),
+                    \(account.scope.description), \(account.passwordHash))
+            ON CONFLICT (login) DO NOTHING RETURNING 1
+            """, logger: logger).collect()
+        return !inserted.isEmpty
+    }
+
+    func setDisabled(login: String, _ disabled: Bool) async throws -> Bool {
+        let rows = try await client.query("""
+            UPDATE \(unescaped: s).accounts SET disabled = \(disabled), updated_at = now() WHERE login = \(login) RETURNING id
+            """, logger: logger).collect()
+        if disabled, let row = rows.first {
+            let id = try row.decode(UUID.self)
+            try await client.query("""
+                UPDATE \(unescaped: s).refresh_tokens SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL
+                """, logger: logger)
+        }
+        return !rows.isEmpty
+    }
+
+    // MARK: failed logins
+
+    /// Seconds the login is still locked for, 0 when it is not.
+    func lockRemaining(login: String) async throws -> Double {
+        let rows = try await client.query("""
+            SELECT GREATEST(0, EXTRACT(EPOCH FROM locked_until - now()))::float8
+            FROM \(unescaped: s).login_failures WHERE login = \(login) AND locked_until IS NOT NULL
+            """, logger: logger)
+        for try await remaining in rows.decode(Double.self) { return remaining }
+        return 0
+    }
+
+    /// Counts a failure (consecutive failures older than the lock window are forgotten) and
+    /// locks the login for `lockFor` once `threshold` is reached; returns the failure count.
+    func recordFailure(login: String, threshold: Int, lockFor: Duration) async throws -> Int {
+        let seconds = Double(lockFor.components.seconds)
+        let rows = try await client.query("""
+            INSERT INTO \(unescaped: s).login_failures AS f (login, failures) VALUES (\(login), 1)
+            ON CONFLICT (login) DO UPDATE SET
+                failures = CASE WHEN f.last_failure_at < now() - \(seconds) * interval '1 second' THEN 1 ELSE f.failures + 1 END,
+                last_failure_at = now(),
+                locked_until = CASE WHEN f.failures + 1 >= \(threshold)
+                                    AND f.last_failure_at >= now() - \(seconds) * interval '1 second'
+                               THEN now() + \(seconds) * interval '1 second' ELSE f.locked_until END
+            RETURNING failures
+            """, logger: logger)
+        for try await n in rows.decode(Int.self) { return n }
+        return 1
+    }
+
+    func clearFailures(login: String) async throws {
+        try await client.query("DELETE FROM \(unescaped: s).login_failures WHERE login = \(login)", logger: logger)
+    }
+
+    // MARK: refresh tokens
+
+    func storeRefreshToken(sha256: String, account: UUID, family: UUID, expiresIn: Duration) async throws {
+        let seconds = Double(expiresIn.components.seconds)
+        try await client.query("""
+            INSERT INTO \(unescaped: s).refresh_tokens (token_sha256, account_id, family, expires_at)
+            VALUES (\(sha256), \(account), \(family), now() + \(seconds) * interval '1 second')
+            """, logger: logger)
+    }
+
+    enum RefreshUse { case valid(account: UUID, family: UUID), reused(family: UUID), invalid }
+
+    /// Marks the token used (once). A token used twice means it leaked: the caller revokes its family.
+    func useRefreshToken(sha256: String) async throws -> RefreshUse {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT account_id, family, used_at IS NOT NULL OR revoked_at IS NOT NULL, expires_at < now()
+                FROM \(unescaped: s).refresh_tokens WHERE token_sha256 = \(sha256) FOR UPDATE
+                """, logger: logger)
+            for try await (account, family, spent, expired) in rows.decode((UUID, UUID, Bool, Bool).self) {
+                if spent { return .reused(family: family) }
+                if expired { return .invalid }
+                try await connection.query("""
+                    UPDATE \(unescaped: s).refresh_tokens SET used_at = now() WHERE token_sha256 = \(sha256)
+                    """, logger: logger)
+                return .valid(account: account, family: family)
+            }
+            return .invalid
+        }
+    }
+
+    func revokeFamily(_ family: UUID) async throws {
+        try await client.query("""
+            UPDATE \(unescaped: s).refresh_tokens SET revoked_at = now() WHERE family = \(family) AND revoked_at IS NULL
+            """, logger: logger)
+    }
+
+    func family(ofRefreshToken sha256: String) async throws -> UUID? {
+        let rows = try await client.query("""
+            SELECT family FROM \(unescaped: s).refresh_tokens WHERE token_sha256 = \(sha256)
+            """, logger: logger)
+        for try await family in rows.decode(UUID.self) { return family }
+        return nil
+    }
+
+    // MARK: activation (examiners and coordinators created from convocations)
+
+    /// Creates the account of a convoked person, or refreshes its activation code while it is not activated.
+    func upsertConvoked(id: UUID, login: String, displayName: String, role: Role, scope: Scope,
+                        activationCodeSHA256: String, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO \(unescaped: s).accounts AS a (id, login, display_name, role, scope, activation_code_sha256, activation_expires_at)
+            VALUES (\(id), \(login), \(displayName), \(role.rawValue), \(scope.description), \(activationCodeSHA256), now() + interval '60 days')
+            ON CONFLICT (login) DO UPDATE SET
+                display_name = EXCLUDED.display_name,
+                activation_code_sha256 = CASE WHEN a.password_hash IS NULL THEN EXCLUDED.activation_code_sha256 ELSE NULL END,
+                activation_expires_at = CASE WHEN a.password_hash IS NULL THEN EXCLUDED.activation_expires_at ELSE NULL END,
+                updated_at = now()
+            """, logger: logger)
+    }
+
+    /// Sets the first password if the code matches an account not yet activated; the code then stops working.
+    func activate(login: String, codeSHA256: String, passwordHash: String) async throws -> Bool {
+        let rows = try await client.query("""
+            UPDATE \(unescaped: s).accounts SET password_hash = \(passwordHash), activation_code_sha256 = NULL,
+                activation_expires_at = NULL, updated_at = now()
+            WHERE login = \(login) AND password_hash IS NULL AND NOT disabled
+              AND activation_code_sha256 = \(codeSHA256) AND activation_expires_at > now()
+            RETURNING 1
+            """, logger: logger).collect()
+        return !rows.isEmpty
+    }
+
+    private func first(_ rows: PostgresRowSequence) async throws -> Account? {
+        for try await row in rows.decode((UUID, String, String, String, String, String?, Bool).self) {
+            return Self.account(row)
+        }
+        return nil
+    }
+
+    private static func account(_ row: (UUID, String, String, String, String, String?, Bool)) -> Account? {
+        guard let role = Role(rawValue: row.3), let scope = Scope(row.4) else { return nil }
+        return Account(id: row.0, login: row.1, displayName: row.2, role: role, scope: scope, passwordHash: row.5,
+                       disabled: row.6)
+    }
+}

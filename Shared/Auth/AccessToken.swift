@@ -1,0 +1,100 @@
+import Foundation
+import JWTKit
+
+/// The claims of an access token: who (`sub`, `login`), as what (`role`, `scope`), until when (`exp`, ≤ 15 min).
+public struct AccessTokenClaims: JWTPayload, Equatable {
+    public var sub: SubjectClaim
+    public var login: String
+    public var role: String
+    public var scope: String
+    public var iat: IssuedAtClaim
+    public var exp: ExpirationClaim
+    public var iss: IssuerClaim
+
+    public static let issuer = "ece-gateway"
+    public static let maximumLifetime: TimeInterval = 15 * 60
+
+    public init(identity: Identity, issuedAt: Date = Date(), lifetime: TimeInterval = maximumLifetime) {
+        sub = SubjectClaim(value: identity.userId.uuidString)
+        login = identity.login
+        role = identity.role.rawValue
+        scope = identity.scope.description
+        iat = IssuedAtClaim(value: issuedAt)
+        exp = ExpirationClaim(value: issuedAt.addingTimeInterval(min(lifetime, Self.maximumLifetime)))
+        iss = IssuerClaim(value: Self.issuer)
+    }
+
+    public func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+        guard iss.value == Self.issuer else { throw JWTError.claimVerificationFailure(failedClaim: iss, reason: "issuer") }
+        guard exp.value.timeIntervalSince(iat.value) <= Self.maximumLifetime + 1 else {
+            throw JWTError.claimVerificationFailure(failedClaim: exp, reason: "lifetime over 15 minutes")
+        }
+    }
+
+    var identity: Identity? {
+        guard let id = UUID(uuidString: sub.value), let role = Role(rawValue: role), let scope = Scope(scope),
+            scope.fits(role)
+        else { return nil }
+        return Identity(userId: id, login: login, role: role, scope: scope)
+    }
+}
+
+/// Loads the EdDSA keys distributed by configuration: every service has the public key
+/// (`JWT_PUBLIC_KEY`, PEM, or `JWT_PUBLIC_KEY_FILE`); only the gateway has the private one.
+public enum TokenKeys {
+    public static func publicKey(environment: [String: String]) throws -> EdDSA.PublicKey {
+        try EdDSA.PublicKey(pem: try pem("JWT_PUBLIC_KEY", environment))
+    }
+
+    public static func privateKey(environment: [String: String]) throws -> EdDSA.PrivateKey {
+        try EdDSA.PrivateKey(pem: try pem("JWT_PRIVATE_KEY", environment))
+    }
+
+    private static func pem(_ name: String, _ environment: [String: String]) throws -> String {
+        if let value = environment[name], !value.isEmpty { return value }
+        if let path = environment[name + "_FILE"], let text = try? String(contentsOfFile: path, encoding: .utf8) {
+            return text
+        }
+        throw TokenKeyMissing(variable: name)
+    }
+}
+
+public struct TokenKeyMissing: Error, CustomStringConvertible {
+    public var variable: String
+    public var description: String { "\(variable) (PEM) or \(variable)_FILE must be set" }
+}
+
+/// Checks access tokens' signature and expiry with the public key.
+public struct TokenVerifier: Sendable {
+    private let keys: JWTKeyCollection
+
+    public init(publicKey: EdDSA.PublicKey) async {
+        keys = JWTKeyCollection()
+        await keys.add(eddsa: publicKey)
+    }
+
+    /// The caller's identity, or nil when the token is invalid, expired, tampered or signed by another key.
+    public func identity(from token: String) async -> Identity? {
+        guard let claims = try? await keys.verify(token, as: AccessTokenClaims.self) else { return nil }
+        return claims.identity
+    }
+}
+
+/// Signs access tokens (the gateway only).
+public struct TokenSigner: Sendable {
+    private let keys: JWTKeyCollection
+
+    public init(privateKey: EdDSA.PrivateKey) async {
+        keys = JWTKeyCollection()
+        await keys.add(eddsa: privateKey)
+    }
+
+    public func sign(_ identity: Identity, lifetime: TimeInterval = AccessTokenClaims.maximumLifetime) async throws -> String {
+        try await keys.sign(AccessTokenClaims(identity: identity, lifetime: lifetime))
+    }
+
+    public func sign(_ claims: AccessTokenClaims) async throws -> String {
+        try await keys.sign(claims)
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Events published by Missions (Imag'In). The contract: adding a field is compatible, removing or
+/// renaming one is a new version.
+
+/// What a convocation convokes someone to.
+public enum MissionKind: String, Codable, Sendable {
+    /// Examiner of an exam at a centre d'épreuve.
+    case examinateur
+    /// Coordinator of an exam's dematerialised correction at the académie's Santorin centre.
+    case coordinateur
+}
+
+/// A person convoked to missions (Imag'In is where examiners come from).
+public struct Intervenant: Codable, Sendable, Equatable {
+    public var id: UUID
+    /// Their platform login (Imag'In's identifier).
+    public var login: String
+    public var nom: String
+    public var prenom: String
+    public var email: String?
+    /// The school they teach in, if any (used to keep them away from their own pupils).
+    public var uai: String?
+
+    public init(id: UUID, login: String, nom: String, prenom: String, email: String? = nil, uai: String? = nil) {
+        self.id = id
+        self.login = login
+        self.nom = nom
+        self.prenom = prenom
+        self.email = email
+        self.uai = uai
+    }
+}
+
+/// `convocation.issued`: Correction builds its examiner pool from it, the gateway creates the account.
+public struct ConvocationIssued: EventPayload, Equatable {
+    public static let eventType = "convocation.issued"
+    public static let eventVersion = 1
+
+    public var convocationId: UUID
+    public var missionId: UUID
+    public var kind: MissionKind
+    public var session: Int
+    /// Exam code, e.g. T011B.
+    public var epreuve: String
+    public var academie: String
+    /// The centre d'épreuve (examiners); nil for a coordinator (centre Santorin).
+    public var centreUAI: String?
+    public var intervenant: Intervenant
+    /// SHA-256 (hex) of the one-time activation code printed on the convocation; the code itself never travels.
+    public var activationCodeSHA256: String
+
+    public init(convocationId: UUID, missionId: UUID, kind: MissionKind, session: Int, epreuve: String,
+                academie: String, centreUAI: String?, intervenant: Intervenant, activationCodeSHA256: String) {
+        self.convocationId = convocationId
+        self.missionId = missionId
+        self.kind = kind
+        self.session = session
+        self.epreuve = epreuve
+        self.academie = academie
+        self.centreUAI = centreUAI
+        self.intervenant = intervenant
+        self.activationCodeSHA256 = activationCodeSHA256
+    }
+}
+
+/// `convocation.cancelled`.
+public struct ConvocationCancelled: EventPayload, Equatable {
+    public static let eventType = "convocation.cancelled"
+    public static let eventVersion = 1
+
+    public var convocationId: UUID
+    public var missionId: UUID
+    public var intervenantId: UUID
+
+    public init(convocationId: UUID, missionId: UUID, intervenantId: UUID) {
+        self.convocationId = convocationId
+        self.missionId = missionId
+        self.intervenantId = intervenantId
+    }
+}
