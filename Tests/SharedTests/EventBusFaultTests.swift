@@ -250,23 +250,6 @@ import TestSupport
     }
 }
 
-func queueExists(_ name: String) async throws -> Bool {
-    let config = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
-    return await Task.detached {
-        guard let connection = try? AMQPConnection(config) else { return false }
-        defer { connection.close() }
-        return (try? connection.queueDepth(name)) != nil
-    }.value
-}
-
-func waitUntil(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else { throw ProcessFailure(message: "condition not met in \(timeout)") }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-}
-
 extension BusHarness {
     /// Publishes the outbox once with a short-lived publisher.
     func publishPending() async throws {

@@ -101,15 +101,6 @@ func readQueue(_ name: String, expecting count: Int, timeout: TimeInterval = 30)
     }.value
 }
 
-func deleteQueues(_ names: [String]) async {
-    guard let config = try? AMQPConfiguration(url: LocalInfrastructure.amqpURL) else { return }
-    await Task.detached {
-        guard let connection = try? AMQPConnection(config) else { return }
-        defer { connection.close() }
-        for name in names { try? connection.deleteQueue(name) }
-    }.value
-}
-
 func uniqueName(_ prefix: String) -> String { "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())" }
 
 /// Text a child process printed so far (appended from a pipe-reading thread).

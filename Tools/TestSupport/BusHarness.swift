@@ -68,3 +68,26 @@ public final class Running: Sendable {
         await task.value
     }
 }
+
+/// Polls `condition` until it holds, or fails after `timeout`.
+public func waitUntil(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw TimedOut(what: "condition not met in \(timeout)") }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+public struct TimedOut: Error, CustomStringConvertible {
+    public var what: String
+    public var description: String { what }
+}
+
+public func queueExists(_ name: String) async throws -> Bool {
+    await BrokerAdmin.queueDepth(try AMQPConfiguration(url: LocalInfrastructure.amqpURL), queue: name) != nil
+}
+
+public func deleteQueues(_ names: [String]) async {
+    guard let configuration = try? AMQPConfiguration(url: LocalInfrastructure.amqpURL) else { return }
+    await BrokerAdmin.deleteQueues(configuration, names)
+}

@@ -109,6 +109,138 @@ paths:
         "200": {description: Identity, content: {application/json: {schema: {$ref: "#/components/schemas/WhoAmI"}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "503": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/epreuves:
+    get:
+      summary: The five practical exams
+      responses:
+        "200": {description: Exams, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/Epreuve"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets:
+    get:
+      summary: Subjects, filtered and paginated (dsii, admin)
+      parameters:
+        - {name: epreuve, in: query, schema: {type: string}}
+        - {name: session, in: query, schema: {type: integer}}
+        - {name: statut, in: query, schema: {$ref: "#/components/schemas/StatutSujet"}}
+        - {name: dominante, in: query, schema: {type: string}}
+        - {name: page, in: query, schema: {type: integer, minimum: 1}}
+        - {name: perPage, in: query, schema: {type: integer, minimum: 1, maximum: 200}}
+      responses:
+        "200": {description: A page, content: {application/json: {schema: {$ref: "#/components/schemas/SujetPage"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+    post:
+      summary: Create a draft subject (dsii)
+      requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/SujetInput"}}}}
+      responses:
+        "201": {description: Created, content: {application/json: {schema: {$ref: "#/components/schemas/Sujet"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: A subject with its documents and barème versions (dsii, admin)
+      responses:
+        "200": {description: The subject, content: {application/json: {schema: {$ref: "#/components/schemas/Sujet"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    put:
+      summary: Update a draft subject (dsii)
+      requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/SujetInput"}}}}
+      responses:
+        "200": {description: The subject, content: {application/json: {schema: {$ref: "#/components/schemas/Sujet"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets/{id}/bareme:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    put:
+      summary: Save the draft barème (a validated version is never changed; the change becomes the next version)
+      requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/Bareme"}}}}
+      responses:
+        "200": {description: The draft version, content: {application/json: {schema: {$ref: "#/components/schemas/BaremeVersion"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets/{id}/documents/{nature}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string, format: uuid}}
+      - {name: nature, in: path, required: true, schema: {type: string, enum: [sujet, examinateur]}}
+    put:
+      summary: Upload the subject document or the examiner document (PDF, 20 MB at most; dsii)
+      parameters: [{name: nom, in: query, schema: {type: string, maxLength: 200}}]
+      requestBody: {required: true, content: {application/pdf: {schema: {type: string, format: binary}}}}
+      responses:
+        "200": {description: The subject, content: {application/json: {schema: {$ref: "#/components/schemas/Sujet"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "413": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+    get:
+      summary: Download a document (dsii, admin)
+      responses:
+        "200": {description: The PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets/{id}/validate:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Validate the draft (subject document and a valid barème required; the barème version is frozen)
+      responses:
+        "200": {description: Validated, content: {application/json: {schema: {$ref: "#/components/schemas/Sujet"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets/{id}/reopen:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Back to draft (validated, not published, subjects)
+      responses:
+        "200": {description: Draft again, content: {application/json: {schema: {$ref: "#/components/schemas/Sujet"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets/{id}/publish:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Publish a validated subject (emits sujet.published; content embargoed until visibleFrom)
+      requestBody:
+        required: true
+        content: {application/json: {schema: {type: object, required: [visibleFrom], properties: {visibleFrom: {type: string, format: date-time}}}}}
+      responses:
+        "200": {description: Published, content: {application/json: {schema: {$ref: "#/components/schemas/Sujet"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets/{id}/withdraw:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Withdraw a subject (emits sujet.withdrawn; its barème versions are kept)
+      responses:
+        "200": {description: Withdrawn, content: {application/json: {schema: {$ref: "#/components/schemas/Sujet"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
 components:
   securitySchemes:
     bearer: {type: http, scheme: bearer, bearerFormat: JWT (EdDSA), description: "Access token, 15 minutes at most"}
@@ -181,6 +313,89 @@ components:
         expiresIn: {type: integer, description: seconds}
         refreshToken: {type: string}
         user: {$ref: "#/components/schemas/User"}
+    Epreuve:
+      type: object
+      properties:
+        code: {type: string}
+        libelle: {type: string}
+        filiere: {type: string, enum: [BCG, BTN]}
+        dureeMinutes: {type: integer}
+        dominantes: {type: array, items: {type: string}}
+    StatutSujet: {type: string, enum: [brouillon, valide, publie, retire]}
+    SujetInput:
+      type: object
+      required: [epreuve, session, code, titre]
+      properties:
+        epreuve: {type: string, enum: [T011B, T012B, T010B, T029B, T030B]}
+        session: {type: integer, minimum: 2020, maximum: 2100}
+        code: {type: string, pattern: "^[A-Za-z0-9._-]{1,32}$"}
+        titre: {type: string, minLength: 1, maxLength: 200}
+        dominante: {type: [string, "null"], description: "physique or chimie for T011B and T030B"}
+        materiel: {type: array, maxItems: 100, items: {type: string, maxLength: 200}}
+    Sujet:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        epreuve: {type: string}
+        session: {type: integer}
+        code: {type: string}
+        titre: {type: string}
+        dominante: {type: [string, "null"]}
+        materiel: {type: array, items: {type: string}}
+        statut: {$ref: "#/components/schemas/StatutSujet"}
+        visibleFrom: {type: [string, "null"], format: date-time}
+        documents:
+          type: array
+          items:
+            type: object
+            properties: {nature: {type: string, enum: [sujet, examinateur]}, nom: {type: string}, taille: {type: integer}, sha256: {type: string}}
+        baremes: {type: array, items: {$ref: "#/components/schemas/BaremeVersion"}}
+    SujetPage:
+      type: object
+      properties:
+        items: {type: array, items: {$ref: "#/components/schemas/Sujet"}}
+        page: {type: integer}
+        perPage: {type: integer}
+        total: {type: integer}
+    Bareme:
+      type: object
+      required: [criteres]
+      description: "Weights sum to exactly 20; level values within [0, 1], not increasing from A to D"
+      properties:
+        criteres:
+          type: array
+          items:
+            type: object
+            required: [code, libelle, poids, echelle]
+            properties:
+              code: {type: string, maxLength: 16}
+              libelle: {type: string, maxLength: 200}
+              partie: {type: [string, "null"]}
+              poids: {type: integer, minimum: 1, maximum: 20}
+              echelle:
+                type: object
+                required: [type]
+                properties:
+                  type: {type: string, enum: [niveaux, points]}
+                  valeurs:
+                    type: object
+                    description: "Fractions as strings, e.g. {\"A\":\"1\",\"B\":\"2/3\",\"C\":\"1/3\",\"D\":\"0\"}"
+        appels:
+          type: array
+          items: {type: object, required: [code, libelle], properties: {code: {type: string}, libelle: {type: string}}}
+        plafonds:
+          type: object
+          properties:
+            mineure: {type: string, enum: [A, B, C, D]}
+            majeure: {type: string, enum: [A, B, C, D]}
+            solution: {type: string, enum: [A, B, C, D]}
+    BaremeVersion:
+      type: object
+      properties:
+        version: {type: integer}
+        valide: {type: boolean}
+        validatedAt: {type: [string, "null"], format: date-time}
+        bareme: {$ref: "#/components/schemas/Bareme"}
     WhoAmI:
       type: object
       required: [userId, login, role, scope]
