@@ -79,7 +79,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "ECEBench",
-            dependencies: serviceDeps + ["TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: serviceDeps + [
+                "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ],
             path: "Tools/ECEBench"
         ),
         .executableTarget(

@@ -205,6 +205,7 @@ case "${1:-}" in
     env)    service_env "${2:?service name}" ;;   # print one service's environment
     # Demo data: the demo accounts (printed); later issues add subjects, candidates, missions.
     seed)   mapfile -t envs < <(service_env Gateway); env "${envs[@]}" "$BIN_DIR/Gateway" seed-demo
-            mapfile -t envs < <(service_env Referentiel); env "${envs[@]}" "$BIN_DIR/Referentiel" seed-demo ;;
+            mapfile -t envs < <(service_env Referentiel); env "${envs[@]}" "$BIN_DIR/Referentiel" seed-demo
+            mapfile -t envs < <(service_env Inscriptions); env "${envs[@]}" "$BIN_DIR/Inscriptions" seed-demo ;;
     *) echo "usage: $0 start|stop|status|env <Service>" >&2; exit 2 ;;
 esac

@@ -19,7 +19,7 @@ struct GatewaySettings: Sendable {
             "correction": environment["CORRECTION_URL"] ?? "http://127.0.0.1:8084",
         ]
         bcryptCost = environment["BCRYPT_COST"].flatMap(UInt8.init).map { min(max($0, 4), 31) } ?? 12
-        maxBodySize = environment["MAX_BODY_BYTES"].flatMap(Int.init) ?? 25_000_000
+        maxBodySize = environment["MAX_BODY_BYTES"].flatMap(Int.init) ?? 64_000_000
         if let step = environment["LOGIN_FAILURE_DELAY_MS"].flatMap(Int.init) {
             auth.failureDelayStep = .milliseconds(step)
         }

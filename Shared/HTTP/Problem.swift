@@ -7,9 +7,12 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     public struct FieldError: Codable, Sendable, Equatable {
         public var field: String
         public var reason: String
-        public init(field: String, reason: String) {
+        /// For file imports: the line of the file.
+        public var line: Int?
+        public init(field: String, reason: String, line: Int? = nil) {
             self.field = field
             self.reason = reason
+            self.line = line
         }
     }
 

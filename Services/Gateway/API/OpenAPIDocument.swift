@@ -81,6 +81,48 @@ paths:
       responses:
         "200": {description: The user, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
         "401": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/academies:
+    get:
+      summary: The académies
+      responses:
+        "200": {description: Académies, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {code: {type: string}, nom: {type: string}}}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/etablissements:
+    get:
+      summary: Schools, with their centre d'épreuve data (exams hosted, capacity per half-day)
+      parameters: [{name: academie, in: query, schema: {type: string}}]
+      responses:
+        "200": {description: Schools, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/Etablissement"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/import:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    post:
+      summary: Import the académie's candidates and registrations (CSV, UTF-8 or Windows-1252, ; or ,; gestionnaire)
+      description: "Columns numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve, one line per registration. Nothing is imported when any line is wrong (422 lists each error with line and column) unless partiel=true."
+      parameters: [{name: partiel, in: query, schema: {type: boolean}}]
+      requestBody: {required: true, content: {text/csv: {schema: {type: string}}}}
+      responses:
+        "200": {description: Import report, content: {application/json: {schema: {$ref: "#/components/schemas/ImportReport"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "413": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/candidats:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Candidates of a session (a gestionnaire sees their académie only)
+      parameters:
+        - {name: uai, in: query, schema: {type: string}}
+        - {name: epreuve, in: query, schema: {type: string}}
+        - {name: page, in: query, schema: {type: integer, minimum: 1}}
+        - {name: perPage, in: query, schema: {type: integer, minimum: 1, maximum: 1000}}
+      responses:
+        "200": {description: A page of candidates, content: {application/json: {schema: {$ref: "#/components/schemas/CandidatPage"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/me:
     get:
       summary: The caller as Inscriptions (Cyclades) sees them
@@ -262,7 +304,7 @@ components:
           items:
             type: object
             required: [field, reason]
-            properties: {field: {type: string}, reason: {type: string}}
+            properties: {field: {type: string}, reason: {type: string}, line: {type: integer}}
     Health:
       type: object
       required: [status, service, database, broker]
@@ -396,6 +438,50 @@ components:
         valide: {type: boolean}
         validatedAt: {type: [string, "null"], format: date-time}
         bareme: {$ref: "#/components/schemas/Bareme"}
+    Etablissement:
+      type: object
+      properties:
+        uai: {type: string, pattern: "^[0-9]{7}[A-Z]$"}
+        nom: {type: string}
+        academie: {type: string}
+        commune: {type: string}
+        autonome: {type: boolean}
+        centre:
+          type: [object, "null"]
+          properties: {capaciteDemiJournee: {type: integer}, epreuves: {type: array, items: {type: string}}}
+    ImportReport:
+      type: object
+      properties:
+        lignes: {type: integer}
+        candidats: {type: integer}
+        inscriptions: {type: integer}
+        encodage: {type: string, enum: [UTF-8, Windows-1252]}
+        separateur: {type: string}
+        nombreErreurs: {type: integer}
+        erreurs:
+          type: array
+          items: {type: object, properties: {line: {type: integer}, column: {type: string}, reason: {type: string}}}
+    CandidatPage:
+      type: object
+      properties:
+        page: {type: integer}
+        perPage: {type: integer}
+        total: {type: integer}
+        items:
+          type: array
+          items:
+            type: object
+            properties:
+              id: {type: string, format: uuid}
+              numero: {type: string}
+              nom: {type: string}
+              prenoms: {type: string}
+              naissance: {type: string, format: date}
+              categorie: {type: string, enum: [scolaire, individuel, cned, morea]}
+              uai: {type: [string, "null"]}
+              division: {type: [string, "null"]}
+              filiere: {type: string, enum: [BCG, BTN]}
+              epreuves: {type: array, items: {type: string}}
     WhoAmI:
       type: object
       required: [userId, login, role, scope]

@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// Reference data, candidates and registrations in the `inscriptions` schema.
+struct InscriptionsRepository: Sendable {
+    let client: PostgresClient
+    let schema: SQLIdentifier
+    let logger: Logger
+
+    private var s: String { schema.name }
+
+    struct Etablissement: Codable, Sendable, Equatable {
+        var uai: String
+        var nom: String
+        var academie: String
+        var commune: String
+        var autonome: Bool
+        /// Exams hosted and capacity per half-day when the school is also a centre d'épreuve.
+        var centre: Centre?
+        struct Centre: Codable, Sendable, Equatable {
+            var capaciteDemiJournee: Int
+            var epreuves: [String]
+        }
+    }
+
+    /// UAI → académie of every school (the import checks lines against it).
+    func academiesParUAI() async throws -> [String: String] {
+        var result: [String: String] = [:]
+        let rows = try await client.query("SELECT uai, academie FROM \(unescaped: s).etablissements", logger: logger)
+        for try await (uai, academie) in rows.decode((String, String).self) { result[uai] = academie }
+        return result
+    }
+
+    func academies() async throws -> [(code: String, nom: String)] {
+        try await client.query("SELECT code, nom FROM \(unescaped: s).academies ORDER BY code", logger: logger)
+            .collect().map { try $0.decode((String, String).self) }.map { (code: $0.0, nom: $0.1) }
+    }
+
+    func etablissements(academie: String?) async throws -> [Etablissement] {
+        let rows = try await client.query("""
+            SELECT e.uai, e.nom, e.academie, e.commune, e.autonome, c.capacite_demi_journee,
+                   COALESCE(array_agg(ce.epreuve ORDER BY ce.epreuve) FILTER (WHERE ce.epreuve IS NOT NULL), '{}')
+            FROM \(unescaped: s).etablissements e
+            LEFT JOIN \(unescaped: s).centres c ON c.uai = e.uai
+            LEFT JOIN \(unescaped: s).centre_epreuves ce ON ce.uai = e.uai
+            WHERE \(academie)::text IS NULL OR e.academie = \(academie)
+            GROUP BY e.uai, c.capacite_demi_journee ORDER BY e.uai
+            """, logger: logger)
+        var result: [Etablissement] = []
+        for try await (uai, nom, academie, commune, autonome, capacite, epreuves) in rows.decode(
+            (String, String, String, String, Bool, Int?, [String]).self) {
+            result.append(Etablissement(uai: uai, nom: nom, academie: academie, commune: commune, autonome: autonome,
+                                        centre: capacite.map { .init(capaciteDemiJournee: $0, epreuves: epreuves) }))
+        }
+        return result
+    }
+
+    func ensureSession(_ annee: Int) async throws {
+        try await client.query("INSERT INTO \(unescaped: s).sessions (annee) VALUES (\(annee)) ON CONFLICT DO NOTHING",
+                               logger: logger)
+    }
+
+    struct ImportResult: Codable, Sendable {
+        var candidats: Int
+        var inscriptions: Int
+    }
+
+    /// Stores the valid lines in one transaction: candidates upserted by (session, number), registrations
+    /// added once. Batches of 1,000 rows per statement keep 240,000 lines to a few hundred round trips.
+    func store(_ lignes: [LigneCandidat], session: Int, academie: String) async throws -> ImportResult {
+        try await ensureSession(session)
+        return try await client.withTransaction(logger: logger) { connection in
+            var ids: [String: UUID] = [:]
+            var candidats: [LigneCandidat] = []
+            var seen = Set<String>()
+            for ligne in lignes where seen.insert(ligne.numero).inserted { candidats.append(ligne) }
+            for start in stride(from: 0, to: candidats.count, by: 1000) {
+                let batch = candidats[start..<min(start + 1000, candidats.count)]
+                let rows = try await connection.query("""
+                    INSERT INTO \(unescaped: s).candidats AS c
+                        (id, session, numero, nom, prenoms, naissance, categorie, uai_origine, academie, division, filiere)
+                    SELECT gen_random_uuid(), \(session), numero, nom, prenoms, naissance::date, categorie, NULLIF(uai, ''),
+                           \(academie), NULLIF(division, ''), filiere
+                    FROM unnest(\(batch.map(\.numero))::text[], \(batch.map(\.nom))::text[], \(batch.map(\.prenoms))::text[],
+                                \(batch.map(\.naissance))::text[], \(batch.map(\.categorie))::text[], \(batch.map { $0.uai ?? "" })::text[],
+                                \(batch.map { $0.division ?? "" })::text[], \(batch.map(\.filiere))::text[])
+                         AS l(numero, nom, prenoms, naissance, categorie, uai, division, filiere)
+                    ON CONFLICT (session, numero) DO UPDATE SET nom = EXCLUDED.nom, prenoms = EXCLUDED.prenoms,
+                        naissance = EXCLUDED.naissance, categorie = EXCLUDED.categorie, uai_origine = EXCLUDED.uai_origine,
+                        division = EXCLUDED.division, filiere = EXCLUDED.filiere
+                    WHERE c.academie = EXCLUDED.academie
+                    RETURNING numero, id
+                    """, logger: logger)
+                for try await (numero, id) in rows.decode((String, UUID).self) { ids[numero] = id }
+            }
+            // Arrays of optionals do not bind: absent values travel as '' and come back NULL (NULLIF).
+            // A number taken by another académie's candidate is not ours to overwrite.
+            if let foreign = candidats.first(where: { ids[$0.numero] == nil }) {
+                throw Problem.validation([.init(field: "numero", reason:
+                    "ligne \(foreign.line) : numéro \(foreign.numero) déjà attribué dans une autre académie / taken")])
+            }
+            var added = 0
+            for start in stride(from: 0, to: lignes.count, by: 1000) {
+                let batch = lignes[start..<min(start + 1000, lignes.count)]
+                let rows = try await connection.query("""
+                    INSERT INTO \(unescaped: s).inscriptions (candidat_id, epreuve)
+                    SELECT * FROM unnest(\(batch.map { ids[$0.numero]! })::uuid[], \(batch.map(\.epreuve))::text[])
+                    ON CONFLICT DO NOTHING RETURNING 1
+                    """, logger: logger)
+                for try await _ in rows { added += 1 }
+            }
+            return ImportResult(candidats: candidats.count, inscriptions: added)
+        }
+    }
+
+    struct Candidat: Codable, Sendable {
+        var id: UUID
+        var numero: String
+        var nom: String
+        var prenoms: String
+        var naissance: String
+        var categorie: String
+        var uai: String?
+        var division: String?
+        var filiere: String
+        var epreuves: [String]
+    }
+
+    /// Candidates of a session, limited to an académie and, for a school, to its own pupils.
+    func candidats(session: Int, academie: String?, uai: String?, epreuve: String?, page: Int, parPage: Int)
+        async throws -> (items: [Candidat], total: Int) {
+        let rows = try await client.query("""
+            SELECT c.id, c.numero, c.nom, c.prenoms, to_char(c.naissance, 'YYYY-MM-DD'), c.categorie, c.uai_origine,
+                   c.division, c.filiere, array_agg(i.epreuve ORDER BY i.epreuve), count(*) OVER ()::int
+            FROM \(unescaped: s).candidats c JOIN \(unescaped: s).inscriptions i ON i.candidat_id = c.id
+            WHERE c.session = \(session) AND (\(academie)::text IS NULL OR c.academie = \(academie))
+              AND (\(uai)::text IS NULL OR c.uai_origine = \(uai))
+              AND (\(epreuve)::text IS NULL OR EXISTS (SELECT 1 FROM \(unescaped: s).inscriptions j
+                                                     WHERE j.candidat_id = c.id AND j.epreuve = \(epreuve)))
+            GROUP BY c.id ORDER BY c.nom, c.prenoms, c.numero
+            LIMIT \(parPage) OFFSET \((page - 1) * parPage)
+            """, logger: logger)
+        var items: [Candidat] = []
+        var total = 0
+        for try await (id, numero, nom, prenoms, naissance, categorie, uai, division, filiere, epreuves, count) in rows.decode(
+            (UUID, String, String, String, String, String, String?, String?, String, [String], Int).self) {
+            items.append(Candidat(id: id, numero: numero, nom: nom, prenoms: prenoms, naissance: naissance,
+                                  categorie: categorie, uai: uai, division: division, filiere: filiere, epreuves: epreuves))
+            total = count
+        }
+        return (items, total)
+    }
+}

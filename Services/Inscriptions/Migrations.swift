@@ -1,0 +1,76 @@
+import Shared
+
+/// Cyclades' data: reference data, sessions, candidates, registrations, teachers.
+let inscriptionsMigrations = [
+    Migration(2, "referentiel_et_candidats", [
+        "CREATE TABLE {schema}.academies (code text PRIMARY KEY, nom text NOT NULL)",
+        """
+        CREATE TABLE {schema}.etablissements (
+            uai text PRIMARY KEY,
+            nom text NOT NULL,
+            academie text NOT NULL REFERENCES {schema}.academies(code),
+            commune text NOT NULL DEFAULT '',
+            -- A non-autonomous school's candidates are assigned by the académie (road map, special cases).
+            autonome boolean NOT NULL DEFAULT true,
+            -- Position, for the nearest-centre suggestion (geography, not grades: floats are fine).
+            latitude double precision,
+            longitude double precision
+        )
+        """,
+        """
+        CREATE TABLE {schema}.centres (
+            uai text PRIMARY KEY REFERENCES {schema}.etablissements(uai),
+            capacite_demi_journee int NOT NULL CHECK (capacite_demi_journee > 0)
+        )
+        """,
+        """
+        CREATE TABLE {schema}.centre_epreuves (
+            uai text NOT NULL REFERENCES {schema}.centres(uai),
+            epreuve text NOT NULL,
+            PRIMARY KEY (uai, epreuve)
+        )
+        """,
+        """
+        CREATE TABLE {schema}.sessions (
+            annee int PRIMARY KEY,
+            etat text NOT NULL DEFAULT 'ouverte' CHECK (etat IN ('ouverte', 'close'))
+        )
+        """,
+        """
+        CREATE TABLE {schema}.candidats (
+            id uuid PRIMARY KEY,
+            session int NOT NULL REFERENCES {schema}.sessions(annee),
+            numero text NOT NULL,
+            nom text NOT NULL,
+            prenoms text NOT NULL,
+            naissance date NOT NULL,
+            categorie text NOT NULL CHECK (categorie IN ('scolaire', 'individuel', 'cned', 'morea')),
+            uai_origine text REFERENCES {schema}.etablissements(uai),
+            academie text NOT NULL REFERENCES {schema}.academies(code),
+            division text,
+            filiere text NOT NULL CHECK (filiere IN ('BCG', 'BTN')),
+            UNIQUE (session, numero)
+        )
+        """,
+        "CREATE INDEX candidats_origine ON {schema}.candidats (session, academie, uai_origine)",
+        """
+        CREATE TABLE {schema}.inscriptions (
+            candidat_id uuid NOT NULL REFERENCES {schema}.candidats(id),
+            epreuve text NOT NULL,
+            statut text NOT NULL DEFAULT 'inscrit'
+                CHECK (statut IN ('inscrit', 'dispense', 'absent_justifie', 'absent_injustifie', 'note')),
+            PRIMARY KEY (candidat_id, epreuve)
+        )
+        """,
+        """
+        CREATE TABLE {schema}.enseignants (
+            id uuid PRIMARY KEY,
+            nom text NOT NULL,
+            prenom text NOT NULL,
+            discipline text NOT NULL,
+            uai text NOT NULL REFERENCES {schema}.etablissements(uai),
+            divisions text[] NOT NULL DEFAULT '{}'
+        )
+        """,
+    ]),
+]

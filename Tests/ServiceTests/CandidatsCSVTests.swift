@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Inscriptions
+
+/// The candidates file reader: every line checked, every error located.
+@Suite struct CandidatsCSVTests {
+    static let schools = ["0251080N": "03", "0250007X": "03", "0750654D": "01"]
+
+    static func read(_ text: String, bytes: [UInt8]? = nil, chunk: Int = 7) -> CandidatsCSV {
+        var csv = CandidatsCSV(etablissements: schools, academie: "03")
+        let all = bytes ?? Array(text.utf8)
+        // Fed in small chunks: lines and multi-byte characters straddle chunk boundaries.
+        for start in stride(from: 0, to: all.count, by: chunk) { csv.feed(all[start..<min(start + chunk, all.count)]) }
+        csv.finish()
+        return csv
+    }
+
+    @Test func aValidFileInBothSeparatorsAndLineEndings() {
+        let semicolons = """
+            numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve\r
+            C1;Lefèvre;Éloïse;03/02/2008;scolaire;0251080N;T2;BCG;T011B\r
+            C1;Lefèvre;Éloïse;03/02/2008;scolaire;0251080N;T2;BCG;T012B\r
+            C2;Da Silva;Jean-Baptiste;2008-12-31;individuel;;;BTN;T029B\r
+
+            """
+        let csv = Self.read(semicolons)
+        #expect(csv.errorCount == 0, "\(csv.errors)")
+        #expect(csv.lignes.count == 3 && csv.separator == ";" && csv.encoding == "UTF-8")
+        #expect(csv.lignes[0].nom == "Lefèvre" && csv.lignes[2].uai == nil && csv.lignes[2].naissance == "2008-12-31")
+
+        let commas = "epreuve,numero,nom,prenoms,naissance,categorie,uai,division,filiere\nT010B,C3,\"N'Diaye, dit \"\"Ben\"\"\",Awa,01/01/2008,scolaire,0250007X,T1,BCG\n"
+        let quoted = Self.read(commas)
+        #expect(quoted.errorCount == 1, "the comma inside the quoted name is kept, and a name has no quotes")
+        #expect(quoted.errors.first?.column == "nom")
+    }
+
+    @Test func windows1252IsDetected() {
+        var bytes = Array("numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve\n".utf8)
+        bytes += Array("C9;Lef".utf8) + [0xE8] + Array("vre;Zo".utf8) + [0xEB] + Array(";01/06/2008;scolaire;0251080N;T3;BCG;T011B\n".utf8)
+        let csv = Self.read("", bytes: bytes)
+        #expect(csv.errorCount == 0, "\(csv.errors)")
+        #expect(csv.encoding == "Windows-1252")
+        #expect(csv.lignes.first?.nom == "Lefèvre" && csv.lignes.first?.prenoms == "Zoë")
+    }
+
+    @Test func everyErrorIsReportedWithLineAndColumn() {
+        let text = """
+            numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve
+            C1;Martin;Léa;31/02/2008;scolaire;0251080N;T1;BCG;T011B
+            C2;M4rtin;Léa;01/02/2008;eleve;0251080A;T1;BCG;T011B
+            C3;Martin;Léa;01/02/2008;scolaire;0750654D;T1;BCG;T011B
+            C4;Martin;Léa;01/02/2008;scolaire;0251080N;;BTN;T011B
+            C5;Martin;Léa;01/02/2008;scolaire;0251080N;T1;BCG;T011B
+            C5;Martin;Léa;01/02/2008;scolaire;0251080N;T1;BCG;T011B
+            C5;Martin;Lou;01/02/2008;scolaire;0251080N;T1;BCG;T012B
+            C6;Martin;Léa;01/02/2008;scolaire;1234567Z;T1;BCG;X999
+            """
+        let csv = Self.read(text)
+        let found = Set(csv.errors.map { "\($0.line):\($0.column)" })
+        let expected: Set = ["2:naissance", "3:nom", "3:categorie", "3:uai", "4:uai", "5:division", "5:epreuve",
+                             "7:epreuve", "8:numero", "9:uai", "9:epreuve"]
+        #expect(found == expected, "\(csv.errors)")
+        #expect(csv.lignes.map(\.line) == [6], "only the one good line is kept")
+    }
+
+    @Test func aMissingColumnIsReportedOnce() {
+        let csv = Self.read("numero;nom;prenoms;naissance;categorie;uai;filiere;epreuve\nC1;A;B;01/01/2008;scolaire;0251080N;BCG;T011B\n")
+        #expect(csv.errors == [ImportError(line: 1, column: "division", reason: "colonne absente de l'en-tête / column missing from the header")])
+        #expect(Self.read("").errors.first?.column == "en-tête")
+    }
+
+    @Test func generatedFilesAreValid() {
+        let csv = Self.read(CandidatsFile.generate(lines: 5000, uais: ["0251080N", "0250007X"]), chunk: 4096)
+        #expect(csv.errorCount == 0, "\(csv.errors.prefix(3))")
+        #expect(csv.lignes.count == 5000)
+    }
+
+    @Test func uaiCheckLetters() {
+        #expect(UAI.isValid("0750654D") && UAI.isValid("0750653C") && UAI.isValid("0251080n"))
+        #expect(!UAI.isValid("0750654C") && !UAI.isValid("075065D") && !UAI.isValid("07506540") && !UAI.isValid("٠750654D"))
+    }
+}
