@@ -116,14 +116,8 @@ struct SeedDemo: AsyncParsableCommand {
 /// Runs `body` with the account repository on the gateway's database (migrated first).
 func withAccounts(_ body: (AccountRepository, UInt8) async throws -> Void) async throws {
     let configuration = ServiceConfiguration(service: "gateway", defaultPort: 8080)
-    var logger = configuration.makeLogger()
-    logger.logLevel = .warning
-    let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: configuration.databaseURL),
-                                backgroundLogger: logger)
-    let task = Task { await client.run() }
-    defer { task.cancel() }
-    let schema = try SQLIdentifier(configuration.schema)
-    try await Migrator.migrate(client, schema: schema, migrations: gatewayMigrations, logger: logger)
-    try await body(AccountRepository(client: client, schema: schema, logger: logger),
-                   GatewaySettings(configuration.environment).bcryptCost)
+    try await withServiceDatabase(configuration, migrations: gatewayMigrations) { client, schema, logger in
+        try await body(AccountRepository(client: client, schema: schema, logger: logger),
+                       GatewaySettings(configuration.environment).bcryptCost)
+    }
 }

@@ -27,14 +27,9 @@ import TestSupport
 
     static func withPlatform(_ test: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
         let configuration = HealthTests.configuration("inscriptions", 8081)
-        let logger = Logger(label: "test")
-        let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: configuration.databaseURL),
-                                    backgroundLogger: logger)
-        let task = Task { await client.run() }
-        let schema = try SQLIdentifier("inscriptions")
-        try await Migrator.migrate(client, schema: schema, migrations: inscriptionsMigrations, logger: logger)
-        try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
-        task.cancel()
+        try await withServiceDatabase(configuration, migrations: inscriptionsMigrations) { client, schema, logger in
+            try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
+        }
         let inscriptions = try await Inscriptions.buildApplication(configuration)
         try await inscriptions.test(.live) { service in
             let gateway = try await Gateway.buildApplication(HealthTests.configuration(
