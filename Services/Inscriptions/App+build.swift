@@ -5,7 +5,9 @@ import Shared
 func buildRouter(_ runtime: ServiceRuntime) -> Router<ECERequestContext> {
     let router = runtime.makeRouter()
     let repository = InscriptionsRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
-    InscriptionsController(repository: repository).addRoutes(to: router.group("/api/inscriptions"))
+    let affectations = AffectationRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
+    InscriptionsController(repository: repository, affectations: affectations)
+        .addRoutes(to: router.group("/api/inscriptions"))
     return router
 }
 

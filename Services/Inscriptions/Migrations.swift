@@ -73,4 +73,31 @@ let inscriptionsMigrations = [
         )
         """,
     ]),
+    Migration(3, "affectations_et_delegations", [
+        // A centre takes, per exam, its capacity per half-day over the session's half-days.
+        "ALTER TABLE {schema}.centres ADD COLUMN demi_journees int NOT NULL DEFAULT 10 CHECK (demi_journees > 0)",
+        """
+        CREATE TABLE {schema}.delegations (
+            session int NOT NULL REFERENCES {schema}.sessions(annee),
+            epreuve text NOT NULL,
+            uai text NOT NULL REFERENCES {schema}.etablissements(uai),
+            par uuid NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (session, epreuve, uai)
+        )
+        """,
+        """
+        CREATE TABLE {schema}.affectations (
+            candidat_id uuid NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL REFERENCES {schema}.centres(uai),
+            par_role text NOT NULL,
+            par uuid NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (candidat_id, epreuve),
+            FOREIGN KEY (candidat_id, epreuve) REFERENCES {schema}.inscriptions(candidat_id, epreuve)
+        )
+        """,
+        "CREATE INDEX affectations_centre ON {schema}.affectations (centre, epreuve)",
+    ]),
 ]

@@ -110,4 +110,84 @@ import TestSupport
             }
         }
     }
+
+    static func post(_ client: some TestClientProtocol, _ path: String, _ json: String, as identity: Identity) async throws
+        -> TestResponse {
+        try await client.execute(uri: "/api/inscriptions/sessions/\(session)/\(path)", method: .post,
+                                 headers: [.authorization: "Bearer \(try await TestKeys.token(identity))",
+                                           .contentType: "application/json"],
+                                 body: ByteBuffer(string: json))
+    }
+
+    static func assignment(_ numero: String, _ epreuve: String, _ centre: String) -> String {
+        #"{"affectations":[{"numero":"\#(numero)","epreuve":"\#(epreuve)","centre":"\#(centre)"}]}"#
+    }
+
+    /// The road map's two actors: the gestionnaire assigns (and must for the special cases), delegates
+    /// an exam to a school, which then assigns its own pupils; every refusal explains itself.
+    @Test func assignmentWithDelegation() async throws {
+        let p = "A\(UUID().uuidString.prefix(6))"
+        let file = """
+            numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve
+            \(p)1;Martin;Léa;01/01/2008;scolaire;0251671F;T1;BCG;T011B
+            \(p)1;Martin;Léa;01/01/2008;scolaire;0251671F;T1;BCG;T012B
+            \(p)2;Durand;Hugo;02/02/2008;scolaire;0251671F;T1;BCG;T011B
+            \(p)3;Petit;Zoé;03/03/2008;scolaire;0390786T;T2;BCG;T011B
+            \(p)4;Roux;Noé;04/04/2007;individuel;;;BTN;T029B
+            """
+        let school = Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0251671F"))
+        try await Self.withPlatform { client in
+            #expect(try await Self.upload(client, file).status == .ok)
+            // Runs share the session: start without the delegation an earlier run left.
+            _ = try await client.execute(uri: "/api/inscriptions/sessions/\(Self.session)/delegations/T011B/0251671F",
+                                         method: .delete,
+                                         headers: [.authorization: "Bearer \(try await TestKeys.token(Self.besancon))"])
+            func refused(_ response: TestResponse, _ reason: String) {
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains(reason), "\(reason) in \(String(buffer: response.body))")
+            }
+            // Before delegation the school may not assign.
+            refused(try await Self.post(client, "affectations", Self.assignment("\(p)1", "T011B", "0251080N"), as: school),
+                    "non déléguée")
+            let delegated = try await Self.post(client, "delegations", #"{"epreuve":"T011B","uai":"0251671F"}"#, as: Self.besancon)
+            #expect(delegated.status == .created)
+            #expect(try await Self.post(client, "delegations", #"{"epreuve":"T011B","uai":"0750654D"}"#, as: Self.besancon)
+                .status == .unprocessableContent, "Paris' school is not Besançon's to delegate to")
+
+            // The school assigns its own pupil for the delegated exam, and nothing else.
+            #expect(try await Self.post(client, "affectations", Self.assignment("\(p)1", "T011B", "0251080N"), as: school)
+                .status == .ok)
+            refused(try await Self.post(client, "affectations", Self.assignment("\(p)1", "T012B", "0251080N"), as: school),
+                    "non déléguée")
+            refused(try await Self.post(client, "affectations", Self.assignment("\(p)3", "T011B", "0251080N"), as: school),
+                    "autre établissement")
+
+            // Special cases and centre rules are for the gestionnaire, and explained.
+            #expect(try await Self.post(client, "affectations", Self.assignment("\(p)3", "T011B", "0390013C"), as: Self.besancon)
+                .status == .ok, "non-autonomous school's pupil")
+            refused(try await Self.post(client, "affectations", Self.assignment("\(p)4", "T029B", "0251080N"), as: Self.besancon),
+                    "n'accueille pas")
+            refused(try await Self.post(client, "affectations", Self.assignment("\(p)4", "T029B", "0251671F"), as: Self.besancon),
+                    "pas un centre")
+            #expect(try await Self.post(client, "affectations", Self.assignment("\(p)4", "T029B", "0250007X"), as: Self.besancon)
+                .status == .ok, "individual STL candidate")
+            refused(try await Self.post(client, "affectations", Self.assignment("\(p)1", "T011B", "0750654D"), as: Self.besancon),
+                    "autre académie")
+
+            // A batch is all or nothing.
+            let mixed = #"{"affectations":[{"numero":"\#(p)2","epreuve":"T011B","centre":"0251080N"},{"numero":"\#(p)9","epreuve":"T011B","centre":"0251080N"}]}"#
+            let batch = try await Self.post(client, "affectations", mixed, as: Self.besancon)
+            refused(batch, "affectations[1]")
+
+            // The suggestion for the one still unassigned: a T011B centre of the académie with room.
+            let response = try await client.execute(
+                uri: "/api/inscriptions/sessions/\(Self.session)/affectations/suggestions?epreuve=T011B", method: .get,
+                headers: [.authorization: "Bearer \(try await TestKeys.token(Self.besancon))"])
+            #expect(response.status == .ok)
+            struct Items: Decodable { var items: [Item]; struct Item: Decodable { var numero: String; var centre: String? } }
+            let mine = try JSONDecoder().decode(Items.self, from: response.body).items.filter { $0.numero.hasPrefix(p) }
+            #expect(mine.map(\.numero) == ["\(p)2"])
+            #expect(["0251080N", "0250007X", "0250058C", "0390013C"].contains(mine.first?.centre ?? ""))
+        }
+    }
 }

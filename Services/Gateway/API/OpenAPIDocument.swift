@@ -123,6 +123,68 @@ paths:
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/delegations:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Exams whose assignment is delegated to schools (gestionnaire, établissement its own)
+      responses:
+        "200": {description: Delegations, content: {application/json: {schema: {$ref: "#/components/schemas/Delegations"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+    post:
+      summary: Delegate an exam's assignment to a school of the académie (gestionnaire)
+      requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/Delegation"}}}}
+      responses:
+        "201": {description: Delegations of the académie, content: {application/json: {schema: {$ref: "#/components/schemas/Delegations"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/delegations/{epreuve}/{uai}:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: uai, in: path, required: true, schema: {type: string}}
+    delete:
+      summary: Take a delegation back (gestionnaire)
+      responses:
+        "204": {description: Revoked}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/affectations:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    post:
+      summary: Assign candidates to centres d'épreuve, all or nothing (gestionnaire; établissement for its pupils and delegated exams)
+      description: "Rules: one centre per candidate and exam, the centre hosts the exam and has room, special cases (individual STL, CNED for NSI, non-autonomous schools) by the gestionnaire only. Each refusal is listed with its reason."
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [affectations]
+              properties:
+                affectations:
+                  type: array
+                  minItems: 1
+                  maxItems: 5000
+                  items: {type: object, required: [numero, epreuve, centre], properties: {numero: {type: string}, epreuve: {type: string}, centre: {type: string}}}
+      responses:
+        "200": {description: Stored, content: {application/json: {schema: {type: object, properties: {affectees: {type: integer}}}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/affectations/suggestions:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: A suggested centre for each registration not yet assigned (own school if a centre, else the nearest with room)
+      parameters: [{name: epreuve, in: query, schema: {type: string}}]
+      responses:
+        "200": {description: Suggestions, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {numero: {type: string}, epreuve: {type: string}, centre: {type: [string, "null"]}}}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/me:
     get:
       summary: The caller as Inscriptions (Cyclades) sees them
@@ -482,6 +544,13 @@ components:
               division: {type: [string, "null"]}
               filiere: {type: string, enum: [BCG, BTN]}
               epreuves: {type: array, items: {type: string}}
+    Delegation:
+      type: object
+      required: [epreuve, uai]
+      properties: {epreuve: {type: string}, uai: {type: string}}
+    Delegations:
+      type: object
+      properties: {items: {type: array, items: {$ref: "#/components/schemas/Delegation"}}}
     WhoAmI:
       type: object
       required: [userId, login, role, scope]

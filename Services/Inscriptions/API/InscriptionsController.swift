@@ -6,12 +6,119 @@ import Shared
 /// `/api/inscriptions/…`: reference data, the candidates file import, the candidates of a session.
 struct InscriptionsController: Sendable {
     let repository: InscriptionsRepository
+    let affectations: AffectationRepository
 
     func addRoutes(to group: RouterGroup<ECERequestContext>) {
         group.get("academies", use: academies)
         group.get("etablissements", use: etablissements)
         group.post("sessions/:annee/import", use: importCandidats)
         group.get("sessions/:annee/candidats", use: candidats)
+        group.get("sessions/:annee/delegations", use: delegations)
+        group.post("sessions/:annee/delegations", use: delegate)
+        group.delete("sessions/:annee/delegations/:epreuve/:uai", use: revoke)
+        group.post("sessions/:annee/affectations", use: assign)
+        group.get("sessions/:annee/affectations/suggestions", use: suggestions)
+    }
+
+    // MARK: delegation and assignment (road map: "Affecter les candidats", both actors)
+
+    struct Delegations: ResponseEncodable { var items: [AffectationRepository.Delegation] }
+
+    @Sendable func delegations(_ request: Request, context: ECERequestContext) async throws -> Delegations {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        let session = try annee(context)
+        switch caller.scope {
+        case .academie(let academie):
+            return Delegations(items: try await affectations.delegations(session: session, academie: academie, uai: nil))
+        case .etablissement(let uai):
+            return Delegations(items: try await affectations.delegations(session: session, academie: nil, uai: uai))
+        case .national:
+            throw Problem.forbidden("portée nationale / national scope")
+        }
+    }
+
+    @Sendable func delegate(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Delegations> {
+        let academie = try gestionnaireAcademie(context)
+        let body = try await request.decode(as: AffectationRepository.Delegation.self, context: context)
+        guard EpreuvePratique(rawValue: body.epreuve) != nil else {
+            throw Problem.validation([.init(field: "epreuve", reason: EpreuvePratique.allCases.map(\.rawValue).joined(separator: ", "))])
+        }
+        let session = try annee(context)
+        guard try await affectations.delegate(session: session, epreuve: body.epreuve, uai: body.uai.uppercased(),
+                                              academie: academie, by: try context.authenticated().userId)
+        else {
+            throw Problem.validation([.init(field: "uai", reason: "établissement inconnu dans l'académie / unknown school of the académie")])
+        }
+        return EditedResponse(status: .created, response: Delegations(
+            items: try await affectations.delegations(session: session, academie: academie, uai: nil)))
+    }
+
+    @Sendable func revoke(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let academie = try gestionnaireAcademie(context)
+        guard let epreuve = context.parameters.get("epreuve"), let uai = context.parameters.get("uai"),
+            try await affectations.revoke(session: try annee(context), epreuve: epreuve, uai: uai.uppercased(),
+                                          academie: academie)
+        else { throw Problem.notFound("délégation") }
+        return .noContent
+    }
+
+    struct AssignRequest: Decodable { var affectations: [AffectationRepository.Demande] }
+    struct Assigned: ResponseEncodable { var affectees: Int }
+
+    /// All or nothing: one refused line refuses the batch, and every refusal says why.
+    @Sendable func assign(_ request: Request, context: ECERequestContext) async throws -> Assigned {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        let session = try annee(context)
+        let body = try await request.decode(as: AssignRequest.self, context: context)
+        guard (1...5000).contains(body.affectations.count) else {
+            throw Problem.validation([.init(field: "affectations", reason: "1 à 5 000 affectations / 1 to 5,000")])
+        }
+        let acteur = try await acteur(caller, session: session)
+        let refusals = try await unwrapped {
+            try await affectations.assign(session: session, body.affectations, acteur: acteur, role: caller.role,
+                                          by: caller.userId)
+        }
+        guard refusals.isEmpty else {
+            throw Problem(.unprocessableContent, type: "assignment-refused",
+                          title: "Affectations refusées, aucune enregistrée / Assignments refused, none stored",
+                          detail: "\(refusals.count) refus", errors: refusals)
+        }
+        return Assigned(affectees: body.affectations.count)
+    }
+
+    struct Suggestions: ResponseEncodable { var items: [AffectationRepository.Suggestion] }
+
+    @Sendable func suggestions(_ request: Request, context: ECERequestContext) async throws -> Suggestions {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        let session = try annee(context)
+        return Suggestions(items: try await affectations.suggestions(
+            session: session, acteur: try await acteur(caller, session: session),
+            epreuve: request.uri.queryParameters["epreuve"].map(String.init)))
+    }
+
+    private func acteur(_ caller: Identity, session: Int) async throws -> Affectation.Acteur {
+        switch caller.scope {
+        case .academie(let academie): return .gestionnaire(academie: academie)
+        case .etablissement(let uai):
+            return .etablissement(uai: uai, delegations: try await affectations.delegatedExams(session: session, uai: uai))
+        case .national: throw Problem.forbidden("portée nationale / national scope")
+        }
+    }
+
+    private func gestionnaireAcademie(_ context: ECERequestContext) throws -> String {
+        let caller = try context.require(.gestionnaire)
+        guard case .academie(let academie) = caller.scope else { throw Problem.forbidden("académie requise") }
+        return academie
+    }
+
+    /// Our own refusals (Problem) come out of a transaction as themselves.
+    private func unwrapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as PostgresTransactionError {
+            if let problem = error.closureError as? Problem { throw problem }
+            throw error
+        }
     }
 
     struct Academies: ResponseEncodable {
@@ -63,13 +170,7 @@ struct InscriptionsController: Sendable {
                           errors: csv.errors.map { .init(field: $0.column, reason: $0.reason, line: $0.line) })
         }
         let parsed = ContinuousClock.now
-        let stored: InscriptionsRepository.ImportResult
-        do {
-            stored = try await repository.store(csv.lignes, session: session, academie: academie)
-        } catch let error as PostgresTransactionError {
-            if let problem = error.closureError as? Problem { throw problem }
-            throw error
-        }
+        let stored = try await unwrapped { try await repository.store(csv.lignes, session: session, academie: academie) }
         context.logger.info("candidates imported", metadata: [
             "lines": "\(csv.lignes.count)", "session": "\(session)",
             "readAndChecked": "\(parsed - started)", "stored": "\(ContinuousClock.now - parsed)",
