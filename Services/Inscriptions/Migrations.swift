@@ -100,4 +100,34 @@ let inscriptionsMigrations = [
         """,
         "CREATE INDEX affectations_centre ON {schema}.affectations (centre, epreuve)",
     ]),
+    Migration(4, "notes", [
+        // The grade in force per registration (integer half points, never floats) …
+        """
+        CREATE TABLE {schema}.notes (
+            candidat_id uuid NOT NULL,
+            epreuve text NOT NULL,
+            resultat text NOT NULL CHECK (resultat IN ('note', 'absent_injustifie', 'absent_justifie', 'dispense')),
+            demi_points int CHECK (demi_points BETWEEN 0 AND 40),
+            closure_id uuid NOT NULL,
+            centre text NOT NULL,
+            received_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (candidat_id, epreuve),
+            FOREIGN KEY (candidat_id, epreuve) REFERENCES {schema}.inscriptions(candidat_id, epreuve),
+            CHECK ((resultat = 'note') = (demi_points IS NOT NULL))
+        )
+        """,
+        // … and every grade a re-closure replaced, kept.
+        """
+        CREATE TABLE {schema}.notes_historique (
+            candidat_id uuid NOT NULL,
+            epreuve text NOT NULL,
+            resultat text NOT NULL,
+            demi_points int,
+            closure_id uuid NOT NULL,
+            received_at timestamptz NOT NULL,
+            replaced_at timestamptz NOT NULL DEFAULT now(),
+            replaced_by uuid NOT NULL
+        )
+        """,
+    ]),
 ]

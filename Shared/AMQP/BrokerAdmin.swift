@@ -19,4 +19,26 @@ public enum BrokerAdmin {
             for name in names { try? connection.deleteQueue(name) }
         }.value
     }
+
+    /// Takes up to `count` messages out of a queue (acked: they leave it), waiting at most `timeout`.
+    /// For dead-letter queues and tools; consumers use `InboxConsumer`.
+    public static func take(_ configuration: AMQPConfiguration, queue: String, count: Int,
+                            timeout: TimeInterval = 30) async throws -> [AMQPMessage] {
+        try await Task.detached {
+            let connection = try AMQPConnection(configuration)
+            defer { connection.close() }
+            try connection.startConsuming(queue: queue, prefetch: UInt16(min(max(count, 1), 1000)))
+            var messages: [AMQPMessage] = []
+            let deadline = Date(timeIntervalSinceNow: timeout)
+            while messages.count < count && Date() < deadline {
+                if let message = try connection.nextDelivery(timeout: 0.2) {
+                    messages.append(message)
+                    try connection.ack(message.deliveryTag)
+                }
+            }
+            // A synchronous round trip so the acks are processed before the channel closes (quorum queues).
+            _ = try connection.queueDepth(queue)
+            return messages
+        }.value
+    }
 }

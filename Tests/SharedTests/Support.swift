@@ -81,24 +81,10 @@ func infra(_ command: String) async throws {
     if status != 0 { throw ProcessFailure(message: "infra.sh \(command) exited \(status)") }
 }
 
-/// Reads what sits in a queue (a DLQ) with a plain consumer on its own connection.
+/// Reads what sits in a queue (a DLQ).
 func readQueue(_ name: String, expecting count: Int, timeout: TimeInterval = 30) async throws -> [AMQPMessage] {
-    let config = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
-    return try await Task.detached {
-        let connection = try AMQPConnection(config)
-        defer { connection.close() }
-        try connection.startConsuming(queue: name, prefetch: 100)
-        var messages: [AMQPMessage] = []
-        let deadline = Date(timeIntervalSinceNow: timeout)
-        while messages.count < count && Date() < deadline {
-            if let message = try connection.nextDelivery(timeout: 0.2) {
-                messages.append(message)
-                try connection.ack(message.deliveryTag)
-            }
-        }
-        _ = try connection.queueDepth(name)
-        return messages
-    }.value
+    try await BrokerAdmin.take(try AMQPConfiguration(url: LocalInfrastructure.amqpURL), queue: name, count: count,
+                               timeout: timeout)
 }
 
 func uniqueName(_ prefix: String) -> String { "\(prefix)_\(UUID().uuidString.prefix(8).lowercased())" }

@@ -185,6 +185,36 @@ paths:
         "200": {description: Suggestions, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {numero: {type: string}, epreuve: {type: string}, centre: {type: [string, "null"]}}}}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/remontee:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Grades received per centre × exam, with the candidates still missing (gestionnaire, centre, national roles)
+      parameters:
+        - {name: centre, in: query, schema: {type: string}}
+        - {name: epreuve, in: query, schema: {type: string}}
+      responses:
+        "200":
+          description: One line per centre × exam
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        centre: {type: string}
+                        epreuve: {type: string}
+                        affectes: {type: integer}
+                        notes: {type: integer}
+                        absents: {type: integer}
+                        dispenses: {type: integer}
+                        manquants: {type: integer}
+                        candidatsManquants: {type: array, items: {type: string}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/me:
     get:
       summary: The caller as Inscriptions (Cyclades) sees them

@@ -18,6 +18,24 @@ struct InscriptionsController: Sendable {
         group.delete("sessions/:annee/delegations/:epreuve/:uai", use: revoke)
         group.post("sessions/:annee/affectations", use: assign)
         group.get("sessions/:annee/affectations/suggestions", use: suggestions)
+        group.get("sessions/:annee/remontee", use: remontee)
+    }
+
+    struct Remontee: ResponseEncodable { var items: [InscriptionsRepository.LigneRemontee] }
+
+    /// The grades received per centre × exam, with what is still missing: a gestionnaire for their
+    /// académie, a centre (or its school account) for itself, national roles for all.
+    @Sendable func remontee(_ request: Request, context: ECERequestContext) async throws -> Remontee {
+        let caller = try context.require(.gestionnaire, .centre, .etablissement, .dsii, .admin)
+        var academie: String?, centre = request.uri.queryParameters["centre"].map { String($0).uppercased() }
+        switch caller.scope {
+        case .academie(let code): academie = code
+        case .etablissement(let uai): centre = uai
+        case .national: break
+        }
+        return Remontee(items: try await repository.remontee(
+            session: try annee(context), academie: academie, centre: centre,
+            epreuve: request.uri.queryParameters["epreuve"].map(String.init)))
     }
 
     // MARK: delegation and assignment (road map: "Affecter les candidats", both actors)

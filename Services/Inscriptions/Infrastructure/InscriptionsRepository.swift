@@ -152,4 +152,54 @@ struct InscriptionsRepository: Sendable {
         }
         return (items, total)
     }
+
+    /// "Remontée des notes" for one centre × exam: what came back from Correction, and who is missing.
+    struct LigneRemontee: Codable, Sendable, Equatable {
+        var centre: String
+        var epreuve: String
+        var affectes: Int
+        var notes: Int
+        var absents: Int
+        var dispenses: Int
+        var manquants: Int
+        /// Candidate numbers still without a result (the first 200).
+        var candidatsManquants: [String]
+    }
+
+    func remontee(session: Int, academie: String?, centre: String?, epreuve: String?) async throws -> [LigneRemontee] {
+        let rows = try await client.query("""
+            SELECT a.centre, a.epreuve, count(*)::int,
+                   count(*) FILTER (WHERE n.resultat = 'note')::int,
+                   count(*) FILTER (WHERE n.resultat IN ('absent_justifie', 'absent_injustifie'))::int,
+                   count(*) FILTER (WHERE n.resultat = 'dispense')::int,
+                   count(*) FILTER (WHERE n.candidat_id IS NULL)::int,
+                   COALESCE((array_agg(c.numero ORDER BY c.numero) FILTER (WHERE n.candidat_id IS NULL))[1:200], '{}')
+            FROM \(unescaped: s).affectations a
+            JOIN \(unescaped: s).candidats c ON c.id = a.candidat_id
+            LEFT JOIN \(unescaped: s).notes n ON n.candidat_id = a.candidat_id AND n.epreuve = a.epreuve
+            WHERE c.session = \(session) AND (\(academie)::text IS NULL OR c.academie = \(academie))
+              AND (\(centre)::text IS NULL OR a.centre = \(centre)) AND (\(epreuve)::text IS NULL OR a.epreuve = \(epreuve))
+            GROUP BY a.centre, a.epreuve ORDER BY a.centre, a.epreuve
+            """, logger: logger)
+        var lines: [LigneRemontee] = []
+        for try await (centre, epreuve, affectes, notes, absents, dispenses, manquants, numeros) in rows.decode(
+            (String, String, Int, Int, Int, Int, Int, [String]).self) {
+            lines.append(LigneRemontee(centre: centre, epreuve: epreuve, affectes: affectes, notes: notes, absents: absents,
+                                       dispenses: dispenses, manquants: manquants, candidatsManquants: numeros))
+        }
+        return lines
+    }
+
+    /// The grade in force of one registration and how many it replaced (for the remontée and tests).
+    func note(candidat: UUID, epreuve: String) async throws -> (resultat: String, demiPoints: Int?, remplacees: Int)? {
+        let rows = try await client.query("""
+            SELECT n.resultat, n.demi_points,
+                   (SELECT count(*)::int FROM \(unescaped: s).notes_historique h WHERE h.candidat_id = n.candidat_id AND h.epreuve = n.epreuve)
+            FROM \(unescaped: s).notes n WHERE n.candidat_id = \(candidat) AND n.epreuve = \(epreuve)
+            """, logger: logger)
+        for try await (resultat, points, remplacees) in rows.decode((String, Int?, Int).self) {
+            return (resultat, points, remplacees)
+        }
+        return nil
+    }
 }

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Events published by Correction (Santorin).
+
+/// A candidate's result at one exam: a mark on 20 in half points, an absence, or an exemption.
+public enum Resultat: Codable, Sendable, Equatable {
+    case note(demiPoints: Int)
+    case absentInjustifie
+    case absentJustifie
+    case dispense
+
+    enum CodingKeys: String, CodingKey { case type, demiPoints }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        switch try c.decode(String.self, forKey: .type) {
+        case "note":
+            let demiPoints = try c.decode(Int.self, forKey: .demiPoints)
+            guard (0...40).contains(demiPoints) else {
+                throw DecodingError.dataCorruptedError(forKey: .demiPoints, in: c, debugDescription: "0…40 half points")
+            }
+            self = .note(demiPoints: demiPoints)
+        case "absent_injustifie": self = .absentInjustifie
+        case "absent_justifie": self = .absentJustifie
+        case "dispense": self = .dispense
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .type, in: c, debugDescription: "unknown result \(other)")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .note(let demiPoints):
+            try c.encode("note", forKey: .type)
+            try c.encode(demiPoints, forKey: .demiPoints)
+        case .absentInjustifie: try c.encode("absent_injustifie", forKey: .type)
+        case .absentJustifie: try c.encode("absent_justifie", forKey: .type)
+        case .dispense: try c.encode("dispense", forKey: .type)
+        }
+    }
+}
+
+public struct NoteCandidat: Codable, Sendable, Equatable {
+    public var candidatId: UUID
+    public var numero: String
+    public var resultat: Resultat
+
+    public init(candidatId: UUID, numero: String, resultat: Resultat) {
+        self.candidatId = candidatId
+        self.numero = numero
+        self.resultat = resultat
+    }
+}
+
+/// The work an examiner did at a closed exam × centre (Missions pays it).
+public struct ServiceFait: Codable, Sendable, Equatable {
+    public var intervenantId: UUID
+    public var missionId: UUID?
+    public var candidatsEvalues: Int
+
+    public init(intervenantId: UUID, missionId: UUID?, candidatsEvalues: Int) {
+        self.intervenantId = intervenantId
+        self.missionId = missionId
+        self.candidatsEvalues = candidatsEvalues
+    }
+}
+
+/// `epreuve.closed`: an exam × centre is closed. Sent in chunks of at most 1,000 grades sharing one
+/// `closureId`; the services faits travel in the last chunk. A re-closure has a new `closureId`
+/// and replaces the grades it carries.
+public struct EpreuveClosed: EventPayload, Equatable {
+    public static let eventType = "epreuve.closed"
+    public static let eventVersion = 1
+    public static let maximumChunk = 1000
+
+    public var closureId: UUID
+    public var session: Int
+    public var academie: String
+    public var epreuve: String
+    public var centreUAI: String
+    public var chunk: Int
+    public var chunks: Int
+    public var notes: [NoteCandidat]
+    public var servicesFaits: [ServiceFait]
+
+    public init(closureId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, chunk: Int,
+                chunks: Int, notes: [NoteCandidat], servicesFaits: [ServiceFait]) {
+        self.closureId = closureId
+        self.session = session
+        self.academie = academie
+        self.epreuve = epreuve
+        self.centreUAI = centreUAI
+        self.chunk = chunk
+        self.chunks = chunks
+        self.notes = notes
+        self.servicesFaits = servicesFaits
+    }
+}
