@@ -10,7 +10,8 @@ func buildConsumers(_ runtime: ServiceRuntime) -> [InboxConsumer] {
 func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
     let router = runtime.makeRouter(consumers: consumers)
     let repository = InscriptionsRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
-    let affectations = AffectationRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
+    let affectations = AffectationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
+                                             logger: runtime.logger)
     InscriptionsController(repository: repository, affectations: affectations)
         .addRoutes(to: router.group("/api/inscriptions"))
     return router

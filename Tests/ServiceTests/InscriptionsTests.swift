@@ -190,4 +190,52 @@ import TestSupport
             #expect(["0251080N", "0250007X", "0250058C", "0390013C"].contains(mine.first?.centre ?? ""))
         }
     }
+
+    /// `affectations.published` per centre × exam, with what Correction needs (division, school of origin).
+    @Test func publishedAssignmentsReachAConsumerOnce() async throws {
+        let p = "U\(UUID().uuidString.prefix(6))"
+        let file = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
+            + (1...3).map { "\(p)\($0);Roux;Noé;01/01/2008;scolaire;0250007X;TG\($0);BCG;T012B" }).joined(separator: "\n")
+        let harness = try await BusHarness()
+        let table = "\(harness.schema.name).recus"
+        try await harness.client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(table) (message_id uuid, numero text, division text, origine text, chunk int, chunks int)"))
+        let queue = "test.\(harness.schema).affectations"
+        let consumer = InboxConsumer(
+            queue: queue, schema: harness.schema, client: harness.client, amqp: harness.amqp,
+            handlers: [AffectationsPublished.eventType: { event, connection, logger in
+                let published = try event.payload(as: AffectationsPublished.self)
+                for c in published.candidats where c.numero.hasPrefix(p) {
+                    try await connection.query("""
+                        INSERT INTO \(unescaped: table) VALUES (\(event.id), \(c.numero), \(c.division), \(c.uaiOrigine),
+                                                                \(published.chunk), \(published.chunks))
+                        """, logger: logger)
+                }
+            }], logger: harness.logger)
+        let running = Running(consumer)
+        try await waitUntil { try await queueExists(queue) }
+        try await Self.withPlatform { client in
+            #expect(try await Self.upload(client, file).status == .ok)
+            let assignments = (1...3).map { #"{"numero":"\#(p)\#($0)","epreuve":"T012B","centre":"0250007X"}"# }
+            #expect(try await Self.post(client, "affectations", #"{"affectations":[\#(assignments.joined(separator: ","))]}"#,
+                                        as: Self.besancon).status == .ok)
+            let published = try await Self.post(client, "affectations/publish?epreuve=T012B", "", as: Self.besancon)
+            #expect(published.status == .ok, "\(String(buffer: published.body))")
+            try await waitUntil {
+                (try await harness.client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(table)")).collect()
+                    .first?.decode(Int.self) ?? 0) >= 3
+            }
+        }
+        try await Task.sleep(for: .seconds(1))
+        let rows = try await harness.client.query(PostgresQuery(unsafeSQL: "SELECT numero, division, origine, chunk, chunks FROM \(table) ORDER BY numero"))
+        var seen: [String] = []
+        for try await (numero, division, origine, chunk, chunks) in rows.decode((String, String?, String?, Int, Int).self) {
+            seen.append(numero)
+            #expect(division == "TG" + numero.suffix(1) && origine == "0250007X" && chunk <= chunks)
+        }
+        #expect(seen == ["\(p)1", "\(p)2", "\(p)3"], "each candidate once")
+        await running.stop()
+        await deleteQueues([queue, queue + ".dlq"])
+        try await harness.dropSchema()
+        await harness.shutdown()
+    }
 }

@@ -215,6 +215,15 @@ paths:
                         candidatsManquants: {type: array, items: {type: string}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/affectations/publish:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    post:
+      summary: Send the académie's assignments to Correction (affectations.published per centre × exam, chunks of ≤ 1,000; gestionnaire)
+      parameters: [{name: epreuve, in: query, schema: {type: string}}]
+      responses:
+        "200": {description: Published, content: {application/json: {schema: {type: object, properties: {centresEpreuves: {type: integer}, evenements: {type: integer}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/me:
     get:
       summary: The caller as Inscriptions (Cyclades) sees them

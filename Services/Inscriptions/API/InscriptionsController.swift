@@ -19,6 +19,21 @@ struct InscriptionsController: Sendable {
         group.post("sessions/:annee/affectations", use: assign)
         group.get("sessions/:annee/affectations/suggestions", use: suggestions)
         group.get("sessions/:annee/remontee", use: remontee)
+        group.post("sessions/:annee/affectations/publish", use: publish)
+    }
+
+    struct Published: ResponseEncodable {
+        var centresEpreuves: Int
+        var evenements: Int
+    }
+
+    /// Sends the académie's assignments to Correction (`affectations.published`, per centre × exam).
+    @Sendable func publish(_ request: Request, context: ECERequestContext) async throws -> Published {
+        let academie = try gestionnaireAcademie(context)
+        let (groups, events) = try await affectations.publish(
+            session: try annee(context), academie: academie,
+            epreuve: request.uri.queryParameters["epreuve"].map(String.init), correlationId: context.correlationId)
+        return Published(centresEpreuves: groups, evenements: events)
     }
 
     struct Remontee: ResponseEncodable { var items: [InscriptionsRepository.LigneRemontee] }

@@ -7,6 +7,7 @@ import Shared
 struct AffectationRepository: Sendable {
     let client: PostgresClient
     let schema: SQLIdentifier
+    let outbox: Outbox
     let logger: Logger
 
     private var s: String { schema.name }
@@ -158,6 +159,43 @@ struct AffectationRepository: Sendable {
             result.append(Suggestion(numero: numero, epreuve: ep, centre: chosen?.uai))
         }
         return result
+    }
+
+    // MARK: publication
+
+    /// Publishes the académie's assignments: per centre × exam, `affectations.published` chunks of at
+    /// most 1,000 candidates, all committed with one transaction. Returns (centres × exams, events).
+    func publish(session: Int, academie: String, epreuve: String?, correlationId: String) async throws -> (Int, Int) {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT a.centre, a.epreuve, c.id, c.numero, c.nom, c.prenoms, c.categorie, c.uai_origine, c.division
+                FROM \(unescaped: s).affectations a JOIN \(unescaped: s).candidats c ON c.id = a.candidat_id
+                WHERE c.session = \(session) AND c.academie = \(academie) AND (\(epreuve)::text IS NULL OR a.epreuve = \(epreuve))
+                ORDER BY a.centre, a.epreuve, c.nom, c.prenoms, c.numero
+                """, logger: logger)
+            var groups: [(centre: String, epreuve: String, candidats: [CandidatAffecte])] = []
+            for try await (centre, ep, id, numero, nom, prenoms, categorie, origine, division) in rows.decode(
+                (String, String, UUID, String, String, String, String, String?, String?).self) {
+                if groups.last?.centre != centre || groups.last?.epreuve != ep { groups.append((centre, ep, [])) }
+                groups[groups.count - 1].candidats.append(CandidatAffecte(
+                    candidatId: id, numero: numero, nom: nom, prenoms: prenoms, categorie: categorie,
+                    uaiOrigine: origine, division: division))
+            }
+            var events: [EventEnvelope<AffectationsPublished>] = []
+            for group in groups {
+                let publication = UUID()
+                let chunks = stride(from: 0, to: group.candidats.count, by: AffectationsPublished.maximumChunk).map {
+                    Array(group.candidats[$0..<min($0 + AffectationsPublished.maximumChunk, group.candidats.count)])
+                }
+                for (i, chunk) in chunks.enumerated() {
+                    events.append(EventEnvelope(producer: outbox.producer, correlationId: correlationId, payload: AffectationsPublished(
+                        publicationId: publication, session: session, academie: academie, epreuve: group.epreuve,
+                        centreUAI: group.centre, chunk: i + 1, chunks: chunks.count, candidats: chunk)))
+                }
+            }
+            try await outbox.enqueue(events, on: connection, logger: logger)
+            return (groups.count, events.count)
+        }
     }
 
     // MARK: helpers
