@@ -12,7 +12,9 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> 
     let repository = InscriptionsRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
     let affectations = AffectationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
                                              logger: runtime.logger)
-    InscriptionsController(repository: repository, affectations: affectations)
+    let designations = DesignationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
+                                             logger: runtime.logger)
+    InscriptionsController(repository: repository, affectations: affectations, designations: designations)
         .addRoutes(to: router.group("/api/inscriptions"))
     return router
 }

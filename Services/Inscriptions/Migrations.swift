@@ -130,4 +130,32 @@ let inscriptionsMigrations = [
         )
         """,
     ]),
+    Migration(5, "designations", [
+        """
+        CREATE TABLE {schema}.intervenants (
+            id uuid PRIMARY KEY,
+            login text NOT NULL UNIQUE,
+            nom text NOT NULL,
+            prenom text NOT NULL,
+            email text,
+            uai text REFERENCES {schema}.etablissements(uai)
+        )
+        """,
+        "CREATE SEQUENCE {schema}.export_seq",
+        """
+        CREATE TABLE {schema}.designations (
+            id uuid PRIMARY KEY,
+            session int NOT NULL REFERENCES {schema}.sessions(annee),
+            epreuve text NOT NULL,
+            role text NOT NULL CHECK (role IN ('examinateur', 'coordinateur')),
+            academie text NOT NULL REFERENCES {schema}.academies(code),
+            centre text REFERENCES {schema}.centres(uai),
+            intervenant_id uuid NOT NULL REFERENCES {schema}.intervenants(id),
+            par uuid NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            CHECK ((role = 'examinateur') = (centre IS NOT NULL))
+        )
+        """,
+        "CREATE UNIQUE INDEX designations_uniques ON {schema}.designations (session, epreuve, role, COALESCE(centre, ''), intervenant_id)",
+    ]),
 ]

@@ -75,3 +75,32 @@ public struct AffectationsPublished: EventPayload, Equatable {
         self.candidats = candidats
     }
 }
+
+/// `intervenants.exported`: the people designated for one exam — examiners per centre d'épreuve
+/// (designated by schools), or coordinators per académie (by the gestionnaire). A full snapshot of
+/// that group, sent again whenever it changes; `exportVersion` grows, so a consumer keeps the
+/// highest it has seen and ignores older or repeated ones.
+public struct IntervenantsExported: EventPayload, Equatable {
+    public static let eventType = "intervenants.exported"
+    public static let eventVersion = 1
+
+    public var session: Int
+    public var academie: String
+    public var epreuve: String
+    public var role: MissionKind
+    /// The centre d'épreuve for examiners; nil for coordinators (académie level, centre Santorin).
+    public var centreUAI: String?
+    public var exportVersion: Int64
+    public var intervenants: [Intervenant]
+
+    public init(session: Int, academie: String, epreuve: String, role: MissionKind, centreUAI: String?,
+                exportVersion: Int64, intervenants: [Intervenant]) {
+        self.session = session
+        self.academie = academie
+        self.epreuve = epreuve
+        self.role = role
+        self.centreUAI = centreUAI
+        self.exportVersion = exportVersion
+        self.intervenants = intervenants
+    }
+}

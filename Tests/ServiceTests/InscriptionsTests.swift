@@ -238,4 +238,72 @@ import TestSupport
         try await harness.dropSchema()
         await harness.shutdown()
     }
+
+    /// Schools designate examiners, the gestionnaire coordinators; every change re-exports the group
+    /// (`intervenants.exported`, a full snapshot with a growing version); repeats change nothing.
+    @Test func designationsAreExportedAutomatically() async throws {
+        let p = "d\(UUID().uuidString.prefix(6).lowercased())"
+        let school = Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0251080N"))
+        let harness = try await BusHarness()
+        let table = "\(harness.schema.name).exports"
+        try await harness.client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(table) (version bigint, role text, centre text, logins text[])"))
+        let queue = "test.\(harness.schema).intervenants"
+        let consumer = InboxConsumer(
+            queue: queue, schema: harness.schema, client: harness.client, amqp: harness.amqp,
+            handlers: [IntervenantsExported.eventType: { event, connection, logger in
+                let export = try event.payload(as: IntervenantsExported.self)
+                try await connection.query("""
+                    INSERT INTO \(unescaped: table) VALUES (\(export.exportVersion), \(export.role.rawValue), \(export.centreUAI),
+                                                            \(export.intervenants.map(\.login).filter { $0.hasPrefix(p) }))
+                    """, logger: logger)
+            }], logger: harness.logger)
+        let running = Running(consumer)
+        try await waitUntil { try await queueExists(queue) }
+
+        @Sendable func person(_ login: String, uai: String? = nil) -> String {
+            #"{"login":"\#(login)","nom":"Curie","prenom":"Marie"\#(uai.map { #","uai":"\#($0)""# } ?? "")}"#
+        }
+        /// This test's people in the newest snapshot of the role (only this test changes groups meanwhile).
+        @Sendable func latest(_ role: String) async throws -> [String] {
+            let rows = try await harness.client.query(PostgresQuery(unsafeSQL:
+                "SELECT logins FROM \(table) WHERE role = '\(role)' ORDER BY version DESC LIMIT 1"))
+            for try await logins in rows.decode([String].self) { return logins.sorted() }
+            return []
+        }
+        try await Self.withPlatform { client in
+            let first = #"{"role":"examinateur","epreuve":"T011B","centre":"0251080N","intervenant":\#(person(p + ".prof1"))}"#
+            let created = try await Self.post(client, "designations", first, as: school)
+            #expect(created.status == .created, "\(String(buffer: created.body))")
+            let again = try await Self.post(client, "designations", first, as: school)
+            #expect(again.status == .created && String(buffer: again.body) == String(buffer: created.body), "idempotent")
+            let second = #"{"role":"examinateur","epreuve":"T011B","centre":"0251080N","intervenant":\#(person(p + ".prof2"))}"#
+            #expect(try await Self.post(client, "designations", second, as: school).status == .created)
+            try await waitUntil { try await latest("examinateur") == ["\(p).prof1", "\(p).prof2"] }
+
+            // Refusals: another académie's centre, another school's teacher, a coordinator by a school.
+            let paris = #"{"role":"examinateur","epreuve":"T011B","centre":"0750654D","intervenant":\#(person(p + ".x"))}"#
+            #expect(try await Self.post(client, "designations", paris, as: school).status == .forbidden)
+            let foreign = #"{"role":"examinateur","epreuve":"T011B","centre":"0251080N","intervenant":\#(person(p + ".y", uai: "0250007X"))}"#
+            #expect(try await Self.post(client, "designations", foreign, as: school).status == .forbidden)
+            let notHosted = #"{"role":"examinateur","epreuve":"T029B","centre":"0251080N","intervenant":\#(person(p + ".z"))}"#
+            #expect(try await Self.post(client, "designations", notHosted, as: school).status == .unprocessableContent)
+            let coordinator = #"{"role":"coordinateur","epreuve":"T011B","intervenant":\#(person(p + ".coord"))}"#
+            #expect(try await Self.post(client, "designations", coordinator, as: school).status == .forbidden)
+            #expect(try await Self.post(client, "designations", coordinator, as: Self.besancon).status == .created)
+            try await waitUntil { try await latest("coordinateur") == ["\(p).coord"] }
+
+            // Removing one re-exports the group without them.
+            struct Created: Decodable { var id: UUID }
+            let id = try JSONDecoder().decode(Created.self, from: created.body).id
+            let removed = try await client.execute(
+                uri: "/api/inscriptions/sessions/\(Self.session)/designations/\(id)", method: .delete,
+                headers: [.authorization: "Bearer \(try await TestKeys.token(school))"])
+            #expect(removed.status == .noContent)
+            try await waitUntil { try await latest("examinateur") == ["\(p).prof2"] }
+        }
+        await running.stop()
+        await deleteQueues([queue, queue + ".dlq"])
+        try await harness.dropSchema()
+        await harness.shutdown()
+    }
 }

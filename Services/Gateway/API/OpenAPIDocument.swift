@@ -224,6 +224,46 @@ paths:
         "200": {description: Published, content: {application/json: {schema: {type: object, properties: {centresEpreuves: {type: integer}, evenements: {type: integer}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/designations:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Designated examiners and coordinators (gestionnaire its académie; établissement its teachers)
+      parameters: [{name: epreuve, in: query, schema: {type: string}}]
+      responses:
+        "200": {description: Designations, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/Designation"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+    post:
+      summary: Designate an examiner (établissement, its teachers; gestionnaire) or a coordinator (gestionnaire); re-exports the group (intervenants.exported)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [role, epreuve, intervenant]
+              properties:
+                role: {type: string, enum: [examinateur, coordinateur]}
+                epreuve: {type: string}
+                centre: {type: [string, "null"], description: "the centre d'épreuve (examiners only)"}
+                intervenant: {$ref: "#/components/schemas/Personne"}
+      responses:
+        "201": {description: Designated, content: {application/json: {schema: {type: object, properties: {id: {type: string, format: uuid}}}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/designations/{id}:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: id, in: path, required: true, schema: {type: string, format: uuid}}
+    delete:
+      summary: Remove a designation (re-exports the group)
+      responses:
+        "204": {description: Removed}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/me:
     get:
       summary: The caller as Inscriptions (Cyclades) sees them
@@ -590,6 +630,23 @@ components:
     Delegations:
       type: object
       properties: {items: {type: array, items: {$ref: "#/components/schemas/Delegation"}}}
+    Personne:
+      type: object
+      required: [login, nom, prenom]
+      properties:
+        login: {type: string, maxLength: 128}
+        nom: {type: string, maxLength: 100}
+        prenom: {type: string, maxLength: 100}
+        email: {type: [string, "null"], maxLength: 200}
+        uai: {type: [string, "null"]}
+    Designation:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        role: {type: string, enum: [examinateur, coordinateur]}
+        epreuve: {type: string}
+        centre: {type: [string, "null"]}
+        intervenant: {type: object, properties: {id: {type: string, format: uuid}, login: {type: string}, nom: {type: string}, prenom: {type: string}, email: {type: [string, "null"]}, uai: {type: [string, "null"]}}}
     WhoAmI:
       type: object
       required: [userId, login, role, scope]

@@ -7,6 +7,7 @@ import Shared
 struct InscriptionsController: Sendable {
     let repository: InscriptionsRepository
     let affectations: AffectationRepository
+    let designations: DesignationRepository
 
     func addRoutes(to group: RouterGroup<ECERequestContext>) {
         group.get("academies", use: academies)
@@ -20,6 +21,108 @@ struct InscriptionsController: Sendable {
         group.get("sessions/:annee/affectations/suggestions", use: suggestions)
         group.get("sessions/:annee/remontee", use: remontee)
         group.post("sessions/:annee/affectations/publish", use: publish)
+        group.get("sessions/:annee/designations", use: listDesignations)
+        group.post("sessions/:annee/designations", use: designate)
+        group.delete("sessions/:annee/designations/:id", use: removeDesignation)
+    }
+
+    // MARK: designations (the examiner and coordinator export to Missions)
+
+    struct Designations: ResponseEncodable { var items: [DesignationRepository.Designation] }
+
+    @Sendable func listDesignations(_ request: Request, context: ECERequestContext) async throws -> Designations {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        var academie: String?, uai: String?
+        switch caller.scope {
+        case .academie(let code): academie = code
+        case .etablissement(let own): uai = own
+        case .national: throw Problem.forbidden("portée nationale / national scope")
+        }
+        return Designations(items: try await designations.list(
+            session: try annee(context), academie: academie, uai: uai,
+            epreuve: request.uri.queryParameters["epreuve"].map(String.init)))
+    }
+
+    struct Designated: ResponseEncodable { var id: UUID }
+
+    /// A school designates its teachers as examiners at a centre d'épreuve of its académie hosting the
+    /// exam; the gestionnaire designates examiners there too, and alone the académie's coordinators.
+    @Sendable func designate(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Designated> {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        var demande = try await request.decode(as: DesignationRepository.Demande.self, context: context)
+        let session = try annee(context)
+        var errors: [Problem.FieldError] = []
+        let person = demande.intervenant
+        if !(1...128).contains(person.login.count)
+            || !person.login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_@".contains($0)) }) {
+            errors.append(.init(field: "intervenant.login", reason: "1 à 128 lettres, chiffres, . - _ @"))
+        }
+        if !CandidatsCSV.isName(person.nom) { errors.append(.init(field: "intervenant.nom", reason: "nom invalide / invalid name")) }
+        if !CandidatsCSV.isName(person.prenom) { errors.append(.init(field: "intervenant.prenom", reason: "prénom invalide / invalid")) }
+        if let email = person.email, email.count > 200 || !email.contains("@") {
+            errors.append(.init(field: "intervenant.email", reason: "adresse invalide / invalid address"))
+        }
+        if let uai = person.uai, !UAI.isValid(uai) { errors.append(.init(field: "intervenant.uai", reason: "UAI invalide")) }
+        if EpreuvePratique(rawValue: demande.epreuve) == nil {
+            errors.append(.init(field: "epreuve", reason: EpreuvePratique.allCases.map(\.rawValue).joined(separator: ", ")))
+        }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+
+        let academie: String
+        switch (demande.role, caller.scope) {
+        case (.coordinateur, .academie(let code)):
+            guard demande.centre == nil else {
+                throw Problem.validation([.init(field: "centre", reason: "un coordinateur est désigné pour l'académie / no centre")])
+            }
+            academie = code
+        case (.coordinateur, _):
+            throw Problem.forbidden("les coordinateurs sont désignés par le gestionnaire / coordinators are the gestionnaire's")
+        case (.examinateur, let scope):
+            guard let centre = demande.centre?.uppercased() else {
+                throw Problem.validation([.init(field: "centre", reason: "centre d'épreuve requis / centre required")])
+            }
+            guard let (centreAcademie, accueille) = try await designations.centre(centre, epreuve: demande.epreuve) else {
+                throw Problem.validation([.init(field: "centre", reason: "\(centre) n'est pas un centre d'épreuve / not a centre")])
+            }
+            guard accueille else {
+                throw Problem.validation([.init(field: "centre", reason: "le centre n'accueille pas \(demande.epreuve) / does not host")])
+            }
+            switch scope {
+            case .academie(let code):
+                guard code == centreAcademie else { throw Problem.forbidden("centre d'une autre académie / another académie") }
+            case .etablissement(let uai):
+                guard demande.intervenant.uai == nil || demande.intervenant.uai?.uppercased() == uai else {
+                    throw Problem.forbidden("un établissement désigne ses propres enseignants / own teachers only")
+                }
+                demande.intervenant.uai = uai
+                guard try await designations.academie(ofSchool: uai) == centreAcademie else {
+                    throw Problem.forbidden("centre d'une autre académie / another académie")
+                }
+            case .national:
+                throw Problem.forbidden("portée nationale / national scope")
+            }
+            demande.centre = centre
+            academie = centreAcademie
+        }
+        let groupe = DesignationRepository.Groupe(session: session, academie: academie, epreuve: demande.epreuve,
+                                                  role: demande.role, centre: demande.centre)
+        let id = try await designations.designate(demande, groupe: groupe, by: caller.userId,
+                                                  correlationId: context.correlationId)
+        return EditedResponse(status: .created, response: Designated(id: id))
+    }
+
+    @Sendable func removeDesignation(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw Problem.notFound() }
+        let removed = try await designations.remove(id, session: try annee(context), visible: { groupe, uai in
+            switch caller.scope {
+            case .academie(let code): groupe.academie == code
+            case .etablissement(let own): groupe.role == .examinateur && uai == own
+            case .national: false
+            }
+        }, correlationId: context.correlationId)
+        guard removed else { throw Problem.notFound("désignation") }
+        return .noContent
     }
 
     struct Published: ResponseEncodable {

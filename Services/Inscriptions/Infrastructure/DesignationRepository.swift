@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// Examiners designated by schools (per exam × centre) and coordinators by the gestionnaire (per
+/// exam × académie). Every change re-exports the group it touched (`intervenants.exported`) in the
+/// same transaction, so Missions always has the current list.
+struct DesignationRepository: Sendable {
+    let client: PostgresClient
+    let schema: SQLIdentifier
+    let outbox: Outbox
+    let logger: Logger
+
+    private var s: String { schema.name }
+
+    struct Demande: Codable, Sendable {
+        var role: MissionKind
+        var epreuve: String
+        var centre: String?
+        var intervenant: Personne
+        struct Personne: Codable, Sendable {
+            var login: String
+            var nom: String
+            var prenom: String
+            var email: String?
+            var uai: String?
+        }
+    }
+
+    struct Designation: Codable, Sendable {
+        var id: UUID
+        var role: MissionKind
+        var epreuve: String
+        var centre: String?
+        var intervenant: Intervenant
+    }
+
+    /// Where a designation's group lives: its académie and, for an examiner, its centre.
+    struct Groupe: Sendable, Hashable {
+        var session: Int
+        var academie: String
+        var epreuve: String
+        var role: MissionKind
+        var centre: String?
+    }
+
+    /// The centre's académie and whether it hosts the exam; nil when it is not a centre.
+    func centre(_ uai: String, epreuve: String) async throws -> (academie: String, accueille: Bool)? {
+        let rows = try await client.query("""
+            SELECT e.academie, EXISTS (SELECT 1 FROM \(unescaped: s).centre_epreuves ce WHERE ce.uai = c.uai AND ce.epreuve = \(epreuve))
+            FROM \(unescaped: s).centres c JOIN \(unescaped: s).etablissements e ON e.uai = c.uai WHERE c.uai = \(uai)
+            """, logger: logger)
+        for try await (academie, accueille) in rows.decode((String, Bool).self) { return (academie, accueille) }
+        return nil
+    }
+
+    func academie(ofSchool uai: String) async throws -> String? {
+        let rows = try await client.query("SELECT academie FROM \(unescaped: s).etablissements WHERE uai = \(uai)", logger: logger)
+        for try await academie in rows.decode(String.self) { return academie }
+        return nil
+    }
+
+    /// Designates (idempotent: designating the same person twice changes nothing) and re-exports the group.
+    func designate(_ demande: Demande, groupe: Groupe, by: UUID, correlationId: String) async throws -> UUID {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("INSERT INTO \(unescaped: s).sessions (annee) VALUES (\(groupe.session)) ON CONFLICT DO NOTHING",
+                                       logger: logger)
+            let p = demande.intervenant
+            let person = try await connection.query("""
+                INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai)
+                VALUES (gen_random_uuid(), \(p.login), \(p.nom), \(p.prenom), \(p.email), \(p.uai))
+                ON CONFLICT (login) DO UPDATE SET nom = EXCLUDED.nom, prenom = EXCLUDED.prenom, email = EXCLUDED.email,
+                    uai = COALESCE(EXCLUDED.uai, \(unescaped: s).intervenants.uai)
+                RETURNING id
+                """, logger: logger).collect().first!.decode(UUID.self)
+            let id = UUID()
+            let inserted = try await connection.query("""
+                INSERT INTO \(unescaped: s).designations (id, session, epreuve, role, academie, centre, intervenant_id, par)
+                VALUES (\(id), \(groupe.session), \(groupe.epreuve), \(groupe.role.rawValue), \(groupe.academie), \(groupe.centre),
+                        \(person), \(by))
+                ON CONFLICT DO NOTHING RETURNING id
+                """, logger: logger).collect()
+            if inserted.isEmpty {
+                return try await connection.query("""
+                    SELECT id FROM \(unescaped: s).designations WHERE session = \(groupe.session) AND epreuve = \(groupe.epreuve)
+                      AND role = \(groupe.role.rawValue) AND COALESCE(centre, '') = \(groupe.centre ?? "") AND intervenant_id = \(person)
+                    """, logger: logger).collect().first!.decode(UUID.self)
+            }
+            try await export(groupe, on: connection, correlationId: correlationId)
+            return id
+        }
+    }
+
+    /// Removes a designation the caller may see (`visible`), re-exporting its group; false when there is none.
+    func remove(_ id: UUID, session: Int, visible: (Groupe, String?) -> Bool, correlationId: String) async throws -> Bool {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT d.academie, d.epreuve, d.role, d.centre, i.uai FROM \(unescaped: s).designations d
+                JOIN \(unescaped: s).intervenants i ON i.id = d.intervenant_id
+                WHERE d.id = \(id) AND d.session = \(session) FOR UPDATE OF d
+                """, logger: logger)
+            var found: (Groupe, String?)?
+            for try await (academie, epreuve, role, centre, uai) in rows.decode((String, String, String, String?, String?).self) {
+                found = (Groupe(session: session, academie: academie, epreuve: epreuve,
+                                role: MissionKind(rawValue: role) ?? .examinateur, centre: centre), uai)
+            }
+            guard let (groupe, uai) = found, visible(groupe, uai) else { return false }
+            try await connection.query("DELETE FROM \(unescaped: s).designations WHERE id = \(id)", logger: logger)
+            try await export(groupe, on: connection, correlationId: correlationId)
+            return true
+        }
+    }
+
+    func list(session: Int, academie: String?, uai: String?, epreuve: String?) async throws -> [Designation] {
+        let rows = try await client.query("""
+            SELECT d.id, d.role, d.epreuve, d.centre, i.id, i.login, i.nom, i.prenom, i.email, i.uai
+            FROM \(unescaped: s).designations d JOIN \(unescaped: s).intervenants i ON i.id = d.intervenant_id
+            WHERE d.session = \(session) AND (\(academie)::text IS NULL OR d.academie = \(academie))
+              AND (\(uai)::text IS NULL OR i.uai = \(uai)) AND (\(epreuve)::text IS NULL OR d.epreuve = \(epreuve))
+            ORDER BY d.epreuve, d.role, d.centre, i.nom
+            """, logger: logger)
+        var result: [Designation] = []
+        for try await (id, role, epreuve, centre, pid, login, nom, prenom, email, puai) in rows.decode(
+            (UUID, String, String, String?, UUID, String, String, String, String?, String?).self) {
+            result.append(Designation(id: id, role: MissionKind(rawValue: role) ?? .examinateur, epreuve: epreuve, centre: centre,
+                                      intervenant: Intervenant(id: pid, login: login, nom: nom, prenom: prenom, email: email, uai: puai)))
+        }
+        return result
+    }
+
+    /// The group's full current list, with the next export version.
+    private func export(_ groupe: Groupe, on connection: PostgresConnection, correlationId: String) async throws {
+        let version = try await connection.query("SELECT nextval('\(unescaped: s).export_seq')", logger: logger)
+            .collect().first!.decode(Int64.self)
+        let rows = try await connection.query("""
+            SELECT i.id, i.login, i.nom, i.prenom, i.email, i.uai
+            FROM \(unescaped: s).designations d JOIN \(unescaped: s).intervenants i ON i.id = d.intervenant_id
+            WHERE d.session = \(groupe.session) AND d.academie = \(groupe.academie) AND d.epreuve = \(groupe.epreuve)
+              AND d.role = \(groupe.role.rawValue) AND COALESCE(d.centre, '') = \(groupe.centre ?? "")
+            ORDER BY i.login
+            """, logger: logger)
+        var people: [Intervenant] = []
+        for try await (id, login, nom, prenom, email, uai) in rows.decode((UUID, String, String, String, String?, String?).self) {
+            people.append(Intervenant(id: id, login: login, nom: nom, prenom: prenom, email: email, uai: uai))
+        }
+        try await outbox.enqueue(
+            IntervenantsExported(session: groupe.session, academie: groupe.academie, epreuve: groupe.epreuve, role: groupe.role,
+                                 centreUAI: groupe.centre, exportVersion: version, intervenants: people),
+            correlationId: correlationId, on: connection, logger: logger)
+    }
+}
