@@ -158,4 +158,8 @@ let inscriptionsMigrations = [
         """,
         "CREATE UNIQUE INDEX designations_uniques ON {schema}.designations (session, epreuve, role, COALESCE(centre, ''), intervenant_id)",
     ]),
+    Migration(6, "divisions_des_enseignants", [
+        // The divisions a designated teacher teaches this year (conflicts of interest in Correction).
+        "ALTER TABLE {schema}.intervenants ADD COLUMN divisions text[] NOT NULL DEFAULT '{}'",
+    ]),
 ]

@@ -19,16 +19,20 @@ public struct Intervenant: Codable, Sendable, Equatable {
     public var nom: String
     public var prenom: String
     public var email: String?
-    /// The school they teach in, if any (used to keep them away from their own pupils).
+    /// The school they teach in, if any, and the divisions (classes) they teach there this year:
+    /// Correction keeps examiners away from their own pupils with them.
     public var uai: String?
+    public var divisions: [String]?
 
-    public init(id: UUID, login: String, nom: String, prenom: String, email: String? = nil, uai: String? = nil) {
+    public init(id: UUID, login: String, nom: String, prenom: String, email: String? = nil, uai: String? = nil,
+                divisions: [String]? = nil) {
         self.id = id
         self.login = login
         self.nom = nom
         self.prenom = prenom
         self.email = email
         self.uai = uai
+        self.divisions = divisions
     }
 }
 

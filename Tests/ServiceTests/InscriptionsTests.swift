@@ -154,6 +154,21 @@ import TestSupport
             #expect(try await Self.post(client, "delegations", #"{"epreuve":"T011B","uai":"0750654D"}"#, as: Self.besancon)
                 .status == .unprocessableContent, "Paris' school is not Besançon's to delegate to")
 
+            // The school now sees its own pupils, for the delegated exam only.
+            let schoolToken = try await TestKeys.token(school)
+            struct Numeros: Decodable { var items: [Item]; struct Item: Decodable { var numero: String } }
+            let seen = try await client.execute(
+                uri: "/api/inscriptions/sessions/\(Self.session)/candidats?epreuve=T011B&perPage=1000", method: .get,
+                headers: [.authorization: "Bearer \(schoolToken)"])
+            #expect(seen.status == .ok)
+            let numeros = try JSONDecoder().decode(Numeros.self, from: seen.body).items.map(\.numero).filter { $0.hasPrefix(p) }
+            #expect(Set(numeros) == ["\(p)1", "\(p)2"], "not \(p)3 of another school")
+            for uri in ["candidats", "candidats?epreuve=T012B"] {
+                let status = try await client.execute(uri: "/api/inscriptions/sessions/\(Self.session)/\(uri)", method: .get,
+                                                      headers: [.authorization: "Bearer \(schoolToken)"]) { $0.status }
+                #expect(status == .forbidden, "\(uri)")
+            }
+
             // The school assigns its own pupil for the delegated exam, and nothing else.
             #expect(try await Self.post(client, "affectations", Self.assignment("\(p)1", "T011B", "0251080N"), as: school)
                 .status == .ok)
@@ -276,9 +291,12 @@ import TestSupport
             #expect(created.status == .created, "\(String(buffer: created.body))")
             let again = try await Self.post(client, "designations", first, as: school)
             #expect(again.status == .created && String(buffer: again.body) == String(buffer: created.body), "idempotent")
-            let second = #"{"role":"examinateur","epreuve":"T011B","centre":"0251080N","intervenant":\#(person(p + ".prof2"))}"#
+            let second = #"{"role":"examinateur","epreuve":"T011B","centre":"0251080N","intervenant":{"login":"\#(p).prof2","nom":"Curie","prenom":"Pierre","divisions":["T3","T4"]}}"#
             #expect(try await Self.post(client, "designations", second, as: school).status == .created)
             try await waitUntil { try await latest("examinateur") == ["\(p).prof1", "\(p).prof2"] }
+            let listed = try await client.execute(uri: "/api/inscriptions/sessions/\(Self.session)/designations?epreuve=T011B",
+                                                  method: .get, headers: [.authorization: "Bearer \(try await TestKeys.token(school))"])
+            #expect(String(buffer: listed.body).contains(#""divisions":["T3","T4"]"#), "the teacher's divisions travel with them")
 
             // Refusals: another académie's centre, another school's teacher, a coordinator by a school.
             let paris = #"{"role":"examinateur","epreuve":"T011B","centre":"0750654D","intervenant":\#(person(p + ".x"))}"#

@@ -111,7 +111,7 @@ paths:
   /api/inscriptions/sessions/{annee}/candidats:
     parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
     get:
-      summary: Candidates of a session (a gestionnaire sees their académie only)
+      summary: Candidates of a session (a gestionnaire sees their académie; a school its pupils for a delegated exam, epreuve required)
       parameters:
         - {name: uai, in: query, schema: {type: string}}
         - {name: epreuve, in: query, schema: {type: string}}
@@ -639,6 +639,7 @@ components:
         prenom: {type: string, maxLength: 100}
         email: {type: [string, "null"], maxLength: 200}
         uai: {type: [string, "null"]}
+        divisions: {type: [array, "null"], maxItems: 50, items: {type: string, maxLength: 20}, description: "divisions taught this year (conflicts of interest)"}
     Designation:
       type: object
       properties:

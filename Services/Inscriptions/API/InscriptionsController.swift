@@ -63,6 +63,9 @@ struct InscriptionsController: Sendable {
             errors.append(.init(field: "intervenant.email", reason: "adresse invalide / invalid address"))
         }
         if let uai = person.uai, !UAI.isValid(uai) { errors.append(.init(field: "intervenant.uai", reason: "UAI invalide")) }
+        if let divisions = person.divisions, divisions.count > 50 || divisions.contains(where: { $0.isEmpty || $0.count > 20 }) {
+            errors.append(.init(field: "intervenant.divisions", reason: "50 divisions de 1 à 20 caractères au plus / at most 50"))
+        }
         if EpreuvePratique(rawValue: demande.epreuve) == nil {
             errors.append(.init(field: "epreuve", reason: EpreuvePratique.allCases.map(\.rawValue).joined(separator: ", ")))
         }
@@ -323,21 +326,30 @@ struct InscriptionsController: Sendable {
         var total: Int
     }
 
-    /// A gestionnaire sees their académie's candidates only; national roles see all. Schools see
-    /// theirs once an exam's assignment is delegated to them (not yet: refused for now).
+    /// A gestionnaire sees their académie's candidates only; national roles see all; a school sees its
+    /// own pupils, for the exams whose assignment is delegated to it only.
     @Sendable func candidats(_ request: Request, context: ECERequestContext) async throws -> Candidats {
-        let caller = try context.require(.gestionnaire, .dsii, .admin)
-        var academie: String?
-        if case .academie(let code) = caller.scope { academie = code }
+        let caller = try context.require(.gestionnaire, .etablissement, .dsii, .admin)
         let q = request.uri.queryParameters
+        var academie: String?, uai = q["uai"].map { String($0).uppercased() }, epreuve = q["epreuve"].map(String.init)
+        switch caller.scope {
+        case .academie(let code): academie = code
+        case .etablissement(let own):
+            let delegated = try await affectations.delegatedExams(session: try annee(context), uai: own)
+            guard let asked = epreuve, delegated.contains(asked) else {
+                throw Problem.forbidden("précisez une épreuve déléguée à l'établissement (\(delegated.sorted().joined(separator: ", "))) / a delegated exam")
+            }
+            uai = own
+            epreuve = asked
+        case .national: break
+        }
         let page = q["page"].flatMap { Int($0) } ?? 1
         let perPage = q["perPage"].flatMap { Int($0) } ?? 100
         guard (1...100_000).contains(page), (1...1000).contains(perPage) else {
             throw Problem.validation([.init(field: "page", reason: "page ≥ 1, perPage 1…1000")])
         }
         let (items, total) = try await repository.candidats(
-            session: try annee(context), academie: academie, uai: q["uai"].map { String($0).uppercased() },
-            epreuve: q["epreuve"].map(String.init), page: page, parPage: perPage)
+            session: try annee(context), academie: academie, uai: uai, epreuve: epreuve, page: page, parPage: perPage)
         return Candidats(items: items, page: page, perPage: perPage, total: total)
     }
 

@@ -25,6 +25,7 @@ struct DesignationRepository: Sendable {
             var prenom: String
             var email: String?
             var uai: String?
+            var divisions: [String]?
         }
     }
 
@@ -68,10 +69,11 @@ struct DesignationRepository: Sendable {
                                        logger: logger)
             let p = demande.intervenant
             let person = try await connection.query("""
-                INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai)
-                VALUES (gen_random_uuid(), \(p.login), \(p.nom), \(p.prenom), \(p.email), \(p.uai))
+                INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai, divisions)
+                VALUES (gen_random_uuid(), \(p.login), \(p.nom), \(p.prenom), \(p.email), \(p.uai), \(p.divisions ?? []))
                 ON CONFLICT (login) DO UPDATE SET nom = EXCLUDED.nom, prenom = EXCLUDED.prenom, email = EXCLUDED.email,
-                    uai = COALESCE(EXCLUDED.uai, \(unescaped: s).intervenants.uai)
+                    uai = COALESCE(EXCLUDED.uai, \(unescaped: s).intervenants.uai),
+                    divisions = CASE WHEN \(p.divisions == nil) THEN \(unescaped: s).intervenants.divisions ELSE EXCLUDED.divisions END
                 RETURNING id
                 """, logger: logger).collect().first!.decode(UUID.self)
             let id = UUID()
@@ -114,17 +116,18 @@ struct DesignationRepository: Sendable {
 
     func list(session: Int, academie: String?, uai: String?, epreuve: String?) async throws -> [Designation] {
         let rows = try await client.query("""
-            SELECT d.id, d.role, d.epreuve, d.centre, i.id, i.login, i.nom, i.prenom, i.email, i.uai
+            SELECT d.id, d.role, d.epreuve, d.centre, i.id, i.login, i.nom, i.prenom, i.email, i.uai, i.divisions
             FROM \(unescaped: s).designations d JOIN \(unescaped: s).intervenants i ON i.id = d.intervenant_id
             WHERE d.session = \(session) AND (\(academie)::text IS NULL OR d.academie = \(academie))
               AND (\(uai)::text IS NULL OR i.uai = \(uai)) AND (\(epreuve)::text IS NULL OR d.epreuve = \(epreuve))
             ORDER BY d.epreuve, d.role, d.centre, i.nom
             """, logger: logger)
         var result: [Designation] = []
-        for try await (id, role, epreuve, centre, pid, login, nom, prenom, email, puai) in rows.decode(
-            (UUID, String, String, String?, UUID, String, String, String, String?, String?).self) {
+        for try await (id, role, epreuve, centre, pid, login, nom, prenom, email, puai, divisions) in rows.decode(
+            (UUID, String, String, String?, UUID, String, String, String, String?, String?, [String]).self) {
             result.append(Designation(id: id, role: MissionKind(rawValue: role) ?? .examinateur, epreuve: epreuve, centre: centre,
-                                      intervenant: Intervenant(id: pid, login: login, nom: nom, prenom: prenom, email: email, uai: puai)))
+                                      intervenant: Intervenant(id: pid, login: login, nom: nom, prenom: prenom, email: email,
+                                                               uai: puai, divisions: divisions)))
         }
         return result
     }
@@ -134,15 +137,16 @@ struct DesignationRepository: Sendable {
         let version = try await connection.query("SELECT nextval('\(unescaped: s).export_seq')", logger: logger)
             .collect().first!.decode(Int64.self)
         let rows = try await connection.query("""
-            SELECT i.id, i.login, i.nom, i.prenom, i.email, i.uai
+            SELECT i.id, i.login, i.nom, i.prenom, i.email, i.uai, i.divisions
             FROM \(unescaped: s).designations d JOIN \(unescaped: s).intervenants i ON i.id = d.intervenant_id
             WHERE d.session = \(groupe.session) AND d.academie = \(groupe.academie) AND d.epreuve = \(groupe.epreuve)
               AND d.role = \(groupe.role.rawValue) AND COALESCE(d.centre, '') = \(groupe.centre ?? "")
             ORDER BY i.login
             """, logger: logger)
         var people: [Intervenant] = []
-        for try await (id, login, nom, prenom, email, uai) in rows.decode((UUID, String, String, String, String?, String?).self) {
-            people.append(Intervenant(id: id, login: login, nom: nom, prenom: prenom, email: email, uai: uai))
+        for try await (id, login, nom, prenom, email, uai, divisions) in rows.decode(
+            (UUID, String, String, String, String?, String?, [String]).self) {
+            people.append(Intervenant(id: id, login: login, nom: nom, prenom: prenom, email: email, uai: uai, divisions: divisions))
         }
         try await outbox.enqueue(
             IntervenantsExported(session: groupe.session, academie: groupe.academie, epreuve: groupe.epreuve, role: groupe.role,
