@@ -162,4 +162,10 @@ let inscriptionsMigrations = [
         // The divisions a designated teacher teaches this year (conflicts of interest in Correction).
         "ALTER TABLE {schema}.intervenants ADD COLUMN divisions text[] NOT NULL DEFAULT '{}'",
     ]),
+    Migration(7, "enseignants_designes", [
+        // Teachers are the designated intervenants (with their divisions and discipline): the
+        // separate table of migration 2 was never used.
+        "DROP TABLE {schema}.enseignants",
+        "ALTER TABLE {schema}.intervenants ADD COLUMN discipline text",
+    ]),
 ]

@@ -324,4 +324,55 @@ import TestSupport
         try await harness.dropSchema()
         await harness.shutdown()
     }
+
+    static func request(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, _ json: String? = nil,
+                        as identity: Identity = besancon) async throws -> TestResponse {
+        var headers: HTTPFields = [.authorization: "Bearer \(try await TestKeys.token(identity))"]
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await client.execute(uri: "/api/inscriptions/\(path)", method: method, headers: headers,
+                                        body: json.map { ByteBuffer(string: $0) })
+    }
+
+    /// Sessions, and one candidate at a time: read, correct, register, set a status, unregister.
+    @Test func sessionsAndSingleCandidates() async throws {
+        let p = "S\(UUID().uuidString.prefix(6))"
+        let dsii = Identity(userId: UUID(), login: "dsii", role: .dsii, scope: .national)
+        let file = "numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve\n\(p)1;Martin;Léa;01/01/2008;scolaire;0251080N;T1;BCG;T011B"
+        try await Self.withPlatform { client in
+            #expect(try await Self.request(client, .post, "sessions", #"{"annee":2099}"#, as: dsii).status == .created)
+            #expect(try await Self.request(client, .post, "sessions", #"{"annee":2099}"#).status == .forbidden)
+            #expect(try await Self.request(client, .post, "sessions", #"{"annee":1999}"#, as: dsii).status == .unprocessableContent)
+            #expect(String(buffer: try await Self.request(client, .get, "sessions").body).contains(#""annee":2099"#))
+
+            #expect(try await Self.upload(client, file).status == .ok)
+            let base = "sessions/\(Self.session)/candidats/\(p)1"
+            #expect(try await Self.request(client, .get, base).status == .ok)
+            #expect(try await Self.request(client, .get, base, as: Self.paris).status == .notFound, "another académie's")
+
+            let corrected = #"{"nom":"Martin-Dupont","prenoms":"Léa","naissance":"01/01/2008","categorie":"scolaire","uai":"0251080N","division":"T2","filiere":"BCG"}"#
+            let updated = try await Self.request(client, .put, base, corrected)
+            #expect(updated.status == .ok && String(buffer: updated.body).contains("Martin-Dupont"))
+            let invalid = #"{"nom":"M4rtin","prenoms":"Léa","naissance":"31/02/2008","categorie":"scolaire","uai":"0251080N","division":"T2","filiere":"BCG"}"#
+            let refused = try await Self.request(client, .put, base, invalid)
+            #expect(refused.status == .unprocessableContent)
+            let text = String(buffer: refused.body)
+            #expect(text.contains(#""field":"nom""#) && text.contains(#""field":"naissance""#), "\(text)")
+            #expect(String(buffer: try await Self.request(client, .get, base).body).contains("Martin-Dupont"), "unchanged by the refusal")
+
+            // Register for SVT as exempted; STL is not of this track; results come from Correction only.
+            let dispense = try await Self.request(client, .put, base + "/inscriptions/T012B", #"{"statut":"dispense"}"#)
+            #expect(dispense.status == .ok && String(buffer: dispense.body).contains("T012B"))
+            #expect(try await Self.request(client, .put, base + "/inscriptions/T029B", #"{"statut":"inscrit"}"#).status == .conflict)
+            #expect(try await Self.request(client, .put, base + "/inscriptions/T011B", #"{"statut":"note"}"#).status
+                == .unprocessableContent)
+
+            // An assigned registration cannot be removed until it is unassigned.
+            let assign = #"{"affectations":[{"numero":"\#(p)1","epreuve":"T011B","centre":"0251080N"}]}"#
+            #expect(try await Self.post(client, "affectations", assign, as: Self.besancon).status == .ok)
+            #expect(try await Self.request(client, .delete, base + "/inscriptions/T011B").status == .conflict)
+            #expect(try await Self.request(client, .delete, "sessions/\(Self.session)/affectations/\(p)1/T011B").status == .noContent)
+            #expect(try await Self.request(client, .delete, base + "/inscriptions/T011B").status == .noContent)
+            #expect(try await Self.request(client, .delete, base + "/inscriptions/T011B").status == .notFound)
+        }
+    }
 }

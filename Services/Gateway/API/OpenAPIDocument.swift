@@ -264,6 +264,92 @@ paths:
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions:
+    get:
+      summary: Exam sessions
+      responses:
+        "200": {description: Sessions, content: {application/json: {schema: {$ref: "#/components/schemas/Sessions"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+    post:
+      summary: Open a session (dsii, admin)
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [annee], properties: {annee: {type: integer, minimum: 2020, maximum: 2100}}}}}}
+      responses:
+        "201": {description: Sessions, content: {application/json: {schema: {$ref: "#/components/schemas/Sessions"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/candidats/{numero}:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: numero, in: path, required: true, schema: {type: string}}
+    get:
+      summary: One candidate (gestionnaire of their académie, national roles)
+      responses:
+        "200": {description: The candidate, content: {application/json: {schema: {$ref: "#/components/schemas/Candidat"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    put:
+      summary: Correct a candidate's identity (the import's rules; gestionnaire)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [nom, prenoms, naissance, categorie, filiere]
+              properties:
+                nom: {type: string}
+                prenoms: {type: string}
+                naissance: {type: string, description: "jj/mm/aaaa or aaaa-mm-jj"}
+                categorie: {type: string, enum: [scolaire, individuel, cned, morea]}
+                uai: {type: [string, "null"]}
+                division: {type: [string, "null"]}
+                filiere: {type: string, enum: [BCG, BTN]}
+      responses:
+        "200": {description: The candidate, content: {application/json: {schema: {$ref: "#/components/schemas/Candidat"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/candidats/{numero}/inscriptions/{epreuve}:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: numero, in: path, required: true, schema: {type: string}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+    put:
+      summary: Register for the exam or set the registration's status before the exam (gestionnaire)
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [statut], properties: {statut: {type: string, enum: [inscrit, dispense, absent_justifie]}}}}}}
+      responses:
+        "200": {description: The candidate, content: {application/json: {schema: {$ref: "#/components/schemas/Candidat"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+    delete:
+      summary: Remove a registration neither assigned nor graded (gestionnaire)
+      responses:
+        "204": {description: Removed}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/affectations/{numero}/{epreuve}:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: numero, in: path, required: true, schema: {type: string}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+    delete:
+      summary: Take a candidate out of their centre (not once graded; gestionnaire)
+      responses:
+        "204": {description: Unassigned}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/me:
     get:
       summary: The caller as Inscriptions (Cyclades) sees them
@@ -602,27 +688,29 @@ components:
         erreurs:
           type: array
           items: {type: object, properties: {line: {type: integer}, column: {type: string}, reason: {type: string}}}
+    Sessions:
+      type: object
+      properties: {items: {type: array, items: {type: object, properties: {annee: {type: integer}, etat: {type: string}}}}}
     CandidatPage:
       type: object
       properties:
         page: {type: integer}
         perPage: {type: integer}
         total: {type: integer}
-        items:
-          type: array
-          items:
-            type: object
-            properties:
-              id: {type: string, format: uuid}
-              numero: {type: string}
-              nom: {type: string}
-              prenoms: {type: string}
-              naissance: {type: string, format: date}
-              categorie: {type: string, enum: [scolaire, individuel, cned, morea]}
-              uai: {type: [string, "null"]}
-              division: {type: [string, "null"]}
-              filiere: {type: string, enum: [BCG, BTN]}
-              epreuves: {type: array, items: {type: string}}
+        items: {type: array, items: {$ref: "#/components/schemas/Candidat"}}
+    Candidat:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        numero: {type: string}
+        nom: {type: string}
+        prenoms: {type: string}
+        naissance: {type: string, format: date}
+        categorie: {type: string, enum: [scolaire, individuel, cned, morea]}
+        uai: {type: [string, "null"]}
+        division: {type: [string, "null"]}
+        filiere: {type: string, enum: [BCG, BTN]}
+        epreuves: {type: array, items: {type: string}}
     Delegation:
       type: object
       required: [epreuve, uai]
@@ -640,6 +728,7 @@ components:
         email: {type: [string, "null"], maxLength: 200}
         uai: {type: [string, "null"]}
         divisions: {type: [array, "null"], maxItems: 50, items: {type: string, maxLength: 20}, description: "divisions taught this year (conflicts of interest)"}
+        discipline: {type: [string, "null"], maxLength: 100}
     Designation:
       type: object
       properties:

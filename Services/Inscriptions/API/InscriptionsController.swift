@@ -11,6 +11,13 @@ struct InscriptionsController: Sendable {
 
     func addRoutes(to group: RouterGroup<ECERequestContext>) {
         group.get("academies", use: academies)
+        group.get("sessions", use: sessions)
+        group.post("sessions", use: createSession)
+        group.get("sessions/:annee/candidats/:numero", use: candidat)
+        group.put("sessions/:annee/candidats/:numero", use: updateCandidat)
+        group.put("sessions/:annee/candidats/:numero/inscriptions/:epreuve", use: setInscription)
+        group.delete("sessions/:annee/candidats/:numero/inscriptions/:epreuve", use: deleteInscription)
+        group.delete("sessions/:annee/affectations/:numero/:epreuve", use: unassign)
         group.get("etablissements", use: etablissements)
         group.post("sessions/:annee/import", use: importCandidats)
         group.get("sessions/:annee/candidats", use: candidats)
@@ -63,6 +70,9 @@ struct InscriptionsController: Sendable {
             errors.append(.init(field: "intervenant.email", reason: "adresse invalide / invalid address"))
         }
         if let uai = person.uai, !UAI.isValid(uai) { errors.append(.init(field: "intervenant.uai", reason: "UAI invalide")) }
+        if let discipline = person.discipline, discipline.isEmpty || discipline.count > 100 {
+            errors.append(.init(field: "intervenant.discipline", reason: "1 à 100 caractères / 1 to 100 characters"))
+        }
         if let divisions = person.divisions, divisions.count > 50 || divisions.contains(where: { $0.isEmpty || $0.count > 20 }) {
             errors.append(.init(field: "intervenant.divisions", reason: "50 divisions de 1 à 20 caractères au plus / at most 50"))
         }
@@ -270,6 +280,124 @@ struct InscriptionsController: Sendable {
         return Academies(items: try await repository.academies().map { .init(code: $0.code, nom: $0.nom) })
     }
 
+    // MARK: sessions and single candidates
+
+    struct Sessions: ResponseEncodable {
+        var items: [Item]
+        struct Item: Codable { var annee: Int; var etat: String }
+    }
+
+    @Sendable func sessions(_ request: Request, context: ECERequestContext) async throws -> Sessions {
+        _ = try context.authenticated()
+        return Sessions(items: try await repository.sessions().map { .init(annee: $0.annee, etat: $0.etat) })
+    }
+
+    struct NewSession: Decodable { var annee: Int }
+
+    /// Sessions are national: opened by the national team.
+    @Sendable func createSession(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Sessions> {
+        _ = try context.require(.dsii, .admin)
+        let body = try await request.decode(as: NewSession.self, context: context)
+        guard (2020...2100).contains(body.annee) else {
+            throw Problem.validation([.init(field: "annee", reason: "entre 2020 et 2100 / between 2020 and 2100")])
+        }
+        try await repository.ensureSession(body.annee)
+        return EditedResponse(status: .created, response: try await sessions(request, context: context))
+    }
+
+    @Sendable func candidat(_ request: Request, context: ECERequestContext) async throws -> InscriptionsRepository.Candidat {
+        let caller = try context.require(.gestionnaire, .dsii, .admin)
+        var academie: String?
+        if case .academie(let code) = caller.scope { academie = code }
+        guard let numero = context.parameters.get("numero"),
+            let found = try await repository.candidats(session: try annee(context), academie: academie, uai: nil, epreuve: nil,
+                                                       numero: numero).items.first
+        else { throw Problem.notFound("candidat") }
+        return found
+    }
+
+    struct Identite: Decodable {
+        var nom: String
+        var prenoms: String
+        var naissance: String
+        var categorie: String
+        var uai: String?
+        var division: String?
+        var filiere: String
+    }
+
+    /// Corrects a candidate with exactly the import's rules (the line is checked as a file line would be).
+    @Sendable func updateCandidat(_ request: Request, context: ECERequestContext) async throws -> InscriptionsRepository.Candidat {
+        let academie = try gestionnaireAcademie(context)
+        let session = try annee(context)
+        guard let numero = context.parameters.get("numero") else { throw Problem.notFound("candidat") }
+        let body = try await request.decode(as: Identite.self, context: context)
+        guard let current = try await repository.candidats(session: session, academie: academie, uai: nil, epreuve: nil,
+                                                           numero: numero).items.first
+        else { throw Problem.notFound("candidat") }
+        func quoted(_ value: String?) -> String { "\"" + (value ?? "").replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let line = [numero, body.nom, body.prenoms, body.naissance, body.categorie, body.uai, body.division, body.filiere,
+                    current.epreuves.first ?? ""].map(quoted).joined(separator: ";")
+        var csv = CandidatsCSV(etablissements: try await repository.academiesParUAI(), academie: academie)
+        csv.feed(Array((CandidatsCSV.columns.joined(separator: ";") + "\n" + line + "\n").utf8))
+        csv.finish()
+        guard csv.errorCount == 0, let ligne = csv.lignes.first else {
+            throw Problem.validation(csv.errors.map { .init(field: $0.column, reason: $0.reason) })
+        }
+        if let wrong = current.epreuves.first(where: { EpreuvePratique(rawValue: $0)?.filiere != ligne.filiere }) {
+            throw Problem.validation([.init(field: "filiere", reason: "inscrit en \(wrong), d'une autre filière / registered for \(wrong)")])
+        }
+        guard try await repository.update(ligne, session: session, academie: academie) else { throw Problem.notFound("candidat") }
+        return try await candidat(request, context: context)
+    }
+
+    struct Statut: Decodable { var statut: String }
+
+    /// Registers the candidate for the exam or sets the registration's status before the exam.
+    @Sendable func setInscription(_ request: Request, context: ECERequestContext) async throws -> InscriptionsRepository.Candidat {
+        let academie = try gestionnaireAcademie(context)
+        let body = try await request.decode(as: Statut.self, context: context)
+        guard ["inscrit", "dispense", "absent_justifie"].contains(body.statut) else {
+            throw Problem.validation([.init(field: "statut", reason: "inscrit, dispense ou absent_justifie (les résultats viennent de la correction)")])
+        }
+        guard let numero = context.parameters.get("numero"), let epreuve = context.parameters.get("epreuve"),
+            EpreuvePratique(rawValue: epreuve) != nil
+        else { throw Problem.notFound("inscription") }
+        try Self.check(try await unwrapped {
+            try await repository.setInscription(session: try annee(context), numero: numero, epreuve: epreuve,
+                                                statut: body.statut, academie: academie)
+        })
+        return try await candidat(request, context: context)
+    }
+
+    @Sendable func deleteInscription(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let academie = try gestionnaireAcademie(context)
+        guard let numero = context.parameters.get("numero"), let epreuve = context.parameters.get("epreuve") else {
+            throw Problem.notFound("inscription")
+        }
+        try Self.check(try await unwrapped {
+            try await repository.deleteInscription(session: try annee(context), numero: numero, epreuve: epreuve,
+                                                   academie: academie)
+        })
+        return .noContent
+    }
+
+    @Sendable func unassign(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let academie = try gestionnaireAcademie(context)
+        guard let numero = context.parameters.get("numero"), let epreuve = context.parameters.get("epreuve"),
+            try await affectations.unassign(session: try annee(context), numero: numero, epreuve: epreuve, academie: academie)
+        else { throw Problem.notFound("affectation (ou résultat déjà reçu) / assignment") }
+        return .noContent
+    }
+
+    private static func check(_ changement: InscriptionsRepository.Changement) throws {
+        switch changement {
+        case .fait: return
+        case .inconnu: throw Problem.notFound("candidat ou inscription")
+        case .refuse(let reason): throw Problem.conflict(reason)
+        }
+    }
+
     struct Etablissements: ResponseEncodable { var items: [InscriptionsRepository.Etablissement] }
 
     @Sendable func etablissements(_ request: Request, context: ECERequestContext) async throws -> Etablissements {
@@ -360,3 +488,4 @@ struct InscriptionsController: Sendable {
         return annee
     }
 }
+extension InscriptionsRepository.Candidat: ResponseEncodable {}

@@ -161,6 +161,18 @@ struct AffectationRepository: Sendable {
         return result
     }
 
+    /// Takes a candidate out of their centre (not once graded); false when there is nothing to undo.
+    func unassign(session: Int, numero: String, epreuve: String, academie: String) async throws -> Bool {
+        let rows = try await client.query("""
+            DELETE FROM \(unescaped: s).affectations a USING \(unescaped: s).candidats c
+            WHERE a.candidat_id = c.id AND a.epreuve = \(epreuve) AND c.session = \(session) AND c.numero = \(numero)
+              AND c.academie = \(academie)
+              AND NOT EXISTS (SELECT 1 FROM \(unescaped: s).notes n WHERE n.candidat_id = c.id AND n.epreuve = \(epreuve))
+            RETURNING 1
+            """, logger: logger).collect()
+        return !rows.isEmpty
+    }
+
     // MARK: publication
 
     /// Publishes the académie's assignments: per centre × exam, `affectations.published` chunks of at

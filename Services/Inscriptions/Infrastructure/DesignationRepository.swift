@@ -26,6 +26,7 @@ struct DesignationRepository: Sendable {
             var email: String?
             var uai: String?
             var divisions: [String]?
+            var discipline: String?
         }
     }
 
@@ -69,9 +70,11 @@ struct DesignationRepository: Sendable {
                                        logger: logger)
             let p = demande.intervenant
             let person = try await connection.query("""
-                INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai, divisions)
-                VALUES (gen_random_uuid(), \(p.login), \(p.nom), \(p.prenom), \(p.email), \(p.uai), \(p.divisions ?? []))
+                INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai, divisions, discipline)
+                VALUES (gen_random_uuid(), \(p.login), \(p.nom), \(p.prenom), \(p.email), \(p.uai), \(p.divisions ?? []),
+                        \(p.discipline))
                 ON CONFLICT (login) DO UPDATE SET nom = EXCLUDED.nom, prenom = EXCLUDED.prenom, email = EXCLUDED.email,
+                    discipline = COALESCE(EXCLUDED.discipline, \(unescaped: s).intervenants.discipline),
                     uai = COALESCE(EXCLUDED.uai, \(unescaped: s).intervenants.uai),
                     divisions = CASE WHEN \(p.divisions == nil) THEN \(unescaped: s).intervenants.divisions ELSE EXCLUDED.divisions END
                 RETURNING id

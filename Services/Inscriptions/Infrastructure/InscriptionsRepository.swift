@@ -129,14 +129,14 @@ struct InscriptionsRepository: Sendable {
     }
 
     /// Candidates of a session, limited to an académie and, for a school, to its own pupils.
-    func candidats(session: Int, academie: String?, uai: String?, epreuve: String?, page: Int, parPage: Int)
-        async throws -> (items: [Candidat], total: Int) {
+    func candidats(session: Int, academie: String?, uai: String?, epreuve: String?, numero: String? = nil, page: Int = 1,
+                   parPage: Int = 1) async throws -> (items: [Candidat], total: Int) {
         let rows = try await client.query("""
             SELECT c.id, c.numero, c.nom, c.prenoms, to_char(c.naissance, 'YYYY-MM-DD'), c.categorie, c.uai_origine,
                    c.division, c.filiere, array_agg(i.epreuve ORDER BY i.epreuve), count(*) OVER ()::int
             FROM \(unescaped: s).candidats c JOIN \(unescaped: s).inscriptions i ON i.candidat_id = c.id
             WHERE c.session = \(session) AND (\(academie)::text IS NULL OR c.academie = \(academie))
-              AND (\(uai)::text IS NULL OR c.uai_origine = \(uai))
+              AND (\(uai)::text IS NULL OR c.uai_origine = \(uai)) AND (\(numero)::text IS NULL OR c.numero = \(numero))
               AND (\(epreuve)::text IS NULL OR EXISTS (SELECT 1 FROM \(unescaped: s).inscriptions j
                                                      WHERE j.candidat_id = c.id AND j.epreuve = \(epreuve)))
             GROUP BY c.id ORDER BY c.nom, c.prenoms, c.numero
@@ -201,5 +201,66 @@ struct InscriptionsRepository: Sendable {
             return (resultat, points, remplacees)
         }
         return nil
+    }
+
+    // MARK: sessions and single candidates
+
+    func sessions() async throws -> [(annee: Int, etat: String)] {
+        try await client.query("SELECT annee, etat FROM \(unescaped: s).sessions ORDER BY annee DESC", logger: logger)
+            .collect().map { try $0.decode((Int, String).self) }.map { (annee: $0.0, etat: $0.1) }
+    }
+
+    /// Corrects a candidate's identity (the import's rules have checked it); false when not theirs or unknown.
+    func update(_ ligne: LigneCandidat, session: Int, academie: String) async throws -> Bool {
+        let rows = try await client.query("""
+            UPDATE \(unescaped: s).candidats SET nom = \(ligne.nom), prenoms = \(ligne.prenoms), naissance = \(ligne.naissance)::date,
+                categorie = \(ligne.categorie), uai_origine = \(ligne.uai), division = \(ligne.division), filiere = \(ligne.filiere)
+            WHERE session = \(session) AND numero = \(ligne.numero) AND academie = \(academie) RETURNING 1
+            """, logger: logger).collect()
+        return !rows.isEmpty
+    }
+
+    enum Changement: Equatable { case fait, inconnu, refuse(String) }
+
+    /// Adds the registration or sets its status before the exam (inscrit, dispensé, absent justifié).
+    /// A graded registration belongs to the remontée and is not changed here.
+    func setInscription(session: Int, numero: String, epreuve: String, statut: String, academie: String) async throws -> Changement {
+        try await client.withTransaction(logger: logger) { connection in
+            let ids = try await connection.query("""
+                SELECT id, filiere FROM \(unescaped: s).candidats WHERE session = \(session) AND numero = \(numero) AND academie = \(academie)
+                """, logger: logger).collect()
+            guard let (id, filiere) = try ids.first?.decode((UUID, String).self) else { return .inconnu }
+            guard EpreuvePratique(rawValue: epreuve)?.filiere == filiere else {
+                return .refuse("\(epreuve) n'est pas une épreuve de la filière \(filiere) / not of this track")
+            }
+            let graded = try await connection.query("""
+                SELECT 1 FROM \(unescaped: s).notes WHERE candidat_id = \(id) AND epreuve = \(epreuve)
+                """, logger: logger).collect()
+            guard graded.isEmpty else { return .refuse("résultat déjà reçu / already graded") }
+            try await connection.query("""
+                INSERT INTO \(unescaped: s).inscriptions (candidat_id, epreuve, statut) VALUES (\(id), \(epreuve), \(statut))
+                ON CONFLICT (candidat_id, epreuve) DO UPDATE SET statut = EXCLUDED.statut
+                """, logger: logger)
+            return .fait
+        }
+    }
+
+    /// Removes a registration that is neither assigned to a centre nor graded.
+    func deleteInscription(session: Int, numero: String, epreuve: String, academie: String) async throws -> Changement {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT c.id, EXISTS (SELECT 1 FROM \(unescaped: s).affectations a WHERE a.candidat_id = c.id AND a.epreuve = i.epreuve),
+                       EXISTS (SELECT 1 FROM \(unescaped: s).notes n WHERE n.candidat_id = c.id AND n.epreuve = i.epreuve)
+                FROM \(unescaped: s).candidats c JOIN \(unescaped: s).inscriptions i ON i.candidat_id = c.id AND i.epreuve = \(epreuve)
+                WHERE c.session = \(session) AND c.numero = \(numero) AND c.academie = \(academie) FOR UPDATE OF i
+                """, logger: logger).collect()
+            guard let (id, assigned, graded) = try rows.first?.decode((UUID, Bool, Bool).self) else { return .inconnu }
+            if graded { return .refuse("résultat déjà reçu / already graded") }
+            if assigned { return .refuse("affecté à un centre : retirez d'abord l'affectation / assigned to a centre") }
+            try await connection.query("""
+                DELETE FROM \(unescaped: s).inscriptions WHERE candidat_id = \(id) AND epreuve = \(epreuve)
+                """, logger: logger)
+            return .fait
+        }
     }
 }
