@@ -211,23 +211,19 @@ import TestSupport
         let p = "U\(UUID().uuidString.prefix(6))"
         let file = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
             + (1...3).map { "\(p)\($0);Roux;Noé;01/01/2008;scolaire;0250007X;TG\($0);BCG;T012B" }).joined(separator: "\n")
-        let harness = try await BusHarness()
-        let table = "\(harness.schema.name).recus"
-        try await harness.client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(table) (message_id uuid, numero text, division text, origine text, chunk int, chunks int)"))
-        let queue = "test.\(harness.schema).affectations"
-        let consumer = InboxConsumer(
-            queue: queue, schema: harness.schema, client: harness.client, amqp: harness.amqp,
-            handlers: [AffectationsPublished.eventType: { event, connection, logger in
-                let published = try event.payload(as: AffectationsPublished.self)
-                for c in published.candidats where c.numero.hasPrefix(p) {
-                    try await connection.query("""
-                        INSERT INTO \(unescaped: table) VALUES (\(event.id), \(c.numero), \(c.division), \(c.uaiOrigine),
-                                                                \(published.chunk), \(published.chunks))
-                        """, logger: logger)
-                }
-            }], logger: harness.logger)
-        let running = Running(consumer)
-        try await waitUntil { try await queueExists(queue) }
+        let recorder = try await RecordingConsumer(
+            type: AffectationsPublished.eventType,
+            columns: "message_id uuid, numero text, division text, origine text, chunk int, chunks int") { event, connection, logger, table in
+            let published = try event.payload(as: AffectationsPublished.self)
+            for c in published.candidats where c.numero.hasPrefix(p) {
+                try await connection.query("""
+                    INSERT INTO \(unescaped: table) VALUES (\(event.id), \(c.numero), \(c.division), \(c.uaiOrigine),
+                                                            \(published.chunk), \(published.chunks))
+                    """, logger: logger)
+            }
+        }
+        let table = recorder.table
+        let harness = recorder.harness
         try await Self.withPlatform { client in
             #expect(try await Self.upload(client, file).status == .ok)
             let assignments = (1...3).map { #"{"numero":"\#(p)\#($0)","epreuve":"T012B","centre":"0250007X"}"# }
@@ -248,10 +244,7 @@ import TestSupport
             #expect(division == "TG" + numero.suffix(1) && origine == "0250007X" && chunk <= chunks)
         }
         #expect(seen == ["\(p)1", "\(p)2", "\(p)3"], "each candidate once")
-        await running.stop()
-        await deleteQueues([queue, queue + ".dlq"])
-        try await harness.dropSchema()
-        await harness.shutdown()
+        try await recorder.stop()
     }
 
     /// Schools designate examiners, the gestionnaire coordinators; every change re-exports the group
@@ -259,21 +252,17 @@ import TestSupport
     @Test func designationsAreExportedAutomatically() async throws {
         let p = "d\(UUID().uuidString.prefix(6).lowercased())"
         let school = Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0251080N"))
-        let harness = try await BusHarness()
-        let table = "\(harness.schema.name).exports"
-        try await harness.client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(table) (version bigint, role text, centre text, logins text[])"))
-        let queue = "test.\(harness.schema).intervenants"
-        let consumer = InboxConsumer(
-            queue: queue, schema: harness.schema, client: harness.client, amqp: harness.amqp,
-            handlers: [IntervenantsExported.eventType: { event, connection, logger in
-                let export = try event.payload(as: IntervenantsExported.self)
-                try await connection.query("""
-                    INSERT INTO \(unescaped: table) VALUES (\(export.exportVersion), \(export.role.rawValue), \(export.centreUAI),
-                                                            \(export.intervenants.map(\.login).filter { $0.hasPrefix(p) }))
-                    """, logger: logger)
-            }], logger: harness.logger)
-        let running = Running(consumer)
-        try await waitUntil { try await queueExists(queue) }
+        let recorder = try await RecordingConsumer(
+            type: IntervenantsExported.eventType, columns: "version bigint, role text, centre text, logins text[]") {
+            event, connection, logger, table in
+            let export = try event.payload(as: IntervenantsExported.self)
+            try await connection.query("""
+                INSERT INTO \(unescaped: table) VALUES (\(export.exportVersion), \(export.role.rawValue), \(export.centreUAI),
+                                                        \(export.intervenants.map(\.login).filter { $0.hasPrefix(p) }))
+                """, logger: logger)
+        }
+        let table = recorder.table
+        let harness = recorder.harness
 
         @Sendable func person(_ login: String, uai: String? = nil) -> String {
             #"{"login":"\#(login)","nom":"Curie","prenom":"Marie"\#(uai.map { #","uai":"\#($0)""# } ?? "")}"#
@@ -319,10 +308,7 @@ import TestSupport
             #expect(removed.status == .noContent)
             try await waitUntil { try await latest("examinateur") == ["\(p).prof2"] }
         }
-        await running.stop()
-        await deleteQueues([queue, queue + ".dlq"])
-        try await harness.dropSchema()
-        await harness.shutdown()
+        try await recorder.stop()
     }
 
     static func request(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, _ json: String? = nil,

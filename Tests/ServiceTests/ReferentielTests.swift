@@ -67,20 +67,14 @@ import TestSupport
 
     @Test func dsiiPublishesASubjectOfEachExamAndEachEventArrivesOnce() async throws {
         // A test consumer of sujet.published, in its own schema, recording what it receives.
-        let harness = try await BusHarness()
-        let table = "\(harness.schema.name).recus"
-        try await harness.client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(table) (message_id uuid, sujet_id uuid)"))
-        let queue = "test.\(harness.schema).sujets"
-        let consumer = InboxConsumer(
-            queue: queue, schema: harness.schema, client: harness.client, amqp: harness.amqp,
-            handlers: [SujetPublished.eventType: { event, connection, logger in
-                let sujet = try event.payload(as: SujetPublished.self)
-                #expect(sujet.bareme.validate().isEmpty && sujet.document.taille > 0)
-                try await connection.query("INSERT INTO \(unescaped: table) VALUES (\(event.id), \(sujet.sujetId))",
-                                           logger: logger)
-            }], logger: harness.logger)
-        let running = Running(consumer)
-        try await waitUntil { try await queueExists(queue) }
+        let recorder = try await RecordingConsumer(type: SujetPublished.eventType, columns: "message_id uuid, sujet_id uuid") {
+            event, connection, logger, table in
+            let sujet = try event.payload(as: SujetPublished.self)
+            #expect(sujet.bareme.validate().isEmpty && sujet.document.taille > 0)
+            try await connection.query("INSERT INTO \(unescaped: table) VALUES (\(event.id), \(sujet.sujetId))", logger: logger)
+        }
+        let table = recorder.table
+        let harness = recorder.harness
 
         let examples: [(String, String?, Bareme)] = [
             ("T011B", "chimie", DemoData.physiqueChimie), ("T012B", nil, DemoData.svt), ("T010B", nil, DemoData.nsi),
@@ -107,10 +101,7 @@ import TestSupport
         for try await (id, n) in rows.decode((UUID, Int).self) { received[id] = n }
         for id in ids.value { #expect(received[id] == 1, "sujet.published for \(id) exactly once") }
 
-        await running.stop()
-        await deleteQueues([queue, queue + ".dlq"])
-        try await harness.dropSchema()
-        await harness.shutdown()
+        try await recorder.stop()
     }
 
     @Test func invalidInputGets422ListingEveryFieldAndChangesNothing() async throws {

@@ -91,3 +91,45 @@ public func deleteQueues(_ names: [String]) async {
     guard let configuration = try? AMQPConfiguration(url: LocalInfrastructure.amqpURL) else { return }
     await BrokerAdmin.deleteQueues(configuration, names)
 }
+
+/// A test consumer of one event type: its own throw-away schema with a `recus` table made by
+/// `columns`, and a running inbox consumer whose `record` writes there (inside the inbox
+/// transaction, so a redelivery records nothing twice).
+public final class RecordingConsumer: Sendable {
+    public let harness: BusHarness
+    public let queue: String
+    /// `<schema>.recus`, for the test's queries.
+    public let table: String
+    private let running: Running
+
+    public init(type: String, columns: String,
+                record: @escaping @Sendable (IncomingEvent, PostgresConnection, Logger, String) async throws -> Void) async throws {
+        let harness = try await BusHarness()
+        let table = "\(harness.schema.name).recus"
+        try await harness.client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(table) (\(columns))"))
+        let queue = "test.\(harness.schema).\(type.replacingOccurrences(of: ".", with: "_"))"
+        let consumer = InboxConsumer(queue: queue, schema: harness.schema, client: harness.client, amqp: harness.amqp,
+                                     handlers: [type: { event, connection, logger in
+                                         try await record(event, connection, logger, table)
+                                     }], logger: harness.logger)
+        self.harness = harness
+        self.queue = queue
+        self.table = table
+        running = Running(consumer)
+        try await waitUntil { try await queueExists(queue) }
+    }
+
+    /// How many recorded rows match `condition` (SQL).
+    public func count(where condition: String = "true") async throws -> Int {
+        let rows = try await harness.client.query(PostgresQuery(unsafeSQL: "SELECT count(*)::int FROM \(table) WHERE \(condition)"))
+        for try await n in rows.decode(Int.self) { return n }
+        return 0
+    }
+
+    public func stop() async throws {
+        await running.stop()
+        await deleteQueues([queue, queue + ".dlq"])
+        try await harness.dropSchema()
+        await harness.shutdown()
+    }
+}
