@@ -31,6 +31,7 @@ struct GatewayParts {
     var router: Router<ECERequestContext>
     var consumers: [InboxConsumer]
     var httpClient: HTTPClient
+    var accounts: AccountRepository
 }
 
 func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
@@ -52,7 +53,7 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     }
     ServiceProxy(client: httpClient, upstreams: settings.upstreams, maxBodySize: settings.maxBodySize)
         .addRoutes(to: router)
-    return GatewayParts(router: router, consumers: [convocations], httpClient: httpClient)
+    return GatewayParts(router: router, consumers: [convocations], httpClient: httpClient, accounts: accounts)
 }
 
 /// The gateway: used by `main` and by the tests.
@@ -60,5 +61,6 @@ func buildApplication(_ configuration: ServiceConfiguration) async throws -> som
     let runtime = try await ServiceRuntime(configuration)
     let parts = try await buildGateway(runtime)
     return runtime.makeApplication(router: parts.router, migrations: gatewayMigrations, consumers: parts.consumers,
-                                   services: [HTTPClientService(client: parts.httpClient)])
+                                   services: [HTTPClientService(client: parts.httpClient),
+                                              AccountHousekeeping(accounts: parts.accounts, ready: runtime.ready)])
 }

@@ -279,6 +279,35 @@ import TestSupport
     }
 }
 
+
+extension GatewayTests {
+    /// Expired refresh tokens and idle failure counters are pruned; live ones stay.
+    @Test func housekeepingForgetsOnlyWhatNoLongerMatters() async throws {
+        let account = try await Self.makeAccount()
+        try await Self.withGatewayAccounts { accounts in
+            let s = accounts.schema.name
+            let old = "old-\(UUID().uuidString)", live = "live-\(UUID().uuidString)"
+            try await accounts.storeRefreshToken(sha256: old, account: account.id, family: UUID(), expiresIn: .seconds(60))
+            try await accounts.client.query("UPDATE \(unescaped: s).refresh_tokens SET expires_at = now() - interval '2 days' WHERE token_sha256 = \(old)")
+            try await accounts.storeRefreshToken(sha256: live, account: account.id, family: UUID(), expiresIn: .seconds(3600))
+            let idle = "idle-\(UUID().uuidString)", locked = "locked-\(UUID().uuidString)"
+            try await accounts.client.query("""
+                INSERT INTO \(unescaped: s).login_failures (login, failures, locked_until, last_failure_at) VALUES
+                    (\(idle), 2, NULL, now() - interval '2 days'), (\(locked), 5, now() + interval '10 minutes', now() - interval '2 days')
+                """)
+            try await accounts.prune()
+            let tokens = try await accounts.client.query(
+                "SELECT token_sha256 FROM \(unescaped: s).refresh_tokens WHERE token_sha256 = ANY(\([old, live]))").collect()
+                .map { try $0.decode(String.self) }
+            #expect(tokens == [live])
+            let failures = try await accounts.client.query(
+                "SELECT login FROM \(unescaped: s).login_failures WHERE login = ANY(\([idle, locked]))").collect()
+                .map { try $0.decode(String.self) }
+            #expect(failures == [locked], "a lock still running is kept")
+        }
+    }
+}
+
 extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let value = self else { return nil }

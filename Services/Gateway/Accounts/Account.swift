@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 import Shared
 
 /// A user of the platform.
@@ -191,5 +192,44 @@ struct AccountRepository: Sendable {
         guard let role = Role(rawValue: row.3), let scope = Scope(row.4) else { return nil }
         return Account(id: row.0, login: row.1, displayName: row.2, role: role, scope: scope, passwordHash: row.5,
                        disabled: row.6)
+    }
+
+    // MARK: housekeeping
+
+    /// Forgets what no longer matters: refresh tokens a day past their expiry (a replay of an expired
+    /// token is refused anyway) and failed-login counters idle for a day and not locked.
+    @discardableResult
+    func prune() async throws -> (tokens: Int, failures: Int) {
+        let tokens = try await client.query("""
+            DELETE FROM \(unescaped: s).refresh_tokens WHERE expires_at < now() - interval '1 day' RETURNING 1
+            """, logger: logger).collect().count
+        let failures = try await client.query("""
+            DELETE FROM \(unescaped: s).login_failures
+            WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now()) RETURNING 1
+            """, logger: logger).collect().count
+        return (tokens, failures)
+    }
+}
+
+/// Runs `AccountRepository.prune` every hour while the gateway runs.
+struct AccountHousekeeping: Service {
+    let accounts: AccountRepository
+    let ready: StartupGate
+
+    func run() async throws {
+        try await ready.wait()
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let pruned = try await accounts.prune()
+                    if pruned.tokens + pruned.failures > 0 {
+                        accounts.logger.info("pruned", metadata: ["refreshTokens": "\(pruned.tokens)", "loginFailures": "\(pruned.failures)"])
+                    }
+                } catch {
+                    accounts.logger.warning("account housekeeping failed", metadata: ["error": "\(error)"])
+                }
+                try await Task.sleep(for: .seconds(3600))
+            }
+        }
     }
 }
