@@ -49,13 +49,18 @@ public final class OutboxRelay: Service, Sendable {
         try await ready?.wait()
         try? await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for _ in 0..<self.options.concurrency { group.addTask { try await self.relayLoop() } }
+                for pass in 0..<self.options.concurrency {
+                    // Only the first pass polls an idle outbox at `pollInterval`; the others check rarely
+                    // when idle (they matter under a backlog), so an idle service stays quiet.
+                    let idle = pass == 0 ? self.options.pollInterval : .milliseconds(250)
+                    group.addTask { try await self.relayLoop(idle: idle) }
+                }
                 try await group.waitForAll()
             }
         }
     }
 
-    private func relayLoop() async throws {
+    private func relayLoop(idle: Duration) async throws {
         var failures = 0
         var lastPrune = ContinuousClock.now - .seconds(3600)
         while !Task.isCancelled {
@@ -66,7 +71,7 @@ public final class OutboxRelay: Service, Sendable {
                     try await prune()
                     lastPrune = .now
                 }
-                if published < options.batchSize { try await Task.sleep(for: options.pollInterval) }
+                if published < options.batchSize { try await Task.sleep(for: idle) }
             } catch is CancellationError {
                 return
             } catch {

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import PostgresNIO
 
 /// An RFC 9457 problem: every error the platform returns is `application/problem+json`,
 /// with a stable `type`, a bilingual `title` and, for validation, the offending fields.
@@ -85,6 +86,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
+        } catch let error as PostgresTransactionError where error.closureError is Problem {
+            // A refusal thrown inside a transaction (which rolled it back) is still that refusal.
+            return try (error.closureError as! Problem).response(from: request, context: context)
         } catch let error as HTTPError {
             let problem = Problem(error.status, type: error.status.code == 404 ? "not-found" : "http-\(error.status.code)",
                                   title: error.status.reasonPhrase, detail: error.body)

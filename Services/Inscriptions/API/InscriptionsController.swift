@@ -223,10 +223,8 @@ struct InscriptionsController: Sendable {
             throw Problem.validation([.init(field: "affectations", reason: "1 à 5 000 affectations / 1 to 5,000")])
         }
         let acteur = try await acteur(caller, session: session)
-        let refusals = try await unwrapped {
-            try await affectations.assign(session: session, body.affectations, acteur: acteur, role: caller.role,
-                                          by: caller.userId)
-        }
+        let refusals = try await affectations.assign(session: session, body.affectations, acteur: acteur,
+                                                     role: caller.role, by: caller.userId)
         guard refusals.isEmpty else {
             throw Problem(.unprocessableContent, type: "assignment-refused",
                           title: "Affectations refusées, aucune enregistrée / Assignments refused, none stored",
@@ -258,16 +256,6 @@ struct InscriptionsController: Sendable {
         let caller = try context.require(.gestionnaire)
         guard case .academie(let academie) = caller.scope else { throw Problem.forbidden("académie requise") }
         return academie
-    }
-
-    /// Our own refusals (Problem) come out of a transaction as themselves.
-    private func unwrapped<T>(_ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let error as PostgresTransactionError {
-            if let problem = error.closureError as? Problem { throw problem }
-            throw error
-        }
     }
 
     struct Academies: ResponseEncodable {
@@ -363,10 +351,8 @@ struct InscriptionsController: Sendable {
         guard let numero = context.parameters.get("numero"), let epreuve = context.parameters.get("epreuve"),
             EpreuvePratique(rawValue: epreuve) != nil
         else { throw Problem.notFound("inscription") }
-        try Self.check(try await unwrapped {
-            try await repository.setInscription(session: try annee(context), numero: numero, epreuve: epreuve,
-                                                statut: body.statut, academie: academie)
-        })
+        try Self.check(try await repository.setInscription(session: try annee(context), numero: numero, epreuve: epreuve,
+                                                           statut: body.statut, academie: academie))
         return try await candidat(request, context: context)
     }
 
@@ -375,10 +361,8 @@ struct InscriptionsController: Sendable {
         guard let numero = context.parameters.get("numero"), let epreuve = context.parameters.get("epreuve") else {
             throw Problem.notFound("inscription")
         }
-        try Self.check(try await unwrapped {
-            try await repository.deleteInscription(session: try annee(context), numero: numero, epreuve: epreuve,
-                                                   academie: academie)
-        })
+        try Self.check(try await repository.deleteInscription(session: try annee(context), numero: numero,
+                                                              epreuve: epreuve, academie: academie))
         return .noContent
     }
 
@@ -437,7 +421,7 @@ struct InscriptionsController: Sendable {
                           errors: csv.errors.map { .init(field: $0.column, reason: $0.reason, line: $0.line) })
         }
         let parsed = ContinuousClock.now
-        let stored = try await unwrapped { try await repository.store(csv.lignes, session: session, academie: academie) }
+        let stored = try await repository.store(csv.lignes, session: session, academie: academie)
         context.logger.info("candidates imported", metadata: [
             "lines": "\(csv.lignes.count)", "session": "\(session)",
             "readAndChecked": "\(parsed - started)", "stored": "\(ContinuousClock.now - parsed)",

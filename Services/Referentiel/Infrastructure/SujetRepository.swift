@@ -280,8 +280,6 @@ struct SujetRepository: Sendable {
                 return try await body(connection)
             }
         } catch let error as PostgresTransactionError {
-            // Surface our own refusals (404, 409), not the transaction wrapper.
-            if let problem = error.closureError as? Problem { throw problem }
             if let psql = error.closureError as? PSQLError, psql.serverInfo?[.sqlState] == "23505" {
                 throw Problem.conflict("un sujet de ce code existe déjà pour cette épreuve et cette session / duplicate code")
             }
