@@ -68,7 +68,8 @@ port_open() { timeout 1 bash -c ": </dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 as_postgres() { runuser -u postgres -- env PGOPTIONS='-c client_min_messages=warning' "$@"; }
 
 # The server runs as `postgres`, so every directory above the data folder must be traversable
-# by it; a repo under /root (mode 700) would fail later with an obscure "permission denied".
+# by it. A clone under a mode-700 folder (mktemp -d, /root) is common: as root we grant the
+# traverse bit only (o+x: no listing, no reading) on the folders that lack it, and say so.
 check_traversable() {
     local d="" part
     local -a parts
@@ -76,6 +77,11 @@ check_traversable() {
     # From / downwards, so the first folder reported is the one to fix.
     for part in "${parts[@]:0:${#parts[@]}-1}"; do
         d="$d/$part"
+        if ! as_postgres test -x "$d"; then
+            [[ $(id -u) -eq 0 ]] || die "user postgres cannot traverse $d (chmod o+x it, or move the repo)"
+            log "granting traverse (o+x) on $d so the postgres user reaches var/pg"
+            chmod o+x "$d"
+        fi
         as_postgres test -x "$d" \
             || die "user postgres cannot traverse $d (chmod o+x it, or move the repo)"
     done
