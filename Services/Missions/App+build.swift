@@ -1,13 +1,26 @@
 import Hummingbird
 import Shared
 
+/// The Missions service's consumers: Cyclades' examiner and coordinator export, and the services
+/// faits of Santorin's closings.
+func buildConsumers(_ runtime: ServiceRuntime) -> [InboxConsumer] {
+    [runtime.consumer("exports", handlers: ExportsHandler(schema: runtime.schema).handlers),
+     runtime.consumer("services-faits", handlers: ServicesFaitsHandler(schema: runtime.schema).handlers)]
+}
+
 /// The Missions service's routes (the OpenAPI test reads them).
-func buildRouter(_ runtime: ServiceRuntime) -> Router<ECERequestContext> {
-    runtime.makeRouter()
+func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
+    let router = runtime.makeRouter(consumers: consumers)
+    let repository = MissionRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
+                                       logger: runtime.logger)
+    MissionsController(repository: repository).addRoutes(to: router.group("/api/missions"))
+    return router
 }
 
 /// The Missions service: used by `main` and by the tests.
 func buildApplication(_ configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(configuration)
-    return runtime.makeApplication(router: buildRouter(runtime), migrations: [])
+    let consumers = buildConsumers(runtime)
+    return runtime.makeApplication(router: buildRouter(runtime, consumers: consumers), migrations: missionsMigrations,
+                                   consumers: consumers)
 }

@@ -83,3 +83,48 @@ public struct ConvocationCancelled: EventPayload, Equatable {
         self.intervenantId = intervenantId
     }
 }
+
+/// One mission as imported at a session's opening.
+public struct MissionImportee: Codable, Sendable, Equatable {
+    public var missionId: UUID
+    public var kind: MissionKind
+    public var epreuve: String
+    /// The centre d'épreuve (examiner missions); nil for the académie's Santorin centre (coordinators).
+    public var centreUAI: String?
+    public var typeMission: String
+    /// `false` when the mission's examiners or coordinators are no longer exported (flagged, kept).
+    public var active: Bool
+
+    public init(missionId: UUID, kind: MissionKind, epreuve: String, centreUAI: String?, typeMission: String, active: Bool) {
+        self.missionId = missionId
+        self.kind = kind
+        self.epreuve = epreuve
+        self.centreUAI = centreUAI
+        self.typeMission = typeMission
+        self.active = active
+    }
+}
+
+/// `missions.imported`: a session was opened or refreshed for an académie. Carries every mission of
+/// the académie for the session (a snapshot, chunked ≤ 1,000 under one `importId`).
+public struct MissionsImported: EventPayload, Equatable {
+    public static let eventType = "missions.imported"
+    public static let eventVersion = 1
+    public static let maximumChunk = 1000
+
+    public var importId: UUID
+    public var session: Int
+    public var academie: String
+    public var chunk: Int
+    public var chunks: Int
+    public var missions: [MissionImportee]
+
+    public init(importId: UUID, session: Int, academie: String, chunk: Int, chunks: Int, missions: [MissionImportee]) {
+        self.importId = importId
+        self.session = session
+        self.academie = academie
+        self.chunk = chunk
+        self.chunks = chunks
+        self.missions = missions
+    }
+}

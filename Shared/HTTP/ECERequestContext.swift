@@ -38,3 +38,19 @@ public struct CorrelationMiddleware: RouterMiddleware {
         return response
     }
 }
+
+extension ECERequestContext {
+    /// The `:annee` path parameter: a session year, or 404.
+    public func session() throws -> Int {
+        guard let text = parameters.get("annee"), let annee = Int(text), (2020...2100).contains(annee) else {
+            throw Problem.notFound("session")
+        }
+        return annee
+    }
+
+    /// A UUID path parameter, or 404 naming what was looked for.
+    public func uuid(_ name: String = "id", of what: String? = nil) throws -> UUID {
+        guard let text = parameters.get(name), let id = UUID(uuidString: text) else { throw Problem.notFound(what) }
+        return id
+    }
+}

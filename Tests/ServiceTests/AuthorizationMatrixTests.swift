@@ -49,6 +49,19 @@ import TestSupport
             Family(name: "subject bank (write)", method: .post, uri: "/api/referentiel/sujets",
                    body: #"{"epreuve":"T012B","session":2099,"code":"\#(code)","titre":"Matrice"}"#,
                    allowed: [.dsii: .created]),
+            // Refreshed first, so that reading finds a regulation on a fresh database.
+            Family(name: "mission regulation (refresh)", method: .post, uri: "/api/missions/sessions/2099/reglementation",
+                   allowed: [.dsii: .ok, .gestionnaire: .ok]),
+            Family(name: "mission regulation (read)", method: .get, uri: "/api/missions/sessions/2099/reglementation",
+                   allowed: [.dsii: .ok, .gestionnaire: .ok, .etablissement: .ok]),
+            Family(name: "missions of a session", method: .get, uri: "/api/missions/sessions/2099/missions",
+                   allowed: [.gestionnaire: .ok, .etablissement: .ok]),
+            Family(name: "convocations of a session", method: .get, uri: "/api/missions/sessions/2099/convocations",
+                   allowed: [.gestionnaire: .ok, .etablissement: .ok]),
+            Family(name: "my missions", method: .get, uri: "/api/missions/mes-missions",
+                   allowed: [.examinateur: .ok, .coordinateur: .ok]),
+            Family(name: "services faits", method: .get, uri: "/api/missions/sessions/2099/services-faits",
+                   allowed: [.gestionnaire: .ok]),
         ]
     }
 

@@ -237,12 +237,12 @@ import TestSupport
     /// Examiner accounts come from Missions' `convocation.issued`; the code sets the password once.
     @Test func convocationCreatesAnAccountActivatedOnce() async throws {
         let app = try await Gateway.buildApplication(Self.configuration())
-        let code = "ACT-\(UUID().uuidString)"
+        let code = ActivationCode.generate()
         let person = Intervenant(id: UUID(), login: "exam.\(UUID().uuidString.prefix(8).lowercased())", nom: "Martin",
                                  prenom: "Camille", email: nil, uai: "0251080N")
         let convocation = ConvocationIssued(
             convocationId: UUID(), missionId: UUID(), kind: .examinateur, session: 2027, epreuve: "T011B",
-            academie: "03", centreUAI: "0251080N", intervenant: person, activationCodeSHA256: Secrets.sha256(code))
+            academie: "03", centreUAI: "0251080N", intervenant: person, activationCodeSHA256: ActivationCode.sha256(code))
         try await app.test(.live) { client in
             let amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
             let publisher = AMQPPublisher(configuration: amqp, appId: "test", logger: Logger(label: "test"))
@@ -262,7 +262,7 @@ import TestSupport
             for _ in 0..<100 where activated != .noContent {
                 activated = try await client.execute(
                     uri: "/api/auth/activate", method: .post, headers: [.contentType: "application/json"],
-                    body: Self.json(["login": person.login, "activationCode": code, "password": Self.password])) { $0.status }
+                    body: Self.json(["login": person.login, "activationCode": code.lowercased().replacingOccurrences(of: "-", with: " "), "password": Self.password])) { $0.status }
                 if activated != .noContent { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(activated == .noContent)

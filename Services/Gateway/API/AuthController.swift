@@ -114,7 +114,7 @@ struct AuthController: Sendable {
         }
         guard body.login.count <= 128, body.activationCode.count <= 128 else { throw Self.invalidCredentials }
         let hash = try await passwords.hash(body.password)
-        guard try await accounts.activate(login: body.login, codeSHA256: Secrets.sha256(body.activationCode),
+        guard try await accounts.activate(login: body.login, codeSHA256: ActivationCode.sha256(body.activationCode),
                                           passwordHash: hash)
         else {
             _ = try await accounts.recordFailure(login: body.login, threshold: policy.lockThreshold,

@@ -364,6 +364,170 @@ paths:
         "200": {description: Identity, content: {application/json: {schema: {$ref: "#/components/schemas/WhoAmI"}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "503": {$ref: "#/components/responses/Problem"}
+  /api/missions/sessions/{annee}/reglementation:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: The session's current regulation (mission types and pay types) and its version
+      responses:
+        "200": {description: Regulation, content: {application/json: {schema: {$ref: "#/components/schemas/ReglementationVersion"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    post:
+      summary: Refresh the regulation (gestionnaire, the national one; DSII may send another); a new version only when it changed
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Reglementation"}
+      responses:
+        "200": {description: Loaded, content: {application/json: {schema: {type: object, properties: {version: {type: integer}, nouvelleVersion: {type: boolean}}}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/missions/sessions/{annee}/parametres:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: The dates and observations of the académie's ECE missions (gestionnaire)
+      responses:
+        "200": {description: Parameters, content: {application/json: {schema: {$ref: "#/components/schemas/ParametresSession"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    put:
+      summary: Set the dates, observations and mission types (which must agree with their pay types)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [dateDebut, dateFin]
+              properties:
+                dateDebut: {type: string, format: date}
+                dateFin: {type: string, format: date}
+                observations: {type: string, maxLength: 2000}
+                typeMissionExaminateur: {type: string}
+                typeMissionCoordinateur: {type: string}
+      responses:
+        "200": {description: Parameters, content: {application/json: {schema: {$ref: "#/components/schemas/ParametresSession"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/missions/sessions/{annee}/ouverture:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    post:
+      summary: Open or refresh the session (mission import from Cyclades' export; idempotent; emits missions.imported)
+      responses:
+        "200": {description: Opening report, content: {application/json: {schema: {type: object, properties: {creees: {type: integer}, reactivees: {type: integer}, retirees: {type: integer}, actives: {type: integer}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+  /api/missions/sessions/{annee}/missions:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Missions with their designated intervenants and convocations (gestionnaire its académie; établissement its centre and teachers)
+      parameters:
+        - {name: epreuve, in: query, schema: {type: string}}
+        - {name: centre, in: query, schema: {type: string}}
+        - {name: kind, in: query, schema: {type: string, enum: [examinateur, coordinateur]}}
+      responses:
+        "200": {description: Missions, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/MissionDetail"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+  /api/missions/missions/{id}/convocations:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Convoke a designated examiner or coordinator (emits convocation.issued); repeating returns the same convocation
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [intervenantId], properties: {intervenantId: {type: string, format: uuid}}}
+      responses:
+        "200": {description: Already convoked, content: {application/json: {schema: {$ref: "#/components/schemas/Convoked"}}}}
+        "201": {description: Convoked, content: {application/json: {schema: {$ref: "#/components/schemas/Convoked"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/missions/sessions/{annee}/convocations:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Convocations of the session within the caller's scope
+      parameters: [{name: statut, in: query, schema: {type: string, enum: [emise, annulee]}}]
+      responses:
+        "200": {description: Convocations, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/Convocation"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/missions/convocations/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: One convocation (its issuers and the convoked person)
+      responses:
+        "200": {description: Convocation, content: {application/json: {schema: {$ref: "#/components/schemas/Convocation"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/missions/convocations/{id}/impression:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: The printable convocation (HTML) with the one-time activation code
+      responses:
+        "200": {description: Printable convocation, content: {text/html: {schema: {type: string}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/missions/convocations/{id}/annulation:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Cancel a convocation with a reason (emits convocation.cancelled)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [motif], properties: {motif: {type: string, minLength: 1, maxLength: 500}}}
+      responses:
+        "204": {description: Cancelled}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/missions/mes-missions:
+    get:
+      summary: My missions (examiner, coordinator) and the way into grading for each
+      responses:
+        "200": {description: My missions, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {convocationId: {type: string, format: uuid}, mission: {$ref: "#/components/schemas/Mission"}, correction: {type: string}}}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+  /api/missions/sessions/{annee}/services-faits:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Services faits received from Santorin's closings, priced (gestionnaire)
+      parameters:
+        - {name: epreuve, in: query, schema: {type: string}}
+        - {name: centre, in: query, schema: {type: string}}
+      responses:
+        "200": {description: Services faits, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/ServiceFait"}}, totalCentimes: {type: integer}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+  /api/missions/sessions/{annee}/services-faits.csv:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: The payment export of the services faits (CSV, ';', amounts in euros)
+      parameters:
+        - {name: epreuve, in: query, schema: {type: string}}
+        - {name: centre, in: query, schema: {type: string}}
+      responses:
+        "200": {description: CSV, content: {text/csv: {schema: {type: string}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /api/referentiel/me:
     get:
       summary: The caller as Referentiel (Référentiel Sujet) sees them
@@ -737,6 +901,90 @@ components:
         epreuve: {type: string}
         centre: {type: [string, "null"]}
         intervenant: {type: object, properties: {id: {type: string, format: uuid}, login: {type: string}, nom: {type: string}, prenom: {type: string}, email: {type: [string, "null"]}, uai: {type: [string, "null"]}}}
+    TypeMission:
+      type: object
+      required: [code, libelle, kind, remuneration]
+      properties: {code: {type: string}, libelle: {type: string}, kind: {type: string, enum: [examinateur, coordinateur]}, remuneration: {type: string, description: "code of its pay type"}}
+    TypeRemuneration:
+      type: object
+      required: [code, libelle, mode, montantCentimes, missions]
+      properties:
+        code: {type: string}
+        libelle: {type: string}
+        mode: {type: string, enum: [par_candidat, forfait]}
+        montantCentimes: {type: integer, minimum: 0}
+        missions: {type: array, items: {type: string, enum: [examinateur, coordinateur]}}
+    Reglementation:
+      type: object
+      required: [typesMission, typesRemuneration]
+      properties:
+        typesMission: {type: array, items: {$ref: "#/components/schemas/TypeMission"}}
+        typesRemuneration: {type: array, items: {$ref: "#/components/schemas/TypeRemuneration"}}
+    ReglementationVersion:
+      type: object
+      properties: {session: {type: integer}, version: {type: integer}, chargeeLe: {type: string, format: date-time}, reglementation: {$ref: "#/components/schemas/Reglementation"}}
+    ParametresSession:
+      type: object
+      properties:
+        session: {type: integer}
+        academie: {type: string}
+        dateDebut: {type: string, format: date}
+        dateFin: {type: string, format: date}
+        observations: {type: string}
+        typeMissionExaminateur: {type: string}
+        typeMissionCoordinateur: {type: string}
+        reglementationVersion: {type: integer}
+        ouverteLe: {type: [string, "null"], format: date-time}
+        rafraichieLe: {type: [string, "null"], format: date-time}
+    Mission:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        session: {type: integer}
+        academie: {type: string}
+        epreuve: {type: string}
+        kind: {type: string, enum: [examinateur, coordinateur]}
+        centre: {type: [string, "null"], description: "the centre d'épreuve; null for the académie's Santorin centre"}
+        typeMission: {type: string}
+        dateDebut: {type: string, format: date}
+        dateFin: {type: string, format: date}
+        observations: {type: string}
+        active: {type: boolean, description: "false once nobody is exported for it any more"}
+    MissionDetail:
+      type: object
+      properties:
+        mission: {$ref: "#/components/schemas/Mission"}
+        intervenants:
+          type: array
+          items: {type: object, properties: {id: {type: string, format: uuid}, login: {type: string}, nom: {type: string}, prenom: {type: string}, uai: {type: [string, "null"]}, convocationId: {type: [string, "null"], format: uuid}}}
+    Convoked:
+      type: object
+      properties: {id: {type: string, format: uuid}, impression: {type: string}}
+    Convocation:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        statut: {type: string, enum: [emise, annulee]}
+        mission: {$ref: "#/components/schemas/Mission"}
+        intervenant: {type: object, properties: {id: {type: string, format: uuid}, login: {type: string}, nom: {type: string}, prenom: {type: string}}}
+        emiseLe: {type: string, format: date-time}
+        annuleeLe: {type: [string, "null"], format: date-time}
+        motifAnnulation: {type: [string, "null"]}
+    ServiceFait:
+      type: object
+      properties:
+        missionId: {type: string, format: uuid}
+        epreuve: {type: string}
+        centre: {type: string}
+        kind: {type: string, enum: [examinateur, coordinateur]}
+        intervenantId: {type: string, format: uuid}
+        login: {type: [string, "null"]}
+        nom: {type: [string, "null"]}
+        prenom: {type: [string, "null"]}
+        candidatsEvalues: {type: integer}
+        typeRemuneration: {type: string}
+        montantCentimes: {type: integer}
+        enregistreLe: {type: string, format: date-time}
     WhoAmI:
       type: object
       required: [userId, login, role, scope]

@@ -46,7 +46,7 @@ struct InscriptionsController: Sendable {
         case .national: throw Problem.forbidden("portée nationale / national scope")
         }
         return Designations(items: try await designations.list(
-            session: try annee(context), academie: academie, uai: uai,
+            session: try context.session(), academie: academie, uai: uai,
             epreuve: request.uri.queryParameters["epreuve"].map(String.init)))
     }
 
@@ -57,7 +57,7 @@ struct InscriptionsController: Sendable {
     @Sendable func designate(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Designated> {
         let caller = try context.require(.gestionnaire, .etablissement)
         var demande = try await request.decode(as: DesignationRepository.Demande.self, context: context)
-        let session = try annee(context)
+        let session = try context.session()
         var errors: [Problem.FieldError] = []
         let person = demande.intervenant
         if !(1...128).contains(person.login.count)
@@ -126,8 +126,8 @@ struct InscriptionsController: Sendable {
 
     @Sendable func removeDesignation(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
         let caller = try context.require(.gestionnaire, .etablissement)
-        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw Problem.notFound() }
-        let removed = try await designations.remove(id, session: try annee(context), visible: { groupe, uai in
+        let id = try context.uuid(of: "désignation")
+        let removed = try await designations.remove(id, session: try context.session(), visible: { groupe, uai in
             switch caller.scope {
             case .academie(let code): groupe.academie == code
             case .etablissement(let own): groupe.role == .examinateur && uai == own
@@ -147,7 +147,7 @@ struct InscriptionsController: Sendable {
     @Sendable func publish(_ request: Request, context: ECERequestContext) async throws -> Published {
         let academie = try gestionnaireAcademie(context)
         let (groups, events) = try await affectations.publish(
-            session: try annee(context), academie: academie,
+            session: try context.session(), academie: academie,
             epreuve: request.uri.queryParameters["epreuve"].map(String.init), correlationId: context.correlationId)
         return Published(centresEpreuves: groups, evenements: events)
     }
@@ -165,7 +165,7 @@ struct InscriptionsController: Sendable {
         case .national: break
         }
         return Remontee(items: try await repository.remontee(
-            session: try annee(context), academie: academie, centre: centre,
+            session: try context.session(), academie: academie, centre: centre,
             epreuve: request.uri.queryParameters["epreuve"].map(String.init)))
     }
 
@@ -175,7 +175,7 @@ struct InscriptionsController: Sendable {
 
     @Sendable func delegations(_ request: Request, context: ECERequestContext) async throws -> Delegations {
         let caller = try context.require(.gestionnaire, .etablissement)
-        let session = try annee(context)
+        let session = try context.session()
         switch caller.scope {
         case .academie(let academie):
             return Delegations(items: try await affectations.delegations(session: session, academie: academie, uai: nil))
@@ -192,7 +192,7 @@ struct InscriptionsController: Sendable {
         guard EpreuvePratique(rawValue: body.epreuve) != nil else {
             throw Problem.validation([.init(field: "epreuve", reason: EpreuvePratique.allCases.map(\.rawValue).joined(separator: ", "))])
         }
-        let session = try annee(context)
+        let session = try context.session()
         guard try await affectations.delegate(session: session, epreuve: body.epreuve, uai: body.uai.uppercased(),
                                               academie: academie, by: try context.authenticated().userId)
         else {
@@ -205,7 +205,7 @@ struct InscriptionsController: Sendable {
     @Sendable func revoke(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
         let academie = try gestionnaireAcademie(context)
         guard let epreuve = context.parameters.get("epreuve"), let uai = context.parameters.get("uai"),
-            try await affectations.revoke(session: try annee(context), epreuve: epreuve, uai: uai.uppercased(),
+            try await affectations.revoke(session: try context.session(), epreuve: epreuve, uai: uai.uppercased(),
                                           academie: academie)
         else { throw Problem.notFound("délégation") }
         return .noContent
@@ -217,7 +217,7 @@ struct InscriptionsController: Sendable {
     /// All or nothing: one refused line refuses the batch, and every refusal says why.
     @Sendable func assign(_ request: Request, context: ECERequestContext) async throws -> Assigned {
         let caller = try context.require(.gestionnaire, .etablissement)
-        let session = try annee(context)
+        let session = try context.session()
         let body = try await request.decode(as: AssignRequest.self, context: context)
         guard (1...5000).contains(body.affectations.count) else {
             throw Problem.validation([.init(field: "affectations", reason: "1 à 5 000 affectations / 1 to 5,000")])
@@ -237,7 +237,7 @@ struct InscriptionsController: Sendable {
 
     @Sendable func suggestions(_ request: Request, context: ECERequestContext) async throws -> Suggestions {
         let caller = try context.require(.gestionnaire, .etablissement)
-        let session = try annee(context)
+        let session = try context.session()
         return Suggestions(items: try await affectations.suggestions(
             session: session, acteur: try await acteur(caller, session: session),
             epreuve: request.uri.queryParameters["epreuve"].map(String.init)))
@@ -298,7 +298,7 @@ struct InscriptionsController: Sendable {
         var academie: String?
         if case .academie(let code) = caller.scope { academie = code }
         guard let numero = context.parameters.get("numero"),
-            let found = try await repository.candidats(session: try annee(context), academie: academie, uai: nil, epreuve: nil,
+            let found = try await repository.candidats(session: try context.session(), academie: academie, uai: nil, epreuve: nil,
                                                        numero: numero).items.first
         else { throw Problem.notFound("candidat") }
         return found
@@ -317,7 +317,7 @@ struct InscriptionsController: Sendable {
     /// Corrects a candidate with exactly the import's rules (the line is checked as a file line would be).
     @Sendable func updateCandidat(_ request: Request, context: ECERequestContext) async throws -> InscriptionsRepository.Candidat {
         let academie = try gestionnaireAcademie(context)
-        let session = try annee(context)
+        let session = try context.session()
         guard let numero = context.parameters.get("numero") else { throw Problem.notFound("candidat") }
         let body = try await request.decode(as: Identite.self, context: context)
         guard let current = try await repository.candidats(session: session, academie: academie, uai: nil, epreuve: nil,
@@ -351,7 +351,7 @@ struct InscriptionsController: Sendable {
         guard let numero = context.parameters.get("numero"), let epreuve = context.parameters.get("epreuve"),
             EpreuvePratique(rawValue: epreuve) != nil
         else { throw Problem.notFound("inscription") }
-        try Self.check(try await repository.setInscription(session: try annee(context), numero: numero, epreuve: epreuve,
+        try Self.check(try await repository.setInscription(session: try context.session(), numero: numero, epreuve: epreuve,
                                                            statut: body.statut, academie: academie))
         return try await candidat(request, context: context)
     }
@@ -361,7 +361,7 @@ struct InscriptionsController: Sendable {
         guard let numero = context.parameters.get("numero"), let epreuve = context.parameters.get("epreuve") else {
             throw Problem.notFound("inscription")
         }
-        try Self.check(try await repository.deleteInscription(session: try annee(context), numero: numero,
+        try Self.check(try await repository.deleteInscription(session: try context.session(), numero: numero,
                                                               epreuve: epreuve, academie: academie))
         return .noContent
     }
@@ -369,7 +369,7 @@ struct InscriptionsController: Sendable {
     @Sendable func unassign(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
         let academie = try gestionnaireAcademie(context)
         guard let numero = context.parameters.get("numero"), let epreuve = context.parameters.get("epreuve"),
-            try await affectations.unassign(session: try annee(context), numero: numero, epreuve: epreuve, academie: academie)
+            try await affectations.unassign(session: try context.session(), numero: numero, epreuve: epreuve, academie: academie)
         else { throw Problem.notFound("affectation (ou résultat déjà reçu) / assignment") }
         return .noContent
     }
@@ -406,7 +406,7 @@ struct InscriptionsController: Sendable {
     @Sendable func importCandidats(_ request: Request, context: ECERequestContext) async throws -> ImportReport {
         let caller = try context.require(.gestionnaire)
         guard case .academie(let academie) = caller.scope else { throw Problem.forbidden("académie requise") }
-        let session = try annee(context)
+        let session = try context.session()
         let partiel = request.uri.queryParameters["partiel"] == "true"
         var csv = CandidatsCSV(etablissements: try await repository.academiesParUAI(), academie: academie)
         let started = ContinuousClock.now
@@ -447,7 +447,7 @@ struct InscriptionsController: Sendable {
         switch caller.scope {
         case .academie(let code): academie = code
         case .etablissement(let own):
-            let delegated = try await affectations.delegatedExams(session: try annee(context), uai: own)
+            let delegated = try await affectations.delegatedExams(session: try context.session(), uai: own)
             guard let asked = epreuve, delegated.contains(asked) else {
                 throw Problem.forbidden("précisez une épreuve déléguée à l'établissement (\(delegated.sorted().joined(separator: ", "))) / a delegated exam")
             }
@@ -461,15 +461,9 @@ struct InscriptionsController: Sendable {
             throw Problem.validation([.init(field: "page", reason: "page ≥ 1, perPage 1…1000")])
         }
         let (items, total) = try await repository.candidats(
-            session: try annee(context), academie: academie, uai: uai, epreuve: epreuve, page: page, parPage: perPage)
+            session: try context.session(), academie: academie, uai: uai, epreuve: epreuve, page: page, parPage: perPage)
         return Candidats(items: items, page: page, perPage: perPage, total: total)
     }
 
-    private func annee(_ context: ECERequestContext) throws -> Int {
-        guard let text = context.parameters.get("annee"), let annee = Int(text), (2020...2100).contains(annee) else {
-            throw Problem.notFound("session")
-        }
-        return annee
-    }
 }
 extension InscriptionsRepository.Candidat: ResponseEncodable {}

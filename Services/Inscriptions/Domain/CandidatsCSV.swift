@@ -1,3 +1,4 @@
+import Shared
 import Foundation
 
 /// One error of an import report: where (line, column) and why.

@@ -11,10 +11,3 @@ enum UAI {
         return letters[n % 23] == chars[7]
     }
 }
-
-/// The five practical exams and the track each belongs to (a candidate's track must match).
-enum EpreuvePratique: String, CaseIterable, Sendable {
-    case T011B, T012B, T010B, T029B, T030B
-
-    var filiere: String { self == .T029B || self == .T030B ? "BTN" : "BCG" }
-}

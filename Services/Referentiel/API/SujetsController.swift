@@ -78,12 +78,12 @@ struct SujetsController: Sendable {
 
     @Sendable func get(_ request: Request, context: ECERequestContext) async throws -> SujetView {
         _ = try context.require(.dsii, .admin)
-        return try await found(try id(context))
+        return try await found(try context.uuid(of: "sujet"))
     }
 
     @Sendable func update(_ request: Request, context: ECERequestContext) async throws -> SujetView {
         _ = try context.require(.dsii)
-        let id = try id(context)
+        let id = try context.uuid(of: "sujet")
         let input = try await checked(request, context)
         try await sujets.update(id, input)
         return try await found(id)
@@ -91,7 +91,7 @@ struct SujetsController: Sendable {
 
     @Sendable func saveBareme(_ request: Request, context: ECERequestContext) async throws -> BaremeVersion {
         _ = try context.require(.dsii)
-        let id = try id(context)
+        let id = try context.uuid(of: "sujet")
         let bareme = try await request.decode(as: Bareme.self, context: context)
         let violations = bareme.validate()
         guard violations.isEmpty else { throw Problem.validation(violations.map { .init(field: $0.field, reason: $0.reason) }) }
@@ -101,7 +101,7 @@ struct SujetsController: Sendable {
 
     @Sendable func putDocument(_ request: Request, context: ECERequestContext) async throws -> SujetView {
         _ = try context.require(.dsii)
-        let id = try id(context)
+        let id = try context.uuid(of: "sujet")
         let nature = try nature(context)
         let body = try await request.body.collect(upTo: DocumentRule.maximumSize + 1)
         let bytes = Array(body.readableBytesView)
@@ -116,7 +116,7 @@ struct SujetsController: Sendable {
 
     @Sendable func getDocument(_ request: Request, context: ECERequestContext) async throws -> Response {
         _ = try context.require(.dsii, .admin)
-        guard let (nom, bytes) = try await sujets.document(try id(context), nature: try nature(context)) else {
+        guard let (nom, bytes) = try await sujets.document(try context.uuid(of: "sujet"), nature: try nature(context)) else {
             throw Problem.notFound("document")
         }
         let ascii = String(nom.unicodeScalars.filter { $0.isASCII && $0 != "\"" })
@@ -127,7 +127,7 @@ struct SujetsController: Sendable {
 
     @Sendable func validate(_ request: Request, context: ECERequestContext) async throws -> SujetView {
         _ = try context.require(.dsii)
-        let id = try id(context)
+        let id = try context.uuid(of: "sujet")
         let problems = try await sujets.validate(id)
         guard problems.isEmpty else { throw Problem.validation(problems) }
         return try await found(id)
@@ -135,7 +135,7 @@ struct SujetsController: Sendable {
 
     @Sendable func reopen(_ request: Request, context: ECERequestContext) async throws -> SujetView {
         _ = try context.require(.dsii)
-        let id = try id(context)
+        let id = try context.uuid(of: "sujet")
         try await sujets.reopen(id)
         return try await found(id)
     }
@@ -144,7 +144,7 @@ struct SujetsController: Sendable {
 
     @Sendable func publish(_ request: Request, context: ECERequestContext) async throws -> SujetView {
         _ = try context.require(.dsii)
-        let id = try id(context)
+        let id = try context.uuid(of: "sujet")
         let body: PublishRequest
         do {
             body = try EventCoding.decoder.decode(PublishRequest.self, from: Data(try await request.body.collect(upTo: 4096).readableBytesView))
@@ -157,7 +157,7 @@ struct SujetsController: Sendable {
 
     @Sendable func withdraw(_ request: Request, context: ECERequestContext) async throws -> SujetView {
         _ = try context.require(.dsii)
-        let id = try id(context)
+        let id = try context.uuid(of: "sujet")
         try await sujets.withdraw(id, correlationId: context.correlationId)
         return try await found(id)
     }
@@ -176,12 +176,6 @@ struct SujetsController: Sendable {
         return view
     }
 
-    private func id(_ context: ECERequestContext) throws -> UUID {
-        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
-            throw Problem.notFound("sujet")
-        }
-        return id
-    }
 
     private func nature(_ context: ECERequestContext) throws -> NatureDocument {
         guard let text = context.parameters.get("nature"), let nature = NatureDocument(rawValue: text) else {

@@ -1,0 +1,340 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// `/api/missions/…`: the regulation, session opening, missions, convocations, services faits and
+/// "my missions". Each route checks role and scope here, where the data lives.
+struct MissionsController: Sendable {
+    let repository: MissionRepository
+
+    func addRoutes(to group: RouterGroup<ECERequestContext>) {
+        group.get("sessions/:annee/reglementation", use: reglementation)
+        group.post("sessions/:annee/reglementation", use: refreshReglementation)
+        group.get("sessions/:annee/parametres", use: parametres)
+        group.put("sessions/:annee/parametres", use: setParametres)
+        group.post("sessions/:annee/ouverture", use: open)
+        group.get("sessions/:annee/missions", use: missions)
+        group.post("missions/:id/convocations", use: convoke)
+        group.get("sessions/:annee/convocations", use: convocations)
+        group.get("convocations/:id", use: convocation)
+        group.get("convocations/:id/impression", use: printable)
+        group.post("convocations/:id/annulation", use: cancel)
+        group.get("mes-missions", use: myMissions)
+        group.get("sessions/:annee/services-faits", use: servicesFaits)
+        group.get("sessions/:annee/services-faits.csv", use: servicesFaitsCSV)
+    }
+
+    // MARK: regulation
+
+    @Sendable func reglementation(_ request: Request, context: ECERequestContext) async throws -> MissionRepository.ReglementationVersion {
+        _ = try context.require(.gestionnaire, .dsii, .etablissement)
+        guard let current = try await repository.reglementation(session: try context.session()) else {
+            throw Problem.notFound("aucune réglementation chargée pour la session / no regulation loaded")
+        }
+        return current
+    }
+
+    struct Refreshed: ResponseEncodable { var version: Int; var nouvelleVersion: Bool }
+
+    /// "Rafraîchir la réglementation": without a body, reloads the national regulation; the DSII may
+    /// load another one. A new version only when the content changed.
+    @Sendable func refreshReglementation(_ request: Request, context: ECERequestContext) async throws -> Refreshed {
+        let caller = try context.require(.gestionnaire, .dsii)
+        let session = try context.session()
+        let body = try await request.body.collect(upTo: 1_000_000)
+        var reglementation = Reglementation.nationale
+        if body.readableBytes > 0 {
+            guard caller.role == .dsii else {
+                throw Problem.forbidden("seule la DSII charge une autre réglementation / only the DSII loads another regulation")
+            }
+            do {
+                reglementation = try JSONDecoder().decode(Reglementation.self, from: body)
+            } catch {
+                throw Problem.badRequest("réglementation illisible / unreadable regulation: \(error.localizedDescription)")
+            }
+        }
+        let errors = reglementation.validate()
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        let (version, nouvelle) = try await repository.refresh(session: session, reglementation, by: caller.userId)
+        return Refreshed(version: version, nouvelleVersion: nouvelle)
+    }
+
+    // MARK: session parameters and opening
+
+    @Sendable func parametres(_ request: Request, context: ECERequestContext) async throws -> MissionRepository.ParametresSession {
+        let academie = try gestionnaire(context)
+        guard let p = try await repository.parametres(session: try context.session(), academie: academie) else {
+            throw Problem.notFound("paramètres de session non définis / session parameters not set")
+        }
+        return p
+    }
+
+    /// The dates and observations of the académie's ECE missions, and the mission types used; the
+    /// types must exist in the session's regulation, be of the right kind and agree with their pay type.
+    @Sendable func setParametres(_ request: Request, context: ECERequestContext) async throws -> MissionRepository.ParametresSession {
+        let academie = try gestionnaire(context)
+        let session = try context.session()
+        let input = try await request.decode(as: MissionRepository.Parametres.self, context: context)
+        guard let current = try await repository.reglementation(session: session) else {
+            throw Problem.conflict("rafraîchir d'abord la réglementation de la session / refresh the regulation first")
+        }
+        let regles = current.reglementation
+        var errors: [Problem.FieldError] = []
+        let debut = Self.date(input.dateDebut), fin = Self.date(input.dateFin)
+        if debut == nil { errors.append(.init(field: "dateDebut", reason: "date AAAA-MM-JJ / YYYY-MM-DD date")) }
+        if fin == nil { errors.append(.init(field: "dateFin", reason: "date AAAA-MM-JJ / YYYY-MM-DD date")) }
+        if let debut, let fin {
+            if fin < debut { errors.append(.init(field: "dateFin", reason: "avant la date de début / before the start date")) }
+            if !(session - 1...session).contains(debut.year) || !(session - 1...session).contains(fin.year) {
+                errors.append(.init(field: "dateDebut", reason: "hors de l'année scolaire de la session / outside the session's school year"))
+            }
+        }
+        if (input.observations ?? "").count > 2000 {
+            errors.append(.init(field: "observations", reason: "2 000 caractères au plus / at most 2,000 characters"))
+        }
+        var types: [MissionKind: String] = [:]
+        for (kind, field, code) in [(MissionKind.examinateur, "typeMissionExaminateur", input.typeMissionExaminateur),
+                                    (.coordinateur, "typeMissionCoordinateur", input.typeMissionCoordinateur)] {
+            guard let type = code.map(regles.typeMission) ?? regles.defaut(kind) else {
+                errors.append(.init(field: field, reason: "type de mission inconnu de la réglementation v\(current.version) / unknown"))
+                continue
+            }
+            if type.kind != kind {
+                errors.append(.init(field: field, reason: "\(type.code) est une mission \(type.kind.rawValue), pas \(kind.rawValue)"))
+            } else if let reason = regles.disagreement(type) {
+                errors.append(.init(field: field, reason: reason))
+            }
+            types[kind] = type.code
+        }
+        guard errors.isEmpty, let debut, let fin else { throw Problem.validation(errors) }
+        let p = MissionRepository.ParametresSession(
+            session: session, academie: academie, dateDebut: debut.iso, dateFin: fin.iso, observations: input.observations ?? "",
+            typeMissionExaminateur: types[.examinateur]!, typeMissionCoordinateur: types[.coordinateur]!,
+            reglementationVersion: current.version, ouverteLe: nil, rafraichieLe: nil)
+        try await repository.setParametres(p)
+        return try await repository.parametres(session: session, academie: academie) ?? p
+    }
+
+    /// Opens (or refreshes) the session for the académie: the mission import. Idempotent.
+    @Sendable func open(_ request: Request, context: ECERequestContext) async throws -> MissionRepository.Ouverture {
+        let academie = try gestionnaire(context)
+        let session = try context.session()
+        guard let p = try await repository.parametres(session: session, academie: academie) else {
+            throw Problem.conflict("définir d'abord les dates et observations des missions / set the session parameters first")
+        }
+        return try await repository.open(session: session, academie: academie, parametres: p, correlationId: context.correlationId)
+    }
+
+    // MARK: missions and convocations
+
+    struct Missions: ResponseEncodable { var items: [MissionRepository.MissionDetail] }
+
+    /// The gestionnaire sees the académie's missions; a school the examiner missions at its centre or
+    /// open to its teachers.
+    @Sendable func missions(_ request: Request, context: ECERequestContext) async throws -> Missions {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        let query = request.uri.queryParameters
+        var filtre = MissionRepository.Filtre(epreuve: query["epreuve"].map(String.init), centre: query["centre"].map(String.init),
+                                              kind: query["kind"].flatMap { MissionKind(rawValue: String($0)) })
+        switch caller.scope {
+        case .academie(let code): filtre.academie = code
+        case .etablissement: filtre.kind = .examinateur
+        case .national: throw Problem.forbidden("portée nationale / national scope")
+        }
+        var items = try await repository.missions(session: try context.session(), filtre)
+        if case .etablissement(let uai) = caller.scope {
+            items = items.filter { $0.mission.centre == uai || $0.intervenants.contains { $0.uai == uai } }
+        }
+        return Missions(items: items)
+    }
+
+    struct ConvocationRequest: Decodable { var intervenantId: UUID }
+    struct Convoked: ResponseEncodable { var id: UUID; var impression: String }
+
+    /// Convokes an exported examiner or coordinator: the gestionnaire for both kinds, a school its own
+    /// teachers or at its own centre for examiner missions. Repeating it returns the same convocation.
+    @Sendable func convoke(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Convoked> {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        let mission = try await missionParameter(context)
+        let body = try await request.decode(as: ConvocationRequest.self, context: context)
+        guard let person = try await repository.intervenant(body.intervenantId) else {
+            throw Problem.validation([.init(field: "intervenantId", reason: "intervenant inconnu d'Imag'In / unknown intervenant")])
+        }
+        guard mayConvoke(caller, mission: mission, person: person) else {
+            throw Problem.forbidden("mission hors de votre périmètre / mission outside your scope")
+        }
+        guard mission.active else {
+            throw Problem.conflict("mission retirée : plus personne n'est désigné / withdrawn mission: nobody designated any more")
+        }
+        guard try await repository.isExported(person.id, for: mission) else {
+            throw Problem.validation([.init(field: "intervenantId", reason:
+                "\(person.login) n'est pas désigné(e) pour cette mission par Cyclades / not designated for this mission")])
+        }
+        let (id, created) = try await repository.convoke(person, to: mission, by: caller.userId, correlationId: context.correlationId)
+        return EditedResponse(status: created ? .created : .ok,
+                              response: Convoked(id: id, impression: "/api/missions/convocations/\(id.uuidString.lowercased())/impression"))
+    }
+
+    struct Convocations: ResponseEncodable { var items: [MissionRepository.Convocation] }
+
+    @Sendable func convocations(_ request: Request, context: ECERequestContext) async throws -> Convocations {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        let statut = request.uri.queryParameters["statut"].map(String.init)
+        if let statut, !["emise", "annulee"].contains(statut) {
+            throw Problem.validation([.init(field: "statut", reason: "emise ou annulee")])
+        }
+        var academie: String?
+        switch caller.scope {
+        case .academie(let code): academie = code
+        case .etablissement: break
+        case .national: throw Problem.forbidden("portée nationale / national scope")
+        }
+        let items = try await repository.convocations(session: try context.session(), academie: academie, statut: statut)
+            .map(\.0).filter { mayConvoke(caller, mission: $0.mission, person: $0.intervenant) }
+        return Convocations(items: items)
+    }
+
+    @Sendable func convocation(_ request: Request, context: ECERequestContext) async throws -> MissionRepository.Convocation {
+        try await readableConvocation(context).0
+    }
+
+    @Sendable func printable(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let (convocation, code) = try await readableConvocation(context)
+        let regles = try await repository.reglementation(session: convocation.mission.session)?.reglementation
+        return HTML.response(ConvocationDocument.render(convocation, code: code,
+                                                        typeMission: regles?.typeMission(convocation.mission.typeMission)?.libelle))
+    }
+
+    struct Annulation: Decodable { var motif: String }
+
+    @Sendable func cancel(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let caller = try context.require(.gestionnaire, .etablissement)
+        let motif = try await request.decode(as: Annulation.self, context: context).motif.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...500).contains(motif.count) else {
+            throw Problem.validation([.init(field: "motif", reason: "motif obligatoire, 500 caractères au plus / reason required")])
+        }
+        guard let (convocation, _) = try await repository.convocation(try context.uuid()),
+            mayConvoke(caller, mission: convocation.mission, person: convocation.intervenant)
+        else { throw Problem.notFound("convocation") }
+        guard try await repository.cancel(convocation.id, motif: motif, by: caller.userId, correlationId: context.correlationId) else {
+            throw Problem.conflict("convocation déjà annulée / already cancelled")
+        }
+        return .noContent
+    }
+
+    struct MesMissions: ResponseEncodable { var items: [MaMission] }
+    struct MaMission: Codable, Sendable {
+        var convocationId: UUID
+        var mission: MissionRepository.Mission
+        /// Where the work is done: the grading of this exam × centre (or the académie's coordination).
+        var correction: String
+    }
+
+    /// "Mes missions": what the caller is convoked to, and the way into Santorin for each.
+    @Sendable func myMissions(_ request: Request, context: ECERequestContext) async throws -> MesMissions {
+        let caller = try context.require(.examinateur, .coordinateur)
+        let items = try await repository.convocations(login: caller.login, statut: "emise").map { c, _ in
+            let m = c.mission
+            let path = m.centre.map { "/api/correction/sessions/\(m.session)/epreuves/\(m.epreuve)/centres/\($0)" }
+                ?? "/api/correction/sessions/\(m.session)/epreuves/\(m.epreuve)/academies/\(m.academie)"
+            return MaMission(convocationId: c.id, mission: m, correction: path)
+        }
+        return MesMissions(items: items)
+    }
+
+    // MARK: services faits
+
+    struct ServicesFaits: ResponseEncodable {
+        var items: [MissionRepository.ServiceFaitLigne]
+        var totalCentimes: Int
+    }
+
+    @Sendable func servicesFaits(_ request: Request, context: ECERequestContext) async throws -> ServicesFaits {
+        let items = try await servicesFaitsLignes(request, context)
+        return ServicesFaits(items: items, totalCentimes: items.reduce(0) { $0 + $1.montantCentimes })
+    }
+
+    /// The payment export: one line per intervenant and mission, amounts in euros with a comma.
+    @Sendable func servicesFaitsCSV(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let items = try await servicesFaitsLignes(request, context)
+        let session = try context.session()
+        func cell(_ text: String?) -> String {
+            let t = text ?? ""
+            return t.contains(where: { ";\"\n\r".contains($0) }) ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
+        }
+        var csv = "session;epreuve;centre;mission;type_mission;identifiant;nom;prenom;candidats_evalues;type_remuneration;montant_euros\r\n"
+        for l in items {
+            let euros = "\(l.montantCentimes / 100),\(String(format: "%02d", l.montantCentimes % 100))"
+            csv += [String(session), l.epreuve, l.centre, l.missionId.uuidString.lowercased(), l.kind.rawValue, cell(l.login),
+                    cell(l.nom), cell(l.prenom), String(l.candidatsEvalues), cell(l.typeRemuneration), euros]
+                .joined(separator: ";") + "\r\n"
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                .contentDisposition: "attachment; filename=\"services-faits-\(session).csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+
+    private func servicesFaitsLignes(_ request: Request, _ context: ECERequestContext) async throws -> [MissionRepository.ServiceFaitLigne] {
+        let academie = try gestionnaire(context)
+        let query = request.uri.queryParameters
+        return try await repository.servicesFaits(session: try context.session(), academie: academie,
+                                                  epreuve: query["epreuve"].map(String.init), centre: query["centre"].map(String.init))
+    }
+
+    // MARK: scope and parameters
+
+    private func gestionnaire(_ context: ECERequestContext) throws -> String {
+        let caller = try context.require(.gestionnaire)
+        guard case .academie(let code) = caller.scope else { throw Problem.forbidden("portée académique requise / académie scope") }
+        return code
+    }
+
+    /// The gestionnaire of the mission's académie; for examiner missions also the school whose
+    /// teacher it is or which is the centre.
+    private func mayConvoke(_ caller: Identity, mission: MissionRepository.Mission, person: Intervenant) -> Bool {
+        switch caller.scope {
+        case .academie(let code): caller.role == .gestionnaire && code == mission.academie
+        case .etablissement(let uai):
+            caller.role == .etablissement && mission.kind == .examinateur && (mission.centre == uai || person.uai == uai)
+        case .national: false
+        }
+    }
+
+    /// A convocation its issuers may read, and the convoked person themself.
+    private func readableConvocation(_ context: ECERequestContext) async throws -> (MissionRepository.Convocation, String) {
+        let caller = try context.authenticated()
+        guard let found = try await repository.convocation(try context.uuid()) else { throw Problem.notFound("convocation") }
+        let own = [.examinateur, .coordinateur].contains(caller.role) && caller.login == found.0.intervenant.login
+        guard own || mayConvoke(caller, mission: found.0.mission, person: found.0.intervenant) else {
+            throw Problem.notFound("convocation")
+        }
+        return found
+    }
+
+    private func missionParameter(_ context: ECERequestContext) async throws -> MissionRepository.Mission {
+        guard let mission = try await repository.mission(try context.uuid()) else { throw Problem.notFound("mission") }
+        return mission
+    }
+
+
+    /// A calendar date given as YYYY-MM-DD (checked: no 2027-02-30).
+    struct Day: Comparable {
+        var year: Int, month: Int, day: Int
+        var iso: String { String(format: "%04d-%02d-%02d", year, month, day) }
+        static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+    }
+
+    static func date(_ text: String) -> Day? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        var components = DateComponents(calendar: Calendar(identifier: .gregorian), year: y, month: m, day: d)
+        components.timeZone = TimeZone(identifier: "UTC")
+        guard components.isValidDate else { return nil }
+        return Day(year: y, month: m, day: d)
+    }
+}
+
+extension MissionRepository.ReglementationVersion: ResponseEncodable {}
+extension MissionRepository.ParametresSession: ResponseEncodable {}
+extension MissionRepository.Ouverture: ResponseEncodable {}
+extension MissionRepository.Convocation: ResponseEncodable {}

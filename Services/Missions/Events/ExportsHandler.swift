@@ -1,0 +1,52 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// Cyclades' `intervenants.exported`: the people designated per exam × centre (examiners) or per exam
+/// × académie (coordinators). Each export is a full snapshot of its group with a growing version:
+/// the newest wins, an older one arriving late changes nothing.
+struct ExportsHandler: Sendable {
+    let schema: SQLIdentifier
+
+    var handlers: [String: EventHandler] {
+        [IntervenantsExported.eventType: { event, connection, logger in try await exported(event, connection, logger) }]
+    }
+
+    func exported(_ event: IncomingEvent, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        guard event.version == IntervenantsExported.eventVersion else {
+            throw EventRejected("intervenants.exported v\(event.version) is not understood")
+        }
+        let export = try event.payload(as: IntervenantsExported.self)
+        guard (export.role == .examinateur) == (export.centreUAI != nil), export.intervenants.count <= 10_000,
+            Set(export.intervenants.map(\.id)).count == export.intervenants.count
+        else { throw EventRejected("intervenants.exported for \(export.epreuve) is malformed") }
+        let s = schema.name
+        let centre = export.centreUAI ?? ""
+        let applied = try await connection.query("""
+            INSERT INTO \(unescaped: s).exports AS e (session, academie, epreuve, kind, centre, export_version, intervenants)
+            VALUES (\(export.session), \(export.academie), \(export.epreuve), \(export.role.rawValue), \(centre),
+                    \(export.exportVersion), \(export.intervenants.map(\.id)))
+            ON CONFLICT (session, academie, epreuve, kind, centre) DO UPDATE
+                SET export_version = EXCLUDED.export_version, intervenants = EXCLUDED.intervenants, recu_le = now()
+                WHERE e.export_version < EXCLUDED.export_version
+            RETURNING 1
+            """, logger: logger).collect()
+        guard !applied.isEmpty else {
+            logger.info("older export ignored", metadata: ["epreuve": "\(export.epreuve)", "version": "\(export.exportVersion)"])
+            return
+        }
+        let people = export.intervenants
+        try await connection.query("""
+            INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai, divisions)
+            SELECT id, login, nom, prenom, NULLIF(email, ''), NULLIF(uai, ''), divisions
+            FROM unnest(\(people.map(\.id))::uuid[], \(people.map(\.login))::text[], \(people.map(\.nom))::text[],
+                        \(people.map(\.prenom))::text[], \(people.map { $0.email ?? "" })::text[],
+                        \(people.map { $0.uai ?? "" })::text[], \(people.map { ($0.divisions ?? []).joined(separator: "\u{1F}") })::text[])
+                AS p(id, login, nom, prenom, email, uai, d)
+            CROSS JOIN LATERAL (SELECT CASE WHEN d = '' THEN '{}'::text[] ELSE string_to_array(d, E'\\x1F') END) AS x(divisions)
+            ON CONFLICT (id) DO UPDATE SET login = EXCLUDED.login, nom = EXCLUDED.nom, prenom = EXCLUDED.prenom,
+                email = EXCLUDED.email, uai = EXCLUDED.uai, divisions = EXCLUDED.divisions
+            """, logger: logger)
+    }
+}

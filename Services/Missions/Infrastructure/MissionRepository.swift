@@ -1,0 +1,425 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// Imag'In's store: the regulation, session parameters, the opening (mission import), convocations
+/// and services faits. Every change that others must learn about commits with its event (outbox).
+struct MissionRepository: Sendable {
+    let client: PostgresClient
+    let schema: SQLIdentifier
+    let outbox: Outbox
+    let logger: Logger
+
+    private var s: String { schema.name }
+
+    // MARK: regulation
+
+    struct ReglementationVersion: Codable, Sendable {
+        var session: Int
+        var version: Int
+        var chargeeLe: Date
+        var reglementation: Reglementation
+    }
+
+    func reglementation(session: Int) async throws -> ReglementationVersion? {
+        try await reglementation(session: session, on: nil)
+    }
+
+    private func reglementation(session: Int, on connection: PostgresConnection?) async throws -> ReglementationVersion? {
+        let query: PostgresQuery = """
+            SELECT version, chargee_le, contenu::text FROM \(unescaped: s).reglementations
+            WHERE session = \(session) ORDER BY version DESC LIMIT 1
+            """
+        let rows = if let connection { try await connection.query(query, logger: logger).collect() }
+            else { try await client.query(query, logger: logger).collect() }
+        guard let row = rows.first else { return nil }
+        let (version, chargeeLe, contenu) = try row.decode((Int, Date, String).self)
+        return ReglementationVersion(session: session, version: version, chargeeLe: chargeeLe,
+                                     reglementation: try JSONDecoder().decode(Reglementation.self, from: Data(contenu.utf8)))
+    }
+
+    /// Loads the regulation as the session's next version, unless it is the current one already.
+    func refresh(session: Int, _ reglementation: Reglementation, by: UUID) async throws -> (version: Int, nouvelle: Bool) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let contenu = String(decoding: try encoder.encode(reglementation), as: UTF8.self)
+        let empreinte = ActivationCode.sha256(contenu)
+        return try await client.withTransaction(logger: logger) { connection in
+            // One refresh of a session at a time: versions are numbered without gaps or races.
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('missions.reglementation'), \(session)::int)", logger: logger)
+            let current = try await connection.query("""
+                SELECT version, empreinte FROM \(unescaped: s).reglementations WHERE session = \(session) ORDER BY version DESC LIMIT 1
+                """, logger: logger).collect().first?.decode((Int, String).self)
+            if let current, current.1 == empreinte { return (current.0, false) }
+            let version = (current?.0 ?? 0) + 1
+            try await connection.query("""
+                INSERT INTO \(unescaped: s).reglementations (session, version, contenu, empreinte, chargee_par)
+                VALUES (\(session), \(version), \(contenu)::jsonb, \(empreinte), \(by))
+                """, logger: logger)
+            return (version, true)
+        }
+    }
+
+    // MARK: session parameters and opening
+
+    struct Parametres: Codable, Sendable {
+        var dateDebut: String
+        var dateFin: String
+        var observations: String?
+        var typeMissionExaminateur: String?
+        var typeMissionCoordinateur: String?
+    }
+
+    struct ParametresSession: Codable, Sendable {
+        var session: Int
+        var academie: String
+        var dateDebut: String
+        var dateFin: String
+        var observations: String
+        var typeMissionExaminateur: String
+        var typeMissionCoordinateur: String
+        var reglementationVersion: Int
+        var ouverteLe: Date?
+        var rafraichieLe: Date?
+    }
+
+    func parametres(session: Int, academie: String) async throws -> ParametresSession? {
+        let rows = try await client.query("""
+            SELECT date_debut::text, date_fin::text, observations, type_mission_examinateur, type_mission_coordinateur,
+                   reglementation_version, ouverte_le, rafraichie_le
+            FROM \(unescaped: s).parametres WHERE session = \(session) AND academie = \(academie)
+            """, logger: logger)
+        for try await r in rows.decode((String, String, String, String, String, Int, Date?, Date?).self) {
+            return ParametresSession(session: session, academie: academie, dateDebut: r.0, dateFin: r.1, observations: r.2,
+                                     typeMissionExaminateur: r.3, typeMissionCoordinateur: r.4, reglementationVersion: r.5,
+                                     ouverteLe: r.6, rafraichieLe: r.7)
+        }
+        return nil
+    }
+
+    /// Stores the dates and observations of the académie's ECE missions (checked by the controller).
+    func setParametres(_ p: ParametresSession) async throws {
+        try await client.query("""
+            INSERT INTO \(unescaped: s).parametres (session, academie, date_debut, date_fin, observations,
+                type_mission_examinateur, type_mission_coordinateur, reglementation_version)
+            VALUES (\(p.session), \(p.academie), \(p.dateDebut)::date, \(p.dateFin)::date, \(p.observations),
+                    \(p.typeMissionExaminateur), \(p.typeMissionCoordinateur), \(p.reglementationVersion))
+            ON CONFLICT (session, academie) DO UPDATE SET date_debut = EXCLUDED.date_debut, date_fin = EXCLUDED.date_fin,
+                observations = EXCLUDED.observations, type_mission_examinateur = EXCLUDED.type_mission_examinateur,
+                type_mission_coordinateur = EXCLUDED.type_mission_coordinateur,
+                reglementation_version = EXCLUDED.reglementation_version
+            """, logger: logger)
+    }
+
+    struct Ouverture: Codable, Sendable {
+        var creees: Int
+        var reactivees: Int
+        var retirees: Int
+        var actives: Int
+    }
+
+    /// Opens or refreshes the académie's session: one examiner mission per exam × centre d'épreuve and
+    /// one coordinator mission per exam (Santorin centre) among Cyclades' exports. Idempotent: adds
+    /// what is missing, updates dates and observations, flags (never deletes) missions nobody is
+    /// exported for any more. Emits the resulting snapshot as `missions.imported`.
+    func open(session: Int, academie: String, parametres p: ParametresSession, correlationId: String) async throws -> Ouverture {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('missions.ouverture'), \(session)::int)", logger: logger)
+            let created = try await connection.query("""
+                INSERT INTO \(unescaped: s).missions AS m (id, session, academie, epreuve, kind, centre, type_mission,
+                    reglementation_version, date_debut, date_fin, observations)
+                SELECT gen_random_uuid(), e.session, e.academie, e.epreuve, e.kind, e.centre,
+                       CASE e.kind WHEN 'examinateur' THEN \(p.typeMissionExaminateur) ELSE \(p.typeMissionCoordinateur) END,
+                       \(p.reglementationVersion), \(p.dateDebut)::date, \(p.dateFin)::date, \(p.observations)
+                FROM \(unescaped: s).exports e
+                WHERE e.session = \(session) AND e.academie = \(academie) AND cardinality(e.intervenants) > 0
+                ON CONFLICT (session, academie, epreuve, kind, centre) DO NOTHING
+                RETURNING 1
+                """, logger: logger).collect().count
+            let reactivated = try await connection.query("""
+                UPDATE \(unescaped: s).missions m SET active = true
+                FROM \(unescaped: s).exports e
+                WHERE m.session = \(session) AND m.academie = \(academie) AND NOT m.active
+                  AND (e.session, e.academie, e.epreuve, e.kind, e.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
+                  AND cardinality(e.intervenants) > 0
+                RETURNING 1
+                """, logger: logger).collect().count
+            let retired = try await connection.query("""
+                UPDATE \(unescaped: s).missions m SET active = false
+                WHERE m.session = \(session) AND m.academie = \(academie) AND m.active
+                  AND NOT EXISTS (SELECT 1 FROM \(unescaped: s).exports e
+                                  WHERE (e.session, e.academie, e.epreuve, e.kind, e.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
+                                    AND cardinality(e.intervenants) > 0)
+                RETURNING 1
+                """, logger: logger).collect().count
+            // Dates and observations follow the parameters; the type and regulation of a mission
+            // already convoked stay as they were (its people were convoked under them).
+            try await connection.query("""
+                UPDATE \(unescaped: s).missions m SET date_debut = \(p.dateDebut)::date, date_fin = \(p.dateFin)::date,
+                    observations = \(p.observations)
+                WHERE m.session = \(session) AND m.academie = \(academie)
+                """, logger: logger)
+            try await connection.query("""
+                UPDATE \(unescaped: s).parametres SET ouverte_le = COALESCE(ouverte_le, now()), rafraichie_le = now()
+                WHERE session = \(session) AND academie = \(academie)
+                """, logger: logger)
+            var missions: [MissionImportee] = []
+            let rows = try await connection.query("""
+                SELECT id, kind, epreuve, centre, type_mission, active FROM \(unescaped: s).missions
+                WHERE session = \(session) AND academie = \(academie) ORDER BY epreuve, kind, centre
+                """, logger: logger)
+            for try await (id, kind, epreuve, centre, type, active) in rows.decode((UUID, String, String, String, String, Bool).self) {
+                missions.append(MissionImportee(missionId: id, kind: MissionKind(rawValue: kind) ?? .examinateur, epreuve: epreuve,
+                                                centreUAI: centre.isEmpty ? nil : centre, typeMission: type, active: active))
+            }
+            let importId = UUID()
+            let chunks = stride(from: 0, to: max(missions.count, 1), by: MissionsImported.maximumChunk).map {
+                Array(missions[$0..<min($0 + MissionsImported.maximumChunk, missions.count)])
+            }
+            try await outbox.enqueue(chunks.enumerated().map { i, chunk in
+                EventEnvelope(producer: outbox.producer, correlationId: correlationId, payload: MissionsImported(
+                    importId: importId, session: session, academie: academie, chunk: i + 1, chunks: chunks.count, missions: chunk))
+            }, on: connection, logger: logger)
+            return Ouverture(creees: created, reactivees: reactivated, retirees: retired,
+                             actives: missions.filter(\.active).count)
+        }
+    }
+
+    // MARK: missions
+
+    struct Mission: Codable, Sendable {
+        var id: UUID
+        var session: Int
+        var academie: String
+        var epreuve: String
+        var kind: MissionKind
+        /// nil: the académie's Santorin centre.
+        var centre: String?
+        var typeMission: String
+        var dateDebut: String
+        var dateFin: String
+        var observations: String
+        var active: Bool
+    }
+
+    private static let missionColumns = """
+        m.id, m.session, m.academie, m.epreuve, m.kind, m.centre, m.type_mission, m.date_debut::text, m.date_fin::text, \
+        m.observations, m.active
+        """
+
+    private static func mission(_ r: (UUID, Int, String, String, String, String, String, String, String, String, Bool)) -> Mission {
+        Mission(id: r.0, session: r.1, academie: r.2, epreuve: r.3, kind: MissionKind(rawValue: r.4) ?? .examinateur,
+                centre: r.5.isEmpty ? nil : r.5, typeMission: r.6, dateDebut: r.7, dateFin: r.8, observations: r.9, active: r.10)
+    }
+
+    func mission(_ id: UUID) async throws -> Mission? {
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.missionColumns) FROM \(unescaped: s).missions m WHERE m.id = \(id)
+            """, logger: logger)
+        for try await r in rows.decode((UUID, Int, String, String, String, String, String, String, String, String, Bool).self) {
+            return Self.mission(r)
+        }
+        return nil
+    }
+
+    /// A mission with who may be convoked to it (Cyclades' export) and who is.
+    struct MissionDetail: Codable, Sendable {
+        var mission: Mission
+        var intervenants: [Eligible]
+        struct Eligible: Codable, Sendable {
+            var id: UUID
+            var login: String
+            var nom: String
+            var prenom: String
+            var uai: String?
+            /// The active convocation, if convoked.
+            var convocationId: UUID?
+        }
+    }
+
+    struct Filtre: Sendable {
+        var academie: String?
+        var epreuve: String?
+        var centre: String?
+        var kind: MissionKind?
+    }
+
+    func missions(session: Int, _ filtre: Filtre) async throws -> [MissionDetail] {
+        let rows = try await client.query("""
+            SELECT \(unescaped: Self.missionColumns),
+                   COALESCE(array_agg(i.id ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
+                   COALESCE(array_agg(i.login ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
+                   COALESCE(array_agg(i.nom ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
+                   COALESCE(array_agg(i.prenom ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
+                   COALESCE(array_agg(COALESCE(i.uai, '') ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
+                   COALESCE(array_agg(COALESCE(c.id::text, '') ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}')
+            FROM \(unescaped: s).missions m
+            LEFT JOIN \(unescaped: s).exports e
+                ON (e.session, e.academie, e.epreuve, e.kind, e.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
+            LEFT JOIN \(unescaped: s).intervenants i ON i.id = ANY(e.intervenants)
+                OR i.id IN (SELECT intervenant_id FROM \(unescaped: s).convocations WHERE mission_id = m.id AND statut = 'emise')
+            LEFT JOIN \(unescaped: s).convocations c ON c.mission_id = m.id AND c.intervenant_id = i.id AND c.statut = 'emise'
+            WHERE m.session = \(session)
+              AND (\(filtre.academie)::text IS NULL OR m.academie = \(filtre.academie))
+              AND (\(filtre.epreuve)::text IS NULL OR m.epreuve = \(filtre.epreuve))
+              AND (\(filtre.centre)::text IS NULL OR m.centre = \(filtre.centre))
+              AND (\(filtre.kind?.rawValue)::text IS NULL OR m.kind = \(filtre.kind?.rawValue))
+            GROUP BY m.id
+            ORDER BY m.academie, m.epreuve, m.kind DESC, m.centre
+            """, logger: logger)
+        var result: [MissionDetail] = []
+        for try await r in rows.decode((UUID, Int, String, String, String, String, String, String, String, String, Bool,
+                                        [UUID], [String], [String], [String], [String], [String]).self) {
+            let mission = Self.mission((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10))
+            let people = r.11.indices.map { k in
+                MissionDetail.Eligible(id: r.11[k], login: r.12[k], nom: r.13[k], prenom: r.14[k],
+                                       uai: r.15[k].isEmpty ? nil : r.15[k], convocationId: UUID(uuidString: r.16[k]))
+            }
+            result.append(MissionDetail(mission: mission, intervenants: people))
+        }
+        return result
+    }
+
+    // MARK: convocations
+
+    struct Convocation: Codable, Sendable {
+        var id: UUID
+        var statut: String
+        var mission: Mission
+        var intervenant: Intervenant
+        var emiseLe: Date
+        var annuleeLe: Date?
+        var motifAnnulation: String?
+    }
+
+    /// Whether the person is in Cyclades' current export for the mission's group.
+    func isExported(_ intervenant: UUID, for mission: Mission) async throws -> Bool {
+        try await client.query("""
+            SELECT 1 FROM \(unescaped: s).exports
+            WHERE (session, academie, epreuve, kind, centre) = (\(mission.session), \(mission.academie), \(mission.epreuve),
+                   \(mission.kind.rawValue), \(mission.centre ?? "")) AND \(intervenant) = ANY(intervenants)
+            """, logger: logger).collect().count == 1
+    }
+
+    func intervenant(_ id: UUID) async throws -> Intervenant? {
+        let rows = try await client.query("""
+            SELECT id, login, nom, prenom, email, uai, divisions FROM \(unescaped: s).intervenants WHERE id = \(id)
+            """, logger: logger)
+        for try await r in rows.decode((UUID, String, String, String, String?, String?, [String]).self) {
+            return Intervenant(id: r.0, login: r.1, nom: r.2, prenom: r.3, email: r.4, uai: r.5, divisions: r.6)
+        }
+        return nil
+    }
+
+    /// Convokes a person to a mission and emits `convocation.issued` with the code's hash. Convoking
+    /// someone already convoked returns the existing convocation (`created` false) and emits nothing.
+    func convoke(_ person: Intervenant, to mission: Mission, by: UUID,
+                 correlationId: String) async throws -> (id: UUID, created: Bool) {
+        try await client.withTransaction(logger: logger) { connection in
+            let code = ActivationCode.generate()
+            let inserted = try await connection.query("""
+                INSERT INTO \(unescaped: s).convocations (id, mission_id, intervenant_id, code_activation, emise_par)
+                VALUES (gen_random_uuid(), \(mission.id), \(person.id), \(code), \(by))
+                ON CONFLICT (mission_id, intervenant_id) WHERE statut = 'emise' DO NOTHING
+                RETURNING id
+                """, logger: logger).collect()
+            guard let id = try inserted.first?.decode(UUID.self) else {
+                let existing = try await connection.query("""
+                    SELECT id FROM \(unescaped: s).convocations
+                    WHERE mission_id = \(mission.id) AND intervenant_id = \(person.id) AND statut = 'emise'
+                    """, logger: logger).collect()
+                return (try existing[0].decode(UUID.self), false)
+            }
+            try await outbox.enqueue(ConvocationIssued(
+                convocationId: id, missionId: mission.id, kind: mission.kind, session: mission.session,
+                epreuve: mission.epreuve, academie: mission.academie, centreUAI: mission.centre, intervenant: person,
+                activationCodeSHA256: ActivationCode.sha256(code)), correlationId: correlationId, on: connection, logger: logger)
+            return (id, true)
+        }
+    }
+
+    /// Cancels an issued convocation (`convocation.cancelled`); false when it is not issued any more.
+    func cancel(_ id: UUID, motif: String, by: UUID, correlationId: String) async throws -> Bool {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                UPDATE \(unescaped: s).convocations SET statut = 'annulee', annulee_le = now(), annulee_par = \(by),
+                    motif_annulation = \(motif)
+                WHERE id = \(id) AND statut = 'emise'
+                RETURNING mission_id, intervenant_id
+                """, logger: logger).collect()
+            guard let (missionId, intervenantId) = try rows.first?.decode((UUID, UUID).self) else { return false }
+            try await outbox.enqueue(ConvocationCancelled(convocationId: id, missionId: missionId, intervenantId: intervenantId),
+                                     correlationId: correlationId, on: connection, logger: logger)
+            return true
+        }
+    }
+
+    /// A convocation with its activation code (for printing).
+    func convocation(_ id: UUID) async throws -> (Convocation, code: String)? {
+        try await convocations(id: id).first
+    }
+
+    /// Convocations matching every criterion given: a session, an académie, a person's login, a status.
+    func convocations(id: UUID? = nil, session: Int? = nil, academie: String? = nil, login: String? = nil,
+                      statut: String? = nil) async throws -> [(Convocation, code: String)] {
+        let rows = try await client.query("""
+            SELECT c.id, c.statut, c.emise_le, c.annulee_le, c.motif_annulation, c.code_activation,
+                   \(unescaped: Self.missionColumns), i.id, i.login, i.nom, i.prenom, i.email, i.uai, i.divisions
+            FROM \(unescaped: s).convocations c
+            JOIN \(unescaped: s).missions m ON m.id = c.mission_id
+            JOIN \(unescaped: s).intervenants i ON i.id = c.intervenant_id
+            WHERE (\(id)::uuid IS NULL OR c.id = \(id)) AND (\(session)::int IS NULL OR m.session = \(session))
+              AND (\(academie)::text IS NULL OR m.academie = \(academie)) AND (\(login)::text IS NULL OR i.login = \(login))
+              AND (\(statut)::text IS NULL OR c.statut = \(statut))
+            ORDER BY m.session, m.epreuve, m.centre, i.nom, i.prenom, c.emise_le
+            """, logger: logger)
+        var result: [(Convocation, code: String)] = []
+        for try await r in rows.decode((UUID, String, Date, Date?, String?, String,
+                                        UUID, Int, String, String, String, String, String, String, String, String, Bool,
+                                        UUID, String, String, String, String?, String?, [String]).self) {
+            let mission = Self.mission((r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15, r.16))
+            let person = Intervenant(id: r.17, login: r.18, nom: r.19, prenom: r.20, email: r.21, uai: r.22, divisions: r.23)
+            result.append((Convocation(id: r.0, statut: r.1, mission: mission, intervenant: person, emiseLe: r.2,
+                                       annuleeLe: r.3, motifAnnulation: r.4), r.5))
+        }
+        return result
+    }
+
+    // MARK: services faits
+
+    struct ServiceFaitLigne: Codable, Sendable {
+        var missionId: UUID
+        var epreuve: String
+        var centre: String
+        var kind: MissionKind
+        var intervenantId: UUID
+        var login: String?
+        var nom: String?
+        var prenom: String?
+        var candidatsEvalues: Int
+        var typeRemuneration: String
+        var montantCentimes: Int
+        var enregistreLe: Date
+    }
+
+    func servicesFaits(session: Int, academie: String, epreuve: String?, centre: String?) async throws -> [ServiceFaitLigne] {
+        let rows = try await client.query("""
+            SELECT sf.mission_id, sf.epreuve, sf.centre, m.kind, sf.intervenant_id, i.login, i.nom, i.prenom,
+                   sf.candidats_evalues, sf.type_remuneration, sf.montant_centimes, sf.enregistre_le
+            FROM \(unescaped: s).services_faits sf
+            JOIN \(unescaped: s).missions m ON m.id = sf.mission_id
+            LEFT JOIN \(unescaped: s).intervenants i ON i.id = sf.intervenant_id
+            WHERE sf.session = \(session) AND sf.academie = \(academie)
+              AND (\(epreuve)::text IS NULL OR sf.epreuve = \(epreuve)) AND (\(centre)::text IS NULL OR sf.centre = \(centre))
+            ORDER BY sf.epreuve, sf.centre, i.nom, i.prenom, sf.intervenant_id
+            """, logger: logger)
+        var result: [ServiceFaitLigne] = []
+        for try await r in rows.decode((UUID, String, String, String, UUID, String?, String?, String?, Int, String, Int64, Date).self) {
+            result.append(ServiceFaitLigne(missionId: r.0, epreuve: r.1, centre: r.2, kind: MissionKind(rawValue: r.3) ?? .examinateur,
+                                           intervenantId: r.4, login: r.5, nom: r.6, prenom: r.7, candidatsEvalues: r.8,
+                                           typeRemuneration: r.9, montantCentimes: Int(r.10), enregistreLe: r.11))
+        }
+        return result
+    }
+}

@@ -1,0 +1,115 @@
+import Shared
+
+/// Imag'In's data: the regulation, session parameters, the intervenants exported by Cyclades,
+/// missions, convocations and services faits.
+let missionsMigrations = [
+    Migration(2, "missions", [
+        """
+        CREATE TABLE {schema}.reglementations (
+            session int NOT NULL,
+            version int NOT NULL,
+            contenu jsonb NOT NULL,
+            -- Identical content is not a new version: a refresh that changes nothing stays put.
+            empreinte text NOT NULL,
+            chargee_le timestamptz NOT NULL DEFAULT now(),
+            chargee_par uuid NOT NULL,
+            PRIMARY KEY (session, version)
+        )
+        """,
+        """
+        CREATE TABLE {schema}.parametres (
+            session int NOT NULL,
+            academie text NOT NULL,
+            date_debut date NOT NULL,
+            date_fin date NOT NULL CHECK (date_fin >= date_debut),
+            observations text NOT NULL DEFAULT '',
+            type_mission_examinateur text NOT NULL,
+            type_mission_coordinateur text NOT NULL,
+            reglementation_version int NOT NULL,
+            ouverte_le timestamptz,
+            rafraichie_le timestamptz,
+            PRIMARY KEY (session, academie)
+        )
+        """,
+        // Cyclades' export, as last received: one row per group (exam × centre, or exam × académie).
+        """
+        CREATE TABLE {schema}.exports (
+            session int NOT NULL,
+            academie text NOT NULL,
+            epreuve text NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('examinateur', 'coordinateur')),
+            centre text NOT NULL DEFAULT '',
+            export_version bigint NOT NULL,
+            intervenants uuid[] NOT NULL,
+            recu_le timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (session, academie, epreuve, kind, centre)
+        )
+        """,
+        """
+        CREATE TABLE {schema}.intervenants (
+            id uuid PRIMARY KEY,
+            login text NOT NULL UNIQUE,
+            nom text NOT NULL,
+            prenom text NOT NULL,
+            email text,
+            uai text,
+            divisions text[] NOT NULL DEFAULT '{}'
+        )
+        """,
+        """
+        CREATE TABLE {schema}.missions (
+            id uuid PRIMARY KEY,
+            session int NOT NULL,
+            academie text NOT NULL,
+            epreuve text NOT NULL,
+            kind text NOT NULL CHECK (kind IN ('examinateur', 'coordinateur')),
+            -- The centre d'épreuve; '' for the académie's Santorin centre (coordinators).
+            centre text NOT NULL DEFAULT '',
+            type_mission text NOT NULL,
+            reglementation_version int NOT NULL,
+            date_debut date NOT NULL,
+            date_fin date NOT NULL,
+            observations text NOT NULL DEFAULT '',
+            -- false once Cyclades no longer exports anybody for it: flagged, never deleted.
+            active boolean NOT NULL DEFAULT true,
+            creee_le timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (session, academie, epreuve, kind, centre)
+        )
+        """,
+        """
+        CREATE TABLE {schema}.convocations (
+            id uuid PRIMARY KEY,
+            mission_id uuid NOT NULL REFERENCES {schema}.missions(id),
+            intervenant_id uuid NOT NULL REFERENCES {schema}.intervenants(id),
+            statut text NOT NULL DEFAULT 'emise' CHECK (statut IN ('emise', 'annulee')),
+            -- Printed on the convocation; only its SHA-256 leaves Imag'In (the gateway checks it once).
+            code_activation text NOT NULL,
+            emise_le timestamptz NOT NULL DEFAULT now(),
+            emise_par uuid NOT NULL,
+            annulee_le timestamptz,
+            annulee_par uuid,
+            motif_annulation text
+        )
+        """,
+        "CREATE UNIQUE INDEX convocations_une_active ON {schema}.convocations (mission_id, intervenant_id) WHERE statut = 'emise'",
+        "CREATE INDEX convocations_intervenant ON {schema}.convocations (intervenant_id)",
+        """
+        CREATE TABLE {schema}.services_faits (
+            mission_id uuid NOT NULL REFERENCES {schema}.missions(id),
+            intervenant_id uuid NOT NULL,
+            session int NOT NULL,
+            academie text NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            candidats_evalues int NOT NULL CHECK (candidats_evalues >= 0),
+            type_remuneration text NOT NULL,
+            montant_centimes bigint NOT NULL CHECK (montant_centimes >= 0),
+            -- A re-closure replaces the work it reports: the closure that set the row.
+            closure_id uuid NOT NULL,
+            enregistre_le timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (mission_id, intervenant_id)
+        )
+        """,
+        "CREATE INDEX services_faits_session ON {schema}.services_faits (session, academie)",
+    ]),
+]
