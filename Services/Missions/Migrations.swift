@@ -112,4 +112,40 @@ let missionsMigrations = [
         """,
         "CREATE INDEX services_faits_session ON {schema}.services_faits (session, academie)",
     ]),
+    // Services faits per mission × centre (a coordinator's mission spans the académie's centres),
+    // priced when read; the newest closure of a centre wins. The first layout (one priced line per
+    // mission) held no real data yet.
+    Migration(3, "services_faits_par_centre", [
+        "DROP TABLE {schema}.services_faits",
+        // The work reported for a mission at one centre's closing. A coordinator's mission covers
+        // every centre of the académie: one line per centre, priced together per mission.
+        """
+        CREATE TABLE {schema}.services_faits (
+            mission_id uuid NOT NULL REFERENCES {schema}.missions(id),
+            intervenant_id uuid NOT NULL,
+            centre text NOT NULL,
+            session int NOT NULL,
+            academie text NOT NULL,
+            epreuve text NOT NULL,
+            candidats_evalues int NOT NULL CHECK (candidats_evalues >= 0),
+            -- The closure that reported it and when: a late redelivery of an older closure changes nothing.
+            closure_id uuid NOT NULL,
+            closure_le timestamptz NOT NULL,
+            enregistre_le timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (mission_id, intervenant_id, centre)
+        )
+        """,
+        // The closings applied per exam × centre, newest first wins.
+        """
+        CREATE TABLE {schema}.clotures (
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            closure_id uuid NOT NULL,
+            closure_le timestamptz NOT NULL,
+            PRIMARY KEY (session, epreuve, centre)
+        )
+        """,
+        "CREATE INDEX services_faits_session ON {schema}.services_faits (session, academie)",
+    ]),
 ]

@@ -22,6 +22,9 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     public var statusCode: Int
     public var detail: String?
     public var errors: [FieldError]?
+    /// For a conflict: the resource as it stands now (pre-encoded JSON object), so the client can
+    /// show both versions without another request.
+    public var current: Data?
 
     public var status: HTTPResponse.Status { .init(code: statusCode) }
 
@@ -50,7 +53,11 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if statusCode == 401 { headers[.wwwAuthenticate] = "Bearer" }
-        let body = try Self.encoder.encode(self)
+        var body = try Self.encoder.encode(self)
+        if let current, body.last == UInt8(ascii: "}") {
+            body.removeLast()
+            body.append(contentsOf: Array(#","current":"#.utf8) + current + [UInt8(ascii: "}")])
+        }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
@@ -69,6 +76,15 @@ extension Problem {
     public static func conflict(_ detail: String) -> Problem {
         Problem(.conflict, type: "conflict", title: "Conflit / Conflict", detail: detail)
     }
+    /// A stale write: 409 with the current state of the resource.
+    public static func stale(_ detail: String, current: some Encodable) throws -> Problem {
+        var problem = Problem(.conflict, type: "stale-version", title: "Version périmée / Stale version", detail: detail)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        problem.current = try encoder.encode(current)
+        return problem
+    }
     public static func serviceUnavailable(_ detail: String) -> Problem {
         Problem(.serviceUnavailable, type: "service-unavailable", title: "Service indisponible / Service unavailable",
                 detail: detail)
@@ -79,6 +95,11 @@ extension Problem {
 /// with no internals leaked, Hummingbird's own HTTP errors keep their status.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
+
+    /// SQLSTATE class 22, "data exception".
+    static func isDataException(_ error: PSQLError) -> Bool {
+        error.serverInfo?[.sqlState]?.hasPrefix("22") == true
+    }
 
     public func handle(_ request: Request, context: Context,
                        next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -93,6 +114,14 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             let problem = Problem(error.status, type: error.status.code == 404 ? "not-found" : "http-\(error.status.code)",
                                   title: error.status.reasonPhrase, detail: error.body)
             return try problem.response(from: request, context: context)
+        } catch let error as PSQLError where Self.isDataException(error) {
+            // Postgres refused a value (a NUL character, an impossible date…): bad input, not a fault.
+            context.logger.warning("value refused by the database", metadata: ["error": "\(error.serverInfo?[.message] ?? "")"])
+            return try Problem.badRequest("valeur refusée / value refused: \(error.serverInfo?[.message] ?? "")")
+                .response(from: request, context: context)
+        } catch let error as PostgresTransactionError where (error.closureError as? PSQLError).map(Self.isDataException) == true {
+            let message = (error.closureError as? PSQLError)?.serverInfo?[.message] ?? ""
+            return try Problem.badRequest("valeur refusée / value refused: \(message)").response(from: request, context: context)
         } catch is DecodingError {
             return try Problem.badRequest("corps de requête illisible / unreadable request body")
                 .response(from: request, context: context)

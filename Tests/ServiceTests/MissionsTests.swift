@@ -30,7 +30,7 @@ import TestSupport
     struct ServicesFaits: Decodable {
         var items: [Ligne]
         var totalCentimes: Int
-        struct Ligne: Decodable { var intervenantId: UUID; var candidatsEvalues: Int; var montantCentimes: Int }
+        struct Ligne: Decodable { var intervenantId: UUID; var candidatsEvalues: Int; var montantCentimes: Int; var centres: [String] }
     }
 
     /// Missions and the gateway (which turns convocations into accounts), live.
@@ -105,6 +105,10 @@ import TestSupport
             #expect(backwards.status == .unprocessableContent)
             #expect(try await Self.call(client, .post, "sessions/\(Self.session)/ouverture", as: gestionnaire).status == .conflict,
                     "no opening before the parameters")
+            let nul = try await Self.call(client, .put, "sessions/\(Self.session)/parametres",
+                                          #"{"dateDebut":"2099-06-01","dateFin":"2099-06-02","observations":"a\u0000b"}"#, as: gestionnaire)
+            #expect(nul.status == .badRequest, "\(String(buffer: nul.body))")
+            #expect(try await Self.call(client, .get, "sessions/\(Self.session)/missions?kind=autre", as: gestionnaire).status == .unprocessableContent)
         }
     }
 
@@ -201,6 +205,11 @@ import TestSupport
             #expect(try await Self.call(client, .post, "missions/\(missionB.mission.id)/convocations",
                                         #"{"intervenantId":"\#(prof3.id)"}"#, as: gestionnaire).status == .conflict)
             #expect(try await Self.call(client, .post, path, #"{"intervenantId":42}"#, as: gestionnaire).status == .badRequest)
+            let elsewhere = Identity(userId: UUID(), login: "gest.x", role: .gestionnaire, scope: .academie("01"))
+            #expect(try await Self.call(client, .post, path, #"{"intervenantId":"\#(prof2.id)"}"#, as: elsewhere).status == .forbidden)
+            let schoolView = String(buffer: try await Self.call(client, .get, "\(s)/missions", as: school).body)
+            #expect(schoolView.contains(prof1.login) && !schoolView.contains(prof2.login) && !schoolView.contains(coord.login),
+                    "a school sees its own teachers only, away from its centre")
             let coordConvoked = try await Self.call(client, .post, "missions/\(coordination.mission.id)/convocations",
                                                     #"{"intervenantId":"\#(coord.id)"}"#, as: gestionnaire)
             #expect(coordConvoked.status == .created)
@@ -258,9 +267,24 @@ import TestSupport
             #expect(paid.items.count == 2 && paid.totalCentimes == 4 * 500 + 15_000, "\(paid)")
             var reclosure = closure
             reclosure.closureId = UUID()
-            reclosure.servicesFaits = [ServiceFait(intervenantId: prof1.id, missionId: nil, candidatsEvalues: 3)]
+            reclosure.servicesFaits = [ServiceFait(intervenantId: prof1.id, missionId: nil, candidatsEvalues: 3),
+                                       ServiceFait(intervenantId: coord.id, missionId: coordination.mission.id, candidatsEvalues: 0)]
             _ = try await Self.publish(publisher, reclosure, producer: "correction")
             try await waitUntil { try await servicesFaits().totalCentimes == 3 * 500 + 15_000 }
+            // The first closure delivered again late (a new envelope of the older event) changes nothing.
+            var late = EventEnvelope(producer: "correction", correlationId: "late", payload: closure)
+            late.occurredAt = envelope.occurredAt
+            try await Self.publish(publisher, late)
+            // The coordinator's flat fee is paid once although another centre's closing reports them too.
+            let otherCentre = EpreuveClosed(closureId: UUID(), session: Self.session, academie: academie, epreuve: "T011B",
+                                            centreUAI: centreB, chunk: 1, chunks: 1, notes: [],
+                                            servicesFaits: [ServiceFait(intervenantId: coord.id, missionId: coordination.mission.id,
+                                                                        candidatsEvalues: 0)])
+            _ = try await Self.publish(publisher, otherCentre, producer: "correction")
+            try await waitUntil { try await servicesFaits().items.first { $0.intervenantId == coord.id }?.centres.count == 2 }
+            try await Task.sleep(for: .milliseconds(500))
+            let settled = try await servicesFaits().totalCentimes
+            #expect(settled == 3 * 500 + 15_000, "late closure ignored, flat fee once")
             let csv = try await Self.call(client, .get, "\(s)/services-faits.csv", as: gestionnaire)
             #expect(String(buffer: csv.body).contains(";\(prof1.login);Nomprof1;Prénom;3;ECE-PAR-CANDIDAT;15,00\r\n"),
                     "\(String(buffer: csv.body))")

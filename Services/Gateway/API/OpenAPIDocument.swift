@@ -367,14 +367,16 @@ paths:
   /api/missions/sessions/{annee}/reglementation:
     parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
     get:
-      summary: The session's current regulation (mission types and pay types) and its version
+      summary: The session's regulation (mission types and pay types), the current version or the one asked
+      parameters: [{name: version, in: query, schema: {type: integer}}]
       responses:
         "200": {description: Regulation, content: {application/json: {schema: {$ref: "#/components/schemas/ReglementationVersion"}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
     post:
-      summary: Refresh the regulation (gestionnaire, the national one; DSII may send another); a new version only when it changed
+      summary: Refresh the regulation (DSII loads the national one or sends another; a gestionnaire reloads the DSII's latest); a new version only when it changed
       requestBody:
         required: false
         content:
@@ -950,6 +952,7 @@ components:
         dateFin: {type: string, format: date}
         observations: {type: string}
         active: {type: boolean, description: "false once nobody is exported for it any more"}
+        reglementationVersion: {type: integer}
     MissionDetail:
       type: object
       properties:
@@ -975,16 +978,15 @@ components:
       properties:
         missionId: {type: string, format: uuid}
         epreuve: {type: string}
-        centre: {type: string}
         kind: {type: string, enum: [examinateur, coordinateur]}
+        centres: {type: array, items: {type: string}, description: "the centres whose closings reported this work"}
         intervenantId: {type: string, format: uuid}
         login: {type: [string, "null"]}
         nom: {type: [string, "null"]}
         prenom: {type: [string, "null"]}
         candidatsEvalues: {type: integer}
         typeRemuneration: {type: string}
-        montantCentimes: {type: integer}
-        enregistreLe: {type: string, format: date-time}
+        montantCentimes: {type: integer, description: "priced by the mission's pay type"}
     WhoAmI:
       type: object
       required: [userId, login, role, scope]

@@ -4,7 +4,8 @@ import Shared
 /// The printable convocation (HTML, A4): what the convoked person receives, with the one-time code
 /// that opens their account on the platform.
 enum ConvocationDocument {
-    static func render(_ c: MissionRepository.Convocation, code: String, typeMission: String?) -> String {
+    /// `code` is nil once the convocation is cancelled: the page no longer opens an account.
+    static func render(_ c: MissionRepository.Convocation, code: String?, typeMission: String?) -> String {
         let e = HTML.escape
         let m = c.mission
         let epreuve = EpreuvePratique(rawValue: m.epreuve)?.libelle ?? m.epreuve
@@ -12,6 +13,17 @@ enum ConvocationDocument {
         let role = m.kind == .examinateur ? "examinateur ou examinatrice" : "coordinateur ou coordinatrice de la correction dématérialisée"
         let annulee = c.statut == "annulee"
             ? "<p class=\"annulee\" role=\"alert\">Convocation annulée le \(e(day(c.annuleeLe))) : \(e(c.motifAnnulation ?? ""))</p>" : ""
+        let acces = code.map { code in
+            """
+            <h2>Accès à la plateforme</h2>
+            <p>Activez votre compte une seule fois, avant la première connexion, sur la page « Activer mon compte » de la plateforme ECE :</p>
+            <dl>
+            <dt>Identifiant</dt><dd>\(e(c.intervenant.login))</dd>
+            <dt>Code d'activation</dt><dd><span class="code">\(e(code))</span></dd>
+            </dl>
+            <p>Ce code ne sert qu'une fois et reste personnel : ne le communiquez à personne.</p>
+            """
+        } ?? ""
         let observations = m.observations.isEmpty ? "" : "<h2>Observations</h2><p>\(e(m.observations))</p>"
         return """
             <!DOCTYPE html>
@@ -44,13 +56,7 @@ enum ConvocationDocument {
             <dt>Référence</dt><dd>\(c.id.uuidString.lowercased())</dd>
             </dl>
             \(observations)
-            <h2>Accès à la plateforme</h2>
-            <p>Activez votre compte une seule fois, avant la première connexion, sur la page « Activer mon compte » de la plateforme ECE :</p>
-            <dl>
-            <dt>Identifiant</dt><dd>\(e(c.intervenant.login))</dd>
-            <dt>Code d'activation</dt><dd><span class="code">\(e(code))</span></dd>
-            </dl>
-            <p>Ce code ne sert qu'une fois et reste personnel : ne le communiquez à personne.</p>
+            \(acces)
             </main>
             </body>
             </html>
@@ -65,6 +71,9 @@ enum ConvocationDocument {
 
     private static func day(_ date: Date?) -> String {
         guard let date else { return "" }
-        return french(String(ISO8601DateFormatter().string(from: date).prefix(10)))
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+        formatter.formatOptions = [.withFullDate]
+        return french(formatter.string(from: date))
     }
 }

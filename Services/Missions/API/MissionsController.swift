@@ -28,29 +28,36 @@ struct MissionsController: Sendable {
 
     @Sendable func reglementation(_ request: Request, context: ECERequestContext) async throws -> MissionRepository.ReglementationVersion {
         _ = try context.require(.gestionnaire, .dsii, .etablissement)
-        guard let current = try await repository.reglementation(session: try context.session()) else {
+        let version = request.uri.queryParameters["version"].map { Int(String($0)) }
+        if case .some(nil) = version { throw Problem.validation([.init(field: "version", reason: "entier / integer")]) }
+        guard let found = try await repository.reglementation(session: try context.session(), version: version ?? nil) else {
             throw Problem.notFound("aucune réglementation chargée pour la session / no regulation loaded")
         }
-        return current
+        return found
     }
 
     struct Refreshed: ResponseEncodable { var version: Int; var nouvelleVersion: Bool }
 
-    /// "Rafraîchir la réglementation": without a body, reloads the national regulation; the DSII may
-    /// load another one. A new version only when the content changed.
+    /// "Rafraîchir la réglementation": the DSII loads the national regulation (the built-in one
+    /// without a body, or the one sent); a gestionnaire's refresh reloads what the DSII loaded last
+    /// (the built-in one when nothing was), so it can never replace the DSII's choice. A new version
+    /// only when the content changed.
     @Sendable func refreshReglementation(_ request: Request, context: ECERequestContext) async throws -> Refreshed {
         let caller = try context.require(.gestionnaire, .dsii)
         let session = try context.session()
         let body = try await request.body.collect(upTo: 1_000_000)
         var reglementation = Reglementation.nationale
+        if caller.role == .gestionnaire, let current = try await repository.reglementation(session: session) {
+            reglementation = current.reglementation
+        }
         if body.readableBytes > 0 {
             guard caller.role == .dsii else {
                 throw Problem.forbidden("seule la DSII charge une autre réglementation / only the DSII loads another regulation")
             }
             do {
                 reglementation = try JSONDecoder().decode(Reglementation.self, from: body)
-            } catch {
-                throw Problem.badRequest("réglementation illisible / unreadable regulation: \(error.localizedDescription)")
+            } catch let error as DecodingError {
+                throw Problem.badRequest("réglementation illisible / unreadable regulation: \(Self.describe(error))")
             }
         }
         let errors = reglementation.validate()
@@ -134,18 +141,24 @@ struct MissionsController: Sendable {
     @Sendable func missions(_ request: Request, context: ECERequestContext) async throws -> Missions {
         let caller = try context.require(.gestionnaire, .etablissement)
         let query = request.uri.queryParameters
+        var kind: MissionKind?
+        if let text = query["kind"] {
+            guard let given = MissionKind(rawValue: String(text)) else {
+                throw Problem.validation([.init(field: "kind", reason: "examinateur ou coordinateur")])
+            }
+            kind = given
+        }
         var filtre = MissionRepository.Filtre(epreuve: query["epreuve"].map(String.init), centre: query["centre"].map(String.init),
-                                              kind: query["kind"].flatMap { MissionKind(rawValue: String($0)) })
+                                              kind: kind)
         switch caller.scope {
         case .academie(let code): filtre.academie = code
-        case .etablissement: filtre.kind = .examinateur
+        case .etablissement(let uai):
+            filtre.uai = uai
+            if filtre.kind == .coordinateur { return Missions(items: []) }
+            filtre.kind = .examinateur
         case .national: throw Problem.forbidden("portée nationale / national scope")
         }
-        var items = try await repository.missions(session: try context.session(), filtre)
-        if case .etablissement(let uai) = caller.scope {
-            items = items.filter { $0.mission.centre == uai || $0.intervenants.contains { $0.uai == uai } }
-        }
-        return Missions(items: items)
+        return Missions(items: try await repository.missions(session: try context.session(), filtre))
     }
 
     struct ConvocationRequest: Decodable { var intervenantId: UUID }
@@ -163,13 +176,6 @@ struct MissionsController: Sendable {
         guard mayConvoke(caller, mission: mission, person: person) else {
             throw Problem.forbidden("mission hors de votre périmètre / mission outside your scope")
         }
-        guard mission.active else {
-            throw Problem.conflict("mission retirée : plus personne n'est désigné / withdrawn mission: nobody designated any more")
-        }
-        guard try await repository.isExported(person.id, for: mission) else {
-            throw Problem.validation([.init(field: "intervenantId", reason:
-                "\(person.login) n'est pas désigné(e) pour cette mission par Cyclades / not designated for this mission")])
-        }
         let (id, created) = try await repository.convoke(person, to: mission, by: caller.userId, correlationId: context.correlationId)
         return EditedResponse(status: created ? .created : .ok,
                               response: Convoked(id: id, impression: "/api/missions/convocations/\(id.uuidString.lowercased())/impression"))
@@ -183,14 +189,14 @@ struct MissionsController: Sendable {
         if let statut, !["emise", "annulee"].contains(statut) {
             throw Problem.validation([.init(field: "statut", reason: "emise ou annulee")])
         }
-        var academie: String?
+        var academie: String?, uai: String?
         switch caller.scope {
         case .academie(let code): academie = code
-        case .etablissement: break
+        case .etablissement(let own): uai = own
         case .national: throw Problem.forbidden("portée nationale / national scope")
         }
-        let items = try await repository.convocations(session: try context.session(), academie: academie, statut: statut)
-            .map(\.0).filter { mayConvoke(caller, mission: $0.mission, person: $0.intervenant) }
+        let items = try await repository.convocations(session: try context.session(), academie: academie, uai: uai, statut: statut)
+            .map(\.0)
         return Convocations(items: items)
     }
 
@@ -200,9 +206,14 @@ struct MissionsController: Sendable {
 
     @Sendable func printable(_ request: Request, context: ECERequestContext) async throws -> Response {
         let (convocation, code) = try await readableConvocation(context)
-        let regles = try await repository.reglementation(session: convocation.mission.session)?.reglementation
-        return HTML.response(ConvocationDocument.render(convocation, code: code,
-                                                        typeMission: regles?.typeMission(convocation.mission.typeMission)?.libelle))
+        let regles = try await repository.reglementation(session: convocation.mission.session,
+                                                         version: convocation.mission.reglementationVersion)?.reglementation
+        var response = HTML.response(ConvocationDocument.render(
+            convocation, code: convocation.statut == "emise" ? code : nil,
+            typeMission: regles?.typeMission(convocation.mission.typeMission)?.libelle))
+        // The one-time code must not linger in caches.
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     struct Annulation: Decodable { var motif: String }
@@ -258,16 +269,19 @@ struct MissionsController: Sendable {
     @Sendable func servicesFaitsCSV(_ request: Request, context: ECERequestContext) async throws -> Response {
         let items = try await servicesFaitsLignes(request, context)
         let session = try context.session()
+        /// Quoted when needed, and never read as a formula by a spreadsheet.
         func cell(_ text: String?) -> String {
-            let t = text ?? ""
+            var t = text ?? ""
+            if let first = t.first, "=+-@\t\r".contains(first) { t = "'" + t }
             return t.contains(where: { ";\"\n\r".contains($0) }) ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
         }
-        var csv = "session;epreuve;centre;mission;type_mission;identifiant;nom;prenom;candidats_evalues;type_remuneration;montant_euros\r\n"
+        var csv = "session;epreuve;centres;mission;nature_mission;identifiant;nom;prenom;candidats_evalues;type_remuneration;montant_euros\r\n"
         for l in items {
-            let euros = "\(l.montantCentimes / 100),\(String(format: "%02d", l.montantCentimes % 100))"
-            csv += [String(session), l.epreuve, l.centre, l.missionId.uuidString.lowercased(), l.kind.rawValue, cell(l.login),
-                    cell(l.nom), cell(l.prenom), String(l.candidatsEvalues), cell(l.typeRemuneration), euros]
-                .joined(separator: ";") + "\r\n"
+            let cents = l.montantCentimes % 100
+            let euros = "\(l.montantCentimes / 100),\(cents < 10 ? "0" : "")\(cents)"
+            csv += [String(session), cell(l.epreuve), cell(l.centres.joined(separator: " ")), l.missionId.uuidString.lowercased(),
+                    l.kind.rawValue, cell(l.login), cell(l.nom), cell(l.prenom), String(l.candidatsEvalues), cell(l.typeRemuneration),
+                    euros].joined(separator: ";") + "\r\n"
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                 .contentDisposition: "attachment; filename=\"services-faits-\(session).csv\""],
@@ -316,6 +330,16 @@ struct MissionsController: Sendable {
         return mission
     }
 
+
+    /// Where a JSON body went wrong, without Foundation's generic message.
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let c): "champ manquant / missing field \((c.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
+            "\(c.codingPath.map(\.stringValue).joined(separator: ".")): \(c.debugDescription)"
+        @unknown default: "JSON invalide"
+        }
+    }
 
     /// A calendar date given as YYYY-MM-DD (checked: no 2027-02-30).
     struct Day: Comparable {

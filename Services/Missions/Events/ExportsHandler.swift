@@ -18,8 +18,10 @@ struct ExportsHandler: Sendable {
             throw EventRejected("intervenants.exported v\(event.version) is not understood")
         }
         let export = try event.payload(as: IntervenantsExported.self)
-        guard (export.role == .examinateur) == (export.centreUAI != nil), export.intervenants.count <= 10_000,
-            Set(export.intervenants.map(\.id)).count == export.intervenants.count
+        guard (export.role == .examinateur) == (export.centreUAI != nil), export.centreUAI?.count ?? 8 == 8,
+            export.intervenants.count <= 10_000,
+            Set(export.intervenants.map(\.id)).count == export.intervenants.count,
+            Set(export.intervenants.map(\.login)).count == export.intervenants.count
         else { throw EventRejected("intervenants.exported for \(export.epreuve) is malformed") }
         let s = schema.name
         let centre = export.centreUAI ?? ""
@@ -37,6 +39,11 @@ struct ExportsHandler: Sendable {
             return
         }
         let people = export.intervenants
+        // Cyclades keys people by login: the same login under another id is a contract breach, parked.
+        let clashes = try await connection.query("""
+            SELECT login FROM \(unescaped: s).intervenants WHERE login = ANY(\(people.map(\.login))) AND NOT id = ANY(\(people.map(\.id)))
+            """, logger: logger).collect()
+        guard clashes.isEmpty else { throw EventRejected("intervenants.exported reuses \(clashes.count) login(s) under another id") }
         try await connection.query("""
             INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai, divisions)
             SELECT id, login, nom, prenom, NULLIF(email, ''), NULLIF(uai, ''), divisions

@@ -4,9 +4,10 @@ import PostgresNIO
 import Shared
 
 /// The closing of an exam × centre in Santorin sends the services faits with its last
-/// `epreuve.closed` chunk: each becomes what Imag'In pays, priced by the mission's pay type in the
-/// regulation version the mission was opened under. A redelivery is a no-op (inbox); a re-closure
-/// replaces the work it reports, so nobody is paid twice.
+/// `epreuve.closed` chunk: the work each convoked person did there. A redelivery is a no-op (inbox);
+/// the newest closure of a centre replaces what an older one reported (people it leaves out are no
+/// longer paid for that centre), and an older closure arriving late changes nothing. Amounts are
+/// computed when read, from each mission's pay type (`MissionRepository.servicesFaits`).
 struct ServicesFaitsHandler: Sendable {
     let schema: SQLIdentifier
 
@@ -19,42 +20,60 @@ struct ServicesFaitsHandler: Sendable {
             throw EventRejected("epreuve.closed v\(event.version) is not understood")
         }
         let closed = try event.payload(as: EpreuveClosed.self)
-        guard !closed.servicesFaits.isEmpty else { return }
-        guard Set(closed.servicesFaits.map(\.intervenantId)).count == closed.servicesFaits.count,
-            closed.servicesFaits.allSatisfy({ (0...10_000).contains($0.candidatsEvalues) })
+        guard closed.chunk == closed.chunks else { return }
+        let services = closed.servicesFaits
+        guard Set(services.map { "\($0.intervenantId)/\($0.missionId?.uuidString ?? "")" }).count == services.count,
+            services.allSatisfy({ (0...10_000).contains($0.candidatsEvalues) })
         else { throw EventRejected("epreuve.closed services faits are malformed") }
         let s = schema.name
-        for service in closed.servicesFaits {
-            // The examiner mission of this exam × centre unless the closure names the mission.
-            let rows = try await connection.query("""
-                SELECT m.id, m.session, m.type_mission, r.contenu::text
-                FROM \(unescaped: s).missions m
-                JOIN \(unescaped: s).reglementations r ON r.session = m.session AND r.version = m.reglementation_version
-                WHERE m.session = \(closed.session) AND m.epreuve = \(closed.epreuve)
-                  AND CASE WHEN \(service.missionId)::uuid IS NULL
-                           THEN m.academie = \(closed.academie) AND m.kind = 'examinateur' AND m.centre = \(closed.centreUAI)
-                           ELSE m.id = \(service.missionId) END
-                """, logger: logger).collect()
-            guard let row = rows.first else {
-                // Work done on a mission Imag'In does not know must not vanish: parked for an operator.
-                throw EventRejected("no mission for \(closed.epreuve) at \(closed.centreUAI) (service fait of \(service.intervenantId))")
-            }
-            let (missionId, _, typeMission, contenu) = try row.decode((UUID, Int, String, String).self)
-            let reglementation = try JSONDecoder().decode(Reglementation.self, from: Data(contenu.utf8))
-            guard let type = reglementation.typeMission(typeMission), let pay = reglementation.typeRemuneration(type.remuneration)
-            else { throw EventRejected("mission type \(typeMission) is not in its regulation") }
-            try await connection.query("""
-                INSERT INTO \(unescaped: s).services_faits (mission_id, intervenant_id, session, academie, epreuve, centre,
-                    candidats_evalues, type_remuneration, montant_centimes, closure_id)
-                VALUES (\(missionId), \(service.intervenantId), \(closed.session), \(closed.academie), \(closed.epreuve),
-                        \(closed.centreUAI), \(service.candidatsEvalues), \(pay.code), \(Int64(pay.montant(candidats: service.candidatsEvalues))),
-                        \(closed.closureId))
-                ON CONFLICT (mission_id, intervenant_id) DO UPDATE SET candidats_evalues = EXCLUDED.candidats_evalues,
-                    type_remuneration = EXCLUDED.type_remuneration, montant_centimes = EXCLUDED.montant_centimes,
-                    centre = EXCLUDED.centre, closure_id = EXCLUDED.closure_id, enregistre_le = now()
-                """, logger: logger)
+        let newest = try await connection.query("""
+            INSERT INTO \(unescaped: s).clotures AS c (session, epreuve, centre, closure_id, closure_le)
+            VALUES (\(closed.session), \(closed.epreuve), \(closed.centreUAI), \(closed.closureId), \(event.occurredAt))
+            ON CONFLICT (session, epreuve, centre) DO UPDATE SET closure_id = EXCLUDED.closure_id, closure_le = EXCLUDED.closure_le
+                WHERE c.closure_le < EXCLUDED.closure_le
+            RETURNING 1
+            """, logger: logger).collect()
+        guard !newest.isEmpty else {
+            logger.info("older closure ignored", metadata: ["closureId": "\(closed.closureId)"])
+            return
         }
+        var missions: [UUID] = []
+        for service in services {
+            // The mission named, or the examiner mission of this exam × centre; it must belong to this
+            // closing (session, exam, académie; an examiner mission to this centre) and the person
+            // must have been convoked to it.
+            let rows = try await connection.query("""
+                SELECT m.id FROM \(unescaped: s).missions m
+                WHERE m.session = \(closed.session) AND m.epreuve = \(closed.epreuve) AND m.academie = \(closed.academie)
+                  AND (m.kind = 'coordinateur' OR m.centre = \(closed.centreUAI))
+                  AND CASE WHEN \(service.missionId)::uuid IS NULL THEN m.kind = 'examinateur' ELSE m.id = \(service.missionId) END
+                  AND EXISTS (SELECT 1 FROM \(unescaped: s).convocations c WHERE c.mission_id = m.id AND c.intervenant_id = \(service.intervenantId))
+                """, logger: logger).collect()
+            guard let missionId = try rows.first?.decode(UUID.self) else {
+                // Work that Imag'In cannot attach to a convocation must not vanish: parked for an operator.
+                throw EventRejected("no convocation of \(service.intervenantId) for \(closed.epreuve) at \(closed.centreUAI)")
+            }
+            missions.append(missionId)
+        }
+        guard Set(zip(missions, services).map { "\($0)/\($1.intervenantId)" }).count == services.count else {
+            throw EventRejected("epreuve.closed reports the same person twice on one mission")
+        }
+        try await connection.query("""
+            DELETE FROM \(unescaped: s).services_faits
+            WHERE session = \(closed.session) AND epreuve = \(closed.epreuve) AND centre = \(closed.centreUAI)
+              AND closure_id <> \(closed.closureId)
+            """, logger: logger)
+        try await connection.query("""
+            INSERT INTO \(unescaped: s).services_faits (mission_id, intervenant_id, centre, session, academie, epreuve,
+                candidats_evalues, closure_id, closure_le)
+            SELECT m, i, \(closed.centreUAI), \(closed.session), \(closed.academie), \(closed.epreuve), n, \(closed.closureId),
+                   \(event.occurredAt)
+            FROM unnest(\(missions)::uuid[], \(services.map(\.intervenantId))::uuid[], \(services.map(\.candidatsEvalues))::int[])
+                AS sf(m, i, n)
+            ON CONFLICT (mission_id, intervenant_id, centre) DO UPDATE SET candidats_evalues = EXCLUDED.candidats_evalues,
+                closure_id = EXCLUDED.closure_id, closure_le = EXCLUDED.closure_le, enregistre_le = now()
+            """, logger: logger)
         logger.info("services faits recorded", metadata: ["epreuve": "\(closed.epreuve)", "centre": "\(closed.centreUAI)",
-                                                         "count": "\(closed.servicesFaits.count)"])
+                                                         "count": "\(services.count)"])
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -22,17 +23,12 @@ struct MissionRepository: Sendable {
         var reglementation: Reglementation
     }
 
-    func reglementation(session: Int) async throws -> ReglementationVersion? {
-        try await reglementation(session: session, on: nil)
-    }
-
-    private func reglementation(session: Int, on connection: PostgresConnection?) async throws -> ReglementationVersion? {
-        let query: PostgresQuery = """
+    /// The session's regulation: the given version, or the current one.
+    func reglementation(session: Int, version: Int? = nil) async throws -> ReglementationVersion? {
+        let rows = try await client.query("""
             SELECT version, chargee_le, contenu::text FROM \(unescaped: s).reglementations
-            WHERE session = \(session) ORDER BY version DESC LIMIT 1
-            """
-        let rows = if let connection { try await connection.query(query, logger: logger).collect() }
-            else { try await client.query(query, logger: logger).collect() }
+            WHERE session = \(session) AND (\(version)::int IS NULL OR version = \(version)) ORDER BY version DESC LIMIT 1
+            """, logger: logger).collect()
         guard let row = rows.first else { return nil }
         let (version, chargeeLe, contenu) = try row.decode((Int, Date, String).self)
         return ReglementationVersion(session: session, version: version, chargeeLe: chargeeLe,
@@ -44,7 +40,7 @@ struct MissionRepository: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let contenu = String(decoding: try encoder.encode(reglementation), as: UTF8.self)
-        let empreinte = ActivationCode.sha256(contenu)
+        let empreinte = SHA256.hash(data: Data(contenu.utf8)).map { String(format: "%02x", $0) }.joined()
         return try await client.withTransaction(logger: logger) { connection in
             // One refresh of a session at a time: versions are numbered without gaps or races.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('missions.reglementation'), \(session)::int)", logger: logger)
@@ -125,7 +121,7 @@ struct MissionRepository: Sendable {
     /// exported for any more. Emits the resulting snapshot as `missions.imported`.
     func open(session: Int, academie: String, parametres p: ParametresSession, correlationId: String) async throws -> Ouverture {
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('missions.ouverture'), \(session)::int)", logger: logger)
+            try await connection.query("SELECT pg_advisory_xact_lock(hashtext('missions.ouverture.' || \(academie)), \(session)::int)", logger: logger)
             let created = try await connection.query("""
                 INSERT INTO \(unescaped: s).missions AS m (id, session, academie, epreuve, kind, centre, type_mission,
                     reglementation_version, date_debut, date_fin, observations)
@@ -201,23 +197,25 @@ struct MissionRepository: Sendable {
         var dateFin: String
         var observations: String
         var active: Bool
+        var reglementationVersion: Int
     }
 
     private static let missionColumns = """
         m.id, m.session, m.academie, m.epreuve, m.kind, m.centre, m.type_mission, m.date_debut::text, m.date_fin::text, \
-        m.observations, m.active
+        m.observations, m.active, m.reglementation_version
         """
 
-    private static func mission(_ r: (UUID, Int, String, String, String, String, String, String, String, String, Bool)) -> Mission {
+    private static func mission(_ r: (UUID, Int, String, String, String, String, String, String, String, String, Bool, Int)) -> Mission {
         Mission(id: r.0, session: r.1, academie: r.2, epreuve: r.3, kind: MissionKind(rawValue: r.4) ?? .examinateur,
-                centre: r.5.isEmpty ? nil : r.5, typeMission: r.6, dateDebut: r.7, dateFin: r.8, observations: r.9, active: r.10)
+                centre: r.5.isEmpty ? nil : r.5, typeMission: r.6, dateDebut: r.7, dateFin: r.8, observations: r.9, active: r.10,
+                reglementationVersion: r.11)
     }
 
     func mission(_ id: UUID) async throws -> Mission? {
         let rows = try await client.query("""
             SELECT \(unescaped: Self.missionColumns) FROM \(unescaped: s).missions m WHERE m.id = \(id)
             """, logger: logger)
-        for try await r in rows.decode((UUID, Int, String, String, String, String, String, String, String, String, Bool).self) {
+        for try await r in rows.decode((UUID, Int, String, String, String, String, String, String, String, String, Bool, Int).self) {
             return Self.mission(r)
         }
         return nil
@@ -240,6 +238,8 @@ struct MissionRepository: Sendable {
 
     struct Filtre: Sendable {
         var academie: String?
+        /// A school: the examiner missions at its centre or open to its teachers.
+        var uai: String?
         var epreuve: String?
         var centre: String?
         var kind: MissionKind?
@@ -265,17 +265,23 @@ struct MissionRepository: Sendable {
               AND (\(filtre.epreuve)::text IS NULL OR m.epreuve = \(filtre.epreuve))
               AND (\(filtre.centre)::text IS NULL OR m.centre = \(filtre.centre))
               AND (\(filtre.kind?.rawValue)::text IS NULL OR m.kind = \(filtre.kind?.rawValue))
+              AND (\(filtre.uai)::text IS NULL OR m.centre = \(filtre.uai) OR EXISTS (
+                    SELECT 1 FROM \(unescaped: s).exports e2 JOIN \(unescaped: s).intervenants i2 ON i2.id = ANY(e2.intervenants)
+                    WHERE (e2.session, e2.academie, e2.epreuve, e2.kind, e2.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
+                      AND i2.uai = \(filtre.uai)))
             GROUP BY m.id
             ORDER BY m.academie, m.epreuve, m.kind DESC, m.centre
             """, logger: logger)
         var result: [MissionDetail] = []
-        for try await r in rows.decode((UUID, Int, String, String, String, String, String, String, String, String, Bool,
+        for try await r in rows.decode((UUID, Int, String, String, String, String, String, String, String, String, Bool, Int,
                                         [UUID], [String], [String], [String], [String], [String]).self) {
-            let mission = Self.mission((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10))
-            let people = r.11.indices.map { k in
-                MissionDetail.Eligible(id: r.11[k], login: r.12[k], nom: r.13[k], prenom: r.14[k],
-                                       uai: r.15[k].isEmpty ? nil : r.15[k], convocationId: UUID(uuidString: r.16[k]))
+            let mission = Self.mission((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11))
+            var people = r.12.indices.map { k in
+                MissionDetail.Eligible(id: r.12[k], login: r.13[k], nom: r.14[k], prenom: r.15[k],
+                                       uai: r.16[k].isEmpty ? nil : r.16[k], convocationId: UUID(uuidString: r.17[k]))
             }
+            // A school sees everybody at its own centre, and only its own teachers elsewhere.
+            if let uai = filtre.uai, mission.centre != uai { people = people.filter { $0.uai == uai } }
             result.append(MissionDetail(mission: mission, intervenants: people))
         }
         return result
@@ -293,15 +299,6 @@ struct MissionRepository: Sendable {
         var motifAnnulation: String?
     }
 
-    /// Whether the person is in Cyclades' current export for the mission's group.
-    func isExported(_ intervenant: UUID, for mission: Mission) async throws -> Bool {
-        try await client.query("""
-            SELECT 1 FROM \(unescaped: s).exports
-            WHERE (session, academie, epreuve, kind, centre) = (\(mission.session), \(mission.academie), \(mission.epreuve),
-                   \(mission.kind.rawValue), \(mission.centre ?? "")) AND \(intervenant) = ANY(intervenants)
-            """, logger: logger).collect().count == 1
-    }
-
     func intervenant(_ id: UUID) async throws -> Intervenant? {
         let rows = try await client.query("""
             SELECT id, login, nom, prenom, email, uai, divisions FROM \(unescaped: s).intervenants WHERE id = \(id)
@@ -317,6 +314,20 @@ struct MissionRepository: Sendable {
     func convoke(_ person: Intervenant, to mission: Mission, by: UUID,
                  correlationId: String) async throws -> (id: UUID, created: Bool) {
         try await client.withTransaction(logger: logger) { connection in
+            // Checked again under the mission's row lock: an opening or an export may have changed them.
+            let current = try await connection.query("""
+                SELECT m.active, EXISTS (SELECT 1 FROM \(unescaped: s).exports e
+                    WHERE (e.session, e.academie, e.epreuve, e.kind, e.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
+                      AND \(person.id) = ANY(e.intervenants))
+                FROM \(unescaped: s).missions m WHERE m.id = \(mission.id) FOR SHARE
+                """, logger: logger).collect().first?.decode((Bool, Bool).self)
+            guard let (active, exported) = current, active else {
+                throw Problem.conflict("mission retirée : plus personne n'est désigné / withdrawn mission: nobody designated any more")
+            }
+            guard exported else {
+                throw Problem.validation([.init(field: "intervenantId", reason:
+                    "\(person.login) n'est pas désigné(e) pour cette mission par Cyclades / not designated for this mission")])
+            }
             let code = ActivationCode.generate()
             let inserted = try await connection.query("""
                 INSERT INTO \(unescaped: s).convocations (id, mission_id, intervenant_id, code_activation, emise_par)
@@ -329,7 +340,9 @@ struct MissionRepository: Sendable {
                     SELECT id FROM \(unescaped: s).convocations
                     WHERE mission_id = \(mission.id) AND intervenant_id = \(person.id) AND statut = 'emise'
                     """, logger: logger).collect()
-                return (try existing[0].decode(UUID.self), false)
+                // Cancelled meanwhile by someone else: say so rather than guess.
+                guard let first = existing.first else { throw Problem.conflict("convocation modifiée à l'instant / changed meanwhile") }
+                return (try first.decode(UUID.self), false)
             }
             try await outbox.enqueue(ConvocationIssued(
                 convocationId: id, missionId: mission.id, kind: mission.kind, session: mission.session,
@@ -361,7 +374,7 @@ struct MissionRepository: Sendable {
     }
 
     /// Convocations matching every criterion given: a session, an académie, a person's login, a status.
-    func convocations(id: UUID? = nil, session: Int? = nil, academie: String? = nil, login: String? = nil,
+    func convocations(id: UUID? = nil, session: Int? = nil, academie: String? = nil, uai: String? = nil, login: String? = nil,
                       statut: String? = nil) async throws -> [(Convocation, code: String)] {
         let rows = try await client.query("""
             SELECT c.id, c.statut, c.emise_le, c.annulee_le, c.motif_annulation, c.code_activation,
@@ -372,14 +385,15 @@ struct MissionRepository: Sendable {
             WHERE (\(id)::uuid IS NULL OR c.id = \(id)) AND (\(session)::int IS NULL OR m.session = \(session))
               AND (\(academie)::text IS NULL OR m.academie = \(academie)) AND (\(login)::text IS NULL OR i.login = \(login))
               AND (\(statut)::text IS NULL OR c.statut = \(statut))
+              AND (\(uai)::text IS NULL OR (m.kind = 'examinateur' AND (m.centre = \(uai) OR i.uai = \(uai))))
             ORDER BY m.session, m.epreuve, m.centre, i.nom, i.prenom, c.emise_le
             """, logger: logger)
         var result: [(Convocation, code: String)] = []
         for try await r in rows.decode((UUID, String, Date, Date?, String?, String,
-                                        UUID, Int, String, String, String, String, String, String, String, String, Bool,
+                                        UUID, Int, String, String, String, String, String, String, String, String, Bool, Int,
                                         UUID, String, String, String, String?, String?, [String]).self) {
-            let mission = Self.mission((r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15, r.16))
-            let person = Intervenant(id: r.17, login: r.18, nom: r.19, prenom: r.20, email: r.21, uai: r.22, divisions: r.23)
+            let mission = Self.mission((r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15, r.16, r.17))
+            let person = Intervenant(id: r.18, login: r.19, nom: r.20, prenom: r.21, email: r.22, uai: r.23, divisions: r.24)
             result.append((Convocation(id: r.0, statut: r.1, mission: mission, intervenant: person, emiseLe: r.2,
                                        annuleeLe: r.3, motifAnnulation: r.4), r.5))
         }
@@ -388,11 +402,13 @@ struct MissionRepository: Sendable {
 
     // MARK: services faits
 
+    /// What one person is paid for one mission: the candidates evaluated at every centre reported,
+    /// priced by the mission's pay type in the regulation version it was opened under.
     struct ServiceFaitLigne: Codable, Sendable {
         var missionId: UUID
         var epreuve: String
-        var centre: String
         var kind: MissionKind
+        var centres: [String]
         var intervenantId: UUID
         var login: String?
         var nom: String?
@@ -400,25 +416,31 @@ struct MissionRepository: Sendable {
         var candidatsEvalues: Int
         var typeRemuneration: String
         var montantCentimes: Int
-        var enregistreLe: Date
     }
 
     func servicesFaits(session: Int, academie: String, epreuve: String?, centre: String?) async throws -> [ServiceFaitLigne] {
         let rows = try await client.query("""
-            SELECT sf.mission_id, sf.epreuve, sf.centre, m.kind, sf.intervenant_id, i.login, i.nom, i.prenom,
-                   sf.candidats_evalues, sf.type_remuneration, sf.montant_centimes, sf.enregistre_le
+            SELECT sf.mission_id, m.epreuve, m.kind, array_agg(sf.centre ORDER BY sf.centre), sf.intervenant_id, i.login, i.nom,
+                   i.prenom, sum(sf.candidats_evalues)::int, m.type_mission, r.contenu::text
             FROM \(unescaped: s).services_faits sf
             JOIN \(unescaped: s).missions m ON m.id = sf.mission_id
+            JOIN \(unescaped: s).reglementations r ON r.session = m.session AND r.version = m.reglementation_version
             LEFT JOIN \(unescaped: s).intervenants i ON i.id = sf.intervenant_id
-            WHERE sf.session = \(session) AND sf.academie = \(academie)
-              AND (\(epreuve)::text IS NULL OR sf.epreuve = \(epreuve)) AND (\(centre)::text IS NULL OR sf.centre = \(centre))
-            ORDER BY sf.epreuve, sf.centre, i.nom, i.prenom, sf.intervenant_id
+            WHERE m.session = \(session) AND m.academie = \(academie) AND (\(epreuve)::text IS NULL OR m.epreuve = \(epreuve))
+            GROUP BY sf.mission_id, m.epreuve, m.kind, sf.intervenant_id, i.login, i.nom, i.prenom, m.type_mission, r.contenu::text
+            HAVING \(centre)::text IS NULL OR \(centre) = ANY(array_agg(sf.centre))
+            ORDER BY m.epreuve, m.kind DESC, i.nom, i.prenom, sf.intervenant_id
             """, logger: logger)
         var result: [ServiceFaitLigne] = []
-        for try await r in rows.decode((UUID, String, String, String, UUID, String?, String?, String?, Int, String, Int64, Date).self) {
-            result.append(ServiceFaitLigne(missionId: r.0, epreuve: r.1, centre: r.2, kind: MissionKind(rawValue: r.3) ?? .examinateur,
-                                           intervenantId: r.4, login: r.5, nom: r.6, prenom: r.7, candidatsEvalues: r.8,
-                                           typeRemuneration: r.9, montantCentimes: Int(r.10), enregistreLe: r.11))
+        var reglementations: [String: Reglementation] = [:]
+        for try await r in rows.decode((UUID, String, String, [String], UUID, String?, String?, String?, Int, String, String).self) {
+            let regles = try reglementations[r.10] ?? JSONDecoder().decode(Reglementation.self, from: Data(r.10.utf8))
+            reglementations[r.10] = regles
+            // Opened under a regulation that agreed with itself: a type without its pay type cannot happen.
+            guard let type = regles.typeMission(r.9), let pay = regles.typeRemuneration(type.remuneration) else { continue }
+            result.append(ServiceFaitLigne(missionId: r.0, epreuve: r.1, kind: MissionKind(rawValue: r.2) ?? .examinateur,
+                                           centres: r.3, intervenantId: r.4, login: r.5, nom: r.6, prenom: r.7, candidatsEvalues: r.8,
+                                           typeRemuneration: pay.code, montantCentimes: pay.montant(candidats: r.8)))
         }
         return result
     }
