@@ -1,13 +1,28 @@
 import Hummingbird
 import Shared
 
+/// The Correction service's consumers: the candidates of each centre (Cyclades), the convoked
+/// examiners (Imag'In) and the published subjects (Référentiel Sujet).
+func buildConsumers(_ runtime: ServiceRuntime) -> [InboxConsumer] {
+    let projections = ProjectionHandlers(schema: runtime.schema)
+    return [runtime.consumer("candidats", handlers: projections.candidats),
+            runtime.consumer("convocations", handlers: projections.convocations),
+            runtime.consumer("sujets", handlers: projections.sujets)]
+}
+
 /// The Correction service's routes (the OpenAPI test reads them).
-func buildRouter(_ runtime: ServiceRuntime) -> Router<ECERequestContext> {
-    runtime.makeRouter()
+func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
+    let router = runtime.makeRouter(consumers: consumers)
+    let commissions = CommissionRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
+    CorrectionController(commissions: commissions, fiches: FicheRepository(commissions: commissions, outbox: runtime.outbox))
+        .addRoutes(to: router.group("/api/correction"))
+    return router
 }
 
 /// The Correction service: used by `main` and by the tests.
 func buildApplication(_ configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(configuration)
-    return runtime.makeApplication(router: buildRouter(runtime), migrations: [])
+    let consumers = buildConsumers(runtime)
+    return runtime.makeApplication(router: buildRouter(runtime, consumers: consumers), migrations: correctionMigrations,
+                                   consumers: consumers)
 }

@@ -97,3 +97,51 @@ public struct EpreuveClosed: EventPayload, Equatable {
         self.servicesFaits = servicesFaits
     }
 }
+
+/// `lot.locked`: an examiner group's lot is finished (every candidate graded or absent).
+public struct LotLocked: EventPayload, Equatable {
+    public static let eventType = "lot.locked"
+    public static let eventVersion = 1
+
+    public var lotId: UUID
+    public var session: Int
+    public var academie: String
+    public var epreuve: String
+    public var centreUAI: String
+    public var candidats: Int
+    public var by: UUID
+
+    public init(lotId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, candidats: Int, by: UUID) {
+        self.lotId = lotId
+        self.session = session
+        self.academie = academie
+        self.epreuve = epreuve
+        self.centreUAI = centreUAI
+        self.candidats = candidats
+        self.by = by
+    }
+}
+
+/// `lot.unlocked`: the centre or the coordinator reopened a lot, with a reason.
+public struct LotUnlocked: EventPayload, Equatable {
+    public static let eventType = "lot.unlocked"
+    public static let eventVersion = 1
+
+    public var lotId: UUID
+    public var session: Int
+    public var academie: String
+    public var epreuve: String
+    public var centreUAI: String
+    public var motif: String
+    public var by: UUID
+
+    public init(lotId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, motif: String, by: UUID) {
+        self.lotId = lotId
+        self.session = session
+        self.academie = academie
+        self.epreuve = epreuve
+        self.centreUAI = centreUAI
+        self.motif = motif
+        self.by = by
+    }
+}

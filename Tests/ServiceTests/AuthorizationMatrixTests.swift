@@ -62,6 +62,11 @@ import TestSupport
                    allowed: [.examinateur: .ok, .coordinateur: .ok]),
             Family(name: "services faits", method: .get, uri: "/api/missions/sessions/2099/services-faits",
                    allowed: [.gestionnaire: .ok]),
+            Family(name: "my lots", method: .get, uri: "/api/correction/mes-lots", allowed: [.examinateur: .ok]),
+            // A commission that does not exist: roles allowed there learn only that (404).
+            Family(name: "a commission", method: .get, uri: "/api/correction/sessions/2099/epreuves/T011B/centres/0000000A",
+                   allowed: [.centre: .notFound, .referent: .notFound, .gestionnaire: .notFound, .coordinateur: .notFound,
+                             .examinateur: .notFound]),
         ]
     }
 

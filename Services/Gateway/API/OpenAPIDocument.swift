@@ -530,6 +530,302 @@ paths:
         "200": {description: CSV, content: {text/csv: {schema: {type: string}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    get:
+      summary: A commission (exam × centre) — groups with their lots' progress, slots, candidates (centre, référent, gestionnaire, coordinator, convoked examiner)
+      responses:
+        "200": {description: Commission, content: {application/json: {schema: {$ref: "#/components/schemas/CommissionVue"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/examinateurs:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    get:
+      summary: The examiners convoked on this exam × centre
+      responses:
+        "200": {description: Examiners, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/fiches:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    get:
+      summary: The candidates' sheets, with the manual distribution's filters
+      parameters:
+        - {name: division, in: query, schema: {type: string}}
+        - {name: origine, in: query, schema: {type: string}, description: "school of origin (UAI)"}
+        - {name: nomDe, in: query, schema: {type: string}}
+        - {name: nomA, in: query, schema: {type: string}}
+        - {name: creneau, in: query, schema: {type: string, format: uuid}}
+        - {name: groupe, in: query, schema: {type: string, format: uuid}}
+        - {name: nonDistribues, in: query, schema: {type: boolean}}
+      responses:
+        "200": {description: Sheets, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/FicheResume"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/sujets:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    get:
+      summary: Published subjects a slot may offer (titles hidden until visibleFrom)
+      responses:
+        "200": {description: Subjects, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/groupes:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Create a group of examiners convoked on this exam × centre (centre)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [nom, membres], properties: {nom: {type: string}, membres: {type: array, items: {type: string, format: uuid}}}}
+      responses:
+        "201": {description: Created, content: {application/json: {schema: {$ref: "#/components/schemas/Created"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/creneaux:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Define a half-day slot and its subjects (physique-chimie — at least two physics- and two chemistry-dominant; the set changes every half-day)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [jour, demiJournee, sujets], properties: {jour: {type: string, format: date}, demiJournee: {type: string, enum: [matin, apres-midi]}, sujets: {type: array, items: {type: string, format: uuid}}, choix: {type: boolean}}}
+      responses:
+        "201": {description: Created, content: {application/json: {schema: {$ref: "#/components/schemas/Created"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/creneaux/{creneau}/candidats:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+      - {name: creneau, in: path, required: true, schema: {type: string, format: uuid}}
+    post:
+      summary: Place candidates in a slot (centre)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/FichesRequest"}
+      responses:
+        "200": {description: Placed, content: {application/json: {schema: {type: object, properties: {candidats: {type: integer}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/distribution:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Manual distribution — move sheets into a group's lot (groupeId null takes them out); refuses conflicts of interest, locked lots and more than 4 per examiner per slot
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [fiches], properties: {fiches: {type: array, items: {type: string, format: uuid}}, groupeId: {type: [string, "null"], format: uuid}}}
+      responses:
+        "200": {description: Moved, content: {application/json: {schema: {type: object, properties: {candidats: {type: integer}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/distribution/automatique:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Automatic distribution of the undistributed candidates (balance, divisions kept together, no own pupils, 4 per examiner per slot)
+      requestBody:
+        required: false
+        content:
+          application/json:
+            schema: {type: object, properties: {garderDivisions: {type: boolean, default: true}}}
+      responses:
+        "200": {description: Report, content: {application/json: {schema: {type: object, properties: {distribues: {type: integer}, sansCreneau: {type: integer}, capaciteInsuffisante: {type: integer}, conflits: {type: integer}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/cloture:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Close the exam at the centre once every lot is locked (emits epreuve.closed — grades to Cyclades, services faits to Imag'In)
+      responses:
+        "200": {description: Closed, content: {application/json: {schema: {type: object, properties: {closureId: {type: string, format: uuid}, notes: {type: integer}, absents: {type: integer}, servicesFaits: {type: integer}, chunks: {type: integer}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/reouverture:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Reopen a closed exam × centre, with a reason (gestionnaire; audited)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Motif"}
+      responses:
+        "204": {description: Reopened}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/fiches/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: A candidate's evaluation sheet in the grading editor (subject, barème, grid, suggested mark, version)
+      responses:
+        "200": {description: Sheet, content: {application/json: {schema: {$ref: "#/components/schemas/Fiche"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    put:
+      summary: Save the grid (draft or final), an absence or an override with its reason; carries the version read (409 with the current sheet when stale)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Enregistrement"}
+      responses:
+        "200": {description: Sheet, content: {application/json: {schema: {$ref: "#/components/schemas/Fiche"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/fiches/{id}/tirage:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Draw the candidate's subject at random among the slot's (server-side, audited; refused under embargo)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [version], properties: {version: {type: integer}}}
+      responses:
+        "200": {description: Sheet, content: {application/json: {schema: {$ref: "#/components/schemas/Fiche"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/fiches/{id}/sujet:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Choose the subject where the slot allows a choice
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [version, sujetId], properties: {version: {type: integer}, sujetId: {type: string, format: uuid}}}
+      responses:
+        "200": {description: Sheet, content: {application/json: {schema: {$ref: "#/components/schemas/Fiche"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/fiches/{id}/audit:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: The sheet's append-only audit log (who, when, before, after, why)
+      responses:
+        "200": {description: Audit, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {le: {type: string, format: date-time}, acteur: {type: string}, action: {type: string}, avant: {type: [string, "null"]}, apres: {type: [string, "null"]}, motif: {type: [string, "null"]}}}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/groupes/{id}/verrouillage:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Lock one's lot once every candidate is graded or absent (examiner; 409 lists those missing; emits lot.locked)
+      responses:
+        "200": {description: Locked, content: {application/json: {schema: {type: object, properties: {candidats: {type: integer}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/groupes/{id}/deverrouillage:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: Unlock a lot with a reason (centre, coordinator; audited; emits lot.unlocked)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Motif"}
+      responses:
+        "204": {description: Unlocked}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/mes-lots:
+    get:
+      summary: The examiner's lots (groups they belong to, on the exams × centres they are convoked to) with their sheets
+      responses:
+        "200": {description: My lots, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /api/referentiel/me:
     get:
       summary: The caller as Referentiel (Référentiel Sujet) sees them
@@ -987,6 +1283,73 @@ components:
         candidatsEvalues: {type: integer}
         typeRemuneration: {type: string}
         montantCentimes: {type: integer, description: "priced by the mission's pay type"}
+    Created:
+      type: object
+      properties: {id: {type: string, format: uuid}}
+    Motif:
+      type: object
+      required: [motif]
+      properties: {motif: {type: string, minLength: 1, maxLength: 1000}}
+    FichesRequest:
+      type: object
+      required: [fiches]
+      properties: {fiches: {type: array, items: {type: string, format: uuid}, minItems: 1, maxItems: 5000}}
+    CommissionVue:
+      type: object
+      properties:
+        commission: {type: object, properties: {session: {type: integer}, epreuve: {type: string}, centre: {type: string}, academie: {type: string}, etat: {type: string, enum: [ouverte, close]}}}
+        groupes: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, nom: {type: string}, membres: {type: array, items: {type: string, format: uuid}}, verrouille: {type: boolean}, candidats: {type: integer}, notes: {type: integer}, absents: {type: integer}}}}
+        creneaux: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, jour: {type: string, format: date}, demiJournee: {type: string}, sujets: {type: array, items: {type: string, format: uuid}}, choix: {type: boolean}, candidats: {type: integer}}}}
+        candidats: {type: integer}
+        nonDistribues: {type: integer}
+    FicheResume:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        candidatId: {type: string, format: uuid}
+        numero: {type: string}
+        nom: {type: string}
+        prenoms: {type: string}
+        division: {type: [string, "null"]}
+        uaiOrigine: {type: [string, "null"]}
+        groupeId: {type: [string, "null"], format: uuid}
+        creneauId: {type: [string, "null"], format: uuid}
+        statut: {type: string, enum: [a_noter, brouillon, notee, absent]}
+        noteFinale: {type: [integer, "null"], description: "half points out of 20"}
+        version: {type: integer}
+    Grille:
+      type: object
+      properties:
+        evaluations: {type: array, items: {type: object, required: [code, evaluation], properties: {code: {type: string}, evaluation: {type: object, description: '{"type":"niveau","niveau":"A"} or {"type":"points","demiPoints":7}'}}}}
+        appels: {type: array, items: {type: object, required: [code, heure], properties: {code: {type: string}, heure: {type: string, format: date-time}}}}
+        aides: {type: array, items: {type: object, required: [critere, aide, heure], properties: {critere: {type: string}, aide: {type: string, enum: [mineure, majeure, solution]}, heure: {type: string, format: date-time}}}}
+        commentaires: {type: object, additionalProperties: {type: string, maxLength: 2000}}
+        commentaire: {type: [string, "null"], maxLength: 2000}
+    Enregistrement:
+      type: object
+      required: [version]
+      properties:
+        version: {type: integer, description: "the version read; a stale one gets 409 with the current sheet"}
+        grille: {$ref: "#/components/schemas/Grille"}
+        absence: {type: [string, "null"], enum: [injustifiee, justifiee, null]}
+        finaliser: {type: boolean}
+        noteFinale: {type: [integer, "null"], minimum: 0, maximum: 40, description: "override of the suggested mark, in half points"}
+        motifAjustement: {type: [string, "null"]}
+        saisieDifferee: {type: boolean}
+    Fiche:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        numero: {type: string}
+        sujet: {type: [object, "null"]}
+        bareme: {type: [object, "null"]}
+        grille: {$ref: "#/components/schemas/Grille"}
+        statut: {type: string, enum: [a_noter, brouillon, notee, absent]}
+        noteSuggeree: {type: [integer, "null"]}
+        noteFinale: {type: [integer, "null"]}
+        manquants: {type: array, items: {type: string}}
+        plafonds: {type: object, additionalProperties: {type: string, enum: [A, B, C, D]}}
+        version: {type: integer}
     WhoAmI:
       type: object
       required: [userId, login, role, scope]

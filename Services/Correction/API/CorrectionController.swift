@@ -1,0 +1,326 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// `/api/correction/…`: a commission (exam × centre) — its examiners, groups, slots, distribution
+/// and closing — then the grading editor on each candidate's sheet, and lot locking. Role and scope
+/// are checked here, on Santorin's own data.
+struct CorrectionController: Sendable {
+    let commissions: CommissionRepository
+    let fiches: FicheRepository
+
+    static let commission = "sessions/:annee/epreuves/:epreuve/centres/:centre"
+
+    func addRoutes(to group: RouterGroup<ECERequestContext>) {
+        let c = Self.commission
+        group.get(RouterPath(c), use: show)
+        group.get("\(c)/examinateurs", use: examinateurs)
+        group.get("\(c)/fiches", use: list)
+        group.get("\(c)/sujets", use: sujets)
+        group.post("\(c)/groupes", use: createGroupe)
+        group.post("\(c)/creneaux", use: createCreneau)
+        group.post("\(c)/creneaux/:creneau/candidats", use: placer)
+        group.post("\(c)/distribution", use: distribuer)
+        group.post("\(c)/distribution/automatique", use: distribuerAutomatiquement)
+        group.post("\(c)/cloture", use: cloturer)
+        group.post("\(c)/reouverture", use: rouvrir)
+        group.get("fiches/:id", use: fiche)
+        group.put("fiches/:id", use: enregistrer)
+        group.post("fiches/:id/tirage", use: tirer)
+        group.post("fiches/:id/sujet", use: choisir)
+        group.get("fiches/:id/audit", use: audit)
+        group.post("groupes/:id/verrouillage", use: verrouiller)
+        group.post("groupes/:id/deverrouillage", use: deverrouiller)
+        group.get("mes-lots", use: mesLots)
+    }
+
+    // MARK: the commission
+
+    struct Vue: ResponseEncodable {
+        var commission: Commission
+        var groupes: [CommissionRepository.Groupe]
+        var creneaux: [CommissionRepository.CreneauVue]
+        var candidats: Int
+        var nonDistribues: Int
+    }
+
+    @Sendable func show(_ request: Request, context: ECERequestContext) async throws -> Vue {
+        let (commission, caller) = try await visible(context, roles: [.centre, .referent, .gestionnaire, .coordinateur, .examinateur])
+        let all = try await commissions.fiches(commission.key, .init())
+        let groupes = try await commissions.groupes(commission.key, membre: caller.role == .examinateur ? caller.userId : nil)
+        return Vue(commission: commission, groupes: groupes, creneaux: try await commissions.creneaux(commission.key),
+                   candidats: all.count, nonDistribues: all.filter { $0.groupeId == nil }.count)
+    }
+
+    struct Examinateurs: ResponseEncodable { var items: [CommissionRepository.Examinateur] }
+
+    @Sendable func examinateurs(_ request: Request, context: ECERequestContext) async throws -> Examinateurs {
+        let (commission, _) = try await visible(context, roles: [.centre, .referent, .gestionnaire, .coordinateur])
+        return Examinateurs(items: try await commissions.examinateurs(commission.key))
+    }
+
+    struct Fiches: ResponseEncodable { var items: [CommissionRepository.FicheResume] }
+
+    /// The candidates, with the manual distribution's filters.
+    @Sendable func list(_ request: Request, context: ECERequestContext) async throws -> Fiches {
+        let (commission, _) = try await visible(context, roles: [.centre, .referent, .gestionnaire, .coordinateur])
+        let q = request.uri.queryParameters
+        var filtre = CommissionRepository.Filtre(division: q["division"].map(String.init), uaiOrigine: q["origine"].map(String.init),
+                                                 nomDe: q["nomDe"].map(String.init), nomA: q["nomA"].map(String.init))
+        filtre.creneau = try Self.uuidQuery(q["creneau"], "creneau")
+        filtre.groupe = try Self.uuidQuery(q["groupe"], "groupe")
+        filtre.nonDistribues = q["nonDistribues"] == "true"
+        return Fiches(items: try await commissions.fiches(commission.key, filtre))
+    }
+
+    struct SujetOffert: Codable, Sendable {
+        var id: UUID
+        var code: String
+        var dominante: String?
+        var visibleFrom: Date
+        var titre: String?
+    }
+    struct Sujets: ResponseEncodable { var items: [SujetOffert] }
+
+    /// The published subjects a slot may offer (titles only once visible).
+    @Sendable func sujets(_ request: Request, context: ECERequestContext) async throws -> Sujets {
+        let (commission, _) = try await visible(context, roles: [.centre, .referent, .gestionnaire, .coordinateur])
+        let rows = try await commissions.client.query("""
+            SELECT id, code, dominante, visible_from, CASE WHEN visible_from <= now() THEN titre END
+            FROM \(unescaped: commissions.s).sujets
+            WHERE session = \(commission.session) AND epreuve = \(commission.epreuve) AND NOT retire ORDER BY code
+            """, logger: commissions.logger)
+        var items: [SujetOffert] = []
+        for try await r in rows.decode((UUID, String, String?, Date, String?).self) {
+            items.append(SujetOffert(id: r.0, code: r.1, dominante: r.2, visibleFrom: r.3, titre: r.4))
+        }
+        return Sujets(items: items)
+    }
+
+    struct GroupeRequest: Decodable { var nom: String; var membres: [UUID] }
+    struct Created: ResponseEncodable { var id: UUID }
+
+    /// A group of examiners, all convoked on this exam × centre.
+    @Sendable func createGroupe(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Created> {
+        let (commission, caller) = try await visible(context, roles: [.centre])
+        let body = try await request.decode(as: GroupeRequest.self, context: context)
+        let nom = body.nom.trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors: [Problem.FieldError] = []
+        if !(1...100).contains(nom.count) { errors.append(.init(field: "nom", reason: "1 à 100 caractères / 1 to 100 characters")) }
+        if body.membres.isEmpty || body.membres.count > 20 || Set(body.membres).count != body.membres.count {
+            errors.append(.init(field: "membres", reason: "1 à 20 examinateurs distincts / 1 to 20 distinct examiners"))
+        }
+        let convoked = Set(try await commissions.examinateurs(commission.key).map(\.intervenantId))
+        for (i, membre) in body.membres.enumerated() where !convoked.contains(membre) {
+            errors.append(.init(field: "membres[\(i)]", reason: "non convoqué(e) sur cette épreuve et ce centre / not convoked here"))
+        }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        let id = try await commissions.createGroupe(commission.key, nom: nom, membres: body.membres, by: caller)
+        return EditedResponse(status: .created, response: Created(id: id))
+    }
+
+    struct CreneauRequest: Decodable { var jour: String; var demiJournee: String; var sujets: [UUID]; var choix: Bool? }
+
+    /// A half-day slot and its subjects (the physique-chimie draw rule is checked here).
+    @Sendable func createCreneau(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Created> {
+        let (commission, caller) = try await visible(context, roles: [.centre])
+        let body = try await request.decode(as: CreneauRequest.self, context: context)
+        var errors: [Problem.FieldError] = []
+        let jourValide = body.jour.count == 10 && (try? Date(body.jour + "T12:00:00Z", strategy: .iso8601)) != nil
+        if !jourValide { errors.append(.init(field: "jour", reason: "date AAAA-MM-JJ / YYYY-MM-DD date")) }
+        if !["matin", "apres-midi"].contains(body.demiJournee) {
+            errors.append(.init(field: "demiJournee", reason: "matin ou apres-midi"))
+        }
+        let autres = try await commissions.creneaux(commission.key).map { Set($0.sujets) }
+        errors += Creneau.violations(epreuve: commission.epreuve, session: commission.session, demandes: body.sujets,
+                                     connus: try await commissions.sujetsOfferts(commission.key, ids: body.sujets),
+                                     autresCreneaux: autres)
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        let id = try await commissions.createCreneau(commission.key, jour: body.jour, demiJournee: body.demiJournee,
+                                                     sujets: body.sujets, choix: body.choix ?? false, by: caller)
+        return EditedResponse(status: .created, response: Created(id: id))
+    }
+
+    struct FichesRequest: Decodable { var fiches: [UUID] }
+    struct Moved: ResponseEncodable { var candidats: Int }
+
+    @Sendable func placer(_ request: Request, context: ECERequestContext) async throws -> Moved {
+        let (commission, caller) = try await visible(context, roles: [.centre])
+        let creneau = try context.uuid("creneau", of: "créneau")
+        let body = try await request.decode(as: FichesRequest.self, context: context)
+        try Self.checkCount(body.fiches)
+        return Moved(candidats: try await commissions.placer(commission.key, creneau: creneau, fiches: body.fiches, by: caller))
+    }
+
+    struct DistributionRequest: Decodable { var fiches: [UUID]; var groupeId: UUID? }
+
+    /// Manual distribution (the filters choose the sheets; this moves them); `groupeId` null takes them out.
+    @Sendable func distribuer(_ request: Request, context: ECERequestContext) async throws -> Moved {
+        let (commission, caller) = try await visible(context, roles: [.centre])
+        let body = try await request.decode(as: DistributionRequest.self, context: context)
+        try Self.checkCount(body.fiches)
+        return Moved(candidats: try await commissions.distribuer(commission.key, fiches: body.fiches, vers: body.groupeId, by: caller))
+    }
+
+    struct AutomatiqueRequest: Decodable { var garderDivisions: Bool? }
+
+    @Sendable func distribuerAutomatiquement(_ request: Request, context: ECERequestContext) async throws -> CommissionRepository.Repartition {
+        let (commission, caller) = try await visible(context, roles: [.centre])
+        let bytes = try await request.body.collect(upTo: 10_000)
+        let body = bytes.readableBytes == 0 ? AutomatiqueRequest(garderDivisions: nil)
+            : try JSONDecoder().decode(AutomatiqueRequest.self, from: bytes)
+        return try await commissions.distribuerAutomatiquement(commission.key, garderDivisions: body.garderDivisions ?? true, by: caller)
+    }
+
+    @Sendable func cloturer(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Cloture {
+        let (commission, caller) = try await visible(context, roles: [.centre])
+        return try await fiches.cloturer(commission.key, by: caller, correlationId: context.correlationId)
+    }
+
+    struct Motif: Decodable { var motif: String }
+
+    @Sendable func rouvrir(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let (commission, caller) = try await visible(context, roles: [.gestionnaire])
+        try await fiches.rouvrir(commission.key, motif: try await Self.motif(request, context), by: caller)
+        return .noContent
+    }
+
+    // MARK: the grading editor
+
+    @Sendable func fiche(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
+        try await readable(context).0
+    }
+
+    /// One save: the version read, the grid (draft or final), an absence, an override with its reason.
+    /// A stale version gets 409 with the sheet as it stands.
+    @Sendable func enregistrer(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
+        let caller = try await grader(context)
+        let body = try await request.decode(as: FicheRepository.Enregistrement.self, context: context)
+        return try await fiches.enregistrer(try context.uuid(of: "fiche"), body, by: caller)
+    }
+
+    struct Version: Decodable { var version: Int }
+
+    @Sendable func tirer(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
+        let caller = try await grader(context)
+        let body = try await request.decode(as: Version.self, context: context)
+        return try await fiches.tirer(try context.uuid(of: "fiche"), version: body.version, by: caller)
+    }
+
+    struct Choix: Decodable { var version: Int; var sujetId: UUID }
+
+    @Sendable func choisir(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
+        let caller = try await grader(context)
+        let body = try await request.decode(as: Choix.self, context: context)
+        return try await fiches.choisir(try context.uuid(of: "fiche"), sujet: body.sujetId, version: body.version, by: caller)
+    }
+
+    struct Audit: ResponseEncodable { var items: [FicheRepository.EntreeAudit] }
+
+    @Sendable func audit(_ request: Request, context: ECERequestContext) async throws -> Audit {
+        let (fiche, _) = try await readable(context)
+        return Audit(items: try await fiches.audit(fiche: fiche.id))
+    }
+
+    // MARK: lots
+
+    @Sendable func verrouiller(_ request: Request, context: ECERequestContext) async throws -> Moved {
+        let caller = try context.require(.examinateur)
+        guard let groupe = try await fiches.groupe(try context.uuid(of: "groupe")), groupe.membres.contains(caller.userId),
+            try await commissions.isConvoked(caller.userId, on: groupe.key)
+        else { throw Problem.notFound("groupe") }
+        return Moved(candidats: try await fiches.verrouiller(groupe, by: caller, correlationId: context.correlationId))
+    }
+
+    /// The centre or the académie's coordinator unlocks, with a reason.
+    @Sendable func deverrouiller(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let caller = try context.require(.centre, .coordinateur)
+        guard let groupe = try await fiches.groupe(try context.uuid(of: "groupe")),
+            let commission = try await commissions.commission(groupe.key),
+            caller.covers(academie: commission.academie, uai: commission.centre)
+        else { throw Problem.notFound("groupe") }
+        try await fiches.deverrouiller(groupe, motif: try await Self.motif(request, context), by: caller,
+                                       correlationId: context.correlationId)
+        return .noContent
+    }
+
+    struct MesLots: ResponseEncodable { var items: [FicheRepository.MonLot] }
+
+    @Sendable func mesLots(_ request: Request, context: ECERequestContext) async throws -> MesLots {
+        let caller = try context.require(.examinateur)
+        return MesLots(items: try await fiches.mesLots(caller.userId))
+    }
+
+    // MARK: scope
+
+    /// The commission named by the path, if the caller's role is among `roles` and their scope covers
+    /// it: its centre (centre, référent), its académie (gestionnaire, coordinator), a convocation on
+    /// it (examiner).
+    private func visible(_ context: ECERequestContext, roles: [Role]) async throws -> (Commission, Identity) {
+        let caller = try context.authenticated()
+        guard roles.contains(caller.role) else { throw Problem.forbidden("rôle \(caller.role.rawValue) non autorisé / role not allowed") }
+        guard let epreuve = context.parameters.get("epreuve"), let centre = context.parameters.get("centre"),
+            let commission = try await commissions.commission(CommissionKey(session: try context.session(), epreuve: epreuve,
+                                                                            centre: centre))
+        else { throw Problem.notFound("commission") }
+        let allowed = switch caller.role {
+        case .examinateur: try await commissions.isConvoked(caller.userId, on: commission.key)
+        default: caller.covers(academie: commission.academie, uai: commission.centre)
+        }
+        guard allowed else { throw Problem.forbidden("commission hors de votre périmètre / outside your scope") }
+        return (commission, caller)
+    }
+
+    /// A sheet: its lot's examiners, the centre and its référent, the académie's gestionnaire and coordinator.
+    private func readable(_ context: ECERequestContext) async throws -> (FicheRepository.Fiche, Identity) {
+        let caller = try context.require(.examinateur, .centre, .referent, .gestionnaire, .coordinateur)
+        guard let fiche = try await fiches.fiche(try context.uuid(of: "fiche")),
+            let commission = try await commissions.commission(fiche.key)
+        else { throw Problem.notFound("fiche") }
+        let allowed = switch caller.role {
+        case .examinateur:
+            try await isGrader(caller, fiche)
+        default: caller.covers(academie: commission.academie, uai: commission.centre)
+        }
+        guard allowed else { throw Problem.notFound("fiche") }
+        return (fiche, caller)
+    }
+
+    /// Only an examiner of the sheet's lot, convoked on its exam × centre, writes on it.
+    private func grader(_ context: ECERequestContext) async throws -> Identity {
+        let caller = try context.require(.examinateur)
+        guard let fiche = try await fiches.fiche(try context.uuid(of: "fiche")), try await isGrader(caller, fiche) else {
+            throw Problem.notFound("fiche")
+        }
+        return caller
+    }
+
+    private func isGrader(_ caller: Identity, _ fiche: FicheRepository.Fiche) async throws -> Bool {
+        guard let groupe = fiche.groupeId, try await fiches.isMember(caller.userId, of: groupe) else { return false }
+        return try await commissions.isConvoked(caller.userId, on: fiche.key)
+    }
+
+    private static func motif(_ request: Request, _ context: ECERequestContext) async throws -> String {
+        let motif = try await request.decode(as: Motif.self, context: context).motif.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...1000).contains(motif.count) else {
+            throw Problem.validation([.init(field: "motif", reason: "motif obligatoire, 1 000 caractères au plus / reason required")])
+        }
+        return motif
+    }
+
+    private static func checkCount(_ fiches: [UUID]) throws {
+        guard (1...5000).contains(fiches.count) else {
+            throw Problem.validation([.init(field: "fiches", reason: "1 à 5 000 fiches / 1 to 5,000 sheets")])
+        }
+    }
+
+    private static func uuidQuery(_ value: Substring?, _ field: String) throws -> UUID? {
+        guard let value else { return nil }
+        guard let id = UUID(uuidString: String(value)) else { throw Problem.validation([.init(field: field, reason: "UUID")]) }
+        return id
+    }
+}
+
+extension FicheRepository.Fiche: ResponseEncodable {}
+extension FicheRepository.Cloture: ResponseEncodable {}
+extension CommissionRepository.Repartition: ResponseEncodable {}

@@ -1,0 +1,416 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// One exam × centre d'épreuve in Santorin.
+struct CommissionKey: Hashable, Sendable, Codable {
+    var session: Int
+    var epreuve: String
+    var centre: String
+}
+
+struct Commission: Codable, Sendable {
+    var session: Int
+    var epreuve: String
+    var centre: String
+    var academie: String
+    var etat: String
+    var closureId: UUID?
+    var closeLe: Date?
+
+    var key: CommissionKey { CommissionKey(session: session, epreuve: epreuve, centre: centre) }
+}
+
+/// A commission's organisation: its examiners, groups (each group's candidates are its lot),
+/// half-day slots with their subjects, and the distribution of candidates. Every change is audited.
+struct CommissionRepository: Sendable {
+    let client: PostgresClient
+    let schema: SQLIdentifier
+    let logger: Logger
+
+    var s: String { schema.name }
+
+    func commission(_ key: CommissionKey) async throws -> Commission? {
+        let rows = try await client.query("""
+            SELECT academie, etat, closure_id, close_le FROM \(unescaped: s).commissions
+            WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+            """, logger: logger)
+        for try await (academie, etat, closure, closeLe) in rows.decode((String, String, UUID?, Date?).self) {
+            return Commission(session: key.session, epreuve: key.epreuve, centre: key.centre, academie: academie, etat: etat,
+                              closureId: closure, closeLe: closeLe)
+        }
+        return nil
+    }
+
+    /// Whether the person holds an active examiner convocation on this exam × centre.
+    func isConvoked(_ intervenant: UUID, on key: CommissionKey) async throws -> Bool {
+        try await client.query("""
+            SELECT 1 FROM \(unescaped: s).examinateurs
+            WHERE intervenant_id = \(intervenant) AND active AND kind = 'examinateur'
+              AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) LIMIT 1
+            """, logger: logger).collect().count == 1
+    }
+
+    // MARK: examiners and groups
+
+    struct Examinateur: Codable, Sendable {
+        var intervenantId: UUID
+        var login: String
+        var nom: String
+        var prenom: String
+        var uai: String?
+        var divisions: [String]
+        var missionId: UUID
+    }
+
+    /// The examiners convoked on the commission (active convocations).
+    func examinateurs(_ key: CommissionKey) async throws -> [Examinateur] {
+        let rows = try await client.query("""
+            SELECT DISTINCT ON (intervenant_id) intervenant_id, login, nom, prenom, uai, divisions, mission_id
+            FROM \(unescaped: s).examinateurs
+            WHERE active AND kind = 'examinateur' AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+            ORDER BY intervenant_id
+            """, logger: logger)
+        var result: [Examinateur] = []
+        for try await r in rows.decode((UUID, String, String, String, String?, [String], UUID).self) {
+            result.append(Examinateur(intervenantId: r.0, login: r.1, nom: r.2, prenom: r.3, uai: r.4, divisions: r.5, missionId: r.6))
+        }
+        return result.sorted { ($0.nom, $0.prenom) < ($1.nom, $1.prenom) }
+    }
+
+    struct Groupe: Codable, Sendable {
+        var id: UUID
+        var nom: String
+        var membres: [UUID]
+        var verrouille: Bool
+        var verrouilleLe: Date?
+        var candidats: Int
+        var notes: Int
+        var absents: Int
+    }
+
+    func groupes(_ key: CommissionKey, membre: UUID? = nil) async throws -> [Groupe] {
+        let rows = try await client.query("""
+            SELECT g.id, g.nom, g.membres, g.verrouille, g.verrouille_le, count(f.id)::int,
+                   (count(f.id) FILTER (WHERE f.statut = 'notee'))::int, (count(f.id) FILTER (WHERE f.statut = 'absent'))::int
+            FROM \(unescaped: s).groupes g LEFT JOIN \(unescaped: s).fiches f ON f.groupe_id = g.id
+            WHERE g.session = \(key.session) AND g.epreuve = \(key.epreuve) AND g.centre = \(key.centre)
+              AND (\(membre)::uuid IS NULL OR \(membre) = ANY(g.membres))
+            GROUP BY g.id ORDER BY g.nom
+            """, logger: logger)
+        var result: [Groupe] = []
+        for try await r in rows.decode((UUID, String, [UUID], Bool, Date?, Int, Int, Int).self) {
+            result.append(Groupe(id: r.0, nom: r.1, membres: r.2, verrouille: r.3, verrouilleLe: r.4, candidats: r.5, notes: r.6,
+                                 absents: r.7))
+        }
+        return result
+    }
+
+    func createGroupe(_ key: CommissionKey, nom: String, membres: [UUID], by: Identity) async throws -> UUID {
+        try await client.withTransaction(logger: logger) { connection in
+            try await openCommission(key, connection)
+            let id = UUID()
+            let inserted = try await connection.query("""
+                INSERT INTO \(unescaped: s).groupes (id, session, epreuve, centre, nom, membres)
+                VALUES (\(id), \(key.session), \(key.epreuve), \(key.centre), \(nom), \(membres)) ON CONFLICT DO NOTHING RETURNING 1
+                """, logger: logger).collect()
+            guard !inserted.isEmpty else { throw Problem.conflict("un groupe porte déjà ce nom / a group has this name") }
+            try await audit(connection, by, "groupe.cree", key, groupe: id, apres: #"{"nom":\#(Self.json(nom)),"membres":\#(membres.count)}"#)
+            return id
+        }
+    }
+
+    // MARK: slots
+
+    struct CreneauVue: Codable, Sendable {
+        var id: UUID
+        var jour: String
+        var demiJournee: String
+        var sujets: [UUID]
+        var choix: Bool
+        var candidats: Int
+    }
+
+    func creneaux(_ key: CommissionKey) async throws -> [CreneauVue] {
+        let rows = try await client.query("""
+            SELECT c.id, c.jour::text, c.demi_journee, c.sujets, c.choix, count(f.id)::int
+            FROM \(unescaped: s).creneaux c LEFT JOIN \(unescaped: s).fiches f ON f.creneau_id = c.id
+            WHERE c.session = \(key.session) AND c.epreuve = \(key.epreuve) AND c.centre = \(key.centre)
+            GROUP BY c.id ORDER BY c.jour, c.demi_journee DESC
+            """, logger: logger)
+        var result: [CreneauVue] = []
+        for try await r in rows.decode((UUID, String, String, [UUID], Bool, Int).self) {
+            result.append(CreneauVue(id: r.0, jour: r.1, demiJournee: r.2, sujets: r.3, choix: r.4, candidats: r.5))
+        }
+        return result
+    }
+
+    /// The subjects that could be offered: published for this exam and session.
+    func sujetsOfferts(_ key: CommissionKey, ids: [UUID]) async throws -> [Creneau.SujetOffert] {
+        let rows = try await client.query("""
+            SELECT id, epreuve, session, dominante, retire FROM \(unescaped: s).sujets WHERE id = ANY(\(ids))
+            """, logger: logger)
+        var result: [Creneau.SujetOffert] = []
+        for try await r in rows.decode((UUID, String, Int, String?, Bool).self) {
+            result.append(Creneau.SujetOffert(id: r.0, epreuve: r.1, session: r.2, dominante: r.3, retire: r.4))
+        }
+        return result
+    }
+
+    func createCreneau(_ key: CommissionKey, jour: String, demiJournee: String, sujets: [UUID], choix: Bool,
+                       by: Identity) async throws -> UUID {
+        try await client.withTransaction(logger: logger) { connection in
+            try await openCommission(key, connection)
+            let id = UUID()
+            let inserted = try await connection.query("""
+                INSERT INTO \(unescaped: s).creneaux (id, session, epreuve, centre, jour, demi_journee, sujets, choix)
+                VALUES (\(id), \(key.session), \(key.epreuve), \(key.centre), \(jour)::date, \(demiJournee), \(sujets), \(choix))
+                ON CONFLICT DO NOTHING RETURNING 1
+                """, logger: logger).collect()
+            guard !inserted.isEmpty else { throw Problem.conflict("cette demi-journée a déjà son créneau / slot exists") }
+            try await audit(connection, by, "creneau.cree", key, apres: #"{"jour":"\#(jour)","demiJournee":"\#(demiJournee)","sujets":\#(sujets.count)}"#)
+            return id
+        }
+    }
+
+    /// Places candidates in a slot (the half-day they sit the exam); only candidates not yet graded move.
+    func placer(_ key: CommissionKey, creneau: UUID, fiches: [UUID], by: Identity) async throws -> Int {
+        try await client.withTransaction(logger: logger) { connection in
+            try await openCommission(key, connection)
+            let exists = try await connection.query("""
+                SELECT 1 FROM \(unescaped: s).creneaux WHERE id = \(creneau) AND session = \(key.session) AND epreuve = \(key.epreuve)
+                  AND centre = \(key.centre)
+                """, logger: logger).collect()
+            guard !exists.isEmpty else { throw Problem.notFound("créneau") }
+            let blocked = try await connection.query("""
+                SELECT numero FROM \(unescaped: s).fiches
+                WHERE id = ANY(\(fiches)) AND (statut <> 'a_noter' OR sujet_id IS NOT NULL OR session <> \(key.session)
+                    OR epreuve <> \(key.epreuve) OR centre <> \(key.centre))
+                """, logger: logger).collect()
+            guard blocked.isEmpty else {
+                let numeros = try blocked.map { try $0.decode(String.self) }
+                throw Problem.conflict("candidats déjà évalués ou d'une autre commission / already graded or elsewhere: \(numeros.joined(separator: ", "))")
+            }
+            let moved = try await connection.query("""
+                UPDATE \(unescaped: s).fiches SET creneau_id = \(creneau), modifiee_le = now() WHERE id = ANY(\(fiches)) RETURNING 1
+                """, logger: logger).collect().count
+            guard moved == Set(fiches).count else { throw Problem.notFound("fiche") }
+            try await audit(connection, by, "creneau.candidats", key, apres: #"{"creneau":"\#(creneau)","candidats":\#(moved)}"#)
+            return moved
+        }
+    }
+
+    // MARK: distribution
+
+    struct Filtre: Sendable {
+        var division: String?
+        var uaiOrigine: String?
+        var nomDe: String?
+        var nomA: String?
+        var creneau: UUID?
+        var groupe: UUID?
+        var nonDistribues = false
+    }
+
+    struct FicheResume: Codable, Sendable {
+        var id: UUID
+        var candidatId: UUID
+        var numero: String
+        var nom: String
+        var prenoms: String
+        var division: String?
+        var uaiOrigine: String?
+        var groupeId: UUID?
+        var creneauId: UUID?
+        var statut: String
+        var noteFinale: Int?
+        var version: Int
+    }
+
+    func fiches(_ key: CommissionKey, _ f: Filtre) async throws -> [FicheResume] {
+        let rows = try await client.query("""
+            SELECT id, candidat_id, numero, nom, prenoms, division, uai_origine, groupe_id, creneau_id, statut, note_finale, version
+            FROM \(unescaped: s).fiches
+            WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+              AND (\(f.division)::text IS NULL OR division = \(f.division))
+              AND (\(f.uaiOrigine)::text IS NULL OR uai_origine = \(f.uaiOrigine))
+              AND (\(f.nomDe)::text IS NULL OR upper(nom) >= upper(\(f.nomDe)))
+              AND (\(f.nomA)::text IS NULL OR upper(nom) < upper(\(f.nomA)) || 'ZZZZ')
+              AND (\(f.creneau)::uuid IS NULL OR creneau_id = \(f.creneau))
+              AND (\(f.groupe)::uuid IS NULL OR groupe_id = \(f.groupe))
+              AND (NOT \(f.nonDistribues) OR groupe_id IS NULL)
+            ORDER BY nom, prenoms, numero
+            """, logger: logger)
+        var result: [FicheResume] = []
+        for try await r in rows.decode((UUID, UUID, String, String, String, String?, String?, UUID?, UUID?, String, Int?, Int).self) {
+            result.append(FicheResume(id: r.0, candidatId: r.1, numero: r.2, nom: r.3, prenoms: r.4, division: r.5, uaiOrigine: r.6,
+                                      groupeId: r.7, creneauId: r.8, statut: r.9, noteFinale: r.10, version: r.11))
+        }
+        return result
+    }
+
+    /// Manual distribution: puts candidates in a group's lot (or takes them out with nil). Refused
+    /// whole when a lot involved is locked, when an examiner of the group teaches a candidate, or
+    /// when a slot would exceed four candidates per examiner.
+    func distribuer(_ key: CommissionKey, fiches ids: [UUID], vers groupe: UUID?, by: Identity) async throws -> Int {
+        try await client.withTransaction(logger: logger) { connection in
+            try await openCommission(key, connection)
+            let rows = try await connection.query("""
+                SELECT f.id, f.numero, f.nom, f.uai_origine, f.division, f.creneau_id, f.groupe_id, COALESCE(g.verrouille, false)
+                FROM \(unescaped: s).fiches f LEFT JOIN \(unescaped: s).groupes g ON g.id = f.groupe_id
+                WHERE f.id = ANY(\(ids)) AND f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre)
+                FOR UPDATE OF f
+                """, logger: logger).collect()
+            guard rows.count == Set(ids).count else { throw Problem.notFound("fiche de cette commission / sheet of this commission") }
+            var candidats: [(Distribution.Candidat, numero: String)] = []
+            var verrouilles: [String] = []
+            for row in rows {
+                let r = try row.decode((UUID, String, String, String?, String?, UUID?, UUID?, Bool).self)
+                if r.7 { verrouilles.append(r.1) }
+                candidats.append((Distribution.Candidat(id: r.0, nom: r.2, uaiOrigine: r.3, division: r.4, creneau: r.5), r.1))
+            }
+            guard verrouilles.isEmpty else {
+                throw Problem.conflict("lot verrouillé pour / locked lot for: \(verrouilles.sorted().joined(separator: ", "))")
+            }
+            if let groupe {
+                let locked = try await connection.query("""
+                    SELECT verrouille FROM \(unescaped: s).groupes
+                    WHERE id = \(groupe) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) FOR UPDATE
+                    """, logger: logger).collect()
+                guard let verrouille = try locked.first?.decode(Bool.self) else { throw Problem.notFound("groupe") }
+                guard !verrouille else { throw Problem.conflict("le lot du groupe est verrouillé / the group's lot is locked") }
+                let target = try await connection.query("""
+                    SELECT COALESCE(array_agg(e.uai), '{}'), COALESCE(array_agg(array_to_string(e.divisions, chr(31))), '{}')
+                    FROM \(unescaped: s).groupes g
+                    JOIN LATERAL (SELECT DISTINCT ON (intervenant_id) intervenant_id, COALESCE(uai, '') AS uai, divisions
+                                  FROM \(unescaped: s).examinateurs x
+                                  WHERE x.intervenant_id = ANY(g.membres) AND x.session = g.session AND x.epreuve = g.epreuve
+                                    AND x.centre = g.centre) e ON true
+                    WHERE g.id = \(groupe)
+                    """, logger: logger).collect()
+                let t = try target.first?.decode(([String], [String]).self) ?? ([], [])
+                let membres = zip(t.0, t.1).map { Distribution.Membre(uai: $0.isEmpty ? nil : $0,
+                                                                      divisions: $1.split(separator: "\u{1F}").map(String.init)) }
+                let conflits = candidats.filter { Distribution.conflit($0.0, membres) }.map(\.numero)
+                guard conflits.isEmpty else {
+                    throw Problem.validation([.init(field: "fiches", reason:
+                        "un examinateur du groupe enseigne à / an examiner teaches: \(conflits.sorted().joined(separator: ", "))")])
+                }
+                // Four per examiner per slot, counting who is already in the lot.
+                let loads = try await connection.query("""
+                    SELECT creneau_id, count(*)::int FROM \(unescaped: s).fiches
+                    WHERE groupe_id = \(groupe) AND creneau_id IS NOT NULL AND NOT (id = ANY(\(ids))) GROUP BY creneau_id
+                    """, logger: logger).collect()
+                var parCreneau: [UUID: Int] = [:]
+                for row in loads { let (c, n) = try row.decode((UUID, Int).self); parCreneau[c] = n }
+                for c in candidats { if let creneau = c.0.creneau { parCreneau[creneau, default: 0] += 1 } }
+                let capacite = Distribution.candidatsParExaminateurEtCreneau * membres.count
+                if let full = parCreneau.first(where: { $0.value > capacite }) {
+                    throw Problem.conflict("\(full.value) candidats sur un créneau pour \(membres.count) examinateur(s) : "
+                        + "\(Distribution.candidatsParExaminateurEtCreneau) au plus par examinateur / at most 4 per examiner per slot")
+                }
+            }
+            try await connection.query("""
+                UPDATE \(unescaped: s).fiches SET groupe_id = \(groupe), modifiee_le = now() WHERE id = ANY(\(ids))
+                """, logger: logger)
+            try await audit(connection, by, "distribution.manuelle", key, groupe: groupe,
+                            apres: #"{"candidats":\#(Set(ids).count)}"#)
+            return Set(ids).count
+        }
+    }
+
+    struct Repartition: Codable, Sendable {
+        var distribues: Int
+        var sansCreneau: Int
+        var capaciteInsuffisante: Int
+        var conflits: Int
+    }
+
+    /// Automatic distribution of the candidates not yet distributed among the unlocked groups.
+    func distribuerAutomatiquement(_ key: CommissionKey, garderDivisions: Bool, by: Identity) async throws -> Repartition {
+        try await client.withTransaction(logger: logger) { connection in
+            try await openCommission(key, connection)
+            var groupes: [Distribution.Groupe] = []
+            let rows = try await connection.query("""
+                SELECT g.id, g.membres FROM \(unescaped: s).groupes g
+                WHERE g.session = \(key.session) AND g.epreuve = \(key.epreuve) AND g.centre = \(key.centre) AND NOT g.verrouille
+                ORDER BY g.nom FOR UPDATE
+                """, logger: logger).collect()
+            let examinateurs = Dictionary(try await examinateurs(key).map { ($0.intervenantId, $0) }, uniquingKeysWith: { a, _ in a })
+            for row in rows {
+                let (id, membres) = try row.decode((UUID, [UUID]).self)
+                let people = membres.compactMap { examinateurs[$0] }.map { Distribution.Membre(uai: $0.uai, divisions: $0.divisions) }
+                var groupe = Distribution.Groupe(id: id, membres: people)
+                let loads = try await connection.query("""
+                    SELECT creneau_id, count(*)::int FROM \(unescaped: s).fiches WHERE groupe_id = \(id) GROUP BY creneau_id
+                    """, logger: logger).collect()
+                for load in loads {
+                    let (creneau, n) = try load.decode((UUID?, Int).self)
+                    if let creneau { groupe.parCreneau[creneau] = n }
+                    groupe.total += n
+                }
+                groupes.append(groupe)
+            }
+            guard !groupes.isEmpty else { throw Problem.conflict("aucun groupe ouvert / no unlocked group") }
+            let pending = try await connection.query("""
+                SELECT id, nom, uai_origine, division, creneau_id FROM \(unescaped: s).fiches
+                WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND groupe_id IS NULL
+                FOR UPDATE
+                """, logger: logger).collect()
+            let candidats = try pending.map { row in
+                let r = try row.decode((UUID, String, String?, String?, UUID?).self)
+                return Distribution.Candidat(id: r.0, nom: r.1, uaiOrigine: r.2, division: r.3, creneau: r.4)
+            }
+            let resultat = Distribution.automatique(candidats, groupes: groupes, garderDivisions: garderDivisions)
+            let fiches = Array(resultat.affectations.keys)
+            try await connection.query("""
+                UPDATE \(unescaped: s).fiches f SET groupe_id = a.g, modifiee_le = now()
+                FROM unnest(\(fiches)::uuid[], \(fiches.map { resultat.affectations[$0]! })::uuid[]) AS a(f, g) WHERE f.id = a.f
+                """, logger: logger)
+            let refus = resultat.refus.values
+            let report = Repartition(distribues: fiches.count, sansCreneau: refus.filter { $0 == .sansCreneau }.count,
+                                     capaciteInsuffisante: refus.filter { $0 == .capacite }.count,
+                                     conflits: refus.filter { $0 == .conflit }.count)
+            try await audit(connection, by, "distribution.automatique", key,
+                            apres: String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+            return report
+        }
+    }
+
+    // MARK: shared by the writes
+
+    /// Locks the commission row for the transaction; refuses once it is closed.
+    @discardableResult
+    func openCommission(_ key: CommissionKey, _ connection: PostgresConnection, forUpdate: Bool = false) async throws -> String {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT etat, academie FROM \(s).commissions WHERE session = $1 AND epreuve = $2 AND centre = $3 \(forUpdate ? "FOR UPDATE" : "FOR SHARE")
+            """, binds: try Self.binds(key.session, key.epreuve, key.centre)), logger: logger).collect()
+        guard let (etat, academie) = try rows.first?.decode((String, String).self) else { throw Problem.notFound("commission") }
+        guard etat == "ouverte" else { throw Problem.conflict("épreuve close pour ce centre / exam closed at this centre") }
+        return academie
+    }
+
+    static func binds(_ session: Int, _ epreuve: String, _ centre: String) throws -> PostgresBindings {
+        var binds = PostgresBindings()
+        binds.append(session)
+        binds.append(epreuve)
+        binds.append(centre)
+        return binds
+    }
+
+    /// Appends to the audit log (who, when, what, before, after, why) in the caller's transaction.
+    func audit(_ connection: PostgresConnection, _ by: Identity, _ action: String, _ key: CommissionKey, fiche: UUID? = nil,
+               groupe: UUID? = nil, avant: String? = nil, apres: String? = nil, motif: String? = nil) async throws {
+        try await connection.query("""
+            INSERT INTO \(unescaped: s).audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, groupe_id, avant, apres, motif)
+            VALUES (\(by.userId), \(by.login), \(action), \(key.session), \(key.epreuve), \(key.centre), \(fiche), \(groupe),
+                    \(avant)::jsonb, \(apres)::jsonb, \(motif))
+            """, logger: logger)
+    }
+
+    /// A JSON string literal.
+    static func json(_ text: String) -> String {
+        String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
+    }
+}

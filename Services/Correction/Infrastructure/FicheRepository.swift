@@ -1,0 +1,493 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// The grading of one candidate (the editor), the subject draw, locking lots and closing the
+/// commission. Every change checks the version it was based on and is audited.
+struct FicheRepository: Sendable {
+    let commissions: CommissionRepository
+    let outbox: Outbox
+
+    var client: PostgresClient { commissions.client }
+    var logger: Logger { commissions.logger }
+    var s: String { commissions.s }
+
+    // MARK: reading
+
+    struct SujetVue: Codable, Sendable {
+        var id: UUID
+        var code: String
+        var dominante: String?
+        var visibleFrom: Date
+        /// nil before `visibleFrom`: the content stays under embargo.
+        var titre: String?
+        var document: DocumentRef?
+        var baremeVersion: Int
+    }
+
+    /// The sheet as the editor shows it.
+    struct Fiche: Codable, Sendable {
+        var id: UUID
+        var session: Int
+        var epreuve: String
+        var centre: String
+        var candidatId: UUID
+        var numero: String
+        var nom: String
+        var prenoms: String
+        var division: String?
+        var groupeId: UUID?
+        var lotVerrouille: Bool
+        var creneauId: UUID?
+        var sujet: SujetVue?
+        var sujetMode: String?
+        /// The barème of the subject (nil until a subject is set).
+        var bareme: Bareme?
+        var grille: Grille
+        var statut: String
+        var absence: String?
+        var noteSuggeree: Int?
+        var noteFinale: Int?
+        var motifAjustement: String?
+        var saisieDifferee: Bool
+        /// Criteria still to evaluate, and the level each aided criterion is capped at.
+        var manquants: [String]
+        var plafonds: [String: Niveau]
+        var version: Int
+        var modifieeLe: Date
+
+        var key: CommissionKey { CommissionKey(session: session, epreuve: epreuve, centre: centre) }
+    }
+
+    func fiche(_ id: UUID, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> Fiche? {
+        var binds = PostgresBindings()
+        binds.append(id)
+        let query = PostgresQuery(unsafeSQL: """
+            SELECT f.id, f.session, f.epreuve, f.centre, f.candidat_id, f.numero, f.nom, f.prenoms, f.division, f.groupe_id,
+                   COALESCE(g.verrouille, false), f.creneau_id, f.sujet_mode, f.grille::text, f.statut, f.absence, f.note_suggeree,
+                   f.note_finale, f.motif_ajustement, f.saisie_differee, f.version, f.modifiee_le,
+                   su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, su.bareme_version, su.bareme::text
+            FROM \(s).fiches f
+            LEFT JOIN \(s).groupes g ON g.id = f.groupe_id
+            LEFT JOIN \(s).sujets su ON su.id = f.sujet_id
+            WHERE f.id = $1 \(forUpdate ? "FOR UPDATE OF f" : "")
+            """, binds: binds)
+        let rows = if let connection { try await connection.query(query, logger: logger).collect() }
+            else { try await client.query(query, logger: logger).collect() }
+        guard let row = rows.first else { return nil }
+        let r = try row.decode((UUID, Int, String, String, UUID, String, String, String, String?, UUID?, Bool, UUID?, String?, String,
+                                String, String?, Int?, Int?, String?, Bool, Int, Date,
+                                UUID?, String?, String?, Date?, String?, String?, Int?, String?).self)
+        let grille = try JSONDecoder.iso.decode(Grille.self, from: Data(r.13.utf8))
+        var sujet: SujetVue?
+        var bareme: Bareme?
+        if let sujetId = r.22, let code = r.23, let visible = r.25, let version = r.28, let baremeText = r.29 {
+            let open = visible <= Date()
+            sujet = SujetVue(id: sujetId, code: code, dominante: r.24, visibleFrom: visible, titre: open ? r.26 : nil,
+                             document: open ? try r.27.map { try JSONDecoder.iso.decode(DocumentRef.self, from: Data($0.utf8)) } : nil,
+                             baremeVersion: version)
+            bareme = try JSONDecoder.iso.decode(Bareme.self, from: Data(baremeText.utf8))
+        }
+        return Fiche(id: r.0, session: r.1, epreuve: r.2, centre: r.3, candidatId: r.4, numero: r.5, nom: r.6, prenoms: r.7,
+                     division: r.8, groupeId: r.9, lotVerrouille: r.10, creneauId: r.11, sujet: sujet, sujetMode: r.12,
+                     bareme: bareme, grille: grille, statut: r.14, absence: r.15, noteSuggeree: r.16, noteFinale: r.17,
+                     motifAjustement: r.18, saisieDifferee: r.19, manquants: bareme.map(grille.manquants) ?? [],
+                     plafonds: bareme.map(grille.plafonds) ?? [:], version: r.20, modifieeLe: r.21)
+    }
+
+    /// Whether the examiner is in the group whose lot holds the sheet.
+    func isMember(_ intervenant: UUID, of groupe: UUID) async throws -> Bool {
+        try await client.query("""
+            SELECT 1 FROM \(unescaped: s).groupes WHERE id = \(groupe) AND \(intervenant) = ANY(membres)
+            """, logger: logger).collect().count == 1
+    }
+
+    // MARK: the subject
+
+    /// Draws the candidate's subject at random among the slot's, on the server; the offer and the
+    /// pick are audited. Refused before the subjects' embargo ends, and once a subject is set.
+    func tirer(_ id: UUID, version: Int, by: Identity) async throws -> Fiche {
+        try await client.withTransaction(logger: logger) { connection in
+            let fiche = try await editable(id, version: version, connection)
+            guard fiche.sujet == nil else { throw Problem.conflict("sujet déjà attribué / subject already set") }
+            let offre = try await offre(fiche, connection)
+            guard let pick = offre.sujets.randomElement() else {
+                throw Problem.conflict("aucun sujet disponible dans ce créneau / no subject available in this slot")
+            }
+            try await setSujet(fiche, pick, mode: "tirage", by: by, connection,
+                               audit: #"{"sujet":"\#(pick)","offerts":[\#(offre.sujets.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
+            return try await self.fiche(id, on: connection)!
+        }
+    }
+
+    /// The examiner chooses the subject, where the centre allows a choice in the slot.
+    func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity) async throws -> Fiche {
+        try await client.withTransaction(logger: logger) { connection in
+            let fiche = try await editable(id, version: version, connection)
+            guard fiche.statut == "a_noter" else { throw Problem.conflict("évaluation commencée / grading started") }
+            let offre = try await offre(fiche, connection)
+            guard offre.choix else { throw Problem.conflict("le centre n'autorise pas le choix / the centre does not allow choosing") }
+            guard offre.sujets.contains(sujet) else {
+                throw Problem.validation([.init(field: "sujetId", reason: "sujet non proposé dans ce créneau / not offered in this slot")])
+            }
+            try await setSujet(fiche, sujet, mode: "choix", by: by, connection, audit: #"{"sujet":"\#(sujet)"}"#)
+            return try await self.fiche(id, on: connection)!
+        }
+    }
+
+    private func offre(_ fiche: Fiche, _ connection: PostgresConnection) async throws -> (sujets: [UUID], choix: Bool) {
+        guard let creneau = fiche.creneauId else {
+            throw Problem.conflict("candidat sans créneau : le centre doit l'y placer / candidate has no slot")
+        }
+        let rows = try await connection.query("""
+            SELECT c.choix, COALESCE(array_agg(su.id ORDER BY su.code) FILTER (WHERE NOT su.retire), '{}'),
+                   bool_and(su.visible_from <= now())
+            FROM \(unescaped: s).creneaux c JOIN \(unescaped: s).sujets su ON su.id = ANY(c.sujets)
+            WHERE c.id = \(creneau) GROUP BY c.id, c.choix
+            """, logger: logger).collect()
+        guard let (choix, sujets, visibles) = try rows.first?.decode((Bool, [UUID], Bool?).self) else {
+            throw Problem.conflict("créneau sans sujet / slot without subjects")
+        }
+        guard visibles == true else { throw Problem.conflict("sujets sous embargo / subjects under embargo") }
+        return (sujets, choix)
+    }
+
+    private func setSujet(_ fiche: Fiche, _ sujet: UUID, mode: String, by: Identity, _ connection: PostgresConnection,
+                          audit: String) async throws {
+        try await connection.query("""
+            UPDATE \(unescaped: s).fiches SET sujet_id = \(sujet), sujet_mode = \(mode), version = version + 1, modifiee_le = now()
+            WHERE id = \(fiche.id)
+            """, logger: logger)
+        try await commissions.audit(connection, by, "sujet.\(mode)", fiche.key, fiche: fiche.id, apres: audit)
+    }
+
+    // MARK: saving
+
+    enum Absence: String, Codable, Sendable {
+        case injustifiee, justifiee
+    }
+
+    /// One save of the editor: the grid (a draft, or final), or an absence; the version it read.
+    struct Enregistrement: Decodable, Sendable {
+        var version: Int
+        var grille: Grille?
+        var absence: Absence?
+        /// false: a draft; true: the grade is given (every criterion evaluated).
+        var finaliser: Bool?
+        /// An override of the suggested mark, in half points, with its mandatory reason.
+        var noteFinale: Int?
+        var motifAjustement: String?
+        /// Typed later from the paper sheet (offline fallback).
+        var saisieDifferee: Bool?
+    }
+
+    func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity) async throws -> Fiche {
+        try await client.withTransaction(logger: logger) { connection in
+            let fiche = try await editable(id, version: e.version, connection)
+            let avant = try await snapshot(id, connection)
+            var statut: String, absence: String?, suggeree: Int?, finale: Int?, motif: String?
+            let grille = e.grille ?? fiche.grille
+            if let given = e.absence {
+                guard e.noteFinale == nil else {
+                    throw Problem.validation([.init(field: "noteFinale", reason: "pas de note pour un absent / no mark for an absentee")])
+                }
+                (statut, absence) = ("absent", given.rawValue)
+            } else {
+                guard let bareme = fiche.bareme else {
+                    throw Problem.conflict("attribuer d'abord le sujet (tirage) / set the subject first (draw)")
+                }
+                let errors = grille.violations(bareme)
+                guard errors.isEmpty else { throw Problem.validation(errors) }
+                suggeree = grille.noteSuggeree(bareme)?.demiPoints
+                if e.finaliser == true {
+                    let manquants = grille.manquants(bareme)
+                    guard manquants.isEmpty, let suggested = suggeree else {
+                        throw Problem.validation([.init(field: "grille.evaluations", reason:
+                            "critères non évalués / criteria not evaluated: \(manquants.joined(separator: ", "))")])
+                    }
+                    statut = "notee"
+                    finale = suggested
+                    if let override = e.noteFinale, override != suggested {
+                        guard (0...40).contains(override) else {
+                            throw Problem.validation([.init(field: "noteFinale", reason: "0 à 40 demi-points / 0 to 40 half points")])
+                        }
+                        let reason = (e.motifAjustement ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+                        guard (1...1000).contains(reason.count) else {
+                            throw Problem.validation([.init(field: "motifAjustement", reason:
+                                "motif obligatoire pour modifier la note proposée / a reason is required to override")])
+                        }
+                        (finale, motif) = (override, reason)
+                    }
+                } else {
+                    guard e.noteFinale == nil else {
+                        throw Problem.validation([.init(field: "noteFinale", reason: "un brouillon n'a pas de note / a draft has no mark")])
+                    }
+                    statut = "brouillon"
+                }
+            }
+            let grilleJSON = String(decoding: try JSONEncoder.iso.encode(grille), as: UTF8.self)
+            try await connection.query("""
+                UPDATE \(unescaped: s).fiches SET grille = \(grilleJSON)::jsonb, statut = \(statut), absence = \(absence),
+                    note_suggeree = \(suggeree), note_finale = \(finale), motif_ajustement = \(motif),
+                    saisie_differee = saisie_differee OR \(e.saisieDifferee ?? false), examinateur_id = \(by.userId),
+                    version = version + 1, modifiee_le = now()
+                WHERE id = \(id)
+                """, logger: logger)
+            let action = absence != nil ? "fiche.absence" : motif != nil ? "fiche.ajustement" : statut == "notee" ? "fiche.notee" : "fiche.brouillon"
+            try await commissions.audit(connection, by, action, fiche.key, fiche: id, avant: avant,
+                                        apres: try await snapshot(id, connection), motif: motif)
+            return try await self.fiche(id, on: connection)!
+        }
+    }
+
+    /// The sheet under lock, if the caller's version is current and its lot and commission are open.
+    private func editable(_ id: UUID, version: Int, _ connection: PostgresConnection) async throws -> Fiche {
+        guard let current = try await fiche(id, on: connection, forUpdate: true) else { throw Problem.notFound("fiche") }
+        try await commissions.openCommission(current.key, connection)
+        if let groupe = current.groupeId {
+            // Shares the group row with a concurrent lock: a save and a lock never cross.
+            let locked = try await connection.query("""
+                SELECT verrouille FROM \(unescaped: s).groupes WHERE id = \(groupe) FOR SHARE
+                """, logger: logger).collect().first?.decode(Bool.self) ?? false
+            guard !locked else { throw Problem.conflict("lot verrouillé : lecture seule / locked lot: read-only") }
+        }
+        guard current.version == version else {
+            throw try Problem.stale("la fiche a changé depuis votre lecture (version \(version), actuelle \(current.version)) / "
+                                    + "the sheet changed since you read it", current: current)
+        }
+        return current
+    }
+
+    /// The sheet's row as JSON, for the audit log.
+    private func snapshot(_ id: UUID, _ connection: PostgresConnection) async throws -> String {
+        try await connection.query("""
+            SELECT (to_jsonb(f) - 'nom' - 'prenoms' - 'numero')::text FROM \(unescaped: s).fiches f WHERE id = \(id)
+            """, logger: logger).collect()[0].decode(String.self)
+    }
+
+    struct EntreeAudit: Codable, Sendable {
+        var le: Date
+        var acteur: String
+        var action: String
+        var avant: String?
+        var apres: String?
+        var motif: String?
+    }
+
+    func audit(fiche id: UUID) async throws -> [EntreeAudit] {
+        let rows = try await client.query("""
+            SELECT le, acteur_login, action, avant::text, apres::text, motif FROM \(unescaped: s).audit WHERE fiche_id = \(id) ORDER BY id
+            """, logger: logger)
+        var result: [EntreeAudit] = []
+        for try await r in rows.decode((Date, String, String, String?, String?, String?).self) {
+            result.append(EntreeAudit(le: r.0, acteur: r.1, action: r.2, avant: r.3, apres: r.4, motif: r.5))
+        }
+        return result
+    }
+
+    // MARK: locking
+
+    struct Groupe: Sendable {
+        var id: UUID
+        var key: CommissionKey
+        var membres: [UUID]
+        var verrouille: Bool
+    }
+
+    func groupe(_ id: UUID) async throws -> Groupe? {
+        let rows = try await client.query("""
+            SELECT session, epreuve, centre, membres, verrouille FROM \(unescaped: s).groupes WHERE id = \(id)
+            """, logger: logger)
+        for try await r in rows.decode((Int, String, String, [UUID], Bool).self) {
+            return Groupe(id: id, key: CommissionKey(session: r.0, epreuve: r.1, centre: r.2), membres: r.3, verrouille: r.4)
+        }
+        return nil
+    }
+
+    /// An examiner locks their lot once every candidate in it is graded or absent (409 naming the others).
+    func verrouiller(_ groupe: Groupe, by: Identity, correlationId: String) async throws -> Int {
+        try await client.withTransaction(logger: logger) { connection in
+            let academie = try await commissions.openCommission(groupe.key, connection)
+            let locked = try await connection.query("""
+                SELECT verrouille FROM \(unescaped: s).groupes WHERE id = \(groupe.id) FOR UPDATE
+                """, logger: logger).collect().first?.decode(Bool.self) ?? true
+            guard !locked else { throw Problem.conflict("lot déjà verrouillé / lot already locked") }
+            let rows = try await connection.query("""
+                SELECT numero, statut IN ('notee', 'absent') FROM \(unescaped: s).fiches WHERE groupe_id = \(groupe.id) ORDER BY numero
+                """, logger: logger).collect()
+            let fiches = try rows.map { try $0.decode((String, Bool).self) }
+            let manquants = fiches.filter { !$0.1 }.map(\.0)
+            guard manquants.isEmpty else {
+                throw Problem.conflict("candidats non notés / candidates not graded: \(manquants.joined(separator: ", "))")
+            }
+            guard !fiches.isEmpty else { throw Problem.conflict("lot vide / empty lot") }
+            try await connection.query("""
+                UPDATE \(unescaped: s).groupes SET verrouille = true, verrouille_le = now(), verrouille_par = \(by.userId)
+                WHERE id = \(groupe.id)
+                """, logger: logger)
+            try await commissions.audit(connection, by, "lot.verrouille", groupe.key, groupe: groupe.id,
+                                        apres: #"{"candidats":\#(fiches.count)}"#)
+            try await outbox.enqueue(LotLocked(lotId: groupe.id, session: groupe.key.session, academie: academie,
+                                               epreuve: groupe.key.epreuve, centreUAI: groupe.key.centre, candidats: fiches.count,
+                                               by: by.userId), correlationId: correlationId, on: connection, logger: logger)
+            return fiches.count
+        }
+    }
+
+    /// The centre or the coordinator unlocks a lot, with a reason.
+    func deverrouiller(_ groupe: Groupe, motif: String, by: Identity, correlationId: String) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            let academie = try await commissions.openCommission(groupe.key, connection)
+            let updated = try await connection.query("""
+                UPDATE \(unescaped: s).groupes SET verrouille = false, verrouille_le = NULL, verrouille_par = NULL
+                WHERE id = \(groupe.id) AND verrouille RETURNING 1
+                """, logger: logger).collect()
+            guard !updated.isEmpty else { throw Problem.conflict("lot non verrouillé / lot not locked") }
+            try await commissions.audit(connection, by, "lot.deverrouille", groupe.key, groupe: groupe.id, motif: motif)
+            try await outbox.enqueue(LotUnlocked(lotId: groupe.id, session: groupe.key.session, academie: academie,
+                                                 epreuve: groupe.key.epreuve, centreUAI: groupe.key.centre, motif: motif,
+                                                 by: by.userId), correlationId: correlationId, on: connection, logger: logger)
+        }
+    }
+
+    // MARK: closing
+
+    struct Cloture: Codable, Sendable {
+        var closureId: UUID
+        var notes: Int
+        var absents: Int
+        var servicesFaits: Int
+        var chunks: Int
+    }
+
+    /// Closes the exam at the centre when every candidate is in a locked lot: one `epreuve.closed`
+    /// (grades in chunks of ≤ 1,000, the examiners' services faits in the last) through the outbox.
+    func cloturer(_ key: CommissionKey, by: Identity, correlationId: String) async throws -> Cloture {
+        try await client.withTransaction(logger: logger) { connection in
+            let academie = try await commissions.openCommission(key, connection, forUpdate: true)
+            let open = try await connection.query("""
+                SELECT f.numero FROM \(unescaped: s).fiches f LEFT JOIN \(unescaped: s).groupes g ON g.id = f.groupe_id
+                WHERE f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre)
+                  AND (g.id IS NULL OR NOT g.verrouille)
+                ORDER BY f.numero LIMIT 50
+                """, logger: logger).collect()
+            guard open.isEmpty else {
+                let numeros = try open.map { try $0.decode(String.self) }
+                throw Problem.conflict("candidats hors d'un lot verrouillé / candidates outside a locked lot: \(numeros.joined(separator: ", "))")
+            }
+            var notes: [NoteCandidat] = []
+            let rows = try await connection.query("""
+                SELECT candidat_id, numero, statut, absence, note_finale FROM \(unescaped: s).fiches
+                WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) ORDER BY numero
+                """, logger: logger)
+            for try await (candidat, numero, statut, absence, note) in rows.decode((UUID, String, String, String?, Int?).self) {
+                let resultat: Resultat
+                switch (statut, absence, note) {
+                case ("absent", "justifiee", _): resultat = .absentJustifie
+                case ("absent", _, _): resultat = .absentInjustifie
+                case ("notee", _, let note?): resultat = .note(demiPoints: note)
+                default: throw Problem.conflict("fiche \(numero) sans résultat / sheet without a result")
+                }
+                notes.append(NoteCandidat(candidatId: candidat, numero: numero, resultat: resultat))
+            }
+            guard !notes.isEmpty else { throw Problem.conflict("aucun candidat / no candidate") }
+            // Each examiner's graded candidates, on their examiner mission of this exam × centre.
+            var services: [ServiceFait] = []
+            let work = try await connection.query("""
+                SELECT f.examinateur_id, (SELECT e.mission_id FROM \(unescaped: s).examinateurs e
+                                          WHERE e.intervenant_id = f.examinateur_id AND e.kind = 'examinateur' AND e.session = f.session
+                                            AND e.epreuve = f.epreuve AND e.centre = f.centre ORDER BY e.active DESC LIMIT 1),
+                       count(*)::int
+                FROM \(unescaped: s).fiches f
+                WHERE f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre) AND f.statut = 'notee'
+                GROUP BY f.examinateur_id, f.session, f.epreuve, f.centre ORDER BY f.examinateur_id
+                """, logger: logger)
+            for try await (examinateur, mission, count) in work.decode((UUID?, UUID?, Int).self) {
+                guard let examinateur else { continue }
+                services.append(ServiceFait(intervenantId: examinateur, missionId: mission, candidatsEvalues: count))
+            }
+            let closureId = UUID()
+            let chunks = stride(from: 0, to: notes.count, by: EpreuveClosed.maximumChunk).map {
+                Array(notes[$0..<min($0 + EpreuveClosed.maximumChunk, notes.count)])
+            }
+            try await outbox.enqueue(chunks.enumerated().map { i, chunk in
+                EventEnvelope(producer: outbox.producer, correlationId: correlationId, payload: EpreuveClosed(
+                    closureId: closureId, session: key.session, academie: academie, epreuve: key.epreuve, centreUAI: key.centre,
+                    chunk: i + 1, chunks: chunks.count, notes: chunk, servicesFaits: i + 1 == chunks.count ? services : []))
+            }, on: connection, logger: logger)
+            try await connection.query("""
+                UPDATE \(unescaped: s).commissions SET etat = 'close', closure_id = \(closureId), close_le = now()
+                WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+                """, logger: logger)
+            let absents = notes.filter { if case .note = $0.resultat { false } else { true } }.count
+            let report = Cloture(closureId: closureId, notes: notes.count - absents, absents: absents, servicesFaits: services.count,
+                                 chunks: chunks.count)
+            try await commissions.audit(connection, by, "epreuve.cloturee", key,
+                                        apres: String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+            return report
+        }
+    }
+
+    /// The gestionnaire reopens a closed exam × centre, with a reason; a new closing replaces the grades.
+    func rouvrir(_ key: CommissionKey, motif: String, by: Identity) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            let updated = try await connection.query("""
+                UPDATE \(unescaped: s).commissions SET etat = 'ouverte'
+                WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND etat = 'close' RETURNING 1
+                """, logger: logger).collect()
+            guard !updated.isEmpty else { throw Problem.conflict("épreuve non close / exam not closed") }
+            try await commissions.audit(connection, by, "epreuve.rouverte", key, motif: motif)
+        }
+    }
+
+    // MARK: the examiner's own
+
+    struct MonLot: Codable, Sendable {
+        var groupeId: UUID
+        var nom: String
+        var session: Int
+        var epreuve: String
+        var centre: String
+        var verrouille: Bool
+        var fiches: [CommissionRepository.FicheResume]
+    }
+
+    func mesLots(_ intervenant: UUID) async throws -> [MonLot] {
+        let rows = try await client.query("""
+            SELECT g.id, g.nom, g.session, g.epreuve, g.centre, g.verrouille FROM \(unescaped: s).groupes g
+            WHERE \(intervenant) = ANY(g.membres) AND EXISTS (
+                SELECT 1 FROM \(unescaped: s).examinateurs e WHERE e.intervenant_id = \(intervenant) AND e.active
+                  AND e.session = g.session AND e.epreuve = g.epreuve AND e.centre = g.centre)
+            ORDER BY g.session DESC, g.epreuve, g.nom
+            """, logger: logger).collect()
+        var lots: [MonLot] = []
+        for row in rows {
+            let r = try row.decode((UUID, String, Int, String, String, Bool).self)
+            let key = CommissionKey(session: r.2, epreuve: r.3, centre: r.4)
+            var filtre = CommissionRepository.Filtre()
+            filtre.groupe = r.0
+            lots.append(MonLot(groupeId: r.0, nom: r.1, session: r.2, epreuve: r.3, centre: r.4, verrouille: r.5,
+                               fiches: try await commissions.fiches(key, filtre)))
+        }
+        return lots
+    }
+}
+
+extension JSONDecoder {
+    /// ISO-8601 dates, as the grids store them.
+    static let iso: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
+
+extension JSONEncoder {
+    static let iso: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+}

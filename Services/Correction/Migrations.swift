@@ -1,0 +1,167 @@
+import Shared
+
+/// Santorin's data: projections of the other systems (candidates of each exam × centre, convoked
+/// examiners, published subjects), then groups and their lots, half-day slots, one evaluation
+/// sheet (fiche) per candidate × exam, and the append-only audit log.
+let correctionMigrations = [
+    Migration(2, "projections", [
+        // One commission per exam × centre d'épreuve: where candidates are graded and closed.
+        """
+        CREATE TABLE {schema}.commissions (
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            academie text NOT NULL,
+            etat text NOT NULL DEFAULT 'ouverte' CHECK (etat IN ('ouverte', 'close')),
+            closure_id uuid,
+            close_le timestamptz,
+            PRIMARY KEY (session, epreuve, centre)
+        )
+        """,
+        // Chunks received of each affectations publication: the stale candidates of a centre × exam
+        // are dropped only once its newest publication is complete.
+        """
+        CREATE TABLE {schema}.publications (
+            id uuid PRIMARY KEY,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            chunks int NOT NULL,
+            recus int NOT NULL DEFAULT 0,
+            recue_le timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE {schema}.examinateurs (
+            convocation_id uuid PRIMARY KEY,
+            mission_id uuid NOT NULL,
+            intervenant_id uuid NOT NULL,
+            login text NOT NULL,
+            nom text NOT NULL,
+            prenom text NOT NULL,
+            uai text,
+            divisions text[] NOT NULL DEFAULT '{}',
+            kind text NOT NULL CHECK (kind IN ('examinateur', 'coordinateur')),
+            session int NOT NULL,
+            academie text NOT NULL,
+            epreuve text NOT NULL,
+            -- '' for a coordinator (académie level).
+            centre text NOT NULL DEFAULT '',
+            active boolean NOT NULL DEFAULT true
+        )
+        """,
+        "CREATE TABLE {schema}.annulations (convocation_id uuid PRIMARY KEY)",
+        "CREATE INDEX examinateurs_commission ON {schema}.examinateurs (session, epreuve, centre) WHERE active",
+        "CREATE INDEX examinateurs_intervenant ON {schema}.examinateurs (intervenant_id) WHERE active",
+        """
+        CREATE TABLE {schema}.sujets (
+            id uuid PRIMARY KEY,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            code text NOT NULL,
+            titre text NOT NULL,
+            dominante text,
+            bareme_version int NOT NULL,
+            bareme jsonb NOT NULL,
+            document jsonb NOT NULL,
+            visible_from timestamptz NOT NULL,
+            retire boolean NOT NULL DEFAULT false
+        )
+        """,
+    ]),
+    Migration(3, "correction", [
+        """
+        CREATE TABLE {schema}.groupes (
+            id uuid PRIMARY KEY,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            nom text NOT NULL,
+            -- Intervenant ids of the examiners (convoked on this exam × centre).
+            membres uuid[] NOT NULL,
+            -- The group's candidates form its lot, locked when the work is done.
+            verrouille boolean NOT NULL DEFAULT false,
+            verrouille_le timestamptz,
+            verrouille_par uuid,
+            cree_le timestamptz NOT NULL DEFAULT now(),
+            FOREIGN KEY (session, epreuve, centre) REFERENCES {schema}.commissions,
+            UNIQUE (session, epreuve, centre, nom)
+        )
+        """,
+        """
+        CREATE TABLE {schema}.creneaux (
+            id uuid PRIMARY KEY,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            jour date NOT NULL,
+            demi_journee text NOT NULL CHECK (demi_journee IN ('matin', 'apres-midi')),
+            -- The subjects offered this half-day (the draw picks among them).
+            sujets uuid[] NOT NULL,
+            -- Whether the examiner may choose the subject instead of drawing it.
+            choix boolean NOT NULL DEFAULT false,
+            FOREIGN KEY (session, epreuve, centre) REFERENCES {schema}.commissions,
+            UNIQUE (session, epreuve, centre, jour, demi_journee)
+        )
+        """,
+        // The candidate's evaluation sheet: who (projected from Cyclades), where in the
+        // distribution, the subject, the grid as the examiner filled it, and the mark.
+        """
+        CREATE TABLE {schema}.fiches (
+            id uuid PRIMARY KEY,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            candidat_id uuid NOT NULL,
+            centre text NOT NULL,
+            numero text NOT NULL,
+            nom text NOT NULL,
+            prenoms text NOT NULL,
+            categorie text NOT NULL,
+            uai_origine text,
+            division text,
+            publication_id uuid NOT NULL,
+            groupe_id uuid REFERENCES {schema}.groupes(id),
+            creneau_id uuid REFERENCES {schema}.creneaux(id),
+            sujet_id uuid REFERENCES {schema}.sujets(id),
+            sujet_mode text CHECK (sujet_mode IN ('tirage', 'choix')),
+            statut text NOT NULL DEFAULT 'a_noter' CHECK (statut IN ('a_noter', 'brouillon', 'notee', 'absent')),
+            absence text CHECK (absence IN ('injustifiee', 'justifiee')),
+            grille jsonb NOT NULL DEFAULT '{}',
+            -- Half points out of 20: never floats.
+            note_suggeree int CHECK (note_suggeree BETWEEN 0 AND 40),
+            note_finale int CHECK (note_finale BETWEEN 0 AND 40),
+            motif_ajustement text,
+            saisie_differee boolean NOT NULL DEFAULT false,
+            examinateur_id uuid,
+            version int NOT NULL DEFAULT 0,
+            modifiee_le timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (session, epreuve, candidat_id),
+            FOREIGN KEY (session, epreuve, centre) REFERENCES {schema}.commissions
+        )
+        """,
+        "CREATE INDEX fiches_commission ON {schema}.fiches (session, epreuve, centre)",
+        "CREATE INDEX fiches_groupe ON {schema}.fiches (groupe_id)",
+        """
+        CREATE TABLE {schema}.audit (
+            id bigserial PRIMARY KEY,
+            le timestamptz NOT NULL DEFAULT now(),
+            acteur uuid NOT NULL,
+            acteur_login text NOT NULL,
+            action text NOT NULL,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            fiche_id uuid,
+            groupe_id uuid,
+            avant jsonb,
+            apres jsonb,
+            motif text
+        )
+        """,
+        "CREATE INDEX audit_fiche ON {schema}.audit (fiche_id)",
+        "CREATE INDEX audit_commission ON {schema}.audit (session, epreuve, centre)",
+        // Append-only: the service's role may add to the log, never rewrite it.
+        "CREATE FUNCTION {schema}.audit_immuable() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$",
+        "CREATE TRIGGER audit_immuable BEFORE UPDATE OR DELETE ON {schema}.audit FOR EACH ROW EXECUTE FUNCTION {schema}.audit_immuable()",
+    ]),
+]

@@ -1,0 +1,307 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Shared
+import Testing
+import TestSupport
+@testable import Correction
+@testable import Gateway
+@testable import Inscriptions
+@testable import Missions
+
+/// Santorin (issue 7) with Cyclades, Imag'In and the gateway running, all through the gateway and the
+/// real events: a centre builds groups and slots, distributes automatically, examiners draw and
+/// grade (an aid, an override, an absence, a stale save), lock, the centre closes, and every grade
+/// reaches Inscriptions and every service fait Missions exactly once. Each run has a centre of its own.
+@Suite(.serialized) struct CorrectionTests {
+    static let session = 2099
+    static let besancon = Identity(userId: UUID(), login: "gest.03", role: .gestionnaire, scope: .academie("03"))
+
+    /// A centre of académie 03 that only this run uses (a valid UAI with its check letter).
+    static func makeCentre() async throws -> String {
+        let n = 251_000 + Int.random(in: 0..<9999) * 100 + 99
+        let uai = String(format: "%07d", n) + String(Array("ABCDEFGHJKLMNPRSTUVWXYZ")[n % 23])
+        let configuration = HealthTests.configuration("inscriptions", 8081)
+        try await withServiceDatabase(configuration, migrations: inscriptionsMigrations) { client, schema, logger in
+            try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
+            let s = schema.name
+            try await client.query("""
+                INSERT INTO \(unescaped: s).etablissements VALUES (\(uai), 'Lycée de test', '03', 'Besançon', true, NULL, NULL)
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+            try await client.query("INSERT INTO \(unescaped: s).centres VALUES (\(uai), 200) ON CONFLICT DO NOTHING", logger: logger)
+            try await client.query("INSERT INTO \(unescaped: s).centre_epreuves VALUES (\(uai), 'T011B') ON CONFLICT DO NOTHING",
+                                   logger: logger)
+        }
+        return uai
+    }
+
+    struct Harness: Sendable {
+        var client: any TestClientProtocol
+
+        func call(_ method: HTTPRequest.Method, _ path: String, _ json: String? = nil, as identity: Identity) async throws -> TestResponse {
+            var headers: HTTPFields = [.authorization: "Bearer \(try await TestKeys.token(identity))"]
+            if json != nil { headers[.contentType] = "application/json" }
+            return try await client.execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        }
+
+        func decode<T: Decodable>(_ type: T.Type, _ method: HTTPRequest.Method, _ path: String, _ json: String? = nil,
+                                  as identity: Identity, expect status: HTTPResponse.Status = .ok) async throws -> T {
+            let response = try await call(method, path, json, as: identity)
+            #expect(response.status == status, "\(method) \(path): \(String(buffer: response.body))")
+            return try JSONDecoder.iso.decode(T.self, from: response.body)
+        }
+    }
+
+    /// Inscriptions, Missions and Correction behind the gateway, each with its consumers.
+    static func withPlatform(_ test: @Sendable @escaping (Harness) async throws -> Void) async throws {
+        let apps = (try await Inscriptions.buildApplication(HealthTests.configuration("inscriptions", 8081)),
+                    try await Missions.buildApplication(HealthTests.configuration("missions", 8082)),
+                    try await Correction.buildApplication(HealthTests.configuration("correction", 8084)))
+        try await apps.0.test(.live) { inscriptions in
+            try await apps.1.test(.live) { missions in
+                try await apps.2.test(.live) { correction in
+                    let gateway = try await Gateway.buildApplication(HealthTests.configuration("gateway", 8080, [
+                        "INSCRIPTIONS_URL": "http://127.0.0.1:\(inscriptions.port!)",
+                        "MISSIONS_URL": "http://127.0.0.1:\(missions.port!)",
+                        "CORRECTION_URL": "http://127.0.0.1:\(correction.port!)",
+                    ]))
+                    try await gateway.test(.live) { client in try await test(Harness(client: client)) }
+                }
+            }
+        }
+    }
+
+    static let bareme = Bareme(criteres: [
+        Critere(code: "APP", libelle: "S'approprier", poids: 4, echelle: .niveaux(ValeursNiveaux())),
+        Critere(code: "REA", libelle: "Réaliser", poids: 12, echelle: .niveaux(ValeursNiveaux())),
+        Critere(code: "VAL", libelle: "Valider", poids: 4, echelle: .niveaux(ValeursNiveaux())),
+    ], appels: [Appel(code: "A1", libelle: "Appel : protocole")])
+
+    struct Commission: Decodable {
+        var candidats: Int
+        var nonDistribues: Int
+        var groupes: [Groupe]
+        struct Groupe: Decodable { var id: UUID; var nom: String; var candidats: Int; var verrouille: Bool }
+    }
+    struct Examinateurs: Decodable { var items: [Item]; struct Item: Decodable { var intervenantId: UUID; var login: String } }
+    struct Created: Decodable { var id: UUID }
+    struct Fiches: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID; var numero: String; var division: String?; var groupeId: UUID? } }
+    struct Fiche: Decodable {
+        var id: UUID
+        var version: Int
+        var statut: String
+        var sujet: Sujet?
+        var noteSuggeree: Int?
+        var noteFinale: Int?
+        var plafonds: [String: String]
+        struct Sujet: Decodable { var id: UUID; var code: String; var titre: String? }
+    }
+    struct Stale: Decodable { var status: Int; var current: Fiche }
+    struct Repartition: Decodable { var distribues: Int; var conflits: Int; var capaciteInsuffisante: Int }
+    struct Cloture: Decodable { var notes: Int; var absents: Int; var servicesFaits: Int }
+    struct Audit: Decodable { var items: [Entry]; struct Entry: Decodable { var action: String; var motif: String? } }
+    struct MissionList: Decodable { var items: [Detail]; struct Detail: Decodable { var mission: Mission; var intervenants: [Person] } }
+    struct Mission: Decodable { var id: UUID; var centre: String? }
+    struct Person: Decodable { var id: UUID; var login: String }
+
+    @Test func aCentreDistributesExaminersGradeLockAndTheClosingReachesCycladesAndImagIn() async throws {
+        let centre = try await Self.makeCentre()
+        let centreId = Identity(userId: UUID(), login: "centre.\(centre)", role: .centre, scope: .etablissement(centre))
+        let p = "C\(UUID().uuidString.prefix(6))"
+        let login = p.lowercased()
+        let amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+        let publisher = AMQPPublisher(configuration: amqp, appId: "referentiel", logger: Logger(label: "test"))
+        let running = Running(publisher)
+
+        try await Self.withPlatform { h in
+            let ins = "/api/inscriptions/sessions/\(Self.session)"
+            let mis = "/api/missions/sessions/\(Self.session)"
+            let commission = "/api/correction/sessions/\(Self.session)/epreuves/T011B/centres/\(centre)"
+
+            // Cyclades: five candidates of 0251671F (three in T1, two in T2) assigned to the centre, published.
+            let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
+                + (1...5).map { "\(p)\($0);\(["Alpha", "Bravo", "Charlie", "Delta", "Echo"][$0 - 1]);Léa;01/01/2008;scolaire;0251671F;\($0 <= 3 ? "T1" : "T2");BCG;T011B" })
+                .joined(separator: "\n")
+            let imported = try await h.client.execute(uri: "\(ins)/import", method: .post, headers: [
+                .authorization: "Bearer \(try await TestKeys.token(Self.besancon))", .contentType: "text/csv"], body: ByteBuffer(string: csv))
+            #expect(imported.status == .ok, "\(String(buffer: imported.body))")
+            let assignments = (1...5).map { #"{"numero":"\#(p)\#($0)","epreuve":"T011B","centre":"\#(centre)"}"# }
+            #expect(try await h.call(.post, "\(ins)/affectations", #"{"affectations":[\#(assignments.joined(separator: ","))]}"#,
+                                     as: Self.besancon).status == .ok)
+            #expect(try await h.call(.post, "\(ins)/affectations/publish?epreuve=T011B", as: Self.besancon).status == .ok)
+
+            // Cyclades designates two examiners at the centre: A teaches T1 at 0251671F, B teaches elsewhere.
+            for (name, uai, divisions) in [("a", "0251671F", #"["T1"]"#), ("b", "0250007X", #"["T5"]"#)] {
+                let designation = #"{"role":"examinateur","epreuve":"T011B","centre":"\#(centre)","intervenant":{"login":"\#(login).\#(name)","nom":"Prof\#(name.uppercased())","prenom":"Test","uai":"\#(uai)","divisions":\#(divisions)}}"#
+                let response = try await h.call(.post, "\(ins)/designations", designation, as: Self.besancon)
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+            }
+
+            // Imag'In: regulation, parameters, opening, then both convoked.
+            #expect(try await h.call(.post, "\(mis)/reglementation", as: Self.besancon).status == .ok)
+            #expect(try await h.call(.put, "\(mis)/parametres", #"{"dateDebut":"2099-06-01","dateFin":"2099-06-12"}"#,
+                                     as: Self.besancon).status == .ok)
+            var mission: MissionList.Detail?
+            try await waitUntil {
+                _ = try await h.call(.post, "\(mis)/ouverture", as: Self.besancon)
+                mission = try await h.decode(MissionList.self, .get, "\(mis)/missions?centre=\(centre)&epreuve=T011B", as: Self.besancon)
+                    .items.first
+                return mission?.intervenants.count == 2
+            }
+            let people = Dictionary(uniqueKeysWithValues: mission!.intervenants.map { ($0.login, $0.id) })
+            let (a, b) = (people["\(login).a"]!, people["\(login).b"]!)
+            for person in [a, b] {
+                #expect(try await h.call(.post, "/api/missions/missions/\(mission!.mission.id)/convocations",
+                                         #"{"intervenantId":"\#(person)"}"#, as: Self.besancon).status == .created)
+            }
+            let examinerA = Identity(userId: a, login: "\(login).a", role: .examinateur, scope: .academie("03"))
+            let examinerB = Identity(userId: b, login: "\(login).b", role: .examinateur, scope: .academie("03"))
+
+            // Référentiel: four situations (two physics, two chemistry) visible now, one still under embargo.
+            var sujets: [UUID] = []
+            for (i, dominante) in ["physique", "physique", "chimie", "chimie", "chimie"].enumerated() {
+                let sujet = SujetPublished(sujetId: UUID(), epreuve: "T011B", session: Self.session, code: "\(p)-S\(i)",
+                                           titre: "Situation \(i)", dominante: dominante, materiel: [], baremeVersion: 1, bareme: Self.bareme,
+                                           document: DocumentRef(path: "/sujets/\(i).pdf", sha256: String(repeating: "0", count: 64), taille: 10),
+                                           visibleFrom: i == 4 ? Date().addingTimeInterval(86_400) : Date().addingTimeInterval(-60))
+                sujets.append(sujet.sujetId)
+                try await waitUntil { publisher.isConnected }
+                try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: p, payload: sujet))
+            }
+
+            // Santorin has everything: five candidates, two convoked examiners.
+            try await waitUntil {
+                let response = try await h.call(.get, "\(commission)/examinateurs", as: centreId)
+                guard response.status == .ok else { return false }
+                return try JSONDecoder().decode(Examinateurs.self, from: response.body).items.count == 2
+            }
+            let overview = try await h.decode(Commission.self, .get, commission, as: centreId)
+            #expect(overview.candidats == 5 && overview.nonDistribues == 5)
+            let other = Identity(userId: UUID(), login: "c", role: .centre, scope: .etablissement("0251080N"))
+            #expect(try await h.call(.get, commission, as: other).status == .forbidden, "another centre sees nothing")
+
+            // Groups: one per examiner; a stranger cannot be a member.
+            #expect(try await h.call(.post, "\(commission)/groupes", #"{"nom":"X","membres":["\#(UUID())"]}"#, as: centreId).status
+                    == .unprocessableContent)
+            let g1 = try await h.decode(Created.self, .post, "\(commission)/groupes", #"{"nom":"Salle 1","membres":["\#(a)"]}"#,
+                                        as: centreId, expect: .created).id
+            let g2 = try await h.decode(Created.self, .post, "\(commission)/groupes", #"{"nom":"Salle 2","membres":["\#(b)"]}"#,
+                                        as: centreId, expect: .created).id
+
+            // Slots: the draw rule is enforced, then the candidates are placed in the morning.
+            let oneOfEach = #"{"jour":"2099-06-02","demiJournee":"matin","sujets":["\#(sujets[0])","\#(sujets[2])","\#(sujets[3])"]}"#
+            let refused = try await h.call(.post, "\(commission)/creneaux", oneOfEach, as: centreId)
+            #expect(refused.status == .unprocessableContent && String(buffer: refused.body).contains("physique"))
+            let morning = #"{"jour":"2099-06-02","demiJournee":"matin","sujets":["\#(sujets[0])","\#(sujets[1])","\#(sujets[2])","\#(sujets[3])"]}"#
+            let slot = try await h.decode(Created.self, .post, "\(commission)/creneaux", morning, as: centreId, expect: .created).id
+            let sameSet = morning.replacingOccurrences(of: "matin", with: "apres-midi")
+            #expect(try await h.call(.post, "\(commission)/creneaux", sameSet, as: centreId).status == .unprocessableContent)
+            let all = try await h.decode(Fiches.self, .get, "\(commission)/fiches", as: centreId).items
+            let ids = all.map { "\"\($0.id)\"" }.joined(separator: ",")
+            #expect(try await h.call(.post, "\(commission)/creneaux/\(slot)/candidats", #"{"fiches":[\#(ids)]}"#, as: centreId).status == .ok)
+
+            // Automatic distribution: A never gets T1 (their pupils); at most four per examiner in the slot.
+            let auto = try await h.decode(Repartition.self, .post, "\(commission)/distribution/automatique", "{}", as: centreId)
+            #expect(auto.distribues == 5, "\(auto)")
+            let distributed = try await h.decode(Fiches.self, .get, "\(commission)/fiches", as: centreId).items
+            #expect(distributed.filter { $0.division == "T1" }.allSatisfy { $0.groupeId == g2 })
+            #expect(distributed.filter { $0.groupeId == g2 }.count <= 4 && distributed.filter { $0.groupeId == g1 }.count <= 4)
+            let t1 = distributed.first { $0.division == "T1" }!
+            let moveToA = try await h.call(.post, "\(commission)/distribution", #"{"fiches":["\#(t1.id)"],"groupeId":"\#(g1)"}"#, as: centreId)
+            #expect(moveToA.status == .unprocessableContent, "conflict of interest refused: \(String(buffer: moveToA.body))")
+
+            // Examiner B grades their lot.
+            let lotB = distributed.filter { $0.groupeId == g2 }.map(\.id)
+            let lotA = distributed.filter { $0.groupeId == g1 }.map(\.id)
+            #expect(lotA.count + lotB.count == 5 && lotB.count >= 3)
+            #expect(try await h.call(.get, "/api/correction/fiches/\(lotB[0])", as: examinerA).status == .notFound, "not A's lot")
+            #expect(try await h.call(.post, "/api/correction/groupes/\(g2)/verrouillage", as: examinerB).status == .conflict,
+                    "nothing graded yet")
+
+            // 1: drawn on the server, graded with a major aid; a stale save gets 409 with the current sheet.
+            let drawn = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":0}"#, as: examinerB)
+            #expect(drawn.sujet.map { sujets.prefix(4).contains($0.id) } == true && drawn.sujet?.titre != nil)
+            #expect(try await h.call(.post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":1}"#, as: examinerB).status == .conflict)
+            let now = ISO8601DateFormatter().string(from: Date())
+            let grid = #""grille":{"evaluations":[{"code":"APP","evaluation":{"type":"niveau","niveau":"A"}},{"code":"REA","evaluation":{"type":"niveau","niveau":"A"}},{"code":"VAL","evaluation":{"type":"niveau","niveau":"B"}}],"appels":[{"code":"A1","heure":"\#(now)"}],"aides":[{"critere":"REA","aide":"majeure","heure":"\#(now)"}],"commentaires":{"REA":"Protocole donné"}}"#
+            let stale = try await h.call(.put, "/api/correction/fiches/\(lotB[0])", #"{"version":0,\#(grid)}"#, as: examinerB)
+            #expect(stale.status == .conflict)
+            let conflict = try JSONDecoder.iso.decode(Stale.self, from: stale.body)
+            #expect(conflict.current.version == drawn.version && conflict.current.statut == "a_noter", "nothing lost, current shown")
+            let graded = try await h.decode(Fiche.self, .put, "/api/correction/fiches/\(lotB[0])",
+                                            #"{"version":\#(drawn.version),\#(grid),"finaliser":true}"#, as: examinerB)
+            // 4 + 12 × 1/3 (capped at C) + 4 × 2/3 = 10.67 → 10.5
+            #expect(graded.statut == "notee" && graded.noteFinale == 21 && graded.plafonds == ["REA": "C"], "\(graded)")
+
+            // 2: an override needs its reason.
+            let second = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(lotB[1])/tirage", #"{"version":0}"#, as: examinerB)
+            let noReason = try await h.call(.put, "/api/correction/fiches/\(lotB[1])",
+                                            #"{"version":\#(second.version),\#(grid),"finaliser":true,"noteFinale":30}"#, as: examinerB)
+            #expect(noReason.status == .unprocessableContent && String(buffer: noReason.body).contains("motifAjustement"))
+            let overridden = try await h.decode(Fiche.self, .put, "/api/correction/fiches/\(lotB[1])",
+                                                #"{"version":\#(second.version),\#(grid),"finaliser":true,"noteFinale":30,"motifAjustement":"Démarche remarquable"}"#,
+                                                as: examinerB)
+            #expect(overridden.noteSuggeree == 21 && overridden.noteFinale == 30)
+            let audit = try await h.decode(Audit.self, .get, "/api/correction/fiches/\(lotB[1])/audit", as: centreId)
+            #expect(audit.items.map(\.action) == ["sujet.tirage", "fiche.ajustement"] && audit.items.last?.motif == "Démarche remarquable")
+
+            // 3 and beyond: absent (no subject needed).
+            for fiche in lotB.dropFirst(2) {
+                let absent = try await h.decode(Fiche.self, .put, "/api/correction/fiches/\(fiche)",
+                                                #"{"version":0,"absence":"injustifiee"}"#, as: examinerB)
+                #expect(absent.statut == "absent")
+            }
+            #expect(try await h.call(.post, "/api/correction/groupes/\(g2)/verrouillage", as: examinerB).status == .ok)
+            #expect(try await h.call(.put, "/api/correction/fiches/\(lotB[0])", #"{"version":\#(graded.version),\#(grid)}"#,
+                                     as: examinerB).status == .conflict, "a locked lot is read-only")
+
+            // Embargo: a subject not yet visible keeps its title hidden, and no draw happens before its time.
+            struct Offerts: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID; var titre: String? } }
+            let offerts = try await h.decode(Offerts.self, .get, "\(commission)/sujets", as: centreId).items
+            #expect(offerts.first { $0.id == sujets[4] }.map { $0.titre == nil } == true)
+            #expect(offerts.first { $0.id == sujets[0] }?.titre == "Situation 0")
+            let afternoon = #"{"jour":"2099-06-02","demiJournee":"apres-midi","sujets":["\#(sujets[0])","\#(sujets[1])","\#(sujets[2])","\#(sujets[4])"]}"#
+            let later = try await h.decode(Created.self, .post, "\(commission)/creneaux", afternoon, as: centreId, expect: .created).id
+            #expect(try await h.call(.post, "\(commission)/creneaux/\(later)/candidats", #"{"fiches":["\#(lotA[0])"]}"#, as: centreId).status == .ok)
+            let embargo = try await h.call(.post, "/api/correction/fiches/\(lotA[0])/tirage", #"{"version":0}"#, as: examinerA)
+            #expect(embargo.status == .conflict && String(buffer: embargo.body).contains("embargo"))
+            #expect(try await h.call(.post, "\(commission)/creneaux/\(slot)/candidats", #"{"fiches":["\#(lotA[0])"]}"#, as: centreId).status == .ok)
+
+            // Examiner A grades the rest; the centre cannot close before every lot is locked.
+            #expect(try await h.call(.post, "\(commission)/cloture", as: centreId).status == .conflict)
+            for fiche in lotA {
+                let d = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(fiche)/tirage", #"{"version":0}"#, as: examinerA)
+                _ = try await h.decode(Fiche.self, .put, "/api/correction/fiches/\(fiche)",
+                                       #"{"version":\#(d.version),\#(grid),"finaliser":true}"#, as: examinerA)
+            }
+            #expect(try await h.call(.post, "/api/correction/groupes/\(g1)/verrouillage", as: examinerA).status == .ok)
+            let closed = try await h.decode(Cloture.self, .post, "\(commission)/cloture", as: centreId)
+            #expect(closed.notes == 2 + lotA.count && closed.absents == lotB.count - 2 && closed.servicesFaits == 2)
+            #expect(try await h.call(.post, "/api/correction/groupes/\(g1)/deverrouillage", #"{"motif":"x"}"#, as: centreId).status
+                    == .conflict, "closed is final")
+
+            // Cyclades has every grade once; Imag'In every service fait once.
+            struct Remontee: Decodable { var items: [Ligne]; struct Ligne: Decodable { var notes: Int; var absents: Int; var manquants: Int } }
+            try await waitUntil {
+                let r = try await h.decode(Remontee.self, .get, "\(ins)/remontee?centre=\(centre)&epreuve=T011B", as: Self.besancon)
+                return r.items.first?.manquants == 0
+            }
+            let remontee = try await h.decode(Remontee.self, .get, "\(ins)/remontee?centre=\(centre)&epreuve=T011B", as: Self.besancon)
+            #expect(remontee.items.first?.notes == closed.notes && remontee.items.first?.absents == closed.absents)
+            struct Services: Decodable { var items: [Ligne]; struct Ligne: Decodable { var intervenantId: UUID; var candidatsEvalues: Int; var montantCentimes: Int } }
+            try await waitUntil {
+                try await h.decode(Services.self, .get, "\(mis)/services-faits?centre=\(centre)", as: Self.besancon).items.count == 2
+            }
+            try await Task.sleep(for: .seconds(1))
+            let services = try await h.decode(Services.self, .get, "\(mis)/services-faits?centre=\(centre)", as: Self.besancon).items
+            #expect(services.first { $0.intervenantId == b }?.candidatsEvalues == 2)
+            #expect(services.first { $0.intervenantId == a }?.candidatsEvalues == lotA.count)
+            #expect(services.map(\.montantCentimes).reduce(0, +) == (2 + lotA.count) * 500)
+        }
+        await running.stop()
+    }
+}
