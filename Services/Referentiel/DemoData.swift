@@ -7,7 +7,9 @@ import Shared
 /// through the same repository rules as the API. Idempotent: existing codes are left alone.
 enum DemoData {
     static let session = 2027
-    static let visibleFrom = Date(timeIntervalSince1970: 1_811_836_800)  // 2027-06-01T08:00:00Z, the first morning of the exams
+    /// The demo plays the exam day now: its subjects are visible from the moment they are seeded
+    /// (real subjects stay under embargo until their first morning).
+    static var visibleFrom: Date { Date() }
 
     static func niveaux(_ items: [(String, String, String?, Int)]) -> [Critere] {
         items.map { Critere(code: $0.0, libelle: $0.1, partie: $0.2, poids: $0.3, echelle: .niveaux(ValeursNiveaux())) }
@@ -39,6 +41,8 @@ enum DemoData {
                     dominante: "chimie", materiel: ["spectrophotomètre", "fioles jaugées", "solution de bleu patenté"]), physiqueChimie),
         (SujetInput(epreuve: "T011B", session: session, code: "PC-202", titre: "Titrage d'un vinaigre par suivi pH-métrique",
                     dominante: "chimie", materiel: ["pH-mètre", "burette", "soude 0,1 mol/L"]), physiqueChimie),
+        (SujetInput(epreuve: "T011B", session: session, code: "PC-203", titre: "Synthèse d'un ester à odeur de banane",
+                    dominante: "chimie", materiel: ["montage à reflux", "ampoule à décanter"]), physiqueChimie),
         (SujetInput(epreuve: "T011B", session: session, code: "PC-301", titre: "Mesure de la célérité des ultrasons",
                     dominante: "physique", materiel: ["émetteur et récepteur ultrasons", "oscilloscope"]), physiqueChimie),
         (SujetInput(epreuve: "T011B", session: session, code: "PC-302", titre: "Chute d'une balle et conservation de l'énergie",

@@ -47,7 +47,8 @@ struct CorrectionController: Sendable {
     @Sendable func show(_ request: Request, context: ECERequestContext) async throws -> Vue {
         let (commission, caller) = try await visible(context, roles: [.centre, .referent, .gestionnaire, .coordinateur, .examinateur])
         let all = try await commissions.fiches(commission.key, .init())
-        let groupes = try await commissions.groupes(commission.key, membre: caller.role == .examinateur ? caller.userId : nil)
+        let membre = caller.role == .examinateur ? try await commissions.examinateur(caller, on: commission.key) : nil
+        let groupes = try await commissions.groupes(commission.key, membre: membre)
         return Vue(commission: commission, groupes: groupes, creneaux: try await commissions.creneaux(commission.key),
                    candidats: all.count, nonDistribues: all.filter { $0.groupeId == nil }.count)
     }
@@ -194,15 +195,15 @@ struct CorrectionController: Sendable {
     /// One save: the version read, the grid (draft or final), an absence, an override with its reason.
     /// A stale version gets 409 with the sheet as it stands.
     @Sendable func enregistrer(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
-        let caller = try await grader(context)
+        let (caller, examinateur) = try await grader(context)
         let body = try await request.decode(as: FicheRepository.Enregistrement.self, context: context)
-        return try await fiches.enregistrer(try context.uuid(of: "fiche"), body, by: caller)
+        return try await fiches.enregistrer(try context.uuid(of: "fiche"), body, by: caller, examinateur: examinateur)
     }
 
     struct Version: Decodable { var version: Int }
 
     @Sendable func tirer(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
-        let caller = try await grader(context)
+        let (caller, _) = try await grader(context)
         let body = try await request.decode(as: Version.self, context: context)
         return try await fiches.tirer(try context.uuid(of: "fiche"), version: body.version, by: caller)
     }
@@ -210,7 +211,7 @@ struct CorrectionController: Sendable {
     struct Choix: Decodable { var version: Int; var sujetId: UUID }
 
     @Sendable func choisir(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
-        let caller = try await grader(context)
+        let (caller, _) = try await grader(context)
         let body = try await request.decode(as: Choix.self, context: context)
         return try await fiches.choisir(try context.uuid(of: "fiche"), sujet: body.sujetId, version: body.version, by: caller)
     }
@@ -226,8 +227,8 @@ struct CorrectionController: Sendable {
 
     @Sendable func verrouiller(_ request: Request, context: ECERequestContext) async throws -> Moved {
         let caller = try context.require(.examinateur)
-        guard let groupe = try await fiches.groupe(try context.uuid(of: "groupe")), groupe.membres.contains(caller.userId),
-            try await commissions.isConvoked(caller.userId, on: groupe.key)
+        guard let groupe = try await fiches.groupe(try context.uuid(of: "groupe")),
+            let examinateur = try await commissions.examinateur(caller, on: groupe.key), groupe.membres.contains(examinateur)
         else { throw Problem.notFound("groupe") }
         return Moved(candidats: try await fiches.verrouiller(groupe, by: caller, correlationId: context.correlationId))
     }
@@ -248,7 +249,7 @@ struct CorrectionController: Sendable {
 
     @Sendable func mesLots(_ request: Request, context: ECERequestContext) async throws -> MesLots {
         let caller = try context.require(.examinateur)
-        return MesLots(items: try await fiches.mesLots(caller.userId))
+        return MesLots(items: try await fiches.mesLots(login: caller.login))
     }
 
     // MARK: scope
@@ -264,7 +265,7 @@ struct CorrectionController: Sendable {
                                                                             centre: centre))
         else { throw Problem.notFound("commission") }
         let allowed = switch caller.role {
-        case .examinateur: try await commissions.isConvoked(caller.userId, on: commission.key)
+        case .examinateur: try await commissions.examinateur(caller, on: commission.key) != nil
         default: caller.covers(academie: commission.academie, uai: commission.centre)
         }
         guard allowed else { throw Problem.forbidden("commission hors de votre périmètre / outside your scope") }
@@ -279,25 +280,28 @@ struct CorrectionController: Sendable {
         else { throw Problem.notFound("fiche") }
         let allowed = switch caller.role {
         case .examinateur:
-            try await isGrader(caller, fiche)
+            try await examinateur(caller, grading: fiche) != nil
         default: caller.covers(academie: commission.academie, uai: commission.centre)
         }
         guard allowed else { throw Problem.notFound("fiche") }
         return (fiche, caller)
     }
 
-    /// Only an examiner of the sheet's lot, convoked on its exam × centre, writes on it.
-    private func grader(_ context: ECERequestContext) async throws -> Identity {
+    /// Only an examiner of the sheet's lot, convoked on its exam × centre, writes on it: the caller
+    /// and their intervenant id.
+    private func grader(_ context: ECERequestContext) async throws -> (Identity, UUID) {
         let caller = try context.require(.examinateur)
-        guard let fiche = try await fiches.fiche(try context.uuid(of: "fiche")), try await isGrader(caller, fiche) else {
-            throw Problem.notFound("fiche")
-        }
-        return caller
+        guard let fiche = try await fiches.fiche(try context.uuid(of: "fiche")),
+            let examinateur = try await examinateur(caller, grading: fiche)
+        else { throw Problem.notFound("fiche") }
+        return (caller, examinateur)
     }
 
-    private func isGrader(_ caller: Identity, _ fiche: FicheRepository.Fiche) async throws -> Bool {
-        guard let groupe = fiche.groupeId, try await fiches.isMember(caller.userId, of: groupe) else { return false }
-        return try await commissions.isConvoked(caller.userId, on: fiche.key)
+    private func examinateur(_ caller: Identity, grading fiche: FicheRepository.Fiche) async throws -> UUID? {
+        guard let groupe = fiche.groupeId, let examinateur = try await commissions.examinateur(caller, on: fiche.key),
+            try await fiches.isMember(examinateur, of: groupe)
+        else { return nil }
+        return examinateur
     }
 
     private static func motif(_ request: Request, _ context: ECERequestContext) async throws -> String {

@@ -43,13 +43,16 @@ struct CommissionRepository: Sendable {
         return nil
     }
 
-    /// Whether the person holds an active examiner convocation on this exam × centre.
-    func isConvoked(_ intervenant: UUID, on key: CommissionKey) async throws -> Bool {
-        try await client.query("""
-            SELECT 1 FROM \(unescaped: s).examinateurs
-            WHERE intervenant_id = \(intervenant) AND active AND kind = 'examinateur'
+    /// The caller's intervenant id when they hold an active examiner convocation on this exam × centre.
+    /// Matched on the login (Imag'In's identifier, carried by the verified token): an account may
+    /// predate the convocation and have another id.
+    func examinateur(_ caller: Identity, on key: CommissionKey) async throws -> UUID? {
+        let rows = try await client.query("""
+            SELECT intervenant_id FROM \(unescaped: s).examinateurs
+            WHERE login = \(caller.login) AND active AND kind = 'examinateur'
               AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) LIMIT 1
-            """, logger: logger).collect().count == 1
+            """, logger: logger).collect()
+        return try rows.first?.decode(UUID.self)
     }
 
     // MARK: examiners and groups

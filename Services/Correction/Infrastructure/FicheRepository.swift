@@ -182,7 +182,8 @@ struct FicheRepository: Sendable {
         var saisieDifferee: Bool?
     }
 
-    func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity) async throws -> Fiche {
+    /// `examinateur` is the grader's intervenant id: their services faits count the sheets they graded.
+    func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity, examinateur: UUID) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
             let fiche = try await editable(id, version: e.version, connection)
             let avant = try await snapshot(id, connection)
@@ -230,7 +231,7 @@ struct FicheRepository: Sendable {
             try await connection.query("""
                 UPDATE \(unescaped: s).fiches SET grille = \(grilleJSON)::jsonb, statut = \(statut), absence = \(absence),
                     note_suggeree = \(suggeree), note_finale = \(finale), motif_ajustement = \(motif),
-                    saisie_differee = saisie_differee OR \(e.saisieDifferee ?? false), examinateur_id = \(by.userId),
+                    saisie_differee = saisie_differee OR \(e.saisieDifferee ?? false), examinateur_id = \(examinateur),
                     version = version + 1, modifiee_le = now()
                 WHERE id = \(id)
                 """, logger: logger)
@@ -453,12 +454,14 @@ struct FicheRepository: Sendable {
         var fiches: [CommissionRepository.FicheResume]
     }
 
-    func mesLots(_ intervenant: UUID) async throws -> [MonLot] {
+    /// The lots of the examiner with this login (on the exams × centres they are convoked to).
+    func mesLots(login: String) async throws -> [MonLot] {
         let rows = try await client.query("""
-            SELECT g.id, g.nom, g.session, g.epreuve, g.centre, g.verrouille FROM \(unescaped: s).groupes g
-            WHERE \(intervenant) = ANY(g.membres) AND EXISTS (
-                SELECT 1 FROM \(unescaped: s).examinateurs e WHERE e.intervenant_id = \(intervenant) AND e.active
-                  AND e.session = g.session AND e.epreuve = g.epreuve AND e.centre = g.centre)
+            SELECT g.id, g.nom, g.session, g.epreuve, g.centre, g.verrouille
+            FROM \(unescaped: s).groupes g JOIN \(unescaped: s).examinateurs e
+                ON e.intervenant_id = ANY(g.membres) AND e.session = g.session AND e.epreuve = g.epreuve AND e.centre = g.centre
+            WHERE e.login = \(login) AND e.active AND e.kind = 'examinateur'
+            GROUP BY g.id
             ORDER BY g.session DESC, g.epreuve, g.nom
             """, logger: logger).collect()
         var lots: [MonLot] = []
