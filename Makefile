@@ -46,6 +46,8 @@ build:
 
 test:
 	scripts/infra.sh up
+	@# A running platform (make up) would compete with the tests for the same queues.
+	scripts/services.sh stop
 	docker-compose -f docker-compose.yml config -q
 	$(SWIFT) build --build-tests
 	mkdir -p var/log

@@ -164,4 +164,17 @@ let correctionMigrations = [
         "CREATE FUNCTION {schema}.audit_immuable() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit is append-only'; END $$",
         "CREATE TRIGGER audit_immuable BEFORE UPDATE OR DELETE ON {schema}.audit FOR EACH ROW EXECUTE FUNCTION {schema}.audit_immuable()",
     ]),
+    // Review mends: events applied in the order they happened, the barème a sheet was graded with,
+    // withdrawals that overtake their publication, and the indexes the hot paths need.
+    Migration(4, "ordre_et_index", [
+        "ALTER TABLE {schema}.publications ADD COLUMN publiee_le timestamptz NOT NULL DEFAULT '-infinity'",
+        "ALTER TABLE {schema}.fiches ADD COLUMN publie_le timestamptz NOT NULL DEFAULT '-infinity'",
+        // Copied at the draw: grades refer to that version, whatever is republished later.
+        "ALTER TABLE {schema}.fiches ADD COLUMN bareme jsonb",
+        "ALTER TABLE {schema}.fiches ADD COLUMN bareme_version int",
+        "CREATE TABLE {schema}.retraits (sujet_id uuid PRIMARY KEY)",
+        "CREATE INDEX fiches_creneau ON {schema}.fiches (creneau_id)",
+        "CREATE INDEX groupes_membres ON {schema}.groupes USING gin (membres)",
+        "CREATE INDEX examinateurs_login ON {schema}.examinateurs (login) WHERE active",
+    ]),
 ]

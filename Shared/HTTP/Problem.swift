@@ -96,6 +96,12 @@ extension Problem {
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
+    /// Deadlock, serialization failure, lock not available: the request may simply be retried.
+    static func isTransient(_ error: any Error) -> Bool {
+        let psql = (error as? PSQLError) ?? ((error as? PostgresTransactionError)?.closureError as? PSQLError)
+        return ["40P01", "40001", "55P03"].contains(psql?.serverInfo?[.sqlState] ?? "")
+    }
+
     /// SQLSTATE class 22, "data exception".
     static func isDataException(_ error: PSQLError) -> Bool {
         error.serverInfo?[.sqlState]?.hasPrefix("22") == true
@@ -122,6 +128,12 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as PostgresTransactionError where (error.closureError as? PSQLError).map(Self.isDataException) == true {
             let message = (error.closureError as? PSQLError)?.serverInfo?[.message] ?? ""
             return try Problem.badRequest("valeur refusée / value refused: \(message)").response(from: request, context: context)
+        } catch let error where Self.isTransient(error) {
+            context.logger.warning("transient database conflict", metadata: ["error": "\(error)"])
+            var response = try Problem.serviceUnavailable("conflit passager, réessayer / transient conflict, retry")
+                .response(from: request, context: context)
+            response.headers[.retryAfter] = "1"
+            return response
         } catch is DecodingError {
             return try Problem.badRequest("corps de requête illisible / unreadable request body")
                 .response(from: request, context: context)

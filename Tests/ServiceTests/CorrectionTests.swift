@@ -191,6 +191,8 @@ import TestSupport
                                         as: centreId, expect: .created).id
             let g2 = try await h.decode(Created.self, .post, "\(commission)/groupes", #"{"nom":"Salle 2","membres":["\#(b)"]}"#,
                                         as: centreId, expect: .created).id
+            #expect(try await h.call(.post, "\(commission)/groupes", #"{"nom":"Salle 3","membres":["\#(a)"]}"#, as: centreId).status
+                    == .conflict, "one room per examiner")
 
             // Slots: the draw rule is enforced, then the candidates are placed in the morning.
             let oneOfEach = #"{"jour":"2099-06-02","demiJournee":"matin","sujets":["\#(sujets[0])","\#(sujets[2])","\#(sujets[3])"]}"#
@@ -301,6 +303,57 @@ import TestSupport
             #expect(services.first { $0.intervenantId == b }?.candidatsEvalues == 2)
             #expect(services.first { $0.intervenantId == a }?.candidatsEvalues == lotA.count)
             #expect(services.map(\.montantCentimes).reduce(0, +) == (2 + lotA.count) * 500)
+        }
+        await running.stop()
+    }
+
+    /// Events applied in the order they happened: a late chunk of an older publication changes
+    /// nothing, a withdrawal that overtakes its publication holds, a barème never goes back.
+    @Test func projectionsTolerateReorderingAndRedelivery() async throws {
+        let centre = "T\(UUID().uuidString.prefix(7))"
+        let centreId = Identity(userId: UUID(), login: "c", role: .centre, scope: .etablissement(centre))
+        let amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+        let publisher = AMQPPublisher(configuration: amqp, appId: "inscriptions", logger: Logger(label: "test"))
+        let running = Running(publisher)
+        func candidat(_ numero: String) -> CandidatAffecte {
+            CandidatAffecte(candidatId: UUID(), numero: numero, nom: "Nom", prenoms: "P", categorie: "scolaire", uaiOrigine: nil, division: nil)
+        }
+        let (x, y, z) = (candidat("X"), candidat("Y"), candidat("Z"))
+        func publication(_ candidats: [CandidatAffecte]) -> AffectationsPublished {
+            AffectationsPublished(publicationId: UUID(), session: Self.session, academie: "03", epreuve: "T011B", centreUAI: centre,
+                                  chunk: 1, chunks: 1, candidats: candidats)
+        }
+        var late = EventEnvelope(producer: "inscriptions", correlationId: "old", payload: publication([x, z]))
+        late.occurredAt = Date().addingTimeInterval(-60)
+        let older = late
+        let newer = EventEnvelope(producer: "inscriptions", correlationId: "new", payload: publication([x, y]))
+        let sujet = SujetPublished(sujetId: UUID(), epreuve: "T011B", session: Self.session, code: "R-\(centre)", titre: "T",
+                                   dominante: "chimie", materiel: [], baremeVersion: 2, bareme: Self.bareme,
+                                   document: DocumentRef(path: "/x", sha256: String(repeating: "0", count: 64), taille: 1),
+                                   visibleFrom: Date())
+        try await Self.withPlatform { h in
+            let commission = "/api/correction/sessions/\(Self.session)/epreuves/T011B/centres/\(centre)"
+            try await waitUntil { publisher.isConnected }
+            try await MissionsTests.publish(publisher, newer)
+            try await MissionsTests.publish(publisher, newer)
+            try await waitUntil { try await h.call(.get, "\(commission)/fiches", as: centreId).status == .ok }
+            try await MissionsTests.publish(publisher, older)
+            // The withdrawal overtakes the publication; then version 1 of the barème arrives late.
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: "w",
+                payload: SujetWithdrawn(sujetId: sujet.sujetId, epreuve: "T011B", session: Self.session)))
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: "p", payload: sujet))
+            var stale = sujet
+            stale.baremeVersion = 1
+            stale.titre = "Ancienne version"
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: "p1", payload: stale))
+            try await Task.sleep(for: .seconds(2))
+            let numeros = try await h.decode(Fiches.self, .get, "\(commission)/fiches", as: centreId).items.map(\.numero).sorted()
+            #expect(numeros == ["X", "Y"], "the older list neither adds Z nor removes Y")
+            struct Offerts: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID } }
+            let offerts = try await h.decode(Offerts.self, .get, "\(commission)/sujets", as: centreId).items
+            #expect(!offerts.contains { $0.id == sujet.sujetId }, "withdrawn stays withdrawn")
+            let coordinator = Identity(userId: UUID(), login: "coord.sans.convocation", role: .coordinateur, scope: .academie("03"))
+            #expect(try await h.call(.get, commission, as: coordinator).status == .forbidden, "a coordinator needs a convocation")
         }
         await running.stop()
     }

@@ -46,11 +46,11 @@ struct CorrectionController: Sendable {
 
     @Sendable func show(_ request: Request, context: ECERequestContext) async throws -> Vue {
         let (commission, caller) = try await visible(context, roles: [.centre, .referent, .gestionnaire, .coordinateur, .examinateur])
-        let all = try await commissions.fiches(commission.key, .init())
+        let effectifs = try await commissions.effectifs(commission.key)
         let membre = caller.role == .examinateur ? try await commissions.examinateur(caller, on: commission.key) : nil
         let groupes = try await commissions.groupes(commission.key, membre: membre)
         return Vue(commission: commission, groupes: groupes, creneaux: try await commissions.creneaux(commission.key),
-                   candidats: all.count, nonDistribues: all.filter { $0.groupeId == nil }.count)
+                   candidats: effectifs.candidats, nonDistribues: effectifs.nonDistribues)
     }
 
     struct Examinateurs: ResponseEncodable { var items: [CommissionRepository.Examinateur] }
@@ -74,28 +74,12 @@ struct CorrectionController: Sendable {
         return Fiches(items: try await commissions.fiches(commission.key, filtre))
     }
 
-    struct SujetOffert: Codable, Sendable {
-        var id: UUID
-        var code: String
-        var dominante: String?
-        var visibleFrom: Date
-        var titre: String?
-    }
-    struct Sujets: ResponseEncodable { var items: [SujetOffert] }
+    struct Sujets: ResponseEncodable { var items: [CommissionRepository.SujetOffert] }
 
     /// The published subjects a slot may offer (titles only once visible).
     @Sendable func sujets(_ request: Request, context: ECERequestContext) async throws -> Sujets {
         let (commission, _) = try await visible(context, roles: [.centre, .referent, .gestionnaire, .coordinateur])
-        let rows = try await commissions.client.query("""
-            SELECT id, code, dominante, visible_from, CASE WHEN visible_from <= now() THEN titre END
-            FROM \(unescaped: commissions.s).sujets
-            WHERE session = \(commission.session) AND epreuve = \(commission.epreuve) AND NOT retire ORDER BY code
-            """, logger: commissions.logger)
-        var items: [SujetOffert] = []
-        for try await r in rows.decode((UUID, String, String?, Date, String?).self) {
-            items.append(SujetOffert(id: r.0, code: r.1, dominante: r.2, visibleFrom: r.3, titre: r.4))
-        }
-        return Sujets(items: items)
+        return Sujets(items: try await commissions.sujets(commission.key))
     }
 
     struct GroupeRequest: Decodable { var nom: String; var membres: [UUID] }
@@ -203,17 +187,18 @@ struct CorrectionController: Sendable {
     struct Version: Decodable { var version: Int }
 
     @Sendable func tirer(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
-        let (caller, _) = try await grader(context)
+        let (caller, examinateur) = try await grader(context)
         let body = try await request.decode(as: Version.self, context: context)
-        return try await fiches.tirer(try context.uuid(of: "fiche"), version: body.version, by: caller)
+        return try await fiches.tirer(try context.uuid(of: "fiche"), version: body.version, by: caller, examinateur: examinateur)
     }
 
     struct Choix: Decodable { var version: Int; var sujetId: UUID }
 
     @Sendable func choisir(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
-        let (caller, _) = try await grader(context)
+        let (caller, examinateur) = try await grader(context)
         let body = try await request.decode(as: Choix.self, context: context)
-        return try await fiches.choisir(try context.uuid(of: "fiche"), sujet: body.sujetId, version: body.version, by: caller)
+        return try await fiches.choisir(try context.uuid(of: "fiche"), sujet: body.sujetId, version: body.version, by: caller,
+                                        examinateur: examinateur)
     }
 
     struct Audit: ResponseEncodable { var items: [FicheRepository.EntreeAudit] }
@@ -237,8 +222,7 @@ struct CorrectionController: Sendable {
     @Sendable func deverrouiller(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
         let caller = try context.require(.centre, .coordinateur)
         guard let groupe = try await fiches.groupe(try context.uuid(of: "groupe")),
-            let commission = try await commissions.commission(groupe.key),
-            caller.covers(academie: commission.academie, uai: commission.centre)
+            let commission = try await commissions.commission(groupe.key), try await covers(caller, commission)
         else { throw Problem.notFound("groupe") }
         try await fiches.deverrouiller(groupe, motif: try await Self.motif(request, context), by: caller,
                                        correlationId: context.correlationId)
@@ -264,12 +248,22 @@ struct CorrectionController: Sendable {
             let commission = try await commissions.commission(CommissionKey(session: try context.session(), epreuve: epreuve,
                                                                             centre: centre))
         else { throw Problem.notFound("commission") }
-        let allowed = switch caller.role {
+        guard try await covers(caller, commission) else {
+            throw Problem.forbidden("commission hors de votre périmètre / outside your scope")
+        }
+        return (commission, caller)
+    }
+
+    /// Scope: its centre (centre, référent), its académie (gestionnaire), a coordinator convocation
+    /// for the exam in the académie (coordinator), an examiner convocation on it (examiner).
+    private func covers(_ caller: Identity, _ commission: Commission) async throws -> Bool {
+        switch caller.role {
         case .examinateur: try await commissions.examinateur(caller, on: commission.key) != nil
+        case .coordinateur:
+            try await commissions.isCoordinateur(caller, epreuve: commission.epreuve, session: commission.session,
+                                                 academie: commission.academie)
         default: caller.covers(academie: commission.academie, uai: commission.centre)
         }
-        guard allowed else { throw Problem.forbidden("commission hors de votre périmètre / outside your scope") }
-        return (commission, caller)
     }
 
     /// A sheet: its lot's examiners, the centre and its référent, the académie's gestionnaire and coordinator.
@@ -278,11 +272,8 @@ struct CorrectionController: Sendable {
         guard let fiche = try await fiches.fiche(try context.uuid(of: "fiche")),
             let commission = try await commissions.commission(fiche.key)
         else { throw Problem.notFound("fiche") }
-        let allowed = switch caller.role {
-        case .examinateur:
-            try await examinateur(caller, grading: fiche) != nil
-        default: caller.covers(academie: commission.academie, uai: commission.centre)
-        }
+        let allowed = caller.role == .examinateur ? try await examinateur(caller, grading: fiche) != nil
+            : try await covers(caller, commission)
         guard allowed else { throw Problem.notFound("fiche") }
         return (fiche, caller)
     }

@@ -55,6 +55,15 @@ struct CommissionRepository: Sendable {
         return try rows.first?.decode(UUID.self)
     }
 
+    /// Whether the caller holds an active coordinator convocation for this exam in the académie.
+    func isCoordinateur(_ caller: Identity, epreuve: String, session: Int, academie: String) async throws -> Bool {
+        try await client.query("""
+            SELECT 1 FROM \(unescaped: s).examinateurs
+            WHERE login = \(caller.login) AND active AND kind = 'coordinateur' AND session = \(session) AND epreuve = \(epreuve)
+              AND academie = \(academie) LIMIT 1
+            """, logger: logger).collect().count == 1
+    }
+
     // MARK: examiners and groups
 
     struct Examinateur: Codable, Sendable {
@@ -68,15 +77,18 @@ struct CommissionRepository: Sendable {
     }
 
     /// The examiners convoked on the commission (active convocations).
-    func examinateurs(_ key: CommissionKey) async throws -> [Examinateur] {
-        let rows = try await client.query("""
+    func examinateurs(_ key: CommissionKey, on connection: PostgresConnection? = nil) async throws -> [Examinateur] {
+        let query: PostgresQuery = """
             SELECT DISTINCT ON (intervenant_id) intervenant_id, login, nom, prenom, uai, divisions, mission_id
             FROM \(unescaped: s).examinateurs
             WHERE active AND kind = 'examinateur' AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
             ORDER BY intervenant_id
-            """, logger: logger)
+            """
+        let rows = if let connection { try await connection.query(query, logger: logger).collect() }
+            else { try await client.query(query, logger: logger).collect() }
         var result: [Examinateur] = []
-        for try await r in rows.decode((UUID, String, String, String, String?, [String], UUID).self) {
+        for row in rows {
+            let r = try row.decode((UUID, String, String, String, String?, [String], UUID).self)
             result.append(Examinateur(intervenantId: r.0, login: r.1, nom: r.2, prenom: r.3, uai: r.4, divisions: r.5, missionId: r.6))
         }
         return result.sorted { ($0.nom, $0.prenom) < ($1.nom, $1.prenom) }
@@ -99,7 +111,7 @@ struct CommissionRepository: Sendable {
                    (count(f.id) FILTER (WHERE f.statut = 'notee'))::int, (count(f.id) FILTER (WHERE f.statut = 'absent'))::int
             FROM \(unescaped: s).groupes g LEFT JOIN \(unescaped: s).fiches f ON f.groupe_id = g.id
             WHERE g.session = \(key.session) AND g.epreuve = \(key.epreuve) AND g.centre = \(key.centre)
-              AND (\(membre)::uuid IS NULL OR \(membre) = ANY(g.membres))
+              AND (\(membre)::uuid IS NULL OR g.membres @> ARRAY[\(membre)]::uuid[])
             GROUP BY g.id ORDER BY g.nom
             """, logger: logger)
         var result: [Groupe] = []
@@ -112,7 +124,15 @@ struct CommissionRepository: Sendable {
 
     func createGroupe(_ key: CommissionKey, nom: String, membres: [UUID], by: Identity) async throws -> UUID {
         try await client.withTransaction(logger: logger) { connection in
-            try await openCommission(key, connection)
+            try await openCommission(key, connection, forUpdate: true)
+            // One room per examiner: the four-candidate limit holds per examiner, not per group.
+            let taken = try await connection.query("""
+                SELECT nom FROM \(unescaped: s).groupes
+                WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND membres && \(membres)
+                """, logger: logger).collect()
+            if let nom = try taken.first?.decode(String.self) {
+                throw Problem.conflict("un examinateur est déjà dans le groupe « \(nom) » / an examiner is already in a group")
+            }
             let id = UUID()
             let inserted = try await connection.query("""
                 INSERT INTO \(unescaped: s).groupes (id, session, epreuve, centre, nom, membres)
@@ -138,7 +158,8 @@ struct CommissionRepository: Sendable {
     func creneaux(_ key: CommissionKey) async throws -> [CreneauVue] {
         let rows = try await client.query("""
             SELECT c.id, c.jour::text, c.demi_journee, c.sujets, c.choix, count(f.id)::int
-            FROM \(unescaped: s).creneaux c LEFT JOIN \(unescaped: s).fiches f ON f.creneau_id = c.id
+            FROM \(unescaped: s).creneaux c LEFT JOIN \(unescaped: s).fiches f ON f.creneau_id = c.id AND f.centre = c.centre
+                AND f.session = c.session AND f.epreuve = c.epreuve
             WHERE c.session = \(key.session) AND c.epreuve = \(key.epreuve) AND c.centre = \(key.centre)
             GROUP BY c.id ORDER BY c.jour, c.demi_journee DESC
             """, logger: logger)
@@ -164,7 +185,7 @@ struct CommissionRepository: Sendable {
     func createCreneau(_ key: CommissionKey, jour: String, demiJournee: String, sujets: [UUID], choix: Bool,
                        by: Identity) async throws -> UUID {
         try await client.withTransaction(logger: logger) { connection in
-            try await openCommission(key, connection)
+            try await openCommission(key, connection, forUpdate: true)
             let id = UUID()
             let inserted = try await connection.query("""
                 INSERT INTO \(unescaped: s).creneaux (id, session, epreuve, centre, jour, demi_journee, sujets, choix)
@@ -180,7 +201,7 @@ struct CommissionRepository: Sendable {
     /// Places candidates in a slot (the half-day they sit the exam); only candidates not yet graded move.
     func placer(_ key: CommissionKey, creneau: UUID, fiches: [UUID], by: Identity) async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
-            try await openCommission(key, connection)
+            try await openCommission(key, connection, forUpdate: true)
             let exists = try await connection.query("""
                 SELECT 1 FROM \(unescaped: s).creneaux WHERE id = \(creneau) AND session = \(key.session) AND epreuve = \(key.epreuve)
                   AND centre = \(key.centre)
@@ -199,9 +220,42 @@ struct CommissionRepository: Sendable {
                 UPDATE \(unescaped: s).fiches SET creneau_id = \(creneau), modifiee_le = now() WHERE id = ANY(\(fiches)) RETURNING 1
                 """, logger: logger).collect().count
             guard moved == Set(fiches).count else { throw Problem.notFound("fiche") }
-            try await audit(connection, by, "creneau.candidats", key, apres: #"{"creneau":"\#(creneau)","candidats":\#(moved)}"#)
+            try await checkCapacity(key, connection)
+            try await audit(connection, by, "creneau.candidats", key,
+                            apres: #"{"creneau":"\#(creneau)","fiches":[\#(fiches.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
             return moved
         }
+    }
+
+    struct SujetOffert: Codable, Sendable {
+        var id: UUID
+        var code: String
+        var dominante: String?
+        var visibleFrom: Date
+        /// Only once visible.
+        var titre: String?
+    }
+
+    /// The published subjects of the commission's exam a slot may offer.
+    func sujets(_ key: CommissionKey) async throws -> [SujetOffert] {
+        let rows = try await client.query("""
+            SELECT id, code, dominante, visible_from, CASE WHEN visible_from <= now() THEN titre END
+            FROM \(unescaped: s).sujets WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND NOT retire ORDER BY code
+            """, logger: logger)
+        var items: [SujetOffert] = []
+        for try await r in rows.decode((UUID, String, String?, Date, String?).self) {
+            items.append(SujetOffert(id: r.0, code: r.1, dominante: r.2, visibleFrom: r.3, titre: r.4))
+        }
+        return items
+    }
+
+    /// How many candidates, and how many not yet in a lot.
+    func effectifs(_ key: CommissionKey) async throws -> (candidats: Int, nonDistribues: Int) {
+        let rows = try await client.query("""
+            SELECT count(*)::int, (count(*) FILTER (WHERE groupe_id IS NULL))::int FROM \(unescaped: s).fiches
+            WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+            """, logger: logger).collect()
+        return try rows[0].decode((Int, Int).self)
     }
 
     // MARK: distribution
@@ -258,68 +312,81 @@ struct CommissionRepository: Sendable {
     /// when a slot would exceed four candidates per examiner.
     func distribuer(_ key: CommissionKey, fiches ids: [UUID], vers groupe: UUID?, by: Identity) async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
-            try await openCommission(key, connection)
+            // Distribution, slots and locking of one commission happen one at a time (no crossed locks).
+            try await openCommission(key, connection, forUpdate: true)
             let rows = try await connection.query("""
                 SELECT f.id, f.numero, f.nom, f.uai_origine, f.division, f.creneau_id, f.groupe_id, COALESCE(g.verrouille, false)
                 FROM \(unescaped: s).fiches f LEFT JOIN \(unescaped: s).groupes g ON g.id = f.groupe_id
                 WHERE f.id = ANY(\(ids)) AND f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre)
-                FOR UPDATE OF f
                 """, logger: logger).collect()
             guard rows.count == Set(ids).count else { throw Problem.notFound("fiche de cette commission / sheet of this commission") }
-            var candidats: [(Distribution.Candidat, numero: String)] = []
+            var candidats: [(Distribution.Candidat, numero: String, de: UUID?)] = []
             var verrouilles: [String] = []
             for row in rows {
                 let r = try row.decode((UUID, String, String, String?, String?, UUID?, UUID?, Bool).self)
                 if r.7 { verrouilles.append(r.1) }
-                candidats.append((Distribution.Candidat(id: r.0, nom: r.2, uaiOrigine: r.3, division: r.4, creneau: r.5), r.1))
+                candidats.append((Distribution.Candidat(id: r.0, nom: r.2, uaiOrigine: r.3, division: r.4, creneau: r.5), r.1, r.6))
             }
             guard verrouilles.isEmpty else {
                 throw Problem.conflict("lot verrouillé pour / locked lot for: \(verrouilles.sorted().joined(separator: ", "))")
             }
             if let groupe {
+                let sansCreneau = candidats.filter { $0.0.creneau == nil }.map(\.numero)
+                guard sansCreneau.isEmpty else {
+                    throw Problem.conflict("placer d'abord dans un créneau / place in a slot first: \(sansCreneau.sorted().joined(separator: ", "))")
+                }
                 let locked = try await connection.query("""
                     SELECT verrouille FROM \(unescaped: s).groupes
-                    WHERE id = \(groupe) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) FOR UPDATE
+                    WHERE id = \(groupe) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
                     """, logger: logger).collect()
                 guard let verrouille = try locked.first?.decode(Bool.self) else { throw Problem.notFound("groupe") }
                 guard !verrouille else { throw Problem.conflict("le lot du groupe est verrouillé / the group's lot is locked") }
-                let target = try await connection.query("""
-                    SELECT COALESCE(array_agg(e.uai), '{}'), COALESCE(array_agg(array_to_string(e.divisions, chr(31))), '{}')
-                    FROM \(unescaped: s).groupes g
-                    JOIN LATERAL (SELECT DISTINCT ON (intervenant_id) intervenant_id, COALESCE(uai, '') AS uai, divisions
-                                  FROM \(unescaped: s).examinateurs x
-                                  WHERE x.intervenant_id = ANY(g.membres) AND x.session = g.session AND x.epreuve = g.epreuve
-                                    AND x.centre = g.centre) e ON true
-                    WHERE g.id = \(groupe)
-                    """, logger: logger).collect()
-                let t = try target.first?.decode(([String], [String]).self) ?? ([], [])
-                let membres = zip(t.0, t.1).map { Distribution.Membre(uai: $0.isEmpty ? nil : $0,
-                                                                      divisions: $1.split(separator: "\u{1F}").map(String.init)) }
+                let membres = try await membres(groupe, connection)
                 let conflits = candidats.filter { Distribution.conflit($0.0, membres) }.map(\.numero)
                 guard conflits.isEmpty else {
                     throw Problem.validation([.init(field: "fiches", reason:
                         "un examinateur du groupe enseigne à / an examiner teaches: \(conflits.sorted().joined(separator: ", "))")])
                 }
-                // Four per examiner per slot, counting who is already in the lot.
-                let loads = try await connection.query("""
-                    SELECT creneau_id, count(*)::int FROM \(unescaped: s).fiches
-                    WHERE groupe_id = \(groupe) AND creneau_id IS NOT NULL AND NOT (id = ANY(\(ids))) GROUP BY creneau_id
-                    """, logger: logger).collect()
-                var parCreneau: [UUID: Int] = [:]
-                for row in loads { let (c, n) = try row.decode((UUID, Int).self); parCreneau[c] = n }
-                for c in candidats { if let creneau = c.0.creneau { parCreneau[creneau, default: 0] += 1 } }
-                let capacite = Distribution.candidatsParExaminateurEtCreneau * membres.count
-                if let full = parCreneau.first(where: { $0.value > capacite }) {
-                    throw Problem.conflict("\(full.value) candidats sur un créneau pour \(membres.count) examinateur(s) : "
-                        + "\(Distribution.candidatsParExaminateurEtCreneau) au plus par examinateur / at most 4 per examiner per slot")
-                }
             }
             try await connection.query("""
                 UPDATE \(unescaped: s).fiches SET groupe_id = \(groupe), modifiee_le = now() WHERE id = ANY(\(ids))
                 """, logger: logger)
+            try await checkCapacity(key, connection)
+            let moves = candidats.map { #"{"fiche":"\#($0.0.id)","de":\#($0.de.map { "\"\($0)\"" } ?? "null")}"# }
             try await audit(connection, by, "distribution.manuelle", key, groupe: groupe,
-                            apres: #"{"candidats":\#(Set(ids).count)}"#)
+                            apres: #"{"vers":\#(groupe.map { "\"\($0)\"" } ?? "null"),"fiches":[\#(moves.joined(separator: ","))]}"#)
             return Set(ids).count
+        }
+    }
+
+    /// The active examiners of a group, as the conflict-of-interest rule sees them.
+    private func membres(_ groupe: UUID, _ connection: PostgresConnection) async throws -> [Distribution.Membre] {
+        let rows = try await connection.query("""
+            SELECT DISTINCT ON (x.intervenant_id) COALESCE(x.uai, ''), x.divisions
+            FROM \(unescaped: s).groupes g JOIN \(unescaped: s).examinateurs x
+                ON x.intervenant_id = ANY(g.membres) AND x.session = g.session AND x.epreuve = g.epreuve AND x.centre = g.centre AND x.active
+            WHERE g.id = \(groupe)
+            """, logger: logger).collect()
+        return try rows.map { row in
+            let (uai, divisions) = try row.decode((String, [String]).self)
+            return Distribution.Membre(uai: uai.isEmpty ? nil : uai, divisions: divisions)
+        }
+    }
+
+    /// After a move: no group holds more than four candidates per examiner in any slot (the whole
+    /// transaction is refused otherwise).
+    private func checkCapacity(_ key: CommissionKey, _ connection: PostgresConnection) async throws {
+        let over = try await connection.query("""
+            SELECT g.nom, count(f.id)::int, cardinality(g.membres)
+            FROM \(unescaped: s).groupes g JOIN \(unescaped: s).fiches f ON f.groupe_id = g.id AND f.creneau_id IS NOT NULL
+            WHERE g.session = \(key.session) AND g.epreuve = \(key.epreuve) AND g.centre = \(key.centre)
+            GROUP BY g.id, g.nom, f.creneau_id
+            HAVING count(f.id) > \(Distribution.candidatsParExaminateurEtCreneau) * cardinality(g.membres)
+            LIMIT 1
+            """, logger: logger).collect()
+        if let (nom, count, membres) = try over.first?.decode((String, Int, Int).self) {
+            throw Problem.conflict("« \(nom) » : \(count) candidats sur un créneau pour \(membres) examinateur(s), "
+                + "\(Distribution.candidatsParExaminateurEtCreneau) au plus par examinateur / at most 4 per examiner per slot")
         }
     }
 
@@ -333,14 +400,15 @@ struct CommissionRepository: Sendable {
     /// Automatic distribution of the candidates not yet distributed among the unlocked groups.
     func distribuerAutomatiquement(_ key: CommissionKey, garderDivisions: Bool, by: Identity) async throws -> Repartition {
         try await client.withTransaction(logger: logger) { connection in
-            try await openCommission(key, connection)
+            try await openCommission(key, connection, forUpdate: true)
             var groupes: [Distribution.Groupe] = []
             let rows = try await connection.query("""
                 SELECT g.id, g.membres FROM \(unescaped: s).groupes g
                 WHERE g.session = \(key.session) AND g.epreuve = \(key.epreuve) AND g.centre = \(key.centre) AND NOT g.verrouille
-                ORDER BY g.nom FOR UPDATE
+                ORDER BY g.nom
                 """, logger: logger).collect()
-            let examinateurs = Dictionary(try await examinateurs(key).map { ($0.intervenantId, $0) }, uniquingKeysWith: { a, _ in a })
+            let examinateurs = Dictionary(try await examinateurs(key, on: connection).map { ($0.intervenantId, $0) },
+                                          uniquingKeysWith: { a, _ in a })
             for row in rows {
                 let (id, membres) = try row.decode((UUID, [UUID]).self)
                 let people = membres.compactMap { examinateurs[$0] }.map { Distribution.Membre(uai: $0.uai, divisions: $0.divisions) }
@@ -359,7 +427,6 @@ struct CommissionRepository: Sendable {
             let pending = try await connection.query("""
                 SELECT id, nom, uai_origine, division, creneau_id FROM \(unescaped: s).fiches
                 WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND groupe_id IS NULL
-                FOR UPDATE
                 """, logger: logger).collect()
             let candidats = try pending.map { row in
                 let r = try row.decode((UUID, String, String?, String?, UUID?).self)
@@ -375,8 +442,10 @@ struct CommissionRepository: Sendable {
             let report = Repartition(distribues: fiches.count, sansCreneau: refus.filter { $0 == .sansCreneau }.count,
                                      capaciteInsuffisante: refus.filter { $0 == .capacite }.count,
                                      conflits: refus.filter { $0 == .conflit }.count)
+            struct Trace: Encodable { var rapport: Repartition; var affectations: [UUID: UUID] }
             try await audit(connection, by, "distribution.automatique", key,
-                            apres: String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+                            apres: String(decoding: try JSONEncoder().encode(Trace(rapport: report, affectations: resultat.affectations)),
+                                          as: UTF8.self))
             return report
         }
     }

@@ -54,6 +54,8 @@ struct FicheRepository: Sendable {
         /// Criteria still to evaluate, and the level each aided criterion is capped at.
         var manquants: [String]
         var plafonds: [String: Niveau]
+        /// The subject's appels not recorded yet (a reminder: the examiner may still finalise).
+        var appelsManquants: [String]
         var version: Int
         var modifieeLe: Date
 
@@ -67,7 +69,8 @@ struct FicheRepository: Sendable {
             SELECT f.id, f.session, f.epreuve, f.centre, f.candidat_id, f.numero, f.nom, f.prenoms, f.division, f.groupe_id,
                    COALESCE(g.verrouille, false), f.creneau_id, f.sujet_mode, f.grille::text, f.statut, f.absence, f.note_suggeree,
                    f.note_finale, f.motif_ajustement, f.saisie_differee, f.version, f.modifiee_le,
-                   su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, su.bareme_version, su.bareme::text
+                   su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, COALESCE(f.bareme_version, su.bareme_version),
+                   COALESCE(f.bareme, su.bareme)::text
             FROM \(s).fiches f
             LEFT JOIN \(s).groupes g ON g.id = f.groupe_id
             LEFT JOIN \(s).sujets su ON su.id = f.sujet_id
@@ -93,7 +96,9 @@ struct FicheRepository: Sendable {
                      division: r.8, groupeId: r.9, lotVerrouille: r.10, creneauId: r.11, sujet: sujet, sujetMode: r.12,
                      bareme: bareme, grille: grille, statut: r.14, absence: r.15, noteSuggeree: r.16, noteFinale: r.17,
                      motifAjustement: r.18, saisieDifferee: r.19, manquants: bareme.map(grille.manquants) ?? [],
-                     plafonds: bareme.map(grille.plafonds) ?? [:], version: r.20, modifieeLe: r.21)
+                     plafonds: bareme.map(grille.plafonds) ?? [:],
+                     appelsManquants: bareme.map { b in b.appels.map(\.code).filter { code in !grille.appels.contains { $0.code == code } } } ?? [],
+                     version: r.20, modifieeLe: r.21)
     }
 
     /// Whether the examiner is in the group whose lot holds the sheet.
@@ -107,9 +112,9 @@ struct FicheRepository: Sendable {
 
     /// Draws the candidate's subject at random among the slot's, on the server; the offer and the
     /// pick are audited. Refused before the subjects' embargo ends, and once a subject is set.
-    func tirer(_ id: UUID, version: Int, by: Identity) async throws -> Fiche {
+    func tirer(_ id: UUID, version: Int, by: Identity, examinateur: UUID) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
-            let fiche = try await editable(id, version: version, connection)
+            let fiche = try await editable(id, version: version, examinateur: examinateur, connection)
             guard fiche.sujet == nil else { throw Problem.conflict("sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard let pick = offre.sujets.randomElement() else {
@@ -122,10 +127,10 @@ struct FicheRepository: Sendable {
     }
 
     /// The examiner chooses the subject, where the centre allows a choice in the slot.
-    func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity) async throws -> Fiche {
+    func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity, examinateur: UUID) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
-            let fiche = try await editable(id, version: version, connection)
-            guard fiche.statut == "a_noter" else { throw Problem.conflict("évaluation commencée / grading started") }
+            let fiche = try await editable(id, version: version, examinateur: examinateur, connection)
+            guard fiche.sujet == nil else { throw Problem.conflict("sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard offre.choix else { throw Problem.conflict("le centre n'autorise pas le choix / the centre does not allow choosing") }
             guard offre.sujets.contains(sujet) else {
@@ -155,9 +160,11 @@ struct FicheRepository: Sendable {
 
     private func setSujet(_ fiche: Fiche, _ sujet: UUID, mode: String, by: Identity, _ connection: PostgresConnection,
                           audit: String) async throws {
+        // The barème is copied with the subject: the grade refers to this version for good.
         try await connection.query("""
-            UPDATE \(unescaped: s).fiches SET sujet_id = \(sujet), sujet_mode = \(mode), version = version + 1, modifiee_le = now()
-            WHERE id = \(fiche.id)
+            UPDATE \(unescaped: s).fiches f SET sujet_id = su.id, sujet_mode = \(mode), bareme = su.bareme,
+                bareme_version = su.bareme_version, version = f.version + 1, modifiee_le = now()
+            FROM \(unescaped: s).sujets su WHERE f.id = \(fiche.id) AND su.id = \(sujet)
             """, logger: logger)
         try await commissions.audit(connection, by, "sujet.\(mode)", fiche.key, fiche: fiche.id, apres: audit)
     }
@@ -185,7 +192,7 @@ struct FicheRepository: Sendable {
     /// `examinateur` is the grader's intervenant id: their services faits count the sheets they graded.
     func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity, examinateur: UUID) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
-            let fiche = try await editable(id, version: e.version, connection)
+            let fiche = try await editable(id, version: e.version, examinateur: examinateur, connection)
             let avant = try await snapshot(id, connection)
             var statut: String, absence: String?, suggeree: Int?, finale: Int?, motif: String?
             let grille = e.grille ?? fiche.grille
@@ -242,17 +249,18 @@ struct FicheRepository: Sendable {
         }
     }
 
-    /// The sheet under lock, if the caller's version is current and its lot and commission are open.
-    private func editable(_ id: UUID, version: Int, _ connection: PostgresConnection) async throws -> Fiche {
+    /// The sheet under lock, if the caller's version is current, its lot and commission are open and
+    /// the examiner is (still) in the lot's group.
+    private func editable(_ id: UUID, version: Int, examinateur: UUID, _ connection: PostgresConnection) async throws -> Fiche {
         guard let current = try await fiche(id, on: connection, forUpdate: true) else { throw Problem.notFound("fiche") }
         try await commissions.openCommission(current.key, connection)
-        if let groupe = current.groupeId {
-            // Shares the group row with a concurrent lock: a save and a lock never cross.
-            let locked = try await connection.query("""
-                SELECT verrouille FROM \(unescaped: s).groupes WHERE id = \(groupe) FOR SHARE
-                """, logger: logger).collect().first?.decode(Bool.self) ?? false
-            guard !locked else { throw Problem.conflict("lot verrouillé : lecture seule / locked lot: read-only") }
-        }
+        guard let groupe = current.groupeId else { throw Problem.notFound("fiche") }
+        // Shares the group row with a concurrent lock: a save and a lock never cross.
+        let rows = try await connection.query("""
+            SELECT verrouille, \(examinateur) = ANY(membres) FROM \(unescaped: s).groupes WHERE id = \(groupe) FOR SHARE
+            """, logger: logger).collect()
+        guard let (locked, member) = try rows.first?.decode((Bool, Bool).self), member else { throw Problem.notFound("fiche") }
+        guard !locked else { throw Problem.conflict("lot verrouillé : lecture seule / locked lot: read-only") }
         guard current.version == version else {
             throw try Problem.stale("la fiche a changé depuis votre lecture (version \(version), actuelle \(current.version)) / "
                                     + "the sheet changed since you read it", current: current)
@@ -459,7 +467,7 @@ struct FicheRepository: Sendable {
         let rows = try await client.query("""
             SELECT g.id, g.nom, g.session, g.epreuve, g.centre, g.verrouille
             FROM \(unescaped: s).groupes g JOIN \(unescaped: s).examinateurs e
-                ON e.intervenant_id = ANY(g.membres) AND e.session = g.session AND e.epreuve = g.epreuve AND e.centre = g.centre
+                ON g.membres @> ARRAY[e.intervenant_id] AND e.session = g.session AND e.epreuve = g.epreuve AND e.centre = g.centre
             WHERE e.login = \(login) AND e.active AND e.kind = 'examinateur'
             GROUP BY g.id
             ORDER BY g.session DESC, g.epreuve, g.nom
