@@ -25,6 +25,13 @@ struct ProjectionHandlers: Sendable {
 
     private var s: String { schema.name }
 
+    /// Events about the same thing are applied one after the other even when consumers run batches
+    /// side by side: otherwise a withdrawal and its publication, each committing unseen by the
+    /// other, could both be lost.
+    private func serialize(_ subject: String, _ connection: PostgresConnection, _ logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(subject)))", logger: logger)
+    }
+
     /// A chunk of a centre × exam's candidates. Applied in the order publications happened: a sheet
     /// takes a chunk only if it is newer than the one that last set it (a slow or redelivered older
     /// chunk changes nothing). A candidate moved from another centre follows unless graded there
@@ -38,6 +45,7 @@ struct ProjectionHandlers: Sendable {
         guard (1...p.chunks).contains(p.chunk), p.candidats.count <= AffectationsPublished.maximumChunk else {
             throw EventRejected("affectations.published chunk \(p.chunk)/\(p.chunks) is malformed")
         }
+        try await serialize("correction.commission.\(p.session).\(p.epreuve).\(p.centreUAI)", connection, logger)
         try await connection.query("""
             INSERT INTO \(unescaped: s).commissions (session, epreuve, centre, academie)
             VALUES (\(p.session), \(p.epreuve), \(p.centreUAI), \(p.academie)) ON CONFLICT DO NOTHING
@@ -103,6 +111,7 @@ struct ProjectionHandlers: Sendable {
             throw EventRejected("convocation.issued v\(event.version) is not understood")
         }
         let c = try event.payload(as: ConvocationIssued.self)
+        try await serialize("correction.convocation.\(c.convocationId)", connection, logger)
         let person = c.intervenant
         try await connection.query("""
             INSERT INTO \(unescaped: s).examinateurs (convocation_id, mission_id, intervenant_id, login, nom, prenom, uai, divisions,
@@ -120,6 +129,7 @@ struct ProjectionHandlers: Sendable {
             throw EventRejected("convocation.cancelled v\(event.version) is not understood")
         }
         let c = try event.payload(as: ConvocationCancelled.self)
+        try await serialize("correction.convocation.\(c.convocationId)", connection, logger)
         try await connection.query("""
             INSERT INTO \(unescaped: s).annulations (convocation_id) VALUES (\(c.convocationId)) ON CONFLICT DO NOTHING
             """, logger: logger)
@@ -135,6 +145,7 @@ struct ProjectionHandlers: Sendable {
         }
         let p = try event.payload(as: SujetPublished.self)
         guard p.bareme.validate().isEmpty else { throw EventRejected("sujet.published \(p.code) carries an invalid barème") }
+        try await serialize("correction.sujet.\(p.sujetId)", connection, logger)
         let bareme = String(decoding: try EventCoding.encoder.encode(p.bareme), as: UTF8.self)
         let document = String(decoding: try EventCoding.encoder.encode(p.document), as: UTF8.self)
         try await connection.query("""
@@ -156,6 +167,7 @@ struct ProjectionHandlers: Sendable {
             throw EventRejected("sujet.withdrawn v\(event.version) is not understood")
         }
         let w = try event.payload(as: SujetWithdrawn.self)
+        try await serialize("correction.sujet.\(w.sujetId)", connection, logger)
         try await connection.query("INSERT INTO \(unescaped: s).retraits VALUES (\(w.sujetId)) ON CONFLICT DO NOTHING", logger: logger)
         try await connection.query("UPDATE \(unescaped: s).sujets SET retire = true WHERE id = \(w.sujetId)", logger: logger)
     }
