@@ -417,9 +417,7 @@ struct FicheRepository: Sendable {
                 services.append(ServiceFait(intervenantId: examinateur, missionId: mission, candidatsEvalues: count))
             }
             let closureId = UUID()
-            let chunks = stride(from: 0, to: notes.count, by: EpreuveClosed.maximumChunk).map {
-                Array(notes[$0..<min($0 + EpreuveClosed.maximumChunk, notes.count)])
-            }
+            let chunks = notes.chunks(of: EpreuveClosed.maximumChunk)
             try await outbox.enqueue(chunks.enumerated().map { i, chunk in
                 EventEnvelope(producer: outbox.producer, correlationId: correlationId, payload: EpreuveClosed(
                     closureId: closureId, session: key.session, academie: academie, epreuve: key.epreuve, centreUAI: key.centre,

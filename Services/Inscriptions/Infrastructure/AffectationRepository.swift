@@ -196,9 +196,7 @@ struct AffectationRepository: Sendable {
             var events: [EventEnvelope<AffectationsPublished>] = []
             for group in groups {
                 let publication = UUID()
-                let chunks = stride(from: 0, to: group.candidats.count, by: AffectationsPublished.maximumChunk).map {
-                    Array(group.candidats[$0..<min($0 + AffectationsPublished.maximumChunk, group.candidats.count)])
-                }
+                let chunks = group.candidats.chunks(of: AffectationsPublished.maximumChunk)
                 for (i, chunk) in chunks.enumerated() {
                     events.append(EventEnvelope(producer: outbox.producer, correlationId: correlationId, payload: AffectationsPublished(
                         publicationId: publication, session: session, academie: academie, epreuve: group.epreuve,

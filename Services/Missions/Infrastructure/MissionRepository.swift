@@ -170,9 +170,7 @@ struct MissionRepository: Sendable {
                                                 centreUAI: centre.isEmpty ? nil : centre, typeMission: type, active: active))
             }
             let importId = UUID()
-            let chunks = stride(from: 0, to: max(missions.count, 1), by: MissionsImported.maximumChunk).map {
-                Array(missions[$0..<min($0 + MissionsImported.maximumChunk, missions.count)])
-            }
+            let chunks = missions.chunks(of: MissionsImported.maximumChunk)
             try await outbox.enqueue(chunks.enumerated().map { i, chunk in
                 EventEnvelope(producer: outbox.producer, correlationId: correlationId, payload: MissionsImported(
                     importId: importId, session: session, academie: academie, chunk: i + 1, chunks: chunks.count, missions: chunk))
