@@ -14,7 +14,7 @@ RUN test -n "$SERVICE" || { echo "build with --build-arg SERVICE=<Inscriptions|M
 # rabbitmq-c 0.11 (the CRabbitMQ system library, found through pkg-config) and OpenSSL for amqps.
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update \
- && apt-get install -y --no-install-recommends librabbitmq-dev libssl-dev pkg-config \
+ && apt-get install -y --no-install-recommends librabbitmq-dev libssl-dev libhpdf-dev libqrencode-dev libzip-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /build
@@ -34,10 +34,10 @@ FROM debian:bookworm-slim
 ARG SERVICE
 LABEL org.opencontainers.image.title="ece-${SERVICE}"
 
-# librabbitmq4 = rabbitmq-c 0.11 at run time; curl for HEALTHCHECK; ca-certificates for amqps/TLS.
+# librabbitmq4 = rabbitmq-c 0.11 at run time; libharu, libqrencode, libzip for the evaluation sheets; curl for HEALTHCHECK; ca-certificates for amqps/TLS.
 RUN export DEBIAN_FRONTEND=noninteractive \
  && apt-get update \
- && apt-get install -y --no-install-recommends librabbitmq4 libssl3 ca-certificates tzdata curl \
+ && apt-get install -y --no-install-recommends librabbitmq4 libssl3 libhpdf-2.3.0 libqrencode4 libzip4 ca-certificates tzdata curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin ece
 

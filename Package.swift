@@ -56,12 +56,16 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Shared",
-            exclude: ["CRabbitMQ"]
+            exclude: ["CRabbitMQ", "CHaru", "CQREncode", "CZip"]
         ),
         .executableTarget(name: "Inscriptions", dependencies: serviceDeps, path: "Services/Inscriptions"),
         .executableTarget(name: "Missions", dependencies: serviceDeps, path: "Services/Missions"),
         .executableTarget(name: "Referentiel", dependencies: serviceDeps, path: "Services/Referentiel"),
-        .executableTarget(name: "Correction", dependencies: serviceDeps, path: "Services/Correction"),
+        // The evaluation sheets: PDF (libharu), QR codes (libqrencode), the per-centre zip (libzip).
+        .systemLibrary(name: "CHaru", path: "Shared/CHaru"),
+        .systemLibrary(name: "CQREncode", path: "Shared/CQREncode", pkgConfig: "libqrencode"),
+        .systemLibrary(name: "CZip", path: "Shared/CZip", pkgConfig: "libzip"),
+        .executableTarget(name: "Correction", dependencies: serviceDeps + ["CHaru", "CQREncode", "CZip"], path: "Services/Correction"),
         .executableTarget(
             name: "Gateway",
             dependencies: serviceDeps + [

@@ -14,8 +14,15 @@ func buildConsumers(_ runtime: ServiceRuntime) -> [InboxConsumer] {
 func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
     let router = runtime.makeRouter(consumers: consumers)
     let commissions = CommissionRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
-    CorrectionController(commissions: commissions, fiches: FicheRepository(commissions: commissions, outbox: runtime.outbox))
-        .addRoutes(to: router.group("/api/correction"))
+    let api = router.group("/api/correction")
+    let publicURL = runtime.configuration.environment["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
+    CorrectionController(commissions: commissions, fiches: FicheRepository(commissions: commissions, outbox: runtime.outbox),
+                         publicURL: publicURL)
+        .addRoutes(to: api)
+    SuiviController(commissions: commissions,
+                    suivi: SuiviRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger),
+                    messagerie: MessagerieRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger))
+        .addRoutes(to: api)
     return router
 }
 

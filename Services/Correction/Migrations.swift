@@ -177,4 +177,57 @@ let correctionMigrations = [
         "CREATE INDEX groupes_membres ON {schema}.groupes USING gin (membres)",
         "CREATE INDEX examinateurs_login ON {schema}.examinateurs (login) WHERE active",
     ]),
+    Migration(5, "suivi_statistiques_messagerie", [
+        // Each graded sheet's levels, kept at every save: the statistics read them without opening grids.
+        """
+        CREATE TABLE {schema}.evaluations (
+            fiche_id uuid NOT NULL REFERENCES {schema}.fiches(id) ON DELETE CASCADE,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            sujet_id uuid NOT NULL,
+            critere text NOT NULL,
+            niveau text CHECK (niveau IN ('A', 'B', 'C', 'D')),
+            demi_points int,
+            PRIMARY KEY (fiche_id, critere)
+        )
+        """,
+        "CREATE INDEX evaluations_sujet ON {schema}.evaluations (session, epreuve, sujet_id)",
+        "CREATE INDEX fiches_examinateur ON {schema}.fiches (examinateur_id) WHERE statut = 'notee'",
+        // Threads of a commission (centre set) or of the académie's exam (centre '').
+        """
+        CREATE TABLE {schema}.fils (
+            id uuid PRIMARY KEY,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            academie text NOT NULL,
+            centre text NOT NULL DEFAULT '',
+            titre text NOT NULL,
+            cree_par text NOT NULL,
+            cree_le timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        "CREATE INDEX fils_commission ON {schema}.fils (session, epreuve, academie, centre)",
+        """
+        CREATE TABLE {schema}.messages (
+            id bigserial PRIMARY KEY,
+            fil_id uuid NOT NULL REFERENCES {schema}.fils(id),
+            auteur text NOT NULL,
+            role text NOT NULL,
+            texte text NOT NULL,
+            le timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        "CREATE INDEX messages_fil ON {schema}.messages (fil_id, id)",
+        // Messages are immutable: no update, no delete.
+        "CREATE TRIGGER messages_immuables BEFORE UPDATE OR DELETE ON {schema}.messages FOR EACH ROW EXECUTE FUNCTION {schema}.audit_immuable()",
+        // How far each reader has read each thread (the unread counts).
+        """
+        CREATE TABLE {schema}.lectures (
+            fil_id uuid NOT NULL REFERENCES {schema}.fils(id),
+            lecteur text NOT NULL,
+            dernier_lu bigint NOT NULL,
+            PRIMARY KEY (fil_id, lecteur)
+        )
+        """,
+    ]),
 ]

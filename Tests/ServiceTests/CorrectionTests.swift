@@ -75,6 +75,27 @@ import TestSupport
         }
     }
 
+    /// Runs a poppler / unzip tool on bytes written to a temporary file (the tests parse documents back).
+    static func tool(_ name: String, _ arguments: [String], on bytes: ByteBuffer, suffix: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ece-test-\(UUID().uuidString)\(suffix)")
+        try Data(buffer: bytes).write(to: path)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/\(name)")
+        process.arguments = arguments.map { $0 == "{}" ? path.path : $0 }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func pages(_ pdf: ByteBuffer) throws -> Int? {
+        try tool("pdfinfo", ["{}"], on: pdf, suffix: ".pdf").split(separator: "\n")
+            .first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last ?? "") }
+    }
+
     static let bareme = Bareme(criteres: [
         Critere(code: "APP", libelle: "S'approprier", poids: 4, echelle: .niveaux(ValeursNiveaux())),
         Critere(code: "REA", libelle: "Réaliser", poids: 12, echelle: .niveaux(ValeursNiveaux())),
@@ -216,6 +237,39 @@ import TestSupport
             let moveToA = try await h.call(.post, "\(commission)/distribution", #"{"fiches":["\#(t1.id)"],"groupeId":"\#(g1)"}"#, as: centreId)
             #expect(moveToA.status == .unprocessableContent, "conflict of interest refused: \(String(buffer: moveToA.body))")
 
+            // The paper fallback: the morning's blank sheets, one page per candidate, parsed back.
+            let printed = try await h.call(.get, "\(commission)/fiches.pdf?creneau=\(slot)", as: centreId)
+            #expect(printed.status == .ok && printed.headers[.contentType] == "application/pdf")
+            #expect(try Self.pages(printed.body) == 5)
+            let blank = try Self.tool("pdftotext", ["-layout", "{}", "-"], on: printed.body, suffix: ".pdf")
+            #expect(blank.contains("Fiche d'évaluation") && blank.contains("ALPHA Léa") && blank.contains("APP — S'approprier")
+                    && blank.contains("Appel : protocole") && blank.contains("Absence justifiée"), "\(blank.prefix(800))")
+
+            // Follow-up: the centre sees its commission, its académie's gestionnaire too, an examiner not.
+            struct Suivi: Decodable { var items: [Ligne]; struct Ligne: Decodable { var centre: String; var candidats: Int; var notees: Int; var lots: Int; var lotsVerrouilles: Int } }
+            let suivi = "/api/correction/sessions/\(Self.session)/suivi?epreuve=T011B"
+            #expect(try await h.decode(Suivi.self, .get, suivi, as: centreId).items.map(\.centre) == [centre])
+            #expect(try await h.decode(Suivi.self, .get, suivi, as: Self.besancon).items.first { $0.centre == centre }?.candidats == 5)
+            #expect(try await h.call(.get, suivi, as: Identity(userId: a, login: "\(login).a", role: .examinateur, scope: .academie("03")))
+                .status == .forbidden)
+
+            // Messaging within the commission: B writes, A has one unread, reads it, answers.
+            let examinerA0 = Identity(userId: a, login: "\(login).a", role: .examinateur, scope: .academie("03"))
+            let examinerB0 = Identity(userId: b, login: "\(login).b", role: .examinateur, scope: .academie("03"))
+            let fils = "/api/correction/sessions/\(Self.session)/fils"
+            let fil = try await h.decode(Created.self, .post, fils, #"{"epreuve":"T011B","centre":"\#(centre)","titre":"Salle 2","texte":"Il manque une burette."}"#,
+                                         as: examinerB0, expect: .created).id
+            struct Fils: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID; var nonLus: Int } }
+            #expect(try await h.decode(Fils.self, .get, fils, as: examinerA0).items.first { $0.id == fil }?.nonLus == 1)
+            struct Messages: Decodable { var items: [Item]; struct Item: Decodable { var auteur: String; var texte: String } }
+            #expect(try await h.decode(Messages.self, .get, "/api/correction/fils/\(fil)/messages", as: examinerA0).items.map(\.texte)
+                    == ["Il manque une burette."])
+            #expect(try await h.decode(Fils.self, .get, fils, as: examinerA0).items.first { $0.id == fil }?.nonLus == 0)
+            #expect(try await h.call(.post, "/api/correction/fils/\(fil)/messages", #"{"texte":"J'en apporte une."}"#, as: examinerA0).status == .created)
+            #expect(try await h.decode(Fils.self, .get, fils, as: examinerB0).items.first { $0.id == fil }?.nonLus == 1)
+            #expect(try await h.call(.get, "/api/correction/fils/\(fil)/messages", as: other).status == .notFound, "another centre reads nothing")
+            #expect(try await h.call(.post, "/api/correction/fils/\(fil)/messages", #"{"texte":"  "}"#, as: examinerA0).status == .unprocessableContent)
+
             // Examiner B grades their lot.
             let lotB = distributed.filter { $0.groupeId == g2 }.map(\.id)
             let lotA = distributed.filter { $0.groupeId == g1 }.map(\.id)
@@ -285,6 +339,29 @@ import TestSupport
             #expect(closed.notes == 2 + lotA.count && closed.absents == lotB.count - 2 && closed.servicesFaits == 2)
             #expect(try await h.call(.post, "/api/correction/groupes/\(g1)/deverrouillage", #"{"motif":"x"}"#, as: centreId).status
                     == .conflict, "closed is final")
+
+            // Statistics: the centre's, and the examiner's own.
+            struct Stats: Decodable {
+                var ensemble: Serie; var sujets: [Sujet]
+                struct Serie: Decodable { var effectif: Int; var moyenne: Double?; var distribution: [Int] }
+                struct Sujet: Decodable { var code: String; var serie: Serie; var niveaux: [String: [String: Int]] }
+            }
+            let stats = try await h.decode(Stats.self, .get, "/api/correction/sessions/\(Self.session)/epreuves/T011B/statistiques", as: centreId)
+            #expect(stats.ensemble.effectif == closed.notes && stats.ensemble.distribution.reduce(0, +) == closed.notes)
+            #expect(stats.sujets.map(\.serie.effectif).reduce(0, +) == closed.notes)
+            let reaAtC = stats.sujets.map { (sujet: Stats.Sujet) -> Int in sujet.niveaux["REA"]?["C"] ?? 0 }.reduce(0, +)
+            #expect(reaAtC == closed.notes, "the aid capped REA at C")
+            struct Mine: Decodable { var epreuves: [String: Stats.Serie] }
+            #expect(try await h.decode(Mine.self, .get, "/api/correction/sessions/\(Self.session)/mes-statistiques", as: examinerB).epreuves["T011B"]?.effectif == 2)
+
+            // The export after closing: one filled PDF per candidate in a zip.
+            let zip = try await h.call(.get, "\(commission)/fiches.zip", as: centreId)
+            #expect(zip.status == .ok && zip.headers[.contentType] == "application/zip")
+            let listing = try Self.tool("unzip", ["-l", "{}"], on: zip.body, suffix: ".zip")
+            #expect(listing.components(separatedBy: ".pdf").count - 1 == 5, "\(listing)")
+            let one = try await h.call(.get, "/api/correction/fiches/\(lotB[1])/pdf", as: centreId)
+            let filled = try Self.tool("pdftotext", ["-layout", "{}", "-"], on: one.body, suffix: ".pdf")
+            #expect(filled.contains("Note retenue : 15 / 20") && filled.contains("Démarche remarquable"), "\(filled.prefix(1500))")
 
             // Cyclades has every grade once; Imag'In every service fait once.
             struct Remontee: Decodable { var items: [Ligne]; struct Ligne: Decodable { var notes: Int; var absents: Int; var manquants: Int } }

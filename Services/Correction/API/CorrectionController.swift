@@ -8,6 +8,8 @@ import Shared
 struct CorrectionController: Sendable {
     let commissions: CommissionRepository
     let fiches: FicheRepository
+    /// The gateway's public address: the evaluation sheets' QR codes open the editor there.
+    let publicURL: String
 
     static let commission = "sessions/:annee/epreuves/:epreuve/centres/:centre"
 
@@ -24,6 +26,9 @@ struct CorrectionController: Sendable {
         group.post("\(c)/distribution/automatique", use: distribuerAutomatiquement)
         group.post("\(c)/cloture", use: cloturer)
         group.post("\(c)/reouverture", use: rouvrir)
+        group.get("\(c)/fiches.pdf", use: imprimer)
+        group.get("\(c)/fiches.zip", use: exporter)
+        group.get("fiches/:id/pdf", use: fichePDF)
         group.get("fiches/:id", use: fiche)
         group.put("fiches/:id", use: enregistrer)
         group.post("fiches/:id/tirage", use: tirer)
@@ -168,6 +173,50 @@ struct CorrectionController: Sendable {
         let (commission, caller) = try await visible(context, roles: [.gestionnaire])
         try await fiches.rouvrir(commission.key, motif: try await Self.motif(request, context), by: caller)
         return .noContent
+    }
+
+    // MARK: evaluation sheets
+
+    private func lien(_ fiche: UUID) -> String { "\(publicURL)/correction/fiches/\(fiche.uuidString.lowercased())" }
+
+    private static func pdfResponse(_ bytes: [UInt8], name: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"\(name)\""],
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// The sheets of a slot (`?creneau=`) or of the whole centre, as one PDF to print: blank before
+    /// the exam (the offline fallback), as they stand afterwards.
+    @Sendable func imprimer(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let (commission, _) = try await visible(context, roles: [.centre, .referent, .gestionnaire, .coordinateur])
+        let creneau = try Self.uuidQuery(request.uri.queryParameters["creneau"], "creneau")
+        let feuilles = try await fiches.feuilles(commission.key, creneau: creneau, lien: lien)
+        guard !feuilles.isEmpty else { throw Problem.notFound("aucune fiche / no sheet") }
+        let bytes = try FicheDocument.pdf(feuilles, title: "Fiches d'évaluation \(commission.epreuve) \(commission.centre)")
+        return Self.pdfResponse(bytes, name: "fiches-\(commission.epreuve)-\(commission.centre).pdf")
+    }
+
+    /// One candidate's sheet.
+    @Sendable func fichePDF(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let (fiche, _) = try await readable(context)
+        let feuilles = try await fiches.feuilles(fiche.key, creneau: fiche.creneauId, lien: lien).filter { $0.fiche.id == fiche.id }
+        let bytes = try FicheDocument.pdf(feuilles, title: "Fiche d'évaluation \(fiche.numero)")
+        return Self.pdfResponse(bytes, name: "fiche-\(Archive.safeName(fiche.numero)).pdf")
+    }
+
+    /// After closing: the filled sheets, one PDF per candidate, in one zip for the centre.
+    @Sendable func exporter(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let (commission, _) = try await visible(context, roles: [.centre, .gestionnaire])
+        guard commission.etat == "close" else {
+            throw Problem.conflict("l'export suit la clôture de l'épreuve / the export follows the closing")
+        }
+        let feuilles = try await fiches.feuilles(commission.key, creneau: nil, lien: lien)
+        let files = try feuilles.map { f in
+            (name: "\(Archive.safeName(f.fiche.numero))-\(Archive.safeName(f.fiche.nom)).pdf",
+             bytes: try FicheDocument.pdf([f], title: "Fiche d'évaluation \(f.fiche.numero)"))
+        }
+        let name = "fiches-\(commission.session)-\(commission.epreuve)-\(commission.centre).zip"
+        return Response(status: .ok, headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(name)\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try Archive.zip(files))))
     }
 
     // MARK: the grading editor

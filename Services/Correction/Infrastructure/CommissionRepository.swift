@@ -64,6 +64,36 @@ struct CommissionRepository: Sendable {
             """, logger: logger).collect().count == 1
     }
 
+    /// The exams a person coordinates in a session (active coordinator convocations).
+    func coordinations(login: String, session: Int) async throws -> [String] {
+        let rows = try await client.query("""
+            SELECT DISTINCT epreuve FROM \(unescaped: s).examinateurs
+            WHERE login = \(login) AND active AND kind = 'coordinateur' AND session = \(session) ORDER BY epreuve
+            """, logger: logger)
+        var result: [String] = []
+        for try await epreuve in rows.decode(String.self) { result.append(epreuve) }
+        return result
+    }
+
+    /// The académie of a person's examiner convocation for an exam (their académie's threads).
+    func academieConvoquee(login: String, session: Int, epreuve: String) async throws -> String? {
+        let rows = try await client.query("""
+            SELECT academie FROM \(unescaped: s).examinateurs
+            WHERE login = \(login) AND active AND session = \(session) AND epreuve = \(epreuve) LIMIT 1
+            """, logger: logger).collect()
+        return try rows.first?.decode(String.self)
+    }
+
+    /// The intervenant ids a login holds examiner convocations under (for their own statistics).
+    func intervenants(login: String) async throws -> [UUID] {
+        let rows = try await client.query("""
+            SELECT DISTINCT intervenant_id FROM \(unescaped: s).examinateurs WHERE login = \(login) AND kind = 'examinateur'
+            """, logger: logger)
+        var result: [UUID] = []
+        for try await id in rows.decode(UUID.self) { result.append(id) }
+        return result
+    }
+
     // MARK: examiners and groups
 
     struct Examinateur: Codable, Sendable {

@@ -171,6 +171,10 @@ struct FicheRepository: Sendable {
 
     // MARK: saving
 
+    static func niveau(_ evaluation: Evaluation) -> Niveau? {
+        if case .niveau(let n) = evaluation { n } else { nil }
+    }
+
     enum Absence: String, Codable, Sendable {
         case injustifiee, justifiee
     }
@@ -242,6 +246,21 @@ struct FicheRepository: Sendable {
                     version = version + 1, modifiee_le = now()
                 WHERE id = \(id)
                 """, logger: logger)
+            // The levels the statistics read: those of a graded sheet only.
+            try await connection.query("DELETE FROM \(unescaped: s).evaluations WHERE fiche_id = \(id)", logger: logger)
+            if statut == "notee", let sujet = fiche.sujet {
+                let codes = grille.evaluations.map(\.code)
+                // The level that counts, after the aids' caps.
+                let niveaux = grille.evaluationsCritere().map { e in
+                    Self.niveau(e.evaluation).map { (fiche.bareme?.niveauEffectif($0, aides: e.aides) ?? $0).rawValue } ?? ""
+                }
+                let points = grille.evaluations.map { e -> Int in if case .points(let p) = e.evaluation { p } else { -1 } }
+                try await connection.query("""
+                    INSERT INTO \(unescaped: s).evaluations (fiche_id, session, epreuve, sujet_id, critere, niveau, demi_points)
+                    SELECT \(id), \(fiche.session), \(fiche.epreuve), \(sujet.id), c, NULLIF(n, ''), NULLIF(p, -1)
+                    FROM unnest(\(codes)::text[], \(niveaux)::text[], \(points)::int[]) AS e(c, n, p)
+                    """, logger: logger)
+            }
             let action = absence != nil ? "fiche.absence" : motif != nil ? "fiche.ajustement" : statut == "notee" ? "fiche.notee" : "fiche.brouillon"
             try await commissions.audit(connection, by, action, fiche.key, fiche: id, avant: avant,
                                         apres: try await snapshot(id, connection), motif: motif)
@@ -446,6 +465,56 @@ struct FicheRepository: Sendable {
             guard !updated.isEmpty else { throw Problem.conflict("épreuve non close / exam not closed") }
             try await commissions.audit(connection, by, "epreuve.rouverte", key, motif: motif)
         }
+    }
+
+    // MARK: printing
+
+    /// The sheets of a commission (or of one of its slots), ready to print: each with the criteria
+    /// of its subject once drawn, else those of the subjects its slot offers.
+    func feuilles(_ key: CommissionKey, creneau: UUID?, lien: (UUID) -> String) async throws -> [FicheDocument.Feuille] {
+        let rows = try await client.query("""
+            SELECT f.id, c.id, c.jour::text, c.demi_journee FROM \(unescaped: s).fiches f
+            LEFT JOIN \(unescaped: s).creneaux c ON c.id = f.creneau_id
+            WHERE f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre)
+              AND (\(creneau)::uuid IS NULL OR f.creneau_id = \(creneau))
+            ORDER BY c.jour NULLS LAST, c.demi_journee DESC, f.nom, f.prenoms, f.numero
+            """, logger: logger).collect()
+        var offres: [UUID?: [Bareme]] = [:]
+        var feuilles: [FicheDocument.Feuille] = []
+        for row in rows {
+            let (id, slot, jour, demiJournee) = try row.decode((UUID, UUID?, String?, String?).self)
+            guard let fiche = try await fiche(id) else { continue }
+            var baremes: [Bareme]
+            if let bareme = fiche.bareme {
+                baremes = [bareme]
+            } else if let cached = offres[slot] {
+                baremes = cached
+            } else {
+                baremes = try await baremesOfferts(key, creneau: slot)
+                offres[slot] = baremes
+            }
+            var criteres: [Critere] = [], appels: [Appel] = []
+            for bareme in baremes {
+                criteres += bareme.criteres.filter { c in !criteres.contains { $0.code == c.code } }
+                appels += bareme.appels.filter { a in !appels.contains { $0.code == a.code } }
+            }
+            let libelle = jour.map { "\(FrenchFormat.date($0)) \(demiJournee == "matin" ? "matin" : "après-midi")" }
+            feuilles.append(FicheDocument.Feuille(fiche: fiche, criteres: criteres, appels: appels, lien: lien(id), creneau: libelle))
+        }
+        return feuilles
+    }
+
+    /// The barèmes of the subjects a slot offers (of every published subject of the exam without a slot).
+    private func baremesOfferts(_ key: CommissionKey, creneau: UUID?) async throws -> [Bareme] {
+        let rows = try await client.query("""
+            SELECT su.bareme::text FROM \(unescaped: s).sujets su
+            WHERE su.session = \(key.session) AND su.epreuve = \(key.epreuve) AND NOT su.retire
+              AND (\(creneau)::uuid IS NULL OR su.id = ANY(SELECT unnest(sujets) FROM \(unescaped: s).creneaux WHERE id = \(creneau)))
+            ORDER BY su.code
+            """, logger: logger)
+        var result: [Bareme] = []
+        for try await text in rows.decode(String.self) { result.append(try JSONDecoder.iso.decode(Bareme.self, from: Data(text.utf8))) }
+        return result
     }
 
     // MARK: the examiner's own

@@ -826,6 +826,121 @@ paths:
         "200": {description: My lots, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object}}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/fiches.pdf:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    get:
+      summary: The evaluation sheets of a slot (?creneau=) or of the centre, one page per candidate — blank before the exam (offline fallback), as they stand after
+      parameters: [{name: creneau, in: query, schema: {type: string, format: uuid}}]
+      responses:
+        "200": {description: PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/fiches.zip:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    get:
+      summary: After closing, the filled sheets — one PDF per candidate in a zip for the centre (centre, gestionnaire)
+      responses:
+        "200": {description: Zip, content: {application/zip: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+  /api/correction/fiches/{id}/pdf:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: One candidate's evaluation sheet (PDF with a QR code to the grading editor)
+      responses:
+        "200": {description: PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/suivi:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Progress per exam × centre (to grade, drafts, graded, absent, lots locked) — a centre itself, an académie its centres, the DSII all
+      parameters: [{name: epreuve, in: query, schema: {type: string}}]
+      responses:
+        "200": {description: Progress, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object}}, total: {type: object}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/statistiques:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+    get:
+      summary: An exam's statistics in the caller's perimeter — overall, per subject (levels per criterion, gap to the mean across the bank), per centre and académie
+      parameters:
+        - {name: academie, in: query, schema: {type: string}}
+        - {name: centre, in: query, schema: {type: string}}
+      responses:
+        "200": {description: Statistics, content: {application/json: {schema: {$ref: "#/components/schemas/Statistiques"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/mes-statistiques:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: The examiner's own marks per exam (count, mean, distribution)
+      responses:
+        "200": {description: Statistics, content: {application/json: {schema: {type: object, properties: {epreuves: {type: object, additionalProperties: {$ref: "#/components/schemas/Serie"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/fils:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Message threads the caller may read (commission and académie threads) with unread counts
+      responses:
+        "200": {description: Threads, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/Fil"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    post:
+      summary: Open a thread on a commission (with centre) or on the académie's exam, with its first message
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [epreuve, titre, texte], properties: {epreuve: {type: string}, centre: {type: [string, "null"]}, titre: {type: string, maxLength: 200}, texte: {type: string, maxLength: 5000}}}
+      responses:
+        "201": {description: Opened, content: {application/json: {schema: {$ref: "#/components/schemas/Created"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/fils/{id}/messages:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: A thread's messages (immutable); the caller has then read them
+      responses:
+        "200": {description: Messages, content: {application/json: {schema: {type: object, properties: {fil: {$ref: "#/components/schemas/Fil"}, items: {type: array, items: {type: object, properties: {id: {type: integer}, auteur: {type: string}, role: {type: string}, texte: {type: string}, le: {type: string, format: date-time}}}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    post:
+      summary: Post a message in a thread
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [texte], properties: {texte: {type: string, maxLength: 5000}}}
+      responses:
+        "201": {description: Posted}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
   /api/referentiel/me:
     get:
       summary: The caller as Referentiel (Référentiel Sujet) sees them
@@ -1350,6 +1465,33 @@ components:
         manquants: {type: array, items: {type: string}}
         plafonds: {type: object, additionalProperties: {type: string, enum: [A, B, C, D]}}
         version: {type: integer}
+    Serie:
+      type: object
+      properties:
+        effectif: {type: integer}
+        moyenne: {type: [number, "null"], description: "out of 20"}
+        ecartType: {type: [number, "null"]}
+        distribution: {type: array, items: {type: integer}, description: "marks per whole point, 0 to 20"}
+    Statistiques:
+      type: object
+      properties:
+        ensemble: {$ref: "#/components/schemas/Serie"}
+        sujets: {type: array, items: {type: object, properties: {sujetId: {type: string, format: uuid}, code: {type: string}, serie: {$ref: "#/components/schemas/Serie"}, ecartALaMoyenne: {type: [number, "null"]}, niveaux: {type: object, additionalProperties: {type: object, additionalProperties: {type: integer}}}}}}
+        centres: {type: array, items: {type: object, properties: {code: {type: string}, serie: {$ref: "#/components/schemas/Serie"}}}}
+        academies: {type: array, items: {type: object, properties: {code: {type: string}, serie: {$ref: "#/components/schemas/Serie"}}}}
+    Fil:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        session: {type: integer}
+        epreuve: {type: string}
+        academie: {type: string}
+        centre: {type: [string, "null"]}
+        titre: {type: string}
+        creePar: {type: string}
+        creeLe: {type: string, format: date-time}
+        messages: {type: integer}
+        nonLus: {type: integer}
     WhoAmI:
       type: object
       required: [userId, login, role, scope]

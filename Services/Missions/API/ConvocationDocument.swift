@@ -52,7 +52,7 @@ enum ConvocationDocument {
             <dt>Épreuve</dt><dd>\(e(epreuve)) (\(e(m.epreuve)))</dd>
             <dt>Mission</dt><dd>\(e(typeMission ?? m.typeMission))</dd>
             <dt>Centre de mission</dt><dd>\(e(centre))</dd>
-            <dt>Période</dt><dd>du \(e(french(m.dateDebut))) au \(e(french(m.dateFin)))</dd>
+            <dt>Période</dt><dd>du \(e(FrenchFormat.date(m.dateDebut))) au \(e(FrenchFormat.date(m.dateFin)))</dd>
             <dt>Référence</dt><dd>\(c.id.uuidString.lowercased())</dd>
             </dl>
             \(observations)
@@ -63,17 +63,11 @@ enum ConvocationDocument {
             """
     }
 
-    /// 2027-06-01 → 01/06/2027.
-    static func french(_ isoDate: String) -> String {
-        let parts = isoDate.split(separator: "-")
-        return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : isoDate
-    }
-
     private static func day(_ date: Date?) -> String {
         guard let date else { return "" }
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "Europe/Paris")
         formatter.formatOptions = [.withFullDate]
-        return french(formatter.string(from: date))
+        return FrenchFormat.date(formatter.string(from: date))
     }
 }

@@ -1,0 +1,156 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// `/api/correction/…`: following the correction, the statistics, and the messaging between
+/// examiners, référents and coordinators — each within the caller's perimeter.
+struct SuiviController: Sendable {
+    let commissions: CommissionRepository
+    let suivi: SuiviRepository
+    let messagerie: MessagerieRepository
+
+    func addRoutes(to group: RouterGroup<ECERequestContext>) {
+        group.get("sessions/:annee/suivi", use: avancement)
+        group.get("sessions/:annee/epreuves/:epreuve/statistiques", use: statistiques)
+        group.get("sessions/:annee/mes-statistiques", use: mesStatistiques)
+        group.get("sessions/:annee/fils", use: fils)
+        group.post("sessions/:annee/fils", use: ouvrir)
+        group.get("fils/:id/messages", use: messages)
+        group.post("fils/:id/messages", use: poster)
+    }
+
+    // MARK: follow-up and statistics
+
+    /// The caller's perimeter: a centre (centre, référent), an académie (gestionnaire; a coordinator
+    /// for the exams they coordinate), the country (DSII, admin).
+    private func perimetre(_ caller: Identity, session: Int) async throws -> SuiviRepository.Perimetre {
+        switch (caller.role, caller.scope) {
+        case (.dsii, .national), (.admin, .national): return .init()
+        case (.gestionnaire, .academie(let code)): return .init(academie: code)
+        case (.coordinateur, .academie(let code)):
+            return .init(academie: code, epreuves: try await commissions.coordinations(login: caller.login, session: session))
+        case (.centre, .etablissement(let uai)), (.referent, .etablissement(let uai)): return .init(centre: uai)
+        default: throw Problem.forbidden("rôle \(caller.role.rawValue) non autorisé / role not allowed")
+        }
+    }
+
+    struct Avancement: ResponseEncodable {
+        var items: [SuiviRepository.Avancement]
+        var total: Totaux
+        struct Totaux: Codable {
+            var candidats = 0, nonDistribues = 0, aNoter = 0, brouillons = 0, notees = 0, absents = 0, lots = 0, lotsVerrouilles = 0
+        }
+    }
+
+    /// Progress per commission, and the total: a centre sees itself, an académie its centres, the DSII all.
+    @Sendable func avancement(_ request: Request, context: ECERequestContext) async throws -> Avancement {
+        let caller = try context.authenticated()
+        let session = try context.session()
+        let items = try await suivi.avancement(session: session, epreuve: request.uri.queryParameters["epreuve"].map(String.init),
+                                               try await perimetre(caller, session: session))
+        var total = Avancement.Totaux()
+        for i in items {
+            total.candidats += i.candidats; total.nonDistribues += i.nonDistribues; total.aNoter += i.aNoter
+            total.brouillons += i.brouillons; total.notees += i.notees; total.absents += i.absents
+            total.lots += i.lots; total.lotsVerrouilles += i.lotsVerrouilles
+        }
+        return Avancement(items: items, total: total)
+    }
+
+    /// An exam's statistics in the caller's perimeter, narrowed by `academie` or `centre` if asked.
+    @Sendable func statistiques(_ request: Request, context: ECERequestContext) async throws -> SuiviRepository.Statistiques {
+        let caller = try context.authenticated()
+        let session = try context.session()
+        guard let epreuve = context.parameters.get("epreuve"), EpreuvePratique(rawValue: epreuve) != nil else {
+            throw Problem.notFound("épreuve")
+        }
+        var perimetre = try await perimetre(caller, session: session)
+        if let epreuves = perimetre.epreuves, !epreuves.contains(epreuve) {
+            throw Problem.forbidden("épreuve non coordonnée / exam you do not coordinate")
+        }
+        let q = request.uri.queryParameters
+        if let academie = q["academie"].map(String.init) {
+            guard perimetre.academie == nil || perimetre.academie == academie, perimetre.centre == nil else {
+                throw Problem.forbidden("académie hors de votre périmètre / outside your scope")
+            }
+            perimetre.academie = academie
+        }
+        if let centre = q["centre"].map(String.init) {
+            guard perimetre.centre == nil || perimetre.centre == centre else {
+                throw Problem.forbidden("centre hors de votre périmètre / outside your scope")
+            }
+            perimetre.centre = centre
+        }
+        return try await suivi.statistiques(session: session, epreuve: epreuve, perimetre)
+    }
+
+    struct MesStatistiques: ResponseEncodable { var epreuves: [String: SuiviRepository.Serie] }
+
+    /// An examiner's own: how many graded, their mean and distribution, per exam.
+    @Sendable func mesStatistiques(_ request: Request, context: ECERequestContext) async throws -> MesStatistiques {
+        let caller = try context.require(.examinateur)
+        let ids = try await commissions.intervenants(login: caller.login)
+        return MesStatistiques(epreuves: try await suivi.examinateur(ids, session: try context.session()))
+    }
+
+    // MARK: messaging
+
+    struct Fils: ResponseEncodable { var items: [MessagerieRepository.Fil] }
+
+    @Sendable func fils(_ request: Request, context: ECERequestContext) async throws -> Fils {
+        let caller = try context.require(.examinateur, .referent, .centre, .coordinateur, .gestionnaire)
+        return Fils(items: try await messagerie.fils(session: try context.session(), caller: caller))
+    }
+
+    struct Ouverture: Decodable { var epreuve: String; var centre: String?; var titre: String; var texte: String }
+    struct Created: ResponseEncodable { var id: UUID }
+
+    /// A new thread, on a commission (with `centre`) or on the académie's exam, and its first message.
+    @Sendable func ouvrir(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Created> {
+        let caller = try context.require(.examinateur, .referent, .centre, .coordinateur, .gestionnaire)
+        let session = try context.session()
+        let body = try await request.decode(as: Ouverture.self, context: context)
+        let titre = body.titre.trimmingCharacters(in: .whitespacesAndNewlines)
+        var errors = Self.texte(body.texte)
+        if !(1...200).contains(titre.count) { errors.append(.init(field: "titre", reason: "1 à 200 caractères / 1 to 200 characters")) }
+        if EpreuvePratique(rawValue: body.epreuve) == nil { errors.append(.init(field: "epreuve", reason: "épreuve inconnue / unknown exam")) }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        var academie = try await messagerie.academie(session: session, epreuve: body.epreuve, centre: body.centre, caller: caller)
+        if academie == nil, caller.role == .examinateur {
+            academie = try await commissions.academieConvoquee(login: caller.login, session: session, epreuve: body.epreuve)
+        }
+        guard let academie else { throw Problem.notFound("commission") }
+        guard let id = try await messagerie.ouvrir(session: session, epreuve: body.epreuve, academie: academie, centre: body.centre,
+                                                   titre: titre, texte: body.texte, caller: caller)
+        else { throw Problem.forbidden("fil hors de votre périmètre / thread outside your scope") }
+        return EditedResponse(status: .created, response: Created(id: id))
+    }
+
+    struct Messages: ResponseEncodable { var fil: MessagerieRepository.Fil; var items: [MessagerieRepository.Message] }
+
+    @Sendable func messages(_ request: Request, context: ECERequestContext) async throws -> Messages {
+        let caller = try context.authenticated()
+        guard let fil = try await messagerie.fil(try context.uuid(of: "fil"), caller: caller) else { throw Problem.notFound("fil") }
+        let items = try await messagerie.messages(fil.id, lecteur: caller.login)
+        return Messages(fil: fil, items: items)
+    }
+
+    struct Texte: Decodable { var texte: String }
+
+    @Sendable func poster(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let caller = try context.authenticated()
+        guard let fil = try await messagerie.fil(try context.uuid(of: "fil"), caller: caller) else { throw Problem.notFound("fil") }
+        let body = try await request.decode(as: Texte.self, context: context)
+        let errors = Self.texte(body.texte)
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try await messagerie.poster(fil.id, texte: body.texte, caller: caller)
+        return .created
+    }
+
+    private static func texte(_ texte: String) -> [Problem.FieldError] {
+        let trimmed = texte.trimmingCharacters(in: .whitespacesAndNewlines)
+        return (1...5000).contains(trimmed.count) ? [] : [.init(field: "texte", reason: "1 à 5 000 caractères / 1 to 5,000 characters")]
+    }
+}
+
+extension SuiviRepository.Statistiques: ResponseEncodable {}

@@ -1,0 +1,118 @@
+import CHaru
+import CQREncode
+import Foundation
+
+/// A PDF built with libharu: A4 pages, Helvetica in WinAnsi (the French accents), boxes and QR
+/// codes (libqrencode). One document per request; libharu is not shared between threads.
+final class PDF {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private let doc: HPDF_Doc
+    private let regular: HPDF_Font
+    private let bold: HPDF_Font
+
+    init(title: String) throws {
+        guard let doc = HPDF_New(nil, nil) else { throw Failure(description: "libharu: cannot create a document") }
+        self.doc = doc
+        HPDF_SetCompressionMode(doc, HPDF_UINT(HPDF_COMP_ALL))
+        guard let regular = HPDF_GetFont(doc, "Helvetica", "WinAnsiEncoding"),
+            let bold = HPDF_GetFont(doc, "Helvetica-Bold", "WinAnsiEncoding")
+        else {
+            HPDF_Free(doc)
+            throw Failure(description: "libharu: no Helvetica")
+        }
+        (self.regular, self.bold) = (regular, bold)
+        Self.withWinAnsi(title) { HPDF_SetInfoAttr(doc, HPDF_INFO_TITLE, $0) }
+        Self.withWinAnsi("Plateforme ECE") { HPDF_SetInfoAttr(doc, HPDF_INFO_CREATOR, $0) }
+    }
+
+    deinit { HPDF_Free(doc) }
+
+    /// The text as the WinAnsi bytes the base fonts expect (what cannot be said becomes "?").
+    static func withWinAnsi<R>(_ text: String, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        var bytes = Array(text.data(using: .windowsCP1252, allowLossyConversion: true) ?? Data(text.utf8))
+        bytes.append(0)
+        return bytes.withUnsafeBufferPointer { $0.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { body($0) } }
+    }
+
+    /// A new A4 portrait page; coordinates in points from the bottom left.
+    func page() -> Page {
+        let page = HPDF_AddPage(doc)!
+        HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT)
+        return Page(page: page, regular: regular, bold: bold)
+    }
+
+    /// The finished document's bytes.
+    func bytes() throws -> [UInt8] {
+        guard HPDF_SaveToStream(doc) == HPDF_OK else { throw Failure(description: "libharu: error \(HPDF_GetError(doc))") }
+        var size = HPDF_UINT32(HPDF_GetStreamSize(doc))
+        var buffer = [UInt8](repeating: 0, count: Int(size))
+        let status = buffer.withUnsafeMutableBufferPointer { HPDF_ReadFromStream(doc, $0.baseAddress, &size) }
+        guard status == HPDF_OK || status == HPDF_STREAM_EOF else { throw Failure(description: "libharu: error \(status)") }
+        return Array(buffer.prefix(Int(size)))
+    }
+
+    struct Page {
+        let page: HPDF_Page
+        let regular: HPDF_Font
+        let bold: HPDF_Font
+
+        static let width: Float = 595, height: Float = 842, margin: Float = 40
+
+        func text(_ text: String, x: Float, y: Float, size: Float = 10, bold: Bool = false) {
+            HPDF_Page_BeginText(page)
+            HPDF_Page_SetFontAndSize(page, bold ? self.bold : regular, size)
+            PDF.withWinAnsi(text) { _ = HPDF_Page_TextOut(page, x, y, $0) }
+            HPDF_Page_EndText(page)
+        }
+
+        /// Text cut to lines that fit `width`; returns the y below the last line.
+        @discardableResult
+        func paragraph(_ text: String, x: Float, y: Float, width: Float, size: Float = 10) -> Float {
+            HPDF_Page_SetFontAndSize(page, regular, size)
+            var y = y
+            var line = ""
+            for word in text.split(separator: " ") {
+                let candidate = line.isEmpty ? String(word) : line + " " + word
+                let fits = PDF.withWinAnsi(candidate) { HPDF_Page_TextWidth(page, $0) } <= width
+                if fits || line.isEmpty { line = candidate } else {
+                    self.text(line, x: x, y: y, size: size)
+                    y -= size * 1.3
+                    line = String(word)
+                }
+            }
+            if !line.isEmpty { self.text(line, x: x, y: y, size: size); y -= size * 1.3 }
+            return y
+        }
+
+        func box(x: Float, y: Float, width: Float, height: Float, filled: Bool = false, lineWidth: Float = 0.8) {
+            HPDF_Page_SetLineWidth(page, lineWidth)
+            HPDF_Page_Rectangle(page, x, y, width, height)
+            _ = filled ? HPDF_Page_Fill(page) : HPDF_Page_Stroke(page)
+        }
+
+        func line(x1: Float, y1: Float, x2: Float, y2: Float, lineWidth: Float = 0.5) {
+            HPDF_Page_SetLineWidth(page, lineWidth)
+            HPDF_Page_MoveTo(page, x1, y1)
+            HPDF_Page_LineTo(page, x2, y2)
+            HPDF_Page_Stroke(page)
+        }
+
+        /// A QR code of `text`, `size` points wide, its bottom-left corner at (x, y).
+        func qrCode(_ text: String, x: Float, y: Float, size: Float) {
+            guard let code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else { return }
+            defer { QRcode_free(code) }
+            let width = Int(code.pointee.width)
+            let module = size / Float(width)
+            HPDF_Page_SetRGBFill(page, 0, 0, 0)
+            for row in 0..<width {
+                for column in 0..<width where code.pointee.data[row * width + column] & 1 == 1 {
+                    HPDF_Page_Rectangle(page, x + Float(column) * module, y + size - Float(row + 1) * module, module, module)
+                }
+            }
+            HPDF_Page_Fill(page)
+        }
+    }
+}

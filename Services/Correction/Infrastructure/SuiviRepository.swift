@@ -1,0 +1,174 @@
+import Foundation
+import Logging
+import PostgresNIO
+import Shared
+
+/// Following the correction (road map "Suivre la correction") and its statistics, straight from
+/// the sheets: aggregates in SQL, so a national session (240,000 sheets) answers in well under a second.
+struct SuiviRepository: Sendable {
+    let client: PostgresClient
+    let schema: SQLIdentifier
+    let logger: Logger
+
+    private var s: String { schema.name }
+
+    /// Where a request looks: a centre, an académie, or the whole country.
+    struct Perimetre: Sendable {
+        var academie: String?
+        var centre: String?
+        /// For coordinators: only the exams they coordinate.
+        var epreuves: [String]?
+    }
+
+    struct Avancement: Codable, Sendable {
+        var academie: String
+        var centre: String
+        var epreuve: String
+        var etat: String
+        var candidats: Int
+        var nonDistribues: Int
+        var aNoter: Int
+        var brouillons: Int
+        var notees: Int
+        var absents: Int
+        var lots: Int
+        var lotsVerrouilles: Int
+    }
+
+    /// Progress per commission (to grade / draft / graded / absent / locked lots).
+    func avancement(session: Int, epreuve: String?, _ p: Perimetre) async throws -> [Avancement] {
+        let rows = try await client.query("""
+            SELECT c.academie, c.centre, c.epreuve, c.etat,
+                   COALESCE(f.total, 0), COALESCE(f.libres, 0), COALESCE(f.a_noter, 0), COALESCE(f.brouillons, 0),
+                   COALESCE(f.notees, 0), COALESCE(f.absents, 0), COALESCE(g.lots, 0), COALESCE(g.verrouilles, 0)
+            FROM \(unescaped: s).commissions c
+            LEFT JOIN (SELECT epreuve, centre, count(*)::int AS total, (count(*) FILTER (WHERE groupe_id IS NULL))::int AS libres,
+                              (count(*) FILTER (WHERE statut = 'a_noter'))::int AS a_noter,
+                              (count(*) FILTER (WHERE statut = 'brouillon'))::int AS brouillons,
+                              (count(*) FILTER (WHERE statut = 'notee'))::int AS notees,
+                              (count(*) FILTER (WHERE statut = 'absent'))::int AS absents
+                       FROM \(unescaped: s).fiches WHERE session = \(session) GROUP BY epreuve, centre) f
+                ON f.epreuve = c.epreuve AND f.centre = c.centre
+            LEFT JOIN (SELECT epreuve, centre, count(*)::int AS lots, (count(*) FILTER (WHERE verrouille))::int AS verrouilles
+                       FROM \(unescaped: s).groupes WHERE session = \(session) GROUP BY epreuve, centre) g
+                ON g.epreuve = c.epreuve AND g.centre = c.centre
+            WHERE c.session = \(session) AND (\(epreuve)::text IS NULL OR c.epreuve = \(epreuve))
+              AND (\(p.academie)::text IS NULL OR c.academie = \(p.academie)) AND (\(p.centre)::text IS NULL OR c.centre = \(p.centre))
+              AND (\(p.epreuves)::text[] IS NULL OR c.epreuve = ANY(\(p.epreuves)))
+            ORDER BY c.academie, c.centre, c.epreuve
+            """, logger: logger)
+        var result: [Avancement] = []
+        for try await r in rows.decode((String, String, String, String, Int, Int, Int, Int, Int, Int, Int, Int).self) {
+            result.append(Avancement(academie: r.0, centre: r.1, epreuve: r.2, etat: r.3, candidats: r.4, nonDistribues: r.5,
+                                     aNoter: r.6, brouillons: r.7, notees: r.8, absents: r.9, lots: r.10, lotsVerrouilles: r.11))
+        }
+        return result
+    }
+
+    /// Marks in half points: count, mean and the distribution by whole point (0 … 20).
+    struct Serie: Codable, Sendable {
+        var effectif: Int
+        /// Out of 20 (a statistic, not a grade: a float is fine here).
+        var moyenne: Double?
+        var ecartType: Double?
+        var distribution: [Int]
+    }
+
+    /// Count, mean, standard deviation, and the number of marks in each whole point 0 … 20 (one
+    /// aggregate per bucket: a single pass over the sheets).
+    private static let serieColumns = """
+        count(note_finale)::int, (avg(note_finale) / 2)::float8, (stddev_pop(note_finale) / 2)::float8, ARRAY[\
+        \((0...20).map { "count(*) FILTER (WHERE note_finale / 2 = \($0))::int" }.joined(separator: ", "))]
+        """
+
+    private static func serie(_ r: (Int, Double?, Double?, [Int])) -> Serie {
+        Serie(effectif: r.0, moyenne: r.1, ecartType: r.2, distribution: r.3)
+    }
+
+    /// An examiner's own marks, per exam.
+    func examinateur(_ intervenants: [UUID], session: Int) async throws -> [String: Serie] {
+        let rows = try await client.query("""
+            SELECT epreuve, \(unescaped: Self.serieColumns)
+            FROM \(unescaped: s).fiches WHERE examinateur_id = ANY(\(intervenants)) AND statut = 'notee' AND session = \(session)
+            GROUP BY epreuve
+            """, logger: logger)
+        var result: [String: Serie] = [:]
+        for try await r in rows.decode((String, Int, Double?, Double?, [Int]).self) { result[r.0] = Self.serie((r.1, r.2, r.3, r.4)) }
+        return result
+    }
+
+    struct StatSujet: Codable, Sendable {
+        var sujetId: UUID
+        var code: String
+        var serie: Serie
+        /// Mean minus the mean of every subject of the exam in the same perimeter: how much easier
+        /// (positive) or harder (negative) the subject graded.
+        var ecartALaMoyenne: Double?
+        /// Per criterion, how many candidates got each level (after the aids' caps).
+        var niveaux: [String: [String: Int]]
+    }
+
+    struct StatGroupe: Codable, Sendable {
+        var code: String
+        var serie: Serie
+    }
+
+    struct Statistiques: Codable, Sendable {
+        var ensemble: Serie
+        var sujets: [StatSujet]
+        var centres: [StatGroupe]
+        var academies: [StatGroupe]
+    }
+
+    /// One exam's statistics within a perimeter: overall, per subject (with the levels of each
+    /// criterion and the comparison across the bank), per centre and per académie.
+    func statistiques(session: Int, epreuve: String, _ p: Perimetre) async throws -> Statistiques {
+        let scope = """
+            f.session = $1 AND f.epreuve = $2 AND f.statut = 'notee' AND ($3::text IS NULL OR c.academie = $3)
+            AND ($4::text IS NULL OR f.centre = $4)
+            """
+        func binds() -> PostgresBindings {
+            var b = PostgresBindings()
+            b.append(session)
+            b.append(epreuve)
+            b.append(p.academie)
+            b.append(p.centre)
+            return b
+        }
+        let from = "FROM \(s).fiches f JOIN \(s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre"
+        func series(_ key: String) async throws -> [(String, Serie)] {
+            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+                SELECT \(key), \(Self.serieColumns) \(from) WHERE \(scope) GROUP BY \(key) ORDER BY \(key)
+                """, binds: binds()), logger: logger)
+            var result: [(String, Serie)] = []
+            for try await r in rows.decode((String, Int, Double?, Double?, [Int]).self) { result.append((r.0, Self.serie((r.1, r.2, r.3, r.4)))) }
+            return result
+        }
+        let ensemble = try await series("f.epreuve").first?.1 ?? Serie(effectif: 0, moyenne: nil, ecartType: nil,
+                                                                       distribution: Array(repeating: 0, count: 21))
+        var sujets: [StatSujet] = []
+        let bySujet = try await client.query(PostgresQuery(unsafeSQL: """
+            SELECT f.sujet_id, su.code, \(Self.serieColumns) \(from) JOIN \(s).sujets su ON su.id = f.sujet_id
+            WHERE \(scope) GROUP BY f.sujet_id, su.code ORDER BY su.code
+            """, binds: binds()), logger: logger)
+        for try await r in bySujet.decode((UUID, String, Int, Double?, Double?, [Int]).self) {
+            let serie = Self.serie((r.2, r.3, r.4, r.5))
+            sujets.append(StatSujet(sujetId: r.0, code: r.1, serie: serie,
+                                    ecartALaMoyenne: serie.moyenne.flatMap { m in ensemble.moyenne.map { m - $0 } }, niveaux: [:]))
+        }
+        let levels = try await client.query(PostgresQuery(unsafeSQL: """
+            SELECT e.sujet_id, e.critere, e.niveau, count(*)::int
+            FROM \(s).evaluations e JOIN \(s).fiches f ON f.id = e.fiche_id
+            JOIN \(s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+            WHERE \(scope) AND e.niveau IS NOT NULL GROUP BY e.sujet_id, e.critere, e.niveau
+            """, binds: binds()), logger: logger)
+        var niveaux: [UUID: [String: [String: Int]]] = [:]
+        for try await (sujet, critere, niveau, n) in levels.decode((UUID, String, String, Int).self) {
+            niveaux[sujet, default: [:]][critere, default: [:]][niveau] = n
+        }
+        for i in sujets.indices { sujets[i].niveaux = niveaux[sujets[i].sujetId] ?? [:] }
+        return Statistiques(ensemble: ensemble, sujets: sujets,
+                            centres: try await series("f.centre").map { StatGroupe(code: $0.0, serie: $0.1) },
+                            academies: try await series("c.academie").map { StatGroupe(code: $0.0, serie: $0.1) })
+    }
+}
