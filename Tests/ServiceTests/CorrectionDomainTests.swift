@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Shared
 import Testing
 @testable import Correction
@@ -102,5 +103,24 @@ import Testing
         let fields = Set(grille.violations(Self.bareme).map(\.field))
         #expect(fields == ["grille.evaluations[0].code", "grille.evaluations[1].evaluation.demiPoints",
                            "grille.evaluations[2].evaluation", "grille.appels[0].code"])
+    }
+
+    /// A sheet with long comments goes on over continuation pages; decomposed accents print composed.
+    @Test func aLongSheetGoesOnOverPagesAndAccentsSurvive() throws {
+        var grille = Grille()
+        let long = String(repeating: "Le candidat explique sa démarche avec précision. ", count: 40)
+        grille.commentaires = ["APP": long, "REA": long]
+        grille.commentaire = long
+        let fiche = FicheRepository.Fiche(
+            id: UUID(), session: 2099, epreuve: "T011B", centre: "0251080N", candidatId: UUID(), numero: "X1",
+            nom: "Le\u{0301}on", prenoms: "Zoe\u{0308}", division: "T1", groupeId: nil, lotVerrouille: false, creneauId: nil, sujet: nil,
+            sujetMode: nil, bareme: nil, grille: grille, statut: "brouillon", absence: nil, noteSuggeree: nil, noteFinale: nil,
+            motifAjustement: nil, saisieDifferee: false, manquants: [], plafonds: [:], appelsManquants: [], version: 1, modifieeLe: Date())
+        let bytes = try FicheDocument.pdf([FicheDocument.Feuille(fiche: fiche, criteres: Self.bareme.criteres, appels: nil,
+                                                                  lien: "https://ece.example/correction/fiches/x", creneau: nil)], title: "t")
+        let buffer = ByteBuffer(bytes: bytes)
+        #expect(try (CorrectionTests.pages(buffer) ?? 0) >= 2)
+        let text = try CorrectionTests.tool("pdftotext", ["{}", "-"], on: buffer, suffix: ".pdf")
+        #expect(text.contains("LÉON Zoë") && text.contains("(suite)"), "\(text.prefix(300))")
     }
 }

@@ -243,7 +243,8 @@ import TestSupport
             #expect(try Self.pages(printed.body) == 5)
             let blank = try Self.tool("pdftotext", ["-layout", "{}", "-"], on: printed.body, suffix: ".pdf")
             #expect(blank.contains("Fiche d'évaluation") && blank.contains("ALPHA Léa") && blank.contains("APP — S'approprier")
-                    && blank.contains("Appel : protocole") && blank.contains("Absence justifiée"), "\(blank.prefix(800))")
+                    && blank.contains("Appels") && !blank.contains("Appel : protocole") && blank.contains("Absence justifiée"),
+                    "the subject's appels are not printed before its draw: \(blank.prefix(800))")
 
             // Follow-up: the centre sees its commission, its académie's gestionnaire too, an examiner not.
             struct Suivi: Decodable { var items: [Ligne]; struct Ligne: Decodable { var centre: String; var candidats: Int; var notees: Int; var lots: Int; var lotsVerrouilles: Int } }
@@ -361,7 +362,8 @@ import TestSupport
             #expect(listing.components(separatedBy: ".pdf").count - 1 == 5, "\(listing)")
             let one = try await h.call(.get, "/api/correction/fiches/\(lotB[1])/pdf", as: centreId)
             let filled = try Self.tool("pdftotext", ["-layout", "{}", "-"], on: one.body, suffix: ".pdf")
-            #expect(filled.contains("Note retenue : 15 / 20") && filled.contains("Démarche remarquable"), "\(filled.prefix(1500))")
+            #expect(filled.contains("Note retenue : 15 / 20") && filled.contains("Démarche remarquable")
+                    && filled.contains("Appel : protocole"), "\(filled.prefix(1500))")
 
             // Cyclades has every grade once; Imag'In every service fait once.
             struct Remontee: Decodable { var items: [Ligne]; struct Ligne: Decodable { var notes: Int; var absents: Int; var manquants: Int } }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOPosix
 import Shared
 
 /// `/api/correction/…`: a commission (exam × centre) — its examiners, groups, slots, distribution
@@ -179,6 +180,11 @@ struct CorrectionController: Sendable {
 
     private func lien(_ fiche: UUID) -> String { "\(publicURL)/correction/fiches/\(fiche.uuidString.lowercased())" }
 
+    /// Documents are built off the cooperative pool (libharu and libzip block).
+    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+
     private static func pdfResponse(_ bytes: [UInt8], name: String) -> Response {
         Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"\(name)\""],
                  body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -191,15 +197,16 @@ struct CorrectionController: Sendable {
         let creneau = try Self.uuidQuery(request.uri.queryParameters["creneau"], "creneau")
         let feuilles = try await fiches.feuilles(commission.key, creneau: creneau, lien: lien)
         guard !feuilles.isEmpty else { throw Problem.notFound("aucune fiche / no sheet") }
-        let bytes = try FicheDocument.pdf(feuilles, title: "Fiches d'évaluation \(commission.epreuve) \(commission.centre)")
+        let title = "Fiches d'évaluation \(commission.epreuve) \(commission.centre)"
+        let bytes = try await Self.offPool { try FicheDocument.pdf(feuilles, title: title) }
         return Self.pdfResponse(bytes, name: "fiches-\(commission.epreuve)-\(commission.centre).pdf")
     }
 
     /// One candidate's sheet.
     @Sendable func fichePDF(_ request: Request, context: ECERequestContext) async throws -> Response {
         let (fiche, _) = try await readable(context)
-        let feuilles = try await fiches.feuilles(fiche.key, creneau: fiche.creneauId, lien: lien).filter { $0.fiche.id == fiche.id }
-        let bytes = try FicheDocument.pdf(feuilles, title: "Fiche d'évaluation \(fiche.numero)")
+        let feuilles = try await fiches.feuilles(fiche.key, creneau: fiche.creneauId, seule: fiche.id, lien: lien)
+        let bytes = try await Self.offPool { try FicheDocument.pdf(feuilles, title: "Fiche d'évaluation \(fiche.numero)") }
         return Self.pdfResponse(bytes, name: "fiche-\(Archive.safeName(fiche.numero)).pdf")
     }
 
@@ -210,13 +217,17 @@ struct CorrectionController: Sendable {
             throw Problem.conflict("l'export suit la clôture de l'épreuve / the export follows the closing")
         }
         let feuilles = try await fiches.feuilles(commission.key, creneau: nil, lien: lien)
-        let files = try feuilles.map { f in
-            (name: "\(Archive.safeName(f.fiche.numero))-\(Archive.safeName(f.fiche.nom)).pdf",
-             bytes: try FicheDocument.pdf([f], title: "Fiche d'évaluation \(f.fiche.numero)"))
+        guard !feuilles.isEmpty else { throw Problem.notFound("aucune fiche / no sheet") }
+        // The sheet's id ends each name: two candidates may share a number and a name.
+        let zip = try await Self.offPool {
+            try Archive.zip(try feuilles.map { f in
+                (name: "\(Archive.safeName(f.fiche.numero))-\(Archive.safeName(f.fiche.nom))-\(f.fiche.id.uuidString.prefix(8)).pdf",
+                 bytes: try FicheDocument.pdf([f], title: "Fiche d'évaluation \(f.fiche.numero)"))
+            })
         }
         let name = "fiches-\(commission.session)-\(commission.epreuve)-\(commission.centre).zip"
         return Response(status: .ok, headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(name)\""],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try Archive.zip(files))))
+                        body: .init(byteBuffer: ByteBuffer(bytes: zip)))
     }
 
     // MARK: the grading editor

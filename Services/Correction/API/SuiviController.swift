@@ -28,7 +28,7 @@ struct SuiviController: Sendable {
         case (.dsii, .national), (.admin, .national): return .init()
         case (.gestionnaire, .academie(let code)): return .init(academie: code)
         case (.coordinateur, .academie(let code)):
-            return .init(academie: code, epreuves: try await commissions.coordinations(login: caller.login, session: session))
+            return .init(academie: code, epreuves: try await commissions.coordinations(login: caller.login, session: session, academie: code))
         case (.centre, .etablissement(let uai)), (.referent, .etablissement(let uai)): return .init(centre: uai)
         default: throw Problem.forbidden("rôle \(caller.role.rawValue) non autorisé / role not allowed")
         }
@@ -46,8 +46,13 @@ struct SuiviController: Sendable {
     @Sendable func avancement(_ request: Request, context: ECERequestContext) async throws -> Avancement {
         let caller = try context.authenticated()
         let session = try context.session()
+        var perimetre = try await perimetre(caller, session: session)
+        // Nationally, one line per académie and exam unless an académie is asked for.
+        if perimetre.academie == nil, perimetre.centre == nil, let academie = request.uri.queryParameters["academie"] {
+            perimetre.academie = String(academie)
+        }
         let items = try await suivi.avancement(session: session, epreuve: request.uri.queryParameters["epreuve"].map(String.init),
-                                               try await perimetre(caller, session: session))
+                                               perimetre, parAcademie: perimetre.academie == nil && perimetre.centre == nil)
         var total = Avancement.Totaux()
         for i in items {
             total.candidats += i.candidats; total.nonDistribues += i.nonDistribues; total.aNoter += i.aNoter

@@ -10,7 +10,8 @@ enum FicheDocument {
         var fiche: FicheRepository.Fiche
         /// The criteria to print: the subject's barème once drawn, else those of the slot's subjects.
         var criteres: [Critere]
-        var appels: [Appel]
+        /// The subject's appels once drawn; nil before (lines are left to write them).
+        var appels: [Appel]?
         /// Where the QR code leads.
         var lien: String
         var creneau: String?
@@ -18,14 +19,23 @@ enum FicheDocument {
 
     static func pdf(_ feuilles: [Feuille], title: String) throws -> [UInt8] {
         let pdf = try PDF(title: title)
-        for feuille in feuilles { draw(feuille, on: pdf.page()) }
+        for feuille in feuilles { try draw(feuille, on: pdf) }
         return try pdf.bytes()
     }
 
-    private static func draw(_ f: Feuille, on page: PDF.Page) {
+    private static func draw(_ f: Feuille, on pdf: PDF) throws {
         let fiche = f.fiche
         let m = PDF.Page.margin, right = PDF.Page.width - m
+        var page = try pdf.page()
         var y = PDF.Page.height - m - 14
+        /// A long sheet (many criteria, long comments) goes on over continuation pages.
+        func room(_ height: Float) throws {
+            guard y - height < m + 50 else { return }
+            page = try pdf.page()
+            y = PDF.Page.height - m - 14
+            page.text("\(fiche.nom.uppercased()) \(fiche.prenoms) — n° \(fiche.numero) (suite)", x: m, y: y, size: 10, bold: true)
+            y -= 28
+        }
         let epreuve = EpreuvePratique(rawValue: fiche.epreuve)?.libelle ?? fiche.epreuve
         page.text("Fiche d'évaluation — \(epreuve)", x: m, y: y, size: 14, bold: true)
         y -= 18
@@ -55,6 +65,7 @@ enum FicheDocument {
         page.text("Aide m / M", x: right - 70, y: y, size: 8, bold: true)
         y -= 6
         for critere in f.criteres {
+            try room(30)
             y -= 24
             page.line(x1: m, y1: y + 20, x2: right, y2: y + 20, lineWidth: 0.3)
             page.text("\(critere.code) — \(critere.libelle)", x: m, y: y + 6, size: 9)
@@ -83,29 +94,46 @@ enum FicheDocument {
                 if aides.contains(aide) { page.box(x: x + 3, y: y + 5, width: 6, height: 6, filled: true) }
             }
             if let commentaire = fiche.grille.commentaires[critere.code], !commentaire.isEmpty {
-                y = page.paragraph(commentaire, x: m + 12, y: y - 6, width: levelsX - m - 60, size: 8) + 4
+                for paragraphe in commentaire.split(separator: "\n") {
+                    try room(12)
+                    y = page.paragraph(String(paragraphe), x: m + 12, y: y - 6, width: levelsX - m - 60, size: 8) + 4
+                }
             }
         }
         y -= 26
 
-        // The appels: a box and the time each was made.
-        if !f.appels.isEmpty {
-            page.text("Appels", x: m, y: y, size: 10, bold: true)
-            for appel in f.appels {
+        // The appels: a box and the time each was made (blank lines before the draw).
+        try room(80)
+        page.text("Appels", x: m, y: y, size: 10, bold: true)
+        for appel in f.appels ?? [] {
+            try room(20)
+            y -= 18
+            page.box(x: m, y: y - 2, width: 12, height: 12)
+            let fait = fiche.grille.appels.first { $0.code == appel.code }
+            if fait != nil { page.box(x: m + 3, y: y + 1, width: 6, height: 6, filled: true) }
+            page.text("\(appel.code) — \(appel.libelle)", x: m + 20, y: y, size: 9)
+            page.text("à " + (fait.map { heure($0.heure) } ?? "....h...."), x: right - 70, y: y, size: 9)
+        }
+        if f.appels == nil {
+            for _ in 0..<3 {
                 y -= 18
                 page.box(x: m, y: y - 2, width: 12, height: 12)
-                let fait = fiche.grille.appels.first { $0.code == appel.code }
-                if fait != nil { page.box(x: m + 3, y: y + 1, width: 6, height: 6, filled: true) }
-                page.text("\(appel.code) — \(appel.libelle)", x: m + 20, y: y, size: 9)
-                page.text("à " + (fait.map { heure($0.heure) } ?? "....h...."), x: right - 70, y: y, size: 9)
+                page.line(x1: m + 20, y1: y - 2, x2: right - 90, y2: y - 2, lineWidth: 0.3)
+                page.text("à ....h....", x: right - 70, y: y, size: 9)
             }
-            y -= 26
         }
+        y -= 26
 
         // Comments, the mark, the absence.
+        try room(110)
         page.text("Commentaire", x: m, y: y, size: 10, bold: true)
         if let commentaire = fiche.grille.commentaire, !commentaire.isEmpty {
-            y = page.paragraph(commentaire, x: m, y: y - 16, width: right - m, size: 9) - 10
+            y -= 6
+            for paragraphe in commentaire.split(separator: "\n") {
+                try room(14)
+                y = page.paragraph(String(paragraphe), x: m, y: y - 10, width: right - m, size: 9)
+            }
+            y -= 20
         } else {
             for _ in 0..<4 {
                 y -= 20
@@ -119,8 +147,11 @@ enum FicheDocument {
         page.text("Note retenue : \(finale) / 20", x: m + 220, y: y, size: 11, bold: true)
         y -= 16
         if let motif = fiche.motifAjustement {
-            y = page.paragraph("Motif de l'ajustement : \(motif)", x: m, y: y, width: right - m, size: 9) - 4
+            try room(40)
+            y = page.paragraph("Motif de l'ajustement : \(motif.replacingOccurrences(of: "\n", with: " "))", x: m, y: y,
+                               width: right - m, size: 9) - 4
         }
+        try room(20)
         page.box(x: m, y: y - 3, width: 11, height: 11)
         if fiche.absence == "injustifiee" { page.box(x: m + 3, y: y, width: 5, height: 5, filled: true) }
         page.text("Absent (non justifié : 0)", x: m + 16, y: y, size: 9)

@@ -32,16 +32,18 @@ final class PDF {
 
     /// The text as the WinAnsi bytes the base fonts expect (what cannot be said becomes "?").
     static func withWinAnsi<R>(_ text: String, _ body: (UnsafePointer<CChar>) -> R) -> R {
-        var bytes = Array(text.data(using: .windowsCP1252, allowLossyConversion: true) ?? Data(text.utf8))
+        // Composed first: "e" + combining accent must print as "é", not "e?".
+        let composed = text.precomposedStringWithCanonicalMapping.replacingOccurrences(of: "\n", with: " ")
+        var bytes = Array(composed.data(using: .windowsCP1252, allowLossyConversion: true) ?? Data(composed.utf8))
         bytes.append(0)
         return bytes.withUnsafeBufferPointer { $0.baseAddress!.withMemoryRebound(to: CChar.self, capacity: bytes.count) { body($0) } }
     }
 
     /// A new A4 portrait page; coordinates in points from the bottom left.
-    func page() -> Page {
-        let page = HPDF_AddPage(doc)!
+    func page() throws -> Page {
+        guard let page = HPDF_AddPage(doc) else { throw Failure(description: "libharu: cannot add a page (\(HPDF_GetError(doc)))") }
         HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT)
-        return Page(page: page, regular: regular, bold: bold)
+        return Page(document: self, page: page, regular: regular, bold: bold)
     }
 
     /// The finished document's bytes.
@@ -55,6 +57,8 @@ final class PDF {
     }
 
     struct Page {
+        /// Keeps the document (which owns the page) alive while the page is drawn on.
+        let document: PDF
         let page: HPDF_Page
         let regular: HPDF_Font
         let bold: HPDF_Font

@@ -64,11 +64,12 @@ struct CommissionRepository: Sendable {
             """, logger: logger).collect().count == 1
     }
 
-    /// The exams a person coordinates in a session (active coordinator convocations).
-    func coordinations(login: String, session: Int) async throws -> [String] {
+    /// The exams a person coordinates in a session and académie (active coordinator convocations).
+    func coordinations(login: String, session: Int, academie: String) async throws -> [String] {
         let rows = try await client.query("""
             SELECT DISTINCT epreuve FROM \(unescaped: s).examinateurs
-            WHERE login = \(login) AND active AND kind = 'coordinateur' AND session = \(session) ORDER BY epreuve
+            WHERE login = \(login) AND active AND kind = 'coordinateur' AND session = \(session) AND academie = \(academie)
+            ORDER BY epreuve
             """, logger: logger)
         var result: [String] = []
         for try await epreuve in rows.decode(String.self) { result.append(epreuve) }
@@ -133,21 +134,25 @@ struct CommissionRepository: Sendable {
         var candidats: Int
         var notes: Int
         var absents: Int
+        var brouillons: Int
+        /// Grades typed later from the paper sheet.
+        var saisiesDifferees: Int
     }
 
     func groupes(_ key: CommissionKey, membre: UUID? = nil) async throws -> [Groupe] {
         let rows = try await client.query("""
             SELECT g.id, g.nom, g.membres, g.verrouille, g.verrouille_le, count(f.id)::int,
-                   (count(f.id) FILTER (WHERE f.statut = 'notee'))::int, (count(f.id) FILTER (WHERE f.statut = 'absent'))::int
+                   (count(f.id) FILTER (WHERE f.statut = 'notee'))::int, (count(f.id) FILTER (WHERE f.statut = 'absent'))::int,
+                   (count(f.id) FILTER (WHERE f.statut = 'brouillon'))::int, (count(f.id) FILTER (WHERE f.saisie_differee))::int
             FROM \(unescaped: s).groupes g LEFT JOIN \(unescaped: s).fiches f ON f.groupe_id = g.id
             WHERE g.session = \(key.session) AND g.epreuve = \(key.epreuve) AND g.centre = \(key.centre)
               AND (\(membre)::uuid IS NULL OR g.membres @> ARRAY[\(membre)]::uuid[])
             GROUP BY g.id ORDER BY g.nom
             """, logger: logger)
         var result: [Groupe] = []
-        for try await r in rows.decode((UUID, String, [UUID], Bool, Date?, Int, Int, Int).self) {
+        for try await r in rows.decode((UUID, String, [UUID], Bool, Date?, Int, Int, Int, Int, Int).self) {
             result.append(Groupe(id: r.0, nom: r.1, membres: r.2, verrouille: r.3, verrouilleLe: r.4, candidats: r.5, notes: r.6,
-                                 absents: r.7))
+                                 absents: r.7, brouillons: r.8, saisiesDifferees: r.9))
         }
         return result
     }

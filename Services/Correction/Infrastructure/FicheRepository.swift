@@ -471,12 +471,14 @@ struct FicheRepository: Sendable {
 
     /// The sheets of a commission (or of one of its slots), ready to print: each with the criteria
     /// of its subject once drawn, else those of the subjects its slot offers.
-    func feuilles(_ key: CommissionKey, creneau: UUID?, lien: (UUID) -> String) async throws -> [FicheDocument.Feuille] {
+    /// Before the draw the appels are not printed (they are the subject's own, and may be under
+    /// embargo): the sheet leaves lines to write them.
+    func feuilles(_ key: CommissionKey, creneau: UUID?, seule: UUID? = nil, lien: (UUID) -> String) async throws -> [FicheDocument.Feuille] {
         let rows = try await client.query("""
             SELECT f.id, c.id, c.jour::text, c.demi_journee FROM \(unescaped: s).fiches f
             LEFT JOIN \(unescaped: s).creneaux c ON c.id = f.creneau_id
             WHERE f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre)
-              AND (\(creneau)::uuid IS NULL OR f.creneau_id = \(creneau))
+              AND (\(creneau)::uuid IS NULL OR f.creneau_id = \(creneau)) AND (\(seule)::uuid IS NULL OR f.id = \(seule))
             ORDER BY c.jour NULLS LAST, c.demi_journee DESC, f.nom, f.prenoms, f.numero
             """, logger: logger).collect()
         var offres: [UUID?: [Bareme]] = [:]
@@ -493,11 +495,11 @@ struct FicheRepository: Sendable {
                 baremes = try await baremesOfferts(key, creneau: slot)
                 offres[slot] = baremes
             }
-            var criteres: [Critere] = [], appels: [Appel] = []
+            var criteres: [Critere] = []
             for bareme in baremes {
                 criteres += bareme.criteres.filter { c in !criteres.contains { $0.code == c.code } }
-                appels += bareme.appels.filter { a in !appels.contains { $0.code == a.code } }
             }
+            let appels = fiche.bareme?.appels
             let libelle = jour.map { "\(FrenchFormat.date($0)) \(demiJournee == "matin" ? "matin" : "après-midi")" }
             feuilles.append(FicheDocument.Feuille(fiche: fiche, criteres: criteres, appels: appels, lien: lien(id), creneau: libelle))
         }

@@ -136,7 +136,7 @@ struct MessagerieRepository: Sendable {
     }
 
     func poster(_ fil: UUID, texte: String, caller: Identity) async throws {
-        try await client.withConnection { connection in try await poster(fil, texte: texte, caller: caller, connection) }
+        try await client.withTransaction(logger: logger) { connection in try await poster(fil, texte: texte, caller: caller, connection) }
     }
 
     private func poster(_ fil: UUID, texte: String, caller: Identity, _ connection: PostgresConnection) async throws {

@@ -35,27 +35,35 @@ struct SuiviRepository: Sendable {
         var lotsVerrouilles: Int
     }
 
-    /// Progress per commission (to grade / draft / graded / absent / locked lots).
-    func avancement(session: Int, epreuve: String?, _ p: Perimetre) async throws -> [Avancement] {
+    /// Progress per commission (to grade / draft / graded / absent / locked lots); with
+    /// `parAcademie`, summed per académie and exam (the national view: `centre` is then "").
+    func avancement(session: Int, epreuve: String?, _ p: Perimetre, parAcademie: Bool = false) async throws -> [Avancement] {
         let rows = try await client.query("""
-            SELECT c.academie, c.centre, c.epreuve, c.etat,
-                   COALESCE(f.total, 0), COALESCE(f.libres, 0), COALESCE(f.a_noter, 0), COALESCE(f.brouillons, 0),
-                   COALESCE(f.notees, 0), COALESCE(f.absents, 0), COALESCE(g.lots, 0), COALESCE(g.verrouilles, 0)
+            SELECT academie, CASE WHEN \(parAcademie) THEN '' ELSE centre END, epreuve,
+                   CASE WHEN bool_and(etat = 'close') THEN 'close' ELSE 'ouverte' END,
+                   sum(total)::int, sum(libres)::int, sum(a_noter)::int, sum(brouillons)::int, sum(notees)::int, sum(absents)::int,
+                   sum(lots)::int, sum(verrouilles)::int
+            FROM (SELECT c.academie, c.centre, c.epreuve, c.etat,
+                   COALESCE(f.total, 0) AS total, COALESCE(f.libres, 0) AS libres, COALESCE(f.a_noter, 0) AS a_noter,
+                   COALESCE(f.brouillons, 0) AS brouillons, COALESCE(f.notees, 0) AS notees, COALESCE(f.absents, 0) AS absents,
+                   COALESCE(g.lots, 0) AS lots, COALESCE(g.verrouilles, 0) AS verrouilles
             FROM \(unescaped: s).commissions c
             LEFT JOIN (SELECT epreuve, centre, count(*)::int AS total, (count(*) FILTER (WHERE groupe_id IS NULL))::int AS libres,
                               (count(*) FILTER (WHERE statut = 'a_noter'))::int AS a_noter,
                               (count(*) FILTER (WHERE statut = 'brouillon'))::int AS brouillons,
                               (count(*) FILTER (WHERE statut = 'notee'))::int AS notees,
                               (count(*) FILTER (WHERE statut = 'absent'))::int AS absents
-                       FROM \(unescaped: s).fiches WHERE session = \(session) GROUP BY epreuve, centre) f
+                       FROM \(unescaped: s).fiches WHERE session = \(session) AND (\(p.centre)::text IS NULL OR centre = \(p.centre))
+                         AND (\(epreuve)::text IS NULL OR epreuve = \(epreuve)) GROUP BY epreuve, centre) f
                 ON f.epreuve = c.epreuve AND f.centre = c.centre
             LEFT JOIN (SELECT epreuve, centre, count(*)::int AS lots, (count(*) FILTER (WHERE verrouille))::int AS verrouilles
-                       FROM \(unescaped: s).groupes WHERE session = \(session) GROUP BY epreuve, centre) g
+                       FROM \(unescaped: s).groupes WHERE session = \(session) AND (\(p.centre)::text IS NULL OR centre = \(p.centre))
+                       GROUP BY epreuve, centre) g
                 ON g.epreuve = c.epreuve AND g.centre = c.centre
             WHERE c.session = \(session) AND (\(epreuve)::text IS NULL OR c.epreuve = \(epreuve))
               AND (\(p.academie)::text IS NULL OR c.academie = \(p.academie)) AND (\(p.centre)::text IS NULL OR c.centre = \(p.centre))
-              AND (\(p.epreuves)::text[] IS NULL OR c.epreuve = ANY(\(p.epreuves)))
-            ORDER BY c.academie, c.centre, c.epreuve
+              AND (\(p.epreuves)::text[] IS NULL OR c.epreuve = ANY(\(p.epreuves)))) x
+            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
             """, logger: logger)
         var result: [Avancement] = []
         for try await r in rows.decode((String, String, String, String, Int, Int, Int, Int, Int, Int, Int, Int).self) {
@@ -121,13 +129,11 @@ struct SuiviRepository: Sendable {
     }
 
     /// One exam's statistics within a perimeter: overall, per subject (with the levels of each
-    /// criterion and the comparison across the bank), per centre and per académie.
+    /// criterion and the comparison across the bank), per académie, and per centre within an
+    /// académie or a centre (nationally that list would be thousands long). The queries run side
+    /// by side; the commissions are joined only where the académie matters.
     func statistiques(session: Int, epreuve: String, _ p: Perimetre) async throws -> Statistiques {
-        let scope = """
-            f.session = $1 AND f.epreuve = $2 AND f.statut = 'notee' AND ($3::text IS NULL OR c.academie = $3)
-            AND ($4::text IS NULL OR f.centre = $4)
-            """
-        func binds() -> PostgresBindings {
+        @Sendable func binds() -> PostgresBindings {
             var b = PostgresBindings()
             b.append(session)
             b.append(epreuve)
@@ -135,40 +141,57 @@ struct SuiviRepository: Sendable {
             b.append(p.centre)
             return b
         }
-        let from = "FROM \(s).fiches f JOIN \(s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre"
-        func series(_ key: String) async throws -> [(String, Serie)] {
+        let scope = "f.session = $1 AND f.epreuve = $2 AND f.statut = 'notee' AND ($3::text IS NULL OR c.academie = $3) AND ($4::text IS NULL OR f.centre = $4)"
+        let joined = "FROM \(s).fiches f JOIN \(s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre"
+        let national = p.academie == nil
+        let from = national ? "FROM \(s).fiches f" : joined
+        let filter = national ? "f.session = $1 AND f.epreuve = $2 AND f.statut = 'notee' AND ($3::text IS NULL) AND ($4::text IS NULL OR f.centre = $4)" : scope
+        let empty = Serie(effectif: 0, moyenne: nil, ecartType: nil, distribution: Array(repeating: 0, count: 21))
+
+        @Sendable func series(_ key: String, from: String, filter: String) async throws -> [(String, Serie)] {
             let rows = try await client.query(PostgresQuery(unsafeSQL: """
-                SELECT \(key), \(Self.serieColumns) \(from) WHERE \(scope) GROUP BY \(key) ORDER BY \(key)
+                SELECT \(key), \(Self.serieColumns) \(from) WHERE \(filter) GROUP BY \(key) ORDER BY \(key)
                 """, binds: binds()), logger: logger)
             var result: [(String, Serie)] = []
             for try await r in rows.decode((String, Int, Double?, Double?, [Int]).self) { result.append((r.0, Self.serie((r.1, r.2, r.3, r.4)))) }
             return result
         }
-        let ensemble = try await series("f.epreuve").first?.1 ?? Serie(effectif: 0, moyenne: nil, ecartType: nil,
-                                                                       distribution: Array(repeating: 0, count: 21))
-        var sujets: [StatSujet] = []
-        let bySujet = try await client.query(PostgresQuery(unsafeSQL: """
-            SELECT f.sujet_id, su.code, \(Self.serieColumns) \(from) JOIN \(s).sujets su ON su.id = f.sujet_id
-            WHERE \(scope) GROUP BY f.sujet_id, su.code ORDER BY su.code
-            """, binds: binds()), logger: logger)
-        for try await r in bySujet.decode((UUID, String, Int, Double?, Double?, [Int]).self) {
-            let serie = Self.serie((r.2, r.3, r.4, r.5))
-            sujets.append(StatSujet(sujetId: r.0, code: r.1, serie: serie,
-                                    ecartALaMoyenne: serie.moyenne.flatMap { m in ensemble.moyenne.map { m - $0 } }, niveaux: [:]))
+        @Sendable func parSujet() async throws -> [(UUID, String, Serie)] {
+            let rows = try await client.query(PostgresQuery(unsafeSQL: """
+                SELECT f.sujet_id, su.code, \(Self.serieColumns) \(from) JOIN \(s).sujets su ON su.id = f.sujet_id
+                WHERE \(filter) GROUP BY f.sujet_id, su.code ORDER BY su.code
+                """, binds: binds()), logger: logger)
+            var result: [(UUID, String, Serie)] = []
+            for try await r in rows.decode((UUID, String, Int, Double?, Double?, [Int]).self) { result.append((r.0, r.1, Self.serie((r.2, r.3, r.4, r.5)))) }
+            return result
         }
-        let levels = try await client.query(PostgresQuery(unsafeSQL: """
-            SELECT e.sujet_id, e.critere, e.niveau, count(*)::int
-            FROM \(s).evaluations e JOIN \(s).fiches f ON f.id = e.fiche_id
-            JOIN \(s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
-            WHERE \(scope) AND e.niveau IS NOT NULL GROUP BY e.sujet_id, e.critere, e.niveau
-            """, binds: binds()), logger: logger)
-        var niveaux: [UUID: [String: [String: Int]]] = [:]
-        for try await (sujet, critere, niveau, n) in levels.decode((UUID, String, String, Int).self) {
-            niveaux[sujet, default: [:]][critere, default: [:]][niveau] = n
+        @Sendable func niveaux() async throws -> [UUID: [String: [String: Int]]] {
+            // Nationally the levels are counted straight from their table.
+            let query = national && p.centre == nil
+                ? "SELECT e.sujet_id, e.critere, e.niveau, count(*)::int FROM \(s).evaluations e WHERE e.session = $1 AND e.epreuve = $2 AND $3::text IS NULL AND $4::text IS NULL AND e.niveau IS NOT NULL GROUP BY 1, 2, 3"
+                : "SELECT e.sujet_id, e.critere, e.niveau, count(*)::int FROM \(s).evaluations e JOIN \(s).fiches f ON f.id = e.fiche_id JOIN \(s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre WHERE e.session = $1 AND e.epreuve = $2 AND \(scope) AND e.niveau IS NOT NULL GROUP BY 1, 2, 3"
+            let rows = try await client.query(PostgresQuery(unsafeSQL: query, binds: binds()), logger: logger)
+            var result: [UUID: [String: [String: Int]]] = [:]
+            for try await (sujet, critere, niveau, n) in rows.decode((UUID, String, String, Int).self) {
+                result[sujet, default: [:]][critere, default: [:]][niveau] = n
+            }
+            return result
         }
-        for i in sujets.indices { sujets[i].niveaux = niveaux[sujets[i].sujetId] ?? [:] }
-        return Statistiques(ensemble: ensemble, sujets: sujets,
-                            centres: try await series("f.centre").map { StatGroupe(code: $0.0, serie: $0.1) },
-                            academies: try await series("c.academie").map { StatGroupe(code: $0.0, serie: $0.1) })
+        async let ensemble = series("f.epreuve", from: from, filter: filter)
+        async let sujets = parSujet()
+        async let levels = niveaux()
+        async let academies = series("c.academie", from: joined, filter: scope)
+        async let centres = national && p.centre == nil ? [] : series("f.centre", from: from, filter: filter)
+        let overall = try await ensemble.first?.1 ?? empty
+        let niveauxParSujet = try await levels
+        return Statistiques(
+            ensemble: overall,
+            sujets: try await sujets.map { id, code, serie in
+                StatSujet(sujetId: id, code: code, serie: serie,
+                          ecartALaMoyenne: serie.moyenne.flatMap { m in overall.moyenne.map { m - $0 } },
+                          niveaux: niveauxParSujet[id] ?? [:])
+            },
+            centres: try await centres.map { StatGroupe(code: $0.0, serie: $0.1) },
+            academies: try await academies.map { StatGroupe(code: $0.0, serie: $0.1) })
     }
 }
