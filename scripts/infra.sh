@@ -42,7 +42,7 @@ die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
 # Install only what is missing, so a second `up` does not touch apt (slow, needs network).
 ensure_packages() {
     local wanted=(postgresql-15 postgresql-client-15 postgresql-contrib rabbitmq-server
-                  librabbitmq-dev libpq-dev libssl-dev libhpdf-dev libqrencode-dev libzip-dev pkg-config poppler-utils unzip docker-compose curl openssl)
+                  librabbitmq-dev libpq-dev libssl-dev libhpdf-dev libqrencode-dev libzip-dev pkg-config poppler-utils unzip chromium chromium-driver python3-venv docker-compose curl openssl)
     local missing=() p
     for p in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \

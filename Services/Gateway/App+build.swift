@@ -44,9 +44,13 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
 
     let convocations = runtime.consumer("convocations", handlers: ConvocationHandlers(accounts: accounts).handlers)
     let router = runtime.makeRouter(consumers: [convocations])
-    AuthController(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
-                   policy: settings.auth)
-        .addRoutes(to: router.group("/api/auth"))
+    let auth = AuthController(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
+                              policy: settings.auth)
+    auth.addRoutes(to: router.group("/api/auth"))
+    let publicURL = environment["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
+    WebController(auth: auth, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
+                  secureCookies: publicURL.hasPrefix("https://"))
+        .addRoutes(to: router)
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))

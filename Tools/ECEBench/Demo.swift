@@ -14,9 +14,12 @@ struct Demo: AsyncParsableCommand {
 
     @Option(help: "The gateway.") var gateway = "http://127.0.0.1:8080"
     @Option(help: "The demo accounts' password.") var password = "ece-demo-2027!"
+    @Option(name: .customLong("centre"), help: "The centre d'épreuve (its account centre.<UAI> must exist).") var uai = "0251080N"
+    @Option(help: "Prefix of the candidates' numbers.") var prefix = "DEMO"
+    @Option(help: "The two examiners' logins (accounts are activated with their convocation's code when new).")
+    var examinateurs = "examinateur.demo,examinateur2.demo"
 
     static let session = 2027
-    static let centre = "0251080N"
     static let prenoms = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Gabriel", "Manon", "Jules"]
     static let noms = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
                        "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David"]
@@ -46,33 +49,35 @@ struct Demo: AsyncParsableCommand {
     func play(_ anonymous: GatewayClient) async throws {
         try await waitUntil(timeout: .seconds(120)) { (try? await anonymous.call(.GET, "/health"))?.status == .ok }
         let gestionnaire = try await anonymous.login("gestionnaire.besancon", password: password)
-        let centre = try await anonymous.login("centre.\(Self.centre)", password: password)
+        let centre = try await anonymous.login("centre.\(uai)", password: password)
         let ins = "/api/inscriptions/sessions/\(Self.session)"
         let mis = "/api/missions/sessions/\(Self.session)"
-        let santorin = "/api/correction/sessions/\(Self.session)/epreuves/T011B/centres/\(Self.centre)"
+        let santorin = "/api/correction/sessions/\(Self.session)/epreuves/T011B/centres/\(uai)"
 
         // Cyclades: sixteen physique-chimie candidates of the lycée Jules-Haag, four divisions, assigned to Victor-Hugo.
         let lignes = (1...16).map { i in
-            "DEMO\(String(format: "%04d", i));\(Self.noms[i - 1]);\(Self.prenoms[i % Self.prenoms.count]);\(String(format: "%02d", i))/03/2009;scolaire;0251671F;T\(1 + (i - 1) / 4);BCG;T011B"
+            "\(prefix)\(String(format: "%04d", i));\(Self.noms[i - 1]);\(Self.prenoms[i % Self.prenoms.count]);\(String(format: "%02d", i))/03/2009;scolaire;0251671F;T\(1 + (i - 1) / 4);BCG;T011B"
         }
         let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"] + lignes).joined(separator: "\n")
         try await gestionnaire.expect([200], .POST, "\(ins)/import", raw: csv, contentType: "text/csv")
-        struct Affectation: Encodable { var numero: String; var epreuve = "T011B"; var centre = Demo.centre }
+        struct Affectation: Encodable { var numero: String; var epreuve = "T011B"; var centre: String }
         struct Affectations: Encodable { var affectations: [Affectation] }
         try await gestionnaire.expect([200, 422], .POST, "\(ins)/affectations", json: Affectations(
-            affectations: (1...16).map { Affectation(numero: "DEMO\(String(format: "%04d", $0))") }))
+            affectations: (1...16).map { Affectation(numero: "\(prefix)\(String(format: "%04d", $0))", centre: uai) }))
         try await gestionnaire.expect([200], .POST, "\(ins)/affectations/publish?epreuve=T011B")
-        print("  Cyclades: 16 candidates assigned to \(Self.centre) and published")
+        print("  Cyclades: 16 candidates assigned to \(uai) and published")
 
         // Designations: two teachers examine at the centre (the second teaches T1 at Jules-Haag:
         // never their own pupils), the académie's coordinator.
         struct Personne: Encodable { var login: String; var nom: String; var prenom: String; var uai: String?; var divisions: [String]? }
         struct Designation: Encodable { var role: String; var epreuve = "T011B"; var centre: String?; var intervenant: Personne }
+        let logins = examinateurs.split(separator: ",").map(String.init)
+        guard logins.count == 2 else { throw ValidationError("two examiners") }
         let designations = [
-            Designation(role: "examinateur", centre: Self.centre, intervenant: Personne(
-                login: "examinateur.demo", nom: "Martin", prenom: "Camille", uai: "0250007X", divisions: ["T2"])),
-            Designation(role: "examinateur", centre: Self.centre, intervenant: Personne(
-                login: "examinateur2.demo", nom: "Lambert", prenom: "Yves", uai: "0251671F", divisions: ["T1"])),
+            Designation(role: "examinateur", centre: uai, intervenant: Personne(
+                login: logins[0], nom: "Martin", prenom: "Camille", uai: "0250007X", divisions: ["T2"])),
+            Designation(role: "examinateur", centre: uai, intervenant: Personne(
+                login: logins[1], nom: "Lambert", prenom: "Yves", uai: "0251671F", divisions: ["T1"])),
             Designation(role: "coordinateur", centre: nil, intervenant: Personne(
                 login: "coordinateur.besancon", nom: "Roux", prenom: "Anne", uai: nil, divisions: nil)),
         ]
@@ -90,7 +95,7 @@ struct Demo: AsyncParsableCommand {
             try await gestionnaire.expect([200], .POST, "\(mis)/ouverture")
             missions = try await gestionnaire.expect([200], .GET, "\(mis)/missions?epreuve=T011B").decode(Missions.self).items
             let people = Set(missions.flatMap(\.intervenants).map(\.login))
-            return people.isSuperset(of: ["examinateur.demo", "examinateur2.demo", "coordinateur.besancon"])
+            return people.isSuperset(of: Set(logins + ["coordinateur.besancon"]))
         }
         var impressions: [String: String] = [:]
         for mission in missions {
@@ -102,18 +107,15 @@ struct Demo: AsyncParsableCommand {
         }
         print("  Imag'In: session opened, \(impressions.count) convocations")
 
-        // The second examiner activates their account with the code printed on the convocation.
-        if let impression = impressions["examinateur2.demo"] {
+        // Examiners without a usable account activate it with the code printed on their convocation.
+        for login in logins {
+            guard (try? await anonymous.login(login, password: password)) == nil, let impression = impressions[login] else { continue }
             let page = try await gestionnaire.expect([200], .GET, impression).text
-            if let code = page.firstMatch(of: /class="code">([A-Z0-9-]+)</)?.1 {
-                try await waitUntil(timeout: .seconds(30)) {
-                    let reply = try await anonymous.call(.POST, "/api/auth/activate", json: [
-                        "login": "examinateur2.demo", "activationCode": String(code), "password": password])
-                    if reply.status == .noContent { return true }
-                    // 401 once activated already (a second run): the password then works.
-                    let again = try? await anonymous.login("examinateur2.demo", password: password)
-                    return again != nil
-                }
+            guard let code = page.firstMatch(of: /class="code">([A-Z0-9-]+)</)?.1 else { continue }
+            try await waitUntil(timeout: .seconds(30)) {
+                let reply = try await anonymous.call(.POST, "/api/auth/activate", json: [
+                    "login": login, "activationCode": String(code), "password": password])
+                return reply.status == .noContent
             }
         }
 
@@ -125,11 +127,16 @@ struct Demo: AsyncParsableCommand {
             return fiches.count >= 16
         }
         let examinateurs = try await centre.expect([200], .GET, "\(santorin)/examinateurs").decode(Items<ExaminateurVue>.self).items
+            .filter { logins.contains($0.login) }
         var commission = try await centre.expect([200], .GET, santorin).decode(Commission.self)
+        // Two rooms of one examiner each (four candidates per examiner per half-day).
         if commission.groupes.isEmpty {
             struct Groupe: Encodable { var nom: String; var membres: [UUID] }
-            try await centre.expect([201], .POST, "\(santorin)/groupes",
-                                    json: Groupe(nom: "Salle 1 — laboratoire de chimie", membres: examinateurs.map(\.intervenantId)))
+            for (i, login) in logins.enumerated() {
+                guard let examinateur = examinateurs.first(where: { $0.login == login }) else { continue }
+                try await centre.expect([201], .POST, "\(santorin)/groupes",
+                                        json: Groupe(nom: "Salle \(i + 1)", membres: [examinateur.intervenantId]))
+            }
         }
         if commission.creneaux.isEmpty {
             try await waitUntil(timeout: .seconds(60)) {
@@ -150,7 +157,7 @@ struct Demo: AsyncParsableCommand {
             }
             try await centre.expect([200], .POST, "\(santorin)/distribution/automatique", json: ["garderDivisions": true])
         }
-        print("  Santorin: a room of \(examinateurs.count) examiners, 2 half-day slots, candidates distributed")
+        print("  Santorin: \(examinateurs.count) rooms of one examiner, 2 half-day slots, candidates distributed")
     }
 
     struct ExaminateurVue: Decodable { var intervenantId: UUID; var login: String }

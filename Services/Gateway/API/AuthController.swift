@@ -53,7 +53,12 @@ struct AuthController: Sendable {
         "identifiants invalides ou compte verrouillé / invalid credentials or locked account")
 
     @Sendable func login(_ request: Request, context: ECERequestContext) async throws -> TokenResponse {
-        let body = try await request.decode(as: LoginRequest.self, context: context)
+        try await authenticate(try await request.decode(as: LoginRequest.self, context: context), logger: context.logger)
+    }
+
+    /// Checks a login and password (slowed and locked after failures) and opens a session: the API's
+    /// login and the web pages' sign-in form.
+    func authenticate(_ body: LoginRequest, logger: Logger) async throws -> TokenResponse {
         guard (1...128).contains(body.login.count), body.password.count <= 128 else {
             throw Problem.validation([.init(field: "login", reason: "1 à 128 caractères / 1 to 128 characters")])
         }
@@ -64,7 +69,7 @@ struct AuthController: Sendable {
         guard let account, passwordOK, !locked, !account.disabled else {
             let failures = try await accounts.recordFailure(login: body.login, threshold: policy.lockThreshold,
                                                             lockFor: policy.lockDuration)
-            context.logger.notice("login failed", metadata: ["login": "\(body.login)", "failures": "\(failures)"])
+            logger.notice("login failed", metadata: ["login": "\(body.login)", "failures": "\(failures)"])
             try await Task.sleep(for: min(.seconds(2), policy.failureDelayStep * failures))
             throw Self.invalidCredentials
         }
@@ -77,7 +82,12 @@ struct AuthController: Sendable {
     }
 
     @Sendable func refresh(_ request: Request, context: ECERequestContext) async throws -> TokenResponse {
-        let body = try await request.decode(as: RefreshRequest.self, context: context)
+        try await renew(try await request.decode(as: RefreshRequest.self, context: context).refreshToken, logger: context.logger)
+    }
+
+    /// Rotates a refresh token (a spent one presented again revokes its whole family).
+    func renew(_ refreshToken: String, logger: Logger) async throws -> TokenResponse {
+        let body = RefreshRequest(refreshToken: refreshToken)
         let invalid = Problem.unauthorized("jeton de rafraîchissement invalide / invalid refresh token")
         switch try await accounts.useRefreshToken(sha256: Secrets.sha256(body.refreshToken)) {
         case .invalid:
@@ -85,7 +95,7 @@ struct AuthController: Sendable {
         case .reused(let family):
             // A spent token presented again has leaked: end every session descended from it.
             try await accounts.revokeFamily(family)
-            context.logger.warning("refresh token reused; session family revoked", metadata: ["family": "\(family)"])
+            logger.warning("refresh token reused; session family revoked", metadata: ["family": "\(family)"])
             throw invalid
         case .valid(let accountId, let family):
             guard let account = try await accounts.find(id: accountId), !account.disabled else { throw invalid }
@@ -94,11 +104,15 @@ struct AuthController: Sendable {
     }
 
     @Sendable func logout(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
-        let body = try await request.decode(as: RefreshRequest.self, context: context)
-        if let family = try await accounts.family(ofRefreshToken: Secrets.sha256(body.refreshToken)) {
+        try await end(try await request.decode(as: RefreshRequest.self, context: context).refreshToken)
+        return .noContent
+    }
+
+    /// Ends the session the refresh token belongs to.
+    func end(_ refreshToken: String) async throws {
+        if let family = try await accounts.family(ofRefreshToken: Secrets.sha256(refreshToken)) {
             try await accounts.revokeFamily(family)
         }
-        return .noContent
     }
 
     struct ActivateRequest: Decodable {
@@ -108,7 +122,12 @@ struct AuthController: Sendable {
     }
 
     @Sendable func activate(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
-        let body = try await request.decode(as: ActivateRequest.self, context: context)
+        try await activate(try await request.decode(as: ActivateRequest.self, context: context))
+        return .noContent
+    }
+
+    /// Sets the first password of a convoked person's account with their one-time code.
+    func activate(_ body: ActivateRequest) async throws {
         if let problem = Passwords.problems(body.password) {
             throw Problem.validation([.init(field: "password", reason: problem)])
         }
@@ -121,7 +140,6 @@ struct AuthController: Sendable {
                                                  lockFor: policy.lockDuration)
             throw Problem.unauthorized("code d'activation invalide ou déjà utilisé / invalid or used activation code")
         }
-        return .noContent
     }
 
     @Sendable func me(_ request: Request, context: ECERequestContext) async throws -> UserView {

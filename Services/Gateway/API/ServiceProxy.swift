@@ -37,8 +37,12 @@ struct ServiceProxy: Sendable {
         var outgoing = HTTPClientRequest(url: base + request.uri.description)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName)
-            && field.name != .contentLength && field.name != .correlationId {
+            && field.name != .contentLength && field.name != .correlationId && field.name != .cookie {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        // The web pages' session cookie stands for the bearer token; cookies never reach the services.
+        if request.headers[.authorization] == nil, let token = WebSession.cookies(request)[WebSession.access] {
+            outgoing.headers.add(name: "Authorization", value: "Bearer \(token)")
         }
         outgoing.headers.replaceOrAdd(name: HTTPField.Name.correlationId.rawName, value: context.correlationId)
         if let declared = request.headers[.contentLength].flatMap(Int.init) {

@@ -1,0 +1,386 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Shared
+
+/// The web pages, served by the gateway in French: sign-in and account activation, the examiner's
+/// lots and the grading editor (which keeps working offline), the centre's commissions with
+/// distribution, printing and closing, and the académie's remontée des notes. Pages read the data
+/// through the same public API as every client, with the user's own token.
+struct WebController: Sendable {
+    let auth: AuthController
+    let verifier: TokenVerifier
+    let client: HTTPClient
+    let upstreams: [String: String]
+    /// Cookies marked Secure except on a plain-HTTP local address.
+    let secureCookies: Bool
+
+    struct Session: Sendable {
+        var identity: Identity
+        var token: String
+        /// Renewed tokens to send back.
+        var setCookies: [String] = []
+    }
+
+    func addRoutes(to router: Router<ECERequestContext>) {
+        router.get("/", use: accueil)
+        router.get("/connexion", use: connexionPage)
+        router.post("/connexion", use: connexion)
+        router.get("/activation", use: activationPage)
+        router.post("/activation", use: activation)
+        router.post("/deconnexion", use: deconnexion)
+        router.get("/examinateur", use: lots)
+        router.post("/examinateur/lots/:id/verrouillage", use: verrouiller)
+        router.get("/correction/fiches/:id", use: editeur)
+        router.get("/centre", use: commissions)
+        router.get("/centre/:annee/:epreuve/:centre", use: commission)
+        router.post("/centre/:annee/:epreuve/:centre/distribution", use: distribuer)
+        router.post("/centre/:annee/:epreuve/:centre/cloture", use: cloturer)
+        router.get("/remontee", use: remontee)
+        router.get("/assets/ece.css") { _, _ in Self.asset(Assets.css, "text/css; charset=utf-8") }
+        router.get("/assets/editeur.js") { _, _ in Self.asset(Assets.editeur, "text/javascript; charset=utf-8") }
+        router.get("/sw.js") { _, _ in Self.asset(Assets.serviceWorker, "text/javascript; charset=utf-8") }
+    }
+
+    /// The session year pages open on: from September on, next June's.
+    static var sessionCourante: Int {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Europe/Paris") ?? .gmt, from: Date())
+        return (c.year ?? 2027) + ((c.month ?? 1) >= 9 ? 1 : 0)
+    }
+
+    // MARK: session
+
+    /// The signed-in user: the access cookie, or a renewal with the refresh cookie.
+    func session(_ request: Request, _ logger: Logger) async -> Session? {
+        let cookies = WebSession.cookies(request)
+        if let token = cookies[WebSession.access], let identity = await verifier.identity(from: token) {
+            return Session(identity: identity, token: token)
+        }
+        guard let refresh = cookies[WebSession.refresh], let tokens = try? await auth.renew(refresh, logger: logger),
+            let identity = await verifier.identity(from: tokens.accessToken)
+        else { return nil }
+        return Session(identity: identity, token: tokens.accessToken, setCookies: WebSession.setCookies(tokens, secure: secureCookies))
+    }
+
+    private func required(_ request: Request, _ context: ECERequestContext) async throws -> Session {
+        guard let session = await session(request, context.logger) else {
+            throw Redirect(to: "/connexion?retour=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+        }
+        return session
+    }
+
+    /// Thrown to send the browser elsewhere (303, so a form post becomes a GET).
+    struct Redirect: Error { var to: String; var cookies: [String] = [] }
+
+    // MARK: rendering
+
+    struct Utilisateur { var nom: String; var role: String }
+
+    private func page(_ name: String, titre: String, _ object: Any, session: Session?, editeur: Bool = false,
+                      status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
+        let contenu = Templates.library.render(object, withTemplate: name) ?? ""
+        var layout: [String: Any] = ["titre": titre, "contenu": contenu, "editeur": editeur]
+        if let session { layout["utilisateur"] = Utilisateur(nom: session.identity.login, role: Self.libelle(session.identity.role)) }
+        let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
+        var response = HTML.response(html)
+        response.status = status
+        for cookie in cookies + (session?.setCookies ?? []) { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    private static func asset(_ text: String, _ type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    static func libelle(_ role: Role) -> String {
+        switch role {
+        case .dsii: "DSII"
+        case .gestionnaire: "gestionnaire DEC"
+        case .etablissement: "établissement"
+        case .centre: "centre d'épreuve"
+        case .examinateur: "examinateur"
+        case .coordinateur: "coordinateur"
+        case .referent: "référent de correction"
+        case .admin: "exploitation"
+        }
+    }
+
+    /// Runs a page, turning a redirect or an API refusal into what a browser expects.
+    private func handle(_ request: Request, _ context: ECERequestContext, _ body: () async throws -> Response) async throws -> Response {
+        do {
+            return try await body()
+        } catch let redirect as Redirect {
+            var response = Response(status: .seeOther, headers: [.location: redirect.to])
+            for cookie in redirect.cookies { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+            return response
+        } catch let problem as Problem {
+            let session = await session(request, context.logger)
+            return page("erreur", titre: problem.title, ["titre": problem.title, "detail": problem.detail ?? ""], session: session,
+                        status: problem.status)
+        }
+    }
+
+    // MARK: the API, with the user's token
+
+    struct Reply { var status: HTTPResponse.Status; var body: ByteBuffer }
+
+    private func api(_ method: HTTPRequest.Method, _ service: String, _ path: String, session: Session, json: String? = nil) async throws -> Reply {
+        guard let base = upstreams[service] else { throw Problem.notFound() }
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .init(rawValue: method.rawValue)
+        request.headers.add(name: "Authorization", value: "Bearer \(session.token)")
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: json))
+        }
+        do {
+            let response = try await client.execute(request, timeout: .seconds(60))
+            return Reply(status: .init(code: Int(response.status.code)), body: try await response.body.collect(upTo: 20_000_000))
+        } catch {
+            throw Problem.serviceUnavailable("le service \(service) ne répond pas / service \(service) unavailable")
+        }
+    }
+
+    private func decode<T: Decodable>(_ type: T.Type, _ reply: Reply) throws -> T {
+        guard reply.status == .ok else {
+            let problem = try? JSONDecoder().decode(Problem.self, from: reply.body)
+            throw problem ?? Problem(reply.status, type: "upstream", title: "Erreur / Error")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(T.self, from: reply.body)
+    }
+
+    /// The detail of a refusal, for the page's message.
+    private static func detail(_ reply: Reply) -> String {
+        let problem = try? JSONDecoder().decode(Problem.self, from: reply.body)
+        return [problem?.detail, problem?.errors?.map { "\($0.field) : \($0.reason)" }.joined(separator: " ; ")]
+            .compactMap { $0 }.joined(separator: " — ")
+    }
+
+    static func form(_ bytes: ByteBuffer) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in String(buffer: bytes).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            if parts.count == 2 { result[parts[0]] = parts[1] } else if parts.count == 1 { result[parts[0]] = "" }
+        }
+        return result
+    }
+
+    // MARK: sign-in
+
+    @Sendable func connexionPage(_ request: Request, context: ECERequestContext) async throws -> Response {
+        page("connexion", titre: "Connexion", ["retour": request.uri.queryParameters["retour"].map(String.init) ?? "/"], session: nil)
+    }
+
+    @Sendable func connexion(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        let login = form["login"] ?? ""
+        do {
+            let tokens = try await auth.authenticate(.init(login: login, password: form["password"] ?? ""), logger: context.logger)
+            // Only a path of this site: never an open redirect.
+            let retour = form["retour"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+            var response = Response(status: .seeOther, headers: [.location: retour])
+            for cookie in WebSession.setCookies(tokens, secure: secureCookies) { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+            return response
+        } catch let problem as Problem {
+            return page("connexion", titre: "Connexion", ["erreur": "Identifiant ou mot de passe incorrect, ou compte verrouillé.",
+                                                          "login": login, "retour": form["retour"] ?? "/"],
+                        session: nil, status: problem.status == .unauthorized ? .unauthorized : problem.status)
+        }
+    }
+
+    @Sendable func activationPage(_ request: Request, context: ECERequestContext) async throws -> Response {
+        page("activation", titre: "Activer mon compte", [String: String](), session: nil)
+    }
+
+    @Sendable func activation(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        do {
+            try await auth.activate(.init(login: form["login"] ?? "", activationCode: form["code"] ?? "", password: form["password"] ?? ""))
+            return page("activation", titre: "Activer mon compte", ["succes": true], session: nil)
+        } catch let problem as Problem {
+            let message = problem.errors?.first?.reason ?? "Identifiant ou code invalide, ou compte déjà activé."
+            return page("activation", titre: "Activer mon compte", ["erreur": message, "login": form["login"] ?? ""], session: nil,
+                        status: problem.status)
+        }
+    }
+
+    @Sendable func deconnexion(_ request: Request, context: ECERequestContext) async throws -> Response {
+        if let refresh = WebSession.cookies(request)[WebSession.refresh] { try? await auth.end(refresh) }
+        var response = Response(status: .seeOther, headers: [.location: "/connexion"])
+        for cookie in WebSession.clearCookies(secure: secureCookies) { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        return response
+    }
+
+    // MARK: home
+
+    struct Lien { var href: String; var libelle: String }
+
+    @Sendable func accueil(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let role = session.identity.role
+            var liens: [Lien] = []
+            switch role {
+            case .examinateur: liens = [Lien(href: "/examinateur", libelle: "Mes lots et l'éditeur de correction")]
+            case .centre, .referent: liens = [Lien(href: "/centre", libelle: "La correction au centre : groupes, suivi, impression, clôture")]
+            case .coordinateur: liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie")]
+            case .gestionnaire:
+                liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"),
+                         Lien(href: "/remontee", libelle: "La remontée des notes")]
+            case .dsii, .admin, .etablissement: break
+            }
+            liens.append(Lien(href: "/openapi.yaml", libelle: "L'API de la plateforme (OpenAPI)"))
+            return page("accueil", titre: "Accueil", ["nom": session.identity.login, "role": Self.libelle(role),
+                                                      "portee": session.identity.scope.description, "liens": liens], session: session)
+        }
+    }
+
+    // MARK: the examiner
+
+    struct Lot: Decodable { var groupeId: UUID; var nom: String; var session: Int; var epreuve: String; var centre: String; var verrouille: Bool
+        var fiches: [Fiche] }
+    struct Fiche: Decodable { var id: UUID; var numero: String; var nom: String; var prenoms: String; var division: String?; var statut: String
+        var noteFinale: Int? }
+    struct LotVue { var groupeId: String; var nom: String; var session: Int; var epreuve: String; var centre: String; var verrouille: Bool
+        var fiches: [FicheVue] }
+    struct FicheVue { var id: String; var numero: String; var nom: String; var prenoms: String; var division: String; var statut: String
+        var note: String }
+
+    static func statut(_ code: String) -> String {
+        ["a_noter": "à noter", "brouillon": "brouillon", "notee": "notée", "absent": "absent"][code] ?? code
+    }
+
+    @Sendable func lots(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            struct Items: Decodable { var items: [Lot] }
+            let lots = try decode(Items.self, try await api(.get, "correction", "/api/correction/mes-lots", session: session)).items
+            let vues = lots.map { lot in
+                LotVue(groupeId: lot.groupeId.uuidString.lowercased(), nom: lot.nom, session: lot.session, epreuve: lot.epreuve,
+                       centre: lot.centre, verrouille: lot.verrouille, fiches: lot.fiches.map {
+                    FicheVue(id: $0.id.uuidString.lowercased(), numero: $0.numero, nom: $0.nom, prenoms: $0.prenoms,
+                             division: $0.division ?? "", statut: Self.statut($0.statut),
+                             note: $0.noteFinale.map { FrenchFormat.note($0) + " / 20" } ?? "")
+                })
+            }
+            let message = request.uri.queryParameters["message"].map(String.init)
+            var object: [String: Any] = ["lots": vues]
+            if let message { object["message"] = message }
+            return page("lots", titre: "Mes lots", object, session: session)
+        }
+    }
+
+    @Sendable func verrouiller(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let id = try context.uuid(of: "lot")
+            let reply = try await api(.post, "correction", "/api/correction/groupes/\(id)/verrouillage", session: session)
+            let message = reply.status == .ok ? "Lot verrouillé." : "Verrouillage refusé : \(Self.detail(reply))"
+            throw Redirect(to: "/examinateur?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                           cookies: session.setCookies)
+        }
+    }
+
+    @Sendable func editeur(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let id = try context.uuid(of: "fiche")
+            return page("editeur", titre: "Éditeur de correction", ["fiche": id.uuidString.lowercased()], session: session, editeur: true)
+        }
+    }
+
+    // MARK: the centre, the académie
+
+    struct Avancement: Decodable { var academie: String; var centre: String; var epreuve: String; var etat: String; var candidats: Int
+        var aNoter: Int; var notees: Int; var absents: Int; var lots: Int; var lotsVerrouilles: Int }
+    struct LigneVue { var epreuve: String; var centre: String; var candidats: Int; var aNoter: Int; var notees: Int; var absents: Int
+        var lots: Int; var lotsVerrouilles: Int; var etat: String; var lien: String? }
+
+    @Sendable func commissions(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let annee = Self.sessionCourante
+            struct Items: Decodable { var items: [Avancement] }
+            let items = try decode(Items.self, try await api(.get, "correction", "/api/correction/sessions/\(annee)/suivi", session: session)).items
+            let lignes = items.map { a in
+                LigneVue(epreuve: a.epreuve, centre: a.centre, candidats: a.candidats, aNoter: a.aNoter, notees: a.notees, absents: a.absents,
+                         lots: a.lots, lotsVerrouilles: a.lotsVerrouilles, etat: a.etat,
+                         lien: a.centre.isEmpty ? nil : "/centre/\(annee)/\(a.epreuve)/\(a.centre)")
+            }
+            var object: [String: Any] = ["titre": "session \(annee)", "lignes": lignes]
+            if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
+            return page("commissions", titre: "Suivi de la correction", object, session: session)
+        }
+    }
+
+    struct CommissionVue: Decodable {
+        var commission: Entete; var groupes: [Groupe]; var creneaux: [Creneau]; var candidats: Int; var nonDistribues: Int
+        struct Entete: Decodable { var session: Int; var epreuve: String; var centre: String; var etat: String }
+        struct Groupe: Decodable { var nom: String; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int; var verrouille: Bool }
+        struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var candidats: Int }
+    }
+
+    private func commissionPath(_ context: ECERequestContext) throws -> (api: String, page: String) {
+        guard let epreuve = context.parameters.get("epreuve"), let centre = context.parameters.get("centre"),
+            epreuve.allSatisfy({ $0.isLetter || $0.isNumber }), centre.allSatisfy({ $0.isLetter || $0.isNumber })
+        else { throw Problem.notFound("commission") }
+        let annee = try context.session()
+        return ("/api/correction/sessions/\(annee)/epreuves/\(epreuve)/centres/\(centre)", "/centre/\(annee)/\(epreuve)/\(centre)")
+    }
+
+    @Sendable func commission(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let (base, pagePath) = try commissionPath(context)
+            let vue = try decode(CommissionVue.self, try await api(.get, "correction", base, session: session))
+            struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var candidats: Int }
+            var object: [String: Any] = [
+                "session": vue.commission.session, "epreuve": vue.commission.epreuve, "centre": vue.commission.centre,
+                "etat": vue.commission.etat, "close": vue.commission.etat == "close", "candidats": vue.candidats,
+                "nonDistribues": vue.nonDistribues, "groupes": vue.groupes, "base": base, "page": pagePath,
+                "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.date($0.jour),
+                                                          demiJournee: $0.demiJournee == "matin" ? "matin" : "après-midi", candidats: $0.candidats) },
+            ]
+            if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
+            return page("commission", titre: "\(vue.commission.epreuve) — \(vue.commission.centre)", object, session: session)
+        }
+    }
+
+    private func action(_ request: Request, _ context: ECERequestContext, _ suffix: String, json: String?, success: String) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let (base, pagePath) = try commissionPath(context)
+            let reply = try await api(.post, "correction", base + suffix, session: session, json: json)
+            let message = reply.status == .ok ? success : "Refusé : \(Self.detail(reply))"
+            throw Redirect(to: pagePath + "?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                           cookies: session.setCookies)
+        }
+    }
+
+    @Sendable func distribuer(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await action(request, context, "/distribution/automatique", json: #"{"garderDivisions":true}"#, success: "Distribution faite.")
+    }
+
+    @Sendable func cloturer(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await action(request, context, "/cloture", json: nil, success: "Épreuve clôturée : les notes partent vers Cyclades.")
+    }
+
+    struct LigneRemontee: Decodable { var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int }
+
+    @Sendable func remontee(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let annee = Self.sessionCourante
+            struct Items: Decodable { var items: [LigneRemontee] }
+            let lignes = try decode(Items.self, try await api(.get, "inscriptions", "/api/inscriptions/sessions/\(annee)/remontee", session: session)).items
+            return page("remontee", titre: "Remontée des notes", ["session": annee, "lignes": lignes], session: session)
+        }
+    }
+}

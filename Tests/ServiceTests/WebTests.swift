@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Shared
+import Testing
+import TestSupport
+@testable import Gateway
+@testable import Missions
+
+/// The web pages' session (issue 9): sign-in by form into HttpOnly, SameSite=Strict cookies, pages
+/// behind it, the cookie standing for the bearer token through the proxy, sign-out. The pages
+/// themselves are driven in a real browser by `Tests/browser`.
+@Suite(.serialized) struct WebTests {
+    static func form(_ fields: [String: String]) -> ByteBuffer {
+        ByteBuffer(string: fields.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
+            .joined(separator: "&"))
+    }
+
+    static func cookies(_ response: TestResponse) -> [String] { response.headers[values: .setCookie] }
+
+    @Test func signInByFormPagesBehindTheCookieAndSignOut() async throws {
+        let account = try await GatewayTests.makeAccount(role: .gestionnaire, scope: .academie("03"))
+        let missions = try await Missions.buildApplication(HealthTests.configuration("missions", 8082))
+        try await missions.test(.live) { service in
+            let gateway = try await Gateway.buildApplication(HealthTests.configuration(
+                "gateway", 8080, ["MISSIONS_URL": "http://127.0.0.1:\(service.port!)"]))
+            try await gateway.test(.live) { client in
+                let login = try await client.execute(uri: "/connexion", method: .get)
+                let html = String(buffer: login.body)
+                #expect(login.status == .ok && html.contains(#"<html lang="fr">"#) && html.contains(#"<label for="password">"#))
+
+                let urlencoded: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+                let wrong = try await client.execute(uri: "/connexion", method: .post, headers: urlencoded,
+                                                     body: Self.form(["login": account.login, "password": "mauvais mot de passe"]))
+                #expect(wrong.status == .unauthorized && Self.cookies(wrong).isEmpty)
+                #expect(String(buffer: wrong.body).contains("Identifiant ou mot de passe incorrect"))
+
+                let right = try await client.execute(uri: "/connexion", method: .post, headers: urlencoded,
+                                                     body: Self.form(["login": account.login, "password": GatewayTests.password,
+                                                                      "retour": "//ailleurs.example/piege"]))
+                #expect(right.status == .seeOther && right.headers[.location] == "/", "never an open redirect")
+                let set = Self.cookies(right)
+                #expect(set.count == 2 && set.allSatisfy { $0.contains("HttpOnly") && $0.contains("SameSite=Strict") })
+                let cookie = set.map { String($0.split(separator: ";")[0]) }.joined(separator: "; ")
+
+                let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
+                #expect(home.status == .ok && String(buffer: home.body).contains("La remontée des notes") && String(buffer: home.body).contains(account.login), "\(String(buffer: home.body))")
+                let anonymous = try await client.execute(uri: "/", method: .get)
+                #expect(anonymous.status == .seeOther && anonymous.headers[.location]?.hasPrefix("/connexion") == true)
+
+                // Through the proxy the cookie stands for the bearer token; the service never sees the cookie.
+                let me = try await client.execute(uri: "/api/missions/me", method: .get, headers: [.cookie: cookie])
+                #expect(me.status == .ok && String(buffer: me.body).contains(account.login))
+
+                let script = try await client.execute(uri: "/assets/editeur.js", method: .get)
+                #expect(script.headers[.contentType]?.hasPrefix("text/javascript") == true && String(buffer: script.body).contains("indexedDB"))
+
+                let out = try await client.execute(uri: "/deconnexion", method: .post, headers: [.cookie: cookie])
+                #expect(out.status == .seeOther && Self.cookies(out).allSatisfy { $0.contains("Max-Age=0") })
+                // The refresh token is revoked: the old cookies only last as long as the access token.
+                let refresh = String(set.first { $0.hasPrefix(WebSession.refresh) }!.split(separator: ";")[0])
+                let renewed = try await client.execute(uri: "/", method: .get, headers: [.cookie: refresh])
+                #expect(renewed.status == .seeOther)
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+"""Browser test of the grading road map (issue 9), in headless Chromium through the real platform.
+
+An examiner signs in, grades four candidates in the editor (one while the network is cut, one
+absent, one with an override), their remaining sheets and the other room go through the API, they
+lock their lot from the page, the centre closes from its page, and the gestionnaire's remontée page
+shows the grades. Screenshots of the key pages go to var/artifacts/. Needs: ECE_CENTRE, ECE_EXAM1,
+ECE_EXAM2 (logins), ECE_PASSWORD; the demo played for that centre (ece-bench demo).
+"""
+import json
+import os
+import sys
+import time
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ.get("ECE_GATEWAY", "http://127.0.0.1:8080")
+CENTRE, EXAM1, EXAM2 = os.environ["ECE_CENTRE"], os.environ["ECE_EXAM1"], os.environ["ECE_EXAM2"]
+PASSWORD = os.environ.get("ECE_PASSWORD", "ece-demo-2027!")
+SESSION = 2027
+ARTIFACTS = os.environ.get("ECE_ARTIFACTS", "var/artifacts")
+os.makedirs(ARTIFACTS, exist_ok=True)
+
+
+def api(method, path, token=None, body=None):
+    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode())
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            data = response.read()
+            return response.status, json.loads(data) if data else None
+    except urllib.error.HTTPError as error:
+        data = error.read()
+        return error.code, json.loads(data) if data else None
+
+
+def token(login):
+    status, body = api("POST", "/api/auth/login", body={"login": login, "password": PASSWORD})
+    assert status == 200, (login, status, body)
+    return body["accessToken"]
+
+
+def grade_by_api(jeton, fiche_id):
+    """Draw and grade a sheet with the same API the editor uses."""
+    status, fiche = api("GET", f"/api/correction/fiches/{fiche_id}", jeton)
+    assert status == 200, fiche
+    if fiche["statut"] in ("notee", "absent"):
+        return
+    if not fiche.get("sujet"):
+        status, fiche = api("POST", f"/api/correction/fiches/{fiche_id}/tirage", jeton, {"version": fiche["version"]})
+        assert status == 200, fiche
+    evaluations = [{"code": c["code"], "evaluation": {"type": "niveau", "niveau": "B"}} for c in fiche["bareme"]["criteres"]]
+    status, fiche = api("PUT", f"/api/correction/fiches/{fiche_id}", jeton,
+                        {"version": fiche["version"], "grille": {"evaluations": evaluations}, "finaliser": True})
+    assert status == 200, fiche
+
+
+def wait(driver, condition, timeout=20):
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def shot(driver, name):
+    driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
+
+
+def sign_in(driver, login):
+    driver.delete_all_cookies()
+    driver.get(BASE + "/connexion")
+    driver.find_element(By.ID, "login").send_keys(login)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(driver, EC.presence_of_element_located((By.XPATH, "//h1[starts-with(., 'Bonjour')]")))
+
+
+def status_of(jeton, fiche_id):
+    return api("GET", f"/api/correction/fiches/{fiche_id}", jeton)[1]["statut"]
+
+
+def open_sheet(driver, fiche_id):
+    driver.get(f"{BASE}/correction/fiches/{fiche_id}")
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "#editeur h1")))
+
+
+def draw(driver):
+    driver.find_element(By.ID, "tirer").click()
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "button[data-niveau]")))
+
+
+def click_levels(driver, niveau):
+    codes = sorted({b.get_attribute("data-critere") for b in driver.find_elements(By.CSS_SELECTOR, "button[data-niveau]")})
+    for code in codes:
+        driver.find_element(By.CSS_SELECTOR, f"button[data-critere='{code}'][data-niveau='{niveau}']").click()
+        wait(driver, EC.presence_of_element_located(
+            (By.CSS_SELECTOR, f"button[data-critere='{code}'][data-niveau='{niveau}'][aria-pressed='true']")))
+
+
+def main():
+    options = Options()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1800"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    jeton1, jeton2 = token(EXAM1), token(EXAM2)
+    try:
+        # The examiner's lots.
+        sign_in(driver, EXAM1)
+        driver.get(BASE + "/examinateur")
+        wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "table tbody tr")))
+        shot(driver, "01-mes-lots")
+        status, lots = api("GET", "/api/correction/mes-lots", jeton1)
+        lot = next(l for l in lots["items"] if l["centre"] == CENTRE)
+        fiches = [f["id"] for f in lot["fiches"]]
+        assert len(fiches) >= 4, lot
+
+        # 1: drawn and graded A everywhere.
+        open_sheet(driver, fiches[0])
+        draw(driver)
+        click_levels(driver, "A")
+        driver.find_element(By.ID, "valider").click()
+        wait(driver, lambda d: status_of(jeton1, fiches[0]) == "notee")
+        shot(driver, "02-editeur-note")
+
+        # 2: the network is cut while grading; the change waits in the browser, then goes.
+        open_sheet(driver, fiches[1])
+        draw(driver)
+        driver.set_network_conditions(offline=True, latency=5, download_throughput=500 * 1024, upload_throughput=500 * 1024)
+        click_levels(driver, "B")
+        driver.find_element(By.ID, "valider").click()
+        wait(driver, EC.text_to_be_present_in_element((By.ID, "etat-reseau"), "Hors ligne"))
+        driver.execute_script("window.scrollTo(0, 0)")
+        shot(driver, "03-editeur-hors-ligne")
+        assert status_of(jeton1, fiches[1]) != "notee", "nothing reached the server while offline"
+        driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+        wait(driver, lambda d: status_of(jeton1, fiches[1]) == "notee", timeout=30)
+        wait(driver, EC.text_to_be_present_in_element((By.ID, "etat-reseau"), "Enregistré"), timeout=30)
+        shot(driver, "04-editeur-reconnecte")
+
+        # 3: absent.
+        open_sheet(driver, fiches[2])
+        driver.find_element(By.ID, "absent").click()
+        wait(driver, lambda d: status_of(jeton1, fiches[2]) == "absent")
+
+        # 4: an override with its reason.
+        open_sheet(driver, fiches[3])
+        draw(driver)
+        click_levels(driver, "C")
+        driver.find_element(By.ID, "ajustement").send_keys("14")
+        driver.find_element(By.ID, "motif").send_keys("Démarche expérimentale remarquable")
+        driver.find_element(By.ID, "valider").click()
+        wait(driver, lambda d: status_of(jeton1, fiches[3]) == "notee")
+        assert api("GET", f"/api/correction/fiches/{fiches[3]}", jeton1)[1]["noteFinale"] == 28
+
+        # The rest of this lot and the other room through the API, then the lock from the page.
+        for fiche_id in fiches[4:]:
+            grade_by_api(jeton1, fiche_id)
+        driver.get(BASE + "/examinateur")
+        driver.find_element(By.CSS_SELECTOR, "button[id^=verrouiller-]").click()
+        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
+        shot(driver, "05-lot-verrouille")
+        status, lots2 = api("GET", "/api/correction/mes-lots", jeton2)
+        lot2 = next(l for l in lots2["items"] if l["centre"] == CENTRE)
+        for fiche in lot2["fiches"]:
+            grade_by_api(jeton2, fiche["id"])
+        status, body = api("POST", f"/api/correction/groupes/{lot2['groupeId']}/verrouillage", jeton2)
+        assert status == 200, body
+
+        # The centre closes from its page.
+        sign_in(driver, f"centre.{CENTRE}")
+        driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")
+        driver.find_element(By.ID, "cloturer").click()
+        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "clôturée"))
+        shot(driver, "06-centre-cloture")
+
+        # The grades in Cyclades: the gestionnaire's remontée page.
+        sign_in(driver, "gestionnaire.besancon")
+        deadline = time.time() + 60
+        while True:
+            driver.get(BASE + "/remontee")
+            rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(CENTRE)]
+            if rows and rows[0].split()[-1] == "0":
+                break
+            assert time.time() < deadline, f"remontée incomplete: {rows}"
+            time.sleep(1)
+        cells = rows[0].split()
+        assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
+        shot(driver, "07-remontee")
+        print("browser road map: 4 sheets graded in the editor (1 offline, 1 absent, 1 override), lots locked, closed, 16 results in Cyclades")
+    except Exception:
+        shot(driver, "echec")
+        raise
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

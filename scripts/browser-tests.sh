@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The browser tests (Tests/browser): the platform as `make up` runs it, on a centre of their own,
+# driven by headless Chromium through Python selenium (from PyPI, in var/venv).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+BIN_DIR="${BIN_DIR:-$(swift build --show-bin-path)}"
+export BIN_DIR
+PASSWORD="ece-demo-2027!"
+
+if [[ ! -x var/venv/bin/python ]]; then
+    python3 -m venv var/venv
+fi
+var/venv/bin/python -c 'import selenium' 2>/dev/null || var/venv/bin/pip install --quiet 'selenium>=4.10,<5'
+
+scripts/services.sh start
+trap 'scripts/services.sh stop' EXIT
+scripts/services.sh seed >/dev/null
+
+# A centre d'épreuve of académie 03 for this run only (a valid UAI), and its account.
+UAI=$(python3 -c 'import random; n = 2510000 + random.randrange(1000, 9999) * 10 + 7; print(f"{n:07d}" + "ABCDEFGHJKLMNPRSTUVWXYZ"[n % 23])')
+psql "postgresql://inscriptions:inscriptions@127.0.0.1:5433/ece" -q -v ON_ERROR_STOP=1 <<SQL
+INSERT INTO inscriptions.etablissements VALUES ('$UAI', 'Lycée du test navigateur', '03', 'Besançon', true, NULL, NULL) ON CONFLICT DO NOTHING;
+INSERT INTO inscriptions.centres VALUES ('$UAI', 40) ON CONFLICT DO NOTHING;
+INSERT INTO inscriptions.centre_epreuves VALUES ('$UAI', 'T011B') ON CONFLICT DO NOTHING;
+SQL
+mapfile -t envs < <(scripts/services.sh env Gateway)
+env "${envs[@]}" ECE_PASSWORD="$PASSWORD" "$BIN_DIR/Gateway" account create --login "centre.$UAI" --name "Centre $UAI" \
+    --role centre --scope "uai:$UAI" >/dev/null
+P="b$(python3 -c 'import random; print(random.randrange(10**5, 10**6))')"
+"$BIN_DIR/ece-bench" demo --centre "$UAI" --prefix "${P^^}" --examinateurs "$P.exam1,$P.exam2"
+
+ECE_CENTRE="$UAI" ECE_EXAM1="$P.exam1" ECE_EXAM2="$P.exam2" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" \
+    var/venv/bin/python Tests/browser/parcours.py
