@@ -48,14 +48,17 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
                               policy: settings.auth)
     auth.addRoutes(to: router.group("/api/auth"))
     let publicURL = environment["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
-    WebController(auth: auth, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
-                  secureCookies: publicURL.hasPrefix("https://"))
-        .addRoutes(to: router)
+    let host = URL(string: publicURL)?.host ?? "127.0.0.1"
+    // Secure cookies everywhere but on a local plain-HTTP address.
+    let web = WebController(auth: auth, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
+                            secureCookies: !["127.0.0.1", "localhost", "::1"].contains(host))
+    web.addRoutes(to: router)
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
     }
-    ServiceProxy(client: httpClient, upstreams: settings.upstreams, maxBodySize: settings.maxBodySize)
+    ServiceProxy(client: httpClient, upstreams: settings.upstreams, maxBodySize: settings.maxBodySize,
+                 webSession: { request, logger in await web.bearer(request, logger) })
         .addRoutes(to: router)
     return GatewayParts(router: router, consumers: [convocations], httpClient: httpClient, accounts: accounts)
 }

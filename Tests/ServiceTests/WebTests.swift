@@ -43,6 +43,17 @@ import TestSupport
                 let set = Self.cookies(right)
                 #expect(set.count == 2 && set.allSatisfy { $0.contains("HttpOnly") && $0.contains("SameSite=Strict") })
                 let cookie = set.map { String($0.split(separator: ";")[0]) }.joined(separator: "; ")
+                for trick in ["/\\ailleurs.example", "/\tailleurs", "https://ailleurs.example"] {
+                    let again = try await client.execute(uri: "/connexion", method: .post, headers: urlencoded, body: Self.form(
+                        ["login": account.login, "password": GatewayTests.password, "retour": trick]))
+                    #expect(again.headers[.location] == "/", "\(trick) is not a path of this site")
+                }
+                // A write from another site with the cookie is refused (CSRF); the same site's goes through.
+                var foreign: HTTPFields = [.cookie: cookie, .origin: "https://ailleurs.example"]
+                foreign[HTTPField.Name("Sec-Fetch-Site")!] = "cross-site"
+                #expect(try await client.execute(uri: "/deconnexion", method: .post, headers: foreign).status == .forbidden)
+                let crossAPI = try await client.execute(uri: "/api/missions/me", method: .get, headers: foreign)
+                #expect(crossAPI.status == .ok, "reads are not writes")
 
                 let home = try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie])
                 #expect(home.status == .ok && String(buffer: home.body).contains("La remontée des notes") && String(buffer: home.body).contains(account.login), "\(String(buffer: home.body))")
@@ -63,6 +74,17 @@ import TestSupport
                 let renewed = try await client.execute(uri: "/", method: .get, headers: [.cookie: refresh])
                 #expect(renewed.status == .seeOther)
             }
+        }
+    }
+
+    @Test func cookiesAreSecureBehindAPublicAddress() async throws {
+        let account = try await GatewayTests.makeAccount(role: .centre, scope: .etablissement("0251080N"))
+        let gateway = try await Gateway.buildApplication(HealthTests.configuration("gateway", 8080, ["PUBLIC_URL": "https://ece.example"]))
+        try await gateway.test(.live) { client in
+            let signedIn = try await client.execute(uri: "/connexion", method: .post,
+                                                    headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                    body: Self.form(["login": account.login, "password": GatewayTests.password]))
+            #expect(Self.cookies(signedIn).count == 2 && Self.cookies(signedIn).allSatisfy { $0.hasSuffix("; Secure") })
         }
     }
 }

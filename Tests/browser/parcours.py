@@ -145,6 +145,7 @@ def main():
         # 3: absent.
         open_sheet(driver, fiches[2])
         driver.find_element(By.ID, "absent").click()
+        wait(driver, EC.alert_is_present()).accept()
         wait(driver, lambda d: status_of(jeton1, fiches[2]) == "absent")
 
         # 4: an override with its reason.
@@ -157,13 +158,28 @@ def main():
         wait(driver, lambda d: status_of(jeton1, fiches[3]) == "notee")
         assert api("GET", f"/api/correction/fiches/{fiches[3]}", jeton1)[1]["noteFinale"] == 28
 
+        # 5: a concurrent edit elsewhere (the API, as from another tablet): the editor shows both
+        # versions and the examiner keeps theirs; nothing is overwritten silently.
+        open_sheet(driver, fiches[4])
+        draw(driver)
+        fiche = api("GET", f"/api/correction/fiches/{fiches[4]}", jeton1)[1]
+        status, _ = api("PUT", f"/api/correction/fiches/{fiches[4]}", jeton1,
+                        {"version": fiche["version"], "grille": {"commentaire": "Saisi sur une autre tablette"}})
+        assert status == 200
+        click_levels(driver, "A")
+        wait(driver, EC.presence_of_element_located((By.ID, "conflit")))
+        assert "autre tablette" in driver.find_element(By.ID, "conflit").text
+        shot(driver, "05-conflit")
+        driver.find_element(By.XPATH, "//div[@id='conflit']//button[1]").click()
+        wait(driver, lambda d: api("GET", f"/api/correction/fiches/{fiches[4]}", jeton1)[1]["grille"]["evaluations"] != [])
+
         # The rest of this lot and the other room through the API, then the lock from the page.
         for fiche_id in fiches[4:]:
             grade_by_api(jeton1, fiche_id)
         driver.get(BASE + "/examinateur")
         driver.find_element(By.CSS_SELECTOR, "button[id^=verrouiller-]").click()
         wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
-        shot(driver, "05-lot-verrouille")
+        shot(driver, "06-lot-verrouille")
         status, lots2 = api("GET", "/api/correction/mes-lots", jeton2)
         lot2 = next(l for l in lots2["items"] if l["centre"] == CENTRE)
         for fiche in lot2["fiches"]:
@@ -176,7 +192,7 @@ def main():
         driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")
         driver.find_element(By.ID, "cloturer").click()
         wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "clôturée"))
-        shot(driver, "06-centre-cloture")
+        shot(driver, "07-centre-cloture")
 
         # The grades in Cyclades: the gestionnaire's remontée page.
         sign_in(driver, "gestionnaire.besancon")
@@ -190,8 +206,8 @@ def main():
             time.sleep(1)
         cells = rows[0].split()
         assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
-        shot(driver, "07-remontee")
-        print("browser road map: 4 sheets graded in the editor (1 offline, 1 absent, 1 override), lots locked, closed, 16 results in Cyclades")
+        shot(driver, "08-remontee")
+        print("browser road map: 5 sheets in the editor (1 offline, 1 absent, 1 override, 1 conflict kept), lots locked, closed, 16 results in Cyclades")
     except Exception:
         shot(driver, "echec")
         raise

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import Logging
 import Hummingbird
 import NIOCore
 import NIOHTTP1
@@ -16,6 +17,8 @@ struct ServiceProxy: Sendable {
     let upstreams: [String: String]
     let maxBodySize: Int
     var timeout: TimeAmount = .seconds(30)
+    /// The signed-in browser's session, for calls that carry the session cookie instead of a token.
+    var webSession: (@Sendable (Request, Logger) async -> WebController.Session?)?
 
     static let methods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete]
     /// Connection-level headers that concern one hop only (RFC 9110 §7.6.1).
@@ -40,9 +43,12 @@ struct ServiceProxy: Sendable {
             && field.name != .contentLength && field.name != .correlationId && field.name != .cookie {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
-        // The web pages' session cookie stands for the bearer token; cookies never reach the services.
-        if request.headers[.authorization] == nil, let token = WebSession.cookies(request)[WebSession.access] {
-            outgoing.headers.add(name: "Authorization", value: "Bearer \(token)")
+        // The web pages' session cookie stands for the bearer token (renewed when it expired, for
+        // reads and same-site writes only); cookies never reach the services.
+        var renewed: [String] = []
+        if request.headers[.authorization] == nil, let session = await webSession?(request, context.logger) {
+            outgoing.headers.add(name: "Authorization", value: "Bearer \(session.token)")
+            renewed = session.setCookies
         }
         outgoing.headers.replaceOrAdd(name: HTTPField.Name.correlationId.rawName, value: context.correlationId)
         if let declared = request.headers[.contentLength].flatMap(Int.init) {
@@ -64,6 +70,7 @@ struct ServiceProxy: Sendable {
         for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
             if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
         }
+        for cookie in renewed { headers.append(HTTPField(name: .setCookie, value: cookie)) }
         return Response(status: .init(code: Int(response.status.code)), headers: headers,
                         body: ResponseBody(asyncSequence: response.body))
     }

@@ -32,7 +32,8 @@ enum Assets {
         #etat-reseau { font-weight: bold; padding: .3rem .7rem; border-radius: 1rem; background: #efe; color: var(--vert); }
         #etat-reseau.hors-ligne { background: #fee; color: var(--rouge); }
         .note { font-size: 1.4rem; font-weight: bold; }
-        @media (max-width: 40rem) { main { padding: .8rem; } .niveaux button { min-width: 2.6rem; } }
+        form.en-ligne { display: inline; }
+        @media (max-width: 40rem) { main { padding: .8rem; } .niveaux button { min-width: 2.8rem; min-height: 2.8rem; } }
         """
 
     /// The grading editor: renders the sheet from the API, keeps it in IndexedDB, saves every change
@@ -42,15 +43,18 @@ enum Assets {
         'use strict';
         const racine = document.getElementById('editeur');
         const ficheId = racine.dataset.fiche;
-        const api = '/api/correction/fiches/' + ficheId;
-        let fiche = null, grille = null, minuterie = null;
+        // One database per examiner: a shared tablet never sends one person's saves under another's session.
+        const nomBase = 'ece-editeur-' + racine.dataset.utilisateur;
+        const api = id => '/api/correction/fiches/' + id;
+        let fiche = null, grille = null, minuterie = null, envoi = null, connexion = null;
 
         function base() {
-          return new Promise((ok, ko) => {
-            const r = indexedDB.open('ece-editeur', 1);
+          connexion = connexion || new Promise((ok, ko) => {
+            const r = indexedDB.open(nomBase, 1);
             r.onupgradeneeded = () => { r.result.createObjectStore('fiches'); r.result.createObjectStore('attente'); };
             r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error);
           });
+          return connexion;
         }
         async function stocker(magasin, cle, valeur) {
           const db = await base();
@@ -63,30 +67,41 @@ enum Assets {
           return new Promise((ok, ko) => { const r = db.transaction(magasin).objectStore(magasin).get(cle);
             r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
         }
+        async function cles(magasin) {
+          const db = await base();
+          return new Promise((ok, ko) => { const r = db.transaction(magasin).objectStore(magasin).getAllKeys();
+            r.onsuccess = () => ok(r.result); r.onerror = () => ko(r.error); });
+        }
 
         function etatReseau(texte, horsLigne) {
           const b = document.getElementById('etat-reseau');
-          b.textContent = texte; b.classList.toggle('hors-ligne', !!horsLigne);
+          if (b) { b.textContent = texte; b.classList.toggle('hors-ligne', !!horsLigne); }
         }
         async function majBadge() {
-          const enAttente = await lire('attente', ficheId);
-          if (!navigator.onLine) etatReseau('Hors ligne' + (enAttente ? ' — modification en attente d’envoi' : ''), true);
-          else etatReseau(enAttente ? 'Envoi en cours…' : 'Enregistré', false);
+          const n = (await cles('attente')).length;
+          const attente = n ? ' — ' + n + ' fiche(s) en attente d’envoi' : '';
+          if (!navigator.onLine) etatReseau('Hors ligne' + attente, true);
+          else etatReseau(n ? 'Envoi en attente' + attente : 'Enregistré', false);
+        }
+        function annoncer(classe, texte) {
+          const m = document.getElementById('message');
+          m.innerHTML = ''; m.append(el('p', { class: classe }, texte));
         }
 
         async function charger() {
           try {
-            const r = await fetch(api, { credentials: 'same-origin' });
+            const r = await fetch(api(ficheId), { credentials: 'same-origin' });
             if (r.status === 401) { location.href = '/connexion?retour=' + encodeURIComponent(location.pathname); return; }
             if (!r.ok) throw new Error('HTTP ' + r.status);
             fiche = await r.json();
             await stocker('fiches', ficheId, fiche);
           } catch (e) {
             fiche = await lire('fiches', ficheId);
-            if (!fiche) { racine.innerHTML = '<p class="alerte">Fiche indisponible hors ligne : ouvrez-la une fois connecté.</p>'; return; }
+            if (!fiche) { racine.innerHTML = ''; racine.append(el('p', { class: 'alerte' }, 'Fiche indisponible hors ligne : ouvrez-la une fois connecté.')); return; }
           }
           const attente = await lire('attente', ficheId);
-          grille = attente ? attente.corps.grille || fiche.grille : structuredClone(fiche.grille);
+          grille = attente ? attente.corps.grille : structuredClone(fiche.grille);
+          document.title = fiche.nom.toUpperCase() + ' ' + fiche.prenoms + ' — Éditeur de correction';
           afficher(); majBadge(); envoyer();
         }
 
@@ -105,9 +120,13 @@ enum Assets {
           for (const c of fiche.bareme.criteres) {
             const s = grille.evaluations.find(e => e.code === c.code);
             if (!s) return null;
-            if (s.evaluation.type === 'points') total += s.evaluation.demiPoints / 2;
-            else {
-              let n = s.evaluation.niveau; const p = plafond(c.code);
+            const p = plafond(c.code);
+            if (s.evaluation.type === 'points') {
+              let pts = s.evaluation.demiPoints / 2;
+              if (p) pts = Math.min(pts, c.poids * valeurs[p][0] / valeurs[p][1]);
+              total += pts;
+            } else {
+              let n = s.evaluation.niveau;
               if (p && rang[p] > rang[n]) n = p;
               const v = (c.echelle && c.echelle.valeurs && c.echelle.valeurs[n]) || valeurs[n].join('/');
               const [a, b] = String(v).split('/').map(Number);
@@ -116,6 +135,8 @@ enum Assets {
           }
           return Math.floor(2 * total + 0.5 + 1e-9) / 2;
         }
+        const note = v => v === null || v === undefined ? '—' : String(v).replace('.', ',') + ' / 20';
+        const heure = h => new Date(h).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
 
         function el(tag, attrs, ...enfants) {
           const e = document.createElement(tag);
@@ -124,7 +145,15 @@ enum Assets {
           return e;
         }
 
+        // Redrawing keeps the keyboard focus where it was.
         function afficher() {
+          const actif = document.activeElement;
+          const cible = actif && (actif.id ? '#' + actif.id : actif.dataset.cle ? '[data-cle="' + actif.dataset.cle + '"]' : null);
+          dessiner();
+          if (cible) { const e = racine.querySelector(cible); if (e) e.focus(); }
+        }
+
+        function dessiner() {
           racine.innerHTML = '';
           const verrouille = fiche.lotVerrouille;
           racine.append(el('h1', {}, fiche.nom.toUpperCase() + ' ' + fiche.prenoms),
@@ -142,25 +171,32 @@ enum Assets {
               const bloc = el('fieldset', { class: 'critere' }, el('legend', {}, c.code + ' — ' + c.libelle + ' (' + c.poids + ' pts)'));
               if (c.echelle && c.echelle.type === 'points') {
                 const champ = el('input', { type: 'number', min: 0, max: c.poids, step: 0.5, id: 'points-' + c.code,
-                  value: s ? s.evaluation.demiPoints / 2 : '', onchange: e => noter(c.code, { type: 'points', demiPoints: Math.round(2 * e.target.value) }) });
+                  value: s ? s.evaluation.demiPoints / 2 : '',
+                  onchange: e => e.target.value === '' ? effacer(c.code) : noter(c.code, { type: 'points', demiPoints: Math.round(2 * e.target.value) }) });
                 bloc.append(el('label', { for: 'points-' + c.code }, 'Points'), champ);
               } else {
                 const groupe = el('div', { class: 'niveaux', role: 'group', 'aria-label': 'Niveau ' + c.code });
                 for (const n of ['A', 'B', 'C', 'D']) {
-                  groupe.append(el('button', { type: 'button', 'data-critere': c.code, 'data-niveau': n,
-                    'aria-pressed': String(!!s && s.evaluation.niveau === n), onclick: () => noter(c.code, { type: 'niveau', niveau: n }) }, n));
+                  groupe.append(el('button', { type: 'button', 'data-critere': c.code, 'data-niveau': n, 'data-cle': c.code + '-' + n,
+                    'aria-label': 'Niveau ' + n + ' pour ' + c.libelle, 'aria-pressed': String(!!s && s.evaluation.niveau === n),
+                    onclick: () => noter(c.code, { type: 'niveau', niveau: n }) }, n));
                 }
                 const p = plafond(c.code);
                 if (p) groupe.append(el('span', { class: 'plafond' }, 'Plafonné à ' + p));
                 bloc.append(groupe);
               }
               const aides = el('p', {}, 'Aide : ');
-              for (const a of ['mineure', 'majeure']) {
-                aides.append(el('button', { type: 'button', class: 'secondaire', 'data-aide': c.code + '-' + a,
-                  onclick: () => { grille.aides.push({ critere: c.code, aide: a, heure: new Date().toISOString() }); modifier(); } }, 'Aide ' + a), ' ');
+              for (const a of ['mineure', 'majeure', 'solution']) {
+                aides.append(el('button', { type: 'button', class: 'secondaire', 'data-aide': c.code + '-' + a, 'data-cle': 'aide-' + c.code + '-' + a,
+                  onclick: () => { grille.aides.push({ critere: c.code, aide: a, heure: new Date().toISOString() }); modifier(); } },
+                  a === 'solution' ? 'Solution donnée' : 'Aide ' + a), ' ');
               }
-              const nb = grille.aides.filter(x => x.critere === c.code).length;
-              if (nb) aides.append(' (' + nb + ' aide(s) notée(s))');
+              const donnees = grille.aides.filter(x => x.critere === c.code);
+              if (donnees.length) {
+                aides.append(' — notées : ' + donnees.map(x => x.aide + ' à ' + heure(x.heure)).join(', ') + ' ',
+                  el('button', { type: 'button', class: 'secondaire', 'data-cle': 'annuler-' + c.code,
+                    onclick: () => { const i = grille.aides.map(x => x.critere).lastIndexOf(c.code); grille.aides.splice(i, 1); modifier(); } }, 'Annuler la dernière aide'));
+              }
               bloc.append(aides, el('label', { for: 'com-' + c.code }, 'Commentaire'),
                 el('textarea', { id: 'com-' + c.code, rows: 2, oninput: e => { grille.commentaires[c.code] = e.target.value; modifier(false); } }, grille.commentaires[c.code] || ''));
               racine.append(bloc);
@@ -168,24 +204,24 @@ enum Assets {
             const appels = el('p', {}, 'Appels : ');
             for (const a of fiche.bareme.appels || []) {
               const fait = grille.appels.find(x => x.code === a.code);
-              appels.append(el('button', { type: 'button', class: 'secondaire', 'aria-pressed': String(!!fait),
-                onclick: () => { if (!fait) { grille.appels.push({ code: a.code, heure: new Date().toISOString() }); modifier(); } } },
-                a.libelle + (fait ? ' ✓ ' + new Date(fait.heure).toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' }) : '')), ' ');
+              appels.append(el('button', { type: 'button', class: 'secondaire', 'aria-pressed': String(!!fait), 'data-cle': 'appel-' + a.code,
+                onclick: () => { grille.appels = fait ? grille.appels.filter(x => x.code !== a.code) : grille.appels.concat([{ code: a.code, heure: new Date().toISOString() }]); modifier(); } },
+                a.libelle + (fait ? ' ✓ ' + heure(fait.heure) : '')), ' ');
             }
             racine.append(appels);
           }
+          const ajuste = fiche.statut === 'notee' && fiche.noteFinale !== fiche.noteSuggeree;
           racine.append(el('label', { for: 'commentaire' }, 'Commentaire général'),
-            el('textarea', { id: 'commentaire', rows: 3, oninput: e => { grille.commentaire = e.target.value; modifier(false); } }, grille.commentaire || ''));
-          const s = suggestion();
-          racine.append(el('p', {}, 'Note proposée : ', el('span', { class: 'note', id: 'suggestion' }, s === null ? '—' : String(s).replace('.', ',') + ' / 20')));
-          racine.append(el('label', { for: 'ajustement' }, 'Note retenue si différente (optionnel)'),
-            el('input', { id: 'ajustement', type: 'number', min: 0, max: 20, step: 0.5 }),
+            el('textarea', { id: 'commentaire', rows: 3, oninput: e => { grille.commentaire = e.target.value; modifier(false); } }, grille.commentaire || ''),
+            el('p', {}, 'Note proposée : ', el('span', { class: 'note', id: 'suggestion', 'aria-live': 'polite' }, note(suggestion()))),
+            el('label', { for: 'ajustement' }, 'Note retenue si différente (optionnel)'),
+            el('input', { id: 'ajustement', type: 'number', min: 0, max: 20, step: 0.5, value: ajuste ? fiche.noteFinale / 2 : '' }),
             el('label', { for: 'motif' }, 'Motif de l’ajustement (obligatoire si la note change)'),
-            el('input', { id: 'motif', type: 'text' }),
+            el('input', { id: 'motif', type: 'text', 'aria-describedby': 'message', value: ajuste ? fiche.motifAjustement || '' : '' }),
             el('p', {}, el('button', { type: 'button', id: 'valider', onclick: () => enregistrer({ finaliser: true }) }, 'Valider la note'), ' ',
-              el('button', { type: 'button', class: 'secondaire', id: 'absent', onclick: () => enregistrer({ absence: 'injustifiee' }) }, 'Absent'), ' ',
-              el('button', { type: 'button', class: 'secondaire', onclick: () => enregistrer({ absence: 'justifiee' }) }, 'Absence justifiée')),
-            el('div', { id: 'message', role: 'status', 'aria-live': 'polite' }));
+              el('button', { type: 'button', class: 'secondaire', id: 'absent',
+                onclick: () => confirm('Marquer le candidat absent (sans justificatif : 0) ?') && enregistrer({ absence: 'injustifiee' }) }, 'Absent'), ' ',
+              el('button', { type: 'button', class: 'secondaire', onclick: () => confirm('Marquer une absence justifiée ?') && enregistrer({ absence: 'justifiee' }) }, 'Absence justifiée')));
           if (verrouille) racine.querySelectorAll('button, input, textarea').forEach(e => e.disabled = true);
         }
 
@@ -193,98 +229,127 @@ enum Assets {
           grille.evaluations = grille.evaluations.filter(e => e.code !== code).concat([{ code, evaluation }]);
           modifier();
         }
+        function effacer(code) { grille.evaluations = grille.evaluations.filter(e => e.code !== code); modifier(); }
         function modifier(redessiner = true) {
           if (redessiner) afficher();
-          else { const s = suggestion(); document.getElementById('suggestion').textContent = s === null ? '—' : String(s).replace('.', ',') + ' / 20'; }
+          else document.getElementById('suggestion').textContent = note(suggestion());
+          // Kept at once; sent after a short pause in typing.
           clearTimeout(minuterie);
           minuterie = setTimeout(() => enregistrer({}), 800);
         }
 
-        // One pending save per sheet, based on the version last received from the server.
+        // One pending save per sheet, based on the version last received from the server. A sheet
+        // already graded stays graded: edits are validated again with its override.
         async function enregistrer(options) {
           clearTimeout(minuterie);
-          const corps = { version: fiche.version, grille, saisieDifferee: false };
-          // A validation still waiting to be sent stays one: later edits are validated with it.
+          const corps = { version: fiche.version, grille: structuredClone(grille), saisieDifferee: false };
           const avant = await lire('attente', ficheId);
-          if (avant && !options.finaliser && !options.absence) {
-            for (const k of ['finaliser', 'noteFinale', 'motifAjustement', 'absence']) if (avant.corps[k] !== undefined) corps[k] = avant.corps[k];
-          }
-          if (options.finaliser) {
+          const final = options.finaliser || (!options.absence && ((avant && avant.corps.finaliser) || (!avant && fiche.statut === 'notee')));
+          if (options.absence) corps.absence = options.absence;
+          else if (final) {
             corps.finaliser = true;
             const a = document.getElementById('ajustement').value;
             if (a !== '') { corps.noteFinale = Math.round(2 * Number(a)); corps.motifAjustement = document.getElementById('motif').value; }
           }
-          if (options.absence) corps.absence = options.absence;
           await stocker('attente', ficheId, { corps, le: new Date().toISOString() });
           await majBadge();
           await envoyer();
         }
 
-        async function envoyer() {
-          const attente = await lire('attente', ficheId);
-          if (!attente) return;
+        // Sends every sheet waiting in this browser, one request at a time.
+        function envoyer() {
+          envoi = envoi || (async () => {
+            try { for (const id of await cles('attente')) if (!(await envoyerFiche(id))) break; }
+            finally { envoi = null; if (!document.getElementById('conflit')) await majBadge(); }
+          })();
+          return envoi;
+        }
+
+        // true when the next sheet may be tried (done, or waiting for the examiner); false offline.
+        async function envoyerFiche(id) {
+          const attente = await lire('attente', id);
+          if (!attente || attente.conflit || attente.erreur) return true;
           let r;
           try {
-            r = await fetch(api, { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(attente.corps) });
-          } catch (e) { await majBadge(); return; }
-          const message = document.getElementById('message');
+            r = await fetch(api(id), { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(attente.corps) });
+          } catch (e) { return false; }
+          const ici = id === ficheId;
           if (r.ok) {
-            fiche = await r.json(); await stocker('fiches', ficheId, fiche);
-            const courante = await lire('attente', ficheId);
-            if (courante && courante.le === attente.le) await stocker('attente', ficheId, undefined);
-            else if (courante) { courante.corps.version = fiche.version; await stocker('attente', ficheId, courante); return envoyer(); }
-            if (attente.corps.finaliser || attente.corps.absence) afficher();
-            if (message) message.innerHTML = '<p class="succes">Enregistré (version ' + fiche.version + ').</p>';
-          } else if (r.status === 409) {
-            const probleme = await r.json();
-            if (probleme.current) conflit(probleme.current, attente); else if (message) message.innerHTML = '<p class="alerte"></p>', message.firstChild.textContent = probleme.detail || 'Conflit';
-          } else if (r.status === 401) {
-            location.href = '/connexion?retour=' + encodeURIComponent(location.pathname);
-          } else {
-            const probleme = await r.json().catch(() => ({}));
-            await stocker('attente', ficheId, undefined);
-            if (message) { message.innerHTML = '<div class="alerte"></div>'; message.firstChild.textContent = (probleme.detail || 'Erreur') + ' ' + (probleme.errors || []).map(e => e.field + ' : ' + e.reason).join(' ; '); }
+            const recue = await r.json(); await stocker('fiches', id, recue);
+            const courante = await lire('attente', id);
+            if (courante && courante.le === attente.le) await stocker('attente', id, undefined);
+            else if (courante) { courante.corps.version = recue.version; await stocker('attente', id, courante); }
+            if (ici) { fiche = recue; if (attente.corps.finaliser || attente.corps.absence) afficher(); annoncer('succes', 'Enregistré (version ' + fiche.version + ').'); }
+            return true;
           }
-          await majBadge();
+          if (r.status === 401) { location.href = '/connexion?retour=' + encodeURIComponent(location.pathname); return false; }
+          if (r.status >= 500 || r.status === 503) return false;
+          const probleme = await r.json().catch(() => ({}));
+          if (r.status === 409 && probleme.current) {
+            attente.conflit = true; await stocker('attente', id, attente);
+            if (ici) conflit(probleme.current, attente);
+            return true;
+          }
+          // Refused (a reason missing, a locked lot): kept, shown, not retried until the examiner changes it.
+          attente.erreur = (probleme.detail || 'Refusé') + ' ' + (probleme.errors || []).map(e => e.field + ' : ' + e.reason).join(' ; ');
+          await stocker('attente', id, attente);
+          if (ici) annoncer('alerte', attente.erreur);
+          return true;
         }
 
         // A conflict is never settled silently: both versions side by side, the examiner chooses.
+        function decrire(f, g) {
+          return 'niveaux ' + g.evaluations.map(e => e.code + ' ' + (e.evaluation.niveau || String(e.evaluation.demiPoints / 2) + ' pts')).join(', ')
+            + ' ; aides ' + (g.aides.map(a => a.critere + ' ' + a.aide).join(', ') || 'aucune')
+            + ' ; appels ' + (g.appels.map(a => a.code).join(', ') || 'aucun')
+            + ' ; commentaire « ' + (g.commentaire || '') + ' »' + (f ? ' ; statut ' + f.statut + ', note ' + note(f.noteFinale === null ? null : f.noteFinale / 2) : '');
+        }
         function conflit(courante, attente) {
           const message = document.getElementById('message');
           message.innerHTML = '';
           message.append(el('div', { class: 'alerte', id: 'conflit' },
-            el('p', {}, 'La fiche a été modifiée ailleurs (version ' + courante.version + '). Votre saisie était fondée sur la version ' + attente.corps.version + '.'),
-            el('p', {}, 'Enregistrée : statut ' + courante.statut + ', note ' + (courante.noteFinale ?? '—') + ' (demi-points).'),
-            el('p', {}, 'La vôtre : ' + attente.corps.grille.evaluations.map(e => e.code + ' ' + (e.evaluation.niveau || e.evaluation.demiPoints)).join(', ')),
-            el('button', { type: 'button', onclick: async () => { attente.corps.version = courante.version; await stocker('attente', ficheId, attente); fiche = courante; envoyer(); } }, 'Garder ma saisie'), ' ',
-            el('button', { type: 'button', class: 'secondaire', onclick: async () => { await stocker('attente', ficheId, undefined); fiche = courante; grille = structuredClone(courante.grille); afficher(); majBadge(); } }, 'Reprendre la version enregistrée')));
+            el('p', {}, 'La fiche a été modifiée ailleurs (version ' + courante.version + ') ; votre saisie partait de la version ' + attente.corps.version + '.'),
+            el('p', {}, 'Version enregistrée : ' + decrire(courante, courante.grille)),
+            el('p', {}, 'Votre version : ' + decrire(null, attente.corps.grille)),
+            el('button', { type: 'button', onclick: async () => { const a = await lire('attente', ficheId); delete a.conflit; a.corps.version = courante.version; fiche = courante; await stocker('attente', ficheId, a); message.innerHTML = ''; envoyer(); } }, 'Garder ma version'), ' ',
+            el('button', { type: 'button', class: 'secondaire', onclick: async () => { await stocker('attente', ficheId, undefined); fiche = courante; grille = structuredClone(courante.grille); message.innerHTML = ''; afficher(); majBadge(); } }, 'Reprendre la version enregistrée')));
+          message.scrollIntoView();
+          etatReseau('Conflit à résoudre', true);
         }
 
         async function tirer() {
-          const r = await fetch(api + '/tirage', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version: fiche.version }) });
+          const r = await fetch(api(ficheId) + '/tirage', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version: fiche.version }) });
           if (r.ok) { fiche = await r.json(); await stocker('fiches', ficheId, fiche); afficher(); }
-          else { const p = await r.json().catch(() => ({})); document.getElementById('message').textContent = p.detail || 'Tirage impossible'; }
+          else { const p = await r.json().catch(() => ({})); annoncer('alerte', p.detail || 'Tirage impossible'); }
         }
 
         window.addEventListener('online', () => { majBadge(); envoyer(); });
         window.addEventListener('offline', majBadge);
+        window.addEventListener('pagehide', () => { if (minuterie) { clearTimeout(minuterie); enregistrer({}); } });
         setInterval(envoyer, 5000);
         if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
         charger();
         """#
 
+    /// Changes with the assets: a new version replaces the tablets' caches.
+    static let version: String = {
+        var hash: UInt64 = 1469598103934665603
+        for byte in (css + editeur).utf8 { hash = (hash ^ UInt64(byte)) &* 1099511628211 }
+        return String(hash, radix: 36)
+    }()
+
     /// Caches the assets, and each editor page once visited, so the editor opens without network.
     static let serviceWorker = #"""
-        const CACHE = 'ece-v1';
+        const CACHE = 'ece-\#(Assets.version)';
         self.addEventListener('install', e => { e.waitUntil(caches.open(CACHE).then(c => c.addAll(['/assets/ece.css', '/assets/editeur.js']))); self.skipWaiting(); });
-        self.addEventListener('activate', e => { e.waitUntil(self.clients.claim()); });
+        self.addEventListener('activate', e => { e.waitUntil(caches.keys().then(ks => Promise.all(ks.filter(k => k !== CACHE).map(k => caches.delete(k)))).then(() => self.clients.claim())); });
         self.addEventListener('fetch', e => {
           const url = new URL(e.request.url);
           if (e.request.method !== 'GET' || url.origin !== location.origin) return;
           if (url.pathname.startsWith('/assets/')) {
             e.respondWith(caches.match(e.request).then(r => r || fetch(e.request)));
           } else if (url.pathname.startsWith('/correction/fiches/')) {
-            e.respondWith(fetch(e.request).then(r => { const copie = r.clone(); caches.open(CACHE).then(c => c.put(e.request, copie)); return r; })
+            e.respondWith(fetch(e.request).then(r => { if (r.ok && !r.redirected) { const copie = r.clone(); caches.open(CACHE).then(c => c.put(e.request, copie)); } return r; })
               .catch(() => caches.match(e.request)));
           }
         });

@@ -25,7 +25,7 @@ enum Templates {
               <div class="marque">République française — Plateforme ECE<small>Épreuves pratiques du baccalauréat</small></div>
               {{#utilisateur}}
               <nav aria-label="Compte">{{nom}} ({{role}}) — <a href="/">Accueil</a>
-                <form method="post" action="/deconnexion" style="display:inline"><button type="submit" class="secondaire">Se déconnecter</button></form>
+                <form method="post" action="/deconnexion" class="en-ligne"><button type="submit" class="secondaire">Se déconnecter</button></form>
                 {{#editeur}}<span id="etat-reseau" role="status" aria-live="polite">…</span>{{/editeur}}
               </nav>
               {{/utilisateur}}
@@ -90,7 +90,8 @@ enum Templates {
             """,
         "editeur": """
             <p><a href="/examinateur">← Mes lots</a></p>
-            <div id="editeur" data-fiche="{{fiche}}"><p>Chargement de la fiche…</p></div>
+            <div id="message" role="status" aria-live="polite"></div>
+            <div id="editeur" data-fiche="{{fiche}}" data-utilisateur="{{utilisateur}}"><p>Chargement de la fiche…</p></div>
             <script src="/assets/editeur.js" defer></script>
             """,
         "commissions": """

@@ -71,6 +71,30 @@ struct WebController: Sendable {
         return session
     }
 
+    /// Whether a browser request comes from this site: browsers say so (`Sec-Fetch-Site`, `Origin`);
+    /// a write authenticated by the cookie from anywhere else is refused (CSRF). Requests without
+    /// either header do not come from a browser, which is what CSRF needs.
+    static func memeOrigine(_ request: Request) -> Bool {
+        if let site = request.headers[HTTPField.Name("Sec-Fetch-Site")!] { return site == "same-origin" || site == "none" }
+        guard let origin = request.headers[.origin] else { return true }
+        guard let host = request.head.authority, let url = URL(string: origin), let originHost = url.host
+        else { return false }
+        return originHost + (url.port.map { ":\($0)" } ?? "") == host
+    }
+
+    /// The bearer token a proxied API call carries for a signed-in browser (renewed if need be),
+    /// only for reads or for writes from this site.
+    func bearer(_ request: Request, _ logger: Logger) async -> Session? {
+        guard request.method == .get || request.method == .head || Self.memeOrigine(request) else { return nil }
+        return await session(request, logger)
+    }
+
+    private func refuserAutreOrigine(_ request: Request) throws {
+        guard Self.memeOrigine(request) else {
+            throw Problem.forbidden("requête venue d'un autre site / cross-site request")
+        }
+    }
+
     /// Thrown to send the browser elsewhere (303, so a form post becomes a GET).
     struct Redirect: Error { var to: String; var cookies: [String] = [] }
 
@@ -117,8 +141,8 @@ struct WebController: Sendable {
             for cookie in redirect.cookies { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
             return response
         } catch let problem as Problem {
-            let session = await session(request, context.logger)
-            return page("erreur", titre: problem.title, ["titre": problem.title, "detail": problem.detail ?? ""], session: session,
+            // Without the session: renewing it again here would spend its refresh token twice.
+            return page("erreur", titre: problem.title, ["titre": problem.title, "detail": problem.detail ?? ""], session: nil,
                         status: problem.status)
         }
     }
@@ -161,6 +185,14 @@ struct WebController: Sendable {
             .compactMap { $0 }.joined(separator: " — ")
     }
 
+    /// A path of this site and nothing else (no scheme, no "//", no backslash or control character).
+    static func cheminLocal(_ text: String) -> String? {
+        guard text.hasPrefix("/"), !text.hasPrefix("//"), text.count <= 200,
+            text.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "/_.-".unicodeScalars.contains($0)) })
+        else { return nil }
+        return text
+    }
+
     static func form(_ bytes: ByteBuffer) -> [String: String] {
         var result: [String: String] = [:]
         for pair in String(buffer: bytes).split(separator: "&") {
@@ -179,12 +211,13 @@ struct WebController: Sendable {
     }
 
     @Sendable func connexion(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try refuserAutreOrigine(request)
         let form = Self.form(try await request.body.collect(upTo: 10_000))
         let login = form["login"] ?? ""
         do {
             let tokens = try await auth.authenticate(.init(login: login, password: form["password"] ?? ""), logger: context.logger)
             // Only a path of this site: never an open redirect.
-            let retour = form["retour"].flatMap { $0.hasPrefix("/") && !$0.hasPrefix("//") ? $0 : nil } ?? "/"
+            let retour = form["retour"].flatMap(Self.cheminLocal) ?? "/"
             var response = Response(status: .seeOther, headers: [.location: retour])
             for cookie in WebSession.setCookies(tokens, secure: secureCookies) { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
             return response
@@ -200,6 +233,7 @@ struct WebController: Sendable {
     }
 
     @Sendable func activation(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try refuserAutreOrigine(request)
         let form = Self.form(try await request.body.collect(upTo: 10_000))
         do {
             try await auth.activate(.init(login: form["login"] ?? "", activationCode: form["code"] ?? "", password: form["password"] ?? ""))
@@ -212,6 +246,7 @@ struct WebController: Sendable {
     }
 
     @Sendable func deconnexion(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try refuserAutreOrigine(request)
         if let refresh = WebSession.cookies(request)[WebSession.refresh] { try? await auth.end(refresh) }
         var response = Response(status: .seeOther, headers: [.location: "/connexion"])
         for cookie in WebSession.clearCookies(secure: secureCookies) { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
@@ -279,6 +314,7 @@ struct WebController: Sendable {
 
     @Sendable func verrouiller(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
+            try refuserAutreOrigine(request)
             let session = try await required(request, context)
             let id = try context.uuid(of: "lot")
             let reply = try await api(.post, "correction", "/api/correction/groupes/\(id)/verrouillage", session: session)
@@ -292,7 +328,8 @@ struct WebController: Sendable {
         try await handle(request, context) {
             let session = try await required(request, context)
             let id = try context.uuid(of: "fiche")
-            return page("editeur", titre: "Éditeur de correction", ["fiche": id.uuidString.lowercased()], session: session, editeur: true)
+            return page("editeur", titre: "Éditeur de correction",
+                        ["fiche": id.uuidString.lowercased(), "utilisateur": session.identity.login], session: session, editeur: true)
         }
     }
 
@@ -355,6 +392,7 @@ struct WebController: Sendable {
 
     private func action(_ request: Request, _ context: ECERequestContext, _ suffix: String, json: String?, success: String) async throws -> Response {
         try await handle(request, context) {
+            try refuserAutreOrigine(request)
             let session = try await required(request, context)
             let (base, pagePath) = try commissionPath(context)
             let reply = try await api(.post, "correction", base + suffix, session: session, json: json)
