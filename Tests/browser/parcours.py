@@ -187,12 +187,31 @@ def main():
         status, body = api("POST", f"/api/correction/groupes/{lot2['groupeId']}/verrouillage", jeton2)
         assert status == 200, body
 
+        # Messaging: the examiner writes to the commission; the centre has it unread.
+        driver.get(BASE + "/messages")
+        driver.find_element(By.ID, "epreuve").send_keys("T011B")
+        driver.find_element(By.ID, "centre").send_keys(CENTRE)
+        driver.find_element(By.ID, "titre").send_keys("Salle 1")
+        driver.find_element(By.ID, "texte").send_keys("Lot verrouillé, tout est noté.")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/messages'] button").click()
+        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Fil ouvert"))
+
         # The centre closes from its page.
         sign_in(driver, f"centre.{CENTRE}")
         driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")
         driver.find_element(By.ID, "cloturer").click()
         wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "clôturée"))
         shot(driver, "07-centre-cloture")
+
+        driver.get(BASE + "/messages")
+        assert driver.find_element(By.CSS_SELECTOR, "tbody tr td strong").text == "1", "one unread message"
+        driver.find_element(By.LINK_TEXT, "Salle 1").click()
+        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "ol.messages"), "tout est noté"))
+        shot(driver, "08-messagerie")
+        driver.get(BASE + "/statistiques?epreuve=T011B")
+        assert driver.find_element(By.CSS_SELECTOR, "figure svg rect") is not None
+        assert "16 notes" not in driver.page_source and "15 notes" in driver.page_source, "15 graded, 1 absent"
+        shot(driver, "09-statistiques")
 
         # The grades in Cyclades: the gestionnaire's remontée page.
         sign_in(driver, "gestionnaire.besancon")
@@ -206,7 +225,7 @@ def main():
             time.sleep(1)
         cells = rows[0].split()
         assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
-        shot(driver, "08-remontee")
+        shot(driver, "10-remontee")
         print("browser road map: 5 sheets in the editor (1 offline, 1 absent, 1 override, 1 conflict kept), lots locked, closed, 16 results in Cyclades")
     except Exception:
         shot(driver, "echec")

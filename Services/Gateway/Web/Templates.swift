@@ -116,9 +116,77 @@ enum Templates {
             <h2>Créneaux</h2>
             <ul>{{#creneaux}}<li>{{jour}} {{demiJournee}} — {{candidats}} candidats — <a href="{{base}}/fiches.pdf?creneau={{id}}">imprimer les fiches</a></li>{{/creneaux}}</ul>
             <p><a class="bouton" href="{{base}}/fiches.pdf">Imprimer toutes les fiches (PDF)</a></p>
+            {{#ouverte}}
+            <h2>Créer un groupe d'examinateurs</h2>
+            <form method="post" action="{{page}}/groupes">
+              <label for="nom-groupe">Nom du groupe (salle)</label>
+              <input id="nom-groupe" name="nom" required maxlength="100">
+              <fieldset><legend>Examinateurs convoqués</legend>
+              {{#examinateurs}}<label><input type="checkbox" name="membre" value="{{intervenantId}}" style="width:auto"> {{prenom}} {{nom}} ({{login}})</label>{{/examinateurs}}
+              </fieldset>
+              <p><button type="submit">Créer le groupe</button></p>
+            </form>
+            <h2>Créer un créneau</h2>
+            <form method="post" action="{{page}}/creneaux">
+              <label for="jour">Jour</label><input id="jour" name="jour" type="date" required>
+              <label for="demi">Demi-journée</label>
+              <select id="demi" name="demiJournee"><option value="matin">matin</option><option value="apres-midi">après-midi</option></select>
+              <fieldset><legend>Sujets proposés (en physique-chimie : au moins deux à dominante physique et deux à dominante chimie)</legend>
+              {{#sujets}}<label><input type="checkbox" name="sujet" value="{{id}}" style="width:auto"> {{code}}{{#dominante}} ({{dominante}}){{/dominante}}{{#titre}} — {{titre}}{{/titre}}</label>{{/sujets}}
+              </fieldset>
+              <p><button type="submit">Créer le créneau</button></p>
+            </form>
             <form method="post" action="{{page}}/distribution"><button type="submit" class="secondaire">Distribuer automatiquement les candidats restants</button></form>
+            {{/ouverte}}
             <form method="post" action="{{page}}/cloture"><p><button type="submit" id="cloturer">Clôturer l'épreuve</button></p></form>
             {{#close}}<p><a class="bouton" href="{{base}}/fiches.zip">Télécharger les fiches remplies (zip)</a></p>{{/close}}
+            """,
+        "statistiques": """
+            <h1>Statistiques — {{epreuve}} (session {{session}})</h1>
+            <form method="get" action="/statistiques"><label for="epreuve">Épreuve</label>
+              <select id="epreuve" name="epreuve">{{#epreuves}}<option value="{{code}}"{{#choisie}} selected{{/choisie}}>{{code}} — {{libelle}}</option>{{/epreuves}}</select>
+              <p><button type="submit" class="secondaire">Afficher</button></p></form>
+            <p>{{effectif}} notes, moyenne {{moyenne}} / 20.</p>
+            <figure>
+              <figcaption>Répartition des notes (nombre de candidats par point)</figcaption>
+              {{{graphique}}}
+            </figure>
+            <h2>Par sujet</h2>
+            <table>
+              <thead><tr><th scope="col">Sujet</th><th scope="col">Notes</th><th scope="col">Moyenne</th><th scope="col">Écart à la moyenne de la banque</th></tr></thead>
+              <tbody>{{#sujets}}<tr><td>{{code}}</td><td>{{effectif}}</td><td>{{moyenne}}</td><td>{{ecart}}</td></tr>{{/sujets}}</tbody>
+            </table>
+            <h2>Par {{niveau}}</h2>
+            <table>
+              <thead><tr><th scope="col">{{niveau}}</th><th scope="col">Notes</th><th scope="col">Moyenne</th></tr></thead>
+              <tbody>{{#groupes}}<tr><td>{{code}}</td><td>{{effectif}}</td><td>{{moyenne}}</td></tr>{{/groupes}}</tbody>
+            </table>
+            """,
+        "messages": """
+            <h1>Messagerie</h1>
+            {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            <table>
+              <thead><tr><th scope="col">Fil</th><th scope="col">Épreuve</th><th scope="col">Commission</th><th scope="col">Messages</th><th scope="col">Non lus</th></tr></thead>
+              <tbody>{{#fils}}<tr><td><a href="/messages/{{id}}">{{titre}}</a></td><td>{{epreuve}}</td><td>{{commission}}</td><td>{{messages}}</td><td>{{#nonLus}}<strong>{{nonLus}}</strong>{{/nonLus}}</td></tr>{{/fils}}</tbody>
+            </table>
+            <h2>Nouveau fil</h2>
+            <form method="post" action="/messages">
+              <label for="epreuve">Épreuve</label><input id="epreuve" name="epreuve" required placeholder="T011B">
+              <label for="centre">Centre (vide : fil de l'académie)</label><input id="centre" name="centre">
+              <label for="titre">Titre</label><input id="titre" name="titre" required maxlength="200">
+              <label for="texte">Message</label><textarea id="texte" name="texte" rows="4" required maxlength="5000"></textarea>
+              <p><button type="submit">Envoyer</button></p>
+            </form>
+            """,
+        "fil": """
+            <p><a href="/messages">← Messagerie</a></p>
+            <h1>{{titre}}</h1>
+            <p>{{epreuve}} — {{commission}}</p>
+            <ol class="messages">{{#items}}<li><p><strong>{{auteur}}</strong> ({{role}}), {{le}}</p><p>{{texte}}</p></li>{{/items}}</ol>
+            <form method="post" action="/messages/{{id}}">
+              <label for="texte">Répondre</label><textarea id="texte" name="texte" rows="4" required maxlength="5000"></textarea>
+              <p><button type="submit">Envoyer</button></p>
+            </form>
             """,
         "remontee": """
             <h1>Remontée des notes — session {{session}}</h1>

@@ -38,6 +38,13 @@ struct WebController: Sendable {
         router.get("/centre/:annee/:epreuve/:centre", use: commission)
         router.post("/centre/:annee/:epreuve/:centre/distribution", use: distribuer)
         router.post("/centre/:annee/:epreuve/:centre/cloture", use: cloturer)
+        router.post("/centre/:annee/:epreuve/:centre/groupes", use: creerGroupe)
+        router.post("/centre/:annee/:epreuve/:centre/creneaux", use: creerCreneau)
+        router.get("/statistiques", use: statistiques)
+        router.get("/messages", use: messagerie)
+        router.post("/messages", use: ouvrirFil)
+        router.get("/messages/:id", use: fil)
+        router.post("/messages/:id", use: repondre)
         router.get("/remontee", use: remontee)
         router.get("/assets/ece.css") { _, _ in Self.asset(Assets.css, "text/css; charset=utf-8") }
         router.get("/assets/editeur.js") { _, _ in Self.asset(Assets.editeur, "text/javascript; charset=utf-8") }
@@ -194,14 +201,24 @@ struct WebController: Sendable {
     }
 
     static func form(_ bytes: ByteBuffer) -> [String: String] {
-        var result: [String: String] = [:]
+        formValues(bytes).mapValues { $0.last ?? "" }
+    }
+
+    /// Every value of each field (checkboxes repeat their name).
+    static func formValues(_ bytes: ByteBuffer) -> [String: [String]] {
+        var result: [String: [String]] = [:]
         for pair in String(buffer: bytes).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1).map {
                 String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
             }
-            if parts.count == 2 { result[parts[0]] = parts[1] } else if parts.count == 1 { result[parts[0]] = "" }
+            result[parts[0], default: []].append(parts.count == 2 ? parts[1] : "")
         }
         return result
+    }
+
+    /// A JSON document from plain values (the pages' forms become API calls).
+    static func json(_ value: some Encodable) -> String {
+        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
     // MARK: sign-in
@@ -262,14 +279,18 @@ struct WebController: Sendable {
             let session = try await required(request, context)
             let role = session.identity.role
             var liens: [Lien] = []
+            let statistiques = Lien(href: "/statistiques", libelle: "Les statistiques de correction")
+            let messages = Lien(href: "/messages", libelle: "La messagerie de la commission")
             switch role {
-            case .examinateur: liens = [Lien(href: "/examinateur", libelle: "Mes lots et l'éditeur de correction")]
-            case .centre, .referent: liens = [Lien(href: "/centre", libelle: "La correction au centre : groupes, suivi, impression, clôture")]
-            case .coordinateur: liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie")]
+            case .examinateur: liens = [Lien(href: "/examinateur", libelle: "Mes lots et l'éditeur de correction"), messages]
+            case .centre, .referent:
+                liens = [Lien(href: "/centre", libelle: "La correction au centre : groupes, suivi, impression, clôture"), statistiques, messages]
+            case .coordinateur: liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages]
             case .gestionnaire:
-                liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"),
+                liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages,
                          Lien(href: "/remontee", libelle: "La remontée des notes")]
-            case .dsii, .admin, .etablissement: break
+            case .dsii, .admin: liens = [statistiques]
+            case .etablissement: break
             }
             liens.append(Lien(href: "/openapi.yaml", libelle: "L'API de la plateforme (OpenAPI)"))
             return page("accueil", titre: "Accueil", ["nom": session.identity.login, "role": Self.libelle(role),
@@ -377,11 +398,18 @@ struct WebController: Sendable {
             let session = try await required(request, context)
             let (base, pagePath) = try commissionPath(context)
             let vue = try decode(CommissionVue.self, try await api(.get, "correction", base, session: session))
+            struct Examinateur: Decodable { var intervenantId: UUID; var login: String; var nom: String; var prenom: String }
+            struct Sujet: Decodable { var id: UUID; var code: String; var dominante: String?; var titre: String? }
+            struct Items<T: Decodable>: Decodable { var items: [T] }
+            let organise = session.identity.role == .centre && vue.commission.etat == "ouverte"
+            let examinateurs = organise ? try decode(Items<Examinateur>.self, try await api(.get, "correction", base + "/examinateurs", session: session)).items : []
+            let sujets = organise ? try decode(Items<Sujet>.self, try await api(.get, "correction", base + "/sujets", session: session)).items : []
             struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var candidats: Int }
             var object: [String: Any] = [
                 "session": vue.commission.session, "epreuve": vue.commission.epreuve, "centre": vue.commission.centre,
                 "etat": vue.commission.etat, "close": vue.commission.etat == "close", "candidats": vue.candidats,
-                "nonDistribues": vue.nonDistribues, "groupes": vue.groupes, "base": base, "page": pagePath,
+                "nonDistribues": vue.nonDistribues, "groupes": vue.groupes, "base": base, "page": pagePath, "ouverte": organise,
+                "examinateurs": examinateurs, "sujets": sujets,
                 "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.date($0.jour),
                                                           demiJournee: $0.demiJournee == "matin" ? "matin" : "après-midi", candidats: $0.candidats) },
             ]
@@ -390,13 +418,14 @@ struct WebController: Sendable {
         }
     }
 
-    private func action(_ request: Request, _ context: ECERequestContext, _ suffix: String, json: String?, success: String) async throws -> Response {
+    private func action(_ request: Request, _ context: ECERequestContext, _ suffix: String, json: String?, success: String,
+                        expected: HTTPResponse.Status = .ok) async throws -> Response {
         try await handle(request, context) {
             try refuserAutreOrigine(request)
             let session = try await required(request, context)
             let (base, pagePath) = try commissionPath(context)
             let reply = try await api(.post, "correction", base + suffix, session: session, json: json)
-            let message = reply.status == .ok ? success : "Refusé : \(Self.detail(reply))"
+            let message = reply.status == expected ? success : "Refusé : \(Self.detail(reply))"
             throw Redirect(to: pagePath + "?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
                            cookies: session.setCookies)
         }
@@ -408,6 +437,146 @@ struct WebController: Sendable {
 
     @Sendable func cloturer(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await action(request, context, "/cloture", json: nil, success: "Épreuve clôturée : les notes partent vers Cyclades.")
+    }
+
+    @Sendable func creerGroupe(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.formValues(try await request.body.collect(upTo: 100_000))
+        struct Groupe: Encodable { var nom: String; var membres: [String] }
+        return try await action(request, context, "/groupes",
+                                json: Self.json(Groupe(nom: form["nom"]?.last ?? "", membres: form["membre"] ?? [])),
+                                success: "Groupe créé.", expected: .created)
+    }
+
+    @Sendable func creerCreneau(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.formValues(try await request.body.collect(upTo: 100_000))
+        struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [String] }
+        return try await action(request, context, "/creneaux",
+                                json: Self.json(Creneau(jour: form["jour"]?.last ?? "", demiJournee: form["demiJournee"]?.last ?? "",
+                                                        sujets: form["sujet"] ?? [])),
+                                success: "Créneau créé.", expected: .created)
+    }
+
+    // MARK: statistics and messaging
+
+    struct Serie: Decodable { var effectif: Int; var moyenne: Double?; var distribution: [Int] }
+    struct Statistiques: Decodable {
+        var ensemble: Serie; var sujets: [Sujet]; var centres: [Groupe]; var academies: [Groupe]
+        struct Sujet: Decodable { var code: String; var serie: Serie; var ecartALaMoyenne: Double? }
+        struct Groupe: Decodable { var code: String; var serie: Serie }
+    }
+    struct LigneStat { var code: String; var effectif: Int; var moyenne: String; var ecart: String }
+
+    static func moyenne(_ value: Double?) -> String {
+        value.map { String(format: "%.2f", $0).replacingOccurrences(of: ".", with: ",") } ?? "—"
+    }
+
+    static func ecart(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return (value >= 0 ? "+" : "") + moyenne(value)
+    }
+
+    /// A bar chart of the marks (inline SVG; numbers only, nothing to escape), with its text equivalent.
+    static func histogramme(_ distribution: [Int]) -> String {
+        let maximum = max(distribution.max() ?? 0, 1)
+        let barres = distribution.enumerated().map { i, n in
+            let h = Int(Double(n) / Double(maximum) * 150)
+            return "<rect x=\"\(30 + i * 24)\" y=\"\(170 - h)\" width=\"18\" height=\"\(h)\" fill=\"#000091\"><title>\(i) : \(n)</title></rect>"
+                + "<text x=\"\(39 + i * 24)\" y=\"186\" font-size=\"10\" text-anchor=\"middle\">\(i)</text>"
+        }.joined()
+        let texte = distribution.enumerated().map { "\($0.offset) : \($0.element)" }.joined(separator: ", ")
+        return "<svg role=\"img\" aria-label=\"Nombre de candidats par note : \(texte)\" viewBox=\"0 0 540 195\" width=\"100%\" style=\"max-width:40rem\">\(barres)</svg>"
+    }
+
+    @Sendable func statistiques(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let annee = Self.sessionCourante
+            let epreuve = request.uri.queryParameters["epreuve"].flatMap { EpreuvePratique(rawValue: String($0)) } ?? .T011B
+            let stats = try decode(Statistiques.self, try await api(
+                .get, "correction", "/api/correction/sessions/\(annee)/epreuves/\(epreuve.rawValue)/statistiques", session: session))
+            struct Choix { var code: String; var libelle: String; var choisie: Bool }
+            let centres = !stats.centres.isEmpty
+            let object: [String: Any] = [
+                "session": annee, "epreuve": epreuve.libelle, "effectif": stats.ensemble.effectif,
+                "moyenne": Self.moyenne(stats.ensemble.moyenne), "graphique": Self.histogramme(stats.ensemble.distribution),
+                "epreuves": EpreuvePratique.allCases.map { Choix(code: $0.rawValue, libelle: $0.libelle, choisie: $0 == epreuve) },
+                "sujets": stats.sujets.map { LigneStat(code: $0.code, effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne),
+                                                       ecart: Self.ecart($0.ecartALaMoyenne)) },
+                "niveau": centres ? "centre" : "académie",
+                "groupes": (centres ? stats.centres : stats.academies).map {
+                    LigneStat(code: $0.code, effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne), ecart: "") },
+            ]
+            return page("statistiques", titre: "Statistiques", object, session: session)
+        }
+    }
+
+    struct Fil: Decodable { var id: UUID; var epreuve: String; var centre: String?; var academie: String; var titre: String; var messages: Int
+        var nonLus: Int }
+    struct FilVue { var id: String; var titre: String; var epreuve: String; var commission: String; var messages: Int; var nonLus: Int }
+
+    private static func vue(_ f: Fil) -> FilVue {
+        FilVue(id: f.id.uuidString.lowercased(), titre: f.titre, epreuve: f.epreuve,
+               commission: f.centre.map { "centre \($0)" } ?? "académie \(f.academie)", messages: f.messages, nonLus: f.nonLus)
+    }
+
+    @Sendable func messagerie(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            struct Items: Decodable { var items: [Fil] }
+            let fils = try decode(Items.self, try await api(.get, "correction", "/api/correction/sessions/\(Self.sessionCourante)/fils",
+                                                            session: session)).items
+            var object: [String: Any] = ["fils": fils.map(Self.vue)]
+            if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
+            return page("messages", titre: "Messagerie", object, session: session)
+        }
+    }
+
+    @Sendable func ouvrirFil(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let form = Self.form(try await request.body.collect(upTo: 100_000))
+            struct Ouverture: Encodable { var epreuve: String; var centre: String?; var titre: String; var texte: String }
+            let centre = form["centre"].flatMap { $0.isEmpty ? nil : $0.uppercased() }
+            let reply = try await api(.post, "correction", "/api/correction/sessions/\(Self.sessionCourante)/fils", session: session,
+                                      json: Self.json(Ouverture(epreuve: (form["epreuve"] ?? "").uppercased(), centre: centre,
+                                                                titre: form["titre"] ?? "", texte: form["texte"] ?? "")))
+            let message = reply.status == .created ? "Fil ouvert." : "Refusé : \(Self.detail(reply))"
+            throw Redirect(to: "/messages?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                           cookies: session.setCookies)
+        }
+    }
+
+    @Sendable func fil(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let id = try context.uuid(of: "fil")
+            struct Message: Decodable { var auteur: String; var role: String; var texte: String; var le: Date }
+            struct Messages: Decodable { var fil: Fil; var items: [Message] }
+            let messages = try decode(Messages.self, try await api(.get, "correction", "/api/correction/fils/\(id)/messages", session: session))
+            struct MessageVue { var auteur: String; var role: String; var texte: String; var le: String }
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "fr_FR")
+            formatter.timeZone = TimeZone(identifier: "Europe/Paris")
+            formatter.dateFormat = "dd/MM/yyyy HH:mm"
+            let vue = Self.vue(messages.fil)
+            return page("fil", titre: messages.fil.titre, [
+                "id": vue.id, "titre": vue.titre, "epreuve": vue.epreuve, "commission": vue.commission,
+                "items": messages.items.map { MessageVue(auteur: $0.auteur, role: $0.role, texte: $0.texte, le: formatter.string(from: $0.le)) },
+            ], session: session)
+        }
+    }
+
+    @Sendable func repondre(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let id = try context.uuid(of: "fil")
+            let form = Self.form(try await request.body.collect(upTo: 100_000))
+            _ = try await api(.post, "correction", "/api/correction/fils/\(id)/messages", session: session,
+                              json: Self.json(["texte": form["texte"] ?? ""]))
+            throw Redirect(to: "/messages/\(id.uuidString.lowercased())", cookies: session.setCookies)
+        }
     }
 
     struct LigneRemontee: Decodable { var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int }
