@@ -15,9 +15,8 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> 
     let router = runtime.makeRouter(consumers: consumers)
     let commissions = CommissionRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
     let api = router.group("/api/correction")
-    let publicURL = runtime.configuration.environment["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
     CorrectionController(commissions: commissions, fiches: FicheRepository(commissions: commissions, outbox: runtime.outbox),
-                         publicURL: publicURL)
+                         publicURL: runtime.configuration.publicURL)
         .addRoutes(to: api)
     SuiviController(commissions: commissions,
                     suivi: SuiviRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger),

@@ -47,8 +47,7 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     let auth = AuthController(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
                               policy: settings.auth)
     auth.addRoutes(to: router.group("/api/auth"))
-    let publicURL = environment["PUBLIC_URL"] ?? "http://127.0.0.1:8080"
-    let host = URL(string: publicURL)?.host ?? "127.0.0.1"
+    let host = URL(string: runtime.configuration.publicURL)?.host ?? "127.0.0.1"
     // Secure cookies everywhere but on a local plain-HTTP address.
     let web = WebController(auth: auth, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
                             secureCookies: !["127.0.0.1", "localhost", "::1"].contains(host))

@@ -18,6 +18,6 @@ public enum ActivationCode {
     /// SHA-256 (hex) of the code as typed, normalised.
     public static func sha256(_ typed: String) -> String {
         let normalised = typed.uppercased().filter { $0 != "-" && !$0.isWhitespace }
-        return SHA256.hash(data: Data(normalised.utf8)).map { String(format: "%02x", $0) }.joined()
+        return sha256Hex(Data(normalised.utf8))
     }
 }

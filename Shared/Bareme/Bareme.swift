@@ -645,9 +645,7 @@ public struct NoteSurVingt: Codable, Sendable, Hashable, Comparable, CustomStrin
     }
 
     /// French decimal comma: "13,5", "13".
-    public var description: String {
-        demiPoints % 2 == 0 ? "\(demiPoints / 2)" : "\(demiPoints / 2),5"
-    }
+    public var description: String { FrenchFormat.note(demiPoints) }
 
     /// For display only; compute with `demiPoints`.
     public var doubleValue: Double { Double(demiPoints) / 2 }

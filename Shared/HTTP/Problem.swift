@@ -79,10 +79,7 @@ extension Problem {
     /// A stale write: 409 with the current state of the resource.
     public static func stale(_ detail: String, current: some Encodable) throws -> Problem {
         var problem = Problem(.conflict, type: "stale-version", title: "Version périmée / Stale version", detail: detail)
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        problem.current = try encoder.encode(current)
+        problem.current = try JSONEncoder.iso.encode(current)
         return problem
     }
     public static func serviceUnavailable(_ detail: String) -> Problem {

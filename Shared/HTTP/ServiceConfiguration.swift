@@ -24,6 +24,9 @@ public struct ServiceConfiguration: Sendable {
     /// Every other variable, for service-specific settings.
     public var environment: [String: String]
 
+    /// The gateway's public address (links in documents, cookie security).
+    public var publicURL: String { environment["PUBLIC_URL"] ?? "http://127.0.0.1:8080" }
+
     public init(service: String, defaultPort: Int, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.service = service
         self.environment = environment

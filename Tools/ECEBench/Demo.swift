@@ -27,13 +27,13 @@ struct Demo: AsyncParsableCommand {
     struct Mission: Decodable { var mission: Id; var intervenants: [Person] }
     struct Missions: Decodable { var items: [Mission] }
     struct Id: Decodable { var id: UUID }
-    struct Person: Decodable { var id: UUID; var login: String; var convocationId: UUID? }
+    struct Person: Decodable { var id: UUID; var login: String }
     struct Convoked: Decodable { var id: UUID; var impression: String }
     struct Items<T: Decodable>: Decodable { var items: [T] }
     struct Sujet: Decodable { var id: UUID; var code: String }
-    struct Fiche: Decodable { var id: UUID; var groupeId: UUID? }
+    struct Fiche: Decodable { var id: UUID }
     struct Commission: Decodable { var groupes: [Groupe]; var creneaux: [Creneau]; struct Groupe: Decodable { var id: UUID }
-                                   struct Creneau: Decodable { var id: UUID; var demiJournee: String } }
+                                   struct Creneau: Decodable { var id: UUID } }
 
     func run() async throws {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)

@@ -19,9 +19,7 @@ struct GatewayClient: Sendable {
         var body: ByteBuffer
         var text: String { String(buffer: body) }
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            let decoder = JSONDecoder()
-            decoder.dateDecodingStrategy = .iso8601
-            return try decoder.decode(T.self, from: body)
+            try JSONDecoder.iso.decode(T.self, from: body)
         }
     }
 

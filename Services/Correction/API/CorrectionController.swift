@@ -332,7 +332,7 @@ struct CorrectionController: Sendable {
         guard let fiche = try await fiches.fiche(try context.uuid(of: "fiche")),
             let commission = try await commissions.commission(fiche.key)
         else { throw Problem.notFound("fiche") }
-        let allowed = caller.role == .examinateur ? try await examinateur(caller, grading: fiche) != nil
+        let allowed = caller.role == .examinateur ? try await examinateur(caller, key: fiche.key, groupe: fiche.groupeId) != nil
             : try await covers(caller, commission)
         guard allowed else { throw Problem.notFound("fiche") }
         return (fiche, caller)
@@ -342,14 +342,14 @@ struct CorrectionController: Sendable {
     /// and their intervenant id.
     private func grader(_ context: ECERequestContext) async throws -> (Identity, UUID) {
         let caller = try context.require(.examinateur)
-        guard let fiche = try await fiches.fiche(try context.uuid(of: "fiche")),
-            let examinateur = try await examinateur(caller, grading: fiche)
+        guard let (key, groupe) = try await fiches.emplacement(try context.uuid(of: "fiche")),
+            let examinateur = try await examinateur(caller, key: key, groupe: groupe)
         else { throw Problem.notFound("fiche") }
         return (caller, examinateur)
     }
 
-    private func examinateur(_ caller: Identity, grading fiche: FicheRepository.Fiche) async throws -> UUID? {
-        guard let groupe = fiche.groupeId, let examinateur = try await commissions.examinateur(caller, on: fiche.key),
+    private func examinateur(_ caller: Identity, key: CommissionKey, groupe: UUID?) async throws -> UUID? {
+        guard let groupe, let examinateur = try await commissions.examinateur(caller, on: key),
             try await fiches.isMember(examinateur, of: groupe)
         else { return nil }
         return examinateur

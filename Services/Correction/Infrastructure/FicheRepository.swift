@@ -101,6 +101,17 @@ struct FicheRepository: Sendable {
                      version: r.20, modifieeLe: r.21)
     }
 
+    /// Where a sheet is (its commission and lot), without reading its grid: the grader's check.
+    func emplacement(_ id: UUID) async throws -> (key: CommissionKey, groupe: UUID?)? {
+        let rows = try await client.query("""
+            SELECT session, epreuve, centre, groupe_id FROM \(unescaped: s).fiches WHERE id = \(id)
+            """, logger: logger)
+        for try await r in rows.decode((Int, String, String, UUID?).self) {
+            return (CommissionKey(session: r.0, epreuve: r.1, centre: r.2), r.3)
+        }
+        return nil
+    }
+
     /// Whether the examiner is in the group whose lot holds the sheet.
     func isMember(_ intervenant: UUID, of groupe: UUID) async throws -> Bool {
         try await client.query("""
@@ -211,9 +222,9 @@ struct FicheRepository: Sendable {
                 }
                 let errors = grille.violations(bareme)
                 guard errors.isEmpty else { throw Problem.validation(errors) }
-                suggeree = grille.noteSuggeree(bareme)?.demiPoints
+                let manquants = grille.manquants(bareme)
+                suggeree = manquants.isEmpty ? (try? bareme.noteSuggeree(grille.evaluationsCritere()))?.demiPoints : nil
                 if e.finaliser == true {
-                    let manquants = grille.manquants(bareme)
                     guard manquants.isEmpty, let suggested = suggeree else {
                         throw Problem.validation([.init(field: "grille.evaluations", reason:
                             "critères non évalués / criteria not evaluated: \(manquants.joined(separator: ", "))")])
@@ -320,15 +331,14 @@ struct FicheRepository: Sendable {
         var id: UUID
         var key: CommissionKey
         var membres: [UUID]
-        var verrouille: Bool
     }
 
     func groupe(_ id: UUID) async throws -> Groupe? {
         let rows = try await client.query("""
-            SELECT session, epreuve, centre, membres, verrouille FROM \(unescaped: s).groupes WHERE id = \(id)
+            SELECT session, epreuve, centre, membres FROM \(unescaped: s).groupes WHERE id = \(id)
             """, logger: logger)
-        for try await r in rows.decode((Int, String, String, [UUID], Bool).self) {
-            return Groupe(id: id, key: CommissionKey(session: r.0, epreuve: r.1, centre: r.2), membres: r.3, verrouille: r.4)
+        for try await r in rows.decode((Int, String, String, [UUID]).self) {
+            return Groupe(id: id, key: CommissionKey(session: r.0, epreuve: r.1, centre: r.2), membres: r.3)
         }
         return nil
     }
@@ -552,22 +562,4 @@ struct FicheRepository: Sendable {
         }
         return lots
     }
-}
-
-extension JSONDecoder {
-    /// ISO-8601 dates, as the grids store them.
-    static let iso: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
-}
-
-extension JSONEncoder {
-    static let iso: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
 }

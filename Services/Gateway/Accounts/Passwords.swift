@@ -1,7 +1,7 @@
-import Crypto
 import Foundation
 import HummingbirdBcrypt
 import NIOPosix
+import Shared
 
 /// Password hashing with bcrypt, off the cooperative pool (a hash costs a few hundred ms of CPU).
 struct Passwords: Sendable {
@@ -43,6 +43,6 @@ enum Secrets {
     }
 
     static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        sha256Hex(Data(text.utf8))
     }
 }

@@ -180,9 +180,7 @@ struct WebController: Sendable {
             let problem = try? JSONDecoder().decode(Problem.self, from: reply.body)
             throw problem ?? Problem(reply.status, type: "upstream", title: "Erreur / Error")
         }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(T.self, from: reply.body)
+        return try JSONDecoder.iso.decode(T.self, from: reply.body)
     }
 
     /// The detail of a refusal, for the page's message.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -40,7 +39,7 @@ struct MissionRepository: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let contenu = String(decoding: try encoder.encode(reglementation), as: UTF8.self)
-        let empreinte = SHA256.hash(data: Data(contenu.utf8)).map { String(format: "%02x", $0) }.joined()
+        let empreinte = sha256Hex(Data(contenu.utf8))
         return try await client.withTransaction(logger: logger) { connection in
             // One refresh of a session at a time: versions are numbered without gaps or races.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext('missions.reglementation'), \(session)::int)", logger: logger)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import PostgresNIO
@@ -126,7 +125,7 @@ struct SujetRepository: Sendable {
     // MARK: documents
 
     func putDocument(_ id: UUID, nature: NatureDocument, nom: String, bytes: [UInt8]) async throws {
-        let sha = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let sha = sha256Hex(bytes)
         try await inState(id, [.brouillon]) { connection in
             try await connection.query("""
                 INSERT INTO \(unescaped: s).documents (sujet_id, nature, nom, contenu, taille, sha256)
