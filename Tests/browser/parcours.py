@@ -215,6 +215,16 @@ def main():
 
         # The grades in Cyclades: the gestionnaire's remontée page.
         sign_in(driver, "gestionnaire.besancon")
+        # Imag'In from the gestionnaire's page: refreshing the regulation and reopening the session
+        # change nothing; the examiners' convocations are there to print.
+        driver.get(BASE + "/missions")
+        driver.find_element(By.CSS_SELECTOR, "form[action='/missions/reglementation'] button").click()
+        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Réglementation rafraîchie"))
+        driver.find_element(By.ID, "ouvrir").click()
+        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Session ouverte"))
+        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if EXAM1 in r.text]
+        assert rows and "imprimer" in rows[0], rows
+        shot(driver, "10-missions")
         deadline = time.time() + 60
         while True:
             driver.get(BASE + "/remontee")
@@ -225,7 +235,7 @@ def main():
             time.sleep(1)
         cells = rows[0].split()
         assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
-        shot(driver, "10-remontee")
+        shot(driver, "11-remontee")
         print("browser road map: 5 sheets in the editor (1 offline, 1 absent, 1 override, 1 conflict kept), lots locked, closed, 16 results in Cyclades")
     except Exception:
         shot(driver, "echec")

@@ -188,6 +188,30 @@ enum Templates {
               <p><button type="submit">Envoyer</button></p>
             </form>
             """,
+        "missions": """
+            <h1>Missions et convocations — session {{session}}</h1>
+            {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            <h2>1. Réglementation</h2>
+            <p>{{reglementation}}</p>
+            <form method="post" action="/missions/reglementation"><button type="submit" class="secondaire">Rafraîchir la réglementation</button></form>
+            <h2>2. Dates et observations des missions ECE</h2>
+            <form method="post" action="/missions/parametres">
+              <label for="debut">Début</label><input id="debut" name="dateDebut" type="date" required value="{{dateDebut}}">
+              <label for="fin">Fin</label><input id="fin" name="dateFin" type="date" required value="{{dateFin}}">
+              <label for="observations">Observations</label><textarea id="observations" name="observations" rows="3" maxlength="2000">{{observations}}</textarea>
+              <p><button type="submit" class="secondaire">Enregistrer</button></p>
+            </form>
+            <h2>3. Ouvrir ou rafraîchir la session</h2>
+            <form method="post" action="/missions/ouverture"><button type="submit" id="ouvrir">Importer les missions ECE</button></form>
+            <h2>4. Convocations</h2>
+            <table>
+              <thead><tr><th scope="col">Épreuve</th><th scope="col">Mission</th><th scope="col">Centre</th><th scope="col">Intervenant</th><th scope="col">Convocation</th></tr></thead>
+              <tbody>
+              {{#lignes}}<tr><td>{{epreuve}}</td><td>{{nature}}{{^active}} (retirée){{/active}}</td><td>{{centre}}</td><td>{{personne}}</td>
+                <td>{{#convocation}}<a href="{{convocation}}">imprimer</a>{{/convocation}}{{^convocation}}{{#active}}<form method="post" action="/missions/convocations" class="en-ligne"><input type="hidden" name="mission" value="{{mission}}"><input type="hidden" name="intervenant" value="{{intervenant}}"><button type="submit" class="secondaire">Convoquer</button></form>{{/active}}{{/convocation}}</td></tr>{{/lignes}}
+              </tbody>
+            </table>
+            """,
         "remontee": """
             <h1>Remontée des notes — session {{session}}</h1>
             <table>

@@ -45,6 +45,11 @@ struct WebController: Sendable {
         router.post("/messages", use: ouvrirFil)
         router.get("/messages/:id", use: fil)
         router.post("/messages/:id", use: repondre)
+        router.get("/missions", use: missions)
+        router.post("/missions/reglementation", use: rafraichirReglementation)
+        router.post("/missions/parametres", use: parametres)
+        router.post("/missions/ouverture", use: ouvrirSession)
+        router.post("/missions/convocations", use: convoquer)
         router.get("/remontee", use: remontee)
         router.get("/assets/ece.css") { _, _ in Self.asset(Assets.css, "text/css; charset=utf-8") }
         router.get("/assets/editeur.js") { _, _ in Self.asset(Assets.editeur, "text/javascript; charset=utf-8") }
@@ -285,7 +290,8 @@ struct WebController: Sendable {
                 liens = [Lien(href: "/centre", libelle: "La correction au centre : groupes, suivi, impression, clôture"), statistiques, messages]
             case .coordinateur: liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages]
             case .gestionnaire:
-                liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages,
+                liens = [Lien(href: "/missions", libelle: "Les missions et convocations (Imag'In)"),
+                         Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages,
                          Lien(href: "/remontee", libelle: "La remontée des notes")]
             case .dsii, .admin: liens = [statistiques]
             case .etablissement: break
@@ -574,6 +580,90 @@ struct WebController: Sendable {
             _ = try await api(.post, "correction", "/api/correction/fils/\(id)/messages", session: session,
                               json: Self.json(["texte": form["texte"] ?? ""]))
             throw Redirect(to: "/messages/\(id.uuidString.lowercased())", cookies: session.setCookies)
+        }
+    }
+
+    // MARK: missions (the gestionnaire, Imag'In)
+
+    struct MissionDetail: Decodable {
+        var mission: Mission; var intervenants: [Personne]
+        struct Mission: Decodable { var id: UUID; var epreuve: String; var kind: String; var centre: String?; var active: Bool }
+        struct Personne: Decodable { var id: UUID; var login: String; var nom: String; var prenom: String; var convocationId: UUID? }
+    }
+    struct LigneMission { var epreuve: String; var nature: String; var centre: String; var personne: String; var active: Bool
+        var mission: String; var intervenant: String; var convocation: String? }
+
+    @Sendable func missions(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let annee = Self.sessionCourante
+            let base = "/api/missions/sessions/\(annee)"
+            struct Version: Decodable { var version: Int; var chargeeLe: Date }
+            struct Parametres: Decodable { var dateDebut: String; var dateFin: String; var observations: String }
+            struct Items: Decodable { var items: [MissionDetail] }
+            let version = try? decode(Version.self, try await api(.get, "missions", base + "/reglementation", session: session))
+            let parametres = try? decode(Parametres.self, try await api(.get, "missions", base + "/parametres", session: session))
+            let detail = try decode(Items.self, try await api(.get, "missions", base + "/missions", session: session)).items
+            let lignes = detail.flatMap { d in
+                d.intervenants.map { p in
+                    LigneMission(epreuve: d.mission.epreuve, nature: d.mission.kind == "examinateur" ? "examinateur" : "coordination (Santorin)",
+                                 centre: d.mission.centre ?? "Santorin", personne: "\(p.prenom) \(p.nom) (\(p.login))", active: d.mission.active,
+                                 mission: d.mission.id.uuidString.lowercased(), intervenant: p.id.uuidString.lowercased(),
+                                 convocation: p.convocationId.map { "/api/missions/convocations/\($0.uuidString.lowercased())/impression" })
+                }
+            }
+            var object: [String: Any] = [
+                "session": annee, "lignes": lignes,
+                "reglementation": version.map { "Version \($0.version) chargée." } ?? "Aucune réglementation chargée pour la session.",
+                "dateDebut": parametres?.dateDebut ?? "", "dateFin": parametres?.dateFin ?? "", "observations": parametres?.observations ?? "",
+            ]
+            if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
+            return page("missions", titre: "Missions et convocations", object, session: session)
+        }
+    }
+
+    /// A gestionnaire's form becomes one API call on Imag'In, and the page says how it went.
+    private func missionsAction(_ request: Request, _ context: ECERequestContext, method: HTTPRequest.Method = .post, _ path: String,
+                                json: (([String: String]) -> String)?, success: String, expected: Set<HTTPResponse.Status> = [.ok]) async throws -> Response {
+        try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let form = Self.form(try await request.body.collect(upTo: 100_000))
+            let reply = try await api(method, "missions", path, session: session, json: json?(form))
+            let message = expected.contains(reply.status) ? success : "Refusé : \(Self.detail(reply))"
+            throw Redirect(to: "/missions?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                           cookies: session.setCookies)
+        }
+    }
+
+    @Sendable func rafraichirReglementation(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await missionsAction(request, context, "/api/missions/sessions/\(Self.sessionCourante)/reglementation", json: nil,
+                                 success: "Réglementation rafraîchie.")
+    }
+
+    @Sendable func parametres(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await missionsAction(request, context, method: .put, "/api/missions/sessions/\(Self.sessionCourante)/parametres", json: { form in
+            Self.json(["dateDebut": form["dateDebut"] ?? "", "dateFin": form["dateFin"] ?? "", "observations": form["observations"] ?? ""])
+        }, success: "Dates et observations enregistrées.")
+    }
+
+    @Sendable func ouvrirSession(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await missionsAction(request, context, "/api/missions/sessions/\(Self.sessionCourante)/ouverture", json: nil,
+                                 success: "Session ouverte : missions importées.")
+    }
+
+    @Sendable func convoquer(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let form = Self.form(try await request.body.collect(upTo: 10_000))
+            guard let mission = form["mission"].flatMap(UUID.init(uuidString:)), let intervenant = form["intervenant"].flatMap(UUID.init(uuidString:))
+            else { throw Problem.badRequest("mission et intervenant requis / mission and intervenant required") }
+            let reply = try await api(.post, "missions", "/api/missions/missions/\(mission)/convocations", session: session,
+                                      json: Self.json(["intervenantId": intervenant.uuidString]))
+            let message = [.created, .ok].contains(reply.status) ? "Convocation émise." : "Refusé : \(Self.detail(reply))"
+            throw Redirect(to: "/missions?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+                           cookies: session.setCookies)
         }
     }
 
