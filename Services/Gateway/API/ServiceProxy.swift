@@ -70,7 +70,7 @@ struct ServiceProxy: Sendable {
         for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
             if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
         }
-        for cookie in renewed { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        WebSession.append(renewed, to: &headers)
         return Response(status: .init(code: Int(response.status.code)), headers: headers,
                         body: ResponseBody(asyncSequence: response.body))
     }

@@ -108,7 +108,21 @@ struct WebController: Sendable {
     }
 
     /// Thrown to send the browser elsewhere (303, so a form post becomes a GET).
-    struct Redirect: Error { var to: String; var cookies: [String] = [] }
+    struct Redirect: Error {
+        var to: String
+        var cookies: [String] = []
+
+        /// Back to a page with a message for it to show.
+        init(to path: String, message: String, cookies: [String]) {
+            to = path + "?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            self.cookies = cookies
+        }
+
+        init(to: String, cookies: [String] = []) {
+            self.to = to
+            self.cookies = cookies
+        }
+    }
 
     // MARK: rendering
 
@@ -122,7 +136,7 @@ struct WebController: Sendable {
         let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
         var response = HTML.response(html)
         response.status = status
-        for cookie in cookies + (session?.setCookies ?? []) { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        WebSession.append(cookies + (session?.setCookies ?? []), to: &response.headers)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -150,7 +164,7 @@ struct WebController: Sendable {
             return try await body()
         } catch let redirect as Redirect {
             var response = Response(status: .seeOther, headers: [.location: redirect.to])
-            for cookie in redirect.cookies { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+            WebSession.append(redirect.cookies, to: &response.headers)
             return response
         } catch let problem as Problem {
             // Without the session: renewing it again here would spend its refresh token twice.
@@ -239,7 +253,7 @@ struct WebController: Sendable {
             // Only a path of this site: never an open redirect.
             let retour = form["retour"].flatMap(Self.cheminLocal) ?? "/"
             var response = Response(status: .seeOther, headers: [.location: retour])
-            for cookie in WebSession.setCookies(tokens, secure: secureCookies) { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+            WebSession.append(WebSession.setCookies(tokens, secure: secureCookies), to: &response.headers)
             return response
         } catch let problem as Problem {
             return page("connexion", titre: "Connexion", ["erreur": "Identifiant ou mot de passe incorrect, ou compte verrouillé.",
@@ -269,7 +283,7 @@ struct WebController: Sendable {
         try refuserAutreOrigine(request)
         if let refresh = WebSession.cookies(request)[WebSession.refresh] { try? await auth.end(refresh) }
         var response = Response(status: .seeOther, headers: [.location: "/connexion"])
-        for cookie in WebSession.clearCookies(secure: secureCookies) { response.headers.append(HTTPField(name: .setCookie, value: cookie)) }
+        WebSession.append(WebSession.clearCookies(secure: secureCookies), to: &response.headers)
         return response
     }
 
@@ -344,7 +358,7 @@ struct WebController: Sendable {
             let id = try context.uuid(of: "lot")
             let reply = try await api(.post, "correction", "/api/correction/groupes/\(id)/verrouillage", session: session)
             let message = reply.status == .ok ? "Lot verrouillé." : "Verrouillage refusé : \(Self.detail(reply))"
-            throw Redirect(to: "/examinateur?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+            throw Redirect(to: "/examinateur", message: message,
                            cookies: session.setCookies)
         }
     }
@@ -430,7 +444,7 @@ struct WebController: Sendable {
             let (base, pagePath) = try commissionPath(context)
             let reply = try await api(.post, "correction", base + suffix, session: session, json: json)
             let message = reply.status == expected ? success : "Refusé : \(Self.detail(reply))"
-            throw Redirect(to: pagePath + "?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+            throw Redirect(to: pagePath, message: message,
                            cookies: session.setCookies)
         }
     }
@@ -546,7 +560,7 @@ struct WebController: Sendable {
                                       json: Self.json(Ouverture(epreuve: (form["epreuve"] ?? "").uppercased(), centre: centre,
                                                                 titre: form["titre"] ?? "", texte: form["texte"] ?? "")))
             let message = reply.status == .created ? "Fil ouvert." : "Refusé : \(Self.detail(reply))"
-            throw Redirect(to: "/messages?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+            throw Redirect(to: "/messages", message: message,
                            cookies: session.setCookies)
         }
     }
@@ -631,7 +645,7 @@ struct WebController: Sendable {
             let form = Self.form(try await request.body.collect(upTo: 100_000))
             let reply = try await api(method, "missions", path, session: session, json: json?(form))
             let message = expected.contains(reply.status) ? success : "Refusé : \(Self.detail(reply))"
-            throw Redirect(to: "/missions?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+            throw Redirect(to: "/missions", message: message,
                            cookies: session.setCookies)
         }
     }
@@ -662,7 +676,7 @@ struct WebController: Sendable {
             let reply = try await api(.post, "missions", "/api/missions/missions/\(mission)/convocations", session: session,
                                       json: Self.json(["intervenantId": intervenant.uuidString]))
             let message = [.created, .ok].contains(reply.status) ? "Convocation émise." : "Refusé : \(Self.detail(reply))"
-            throw Redirect(to: "/missions?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""),
+            throw Redirect(to: "/missions", message: message,
                            cookies: session.setCookies)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Shared
 
@@ -24,6 +25,10 @@ enum WebSession {
     static func setCookies(_ tokens: AuthController.TokenResponse, secure: Bool) -> [String] {
         [cookie(access, tokens.accessToken, maxAge: tokens.expiresIn, secure: secure),
          cookie(refresh, tokens.refreshToken, maxAge: 12 * 3600, secure: secure)]
+    }
+
+    static func append(_ cookies: [String], to headers: inout HTTPFields) {
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
     }
 
     static func clearCookies(secure: Bool) -> [String] {
