@@ -1,3 +1,5 @@
+import Foundation
+
 /// How documents for people write dates and marks (convocations, evaluation sheets).
 public enum FrenchFormat {
     /// 2027-06-01 → 01/06/2027.
@@ -9,5 +11,27 @@ public enum FrenchFormat {
     /// 31 half points → "15,5".
     public static func note(_ demiPoints: Int) -> String {
         demiPoints % 2 == 0 ? "\(demiPoints / 2)" : "\(demiPoints / 2),5"
+    }
+
+    private static let paris = TimeZone(identifier: "Europe/Paris") ?? .gmt
+
+    /// A moment as people in France read it: "01/06/2027 08:00" (Paris time).
+    public static func dateHeure(_ date: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: paris, from: date)
+        func two(_ n: Int?) -> String { n.map { $0 < 10 ? "0\($0)" : "\($0)" } ?? "00" }
+        return "\(two(c.day))/\(two(c.month))/\(c.year ?? 0) \(two(c.hour)):\(two(c.minute))"
+    }
+
+    /// A form's local date and time ("2027-06-01T08:00", an HTML datetime-local) read as Paris time.
+    public static func parisDateHeure(_ text: String) -> Date? {
+        let parts = text.split(whereSeparator: { "-T:".contains($0) }).map { Int($0) }
+        guard parts.count == 5, parts.allSatisfy({ $0 != nil }) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = paris
+        let c = DateComponents(year: parts[0], month: parts[1], day: parts[2], hour: parts[3], minute: parts[4])
+        guard (1...12).contains(parts[1]!), (1...31).contains(parts[2]!), (0...23).contains(parts[3]!), (0...59).contains(parts[4]!),
+            let date = calendar.date(from: c)
+        else { return nil }
+        return date
     }
 }

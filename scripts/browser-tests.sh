@@ -11,7 +11,9 @@ PASSWORD="ece-demo-2027!"
 if [[ ! -x var/venv/bin/python ]]; then
     python3 -m venv var/venv
 fi
-var/venv/bin/python -c 'import selenium' 2>/dev/null || var/venv/bin/pip install --quiet 'selenium>=4.10,<5'
+# selenium drives Chromium; selenium-axe-python brings axe-core 4.9 for the accessibility checks.
+var/venv/bin/python -c 'import selenium, selenium_axe_python' 2>/dev/null \
+    || var/venv/bin/pip install --quiet 'selenium>=4.10,<5' 'selenium-axe-python==2.2.0'
 
 scripts/services.sh start
 trap 'scripts/services.sh stop' EXIT
@@ -32,3 +34,6 @@ P="b$(python3 -c 'import random; print(random.randrange(10**5, 10**6))')"
 
 ECE_CENTRE="$UAI" ECE_EXAM1="$P.exam1" ECE_EXAM2="$P.exam2" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" \
     var/venv/bin/python Tests/browser/parcours.py
+
+# The national and académie pages: subjects and barèmes, imports, delegations, assignments, designations.
+ECE_PREFIX="$P" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" var/venv/bin/python Tests/browser/gestion.py

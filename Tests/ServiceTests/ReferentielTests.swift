@@ -142,6 +142,20 @@ import TestSupport
                     #expect(text.contains("\"field\":\"\(field)\""), "\(field) in \(text)")
                 }
             }
+            // The editor's live check gives the same verdict and stores nothing.
+            try await client.execute(uri: "/api/referentiel/baremes/verification", method: .post, headers: h, body: try Self.body(broken)) {
+                #expect($0.status == .ok)
+                struct Verdict: Decodable { var valide: Bool; var sommePoids: Int; var violations: [BaremeViolation] }
+                let verdict = try JSONDecoder().decode(Verdict.self, from: $0.body)
+                #expect(!verdict.valide && verdict.sommePoids != 20)
+                #expect(Set(verdict.violations.map(\.field)).isSuperset(of: ["criteres", "criteres[1].code", "criteres[2].echelle.valeurs.A"]))
+            }
+            try await client.execute(uri: "/api/referentiel/baremes/verification", method: .post, headers: h, body: try Self.body(DemoData.svt)) {
+                #expect(String(buffer: $0.body).contains(#""valide":true"#))
+            }
+            let other = Identity(userId: UUID(), login: "g", role: .gestionnaire, scope: .academie("03"))
+            try await client.execute(uri: "/api/referentiel/baremes/verification", method: .post, headers: try await Self.headers(other),
+                                     body: try Self.body(DemoData.svt)) { #expect($0.status == .forbidden) }
             let notPDF = ByteBuffer(string: "<html>not a pdf</html>")
             try await client.execute(uri: "/api/referentiel/sujets/\(id)/documents/sujet", method: .put,
                                      headers: try await Self.headers(json: false), body: notPDF) {

@@ -6,45 +6,11 @@ lock their lot from the page, the centre closes from its page, and the gestionna
 shows the grades. Screenshots of the key pages go to var/artifacts/. Needs: ECE_CENTRE, ECE_EXAM1,
 ECE_EXAM2 (logins), ECE_PASSWORD; the demo played for that centre (ece-bench demo).
 """
-import json
-import os
-import sys
 import time
-import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from commun import *
 
-BASE = os.environ.get("ECE_GATEWAY", "http://127.0.0.1:8080")
 CENTRE, EXAM1, EXAM2 = os.environ["ECE_CENTRE"], os.environ["ECE_EXAM1"], os.environ["ECE_EXAM2"]
-PASSWORD = os.environ.get("ECE_PASSWORD", "ece-demo-2027!")
-SESSION = 2027
-ARTIFACTS = os.environ.get("ECE_ARTIFACTS", "var/artifacts")
-os.makedirs(ARTIFACTS, exist_ok=True)
-
-
-def api(method, path, token=None, body=None):
-    request = urllib.request.Request(BASE + path, method=method, data=None if body is None else json.dumps(body).encode())
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", "Bearer " + token)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            data = response.read()
-            return response.status, json.loads(data) if data else None
-    except urllib.error.HTTPError as error:
-        data = error.read()
-        return error.code, json.loads(data) if data else None
-
-
-def token(login):
-    status, body = api("POST", "/api/auth/login", body={"login": login, "password": PASSWORD})
-    assert status == 200, (login, status, body)
-    return body["accessToken"]
 
 
 def grade_by_api(jeton, fiche_id):
@@ -60,23 +26,6 @@ def grade_by_api(jeton, fiche_id):
     status, fiche = api("PUT", f"/api/correction/fiches/{fiche_id}", jeton,
                         {"version": fiche["version"], "grille": {"evaluations": evaluations}, "finaliser": True})
     assert status == 200, fiche
-
-
-def wait(driver, condition, timeout=20):
-    return WebDriverWait(driver, timeout).until(condition)
-
-
-def shot(driver, name):
-    driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
-
-
-def sign_in(driver, login):
-    driver.delete_all_cookies()
-    driver.get(BASE + "/connexion")
-    driver.find_element(By.ID, "login").send_keys(login)
-    driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
-    wait(driver, EC.presence_of_element_located((By.XPATH, "//h1[starts-with(., 'Bonjour')]")))
 
 
 def status_of(jeton, fiche_id):
@@ -101,148 +50,160 @@ def click_levels(driver, niveau):
             (By.CSS_SELECTOR, f"button[data-critere='{code}'][data-niveau='{niveau}'][aria-pressed='true']")))
 
 
-def main():
-    options = Options()
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1800"):
-        options.add_argument(argument)
-    options.binary_location = "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+def road(driver):
     jeton1, jeton2 = token(EXAM1), token(EXAM2)
-    try:
-        # The examiner's lots.
-        sign_in(driver, EXAM1)
-        driver.get(BASE + "/examinateur")
-        wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "table tbody tr")))
-        shot(driver, "01-mes-lots")
-        status, lots = api("GET", "/api/correction/mes-lots", jeton1)
-        lot = next(l for l in lots["items"] if l["centre"] == CENTRE)
-        fiches = [f["id"] for f in lot["fiches"]]
-        assert len(fiches) >= 4, lot
+    # The centre's manual distribution: filter, take a candidate out of their lot, put them back.
+    sign_in(driver, f"centre.{CENTRE}")
+    commission = f"{BASE}/centre/{SESSION}/T011B/{CENTRE}"
+    driver.get(commission + "?nonDistribues=true")
+    assert not driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"), "the demo distributed everyone"
+    driver.get(commission)
+    first = driver.find_element(By.CSS_SELECTOR, "input[name=fiche]")
+    lot = first.find_element(By.XPATH, "./ancestor::tr/td[last()]").text
+    first.click()
+    driver.find_element(By.XPATH, "//select[@id='vers-groupe']/option[@value='']").click()
+    driver.find_element(By.ID, "repartir").click()
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "retirés de leur lot"))
+    assert "1 non distribués" in driver.page_source, "one candidate out of the lots"
+    driver.get(commission + "?nonDistribues=true")
+    boxes = driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]")
+    assert len(boxes) == 1, len(boxes)
+    boxes[0].click()
+    driver.find_element(By.XPATH, f"//select[@id='vers-groupe']/option[normalize-space()='{lot}']").click()
+    driver.find_element(By.ID, "repartir").click()
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "placés dans le lot"))
+    assert "0 non distribués" in driver.page_source
+    shot(driver, "00-distribution-manuelle")
 
-        # 1: drawn and graded A everywhere.
-        open_sheet(driver, fiches[0])
-        draw(driver)
-        click_levels(driver, "A")
-        driver.find_element(By.ID, "valider").click()
-        wait(driver, lambda d: status_of(jeton1, fiches[0]) == "notee")
-        shot(driver, "02-editeur-note")
+    # The examiner's lots.
+    sign_in(driver, EXAM1)
+    driver.get(BASE + "/examinateur")
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "table tbody tr")))
+    shot(driver, "01-mes-lots")
+    status, lots = api("GET", "/api/correction/mes-lots", jeton1)
+    lot = next(l for l in lots["items"] if l["centre"] == CENTRE)
+    fiches = [f["id"] for f in lot["fiches"]]
+    assert len(fiches) >= 4, lot
 
-        # 2: the network is cut while grading; the change waits in the browser, then goes.
-        open_sheet(driver, fiches[1])
-        draw(driver)
-        driver.set_network_conditions(offline=True, latency=5, download_throughput=500 * 1024, upload_throughput=500 * 1024)
-        click_levels(driver, "B")
-        driver.find_element(By.ID, "valider").click()
-        wait(driver, EC.text_to_be_present_in_element((By.ID, "etat-reseau"), "Hors ligne"))
-        driver.execute_script("window.scrollTo(0, 0)")
-        shot(driver, "03-editeur-hors-ligne")
-        assert status_of(jeton1, fiches[1]) != "notee", "nothing reached the server while offline"
-        driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
-        wait(driver, lambda d: status_of(jeton1, fiches[1]) == "notee", timeout=30)
-        wait(driver, EC.text_to_be_present_in_element((By.ID, "etat-reseau"), "Enregistré"), timeout=30)
-        shot(driver, "04-editeur-reconnecte")
+    # 1: drawn and graded A everywhere.
+    open_sheet(driver, fiches[0])
+    draw(driver)
+    click_levels(driver, "A")
+    driver.find_element(By.ID, "valider").click()
+    wait(driver, lambda d: status_of(jeton1, fiches[0]) == "notee")
+    shot(driver, "02-editeur-note")
 
-        # 3: absent.
-        open_sheet(driver, fiches[2])
-        driver.find_element(By.ID, "absent").click()
-        wait(driver, EC.alert_is_present()).accept()
-        wait(driver, lambda d: status_of(jeton1, fiches[2]) == "absent")
+    # 2: the network is cut while grading; the change waits in the browser, then goes.
+    open_sheet(driver, fiches[1])
+    draw(driver)
+    driver.set_network_conditions(offline=True, latency=5, download_throughput=500 * 1024, upload_throughput=500 * 1024)
+    click_levels(driver, "B")
+    driver.find_element(By.ID, "valider").click()
+    wait(driver, EC.text_to_be_present_in_element((By.ID, "etat-reseau"), "Hors ligne"))
+    driver.execute_script("window.scrollTo(0, 0)")
+    shot(driver, "03-editeur-hors-ligne")
+    assert status_of(jeton1, fiches[1]) != "notee", "nothing reached the server while offline"
+    driver.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
+    wait(driver, lambda d: status_of(jeton1, fiches[1]) == "notee", timeout=30)
+    wait(driver, EC.text_to_be_present_in_element((By.ID, "etat-reseau"), "Enregistré"), timeout=30)
+    shot(driver, "04-editeur-reconnecte")
 
-        # 4: an override with its reason.
-        open_sheet(driver, fiches[3])
-        draw(driver)
-        click_levels(driver, "C")
-        driver.find_element(By.ID, "ajustement").send_keys("14")
-        driver.find_element(By.ID, "motif").send_keys("Démarche expérimentale remarquable")
-        driver.find_element(By.ID, "valider").click()
-        wait(driver, lambda d: status_of(jeton1, fiches[3]) == "notee")
-        assert api("GET", f"/api/correction/fiches/{fiches[3]}", jeton1)[1]["noteFinale"] == 28
+    # 3: absent.
+    open_sheet(driver, fiches[2])
+    driver.find_element(By.ID, "absent").click()
+    wait(driver, EC.alert_is_present()).accept()
+    wait(driver, lambda d: status_of(jeton1, fiches[2]) == "absent")
 
-        # 5: a concurrent edit elsewhere (the API, as from another tablet): the editor shows both
-        # versions and the examiner keeps theirs; nothing is overwritten silently.
-        open_sheet(driver, fiches[4])
-        draw(driver)
-        fiche = api("GET", f"/api/correction/fiches/{fiches[4]}", jeton1)[1]
-        status, _ = api("PUT", f"/api/correction/fiches/{fiches[4]}", jeton1,
-                        {"version": fiche["version"], "grille": {"commentaire": "Saisi sur une autre tablette"}})
-        assert status == 200
-        click_levels(driver, "A")
-        wait(driver, EC.presence_of_element_located((By.ID, "conflit")))
-        assert "autre tablette" in driver.find_element(By.ID, "conflit").text
-        shot(driver, "05-conflit")
-        driver.find_element(By.XPATH, "//div[@id='conflit']//button[1]").click()
-        wait(driver, lambda d: api("GET", f"/api/correction/fiches/{fiches[4]}", jeton1)[1]["grille"]["evaluations"] != [])
+    # 4: an override with its reason.
+    open_sheet(driver, fiches[3])
+    draw(driver)
+    click_levels(driver, "C")
+    driver.find_element(By.ID, "ajustement").send_keys("14")
+    driver.find_element(By.ID, "motif").send_keys("Démarche expérimentale remarquable")
+    driver.find_element(By.ID, "valider").click()
+    wait(driver, lambda d: status_of(jeton1, fiches[3]) == "notee")
+    assert api("GET", f"/api/correction/fiches/{fiches[3]}", jeton1)[1]["noteFinale"] == 28
 
-        # The rest of this lot and the other room through the API, then the lock from the page.
-        for fiche_id in fiches[4:]:
-            grade_by_api(jeton1, fiche_id)
-        driver.get(BASE + "/examinateur")
-        driver.find_element(By.CSS_SELECTOR, "button[id^=verrouiller-]").click()
-        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
-        shot(driver, "06-lot-verrouille")
-        status, lots2 = api("GET", "/api/correction/mes-lots", jeton2)
-        lot2 = next(l for l in lots2["items"] if l["centre"] == CENTRE)
-        for fiche in lot2["fiches"]:
-            grade_by_api(jeton2, fiche["id"])
-        status, body = api("POST", f"/api/correction/groupes/{lot2['groupeId']}/verrouillage", jeton2)
-        assert status == 200, body
+    # 5: a concurrent edit elsewhere (the API, as from another tablet): the editor shows both
+    # versions and the examiner keeps theirs; nothing is overwritten silently.
+    open_sheet(driver, fiches[4])
+    draw(driver)
+    fiche = api("GET", f"/api/correction/fiches/{fiches[4]}", jeton1)[1]
+    status, _ = api("PUT", f"/api/correction/fiches/{fiches[4]}", jeton1,
+                    {"version": fiche["version"], "grille": {"commentaire": "Saisi sur une autre tablette"}})
+    assert status == 200
+    click_levels(driver, "A")
+    wait(driver, EC.presence_of_element_located((By.ID, "conflit")))
+    assert "autre tablette" in driver.find_element(By.ID, "conflit").text
+    shot(driver, "05-conflit")
+    driver.find_element(By.XPATH, "//div[@id='conflit']//button[1]").click()
+    wait(driver, lambda d: api("GET", f"/api/correction/fiches/{fiches[4]}", jeton1)[1]["grille"]["evaluations"] != [])
 
-        # Messaging: the examiner writes to the commission; the centre has it unread.
-        driver.get(BASE + "/messages")
-        driver.find_element(By.ID, "epreuve").send_keys("T011B")
-        driver.find_element(By.ID, "centre").send_keys(CENTRE)
-        driver.find_element(By.ID, "titre").send_keys("Salle 1")
-        driver.find_element(By.ID, "texte").send_keys("Lot verrouillé, tout est noté.")
-        driver.find_element(By.CSS_SELECTOR, "form[action='/messages'] button").click()
-        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Fil ouvert"))
+    # The rest of this lot and the other room through the API, then the lock from the page.
+    for fiche_id in fiches[4:]:
+        grade_by_api(jeton1, fiche_id)
+    driver.get(BASE + "/examinateur")
+    driver.find_element(By.CSS_SELECTOR, "button[id^=verrouiller-]").click()
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
+    shot(driver, "06-lot-verrouille")
+    status, lots2 = api("GET", "/api/correction/mes-lots", jeton2)
+    lot2 = next(l for l in lots2["items"] if l["centre"] == CENTRE)
+    for fiche in lot2["fiches"]:
+        grade_by_api(jeton2, fiche["id"])
+    status, body = api("POST", f"/api/correction/groupes/{lot2['groupeId']}/verrouillage", jeton2)
+    assert status == 200, body
 
-        # The centre closes from its page.
-        sign_in(driver, f"centre.{CENTRE}")
-        driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")
-        driver.find_element(By.ID, "cloturer").click()
-        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "clôturée"))
-        shot(driver, "07-centre-cloture")
+    # Messaging: the examiner writes to the commission; the centre has it unread.
+    driver.get(BASE + "/messages")
+    driver.find_element(By.ID, "epreuve").send_keys("T011B")
+    driver.find_element(By.ID, "centre").send_keys(CENTRE)
+    driver.find_element(By.ID, "titre").send_keys("Salle 1")
+    driver.find_element(By.ID, "texte").send_keys("Lot verrouillé, tout est noté.")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/messages'] button").click()
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Fil ouvert"))
 
-        driver.get(BASE + "/messages")
-        assert driver.find_element(By.CSS_SELECTOR, "tbody tr td strong").text == "1", "one unread message"
-        driver.find_element(By.LINK_TEXT, "Salle 1").click()
-        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "ol.messages"), "tout est noté"))
-        shot(driver, "08-messagerie")
-        driver.get(BASE + "/statistiques?epreuve=T011B")
-        assert driver.find_element(By.CSS_SELECTOR, "figure svg rect") is not None
-        assert "16 notes" not in driver.page_source and "15 notes" in driver.page_source, "15 graded, 1 absent"
-        shot(driver, "09-statistiques")
+    # The centre closes from its page.
+    sign_in(driver, f"centre.{CENTRE}")
+    driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")
+    driver.find_element(By.ID, "cloturer").click()
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "clôturée"))
+    shot(driver, "07-centre-cloture")
 
-        # The grades in Cyclades: the gestionnaire's remontée page.
-        sign_in(driver, "gestionnaire.besancon")
-        # Imag'In from the gestionnaire's page: refreshing the regulation and reopening the session
-        # change nothing; the examiners' convocations are there to print.
-        driver.get(BASE + "/missions")
-        driver.find_element(By.CSS_SELECTOR, "form[action='/missions/reglementation'] button").click()
-        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Réglementation rafraîchie"))
-        driver.find_element(By.ID, "ouvrir").click()
-        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Session ouverte"))
-        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if EXAM1 in r.text]
-        assert rows and "imprimer" in rows[0], rows
-        shot(driver, "10-missions")
-        deadline = time.time() + 60
-        while True:
-            driver.get(BASE + "/remontee")
-            rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(CENTRE)]
-            if rows and rows[0].split()[-1] == "0":
-                break
-            assert time.time() < deadline, f"remontée incomplete: {rows}"
-            time.sleep(1)
-        cells = rows[0].split()
-        assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
-        shot(driver, "11-remontee")
-        print("browser road map: 5 sheets in the editor (1 offline, 1 absent, 1 override, 1 conflict kept), lots locked, closed, 16 results in Cyclades")
-    except Exception:
-        shot(driver, "echec")
-        raise
-    finally:
-        driver.quit()
+    driver.get(BASE + "/messages")
+    assert driver.find_element(By.CSS_SELECTOR, "tbody tr td strong").text == "1", "one unread message"
+    driver.find_element(By.LINK_TEXT, "Salle 1").click()
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "ol.messages"), "tout est noté"))
+    shot(driver, "08-messagerie")
+    driver.get(BASE + "/statistiques?epreuve=T011B")
+    assert driver.find_element(By.CSS_SELECTOR, "figure svg rect") is not None
+    assert "16 notes" not in driver.page_source and "15 notes" in driver.page_source, "15 graded, 1 absent"
+    shot(driver, "09-statistiques")
+
+    # The grades in Cyclades: the gestionnaire's remontée page.
+    sign_in(driver, "gestionnaire.besancon")
+    # Imag'In from the gestionnaire's page: refreshing the regulation and reopening the session
+    # change nothing; the examiners' convocations are there to print.
+    driver.get(BASE + "/missions")
+    driver.find_element(By.CSS_SELECTOR, "form[action='/missions/reglementation'] button").click()
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Réglementation rafraîchie"))
+    driver.find_element(By.ID, "ouvrir").click()
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Session ouverte"))
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if EXAM1 in r.text]
+    assert rows and "imprimer" in rows[0], rows
+    shot(driver, "10-missions")
+    deadline = time.time() + 60
+    while True:
+        driver.get(BASE + "/remontee")
+        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(CENTRE)]
+        if rows and rows[0].split()[-1] == "0":
+            break
+        assert time.time() < deadline, f"remontée incomplete: {rows}"
+        time.sleep(1)
+    cells = rows[0].split()
+    assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
+    shot(driver, "11-remontee")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run("parcours", road, "browser road map: manual distribution; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
+        "1 conflict kept), lots locked, closed, 16 results in Cyclades")

@@ -1019,6 +1019,25 @@ paths:
         "404": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/baremes/verification:
+    post:
+      summary: Check a barème without storing it (every violation at once; the editor's live validation)
+      requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/Bareme"}}}}
+      responses:
+        "200":
+          description: The verdict
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [valide, sommePoids, violations]
+                properties:
+                  valide: {type: boolean}
+                  sommePoids: {type: integer}
+                  violations: {type: array, items: {type: object, properties: {field: {type: string}, reason: {type: string}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /api/referentiel/sujets/{id}/documents/{nature}:
     parameters:
       - {name: id, in: path, required: true, schema: {type: string, format: uuid}}
@@ -1288,6 +1307,7 @@ components:
         division: {type: [string, "null"]}
         filiere: {type: string, enum: [BCG, BTN]}
         epreuves: {type: array, items: {type: string}}
+        centres: {type: array, items: {type: string}, description: "the centre each of epreuves is assigned to, empty while unassigned"}
     Delegation:
       type: object
       required: [epreuve, uai]

@@ -33,6 +33,12 @@ enum Assets {
         #etat-reseau.hors-ligne { background: #fee; color: var(--rouge); }
         .note { font-size: 1.4rem; font-weight: bold; }
         form.en-ligne { display: inline; }
+        fieldset { border: 1px solid #ccc; border-radius: 6px; margin: 1rem 0; }
+        legend { font-weight: bold; padding: 0 .3rem; }
+        .aide { color: var(--gris); font-size: .9rem; margin: .2rem 0; }
+        .erreur-champ { display: block; color: var(--rouge); font-size: .9rem; }
+        [aria-invalid="true"] { border: 2px solid var(--rouge); }
+        .valeurs { display: flex; flex-wrap: wrap; gap: 0 1rem; } .valeurs .champ { flex: 1 1 8rem; }
         @media (max-width: 40rem) { main { padding: .8rem; } .niveaux button { min-width: 2.8rem; min-height: 2.8rem; } }
         """
 

@@ -136,7 +136,29 @@ enum Templates {
               </fieldset>
               <p><button type="submit">Créer le créneau</button></p>
             </form>
+            <h2>Distribuer les candidats</h2>
             <form method="post" action="{{page}}/distribution"><button type="submit" class="secondaire">Distribuer automatiquement les candidats restants</button></form>
+            <h3>Distribution manuelle</h3>
+            <form method="get" action="{{page}}" class="filtres">
+              <fieldset><legend>Filtrer les candidats</legend>
+              <label for="f-division">Division</label><input id="f-division" name="division" value="{{filtre.division}}">
+              <label for="f-origine">Établissement d'origine (UAI)</label><input id="f-origine" name="origine" value="{{filtre.origine}}">
+              <label for="f-nomDe">Nom à partir de</label><input id="f-nomDe" name="nomDe" value="{{filtre.nomDe}}">
+              <label for="f-nomA">Nom jusqu'à</label><input id="f-nomA" name="nomA" value="{{filtre.nomA}}">
+              <label><input type="checkbox" name="nonDistribues" value="true" style="width:auto"{{#nonDistribuesSeuls}} checked{{/nonDistribuesSeuls}}> Seulement les candidats non distribués</label>
+              <p><button type="submit" class="secondaire" id="filtrer">Filtrer</button></p>
+              </fieldset>
+            </form>
+            <form method="post" action="{{page}}/repartition">
+              <table>
+                <caption>Candidats retenus par le filtre</caption>
+                <thead><tr><th scope="col">Choisir</th><th scope="col">N°</th><th scope="col">Candidat</th><th scope="col">Division</th><th scope="col">Origine</th><th scope="col">Lot</th></tr></thead>
+                <tbody>{{#fiches}}<tr><td><input type="checkbox" name="fiche" value="{{id}}" id="fiche-{{id}}" style="width:auto" aria-label="Choisir {{nom}}"></td><td>{{numero}}</td><td><label for="fiche-{{id}}">{{nom}}</label></td><td>{{division}}</td><td>{{origine}}</td><td>{{groupe}}</td></tr>{{/fiches}}</tbody>
+              </table>
+              <label for="vers-groupe">Placer les candidats choisis dans le lot de</label>
+              <select id="vers-groupe" name="groupe">{{#choixGroupes}}<option value="{{id}}">{{nom}}</option>{{/choixGroupes}}<option value="">(retirer de leur lot)</option></select>
+              <p><button type="submit" id="repartir">Déplacer les candidats choisis</button></p>
+            </form>
             {{/ouverte}}
             <form method="post" action="{{page}}/cloture"><p><button type="submit" id="cloturer">Clôturer l'épreuve</button></p></form>
             {{#close}}<p><a class="bouton" href="{{base}}/fiches.zip">Télécharger les fiches remplies (zip)</a></p>{{/close}}
@@ -211,6 +233,12 @@ enum Templates {
                 <td>{{#convocation}}<a href="{{convocation}}">imprimer</a>{{/convocation}}{{^convocation}}{{#active}}<form method="post" action="/missions/convocations" class="en-ligne"><input type="hidden" name="mission" value="{{mission}}"><input type="hidden" name="intervenant" value="{{intervenant}}"><button type="submit" class="secondaire">Convoquer</button></form>{{/active}}{{/convocation}}</td></tr>{{/lignes}}
               </tbody>
             </table>
+            <h2>5. Services faits</h2>
+            <p>Reçus de Santorin à la clôture de chaque épreuve. Total : <strong>{{totalServices}}</strong>. <a href="{{csv}}">Exporter pour la paie (CSV)</a></p>
+            <table>
+              <thead><tr><th scope="col">Épreuve</th><th scope="col">Centres</th><th scope="col">Intervenant</th><th scope="col">Candidats évalués</th><th scope="col">Rémunération</th><th scope="col">Montant</th></tr></thead>
+              <tbody>{{#services}}<tr><td>{{epreuve}}</td><td>{{centres}}</td><td>{{personne}}</td><td>{{candidats}}</td><td>{{remuneration}}</td><td>{{montant}}</td></tr>{{/services}}</tbody>
+            </table>
             """,
         "remontee": """
             <h1>Remontée des notes — session {{session}}</h1>
@@ -218,6 +246,152 @@ enum Templates {
               <thead><tr><th scope="col">Centre</th><th scope="col">Épreuve</th><th scope="col">Affectés</th><th scope="col">Notes</th><th scope="col">Absents</th><th scope="col">Manquants</th></tr></thead>
               <tbody>{{#lignes}}<tr><td>{{centre}}</td><td>{{epreuve}}</td><td>{{affectes}}</td><td>{{notes}}</td><td>{{absents}}</td><td>{{manquants}}</td></tr>{{/lignes}}</tbody>
             </table>
+            """,
+        "sujets": """
+            <h1>Banque de sujets — session {{session}}</h1>
+            {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            <form method="get" action="/sujets" class="filtres">
+              <label for="f-epreuve">Épreuve</label>
+              <select id="f-epreuve" name="epreuve"><option value="">toutes</option>{{#epreuves}}<option value="{{code}}"{{#choisie}} selected{{/choisie}}>{{libelle}}</option>{{/epreuves}}</select>
+              <label for="f-statut">Statut</label>
+              <select id="f-statut" name="statut"><option value="">tous</option>{{#statuts}}<option value="{{code}}"{{#choisie}} selected{{/choisie}}>{{libelle}}</option>{{/statuts}}</select>
+              <p><button type="submit" class="secondaire">Filtrer</button></p>
+            </form>
+            <table>
+              <caption>{{total}} sujets</caption>
+              <thead><tr><th scope="col">Code</th><th scope="col">Épreuve</th><th scope="col">Dominante</th><th scope="col">Titre</th><th scope="col">Statut</th></tr></thead>
+              <tbody>{{#lignes}}<tr><td><a href="/sujets/{{id}}">{{code}}</a></td><td>{{epreuve}}</td><td>{{dominante}}</td><td>{{titre}}</td><td>{{statut}}</td></tr>{{/lignes}}</tbody>
+            </table>
+            <h2>Nouveau sujet</h2>
+            <form method="post" action="/sujets">
+              <label for="n-epreuve">Épreuve</label>
+              <select id="n-epreuve" name="epreuve" required>{{#epreuves}}<option value="{{code}}">{{libelle}}</option>{{/epreuves}}</select>
+              <label for="n-code">Code du sujet</label><input id="n-code" name="code" required maxlength="32" pattern="[A-Za-z0-9._\\-]+" aria-describedby="n-code-aide">
+              <p id="n-code-aide" class="aide">Lettres, chiffres, « - », « _ » et « . » (32 caractères au plus).</p>
+              <label for="n-titre">Titre</label><input id="n-titre" name="titre" required maxlength="200">
+              <label for="n-dominante">Dominante (physique-chimie)</label>
+              <select id="n-dominante" name="dominante"><option value="">aucune</option>{{#dominantes}}<option>{{.}}</option>{{/dominantes}}</select>
+              <label for="n-materiel">Matériel (un élément par ligne)</label><textarea id="n-materiel" name="materiel" rows="3"></textarea>
+              <p><button type="submit" id="creer-sujet">Créer le sujet</button></p>
+            </form>
+            """,
+        "sujet": """
+            <p><a href="/sujets">← Banque de sujets</a></p>
+            <h1>Sujet {{code}} — {{titre}}</h1>
+            {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            <p>{{epreuve}}, session {{session}}, dominante {{dominante}}. Statut : <strong id="statut">{{statut}}</strong>{{#publie}}, visible à partir du {{visibleLe}}{{/publie}}.</p>
+            {{#materiel}}<p>Matériel : {{materiel}}</p>{{/materiel}}
+            <h2>Documents</h2>
+            <table>
+              <thead><tr><th scope="col">Document</th><th scope="col">Fichier</th><th scope="col">Déposer un PDF</th></tr></thead>
+              <tbody>{{#documents}}<tr><td>{{libelle}}</td><td>{{#lien}}<a href="{{lien}}">{{nom}}</a> ({{taille}}){{/lien}}{{^lien}}aucun{{/lien}}</td>
+                <td>{{#brouillon}}<form class="depot en-ligne" data-sujet="{{id}}" data-nature="{{nature}}"><label for="doc-{{nature}}" class="evitement">{{libelle}} (PDF)</label><input id="doc-{{nature}}" type="file" accept="application/pdf" required><button type="submit" class="secondaire">Déposer</button></form>{{/brouillon}}</td></tr>{{/documents}}</tbody>
+            </table>
+            <h2>Barème à compétences <small>({{version}})</small></h2>
+            <script type="application/json" id="bareme-initial">{{{bareme}}}</script>
+            <div id="bareme" data-sujet="{{id}}" data-modifiable="{{#brouillon}}oui{{/brouillon}}">
+              <noscript><p class="alerte">L'éditeur de barème a besoin de JavaScript ; l'API <code>PUT /api/referentiel/sujets/{{id}}/bareme</code> reste disponible.</p></noscript>
+            </div>
+            <h2>Cycle de vie</h2>
+            {{#brouillon}}<form method="post" action="/sujets/{{id}}/validation"><p><button type="submit" id="valider">Valider le sujet (fige le barème)</button></p></form>{{/brouillon}}
+            {{#valide}}
+            <form method="post" action="/sujets/{{id}}/publication">
+              <label for="visible">Visible par les centres à partir du (heure de Paris)</label>
+              <input id="visible" name="visibleLe" type="datetime-local" required>
+              <p><button type="submit" id="publier">Publier</button></p>
+            </form>
+            <form method="post" action="/sujets/{{id}}/reouverture"><p><button type="submit" class="secondaire">Rouvrir pour modifier</button></p></form>
+            {{/valide}}
+            {{#publie}}<form method="post" action="/sujets/{{id}}/retrait"><p><button type="submit" class="secondaire" id="retirer">Retirer le sujet</button></p></form>{{/publie}}
+            <script src="/assets/bareme.js" defer></script>
+            <script src="/assets/gestion.js" defer></script>
+            """,
+        "inscriptions": """
+            <h1>Inscriptions et affectations — session {{session}}</h1>
+            {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            {{#gestionnaire}}
+            <h2>1. Importer le fichier des candidats</h2>
+            <form id="import" data-session="{{session}}">
+              <label for="fichier">Fichier CSV (colonnes numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve ; UTF-8 ou Windows-1252)</label>
+              <input id="fichier" type="file" accept=".csv,text/csv" required>
+              <label><input type="checkbox" id="partiel" style="width:auto"> Importer les lignes valides même si d'autres sont en erreur</label>
+              <p><button type="submit" id="importer">Importer</button></p>
+              <noscript><p class="alerte">L'import a besoin de JavaScript ; l'API <code>POST /api/inscriptions/sessions/{{session}}/import</code> reste disponible.</p></noscript>
+            </form>
+            <div id="rapport" role="status" aria-live="polite"></div>
+            {{/gestionnaire}}
+            <h2>2. Délégations de l'affectation aux établissements</h2>
+            <table>
+              <thead><tr><th scope="col">Épreuve</th><th scope="col">Établissement</th>{{#gestionnaire}}<th scope="col">Action</th>{{/gestionnaire}}</tr></thead>
+              <tbody>{{#delegations}}<tr><td>{{epreuve}}</td><td>{{uai}}</td>{{#gestionnaire}}<td><form method="post" action="/inscriptions/delegations/retrait" class="en-ligne"><input type="hidden" name="epreuve" value="{{epreuve}}"><input type="hidden" name="uai" value="{{uai}}"><button type="submit" class="secondaire">Retirer</button></form></td>{{/gestionnaire}}</tr>{{/delegations}}</tbody>
+            </table>
+            {{#gestionnaire}}
+            <form method="post" action="/inscriptions/delegations">
+              <label for="d-epreuve">Épreuve</label>
+              <select id="d-epreuve" name="epreuve">{{#epreuves}}<option value="{{code}}">{{libelle}}</option>{{/epreuves}}</select>
+              <label for="d-uai">Établissement</label>
+              <select id="d-uai" name="uai">{{#etablissements}}<option value="{{code}}">{{libelle}}</option>{{/etablissements}}</select>
+              <p><button type="submit" id="deleguer" class="secondaire">Déléguer</button></p>
+            </form>
+            {{/gestionnaire}}
+            <h2>3. Affectation des candidats aux centres d'épreuve</h2>
+            <form method="get" action="/inscriptions" class="filtres">
+              <label for="f-epreuve">Épreuve</label>
+              <select id="f-epreuve" name="epreuve"><option value="">{{#gestionnaire}}toutes{{/gestionnaire}}{{^gestionnaire}}choisir une épreuve déléguée{{/gestionnaire}}</option>{{#epreuves}}<option value="{{code}}"{{#choisie}} selected{{/choisie}}>{{libelle}}</option>{{/epreuves}}</select>
+              {{#gestionnaire}}<label for="f-origine">Établissement d'origine</label>
+              <select id="f-origine" name="origine"><option value="">tous</option>{{#etablissements}}<option value="{{code}}"{{#choisie}} selected{{/choisie}}>{{libelle}}</option>{{/etablissements}}</select>{{/gestionnaire}}
+              <p><button type="submit" class="secondaire" id="afficher">Afficher</button></p>
+            </form>
+            {{#listeCandidats}}
+            <table>
+              <caption>{{total}} candidats (200 premiers affichés)</caption>
+              <thead><tr><th scope="col">N°</th><th scope="col">Candidat</th><th scope="col">Catégorie</th><th scope="col">Origine</th><th scope="col">Division</th><th scope="col">Épreuves → centre</th></tr></thead>
+              <tbody>{{#candidats}}<tr><td>{{numero}}</td><td>{{nom}}</td><td>{{categorie}}</td><td>{{origine}}</td><td>{{division}}</td><td>{{affectations}}</td></tr>{{/candidats}}</tbody>
+            </table>
+            {{/listeCandidats}}
+            <h3>Affecter un candidat (cas particuliers : individuels, CNED, établissements sans laboratoire)</h3>
+            <form method="post" action="/inscriptions/affectations">
+              <label for="a-numero">Numéro du candidat</label><input id="a-numero" name="numero" required maxlength="20">
+              <label for="a-epreuve">Épreuve</label>
+              <select id="a-epreuve" name="epreuve">{{#epreuves}}<option value="{{code}}"{{#choisie}} selected{{/choisie}}>{{libelle}}</option>{{/epreuves}}</select>
+              <label for="a-centre">Centre d'épreuve</label>
+              <select id="a-centre" name="centre">{{#centres}}<option value="{{code}}">{{libelle}}</option>{{/centres}}</select>
+              <p><button type="submit" id="affecter">Affecter</button></p>
+            </form>
+            <h3>Suggestions ({{nombreSuggestions}} inscriptions non affectées, {{suggestionsApplicables}} avec un centre proposé)</h3>
+            <table>
+              <thead><tr><th scope="col">N°</th><th scope="col">Épreuve</th><th scope="col">Centre proposé</th></tr></thead>
+              <tbody>{{#suggestions}}<tr><td>{{numero}}</td><td>{{epreuve}}</td><td>{{centre}}</td></tr>{{/suggestions}}</tbody>
+            </table>
+            <form method="post" action="/inscriptions/affectations/suggestions">
+              <input type="hidden" name="epreuve" value="{{#epreuves}}{{#choisie}}{{code}}{{/choisie}}{{/epreuves}}">
+              <p><button type="submit" class="secondaire" id="appliquer">Appliquer les suggestions</button></p>
+            </form>
+            {{#gestionnaire}}<form method="post" action="/inscriptions/affectations/publication"><p><button type="submit" id="publier">Publier les affectations vers Santorin</button></p></form>{{/gestionnaire}}
+            <h2>4. Désignation des examinateurs{{#gestionnaire}} et coordinateurs{{/gestionnaire}}</h2>
+            <table>
+              <thead><tr><th scope="col">Rôle</th><th scope="col">Épreuve</th><th scope="col">Centre</th><th scope="col">Personne</th><th scope="col">Action</th></tr></thead>
+              <tbody>{{#designations}}<tr><td>{{role}}</td><td>{{epreuve}}</td><td>{{centre}}</td><td>{{personne}}</td><td><form method="post" action="/inscriptions/designations/retrait" class="en-ligne"><input type="hidden" name="id" value="{{id}}"><button type="submit" class="secondaire">Retirer</button></form></td></tr>{{/designations}}</tbody>
+            </table>
+            <form method="post" action="/inscriptions/designations">
+              <fieldset><legend>Désigner</legend>
+              <label for="g-role">Rôle</label>
+              <select id="g-role" name="role"><option value="examinateur">examinateur</option>{{#gestionnaire}}<option value="coordinateur">coordinateur (académie)</option>{{/gestionnaire}}</select>
+              <label for="g-epreuve">Épreuve</label>
+              <select id="g-epreuve" name="epreuve">{{#epreuves}}<option value="{{code}}">{{libelle}}</option>{{/epreuves}}</select>
+              <label for="g-centre">Centre d'épreuve (examinateur)</label>
+              <select id="g-centre" name="centre"><option value="">aucun (coordinateur)</option>{{#centres}}<option value="{{code}}">{{libelle}}</option>{{/centres}}</select>
+              <label for="g-login">Identifiant</label><input id="g-login" name="login" required maxlength="128" autocomplete="off">
+              <label for="g-nom">Nom</label><input id="g-nom" name="nom" required maxlength="100">
+              <label for="g-prenom">Prénom</label><input id="g-prenom" name="prenom" required maxlength="100">
+              <label for="g-email">Courriel</label><input id="g-email" name="email" type="email" maxlength="200">
+              {{#gestionnaire}}<label for="g-uai">Établissement d'exercice (UAI)</label><input id="g-uai" name="uai" maxlength="8">{{/gestionnaire}}
+              <label for="g-discipline">Discipline</label><input id="g-discipline" name="discipline" maxlength="100">
+              <label for="g-divisions">Divisions enseignées cette année (séparées par des virgules)</label><input id="g-divisions" name="divisions" maxlength="500">
+              <p><button type="submit" id="designer">Désigner</button></p>
+              </fieldset>
+            </form>
+            <script src="/assets/gestion.js" defer></script>
             """,
         "erreur": """
             <h1>{{titre}}</h1>

@@ -37,6 +37,7 @@ struct WebController: Sendable {
         router.get("/centre", use: commissions)
         router.get("/centre/:annee/:epreuve/:centre", use: commission)
         router.post("/centre/:annee/:epreuve/:centre/distribution", use: distribuer)
+        router.post("/centre/:annee/:epreuve/:centre/repartition", use: repartir)
         router.post("/centre/:annee/:epreuve/:centre/cloture", use: cloturer)
         router.post("/centre/:annee/:epreuve/:centre/groupes", use: creerGroupe)
         router.post("/centre/:annee/:epreuve/:centre/creneaux", use: creerCreneau)
@@ -51,8 +52,12 @@ struct WebController: Sendable {
         router.post("/missions/ouverture", use: ouvrirSession)
         router.post("/missions/convocations", use: convoquer)
         router.get("/remontee", use: remontee)
+        addSujetsRoutes(to: router)
+        addInscriptionsRoutes(to: router)
         router.get("/assets/ece.css") { _, _ in Self.asset(Assets.css, "text/css; charset=utf-8") }
         router.get("/assets/editeur.js") { _, _ in Self.asset(Assets.editeur, "text/javascript; charset=utf-8") }
+        router.get("/assets/bareme.js") { _, _ in Self.asset(Assets.bareme, "text/javascript; charset=utf-8") }
+        router.get("/assets/gestion.js") { _, _ in Self.asset(Assets.gestion, "text/javascript; charset=utf-8") }
         router.get("/sw.js") { _, _ in Self.asset(Assets.serviceWorker, "text/javascript; charset=utf-8") }
     }
 
@@ -76,7 +81,7 @@ struct WebController: Sendable {
         return Session(identity: identity, token: tokens.accessToken, setCookies: WebSession.setCookies(tokens, secure: secureCookies))
     }
 
-    private func required(_ request: Request, _ context: ECERequestContext) async throws -> Session {
+    func required(_ request: Request, _ context: ECERequestContext) async throws -> Session {
         guard let session = await session(request, context.logger) else {
             throw Redirect(to: "/connexion?retour=" + (request.uri.path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
         }
@@ -101,7 +106,7 @@ struct WebController: Sendable {
         return await session(request, logger)
     }
 
-    private func refuserAutreOrigine(_ request: Request) throws {
+    func refuserAutreOrigine(_ request: Request) throws {
         guard Self.memeOrigine(request) else {
             throw Problem.forbidden("requête venue d'un autre site / cross-site request")
         }
@@ -128,7 +133,7 @@ struct WebController: Sendable {
 
     struct Utilisateur { var nom: String; var role: String }
 
-    private func page(_ name: String, titre: String, _ object: Any, session: Session?, editeur: Bool = false,
+    func page(_ name: String, titre: String, _ object: Any, session: Session?, editeur: Bool = false,
                       status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
         let contenu = Templates.library.render(object, withTemplate: name) ?? ""
         var layout: [String: Any] = ["titre": titre, "contenu": contenu, "editeur": editeur]
@@ -159,7 +164,7 @@ struct WebController: Sendable {
     }
 
     /// Runs a page, turning a redirect or an API refusal into what a browser expects.
-    private func handle(_ request: Request, _ context: ECERequestContext, _ body: () async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, _ context: ECERequestContext, _ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
         } catch let redirect as Redirect {
@@ -177,7 +182,7 @@ struct WebController: Sendable {
 
     struct Reply { var status: HTTPResponse.Status; var body: ByteBuffer }
 
-    private func api(_ method: HTTPRequest.Method, _ service: String, _ path: String, session: Session, json: String? = nil) async throws -> Reply {
+    func api(_ method: HTTPRequest.Method, _ service: String, _ path: String, session: Session, json: String? = nil) async throws -> Reply {
         guard let base = upstreams[service] else { throw Problem.notFound() }
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method.rawValue)
@@ -194,7 +199,7 @@ struct WebController: Sendable {
         }
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, _ reply: Reply) throws -> T {
+    func decode<T: Decodable>(_ type: T.Type, _ reply: Reply) throws -> T {
         guard reply.status == .ok else {
             let problem = try? JSONDecoder().decode(Problem.self, from: reply.body)
             throw problem ?? Problem(reply.status, type: "upstream", title: "Erreur / Error")
@@ -203,7 +208,7 @@ struct WebController: Sendable {
     }
 
     /// The detail of a refusal, for the page's message.
-    private static func detail(_ reply: Reply) -> String {
+    static func detail(_ reply: Reply) -> String {
         let problem = try? JSONDecoder().decode(Problem.self, from: reply.body)
         return [problem?.detail, problem?.errors?.map { "\($0.field) : \($0.reason)" }.joined(separator: " ; ")]
             .compactMap { $0 }.joined(separator: " — ")
@@ -235,7 +240,28 @@ struct WebController: Sendable {
 
     /// A JSON document from plain values (the pages' forms become API calls).
     static func json(_ value: some Encodable) -> String {
-        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+        String(decoding: (try? JSONEncoder.iso.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// A page's form becomes one API call with the user's token; the browser goes back to `retour`
+    /// with a message saying how it went (the refusal's details when refused).
+    func formulaire(_ request: Request, _ context: ECERequestContext, _ method: HTTPRequest.Method = .post, service: String,
+                    _ path: String, json: String?, retour: String, success: String,
+                    expected: Set<HTTPResponse.Status> = [.ok]) async throws -> Response {
+        try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let reply = try await api(method, service, path, session: session, json: json)
+            let message = expected.contains(reply.status) ? success : "Refusé : \(Self.detail(reply))"
+            throw Redirect(to: retour, message: message, cookies: session.setCookies)
+        }
+    }
+
+    /// The page's object with the message a redirect brought (`?message=`).
+    static func avecMessage(_ object: [String: Any], _ request: Request) -> [String: Any] {
+        var object = object
+        if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
+        return object
     }
 
     // MARK: sign-in
@@ -304,11 +330,13 @@ struct WebController: Sendable {
                 liens = [Lien(href: "/centre", libelle: "La correction au centre : groupes, suivi, impression, clôture"), statistiques, messages]
             case .coordinateur: liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages]
             case .gestionnaire:
-                liens = [Lien(href: "/missions", libelle: "Les missions et convocations (Imag'In)"),
+                liens = [Lien(href: "/inscriptions", libelle: "Les candidats, délégations, affectations et désignations (Cyclades)"),
+                         Lien(href: "/missions", libelle: "Les missions, convocations et services faits (Imag'In)"),
                          Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages,
                          Lien(href: "/remontee", libelle: "La remontée des notes")]
-            case .dsii, .admin: liens = [statistiques]
-            case .etablissement: break
+            case .dsii: liens = [Lien(href: "/sujets", libelle: "La banque de sujets et les barèmes (Référentiel Sujet)"), statistiques]
+            case .admin: liens = [statistiques]
+            case .etablissement: liens = [Lien(href: "/inscriptions", libelle: "Les affectations déléguées et les désignations de vos enseignants")]
             }
             liens.append(Lien(href: "/openapi.yaml", libelle: "L'API de la plateforme (OpenAPI)"))
             return page("accueil", titre: "Accueil", ["nom": session.identity.login, "role": Self.libelle(role),
@@ -344,10 +372,7 @@ struct WebController: Sendable {
                              note: $0.noteFinale.map { FrenchFormat.note($0) + " / 20" } ?? "")
                 })
             }
-            let message = request.uri.queryParameters["message"].map(String.init)
-            var object: [String: Any] = ["lots": vues]
-            if let message { object["message"] = message }
-            return page("lots", titre: "Mes lots", object, session: session)
+            return page("lots", titre: "Mes lots", Self.avecMessage(["lots": vues], request), session: session)
         }
     }
 
@@ -390,20 +415,19 @@ struct WebController: Sendable {
                          lots: a.lots, lotsVerrouilles: a.lotsVerrouilles, etat: a.etat,
                          lien: a.centre.isEmpty ? nil : "/centre/\(annee)/\(a.epreuve)/\(a.centre)")
             }
-            var object: [String: Any] = ["titre": "session \(annee)", "lignes": lignes]
-            if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
-            return page("commissions", titre: "Suivi de la correction", object, session: session)
+            let object: [String: Any] = ["titre": "session \(annee)", "lignes": lignes]
+            return page("commissions", titre: "Suivi de la correction", Self.avecMessage(object, request), session: session)
         }
     }
 
     struct CommissionVue: Decodable {
         var commission: Entete; var groupes: [Groupe]; var creneaux: [Creneau]; var candidats: Int; var nonDistribues: Int
         struct Entete: Decodable { var session: Int; var epreuve: String; var centre: String; var etat: String }
-        struct Groupe: Decodable { var nom: String; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int; var verrouille: Bool }
+        struct Groupe: Decodable { var id: UUID; var nom: String; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int; var verrouille: Bool }
         struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var candidats: Int }
     }
 
-    private func commissionPath(_ context: ECERequestContext) throws -> (api: String, page: String) {
+    func commissionPath(_ context: ECERequestContext) throws -> (api: String, page: String) {
         guard let epreuve = context.parameters.get("epreuve"), let centre = context.parameters.get("centre"),
             epreuve.allSatisfy({ $0.isLetter || $0.isNumber }), centre.allSatisfy({ $0.isLetter || $0.isNumber })
         else { throw Problem.notFound("commission") }
@@ -423,7 +447,28 @@ struct WebController: Sendable {
             let examinateurs = organise ? try decode(Items<Examinateur>.self, try await api(.get, "correction", base + "/examinateurs", session: session)).items : []
             let sujets = organise ? try decode(Items<Sujet>.self, try await api(.get, "correction", base + "/sujets", session: session)).items : []
             struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var candidats: Int }
-            var object: [String: Any] = [
+            // Manual distribution: the filters choose the sheets shown, the centre ticks and moves them.
+            let q = request.uri.queryParameters
+            let filtres = ["division", "origine", "nomDe", "nomA", "groupe"].compactMap { key in
+                q[key].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty || $0.count > 40 ? nil : (key, $0) }
+            } + (q["nonDistribues"] == "true" ? [("nonDistribues", "true")] : [])
+            struct FicheRef: Decodable { var id: UUID; var numero: String; var nom: String; var prenoms: String; var division: String?
+                var uaiOrigine: String?; var groupeId: UUID? }
+            let nomsGroupes = Dictionary(vue.groupes.map { ($0.id, $0.nom) }, uniquingKeysWith: { a, _ in a })
+            let fiches = organise
+                ? try decode(Items<FicheRef>.self, try await api(.get, "correction", base + "/fiches?" + filtres.map {
+                    "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"),
+                    session: session)).items
+                : []
+            struct FicheVue { var id: String; var numero: String; var nom: String; var division: String; var origine: String; var groupe: String }
+            struct GroupeChoix { var id: String; var nom: String }
+            let filtre = Dictionary(filtres, uniquingKeysWith: { a, _ in a })
+            let object: [String: Any] = [
+                "filtre": filtre, "nonDistribuesSeuls": filtre["nonDistribues"] != nil,
+                "fiches": fiches.map { FicheVue(id: $0.id.uuidString.lowercased(), numero: $0.numero, nom: "\($0.nom) \($0.prenoms)",
+                                                division: $0.division ?? "", origine: $0.uaiOrigine ?? "",
+                                                groupe: $0.groupeId.flatMap { nomsGroupes[$0] } ?? "—") },
+                "choixGroupes": vue.groupes.map { GroupeChoix(id: $0.id.uuidString.lowercased(), nom: $0.nom) },
                 "session": vue.commission.session, "epreuve": vue.commission.epreuve, "centre": vue.commission.centre,
                 "etat": vue.commission.etat, "close": vue.commission.etat == "close", "candidats": vue.candidats,
                 "nonDistribues": vue.nonDistribues, "groupes": vue.groupes, "base": base, "page": pagePath, "ouverte": organise,
@@ -431,22 +476,25 @@ struct WebController: Sendable {
                 "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.date($0.jour),
                                                           demiJournee: $0.demiJournee == "matin" ? "matin" : "après-midi", candidats: $0.candidats) },
             ]
-            if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
-            return page("commission", titre: "\(vue.commission.epreuve) — \(vue.commission.centre)", object, session: session)
+            return page("commission", titre: "\(vue.commission.epreuve) — \(vue.commission.centre)", Self.avecMessage(object, request), session: session)
         }
     }
 
+    /// A commission page's form: one call on the commission's API, then back to its page.
     private func action(_ request: Request, _ context: ECERequestContext, _ suffix: String, json: String?, success: String,
                         expected: HTTPResponse.Status = .ok) async throws -> Response {
-        try await handle(request, context) {
-            try refuserAutreOrigine(request)
-            let session = try await required(request, context)
-            let (base, pagePath) = try commissionPath(context)
-            let reply = try await api(.post, "correction", base + suffix, session: session, json: json)
-            let message = reply.status == expected ? success : "Refusé : \(Self.detail(reply))"
-            throw Redirect(to: pagePath, message: message,
-                           cookies: session.setCookies)
-        }
+        let (base, pagePath) = try commissionPath(context)
+        return try await formulaire(request, context, service: "correction", base + suffix, json: json, retour: pagePath,
+                                    success: success, expected: [expected])
+    }
+
+    /// The ticked sheets go to the chosen group's lot ("" takes them out of any lot).
+    @Sendable func repartir(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.formValues(try await request.body.collect(upTo: 1_000_000))
+        struct Deplacement: Encodable { var fiches: [String]; var groupeId: String? }
+        let groupe = form["groupe"]?.last.flatMap { $0.isEmpty ? nil : $0 }
+        return try await action(request, context, "/distribution", json: Self.json(Deplacement(fiches: form["fiche"] ?? [], groupeId: groupe)),
+                                success: groupe == nil ? "Candidats retirés de leur lot." : "Candidats placés dans le lot du groupe.")
     }
 
     @Sendable func distribuer(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -543,9 +591,8 @@ struct WebController: Sendable {
             struct Items: Decodable { var items: [Fil] }
             let fils = try decode(Items.self, try await api(.get, "correction", "/api/correction/sessions/\(Self.sessionCourante)/fils",
                                                             session: session)).items
-            var object: [String: Any] = ["fils": fils.map(Self.vue)]
-            if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
-            return page("messages", titre: "Messagerie", object, session: session)
+            let object: [String: Any] = ["fils": fils.map(Self.vue)]
+            return page("messages", titre: "Messagerie", Self.avecMessage(object, request), session: session)
         }
     }
 
@@ -573,14 +620,10 @@ struct WebController: Sendable {
             struct Messages: Decodable { var fil: Fil; var items: [Message] }
             let messages = try decode(Messages.self, try await api(.get, "correction", "/api/correction/fils/\(id)/messages", session: session))
             struct MessageVue { var auteur: String; var role: String; var texte: String; var le: String }
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "fr_FR")
-            formatter.timeZone = TimeZone(identifier: "Europe/Paris")
-            formatter.dateFormat = "dd/MM/yyyy HH:mm"
             let vue = Self.vue(messages.fil)
             return page("fil", titre: messages.fil.titre, [
                 "id": vue.id, "titre": vue.titre, "epreuve": vue.epreuve, "commission": vue.commission,
-                "items": messages.items.map { MessageVue(auteur: $0.auteur, role: $0.role, texte: $0.texte, le: formatter.string(from: $0.le)) },
+                "items": messages.items.map { MessageVue(auteur: $0.auteur, role: $0.role, texte: $0.texte, le: FrenchFormat.dateHeure($0.le)) },
             ], session: session)
         }
     }
@@ -618,6 +661,13 @@ struct WebController: Sendable {
             let version = try? decode(Version.self, try await api(.get, "missions", base + "/reglementation", session: session))
             let parametres = try? decode(Parametres.self, try await api(.get, "missions", base + "/parametres", session: session))
             let detail = try decode(Items.self, try await api(.get, "missions", base + "/missions", session: session)).items
+            struct ServiceFait: Decodable { var epreuve: String; var kind: String; var centres: [String]; var login: String?; var nom: String?
+                var prenom: String?; var candidatsEvalues: Int; var typeRemuneration: String; var montantCentimes: Int }
+            struct ServicesFaits: Decodable { var items: [ServiceFait]; var totalCentimes: Int }
+            let services = try decode(ServicesFaits.self, try await api(.get, "missions", base + "/services-faits", session: session))
+            func euros(_ centimes: Int) -> String { "\(centimes / 100),\(centimes % 100 < 10 ? "0" : "")\(centimes % 100) €" }
+            struct LigneService { var epreuve: String; var centres: String; var personne: String; var candidats: Int; var remuneration: String
+                var montant: String }
             let lignes = detail.flatMap { d in
                 d.intervenants.map { p in
                     LigneMission(epreuve: d.mission.epreuve, nature: d.mission.kind == "examinateur" ? "examinateur" : "coordination (Santorin)",
@@ -626,28 +676,26 @@ struct WebController: Sendable {
                                  convocation: p.convocationId.map { "/api/missions/convocations/\($0.uuidString.lowercased())/impression" })
                 }
             }
-            var object: [String: Any] = [
+            let object: [String: Any] = [
                 "session": annee, "lignes": lignes,
+                "services": services.items.map {
+                    LigneService(epreuve: $0.epreuve, centres: $0.centres.joined(separator: ", "),
+                                 personne: "\($0.prenom ?? "") \($0.nom ?? "") (\($0.login ?? "?"))", candidats: $0.candidatsEvalues,
+                                 remuneration: $0.typeRemuneration, montant: euros($0.montantCentimes))
+                },
+                "totalServices": euros(services.totalCentimes), "csv": base + "/services-faits.csv",
                 "reglementation": version.map { "Version \($0.version) chargée." } ?? "Aucune réglementation chargée pour la session.",
                 "dateDebut": parametres?.dateDebut ?? "", "dateFin": parametres?.dateFin ?? "", "observations": parametres?.observations ?? "",
             ]
-            if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
-            return page("missions", titre: "Missions et convocations", object, session: session)
+            return page("missions", titre: "Missions et convocations", Self.avecMessage(object, request), session: session)
         }
     }
 
-    /// A gestionnaire's form becomes one API call on Imag'In, and the page says how it went.
     private func missionsAction(_ request: Request, _ context: ECERequestContext, method: HTTPRequest.Method = .post, _ path: String,
                                 json: (([String: String]) -> String)?, success: String, expected: Set<HTTPResponse.Status> = [.ok]) async throws -> Response {
-        try await handle(request, context) {
-            try refuserAutreOrigine(request)
-            let session = try await required(request, context)
-            let form = Self.form(try await request.body.collect(upTo: 100_000))
-            let reply = try await api(method, "missions", path, session: session, json: json?(form))
-            let message = expected.contains(reply.status) ? success : "Refusé : \(Self.detail(reply))"
-            throw Redirect(to: "/missions", message: message,
-                           cookies: session.setCookies)
-        }
+        let form = Self.form(try await request.body.collect(upTo: 100_000))
+        return try await formulaire(request, context, method, service: "missions", path, json: json?(form), retour: "/missions",
+                                    success: success, expected: expected)
     }
 
     @Sendable func rafraichirReglementation(_ request: Request, context: ECERequestContext) async throws -> Response {

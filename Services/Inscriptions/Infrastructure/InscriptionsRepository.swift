@@ -126,6 +126,8 @@ struct InscriptionsRepository: Sendable {
         var division: String?
         var filiere: String
         var epreuves: [String]
+        /// The centre each of `epreuves` is assigned to, "" while unassigned.
+        var centres: [String]
     }
 
     /// Candidates of a session, limited to an académie and, for a school, to its own pupils.
@@ -133,8 +135,10 @@ struct InscriptionsRepository: Sendable {
                    parPage: Int = 1) async throws -> (items: [Candidat], total: Int) {
         let rows = try await client.query("""
             SELECT c.id, c.numero, c.nom, c.prenoms, to_char(c.naissance, 'YYYY-MM-DD'), c.categorie, c.uai_origine,
-                   c.division, c.filiere, array_agg(i.epreuve ORDER BY i.epreuve), count(*) OVER ()::int
+                   c.division, c.filiere, array_agg(i.epreuve ORDER BY i.epreuve),
+                   array_agg(coalesce(a.centre, '') ORDER BY i.epreuve), count(*) OVER ()::int
             FROM \(unescaped: s).candidats c JOIN \(unescaped: s).inscriptions i ON i.candidat_id = c.id
+            LEFT JOIN \(unescaped: s).affectations a ON a.candidat_id = i.candidat_id AND a.epreuve = i.epreuve
             WHERE c.session = \(session) AND (\(academie)::text IS NULL OR c.academie = \(academie))
               AND (\(uai)::text IS NULL OR c.uai_origine = \(uai)) AND (\(numero)::text IS NULL OR c.numero = \(numero))
               AND (\(epreuve)::text IS NULL OR EXISTS (SELECT 1 FROM \(unescaped: s).inscriptions j
@@ -144,10 +148,11 @@ struct InscriptionsRepository: Sendable {
             """, logger: logger)
         var items: [Candidat] = []
         var total = 0
-        for try await (id, numero, nom, prenoms, naissance, categorie, uai, division, filiere, epreuves, count) in rows.decode(
-            (UUID, String, String, String, String, String, String?, String?, String, [String], Int).self) {
+        for try await (id, numero, nom, prenoms, naissance, categorie, uai, division, filiere, epreuves, centres, count) in rows.decode(
+            (UUID, String, String, String, String, String, String?, String?, String, [String], [String], Int).self) {
             items.append(Candidat(id: id, numero: numero, nom: nom, prenoms: prenoms, naissance: naissance,
-                                  categorie: categorie, uai: uai, division: division, filiere: filiere, epreuves: epreuves))
+                                  categorie: categorie, uai: uai, division: division, filiere: filiere, epreuves: epreuves,
+                                  centres: centres))
             total = count
         }
         return (items, total)

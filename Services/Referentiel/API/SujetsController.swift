@@ -14,6 +14,7 @@ struct SujetsController: Sendable {
         group.get("sujets/:id", use: get)
         group.put("sujets/:id", use: update)
         group.put("sujets/:id/bareme", use: saveBareme)
+        group.post("baremes/verification", use: checkBareme)
         group.put("sujets/:id/documents/:nature", use: putDocument)
         group.get("sujets/:id/documents/:nature", use: getDocument)
         group.post("sujets/:id/validate", use: validate)
@@ -97,6 +98,22 @@ struct SujetsController: Sendable {
         guard violations.isEmpty else { throw Problem.validation(violations.map { .init(field: $0.field, reason: $0.reason) }) }
         let version = try await sujets.saveBareme(id, bareme)
         return BaremeVersion(version: version, valide: false, validatedAt: nil, bareme: bareme)
+    }
+
+    struct BaremeCheck: ResponseEncodable {
+        var valide: Bool
+        var sommePoids: Int
+        var violations: [BaremeViolation]
+    }
+
+    /// Checks a barème without storing it: the editor's live validation, with the one rule set
+    /// `saveBareme` applies.
+    @Sendable func checkBareme(_ request: Request, context: ECERequestContext) async throws -> BaremeCheck {
+        _ = try context.require(.dsii)
+        let bareme = try await request.decode(as: Bareme.self, context: context)
+        let violations = bareme.validate()
+        let somme = bareme.criteres.reduce(0) { $0 &+ $1.poids }
+        return BaremeCheck(valide: violations.isEmpty, sommePoids: somme, violations: violations)
     }
 
     @Sendable func putDocument(_ request: Request, context: ECERequestContext) async throws -> SujetView {

@@ -1,0 +1,98 @@
+"""What the browser tests share: the API over HTTP, the headless browser, signing in, screenshots,
+and the accessibility check (axe-core from PyPI's selenium-axe-python, run on every key page)."""
+import json
+import os
+import urllib.request
+
+import selenium_axe_python
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+BASE = os.environ.get("ECE_GATEWAY", "http://127.0.0.1:8080")
+PASSWORD = os.environ.get("ECE_PASSWORD", "ece-demo-2027!")
+SESSION = 2027
+ARTIFACTS = os.environ.get("ECE_ARTIFACTS", "var/artifacts")
+os.makedirs(ARTIFACTS, exist_ok=True)
+AXE = open(os.path.join(os.path.dirname(selenium_axe_python.__file__), "axe-core", "axe.min.js"), encoding="utf-8").read()
+
+
+def api(method, path, token=None, body=None, raw=None, content_type="application/json"):
+    data = raw if raw is not None else (None if body is None else json.dumps(body).encode())
+    request = urllib.request.Request(BASE + path, method=method, data=data)
+    request.add_header("Content-Type", content_type)
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            data = response.read()
+            return response.status, json.loads(data) if data else None
+    except urllib.error.HTTPError as error:
+        data = error.read()
+        return error.code, json.loads(data) if data else None
+
+
+def token(login):
+    status, body = api("POST", "/api/auth/login", body={"login": login, "password": PASSWORD})
+    assert status == 200, (login, status, body)
+    return body["accessToken"]
+
+
+def browser():
+    options = Options()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1800"):
+        options.add_argument(argument)
+    options.binary_location = "/usr/bin/chromium"
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def wait(driver, condition, timeout=20):
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def shot(driver, name, check=True):
+    """A screenshot of a key page, which must also pass the accessibility check."""
+    driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
+    if check:
+        accessible(driver, name)
+
+
+def sign_in(driver, login):
+    driver.delete_all_cookies()
+    driver.get(BASE + "/connexion")
+    driver.find_element(By.ID, "login").send_keys(login)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    wait(driver, EC.presence_of_element_located((By.XPATH, "//h1[starts-with(., 'Bonjour')]")))
+
+
+CHECKED = []
+
+
+def accessible(driver, name):
+    """The page passes axe-core's WCAG 2.1 A and AA rules (RGAA's basis): no violation at all."""
+    driver.execute_script(AXE)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 3).map(n => n.html)}))), e => done([{id: 'axe', help: String(e)}]));")
+    assert not result, f"accessibility of {name}: " + json.dumps(result, ensure_ascii=False, indent=1)
+    CHECKED.append(name)
+
+
+def run(name, road, summary):
+    """Drives `road(driver)` in a fresh browser; a failure leaves a screenshot of where it stopped."""
+    driver = browser()
+    try:
+        road(driver)
+        print(f"accessibility (axe-core, WCAG 2.1 AA): {len(CHECKED)} pages without violation")
+        print(summary)
+    except Exception:
+        shot(driver, "echec-" + name, check=False)
+        raise
+    finally:
+        driver.quit()

@@ -1,0 +1,201 @@
+"""Browser test of the national and académie pages (issue 9), in headless Chromium through the real
+platform, every key page checked for accessibility (and signing in with the keyboard alone):
+
+- the DSII creates a subject, deposits its PDFs, builds its barème in the editor (live validation
+  shows the wrong sum of weights beside the field, then "valide"), saves, validates and publishes it;
+- the gestionnaire imports a candidates file with errors (the report lists line, column, reason,
+  and nothing is imported), then a good one; delegates an exam to a school, assigns an individual
+  candidate to a centre (a special case), designates an examiner;
+- the school assigns its own pupils with the suggestions, for the exam delegated to it;
+- the gestionnaire publishes the assignments to Santorin.
+Needs: ECE_PREFIX (unique per run), ECE_PASSWORD.
+"""
+from commun import *
+
+P = os.environ["ECE_PREFIX"].upper()
+SCHOOL = "0251080N"
+EXAM = "T012B"
+
+
+def message(driver, text):
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), text))
+
+
+def write(name, content):
+    path = os.path.abspath(os.path.join(ARTIFACTS, name))
+    with open(path, "wb") as f:
+        f.write(content)
+    return path
+
+
+def select_option(driver, select_id, containing):
+    for option in driver.find_elements(By.CSS_SELECTOR, f"#{select_id} option"):
+        if containing in option.text:
+            option.click()
+            return option.get_attribute("value")
+    raise AssertionError(f"no option with {containing} in #{select_id}")
+
+
+def type_into(driver, element_id, text):
+    field = driver.find_element(By.ID, element_id)
+    field.clear()
+    field.send_keys(text)
+
+
+def dsii(driver):
+    driver.get(BASE + "/sujets")
+    shot(driver, "20-banque-de-sujets")
+    select_option(driver, "n-epreuve", EXAM)
+    code = f"SVT-{P}"
+    type_into(driver, "n-code", code)
+    type_into(driver, "n-titre", "Respiration cellulaire et fermentation")
+    type_into(driver, "n-materiel", "microscope\nlevures")
+    driver.find_element(By.ID, "creer-sujet").click()
+    message(driver, "Sujet créé")
+
+    # The PDFs, deposited from the page.
+    pdf = write("sujet.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    for nature in ("sujet", "examinateur"):
+        driver.find_element(By.ID, f"doc-{nature}").send_keys(pdf)
+        driver.find_element(By.CSS_SELECTOR, f"form.depot[data-nature='{nature}'] button").click()
+        message(driver, "Document déposé")
+
+    # The barème: one criterion of 20 is valid; 15 is not, and the editor says so beside the sum.
+    wait(driver, EC.presence_of_element_located((By.ID, "bareme-valide")))
+    poids = driver.find_element(By.CSS_SELECTOR, "[data-champ='criteres[0].poids']")
+    poids.clear()
+    poids.send_keys("15")
+    wait(driver, EC.presence_of_element_located((By.ID, "bareme-invalide")))
+    assert "15 / 20" in driver.find_element(By.ID, "somme").text
+    assert "20" in driver.find_element(By.ID, "bareme-invalide").text
+    valeur = driver.find_element(By.CSS_SELECTOR, "[data-champ='criteres[0].echelle.valeurs.B']")
+    valeur.clear()
+    valeur.send_keys("deux tiers")
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-champ='criteres[0].echelle.valeurs.B']").get_attribute("aria-invalid") == "true")
+    valeur.clear()
+    valeur.send_keys("2/3")
+    driver.find_element(By.ID, "ajouter-critere").click()
+    for field, text in (("code", "REA"), ("libelle", "Réaliser"), ("poids", "5")):
+        element = driver.find_element(By.CSS_SELECTOR, f"[data-champ='criteres[1].{field}']")
+        element.clear()
+        element.send_keys(text)
+    wait(driver, EC.presence_of_element_located((By.ID, "bareme-valide")))
+    shot(driver, "21-editeur-de-bareme")
+    driver.find_element(By.ID, "enregistrer-bareme").click()
+    wait(driver, EC.presence_of_element_located((By.ID, "bareme-enregistre")))
+
+    driver.refresh()
+    driver.find_element(By.ID, "valider").click()
+    message(driver, "Sujet validé")
+    driver.execute_script("document.getElementById('visible').value = '2026-09-01T08:00'")
+    driver.find_element(By.ID, "publier").click()
+    message(driver, "Sujet publié")
+    assert driver.find_element(By.ID, "statut").text == "publié"
+    shot(driver, "22-sujet-publie")
+    jeton = token("dsii.demo")
+    status, page = api("GET", f"/api/referentiel/sujets?session={SESSION}&epreuve={EXAM}&statut=publie&perPage=200", jeton)
+    sujet = next(s for s in page["items"] if s["code"] == code)
+    status, detail = api("GET", f"/api/referentiel/sujets/{sujet['id']}", jeton)
+    bareme = detail["baremes"][-1]["bareme"]
+    assert [(c["code"], c["poids"]) for c in bareme["criteres"]] == [("APP", 15), ("REA", 5)], bareme
+    assert {d["nature"] for d in detail["documents"]} == {"sujet", "examinateur"}
+
+
+def gestionnaire(driver):
+    sign_in(driver, "gestionnaire.besancon")
+    driver.get(BASE + "/inscriptions")
+    header = "numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve\n"
+    wrong = header + f"{P}1;Martin;Léa;31/02/2008;scolaire;{SCHOOL};T1;BCG;{EXAM}\n{P}2;Durand;Hugo;02/02/2008;interne;{SCHOOL};T1;BCG;{EXAM}\n"
+    driver.find_element(By.ID, "fichier").send_keys(write("candidats-faux.csv", wrong.encode()))
+    driver.find_element(By.ID, "importer").click()
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "#rapport table")))
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#rapport tbody tr")]
+    assert any(r.startswith("2 naissance") for r in rows) and any(r.startswith("3 categorie") for r in rows), rows
+    assert "rien n'a été importé" in driver.find_element(By.ID, "rapport").text
+    shot(driver, "23-import-refuse")
+    jeton = token("gestionnaire.besancon")
+    status, body = api("GET", f"/api/inscriptions/sessions/{SESSION}/candidats/{P}1", jeton)
+    assert status == 404, "a refused file imports nothing"
+
+    good = header + "".join([
+        f"{P}1;Martin;Léa;01/01/2008;scolaire;{SCHOOL};T1;BCG;{EXAM}\n",
+        f"{P}2;Durand;Hugo;02/02/2008;scolaire;{SCHOOL};T1;BCG;{EXAM}\n",
+        f"{P}3;Roux;Noé;04/04/2007;individuel;;;BCG;{EXAM}\n"])
+    driver.find_element(By.ID, "fichier").send_keys(write("candidats.csv", good.encode()))
+    driver.find_element(By.ID, "importer").click()
+    wait(driver, EC.text_to_be_present_in_element((By.ID, "rapport"), "3 candidats"))
+
+    driver.get(BASE + "/inscriptions")
+    select_option(driver, "d-epreuve", EXAM)
+    select_option(driver, "d-uai", SCHOOL)
+    driver.find_element(By.ID, "deleguer").click()
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "p.info")))
+    assert any(EXAM in r.text and SCHOOL in r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
+
+    # The individual candidate, a special case, to a centre hosting the exam.
+    type_into(driver, "a-numero", f"{P}3")
+    select_option(driver, "a-epreuve", EXAM)
+    centre = select_option(driver, "a-centre", EXAM)
+    driver.find_element(By.ID, "affecter").click()
+    message(driver, f"affecté au centre {centre}")
+
+    select_option(driver, "g-epreuve", EXAM)
+    select_option(driver, "g-centre", EXAM)
+    for field, text in (("g-login", f"{P.lower()}.svt"), ("g-nom", "Durand"), ("g-prenom", "Alix"), ("g-uai", SCHOOL), ("g-divisions", "T1")):
+        type_into(driver, field, text)
+    driver.find_element(By.ID, "designer").click()
+    message(driver, "Désignation enregistrée")
+    assert any(f"{P.lower()}.svt" in r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
+    driver.get(f"{BASE}/inscriptions?epreuve={EXAM}")
+    shot(driver, "24-inscriptions-gestionnaire")
+    row = next(r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(f"{P}3"))
+    assert f"{EXAM} → {centre}" in row, row
+    return centre
+
+
+def etablissement(driver):
+    sign_in(driver, f"etab.{SCHOOL}")
+    driver.get(f"{BASE}/inscriptions?epreuve={EXAM}")
+    driver.find_element(By.ID, "appliquer").click()
+    message(driver, "affectés selon les suggestions")
+    driver.get(f"{BASE}/inscriptions?epreuve={EXAM}")
+    rows = {r.text.split()[0]: r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(P)}
+    assert set(rows) == {f"{P}1", f"{P}2"}, f"the school sees its own pupils only: {rows}"
+    assert all("non affecté" not in r for r in rows.values()), rows
+    shot(driver, "25-inscriptions-etablissement")
+
+
+def keyboard(driver):
+    """Signing in with the keyboard alone: the skip link comes first, then the form, Enter submits."""
+    from selenium.webdriver.common.keys import Keys
+    driver.delete_all_cookies()
+    driver.get(BASE + "/connexion")
+    body = driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)
+    assert driver.switch_to.active_element.text == "Aller au contenu"
+    focused = [driver.switch_to.active_element]
+    while focused[-1].get_attribute("id") != "login":
+        focused[-1].send_keys(Keys.TAB)
+        focused.append(driver.switch_to.active_element)
+        assert len(focused) < 10, "the sign-in field is reachable by keyboard"
+    focused[-1].send_keys("dsii.demo" + Keys.TAB)
+    driver.switch_to.active_element.send_keys(PASSWORD + Keys.ENTER)
+    wait(driver, EC.presence_of_element_located((By.XPATH, "//h1[starts-with(., 'Bonjour')]")))
+
+
+def road(driver):
+    keyboard(driver)
+    dsii(driver)
+    gestionnaire(driver)
+    etablissement(driver)
+    sign_in(driver, "gestionnaire.besancon")
+    driver.get(BASE + "/inscriptions")
+    driver.find_element(By.ID, "publier").click()
+    message(driver, "Affectations publiées")
+    driver.get(BASE + "/missions")
+    shot(driver, "26-missions-et-services-faits")
+
+
+if __name__ == "__main__":
+    run("gestion", road, "browser pages: subject and barème published by the DSII; import refused then accepted, delegation, "
+        "special case, designation, the school's assignments, publication to Santorin")
