@@ -52,6 +52,8 @@ test:
 	$(SWIFT) build --build-tests
 	mkdir -p var/log
 	$(SWIFT) test --no-parallel 2>&1 | tee var/log/test.log
+	@# The road map end to end: the five services as processes, the gateway's API only, every figure checked.
+	scripts/e2e-test.sh 2>&1 | tee var/log/e2e-test.log
 	@# The road map in a real browser, on the platform as make up runs it (screenshots in var/artifacts/).
 	scripts/browser-tests.sh 2>&1 | tee var/log/browser-test.log
 

@@ -19,16 +19,8 @@ scripts/services.sh start
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh seed >/dev/null
 
-# A centre d'épreuve of académie 03 for this run only (a valid UAI), and its account.
-UAI=$(python3 -c 'import random; n = 2510000 + random.randrange(1000, 9999) * 10 + 7; print(f"{n:07d}" + "ABCDEFGHJKLMNPRSTUVWXYZ"[n % 23])')
-psql "postgresql://inscriptions:inscriptions@127.0.0.1:5433/ece" -q -v ON_ERROR_STOP=1 <<SQL
-INSERT INTO inscriptions.etablissements VALUES ('$UAI', 'Lycée du test navigateur', '03', 'Besançon', true, NULL, NULL) ON CONFLICT DO NOTHING;
-INSERT INTO inscriptions.centres VALUES ('$UAI', 40) ON CONFLICT DO NOTHING;
-INSERT INTO inscriptions.centre_epreuves VALUES ('$UAI', 'T011B') ON CONFLICT DO NOTHING;
-SQL
-mapfile -t envs < <(scripts/services.sh env Gateway)
-env "${envs[@]}" ECE_PASSWORD="$PASSWORD" "$BIN_DIR/Gateway" account create --login "centre.$UAI" --name "Centre $UAI" \
-    --role centre --scope "uai:$UAI" >/dev/null
+# A centre d'épreuve of académie 03 for this run only, and its accounts.
+UAI=$(ECE_PASSWORD="$PASSWORD" scripts/test-school.sh "Lycée du test navigateur" T011B)
 P="b$(python3 -c 'import random; print(random.randrange(10**5, 10**6))')"
 "$BIN_DIR/ece-bench" demo --centre "$UAI" --prefix "${P^^}" --examinateurs "$P.exam1,$P.exam2"
 

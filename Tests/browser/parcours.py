@@ -79,6 +79,8 @@ def road(driver):
     sign_in(driver, EXAM1)
     driver.get(BASE + "/examinateur")
     wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "table tbody tr")))
+    missions = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "main ul li")]
+    assert any(m.startswith("T011B") and CENTRE in m for m in missions), missions
     shot(driver, "01-mes-lots")
     status, lots = api("GET", "/api/correction/mes-lots", jeton1)
     lot = next(l for l in lots["items"] if l["centre"] == CENTRE)

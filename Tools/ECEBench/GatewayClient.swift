@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Shared
 
 /// A user of the platform talking to the gateway: logs in with a demo account, then calls the API
 /// with its token (what the web pages and the end-to-end runs do).
@@ -33,7 +34,7 @@ struct GatewayClient: Sendable {
     }
 
     func call(_ method: HTTPMethod, _ path: String, json: some Encodable) async throws -> Reply {
-        try await call(method, path, body: ByteBuffer(data: try JSONEncoder().encode(json)), contentType: "application/json")
+        try await call(method, path, body: ByteBuffer(data: try JSONEncoder.iso.encode(json)), contentType: "application/json")
     }
 
     func call(_ method: HTTPMethod, _ path: String, body: ByteBuffer? = nil, contentType: String? = nil) async throws -> Reply {

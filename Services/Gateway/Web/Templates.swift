@@ -71,12 +71,16 @@ enum Templates {
             </ul>
             """,
         "lots": """
-            <h1>Mes lots</h1>
+            <h1>Mes missions et mes lots</h1>
             {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            <h2>Mes missions</h2>
+            {{^missions}}<p>Aucune convocation en cours.</p>{{/missions}}
+            <ul>{{#missions}}<li>{{epreuve}} : {{nature}}, centre {{centre}}</li>{{/missions}}</ul>
+            <h2>Mes lots</h2>
             {{^lots}}<p>Aucun lot ne vous est attribué pour l'instant.</p>{{/lots}}
             {{#lots}}
             <section aria-labelledby="lot-{{groupeId}}">
-              <h2 id="lot-{{groupeId}}">{{nom}} — {{epreuve}}, centre {{centre}}, session {{session}}{{#verrouille}} (verrouillé){{/verrouille}}</h2>
+              <h3 id="lot-{{groupeId}}">{{nom}} — {{epreuve}}, centre {{centre}}, session {{session}}{{#verrouille}} (verrouillé){{/verrouille}}</h3>
               <table>
                 <caption class="evitement">Candidats du lot {{nom}}</caption>
                 <thead><tr><th scope="col">N°</th><th scope="col">Candidat</th><th scope="col">Division</th><th scope="col">Statut</th><th scope="col">Note</th></tr></thead>

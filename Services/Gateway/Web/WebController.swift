@@ -325,10 +325,11 @@ struct WebController: Sendable {
             let statistiques = Lien(href: "/statistiques", libelle: "Les statistiques de correction")
             let messages = Lien(href: "/messages", libelle: "La messagerie de la commission")
             switch role {
-            case .examinateur: liens = [Lien(href: "/examinateur", libelle: "Mes lots et l'éditeur de correction"), messages]
+            case .examinateur: liens = [Lien(href: "/examinateur", libelle: "Mes missions, mes lots et l'éditeur de correction"), messages]
             case .centre, .referent:
                 liens = [Lien(href: "/centre", libelle: "La correction au centre : groupes, suivi, impression, clôture"), statistiques, messages]
-            case .coordinateur: liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages]
+            case .coordinateur: liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages,
+                                         Lien(href: "/examinateur", libelle: "Mes missions")]
             case .gestionnaire:
                 liens = [Lien(href: "/inscriptions", libelle: "Les candidats, délégations, affectations et désignations (Cyclades)"),
                          Lien(href: "/missions", libelle: "Les missions, convocations et services faits (Imag'In)"),
@@ -372,7 +373,16 @@ struct WebController: Sendable {
                              note: $0.noteFinale.map { FrenchFormat.note($0) + " / 20" } ?? "")
                 })
             }
-            return page("lots", titre: "Mes lots", Self.avecMessage(["lots": vues], request), session: session)
+            struct Mission: Decodable { var epreuve: String; var kind: String; var centre: String? }
+            struct MaMission: Decodable { var mission: Mission }
+            struct Missions: Decodable { var items: [MaMission] }
+            let missions = try decode(Missions.self, try await api(.get, "missions", "/api/missions/mes-missions", session: session)).items
+            let lignes = missions.map {
+                ["epreuve": "\($0.mission.epreuve) — \(EpreuvePratique(rawValue: $0.mission.epreuve)?.libelle ?? "")",
+                 "nature": $0.mission.kind == "examinateur" ? "examinateur" : "coordination",
+                 "centre": $0.mission.centre ?? "académie (Santorin)"]
+            }
+            return page("lots", titre: "Mes missions et mes lots", Self.avecMessage(["lots": vues, "missions": lignes], request), session: session)
         }
     }
 

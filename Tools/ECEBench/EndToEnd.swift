@@ -1,0 +1,467 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Shared
+import TestSupport
+
+/// `ece-bench e2e`: the road map's whole chronology through the gateway's HTTP API only, on a
+/// centre and a school of its own (`scripts/e2e-test.sh` creates them with their accounts), with
+/// the five services running as separate processes. It checks every figure at the end: counts,
+/// marks (recomputed with the shared barème function), amounts, exported sheets. Any difference
+/// stops the run with what was expected and what the platform said.
+struct EndToEnd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "e2e", abstract: "The road map end to end, every figure checked.")
+
+    @Option(help: "The gateway.") var gateway = "http://127.0.0.1:8080"
+    @Option(help: "The demo accounts' password.") var password = "ece-demo-2027!"
+    @Option(help: "A centre d'épreuve of académie 03 hosting T011B, T012B and T029B (accounts centre.<UAI>, etab.<UAI>).")
+    var centre: String
+    @Option(help: "A school of académie 03 without a laboratory (its pupils are a special case).") var ecole: String
+    @Option(help: "Unique prefix of this run (candidate numbers, subject codes, logins).") var prefix: String
+
+    static let session = 2027
+
+    struct Failure: Error, CustomStringConvertible { var description: String }
+
+    static func check(_ condition: Bool, _ what: @autoclosure () -> String) throws {
+        guard condition else { throw Failure(description: "e2e: " + what()) }
+    }
+
+    func run() async throws {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        do {
+            try await Road(gateway: GatewayClient(base: gateway, http: http), password: password, centre: centre.uppercased(),
+                           ecole: ecole.uppercased(), p: prefix.uppercased()).play()
+            try await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+}
+
+/// One run of the road map, step by step, remembering what it expects.
+private struct Road {
+    let gateway: GatewayClient
+    let password: String
+    let centre: String
+    let ecole: String
+    let p: String
+
+    typealias Check = EndToEnd
+    struct Items<T: Decodable>: Decodable { var items: [T] }
+    struct Id: Decodable { var id: UUID }
+
+    var ins: String { "/api/inscriptions/sessions/\(EndToEnd.session)" }
+    var mis: String { "/api/missions/sessions/\(EndToEnd.session)" }
+    func santorin(_ epreuve: String) -> String { "/api/correction/sessions/\(EndToEnd.session)/epreuves/\(epreuve)/centres/\(centre)" }
+
+    func login(_ login: String) async throws -> GatewayClient { try await gateway.login(login, password: password) }
+
+    // MARK: the people of the run
+
+    struct Intervenant { var login: String; var nom: String; var uai: String?; var divisions: [String]; var epreuve: String
+        var role = "examinateur" }
+    var intervenants: [Intervenant] {
+        let l = p.lowercased()
+        return [
+            Intervenant(login: "\(l).e1", nom: "Arnaud", uai: centre, divisions: ["T1"], epreuve: "T011B"),
+            Intervenant(login: "\(l).e2", nom: "Blanc", uai: ecole, divisions: ["T3"], epreuve: "T011B"),
+            Intervenant(login: "\(l).e3", nom: "Carré", uai: centre, divisions: ["T2"], epreuve: "T012B"),
+            Intervenant(login: "\(l).e4", nom: "Dupuis", uai: ecole, divisions: [], epreuve: "T029B"),
+            Intervenant(login: "\(l).coord", nom: "Étienne", uai: nil, divisions: [], epreuve: "T011B", role: "coordinateur"),
+        ]
+    }
+
+    /// Numbers and registrations: the centre's own pupils, the other school's (no laboratory), individuals.
+    struct Candidat { var numero: String; var categorie: String; var uai: String?; var division: String?; var filiere: String
+        var epreuves: [String] }
+    var candidats: [Candidat] {
+        func n(_ i: Int) -> String { "\(p)\(String(format: "%02d", i))" }
+        return (1...12).map { Candidat(numero: n($0), categorie: "scolaire", uai: centre, division: $0 <= 6 ? "T1" : "T2", filiere: "BCG",
+                                       epreuves: $0 <= 6 ? ["T011B", "T012B"] : ["T011B"]) }
+            + (13...16).map { Candidat(numero: n($0), categorie: "scolaire", uai: centre, division: "STL1", filiere: "BTN", epreuves: ["T029B"]) }
+            + (17...20).map { Candidat(numero: n($0), categorie: "scolaire", uai: ecole, division: "T3", filiere: "BCG", epreuves: ["T011B"]) }
+            + (21...22).map { Candidat(numero: n($0), categorie: "individuel", uai: nil, division: nil, filiere: "BCG", epreuves: ["T012B"]) }
+    }
+
+    // MARK: the chronology
+
+    func play() async throws {
+        try await waitUntil(timeout: .seconds(120)) { (try? await gateway.call(.GET, "/health"))?.status == .ok }
+        let gestionnaire = try await login("gestionnaire.besancon")
+        let sujets = try await publierSujets(try await login("dsii.demo"))
+        print("  1. Référentiel: \(sujets.count) subjects published with their barèmes and documents")
+
+        try await gestionnaire.expect([200], .POST, "\(mis)/reglementation")
+        try await inscrire(gestionnaire)
+        print("  2. Cyclades: \(candidats.count) candidates, \(candidats.map(\.epreuves.count).reduce(0, +)) registrations imported, "
+              + "assigned (school by delegation, special cases by the académie) and published")
+        try await designer(gestionnaire)
+        let codes = try await convoquer(gestionnaire)
+        for person in intervenants {
+            let code = try Self.value(codes[person.login], "a convocation for \(person.login)")
+            try await waitUntil(timeout: .seconds(30)) {
+                try await gateway.call(.POST, "/api/auth/activate", json: ["login": person.login, "activationCode": code,
+                                                                           "password": password]).status == .noContent
+            }
+            _ = try await login(person.login)
+        }
+        print("  3. Imag'In: session opened (missions.imported), \(codes.count) convocations, every account activated with its code")
+
+        let centreClient = try await login("centre.\(centre)")
+        for epreuve in ["T011B", "T012B", "T029B"] {
+            try await organiser(centreClient, epreuve: epreuve, sujets: sujets)
+        }
+        print("  4. Santorin: groups, half-day slots with their subjects, automatic distribution (never a pupil to their teacher)")
+
+        var attendu: [String: Resultat] = [:]
+        var evalues: [String: Int] = [:]
+        for person in intervenants where person.role == "examinateur" {
+            let (resultats, notees) = try await corriger(try await login(person.login), person: person)
+            attendu.merge(resultats) { a, _ in a }
+            evalues[person.login] = notees
+        }
+        try Check.check(attendu.count == 28, "28 sheets graded, found \(attendu.count)")
+        print("  5. Grading: 28 sheets (appels, aids, one absence, one override, one concurrent edit refused then redone), lots locked")
+
+        for epreuve in ["T011B", "T012B", "T029B"] {
+            try await centreClient.expect([200], .POST, santorin(epreuve) + "/cloture")
+        }
+        try await verifier(gestionnaire, centreClient, attendu: attendu, evalues: evalues)
+    }
+
+    static func value<T>(_ value: T?, _ what: String) throws -> T {
+        guard let value else { throw EndToEnd.Failure(description: "e2e: missing \(what)") }
+        return value
+    }
+
+    // MARK: 1. the DSII
+
+    static func bareme(_ epreuve: String) -> Bareme {
+        Bareme(criteres: [Critere(code: "APP", libelle: "S'approprier", poids: 4),
+                          Critere(code: "ANA", libelle: "Analyser, raisonner", poids: 4),
+                          Critere(code: "REA", libelle: "Réaliser", poids: 8),
+                          Critere(code: "VAL", libelle: "Valider", poids: 4)],
+               appels: [Appel(code: "APPEL1", libelle: "Appel pour vérifier le montage")])
+    }
+
+    /// Subjects of this run by code: three physics and two chemistry for physique-chimie, two SVT, one STL.
+    func publierSujets(_ dsii: GatewayClient) async throws -> [String: UUID] {
+        let plan: [(String, String?, String)] = [("T011B", "physique", "PC-P1"), ("T011B", "physique", "PC-P2"), ("T011B", "physique", "PC-P3"),
+                                                 ("T011B", "chimie", "PC-C1"), ("T011B", "chimie", "PC-C2"),
+                                                 ("T012B", nil, "SVT-1"), ("T012B", nil, "SVT-2"), ("T029B", nil, "STL-1")]
+        struct Nouveau: Encodable { var epreuve: String; var session = EndToEnd.session; var code: String; var titre: String
+            var dominante: String?; var materiel: [String] }
+        let pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+        var ids: [String: UUID] = [:]
+        for (epreuve, dominante, code) in plan {
+            let id = try await dsii.expect([201], .POST, "/api/referentiel/sujets", json: Nouveau(
+                epreuve: epreuve, code: "\(p)-\(code)", titre: "Sujet \(code) de bout en bout", dominante: dominante,
+                materiel: ["paillasse"])).decode(Id.self).id
+            try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/bareme", json: Self.bareme(epreuve))
+            for nature in ["sujet", "examinateur"] {
+                try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/documents/\(nature)?nom=\(nature).pdf", raw: pdf,
+                                      contentType: "application/pdf")
+            }
+            try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/validate")
+            try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/publish", json: ["visibleFrom": Date().addingTimeInterval(-60)])
+            ids[code] = id
+        }
+        return ids
+    }
+
+    // MARK: 2. Cyclades
+
+    struct Affectation: Codable { var numero: String; var epreuve: String; var centre: String? }
+    struct Affectations: Encodable { var affectations: [Affectation] }
+
+    func inscrire(_ gestionnaire: GatewayClient) async throws {
+        let lignes = candidats.flatMap { c in
+            c.epreuves.map { "\(c.numero);\(Demo.noms[Int(c.numero.suffix(2))! % Demo.noms.count]);Élise;01/02/2008;\(c.categorie);\(c.uai ?? "");\(c.division ?? "");\(c.filiere);\($0)" }
+        }
+        let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"] + lignes).joined(separator: "\n")
+        struct Report: Decodable { var candidats: Int; var inscriptions: Int; var nombreErreurs: Int }
+        let report = try await gestionnaire.expect([200], .POST, "\(ins)/import", raw: csv, contentType: "text/csv").decode(Report.self)
+        try Check.check(report.candidats == 22 && report.inscriptions == 28 && report.nombreErreurs == 0, "import: \(report)")
+
+        // The académie delegates physique-chimie to the centre's school, which assigns its own pupils.
+        try await gestionnaire.expect([201], .POST, "\(ins)/delegations", json: ["epreuve": "T011B", "uai": centre])
+        let etablissement = try await login("etab.\(centre)")
+        let suggestions = try await etablissement.expect([200], .GET, "\(ins)/affectations/suggestions?epreuve=T011B")
+            .decode(Items<Affectation>.self).items.filter { $0.numero.hasPrefix(p) }
+        try Check.check(suggestions.count == 12 && suggestions.allSatisfy { $0.centre == centre },
+                        "the school's suggestions: its 12 pupils to its own centre, got \(suggestions)")
+        try await etablissement.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: suggestions))
+        // Never another school's pupil.
+        let other = Affectation(numero: "\(p)17", epreuve: "T011B", centre: centre)
+        try await etablissement.expect([403, 422], .POST, "\(ins)/affectations", json: Affectations(affectations: [other]))
+
+        // The special cases, by the académie: a school without a laboratory, individual candidates; the rest too.
+        let restantes = candidats.flatMap { c in c.epreuves.map { Affectation(numero: c.numero, epreuve: $0, centre: centre) } }
+            .filter { !($0.epreuve == "T011B" && Int($0.numero.suffix(2))! <= 12) }
+        try await gestionnaire.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: restantes))
+        struct Ligne: Decodable { var numero: String; var epreuves: [String]; var centres: [String] }
+        let lus = try await gestionnaire.expect([200], .GET, "\(ins)/candidats?perPage=1000&uai=\(centre)")
+            .decode(Items<Ligne>.self).items
+        try Check.check(lus.count == 16 && lus.allSatisfy { $0.centres.allSatisfy { $0 == centre } }, "the centre's pupils assigned: \(lus)")
+        try await gestionnaire.expect([200], .POST, "\(ins)/affectations/publish")
+    }
+
+    func designer(_ gestionnaire: GatewayClient) async throws {
+        struct Personne: Encodable { var login: String; var nom: String; var prenom = "Claude"; var uai: String?; var divisions: [String] }
+        struct Designation: Encodable { var role: String; var epreuve: String; var centre: String?; var intervenant: Personne }
+        let etablissement = try await login("etab.\(centre)")
+        for person in intervenants {
+            let designation = Designation(role: person.role, epreuve: person.epreuve, centre: person.role == "examinateur" ? centre : nil,
+                                          intervenant: Personne(login: person.login, nom: person.nom, uai: person.uai,
+                                                                divisions: person.divisions))
+            // The school designates its own teacher; the académie the others and the coordinator.
+            let auteur = person.uai == centre && person.epreuve == "T011B" ? etablissement : gestionnaire
+            try await auteur.expect([201], .POST, "\(ins)/designations", json: designation)
+        }
+    }
+
+    struct Mission: Decodable { var mission: M; var intervenants: [Person]
+        struct M: Decodable { var id: UUID; var epreuve: String; var kind: String; var centre: String?; var active: Bool }
+        struct Person: Decodable { var id: UUID; var login: String }
+    }
+
+    /// Opens the session in Imag'In once the export has arrived, convokes everyone; returns each one's code.
+    func convoquer(_ gestionnaire: GatewayClient) async throws -> [String: String] {
+        struct Parametres: Encodable { var dateDebut = "2027-06-01"; var dateFin = "2027-06-12"; var observations = "Bout en bout." }
+        try await gestionnaire.expect([200], .PUT, "\(mis)/parametres", json: Parametres())
+        var missions: [Mission] = []
+        let logins = Set(intervenants.map(\.login))
+        try await waitUntil(timeout: .seconds(60)) {
+            try await gestionnaire.expect([200], .POST, "\(mis)/ouverture")
+            missions = try await gestionnaire.expect([200], .GET, "\(mis)/missions").decode(Items<Mission>.self).items
+                .filter { $0.mission.active && ($0.mission.centre == centre || $0.mission.kind == "coordinateur") }
+            return Set(missions.flatMap { $0.intervenants.map(\.login) }).isSuperset(of: logins)
+        }
+        let ici = missions.filter { $0.mission.centre == centre }
+        try Check.check(Set(ici.map(\.mission.epreuve)) == ["T011B", "T012B", "T029B"] && ici.count == 3,
+                        "one examiner mission per exam at the centre: \(ici.map(\.mission))")
+        // Opening again changes nothing.
+        try await gestionnaire.expect([200], .POST, "\(mis)/ouverture")
+        let encore = try await gestionnaire.expect([200], .GET, "\(mis)/missions").decode(Items<Mission>.self).items
+            .filter { $0.mission.centre == centre }
+        try Check.check(encore.count == 3, "reopening duplicated missions: \(encore.count)")
+
+        var codes: [String: String] = [:]
+        for mission in missions {
+            for person in mission.intervenants where logins.contains(person.login) && codes[person.login] == nil {
+                struct Convoked: Decodable { var impression: String }
+                let convoked = try await gestionnaire.expect([200, 201], .POST, "/api/missions/missions/\(mission.mission.id)/convocations",
+                                                             json: ["intervenantId": person.id.uuidString]).decode(Convoked.self)
+                let page = try await gestionnaire.expect([200], .GET, convoked.impression).text
+                codes[person.login] = try Self.value(page.firstMatch(of: /class="code">([A-Z0-9-]+)</).map { String($0.1) },
+                                                     "the code on \(person.login)'s convocation")
+            }
+        }
+        return codes
+    }
+
+    // MARK: 3. Santorin
+
+    struct Fiche: Decodable { var id: UUID; var numero: String; var division: String?; var groupeId: UUID?; var creneauId: UUID? }
+    struct Commission: Decodable { var groupes: [Groupe]; var creneaux: [Creneau]
+        struct Groupe: Decodable { var id: UUID; var nom: String; var membres: [UUID]; var candidats: Int }
+        struct Creneau: Decodable { var id: UUID } }
+    struct Examinateur: Decodable { var intervenantId: UUID; var login: String }
+
+    func organiser(_ centreClient: GatewayClient, epreuve: String, sujets: [String: UUID]) async throws {
+        let base = santorin(epreuve)
+        let mine = intervenants.filter { $0.epreuve == epreuve && $0.role == "examinateur" }
+        let effectif = candidats.filter { $0.epreuves.contains(epreuve) }.count
+        var examinateurs: [Examinateur] = []
+        try await waitUntil(timeout: .seconds(60)) {
+            let reply = try await centreClient.call(.GET, base + "/examinateurs")
+            guard reply.status == .ok else { return false }
+            examinateurs = try reply.decode(Items<Examinateur>.self).items.filter { e in mine.contains { $0.login == e.login } }
+            let fiches = try await centreClient.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
+            let offerts = try await centreClient.expect([200], .GET, base + "/sujets").decode(Items<Id>.self).items.map(\.id)
+            return examinateurs.count == mine.count && fiches.count == effectif
+                && sujets.filter { $0.key.hasPrefix(String(epreuve == "T011B" ? "PC" : epreuve == "T012B" ? "SVT" : "STL")) }
+                    .values.allSatisfy(offerts.contains)
+        }
+        struct Groupe: Encodable { var nom: String; var membres: [UUID] }
+        for (i, e) in examinateurs.enumerated() {
+            try await centreClient.expect([201], .POST, base + "/groupes", json: Groupe(nom: "Salle \(i + 1)", membres: [e.intervenantId]))
+        }
+        // Half-days: physique-chimie changes its set (two physics, two chemistry) each half-day.
+        struct Creneau: Encodable { var jour = "2027-06-02"; var demiJournee: String; var sujets: [UUID] }
+        let plan: [(String, [String])] = switch epreuve {
+        case "T011B": [("matin", ["PC-P1", "PC-P2", "PC-C1", "PC-C2"]), ("apres-midi", ["PC-P2", "PC-P3", "PC-C1", "PC-C2"])]
+        case "T012B": [("matin", ["SVT-1"]), ("apres-midi", ["SVT-2"])]
+        default: [("matin", ["STL-1"])]
+        }
+        var creneaux: [UUID] = []
+        for (demiJournee, codes) in plan {
+            creneaux.append(try await centreClient.expect([201], .POST, base + "/creneaux", json: Creneau(
+                demiJournee: demiJournee, sujets: try codes.map { try Self.value(sujets[$0], $0) })).decode(Id.self).id)
+        }
+        // Each pupil in a slot where an examiner who does not teach them is free (four per examiner per half-day).
+        let fiches = try await centreClient.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
+            .sorted { $0.numero < $1.numero }
+        let matin: [Fiche] = epreuve == "T011B"
+            ? fiches.filter { ["01", "02", "03", "04", "17", "18", "19", "20"].contains(String($0.numero.suffix(2))) }
+            : Array(fiches.prefix(4))
+        let parCreneau = [matin, fiches.filter { f in !matin.contains { $0.id == f.id } }]
+        for (creneau, part) in zip(creneaux, parCreneau) where !part.isEmpty {
+            try await centreClient.expect([200], .POST, base + "/creneaux/\(creneau)/candidats", json: ["fiches": part.map(\.id)])
+        }
+        try await centreClient.expect([200], .POST, base + "/distribution/automatique", json: ["garderDivisions": true])
+
+        // Nobody left out, nobody with their own teacher.
+        let distribuees = try await centreClient.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
+        try Check.check(distribuees.count == effectif && distribuees.allSatisfy { $0.groupeId != nil && $0.creneauId != nil },
+                        "\(epreuve): every candidate in a lot and a slot")
+        let commission = try await centreClient.expect([200], .GET, base).decode(Commission.self)
+        for groupe in commission.groupes {
+            let teachers = intervenants.filter { person in examinateurs.contains { $0.login == person.login && groupe.membres.contains($0.intervenantId) } }
+            for fiche in distribuees where fiche.groupeId == groupe.id {
+                let pupil = try Self.value(candidats.first { $0.numero == fiche.numero }, fiche.numero)
+                try Check.check(!teachers.contains { $0.uai != nil && $0.uai == pupil.uai && $0.divisions.contains(pupil.division ?? "-") },
+                                "\(fiche.numero) graded by their own teacher")
+            }
+        }
+    }
+
+    // MARK: 4. grading
+
+    enum Resultat: Equatable { case note(Int), absent }
+
+    struct FicheComplete: Decodable {
+        var id: UUID; var numero: String; var version: Int; var bareme: Bareme?; var statut: String; var noteSuggeree: Int?
+        var noteFinale: Int?; var examinateurId: UUID?
+    }
+    struct Lot: Decodable { var groupeId: UUID; var centre: String; var epreuve: String; var fiches: [Id] }
+
+    /// Grades the examiner's lot: levels cycling A–D; on physique-chimie's first room an appel and
+    /// an aid, an absence, an override, and a save from a stale version (409) redone. Returns the
+    /// expected result per exam/candidate and how many sheets the examiner graded.
+    func corriger(_ examinateur: GatewayClient, person: Intervenant) async throws -> ([String: Resultat], Int) {
+        let lots = try await examinateur.expect([200], .GET, "/api/correction/mes-lots").decode(Items<Lot>.self).items
+            .filter { $0.centre == centre }
+        try Check.check(lots.count == 1, "\(person.login) has one lot at the centre, got \(lots.count)")
+        let lot = lots[0]
+        let special = person.nom == "Arnaud"
+        var attendu: [String: Resultat] = [:]
+        var notees = 0
+        let niveaux: [Niveau] = [.A, .B, .C, .D]
+        for (i, ref) in lot.fiches.enumerated() {
+            var fiche = try await examinateur.expect([200], .GET, "/api/correction/fiches/\(ref.id)").decode(FicheComplete.self)
+            fiche = try await examinateur.expect([200], .POST, "/api/correction/fiches/\(ref.id)/tirage", json: ["version": fiche.version])
+                .decode(FicheComplete.self)
+            let bareme = try Self.value(fiche.bareme, "the barème copied at the draw")
+            let heure = Date()
+            if special && i == 1 {
+                struct Absence: Encodable { var version: Int; var absence = "injustifiee" }
+                fiche = try await examinateur.expect([200], .PUT, "/api/correction/fiches/\(ref.id)", json: Absence(version: fiche.version))
+                    .decode(FicheComplete.self)
+                try Check.check(fiche.statut == "absent", "absence of \(fiche.numero)")
+                attendu["\(lot.epreuve)/\(fiche.numero)"] = .absent
+                continue
+            }
+            let niveau = niveaux[(i + (person.nom == "Blanc" ? 1 : 0)) % 4]
+            var evaluations = bareme.criteres.map { EvaluationCritere(code: $0.code, evaluation: .niveau(niveau)) }
+            struct Saisie: Encodable { var code: String; var evaluation: Evaluation }
+            struct AppelFait: Encodable { var code: String; var heure: Date }
+            struct AideDonnee: Encodable { var critere: String; var aide: Aide; var heure: Date }
+            struct Grille: Encodable { var evaluations: [Saisie]; var appels: [AppelFait] = []; var aides: [AideDonnee] = [] }
+            struct Enregistrement: Encodable { var version: Int; var grille: Grille; var finaliser: Bool; var noteFinale: Int?
+                var motifAjustement: String? }
+            var grille = Grille(evaluations: [])
+            if special && i == 0 {
+                // An appel, and a major aid on REA graded A: the aid caps it at C.
+                grille.appels = [AppelFait(code: "APPEL1", heure: heure)]
+                grille.aides = [AideDonnee(critere: "REA", aide: .majeure, heure: heure)]
+                evaluations = bareme.criteres.map { EvaluationCritere(code: $0.code, evaluation: .niveau(.A), aides: $0.code == "REA" ? [.majeure] : []) }
+            }
+            grille.evaluations = evaluations.map { Saisie(code: $0.code, evaluation: $0.evaluation) }
+            let suggeree = try bareme.noteSuggeree(evaluations).demiPoints
+            var save = Enregistrement(version: fiche.version, grille: grille, finaliser: true)
+            if special && i == 2 {
+                save.noteFinale = 31
+                save.motifAjustement = "Démarche remarquable, non prévue par la grille"
+            }
+            if special && i == 3 {
+                // Another tablet saved a draft first: this save, based on the older version, is refused and shows the current one.
+                let brouillon = Enregistrement(version: fiche.version, grille: Grille(evaluations: []), finaliser: false)
+                try await examinateur.expect([200], .PUT, "/api/correction/fiches/\(ref.id)", json: brouillon)
+                try await examinateur.expect([409], .PUT, "/api/correction/fiches/\(ref.id)", json: save)
+                save.version = try await examinateur.expect([200], .GET, "/api/correction/fiches/\(ref.id)").decode(FicheComplete.self).version
+            }
+            let saved = try await examinateur.expect([200], .PUT, "/api/correction/fiches/\(ref.id)", json: save).decode(FicheComplete.self)
+            let expected = save.noteFinale ?? suggeree
+            try Check.check(saved.statut == "notee" && saved.noteSuggeree == suggeree && saved.noteFinale == expected,
+                            "\(saved.numero): suggested \(String(describing: saved.noteSuggeree)) final \(String(describing: saved.noteFinale)), "
+                            + "expected \(suggeree) then \(expected)")
+            attendu["\(lot.epreuve)/\(saved.numero)"] = .note(expected)
+            notees += 1
+        }
+        try await examinateur.expect([200], .POST, "/api/correction/groupes/\(lot.groupeId)/verrouillage")
+        return (attendu, notees)
+    }
+
+    // MARK: 5. the figures
+
+    func verifier(_ gestionnaire: GatewayClient, _ centreClient: GatewayClient, attendu: [String: Resultat], evalues: [String: Int]) async throws {
+        // Cyclades: every result arrived, none missing.
+        struct Remontee: Decodable { var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int }
+        var lignes: [Remontee] = []
+        try await waitUntil(timeout: .seconds(90)) {
+            lignes = try await gestionnaire.expect([200], .GET, "\(ins)/remontee?centre=\(centre)").decode(Items<Remontee>.self).items
+            return lignes.count == 3 && lignes.allSatisfy { $0.manquants == 0 }
+        }
+        let figures = Dictionary(uniqueKeysWithValues: lignes.map { ($0.epreuve, [$0.affectes, $0.notes, $0.absents, $0.manquants]) })
+        try Check.check(figures == ["T011B": [16, 15, 1, 0], "T012B": [8, 8, 0, 0], "T029B": [4, 4, 0, 0]], "remontée: \(figures)")
+
+        // Every mark as computed here, in Correction's closed sheets.
+        var total = 0, notes = 0
+        for epreuve in ["T011B", "T012B", "T029B"] {
+            struct Resume: Decodable { var numero: String; var statut: String; var noteFinale: Int? }
+            let fiches = try await centreClient.expect([200], .GET, santorin(epreuve) + "/fiches").decode(Items<Resume>.self).items
+            for fiche in fiches {
+                let lu: Resultat? = fiche.statut == "absent" ? .absent : fiche.noteFinale.map { .note($0) }
+                let cle = "\(epreuve)/\(fiche.numero)"
+                try Check.check(lu == attendu[cle], "\(cle): \(String(describing: lu)), expected \(String(describing: attendu[cle]))")
+                if case .note(let n)? = lu { total += n; notes += 1 }
+            }
+            // The filled sheets, one PDF per candidate in the zip.
+            let zip = try await centreClient.expect([200], .GET, santorin(epreuve) + "/fiches.zip")
+            let entries = zip.body.readableBytesView.indices.filter { i in
+                zip.body.readableBytesView[i...].starts(with: [0x50, 0x4b, 0x01, 0x02])
+            }.count
+            try Check.check(entries == fiches.count, "\(epreuve): \(entries) sheets in the zip for \(fiches.count) candidates")
+        }
+        try Check.check(notes == 27, "27 marks, found \(notes)")
+
+        // Imag'In: each examiner paid once for the sheets they graded, at the regulation's rate.
+        struct Version: Decodable { var reglementation: Regles
+            struct Regles: Decodable { var typesRemuneration: [Pay] }
+            struct Pay: Decodable { var code: String; var mode: String; var montantCentimes: Int } }
+        let regles = try await gestionnaire.expect([200], .GET, "\(mis)/reglementation").decode(Version.self).reglementation
+        let parCandidat = try Self.value(regles.typesRemuneration.first { $0.mode == "par_candidat" }, "a pay per candidate")
+        struct Service: Decodable { var login: String?; var candidatsEvalues: Int; var montantCentimes: Int; var centres: [String] }
+        var services: [Service] = []
+        try await waitUntil(timeout: .seconds(60)) {
+            services = try await gestionnaire.expect([200], .GET, "\(mis)/services-faits").decode(Items<Service>.self).items
+                .filter { $0.centres.contains(centre) }
+            return services.count == evalues.count
+        }
+        for service in services {
+            let login = try Self.value(service.login, "the login of a service fait")
+            let n = try Self.value(evalues[login], "an examiner of this run for \(login)")
+            try Check.check(service.candidatsEvalues == n && service.montantCentimes == n * parCandidat.montantCentimes,
+                            "\(login): \(service.candidatsEvalues) candidates, \(service.montantCentimes) cents; expected \(n), "
+                            + "\(n * parCandidat.montantCentimes)")
+        }
+        let montant = services.map(\.montantCentimes).reduce(0, +)
+        print("  6. Closed: 28 results in Cyclades (27 marks, mean \(String(format: "%.2f", Double(total) / Double(notes) / 2)) / 20), "
+              + "\(services.count) services faits worth \(montant / 100),\(String(format: "%02d", montant % 100)) €, "
+              + "every filled sheet in the zips")
+        print("e2e: every figure checked")
+    }
+}

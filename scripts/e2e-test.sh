@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The end-to-end test (issue 10): the five services as separate processes, the road map's whole
+# chronology through the gateway's HTTP API only (ece-bench e2e), on a centre and a school created
+# for the run. Every figure is checked; any difference fails the run.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+BIN_DIR="${BIN_DIR:-$(swift build --show-bin-path)}"
+export BIN_DIR
+export ECE_PASSWORD="ece-demo-2027!"
+
+scripts/services.sh start
+trap 'scripts/services.sh stop' EXIT
+scripts/services.sh seed >/dev/null
+
+CENTRE=$(scripts/test-school.sh "Lycée de bout en bout" T011B T012B T029B)
+ECOLE=$(scripts/test-school.sh "Collège-lycée sans laboratoire")
+P="e$(python3 -c 'import random; print(random.randrange(10**5, 10**6))')"
+echo "e2e: centre $CENTRE, school $ECOLE, run $P"
+"$BIN_DIR/ece-bench" e2e --centre "$CENTRE" --ecole "$ECOLE" --prefix "$P" --password "$ECE_PASSWORD"
