@@ -29,7 +29,7 @@ up:
 	$(SWIFT) build
 	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh start
 	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh seed
-	"$$($(SWIFT) build --show-bin-path)/ece-bench" demo
+	"$$($(SWIFT) build --show-bin-path)/ece-bench" demo --academie
 	@echo
 	@echo "ECE platform is up"
 	@echo "  gateway:              http://127.0.0.1:8080"

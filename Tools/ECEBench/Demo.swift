@@ -18,6 +18,8 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Prefix of the candidates' numbers.") var prefix = "DEMO"
     @Option(help: "The two examiners' logins (accounts are activated with their convocation's code when new).")
     var examinateurs = "examinateur.demo,examinateur2.demo"
+    @Flag(help: "Also the académie's whole session (make up): some 260 candidates of ten schools over the five exams, the special cases, examiners and coordinators for every centre.")
+    var academie = false
 
     static let session = 2027
     static let prenoms = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Gabriel", "Manon", "Jules"]
@@ -38,7 +40,9 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            try await play(GatewayClient(base: gateway, http: http))
+            let client = GatewayClient(base: gateway, http: http)
+            try await play(client)
+            if academie { try await sessionAcademique(client) }
             try await http.shutdown()
         } catch {
             try? await http.shutdown()
@@ -161,4 +165,126 @@ struct Demo: AsyncParsableCommand {
     }
 
     struct ExaminateurVue: Decodable { var intervenantId: UUID; var login: String }
+
+    // MARK: the académie's session (make up)
+
+    /// Schools of Besançon's académie in the reference data, and the centres hosting each exam apart
+    /// from Victor-Hugo's physique-chimie, which the examiners' road map above keeps to itself.
+    static let ecoles = ["0251080N", "0250007X", "0251671F", "0250058C", "0390013C", "0390786T", "0700009E", "0700905D", "0900003P", "0900024M"]
+    static let centres = ["T011B": ["0250007X", "0250058C", "0390013C"], "T012B": ["0251080N", "0250007X", "0250058C", "0390013C"],
+                          "T010B": ["0251080N", "0250058C"], "T029B": ["0250007X"], "T030B": ["0250007X"]]
+
+    struct Ligne { var numero: String; var nom: String; var prenom: String; var categorie: String; var uai: String?; var division: String?
+        var filiere: String; var epreuve: String }
+
+    /// Ten schools' pupils over the five exams, and the special cases: a school without a laboratory
+    /// (Lycée du Jura), individual and CNED candidates.
+    static func lignes() -> [Ligne] {
+        var lignes: [Ligne] = []
+        for (s, uai) in ecoles.enumerated() {
+            for i in 1...24 {
+                let numero = "ACA\(s)\(String(format: "%02d", i))"
+                let nom = noms[(s + i) % noms.count], prenom = prenoms[(s * 3 + i) % prenoms.count]
+                let epreuves = [["T011B", "T012B"], ["T011B", "T010B"], ["T012B"]][i % 3]
+                for epreuve in epreuves {
+                    lignes.append(Ligne(numero: numero, nom: nom, prenom: prenom, categorie: "scolaire", uai: uai, division: "TG\(1 + i % 2)",
+                                        filiere: "BCG", epreuve: epreuve))
+                }
+            }
+        }
+        for i in 1...12 {
+            lignes.append(Ligne(numero: "ACASTL\(String(format: "%02d", i))", nom: noms[i % noms.count], prenom: prenoms[i % prenoms.count],
+                                categorie: "scolaire", uai: i <= 6 ? "0250007X" : "0251671F", division: "STL\(1 + i % 2)", filiere: "BTN",
+                                epreuve: i % 2 == 0 ? "T029B" : "T030B"))
+        }
+        for i in 1...6 {
+            lignes.append(Ligne(numero: "ACAIND\(i)", nom: noms[(i + 5) % noms.count], prenom: prenoms[(i + 2) % prenoms.count],
+                                categorie: "individuel", uai: nil, division: nil, filiere: i <= 4 ? "BCG" : "BTN",
+                                epreuve: i <= 4 ? "T011B" : "T029B"))
+        }
+        for i in 1...4 {
+            lignes.append(Ligne(numero: "ACACNED\(i)", nom: noms[(i + 9) % noms.count], prenom: prenoms[(i + 4) % prenoms.count],
+                                categorie: "cned", uai: "0251671F", division: nil, filiere: "BCG", epreuve: "T010B"))
+        }
+        return lignes
+    }
+
+    /// Imports and assigns the académie's candidates (the nearest centre hosting each exam, a few
+    /// per centre in turn), publishes, designates one or two examiners per centre × exam and a
+    /// coordinator per exam, reopens the session and convokes them all. Idempotent.
+    func sessionAcademique(_ anonymous: GatewayClient) async throws {
+        let gestionnaire = try await anonymous.login("gestionnaire.besancon", password: password)
+        let ins = "/api/inscriptions/sessions/\(Self.session)"
+        let mis = "/api/missions/sessions/\(Self.session)"
+        let lignes = Self.lignes()
+        let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"] + lignes.map {
+            "\($0.numero);\($0.nom);\($0.prenom);12/05/2008;\($0.categorie);\($0.uai ?? "");\($0.division ?? "");\($0.filiere);\($0.epreuve)"
+        }).joined(separator: "\n")
+        try await gestionnaire.expect([200], .POST, "\(ins)/import", raw: csv, contentType: "text/csv")
+        struct Affectation: Encodable { var numero: String; var epreuve: String; var centre: String }
+        struct Affectations: Encodable { var affectations: [Affectation] }
+        var tour: [String: Int] = [:]
+        let affectations = lignes.map { ligne in
+            let centres = Self.centres[ligne.epreuve] ?? []
+            // The pupil's own school when it hosts the exam, else the centres in turn.
+            if let uai = ligne.uai, centres.contains(uai) { return Affectation(numero: ligne.numero, epreuve: ligne.epreuve, centre: uai) }
+            let n = tour[ligne.epreuve, default: 0]
+            tour[ligne.epreuve] = n + 1
+            return Affectation(numero: ligne.numero, epreuve: ligne.epreuve, centre: centres[n % centres.count])
+        }
+        try await gestionnaire.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: affectations))
+        try await gestionnaire.expect([200], .POST, "\(ins)/affectations/publish")
+        let candidats = Set(lignes.map(\.numero)).count
+        print("  Cyclades (académie): \(candidats) candidates of ten schools, \(lignes.count) registrations over the five exams, "
+              + "special cases included, assigned to four centres and published")
+
+        struct Personne: Encodable { var login: String; var nom: String; var prenom: String; var uai: String?; var divisions: [String]? }
+        struct Designation: Encodable { var role: String; var epreuve: String; var centre: String?; var intervenant: Personne }
+        var designations: [Designation] = []
+        for (epreuve, centres) in Self.centres.sorted(by: { $0.key < $1.key }) {
+            for (i, centre) in centres.enumerated() where !(epreuve == "T011B" && centre == uai) {
+                for n in 1...(epreuve.hasPrefix("T01") ? 2 : 1) {
+                    designations.append(Designation(role: "examinateur", epreuve: epreuve, centre: centre, intervenant: Personne(
+                        login: "prof.\(epreuve.lowercased()).\(centre.lowercased()).\(n)", nom: Self.noms[(i * 2 + n) % Self.noms.count],
+                        prenom: Self.prenoms[(i + n) % Self.prenoms.count], uai: Self.ecoles[(i + n) % Self.ecoles.count], divisions: ["TG\(n)"])))
+                }
+            }
+            designations.append(Designation(role: "coordinateur", epreuve: epreuve, centre: nil, intervenant: Personne(
+                login: "coordinateur.besancon", nom: "Roux", prenom: "Anne", uai: nil, divisions: nil)))
+        }
+        struct Existante: Decodable { var epreuve: String; var centre: String?; var intervenant: Personne; struct Personne: Decodable { var login: String } }
+        let existantes = try await gestionnaire.expect([200], .GET, "\(ins)/designations").decode(Items<Existante>.self).items
+        for designation in designations where !existantes.contains(where: {
+            $0.epreuve == designation.epreuve && $0.centre == designation.centre && $0.intervenant.login == designation.intervenant.login }) {
+            try await gestionnaire.expect([201], .POST, "\(ins)/designations", json: designation)
+        }
+        var missions: [Mission] = []
+        try await waitUntil(timeout: .seconds(60)) {
+            try await gestionnaire.expect([200], .POST, "\(mis)/ouverture")
+            missions = try await gestionnaire.expect([200], .GET, "\(mis)/missions").decode(Missions.self).items
+            return Set(missions.flatMap(\.intervenants).map(\.login)).isSuperset(of: designations.map(\.intervenant.login))
+        }
+        var convocations = 0
+        for mission in missions {
+            for person in mission.intervenants where designations.contains(where: { $0.intervenant.login == person.login }) {
+                try await gestionnaire.expect([200, 201], .POST, "/api/missions/missions/\(mission.mission.id)/convocations",
+                                              json: ["intervenantId": person.id.uuidString])
+                convocations += 1
+            }
+        }
+        print("  Imag'In (académie): \(designations.count) designations, \(missions.count) missions, \(convocations) convocations")
+        print("""
+
+            Demo accounts (password \(password)), at http://127.0.0.1:8080:
+              dsii.demo                 DSII: the subject bank and the barème editor (/sujets)
+              gestionnaire.besancon     gestionnaire DEC of Besançon: candidates and assignments (/inscriptions), missions (/missions), remontée
+              etab.0251080N             établissement Victor-Hugo: delegated assignments, designations of its teachers
+              centre.0251080N           centre d'épreuve Victor-Hugo: groups, slots, distribution, printing, closing (/centre)
+              examinateur.demo          examiner at Victor-Hugo (physique-chimie): missions, lots, the grading editor (/examinateur)
+              examinateur2.demo         the second examiner of Victor-Hugo
+              coordinateur.besancon     coordinator of the académie: follow-up, statistics, messaging
+              referent.0251080N         référent de correction of Victor-Hugo
+              admin                     operations
+            """)
+    }
 }
