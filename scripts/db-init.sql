@@ -12,6 +12,7 @@
 -- Isolation model (DESIGN.md §3): each service connects as its own role, which owns its own
 -- schema and has no USAGE on anyone else's; PUBLIC gets nothing on the database or on `public`.
 -- `ece_test` may CREATE schemas in the database: integration tests make throw-away schemas.
+-- The database is `ece` unless psql is given `-v db=<name>` (ece-bench national uses its own).
 
 \set ON_ERROR_STOP on
 
@@ -39,6 +40,10 @@
 \else
   \set ece_test_password ece_test
 \endif
+\if :{?db}
+\else
+  \set db ece
+\endif
 
 -- Roles are cluster-wide. CREATE ROLE has no IF NOT EXISTS, hence \gexec; the password is
 -- (re)set every run so a changed variable takes effect.
@@ -56,19 +61,19 @@ ALTER ROLE ece_test     LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'ece
 
 -- CREATE DATABASE cannot run in a transaction block; \gexec runs it on its own.
 -- (In the postgres image POSTGRES_DB=ece has already created it.)
-SELECT 'CREATE DATABASE ece ENCODING ''UTF8'' TEMPLATE template0'
- WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = 'ece')
+SELECT format('CREATE DATABASE %I ENCODING ''UTF8'' TEMPLATE template0', :'db')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = :'db')
 \gexec
 
 -- Nobody may connect to ece just because they have a login somewhere in the cluster.
-REVOKE ALL ON DATABASE ece FROM PUBLIC;
-GRANT CONNECT, TEMPORARY ON DATABASE ece
+REVOKE ALL ON DATABASE :"db" FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE :"db"
    TO referentiel, inscriptions, missions, correction, gateway, ece_test;
-GRANT CREATE ON DATABASE ece TO ece_test;
+GRANT CREATE ON DATABASE :"db" TO ece_test;
 -- Nor to the maintenance database (the superuser keeps access; pgbench runs as postgres).
 REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC;
 
-\connect ece
+\connect :"db"
 
 -- Close the shared `public` schema: a table left there would be visible to every service.
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
@@ -89,8 +94,8 @@ REVOKE ALL ON SCHEMA referentiel, inscriptions, missions, correction, gateway FR
 
 -- The default search_path is "$user", public; as schema = role name, unqualified names
 -- resolve to the service's own schema. Pin it anyway so it survives a `public` clean-up.
-ALTER ROLE referentiel  IN DATABASE ece SET search_path = referentiel;
-ALTER ROLE inscriptions IN DATABASE ece SET search_path = inscriptions;
-ALTER ROLE missions     IN DATABASE ece SET search_path = missions;
-ALTER ROLE correction   IN DATABASE ece SET search_path = correction;
-ALTER ROLE gateway      IN DATABASE ece SET search_path = gateway;
+ALTER ROLE referentiel  IN DATABASE :"db" SET search_path = referentiel;
+ALTER ROLE inscriptions IN DATABASE :"db" SET search_path = inscriptions;
+ALTER ROLE missions     IN DATABASE :"db" SET search_path = missions;
+ALTER ROLE correction   IN DATABASE :"db" SET search_path = correction;
+ALTER ROLE gateway      IN DATABASE :"db" SET search_path = gateway;

@@ -177,9 +177,10 @@ pg_start() {
 }
 
 pg_provision() {
-    log "provisioning database ece, roles and schemas"
+    local db="${1:-ece}"
+    log "provisioning database $db, roles and schemas"
     # Passwords: local development only (each role's password is its own name).
-    as_postgres psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+    as_postgres psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -v db="$db" \
         -v referentiel_password=referentiel -v inscriptions_password=inscriptions \
         -v missions_password=missions -v correction_password=correction \
         -v gateway_password=gateway -v ece_test_password=ece_test \
@@ -369,10 +370,23 @@ main() {
         rabbit-start) rabbit_start ;;
         pg-stop)      pg_stop ;;
         pg-start)     pg_start ;;
+        # A fresh database and broker vhost of that name (ece-bench national): dropped, then provisioned.
+        fresh)
+            local name="${2:?usage: $0 fresh <name>}"
+            [[ "$name" =~ ^[a-z_]+$ && "$name" != ece ]] || die "fresh: a lower-case name other than ece"
+            as_postgres psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+                -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null
+            pg_provision "$name"
+            rabbit_env
+            "$RABBIT_BIN/rabbitmqctl" -q delete_vhost "$name" >/dev/null 2>&1 || true
+            "$RABBIT_BIN/rabbitmqctl" -q add_vhost "$name" >/dev/null
+            "$RABBIT_BIN/rabbitmqctl" -q set_permissions -p "$name" guest '.*' '.*' '.*' >/dev/null
+            log "fresh database and vhost $name"
+            ;;
         # Convenience: run the CLI against our node, e.g. `scripts/infra.sh rabbitmqctl list_queues`.
         rabbitmqctl)  shift; rabbit_env; exec "$RABBIT_BIN/rabbitmqctl" "$@" ;;
         *)
-            echo "usage: $0 up|down|status|rabbit-stop|rabbit-start|pg-stop|pg-start|rabbitmqctl ARGS" >&2
+            echo "usage: $0 up|down|status|rabbit-stop|rabbit-start|pg-stop|pg-start|fresh NAME|rabbitmqctl ARGS" >&2
             exit 2
             ;;
     esac

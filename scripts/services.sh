@@ -38,6 +38,8 @@ log() { printf '[services] %s\n' "$*"; }
 # Credentials here are the local-dev ones created by scripts/infra.sh (password = role name).
 # Also understood by the services (Shared/HTTP/ServiceConfiguration.swift), unset here:
 # AMQP_CA_FILE (CA bundle for amqps:// URLs).
+# ECE_DATABASE and ECE_VHOST put the whole platform on another database and broker vhost
+# (ece-bench national runs on its own); BCRYPT_COST, when set, reaches the gateway.
 service_env() {
     local name="$1" role port
     role="$(role_of "$name")"
@@ -45,12 +47,13 @@ service_env() {
     printf '%s\n' \
         "PORT=$port" \
         "HOST=127.0.0.1" \
-        "DATABASE_URL=postgres://$role:$role@127.0.0.1:5433/ece" \
+        "DATABASE_URL=postgres://$role:$role@127.0.0.1:5433/${ECE_DATABASE:-ece}" \
         "DATABASE_SCHEMA=$role" \
-        "AMQP_URL=amqp://guest:guest@127.0.0.1:5673/" \
+        "AMQP_URL=amqp://guest:guest@127.0.0.1:5673/${ECE_VHOST:-}" \
         "LOG_LEVEL=${LOG_LEVEL:-info}" \
         "JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt-public.pem"
     if [[ "$name" == Gateway ]]; then
+        [[ -z "${BCRYPT_COST:-}" ]] || echo "BCRYPT_COST=$BCRYPT_COST"
         printf '%s\n' \
             "JWT_PRIVATE_KEY_FILE=$KEY_DIR/jwt-private.pem" \
             "INSCRIPTIONS_URL=http://127.0.0.1:8081" \

@@ -39,8 +39,10 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     let settings = GatewaySettings(environment)
     let accounts = AccountRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
     let signer = await TokenSigner(privateKey: try TokenKeys.privateKey(environment: environment))
-    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton,
-                                configuration: .init(timeout: .init(connect: .seconds(2), read: .seconds(30))))
+    var clientConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(30)))
+    // The default of 8 connections per service would queue every request behind eight in flight.
+    clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
+    let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
 
     let convocations = runtime.consumer("convocations", handlers: ConvocationHandlers(accounts: accounts).handlers)
     let router = runtime.makeRouter(consumers: [convocations])

@@ -283,6 +283,17 @@ import TestSupport
             let second = #"{"role":"examinateur","epreuve":"T011B","centre":"0251080N","intervenant":{"login":"\#(p).prof2","nom":"Curie","prenom":"Pierre","divisions":["T3","T4"]}}"#
             #expect(try await Self.post(client, "designations", second, as: school).status == .created)
             try await waitUntil { try await latest("examinateur") == ["\(p).prof1", "\(p).prof2"] }
+            // Designations at the same time: the newest export still has everyone (each export waits for the previous).
+            try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for n in 3...10 {
+                    group.addTask {
+                        let body = #"{"role":"examinateur","epreuve":"T011B","centre":"0251080N","intervenant":\#(person(p + ".prof\(n)"))}"#
+                        return try await Self.post(client, "designations", body, as: school).status
+                    }
+                }
+                for try await status in group { #expect(status == .created) }
+            }
+            try await waitUntil { try await latest("examinateur") == (1...10).map { "\(p).prof\($0)" }.sorted() }
             let listed = try await client.execute(uri: "/api/inscriptions/sessions/\(Self.session)/designations?epreuve=T011B",
                                                   method: .get, headers: [.authorization: "Bearer \(try await TestKeys.token(school))"])
             #expect(String(buffer: listed.body).contains(#""divisions":["T3","T4"]"#), "the teacher's divisions travel with them")
@@ -306,7 +317,7 @@ import TestSupport
                 uri: "/api/inscriptions/sessions/\(Self.session)/designations/\(id)", method: .delete,
                 headers: [.authorization: "Bearer \(try await TestKeys.token(school))"])
             #expect(removed.status == .noContent)
-            try await waitUntil { try await latest("examinateur") == ["\(p).prof2"] }
+            try await waitUntil { try await latest("examinateur") == (2...10).map { "\(p).prof\($0)" }.sorted() }
         }
         try await recorder.stop()
     }

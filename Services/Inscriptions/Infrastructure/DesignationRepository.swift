@@ -137,6 +137,11 @@ struct DesignationRepository: Sendable {
 
     /// The group's full current list, with the next export version.
     private func export(_ groupe: Groupe, on connection: PostgresConnection, correlationId: String) async throws {
+        // One export of a group at a time, each reading what the previous one committed: without
+        // it, two designations at once each export the group without the other, and the newer
+        // version may be the one missing a person.
+        let key = "\(groupe.session)/\(groupe.academie)/\(groupe.epreuve)/\(groupe.role.rawValue)/\(groupe.centre ?? "")"
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('designations'), hashtext(\(key)))", logger: logger).collect()
         let version = try await connection.query("SELECT nextval('\(unescaped: s).export_seq')", logger: logger)
             .collect().first!.decode(Int64.self)
         let rows = try await connection.query("""

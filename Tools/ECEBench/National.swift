@@ -1,0 +1,518 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import JWTKit
+import Logging
+import PostgresNIO
+import Shared
+import TestSupport
+
+/// `ece-bench national`: a national session generated and run through the real platform's
+/// gateway, phase by phase — import, assignment, opening and convocations, distribution, grading by
+/// concurrent simulated examiners, locking, closing until every result is in Cyclades and every
+/// service fait in Imag'In — with each phase's time and throughput, the grade saves' latency and
+/// each service's peak RSS; and, in the same run, the machine's baseline (`pgbench -N` on the same
+/// PostgreSQL). Runs on its own database and vhost (`scripts/bench-national.sh` prepares them and
+/// starts the services on them).
+///
+/// The simulated users carry tokens signed with the platform's key (`var/keys`), as the gateway's
+/// login would give them: account creation and activation are the end-to-end test's business.
+struct National: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "A national session through the platform, against pgbench -N.")
+
+    @Option(help: "Size: 1 = 240,000 candidate-exams in 3,000 centres with 12,000 examiners.") var scale = 1.0
+    @Option(help: "Simulated examiners grading at once.") var concurrence = 200
+    @Option(help: "The gateway.") var gateway = "http://127.0.0.1:8080"
+    @Option(help: "Private key that signs the simulated users' tokens.") var keyFile = "var/keys/jwt-private.pem"
+    @Option(help: "The bench's database (scripts/infra.sh fresh).") var database = "ece_bench"
+    @Option(help: "Where scripts/services.sh keeps the services' pids.") var runDir = "var/run"
+    @Option(help: "pgbench clients (the size of Correction's connection pool).") var pgbenchClients = 20
+    @Option(help: "pgbench transactions per client (-t: a child of this process may not get -T's SIGALRM).") var pgbenchTransactions = 1000
+
+    static let session = 2027
+    static let candidatsParCentre = 80
+    static let examinateursParCentre = 4
+    static let academies = 30
+    /// Share of the centres hosting each exam, in percent.
+    static let partage: [(String, Int)] = [("T011B", 40), ("T012B", 30), ("T010B", 20), ("T029B", 5), ("T030B", 5)]
+
+    func run() async throws {
+        var logger = Logger(label: "ece.bench")
+        logger.logLevel = .warning
+        let centres = max(5, Int((3000 * scale).rounded()))
+        print("ece-bench national: \(centres) centres, \(centres * Self.candidatsParCentre) candidate-exams, "
+              + "\(centres * Self.examinateursParCentre) examiners, \(concurrence) concurrent; "
+              + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+        let pgbench = try pgbenchTPS()
+        print(String(format: "baseline: pgbench -N, %d clients × %d transactions: %.0f TPS", pgbenchClients, pgbenchTransactions, pgbench))
+
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(120)))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrence + 16)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let signer = await TokenSigner(privateKey: try EdDSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)))
+        let run = Session(http: http, gateway: gateway, signer: signer, centres: centres, concurrence: concurrence,
+                          database: database, logger: logger)
+        do {
+            let report = try await run.play()
+            try await http.shutdown()
+            report.print(pgbench: pgbench, rss: Self.peakRSS(runDir: runDir))
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+    }
+
+    /// TPS of `pgbench -N` (simple updates) on a database of its own in the same cluster.
+    private func pgbenchTPS() throws -> Double {
+        let script = """
+            set -euo pipefail
+            export PGPASSWORD=postgres
+            bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+            psql -q -h 127.0.0.1 -p 5433 -U postgres -d postgres -c 'DROP DATABASE IF EXISTS ece_pgbench WITH (FORCE)' -c 'CREATE DATABASE ece_pgbench'
+            "$bin/pgbench" -q -i -s 20 -h 127.0.0.1 -p 5433 -U postgres ece_pgbench >/dev/null 2>&1
+            "$bin/pgbench" -N -c \(pgbenchClients) -j 2 -t \(pgbenchTransactions) -h 127.0.0.1 -p 5433 -U postgres ece_pgbench 2>/dev/null
+            """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+            let line = output.split(separator: "\n").first(where: { $0.hasPrefix("tps = ") }),
+            let tps = Double(line.dropFirst(6).prefix { $0.isNumber || $0 == "." })
+        else { throw ValidationError("pgbench failed: \(output.suffix(400))") }
+        return tps
+    }
+
+    /// Each service's peak resident memory (VmHWM), from the pids scripts/services.sh keeps.
+    static func peakRSS(runDir: String) -> [(String, Int)] {
+        ["Gateway", "Inscriptions", "Missions", "Referentiel", "Correction"].compactMap { name in
+            guard let pid = try? String(contentsOfFile: "\(runDir)/\(name).pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines),
+                let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+            else { return nil }
+            return (name, kb / 1024)
+        }
+    }
+}
+
+/// The phases' figures.
+struct NationalReport {
+    struct Phase { var name: String; var seconds: Double; var operations: Int; var unit: String }
+    var phases: [Phase] = []
+    var saves: [Double] = []
+    var gradingSeconds = 0.0
+    var candidats = 0
+
+    func print(pgbench: Double, rss: [(String, Int)]) {
+        Swift.print("\nphase                              time      operations          rate")
+        for p in phases {
+            Swift.print(String(format: "%-30@ %8.1f s  %8d %-10@ %8.0f /s", p.name as NSString, p.seconds, p.operations, p.unit as NSString,
+                               Double(p.operations) / max(p.seconds, 0.001)))
+        }
+        let total = phases.map(\.seconds).reduce(0, +)
+        let sorted = saves.sorted()
+        func q(_ p: Double) -> Double { sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] * 1000 }
+        let rate = Double(saves.count) / max(gradingSeconds, 0.001)
+        Swift.print(String(format: "\nwhole session: %.1f s for %d candidate-exams (%.0f per second)", total, candidats,
+                           Double(candidats) / total))
+        Swift.print(String(format: "grade saves through the gateway: %.0f /s, p50 %.1f ms, p99 %.1f ms, p999 %.1f ms",
+                           rate, q(0.5), q(0.99), q(0.999)))
+        Swift.print(String(format: "ratio saves / pgbench -N TPS: %.0f %% (target ≥ 50 %%); p99 target ≤ 50 ms", 100 * rate / pgbench))
+        Swift.print("peak RSS (MB): " + rss.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + " (target ≤ 150 each)")
+    }
+}
+
+/// One national session, phase after phase.
+private struct Session {
+    let http: HTTPClient
+    let gateway: String
+    let signer: TokenSigner
+    let centres: Int
+    let concurrence: Int
+    let database: String
+    let logger: Logger
+
+    var ins: String { "/api/inscriptions/sessions/\(National.session)" }
+    var mis: String { "/api/missions/sessions/\(National.session)" }
+    struct Items<T: Decodable>: Decodable { var items: [T] }
+    struct Id: Decodable { var id: UUID }
+
+    // MARK: the generated country
+
+    func academie(_ centre: Int) -> String { String(format: "%02d", 1 + centre % National.academies) }
+    /// A valid UAI for the i-th centre (département digits 100 upwards, the check letter of n mod 23).
+    func uai(_ centre: Int) -> String { let n = 1_000_000 + centre; return String(format: "%07d", n) + String(UAILetters[n % 23]) }
+    let UAILetters = Array("ABCDEFGHJKLMNPRSTUVWXYZ")
+    func epreuve(_ centre: Int) -> String {
+        var cumul = 0
+        for (code, part) in National.partage {
+            cumul += part
+            if centre % 100 < cumul { return code }
+        }
+        return "T011B"
+    }
+    func examinateur(_ centre: Int, _ k: Int) -> String { "ex.\(uai(centre).lowercased()).\(k)" }
+
+    func client(_ identity: Identity) async throws -> GatewayClient {
+        GatewayClient(base: gateway, http: http, token: try await signer.sign(identity))
+    }
+    /// A fresh token each time: a phase may outlast one.
+    func dsii() async throws -> GatewayClient {
+        try await client(Identity(userId: UUID(), login: "dsii.bench", role: .dsii, scope: .national))
+    }
+    func gestionnaire(_ academie: String) async throws -> GatewayClient {
+        try await client(Identity(userId: UUID(), login: "gestionnaire.\(academie)", role: .gestionnaire, scope: .academie(academie)))
+    }
+    func centreClient(_ centre: Int) async throws -> GatewayClient {
+        try await client(Identity(userId: UUID(), login: "centre.\(uai(centre))", role: .centre, scope: .etablissement(uai(centre))))
+    }
+    func santorin(_ centre: Int) -> String {
+        "/api/correction/sessions/\(National.session)/epreuves/\(epreuve(centre))/centres/\(uai(centre))"
+    }
+
+    // MARK: the run
+
+    func play() async throws -> NationalReport {
+        var report = NationalReport()
+        report.candidats = centres * National.candidatsParCentre
+        try await referenceData()
+        try await waitUntil(timeout: .seconds(60)) { (try? await dsii().call(.GET, "/health"))?.status == .ok }
+        try await publierSujets(try await dsii())
+
+        report.phases.append(try await phase("import (Cyclades)", National.academies, "files") { try await importer() })
+        report.phases.append(try await phase("assignment and publication", report.candidats, "candidates") { try await affecter() })
+        let intervenants = centres * National.examinateursParCentre + coordinations.count
+        report.phases.append(try await phase("designation, opening, convocations", intervenants, "people") { try await convoquer() })
+        report.phases.append(try await phase("distribution (Santorin)", centres, "commissions") { try await distribuer() })
+        let recorder = Recorder()
+        let start = ContinuousClock.now
+        let lots = try await corriger(recorder)
+        report.gradingSeconds = Self.seconds(ContinuousClock.now - start)
+        report.saves = await recorder.durations
+        report.phases.append(.init(name: "grading (\(concurrence) examiners)", seconds: report.gradingSeconds, operations: report.saves.count,
+                                   unit: "saves"))
+        report.phases.append(try await phase("locking", lots.count, "lots") { try await verrouiller(lots) })
+        report.phases.append(try await phase("closing until all recorded", centres, "commissions") { try await cloturer() })
+        return report
+    }
+
+    static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+
+    func phase(_ name: String, _ operations: Int, _ unit: String, _ body: () async throws -> Void) async throws -> NationalReport.Phase {
+        let start = ContinuousClock.now
+        try await body()
+        let p = NationalReport.Phase(name: name, seconds: Self.seconds(ContinuousClock.now - start), operations: operations, unit: unit)
+        Swift.print(String(format: "  %@: %.1f s", name, p.seconds))
+        return p
+    }
+
+    /// Runs `body` on every item, `width` at a time.
+    func concurrently<T: Sendable>(_ items: [T], width: Int, _ body: @escaping @Sendable (T) async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var iterator = items.makeIterator()
+            for _ in 0..<width {
+                guard let item = iterator.next() else { break }
+                group.addTask { try await body(item) }
+            }
+            while try await group.next() != nil {
+                if let item = iterator.next() { group.addTask { try await body(item) } }
+            }
+        }
+    }
+
+    /// The country's schools and centres d'épreuve: reference data, loaded as the seed does.
+    func referenceData() async throws {
+        let url = "postgres://inscriptions:inscriptions@127.0.0.1:5433/\(database)"
+        let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: url, maxConnections: 2), backgroundLogger: logger)
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        // The service has migrated its schema before the bench starts (it is healthy).
+        let indices = Array(0..<centres)
+        try await client.withTransaction(logger: logger) { c in
+            try await c.query("""
+                INSERT INTO inscriptions.academies SELECT lpad(a::text, 2, '0'), 'Académie ' || a FROM generate_series(1, \(National.academies)) a
+                ON CONFLICT DO NOTHING
+                """, logger: logger)
+            try await c.query("""
+                INSERT INTO inscriptions.etablissements (uai, nom, academie, commune, autonome, latitude, longitude)
+                SELECT u, 'Lycée ' || u, a, 'Commune', true, 43 + random() * 6, -1 + random() * 8 FROM unnest(\(indices.map(uai)), \(indices.map(academie))) AS t(u, a)
+                """, logger: logger)
+            try await c.query("""
+                INSERT INTO inscriptions.centres (uai, capacite_demi_journee) SELECT u, 16 FROM unnest(\(indices.map(uai))) u
+                """, logger: logger)
+            try await c.query("""
+                INSERT INTO inscriptions.centre_epreuves SELECT u, e FROM unnest(\(indices.map(uai)), \(indices.map(epreuve))) AS t(u, e)
+                """, logger: logger)
+        }
+    }
+
+    static let sujets: [(String, String?, String)] = [
+        ("T011B", "physique", "PC-P1"), ("T011B", "physique", "PC-P2"), ("T011B", "physique", "PC-P3"), ("T011B", "physique", "PC-P4"),
+        ("T011B", "physique", "PC-P5"), ("T011B", "chimie", "PC-C1"), ("T011B", "chimie", "PC-C2"), ("T011B", "chimie", "PC-C3"),
+        ("T011B", "chimie", "PC-C4"), ("T011B", "chimie", "PC-C5"), ("T012B", nil, "SVT-1"), ("T012B", nil, "SVT-2"), ("T012B", nil, "SVT-3"),
+        ("T010B", nil, "NSI-1"), ("T010B", nil, "NSI-2"), ("T010B", nil, "NSI-3"), ("T029B", nil, "BIO-1"), ("T029B", nil, "BIO-2"),
+        ("T030B", "physique", "SPCL-P1"), ("T030B", "physique", "SPCL-P2"), ("T030B", "physique", "SPCL-P3"),
+        ("T030B", "chimie", "SPCL-C1"), ("T030B", "chimie", "SPCL-C2"), ("T030B", "chimie", "SPCL-C3"),
+    ]
+
+    func publierSujets(_ dsii: GatewayClient) async throws {
+        struct Nouveau: Encodable { var epreuve: String; var session = National.session; var code: String; var titre: String
+            var dominante: String?; var materiel: [String] = [] }
+        for (epreuve, dominante, code) in Self.sujets {
+            let bareme = epreuve == "T010B"
+                ? Bareme(criteres: [Critere(code: "EX1", libelle: "Exercice 1", poids: 10, echelle: .points),
+                                    Critere(code: "EX2", libelle: "Exercice 2", poids: 10, echelle: .points)])
+                : Bareme(criteres: [Critere(code: "APP", libelle: "S'approprier", poids: 4), Critere(code: "ANA", libelle: "Analyser", poids: 4),
+                                    Critere(code: "REA", libelle: "Réaliser", poids: 8), Critere(code: "VAL", libelle: "Valider", poids: 4)])
+            let id = try await dsii.expect([201], .POST, "/api/referentiel/sujets", json: Nouveau(
+                epreuve: epreuve, code: code, titre: "Sujet national \(code)", dominante: dominante)).decode(Id.self).id
+            try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/bareme", json: bareme)
+            try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/documents/sujet", raw: "%PDF-1.4\n%%EOF\n",
+                                  contentType: "application/pdf")
+            try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/validate")
+            try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/publish", json: ["visibleFrom": Date().addingTimeInterval(-60)])
+        }
+    }
+
+    // MARK: phases
+
+    func centres(of academie: String) -> [Int] { (0..<centres).filter { self.academie($0) == academie } }
+    /// The académies that have centres at this scale.
+    var codesAcademies: [String] { Array(Set((0..<centres).map(academie))).sorted() }
+    /// One coordinator per exam present in each académie.
+    var coordinations: [(academie: String, epreuve: String)] {
+        Set((0..<centres).map { "\(academie($0))/\(epreuve($0))" }).sorted().map {
+            let parts = $0.split(separator: "/")
+            return (String(parts[0]), String(parts[1]))
+        }
+    }
+
+    /// Polls a heavy question once a second (not the 50 ms of `waitUntil`).
+    func poll(timeout: Duration, _ condition: () async throws -> Bool) async throws {
+        try await waitUntil(timeout: timeout) {
+            if try await condition() { return true }
+            try await Task.sleep(for: .seconds(1))
+            return false
+        }
+    }
+
+    func importer() async throws {
+        try await concurrently(codesAcademies, width: 2) { a in
+            var lignes = ["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
+            for c in centres(of: a) {
+                let e = epreuve(c), filiere = ["T029B", "T030B"].contains(e) ? "BTN" : "BCG"
+                for k in 0..<National.candidatsParCentre {
+                    lignes.append("N\(uai(c))\(String(format: "%02d", k));\(Demo.noms[k % Demo.noms.count]);\(Demo.prenoms[(c + k) % Demo.prenoms.count]);"
+                                  + "01/02/2008;scolaire;\(uai(c));T\(1 + k % 5);\(filiere);\(e)")
+                }
+            }
+            let g = try await gestionnaire(a)
+            try await g.expect([200], .POST, "\(ins)/import", raw: lignes.joined(separator: "\n"), contentType: "text/csv")
+        }
+    }
+
+    struct Affectation: Codable, Sendable { var numero: String; var epreuve: String; var centre: String? }
+
+    /// Each académie takes the suggestions (its pupils' own school) and publishes; then until Santorin has every sheet.
+    func affecter() async throws {
+        try await concurrently(codesAcademies, width: 4) { a in
+            let g = try await gestionnaire(a)
+            while true {
+                let suggestions = try await g.expect([200], .GET, "\(ins)/affectations/suggestions").decode(Items<Affectation>.self).items
+                    .filter { $0.centre != nil }
+                if suggestions.isEmpty { break }
+                struct Affectations: Encodable { var affectations: [Affectation] }
+                try await g.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: suggestions))
+            }
+            try await g.expect([200], .POST, "\(ins)/affectations/publish")
+        }
+        try await poll(timeout: .seconds(1800)) {
+            struct Avancement: Decodable { var candidats: Int; var centre: String }
+            // Nationally the follow-up has one line per académie.
+            let suivi = try await dsii().expect([200], .GET, "/api/correction/sessions/\(National.session)/suivi").decode(Items<Avancement>.self)
+            return suivi.items.map(\.candidats).reduce(0, +) >= centres * National.candidatsParCentre
+        }
+    }
+
+    struct Mission: Decodable, Sendable { var mission: M; var intervenants: [Person]
+        struct M: Decodable, Sendable { var id: UUID; var centre: String? }
+        struct Person: Decodable, Sendable { var id: UUID; var login: String } }
+
+    /// Four examiners per centre (teachers of a neighbouring school) and a coordinator per exam in
+    /// each académie, the regulation, the opening, a convocation each.
+    func convoquer() async throws {
+        struct Personne: Encodable { var login: String; var nom: String; var prenom: String; var uai: String?; var divisions: [String]? }
+        struct Designation: Encodable, Sendable { var academie: String; var role: String; var epreuve: String; var centre: String?
+            var intervenant: Personne
+            enum CodingKeys: String, CodingKey { case role, epreuve, centre, intervenant } }
+        var designations: [Designation] = []
+        for c in 0..<centres {
+            for k in 1...National.examinateursParCentre {
+                designations.append(Designation(academie: academie(c), role: "examinateur", epreuve: epreuve(c), centre: uai(c),
+                                                intervenant: Personne(login: examinateur(c, k), nom: Demo.noms[k], prenom: Demo.prenoms[k],
+                                                                      uai: uai((c + 1) % centres), divisions: ["T9"])))
+            }
+        }
+        for (a, e) in coordinations {
+            designations.append(Designation(academie: a, role: "coordinateur", epreuve: e, centre: nil, intervenant: Personne(
+                login: "coord.\(a).\(e.lowercased())", nom: "Coordination", prenom: "Claude", uai: nil, divisions: nil)))
+        }
+        try await concurrently(designations, width: 32) { d in
+            try await gestionnaire(d.academie).expect([201], .POST, "\(ins)/designations", json: d)
+        }
+        let expected = Dictionary(grouping: designations, by: \.academie).mapValues { Set($0.map(\.intervenant.login)) }
+        try await concurrently(codesAcademies, width: 4) { a in
+            let g = try await gestionnaire(a)
+            try await g.expect([200], .POST, "\(mis)/reglementation")
+            struct Parametres: Encodable { var dateDebut = "2027-06-01"; var dateFin = "2027-06-12"; var observations = "" }
+            try await g.expect([200], .PUT, "\(mis)/parametres", json: Parametres())
+            var missions: [Mission] = []
+            try await poll(timeout: .seconds(900)) {
+                try await g.expect([200], .POST, "\(mis)/ouverture")
+                missions = try await g.expect([200], .GET, "\(mis)/missions").decode(Items<Mission>.self).items
+                return Set(missions.flatMap { $0.intervenants.map(\.login) }).isSuperset(of: expected[a] ?? [])
+            }
+            let convocations = missions.flatMap { m in m.intervenants.map { (m.mission.id, $0.id) } }
+            try await concurrently(convocations, width: 8) { mission, person in
+                try await g.expect([200, 201], .POST, "/api/missions/missions/\(mission)/convocations",
+                                   json: ["intervenantId": person.uuidString])
+            }
+        }
+    }
+
+    struct Fiche: Decodable, Sendable { var id: UUID; var version: Int? }
+    struct Examinateur: Decodable, Sendable { var intervenantId: UUID; var login: String }
+    struct Sujet: Decodable, Sendable { var id: UUID; var code: String }
+
+    /// Each centre: a room per examiner, five half-days of sixteen (four per examiner), the
+    /// subjects rotating, then the automatic distribution.
+    func distribuer() async throws {
+        try await concurrently(Array(0..<centres), width: 16) { c in
+            let centre = try await centreClient(c)
+            let base = santorin(c)
+            var examinateurs: [Examinateur] = []
+            try await poll(timeout: .seconds(900)) {
+                examinateurs = try await centre.expect([200], .GET, base + "/examinateurs").decode(Items<Examinateur>.self).items
+                return examinateurs.count >= National.examinateursParCentre
+            }
+            struct Groupe: Encodable { var nom: String; var membres: [UUID] }
+            for (k, e) in examinateurs.enumerated() {
+                try await centre.expect([201], .POST, base + "/groupes", json: Groupe(nom: "Salle \(k + 1)", membres: [e.intervenantId]))
+            }
+            let sujets = try await centre.expect([200], .GET, base + "/sujets").decode(Items<Sujet>.self).items
+            // Exams with dominants (physique-chimie, STL SPCL) offer two of each, a different set every half-day.
+            let physique = sujets.filter { $0.code.contains("-P") }.map(\.id), chimie = sujets.filter { $0.code.contains("-C") }.map(\.id)
+            let autres = sujets.map(\.id)
+            let fiches = try await centre.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
+            let parCreneau = National.examinateursParCentre * 4
+            struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [UUID] }
+            for (k, start) in stride(from: 0, to: fiches.count, by: parCreneau).enumerated() {
+                let offerts = physique.isEmpty
+                    ? [autres[k % autres.count]]
+                    : [physique[k % physique.count], physique[(k + 1) % physique.count], chimie[k % chimie.count], chimie[(k + 1) % chimie.count]]
+                let creneau = try await centre.expect([201], .POST, base + "/creneaux", json: Creneau(
+                    jour: "2027-06-0\(1 + k / 2)", demiJournee: k % 2 == 0 ? "matin" : "apres-midi", sujets: offerts)).decode(Id.self).id
+                try await centre.expect([200], .POST, base + "/creneaux/\(creneau)/candidats",
+                                        json: ["fiches": fiches[start..<min(start + parCreneau, fiches.count)].map(\.id)])
+            }
+            try await centre.expect([200], .POST, base + "/distribution/automatique", json: ["garderDivisions": true])
+        }
+    }
+
+    struct Lot: Decodable, Sendable { var groupeId: UUID; var fiches: [Fiche] }
+    struct Tiree: Decodable { var version: Int; var bareme: Bareme? }
+
+    /// `concurrence` examiners at a time, each grading their whole lot: the draw, then one save
+    /// that gives the grade (the measured request). Returns each examiner's lot, to lock.
+    func corriger(_ recorder: Recorder) async throws -> [Recorder.Lot] {
+        let people = (0..<centres).flatMap { c in (1...National.examinateursParCentre).map { (c, $0) } }
+        let lots = Recorder.Lots()
+        try await concurrently(people, width: concurrence) { c, k in
+            let me = try await client(identite(c, k))
+            let mine = try await me.expect([200], .GET, "/api/correction/mes-lots").decode(Items<Lot>.self).items
+            for lot in mine {
+                await lots.add(.init(centre: c, k: k, groupe: lot.groupeId))
+                for (i, fiche) in lot.fiches.enumerated() {
+                    let tiree = try await retrying { try await me.expect([200], .POST, "/api/correction/fiches/\(fiche.id)/tirage", json: ["version": fiche.version ?? 1]) }
+                        .decode(Tiree.self)
+                    guard let bareme = tiree.bareme else { throw ValidationError("no barème after the draw") }
+                    struct Saisie: Encodable { var code: String; var evaluation: Evaluation }
+                    struct Grille: Encodable { var evaluations: [Saisie] }
+                    struct Enregistrement: Encodable { var version: Int; var grille: Grille; var finaliser = true }
+                    let niveau = [Niveau.A, .B, .B, .C][(i + k) % 4]
+                    let grille = Grille(evaluations: bareme.criteres.map { critere in
+                        switch critere.echelle {
+                        case .points: Saisie(code: critere.code, evaluation: .points(demiPoints: (i * 3 + k) % (2 * critere.poids + 1)))
+                        case .niveaux: Saisie(code: critere.code, evaluation: .niveau(niveau))
+                        }
+                    })
+                    let start = ContinuousClock.now
+                    try await retrying {
+                        try await me.expect([200], .PUT, "/api/correction/fiches/\(fiche.id)", json: Enregistrement(version: tiree.version, grille: grille))
+                    }
+                    await recorder.add(Session.seconds(ContinuousClock.now - start))
+                }
+            }
+        }
+        return await lots.items
+    }
+
+    /// The database may ask to retry (503 on a deadlock or a serialisation failure): so does the editor.
+    func retrying(_ body: () async throws -> GatewayClient.Reply) async throws -> GatewayClient.Reply {
+        var attempt = 0
+        while true {
+            do { return try await body() } catch let failure as GatewayClient.Failure where failure.description.contains(" 503 ") && attempt < 5 {
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(50 * attempt))
+            }
+        }
+    }
+
+    func verrouiller(_ lots: [Recorder.Lot]) async throws {
+        try await concurrently(lots, width: concurrence) { lot in
+            try await client(identite(lot.centre, lot.k)).expect([200], .POST, "/api/correction/groupes/\(lot.groupe)/verrouillage")
+        }
+    }
+
+    func identite(_ c: Int, _ k: Int) -> Identity {
+        Identity(userId: UUID(), login: examinateur(c, k), role: .examinateur, scope: .academie(academie(c)))
+    }
+
+    /// Every centre closes; until Cyclades has every result and Imag'In every service fait.
+    func cloturer() async throws {
+        try await concurrently(Array(0..<centres), width: 16) { c in
+            try await centreClient(c).expect([200], .POST, santorin(c) + "/cloture")
+        }
+        struct Remontee: Decodable { var notes: Int; var absents: Int }
+        try await poll(timeout: .seconds(1800)) {
+            let lignes = try await dsii().expect([200], .GET, "\(ins)/remontee").decode(Items<Remontee>.self).items
+            return lignes.map { $0.notes + $0.absents }.reduce(0, +) >= centres * National.candidatsParCentre
+        }
+        struct Service: Decodable { var candidatsEvalues: Int }
+        try await poll(timeout: .seconds(1800)) {
+            var total = 0
+            for a in codesAcademies {
+                total += try await gestionnaire(a).expect([200], .GET, "\(mis)/services-faits").decode(Items<Service>.self).items
+                    .map(\.candidatsEvalues).reduce(0, +)
+            }
+            return total >= centres * National.candidatsParCentre
+        }
+    }
+}
+
+/// Latencies and lots gathered by concurrent tasks.
+actor Recorder {
+    var durations: [Double] = []
+    func add(_ d: Double) { durations.append(d) }
+
+    struct Lot: Sendable { var centre: Int; var k: Int; var groupe: UUID }
+    actor Lots {
+        var items: [Lot] = []
+        func add(_ lot: Lot) { items.append(lot) }
+    }
+}
