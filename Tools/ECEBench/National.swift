@@ -51,7 +51,7 @@ struct National: AsyncParsableCommand {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let signer = await TokenSigner(privateKey: try EdDSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)))
         let run = Session(http: http, gateway: gateway, signer: signer, centres: centres, concurrence: concurrence,
-                          database: database, logger: logger)
+                          database: database, runDir: runDir, logger: logger)
         do {
             let report = try await run.play()
             try await http.shutdown()
@@ -87,6 +87,30 @@ struct National: AsyncParsableCommand {
         return tps
     }
 
+    /// CPU seconds used so far by each service, PostgreSQL's processes, RabbitMQ and this bench:
+    /// sampled around the grading, it shows who the saves wait for.
+    static func cpu(runDir: String) -> [String: Double] {
+        func seconds(_ pid: String) -> Double {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")") else { return 0 }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            // utime and stime are fields 14 and 15, i.e. 11 and 12 after the command name.
+            return (Double(fields[11]) ?? 0) / 100 + (Double(fields[12]) ?? 0) / 100
+        }
+        var result: [String: Double] = ["ece-bench": seconds("self")]
+        for name in ["Gateway", "Inscriptions", "Missions", "Referentiel", "Correction"] {
+            if let pid = try? String(contentsOfFile: "\(runDir)/\(name).pid", encoding: .utf8) {
+                result[name] = seconds(pid.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where pid.allSatisfy(\.isNumber) {
+            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if comm == "postgres" { result["PostgreSQL", default: 0] += seconds(pid) }
+            if comm == "beam.smp" { result["RabbitMQ", default: 0] += seconds(pid) }
+        }
+        return result
+    }
+
     /// Each service's peak resident memory (VmHWM), from the pids scripts/services.sh keeps.
     static func peakRSS(runDir: String) -> [(String, Int)] {
         ["Gateway", "Inscriptions", "Missions", "Referentiel", "Correction"].compactMap { name in
@@ -107,6 +131,8 @@ struct NationalReport {
     var saves: [Double] = []
     var gradingSeconds = 0.0
     var candidats = 0
+    /// CPU seconds each process spent while the examiners graded.
+    var cpu: [(String, Double)] = []
 
     func print(pgbench: Double, rss: [(String, Int)]) {
         Swift.print("\nphase                              time      operations          rate")
@@ -123,6 +149,8 @@ struct NationalReport {
         Swift.print(String(format: "grade saves through the gateway: %.0f /s, p50 %.1f ms, p99 %.1f ms, p999 %.1f ms",
                            rate, q(0.5), q(0.99), q(0.999)))
         Swift.print(String(format: "ratio saves / pgbench -N TPS: %.0f %% (target ≥ 50 %%); p99 target ≤ 50 ms", 100 * rate / pgbench))
+        Swift.print("CPU while grading (s, of \(String(format: "%.0f", gradingSeconds * 2)) available on 2 cores): "
+                    + cpu.map { String(format: "%@ %.1f", $0.0, $0.1) }.joined(separator: ", "))
         Swift.print("peak RSS (MB): " + rss.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + " (target ≤ 150 each)")
     }
 }
@@ -135,6 +163,7 @@ private struct Session {
     let centres: Int
     let concurrence: Int
     let database: String
+    let runDir: String
     let logger: Logger
 
     var ins: String { "/api/inscriptions/sessions/\(National.session)" }
@@ -191,8 +220,10 @@ private struct Session {
         report.phases.append(try await phase("distribution (Santorin)", centres, "commissions") { try await distribuer() })
         let recorder = Recorder()
         let start = ContinuousClock.now
+        let avant = National.cpu(runDir: runDir)
         let lots = try await corriger(recorder)
         report.gradingSeconds = Self.seconds(ContinuousClock.now - start)
+        report.cpu = National.cpu(runDir: runDir).map { ($0.key, $0.value - (avant[$0.key] ?? 0)) }.sorted { $0.1 > $1.1 }
         report.saves = await recorder.durations
         report.phases.append(.init(name: "grading (\(concurrence) examiners)", seconds: report.gradingSeconds, operations: report.saves.count,
                                    unit: "saves"))
@@ -255,7 +286,7 @@ private struct Session {
         ("T011B", "physique", "PC-P1"), ("T011B", "physique", "PC-P2"), ("T011B", "physique", "PC-P3"), ("T011B", "physique", "PC-P4"),
         ("T011B", "physique", "PC-P5"), ("T011B", "chimie", "PC-C1"), ("T011B", "chimie", "PC-C2"), ("T011B", "chimie", "PC-C3"),
         ("T011B", "chimie", "PC-C4"), ("T011B", "chimie", "PC-C5"), ("T012B", nil, "SVT-1"), ("T012B", nil, "SVT-2"), ("T012B", nil, "SVT-3"),
-        ("T010B", nil, "NSI-1"), ("T010B", nil, "NSI-2"), ("T010B", nil, "NSI-3"), ("T029B", nil, "BIO-1"), ("T029B", nil, "BIO-2"),
+        ("T010B", nil, "NSI-1"), ("T010B", nil, "NSI-2"), ("T010B", nil, "NSI-3"), ("T029B", nil, "BIO-1"), ("T029B", nil, "BIO-2"), ("T029B", nil, "BIO-3"),
         ("T030B", "physique", "SPCL-P1"), ("T030B", "physique", "SPCL-P2"), ("T030B", "physique", "SPCL-P3"),
         ("T030B", "chimie", "SPCL-C1"), ("T030B", "chimie", "SPCL-C2"), ("T030B", "chimie", "SPCL-C3"),
     ]
@@ -405,16 +436,18 @@ private struct Session {
                 try await centre.expect([201], .POST, base + "/groupes", json: Groupe(nom: "Salle \(k + 1)", membres: [e.intervenantId]))
             }
             let sujets = try await centre.expect([200], .GET, base + "/sujets").decode(Items<Sujet>.self).items
-            // Exams with dominants (physique-chimie, STL SPCL) offer two of each, a different set every half-day.
-            let physique = sujets.filter { $0.code.contains("-P") }.map(\.id), chimie = sujets.filter { $0.code.contains("-C") }.map(\.id)
-            let autres = sujets.map(\.id)
+            // A different set every half-day; physique-chimie two of each dominant, rotating; the
+            // other exams a subset of their subjects each (the k-th by bit mask).
+            let physique = sujets.filter { $0.code.hasPrefix("PC-P") }.map(\.id), chimie = sujets.filter { $0.code.hasPrefix("PC-C") }.map(\.id)
+            let tous = sujets.map(\.id)
+            func ensemble(_ k: Int) -> [UUID] { tous.enumerated().filter { (k + 1) & (1 << $0.offset) != 0 }.map(\.element) }
             let fiches = try await centre.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
             let parCreneau = National.examinateursParCentre * 4
             struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [UUID] }
             for (k, start) in stride(from: 0, to: fiches.count, by: parCreneau).enumerated() {
-                let offerts = physique.isEmpty
-                    ? [autres[k % autres.count]]
-                    : [physique[k % physique.count], physique[(k + 1) % physique.count], chimie[k % chimie.count], chimie[(k + 1) % chimie.count]]
+                let offerts = epreuve(c) == "T011B"
+                    ? [physique[k % physique.count], physique[(k + 1) % physique.count], chimie[k % chimie.count], chimie[(k + 1) % chimie.count]]
+                    : ensemble(k)
                 let creneau = try await centre.expect([201], .POST, base + "/creneaux", json: Creneau(
                     jour: "2027-06-0\(1 + k / 2)", demiJournee: k % 2 == 0 ? "matin" : "apres-midi", sujets: offerts)).decode(Id.self).id
                 try await centre.expect([200], .POST, base + "/creneaux/\(creneau)/candidats",
