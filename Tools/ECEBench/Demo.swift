@@ -223,8 +223,10 @@ struct Demo: AsyncParsableCommand {
         try await gestionnaire.expect([200], .POST, "\(ins)/import", raw: csv, contentType: "text/csv")
         struct Affectation: Encodable { var numero: String; var epreuve: String; var centre: String }
         struct Affectations: Encodable { var affectations: [Affectation] }
+        // Victor-Hugo assigns its own SVT pupils: the académie delegates T012B to it (etab.0251080N's step).
+        try await gestionnaire.expect([201], .POST, "\(ins)/delegations", json: ["epreuve": "T012B", "uai": "0251080N"])
         var tour: [String: Int] = [:]
-        let affectations = lignes.map { ligne in
+        let affectations = lignes.filter { !($0.uai == "0251080N" && $0.epreuve == "T012B") }.map { ligne in
             let centres = Self.centres[ligne.epreuve] ?? []
             // The pupil's own school when it hosts the exam, else the centres in turn.
             if let uai = ligne.uai, centres.contains(uai) { return Affectation(numero: ligne.numero, epreuve: ligne.epreuve, centre: uai) }
@@ -236,7 +238,7 @@ struct Demo: AsyncParsableCommand {
         try await gestionnaire.expect([200], .POST, "\(ins)/affectations/publish")
         let candidats = Set(lignes.map(\.numero)).count
         print("  Cyclades (académie): \(candidats) candidates of ten schools, \(lignes.count) registrations over the five exams, "
-              + "special cases included, assigned to four centres and published")
+              + "special cases included, assigned to four centres and published (Victor-Hugo's SVT left to the school, by delegation)")
 
         struct Personne: Encodable { var login: String; var nom: String; var prenom: String; var uai: String?; var divisions: [String]? }
         struct Designation: Encodable { var role: String; var epreuve: String; var centre: String?; var intervenant: Personne }
@@ -278,7 +280,7 @@ struct Demo: AsyncParsableCommand {
             Demo accounts (password \(password)), at http://127.0.0.1:8080:
               dsii.demo                 DSII: the subject bank and the barème editor (/sujets)
               gestionnaire.besancon     gestionnaire DEC of Besançon: candidates and assignments (/inscriptions), missions (/missions), remontée
-              etab.0251080N             établissement Victor-Hugo: delegated assignments, designations of its teachers
+              etab.0251080N             établissement Victor-Hugo: assign its SVT pupils (delegated), designate its teachers (/inscriptions)
               centre.0251080N           centre d'épreuve Victor-Hugo: groups, slots, distribution, printing, closing (/centre)
               examinateur.demo          examiner at Victor-Hugo (physique-chimie): missions, lots, the grading editor (/examinateur)
               examinateur2.demo         the second examiner of Victor-Hugo

@@ -83,10 +83,13 @@ enum Assets {
           const b = document.getElementById('etat-reseau');
           if (b) { b.textContent = texte; b.classList.toggle('hors-ligne', !!horsLigne); }
         }
+        // Whether the server answered last time we tried, else what the browser says: navigator.onLine
+        // can stay false after the network is back, while the retry already got through.
+        let joignable = navigator.onLine;
         async function majBadge() {
           const n = (await cles('attente')).length;
           const attente = n ? ' — ' + n + ' fiche(s) en attente d’envoi' : '';
-          if (!navigator.onLine) etatReseau('Hors ligne' + attente, true);
+          if (!joignable) etatReseau('Hors ligne' + attente, true);
           else etatReseau(n ? 'Envoi en attente' + attente : 'Enregistré', false);
         }
         function annoncer(classe, texte) {
@@ -278,7 +281,8 @@ enum Assets {
           let r;
           try {
             r = await fetch(api(id), { method: 'PUT', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(attente.corps) });
-          } catch (e) { return false; }
+          } catch (e) { joignable = false; return false; }
+          joignable = true;
           const ici = id === ficheId;
           if (r.ok) {
             const recue = await r.json(); await stocker('fiches', id, recue);
@@ -329,8 +333,8 @@ enum Assets {
           else { const p = await r.json().catch(() => ({})); annoncer('alerte', p.detail || 'Tirage impossible'); }
         }
 
-        window.addEventListener('online', () => { majBadge(); envoyer(); });
-        window.addEventListener('offline', majBadge);
+        window.addEventListener('online', () => { joignable = true; majBadge(); envoyer(); });
+        window.addEventListener('offline', () => { joignable = false; majBadge(); });
         window.addEventListener('pagehide', () => { if (minuterie) { clearTimeout(minuterie); enregistrer({}); } });
         setInterval(envoyer, 5000);
         if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
