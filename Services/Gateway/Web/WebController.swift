@@ -247,12 +247,12 @@ struct WebController: Sendable {
     /// with a message saying how it went (the refusal's details when refused).
     func formulaire(_ request: Request, _ context: ECERequestContext, _ method: HTTPRequest.Method = .post, service: String,
                     _ path: String, json: String?, retour: String, success: String,
-                    expected: Set<HTTPResponse.Status> = [.ok]) async throws -> Response {
+                    expected: Set<HTTPResponse.Status> = [.ok], refus: String = "Refusé") async throws -> Response {
         try await handle(request, context) {
             try refuserAutreOrigine(request)
             let session = try await required(request, context)
             let reply = try await api(method, service, path, session: session, json: json)
-            let message = expected.contains(reply.status) ? success : "Refusé : \(Self.detail(reply))"
+            let message = expected.contains(reply.status) ? success : "\(refus) : \(Self.detail(reply))"
             throw Redirect(to: retour, message: message, cookies: session.setCookies)
         }
     }
@@ -387,15 +387,8 @@ struct WebController: Sendable {
     }
 
     @Sendable func verrouiller(_ request: Request, context: ECERequestContext) async throws -> Response {
-        try await handle(request, context) {
-            try refuserAutreOrigine(request)
-            let session = try await required(request, context)
-            let id = try context.uuid(of: "lot")
-            let reply = try await api(.post, "correction", "/api/correction/groupes/\(id)/verrouillage", session: session)
-            let message = reply.status == .ok ? "Lot verrouillé." : "Verrouillage refusé : \(Self.detail(reply))"
-            throw Redirect(to: "/examinateur", message: message,
-                           cookies: session.setCookies)
-        }
+        try await formulaire(request, context, service: "correction", "/api/correction/groupes/\(try context.uuid(of: "lot"))/verrouillage",
+                             json: nil, retour: "/examinateur", success: "Lot verrouillé.", refus: "Verrouillage refusé")
     }
 
     @Sendable func editeur(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -607,19 +600,13 @@ struct WebController: Sendable {
     }
 
     @Sendable func ouvrirFil(_ request: Request, context: ECERequestContext) async throws -> Response {
-        try await handle(request, context) {
-            try refuserAutreOrigine(request)
-            let session = try await required(request, context)
-            let form = Self.form(try await request.body.collect(upTo: 100_000))
-            struct Ouverture: Encodable { var epreuve: String; var centre: String?; var titre: String; var texte: String }
-            let centre = form["centre"].flatMap { $0.isEmpty ? nil : $0.uppercased() }
-            let reply = try await api(.post, "correction", "/api/correction/sessions/\(Self.sessionCourante)/fils", session: session,
-                                      json: Self.json(Ouverture(epreuve: (form["epreuve"] ?? "").uppercased(), centre: centre,
-                                                                titre: form["titre"] ?? "", texte: form["texte"] ?? "")))
-            let message = reply.status == .created ? "Fil ouvert." : "Refusé : \(Self.detail(reply))"
-            throw Redirect(to: "/messages", message: message,
-                           cookies: session.setCookies)
-        }
+        let form = Self.form(try await request.body.collect(upTo: 100_000))
+        struct Ouverture: Encodable { var epreuve: String; var centre: String?; var titre: String; var texte: String }
+        let centre = form["centre"].flatMap { $0.isEmpty ? nil : $0.uppercased() }
+        return try await formulaire(request, context, service: "correction", "/api/correction/sessions/\(Self.sessionCourante)/fils",
+                                    json: Self.json(Ouverture(epreuve: (form["epreuve"] ?? "").uppercased(), centre: centre,
+                                                              titre: form["titre"] ?? "", texte: form["texte"] ?? "")),
+                                    retour: "/messages", success: "Fil ouvert.", expected: [.created])
     }
 
     @Sendable func fil(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -725,18 +712,16 @@ struct WebController: Sendable {
     }
 
     @Sendable func convoquer(_ request: Request, context: ECERequestContext) async throws -> Response {
-        try await handle(request, context) {
-            try refuserAutreOrigine(request)
-            let session = try await required(request, context)
-            let form = Self.form(try await request.body.collect(upTo: 10_000))
-            guard let mission = form["mission"].flatMap(UUID.init(uuidString:)), let intervenant = form["intervenant"].flatMap(UUID.init(uuidString:))
-            else { throw Problem.badRequest("mission et intervenant requis / mission and intervenant required") }
-            let reply = try await api(.post, "missions", "/api/missions/missions/\(mission)/convocations", session: session,
-                                      json: Self.json(["intervenantId": intervenant.uuidString]))
-            let message = [.created, .ok].contains(reply.status) ? "Convocation émise." : "Refusé : \(Self.detail(reply))"
-            throw Redirect(to: "/missions", message: message,
-                           cookies: session.setCookies)
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        guard let mission = form["mission"].flatMap(UUID.init(uuidString:)), let intervenant = form["intervenant"].flatMap(UUID.init(uuidString:))
+        else {
+            return try await handle(request, context) {
+                throw Problem.badRequest("mission et intervenant requis / mission and intervenant required")
+            }
         }
+        return try await formulaire(request, context, service: "missions", "/api/missions/missions/\(mission)/convocations",
+                                    json: Self.json(["intervenantId": intervenant.uuidString]), retour: "/missions",
+                                    success: "Convocation émise.", expected: [.created, .ok])
     }
 
     struct LigneRemontee: Decodable { var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int }
