@@ -124,7 +124,7 @@ import TestSupport
     struct Stale: Decodable { var status: Int; var current: Fiche }
     struct Repartition: Decodable { var distribues: Int; var conflits: Int; var capaciteInsuffisante: Int }
     struct Cloture: Decodable { var notes: Int; var absents: Int; var servicesFaits: Int }
-    struct Audit: Decodable { var items: [Entry]; struct Entry: Decodable { var action: String; var motif: String? } }
+    struct Audit: Decodable { var items: [Entry]; struct Entry: Decodable { var action: String; var motif: String?; var avant: String?; var apres: String? } }
     struct MissionList: Decodable { var items: [Detail]; struct Detail: Decodable { var mission: Mission; var intervenants: [Person] } }
     struct Mission: Decodable { var id: UUID; var centre: String? }
     struct Person: Decodable { var id: UUID; var login: String }
@@ -299,12 +299,26 @@ import TestSupport
             let noReason = try await h.call(.put, "/api/correction/fiches/\(lotB[1])",
                                             #"{"version":\#(second.version),\#(grid),"finaliser":true,"noteFinale":30}"#, as: examinerB)
             #expect(noReason.status == .unprocessableContent && String(buffer: noReason.body).contains("motifAjustement"))
-            let overridden = try await h.decode(Fiche.self, .put, "/api/correction/fiches/\(lotB[1])",
-                                                #"{"version":\#(second.version),\#(grid),"finaliser":true,"noteFinale":30,"motifAjustement":"Démarche remarquable"}"#,
-                                                as: examinerB)
+            let saved = try await h.call(.put, "/api/correction/fiches/\(lotB[1])",
+                                         #"{"version":\#(second.version),\#(grid),"finaliser":true,"noteFinale":30,"motifAjustement":"Démarche remarquable"}"#,
+                                         as: examinerB)
+            let overridden = try JSONDecoder.iso.decode(Fiche.self, from: saved.body)
+            // The save answers the sheet exactly as a new read finds it.
+            let reread = try await h.call(.get, "/api/correction/fiches/\(lotB[1])", as: examinerB)
+            let asSaved = try JSONSerialization.jsonObject(with: Data(buffer: saved.body)) as? NSDictionary
+            let asRead = try JSONSerialization.jsonObject(with: Data(buffer: reread.body)) as? NSDictionary
+            #expect(asSaved != nil && asSaved == asRead)
             #expect(overridden.noteSuggeree == 21 && overridden.noteFinale == 30)
             let audit = try await h.decode(Audit.self, .get, "/api/correction/fiches/\(lotB[1])/audit", as: centreId)
             #expect(audit.items.map(\.action) == ["sujet.tirage", "fiche.ajustement"] && audit.items.last?.motif == "Démarche remarquable")
+            // The row before and after the save, without the candidate's identity nor the barème.
+            let rows = try [audit.items.last?.avant, audit.items.last?.apres].map { text in
+                let object = try JSONSerialization.jsonObject(with: Data((text ?? "").utf8))
+                return try #require(object as? [String: Any])
+            }
+            #expect(rows[0]["version"] as? Int == second.version && rows[1]["version"] as? Int == overridden.version)
+            #expect(rows[0]["note_finale"] is NSNull && rows[1]["note_finale"] as? Int == 30 && rows[1]["statut"] as? String == "notee")
+            #expect(rows.allSatisfy { $0["bareme"] == nil && $0["nom"] == nil && $0["bareme_version"] != nil })
 
             // 3 and beyond: absent (no subject needed).
             for fiche in lotB.dropFirst(2) {

@@ -237,28 +237,28 @@ struct CorrectionController: Sendable {
     }
 
     /// One save: the version read, the grid (draft or final), an absence, an override with its reason.
-    /// A stale version gets 409 with the sheet as it stands.
+    /// A stale version gets 409 with the sheet as it stands. Only an examiner of the sheet's lot,
+    /// convoked on its exam × centre, writes on it: the repository checks it under lock (404 otherwise).
     @Sendable func enregistrer(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
-        let (caller, examinateur) = try await grader(context)
+        let caller = try context.require(.examinateur)
         let body = try await request.decode(as: FicheRepository.Enregistrement.self, context: context)
-        return try await fiches.enregistrer(try context.uuid(of: "fiche"), body, by: caller, examinateur: examinateur)
+        return try await fiches.enregistrer(try context.uuid(of: "fiche"), body, by: caller)
     }
 
     struct Version: Decodable { var version: Int }
 
     @Sendable func tirer(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
-        let (caller, examinateur) = try await grader(context)
+        let caller = try context.require(.examinateur)
         let body = try await request.decode(as: Version.self, context: context)
-        return try await fiches.tirer(try context.uuid(of: "fiche"), version: body.version, by: caller, examinateur: examinateur)
+        return try await fiches.tirer(try context.uuid(of: "fiche"), version: body.version, by: caller)
     }
 
     struct Choix: Decodable { var version: Int; var sujetId: UUID }
 
     @Sendable func choisir(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Fiche {
-        let (caller, examinateur) = try await grader(context)
+        let caller = try context.require(.examinateur)
         let body = try await request.decode(as: Choix.self, context: context)
-        return try await fiches.choisir(try context.uuid(of: "fiche"), sujet: body.sujetId, version: body.version, by: caller,
-                                        examinateur: examinateur)
+        return try await fiches.choisir(try context.uuid(of: "fiche"), sujet: body.sujetId, version: body.version, by: caller)
     }
 
     struct Audit: ResponseEncodable { var items: [FicheRepository.EntreeAudit] }
@@ -336,16 +336,6 @@ struct CorrectionController: Sendable {
             : try await covers(caller, commission)
         guard allowed else { throw Problem.notFound("fiche") }
         return (fiche, caller)
-    }
-
-    /// Only an examiner of the sheet's lot, convoked on its exam × centre, writes on it: the caller
-    /// and their intervenant id.
-    private func grader(_ context: ECERequestContext) async throws -> (Identity, UUID) {
-        let caller = try context.require(.examinateur)
-        guard let (key, groupe) = try await fiches.emplacement(try context.uuid(of: "fiche")),
-            let examinateur = try await examinateur(caller, key: key, groupe: groupe)
-        else { throw Problem.notFound("fiche") }
-        return (caller, examinateur)
     }
 
     private func examinateur(_ caller: Identity, key: CommissionKey, groupe: UUID?) async throws -> UUID? {

@@ -60,25 +60,40 @@ struct FicheRepository: Sendable {
         var modifieeLe: Date
 
         var key: CommissionKey { CommissionKey(session: session, epreuve: epreuve, centre: centre) }
+
+        /// What the editor derives from the grid and the barème.
+        mutating func recalculer() {
+            manquants = bareme.map(grille.manquants) ?? []
+            plafonds = bareme.map(grille.plafonds) ?? [:]
+            appelsManquants = bareme.map { b in b.appels.map(\.code).filter { code in !grille.appels.contains { $0.code == code } } } ?? []
+        }
     }
 
-    func fiche(_ id: UUID, on connection: PostgresConnection? = nil, forUpdate: Bool = false) async throws -> Fiche? {
+    func fiche(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> Fiche? {
         var binds = PostgresBindings()
         binds.append(id)
         let query = PostgresQuery(unsafeSQL: """
-            SELECT f.id, f.session, f.epreuve, f.centre, f.candidat_id, f.numero, f.nom, f.prenoms, f.division, f.groupe_id,
-                   COALESCE(g.verrouille, false), f.creneau_id, f.sujet_mode, f.grille::text, f.statut, f.absence, f.note_suggeree,
-                   f.note_finale, f.motif_ajustement, f.saisie_differee, f.version, f.modifiee_le,
-                   su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, COALESCE(f.bareme_version, su.bareme_version),
-                   COALESCE(f.bareme, su.bareme)::text
+            SELECT \(Self.colonnes)
             FROM \(s).fiches f
             LEFT JOIN \(s).groupes g ON g.id = f.groupe_id
             LEFT JOIN \(s).sujets su ON su.id = f.sujet_id
-            WHERE f.id = $1 \(forUpdate ? "FOR UPDATE OF f" : "")
+            WHERE f.id = $1
             """, binds: binds)
         let rows = if let connection { try await connection.query(query, logger: logger).collect() }
             else { try await client.query(query, logger: logger).collect() }
-        guard let row = rows.first else { return nil }
+        return try rows.first.map(Self.fiche)
+    }
+
+    /// What `fiche(_:)` decodes, in this order (`f` the sheet, `g` its group, `su` its subject).
+    private static let colonnes = """
+        f.id, f.session, f.epreuve, f.centre, f.candidat_id, f.numero, f.nom, f.prenoms, f.division, f.groupe_id,
+        COALESCE(g.verrouille, false), f.creneau_id, f.sujet_mode, f.grille::text, f.statut, f.absence, f.note_suggeree,
+        f.note_finale, f.motif_ajustement, f.saisie_differee, f.version, f.modifiee_le,
+        su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, COALESCE(f.bareme_version, su.bareme_version),
+        COALESCE(f.bareme, su.bareme)::text
+        """
+
+    private static func fiche(_ row: PostgresRow) throws -> Fiche {
         let r = try row.decode((UUID, Int, String, String, UUID, String, String, String, String?, UUID?, Bool, UUID?, String?, String,
                                 String, String?, Int?, Int?, String?, Bool, Int, Date,
                                 UUID?, String?, String?, Date?, String?, String?, Int?, String?).self)
@@ -92,24 +107,13 @@ struct FicheRepository: Sendable {
                              baremeVersion: version)
             bareme = try JSONDecoder.iso.decode(Bareme.self, from: Data(baremeText.utf8))
         }
-        return Fiche(id: r.0, session: r.1, epreuve: r.2, centre: r.3, candidatId: r.4, numero: r.5, nom: r.6, prenoms: r.7,
-                     division: r.8, groupeId: r.9, lotVerrouille: r.10, creneauId: r.11, sujet: sujet, sujetMode: r.12,
-                     bareme: bareme, grille: grille, statut: r.14, absence: r.15, noteSuggeree: r.16, noteFinale: r.17,
-                     motifAjustement: r.18, saisieDifferee: r.19, manquants: bareme.map(grille.manquants) ?? [],
-                     plafonds: bareme.map(grille.plafonds) ?? [:],
-                     appelsManquants: bareme.map { b in b.appels.map(\.code).filter { code in !grille.appels.contains { $0.code == code } } } ?? [],
-                     version: r.20, modifieeLe: r.21)
-    }
-
-    /// Where a sheet is (its commission and lot), without reading its grid: the grader's check.
-    func emplacement(_ id: UUID) async throws -> (key: CommissionKey, groupe: UUID?)? {
-        let rows = try await client.query("""
-            SELECT session, epreuve, centre, groupe_id FROM \(unescaped: s).fiches WHERE id = \(id)
-            """, logger: logger)
-        for try await r in rows.decode((Int, String, String, UUID?).self) {
-            return (CommissionKey(session: r.0, epreuve: r.1, centre: r.2), r.3)
-        }
-        return nil
+        var fiche = Fiche(id: r.0, session: r.1, epreuve: r.2, centre: r.3, candidatId: r.4, numero: r.5, nom: r.6, prenoms: r.7,
+                          division: r.8, groupeId: r.9, lotVerrouille: r.10, creneauId: r.11, sujet: sujet, sujetMode: r.12,
+                          bareme: bareme, grille: grille, statut: r.14, absence: r.15, noteSuggeree: r.16, noteFinale: r.17,
+                          motifAjustement: r.18, saisieDifferee: r.19, manquants: [], plafonds: [:], appelsManquants: [],
+                          version: r.20, modifieeLe: r.21)
+        fiche.recalculer()
+        return fiche
     }
 
     /// Whether the examiner is in the group whose lot holds the sheet.
@@ -123,9 +127,9 @@ struct FicheRepository: Sendable {
 
     /// Draws the candidate's subject at random among the slot's, on the server; the offer and the
     /// pick are audited. Refused before the subjects' embargo ends, and once a subject is set.
-    func tirer(_ id: UUID, version: Int, by: Identity, examinateur: UUID) async throws -> Fiche {
+    func tirer(_ id: UUID, version: Int, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
-            let fiche = try await editable(id, version: version, examinateur: examinateur, connection)
+            let (fiche, _, _) = try await editable(id, version: version, by: by, connection)
             guard fiche.sujet == nil else { throw Problem.conflict("sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard let pick = offre.sujets.randomElement() else {
@@ -138,9 +142,9 @@ struct FicheRepository: Sendable {
     }
 
     /// The examiner chooses the subject, where the centre allows a choice in the slot.
-    func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity, examinateur: UUID) async throws -> Fiche {
+    func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
-            let fiche = try await editable(id, version: version, examinateur: examinateur, connection)
+            let (fiche, _, _) = try await editable(id, version: version, by: by, connection)
             guard fiche.sujet == nil else { throw Problem.conflict("sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard offre.choix else { throw Problem.conflict("le centre n'autorise pas le choix / the centre does not allow choosing") }
@@ -204,11 +208,12 @@ struct FicheRepository: Sendable {
         var saisieDifferee: Bool?
     }
 
-    /// `examinateur` is the grader's intervenant id: their services faits count the sheets they graded.
-    func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity, examinateur: UUID) async throws -> Fiche {
+    /// The sheet keeps the grader's intervenant id: their services faits count the sheets they graded.
+    /// Three statements between BEGIN and COMMIT (the locked read, the levels of a regraded sheet,
+    /// and the update with its audit and levels): the editor's save is the platform's hottest path.
+    func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
-            let fiche = try await editable(id, version: e.version, examinateur: examinateur, connection)
-            let avant = try await snapshot(id, connection)
+            let (fiche, examinateur, avant) = try await editable(id, version: e.version, by: by, connection)
             var statut: String, absence: String?, suggeree: Int?, finale: Int?, motif: String?
             let grille = e.grille ?? fiche.grille
             if let given = e.absence {
@@ -250,59 +255,88 @@ struct FicheRepository: Sendable {
                 }
             }
             let grilleJSON = String(decoding: try JSONEncoder.iso.encode(grille), as: UTF8.self)
-            try await connection.query("""
-                UPDATE \(unescaped: s).fiches SET grille = \(grilleJSON)::jsonb, statut = \(statut), absence = \(absence),
-                    note_suggeree = \(suggeree), note_finale = \(finale), motif_ajustement = \(motif),
-                    saisie_differee = saisie_differee OR \(e.saisieDifferee ?? false), examinateur_id = \(examinateur),
-                    version = version + 1, modifiee_le = now()
-                WHERE id = \(id)
-                """, logger: logger)
-            // The levels the statistics read: those of a graded sheet only.
-            try await connection.query("DELETE FROM \(unescaped: s).evaluations WHERE fiche_id = \(id)", logger: logger)
-            if statut == "notee", let sujet = fiche.sujet {
-                let codes = grille.evaluations.map(\.code)
-                // The level that counts, after the aids' caps.
-                let niveaux = grille.evaluationsCritere().map { e in
-                    Self.niveau(e.evaluation).map { (fiche.bareme?.niveauEffectif($0, aides: e.aides) ?? $0).rawValue } ?? ""
-                }
-                let points = grille.evaluations.map { e -> Int in if case .points(let p) = e.evaluation { p } else { -1 } }
-                try await connection.query("""
-                    INSERT INTO \(unescaped: s).evaluations (fiche_id, session, epreuve, sujet_id, critere, niveau, demi_points)
-                    SELECT \(id), \(fiche.session), \(fiche.epreuve), \(sujet.id), c, NULLIF(n, ''), NULLIF(p, -1)
-                    FROM unnest(\(codes)::text[], \(niveaux)::text[], \(points)::int[]) AS e(c, n, p)
-                    """, logger: logger)
+            // The levels the statistics read: those of a graded sheet only, the level that counts
+            // being the one after the aids' caps.
+            if fiche.statut == "notee" {
+                try await connection.query("DELETE FROM \(unescaped: s).evaluations WHERE fiche_id = \(id)", logger: logger)
             }
+            let notee = statut == "notee" && fiche.sujet != nil
+            let codes = notee ? grille.evaluations.map(\.code) : []
+            let niveaux = notee ? grille.evaluationsCritere().map { e in
+                Self.niveau(e.evaluation).map { (fiche.bareme?.niveauEffectif($0, aides: e.aides) ?? $0).rawValue } ?? ""
+            } : []
+            let points = notee ? grille.evaluations.map { e -> Int in if case .points(let p) = e.evaluation { p } else { -1 } } : []
             let action = absence != nil ? "fiche.absence" : motif != nil ? "fiche.ajustement" : statut == "notee" ? "fiche.notee" : "fiche.brouillon"
-            try await commissions.audit(connection, by, action, fiche.key, fiche: id, avant: avant,
-                                        apres: try await snapshot(id, connection), motif: motif)
-            return try await self.fiche(id, on: connection)!
+            let rows = try await connection.query("""
+                WITH u AS (
+                    UPDATE \(unescaped: s).fiches SET grille = \(grilleJSON)::jsonb, statut = \(statut), absence = \(absence),
+                        note_suggeree = \(suggeree), note_finale = \(finale), motif_ajustement = \(motif),
+                        saisie_differee = saisie_differee OR \(e.saisieDifferee ?? false), examinateur_id = \(examinateur),
+                        version = version + 1, modifiee_le = now()
+                    WHERE id = \(id) RETURNING *
+                ), a AS (
+                    INSERT INTO \(unescaped: s).audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, avant, apres, motif)
+                    SELECT \(by.userId), \(by.login), \(action), u.session, u.epreuve, u.centre, u.id, \(avant)::jsonb,
+                           \(unescaped: Self.instantane("u")), \(motif) FROM u
+                ), n AS (
+                    INSERT INTO \(unescaped: s).evaluations (fiche_id, session, epreuve, sujet_id, critere, niveau, demi_points)
+                    SELECT \(id), \(fiche.session), \(fiche.epreuve), \(fiche.sujet?.id), c, NULLIF(n, ''), NULLIF(p, -1)
+                    FROM unnest(\(codes)::text[], \(niveaux)::text[], \(points)::int[]) AS e(c, n, p)
+                )
+                SELECT version, modifiee_le, saisie_differee FROM u
+                """, logger: logger).collect()
+            guard let (version, modifiee, differee) = try rows.first?.decode((Int, Date, Bool).self) else { throw Problem.notFound("fiche") }
+            var apres = fiche
+            (apres.grille, apres.statut, apres.absence, apres.noteSuggeree, apres.noteFinale, apres.motifAjustement) =
+                (grille, statut, absence, suggeree, finale, motif)
+            (apres.version, apres.modifieeLe, apres.saisieDifferee) = (version, modifiee, differee)
+            apres.recalculer()
+            return apres
         }
     }
 
-    /// The sheet under lock, if the caller's version is current, its lot and commission are open and
-    /// the examiner is (still) in the lot's group.
-    private func editable(_ id: UUID, version: Int, examinateur: UUID, _ connection: PostgresConnection) async throws -> Fiche {
-        guard let current = try await fiche(id, on: connection, forUpdate: true) else { throw Problem.notFound("fiche") }
-        try await commissions.openCommission(current.key, connection)
-        guard let groupe = current.groupeId else { throw Problem.notFound("fiche") }
-        // Shares the group row with a concurrent lock: a save and a lock never cross.
-        let rows = try await connection.query("""
-            SELECT verrouille, \(examinateur) = ANY(membres) FROM \(unescaped: s).groupes WHERE id = \(groupe) FOR SHARE
-            """, logger: logger).collect()
-        guard let (locked, member) = try rows.first?.decode((Bool, Bool).self), member else { throw Problem.notFound("fiche") }
-        guard !locked else { throw Problem.conflict("lot verrouillé : lecture seule / locked lot: read-only") }
+    /// The sheet under lock for its grader, if the caller's version is current, its lot and
+    /// commission are open and the caller is convoked as an examiner on its exam × centre and is
+    /// (still) in the lot's group: the sheet, the grader's intervenant id, and the row as it was
+    /// (for the audit). One statement: it also shares the commission row with a closing and the
+    /// group row with a lock, so a save never crosses either.
+    private func editable(_ id: UUID, version: Int, by: Identity, _ connection: PostgresConnection) async throws
+        -> (fiche: Fiche, examinateur: UUID, avant: String) {
+        var binds = PostgresBindings()
+        binds.append(id)
+        binds.append(by.login)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT \(Self.colonnes), c.etat, e.intervenant_id, \(Self.instantane("f"))
+            FROM \(s).fiches f
+            JOIN \(s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+            JOIN \(s).groupes g ON g.id = f.groupe_id
+            LEFT JOIN \(s).sujets su ON su.id = f.sujet_id
+            LEFT JOIN LATERAL (
+                SELECT e.intervenant_id FROM \(s).examinateurs e
+                WHERE e.login = $2 AND e.active AND e.kind = 'examinateur' AND e.session = f.session AND e.epreuve = f.epreuve
+                  AND e.centre = f.centre AND e.intervenant_id = ANY(g.membres) LIMIT 1) e ON true
+            WHERE f.id = $1
+            FOR UPDATE OF f FOR SHARE OF c, g
+            """, binds: binds), logger: logger).collect()
+        guard let row = rows.first else { throw Problem.notFound("fiche") }
+        let colonne = PostgresRandomAccessRow(row)
+        guard let examinateur = try colonne["intervenant_id"].decode(UUID?.self) else { throw Problem.notFound("fiche") }
+        let current = try Self.fiche(row)
+        guard try colonne["etat"].decode(String.self) == "ouverte" else {
+            throw Problem.conflict("épreuve close pour ce centre / exam closed at this centre")
+        }
+        guard !current.lotVerrouille else { throw Problem.conflict("lot verrouillé : lecture seule / locked lot: read-only") }
         guard current.version == version else {
             throw try Problem.stale("la fiche a changé depuis votre lecture (version \(version), actuelle \(current.version)) / "
                                     + "the sheet changed since you read it", current: current)
         }
-        return current
+        return (current, examinateur, try colonne["instantane"].decode(String.self))
     }
 
-    /// The sheet's row as JSON, for the audit log.
-    private func snapshot(_ id: UUID, _ connection: PostgresConnection) async throws -> String {
-        try await connection.query("""
-            SELECT (to_jsonb(f) - 'nom' - 'prenoms' - 'numero')::text FROM \(unescaped: s).fiches f WHERE id = \(id)
-            """, logger: logger).collect()[0].decode(String.self)
+    /// A sheet's row as the audit keeps it: without the candidate's identity (the sheet id leads
+    /// to it) nor the barème (its version is in the row, and the barème is frozen).
+    private static func instantane(_ alias: String) -> String {
+        "(to_jsonb(\(alias)) - 'nom' - 'prenoms' - 'numero' - 'bareme') AS instantane"
     }
 
     struct EntreeAudit: Codable, Sendable {
