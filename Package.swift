@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "Gateway", targets: ["Gateway"]),
         .executable(name: "ece-bench", targets: ["ECEBench"]),
         .executable(name: "ece-probe", targets: ["ECEProbe"]),
+        .executable(name: "ece-ops", targets: ["ECEOps"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -91,6 +92,14 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Tools/ECEBench"
+        ),
+        .executableTarget(
+            name: "ECEOps",
+            dependencies: serviceDeps + [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Tools/ECEOps"
         ),
         .executableTarget(
             name: "ECEProbe",

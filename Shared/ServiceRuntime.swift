@@ -50,7 +50,7 @@ public struct ServiceRuntime: Sendable {
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: AuthMiddleware(verifier: verifier))
         router.get("/health") { _, _ in try await self.health(consumers: consumers) }
-        router.get("/metrics") { _, _ in try await self.prometheusText() }
+        router.get("/metrics") { _, _ in try await self.prometheusText(consumers: consumers) }
         if configuration.service != "gateway" {
             // Who the service believes the caller is: proves each service verifies tokens itself.
             router.get("/api/\(configuration.service)/me") { _, context in try WhoAmI(context.authenticated()) }
@@ -121,11 +121,20 @@ public struct ServiceRuntime: Sendable {
         }
     }
 
-    private func prometheusText() async throws -> Response {
+    /// The counters as they stand, and the gauges read at scrape time: the outbox backlog, the
+    /// inbox, and the depth of each consumer's dead-letter queue (a short broker connection).
+    private func prometheusText(consumers: [InboxConsumer]) async throws -> Response {
         if let backlog = try? await outbox.backlog(postgres, logger: logger) {
             metrics.outboxPending.set(Double(backlog.pending))
             metrics.outboxFailed.set(Double(backlog.failed))
             metrics.outboxOldestPendingSeconds.set(backlog.oldestPendingAgeSeconds)
+        }
+        if let inbox = try? await postgres.query("SELECT count(*) FROM \(unescaped: schema.name).inbox", logger: logger)
+            .collect().first?.decode(Int.self) {
+            metrics.inboxEvents.set(Double(inbox))
+        }
+        for queue in consumers.map(\.queue.deadLetterQueue) {
+            if let depth = await BrokerAdmin.queueDepth(amqp, queue: queue) { metrics.deadLetters(queue).set(Double(depth)) }
         }
         var buffer: [UInt8] = []
         metrics.registry.emit(into: &buffer)

@@ -56,6 +56,14 @@ public struct AMQPMessage: Sendable {
     public var deliveryTag: UInt64
     /// Message headers, flattened to text (the broker's `x-death` among them).
     public var headers: [String: AMQPFieldValue]
+
+    /// A message read another way (the management API's view of a queue, for operators).
+    public init(body: Data, messageId: String?, type: String?, correlationId: String?, routingKey: String, exchange: String,
+                redelivered: Bool, deliveryTag: UInt64, headers: [String: AMQPFieldValue]) {
+        (self.body, self.messageId, self.type, self.correlationId) = (body, messageId, type, correlationId)
+        (self.routingKey, self.exchange, self.redelivered, self.deliveryTag, self.headers) =
+            (routingKey, exchange, redelivered, deliveryTag, headers)
+    }
 }
 
 /// A field-table value, decoded from rabbitmq-c's union into Swift.
@@ -168,7 +176,7 @@ final class AMQPConnection: @unchecked Sendable {
 
     /// Sends one persistent message. `mandatory` makes an unroutable message come back as basic.return.
     func publish(exchange: String, routingKey: String, body: Data, messageId: String, type: String,
-                 correlationId: String?, appId: String, mandatory: Bool) throws {
+                 correlationId: String?, appId: String, mandatory: Bool, headers: [String: String] = [:]) throws {
         let strings = CStrings()
         var props = amqp_basic_properties_t()
         props._flags = ECE_BASIC_FLAGS_PUBLISH
@@ -179,10 +187,15 @@ final class AMQPConnection: @unchecked Sendable {
         props.correlation_id = strings.bytes(correlationId ?? messageId)
         props.app_id = strings.bytes(appId)
         props.timestamp = UInt64(Date().timeIntervalSince1970)
-        let exchangeBytes = strings.bytes(exchange), keyBytes = strings.bytes(routingKey)
+        let keys = headers.keys.sorted()
+        let keyBytes = keys.map { strings.bytes($0) }, valueBytes = keys.map { strings.bytes(headers[$0]!) }
+        let entries = UnsafeMutablePointer<amqp_table_entry_t>.allocate(capacity: max(keys.count, 1))
+        defer { entries.deallocate() }
+        if !keys.isEmpty { ece_set_text_headers(&props, entries, keyBytes, valueBytes, Int32(keys.count)) }
+        let exchangeBytes = strings.bytes(exchange), routingKeyBytes = strings.bytes(routingKey)
         let status = withExtendedLifetime(strings) {
             body.withUnsafeBytes { raw in
-                amqp_basic_publish(state, channel, exchangeBytes, keyBytes, mandatory ? 1 : 0, 0, &props,
+                amqp_basic_publish(state, channel, exchangeBytes, routingKeyBytes, mandatory ? 1 : 0, 0, &props,
                                    amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress)))
             }
         }

@@ -69,4 +69,18 @@ static inline amqp_queue_declare_ok_t *ece_declare_quorum_queue(amqp_connection_
     return amqp_queue_declare(state, channel, amqp_cstring_bytes(name), 0, 1, 0, 0, args);
 }
 
+/* Text headers on a published message (an operator's replay reason): tables are C unions, so
+   they are filled here. `entries` must hold `count` entries and outlive the publish. */
+static inline void ece_set_text_headers(amqp_basic_properties_t *props, amqp_table_entry_t *entries,
+                                        const amqp_bytes_t *keys, const amqp_bytes_t *values, int count) {
+    for (int i = 0; i < count; i++) {
+        entries[i].key = keys[i];
+        entries[i].value.kind = AMQP_FIELD_KIND_UTF8;
+        entries[i].value.value.bytes = values[i];
+    }
+    props->headers.num_entries = count;
+    props->headers.entries = entries;
+    props->_flags |= AMQP_BASIC_HEADERS_FLAG;
+}
+
 #endif

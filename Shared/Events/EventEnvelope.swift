@@ -56,6 +56,8 @@ public struct IncomingEvent: Sendable {
     public let producer: String
     public let correlationId: String
     public let redelivered: Bool
+    /// Why an operator put it back from a dead-letter queue (`ece-ops dlq replay`), if they did.
+    public let replayReason: String?
     public let body: Data
 
     /// Decodes the envelope; an undecodable body is an `EventRejected` (parked, never retried).
@@ -76,6 +78,7 @@ public struct IncomingEvent: Sendable {
         producer = header.producer
         correlationId = header.correlationId
         redelivered = message.redelivered
+        replayReason = DeadLetter(message).replayReason
         body = message.body
     }
 

@@ -138,6 +138,13 @@ public final class InboxConsumer: Service, Sendable {
                 try await handlers[event.type]!(event, connection, eventLogger)
             }
         }
+        for (delivery, event) in events where event.replayReason != nil {
+            let letter = DeadLetter(delivery.message)
+            logger.notice("replayed dead letter applied", metadata: [
+                "eventId": "\(event.id)", "type": "\(event.type)", "correlationId": "\(event.correlationId)",
+                "reason": "\(letter.replayReason ?? "")", "by": "\(letter.replayedBy ?? "-")",
+            ])
+        }
         // Observed between commit and ack (the fault tests kill a consumer exactly here).
         afterCommit?(events.map(\.1))
         metrics?.eventsHandled.increment(by: Int64(events.count))

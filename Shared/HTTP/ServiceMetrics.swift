@@ -15,6 +15,8 @@ public final class ServiceMetrics: Sendable {
     public let outboxFailed: Gauge
     public let outboxOldestPendingSeconds: Gauge
     public let httpRequests: Counter
+    public let inboxEvents: Gauge
+    private let service: String
 
     public init(service: String) {
         let labels = [("service", service)]
@@ -39,5 +41,13 @@ public final class ServiceMetrics: Sendable {
         outboxOldestPendingSeconds = registry.makeGauge(name: "ece_outbox_oldest_pending_seconds", labels: labels,
                                                         help: "Age of the oldest pending outbox row")
         httpRequests = registry.makeCounter(name: "ece_http_requests_total", labels: labels, help: "HTTP requests served")
+        inboxEvents = registry.makeGauge(name: "ece_inbox_events", labels: labels, help: "Events recorded by the consumers' inbox")
+        self.service = service
+    }
+
+    /// Messages parked in one of the service's dead-letter queues.
+    public func deadLetters(_ queue: String) -> Gauge {
+        registry.makeGauge(name: "ece_dlq_messages", labels: [("service", service), ("queue", queue)],
+                           help: "Messages in the dead-letter queue")
     }
 }

@@ -48,8 +48,16 @@ import TestSupport
                 #expect(response.status == .ok)
                 let body = String(buffer: response.body)
                 // The backlog gauge is there with a number (the shared schema may hold pending rows).
-                let gauge = body.split(separator: "\n").first { $0.hasPrefix("ece_outbox_pending{service=\"\(service)\"} ") }
-                #expect(gauge.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) } != nil, "\(body)")
+                func value(_ prefix: String) -> Double? {
+                    body.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+                }
+                #expect(value("ece_outbox_pending{service=\"\(service)\"} ") != nil, "\(body)")
+                #expect(value("ece_outbox_oldest_pending_seconds{service=\"\(service)\"} ") != nil, "\(body)")
+                #expect(value("ece_inbox_events{service=\"\(service)\"} ") != nil, "\(body)")
+                // Every consumer's dead-letter queue has its depth (Référentiel consumes nothing).
+                if service != "referentiel" {
+                    #expect(value("ece_dlq_messages{service=\"\(service)\",queue=\"\(service).") != nil, "\(body)")
+                }
             }
             try await client.execute(uri: "/nowhere", method: .get) { response in
                 #expect(response.status == .notFound)

@@ -165,6 +165,48 @@ import TestSupport
         try await cleanUp(harness, queues: [queue])
     }
 
+    /// An operator replays a dead letter once its cause is mended, with `ece-ops` as on duty: the
+    /// letter is shown, goes back under its routing key with the reason in its headers, is handled
+    /// once (the tool waits for the consumer's inbox), and leaves the dead-letter queue; the letter
+    /// not chosen stays parked.
+    @Test func anOperatorReplaysADeadLetterWithECEOps() async throws {
+        let harness = try await BusHarness()
+        let type = "test.\(harness.schema).created"
+        // `<service>.<purpose>`: ece-ops finds the consumer's inbox in the schema named after the service.
+        let queue = "\(harness.schema).replay"
+        let replays = ReplayLog()
+        let consumer = Running(harness.consumer(queue: queue, type: type, deliveryLimit: 2) { events in
+            replays.add(events.filter { $0.replayReason != nil })
+        })
+        try await waitUntil { try await queueExists(queue) }
+        let ids = try await BusFixture.enqueue(count: 6, type: type, outbox: harness.outbox(), client: harness.client,
+                                               logger: harness.logger, poison: [1, 4])
+        try await harness.publishPending()
+        try await waitUntil { await BrokerAdmin.queueDepth(harness.amqp, queue: "\(queue).dlq") == 2 }
+        #expect(try await harness.effects().count == 4)
+
+        let environment = ["AMQP_URL": LocalInfrastructure.amqpURL,
+                           "\(harness.schema.name.uppercased())_DATABASE_URL": LocalInfrastructure.databaseURL]
+        let show = try ChildProcess.tool("ece-ops", ["dlq", "show", queue], environment: environment)
+        #expect(await show.waitForExit() == 0)
+        #expect(show.text.contains(ids[1].uuidString) && show.text.contains("died in \(queue) (delivery_limit"), "\(show.text)")
+
+        try await harness.client.query("INSERT INTO \(unescaped: harness.schema.name).remedies VALUES (1)", logger: harness.logger)
+        let replay = try ChildProcess.tool("ece-ops", ["dlq", "replay", queue, "--id", ids[1].uuidString.lowercased(),
+                                                       "--reason", "barème corrigé, rejoué"], environment: environment)
+        #expect(await replay.waitForExit() == 0, "\(replay.text)")
+        #expect(replay.text.contains("\(ids[1])  handled by \(queue) at"), "\(replay.text)")
+        #expect(try await harness.effects()[ids[1]] == 1)
+        #expect(replays.events.map(\.id) == [ids[1]] && replays.events.first?.replayReason == "barème corrigé, rejoué")
+        #expect(await BrokerAdmin.queueDepth(harness.amqp, queue: "\(queue).dlq") == 1, "the letter not chosen stays")
+        #expect(try await harness.effects()[ids[4]] == nil)
+        let rest = try await readQueue("\(queue).dlq", expecting: 1)
+        #expect(rest.map(\.messageId) == [ids[4].uuidString])
+
+        await consumer.stop()
+        try await cleanUp(harness, queues: [queue])
+    }
+
     /// (f) An unroutable publish is not marked sent: retried with backoff, then `failed`, visibly.
     @Test func unroutableEventsAreNeverMarkedSent() async throws {
         let harness = try await BusHarness()
@@ -269,4 +311,12 @@ extension ServiceMetrics {
             .flatMap { $0.split(separator: " ").last }
             .flatMap { Double($0) } ?? 0
     }
+}
+
+/// The replayed events a consumer committed, seen from its after-commit hook.
+final class ReplayLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: [IncomingEvent] = []
+    func add(_ events: [IncomingEvent]) { lock.withLock { seen += events } }
+    var events: [IncomingEvent] { lock.withLock { seen } }
 }

@@ -8,10 +8,11 @@ final class ChildProcess: @unchecked Sendable {
     private let process: Process
     private let output = OutputBuffer()
 
-    init(_ executable: URL, _ arguments: [String]) throws {
+    init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardInput = FileHandle.nullDevice
@@ -26,13 +27,21 @@ final class ChildProcess: @unchecked Sendable {
 
     /// The probe built next to the test bundle.
     static func probe(_ arguments: [String]) throws -> ChildProcess {
+        try tool("ece-probe", arguments)
+    }
+
+    /// One of the platform's executables, built next to the test bundle.
+    static func tool(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             LocalInfrastructure.repositoryRoot.appendingPathComponent(".build/debug"),
         ]
-        let dir = candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("ece-probe").path) }
-        return try ChildProcess((dir ?? candidates[1]).appendingPathComponent("ece-probe"), arguments)
+        let dir = candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent(name).path) }
+        return try ChildProcess((dir ?? candidates[1]).appendingPathComponent(name), arguments, environment: environment)
     }
+
+    /// What it printed so far.
+    var text: String { output.text }
 
     func waitFor(_ marker: String, timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout

@@ -46,12 +46,18 @@ public enum BusFixture {
                 applied_at timestamptz NOT NULL DEFAULT clock_timestamp())
             """,
         ]),
+        // A poison event whose seq is here is mended: the next delivery (a replay) succeeds.
+        Migration(3, "probe_remedies", ["CREATE TABLE {schema}.remedies (seq int PRIMARY KEY)"]),
     ]
 
     public static func handler(schema: SQLIdentifier) -> EventHandler {
         { event, connection, logger in
             let payload = try event.payload(as: ProbePayload.self)
-            if payload.poison { throw ProbeHandlerFailure() }
+            if payload.poison, try await connection.query("""
+                SELECT 1 FROM \(unescaped: schema.name).remedies WHERE seq = \(payload.seq)
+                """, logger: logger).collect().isEmpty {
+                throw ProbeHandlerFailure()
+            }
             let latency = Int64(Date().timeIntervalSince(payload.committedAt) * 1_000_000)
             try await connection.query("""
                 INSERT INTO \(unescaped: schema.name).effects (message_id, seq, latency_us)

@@ -53,7 +53,11 @@ struct ServiceProxy: Sendable {
         outgoing.headers.replaceOrAdd(name: HTTPField.Name.correlationId.rawName, value: context.correlationId)
         if let declared = request.headers[.contentLength].flatMap(Int.init) {
             guard declared <= maxBodySize else { throw Self.tooLarge(maxBodySize) }
-            outgoing.body = .stream(request.body, length: .known(Int64(declared)))
+            // The client sends a body again when it retries on a fresh connection: small bodies
+            // (every JSON call) are read first so a retry is safe; large uploads stream once.
+            outgoing.body = declared <= Self.bufferedBodySize
+                ? .bytes(try await request.body.collect(upTo: declared))
+                : .stream(SinglePass(request.body), length: .known(Int64(declared)))
         } else if request.method != .get && request.method != .delete {
             // Chunked upload: read it (bounded) so the limit holds without a declared length.
             let body = try await request.body.collect(upTo: maxBodySize)
@@ -75,9 +79,43 @@ struct ServiceProxy: Sendable {
                         body: ResponseBody(asyncSequence: response.body))
     }
 
+    static let bufferedBodySize = 256 * 1024
+
     static func tooLarge(_ limit: Int) -> Problem {
         Problem(.contentTooLarge, type: "too-large", title: "Requête trop volumineuse / Request too large",
                 detail: "limite \(limit / 1_000_000) Mo / limit \(limit / 1_000_000) MB")
+    }
+}
+
+/// A streamed request body the HTTP client may iterate once only: a second pass (a retry after
+/// the connection was lost) fails the request (503) instead of crashing the gateway, since the
+/// server's body can be read only once.
+struct SinglePass: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let body: RequestBody
+    private let taken = Taken()
+
+    init(_ body: RequestBody) { self.body = body }
+
+    func makeAsyncIterator() -> Iterator {
+        Iterator(base: taken.take() ? body.makeAsyncIterator() : nil)
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var base: RequestBody.AsyncIterator?
+        mutating func next() async throws -> ByteBuffer? {
+            guard base != nil else { throw SentTwice() }
+            return try await base!.next()
+        }
+    }
+
+    struct SentTwice: Error {}
+
+    private final class Taken: @unchecked Sendable {
+        private let lock = NSLock()
+        private var done = false
+        /// true the first time only.
+        func take() -> Bool { lock.withLock { defer { done = true }; return !done } }
     }
 }
 

@@ -1,0 +1,120 @@
+import Foundation
+
+/// A message parked in a `<queue>.dlq`, as an operator reads it: the broker's `x-death` says
+/// which queue it died in, why, and the routing key it was first published with.
+public struct DeadLetter: Sendable {
+    public var messageId: String?
+    public var type: String?
+    public var correlationId: String?
+    public var queue: String?
+    public var routingKey: String?
+    /// `rejected` (the consumer refused it for good) or `delivery_limit` (it kept failing).
+    public var reason: String?
+    public var deaths: Int
+    public var diedAt: Date?
+    /// Set when an operator already replayed it once (and it died again).
+    public var replayReason: String?
+    public var replayedBy: String?
+    public var body: Data
+
+    public init(_ message: AMQPMessage) {
+        messageId = message.messageId
+        type = message.type
+        correlationId = message.correlationId
+        body = message.body
+        deaths = 0
+        if case .array(let entries)? = message.headers["x-death"], case .table(let death)? = entries.first {
+            if case .string(let q)? = death["queue"] { queue = q }
+            if case .string(let r)? = death["reason"] { reason = r }
+            if case .int(let n)? = death["count"] { deaths = Int(n) }
+            if case .int(let t)? = death["time"] { diedAt = Date(timeIntervalSince1970: TimeInterval(t)) }
+            if case .array(let keys)? = death["routing-keys"], case .string(let key)? = keys.first { routingKey = key }
+        }
+        if case .string(let r)? = message.headers[DeadLetter.replayReasonHeader] { replayReason = r }
+        if case .string(let b)? = message.headers[DeadLetter.replayedByHeader] { replayedBy = b }
+    }
+
+    /// Headers a replayed message carries: why, by whom, when, and from which dead-letter queue.
+    public static let replayReasonHeader = "x-ece-replay-reason"
+    public static let replayedByHeader = "x-ece-replayed-by"
+    public static let replayedAtHeader = "x-ece-replayed-at"
+    public static let replayedFromHeader = "x-ece-replayed-from"
+}
+
+extension BrokerAdmin {
+    public struct Replayed: Sendable {
+        public var messageId: String
+        public var routingKey: String
+        /// nil once the broker confirmed the republication (the dead letter is then gone);
+        /// otherwise why it stays in the dead-letter queue.
+        public var failure: String?
+    }
+
+    /// Puts dead letters back on `ece.events` under the routing key they were first published with
+    /// (every queue bound to it receives it again: the inboxes make that harmless), with the
+    /// operator's reason in their headers. `ids` picks the messages (nil: all of them). A message
+    /// leaves the dead-letter queue only after the broker confirmed its republication; the others
+    /// go back to it untouched.
+    public static func replay(_ configuration: AMQPConfiguration, deadLetterQueue: String, ids: Set<String>?,
+                              reason: String, by operatorName: String) async throws -> [Replayed] {
+        try await Task.detached {
+            // Two connections: confirms and deliveries would otherwise interleave on one channel.
+            let reader = try AMQPConnection(configuration)
+            defer { reader.close() }
+            let writer = try AMQPConnection(configuration)
+            defer { writer.close() }
+            try writer.declareExchanges()
+            try writer.enableConfirms()
+            let depth = try reader.queueDepth(deadLetterQueue)
+            guard depth > 0 else { return [] }
+            try reader.startConsuming(queue: deadLetterQueue, prefetch: UInt16(min(depth, 1000)))
+            var results: [Replayed] = [], kept: [UInt64] = [], seen = 0
+            let headers = [
+                DeadLetter.replayReasonHeader: reason, DeadLetter.replayedByHeader: operatorName,
+                DeadLetter.replayedAtHeader: ISO8601DateFormatter().string(from: Date()),
+                DeadLetter.replayedFromHeader: deadLetterQueue,
+            ]
+            let deadline = Date(timeIntervalSinceNow: 30)
+            while seen < depth && Date() < deadline {
+                guard let message = try reader.nextDelivery(timeout: 0.2) else { continue }
+                seen += 1
+                guard ids?.contains(message.messageId ?? "") ?? true else {
+                    kept.append(message.deliveryTag)
+                    continue
+                }
+                let letter = DeadLetter(message)
+                let id = message.messageId ?? "-"
+                guard let key = letter.routingKey ?? message.type else {
+                    results.append(Replayed(messageId: id, routingKey: "", failure: "no routing key (no x-death, no type)"))
+                    kept.append(message.deliveryTag)
+                    continue
+                }
+                try writer.publish(exchange: EventTopology.exchange, routingKey: key, body: message.body, messageId: id,
+                                   type: message.type ?? key, correlationId: message.correlationId, appId: "ece-ops",
+                                   mandatory: true, headers: headers)
+                let failure = try confirmation(writer)
+                results.append(Replayed(messageId: id, routingKey: key, failure: failure))
+                if failure == nil { try reader.ack(message.deliveryTag) } else { kept.append(message.deliveryTag) }
+            }
+            for tag in kept { try reader.reject(tag, requeue: true) }
+            // A synchronous round trip so the acks and rejects are processed before the channel closes.
+            _ = try reader.queueDepth(deadLetterQueue)
+            return results
+        }.value
+    }
+
+    /// Waits for the broker's verdict on the one message just published: nil when acked and routed.
+    private static func confirmation(_ connection: AMQPConnection) throws -> String? {
+        var returned: String?
+        let deadline = Date(timeIntervalSinceNow: 10)
+        while Date() < deadline {
+            switch try connection.nextConfirmFrame(timeout: 0.5) {
+            case .returned(_, let text): returned = "unroutable: \(text)"
+            case .ack: return returned
+            case .nack: return "refused by the broker (nack)"
+            case .timeout: continue
+            }
+        }
+        throw AMQPError.confirmTimeout
+    }
+}
