@@ -6,6 +6,11 @@ public enum EventTopology {
     public static let deadLetterExchange = "ece.dead"
     /// Deliveries a message may have before it is parked in its `.dlq`.
     public static let defaultDeliveryLimit = 5
+    /// Events announced for whoever subscribes (a follow-up screen, an archive, a future
+    /// service): no service needs them today, so no queue bound to them is normal and the outbox
+    /// marks them sent. Every other event is awaited by a consumer: unroutable means that
+    /// consumer is missing, and the outbox keeps the event and retries it.
+    public static let announcements: Set<String> = ["missions.imported", "lot.locked", "lot.unlocked", "notes.recorded"]
 }
 
 /// A consumer's durable quorum queue `<service>.<purpose>` and the event types it is bound to.

@@ -9,7 +9,7 @@ import Synchronization
 /// Each pass claims up to `batchSize` due rows with `FOR UPDATE SKIP LOCKED` (so several instances
 /// share the work), publishes them, and in the same transaction marks the acked ones sent and
 /// schedules the returned or nacked ones for a retry with backoff, or marks them `failed` after
-/// `maxAttempts`. Nothing is marked sent without the broker's ack. Order is not guaranteed
+/// `maxAttempts` (an announcement nobody subscribes to is returned and sent: `EventTopology.announcements`). Nothing is marked sent without the broker's ack. Order is not guaranteed
 /// (concurrent passes, retries): consumers are order-tolerant (DESIGN.md §2). If the process dies mid-pass,
 /// the transaction rolls back and the rows, still pending, are claimed again: the resend carries
 /// the same message id, which consumers' inboxes deduplicate.
@@ -112,6 +112,8 @@ public final class OutboxRelay: Service, Sendable {
                 case .nacked:
                     retry.append(UUID(uuidString: message.messageId)!)
                     retryErrors.append("nacked by the broker")
+                case .returned where EventTopology.announcements.contains(message.routingKey):
+                    sent.append(UUID(uuidString: message.messageId)!)
                 case .returned(let text):
                     retry.append(UUID(uuidString: message.messageId)!)
                     retryErrors.append("unroutable (\(text)): no queue bound to \(message.routingKey)")

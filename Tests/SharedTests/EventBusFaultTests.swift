@@ -226,8 +226,13 @@ import TestSupport
                                                 client: harness.client, logger: harness.logger)
         let ok = try await BusFixture.enqueue(count: 1, type: routed, outbox: harness.outbox(), client: harness.client,
                                               logger: harness.logger)
-        #expect(try await relay.relayOnce() == 2)
-        #expect(try await harness.outboxStatus() == ["pending": 1, "sent": 1])
+        // An announcement nobody subscribes to is sent, not retried.
+        let announced = try await BusFixture.enqueue(count: 1, type: "lot.unlocked", outbox: harness.outbox(),
+                                                     client: harness.client, logger: harness.logger)
+        #expect(try await relay.relayOnce() == 3)
+        #expect(try await harness.outboxStatus() == ["pending": 1, "sent": 2])
+        #expect(try await harness.client.query("SELECT status FROM \(unescaped: harness.schema.name).outbox WHERE id = \(announced[0])")
+            .collect().first?.decode(String.self) == "sent")
         let row = try await harness.client.query(
             "SELECT attempts, last_error FROM \(unescaped: harness.schema.name).outbox WHERE id = \(lost[0])")
         for try await (attempts, error) in row.decode((Int, String?).self) {
@@ -238,7 +243,7 @@ import TestSupport
         try await harness.client.query(
             "UPDATE \(unescaped: harness.schema.name).outbox SET next_attempt_at = now() WHERE id = \(lost[0])")
         #expect(try await relay.relayOnce() == 1)
-        #expect(try await harness.outboxStatus() == ["failed": 1, "sent": 1])
+        #expect(try await harness.outboxStatus() == ["failed": 1, "sent": 2])
 
         let report = try await DrainReport.await(expected: Set(ok)) { try await harness.effects() }
         #expect(report.isClean, "\(report)")
