@@ -25,8 +25,11 @@ public struct ServiceRuntime: Sendable {
         self.configuration = configuration
         logger = configuration.makeLogger()
         schema = try SQLIdentifier(configuration.schema)
-        postgres = PostgresClient(configuration: try DatabaseConfiguration.client(url: configuration.databaseURL),
-                                  backgroundLogger: logger)
+        var database = try DatabaseConfiguration.client(url: configuration.databaseURL)
+        // Unqualified names are the service's own tables: a prepared statement's SQL is fixed at
+        // compile time, while the schema is configuration.
+        database.options.additionalStartupParameters = [("search_path", schema.name)]
+        postgres = PostgresClient(configuration: database, backgroundLogger: logger)
         amqp = try AMQPConfiguration(url: configuration.amqpURL, caFile: configuration.amqpCAFile)
         metrics = ServiceMetrics(service: configuration.service)
         publisher = AMQPPublisher(configuration: amqp, appId: configuration.service, logger: logger)

@@ -138,6 +138,8 @@ unix_socket_directories = '$PG_SOCK'
 max_connections = 300
 shared_buffers = 256MB
 logging_collector = off
+# Per-statement figures for operators and benchmarks (SELECT * FROM pg_stat_statements).
+shared_preload_libraries = 'pg_stat_statements'
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF
     chown postgres:postgres "$PG_DATA/ece.conf"

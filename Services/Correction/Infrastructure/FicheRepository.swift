@@ -70,28 +70,12 @@ struct FicheRepository: Sendable {
     }
 
     func fiche(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> Fiche? {
-        var binds = PostgresBindings()
-        binds.append(id)
-        let query = PostgresQuery(unsafeSQL: """
-            SELECT \(Self.colonnes)
-            FROM \(s).fiches f
-            LEFT JOIN \(s).groupes g ON g.id = f.groupe_id
-            LEFT JOIN \(s).sujets su ON su.id = f.sujet_id
-            WHERE f.id = $1
-            """, binds: binds)
-        let rows = if let connection { try await connection.query(query, logger: logger).collect() }
-            else { try await client.query(query, logger: logger).collect() }
-        return try rows.first.map(Self.fiche)
+        let statement = EditeurStatements.Fiche(id: id)
+        let rows = if let connection { try await connection.execute(statement, logger: logger) }
+            else { try await client.execute(statement, logger: logger) }
+        for try await row in rows { return try Self.fiche(row) }
+        return nil
     }
-
-    /// What `fiche(_:)` decodes, in this order (`f` the sheet, `g` its group, `su` its subject).
-    private static let colonnes = """
-        f.id, f.session, f.epreuve, f.centre, f.candidat_id, f.numero, f.nom, f.prenoms, f.division, f.groupe_id,
-        COALESCE(g.verrouille, false), f.creneau_id, f.sujet_mode, f.grille::text, f.statut, f.absence, f.note_suggeree,
-        f.note_finale, f.motif_ajustement, f.saisie_differee, f.version, f.modifiee_le,
-        su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, COALESCE(f.bareme_version, su.bareme_version),
-        COALESCE(f.bareme, su.bareme)::text
-        """
 
     private static func fiche(_ row: PostgresRow) throws -> Fiche {
         let r = try row.decode((UUID, Int, String, String, UUID, String, String, String, String?, UUID?, Bool, UUID?, String?, String,
@@ -160,13 +144,9 @@ struct FicheRepository: Sendable {
         guard let creneau = fiche.creneauId else {
             throw Problem.conflict("candidat sans créneau : le centre doit l'y placer / candidate has no slot")
         }
-        let rows = try await connection.query("""
-            SELECT c.choix, COALESCE(array_agg(su.id ORDER BY su.code) FILTER (WHERE NOT su.retire), '{}'),
-                   bool_and(su.visible_from <= now())
-            FROM \(unescaped: s).creneaux c JOIN \(unescaped: s).sujets su ON su.id = ANY(c.sujets)
-            WHERE c.id = \(creneau) GROUP BY c.id, c.choix
-            """, logger: logger).collect()
-        guard let (choix, sujets, visibles) = try rows.first?.decode((Bool, [UUID], Bool?).self) else {
+        var found: (Bool, [UUID], Bool?)?
+        for try await row in try await connection.execute(EditeurStatements.Offre(creneau: creneau), logger: logger) { found = row }
+        guard let (choix, sujets, visibles) = found else {
             throw Problem.conflict("créneau sans sujet / slot without subjects")
         }
         guard visibles == true else { throw Problem.conflict("sujets sous embargo / subjects under embargo") }
@@ -175,13 +155,8 @@ struct FicheRepository: Sendable {
 
     private func setSujet(_ fiche: Fiche, _ sujet: UUID, mode: String, by: Identity, _ connection: PostgresConnection,
                           audit: String) async throws {
-        // The barème is copied with the subject: the grade refers to this version for good.
-        try await connection.query("""
-            UPDATE \(unescaped: s).fiches f SET sujet_id = su.id, sujet_mode = \(mode), bareme = su.bareme,
-                bareme_version = su.bareme_version, version = f.version + 1, modifiee_le = now()
-            FROM \(unescaped: s).sujets su WHERE f.id = \(fiche.id) AND su.id = \(sujet)
-            """, logger: logger)
-        try await commissions.audit(connection, by, "sujet.\(mode)", fiche.key, fiche: fiche.id, apres: audit)
+        try await connection.execute(EditeurStatements.SujetFixe(fiche: fiche.id, sujet: sujet, mode: mode, by: by, audit: audit),
+                                     logger: logger)
     }
 
     // MARK: saving
@@ -267,25 +242,12 @@ struct FicheRepository: Sendable {
             } : []
             let points = notee ? grille.evaluations.map { e -> Int in if case .points(let p) = e.evaluation { p } else { -1 } } : []
             let action = absence != nil ? "fiche.absence" : motif != nil ? "fiche.ajustement" : statut == "notee" ? "fiche.notee" : "fiche.brouillon"
-            let rows = try await connection.query("""
-                WITH u AS (
-                    UPDATE \(unescaped: s).fiches SET grille = \(grilleJSON)::jsonb, statut = \(statut), absence = \(absence),
-                        note_suggeree = \(suggeree), note_finale = \(finale), motif_ajustement = \(motif),
-                        saisie_differee = saisie_differee OR \(e.saisieDifferee ?? false), examinateur_id = \(examinateur),
-                        version = version + 1, modifiee_le = now()
-                    WHERE id = \(id) RETURNING *
-                ), a AS (
-                    INSERT INTO \(unescaped: s).audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, avant, apres, motif)
-                    SELECT \(by.userId), \(by.login), \(action), u.session, u.epreuve, u.centre, u.id, \(avant)::jsonb,
-                           \(unescaped: Self.instantane("u")), \(motif) FROM u
-                ), n AS (
-                    INSERT INTO \(unescaped: s).evaluations (fiche_id, session, epreuve, sujet_id, critere, niveau, demi_points)
-                    SELECT \(id), \(fiche.session), \(fiche.epreuve), \(fiche.sujet?.id), c, NULLIF(n, ''), NULLIF(p, -1)
-                    FROM unnest(\(codes)::text[], \(niveaux)::text[], \(points)::int[]) AS e(c, n, p)
-                )
-                SELECT version, modifiee_le, saisie_differee FROM u
-                """, logger: logger).collect()
-            guard let (version, modifiee, differee) = try rows.first?.decode((Int, Date, Bool).self) else { throw Problem.notFound("fiche") }
+            var saved: (Int, Date, Bool)?
+            for try await row in try await connection.execute(EditeurStatements.Enregistre(
+                id: id, grille: grilleJSON, statut: statut, absence: absence, suggeree: suggeree, finale: finale, motif: motif,
+                differee: e.saisieDifferee ?? false, examinateur: examinateur, by: by, action: action, avant: avant,
+                codes: codes, niveaux: niveaux, points: points), logger: logger) { saved = row }
+            guard let (version, modifiee, differee) = saved else { throw Problem.notFound("fiche") }
             var apres = fiche
             (apres.grille, apres.statut, apres.absence, apres.noteSuggeree, apres.noteFinale, apres.motifAjustement) =
                 (grille, statut, absence, suggeree, finale, motif)
@@ -302,23 +264,11 @@ struct FicheRepository: Sendable {
     /// group row with a lock, so a save never crosses either.
     private func editable(_ id: UUID, version: Int, by: Identity, _ connection: PostgresConnection) async throws
         -> (fiche: Fiche, examinateur: UUID, avant: String) {
-        var binds = PostgresBindings()
-        binds.append(id)
-        binds.append(by.login)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(Self.colonnes), c.etat, e.intervenant_id, \(Self.instantane("f"))
-            FROM \(s).fiches f
-            JOIN \(s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
-            JOIN \(s).groupes g ON g.id = f.groupe_id
-            LEFT JOIN \(s).sujets su ON su.id = f.sujet_id
-            LEFT JOIN LATERAL (
-                SELECT e.intervenant_id FROM \(s).examinateurs e
-                WHERE e.login = $2 AND e.active AND e.kind = 'examinateur' AND e.session = f.session AND e.epreuve = f.epreuve
-                  AND e.centre = f.centre AND e.intervenant_id = ANY(g.membres) LIMIT 1) e ON true
-            WHERE f.id = $1
-            FOR UPDATE OF f FOR SHARE OF c, g
-            """, binds: binds), logger: logger).collect()
-        guard let row = rows.first else { throw Problem.notFound("fiche") }
+        var found: PostgresRow?
+        for try await row in try await connection.execute(EditeurStatements.Editable(id: id, login: by.login), logger: logger) {
+            found = row
+        }
+        guard let row = found else { throw Problem.notFound("fiche") }
         let colonne = PostgresRandomAccessRow(row)
         guard let examinateur = try colonne["intervenant_id"].decode(UUID?.self) else { throw Problem.notFound("fiche") }
         let current = try Self.fiche(row)
@@ -331,12 +281,6 @@ struct FicheRepository: Sendable {
                                     + "the sheet changed since you read it", current: current)
         }
         return (current, examinateur, try colonne["instantane"].decode(String.self))
-    }
-
-    /// A sheet's row as the audit keeps it: without the candidate's identity (the sheet id leads
-    /// to it) nor the barème (its version is in the row, and the barème is frozen).
-    private static func instantane(_ alias: String) -> String {
-        "(to_jsonb(\(alias)) - 'nom' - 'prenoms' - 'numero' - 'bareme') AS instantane"
     }
 
     struct EntreeAudit: Codable, Sendable {

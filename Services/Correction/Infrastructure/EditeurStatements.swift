@@ -1,0 +1,190 @@
+import Foundation
+import PostgresNIO
+import Shared
+
+/// The grading editor's statements, prepared once per connection: a draw and a save are the
+/// platform's hottest path (240,000 sheets in a few June days), and planning these joins each
+/// time cost PostgreSQL more than running them. Their SQL is fixed, so table names are
+/// unqualified: the connection's `search_path` is the service's schema (`ServiceRuntime`).
+/// Every parameter is cast to the type Swift binds (Int is `int8`), so a first execution with a
+/// NULL cannot fix a narrower type for the next ones.
+enum EditeurStatements {
+    /// What `FicheRepository.fiche(row:)` decodes, in this order (`f` the sheet, `g` its group, `su` its subject).
+    static let colonnes = """
+        f.id, f.session, f.epreuve, f.centre, f.candidat_id, f.numero, f.nom, f.prenoms, f.division, f.groupe_id,
+        COALESCE(g.verrouille, false), f.creneau_id, f.sujet_mode, f.grille::text, f.statut, f.absence, f.note_suggeree,
+        f.note_finale, f.motif_ajustement, f.saisie_differee, f.version, f.modifiee_le,
+        su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, COALESCE(f.bareme_version, su.bareme_version),
+        COALESCE(f.bareme, su.bareme)::text
+        """
+
+    /// A sheet's row as the audit keeps it: without the candidate's identity (the sheet id leads
+    /// to it) nor the barème (its version is in the row, and the barème is frozen).
+    static func instantane(_ alias: String) -> String {
+        "(to_jsonb(\(alias)) - 'nom' - 'prenoms' - 'numero' - 'bareme')"
+    }
+
+    /// One sheet as the editor shows it.
+    struct Fiche: PostgresPreparedStatement {
+        static let sql = """
+            SELECT \(colonnes) FROM fiches f
+            LEFT JOIN groupes g ON g.id = f.groupe_id
+            LEFT JOIN sujets su ON su.id = f.sujet_id
+            WHERE f.id = $1::uuid
+            """
+        var id: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var binds = PostgresBindings()
+            binds.append(id)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
+    /// The sheet under lock for a grader, with its commission's state (shared with a closing),
+    /// its group (shared with a lock), the grader's intervenant id if they are convoked as an
+    /// examiner on its exam × centre and in the group, and the row for the audit.
+    struct Editable: PostgresPreparedStatement {
+        static let sql = """
+            SELECT \(colonnes), c.etat, e.intervenant_id, \(instantane("f")) AS instantane
+            FROM fiches f
+            JOIN commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+            JOIN groupes g ON g.id = f.groupe_id
+            LEFT JOIN sujets su ON su.id = f.sujet_id
+            LEFT JOIN LATERAL (
+                SELECT e.intervenant_id FROM examinateurs e
+                WHERE e.login = $2::text AND e.active AND e.kind = 'examinateur' AND e.session = f.session
+                  AND e.epreuve = f.epreuve AND e.centre = f.centre AND e.intervenant_id = ANY(g.membres) LIMIT 1) e ON true
+            WHERE f.id = $1::uuid
+            FOR UPDATE OF f FOR SHARE OF c, g
+            """
+        var id: UUID
+        var login: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var binds = PostgresBindings()
+            binds.append(id)
+            binds.append(login)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
+    /// The subjects a slot offers (withdrawn ones left out), whether the examiner chooses, and
+    /// whether their embargo is over.
+    struct Offre: PostgresPreparedStatement {
+        static let sql = """
+            SELECT c.choix, COALESCE(array_agg(su.id ORDER BY su.code) FILTER (WHERE NOT su.retire), '{}'),
+                   bool_and(su.visible_from <= now())
+            FROM creneaux c JOIN sujets su ON su.id = ANY(c.sujets)
+            WHERE c.id = $1::uuid GROUP BY c.id, c.choix
+            """
+        var creneau: UUID
+
+        func makeBindings() throws -> PostgresBindings {
+            var binds = PostgresBindings()
+            binds.append(creneau)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> (Bool, [UUID], Bool?) { try row.decode((Bool, [UUID], Bool?).self) }
+    }
+
+    /// The subject set on the sheet, its barème copied (the grade refers to that version for
+    /// good), and the audit row, in one statement.
+    struct SujetFixe: PostgresPreparedStatement {
+        static let sql = """
+            WITH u AS (
+                UPDATE fiches f SET sujet_id = su.id, sujet_mode = $3::text, bareme = su.bareme,
+                    bareme_version = su.bareme_version, version = f.version + 1, modifiee_le = now()
+                FROM sujets su WHERE f.id = $1::uuid AND su.id = $2::uuid
+                RETURNING f.id, f.session, f.epreuve, f.centre
+            )
+            INSERT INTO audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, apres)
+            SELECT $4::uuid, $5::text, 'sujet.' || $3::text, u.session, u.epreuve, u.centre, u.id, $6::text::jsonb FROM u
+            """
+        var fiche: UUID
+        var sujet: UUID
+        var mode: String
+        var by: Identity
+        var audit: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var binds = PostgresBindings()
+            binds.append(fiche)
+            binds.append(sujet)
+            binds.append(mode)
+            binds.append(by.userId)
+            binds.append(by.login)
+            binds.append(audit)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws {}
+    }
+
+    /// One save: the sheet updated, its audit row (before and after), and the levels of a graded
+    /// sheet for the statistics (none when `codes` is empty).
+    struct Enregistre: PostgresPreparedStatement {
+        static let sql = """
+            WITH u AS (
+                UPDATE fiches SET grille = $2::text::jsonb, statut = $3::text, absence = $4::text,
+                    note_suggeree = $5::int8, note_finale = $6::int8, motif_ajustement = $7::text,
+                    saisie_differee = saisie_differee OR $8::bool, examinateur_id = $9::uuid,
+                    version = version + 1, modifiee_le = now()
+                WHERE id = $1::uuid RETURNING *
+            ), a AS (
+                INSERT INTO audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, avant, apres, motif)
+                SELECT $10::uuid, $11::text, $12::text, u.session, u.epreuve, u.centre, u.id, $13::text::jsonb,
+                       \(instantane("u")), $7::text FROM u
+            ), n AS (
+                INSERT INTO evaluations (fiche_id, session, epreuve, sujet_id, critere, niveau, demi_points)
+                SELECT u.id, u.session, u.epreuve, u.sujet_id, e.c, NULLIF(e.n, ''), NULLIF(e.p, -1)
+                FROM u, unnest($14::text[], $15::text[], $16::int8[]) AS e(c, n, p)
+            )
+            SELECT version, modifiee_le, saisie_differee FROM u
+            """
+        var id: UUID
+        var grille: String
+        var statut: String
+        var absence: String?
+        var suggeree: Int?
+        var finale: Int?
+        var motif: String?
+        var differee: Bool
+        var examinateur: UUID
+        var by: Identity
+        var action: String
+        var avant: String
+        /// The criteria's codes, levels after the aids' caps ("" for points) and points (-1 for levels).
+        var codes: [String]
+        var niveaux: [String]
+        var points: [Int]
+
+        func makeBindings() throws -> PostgresBindings {
+            var binds = PostgresBindings()
+            binds.append(id)
+            binds.append(grille)
+            binds.append(statut)
+            binds.append(absence)
+            binds.append(suggeree)
+            binds.append(finale)
+            binds.append(motif)
+            binds.append(differee)
+            binds.append(examinateur)
+            binds.append(by.userId)
+            binds.append(by.login)
+            binds.append(action)
+            binds.append(avant)
+            binds.append(codes)
+            binds.append(niveaux)
+            binds.append(points)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> (Int, Date, Bool) { try row.decode((Int, Date, Bool).self) }
+    }
+}
