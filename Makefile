@@ -56,6 +56,10 @@ test:
 	scripts/e2e-test.sh 2>&1 | tee var/log/e2e-test.log
 	@# The road map in a real browser, on the platform as make up runs it (screenshots in var/artifacts/).
 	scripts/browser-tests.sh 2>&1 | tee var/log/browser-test.log
+	@# Hostile input: schemathesis with every role's token (no 5xx, problem+json, refusals change nothing), targeted cases.
+	scripts/hostile-test.sh 2>&1 | tee var/log/hostile-test.log
+	@# Faults while grading and closing (each service killed, RabbitMQ and PostgreSQL restarted): nothing lost.
+	scripts/chaos-test.sh 2>&1 | tee var/log/chaos-test.log
 
 logs:
 	@shopt -s nullglob; files=(var/log/*.log); \

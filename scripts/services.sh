@@ -176,8 +176,30 @@ stop_one() {
     rm -f "$RUN_DIR/$name.pid"
 }
 
+# Restarts any service that died (the chaos run kills them), until stopped. `stop` stops it first.
+supervise() {
+    mkdir -p "$LOG_DIR" "$RUN_DIR"
+    echo $$ >"$RUN_DIR/supervisor.pid"
+    local name
+    while true; do
+        for name in "${SERVICES[@]}"; do
+            running_pid "$name" >/dev/null || { log "$name is not running: restarting it"; start_one "$name"; }
+        done
+        sleep 0.5
+    done
+}
+
+stop_supervisor() {
+    local pid
+    [[ -f "$RUN_DIR/supervisor.pid" ]] || return 0
+    pid="$(tr -dc '0-9' <"$RUN_DIR/supervisor.pid")"
+    if [[ -n "$pid" ]] && grep -q "services.sh" "/proc/$pid/cmdline" 2>/dev/null; then kill "$pid" 2>/dev/null || true; fi
+    rm -f "$RUN_DIR/supervisor.pid"
+}
+
 stop() {
     local i
+    stop_supervisor
     # Gateway first (stop taking requests), then the rest, in parallel: each may take 15 s.
     stop_one Gateway
     for ((i = 0; i < ${#SERVICES[@]} - 1; i++)); do stop_one "${SERVICES[i]}" & done
@@ -205,10 +227,11 @@ case "${1:-}" in
     start)  start ;;
     stop)   stop ;;
     status) status ;;
+    supervise) supervise ;;
     env)    service_env "${2:?service name}" ;;   # print one service's environment
     # Demo data: the demo accounts (printed); later issues add subjects, candidates, missions.
     seed)   mapfile -t envs < <(service_env Gateway); env "${envs[@]}" "$BIN_DIR/Gateway" seed-demo
             mapfile -t envs < <(service_env Referentiel); env "${envs[@]}" "$BIN_DIR/Referentiel" seed-demo
             mapfile -t envs < <(service_env Inscriptions); env "${envs[@]}" "$BIN_DIR/Inscriptions" seed-demo ;;
-    *) echo "usage: $0 start|stop|status|env <Service>" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|supervise|env <Service>|seed" >&2; exit 2 ;;
 esac

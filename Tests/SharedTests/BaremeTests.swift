@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Shared
 
 // MARK: - Fixtures
@@ -539,25 +540,8 @@ private func pc(_ levels: [Niveau], aides: [String: [Aide]] = [:]) -> [Evaluatio
 
 // MARK: - Deterministic generator
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and the same sequence on every platform.
-private struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform enough for tests (the modulo bias is negligible for such small ranges).
-    mutating func int(_ range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.count))
-    }
-
+/// The barème generator of the property tests, on the shared deterministic generator.
+private extension SplitMix64 {
     mutating func chance(_ numerator: Int, in denominator: Int) -> Bool { int(1...denominator) <= numerator }
 
     /// 1–10 criteria with weights ≥ 1 summing to 20, mixed scales, valid level values

@@ -69,24 +69,10 @@ struct ProcessFailure: Error, CustomStringConvertible {
     var description: String { message }
 }
 
-/// Runs `scripts/infra.sh <command>` (used to stop and restart the broker). Spawned and reaped by
-/// hand: Foundation's Process sometimes never notices this script's exit (it leaves a daemon behind).
+/// Runs `scripts/infra.sh <command>` (used to stop and restart the broker).
 func infra(_ command: String) async throws {
     let script = LocalInfrastructure.repositoryRoot.appendingPathComponent("scripts/infra.sh").path
-    let status = await Task.detached { () -> Int32 in
-        let argv = ["/bin/bash", script, command]
-        var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
-        defer { cargs.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, argv[0], &actions, nil, &cargs, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status >> 8) & 0xff
-    }.value
+    let status = await LocalInfrastructure.run(["/bin/bash", script, command])
     if status != 0 { throw ProcessFailure(message: "infra.sh \(command) exited \(status)") }
 }
 

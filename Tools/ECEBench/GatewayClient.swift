@@ -13,6 +13,8 @@ struct GatewayClient: Sendable {
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
+        /// The status the platform answered, when it answered.
+        var status: UInt? = nil
     }
 
     struct Reply: Sendable {
@@ -55,7 +57,7 @@ struct GatewayClient: Sendable {
         if let json { reply = try await call(method, path, json: json) }
         else { reply = try await call(method, path, body: raw.map { ByteBuffer(string: $0) }, contentType: contentType) }
         guard expected.contains(reply.status.code) else {
-            throw Failure(description: "\(method) \(path): \(reply.status) \(reply.text.prefix(600))")
+            throw Failure(description: "\(method) \(path): \(reply.status) \(reply.text.prefix(600))", status: reply.status.code)
         }
         return reply
     }

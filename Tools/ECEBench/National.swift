@@ -46,12 +46,9 @@ struct National: AsyncParsableCommand {
         let pgbench = try pgbenchTPS()
         print(String(format: "baseline: pgbench -N, %d clients × %d transactions: %.0f TPS", pgbenchClients, pgbenchTransactions, pgbench))
 
-        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(120)))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrence + 16)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let signer = await TokenSigner(privateKey: try EdDSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)))
-        let run = Session(http: http, gateway: gateway, signer: signer, centres: centres, concurrence: concurrence,
-                          database: database, runDir: runDir, logger: logger)
+        let run = try await Self.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
+                                         database: database, runDir: runDir, logger: logger)
+        let http = run.http
         do {
             let report = try await run.play()
             try await http.shutdown()
@@ -60,6 +57,17 @@ struct National: AsyncParsableCommand {
             try? await http.shutdown()
             throw error
         }
+    }
+
+    /// The simulated users' HTTP client and token signer, around the generated country.
+    static func session(centres: Int, concurrence: Int, gateway: String, keyFile: String, database: String, runDir: String,
+                        logger: Logger) async throws -> Session {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(120)))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrence + 16)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let signer = await TokenSigner(privateKey: try EdDSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)))
+        return Session(http: http, gateway: gateway, signer: signer, centres: centres, concurrence: concurrence,
+                       database: database, runDir: runDir, logger: logger)
     }
 
     /// TPS of `pgbench -N` (simple updates) on a database of its own in the same cluster.
@@ -156,7 +164,7 @@ struct NationalReport {
 }
 
 /// One national session, phase after phase.
-private struct Session {
+struct Session {
     let http: HTTPClient
     let gateway: String
     let signer: TokenSigner
@@ -165,6 +173,9 @@ private struct Session {
     let database: String
     let runDir: String
     let logger: Logger
+    /// Set by `ece-bench chaos`: faults strike while grading, locking and closing, so every call
+    /// retries what they cause and resolves an answer lost after the platform acted.
+    var chaos: ChaosLedger? = nil
 
     var ins: String { "/api/inscriptions/sessions/\(National.session)" }
     var mis: String { "/api/missions/sessions/\(National.session)" }
@@ -219,6 +230,7 @@ private struct Session {
         report.phases.append(try await phase("designation, opening, convocations", intervenants, "people") { try await convoquer() })
         report.phases.append(try await phase("distribution (Santorin)", centres, "commissions") { try await distribuer() })
         let recorder = Recorder()
+        await chaos?.begin()
         let start = ContinuousClock.now
         let avant = National.cpu(runDir: runDir)
         let lots = try await corriger(recorder)
@@ -229,6 +241,7 @@ private struct Session {
                                    unit: "saves"))
         report.phases.append(try await phase("locking", lots.count, "lots") { try await verrouiller(lots) })
         report.phases.append(try await phase("closing until all recorded", centres, "commissions") { try await cloturer() })
+        await chaos?.end()
         return report
     }
 
@@ -238,7 +251,8 @@ private struct Session {
         let start = ContinuousClock.now
         try await body()
         let p = NationalReport.Phase(name: name, seconds: Self.seconds(ContinuousClock.now - start), operations: operations, unit: unit)
-        Swift.print(String(format: "  %@: %.1f s", name, p.seconds))
+        Swift.print("  \(name): \(String(format: "%.1f", p.seconds)) s")
+        fflush(nil)  // a long run shows its progress in its log as it happens
         return p
     }
 
@@ -326,7 +340,8 @@ private struct Session {
     /// Polls a heavy question once a second (not the 50 ms of `waitUntil`).
     func poll(timeout: Duration, _ condition: () async throws -> Bool) async throws {
         try await waitUntil(timeout: timeout) {
-            if try await condition() { return true }
+            // Under faults a look may fail: look again.
+            if chaos == nil ? try await condition() : ((try? await condition()) ?? false) { return true }
             try await Task.sleep(for: .seconds(1))
             return false
         }
@@ -458,7 +473,7 @@ private struct Session {
     }
 
     struct Lot: Decodable, Sendable { var groupeId: UUID; var fiches: [Fiche] }
-    struct Tiree: Decodable { var version: Int; var bareme: Bareme? }
+    struct Tiree: Decodable { var version: Int; var bareme: Bareme?; var statut: String; var noteFinale: Int? }
 
     /// `concurrence` examiners at a time, each grading their whole lot: the draw, then one save
     /// that gives the grade (the measured request). Returns each examiner's lot, to lock.
@@ -467,12 +482,15 @@ private struct Session {
         let lots = Recorder.Lots()
         try await concurrently(people, width: concurrence) { c, k in
             let me = try await client(identite(c, k))
-            let mine = try await me.expect([200], .GET, "/api/correction/mes-lots").decode(Items<Lot>.self).items
+            let mine = try await tenace { try await me.expect([200], .GET, "/api/correction/mes-lots") }!.decode(Items<Lot>.self).items
             for lot in mine {
                 await lots.add(.init(centre: c, k: k, groupe: lot.groupeId))
                 for (i, fiche) in lot.fiches.enumerated() {
-                    let tiree = try await retrying { try await me.expect([200], .POST, "/api/correction/fiches/\(fiche.id)/tirage", json: ["version": fiche.version ?? 1]) }
-                        .decode(Tiree.self)
+                    let lue = "/api/correction/fiches/\(fiche.id)"
+                    // nil: a retry met 409, an earlier draw went through: the sheet says which subject.
+                    var drawn = try await tenace { try await me.expect([200], .POST, lue + "/tirage", json: ["version": fiche.version ?? 1]) }
+                    if drawn == nil { drawn = try await tenace { try await me.expect([200], .GET, lue) } }
+                    let tiree = try drawn!.decode(Tiree.self)
                     guard let bareme = tiree.bareme else { throw ValidationError("no barème after the draw") }
                     struct Saisie: Encodable { var code: String; var evaluation: Evaluation }
                     struct Grille: Encodable { var evaluations: [Saisie] }
@@ -485,30 +503,50 @@ private struct Session {
                         }
                     })
                     let start = ContinuousClock.now
-                    try await retrying {
-                        try await me.expect([200], .PUT, "/api/correction/fiches/\(fiche.id)", json: Enregistrement(version: tiree.version, grille: grille))
+                    let saved = try await tenace {
+                        try await me.expect([200], .PUT, lue, json: Enregistrement(version: tiree.version, grille: grille))
                     }
                     await recorder.add(Session.seconds(ContinuousClock.now - start))
+                    if let chaos {
+                        // A lost answer: the sheet as it stands says whether the save went through.
+                        var answer = saved
+                        if answer == nil { answer = try await tenace { try await me.expect([200], .GET, lue) } }
+                        let note = try answer!.decode(Tiree.self)
+                        await chaos.graded(fiche.id, noteFinale: note.statut == "notee" ? note.noteFinale : nil, readBack: saved == nil)
+                    }
                 }
             }
         }
         return await lots.items
     }
 
-    /// The database may ask to retry (503 on a deadlock or a serialisation failure): so does the editor.
-    func retrying(_ body: () async throws -> GatewayClient.Reply) async throws -> GatewayClient.Reply {
+    /// `body` until the platform answers. The database may ask to retry (503 on a deadlock or a
+    /// serialisation failure): so does the editor. Under chaos, whatever a fault causes (no
+    /// connection, 5xx) is retried too, and nil means a retry met 409: an earlier attempt went
+    /// through and its answer was lost.
+    func tenace(_ body: () async throws -> GatewayClient.Reply) async throws -> GatewayClient.Reply? {
         var attempt = 0
+        let deadline = ContinuousClock.now + .seconds(600)
         while true {
-            do { return try await body() } catch let failure as GatewayClient.Failure where failure.description.contains(" 503 ") && attempt < 5 {
+            do { return try await body() } catch {
+                let status = (error as? GatewayClient.Failure)?.status
+                if let chaos {
+                    if status == 409 && attempt > 0 { return nil }
+                    guard status.map({ $0 >= 500 }) ?? true, ContinuousClock.now < deadline else { throw error }
+                    await chaos.retried()
+                } else {
+                    guard status == 503 && attempt < 5 else { throw error }
+                }
                 attempt += 1
-                try await Task.sleep(for: .milliseconds(50 * attempt))
+                try await Task.sleep(for: .milliseconds(min(2000, 50 * attempt)))
             }
         }
     }
 
     func verrouiller(_ lots: [Recorder.Lot]) async throws {
         try await concurrently(lots, width: concurrence) { lot in
-            try await client(identite(lot.centre, lot.k)).expect([200], .POST, "/api/correction/groupes/\(lot.groupe)/verrouillage")
+            let me = try await client(identite(lot.centre, lot.k))
+            _ = try await tenace { try await me.expect([200], .POST, "/api/correction/groupes/\(lot.groupe)/verrouillage") }
         }
     }
 
@@ -519,7 +557,8 @@ private struct Session {
     /// Every centre closes; until Cyclades has every result and Imag'In every service fait.
     func cloturer() async throws {
         try await concurrently(Array(0..<centres), width: 16) { c in
-            try await centreClient(c).expect([200], .POST, santorin(c) + "/cloture")
+            let centre = try await centreClient(c)
+            _ = try await tenace { try await centre.expect([200], .POST, santorin(c) + "/cloture") }
         }
         struct Remontee: Decodable { var notes: Int; var absents: Int }
         try await poll(timeout: .seconds(1800)) {

@@ -16,6 +16,30 @@ public enum LocalInfrastructure {
     public static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
+
+    /// Runs a program to its end and gives its exit status, off the caller's thread. Spawned and
+    /// reaped by hand: Foundation's Process sometimes never notices the exit of a script that
+    /// leaves a daemon behind (scripts/infra.sh restarting the broker), and waits forever.
+    public static func run(_ argv: [String]) async -> Int32 {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+                defer { cargs.forEach { free($0) } }
+                var actions = posix_spawn_file_actions_t()
+                posix_spawn_file_actions_init(&actions)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                var pid: pid_t = 0
+                guard posix_spawn(&pid, argv[0], &actions, nil, &cargs, environ) == 0 else {
+                    continuation.resume(returning: -1)
+                    return
+                }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: (status >> 8) & 0xff)
+            }
+        }
+    }
 }
 
 /// The payload of the probe events used by the fault tests and the bus benchmark.
@@ -142,5 +166,26 @@ public struct DrainReport: Sendable, Equatable, CustomStringConvertible {
         }
         try await Task.sleep(for: settle)
         return DrainReport(expected: expected, effects: try await effects())
+    }
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and the same sequence on every platform, for
+/// property tests and for the chaos run's random moments.
+public struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform enough for tests (the modulo bias is negligible for such small ranges).
+    public mutating func int(_ range: ClosedRange<Int>) -> Int {
+        range.lowerBound + Int(next() % UInt64(range.count))
     }
 }

@@ -124,7 +124,9 @@ struct SujetsController: Sendable {
         let bytes = Array(body.readableBytesView)
         if let violation = DocumentRule.violation(bytes) { throw Problem.validation([violation]) }
         let nom = request.uri.queryParameters["nom"].map(String.init) ?? "\(nature.rawValue).pdf"
-        guard (1...200).contains(nom.count), !nom.contains("/"), !nom.contains("\\"), !nom.hasPrefix(".") else {
+        // A plain name: no directory, no hidden file, no control character (it ends up in a header).
+        guard (1...200).contains(nom.count), !nom.contains("/"), !nom.contains("\\"), !nom.hasPrefix("."),
+              !nom.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw Problem.validation([.init(field: "nom", reason: "nom de fichier simple de 1 à 200 caractères / plain file name")])
         }
         try await sujets.putDocument(id, nature: nature, nom: nom, bytes: bytes)

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The chaos run (issue 11): the platform on a database and broker vhost of its own (ece_chaos),
+# a supervisor restarting whatever dies, and `ece-bench chaos` grading and closing a generated
+# session while it kills each service in turn and restarts RabbitMQ and PostgreSQL; then it
+# checks that nothing was lost or duplicated. Arguments go to `ece-bench chaos`.
+#   scripts/chaos-test.sh                          # short (make test): 7 faults, 5 centres
+#   scripts/chaos-test.sh --scale 0.03 --faults 21 # long
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+export PATH="$PATH:/opt/swift/usr/bin"
+BIN_DIR="${BIN_DIR:-$(swift build --show-bin-path)}"
+export BIN_DIR
+scripts/infra.sh up >/dev/null
+# The development platform uses the same ports.
+scripts/services.sh stop
+scripts/infra.sh fresh ece_chaos
+export ECE_DATABASE=ece_chaos ECE_VHOST=ece_chaos LOG_LEVEL=warning
+scripts/services.sh start
+scripts/services.sh supervise >>var/log/supervisor.log 2>&1 &
+trap 'scripts/services.sh stop; scripts/infra.sh up >/dev/null' EXIT
+"$BIN_DIR/ece-bench" chaos --database ece_chaos --vhost ece_chaos "$@"

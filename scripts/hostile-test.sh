@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Hostile input (issue 11), against the platform as `make up` runs it:
+#  1. schemathesis (PyPI, in var/venv) generates requests from the gateway's /openapi.yaml with a
+#     real token for each role: no server error, every error problem+json (Tests/hostile/hooks.py);
+#  2. then requests that break the schema (negative data), which must all be refused and change
+#     nothing: every table of the five schemas is fingerprinted before and after (row count and
+#     row versions: a committed insert, update or delete changes it, a rolled-back one does not);
+#  3. then targeted cases (Tests/hostile/cibles.py): oversized and truncated bodies, malformed JSON
+#     and CSV, wrong encodings, injection-looking strings, huge numbers, unicode names, path
+#     tricks in file names, replayed and tampered tokens.
+# The number of requests is the gateway's own counter (ece_http_requests_total).
+#   scripts/hostile-test.sh [examples per operation and role, default 15]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+BIN_DIR="${BIN_DIR:-$(swift build --show-bin-path)}"
+export BIN_DIR
+EXAMPLES="${1:-15}"
+PASSWORD="ece-demo-2027!"
+GATEWAY=http://127.0.0.1:8080
+
+if [[ ! -x var/venv/bin/python ]]; then python3 -m venv var/venv; fi
+var/venv/bin/python -c 'import schemathesis' 2>/dev/null || var/venv/bin/pip install --quiet 'schemathesis==3.39.16'
+
+scripts/services.sh start
+trap 'scripts/services.sh stop' EXIT
+scripts/services.sh seed >/dev/null
+
+token() {
+    curl -sf -X POST "$GATEWAY/api/auth/login" -H 'Content-Type: application/json' \
+        -d "{\"login\":\"$1\",\"password\":\"$PASSWORD\"}" | var/venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])'
+}
+served() { curl -sf "$GATEWAY/metrics" | awk '/^ece_http_requests_total/ {print $2}'; }
+fingerprint() {
+    runuser -u postgres -- psql -h "$ROOT/var/pg/sock" -p 5433 -d "${ECE_DATABASE:-ece}" -Atq <<'SQL'
+DO $$ DECLARE t record; c bigint; h bigint; BEGIN
+  CREATE TEMP TABLE IF NOT EXISTS empreinte (nom text, n bigint, h bigint);
+  TRUNCATE empreinte;
+  FOR t IN SELECT schemaname, tablename FROM pg_tables
+           WHERE schemaname IN ('referentiel', 'inscriptions', 'missions', 'correction', 'gateway') LOOP
+    EXECUTE format('SELECT count(*), COALESCE(sum(hashtext(xmin::text)::bigint), 0) FROM %I.%I', t.schemaname, t.tablename) INTO c, h;
+    INSERT INTO empreinte VALUES (t.schemaname || '.' || t.tablename, c, h);
+  END LOOP; END $$;
+SELECT nom || ' ' || n || ' ' || h FROM empreinte ORDER BY nom;
+SQL
+}
+
+ROLES=(admin dsii.demo gestionnaire.besancon coordinateur.besancon etab.0251080N centre.0251080N referent.0251080N examinateur.demo)
+export SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$ROOT/Tests/hostile"
+START=$(served)
+status=0
+for login in "${ROLES[@]}"; do
+    echo "hostile: schemathesis as $login ($EXAMPLES examples per operation)"
+    var/venv/bin/st run "$GATEWAY/openapi.yaml" -H "Authorization: Bearer $(token "$login")" \
+        --checks not_a_server_error,problem_json --hypothesis-max-examples "$EXAMPLES" --hypothesis-seed 2027 \
+        --hypothesis-suppress-health-check all --generation-codec utf-8 --exclude-path-regex '^/api/auth/' \
+        --no-color >"var/log/hostile-$login.log" 2>&1 || { status=1; tail -40 "var/log/hostile-$login.log"; }
+    tail -3 "var/log/hostile-$login.log"
+done
+
+echo "hostile: requests that break the schema must be refused and change nothing"
+# Tokens first: logging in writes a refresh token, which the fingerprint would see.
+declare -A TOKENS
+for login in gestionnaire.besancon centre.0251080N examinateur.demo dsii.demo; do TOKENS[$login]=$(token "$login"); done
+before=$(fingerprint)
+for login in "${!TOKENS[@]}"; do
+    var/venv/bin/st run "$GATEWAY/openapi.yaml" -H "Authorization: Bearer ${TOKENS[$login]}" -D negative \
+        --checks not_a_server_error,problem_json,negative_data_rejection --hypothesis-max-examples 5 --hypothesis-seed 2027 \
+        --hypothesis-suppress-health-check all --exclude-path-regex '^/api/auth/' --exclude-method GET \
+        --no-color >"var/log/hostile-negative-$login.log" 2>&1 \
+        || { status=1; tail -40 "var/log/hostile-negative-$login.log"; }
+    tail -3 "var/log/hostile-negative-$login.log"
+done
+after=$(fingerprint)
+if [[ "$before" != "$after" ]]; then
+    echo "hostile: refused requests changed the database:"; diff <(echo "$before") <(echo "$after") || true
+    status=1
+fi
+
+var/venv/bin/python Tests/hostile/cibles.py "$GATEWAY" "$PASSWORD" || status=1
+
+TOTAL=$(( $(served) - START ))
+echo "hostile: $TOTAL requests served by the gateway"
+if (( TOTAL < 10000 )); then echo "hostile: fewer than 10,000 requests"; status=1; fi
+exit $status
