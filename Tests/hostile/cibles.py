@@ -160,7 +160,13 @@ if response.status_code == 201:
                             data=b"MZ\x90\x00 not a pdf", timeout=30)
     check("a file that is not a PDF (magic bytes): 422 problem+json", is_problem(response, 422), describe(response))
 
-for path in ["/api/referentiel/../inscriptions/academies", "/api/referentiel/sujets/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+# Sent raw: an HTTP library would remove the dot segments itself.
+for path in [b"/api/referentiel/../inscriptions/academies", b"/api/referentiel/./../../etc/passwd"]:
+    answer = raw(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nAuthorization: " + dsii["Authorization"].encode()
+                 + b"\r\nConnection: close\r\n\r\n")
+    check(f"raw path {path.decode()!r}: 4xx problem+json", answer.split(b" ")[1:2] in ([b"400"], [b"404"])
+          and b"application/problem+json" in answer, answer[:200])
+for path in ["/api/referentiel/sujets/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
              "/api/..%2f..%2fetc/passwd", "/api/referentiel/sujets/00000000-0000-0000-0000-000000000000%00"]:
     response = requests.get(GATEWAY + path, headers=dsii, timeout=30)
     check(f"path {path[:40]!r}: 4xx problem+json", is_problem(response, 400, 404, 422), describe(response))

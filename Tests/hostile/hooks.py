@@ -14,3 +14,25 @@ def problem_json(response, case):
     assert isinstance(body, dict) and body.get("status") == response.status_code and body.get("title"), (
         f"problem+json without title or matching status: {body!r}")
     return None
+
+
+def _raw(value):
+    """Generated bodies for the non-JSON media types: sent as they are (bytes) or as UTF-8."""
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value)
+    data = getattr(value, "data", None)  # schemathesis' Binary
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
+    return str(value).encode("utf-8", "surrogatepass")
+
+
+class RawSerializer:
+    def as_requests(self, context, value):
+        return {"data": _raw(value)}
+
+    def as_werkzeug(self, context, value):
+        return {"data": _raw(value)}
+
+
+schemathesis.serializer("text/csv")(RawSerializer)
+schemathesis.serializer("application/pdf")(RawSerializer)
