@@ -9,13 +9,13 @@
 #     and CSV, wrong encodings, injection-looking strings, huge numbers, unicode names, path
 #     tricks in file names, replayed and tampered tokens.
 # The number of requests is the gateway's own counter (ece_http_requests_total).
-#   scripts/hostile-test.sh [examples per operation and role, default 15]
+#   scripts/hostile-test.sh [examples per operation and role, default 20]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 BIN_DIR="${BIN_DIR:-$(swift build --show-bin-path)}"
 export BIN_DIR
-EXAMPLES="${1:-15}"
+EXAMPLES="${1:-20}"
 PASSWORD="ece-demo-2027!"
 GATEWAY=http://127.0.0.1:8080
 
