@@ -247,9 +247,22 @@ import TestSupport
 
         let report = try await DrainReport.await(expected: Set(ok)) { try await harness.effects() }
         #expect(report.isClean, "\(report)")
+
+        // Once its consumer exists, an operator puts the failed row back in line with ece-ops.
+        let late = "\(harness.schema).late"
+        let lateConsumer = Running(harness.consumer(queue: late, type: "test.\(harness.schema).nobody"))
+        try await waitUntil { try await queueExists(late) }
+        let retry = try ChildProcess.tool("ece-ops", ["outbox", "retry", harness.schema.name, "--all-failed", "--wait", "0"],
+                                          environment: ["\(harness.schema.name.uppercased())_DATABASE_URL": LocalInfrastructure.databaseURL])
+        #expect(await retry.waitForExit() == 0 && retry.text.contains("1 failed row(s) back to pending"), "\(retry.text)")
+        #expect(try await relay.relayOnce() == 1)
+        #expect(try await harness.outboxStatus() == ["sent": 3])
+        let delivered = try await DrainReport.await(expected: Set(ok + lost)) { try await harness.effects() }
+        #expect(delivered.isClean, "\(delivered)")
+        await lateConsumer.stop()
         await running.stop()
         await consumer.stop()
-        try await cleanUp(harness, queues: [queue])
+        try await cleanUp(harness, queues: [queue, late])
     }
 
     /// (g) Each service's role reaches its own schema only.

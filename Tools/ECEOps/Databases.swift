@@ -49,6 +49,37 @@ enum Databases {
         }
     }
 
+    /// Failed outbox rows back to pending, attempts from zero (the relay takes them at once);
+    /// `ids` nil: every failed row. The reason they failed stays in `last_error` until sent.
+    static func retry(service: String, ids: [UUID]?) async throws -> [UUID] {
+        try await with(service) { client, schema in
+            let rows = try await client.query("""
+                UPDATE \(unescaped: schema.name).outbox SET status = 'pending', attempts = 0, next_attempt_at = now()
+                WHERE status = 'failed' AND (\(ids == nil) OR id = ANY(\(ids ?? [])))
+                RETURNING id
+                """, logger: logger)
+            var retried: [UUID] = []
+            for try await id in rows.decode(UUID.self) { retried.append(id) }
+            return retried
+        }
+    }
+
+    /// The rows among `ids` still not sent after `wait`.
+    static func unsent(service: String, ids: [UUID], wait: Duration) async throws -> [UUID] {
+        try await with(service) { client, schema in
+            let deadline = ContinuousClock.now + wait
+            while true {
+                var left: [UUID] = []
+                let rows = try await client.query("""
+                    SELECT id FROM \(unescaped: schema.name).outbox WHERE id = ANY(\(ids)) AND status <> 'sent'
+                    """, logger: logger)
+                for try await id in rows.decode(UUID.self) { left.append(id) }
+                if left.isEmpty || ContinuousClock.now > deadline { return left }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
     /// Polls the service's inbox until `consumer` has recorded every id, or `wait` is over.
     static func inbox(service: String, consumer: String, ids: [UUID], wait: Duration) async throws -> [UUID: Date] {
         try await with(service) { client, schema in

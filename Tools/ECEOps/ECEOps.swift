@@ -120,20 +120,49 @@ func deadLetterQueue(_ name: String) -> String { name.hasSuffix(".dlq") ? name :
 
 struct Backlog: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "outbox", abstract: "Each service's outbox (pending, failed, oldest pending) and inbox.")
+        commandName: "outbox", abstract: "Each service's outbox and inbox; failed outbox rows retried.",
+        subcommands: [Show.self, Retry.self], defaultSubcommand: Show.self)
 
-    func run() async throws {
-        var rows: [[String]] = []
-        for service in Databases.services {
-            do {
-                let b = try await Databases.backlog(service: service)
-                rows.append([service, "\(b.pending)", "\(b.failed)", b.pending > 0 ? String(format: "%.1f s", b.oldestPendingAge) : "-",
-                             "\(b.sent)", "\(b.inbox)", b.lastReceived.map { ISO8601DateFormatter().string(from: $0) } ?? "-"])
-            } catch {
-                rows.append([service, "unreachable: \(error)", "", "", "", "", ""])
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Each service's outbox (pending, failed, oldest pending) and inbox.")
+
+        func run() async throws {
+            var rows: [[String]] = []
+            for service in Databases.services {
+                do {
+                    let b = try await Databases.backlog(service: service)
+                    rows.append([service, "\(b.pending)", "\(b.failed)", b.pending > 0 ? String(format: "%.1f s", b.oldestPendingAge) : "-",
+                                 "\(b.sent)", "\(b.inbox)", b.lastReceived.map { ISO8601DateFormatter().string(from: $0) } ?? "-"])
+                } catch {
+                    rows.append([service, "unreachable: \(error)", "", "", "", "", ""])
+                }
             }
+            Table(["service", "pending", "failed", "oldest pending", "sent", "inbox", "last received"], rows).print()
         }
-        Table(["service", "pending", "failed", "oldest pending", "sent", "inbox", "last received"], rows).print()
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Puts a service's failed outbox rows back in line (once their consumer exists), and waits until they are sent.")
+
+        @Argument(help: "The service (its schema).") var service: String
+        @Option(name: .customLong("id"), help: "An event id to retry (repeatable).") var ids: [String] = []
+        @Flag(help: "Every failed row of the service.") var allFailed = false
+        @Option(help: "Seconds to wait for the relay to send them (0: do not wait).") var wait = 30
+
+        func validate() throws {
+            guard allFailed != !ids.isEmpty else { throw ValidationError("give --id (one or more) or --all-failed") }
+            guard ids.allSatisfy({ UUID(uuidString: $0) != nil }) else { throw ValidationError("--id takes event ids (UUID)") }
+        }
+
+        func run() async throws {
+            let retried = try await Databases.retry(service: service, ids: allFailed ? nil : ids.compactMap(UUID.init(uuidString:)))
+            print("\(service): \(retried.count) failed row(s) back to pending")
+            guard wait > 0, !retried.isEmpty else { return }
+            let left = try await Databases.unsent(service: service, ids: retried, wait: .seconds(wait))
+            print(left.isEmpty ? "\(service): all sent" : "\(service): \(left.count) not sent within \(wait) s (ece-ops trace <id>)")
+            if !left.isEmpty { throw ExitCode(2) }
+        }
     }
 }
 
