@@ -12,11 +12,7 @@ if [[ -z "${BIN_DIR:-}" ]]; then
     BIN_DIR="$ROOT/.build-release/release"
 fi
 export BIN_DIR
-scripts/infra.sh up >/dev/null
-# The development platform uses the same ports.
-scripts/services.sh stop
-scripts/infra.sh fresh ece_bench
-export ECE_DATABASE=ece_bench ECE_VHOST=ece_bench LOG_LEVEL=warning
-scripts/services.sh start
+source scripts/own-platform.sh
+own_platform ece_bench
 trap 'scripts/services.sh stop' EXIT
 "$BIN_DIR/ece-bench" national "$@"

@@ -11,12 +11,8 @@ cd "$ROOT"
 export PATH="$PATH:/opt/swift/usr/bin"
 BIN_DIR="${BIN_DIR:-$(swift build --show-bin-path)}"
 export BIN_DIR
-scripts/infra.sh up >/dev/null
-# The development platform uses the same ports.
-scripts/services.sh stop
-scripts/infra.sh fresh ece_chaos
-export ECE_DATABASE=ece_chaos ECE_VHOST=ece_chaos LOG_LEVEL=warning
-scripts/services.sh start
+source scripts/own-platform.sh
+own_platform ece_chaos
 scripts/services.sh supervise >>var/log/supervisor.log 2>&1 &
 trap 'scripts/services.sh stop; scripts/infra.sh up >/dev/null' EXIT
 "$BIN_DIR/ece-bench" chaos --database ece_chaos --vhost ece_chaos "$@"

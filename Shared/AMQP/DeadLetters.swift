@@ -52,12 +52,13 @@ extension BrokerAdmin {
 
     /// Puts dead letters back on `ece.events` under the routing key they were first published with
     /// (every queue bound to it receives it again: the inboxes make that harmless), with the
-    /// operator's reason in their headers. `ids` picks the messages (nil: all of them). A message
+    /// operator's reason in their headers. `ids` picks the messages, in any case (nil: all of them). A message
     /// leaves the dead-letter queue only after the broker confirmed its republication; the others
     /// go back to it untouched.
     public static func replay(_ configuration: AMQPConfiguration, deadLetterQueue: String, ids: Set<String>?,
                               reason: String, by operatorName: String) async throws -> [Replayed] {
-        try await Task.detached {
+        let wanted = ids.map { Set($0.map { $0.uppercased() }) }
+        return try await Task.detached {
             // Two connections: confirms and deliveries would otherwise interleave on one channel.
             let reader = try AMQPConnection(configuration)
             defer { reader.close() }
@@ -78,7 +79,7 @@ extension BrokerAdmin {
             while seen < depth && Date() < deadline {
                 guard let message = try reader.nextDelivery(timeout: 0.2) else { continue }
                 seen += 1
-                guard ids?.contains(message.messageId ?? "") ?? true else {
+                guard wanted?.contains(message.messageId?.uppercased() ?? "") ?? true else {
                     kept.append(message.deliveryTag)
                     continue
                 }

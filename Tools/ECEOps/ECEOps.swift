@@ -96,7 +96,7 @@ struct DeadLetterQueues: AsyncParsableCommand {
             let origin = String(dlq.dropLast(".dlq".count))
             let operatorName = ProcessInfo.processInfo.environment["USER"] ?? "operator"
             let replayed = try await BrokerAdmin.replay(try Environment.amqp(), deadLetterQueue: dlq,
-                                                        ids: all ? nil : Set(ids.map { $0.uppercased() } + ids),
+                                                        ids: all ? nil : Set(ids),
                                                         reason: reason, by: operatorName)
             if replayed.isEmpty { print("\(dlq): nothing to replay") }
             for r in replayed {
