@@ -6,6 +6,7 @@ import urllib.request
 
 import selenium_axe_python
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -50,7 +51,10 @@ def browser():
 
 
 def wait(driver, condition, timeout=20):
-    return WebDriverWait(driver, timeout).until(condition)
+    # A form's submission reloads the page while the condition looks: Chromium may then answer
+    # "node does not belong to the document" (a WebDriverException, not a stale element). Look
+    # again; a condition never met still ends in a timeout.
+    return WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(condition)
 
 
 def shot(driver, name, check=True):
