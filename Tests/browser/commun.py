@@ -57,6 +57,14 @@ def wait(driver, condition, timeout=20):
     return WebDriverWait(driver, timeout, ignored_exceptions=(WebDriverException,)).until(condition)
 
 
+def submit(driver, by, selector):
+    """Clicks a form's button (or a link) and waits until the page the request leads to replaced
+    this one: until then the old page, with its own message and fields, is still there to be read."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(by, selector).click()
+    wait(driver, EC.staleness_of(page))
+
+
 def shot(driver, name, check=True):
     """A screenshot of a key page, which must also pass the accessibility check."""
     driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
@@ -69,7 +77,7 @@ def sign_in(driver, login):
     driver.get(BASE + "/connexion")
     driver.find_element(By.ID, "login").send_keys(login)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver, By.CSS_SELECTOR, "form button[type=submit]")
     wait(driver, EC.presence_of_element_located((By.XPATH, "//h1[starts-with(., 'Bonjour')]")))
 
 

@@ -50,14 +50,14 @@ def dsii(driver):
     type_into(driver, "n-code", code)
     type_into(driver, "n-titre", "Respiration cellulaire et fermentation")
     type_into(driver, "n-materiel", "microscope\nlevures")
-    driver.find_element(By.ID, "creer-sujet").click()
+    submit(driver, By.ID, "creer-sujet")
     message(driver, "Sujet créé")
 
     # The PDFs, deposited from the page.
     pdf = write("sujet.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     for nature in ("sujet", "examinateur"):
         driver.find_element(By.ID, f"doc-{nature}").send_keys(pdf)
-        driver.find_element(By.CSS_SELECTOR, f"form.depot[data-nature='{nature}'] button").click()
+        submit(driver, By.CSS_SELECTOR, f"form.depot[data-nature='{nature}'] button")
         message(driver, "Document déposé")
 
     # The barème: one criterion of 20 is valid; 15 is not, and the editor says so beside the sum.
@@ -85,10 +85,10 @@ def dsii(driver):
     wait(driver, EC.presence_of_element_located((By.ID, "bareme-enregistre")))
 
     driver.refresh()
-    driver.find_element(By.ID, "valider").click()
+    submit(driver, By.ID, "valider")
     message(driver, "Sujet validé")
     driver.execute_script("document.getElementById('visible').value = '2026-09-01T08:00'")
-    driver.find_element(By.ID, "publier").click()
+    submit(driver, By.ID, "publier")
     message(driver, "Sujet publié")
     assert driver.find_element(By.ID, "statut").text == "publié"
     shot(driver, "22-sujet-publie")
@@ -128,7 +128,7 @@ def gestionnaire(driver):
     driver.get(BASE + "/inscriptions")
     select_option(driver, "d-epreuve", EXAM)
     select_option(driver, "d-uai", SCHOOL)
-    driver.find_element(By.ID, "deleguer").click()
+    submit(driver, By.ID, "deleguer")
     wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "p.info")))
     assert any(EXAM in r.text and SCHOOL in r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
 
@@ -136,14 +136,14 @@ def gestionnaire(driver):
     type_into(driver, "a-numero", f"{P}3")
     select_option(driver, "a-epreuve", EXAM)
     centre = select_option(driver, "a-centre", EXAM)
-    driver.find_element(By.ID, "affecter").click()
+    submit(driver, By.ID, "affecter")
     message(driver, f"affecté au centre {centre}")
 
     select_option(driver, "g-epreuve", EXAM)
     select_option(driver, "g-centre", EXAM)
     for field, text in (("g-login", f"{P.lower()}.svt"), ("g-nom", "Durand"), ("g-prenom", "Alix"), ("g-uai", SCHOOL), ("g-divisions", "T1")):
         type_into(driver, field, text)
-    driver.find_element(By.ID, "designer").click()
+    submit(driver, By.ID, "designer")
     message(driver, "Désignation enregistrée")
     assert any(f"{P.lower()}.svt" in r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
     driver.get(f"{BASE}/inscriptions?epreuve={EXAM}")
@@ -156,7 +156,7 @@ def gestionnaire(driver):
 def etablissement(driver):
     sign_in(driver, f"etab.{SCHOOL}")
     driver.get(f"{BASE}/inscriptions?epreuve={EXAM}")
-    driver.find_element(By.ID, "appliquer").click()
+    submit(driver, By.ID, "appliquer")
     message(driver, "affectés selon les suggestions")
     driver.get(f"{BASE}/inscriptions?epreuve={EXAM}")
     rows = {r.text.split()[0]: r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(P)}
@@ -190,7 +190,7 @@ def road(driver):
     etablissement(driver)
     sign_in(driver, "gestionnaire.besancon")
     driver.get(BASE + "/inscriptions")
-    driver.find_element(By.ID, "publier").click()
+    submit(driver, By.ID, "publier")
     message(driver, "Affectations publiées")
     driver.get(BASE + "/missions")
     shot(driver, "26-missions-et-services-faits")

@@ -62,7 +62,7 @@ def road(driver):
     lot = first.find_element(By.XPATH, "./ancestor::tr/td[last()]").text
     first.click()
     driver.find_element(By.XPATH, "//select[@id='vers-groupe']/option[@value='']").click()
-    driver.find_element(By.ID, "repartir").click()
+    submit(driver, By.ID, "repartir")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "retirés de leur lot"))
     assert "1 non distribués" in driver.page_source, "one candidate out of the lots"
     driver.get(commission + "?nonDistribues=true")
@@ -70,7 +70,7 @@ def road(driver):
     assert len(boxes) == 1, len(boxes)
     boxes[0].click()
     driver.find_element(By.XPATH, f"//select[@id='vers-groupe']/option[normalize-space()='{lot}']").click()
-    driver.find_element(By.ID, "repartir").click()
+    submit(driver, By.ID, "repartir")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "placés dans le lot"))
     assert "0 non distribués" in driver.page_source
     shot(driver, "00-distribution-manuelle")
@@ -145,7 +145,7 @@ def road(driver):
     for fiche_id in fiches[4:]:
         grade_by_api(jeton1, fiche_id)
     driver.get(BASE + "/examinateur")
-    driver.find_element(By.CSS_SELECTOR, "button[id^=verrouiller-]").click()
+    submit(driver, By.CSS_SELECTOR, "button[id^=verrouiller-]")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
     shot(driver, "06-lot-verrouille")
     status, lots2 = api("GET", "/api/correction/mes-lots", jeton2)
@@ -161,19 +161,19 @@ def road(driver):
     driver.find_element(By.ID, "centre").send_keys(CENTRE)
     driver.find_element(By.ID, "titre").send_keys("Salle 1")
     driver.find_element(By.ID, "texte").send_keys("Lot verrouillé, tout est noté.")
-    driver.find_element(By.CSS_SELECTOR, "form[action='/messages'] button").click()
+    submit(driver, By.CSS_SELECTOR, "form[action='/messages'] button")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Fil ouvert"))
 
     # The centre closes from its page.
     sign_in(driver, f"centre.{CENTRE}")
     driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")
-    driver.find_element(By.ID, "cloturer").click()
+    submit(driver, By.ID, "cloturer")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "clôturée"))
     shot(driver, "07-centre-cloture")
 
     driver.get(BASE + "/messages")
     assert driver.find_element(By.CSS_SELECTOR, "tbody tr td strong").text == "1", "one unread message"
-    driver.find_element(By.LINK_TEXT, "Salle 1").click()
+    submit(driver, By.LINK_TEXT, "Salle 1")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "ol.messages"), "tout est noté"))
     shot(driver, "08-messagerie")
     driver.get(BASE + "/statistiques?epreuve=T011B")
@@ -186,9 +186,9 @@ def road(driver):
     # Imag'In from the gestionnaire's page: refreshing the regulation and reopening the session
     # change nothing; the examiners' convocations are there to print.
     driver.get(BASE + "/missions")
-    driver.find_element(By.CSS_SELECTOR, "form[action='/missions/reglementation'] button").click()
+    submit(driver, By.CSS_SELECTOR, "form[action='/missions/reglementation'] button")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Réglementation rafraîchie"))
-    driver.find_element(By.ID, "ouvrir").click()
+    submit(driver, By.ID, "ouvrir")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Session ouverte"))
     rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if EXAM1 in r.text]
     assert rows and "imprimer" in rows[0], rows
