@@ -174,12 +174,7 @@ import TestSupport
         let expired = try await TestKeys.token(identity, claims: AccessTokenClaims(
             identity: identity, issuedAt: Date(timeIntervalSinceNow: -3600)))
         let foreign = try await TestKeys.token(identity, key: TestKeys.strangerKey)
-        var parts = valid.split(separator: ".").map(String.init)
-        let forgedPayload = try JSONSerialization.jsonObject(with: Data(base64URL: parts[1])) as! [String: Any]
-        var elevated = forgedPayload
-        elevated["role"] = "admin"
-        parts[1] = try JSONSerialization.data(withJSONObject: elevated).base64URLEncoded()
-        let tampered = parts.joined(separator: ".")
+        let tampered = TestKeys.elevated(valid)
 
         let inscriptions = try await Inscriptions.buildApplication(HealthTests.configuration("inscriptions", 8081))
         try await inscriptions.test(.live) { service in
@@ -312,19 +307,6 @@ extension Optional {
     func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
         guard let value = self else { return nil }
         return try await transform(value)
-    }
-}
-
-extension Data {
-    init(base64URL: String) {
-        var s = base64URL.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while s.count % 4 != 0 { s += "=" }
-        self = Data(base64Encoded: s) ?? Data()
-    }
-
-    func base64URLEncoded() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
     }
 }
 

@@ -89,7 +89,7 @@ struct FicheRepository: Sendable {
             sujet = SujetVue(id: sujetId, code: code, dominante: r.24, visibleFrom: visible, titre: open ? r.26 : nil,
                              document: open ? try r.27.map { try JSONDecoder.iso.decode(DocumentRef.self, from: Data($0.utf8)) } : nil,
                              baremeVersion: version)
-            bareme = try JSONDecoder.iso.decode(Bareme.self, from: Data(baremeText.utf8))
+            bareme = try BaremesFiges.shared.bareme(sujet: sujetId, version: version, json: baremeText)
         }
         var fiche = Fiche(id: r.0, session: r.1, epreuve: r.2, centre: r.3, candidatId: r.4, numero: r.5, nom: r.6, prenoms: r.7,
                           division: r.8, groupeId: r.9, lotVerrouille: r.10, creneauId: r.11, sujet: sujet, sujetMode: r.12,
@@ -497,13 +497,15 @@ struct FicheRepository: Sendable {
     /// The barèmes of the subjects a slot offers (of every published subject of the exam without a slot).
     private func baremesOfferts(_ key: CommissionKey, creneau: UUID?) async throws -> [Bareme] {
         let rows = try await client.query("""
-            SELECT su.bareme::text FROM \(unescaped: s).sujets su
+            SELECT su.id, su.bareme_version, su.bareme::text FROM \(unescaped: s).sujets su
             WHERE su.session = \(key.session) AND su.epreuve = \(key.epreuve) AND NOT su.retire
               AND (\(creneau)::uuid IS NULL OR su.id = ANY(SELECT unnest(sujets) FROM \(unescaped: s).creneaux WHERE id = \(creneau)))
             ORDER BY su.code
             """, logger: logger)
         var result: [Bareme] = []
-        for try await text in rows.decode(String.self) { result.append(try JSONDecoder.iso.decode(Bareme.self, from: Data(text.utf8))) }
+        for try await (sujet, version, json) in rows.decode((UUID, Int, String).self) {
+            result.append(try BaremesFiges.shared.bareme(sujet: sujet, version: version, json: json))
+        }
         return result
     }
 
