@@ -119,6 +119,7 @@ import TestSupport
         var noteSuggeree: Int?
         var noteFinale: Int?
         var plafonds: [String: String]
+        var bareme: Bareme?
         struct Sujet: Decodable { var id: UUID; var code: String; var titre: String? }
     }
     struct Stale: Decodable { var status: Int; var current: Fiche }
@@ -282,6 +283,7 @@ import TestSupport
             // 1: drawn on the server, graded with a major aid; a stale save gets 409 with the current sheet.
             let drawn = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":0}"#, as: examinerB)
             #expect(drawn.sujet.map { sujets.prefix(4).contains($0.id) } == true && drawn.sujet?.titre != nil)
+            #expect(drawn.bareme == Self.bareme, "the subject's barème in the answer, as published")
             #expect(try await h.call(.post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":1}"#, as: examinerB).status == .conflict)
             let now = ISO8601DateFormatter().string(from: Date())
             let grid = #""grille":{"evaluations":[{"code":"APP","evaluation":{"type":"niveau","niveau":"A"}},{"code":"REA","evaluation":{"type":"niveau","niveau":"A"}},{"code":"VAL","evaluation":{"type":"niveau","niveau":"B"}}],"appels":[{"code":"A1","heure":"\#(now)"}],"aides":[{"critere":"REA","aide":"majeure","heure":"\#(now)"}],"commentaires":{"REA":"Protocole donné"}}"#
@@ -293,6 +295,7 @@ import TestSupport
                                             #"{"version":\#(drawn.version),\#(grid),"finaliser":true}"#, as: examinerB)
             // 4 + 12 × 1/3 (capped at C) + 4 × 2/3 = 10.67 → 10.5
             #expect(graded.statut == "notee" && graded.noteFinale == 21 && graded.plafonds == ["REA": "C"], "\(graded)")
+            #expect(graded.bareme == Self.bareme && conflict.current.bareme == Self.bareme)
 
             // 2: an override needs its reason.
             let second = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(lotB[1])/tirage", #"{"version":0}"#, as: examinerB)

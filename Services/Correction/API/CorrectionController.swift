@@ -366,6 +366,22 @@ struct CorrectionController: Sendable {
     }
 }
 
-extension FicheRepository.Fiche: ResponseEncodable {}
+/// The sheet as JSON, its barème spliced in as `BaremesFiges` encoded it once for the subject's version.
+extension FicheRepository.Fiche: ResponseGenerator {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var sheet = self
+        var bareme: Data?
+        if self.bareme != nil, let sujet, let json = BaremesFiges.shared.json(sujet: sujet.id, version: sujet.baremeVersion) {
+            sheet.bareme = nil
+            bareme = json
+        }
+        var json = try JSONEncoder.iso.encode(sheet)
+        if let bareme, json.first == UInt8(ascii: "{") {
+            json.replaceSubrange(0..<1, with: Data(#"{"bareme":"#.utf8) + bareme + Data(",".utf8))
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+    }
+}
 extension FicheRepository.Cloture: ResponseEncodable {}
 extension CommissionRepository.Repartition: ResponseEncodable {}
