@@ -228,6 +228,9 @@ struct Session {
         report.phases.append(try await phase("assignment and publication", report.candidats, "candidates") { try await affecter() })
         let intervenants = centres * National.examinateursParCentre + coordinations.count
         report.phases.append(try await phase("designation, opening, convocations", intervenants, "people") { try await convoquer() })
+        report.phases.append(try await phase("convocations reaching Santorin (events)", centres, "commissions") {
+            try await attendreExaminateurs()
+        })
         report.phases.append(try await phase("distribution (Santorin)", centres, "commissions") { try await distribuer() })
         let recorder = Recorder()
         await chaos?.begin()
@@ -435,17 +438,24 @@ struct Session {
     struct Examinateur: Decodable, Sendable { var intervenantId: UUID; var login: String }
     struct Sujet: Decodable, Sendable { var id: UUID; var code: String }
 
+    /// Until every centre's examiners are in Santorin: the convocations travel Imag'In → Santorin as events.
+    func attendreExaminateurs() async throws {
+        try await concurrently(Array(0..<centres), width: 16) { c in
+            let centre = try await centreClient(c)
+            try await poll(timeout: .seconds(900)) {
+                try await centre.expect([200], .GET, santorin(c) + "/examinateurs").decode(Items<Examinateur>.self).items.count
+                    >= National.examinateursParCentre
+            }
+        }
+    }
+
     /// Each centre: a room per examiner, five half-days of sixteen (four per examiner), the
     /// subjects rotating, then the automatic distribution.
     func distribuer() async throws {
         try await concurrently(Array(0..<centres), width: 16) { c in
             let centre = try await centreClient(c)
             let base = santorin(c)
-            var examinateurs: [Examinateur] = []
-            try await poll(timeout: .seconds(900)) {
-                examinateurs = try await centre.expect([200], .GET, base + "/examinateurs").decode(Items<Examinateur>.self).items
-                return examinateurs.count >= National.examinateursParCentre
-            }
+            let examinateurs = try await centre.expect([200], .GET, base + "/examinateurs").decode(Items<Examinateur>.self).items
             struct Groupe: Encodable { var nom: String; var membres: [UUID] }
             for (k, e) in examinateurs.enumerated() {
                 try await centre.expect([201], .POST, base + "/groupes", json: Groupe(nom: "Salle \(k + 1)", membres: [e.intervenantId]))
