@@ -296,6 +296,18 @@ import TestSupport
             unknown.centreUAI = "0390013C"
             let parked = try await Self.publish(publisher, unknown, producer: "correction")
             #expect(try await RemonteeTests().readDeadLetters("missions.services-faits.dlq", id: parked.id.uuidString))
+
+            // A newer export for centre A names only prof3: the mission lists them, and still the
+            // people already convoked (prof1; prof2's convocation was cancelled, so not them).
+            _ = try await Self.publish(publisher, export(.examinateur, centreA, "T011B", 5, [prof3]), producer: "inscriptions")
+            var listed: [MissionList.Eligible] = []
+            try await waitUntil {
+                listed = try await missions().first { $0.mission.id == missionA.mission.id }?.intervenants ?? []
+                return listed.contains { $0.login == prof3.login }
+            }
+            #expect(Set(listed.map(\.login)) == [prof1.login, prof3.login], "\(listed)")
+            #expect(listed.first { $0.login == prof1.login }?.convocationId == convocation.id)
+            #expect(listed.first { $0.login == prof3.login }?.convocationId == nil)
         }
         await running.stop()
         try await issued.stop()

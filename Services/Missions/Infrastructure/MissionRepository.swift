@@ -254,8 +254,13 @@ struct MissionRepository: Sendable {
             FROM \(unescaped: s).missions m
             LEFT JOIN \(unescaped: s).exports e
                 ON (e.session, e.academie, e.epreuve, e.kind, e.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
-            LEFT JOIN \(unescaped: s).intervenants i ON i.id = ANY(e.intervenants)
-                OR i.id IN (SELECT intervenant_id FROM \(unescaped: s).convocations WHERE mission_id = m.id AND statut = 'emise')
+            LEFT JOIN LATERAL (
+                -- Who may be convoked (the export) and who is: a union, not an OR in the join, which
+                -- compared every mission with every person (2.8 s an académie at national scale).
+                SELECT unnest(e.intervenants) AS id
+                UNION SELECT intervenant_id FROM \(unescaped: s).convocations WHERE mission_id = m.id AND statut = 'emise'
+            ) p ON true
+            LEFT JOIN \(unescaped: s).intervenants i ON i.id = p.id
             LEFT JOIN \(unescaped: s).convocations c ON c.mission_id = m.id AND c.intervenant_id = i.id AND c.statut = 'emise'
             WHERE m.session = \(session)
               AND (\(filtre.academie)::text IS NULL OR m.academie = \(filtre.academie))
@@ -263,9 +268,7 @@ struct MissionRepository: Sendable {
               AND (\(filtre.centre)::text IS NULL OR m.centre = \(filtre.centre))
               AND (\(filtre.kind?.rawValue)::text IS NULL OR m.kind = \(filtre.kind?.rawValue))
               AND (\(filtre.uai)::text IS NULL OR m.centre = \(filtre.uai) OR EXISTS (
-                    SELECT 1 FROM \(unescaped: s).exports e2 JOIN \(unescaped: s).intervenants i2 ON i2.id = ANY(e2.intervenants)
-                    WHERE (e2.session, e2.academie, e2.epreuve, e2.kind, e2.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
-                      AND i2.uai = \(filtre.uai)))
+                    SELECT 1 FROM \(unescaped: s).intervenants i2 WHERE i2.id = ANY(e.intervenants) AND i2.uai = \(filtre.uai)))
             GROUP BY m.id
             ORDER BY m.academie, m.epreuve, m.kind DESC, m.centre
             """, logger: logger)
