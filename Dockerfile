@@ -51,6 +51,10 @@ ENV SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=n
 # orchestrator (see docker-compose.yml, and scripts/services.sh for the full list).
 ENV HOST=0.0.0.0 \
     LOG_LEVEL=info
+# glibc gives each busy thread a heap arena of its own (up to 8 per core). With two, the full
+# national bench's peaks went down (Correction 156 -> 145 MB, Inscriptions 85 -> 71) at no
+# measurable cost in throughput.
+ENV MALLOC_ARENA_MAX=2
 
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
     CMD curl -fsS "http://127.0.0.1:${PORT:-8080}/health" >/dev/null || exit 1

@@ -140,6 +140,9 @@ shared_buffers = 256MB
 logging_collector = off
 # Per-statement figures for operators and benchmarks (SELECT * FROM pg_stat_statements).
 shared_preload_libraries = 'pg_stat_statements'
+# Santorin's sheets arrive by the hundred thousand within minutes and are distributed right after:
+# the planner needs their statistics within seconds, not after autovacuum's default minute.
+autovacuum_naptime = 10s
 log_line_prefix = '%m [%p] %q%u@%d '
 EOF
     chown postgres:postgres "$PG_DATA/ece.conf"

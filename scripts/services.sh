@@ -51,6 +51,7 @@ service_env() {
         "DATABASE_SCHEMA=$role" \
         "AMQP_URL=amqp://guest:guest@127.0.0.1:5673/${ECE_VHOST:-}" \
         "LOG_LEVEL=${LOG_LEVEL:-info}" \
+        "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" \
         "JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt-public.pem"
     if [[ "$name" == Gateway ]]; then
         [[ -z "${BCRYPT_COST:-}" ]] || echo "BCRYPT_COST=$BCRYPT_COST"

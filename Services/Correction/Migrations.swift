@@ -230,4 +230,11 @@ let correctionMigrations = [
         )
         """,
     ]),
+    // A publication brings a centre's sheets by the thousand and the distribution follows: with
+    // statistics from a smaller table the planner scanned every sheet for one commission (36 ms
+    // instead of 0.5). Analyse after 2 % of changes rather than 10 %.
+    Migration(6, "statistiques_a_jour", [
+        "ALTER TABLE {schema}.fiches SET (autovacuum_analyze_scale_factor = 0.02)",
+        "ALTER TABLE {schema}.groupes SET (autovacuum_analyze_scale_factor = 0.02)",
+    ]),
 ]
