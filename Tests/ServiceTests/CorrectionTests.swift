@@ -453,4 +453,46 @@ import TestSupport
         }
         await running.stop()
     }
+
+    /// The draw and the save may stay HOT updates (the new row beside the old, no index touched:
+    /// Correction migration 7): no index of `fiches` may cover or filter on a column they write,
+    /// and new pages keep room for the next version.
+    @Test func drawAndSaveWriteNoIndexedColumnOfTheSheet() async throws {
+        func written(_ sql: String) -> Set<String> {
+            guard let set = sql.range(of: " SET "), let end = sql.range(of: " WHERE ", range: set.upperBound..<sql.endIndex) else { return [] }
+            return Set(sql[set.upperBound..<end.lowerBound].split(separator: ",").compactMap { assignment in
+                assignment.split(separator: "=").first?.trimmingCharacters(in: .whitespacesAndNewlines)
+            }.filter { !$0.contains(" ") && !$0.isEmpty })
+        }
+        let draw = written(EditeurStatements.SujetFixe.sql), save = written(EditeurStatements.Enregistre.sql)
+        #expect(draw.isSuperset(of: ["sujet_id", "bareme", "version"]), "\(draw)")
+        #expect(save.isSuperset(of: ["grille", "statut", "note_finale", "examinateur_id"]), "\(save)")
+        try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: correctionMigrations) { client, schema, logger in
+            let fiches = "\(schema.name).fiches"
+            let rows = try await client.query("""
+                SELECT i.indexrelid::regclass::text, a.attname
+                FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum > 0
+                WHERE i.indrelid = \(fiches)::regclass
+                  AND (a.attnum = ANY(i.indkey)
+                       OR pg_get_expr(i.indpred, i.indrelid) ~ ('\\m' || a.attname || '\\M')
+                       OR pg_get_expr(i.indexprs, i.indrelid) ~ ('\\m' || a.attname || '\\M'))
+                """, logger: logger)
+            var indexed: [String: String] = [:]
+            for try await (index, column) in rows.decode((String, String).self) { indexed[column] = index }
+            #expect(indexed["groupe_id"] != nil && indexed["id"] != nil, "the query sees the indexes: \(indexed)")
+            for column in draw.union(save) { #expect(indexed[column] == nil, "\(column) is indexed by \(indexed[column] ?? "")") }
+            let row = try await client.query("SELECT reloptions FROM pg_class WHERE oid = \(fiches)::regclass", logger: logger)
+                .collect().first
+            let options = try row?.decode([String]?.self) ?? nil
+            #expect(options?.contains("fillfactor=75") == true, "\(String(describing: options))")
+            // Autovacuum analyses these tables every few seconds while examiners grade: their JSON
+            // columns, which no query filters on, are left out (sorting them cost seconds of CPU).
+            let analysed = try await client.query("""
+                SELECT attrelid::regclass::text || '.' || attname FROM pg_attribute
+                WHERE attrelid IN (\(fiches)::regclass, \("\(schema.name).audit")::regclass)
+                  AND atttypid = 'jsonb'::regtype AND attstattarget <> 0 AND NOT attisdropped
+                """, logger: logger).collect().map { try $0.decode(String.self) }
+            #expect(analysed.isEmpty, "JSON columns still analysed: \(analysed)")
+        }
+    }
 }

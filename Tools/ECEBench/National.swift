@@ -22,6 +22,8 @@ struct National: AsyncParsableCommand {
 
     @Option(help: "Size: 1 = 240,000 candidate-exams in 3,000 centres with 12,000 examiners.") var scale = 1.0
     @Option(help: "Simulated examiners grading at once.") var concurrence = 200
+    @Option(help: "Sheets graded per second by all the examiners together; 0: as fast as the platform answers (saturation).")
+    var rythme = 0.0
     @Option(help: "The gateway.") var gateway = "http://127.0.0.1:8080"
     @Option(help: "Private key that signs the simulated users' tokens.") var keyFile = "var/keys/jwt-private.pem"
     @Option(help: "The bench's database (scripts/infra.sh fresh).") var database = "ece_bench"
@@ -46,8 +48,9 @@ struct National: AsyncParsableCommand {
         let pgbench = try pgbenchTPS()
         print(String(format: "baseline: pgbench -N, %d clients × %d transactions: %.0f TPS", pgbenchClients, pgbenchTransactions, pgbench))
 
-        let run = try await Self.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
+        var run = try await Self.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
                                          database: database, runDir: runDir, logger: logger)
+        if rythme > 0 { run.cadence = Cadence(perSecond: rythme) }
         let http = run.http
         do {
             let report = try await run.play()
@@ -139,6 +142,8 @@ struct NationalReport {
     var saves: [Double] = []
     var gradingSeconds = 0.0
     var candidats = 0
+    /// The pace the examiners were held to (`--rythme`), nil at saturation.
+    var rythme: Double?
     /// CPU seconds each process spent while the examiners graded.
     var cpu: [(String, Double)] = []
 
@@ -154,6 +159,7 @@ struct NationalReport {
         let rate = Double(saves.count) / max(gradingSeconds, 0.001)
         Swift.print(String(format: "\nwhole session: %.1f s for %d candidate-exams (%.0f per second)", total, candidats,
                            Double(candidats) / total))
+        if let rythme { Swift.print(String(format: "examiners paced at %.0f sheets/s together (--rythme)", rythme)) }
         Swift.print(String(format: "grade saves through the gateway: %.0f /s, p50 %.1f ms, p99 %.1f ms, p999 %.1f ms",
                            rate, q(0.5), q(0.99), q(0.999)))
         Swift.print(String(format: "ratio saves / pgbench -N TPS: %.0f %% (target ≥ 50 %%); p99 target ≤ 50 ms", 100 * rate / pgbench))
@@ -176,6 +182,9 @@ struct Session {
     /// Set by `ece-bench chaos`: faults strike while grading, locking and closing, so every call
     /// retries what they cause and resolves an answer lost after the platform acted.
     var chaos: ChaosLedger? = nil
+    /// Set by `--rythme`: the examiners start sheets at this pace together, so the saves' latency
+    /// is measured at a load the platform sustains rather than behind a queue.
+    var cadence: Cadence? = nil
 
     var ins: String { "/api/inscriptions/sessions/\(National.session)" }
     var mis: String { "/api/missions/sessions/\(National.session)" }
@@ -240,6 +249,7 @@ struct Session {
         report.gradingSeconds = Self.seconds(ContinuousClock.now - start)
         report.cpu = National.cpu(runDir: runDir).map { ($0.key, $0.value - (avant[$0.key] ?? 0)) }.sorted { $0.1 > $1.1 }
         report.saves = await recorder.durations
+        report.rythme = cadence?.perSecond
         report.phases.append(.init(name: "grading (\(concurrence) examiners)", seconds: report.gradingSeconds, operations: report.saves.count,
                                    unit: "saves"))
         report.phases.append(try await phase("locking", lots.count, "lots") { try await verrouiller(lots) })
@@ -496,6 +506,7 @@ struct Session {
             for lot in mine {
                 await lots.add(.init(centre: c, k: k, groupe: lot.groupeId))
                 for (i, fiche) in lot.fiches.enumerated() {
+                    await cadence?.next()
                     let lue = "/api/correction/fiches/\(fiche.id)"
                     // nil: a retry met 409, an earlier draw went through: the sheet says which subject.
                     var drawn = try await tenace { try await me.expect([200], .POST, lue + "/tirage", json: ["version": fiche.version ?? 1]) }
@@ -584,6 +595,21 @@ struct Session {
             }
             return total >= centres * National.candidatsParCentre
         }
+    }
+}
+
+/// Hands out start times `1 / perSecond` apart to whichever examiner asks next.
+actor Cadence {
+    let perSecond: Double
+    private var slot = ContinuousClock.now
+    init(perSecond: Double) { self.perSecond = perSecond }
+
+    func next() async {
+        let now = ContinuousClock.now
+        // A late examiner starts now: the pace is not made up in bursts.
+        slot = max(slot, now) + .nanoseconds(Int64(1e9 / perSecond))
+        let mine = slot
+        try? await Task.sleep(until: mine, clock: .continuous)
     }
 }
 

@@ -409,14 +409,16 @@ struct CommissionRepository: Sendable {
     }
 
     /// After a move: no group holds more than four candidates per examiner in any slot (the whole
-    /// transaction is refused otherwise). It starts from the commission's sheets (their index):
-    /// with statistics from a smaller table, the planner once scanned every sheet of the session
-    /// for it (48 ms a check at 240,000 sheets instead of 0.5; see Correction migration 6).
+    /// transaction is refused otherwise). Both sides are named by the commission, so each is
+    /// read through its own index: with statistics from a smaller table, the planner once scanned
+    /// every sheet of the session for it (48 ms a check at 240,000 sheets instead of 0.5; see
+    /// Correction migration 6), and, given only the sheets' side, walked every group (6.6 ms).
     private func checkCapacity(_ key: CommissionKey, _ connection: PostgresConnection) async throws {
         let over = try await connection.query("""
             SELECT g.nom, count(f.id)::int, cardinality(g.membres)
             FROM \(unescaped: s).fiches f JOIN \(unescaped: s).groupes g ON g.id = f.groupe_id
             WHERE f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre) AND f.creneau_id IS NOT NULL
+              AND g.session = \(key.session) AND g.epreuve = \(key.epreuve) AND g.centre = \(key.centre)
             GROUP BY g.id, g.nom, f.creneau_id
             HAVING count(f.id) > \(Distribution.candidatsParExaminateurEtCreneau) * cardinality(g.membres)
             LIMIT 1

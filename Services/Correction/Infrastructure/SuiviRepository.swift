@@ -93,12 +93,16 @@ struct SuiviRepository: Sendable {
         Serie(effectif: r.0, moyenne: r.1, ecartType: r.2, distribution: r.3)
     }
 
-    /// An examiner's own marks, per exam.
+    /// An examiner's own marks, per exam: the graded sheets of the commissions where they are
+    /// convoked (no index on the grader: a save would then update every index of the sheet).
     func examinateur(_ intervenants: [UUID], session: Int) async throws -> [String: Serie] {
         let rows = try await client.query("""
-            SELECT epreuve, \(unescaped: Self.serieColumns)
-            FROM \(unescaped: s).fiches WHERE examinateur_id = ANY(\(intervenants)) AND statut = 'notee' AND session = \(session)
-            GROUP BY epreuve
+            SELECT f.epreuve, \(unescaped: Self.serieColumns)
+            FROM (SELECT DISTINCT session, epreuve, centre FROM \(unescaped: s).examinateurs
+                  WHERE intervenant_id = ANY(\(intervenants)) AND session = \(session)) c
+            JOIN \(unescaped: s).fiches f ON f.session = c.session AND f.epreuve = c.epreuve AND f.centre = c.centre
+            WHERE f.examinateur_id = ANY(\(intervenants)) AND f.statut = 'notee'
+            GROUP BY f.epreuve
             """, logger: logger)
         var result: [String: Serie] = [:]
         for try await r in rows.decode((String, Int, Double?, Double?, [Int]).self) { result[r.0] = Self.serie((r.1, r.2, r.3, r.4)) }
