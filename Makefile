@@ -28,6 +28,7 @@ up:
 	scripts/infra.sh up
 	$(SWIFT) build
 	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh start
+	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh supervise-background
 	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh seed
 	"$$($(SWIFT) build --show-bin-path)/ece-bench" demo --academie
 	@echo

@@ -31,7 +31,7 @@ public struct ServiceRuntime: Sendable {
         database.options.additionalStartupParameters = [("search_path", schema.name)]
         postgres = PostgresClient(configuration: database, backgroundLogger: logger)
         amqp = try AMQPConfiguration(url: configuration.amqpURL, caFile: configuration.amqpCAFile)
-        metrics = ServiceMetrics(service: configuration.service)
+        metrics = ServiceMetrics(service: configuration.service, restarts: configuration.restarts)
         publisher = AMQPPublisher(configuration: amqp, appId: configuration.service, logger: logger)
         outbox = Outbox(schema: schema, producer: configuration.service)
         relay = OutboxRelay(outbox: outbox, client: postgres, publisher: publisher, options: relayOptions,

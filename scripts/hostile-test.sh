@@ -7,7 +7,11 @@
 #     row versions: a committed insert, update or delete changes it, a rolled-back one does not);
 #  3. then targeted cases (Tests/hostile/cibles.py): oversized and truncated bodies, malformed JSON
 #     and CSV, wrong encodings, injection-looking strings, huge numbers, unicode names, path
-#     tricks in file names, replayed and tampered tokens.
+#     tricks in file names, replayed and tampered tokens;
+#  4. then generated bodies, cookies, query strings and path segments on every web form and every
+#     non-API route, anonymous and signed in as each role through the sign-in form
+#     (Tests/hostile/formulaires.py): no answer may be a server error.
+# Throughout, no service may die: their pids at the end must be the ones at the start.
 # The number of requests is the gateway's own counter (ece_http_requests_total).
 #   scripts/hostile-test.sh [examples per operation and role, default 20]
 set -euo pipefail
@@ -26,6 +30,9 @@ var/venv/bin/python -c 'import schemathesis' 2>/dev/null || var/venv/bin/pip ins
 scripts/services.sh start
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh seed >/dev/null
+SERVICES=(Inscriptions Missions Referentiel Correction Gateway)
+pids() { for s in "${SERVICES[@]}"; do printf '%s=%s ' "$s" "$(cat "var/run/$s.pid" 2>/dev/null)"; done; }
+PIDS=$(pids)
 
 token() {
     curl -sf -X POST "$GATEWAY/api/auth/login" -H 'Content-Type: application/json' \
@@ -89,6 +96,14 @@ if [[ "$before" != "$after" ]]; then
 fi
 
 var/venv/bin/python Tests/hostile/cibles.py "$GATEWAY" "$PASSWORD" || status=1
+var/venv/bin/python Tests/hostile/formulaires.py "$GATEWAY" "$PASSWORD" || status=1
+
+# A service that died (and was restarted, or not) fails the run, whatever the answers were.
+for s in "${SERVICES[@]}"; do
+    pid=$(cat "var/run/$s.pid" 2>/dev/null || true)
+    if [[ -z "$pid" ]] || ! kill -0 "$pid" 2>/dev/null; then echo "hostile: $s is not running any more"; status=1; fi
+done
+if [[ "$(pids)" != "$PIDS" ]]; then echo "hostile: a service restarted: $PIDS -> $(pids)"; status=1; fi
 
 TOTAL=$(( $(served) - START ))
 echo "hostile: $TOTAL requests served by the gateway"

@@ -53,6 +53,7 @@ service_env() {
         "LOG_LEVEL=${LOG_LEVEL:-info}" \
         "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" \
         "JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt-public.pem"
+    [[ -z "${ECE_RESTARTS:-}" ]] || echo "ECE_RESTARTS=$ECE_RESTARTS"
     if [[ "$name" == Gateway ]]; then
         [[ -z "${BCRYPT_COST:-}" ]] || echo "BCRYPT_COST=$BCRYPT_COST"
         printf '%s\n' \
@@ -177,17 +178,45 @@ stop_one() {
     rm -f "$RUN_DIR/$name.pid"
 }
 
-# Restarts any service that died (the chaos run kills them), until stopped. `stop` stops it first.
+# Restarts any service that died, until stopped (`stop` stops it first). The first restart is
+# immediate; a service that dies again waits 1, 2, 4 … 30 s (a crash loop must not spin), and the
+# backoff starts over once it stayed up a minute. Each restart is logged and passed to the service
+# as ECE_RESTARTS, which its /metrics exports (ece_process_restarts): a crash is never silent.
 supervise() {
     mkdir -p "$LOG_DIR" "$RUN_DIR"
     echo $$ >"$RUN_DIR/supervisor.pid"
-    local name
+    local name wait
+    declare -A restarts=() backoff=() not_before=() started=()
     while true; do
         for name in "${SERVICES[@]}"; do
-            running_pid "$name" >/dev/null || { log "$name is not running: restarting it"; start_one "$name"; }
+            if running_pid "$name" >/dev/null; then
+                if ((${started[$name]:-0} && SECONDS - ${started[$name]} >= 60)); then backoff[$name]=0; fi
+                continue
+            fi
+            ((SECONDS >= ${not_before[$name]:-0})) || continue
+            restarts[$name]=$((${restarts[$name]:-0} + 1))
+            wait=${backoff[$name]:-0}
+            log "$(date -u +%FT%TZ) $name is not running: restart ${restarts[$name]} (the next one waits ${wait} s)"
+            ECE_RESTARTS=${restarts[$name]} start_one "$name" || true
+            started[$name]=$SECONDS
+            not_before[$name]=$((SECONDS + wait))
+            backoff[$name]=$((wait == 0 ? 1 : (wait * 2 > 30 ? 30 : wait * 2)))
         done
         sleep 0.5
     done
+}
+
+# The supervisor in the background (make up), if it is not running already.
+supervise_in_background() {
+    local pid
+    mkdir -p "$LOG_DIR" "$RUN_DIR"
+    pid="$(tr -dc '0-9' <"$RUN_DIR/supervisor.pid" 2>/dev/null)" || true
+    if [[ -n "$pid" ]] && grep -q "services.sh" "/proc/$pid/cmdline" 2>/dev/null; then
+        log "supervisor already running (pid $pid)"
+        return 0
+    fi
+    setsid "$0" supervise >>"$LOG_DIR/supervisor.log" 2>&1 </dev/null &
+    log "supervisor started: a service that dies is restarted (var/log/supervisor.log)"
 }
 
 stop_supervisor() {
@@ -229,10 +258,11 @@ case "${1:-}" in
     stop)   stop ;;
     status) status ;;
     supervise) supervise ;;
+    supervise-background) supervise_in_background ;;
     env)    service_env "${2:?service name}" ;;   # print one service's environment
     # Demo data: the demo accounts (printed); later issues add subjects, candidates, missions.
     seed)   mapfile -t envs < <(service_env Gateway); env "${envs[@]}" "$BIN_DIR/Gateway" seed-demo
             mapfile -t envs < <(service_env Referentiel); env "${envs[@]}" "$BIN_DIR/Referentiel" seed-demo
             mapfile -t envs < <(service_env Inscriptions); env "${envs[@]}" "$BIN_DIR/Inscriptions" seed-demo ;;
-    *) echo "usage: $0 start|stop|status|supervise|env <Service>|seed" >&2; exit 2 ;;
+    *) echo "usage: $0 start|stop|status|supervise|supervise-background|env <Service>|seed" >&2; exit 2 ;;
 esac

@@ -24,6 +24,10 @@ public struct ServiceConfiguration: Sendable {
     /// Every other variable, for service-specific settings.
     public var environment: [String: String]
 
+    /// How many times the supervisor (`scripts/services.sh supervise`) restarted this service after it
+    /// died (`ECE_RESTARTS`): exported on `/metrics`, so a crash shows even once the service is back.
+    public var restarts: Int { environment["ECE_RESTARTS"].flatMap(Int.init) ?? 0 }
+
     /// The gateway's public address (links in documents, cookie security).
     public var publicURL: String { environment["PUBLIC_URL"] ?? "http://127.0.0.1:8080" }
 

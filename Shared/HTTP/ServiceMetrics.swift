@@ -16,9 +16,10 @@ public final class ServiceMetrics: Sendable {
     public let outboxOldestPendingSeconds: Gauge
     public let httpRequests: Counter
     public let inboxEvents: Gauge
+    public let restarts: Gauge
     private let service: String
 
-    public init(service: String) {
+    public init(service: String, restarts: Int = 0) {
         let labels = [("service", service)]
         eventsPublished = registry.makeCounter(name: "ece_events_published_total", labels: labels,
                                                help: "Outbox events acked by the broker")
@@ -42,6 +43,9 @@ public final class ServiceMetrics: Sendable {
                                                         help: "Age of the oldest pending outbox row")
         httpRequests = registry.makeCounter(name: "ece_http_requests_total", labels: labels, help: "HTTP requests served")
         inboxEvents = registry.makeGauge(name: "ece_inbox_events", labels: labels, help: "Events recorded by the consumers' inbox")
+        self.restarts = registry.makeGauge(name: "ece_process_restarts", labels: labels,
+                                           help: "Times the supervisor restarted this service after it died")
+        self.restarts.set(Double(restarts))
         self.service = service
     }
 

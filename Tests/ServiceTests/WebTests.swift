@@ -77,6 +77,33 @@ import TestSupport
         }
     }
 
+    /// Issue 18: `POST /connexion` with the body `=` trapped the gateway ("Index out of range").
+    @Test func theFormParserIsTotal() {
+        let hostile = ["=", "&=&", "==", "&&&", "=&=", "a", "a=", "=b", "%", "%zz=%", "a=%ff%fe", "+=+", "a==b=c",
+                       String(repeating: "&", count: 10_000), "\u{0}=\u{0}", "é=è&é"]
+        for body in hostile {
+            _ = WebController.formValues(ByteBuffer(string: body))
+        }
+        _ = WebController.formValues(ByteBuffer(bytes: [0xff, 0xfe, 0x3d, 0x80, 0x26, 0x3d]))
+        #expect(WebController.formValues(ByteBuffer(string: "=")) == ["": [""]])
+        #expect(WebController.formValues(ByteBuffer(string: "=b&a")) == ["": ["b"], "a": [""]])
+        #expect(WebController.formValues(ByteBuffer(string: "a==b&a=%zz&m=1&m=2+3")) == ["a": ["=b", ""], "m": ["1", "2 3"]])
+    }
+
+    @Test func hostileFormBodiesGetAPageNotACrash() async throws {
+        let gateway = try await Gateway.buildApplication(HealthTests.configuration("gateway", 8080))
+        try await gateway.test(.live) { client in
+            let urlencoded: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            for path in ["/connexion", "/activation", "/deconnexion", "/messages", "/missions/convocations", "/sujets"] {
+                for body in ["=", "&=&", "%", "login=%ff&password=="] {
+                    let response = try await client.execute(uri: path, method: .post, headers: urlencoded, body: ByteBuffer(string: body))
+                    #expect((300..<500).contains(response.status.code), "\(path) \(body): \(response.status)")
+                }
+            }
+            #expect(try await client.execute(uri: "/connexion", method: .get).status == .ok, "still serving")
+        }
+    }
+
     @Test func cookiesAreSecureBehindAPublicAddress() async throws {
         let account = try await GatewayTests.makeAccount(role: .centre, scope: .etablissement("0251080N"))
         let gateway = try await Gateway.buildApplication(HealthTests.configuration("gateway", 8080, ["PUBLIC_URL": "https://ece.example"]))

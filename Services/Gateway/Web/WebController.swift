@@ -226,14 +226,18 @@ struct WebController: Sendable {
         formValues(bytes).mapValues { $0.last ?? "" }
     }
 
-    /// Every value of each field (checkboxes repeat their name).
+    /// Every value of each field (checkboxes repeat their name). Total on any bytes: a pair without
+    /// `=` is a name with an empty value, `=x` a value with an empty name, invalid UTF-8 or percent
+    /// escapes decode to "" (a page then refuses the empty field like any other wrong value).
     static func formValues(_ bytes: ByteBuffer) -> [String: [String]] {
+        func decoded(_ text: Substring) -> String {
+            String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        }
         var result: [String: [String]] = [:]
         for pair in String(buffer: bytes).split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map {
-                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            result[parts[0], default: []].append(parts.count == 2 ? parts[1] : "")
+            let name = pair.firstIndex(of: "=").map { pair[..<$0] } ?? pair
+            let value = pair.firstIndex(of: "=").map { pair[pair.index(after: $0)...] } ?? ""
+            result[decoded(name), default: []].append(decoded(value))
         }
         return result
     }
@@ -432,7 +436,7 @@ struct WebController: Sendable {
 
     func commissionPath(_ context: ECERequestContext) throws -> (api: String, page: String) {
         guard let epreuve = context.parameters.get("epreuve"), let centre = context.parameters.get("centre"),
-            epreuve.allSatisfy({ $0.isLetter || $0.isNumber }), centre.allSatisfy({ $0.isLetter || $0.isNumber })
+            [epreuve, centre].allSatisfy({ !$0.isEmpty && $0.count <= 20 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
         else { throw Problem.notFound("commission") }
         let annee = try context.session()
         return ("/api/correction/sessions/\(annee)/epreuves/\(epreuve)/centres/\(centre)", "/centre/\(annee)/\(epreuve)/\(centre)")
