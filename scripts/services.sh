@@ -190,7 +190,7 @@ supervise() {
     while true; do
         for name in "${SERVICES[@]}"; do
             if running_pid "$name" >/dev/null; then
-                if ((${started[$name]:-0} && SECONDS - ${started[$name]} >= 60)); then backoff[$name]=0; fi
+                if ((${started[$name]:-0} && SECONDS - ${started[$name]:-0} >= 60)); then backoff[$name]=0; fi
                 continue
             fi
             ((SECONDS >= ${not_before[$name]:-0})) || continue
@@ -210,7 +210,7 @@ supervise() {
 supervise_in_background() {
     local pid
     mkdir -p "$LOG_DIR" "$RUN_DIR"
-    pid="$(tr -dc '0-9' <"$RUN_DIR/supervisor.pid" 2>/dev/null)" || true
+    pid="$(tr -dc '0-9' 2>/dev/null <"$RUN_DIR/supervisor.pid")" || true
     if [[ -n "$pid" ]] && grep -q "services.sh" "/proc/$pid/cmdline" 2>/dev/null; then
         log "supervisor already running (pid $pid)"
         return 0
