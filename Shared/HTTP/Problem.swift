@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import PostgresNIO
 
 /// An RFC 9457 problem: every error the platform returns is `application/problem+json`,
@@ -113,6 +114,11 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as PostgresTransactionError where error.closureError is Problem {
             // A refusal thrown inside a transaction (which rolled it back) is still that refusal.
             return try (error.closureError as! Problem).response(from: request, context: context)
+        } catch let error as NIOTooManyBytesError {
+            // A body over what the route reads (`collect(upTo:)`): the sender's fault, not ours.
+            return try Problem(.contentTooLarge, type: "too-large", title: "Requête trop volumineuse / Request too large",
+                               detail: error.maxBytes.map { "au plus \($0) octets / at most \($0) bytes" })
+                .response(from: request, context: context)
         } catch let error as HTTPError {
             let problem = Problem(error.status, type: error.status.code == 404 ? "not-found" : "http-\(error.status.code)",
                                   title: error.status.reasonPhrase, detail: error.body)
