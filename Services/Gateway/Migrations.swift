@@ -63,7 +63,7 @@ let gatewayMigrations = [
         "CREATE INDEX activation_codes_account ON {schema}.activation_codes (account_id)",
         """
         INSERT INTO {schema}.activation_codes (convocation_id, account_id, code_sha256, autorite, expires_at)
-        SELECT gen_random_uuid(), id, activation_code_sha256, autorite, activation_expires_at FROM {schema}.accounts
+        SELECT gen_random_uuid(), id, activation_code_sha256, autorite, COALESCE(activation_expires_at, now()) FROM {schema}.accounts
         WHERE activation_code_sha256 IS NOT NULL AND password_hash IS NULL
         """,
         "UPDATE {schema}.accounts SET activation_code_sha256 = NULL, activation_expires_at = NULL",

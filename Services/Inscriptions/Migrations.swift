@@ -168,7 +168,8 @@ let inscriptionsMigrations = [
         "DROP TABLE {schema}.enseignants",
         "ALTER TABLE {schema}.intervenants ADD COLUMN discipline text",
     ]),
-    Migration(8, "intervenants_a_leur_autorite", [
+    // 9, not 8: another change of issue 18 numbers its migration 8 (both apply, in either order).
+    Migration(9, "intervenants_a_leur_autorite", [
         // A person belongs to the authority that designated them: an académie (its gestionnaire),
         // or a school too (its UAI). Only it (or, for a school's teacher, its académie) may rewrite them.
         "ALTER TABLE {schema}.intervenants ADD COLUMN designe_par_academie text, ADD COLUMN designe_par_uai text",

@@ -197,8 +197,9 @@ struct AccountRepository: Sendable {
             """, logger: logger)
     }
 
-    /// Whether the code is a live one of this login's account still to activate (no hashing needed to know).
-    func activationCodeMatches(login: String, codeSHA256: String) async throws -> Bool {
+    /// Whether the code would activate the account now (a live code of one of its convocations):
+    /// checked before the new password is hashed, so a wrong code costs no bcrypt.
+    func activationPending(login: String, codeSHA256: String) async throws -> Bool {
         try await client.query("""
             SELECT 1 FROM \(unescaped: s).accounts a JOIN \(unescaped: s).activation_codes c ON c.account_id = a.id
             WHERE a.login = \(login) AND a.password_hash IS NULL AND NOT a.disabled
