@@ -40,4 +40,32 @@ let gatewayMigrations = [
         """,
         "CREATE INDEX refresh_tokens_family ON {schema}.refresh_tokens (family)",
     ]),
+    // Activation codes per convocation: each printed code stays valid until the account is activated
+    // or its convocation cancelled (a second convocation no longer replaces the first code), and a
+    // code counts only from the authority that created the account (`accounts.autorite`, a scope) or
+    // from the account's académie.
+    Migration(3, "codes_par_convocation", [
+        "ALTER TABLE {schema}.accounts ADD COLUMN autorite text",
+        "UPDATE {schema}.accounts SET autorite = scope WHERE role IN ('examinateur', 'coordinateur')",
+        // A row per convocation; a cancelled one keeps its row (no code) so that its issue arriving
+        // late cannot bring the code back.
+        """
+        CREATE TABLE {schema}.activation_codes (
+            convocation_id uuid PRIMARY KEY,
+            account_id uuid REFERENCES {schema}.accounts(id),
+            code_sha256 text,
+            autorite text,
+            expires_at timestamptz,
+            annulee_le timestamptz,
+            CHECK ((annulee_le IS NULL) = (code_sha256 IS NOT NULL AND account_id IS NOT NULL AND expires_at IS NOT NULL))
+        )
+        """,
+        "CREATE INDEX activation_codes_account ON {schema}.activation_codes (account_id)",
+        """
+        INSERT INTO {schema}.activation_codes (convocation_id, account_id, code_sha256, autorite, expires_at)
+        SELECT gen_random_uuid(), id, activation_code_sha256, autorite, COALESCE(activation_expires_at, now()) FROM {schema}.accounts
+        WHERE activation_code_sha256 IS NOT NULL AND password_hash IS NULL
+        """,
+        "UPDATE {schema}.accounts SET activation_code_sha256 = NULL, activation_expires_at = NULL",
+    ]),
 ]

@@ -168,4 +168,20 @@ let inscriptionsMigrations = [
         "DROP TABLE {schema}.enseignants",
         "ALTER TABLE {schema}.intervenants ADD COLUMN discipline text",
     ]),
+    // 9, not 8: another change of issue 18 numbers its migration 8 (both apply, in either order).
+    Migration(9, "intervenants_a_leur_autorite", [
+        // A person belongs to the authority that designated them: an académie (its gestionnaire),
+        // or a school too (its UAI). Only it (or, for a school's teacher, its académie) may rewrite them.
+        "ALTER TABLE {schema}.intervenants ADD COLUMN designe_par_academie text, ADD COLUMN designe_par_uai text",
+        // Those designated before: the académie of their first designation; their school too unless
+        // they coordinate (only the gestionnaire designates coordinators).
+        """
+        UPDATE {schema}.intervenants i SET designe_par_academie = d.academie,
+            designe_par_uai = CASE WHEN d.coordonne THEN NULL ELSE i.uai END
+        FROM (SELECT DISTINCT ON (intervenant_id) intervenant_id, academie,
+                     bool_or(role = 'coordinateur') OVER (PARTITION BY intervenant_id) AS coordonne
+              FROM {schema}.designations ORDER BY intervenant_id, created_at) d
+        WHERE d.intervenant_id = i.id
+        """,
+    ]),
 ]

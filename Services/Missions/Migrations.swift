@@ -148,4 +148,11 @@ let missionsMigrations = [
         """,
         "CREATE INDEX services_faits_session ON {schema}.services_faits (session, academie)",
     ]),
+    // Who issued each convocation (`academie:<code>` or `uai:<UAI>`): only they see its code and,
+    // besides the académie's gestionnaire, may cancel it. Earlier ones are the académie's.
+    Migration(4, "convocations_autorite", [
+        "ALTER TABLE {schema}.convocations ADD COLUMN autorite text",
+        "UPDATE {schema}.convocations c SET autorite = 'academie:' || m.academie FROM {schema}.missions m WHERE m.id = c.mission_id",
+        "ALTER TABLE {schema}.convocations ALTER COLUMN autorite SET NOT NULL",
+    ]),
 ]

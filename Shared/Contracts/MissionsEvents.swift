@@ -53,9 +53,15 @@ public struct ConvocationIssued: EventPayload, Equatable {
     public var intervenant: Intervenant
     /// SHA-256 (hex) of the one-time activation code printed on the convocation; the code itself never travels.
     public var activationCodeSHA256: String
+    /// Who issued it, as a scope: `academie:<code>` (the gestionnaire) or `uai:<UAI>` (a school). The
+    /// gateway accepts the code only for an account this authority (or the account's académie)
+    /// created. Absent from producers before it was added: such a code only opens a new account.
+    public var autorite: String?
 
     public init(convocationId: UUID, missionId: UUID, kind: MissionKind, session: Int, epreuve: String,
-                academie: String, centreUAI: String?, intervenant: Intervenant, activationCodeSHA256: String) {
+                academie: String, centreUAI: String?, intervenant: Intervenant, activationCodeSHA256: String,
+                autorite: String? = nil) {
+        self.autorite = autorite
         self.convocationId = convocationId
         self.missionId = missionId
         self.kind = kind

@@ -76,6 +76,29 @@ import TestSupport
         #expect(csv.lignes.count == 5000)
     }
 
+    /// Issue 18 item 7: a 30 MB line (fed in 4 KB pieces, as a slow upload arrives) is one located
+    /// error and the lines around it are still read. The former reader searched the whole pending
+    /// line again for every piece: about 10^11 byte reads here, minutes; linear, well under a second.
+    @Test func aHugeLineIsOneErrorReadInLinearTime() {
+        let header = "numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve\n"
+        let good = "C1;Martin;Léa;01/02/2008;scolaire;0251080N;T1;BCG;T011B\n"
+        var bytes = Array((header + good).utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "x"), count: 30_000_000)
+        bytes += Array(("\n" + good.replacingOccurrences(of: "C1", with: "C2")).utf8)
+        for chunk in [4096, bytes.count] {
+            let csv = Self.read("", bytes: bytes, chunk: chunk)
+            #expect(csv.errors == [ImportError(line: 3, column: "ligne", reason: "ligne de plus de 10000 octets / line longer than 10000 bytes")],
+                    "\(csv.errors.prefix(3))")
+            #expect(csv.lignes.map(\.numero) == ["C1", "C2"] && csv.lignes.map(\.line) == [2, 4])
+        }
+        // Without a newline at all, and as the header.
+        let endless = Self.read("", bytes: [UInt8](repeating: UInt8(ascii: ";"), count: 3_000_000), chunk: 65_536)
+        #expect(endless.errors.map(\.column) == ["en-tête"] && endless.lignes.isEmpty)
+        // Just under the limit is read as a line (and refused for its content, not its length).
+        let long = Self.read(header + "C3;" + String(repeating: "a", count: 9_000) + ";Léa;01/02/2008;scolaire;0251080N;T1;BCG;T011B\n")
+        #expect(long.errors.map(\.column) == ["nom"])
+    }
+
     @Test func uaiCheckLetters() {
         #expect(UAI.isValid("0750654D") && UAI.isValid("0750653C") && UAI.isValid("0251080n"))
         #expect(!UAI.isValid("0750654C") && !UAI.isValid("075065D") && !UAI.isValid("07506540") && !UAI.isValid("٠750654D"))

@@ -454,6 +454,61 @@ import TestSupport
         await running.stop()
     }
 
+    /// Issue 18 item 9: the sheets printed before the draw (a slot's, one candidate's) carry no
+    /// criterion of a subject whose embargo is not over, only those of the subjects already visible.
+    @Test func printedSheetsKeepTheEmbargo() async throws {
+        let centre = "E\(UUID().uuidString.prefix(7))"
+        let tag = UUID().uuidString.prefix(6)
+        let centreId = Identity(userId: UUID(), login: "c", role: .centre, scope: .etablissement(centre))
+        let amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+        let publisher = AMQPPublisher(configuration: amqp, appId: "inscriptions", logger: Logger(label: "test"))
+        let running = Running(publisher)
+        func sujet(_ code: String, _ critere: Critere, visibleFrom: Date) -> SujetPublished {
+            SujetPublished(sujetId: UUID(), epreuve: "T012B", session: Self.session, code: "\(code)-\(tag)", titre: "Titre \(code) \(tag)",
+                           dominante: nil, materiel: [], baremeVersion: 1,
+                           bareme: Bareme(criteres: [critere], appels: [Appel(code: "A1", libelle: "Appel \(code) \(tag)")]),
+                           document: DocumentRef(path: "/x", sha256: String(repeating: "0", count: 64), taille: 1),
+                           visibleFrom: visibleFrom)
+        }
+        let ouvert = sujet("OUVERT", Critere(code: "APP", libelle: "Visible \(tag)", poids: 20, echelle: .niveaux(ValeursNiveaux())),
+                           visibleFrom: Date().addingTimeInterval(-60))
+        let secret = sujet("SECRET", Critere(code: "REA", libelle: "Secret \(tag)", poids: 20, echelle: .niveaux(ValeursNiveaux())),
+                           visibleFrom: Date().addingTimeInterval(86_400))
+        let publication = AffectationsPublished(
+            publicationId: UUID(), session: Self.session, academie: "03", epreuve: "T012B", centreUAI: centre, chunk: 1, chunks: 1,
+            candidats: [CandidatAffecte(candidatId: UUID(), numero: "N\(tag)", nom: "Nom", prenoms: "P", categorie: "scolaire",
+                                        uaiOrigine: nil, division: nil)])
+        try await Self.withPlatform { h in
+            let commission = "/api/correction/sessions/\(Self.session)/epreuves/T012B/centres/\(centre)"
+            try await waitUntil { publisher.isConnected }
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "inscriptions", correlationId: "e", payload: publication))
+            for s in [ouvert, secret] {
+                try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: "e", payload: s))
+            }
+            struct Offerts: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID } }
+            try await waitUntil {
+                let response = try await h.call(.get, "\(commission)/sujets", as: centreId)
+                guard response.status == .ok else { return false }
+                let ids = try JSONDecoder().decode(Offerts.self, from: response.body).items.map(\.id)
+                return ids.contains(ouvert.sujetId) && ids.contains(secret.sujetId)
+            }
+            let slot = try await h.decode(Created.self, .post, "\(commission)/creneaux",
+                                          #"{"jour":"2099-06-03","demiJournee":"matin","sujets":["\#(ouvert.sujetId)","\#(secret.sujetId)"]}"#,
+                                          as: centreId, expect: .created).id
+            let fiche = try #require(try await h.decode(Fiches.self, .get, "\(commission)/fiches", as: centreId).items.first).id
+            #expect(try await h.call(.post, "\(commission)/creneaux/\(slot)/candidats", #"{"fiches":["\#(fiche)"]}"#, as: centreId).status == .ok)
+
+            for path in ["\(commission)/fiches.pdf?creneau=\(slot)", "\(commission)/fiches.pdf", "/api/correction/fiches/\(fiche)/pdf"] {
+                let printed = try await h.call(.get, path, as: centreId)
+                #expect(printed.status == .ok, "\(path)")
+                let text = try Self.tool("pdftotext", ["-layout", "{}", "-"], on: printed.body, suffix: ".pdf")
+                #expect(text.contains("Nom".uppercased()) && text.contains("Visible \(tag)"), "\(path): \(text.prefix(600))")
+                #expect(!text.contains("Secret \(tag)") && !text.contains("SECRET-\(tag)"), "\(path) prints the embargoed subject")
+            }
+        }
+        await running.stop()
+    }
+
     /// The draw and the save may stay HOT updates (the new row beside the old, no index touched:
     /// Correction migration 7): no index of `fiches` may cover or filter on a column they write,
     /// and new pages keep room for the next version.

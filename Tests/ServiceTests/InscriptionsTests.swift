@@ -93,6 +93,25 @@ import TestSupport
         }
     }
 
+    /// Issue 18 item 7: a 30 MB single line is refused with its line and column, and nothing is imported.
+    @Test func aThirtyMegabyteLineIsRefusedWithItsPlace() async throws {
+        let header = "numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve\n"
+        let file = header + String(repeating: "x", count: 30_000_000)
+        // Straight to the service: the gateway's own body limit is not what is tested here.
+        let configuration = HealthTests.configuration("inscriptions", 8081)
+        try await withServiceDatabase(configuration, migrations: inscriptionsMigrations) { client, schema, logger in
+            try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
+        }
+        try await Inscriptions.buildApplication(configuration).test(.live) { client in
+            let before = try await Self.total(client)
+            let refused = try await Self.upload(client, file)
+            #expect(refused.status == .unprocessableContent, "\(String(buffer: refused.body).prefix(300))")
+            let body = String(buffer: refused.body)
+            #expect(body.contains(#""line":2"#) && body.contains(#""field":"ligne""#), "\(body.prefix(300))")
+            #expect(try await Self.total(client) == before)
+        }
+    }
+
     @Test func eachAcademieSeesItsOwnCandidatesOnly() async throws {
         let prefix = "P\(UUID().uuidString.prefix(6))"
         try await Self.withPlatform { client in

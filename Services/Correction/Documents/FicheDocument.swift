@@ -8,7 +8,8 @@ import Shared
 enum FicheDocument {
     struct Feuille: Sendable {
         var fiche: FicheRepository.Fiche
-        /// The criteria to print: the subject's barème once drawn, else those of the slot's subjects.
+        /// The criteria to print: the subject's barème once drawn, else those of the slot's subjects;
+        /// none of a subject under embargo (the sheet then leaves blank rows to write them).
         var criteres: [Critere]
         /// The subject's appels once drawn; nil before (lines are left to write them).
         var appels: [Appel]?
@@ -98,6 +99,15 @@ enum FicheDocument {
                     try room(12)
                     y = page.paragraph(String(paragraphe), x: m + 12, y: y - 6, width: levelsX - m - 60, size: 8) + 4
                 }
+            }
+        }
+        if f.criteres.isEmpty {
+            for _ in 0..<5 {
+                y -= 24
+                page.line(x1: m, y1: y + 20, x2: right, y2: y + 20, lineWidth: 0.3)
+                page.line(x1: m, y1: y + 4, x2: levelsX - 40, y2: y + 4, lineWidth: 0.3)
+                for i in 0..<4 { page.box(x: levelsX + Float(i) * 28, y: y + 2, width: 14, height: 14) }
+                for i in 0..<2 { page.box(x: right - 66 + Float(i) * 26, y: y + 2, width: 12, height: 12) }
             }
         }
         y -= 26

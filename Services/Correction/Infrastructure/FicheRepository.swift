@@ -475,7 +475,11 @@ struct FicheRepository: Sendable {
             let (id, slot, jour, demiJournee) = try row.decode((UUID, UUID?, String?, String?).self)
             guard let fiche = try await fiche(id) else { continue }
             var baremes: [Bareme]
-            if let bareme = fiche.bareme {
+            // A subject still under embargo prints nothing of its own (not even its criteria).
+            let embargo = fiche.sujet.map { $0.visibleFrom > Date() } ?? false
+            if embargo {
+                baremes = []
+            } else if let bareme = fiche.bareme {
                 baremes = [bareme]
             } else if let cached = offres[slot] {
                 baremes = cached
@@ -487,18 +491,20 @@ struct FicheRepository: Sendable {
             for bareme in baremes {
                 criteres += bareme.criteres.filter { c in !criteres.contains { $0.code == c.code } }
             }
-            let appels = fiche.bareme?.appels
+            let appels = embargo ? nil : fiche.bareme?.appels
             let libelle = jour.map { "\(FrenchFormat.date($0)) \(demiJournee == "matin" ? "matin" : "après-midi")" }
             feuilles.append(FicheDocument.Feuille(fiche: fiche, criteres: criteres, appels: appels, lien: lien(id), creneau: libelle))
         }
         return feuilles
     }
 
-    /// The barèmes of the subjects a slot offers (of every published subject of the exam without a slot).
+    /// The barèmes of the subjects a slot offers (of every published subject of the exam without a
+    /// slot), leaving out those still under embargo: a sheet printed the day before must not tell
+    /// what tomorrow's subjects assess.
     private func baremesOfferts(_ key: CommissionKey, creneau: UUID?) async throws -> [Bareme] {
         let rows = try await client.query("""
             SELECT su.id, su.bareme_version, su.bareme::text FROM \(unescaped: s).sujets su
-            WHERE su.session = \(key.session) AND su.epreuve = \(key.epreuve) AND NOT su.retire
+            WHERE su.session = \(key.session) AND su.epreuve = \(key.epreuve) AND NOT su.retire AND su.visible_from <= now()
               AND (\(creneau)::uuid IS NULL OR su.id = ANY(SELECT unnest(sujets) FROM \(unescaped: s).creneaux WHERE id = \(creneau)))
             ORDER BY su.code
             """, logger: logger)

@@ -234,7 +234,7 @@ paths:
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
     post:
-      summary: Designate an examiner (établissement, its teachers; gestionnaire) or a coordinator (gestionnaire); re-exports the group (intervenants.exported)
+      summary: Designate an examiner (établissement, its teachers; gestionnaire) or a coordinator (gestionnaire); re-exports the group (intervenants.exported). A person belongs to the authority that designated them first; another authority's designation of the same login is refused (409 designated-by-another-authority)
       requestBody:
         required: true
         content:
@@ -252,6 +252,7 @@ paths:
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/sessions/{annee}/designations/{id}:
     parameters:
@@ -479,7 +480,7 @@ paths:
   /api/missions/convocations/{id}/impression:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     get:
-      summary: The printable convocation (HTML) with the one-time activation code
+      summary: The printable convocation (HTML); the one-time activation code only for the authority that issued it, while it stands (each convocation's code stays valid until the account is activated or the convocation cancelled)
       responses:
         "200": {description: Printable convocation, content: {text/html: {schema: {type: string}}}}
         "401": {$ref: "#/components/responses/Problem"}
@@ -487,7 +488,7 @@ paths:
   /api/missions/convocations/{id}/annulation:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     post:
-      summary: Cancel a convocation with a reason (emits convocation.cancelled)
+      summary: Cancel a convocation with a reason (emits convocation.cancelled; its code stops activating). A school cancels only what it issued
       requestBody:
         required: true
         content:
@@ -1404,6 +1405,7 @@ components:
         emiseLe: {type: string, format: date-time}
         annuleeLe: {type: [string, "null"], format: date-time}
         motifAnnulation: {type: [string, "null"]}
+        autorite: {type: string, description: "who issued it: academie:<code> or uai:<UAI>"}
     ServiceFait:
       type: object
       properties:

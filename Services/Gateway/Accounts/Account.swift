@@ -155,28 +155,73 @@ struct AccountRepository: Sendable {
 
     // MARK: activation (examiners and coordinators created from convocations)
 
-    /// Creates the account of a convoked person, or refreshes its activation code while it is not activated.
-    func upsertConvoked(id: UUID, login: String, displayName: String, role: Role, scope: Scope,
-                        activationCodeSHA256: String, on connection: PostgresConnection) async throws {
+    /// Creates the account of a convoked person (`autorite`, the issuer, owns it) and records the
+    /// convocation's code. An existing account gets the code only while it is not activated and
+    /// only from its own authority or its académie (`scope`): a school's convocation never opens the
+    /// académie's coordinator, nor changes anyone's name, role or scope. Earlier codes stay valid.
+    /// Returns whether the code was recorded.
+    func prepareConvoked(convocationId: UUID, id: UUID, login: String, displayName: String, role: Role, scope: Scope,
+                         autorite: String?, activationCodeSHA256: String, on connection: PostgresConnection) async throws -> Bool {
+        let created = try await connection.query("""
+            INSERT INTO \(unescaped: s).accounts (id, login, display_name, role, scope, autorite)
+            VALUES (\(id), \(login), \(displayName), \(role.rawValue), \(scope.description), \(autorite ?? scope.description))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, logger: logger).collect()
+        let rows = try await connection.query("""
+            SELECT id, autorite, scope, password_hash IS NULL FROM \(unescaped: s).accounts WHERE login = \(login) FOR UPDATE
+            """, logger: logger).collect()
+        guard let (account, owner, accountScope, pending) = try rows.first?.decode((UUID, String?, String, Bool).self) else {
+            return false  // the id belongs to another login: nothing is given to it
+        }
+        let trusted = !created.isEmpty || (autorite != nil && (autorite == owner || autorite == accountScope))
+        guard pending, trusted else { return false }
+        if created.isEmpty {
+            try await connection.query("""
+                UPDATE \(unescaped: s).accounts SET display_name = \(displayName), updated_at = now() WHERE id = \(account)
+                """, logger: logger)
+        }
+        // A cancellation that overtook its issue keeps its row: the code does not come back.
         try await connection.query("""
-            INSERT INTO \(unescaped: s).accounts AS a (id, login, display_name, role, scope, activation_code_sha256, activation_expires_at)
-            VALUES (\(id), \(login), \(displayName), \(role.rawValue), \(scope.description), \(activationCodeSHA256), now() + interval '60 days')
-            ON CONFLICT (login) DO UPDATE SET
-                display_name = EXCLUDED.display_name,
-                activation_code_sha256 = CASE WHEN a.password_hash IS NULL THEN EXCLUDED.activation_code_sha256 ELSE NULL END,
-                activation_expires_at = CASE WHEN a.password_hash IS NULL THEN EXCLUDED.activation_expires_at ELSE NULL END,
-                updated_at = now()
+            INSERT INTO \(unescaped: s).activation_codes (convocation_id, account_id, code_sha256, autorite, expires_at)
+            VALUES (\(convocationId), \(account), \(activationCodeSHA256), \(autorite), now() + interval '60 days')
+            ON CONFLICT (convocation_id) DO NOTHING
+            """, logger: logger)
+        return true
+    }
+
+    /// The cancelled convocation's code no longer activates (recorded even before its issue arrives).
+    func cancelCode(convocationId: UUID, on connection: PostgresConnection) async throws {
+        try await connection.query("""
+            INSERT INTO \(unescaped: s).activation_codes (convocation_id, annulee_le) VALUES (\(convocationId), now())
+            ON CONFLICT (convocation_id) DO UPDATE SET annulee_le = now(), code_sha256 = NULL, account_id = NULL, expires_at = NULL
             """, logger: logger)
     }
 
-    /// Sets the first password if the code matches an account not yet activated; the code then stops working.
+    /// Whether the code would activate the account now (a live code of one of its convocations):
+    /// checked before the new password is hashed, so a wrong code costs no bcrypt.
+    func activationPending(login: String, codeSHA256: String) async throws -> Bool {
+        try await client.query("""
+            SELECT 1 FROM \(unescaped: s).accounts a JOIN \(unescaped: s).activation_codes c ON c.account_id = a.id
+            WHERE a.login = \(login) AND a.password_hash IS NULL AND NOT a.disabled
+              AND c.code_sha256 = \(codeSHA256) AND c.expires_at > now()
+            """, logger: logger).collect().count > 0
+    }
+
+    /// Sets the first password if the code is a live one of the account (any of its convocations'
+    /// codes); every code of the account then stops working.
     func activate(login: String, codeSHA256: String, passwordHash: String) async throws -> Bool {
         let rows = try await client.query("""
-            UPDATE \(unescaped: s).accounts SET password_hash = \(passwordHash), activation_code_sha256 = NULL,
-                activation_expires_at = NULL, updated_at = now()
-            WHERE login = \(login) AND password_hash IS NULL AND NOT disabled
-              AND activation_code_sha256 = \(codeSHA256) AND activation_expires_at > now()
-            RETURNING 1
+            WITH activated AS (
+                UPDATE \(unescaped: s).accounts a SET password_hash = \(passwordHash), activation_code_sha256 = NULL,
+                    activation_expires_at = NULL, updated_at = now()
+                WHERE a.login = \(login) AND a.password_hash IS NULL AND NOT a.disabled
+                  AND EXISTS (SELECT 1 FROM \(unescaped: s).activation_codes c WHERE c.account_id = a.id
+                              AND c.code_sha256 = \(codeSHA256) AND c.expires_at > now())
+                RETURNING a.id
+            ), spent AS (
+                DELETE FROM \(unescaped: s).activation_codes c USING activated WHERE c.account_id = activated.id
+            )
+            SELECT 1 FROM activated
             """, logger: logger).collect()
         return !rows.isEmpty
     }

@@ -11,7 +11,31 @@ struct ConvocationHandlers: Sendable {
     var handlers: [String: EventHandler] {
         [ConvocationIssued.eventType: { event, connection, logger in
             try await issued(event, connection: connection, logger: logger)
+        }, ConvocationCancelled.eventType: { event, connection, logger in
+            try await cancelled(event, connection: connection, logger: logger)
         }]
+    }
+
+    /// A cancelled convocation's code no longer activates.
+    func cancelled(_ event: IncomingEvent, connection: PostgresConnection, logger: Logger) async throws {
+        guard event.version == ConvocationCancelled.eventVersion else {
+            throw EventRejected("convocation.cancelled v\(event.version) is not understood")
+        }
+        let cancellation = try event.payload(as: ConvocationCancelled.self)
+        try await accounts.cancelCode(convocationId: cancellation.convocationId, on: connection)
+        logger.info("activation code of a cancelled convocation withdrawn", metadata: ["convocation": "\(cancellation.convocationId)"])
+    }
+
+    /// Whether the issuing authority may convoke to this mission: the académie's gestionnaire, or a
+    /// school for an examiner mission at its centre or of its own teacher (Missions' own rule).
+    static func withinPerimeter(_ convocation: ConvocationIssued) -> Bool {
+        guard let autorite = convocation.autorite else { return true }
+        switch Scope(autorite) {
+        case .academie(let code): return code == convocation.academie
+        case .etablissement(let uai):
+            return convocation.kind == .examinateur && (convocation.centreUAI == uai || convocation.intervenant.uai == uai)
+        case .national, nil: return false
+        }
     }
 
     func issued(_ event: IncomingEvent, connection: PostgresConnection, logger: Logger) async throws {
@@ -25,11 +49,20 @@ struct ConvocationHandlers: Sendable {
             convocation.activationCodeSHA256.count == 64,
             convocation.activationCodeSHA256.allSatisfy(\.isHexDigit)
         else { throw EventRejected("convocation.issued with an invalid person, académie or activation code") }
+        // An account's role and scope never come from a convocation its issuer could not make.
+        guard Self.withinPerimeter(convocation) else {
+            throw EventRejected("convocation.issued by \(convocation.autorite ?? "?") outside its perimeter")
+        }
         let role: Role = convocation.kind == .examinateur ? .examinateur : .coordinateur
-        try await accounts.upsertConvoked(id: person.id, login: person.login,
-                                          displayName: "\(person.prenom) \(person.nom)", role: role, scope: scope,
-                                          activationCodeSHA256: convocation.activationCodeSHA256.lowercased(),
-                                          on: connection)
-        logger.info("account prepared from a convocation", metadata: ["login": "\(person.login)"])
+        let recorded = try await accounts.prepareConvoked(
+            convocationId: convocation.convocationId, id: person.id, login: person.login,
+            displayName: "\(person.prenom) \(person.nom)", role: role, scope: scope, autorite: convocation.autorite,
+            activationCodeSHA256: convocation.activationCodeSHA256.lowercased(), on: connection)
+        if recorded {
+            logger.info("account prepared from a convocation", metadata: ["login": "\(person.login)"])
+        } else {
+            logger.notice("convocation left the account as it was (activated, or created by another authority)",
+                          metadata: ["login": "\(person.login)", "autorite": "\(convocation.autorite ?? "?")"])
+        }
     }
 }

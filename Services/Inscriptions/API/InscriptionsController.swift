@@ -82,6 +82,7 @@ struct InscriptionsController: Sendable {
         guard errors.isEmpty else { throw Problem.validation(errors) }
 
         let academie: String
+        var ecole: String?
         switch (demande.role, caller.scope) {
         case (.coordinateur, .academie(let code)):
             guard demande.centre == nil else {
@@ -108,6 +109,7 @@ struct InscriptionsController: Sendable {
                     throw Problem.forbidden("un établissement désigne ses propres enseignants / own teachers only")
                 }
                 demande.intervenant.uai = uai
+                ecole = uai
                 guard try await designations.academie(ofSchool: uai) == centreAcademie else {
                     throw Problem.forbidden("centre d'une autre académie / another académie")
                 }
@@ -119,8 +121,8 @@ struct InscriptionsController: Sendable {
         }
         let groupe = DesignationRepository.Groupe(session: session, academie: academie, epreuve: demande.epreuve,
                                                   role: demande.role, centre: demande.centre)
-        let id = try await designations.designate(demande, groupe: groupe, by: caller.userId,
-                                                  correlationId: context.correlationId)
+        let id = try await designations.designate(demande, groupe: groupe, autorite: .init(academie: academie, uai: ecole),
+                                                  by: caller.userId, correlationId: context.correlationId)
         return EditedResponse(status: .created, response: Designated(id: id))
     }
 

@@ -37,6 +37,8 @@ struct CandidatsCSV {
     static let columns = ["numero", "nom", "prenoms", "naissance", "categorie", "uai", "division", "filiere", "epreuve"]
     static let categories: Set<String> = ["scolaire", "individuel", "cned", "morea"]
     static let maxErrors = 1000
+    /// A real line is a few hundred bytes: anything longer is refused, and not kept in memory.
+    static let maxLineBytes = 10_000
 
     /// UAI → académie of the schools the importer may register candidates from.
     let etablissements: [String: String]
@@ -51,6 +53,10 @@ struct CandidatsCSV {
     private(set) var encoding = "UTF-8"
     private var header: [String: Int] = [:]
     private var pending: [UInt8] = []
+    /// Where the search for the next newline resumes in `pending` (what is before has none).
+    private var scanned = 0
+    /// Inside a line longer than `maxLineBytes`: its bytes are dropped until its end.
+    private var skipping = false
     private var firstOfNumero: [String: LigneCandidat] = [:]
     private var seen = Set<String>()
 
@@ -59,22 +65,55 @@ struct CandidatsCSV {
         self.academie = academie
     }
 
+    /// Linear in the bytes fed, however they are split: each byte is looked at once for a newline,
+    /// and a line longer than `maxLineBytes` is reported and skipped without being kept.
     mutating func feed(_ bytes: some Sequence<UInt8>) {
         pending.append(contentsOf: bytes)
         var start = 0
-        while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
-            var end = newline
-            if end > start, pending[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            line(Array(pending[start..<end]))
+        while let newline = pending[max(start, scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
+            if skipping {
+                skipping = false
+            } else if newline - start > Self.maxLineBytes + 1 {
+                tooLong()
+            } else {
+                var end = newline
+                if end > start, pending[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+                line(Array(pending[start..<end]))
+            }
             start = newline + 1
+            scanned = start
         }
-        pending.removeFirst(start)
+        scanned = pending.count
+        if !skipping, pending.count - start > Self.maxLineBytes {
+            tooLong()
+            skipping = true
+        }
+        if skipping {
+            pending.removeAll(keepingCapacity: true)
+            scanned = 0
+        } else {
+            pending.removeFirst(start)
+            scanned -= start
+        }
     }
 
     mutating func finish() {
-        if !pending.isEmpty { line(pending) }
+        if !pending.isEmpty && !skipping { line(pending) }
         pending = []
+        scanned = 0
+        skipping = false
         if separator == nil { error(1, "en-tête", "fichier vide / empty file") }
+    }
+
+    /// Counts the line and reports it; a header that long leaves no header (every line after is refused).
+    private mutating func tooLong() {
+        lineNumber += 1
+        if separator == nil {
+            separator = ";"
+            error(lineNumber, "en-tête", "ligne de plus de \(Self.maxLineBytes) octets / line longer than \(Self.maxLineBytes) bytes")
+        } else {
+            error(lineNumber, "ligne", "ligne de plus de \(Self.maxLineBytes) octets / line longer than \(Self.maxLineBytes) bytes")
+        }
     }
 
     private mutating func line(_ raw: [UInt8]) {

@@ -63,22 +63,58 @@ struct DesignationRepository: Sendable {
         return nil
     }
 
-    /// Designates (idempotent: designating the same person twice changes nothing) and re-exports the group.
-    func designate(_ demande: Demande, groupe: Groupe, by: UUID, correlationId: String) async throws -> UUID {
+    /// Who designates: a gestionnaire (their académie) or a school (its académie and UAI). A person
+    /// belongs to the authority that designated them first.
+    struct Autorite: Sendable, Equatable {
+        var academie: String
+        var uai: String?
+
+        /// The authority may rewrite a person that `owner` designated: its own, and the académie's
+        /// gestionnaire those of its schools. A person designated before owners were kept has none.
+        func owns(_ owner: Autorite?) -> Bool {
+            guard let owner else { return true }
+            return uai == nil ? owner.academie == academie : owner.uai == uai
+        }
+
+        var description: String { uai.map { "l'établissement \($0)" } ?? "l'académie \(academie)" }
+    }
+
+    /// Designates (idempotent: designating the same person twice changes nothing) and re-exports the
+    /// group. A login another authority designated is refused (409 naming it): a school cannot
+    /// rewrite, and so take over, the académie's coordinator or another school's teacher.
+    func designate(_ demande: Demande, groupe: Groupe, autorite: Autorite, by: UUID, correlationId: String) async throws -> UUID {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("INSERT INTO \(unescaped: s).sessions (annee) VALUES (\(groupe.session)) ON CONFLICT DO NOTHING",
                                        logger: logger)
             let p = demande.intervenant
-            let person = try await connection.query("""
-                INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai, divisions, discipline)
+            try await connection.query("""
+                INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai, divisions, discipline,
+                                                        designe_par_academie, designe_par_uai)
                 VALUES (gen_random_uuid(), \(p.login), \(p.nom), \(p.prenom), \(p.email), \(p.uai), \(p.divisions ?? []),
-                        \(p.discipline))
-                ON CONFLICT (login) DO UPDATE SET nom = EXCLUDED.nom, prenom = EXCLUDED.prenom, email = EXCLUDED.email,
-                    discipline = COALESCE(EXCLUDED.discipline, \(unescaped: s).intervenants.discipline),
-                    uai = COALESCE(EXCLUDED.uai, \(unescaped: s).intervenants.uai),
-                    divisions = CASE WHEN \(p.divisions == nil) THEN \(unescaped: s).intervenants.divisions ELSE EXCLUDED.divisions END
-                RETURNING id
-                """, logger: logger).collect().first!.decode(UUID.self)
+                        \(p.discipline), \(autorite.academie), \(autorite.uai))
+                ON CONFLICT (login) DO NOTHING
+                """, logger: logger)
+            let rows = try await connection.query("""
+                SELECT id, designe_par_academie, designe_par_uai FROM \(unescaped: s).intervenants WHERE login = \(p.login) FOR UPDATE
+                """, logger: logger).collect()
+            guard let (person, academie, uai) = try rows.first?.decode((UUID, String?, String?).self) else {
+                throw Problem.conflict("intervenant modifié à l'instant / changed meanwhile")
+            }
+            if let owner = academie.map({ Autorite(academie: $0, uai: uai) }), !autorite.owns(owner) {
+                throw Problem(.conflict, type: "designated-by-another-authority",
+                              title: "Personne désignée par une autre autorité / Person designated by another authority",
+                              detail: "\(p.login) est désigné(e) par \(owner.description) : seule elle peut modifier cette personne",
+                              errors: [.init(field: "intervenant.login",
+                                             reason: "désigné(e) par \(owner.description) / designated by another authority")])
+            }
+            let owner = academie.map { Autorite(academie: $0, uai: uai) } ?? autorite
+            try await connection.query("""
+                UPDATE \(unescaped: s).intervenants SET nom = \(p.nom), prenom = \(p.prenom), email = \(p.email),
+                    discipline = COALESCE(\(p.discipline), discipline), uai = COALESCE(\(p.uai), uai),
+                    divisions = COALESCE(\(p.divisions), divisions),
+                    designe_par_academie = \(owner.academie), designe_par_uai = \(owner.uai)
+                WHERE id = \(person)
+                """, logger: logger)
             let id = UUID()
             let inserted = try await connection.query("""
                 INSERT INTO \(unescaped: s).designations (id, session, epreuve, role, academie, centre, intervenant_id, par)
@@ -87,10 +123,14 @@ struct DesignationRepository: Sendable {
                 ON CONFLICT DO NOTHING RETURNING id
                 """, logger: logger).collect()
             if inserted.isEmpty {
-                return try await connection.query("""
+                let existing = try await connection.query("""
                     SELECT id FROM \(unescaped: s).designations WHERE session = \(groupe.session) AND epreuve = \(groupe.epreuve)
                       AND role = \(groupe.role.rawValue) AND COALESCE(centre, '') = \(groupe.centre ?? "") AND intervenant_id = \(person)
-                    """, logger: logger).collect().first!.decode(UUID.self)
+                    """, logger: logger).collect()
+                guard let id = try existing.first?.decode(UUID.self) else {
+                    throw Problem.conflict("désignation modifiée à l'instant / changed meanwhile")
+                }
+                return id
             }
             try await export(groupe, on: connection, correlationId: correlationId)
             return id

@@ -4,8 +4,9 @@ import Shared
 /// The printable convocation (HTML, A4): what the convoked person receives, with the one-time code
 /// that opens their account on the platform.
 enum ConvocationDocument {
-    /// `code` is nil once the convocation is cancelled: the page no longer opens an account.
-    static func render(_ c: MissionRepository.Convocation, code: String?, typeMission: String?) -> String {
+    /// `code` is nil once the convocation is cancelled (the page no longer opens an account) and for
+    /// a reader who did not issue it (`issuer` false: the code is the issuer's to hand over).
+    static func render(_ c: MissionRepository.Convocation, code: String?, issuer: Bool = true, typeMission: String?) -> String {
         let e = HTML.escape
         let m = c.mission
         let epreuve = EpreuvePratique(rawValue: m.epreuve)?.libelle ?? m.epreuve
@@ -22,8 +23,12 @@ enum ConvocationDocument {
             <dt>Code d'activation</dt><dd><span class="code">\(e(code))</span></dd>
             </dl>
             <p>Ce code ne sert qu'une fois et reste personnel : ne le communiquez à personne.</p>
+            <p>Il reste valable jusqu'à l'activation du compte, même si d'autres convocations vous parviennent
+            (chacune porte son propre code, n'importe lequel ouvre le compte), sauf si cette convocation est annulée.</p>
             """
-        } ?? ""
+        } ?? (c.statut == "emise" && !issuer
+            ? "<h2>Accès à la plateforme</h2><p>Le code d'activation figure sur l'exemplaire de l'autorité qui a émis cette convocation.</p>"
+            : "")
         let observations = m.observations.isEmpty ? "" : "<h2>Observations</h2><p>\(e(m.observations))</p>"
         return """
             <!DOCTYPE html>

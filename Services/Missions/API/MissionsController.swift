@@ -176,7 +176,8 @@ struct MissionsController: Sendable {
         guard mayConvoke(caller, mission: mission, person: person) else {
             throw Problem.forbidden("mission hors de votre périmètre / mission outside your scope")
         }
-        let (id, created) = try await repository.convoke(person, to: mission, by: caller.userId, correlationId: context.correlationId)
+        let (id, created) = try await repository.convoke(person, to: mission, by: caller.userId, autorite: caller.scope.description,
+                                                         correlationId: context.correlationId)
         return EditedResponse(status: created ? .created : .ok,
                               response: Convoked(id: id, impression: "/api/missions/convocations/\(id.uuidString.lowercased())/impression"))
     }
@@ -204,12 +205,17 @@ struct MissionsController: Sendable {
         try await readableConvocation(context).0
     }
 
+    /// The printable convocation. Its one-time code is printed only for the authority that issued it
+    /// (a school does not get the code of a convocation the académie issued, nor the reverse), and
+    /// only while the convocation stands.
     @Sendable func printable(_ request: Request, context: ECERequestContext) async throws -> Response {
         let (convocation, code) = try await readableConvocation(context)
+        let caller = try context.authenticated()
         let regles = try await repository.reglementation(session: convocation.mission.session,
                                                          version: convocation.mission.reglementationVersion)?.reglementation
+        let issuer = Self.issuedBy(caller, convocation)
         var response = HTML.response(ConvocationDocument.render(
-            convocation, code: convocation.statut == "emise" ? code : nil,
+            convocation, code: convocation.statut == "emise" && issuer ? code : nil, issuer: issuer,
             typeMission: regles?.typeMission(convocation.mission.typeMission)?.libelle))
         // The one-time code must not linger in caches.
         response.headers[.cacheControl] = "no-store"
@@ -227,6 +233,10 @@ struct MissionsController: Sendable {
         guard let (convocation, _) = try await repository.convocation(try context.uuid()),
             mayConvoke(caller, mission: convocation.mission, person: convocation.intervenant)
         else { throw Problem.notFound("convocation") }
+        // A school cancels what it issued; the académie's gestionnaire anything in the académie.
+        guard caller.role == .gestionnaire || Self.issuedBy(caller, convocation) else {
+            throw Problem.forbidden("convocation émise par \(convocation.autorite) : elle seule l'annule / issued by another authority")
+        }
         guard try await repository.cancel(convocation.id, motif: motif, by: caller.userId, correlationId: context.correlationId) else {
             throw Problem.conflict("convocation déjà annulée / already cancelled")
         }
@@ -312,6 +322,11 @@ struct MissionsController: Sendable {
             caller.role == .etablissement && mission.kind == .examinateur && (mission.centre == uai || person.uai == uai)
         case .national: false
         }
+    }
+
+    /// Whether the caller speaks for the authority that issued the convocation.
+    static func issuedBy(_ caller: Identity, _ convocation: MissionRepository.Convocation) -> Bool {
+        [.gestionnaire, .etablissement].contains(caller.role) && caller.scope.description == convocation.autorite
     }
 
     /// A convocation its issuers may read, and the convoked person themself.

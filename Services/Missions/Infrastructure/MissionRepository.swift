@@ -297,6 +297,8 @@ struct MissionRepository: Sendable {
         var emiseLe: Date
         var annuleeLe: Date?
         var motifAnnulation: String?
+        /// Who issued it (`academie:<code>` or `uai:<UAI>`): the only one shown its code.
+        var autorite: String
     }
 
     func intervenant(_ id: UUID) async throws -> Intervenant? {
@@ -311,7 +313,7 @@ struct MissionRepository: Sendable {
 
     /// Convokes a person to a mission and emits `convocation.issued` with the code's hash. Convoking
     /// someone already convoked returns the existing convocation (`created` false) and emits nothing.
-    func convoke(_ person: Intervenant, to mission: Mission, by: UUID,
+    func convoke(_ person: Intervenant, to mission: Mission, by: UUID, autorite: String,
                  correlationId: String) async throws -> (id: UUID, created: Bool) {
         try await client.withTransaction(logger: logger) { connection in
             // Checked again under the mission's row lock: an opening or an export may have changed them.
@@ -330,8 +332,8 @@ struct MissionRepository: Sendable {
             }
             let code = ActivationCode.generate()
             let inserted = try await connection.query("""
-                INSERT INTO \(unescaped: s).convocations (id, mission_id, intervenant_id, code_activation, emise_par)
-                VALUES (gen_random_uuid(), \(mission.id), \(person.id), \(code), \(by))
+                INSERT INTO \(unescaped: s).convocations (id, mission_id, intervenant_id, code_activation, emise_par, autorite)
+                VALUES (gen_random_uuid(), \(mission.id), \(person.id), \(code), \(by), \(autorite))
                 ON CONFLICT (mission_id, intervenant_id) WHERE statut = 'emise' DO NOTHING
                 RETURNING id
                 """, logger: logger).collect()
@@ -347,7 +349,8 @@ struct MissionRepository: Sendable {
             try await outbox.enqueue(ConvocationIssued(
                 convocationId: id, missionId: mission.id, kind: mission.kind, session: mission.session,
                 epreuve: mission.epreuve, academie: mission.academie, centreUAI: mission.centre, intervenant: person,
-                activationCodeSHA256: ActivationCode.sha256(code)), correlationId: correlationId, on: connection, logger: logger)
+                activationCodeSHA256: ActivationCode.sha256(code), autorite: autorite), correlationId: correlationId,
+                on: connection, logger: logger)
             return (id, true)
         }
     }
@@ -377,7 +380,7 @@ struct MissionRepository: Sendable {
     func convocations(id: UUID? = nil, session: Int? = nil, academie: String? = nil, uai: String? = nil, login: String? = nil,
                       statut: String? = nil) async throws -> [(Convocation, code: String)] {
         let rows = try await client.query("""
-            SELECT c.id, c.statut, c.emise_le, c.annulee_le, c.motif_annulation, c.code_activation,
+            SELECT c.id, c.statut, c.emise_le, c.annulee_le, c.motif_annulation, c.code_activation, c.autorite,
                    \(unescaped: Self.missionColumns), i.id, i.login, i.nom, i.prenom, i.email, i.uai, i.divisions
             FROM \(unescaped: s).convocations c
             JOIN \(unescaped: s).missions m ON m.id = c.mission_id
@@ -389,13 +392,13 @@ struct MissionRepository: Sendable {
             ORDER BY m.session, m.epreuve, m.centre, i.nom, i.prenom, c.emise_le
             """, logger: logger)
         var result: [(Convocation, code: String)] = []
-        for try await r in rows.decode((UUID, String, Date, Date?, String?, String,
+        for try await r in rows.decode((UUID, String, Date, Date?, String?, String, String,
                                         UUID, Int, String, String, String, String, String, String, String, String, Bool, Int,
                                         UUID, String, String, String, String?, String?, [String]).self) {
-            let mission = Self.mission((r.6, r.7, r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15, r.16, r.17))
-            let person = Intervenant(id: r.18, login: r.19, nom: r.20, prenom: r.21, email: r.22, uai: r.23, divisions: r.24)
+            let mission = Self.mission((r.7, r.8, r.9, r.10, r.11, r.12, r.13, r.14, r.15, r.16, r.17, r.18))
+            let person = Intervenant(id: r.19, login: r.20, nom: r.21, prenom: r.22, email: r.23, uai: r.24, divisions: r.25)
             result.append((Convocation(id: r.0, statut: r.1, mission: mission, intervenant: person, emiseLe: r.2,
-                                       annuleeLe: r.3, motifAnnulation: r.4), r.5))
+                                       annuleeLe: r.3, motifAnnulation: r.4, autorite: r.6), r.5))
         }
         return result
     }
