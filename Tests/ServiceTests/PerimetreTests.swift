@@ -150,6 +150,12 @@ import TestSupport
             }
             let listed = String(buffer: try await h.call(.get, "\(ins)/designations?epreuve=T011B", as: Self.besancon).body)
             #expect(listed.contains(login) && !listed.contains("Pirate"), "the person is unchanged")
+            // Nor may the school withdraw what the académie designated (its own teacher or not).
+            struct Liste: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID; var intervenant: Personne }
+                struct Personne: Decodable { var login: String } }
+            let designation = try #require(try JSONDecoder().decode(Liste.self, from: Data(listed.utf8)).items.first { $0.intervenant.login == login })
+            #expect(try await h.call(.delete, "\(ins)/designations/\(designation.id)", as: school).status == .notFound)
+            #expect(String(buffer: try await h.call(.get, "\(ins)/designations?epreuve=T011B", as: Self.besancon).body).contains(login))
 
             // The next steps are shut as well: convoke, print, cancel the coordinator's convocation.
             #expect(try await h.call(.post, "/api/missions/missions/\(coordination)/convocations",

@@ -129,10 +129,11 @@ struct InscriptionsController: Sendable {
     @Sendable func removeDesignation(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
         let caller = try context.require(.gestionnaire, .etablissement)
         let id = try context.uuid(of: "désignation")
-        let removed = try await designations.remove(id, session: try context.session(), visible: { groupe, uai in
+        let removed = try await designations.remove(id, session: try context.session(), visible: { groupe, uai, designePar in
             switch caller.scope {
             case .academie(let code): groupe.academie == code
-            case .etablissement(let own): groupe.role == .examinateur && uai == own
+            // Its own teacher, designated by itself: never what the académie designated (issue 18).
+            case .etablissement(let own): groupe.role == .examinateur && uai == own && designePar == own
             case .national: false
             }
         }, correlationId: context.correlationId)

@@ -138,19 +138,21 @@ struct DesignationRepository: Sendable {
     }
 
     /// Removes a designation the caller may see (`visible`), re-exporting its group; false when there is none.
-    func remove(_ id: UUID, session: Int, visible: (Groupe, String?) -> Bool, correlationId: String) async throws -> Bool {
+    /// `visible` sees the group, the person's school and the school that designated them (nil when an
+    /// académie did): a school withdraws only what it designated itself.
+    func remove(_ id: UUID, session: Int, visible: (Groupe, String?, String?) -> Bool, correlationId: String) async throws -> Bool {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                SELECT d.academie, d.epreuve, d.role, d.centre, i.uai FROM \(unescaped: s).designations d
+                SELECT d.academie, d.epreuve, d.role, d.centre, i.uai, i.designe_par_uai FROM \(unescaped: s).designations d
                 JOIN \(unescaped: s).intervenants i ON i.id = d.intervenant_id
                 WHERE d.id = \(id) AND d.session = \(session) FOR UPDATE OF d
                 """, logger: logger)
-            var found: (Groupe, String?)?
-            for try await (academie, epreuve, role, centre, uai) in rows.decode((String, String, String, String?, String?).self) {
+            var found: (Groupe, String?, String?)?
+            for try await (academie, epreuve, role, centre, uai, owner) in rows.decode((String, String, String, String?, String?, String?).self) {
                 found = (Groupe(session: session, academie: academie, epreuve: epreuve,
-                                role: MissionKind(rawValue: role) ?? .examinateur, centre: centre), uai)
+                                role: MissionKind(rawValue: role) ?? .examinateur, centre: centre), uai, owner)
             }
-            guard let (groupe, uai) = found, visible(groupe, uai) else { return false }
+            guard let (groupe, uai, owner) = found, visible(groupe, uai, owner) else { return false }
             try await connection.query("DELETE FROM \(unescaped: s).designations WHERE id = \(id)", logger: logger)
             try await export(groupe, on: connection, correlationId: correlationId)
             return true
