@@ -31,7 +31,7 @@ token() {
     curl -sf -X POST "$GATEWAY/api/auth/login" -H 'Content-Type: application/json' \
         -d "{\"login\":\"$1\",\"password\":\"$PASSWORD\"}" | var/venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])'
 }
-served() { curl -sf "$GATEWAY/metrics" | awk '/^ece_http_requests_total/ {print $2}'; }
+served() { curl -sf -H "Authorization: Bearer $(cat var/keys/metrics-token)" "$GATEWAY/metrics" | awk '/^ece_http_requests_total/ {print $2}'; }
 fingerprint() {
     runuser -u postgres -- psql -h "$ROOT/var/pg/sock" -p 5433 -d "${ECE_DATABASE:-ece}" -Atq <<'SQL'
 DO $$ DECLARE t record; c bigint; h bigint; BEGIN
