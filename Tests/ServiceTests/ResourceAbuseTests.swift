@@ -65,11 +65,11 @@ import TestSupport
 
     /// `/metrics` needs the operators' token; without `METRICS_TOKEN` it is not served at all.
     @Test func metricsNeedTheOperatorsToken() async throws {
+        let accessToken = try await TestKeys.token(Identity(userId: UUID(), login: "a", role: .admin, scope: .national))
         let gateway = try await Gateway.buildApplication(GatewayTests.configuration(["METRICS_TOKEN": "s3cret-metrics"]))
         try await gateway.test(.live) { client in
             #expect(try await client.execute(uri: "/metrics", method: .get).status == .unauthorized)
-            for wrong in ["Bearer s3cret-metricz", "Bearer ", "s3cret-metrics",
-                          "Bearer \(try await TestKeys.token(Identity(userId: UUID(), login: "a", role: .admin, scope: .national)))"] {
+            for wrong in ["Bearer s3cret-metricz", "Bearer ", "s3cret-metrics", "Bearer \(accessToken)"] {
                 #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: wrong]).status == .unauthorized)
             }
             try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer s3cret-metrics"]) {
@@ -78,7 +78,8 @@ import TestSupport
         }
         let closed = try await Gateway.buildApplication(GatewayTests.configuration(["METRICS_TOKEN": ""]))
         try await closed.test(.live) { client in
-            #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer "]).status == .notFound)
+            let status = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer "]).status
+            #expect(status == .notFound)
         }
     }
 
@@ -177,8 +178,9 @@ import TestSupport
             for address in ["203.0.113.1", "203.0.113.2"] {
                 var forwarded = json
                 forwarded[HTTPField.Name("X-Forwarded-For")!] = "\(address), 127.0.0.1"
-                #expect(try await client.execute(uri: "/api/auth/login", method: .post, headers: forwarded, body: body).status == .unauthorized)
-                #expect(try await client.execute(uri: "/api/auth/login", method: .post, headers: forwarded, body: body).status == .tooManyRequests)
+                let first = try await client.execute(uri: "/api/auth/login", method: .post, headers: forwarded, body: body).status
+                let second = try await client.execute(uri: "/api/auth/login", method: .post, headers: forwarded, body: body).status
+                #expect(first == .unauthorized && second == .tooManyRequests, "\(address)")
             }
         }
     }
@@ -204,9 +206,12 @@ import TestSupport
         let relay = try TCPRelay(to: 5433)
         defer { relay.stop() }
         let overrides = ["DATABASE_URL": "postgres://\(service):\(service)@127.0.0.1:\(relay.port)/ece", "DATABASE_TIMEOUT_SECONDS": "1"]
-        let app: any ApplicationProtocol = service == "gateway"
-            ? try await Gateway.buildApplication(GatewayTests.configuration(overrides))
-            : try await Inscriptions.buildApplication(HealthTests.configuration("inscriptions", 8081, overrides))
+        let app: any ApplicationProtocol
+        if service == "gateway" {
+            app = try await Gateway.buildApplication(GatewayTests.configuration(overrides))
+        } else {
+            app = try await Inscriptions.buildApplication(HealthTests.configuration("inscriptions", 8081, overrides))
+        }
         let token = try await TestKeys.token(Identity(userId: UUID(), login: "x", role: .dsii, scope: .national))
         try await app.test(.live) { client in
             func call() async throws -> TestResponse {
