@@ -18,6 +18,8 @@ public struct ServiceRuntime: Sendable {
     public let relay: OutboxRelay
     public let metrics: ServiceMetrics
     public let verifier: TokenVerifier
+    /// Asked by requests that wait long whether the database still answers.
+    public let database: DatabaseWatch
     /// Opened once migrations have run: the relay and consumers start after it.
     public let ready = StartupGate()
 
@@ -30,6 +32,7 @@ public struct ServiceRuntime: Sendable {
         // compile time, while the schema is configuration.
         database.options.additionalStartupParameters = [("search_path", schema.name)]
         postgres = PostgresClient(configuration: database, backgroundLogger: logger)
+        self.database = DatabaseWatch(client: postgres, logger: logger)
         amqp = try AMQPConfiguration(url: configuration.amqpURL, caFile: configuration.amqpCAFile)
         metrics = ServiceMetrics(service: configuration.service, restarts: configuration.restarts)
         publisher = AMQPPublisher(configuration: amqp, appId: configuration.service, logger: logger)
@@ -51,9 +54,14 @@ public struct ServiceRuntime: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: CorrelationMiddleware(metrics: metrics))
         router.add(middleware: ProblemMiddleware())
+        // Before the token middleware: its bearer is the operators' token, not an access token.
+        router.get("/metrics") { request, _ in
+            try self.authorizeMetrics(request)
+            return try await self.prometheusText(consumers: consumers)
+        }
         router.add(middleware: AuthMiddleware(verifier: verifier))
+        router.add(middleware: DatabaseOutageMiddleware(watch: database, patience: databasePatience))
         router.get("/health") { _, _ in try await self.health(consumers: consumers) }
-        router.get("/metrics") { _, _ in try await self.prometheusText(consumers: consumers) }
         if configuration.service != "gateway" {
             // Who the service believes the caller is: proves each service verifies tokens itself.
             router.get("/api/\(configuration.service)/me") { _, context in try WhoAmI(context.authenticated()) }
@@ -110,17 +118,20 @@ public struct ServiceRuntime: Sendable {
 
     /// `SELECT 1` with a deadline: a database that hangs is as down as one that refuses.
     private func databaseReachable() async -> Bool {
-        await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                (try? await postgres.query("SELECT 1", logger: logger).collect()) != nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(2))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        await DatabaseWatch.probe(postgres, logger: logger)
+    }
+
+    /// How long a request runs before it asks whether the database answers (`DATABASE_TIMEOUT_SECONDS`).
+    var databasePatience: Duration {
+        .seconds(configuration.environment["DATABASE_TIMEOUT_SECONDS"].flatMap(Int.init).map { max($0, 1) } ?? 5)
+    }
+
+    /// `/metrics` is for operators: served only with `Authorization: Bearer <METRICS_TOKEN>`, and
+    /// not at all (404) when the service has no `METRICS_TOKEN`.
+    private func authorizeMetrics(_ request: Request) throws {
+        guard let token = configuration.environment["METRICS_TOKEN"], !token.isEmpty else { throw Problem.notFound() }
+        guard let given = request.headers[.authorization], constantTimeEqual(given, "Bearer " + token) else {
+            throw Problem.unauthorized("jeton de métriques requis / metrics token required")
         }
     }
 
@@ -144,4 +155,12 @@ public struct ServiceRuntime: Sendable {
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                         body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
     }
+}
+
+/// Compares secrets in a time that does not depend on where they differ.
+func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+    let x = Array(a.utf8), y = Array(b.utf8)
+    var difference = UInt8(x.count == y.count ? 0 : 1)
+    for i in 0..<min(x.count, y.count) { difference |= x[i] ^ y[i] }
+    return difference == 0
 }

@@ -39,7 +39,9 @@ log() { printf '[services] %s\n' "$*"; }
 # Also understood by the services (Shared/HTTP/ServiceConfiguration.swift), unset here:
 # AMQP_CA_FILE (CA bundle for amqps:// URLs).
 # ECE_DATABASE and ECE_VHOST put the whole platform on another database and broker vhost
-# (ece-bench national runs on its own); BCRYPT_COST, when set, reaches the gateway.
+# (ece-bench national runs on its own); BCRYPT_COST, LOGIN_BURST, LOGIN_RATE_PER_MINUTE and
+# TRUSTED_PROXIES, when set, reach the gateway. /metrics needs the bearer METRICS_TOKEN
+# (var/keys/metrics-token unless set): curl -H "Authorization: Bearer $(cat var/keys/metrics-token)".
 service_env() {
     local name="$1" role port
     role="$(role_of "$name")"
@@ -52,10 +54,14 @@ service_env() {
         "AMQP_URL=amqp://guest:guest@127.0.0.1:5673/${ECE_VHOST:-}" \
         "LOG_LEVEL=${LOG_LEVEL:-info}" \
         "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" \
-        "JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt-public.pem"
+        "JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt-public.pem" \
+        "METRICS_TOKEN=${METRICS_TOKEN:-$(cat "$KEY_DIR/metrics-token" 2>/dev/null)}"
     [[ -z "${ECE_RESTARTS:-}" ]] || echo "ECE_RESTARTS=$ECE_RESTARTS"
     if [[ "$name" == Gateway ]]; then
-        [[ -z "${BCRYPT_COST:-}" ]] || echo "BCRYPT_COST=$BCRYPT_COST"
+        local v
+        for v in BCRYPT_COST LOGIN_BURST LOGIN_RATE_PER_MINUTE TRUSTED_PROXIES; do
+            [[ -z "${!v:-}" ]] || echo "$v=${!v}"
+        done
         printf '%s\n' \
             "JWT_PRIVATE_KEY_FILE=$KEY_DIR/jwt-private.pem" \
             "INSCRIPTIONS_URL=http://127.0.0.1:8081" \
@@ -138,8 +144,8 @@ wait_healthy() {
     done
 }
 
-# The access-token key pair (Ed25519): made once, kept under var/keys. Every service reads the
-# public key; only the gateway reads the private one.
+# The access-token key pair (Ed25519) and the metrics token: made once, kept under var/keys.
+# Every service reads the public key; only the gateway reads the private one.
 ensure_keys() {
     mkdir -p "$KEY_DIR"
     if [[ ! -s "$KEY_DIR/jwt-private.pem" ]]; then
@@ -147,6 +153,8 @@ ensure_keys() {
         (umask 077 && openssl genpkey -algorithm ed25519 -out "$KEY_DIR/jwt-private.pem")
         openssl pkey -in "$KEY_DIR/jwt-private.pem" -pubout -out "$KEY_DIR/jwt-public.pem"
     fi
+    # The operators' bearer for /metrics.
+    [[ -s "$KEY_DIR/metrics-token" ]] || (umask 077 && openssl rand -hex 24 >"$KEY_DIR/metrics-token")
 }
 
 start() {

@@ -4,7 +4,7 @@ import Hummingbird
 import Shared
 
 /// What the gateway reads beyond the common variables: the upstream services, the signing key,
-/// the bcrypt cost and the request size limit.
+/// the bcrypt cost, the request size limit, the sign-in throttle and the refresh grace.
 struct GatewaySettings: Sendable {
     var upstreams: [String: String]
     var bcryptCost: UInt8
@@ -19,10 +19,13 @@ struct GatewaySettings: Sendable {
             "correction": environment["CORRECTION_URL"] ?? "http://127.0.0.1:8084",
         ]
         bcryptCost = environment["BCRYPT_COST"].flatMap(UInt8.init).map { min(max($0, 4), 31) } ?? 12
-        maxBodySize = environment["MAX_BODY_BYTES"].flatMap(Int.init) ?? 64_000_000
+        maxBodySize = environment["MAX_BODY_BYTES"].flatMap(Int.init) ?? 25_000_000
         if let step = environment["LOGIN_FAILURE_DELAY_MS"].flatMap(Int.init) {
             auth.failureDelayStep = .milliseconds(step)
         }
+        if let burst = environment["LOGIN_BURST"].flatMap(Int.init) { auth.loginBurst = burst }
+        if let rate = environment["LOGIN_RATE_PER_MINUTE"].flatMap(Int.init) { auth.loginRatePerMinute = rate }
+        if let grace = environment["REFRESH_REUSE_GRACE_SECONDS"].flatMap(Int.init) { auth.refreshReuseGrace = .seconds(grace) }
     }
 }
 
@@ -47,7 +50,7 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     let convocations = runtime.consumer("convocations", handlers: ConvocationHandlers(accounts: accounts).handlers)
     let router = runtime.makeRouter(consumers: [convocations])
     let auth = AuthController(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
-                              policy: settings.auth)
+                              policy: settings.auth, clientAddress: ClientAddress(environment))
     auth.addRoutes(to: router.group("/api/auth"))
     let host = URL(string: runtime.configuration.publicURL)?.host ?? "127.0.0.1"
     // Secure cookies everywhere but on a local plain-HTTP address.

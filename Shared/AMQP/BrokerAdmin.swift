@@ -1,30 +1,38 @@
 import Foundation
 
-/// One-off broker operations on a short-lived connection of their own (tools, tests, operators).
-/// The blocking C calls run on a detached thread, never on the caller's.
+/// One-off broker operations on a short-lived connection of their own (tools, tests, operators,
+/// `/metrics`). The blocking C calls run on a thread of their own, never on Swift's cooperative
+/// pool: a broker that is slow to answer must not stall the service's requests.
 public enum BrokerAdmin {
+    /// Runs blocking work on a new thread and resumes the caller with its result.
+    static func onThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try work() }) }.start()
+        }
+    }
+
     /// Messages ready in the queue, or nil when it does not exist.
     public static func queueDepth(_ configuration: AMQPConfiguration, queue: String) async -> Int? {
-        await Task.detached {
+        try? await onThread {
             guard let connection = try? AMQPConnection(configuration) else { return nil }
             defer { connection.close() }
             return try? connection.queueDepth(queue)
-        }.value
+        }
     }
 
     public static func deleteQueues(_ configuration: AMQPConfiguration, _ names: [String]) async {
-        await Task.detached {
+        try? await onThread {
             guard let connection = try? AMQPConnection(configuration) else { return }
             defer { connection.close() }
             for name in names { try? connection.deleteQueue(name) }
-        }.value
+        }
     }
 
     /// Takes up to `count` messages out of a queue (acked: they leave it), waiting at most `timeout`.
     /// For dead-letter queues and tools; consumers use `InboxConsumer`.
     public static func take(_ configuration: AMQPConfiguration, queue: String, count: Int,
                             timeout: TimeInterval = 30) async throws -> [AMQPMessage] {
-        try await Task.detached {
+        try await onThread {
             let connection = try AMQPConnection(configuration)
             defer { connection.close() }
             try connection.startConsuming(queue: queue, prefetch: UInt16(min(max(count, 1), 1000)))
@@ -39,6 +47,6 @@ public enum BrokerAdmin {
             // A synchronous round trip so the acks are processed before the channel closes (quorum queues).
             _ = try connection.queueDepth(queue)
             return messages
-        }.value
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// The request context of every service: the correlation id that follows a request through
 /// logs, events (`correlationId`) and the `X-Correlation-Id` header.
@@ -9,9 +10,12 @@ public struct ECERequestContext: RequestContext {
     public var correlationId: String = ""
     /// Set by `AuthMiddleware` from a verified token only.
     public var identity: Identity?
+    /// The peer of the connection (the client, or a reverse proxy in front).
+    public let remoteAddress: SocketAddress?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
     }
 }
 

@@ -26,6 +26,8 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     /// For a conflict: the resource as it stands now (pre-encoded JSON object), so the client can
     /// show both versions without another request.
     public var current: Data?
+    /// Seconds after which the request may be tried again (`Retry-After`, for 429 and 503).
+    public var retryAfter: Int?
 
     public var status: HTTPResponse.Status { .init(code: statusCode) }
 
@@ -54,6 +56,7 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "application/problem+json"
         if statusCode == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         var body = try Self.encoder.encode(self)
         if let current, body.last == UInt8(ascii: "}") {
             body.removeLast()
@@ -131,6 +134,9 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as PostgresTransactionError where (error.closureError as? PSQLError).map(Self.isDataException) == true {
             let message = (error.closureError as? PSQLError)?.serverInfo?[.message] ?? ""
             return try Problem.badRequest("valeur refusée / value refused: \(message)").response(from: request, context: context)
+        } catch let error where DatabaseWatch.isOutage(error) {
+            context.logger.error("database unreachable", metadata: ["error": "\(error)"])
+            return try DatabaseWatch.unavailable().response(from: request, context: context)
         } catch let error where Self.isTransient(error) {
             context.logger.warning("transient database conflict", metadata: ["error": "\(error)"])
             var response = try Problem.serviceUnavailable("conflit passager, réessayer / transient conflict, retry")

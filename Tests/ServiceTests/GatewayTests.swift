@@ -102,7 +102,8 @@ import TestSupport
 
     @Test func refreshRotatesAndAReusedTokenEndsTheSession() async throws {
         let account = try await Self.makeAccount()
-        let app = try await Gateway.buildApplication(Self.configuration())
+        // No grace: the replay right after is the thief's (the grace has its own test).
+        let app = try await Gateway.buildApplication(Self.configuration(["REFRESH_REUSE_GRACE_SECONDS": "0"]))
         try await app.test(.live) { client in
             let first = try JSONDecoder().decode(Tokens.self, from: try await Self.login(client, account.login, Self.password).body)
             let refreshed = try await client.execute(uri: "/api/auth/refresh", method: .post,
@@ -132,6 +133,46 @@ import TestSupport
                                                        headers: [.contentType: "application/json"],
                                                        body: Self.json(["refreshToken": third.refreshToken]))
             #expect(afterLogout.status == .unauthorized)
+        }
+    }
+
+    static func refresh(_ client: some TestClientProtocol, _ token: String) async throws -> TestResponse {
+        try await client.execute(uri: "/api/auth/refresh", method: .post, headers: [.contentType: "application/json"],
+                                 body: json(["refreshToken": token]))
+    }
+
+    /// A browser's concurrent requests after its access token expired all present the same refresh
+    /// token: within the grace each gets a working pair and the session survives; the same token
+    /// presented after the grace is a theft, and ends the session.
+    @Test func concurrentRefreshesWithinTheGraceKeepTheSession() async throws {
+        let account = try await Self.makeAccount()
+        let app = try await Gateway.buildApplication(Self.configuration())
+        try await app.test(.live) { client in
+            let first = try JSONDecoder().decode(Tokens.self, from: try await Self.login(client, account.login, Self.password).body)
+            let answers = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<4 { group.addTask { try await Self.refresh(client, first.refreshToken) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(answers.map(\.status) == Array(repeating: .ok, count: 4))
+            let pairs = try answers.map { try JSONDecoder().decode(Tokens.self, from: $0.body) }
+            // Every new refresh token works: nothing was revoked.
+            var latest: [Tokens] = []
+            for pair in pairs {
+                let next = try await Self.refresh(client, pair.refreshToken)
+                #expect(next.status == .ok)
+                latest.append(try JSONDecoder().decode(Tokens.self, from: next.body))
+            }
+            // After the grace (its first use moved back a minute), the first token revokes the session.
+            try await Self.withGatewayAccounts { accounts in
+                try await accounts.client.query("""
+                    UPDATE gateway.refresh_tokens SET used_at = used_at - interval '60 seconds'
+                    WHERE token_sha256 = \(Secrets.sha256(first.refreshToken))
+                    """)
+            }
+            #expect(try await Self.refresh(client, first.refreshToken).status == .unauthorized)
+            for pair in latest {
+                #expect(try await Self.refresh(client, pair.refreshToken).status == .unauthorized)
+            }
         }
     }
 

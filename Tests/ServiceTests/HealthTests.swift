@@ -22,9 +22,12 @@ import TestSupport
         ("gateway", 8080, { try await Gateway.buildApplication($0) }),
     ]
 
+    /// The operators' bearer for `/metrics` in the tests.
+    static let metricsToken = "test-metrics-token"
+
     static func configuration(_ name: String, _ port: Int, _ overrides: [String: String] = [:]) -> ServiceConfiguration {
         ServiceConfiguration(service: name, defaultPort: port,
-                             environment: ["PORT": "0", "LOG_LEVEL": "warning", "BCRYPT_COST": "4"]
+                             environment: ["PORT": "0", "LOG_LEVEL": "warning", "BCRYPT_COST": "4", "METRICS_TOKEN": metricsToken]
                                 .merging(TestKeys.environment) { $1 }.merging(overrides) { $1 })
     }
 
@@ -44,7 +47,7 @@ import TestSupport
                 let body = String(buffer: response.body)
                 #expect(body.contains("\"database\":\"up\"") && body.contains("\"broker\":\"up\""), "\(body)")
             }
-            try await client.execute(uri: "/metrics", method: .get) { response in
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(Self.metricsToken)"]) { response in
                 #expect(response.status == .ok)
                 let body = String(buffer: response.body)
                 // The backlog gauge is there with a number (the shared schema may hold pending rows).
@@ -82,7 +85,8 @@ import TestSupport
     @Test func correlationIdIsEchoed() async throws {
         let app = try await Referentiel.buildApplication(Self.configuration("referentiel", 8083))
         try await app.test(.live) { client in
-            try await client.execute(uri: "/metrics", method: .get, headers: [.correlationId: "abc-123"]) { response in
+            try await client.execute(uri: "/metrics", method: .get,
+                                     headers: [.correlationId: "abc-123", .authorization: "Bearer \(Self.metricsToken)"]) { response in
                 #expect(response.headers[.correlationId] == "abc-123")
             }
         }

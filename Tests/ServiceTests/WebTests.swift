@@ -69,6 +69,8 @@ import TestSupport
 
                 let out = try await client.execute(uri: "/deconnexion", method: .post, headers: [.cookie: cookie])
                 #expect(out.status == .seeOther && Self.cookies(out).allSatisfy { $0.contains("Max-Age=0") })
+                // A shared tablet keeps neither the editor's cached pages nor its stored sheets.
+                #expect(out.headers[HTTPField.Name("Clear-Site-Data")!] == #""cache", "storage""#)
                 // The refresh token is revoked: the old cookies only last as long as the access token.
                 let refresh = String(set.first { $0.hasPrefix(WebSession.refresh) }!.split(separator: ";")[0])
                 let renewed = try await client.execute(uri: "/", method: .get, headers: [.cookie: refresh])
@@ -105,6 +107,30 @@ import TestSupport
                                                  body: ByteBuffer(string: "login=" + String(repeating: "a", count: 20_000)))
             #expect(large.status == .contentTooLarge && large.headers[.contentType] == "application/problem+json")
             #expect(try await client.execute(uri: "/connexion", method: .get).status == .ok, "still serving")
+        }
+    }
+
+    /// Two pages asked at once after the access cookie expired renew with the same refresh cookie:
+    /// both are served, and the session goes on.
+    @Test func concurrentPagesAfterTheAccessCookieExpiredKeepTheSession() async throws {
+        let account = try await GatewayTests.makeAccount(role: .gestionnaire, scope: .academie("03"))
+        let gateway = try await Gateway.buildApplication(HealthTests.configuration("gateway", 8080))
+        try await gateway.test(.live) { client in
+            let signedIn = try await client.execute(uri: "/connexion", method: .post,
+                                                    headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                    body: Self.form(["login": account.login, "password": GatewayTests.password]))
+            // Only the refresh cookie: the access cookie has expired.
+            let refresh = String(Self.cookies(signedIn).first { $0.hasPrefix(WebSession.refresh) }!.split(separator: ";")[0])
+            let pages = try await withThrowingTaskGroup(of: TestResponse.self) { group in
+                for _ in 0..<3 { group.addTask { try await client.execute(uri: "/", method: .get, headers: [.cookie: refresh]) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(pages.map(\.status) == [.ok, .ok, .ok])
+            // Each page renewed the cookies; none of the renewed refresh cookies was revoked.
+            for page in pages {
+                let renewed = try #require(Self.cookies(page).first { $0.hasPrefix(WebSession.refresh) }).split(separator: ";")[0]
+                #expect(try await client.execute(uri: "/", method: .get, headers: [.cookie: String(renewed)]).status == .ok)
+            }
         }
     }
 

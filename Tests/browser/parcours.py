@@ -164,6 +164,18 @@ def road(driver):
     submit(driver, By.CSS_SELECTOR, "form[action='/messages'] button")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Fil ouvert"))
 
+    # A shared tablet: the second examiner signs in here. The first one's sheets stay in the first
+    # one's store; the API refuses the sheet to the second, and the editor shows nothing of it.
+    # Signing out leaves no store behind (Clear-Site-Data).
+    stores = "indexedDB.databases().then(d => arguments[0](d.map(x => x.name)))"
+    assert f"ece-editeur-{EXAM1}" in driver.execute_async_script(stores)
+    sign_in(driver, EXAM2)
+    driver.get(f"{BASE}/correction/fiches/{fiches[0]}")
+    wait(driver, EC.text_to_be_present_in_element((By.ID, "editeur"), "Fiche inaccessible"))
+    submit(driver, By.CSS_SELECTOR, "form[action='/deconnexion'] button")
+    left = driver.execute_async_script(stores)
+    assert not [name for name in left if name.startswith("ece-editeur-")], left
+
     # The centre closes from its page.
     sign_in(driver, f"centre.{CENTRE}")
     driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")

@@ -13,12 +13,30 @@ struct AuthController: Sendable {
         var failureDelayStep: Duration = .milliseconds(200)
         var accessTokenLifetime: TimeInterval = AccessTokenClaims.maximumLifetime
         var refreshTokenLifetime: Duration = .seconds(12 * 3600)
+        /// How long a just-rotated refresh token still renews the session (a browser's concurrent
+        /// requests after its access cookie expired all present it) instead of revoking it.
+        var refreshReuseGrace: Duration = .seconds(30)
+        /// Password checks per client address (`LOGIN_BURST` at once, `LOGIN_RATE_PER_MINUTE` after).
+        var loginBurst = 20
+        var loginRatePerMinute = 60
     }
 
     let accounts: AccountRepository
     let passwords: Passwords
     let signer: TokenSigner
     let policy: Policy
+    let throttle: ClientThrottle
+    let clientAddress: ClientAddress
+
+    init(accounts: AccountRepository, passwords: Passwords, signer: TokenSigner, policy: Policy,
+         clientAddress: ClientAddress = ClientAddress([:])) {
+        self.accounts = accounts
+        self.passwords = passwords
+        self.signer = signer
+        self.policy = policy
+        self.clientAddress = clientAddress
+        throttle = ClientThrottle(burst: policy.loginBurst, perMinute: policy.loginRatePerMinute)
+    }
 
     func addRoutes(to group: RouterGroup<ECERequestContext>) {
         group.post("login", use: login)
@@ -53,26 +71,36 @@ struct AuthController: Sendable {
         "identifiants invalides ou compte verrouillé / invalid credentials or locked account")
 
     @Sendable func login(_ request: Request, context: ECERequestContext) async throws -> TokenResponse {
-        try await authenticate(try await request.decode(as: LoginRequest.self, context: context), logger: context.logger)
+        try await authenticate(try await request.decode(as: LoginRequest.self, context: context),
+                               client: clientAddress.of(request, context), logger: context.logger)
     }
 
-    /// Checks a login and password (slowed and locked after failures) and opens a session: the API's
-    /// login and the web pages' sign-in form.
-    func authenticate(_ body: LoginRequest, logger: Logger) async throws -> TokenResponse {
+    /// Checks a login and password (slowed and locked after failures, throttled per client) and opens
+    /// a session: the API's login and the web pages' sign-in form.
+    func authenticate(_ body: LoginRequest, client: String, logger: Logger) async throws -> TokenResponse {
         guard (1...128).contains(body.login.count), body.password.count <= 128 else {
             throw Problem.validation([.init(field: "login", reason: "1 à 128 caractères / 1 to 128 characters")])
         }
-        let locked = try await accounts.lockRemaining(login: body.login) > 0
-        let account = try await accounts.find(login: body.login)
-        // Always run bcrypt, for unknown and locked logins too: the timing tells nothing.
-        let passwordOK = try await passwords.verify(body.password, hash: account?.passwordHash)
-        guard let account, passwordOK, !locked, !account.disabled else {
-            let failures = try await accounts.recordFailure(login: body.login, threshold: policy.lockThreshold,
-                                                            lockFor: policy.lockDuration)
-            logger.notice("login failed", metadata: ["login": "\(body.login)", "failures": "\(failures)"])
-            try await Task.sleep(for: min(.seconds(2), policy.failureDelayStep * failures))
+        if let wait = throttle.take(client) {
+            logger.notice("login throttled", metadata: ["client": "\(client)"])
+            throw ClientThrottle.tooMany(retryAfter: wait)
+        }
+        // Counted before the check, in one statement: beyond the threshold no password is checked,
+        // however many attempts run at once (the right one included).
+        let rank = try await accounts.attempt(login: body.login, threshold: policy.lockThreshold, lockFor: policy.lockDuration)
+        var account: Account?
+        var passwordOK = false
+        if rank <= policy.lockThreshold {
+            account = try await accounts.find(login: body.login)
+            // bcrypt for unknown logins too: the timing does not tell whether a login exists.
+            passwordOK = try await passwords.verify(body.password, hash: account?.passwordHash)
+        }
+        guard let account, passwordOK, !account.disabled else {
+            logger.notice("login failed", metadata: ["login": "\(body.login)", "failures": "\(rank)"])
+            try await Task.sleep(for: min(.seconds(2), policy.failureDelayStep * rank))
             throw Self.invalidCredentials
         }
+        throttle.giveBack(client)
         try await accounts.clearFailures(login: body.login)
         return try await issueTokens(for: account, family: UUID())
     }
@@ -85,11 +113,11 @@ struct AuthController: Sendable {
         try await renew(try await request.decode(as: RefreshRequest.self, context: context).refreshToken, logger: context.logger)
     }
 
-    /// Rotates a refresh token (a spent one presented again revokes its whole family).
+    /// Rotates a refresh token (a spent one presented again revokes its whole family, after the grace).
     func renew(_ refreshToken: String, logger: Logger) async throws -> TokenResponse {
         let body = RefreshRequest(refreshToken: refreshToken)
         let invalid = Problem.unauthorized("jeton de rafraîchissement invalide / invalid refresh token")
-        switch try await accounts.useRefreshToken(sha256: Secrets.sha256(body.refreshToken)) {
+        switch try await accounts.useRefreshToken(sha256: Secrets.sha256(body.refreshToken), grace: policy.refreshReuseGrace) {
         case .invalid:
             throw invalid
         case .reused(let family):
@@ -132,14 +160,15 @@ struct AuthController: Sendable {
             throw Problem.validation([.init(field: "password", reason: problem)])
         }
         guard body.login.count <= 128, body.activationCode.count <= 128 else { throw Self.invalidCredentials }
-        let hash = try await passwords.hash(body.password)
-        guard try await accounts.activate(login: body.login, codeSHA256: ActivationCode.sha256(body.activationCode),
-                                          passwordHash: hash)
-        else {
-            _ = try await accounts.recordFailure(login: body.login, threshold: policy.lockThreshold,
-                                                 lockFor: policy.lockDuration)
-            throw Problem.unauthorized("code d'activation invalide ou déjà utilisé / invalid or used activation code")
+        let invalid = Problem.unauthorized("code d'activation invalide ou déjà utilisé / invalid or used activation code")
+        let code = ActivationCode.sha256(body.activationCode)
+        // The code first: a wrong one costs a query, not a bcrypt hash.
+        guard try await accounts.activationPending(login: body.login, codeSHA256: code) else {
+            _ = try await accounts.attempt(login: body.login, threshold: policy.lockThreshold, lockFor: policy.lockDuration)
+            throw invalid
         }
+        guard try await accounts.activate(login: body.login, codeSHA256: code, passwordHash: try await passwords.hash(body.password))
+        else { throw invalid }
     }
 
     @Sendable func me(_ request: Request, context: ECERequestContext) async throws -> UserView {

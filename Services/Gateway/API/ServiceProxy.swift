@@ -44,13 +44,19 @@ struct ServiceProxy: Sendable {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
         // The web pages' session cookie stands for the bearer token (renewed when it expired, for
-        // reads and same-site writes only); cookies never reach the services.
+        // reads and same-site writes only); cookies never reach the services. A token was verified
+        // by `AuthMiddleware` already; without either, every service refuses: so does the gateway,
+        // before it reads a byte of the body.
         var renewed: [String] = []
-        if request.headers[.authorization] == nil, let session = await webSession?(request, context.logger) {
+        if request.headers[.authorization] == nil {
+            guard let session = await webSession?(request, context.logger) else {
+                throw Problem.unauthorized("authentification requise / authentication required")
+            }
             outgoing.headers.add(name: "Authorization", value: "Bearer \(session.token)")
             renewed = session.setCookies
         }
         outgoing.headers.replaceOrAdd(name: HTTPField.Name.correlationId.rawName, value: context.correlationId)
+        var counted: CountedBody?
         if let declared = request.headers[.contentLength].flatMap(Int.init) {
             guard declared <= maxBodySize else { throw Self.tooLarge(maxBodySize) }
             // The client sends a body again when it retries on a fresh connection: small bodies
@@ -59,14 +65,16 @@ struct ServiceProxy: Sendable {
                 ? .bytes(try await request.body.collect(upTo: declared))
                 : .stream(SinglePass(request.body), length: .known(Int64(declared)))
         } else if request.method != .get && request.method != .delete {
-            // Chunked upload: read it (bounded) so the limit holds without a declared length.
-            let body = try await request.body.collect(upTo: maxBodySize)
-            outgoing.body = .bytes(body)
+            // Chunked upload: streamed, and cut off (413) once it passes the limit.
+            let body = CountedBody(request.body, limit: maxBodySize)
+            outgoing.body = .stream(SinglePass(body), length: .unknown)
+            counted = body
         }
         let response: HTTPClientResponse
         do {
             response = try await client.execute(outgoing, timeout: timeout)
         } catch {
+            if counted?.exceeded == true { throw Self.tooLarge(maxBodySize) }
             context.logger.error("upstream unreachable", metadata: ["service": "\(service)", "error": "\(error)"])
             throw Problem.serviceUnavailable("le service \(service) ne répond pas / service \(service) unavailable")
         }
@@ -90,19 +98,19 @@ struct ServiceProxy: Sendable {
 /// A streamed request body the HTTP client may iterate once only: a second pass (a retry after
 /// the connection was lost) fails the request (503) instead of crashing the gateway, since the
 /// server's body can be read only once.
-struct SinglePass: AsyncSequence, Sendable {
+struct SinglePass<Body: AsyncSequence & Sendable>: AsyncSequence, Sendable where Body.Element == ByteBuffer {
     typealias Element = ByteBuffer
-    let body: RequestBody
+    let body: Body
     private let taken = Taken()
 
-    init(_ body: RequestBody) { self.body = body }
+    init(_ body: Body) { self.body = body }
 
     func makeAsyncIterator() -> Iterator {
         Iterator(base: taken.take() ? body.makeAsyncIterator() : nil)
     }
 
     struct Iterator: AsyncIteratorProtocol {
-        var base: RequestBody.AsyncIterator?
+        var base: Body.AsyncIterator?
         mutating func next() async throws -> ByteBuffer? {
             guard base != nil else { throw SentTwice() }
             return try await base!.next()
@@ -116,6 +124,51 @@ struct SinglePass: AsyncSequence, Sendable {
         private var done = false
         /// true the first time only.
         func take() -> Bool { lock.withLock { defer { done = true }; return !done } }
+    }
+}
+
+/// A request body of unknown length passed on as it comes, which fails once it has carried more
+/// than `limit` bytes (and says so, for the 413).
+struct CountedBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let body: RequestBody
+    let limit: Int
+    private let state = State()
+
+    init(_ body: RequestBody, limit: Int) {
+        self.body = body
+        self.limit = limit
+    }
+
+    var exceeded: Bool { state.exceeded }
+
+    func makeAsyncIterator() -> Iterator { Iterator(base: body.makeAsyncIterator(), limit: limit, state: state) }
+
+    struct Iterator: AsyncIteratorProtocol {
+        var base: RequestBody.AsyncIterator
+        let limit: Int
+        let state: State
+        var count = 0
+        mutating func next() async throws -> ByteBuffer? {
+            guard let chunk = try await base.next() else { return nil }
+            count += chunk.readableBytes
+            if count > limit {
+                state.exceeded = true
+                throw TooLarge()
+            }
+            return chunk
+        }
+    }
+
+    struct TooLarge: Error {}
+
+    final class State: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var exceeded: Bool {
+            get { lock.withLock { value } }
+            set { lock.withLock { value = newValue } }
+        }
     }
 }
 

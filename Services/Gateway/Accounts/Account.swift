@@ -76,32 +76,32 @@ struct AccountRepository: Sendable {
 
     // MARK: failed logins
 
-    /// Seconds the login is still locked for, 0 when it is not.
-    func lockRemaining(login: String) async throws -> Double {
-        let rows = try await client.query("""
-            SELECT GREATEST(0, EXTRACT(EPOCH FROM locked_until - now()))::float8
-            FROM \(unescaped: s).login_failures WHERE login = \(login) AND locked_until IS NOT NULL
-            """, logger: logger)
-        for try await remaining in rows.decode(Double.self) { return remaining }
-        return 0
-    }
-
-    /// Counts a failure (consecutive failures older than the lock window are forgotten) and
-    /// locks the login for `lockFor` once `threshold` is reached; returns the failure count.
-    func recordFailure(login: String, threshold: Int, lockFor: Duration) async throws -> Int {
+    /// Counts an attempt on a login before its password (or activation code) is checked, in one
+    /// statement under the row's lock, and returns its rank among the consecutive failed attempts:
+    /// the caller checks the secret only when the rank is at most `threshold`, so a parallel burst
+    /// checks no more guesses than the threshold allows. The rank reaching the threshold locks the
+    /// login for `lockFor`; a success forgets the count (`clearFailures`). Attempts older than the
+    /// lock window, or made before an expired lock, are forgotten.
+    func attempt(login: String, threshold: Int, lockFor: Duration) async throws -> Int {
         let seconds = Double(lockFor.components.seconds)
+        // The new rank, as both SET clauses see the row before the update (a number, not input).
+        let rank = """
+            CASE WHEN f.locked_until <= now() OR f.last_failure_at < now() - \(seconds) * interval '1 second'
+                 THEN 1 ELSE f.failures + 1 END
+            """
         let rows = try await client.query("""
-            INSERT INTO \(unescaped: s).login_failures AS f (login, failures) VALUES (\(login), 1)
+            INSERT INTO \(unescaped: s).login_failures AS f (login, failures, locked_until)
+            VALUES (\(login), 1, CASE WHEN 1 >= \(threshold) THEN now() + \(seconds) * interval '1 second' END)
             ON CONFLICT (login) DO UPDATE SET
-                failures = CASE WHEN f.last_failure_at < now() - \(seconds) * interval '1 second' THEN 1 ELSE f.failures + 1 END,
+                failures = \(unescaped: rank),
                 last_failure_at = now(),
-                locked_until = CASE WHEN f.failures + 1 >= \(threshold)
-                                    AND f.last_failure_at >= now() - \(seconds) * interval '1 second'
-                               THEN now() + \(seconds) * interval '1 second' ELSE f.locked_until END
+                locked_until = CASE WHEN f.locked_until > now() THEN f.locked_until
+                                    WHEN \(unescaped: rank) >= \(threshold) THEN now() + \(seconds) * interval '1 second'
+                                    END
             RETURNING failures
             """, logger: logger)
         for try await n in rows.decode(Int.self) { return n }
-        return 1
+        return threshold + 1
     }
 
     func clearFailures(login: String) async throws {
@@ -120,14 +120,19 @@ struct AccountRepository: Sendable {
 
     enum RefreshUse { case valid(account: UUID, family: UUID), reused(family: UUID), invalid }
 
-    /// Marks the token used (once). A token used twice means it leaked: the caller revokes its family.
-    func useRefreshToken(sha256: String) async throws -> RefreshUse {
-        try await client.withTransaction(logger: logger) { connection in
+    /// Marks the token used (once). A token used twice means it leaked: the caller revokes its family;
+    /// except within `grace` of its first use, when it is the same browser's concurrent requests
+    /// (each renewing the expired access cookie with the same refresh token): those get a new pair too.
+    func useRefreshToken(sha256: String, grace: Duration = .zero) async throws -> RefreshUse {
+        let graceSeconds = Double(grace.components.seconds)
+        return try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                SELECT account_id, family, used_at IS NOT NULL OR revoked_at IS NOT NULL, expires_at < now()
+                SELECT account_id, family, used_at IS NOT NULL OR revoked_at IS NOT NULL, expires_at < now(),
+                       revoked_at IS NULL AND used_at > now() - \(graceSeconds) * interval '1 second'
                 FROM \(unescaped: s).refresh_tokens WHERE token_sha256 = \(sha256) FOR UPDATE
                 """, logger: logger)
-            for try await (account, family, spent, expired) in rows.decode((UUID, UUID, Bool, Bool).self) {
+            for try await (account, family, spent, expired, inGrace) in rows.decode((UUID, UUID, Bool, Bool, Bool?).self) {
+                if inGrace == true, !expired { return .valid(account: account, family: family) }
                 if spent { return .reused(family: family) }
                 if expired { return .invalid }
                 try await connection.query("""

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdBcrypt
 import NIOPosix
 import Shared
+import Synchronization
 
 /// Password hashing with bcrypt, off the cooperative pool (a hash costs a few hundred ms of CPU).
 struct Passwords: Sendable {
@@ -9,6 +10,14 @@ struct Passwords: Sendable {
     let cost: UInt8
     /// A hash of a random secret, verified against for unknown logins so both paths cost the same.
     private let decoy: String
+    /// bcrypt runs since start, hashes and checks (the lockout's tests count them).
+    let bcrypts = Count()
+
+    final class Count: Sendable {
+        private let value = Atomic<Int>(0)
+        func add() { value.add(1, ordering: .relaxed) }
+        var current: Int { value.load(ordering: .relaxed) }
+    }
 
     init(cost: UInt8) {
         self.cost = cost
@@ -17,11 +26,13 @@ struct Passwords: Sendable {
 
     func hash(_ password: String) async throws -> String {
         let cost = cost
+        bcrypts.add()
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
     func verify(_ password: String, hash: String?) async throws -> Bool {
         let candidate = hash ?? decoy
+        bcrypts.add()
         let ok = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: candidate) }
         return ok && hash != nil
     }

@@ -101,6 +101,11 @@ enum Assets {
           try {
             const r = await fetch(api(ficheId), { credentials: 'same-origin' });
             if (r.status === 401) { location.href = '/connexion?retour=' + encodeURIComponent(location.pathname); return; }
+            if (r.status === 403 || r.status === 404) {
+              // No longer this examiner's (or gone): the copy kept for offline use goes, it is never shown.
+              await stocker('fiches', ficheId, undefined); await stocker('attente', ficheId, undefined);
+              racine.innerHTML = ''; racine.append(el('p', { class: 'alerte' }, 'Fiche inaccessible (' + r.status + ').')); majBadge(); return;
+            }
             if (!r.ok) throw new Error('HTTP ' + r.status);
             fiche = await r.json();
             await stocker('fiches', ficheId, fiche);
@@ -359,7 +364,10 @@ enum Assets {
           if (url.pathname.startsWith('/assets/')) {
             e.respondWith(caches.match(e.request).then(r => r || fetch(e.request)));
           } else if (url.pathname.startsWith('/correction/fiches/')) {
-            e.respondWith(fetch(e.request).then(r => { if (r.ok && !r.redirected) { const copie = r.clone(); caches.open(CACHE).then(c => c.put(e.request, copie)); } return r; })
+            e.respondWith(fetch(e.request).then(r => {
+              if (r.ok && !r.redirected) { const copie = r.clone(); caches.open(CACHE).then(c => c.put(e.request, copie)); }
+              else if (r.status === 403 || r.status === 404) caches.open(CACHE).then(c => c.delete(e.request));
+              return r; })
               .catch(() => caches.match(e.request)));
           }
         });

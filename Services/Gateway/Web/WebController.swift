@@ -279,7 +279,8 @@ struct WebController: Sendable {
         let form = Self.form(try await request.body.collect(upTo: 10_000))
         let login = form["login"] ?? ""
         do {
-            let tokens = try await auth.authenticate(.init(login: login, password: form["password"] ?? ""), logger: context.logger)
+            let tokens = try await auth.authenticate(.init(login: login, password: form["password"] ?? ""),
+                                                     client: auth.clientAddress.of(request, context), logger: context.logger)
             // Only a path of this site: never an open redirect.
             let retour = form["retour"].flatMap(Self.cheminLocal) ?? "/"
             var response = Response(status: .seeOther, headers: [.location: retour])
@@ -312,10 +313,13 @@ struct WebController: Sendable {
     @Sendable func deconnexion(_ request: Request, context: ECERequestContext) async throws -> Response {
         try refuserAutreOrigine(request)
         if let refresh = WebSession.cookies(request)[WebSession.refresh] { try? await auth.end(refresh) }
-        var response = Response(status: .seeOther, headers: [.location: "/connexion"])
+        // A shared tablet keeps nothing of the session: the editor's cached pages and sheets go too.
+        var response = Response(status: .seeOther, headers: [.location: "/connexion", Self.clearSiteData: #""cache", "storage""#])
         WebSession.append(WebSession.clearCookies(secure: secureCookies), to: &response.headers)
         return response
     }
+
+    static let clearSiteData = HTTPField.Name("Clear-Site-Data")!
 
     // MARK: home
 

@@ -1,0 +1,88 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Shared
+import Synchronization
+
+/// Password checks allowed per client (a token bucket each), in front of bcrypt: one address
+/// cannot spend the gateway's CPU on guesses, whichever logins it tries. A successful sign-in gives
+/// its token back, so a school's shared address only pays for its mistakes.
+final class ClientThrottle: Sendable {
+    /// Checks a client may make at once, and how many it gets back per minute.
+    let burst: Double
+    let perMinute: Double
+    /// Clients remembered at most: beyond, the full buckets (clients idle long enough) are forgotten.
+    let capacity: Int
+
+    private struct Bucket { var tokens: Double; var at: ContinuousClock.Instant }
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(burst: Int, perMinute: Int, capacity: Int = 50_000) {
+        self.burst = Double(max(burst, 1))
+        self.perMinute = Double(max(perMinute, 1))
+        self.capacity = capacity
+    }
+
+    /// Takes one check for `client`: nil when allowed, else the seconds until the next one.
+    func take(_ client: String) -> Int? {
+        let now = ContinuousClock.now
+        return buckets.withLock { buckets in
+            var bucket = refilled(buckets[client] ?? Bucket(tokens: burst, at: now), now)
+            defer {
+                buckets[client] = bucket
+                if buckets.count > capacity {
+                    buckets = buckets.filter { refilled($0.value, now).tokens < burst }
+                    if buckets.count > capacity { buckets.removeAll() }
+                }
+            }
+            guard bucket.tokens >= 1 else { return Int(((1 - bucket.tokens) * 60 / perMinute).rounded(.up)) }
+            bucket.tokens -= 1
+            return nil
+        }
+    }
+
+    /// Gives back the check `take` counted (a successful sign-in).
+    func giveBack(_ client: String) {
+        buckets.withLock { buckets in
+            if var bucket = buckets[client] {
+                bucket.tokens = min(burst, bucket.tokens + 1)
+                buckets[client] = bucket
+            }
+        }
+    }
+
+    private func refilled(_ bucket: Bucket, _ now: ContinuousClock.Instant) -> Bucket {
+        let elapsed = now - bucket.at
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Bucket(tokens: min(burst, bucket.tokens + seconds * perMinute / 60), at: now)
+    }
+
+    static func tooMany(retryAfter: Int) -> Problem {
+        var problem = Problem(.tooManyRequests, type: "too-many-requests", title: "Trop de tentatives / Too many attempts",
+                              detail: "réessayer dans \(retryAfter) s / retry in \(retryAfter) s")
+        problem.retryAfter = retryAfter
+        return problem
+    }
+}
+
+/// Who a request comes from, for the throttle: the peer's address, or — when the peer is one of
+/// `TRUSTED_PROXIES` (a reverse proxy in front of the gateway) — the nearest address it reports
+/// in `X-Forwarded-For` that is not itself a trusted proxy. Otherwise the header is ignored: any
+/// client can write it.
+struct ClientAddress: Sendable {
+    let trustedProxies: Set<String>
+
+    init(_ environment: [String: String]) {
+        trustedProxies = Set((environment["TRUSTED_PROXIES"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+    }
+
+    func of(_ request: Request, _ context: ECERequestContext) -> String {
+        let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        guard trustedProxies.contains(peer) else { return peer }
+        let forwarded = request.headers[values: HTTPField.Name("X-Forwarded-For")!]
+            .flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        return forwarded.last { !trustedProxies.contains($0) && !$0.isEmpty } ?? peer
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Shared
+import Testing
+import TestSupport
+@testable import Gateway
+@testable import Inscriptions
+
+/// Resource abuse (issue 18, item 7): what a visitor can make the gateway and the services spend
+/// (bodies, bcrypt, broker connections) and how they answer when the database is gone.
+@Suite(.serialized) struct ResourceAbuseTests {
+    static let unauthorizedHead = "HTTP/1.1 401"
+
+    // MARK: the proxy
+
+    @Test func theDocumentedBodyLimitIsTheDefault() {
+        #expect(GatewaySettings([:]).maxBodySize == 25_000_000)
+    }
+
+    /// An anonymous upload is refused before a byte of its body is read: the gateway answers 401 to
+    /// the head alone (the body never comes), declared or chunked, big or small.
+    @Test func anonymousBodiesAreRefusedBeforeTheyAreRead() async throws {
+        let silent = try Blackhole()
+        let gateway = try await Gateway.buildApplication(GatewayTests.configuration(
+            ["INSCRIPTIONS_URL": "http://127.0.0.1:\(silent.port)"]))
+        try await gateway.test(.live) { client in
+            let port = client.port!
+            for framing in ["Content-Length: 20000000", "Transfer-Encoding: chunked"] {
+                let started = ContinuousClock.now
+                let answer = await Task.detached {
+                    rawHTTP(port: port, Array("POST /api/inscriptions/sessions HTTP/1.1\r\nHost: x\r\n\(framing)\r\nContent-Type: application/json\r\n\r\n".utf8),
+                            timeout: 10)
+                }.value
+                #expect(answer.hasPrefix(Self.unauthorizedHead), "\(framing): \(answer.prefix(200))")
+                #expect(answer.contains("application/problem+json"))
+                #expect(ContinuousClock.now - started < .seconds(5))
+            }
+        }
+    }
+
+    /// A chunked upload is passed on as it comes and cut off with 413 once it passes the limit.
+    @Test func chunkedBodiesAreCountedAgainstTheLimit() async throws {
+        let silent = try Blackhole()
+        let token = try await TestKeys.token(Identity(userId: UUID(), login: "x", role: .dsii, scope: .national))
+        let gateway = try await Gateway.buildApplication(GatewayTests.configuration(
+            ["INSCRIPTIONS_URL": "http://127.0.0.1:\(silent.port)", "MAX_BODY_BYTES": "1000"]))
+        try await gateway.test(.live) { client in
+            let port = client.port!
+            var request = "POST /api/inscriptions/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n"
+                + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+            for _ in 0..<3 { request += "258\r\n" + String(repeating: "x", count: 600) + "\r\n" }
+            request += "0\r\n\r\n"
+            let bytes = Array(request.utf8)
+            let answer = await Task.detached { rawHTTP(port: port, bytes, timeout: 20) }.value
+            #expect(answer.hasPrefix("HTTP/1.1 413"), "\(answer.prefix(300))")
+            #expect(answer.contains("application/problem+json") && answer.contains("too-large"))
+        }
+    }
+
+    // MARK: metrics
+
+    /// `/metrics` needs the operators' token; without `METRICS_TOKEN` it is not served at all.
+    @Test func metricsNeedTheOperatorsToken() async throws {
+        let accessToken = try await TestKeys.token(Identity(userId: UUID(), login: "a", role: .admin, scope: .national))
+        let gateway = try await Gateway.buildApplication(GatewayTests.configuration(["METRICS_TOKEN": "s3cret-metrics"]))
+        try await gateway.test(.live) { client in
+            #expect(try await client.execute(uri: "/metrics", method: .get).status == .unauthorized)
+            for wrong in ["Bearer s3cret-metricz", "Bearer ", "s3cret-metrics", "Bearer \(accessToken)"] {
+                #expect(try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: wrong]).status == .unauthorized)
+            }
+            try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer s3cret-metrics"]) {
+                #expect($0.status == .ok && String(buffer: $0.body).contains("ece_http_requests_total"))
+            }
+        }
+        let closed = try await Gateway.buildApplication(GatewayTests.configuration(["METRICS_TOKEN": ""]))
+        try await closed.test(.live) { client in
+            let status = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer "]).status
+            #expect(status == .notFound)
+        }
+    }
+
+    /// Scrapes while the broker hangs (it accepts connections and never speaks) must not stall the
+    /// service: the depth of each dead-letter queue is asked on threads of its own, not on the
+    /// cooperative pool that serves requests.
+    @Test func metricsNeverBlockTheCooperativePool() async throws {
+        let silentBroker = try Blackhole()
+        let gateway = try await Gateway.buildApplication(GatewayTests.configuration(
+            ["AMQP_URL": "amqp://guest:guest@127.0.0.1:\(silentBroker.port)/"]))
+        try await gateway.test(.live) { client in
+            let port = client.port!
+            let scrapes = ProcessInfo.processInfo.activeProcessorCount * 2 + 2
+            for _ in 0..<scrapes {
+                Thread.detachNewThread {
+                    _ = rawHTTP(port: port, Array("GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(HealthTests.metricsToken)\r\n\r\n".utf8),
+                                timeout: 60)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            // Answered from another thread, timed there: the test's own tasks share the pool.
+            let elapsed = await Task.detached {
+                let start = Date()
+                _ = rawHTTP(port: port, Array("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n".utf8), timeout: 30)
+                return Date().timeIntervalSince(start)
+            }.value
+            #expect(elapsed < 2, "a request waited \(elapsed) s behind the scrapes")
+        }
+    }
+
+    // MARK: sign-in
+
+    static func controller(_ policy: AuthController.Policy = .init(), passwords: Passwords = Passwords(cost: 4))
+        async throws -> (AuthController, PostgresClient, Task<Void, Never>) {
+        let logger = Logger(label: "test")
+        let client = PostgresClient(
+            configuration: try DatabaseConfiguration.client(url: "postgres://gateway:gateway@127.0.0.1:5433/ece"),
+            backgroundLogger: logger)
+        let task = Task { await client.run() }
+        let accounts = AccountRepository(client: client, schema: try SQLIdentifier("gateway"), logger: logger)
+        let auth = AuthController(accounts: accounts, passwords: passwords,
+                                  signer: await TokenSigner(privateKey: TestKeys.privateKey), policy: policy)
+        return (auth, client, task)
+    }
+
+    /// Thirty wrong passwords at once check no more than the threshold's five; the right one
+    /// afterwards is refused (locked).
+    @Test func aParallelBurstChecksNoMoreGuessesThanTheThreshold() async throws {
+        let account = try await GatewayTests.makeAccount()
+        var policy = AuthController.Policy()
+        policy.failureDelayStep = .milliseconds(1)
+        policy.loginBurst = 1000
+        let passwords = Passwords(cost: 4)
+        let (auth, _, task) = try await Self.controller(policy, passwords: passwords)
+        defer { task.cancel() }
+        let logger = Logger(label: "test")
+        let refused = await withTaskGroup(of: Bool.self) { group in
+            for i in 0..<30 {
+                group.addTask {
+                    (try? await auth.authenticate(.init(login: account.login, password: "wrong guess \(i)"), client: "c", logger: logger)) == nil
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(refused == 30)
+        #expect(passwords.bcrypts.current <= policy.lockThreshold, "\(passwords.bcrypts.current) passwords checked")
+        await #expect(throws: Problem.self) {
+            try await auth.authenticate(.init(login: account.login, password: GatewayTests.password), client: "c", logger: logger)
+        }
+    }
+
+    /// The per-client throttle answers 429 with `Retry-After` before bcrypt; `X-Forwarded-For`
+    /// counts only behind a trusted proxy.
+    @Test func signInsAreThrottledPerClient() async throws {
+        let account = try await GatewayTests.makeAccount()
+        let json: HTTPFields = [.contentType: "application/json"]
+        let body = GatewayTests.json(["login": account.login, "password": "not the password"])
+        let app = try await Gateway.buildApplication(GatewayTests.configuration(["LOGIN_BURST": "3", "LOGIN_RATE_PER_MINUTE": "1"]))
+        try await app.test(.live) { client in
+            for _ in 0..<3 {
+                #expect(try await client.execute(uri: "/api/auth/login", method: .post, headers: json, body: body).status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/auth/login", method: .post, headers: json, body: body) {
+                #expect($0.status == .tooManyRequests)
+                #expect($0.headers[.contentType] == "application/problem+json")
+                #expect(($0.headers[.retryAfter].flatMap(Int.init) ?? 0) > 0)
+            }
+            // A forwarded address from an untrusted peer changes nothing.
+            var forwarded = json
+            forwarded[HTTPField.Name("X-Forwarded-For")!] = "203.0.113.9"
+            #expect(try await client.execute(uri: "/api/auth/login", method: .post, headers: forwarded, body: body).status == .tooManyRequests)
+        }
+        let behindProxy = try await Gateway.buildApplication(GatewayTests.configuration(
+            ["LOGIN_BURST": "1", "LOGIN_RATE_PER_MINUTE": "1", "TRUSTED_PROXIES": "127.0.0.1"]))
+        try await behindProxy.test(.live) { client in
+            for address in ["203.0.113.1", "203.0.113.2"] {
+                var forwarded = json
+                forwarded[HTTPField.Name("X-Forwarded-For")!] = "\(address), 127.0.0.1"
+                let first = try await client.execute(uri: "/api/auth/login", method: .post, headers: forwarded, body: body).status
+                let second = try await client.execute(uri: "/api/auth/login", method: .post, headers: forwarded, body: body).status
+                #expect(first == .unauthorized && second == .tooManyRequests, "\(address)")
+            }
+        }
+    }
+
+    /// A wrong activation code costs no bcrypt: the code is checked before the password is hashed.
+    @Test func activationChecksTheCodeBeforeHashing() async throws {
+        let account = try await GatewayTests.makeAccount(password: nil)
+        let passwords = Passwords(cost: 4)
+        let (auth, _, task) = try await Self.controller(passwords: passwords)
+        defer { task.cancel() }
+        await #expect(throws: Problem.self) {
+            try await auth.activate(.init(login: account.login, activationCode: "AAAAA-BBBBB-CCCCC", password: "un mot de passe assez long"))
+        }
+        #expect(passwords.bcrypts.current == 0)
+    }
+
+    // MARK: database outage
+
+    /// With its database gone (the relay in front of it cut), a service answers 503 problem+json
+    /// with `Retry-After` within a few seconds, not a 500 nor a minute's hang.
+    @Test(arguments: ["gateway", "inscriptions"])
+    func aDatabaseOutageAnswers503Quickly(service: String) async throws {
+        let relay = try TCPRelay(to: 5433)
+        defer { relay.stop() }
+        let overrides = ["DATABASE_URL": "postgres://\(service):\(service)@127.0.0.1:\(relay.port)/ece", "DATABASE_TIMEOUT_SECONDS": "1"]
+        let app: any ApplicationProtocol
+        if service == "gateway" {
+            app = try await Gateway.buildApplication(GatewayTests.configuration(overrides))
+        } else {
+            app = try await Inscriptions.buildApplication(HealthTests.configuration("inscriptions", 8081, overrides))
+        }
+        let token = try await TestKeys.token(Identity(userId: UUID(), login: "x", role: .dsii, scope: .national))
+        try await app.test(.live) { client in
+            func call() async throws -> TestResponse {
+                service == "gateway"
+                    ? try await GatewayTests.login(client, "nobody.\(UUID().uuidString.prefix(8))", "not the password")
+                    : try await client.execute(uri: "/api/inscriptions/sessions", method: .get, headers: [.authorization: "Bearer \(token)"])
+            }
+            let before = try await call()
+            #expect(before.status == .unauthorized || before.status == .ok, "\(before.status)")
+            relay.cut()
+            for _ in 0..<2 {
+                let started = ContinuousClock.now
+                let during = try await call()
+                #expect(during.status == .serviceUnavailable, "\(during.status) \(String(buffer: during.body))")
+                #expect(during.headers[.contentType] == "application/problem+json")
+                #expect(during.headers[.retryAfter] != nil)
+                #expect(ContinuousClock.now - started < .seconds(8))
+            }
+        }
+    }
+}
