@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Testing
 import TestSupport
 
@@ -87,5 +88,43 @@ import TestSupport
         #expect((criteres[1]["echelle"] as? [String: String]) == ["type": "points"])
         #expect((json["plafonds"] as? [String: String])?["mineure"] == "C")
         #expect((json["appels"] as? [[String: String]])?.first?["code"] == "APPEL1")
+    }
+
+    /// The oracle and the platform's function agree on many grids: the barème goes through the
+    /// API's JSON (as the drivers publish it), the grid through `EvaluationCritere`. A difference
+    /// means one of the two misreads the README.
+    @Test func agreesWithThePlatformsFunctionOnManyGrids() throws {
+        let valeurs = [R(1), R(3, 4), R(2, 5), R(0)]
+        let baremes = [
+            pc,
+            Oracle.Bareme([Oracle.Critere("STR", "Stratégie", partie: "A", poids: 7), Oracle.Critere("PRO", "Protocole", partie: "A", poids: 3),
+                           Oracle.Critere("COM", "Communiquer", partie: "B", poids: 4, valeurs: valeurs),
+                           Oracle.Critere("INT", "Interpréter", partie: "B", poids: 6, valeurs: valeurs)],
+                          plafonds: ["mineure": "C", "majeure": "D", "solution": "D"]),
+            Oracle.Bareme([.points("EX1", "Exercice 1", poids: 12), .points("EX2", "Exercice 2", poids: 8)]),
+            Oracle.Bareme([.points("EX1", "Exercice 1", poids: 9), Oracle.Critere("REA", "Réaliser", poids: 11)],
+                          plafonds: ["mineure": "A", "majeure": "B", "solution": "C"]),
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for bareme in baremes {
+            let partage = try JSONDecoder().decode(Shared.Bareme.self, from: JSONEncoder().encode(bareme))
+            #expect(partage.validate().isEmpty)
+            for _ in 0..<500 {
+                let saisies = bareme.criteres.map { c -> Oracle.Saisie in
+                    let aides = ["mineure", "majeure", "solution"].filter { _ in Int.random(in: 0..<6, using: &generator) == 0 }
+                    return c.valeurs == nil
+                        ? Oracle.Saisie(c.code, demiPoints: Int.random(in: 0...(2 * c.poids), using: &generator), aides: aides)
+                        : Oracle.Saisie(c.code, niveau: Oracle.niveaux.randomElement(using: &generator)!, aides: aides)
+                }
+                let evaluations = saisies.map { s in
+                    EvaluationCritere(code: s.code, evaluation: s.niveau.map { .niveau(Niveau(rawValue: $0)!) } ?? .points(demiPoints: s.demiPoints!),
+                                      aides: s.aides.map { Aide(rawValue: $0)! })
+                }
+                let oracle = Oracle.demiPoints(bareme, saisies)
+                let platform = try partage.noteSuggeree(evaluations).demiPoints
+                #expect(oracle == platform, "\(saisies)")
+                if oracle != platform { return }
+            }
+        }
     }
 }
