@@ -59,7 +59,7 @@ test:
 	scripts/browser-tests.sh 2>&1 | tee var/log/browser-test.log
 	@# Hostile input: schemathesis with every role's token (no 5xx, problem+json, refusals change nothing), targeted cases.
 	scripts/hostile-test.sh 2>&1 | tee var/log/hostile-test.log
-	@# Faults while grading and closing (each service killed, RabbitMQ and PostgreSQL restarted): nothing lost.
+	@# Faults in every phase (each service killed, RabbitMQ and PostgreSQL restarted): nothing lost, every mark the oracle's.
 	scripts/chaos-test.sh 2>&1 | tee var/log/chaos-test.log
 
 logs:

@@ -13,8 +13,8 @@ scripts/services.sh start
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh seed >/dev/null
 
-CENTRE=$(scripts/test-school.sh "Lycée de bout en bout" T011B T012B T029B)
+CENTRE=$(scripts/test-school.sh "Lycée de bout en bout" T011B T012B T010B T029B)
 ECOLE=$(scripts/test-school.sh "Collège-lycée sans laboratoire")
 P="e$(python3 -c 'import random; print(random.randrange(10**5, 10**6))')"
 echo "e2e: centre $CENTRE, school $ECOLE, run $P"
-"$BIN_DIR/ece-bench" e2e --centre "$CENTRE" --ecole "$ECOLE" --prefix "$P" --password "$ECE_PASSWORD"
+"$BIN_DIR/ece-bench" e2e --centre "$CENTRE" --ecole "$ECOLE" --prefix "$P" --password "$ECE_PASSWORD" --database "${ECE_DATABASE:-ece}"

@@ -17,7 +17,7 @@ UAI=$(python3 -c 'import random; n = 2500000 + random.randrange(10000, 99999); p
         echo "INSERT INTO inscriptions.centres VALUES ('$UAI', 40);"
         for exam in $EXAMS; do echo "INSERT INTO inscriptions.centre_epreuves VALUES ('$UAI', '$exam');"; done
     fi
-} | psql "postgresql://inscriptions:inscriptions@127.0.0.1:5433/ece" -q -v ON_ERROR_STOP=1 >/dev/null
+} | psql "postgresql://inscriptions:inscriptions@127.0.0.1:5433/${ECE_DATABASE:-ece}" -q -v ON_ERROR_STOP=1 >/dev/null
 mapfile -t envs < <(scripts/services.sh env Gateway)
 roles=(etablissement)
 [[ -n $EXAMS ]] && roles+=(centre)

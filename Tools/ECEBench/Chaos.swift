@@ -6,22 +6,27 @@ import PostgresNIO
 import Shared
 import TestSupport
 
-/// `ece-bench chaos` (issue 11): a generated session graded, locked and closed through the gateway
-/// while faults strike at random moments — each service killed in turn (SIGKILL), RabbitMQ
-/// restarted, PostgreSQL restarted — with a supervisor restarting what died
-/// (`scripts/chaos-test.sh` runs it). Then it drains and checks that nothing was lost or
-/// duplicated: every grade whose save the platform acknowledged is in Correction and, after
-/// closing, in Inscriptions; every service fait once in Missions; the outboxes and the
-/// dead-letter queues empty. It prints delivered / lost / duplicated / unexpected and the
-/// recovery time after each fault, and fails on any loss.
+/// `ece-bench chaos` (issues 11, 26): a generated session run through the gateway, phase by phase
+/// from the import to the closing, while faults strike in every phase — each service killed
+/// (SIGKILL), RabbitMQ restarted, PostgreSQL restarted — with a supervisor restarting what died
+/// (`scripts/chaos-test.sh` runs it). Each phase's fault strikes as it begins, so its work runs while
+/// the platform recovers; grading meets faults at random moments until it ends; closing loses
+/// Cyclades' consumer while results flow and Imag'In's while services faits do. A fault that could
+/// not strike (nothing was running, nothing went down) or did not recover within its deadline fails
+/// the run. Then it drains and checks that nothing was lost, duplicated or wrong: every grade whose
+/// save the platform acknowledged is in Correction and, after closing, in Inscriptions, equal to the
+/// test-only oracle's mark for the grid submitted on the barème published (`Oracle`); every
+/// examiner's service fait once in Imag'In, at the regulation's rate for the sheets they graded; the
+/// outboxes and the dead-letter queues empty. It prints the faults per phase with their recovery
+/// times and delivered / lost / duplicated / wrong / unexpected.
 struct Chaos: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "A session graded and closed under faults (kills, broker and database restarts); then nothing lost or duplicated.")
+        abstract: "A session run under faults in every phase (kills, broker and database restarts); then nothing lost, duplicated or wrong.")
 
     @Option(help: "Size, as for `national` (0.005: 5 centres, 400 candidate-exams).") var scale = 0.01
-    @Option(help: "Faults to strike at least (the work is repeated until they are done).") var faults = 7
+    @Option(help: "Faults to strike at least, all phases together (one per phase, the rest while grading).") var faults = 10
     @Option(help: "Simulated examiners grading at once.") var concurrence = 40
-    @Option(help: "Seconds between a recovery and the next fault, at most (at random).") var pause = 3.0
+    @Option(help: "Seconds between a recovery and the next fault while grading, at most (at random).") var pause = 3.0
     @Option(help: "Seed of the random moments.") var seed: UInt64 = 2027
     @Option(help: "The gateway.") var gateway = "http://127.0.0.1:8080"
     @Option(help: "Private key that signs the simulated users' tokens.") var keyFile = "var/keys/jwt-private.pem"
@@ -34,131 +39,253 @@ struct Chaos: AsyncParsableCommand {
         logger.logLevel = .error
         let centres = max(5, Int((3000 * scale).rounded()))
         print("ece-bench chaos: \(centres) centres, \(centres * National.candidatsParCentre) candidate-exams, at least \(faults) faults")
-        let ledger = ChaosLedger(injector: FaultInjector(runDir: runDir, pause: pause, seed: seed, minimum: faults))
+        let ledger = ChaosLedger(injector: FaultInjector(runDir: runDir, pause: pause, seed: seed))
         var run = try await National.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
                                              database: database, runDir: runDir, logger: logger)
         run.chaos = ledger
+        var services: [ChaosCheck.ServiceLu] = []
         do {
             _ = try await run.play()
+            services = try await run.servicesFaits()
             try await run.http.shutdown()
         } catch {
             try? await run.http.shutdown()
+            await ledger.printFaults(minimum: faults)
             throw error
         }
-        let verdict = try await ChaosCheck(database: database, vhost: vhost, logger: logger).verify(ledger)
-        await ledger.printFaults()
+        let verdict = try await ChaosCheck(database: database, vhost: vhost, logger: logger).verify(ledger, services: services)
+        let faultsHeld = await ledger.printFaults(minimum: faults)
         verdict.print()
-        guard verdict.clean, await ledger.faultCount >= faults else { throw ExitCode(1) }
+        guard verdict.clean, faultsHeld else { throw ExitCode(1) }
     }
 }
 
-/// What the simulated examiners were told, and the faults struck meanwhile.
+/// What the simulated examiners submitted and were told, and the faults struck meanwhile, per phase.
 actor ChaosLedger {
-    /// Each sheet whose grading the platform acknowledged, with the mark it gave (nil: not graded).
-    private(set) var acknowledged: [UUID: Int?] = [:]
+    /// A sheet whose grading the platform acknowledged: the oracle's mark for the grid submitted,
+    /// the one the platform answered (nil: not graded), and who graded it.
+    struct Note { var attendu: Int; var repondu: Int?; var examinateur: String }
+    private(set) var notes: [UUID: Note] = [:]
     private(set) var readBack = 0
     private(set) var retries = 0
     private let injector: FaultInjector
-    private var striking: Task<[FaultInjector.Fault], Never>?
+    private var phase = "before the phases"
+    private var phases: [String] = []
+    private var recoveries: [Task<FaultInjector.Fault, Never>] = []
+    private var grading: (task: Task<[FaultInjector.Fault], Never>, over: FaultInjector.Flag)?
     private var faults: [FaultInjector.Fault] = []
 
     init(injector: FaultInjector) { self.injector = injector }
 
-    func graded(_ fiche: UUID, noteFinale: Int?, readBack: Bool) {
-        acknowledged[fiche] = noteFinale
+    func graded(_ fiche: UUID, attendu: Int, repondu: Int?, examinateur: String, readBack: Bool) {
+        notes[fiche] = Note(attendu: attendu, repondu: repondu, examinateur: examinateur)
         if readBack { self.readBack += 1 }
     }
 
     func retried() { retries += 1 }
 
-    func begin() {
+    /// A phase begins. Its fault (`FaultInjector.plan`) strikes now, so the phase's work runs into
+    /// it; while grading, faults strike at random moments until the grading is over.
+    func debut(_ name: String) async {
+        phase = name
+        phases.append(name)
+        if name == "grading" {
+            let over = FaultInjector.Flag(), injector = injector
+            grading = (Task.detached { await injector.strikeUntil(over, phase: name) }, over)
+        } else if let fault = FaultInjector.plan.first(where: { name.hasPrefix($0.key) })?.value {
+            await frapper(fault)
+        }
+    }
+
+    /// Strikes `fault` now, in the current phase; its recovery is awaited at the phase's end.
+    func frapper(_ fault: String) async {
+        let pending = await injector.strike(fault, phase: phase)
         let injector = injector
-        striking = Task.detached { await injector.strike() }
+        recoveries.append(Task.detached { await injector.recover(pending) })
     }
 
-    /// Stops striking once the minimum is reached (the last fault recovered).
-    func end() async {
-        injector.finishWhenDone()
-        faults = await striking?.value ?? []
+    /// The phase's work is done: the grading's faults stop, every fault of the phase has recovered (or timed out).
+    func fin() async {
+        if let grading {
+            grading.over.set()
+            faults += await grading.task.value
+            self.grading = nil
+        }
+        for recovery in recoveries { faults.append(await recovery.value) }
+        recoveries = []
     }
 
-    var faultCount: Int { faults.count }
-
-    func printFaults() {
-        print("faults (\(faults.count)), each with the time until every service answered healthy again:")
-        for f in faults {
-            let when = String(format: "%6.1f s", f.at), recovery = f.recovery.map { String(format: "%.1f s", $0) } ?? "NOT recovered"
-            print("  \(when)  \(f.name.padding(toLength: 28, withPad: " ", startingAt: 0)) recovered in \(recovery)")
+    /// Prints the faults phase by phase; true when each struck and recovered, every phase had one
+    /// and there were at least `minimum`.
+    @discardableResult
+    func printFaults(minimum: Int) async -> Bool {
+        await fin()
+        print("faults (\(faults.count), at least \(minimum) wanted), per phase, each with the time until every service answered healthy again:")
+        var held = faults.count >= minimum
+        for phase in phases {
+            let mine = faults.filter { $0.phase == phase }
+            print("  \(phase): \(mine.count) fault\(mine.count == 1 ? "" : "s")\(mine.isEmpty ? " — NONE: the phase was not tested" : "")")
+            held = held && !mine.isEmpty
+            for f in mine {
+                let when = String(format: "%6.1f s", f.at)
+                let outcome = f.failure.map { "FAILED: \($0)" } ?? f.recovery.map { String(format: "recovered in %.1f s", $0) } ?? "NOT recovered"
+                print("    \(when)  \(f.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(outcome)")
+                held = held && f.failure == nil && f.recovery != nil
+            }
         }
         print("calls retried after a fault: \(retries); saves whose answer was lost, confirmed by reading the sheet: \(readBack)")
+        print(held ? "faults: every one struck and recovered, in every phase" : "faults: FAILED (a fault did not strike or recover, or a phase had none)")
+        return held
     }
 }
 
-/// Strikes faults one after another, each after the platform recovered from the previous one and
-/// a random pause, until told to finish and the minimum is reached.
+/// Strikes faults and watches the platform recover. A strike is verified: the process killed was
+/// the running service and is gone; the broker or database stopped listening. Recovery: the
+/// supervisor started a new process (or the broker or database started again) and every service
+/// answers /health within the deadline.
 final class FaultInjector: @unchecked Sendable {
-    struct Fault { var name: String; var at: Double; var recovery: Double? }
+    struct Fault: Sendable { var phase: String; var name: String; var at: Double; var failure: String? = nil; var recovery: Double? = nil }
+    struct Pending: Sendable { var fault: Fault; var struck: ContinuousClock.Instant; var pid: Int32? }
+
+    /// Set once: the grading is over.
+    final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        func set() { lock.withLock { value = true } }
+        var isSet: Bool { lock.withLock { value } }
+    }
 
     static let services = ["Correction", "Gateway", "Inscriptions", "Missions", "Referentiel"]
     static let ports = ["Gateway": 8080, "Inscriptions": 8081, "Missions": 8082, "Referentiel": 8083, "Correction": 8084]
-    /// Each service killed in turn, then the broker, then the database.
+    /// Grading's faults: each service killed in turn, then the broker, then the database.
     static let rotation = services.map { "kill -9 \($0)" } + ["restart RabbitMQ", "restart PostgreSQL"]
+    /// The fault each other phase begins with, by the phase's name: the service doing its work, or
+    /// what carries its events. Closing strikes its own (`Session.cloturer`).
+    static let plan = ["import": "kill -9 Inscriptions", "assignment": "restart PostgreSQL", "designation": "kill -9 Missions",
+                       "convocations reaching": "restart RabbitMQ", "distribution": "kill -9 Correction", "locking": "kill -9 Gateway"]
+    static let recoveryDeadline = Duration.seconds(180)
 
     let runDir: String
     let pause: Double
-    let minimum: Int
     private var generator: SplitMix64
-    private let lock = NSLock()
-    private var finishing = false
+    private let start = ContinuousClock.now
 
-    init(runDir: String, pause: Double, seed: UInt64, minimum: Int) {
-        (self.runDir, self.pause, self.minimum, generator) = (runDir, pause, minimum, SplitMix64(seed: seed))
+    init(runDir: String, pause: Double, seed: UInt64) {
+        (self.runDir, self.pause, generator) = (runDir, pause, SplitMix64(seed: seed))
     }
 
-    func finishWhenDone() { lock.withLock { finishing = true } }
-    private var shouldStop: Bool { lock.withLock { finishing } }
-
-    func strike() async -> [Fault] {
-        let start = ContinuousClock.now
+    /// Faults one after another while grading, each after the previous one recovered and a random
+    /// pause (the first soon after the grading starts), until `over`.
+    func strikeUntil(_ over: Flag, phase: String) async -> [Fault] {
         var faults: [Fault] = []
-        while !(shouldStop && faults.count >= minimum) {
-            let wait = Double.random(in: 0.2...max(0.3, pause), using: &generator)
+        while true {
+            let wait = faults.isEmpty ? Double.random(in: 0.1...0.5, using: &generator)
+                : Double.random(in: 0.2...max(0.3, pause), using: &generator)
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-            let name = Self.rotation[faults.count % Self.rotation.count]
-            let at = Session.seconds(ContinuousClock.now - start)
-            print("  fault at \(String(format: "%.1f", at)) s: \(name)")
-            fflush(nil)  // a long run shows its progress in its log as it happens
-            let struck = ContinuousClock.now
-            do {
-                try await execute(name)
-                let recovered = await healthy(timeout: .seconds(180))
-                faults.append(Fault(name: name, at: at, recovery: recovered ? Session.seconds(ContinuousClock.now - struck) : nil))
-            } catch {
-                print("  fault \(name) could not be struck: \(error)")
-                faults.append(Fault(name: name + " (failed: \(error))", at: at, recovery: nil))
-            }
+            if over.isSet { break }
+            faults.append(await recover(await strike(Self.rotation[faults.count % Self.rotation.count], phase: phase)))
         }
         return faults
     }
 
-    private func execute(_ fault: String) async throws {
-        switch fault {
-        case "restart RabbitMQ": try await infra("rabbit-stop"); try await infra("rabbit-start")
-        case "restart PostgreSQL": try await infra("pg-stop"); try await infra("pg-start")
-        default:
-            let service = String(fault.split(separator: " ").last!)
-            let pidFile = "\(runDir)/\(service).pid"
-            guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-            else { throw ValidationError("no pid for \(service)") }
-            kill(pid, SIGKILL)
-            // The supervisor notices and starts a new process (a new pid file).
-            let deadline = ContinuousClock.now + .seconds(60)
-            while ContinuousClock.now < deadline {
-                if let now = try? String(contentsOfFile: pidFile, encoding: .utf8), Int32(now.trimmingCharacters(in: .whitespacesAndNewlines)) != pid { return }
-                try await Task.sleep(for: .milliseconds(100))
+    func strike(_ name: String, phase: String) async -> Pending {
+        let at = Session.seconds(ContinuousClock.now - start)
+        print("  fault at \(String(format: "%.1f", at)) s (\(phase)): \(name)")
+        fflush(nil)  // a long run shows its progress in its log as it happens
+        var pending = Pending(fault: Fault(phase: phase, name: name, at: at), struck: ContinuousClock.now)
+        do {
+            switch name {
+            case "restart RabbitMQ": try await stop("rabbit-stop", port: 5673)
+            case "restart PostgreSQL": try await stop("pg-stop", port: 5433)
+            default: pending.pid = try await killService(String(name.split(separator: " ").last!))
             }
-            throw ValidationError("\(service) was not restarted by the supervisor")
+        } catch {
+            print("  fault \(name) did not strike: \(error)")
+            pending.fault.failure = "did not strike: \(error)"
         }
+        return pending
+    }
+
+    func recover(_ pending: Pending) async -> Fault {
+        var fault = pending.fault
+        guard fault.failure == nil else { return fault }
+        do {
+            switch fault.name {
+            case "restart RabbitMQ": try await infra("rabbit-start")
+            case "restart PostgreSQL": try await infra("pg-start")
+            default: try await restarted(String(fault.name.split(separator: " ").last!), oldPid: pending.pid ?? 0)
+            }
+            if await healthy(timeout: Self.recoveryDeadline) {
+                fault.recovery = Session.seconds(ContinuousClock.now - pending.struck)
+            } else {
+                fault.failure = "not healthy within \(Self.recoveryDeadline)"
+            }
+        } catch {
+            fault.failure = "did not recover: \(error)"
+        }
+        if let failure = fault.failure { print("  fault \(fault.name): \(failure)") }
+        return fault
+    }
+
+    /// The service's running process (its pid file names a live process of that executable), killed; returns its pid once gone.
+    private func killService(_ service: String) async throws -> Int32 {
+        guard let pid = runningPid(service) else { throw ValidationError("\(service) was not running") }
+        guard kill(pid, SIGKILL) == 0 else { throw ValidationError("kill \(pid) (\(service)): errno \(errno)") }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while isAlive(pid) {
+            guard ContinuousClock.now < deadline else { throw ValidationError("\(service) (pid \(pid)) still alive 10 s after SIGKILL") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return pid
+    }
+
+    /// The supervisor noticed and started a new process.
+    private func restarted(_ service: String, oldPid: Int32) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let pid = runningPid(service), pid != oldPid { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw ValidationError("\(service) was not restarted by the supervisor within 60 s")
+    }
+
+    private func stop(_ command: String, port: Int) async throws {
+        try await infra(command)
+        // Stopped means no longer listening: otherwise nothing happened.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while Self.listening(port) {
+            guard ContinuousClock.now < deadline else { throw ValidationError("\(command): port \(port) still open") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// The pid in the service's pid file when it is a live process of that executable (as `scripts/services.sh` checks).
+    private func runningPid(_ service: String) -> Int32? {
+        guard let text = try? String(contentsOfFile: "\(runDir)/\(service).pid", encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), isAlive(pid),
+            let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"),
+            URL(fileURLWithPath: exe.replacingOccurrences(of: " (deleted)", with: "")).lastPathComponent == service
+        else { return nil }
+        return pid
+    }
+
+    /// Alive and not a zombie waiting to be reaped.
+    private func isAlive(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(after: close)...].split(separator: " ").first != "Z"
+    }
+
+    static func listening(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
     }
 
     /// Every service answers /health with 200 (its database and broker up).
@@ -190,26 +317,33 @@ struct ChaosCheck {
     let vhost: String
     let logger: Logger
 
+    /// A service fait as Imag'In shows it (`GET sessions/{annee}/services-faits`), priced by the regulation.
+    struct ServiceLu: Decodable, Sendable { var login: String?; var centres: [String]; var candidatsEvalues: Int; var montantCentimes: Int }
+    /// The built-in national regulation's pay per candidate evaluated (5 €), which a fresh database's refresh loads.
+    static let tarifParCandidat = 500
+
     struct Verdict {
-        var delivered = 0, lost = 0, duplicated = 0, unexpected = 0
-        var servicesFaits = 0, servicesFaitsExpected = 0
+        var delivered = 0, lost = 0, duplicated = 0, unexpected = 0, wrong = 0
+        var servicesFaits = 0, servicesFaitsExpected = 0, montants = 0, montantsFaux = 0
         var backlog: [String] = []
         var deadLetters: [String] = []
         var problems: [String] = []
-        var clean: Bool { lost == 0 && duplicated == 0 && unexpected == 0 && backlog.isEmpty && deadLetters.isEmpty
-            && servicesFaits == servicesFaitsExpected }
+        var clean: Bool { lost == 0 && duplicated == 0 && unexpected == 0 && wrong == 0 && backlog.isEmpty && deadLetters.isEmpty
+            && servicesFaits == servicesFaitsExpected && montantsFaux == 0 }
 
         func print() {
-            Swift.print("grades acknowledged to examiners: delivered \(delivered) / lost \(lost) / duplicated \(duplicated) / unexpected \(unexpected)")
-            Swift.print("services faits in Imag'In: \(servicesFaits) candidates evaluated, \(servicesFaitsExpected) expected")
+            Swift.print("grades acknowledged to examiners, against the oracle: delivered \(delivered) / lost \(lost) / duplicated \(duplicated) / "
+                        + "wrong \(wrong) / unexpected \(unexpected)")
+            Swift.print("services faits in Imag'In: \(servicesFaits) candidates evaluated, \(servicesFaitsExpected) expected; "
+                        + "\(montants) examiners' amounts at \(ChaosCheck.tarifParCandidat / 100) € a sheet, \(montantsFaux) wrong")
             Swift.print("outboxes: \(backlog.isEmpty ? "empty" : backlog.joined(separator: ", "))")
             Swift.print("dead-letter queues: \(deadLetters.isEmpty ? "empty" : deadLetters.joined(separator: ", "))")
             for p in problems.prefix(20) { Swift.print("  " + p) }
-            Swift.print(clean ? "chaos: nothing lost, nothing duplicated" : "chaos: FAILED")
+            Swift.print(clean ? "chaos: nothing lost, nothing duplicated, nothing wrong" : "chaos: FAILED")
         }
     }
 
-    func verify(_ ledger: ChaosLedger) async throws -> Verdict {
+    func verify(_ ledger: ChaosLedger, services: [ServiceLu]) async throws -> Verdict {
         let client = PostgresClient(configuration: try DatabaseConfiguration.client(
             url: "postgres://postgres:postgres@127.0.0.1:5433/\(database)", maxConnections: 2), backgroundLogger: logger)
         let task = Task { await client.run() }
@@ -230,8 +364,8 @@ struct ChaosCheck {
             }
         }
 
-        let acknowledged = await ledger.acknowledged
-        // Correction, then Inscriptions (the grade per candidate × exam), then what replaced what.
+        let notes = await ledger.notes
+        // Correction, then Inscriptions (the grade per candidate × exam), each against the oracle; then what replaced what.
         let rows = try await client.query("""
             SELECT f.id, f.note_finale, f.statut = 'notee', n.demi_points, n.resultat
             FROM correction.fiches f
@@ -240,34 +374,54 @@ struct ChaosCheck {
         var seen = Set<UUID>()
         for try await (id, finale, notee, recorded, resultat) in rows.decode((UUID, Int?, Bool, Int?, String?).self) {
             seen.insert(id)
-            guard let expected = acknowledged[id] else {
+            guard let note = notes[id] else {
                 if recorded != nil || notee { verdict.unexpected += 1; verdict.problems.append("\(id): graded without an acknowledged save") }
                 continue
             }
-            if notee && finale == expected && resultat == "note" && recorded == expected {
+            let said = "oracle \(note.attendu), answered \(note.repondu.map(String.init) ?? "-"), Correction \(finale.map(String.init) ?? "-"), "
+                + "Inscriptions \(recorded.map(String.init) ?? resultat ?? "nothing")"
+            if notee && note.repondu == note.attendu && finale == note.attendu && resultat == "note" && recorded == note.attendu {
                 verdict.delivered += 1
-            } else {
+            } else if note.repondu == nil || !notee || resultat == nil {
                 verdict.lost += 1
-                verdict.problems.append("\(id): acknowledged \(expected.map(String.init) ?? "-"), Correction \(finale.map(String.init) ?? "-"), "
-                                        + "Inscriptions \(recorded.map(String.init) ?? resultat ?? "nothing")")
+                verdict.problems.append("\(id): lost: \(said)")
+            } else {
+                verdict.wrong += 1
+                verdict.problems.append("\(id): wrong: \(said)")
             }
         }
-        for id in acknowledged.keys where !seen.contains(id) {
+        for id in notes.keys where !seen.contains(id) {
             verdict.lost += 1
             verdict.problems.append("\(id): acknowledged, not in Correction")
         }
         verdict.duplicated += try await client.query("SELECT count(*) FROM inscriptions.notes_historique", logger: logger)
             .collect().first?.decode(Int.self) ?? 0
-        // Each examiner's work at each centre, once: as many candidates as they graded.
-        let faits = try await client.query("""
-            SELECT (SELECT COALESCE(sum(candidats_evalues), 0)::int8 FROM missions.services_faits),
-                   (SELECT count(*) FROM correction.fiches WHERE statut = 'notee'),
-                   (SELECT count(*) FROM (SELECT intervenant_id, centre FROM missions.services_faits GROUP BY 1, 2 HAVING count(*) > 1) d)
-            """, logger: logger).collect()
-        if let (total, expected, doubled) = try faits.first?.decode((Int, Int, Int).self) {
-            (verdict.servicesFaits, verdict.servicesFaitsExpected) = (total, expected)
-            verdict.duplicated += doubled
+        // Each examiner's work at their centre, once: as many candidates as the sheets they were told
+        // were graded, paid at the regulation's rate.
+        var parExaminateur: [String: Int] = [:]
+        for note in notes.values where note.repondu != nil { parExaminateur[note.examinateur, default: 0] += 1 }
+        verdict.servicesFaitsExpected = parExaminateur.values.reduce(0, +)
+        verdict.servicesFaits = services.map(\.candidatsEvalues).reduce(0, +)
+        var payes = Set<String>()
+        for service in services {
+            let login = service.login ?? "?"
+            let n = parExaminateur[login] ?? 0
+            verdict.montants += 1
+            if !payes.insert(login).inserted { verdict.duplicated += 1; verdict.problems.append("\(login): paid twice") }
+            if service.candidatsEvalues != n || service.montantCentimes != n * Self.tarifParCandidat {
+                verdict.montantsFaux += 1
+                verdict.problems.append("\(login): \(service.candidatsEvalues) candidates, \(service.montantCentimes) cents; "
+                                        + "expected \(n), \(n * Self.tarifParCandidat)")
+            }
         }
+        for login in parExaminateur.keys where !payes.contains(login) {
+            verdict.montantsFaux += 1
+            verdict.problems.append("\(login): graded \(parExaminateur[login]!) sheets, no service fait")
+        }
+        let doubled = try await client.query("""
+            SELECT count(*) FROM (SELECT intervenant_id, centre FROM missions.services_faits GROUP BY 1, 2 HAVING count(*) > 1) d
+            """, logger: logger).collect()
+        verdict.duplicated += try doubled.first?.decode(Int.self) ?? 0
         return verdict
     }
 

@@ -1,23 +1,28 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import Logging
+import PostgresNIO
 import Shared
 import TestSupport
 
 /// `ece-bench e2e`: the road map's whole chronology through the gateway's HTTP API only, on a
 /// centre and a school of its own (`scripts/e2e-test.sh` creates them with their accounts), with
 /// the five services running as separate processes. It checks every figure at the end: counts,
-/// marks (recomputed with the shared barème function), amounts, exported sheets. Any difference
-/// stops the run with what was expected and what the platform said.
+/// each mark against the test-only oracle (`Oracle`: the README's rule on the barème this run
+/// published and the grid it submitted, never the platform's own function), in Correction and in
+/// Cyclades candidate by candidate, each amount at the regulation's rate, exported sheets. Any
+/// difference stops the run with what was expected and what the platform said.
 struct EndToEnd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "e2e", abstract: "The road map end to end, every figure checked.")
 
     @Option(help: "The gateway.") var gateway = "http://127.0.0.1:8080"
     @Option(help: "The demo accounts' password.") var password = "ece-demo-2027!"
-    @Option(help: "A centre d'épreuve of académie 03 hosting T011B, T012B and T029B (accounts centre.<UAI>, etab.<UAI>).")
+    @Option(help: "A centre d'épreuve of académie 03 hosting T011B, T012B, T010B and T029B (accounts centre.<UAI>, etab.<UAI>).")
     var centre: String
     @Option(help: "A school of académie 03 without a laboratory (its pupils are a special case).") var ecole: String
     @Option(help: "Unique prefix of this run (candidate numbers, subject codes, logins).") var prefix: String
+    @Option(help: "The platform's database, where Cyclades' grades are read (no API lists their values).") var database = "ece"
 
     static let session = 2027
 
@@ -31,7 +36,7 @@ struct EndToEnd: AsyncParsableCommand {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
             try await Road(gateway: GatewayClient(base: gateway, http: http), password: password, centre: centre.uppercased(),
-                           ecole: ecole.uppercased(), p: prefix.uppercased()).play()
+                           ecole: ecole.uppercased(), p: prefix.uppercased(), database: database).play()
             try await http.shutdown()
         } catch {
             try? await http.shutdown()
@@ -47,6 +52,7 @@ private struct Road {
     let centre: String
     let ecole: String
     let p: String
+    let database: String
 
     typealias Check = EndToEnd
     struct Items<T: Decodable>: Decodable { var items: [T] }
@@ -69,6 +75,7 @@ private struct Road {
             Intervenant(login: "\(l).e2", nom: "Blanc", uai: ecole, divisions: ["T3"], epreuve: "T011B"),
             Intervenant(login: "\(l).e3", nom: "Carré", uai: centre, divisions: ["T2"], epreuve: "T012B"),
             Intervenant(login: "\(l).e4", nom: "Dupuis", uai: ecole, divisions: [], epreuve: "T029B"),
+            Intervenant(login: "\(l).e5", nom: "Ferrand", uai: ecole, divisions: ["T3"], epreuve: "T010B"),
             Intervenant(login: "\(l).coord", nom: "Étienne", uai: nil, divisions: [], epreuve: "T011B", role: "coordinateur"),
         ]
     }
@@ -83,6 +90,7 @@ private struct Road {
             + (13...16).map { Candidat(numero: n($0), categorie: "scolaire", uai: centre, division: "STL1", filiere: "BTN", epreuves: ["T029B"]) }
             + (17...20).map { Candidat(numero: n($0), categorie: "scolaire", uai: ecole, division: "T3", filiere: "BCG", epreuves: ["T011B"]) }
             + (21...22).map { Candidat(numero: n($0), categorie: "individuel", uai: nil, division: nil, filiere: "BCG", epreuves: ["T012B"]) }
+            + (23...26).map { Candidat(numero: n($0), categorie: "scolaire", uai: centre, division: "T4", filiere: "BCG", epreuves: ["T010B"]) }
     }
 
     // MARK: the chronology
@@ -91,7 +99,7 @@ private struct Road {
         try await waitUntil(timeout: .seconds(120)) { (try? await gateway.call(.GET, "/health"))?.status == .ok }
         let gestionnaire = try await login("gestionnaire.besancon")
         let sujets = try await publierSujets(try await login("dsii.demo"))
-        print("  1. Référentiel: \(sujets.count) subjects published with their barèmes and documents")
+        print("  1. Référentiel: \(sujets.ids.count) subjects published with their barèmes (physique-chimie, SVT, NSI, STL) and documents")
 
         try await gestionnaire.expect([200], .POST, "\(mis)/reglementation")
         try await inscrire(gestionnaire)
@@ -110,26 +118,31 @@ private struct Road {
         print("  3. Imag'In: session opened (missions.imported), \(codes.count) convocations, every account activated with its code")
 
         let centreClient = try await login("centre.\(centre)")
-        for epreuve in ["T011B", "T012B", "T029B"] {
-            try await organiser(centreClient, epreuve: epreuve, sujets: sujets)
+        for epreuve in Self.epreuves {
+            try await organiser(centreClient, epreuve: epreuve, sujets: sujets.ids)
         }
         print("  4. Santorin: groups, half-day slots with their subjects, automatic distribution (never a pupil to their teacher)")
 
         var attendu: [String: Resultat] = [:]
         var evalues: [String: Int] = [:]
-        for person in intervenants where person.role == "examinateur" {
-            let (resultats, notees) = try await corriger(try await login(person.login), person: person)
+        for (k, person) in intervenants.enumerated() where person.role == "examinateur" {
+            let (resultats, notees) = try await corriger(try await login(person.login), person: person, k: k, baremes: sujets.baremes)
             attendu.merge(resultats) { a, _ in a }
             evalues[person.login] = notees
         }
-        try Check.check(attendu.count == 28, "28 sheets graded, found \(attendu.count)")
-        print("  5. Grading: 28 sheets (appels, aids, one absence, one override, one concurrent edit refused then redone), lots locked")
+        try Check.check(attendu.count == 32, "32 sheets graded, found \(attendu.count)")
+        print("  5. Grading: 32 sheets on ten barèmes (appels, aids, one absence, one override, one concurrent edit refused then "
+              + "redone), each suggested mark equal to the oracle's, lots locked")
 
-        for epreuve in ["T011B", "T012B", "T029B"] {
+        for epreuve in Self.epreuves {
             try await centreClient.expect([200], .POST, santorin(epreuve) + "/cloture")
         }
         try await verifier(gestionnaire, centreClient, attendu: attendu, evalues: evalues)
     }
+
+    static let epreuves = ["T011B", "T012B", "T010B", "T029B"]
+    /// The regulation's pay per candidate evaluated (the national one the gestionnaire's refresh loads: 5 €).
+    static let tarifParCandidat = 500
 
     static func value<T>(_ value: T?, _ what: String) throws -> T {
         guard let value else { throw EndToEnd.Failure(description: "e2e: missing \(what)") }
@@ -138,37 +151,36 @@ private struct Road {
 
     // MARK: 1. the DSII
 
-    static func bareme(_ epreuve: String) -> Bareme {
-        Bareme(criteres: [Critere(code: "APP", libelle: "S'approprier", poids: 4),
-                          Critere(code: "ANA", libelle: "Analyser, raisonner", poids: 4),
-                          Critere(code: "REA", libelle: "Réaliser", poids: 8),
-                          Critere(code: "VAL", libelle: "Valider", poids: 4)],
-               appels: [Appel(code: "APPEL1", libelle: "Appel pour vérifier le montage")])
-    }
+    /// What the DSII published: each subject's id by code, and the barème it published for each id.
+    struct Publies { var ids: [String: UUID] = [:]; var baremes: [UUID: Oracle.Bareme] = [:] }
 
-    /// Subjects of this run by code: three physics and two chemistry for physique-chimie, two SVT, one STL.
-    func publierSujets(_ dsii: GatewayClient) async throws -> [String: UUID] {
+    /// Subjects of this run by code: three physics and two chemistry for physique-chimie, two SVT,
+    /// two NSI, one STL; their barèmes (`Baremes`) differ between exams and between subjects.
+    func publierSujets(_ dsii: GatewayClient) async throws -> Publies {
         let plan: [(String, String?, String)] = [("T011B", "physique", "PC-P1"), ("T011B", "physique", "PC-P2"), ("T011B", "physique", "PC-P3"),
                                                  ("T011B", "chimie", "PC-C1"), ("T011B", "chimie", "PC-C2"),
-                                                 ("T012B", nil, "SVT-1"), ("T012B", nil, "SVT-2"), ("T029B", nil, "STL-1")]
+                                                 ("T012B", nil, "SVT-1"), ("T012B", nil, "SVT-2"), ("T010B", nil, "NSI-1"),
+                                                 ("T010B", nil, "NSI-2"), ("T029B", nil, "STL-1")]
         struct Nouveau: Encodable { var epreuve: String; var session = EndToEnd.session; var code: String; var titre: String
             var dominante: String?; var materiel: [String] }
         let pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-        var ids: [String: UUID] = [:]
+        var publies = Publies()
         for (epreuve, dominante, code) in plan {
             let id = try await dsii.expect([201], .POST, "/api/referentiel/sujets", json: Nouveau(
                 epreuve: epreuve, code: "\(p)-\(code)", titre: "Sujet \(code) de bout en bout", dominante: dominante,
                 materiel: ["paillasse"])).decode(Id.self).id
-            try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/bareme", json: Self.bareme(epreuve))
+            let bareme = Baremes.pour(code)
+            try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/bareme", json: bareme)
             for nature in ["sujet", "examinateur"] {
                 try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/documents/\(nature)?nom=\(nature).pdf", raw: pdf,
                                       contentType: "application/pdf")
             }
             try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/validate")
             try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/publish", json: ["visibleFrom": Date().addingTimeInterval(-60)])
-            ids[code] = id
+            publies.ids[code] = id
+            publies.baremes[id] = bareme
         }
-        return ids
+        return publies
     }
 
     // MARK: 2. Cyclades
@@ -183,7 +195,7 @@ private struct Road {
         let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"] + lignes).joined(separator: "\n")
         struct Report: Decodable { var candidats: Int; var inscriptions: Int; var nombreErreurs: Int }
         let report = try await gestionnaire.expect([200], .POST, "\(ins)/import", raw: csv, contentType: "text/csv").decode(Report.self)
-        try Check.check(report.candidats == 22 && report.inscriptions == 28 && report.nombreErreurs == 0, "import: \(report)")
+        try Check.check(report.candidats == 26 && report.inscriptions == 32 && report.nombreErreurs == 0, "import: \(report)")
 
         // The académie delegates physique-chimie to the centre's school, which assigns its own pupils.
         try await gestionnaire.expect([201], .POST, "\(ins)/delegations", json: ["epreuve": "T011B", "uai": centre])
@@ -204,7 +216,7 @@ private struct Road {
         struct Ligne: Decodable { var numero: String; var epreuves: [String]; var centres: [String] }
         let lus = try await gestionnaire.expect([200], .GET, "\(ins)/candidats?perPage=1000&uai=\(centre)")
             .decode(Items<Ligne>.self).items
-        try Check.check(lus.count == 16 && lus.allSatisfy { $0.centres.allSatisfy { $0 == centre } }, "the centre's pupils assigned: \(lus)")
+        try Check.check(lus.count == 20 && lus.allSatisfy { $0.centres.allSatisfy { $0 == centre } }, "the centre's pupils assigned: \(lus)")
         try await gestionnaire.expect([200], .POST, "\(ins)/affectations/publish")
     }
 
@@ -240,13 +252,13 @@ private struct Road {
             return Set(missions.flatMap { $0.intervenants.map(\.login) }).isSuperset(of: logins)
         }
         let ici = missions.filter { $0.mission.centre == centre }
-        try Check.check(Set(ici.map(\.mission.epreuve)) == ["T011B", "T012B", "T029B"] && ici.count == 3,
+        try Check.check(Set(ici.map(\.mission.epreuve)) == Set(Self.epreuves) && ici.count == 4,
                         "one examiner mission per exam at the centre: \(ici.map(\.mission))")
         // Opening again changes nothing.
         try await gestionnaire.expect([200], .POST, "\(mis)/ouverture")
         let encore = try await gestionnaire.expect([200], .GET, "\(mis)/missions").decode(Items<Mission>.self).items
             .filter { $0.mission.centre == centre }
-        try Check.check(encore.count == 3, "reopening duplicated missions: \(encore.count)")
+        try Check.check(encore.count == 4, "reopening duplicated missions: \(encore.count)")
 
         var codes: [String: String] = [:]
         for mission in missions {
@@ -270,6 +282,8 @@ private struct Road {
         struct Creneau: Decodable { var id: UUID } }
     struct Examinateur: Decodable { var intervenantId: UUID; var login: String }
 
+    static let prefixeSujets = ["T011B": "PC-", "T012B": "SVT-", "T010B": "NSI-", "T029B": "STL-"]
+
     func organiser(_ centreClient: GatewayClient, epreuve: String, sujets: [String: UUID]) async throws {
         let base = santorin(epreuve)
         let mine = intervenants.filter { $0.epreuve == epreuve && $0.role == "examinateur" }
@@ -282,7 +296,7 @@ private struct Road {
             let fiches = try await centreClient.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
             let offerts = try await centreClient.expect([200], .GET, base + "/sujets").decode(Items<Id>.self).items.map(\.id)
             return examinateurs.count == mine.count && fiches.count == effectif
-                && sujets.filter { $0.key.hasPrefix(String(epreuve == "T011B" ? "PC" : epreuve == "T012B" ? "SVT" : "STL")) }
+                && sujets.filter { $0.key.hasPrefix(Self.prefixeSujets[epreuve] ?? "-") }
                     .values.allSatisfy(offerts.contains)
         }
         struct Groupe: Encodable { var nom: String; var membres: [UUID] }
@@ -294,6 +308,7 @@ private struct Road {
         let plan: [(String, [String])] = switch epreuve {
         case "T011B": [("matin", ["PC-P1", "PC-P2", "PC-C1", "PC-C2"]), ("apres-midi", ["PC-P2", "PC-P3", "PC-C1", "PC-C2"])]
         case "T012B": [("matin", ["SVT-1"]), ("apres-midi", ["SVT-2"])]
+        case "T010B": [("matin", ["NSI-1", "NSI-2"])]
         default: [("matin", ["STL-1"])]
         }
         var creneaux: [UUID] = []
@@ -333,15 +348,19 @@ private struct Road {
     enum Resultat: Equatable { case note(Int), absent }
 
     struct FicheComplete: Decodable {
-        var id: UUID; var numero: String; var version: Int; var bareme: Bareme?; var statut: String; var noteSuggeree: Int?
+        var id: UUID; var numero: String; var version: Int; var sujet: SujetVu?; var statut: String; var noteSuggeree: Int?
         var noteFinale: Int?; var examinateurId: UUID?
+        struct SujetVu: Decodable { var id: UUID; var code: String }
     }
     struct Lot: Decodable { var groupeId: UUID; var centre: String; var epreuve: String; var fiches: [Id] }
 
-    /// Grades the examiner's lot: levels cycling A–D; on physique-chimie's first room an appel and
-    /// an aid, an absence, an override, and a save from a stale version (409) redone. Returns the
+    /// Grades the examiner's lot with the grids of `Baremes.grille` (levels, points and aids over
+    /// the whole scale); on physique-chimie's first room an appel and a major aid on REA graded A,
+    /// an absence, an override, and a save from a stale version (409) redone. Each expected mark is
+    /// the oracle's, from the barème published for the subject drawn and the grid sent. Returns the
     /// expected result per exam/candidate and how many sheets the examiner graded.
-    func corriger(_ examinateur: GatewayClient, person: Intervenant) async throws -> ([String: Resultat], Int) {
+    func corriger(_ examinateur: GatewayClient, person: Intervenant, k: Int, baremes: [UUID: Oracle.Bareme]) async throws
+        -> ([String: Resultat], Int) {
         let lots = try await examinateur.expect([200], .GET, "/api/correction/mes-lots").decode(Items<Lot>.self).items
             .filter { $0.centre == centre }
         try Check.check(lots.count == 1, "\(person.login) has one lot at the centre, got \(lots.count)")
@@ -349,13 +368,12 @@ private struct Road {
         let special = person.nom == "Arnaud"
         var attendu: [String: Resultat] = [:]
         var notees = 0
-        let niveaux: [Niveau] = [.A, .B, .C, .D]
         for (i, ref) in lot.fiches.enumerated() {
             var fiche = try await examinateur.expect([200], .GET, "/api/correction/fiches/\(ref.id)").decode(FicheComplete.self)
             fiche = try await examinateur.expect([200], .POST, "/api/correction/fiches/\(ref.id)/tirage", json: ["version": fiche.version])
                 .decode(FicheComplete.self)
-            let bareme = try Self.value(fiche.bareme, "the barème copied at the draw")
-            let heure = Date()
+            let sujet = try Self.value(fiche.sujet, "the subject drawn for \(fiche.numero)")
+            let bareme = try Self.value(baremes[sujet.id], "a subject of this run drawn for \(fiche.numero), got \(sujet.code)")
             if special && i == 1 {
                 struct Absence: Encodable { var version: Int; var absence = "injustifiee" }
                 fiche = try await examinateur.expect([200], .PUT, "/api/correction/fiches/\(ref.id)", json: Absence(version: fiche.version))
@@ -364,31 +382,24 @@ private struct Road {
                 attendu["\(lot.epreuve)/\(fiche.numero)"] = .absent
                 continue
             }
-            let niveau = niveaux[(i + (person.nom == "Blanc" ? 1 : 0)) % 4]
-            var evaluations = bareme.criteres.map { EvaluationCritere(code: $0.code, evaluation: .niveau(niveau)) }
-            struct Saisie: Encodable { var code: String; var evaluation: Evaluation }
-            struct AppelFait: Encodable { var code: String; var heure: Date }
-            struct AideDonnee: Encodable { var critere: String; var aide: Aide; var heure: Date }
-            struct Grille: Encodable { var evaluations: [Saisie]; var appels: [AppelFait] = []; var aides: [AideDonnee] = [] }
-            struct Enregistrement: Encodable { var version: Int; var grille: Grille; var finaliser: Bool; var noteFinale: Int?
-                var motifAjustement: String? }
-            var grille = Grille(evaluations: [])
+            var saisies = Baremes.grille(bareme, i: i, k: k)
+            var appels: [String] = []
             if special && i == 0 {
                 // An appel, and a major aid on REA graded A: the aid caps it at C.
-                grille.appels = [AppelFait(code: "APPEL1", heure: heure)]
-                grille.aides = [AideDonnee(critere: "REA", aide: .majeure, heure: heure)]
-                evaluations = bareme.criteres.map { EvaluationCritere(code: $0.code, evaluation: .niveau(.A), aides: $0.code == "REA" ? [.majeure] : []) }
+                appels = ["APPEL1"]
+                saisies = bareme.criteres.map { Oracle.Saisie($0.code, niveau: "A", aides: $0.code == "REA" ? ["majeure"] : []) }
             }
-            grille.evaluations = evaluations.map { Saisie(code: $0.code, evaluation: $0.evaluation) }
-            let suggeree = try bareme.noteSuggeree(evaluations).demiPoints
-            var save = Enregistrement(version: fiche.version, grille: grille, finaliser: true)
+            let suggeree = Oracle.demiPoints(bareme, saisies)
+            struct Enregistrement: Encodable { var version: Int; var grille: GrilleSoumise; var finaliser: Bool; var noteFinale: Int?
+                var motifAjustement: String? }
+            var save = Enregistrement(version: fiche.version, grille: GrilleSoumise(saisies, appels: appels), finaliser: true)
             if special && i == 2 {
                 save.noteFinale = 31
                 save.motifAjustement = "Démarche remarquable, non prévue par la grille"
             }
             if special && i == 3 {
                 // Another tablet saved a draft first: this save, based on the older version, is refused and shows the current one.
-                let brouillon = Enregistrement(version: fiche.version, grille: Grille(evaluations: []), finaliser: false)
+                let brouillon = Enregistrement(version: fiche.version, grille: GrilleSoumise([]), finaliser: false)
                 try await examinateur.expect([200], .PUT, "/api/correction/fiches/\(ref.id)", json: brouillon)
                 try await examinateur.expect([409], .PUT, "/api/correction/fiches/\(ref.id)", json: save)
                 save.version = try await examinateur.expect([200], .GET, "/api/correction/fiches/\(ref.id)").decode(FicheComplete.self).version
@@ -396,8 +407,8 @@ private struct Road {
             let saved = try await examinateur.expect([200], .PUT, "/api/correction/fiches/\(ref.id)", json: save).decode(FicheComplete.self)
             let expected = save.noteFinale ?? suggeree
             try Check.check(saved.statut == "notee" && saved.noteSuggeree == suggeree && saved.noteFinale == expected,
-                            "\(saved.numero): suggested \(String(describing: saved.noteSuggeree)) final \(String(describing: saved.noteFinale)), "
-                            + "expected \(suggeree) then \(expected)")
+                            "\(saved.numero) (\(sujet.code)): suggested \(String(describing: saved.noteSuggeree)) final "
+                            + "\(String(describing: saved.noteFinale)), the oracle says \(suggeree) then \(expected) half points")
             attendu["\(lot.epreuve)/\(saved.numero)"] = .note(expected)
             notees += 1
         }
@@ -413,20 +424,21 @@ private struct Road {
         var lignes: [Remontee] = []
         try await waitUntil(timeout: .seconds(90)) {
             lignes = try await gestionnaire.expect([200], .GET, "\(ins)/remontee?centre=\(centre)").decode(Items<Remontee>.self).items
-            return lignes.count == 3 && lignes.allSatisfy { $0.manquants == 0 }
+            return lignes.count == 4 && lignes.allSatisfy { $0.manquants == 0 }
         }
         let figures = Dictionary(uniqueKeysWithValues: lignes.map { ($0.epreuve, [$0.affectes, $0.notes, $0.absents, $0.manquants]) })
-        try Check.check(figures == ["T011B": [16, 15, 1, 0], "T012B": [8, 8, 0, 0], "T029B": [4, 4, 0, 0]], "remontée: \(figures)")
+        try Check.check(figures == ["T011B": [16, 15, 1, 0], "T012B": [8, 8, 0, 0], "T010B": [4, 4, 0, 0], "T029B": [4, 4, 0, 0]],
+                        "remontée: \(figures)")
 
-        // Every mark as computed here, in Correction's closed sheets.
+        // Every mark as the oracle computed it, in Correction's closed sheets.
         var total = 0, notes = 0
-        for epreuve in ["T011B", "T012B", "T029B"] {
+        for epreuve in Self.epreuves {
             struct Resume: Decodable { var numero: String; var statut: String; var noteFinale: Int? }
             let fiches = try await centreClient.expect([200], .GET, santorin(epreuve) + "/fiches").decode(Items<Resume>.self).items
             for fiche in fiches {
                 let lu: Resultat? = fiche.statut == "absent" ? .absent : fiche.noteFinale.map { .note($0) }
                 let cle = "\(epreuve)/\(fiche.numero)"
-                try Check.check(lu == attendu[cle], "\(cle): \(String(describing: lu)), expected \(String(describing: attendu[cle]))")
+                try Check.check(lu == attendu[cle], "Correction \(cle): \(String(describing: lu)), expected \(String(describing: attendu[cle]))")
                 if case .note(let n)? = lu { total += n; notes += 1 }
             }
             // The filled sheets, one PDF per candidate in the zip.
@@ -436,14 +448,10 @@ private struct Road {
             }.count
             try Check.check(entries == fiches.count, "\(epreuve): \(entries) sheets in the zip for \(fiches.count) candidates")
         }
-        try Check.check(notes == 27, "27 marks, found \(notes)")
+        try Check.check(notes == 31, "31 marks, found \(notes)")
+        try await verifierCyclades(attendu)
 
         // Imag'In: each examiner paid once for the sheets they graded, at the regulation's rate.
-        struct Version: Decodable { var reglementation: Regles
-            struct Regles: Decodable { var typesRemuneration: [Pay] }
-            struct Pay: Decodable { var code: String; var mode: String; var montantCentimes: Int } }
-        let regles = try await gestionnaire.expect([200], .GET, "\(mis)/reglementation").decode(Version.self).reglementation
-        let parCandidat = try Self.value(regles.typesRemuneration.first { $0.mode == "par_candidat" }, "a pay per candidate")
         struct Service: Decodable { var login: String?; var candidatsEvalues: Int; var montantCentimes: Int; var centres: [String] }
         var services: [Service] = []
         try await waitUntil(timeout: .seconds(60)) {
@@ -454,14 +462,45 @@ private struct Road {
         for service in services {
             let login = try Self.value(service.login, "the login of a service fait")
             let n = try Self.value(evalues[login], "an examiner of this run for \(login)")
-            try Check.check(service.candidatsEvalues == n && service.montantCentimes == n * parCandidat.montantCentimes,
+            try Check.check(service.candidatsEvalues == n && service.montantCentimes == n * Self.tarifParCandidat,
                             "\(login): \(service.candidatsEvalues) candidates, \(service.montantCentimes) cents; expected \(n), "
-                            + "\(n * parCandidat.montantCentimes)")
+                            + "\(n * Self.tarifParCandidat)")
         }
         let montant = services.map(\.montantCentimes).reduce(0, +)
-        print("  6. Closed: 28 results in Cyclades (27 marks, mean \(String(format: "%.2f", Double(total) / Double(notes) / 2)) / 20), "
-              + "\(services.count) services faits worth \(montant / 100),\(String(format: "%02d", montant % 100)) €, "
-              + "every filled sheet in the zips")
+        print("  6. Closed: 32 results in Cyclades (31 marks, mean \(String(format: "%.2f", Double(total) / Double(notes) / 2)) / 20), "
+              + "each equal to the oracle's in Correction and in Cyclades; \(services.count) services faits worth "
+              + "\(montant / 100),\(String(format: "%02d", montant % 100)) €, each at 5 € per sheet graded; every filled sheet in the zips")
         print("e2e: every figure checked")
+    }
+
+    /// Cyclades' grade of every registration of this run, candidate by candidate, against the
+    /// oracle's: no API lists the values (the remontée counts them), so they are read where
+    /// Inscriptions keeps them.
+    func verifierCyclades(_ attendu: [String: Resultat]) async throws {
+        var logger = Logger(label: "ece.e2e")
+        logger.logLevel = .error
+        let client = PostgresClient(configuration: try DatabaseConfiguration.client(
+            url: "postgres://inscriptions:inscriptions@127.0.0.1:5433/\(database)", maxConnections: 1), backgroundLogger: logger)
+        let task = Task { await client.run() }
+        defer { task.cancel() }
+        let rows = try await client.query("""
+            SELECT c.numero, n.epreuve, n.resultat, n.demi_points
+            FROM inscriptions.notes n JOIN inscriptions.candidats c ON c.id = n.candidat_id
+            WHERE c.session = \(EndToEnd.session) AND c.numero LIKE \(p + "%")
+            """, logger: logger)
+        var lus: [String: Resultat] = [:]
+        for try await (numero, epreuve, resultat, demiPoints) in rows.decode((String, String, String, Int?).self) {
+            let cle = "\(epreuve)/\(numero)"
+            switch (resultat, demiPoints) {
+            case ("note", let n?): lus[cle] = .note(n)
+            case ("absent_injustifie", nil): lus[cle] = .absent
+            default: throw EndToEnd.Failure(description: "e2e: Cyclades \(cle): \(resultat) \(String(describing: demiPoints)), "
+                                                         + "expected \(String(describing: attendu[cle]))")
+            }
+        }
+        for (cle, expected) in attendu.sorted(by: { $0.key < $1.key }) {
+            try Check.check(lus[cle] == expected, "Cyclades \(cle): \(String(describing: lus[cle])), the oracle says \(expected)")
+        }
+        try Check.check(lus.count == attendu.count, "Cyclades holds \(lus.count) results for this run, \(attendu.count) expected")
     }
 }

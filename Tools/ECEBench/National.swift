@@ -179,8 +179,8 @@ struct Session {
     let database: String
     let runDir: String
     let logger: Logger
-    /// Set by `ece-bench chaos`: faults strike while grading, locking and closing, so every call
-    /// retries what they cause and resolves an answer lost after the platform acted.
+    /// Set by `ece-bench chaos`: faults strike in every phase, so every call retries what they
+    /// cause and resolves an answer lost after the platform acted.
     var chaos: ChaosLedger? = nil
     /// Set by `--rythme`: the examiners start sheets at this pace together, so the saves' latency
     /// is measured at a load the platform sustains rather than behind a queue.
@@ -231,7 +231,7 @@ struct Session {
         report.candidats = centres * National.candidatsParCentre
         try await referenceData()
         try await waitUntil(timeout: .seconds(60)) { (try? await dsii().call(.GET, "/health"))?.status == .ok }
-        try await publierSujets(try await dsii())
+        let baremes = try await publierSujets(try await dsii())
 
         report.phases.append(try await phase("import (Cyclades)", National.academies, "files") { try await importer() })
         report.phases.append(try await phase("assignment and publication", report.candidats, "candidates") { try await affecter() })
@@ -242,10 +242,11 @@ struct Session {
         })
         report.phases.append(try await phase("distribution (Santorin)", centres, "commissions") { try await distribuer() })
         let recorder = Recorder()
-        await chaos?.begin()
+        await chaos?.debut("grading")
         let start = ContinuousClock.now
         let avant = National.cpu(runDir: runDir)
-        let lots = try await corriger(recorder)
+        let lots = try await corriger(recorder, baremes: baremes)
+        await chaos?.fin()
         report.gradingSeconds = Self.seconds(ContinuousClock.now - start)
         report.cpu = National.cpu(runDir: runDir).map { ($0.key, $0.value - (avant[$0.key] ?? 0)) }.sorted { $0.1 > $1.1 }
         report.saves = await recorder.durations
@@ -254,7 +255,6 @@ struct Session {
                                    unit: "saves"))
         report.phases.append(try await phase("locking", lots.count, "lots") { try await verrouiller(lots) })
         report.phases.append(try await phase("closing until all recorded", centres, "commissions") { try await cloturer() })
-        await chaos?.end()
         return report
     }
 
@@ -262,7 +262,10 @@ struct Session {
 
     func phase(_ name: String, _ operations: Int, _ unit: String, _ body: () async throws -> Void) async throws -> NationalReport.Phase {
         let start = ContinuousClock.now
+        // Under chaos the phase's fault strikes as it begins: its work runs while the platform recovers.
+        await chaos?.debut(name)
         try await body()
+        await chaos?.fin()
         let p = NationalReport.Phase(name: name, seconds: Self.seconds(ContinuousClock.now - start), operations: operations, unit: unit)
         Swift.print("  \(name): \(String(format: "%.1f", p.seconds)) s")
         fflush(nil)  // a long run shows its progress in its log as it happens
@@ -318,15 +321,13 @@ struct Session {
         ("T030B", "chimie", "SPCL-C1"), ("T030B", "chimie", "SPCL-C2"), ("T030B", "chimie", "SPCL-C3"),
     ]
 
-    func publierSujets(_ dsii: GatewayClient) async throws {
+    /// Publishes every subject with its barème (`Baremes`: the exams' own shapes); returns the barème published for each id.
+    func publierSujets(_ dsii: GatewayClient) async throws -> [UUID: Oracle.Bareme] {
         struct Nouveau: Encodable { var epreuve: String; var session = National.session; var code: String; var titre: String
             var dominante: String?; var materiel: [String] = [] }
+        var publies: [UUID: Oracle.Bareme] = [:]
         for (epreuve, dominante, code) in Self.sujets {
-            let bareme = epreuve == "T010B"
-                ? Bareme(criteres: [Critere(code: "EX1", libelle: "Exercice 1", poids: 10, echelle: .points),
-                                    Critere(code: "EX2", libelle: "Exercice 2", poids: 10, echelle: .points)])
-                : Bareme(criteres: [Critere(code: "APP", libelle: "S'approprier", poids: 4), Critere(code: "ANA", libelle: "Analyser", poids: 4),
-                                    Critere(code: "REA", libelle: "Réaliser", poids: 8), Critere(code: "VAL", libelle: "Valider", poids: 4)])
+            let bareme = Baremes.pour(code)
             let id = try await dsii.expect([201], .POST, "/api/referentiel/sujets", json: Nouveau(
                 epreuve: epreuve, code: code, titre: "Sujet national \(code)", dominante: dominante)).decode(Id.self).id
             try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/bareme", json: bareme)
@@ -334,7 +335,9 @@ struct Session {
                                   contentType: "application/pdf")
             try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/validate")
             try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/publish", json: ["visibleFrom": Date().addingTimeInterval(-60)])
+            publies[id] = bareme
         }
+        return publies
     }
 
     // MARK: phases
@@ -370,8 +373,9 @@ struct Session {
                                   + "01/02/2008;scolaire;\(uai(c));T\(1 + k % 5);\(filiere);\(e)")
                 }
             }
-            let g = try await gestionnaire(a)
-            try await g.expect([200], .POST, "\(ins)/import", raw: lignes.joined(separator: "\n"), contentType: "text/csv")
+            let g = try await gestionnaire(a), fichier = lignes.joined(separator: "\n")
+            // Importing the same file again changes nothing: a retry after a fault is safe.
+            _ = try await tenace { try await g.expect([200], .POST, "\(ins)/import", raw: fichier, contentType: "text/csv") }
         }
     }
 
@@ -382,13 +386,13 @@ struct Session {
         try await concurrently(codesAcademies, width: 4) { a in
             let g = try await gestionnaire(a)
             while true {
-                let suggestions = try await g.expect([200], .GET, "\(ins)/affectations/suggestions").decode(Items<Affectation>.self).items
-                    .filter { $0.centre != nil }
+                let suggestions = try await tenace { try await g.expect([200], .GET, "\(ins)/affectations/suggestions") }!
+                    .decode(Items<Affectation>.self).items.filter { $0.centre != nil }
                 if suggestions.isEmpty { break }
                 struct Affectations: Encodable { var affectations: [Affectation] }
-                try await g.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: suggestions))
+                _ = try await tenace { try await g.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: suggestions)) }
             }
-            try await g.expect([200], .POST, "\(ins)/affectations/publish")
+            _ = try await tenace { try await g.expect([200], .POST, "\(ins)/affectations/publish") }
         }
         try await poll(timeout: .seconds(1800)) {
             struct Avancement: Decodable { var candidats: Int; var centre: String }
@@ -422,14 +426,15 @@ struct Session {
                 login: "coord.\(a).\(e.lowercased())", nom: "Coordination", prenom: "Claude", uai: nil, divisions: nil)))
         }
         try await concurrently(designations, width: 32) { d in
-            try await gestionnaire(d.academie).expect([201], .POST, "\(ins)/designations", json: d)
+            let g = try await gestionnaire(d.academie)
+            _ = try await tenace { try await g.expect([201], .POST, "\(ins)/designations", json: d) }
         }
         let expected = Dictionary(grouping: designations, by: \.academie).mapValues { Set($0.map(\.intervenant.login)) }
         try await concurrently(codesAcademies, width: 4) { a in
             let g = try await gestionnaire(a)
-            try await g.expect([200], .POST, "\(mis)/reglementation")
+            _ = try await tenace { try await g.expect([200], .POST, "\(mis)/reglementation") }
             struct Parametres: Encodable { var dateDebut = "2027-06-01"; var dateFin = "2027-06-12"; var observations = "" }
-            try await g.expect([200], .PUT, "\(mis)/parametres", json: Parametres())
+            _ = try await tenace { try await g.expect([200], .PUT, "\(mis)/parametres", json: Parametres()) }
             var missions: [Mission] = []
             try await poll(timeout: .seconds(900)) {
                 try await g.expect([200], .POST, "\(mis)/ouverture")
@@ -438,8 +443,8 @@ struct Session {
             }
             let convocations = missions.flatMap { m in m.intervenants.map { (m.mission.id, $0.id) } }
             try await concurrently(convocations, width: 8) { mission, person in
-                try await g.expect([200, 201], .POST, "/api/missions/missions/\(mission)/convocations",
-                                   json: ["intervenantId": person.uuidString])
+                _ = try await tenace { try await g.expect([200, 201], .POST, "/api/missions/missions/\(mission)/convocations",
+                                                          json: ["intervenantId": person.uuidString]) }
             }
         }
     }
@@ -465,39 +470,52 @@ struct Session {
         try await concurrently(Array(0..<centres), width: 16) { c in
             let centre = try await centreClient(c)
             let base = santorin(c)
-            let examinateurs = try await centre.expect([200], .GET, base + "/examinateurs").decode(Items<Examinateur>.self).items
+            let examinateurs = try await tenace { try await centre.expect([200], .GET, base + "/examinateurs") }!
+                .decode(Items<Examinateur>.self).items
             struct Groupe: Encodable { var nom: String; var membres: [UUID] }
             for (k, e) in examinateurs.enumerated() {
-                try await centre.expect([201], .POST, base + "/groupes", json: Groupe(nom: "Salle \(k + 1)", membres: [e.intervenantId]))
+                // A retry meeting 409: the room was made, its answer lost.
+                _ = try await tenace {
+                    try await centre.expect([201], .POST, base + "/groupes", json: Groupe(nom: "Salle \(k + 1)", membres: [e.intervenantId]))
+                }
             }
-            let sujets = try await centre.expect([200], .GET, base + "/sujets").decode(Items<Sujet>.self).items
+            let sujets = try await tenace { try await centre.expect([200], .GET, base + "/sujets") }!.decode(Items<Sujet>.self).items
             // A different set every half-day; physique-chimie two of each dominant, rotating; the
             // other exams a subset of their subjects each (the k-th by bit mask).
             let physique = sujets.filter { $0.code.hasPrefix("PC-P") }.map(\.id), chimie = sujets.filter { $0.code.hasPrefix("PC-C") }.map(\.id)
             let tous = sujets.map(\.id)
             func ensemble(_ k: Int) -> [UUID] { tous.enumerated().filter { (k + 1) & (1 << $0.offset) != 0 }.map(\.element) }
-            let fiches = try await centre.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
+            let fiches = try await tenace { try await centre.expect([200], .GET, base + "/fiches") }!.decode(Items<Fiche>.self).items
             let parCreneau = National.examinateursParCentre * 4
             struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [UUID] }
             for (k, start) in stride(from: 0, to: fiches.count, by: parCreneau).enumerated() {
                 let offerts = epreuve(c) == "T011B"
                     ? [physique[k % physique.count], physique[(k + 1) % physique.count], chimie[k % chimie.count], chimie[(k + 1) % chimie.count]]
                     : ensemble(k)
-                let creneau = try await centre.expect([201], .POST, base + "/creneaux", json: Creneau(
-                    jour: "2027-06-0\(1 + k / 2)", demiJournee: k % 2 == 0 ? "matin" : "apres-midi", sujets: offerts)).decode(Id.self).id
-                try await centre.expect([200], .POST, base + "/creneaux/\(creneau)/candidats",
-                                        json: ["fiches": fiches[start..<min(start + parCreneau, fiches.count)].map(\.id)])
+                let demande = Creneau(jour: "2027-06-0\(1 + k / 2)", demiJournee: k % 2 == 0 ? "matin" : "apres-midi", sujets: offerts)
+                var creneau = try await tenace { try await centre.expect([201], .POST, base + "/creneaux", json: demande) }?.decode(Id.self).id
+                if creneau == nil {
+                    // Made by an attempt whose answer was lost: the commission lists it.
+                    struct Organisation: Decodable { var creneaux: [Vu]; struct Vu: Decodable { var id: UUID; var jour: String; var demiJournee: String } }
+                    creneau = try await tenace { try await centre.expect([200], .GET, base) }!.decode(Organisation.self).creneaux
+                        .first { $0.jour == demande.jour && $0.demiJournee == demande.demiJournee }?.id
+                }
+                guard let creneau else { throw ValidationError("\(uai(c)): the slot \(demande.jour) \(demande.demiJournee) was not made") }
+                let part = Array(fiches[start..<min(start + parCreneau, fiches.count)].map(\.id))
+                _ = try await tenace { try await centre.expect([200], .POST, base + "/creneaux/\(creneau)/candidats", json: ["fiches": part]) }
             }
-            try await centre.expect([200], .POST, base + "/distribution/automatique", json: ["garderDivisions": true])
+            _ = try await tenace { try await centre.expect([200], .POST, base + "/distribution/automatique", json: ["garderDivisions": true]) }
         }
     }
 
     struct Lot: Decodable, Sendable { var groupeId: UUID; var fiches: [Fiche] }
-    struct Tiree: Decodable { var version: Int; var bareme: Bareme?; var statut: String; var noteFinale: Int? }
+    struct Tiree: Decodable { var version: Int; var sujet: Id?; var statut: String; var noteFinale: Int? }
 
     /// `concurrence` examiners at a time, each grading their whole lot: the draw, then one save
-    /// that gives the grade (the measured request). Returns each examiner's lot, to lock.
-    func corriger(_ recorder: Recorder) async throws -> [Recorder.Lot] {
+    /// that gives the grade (the measured request), with a grid of `Baremes.grille` on the barème
+    /// published for the subject drawn; the mark the platform answers must be the oracle's.
+    /// Returns each examiner's lot, to lock.
+    func corriger(_ recorder: Recorder, baremes: [UUID: Oracle.Bareme]) async throws -> [Recorder.Lot] {
         let people = (0..<centres).flatMap { c in (1...National.examinateursParCentre).map { (c, $0) } }
         let lots = Recorder.Lots()
         try await concurrently(people, width: concurrence) { c, k in
@@ -512,17 +530,13 @@ struct Session {
                     var drawn = try await tenace { try await me.expect([200], .POST, lue + "/tirage", json: ["version": fiche.version ?? 1]) }
                     if drawn == nil { drawn = try await tenace { try await me.expect([200], .GET, lue) } }
                     let tiree = try drawn!.decode(Tiree.self)
-                    guard let bareme = tiree.bareme else { throw ValidationError("no barème after the draw") }
-                    struct Saisie: Encodable { var code: String; var evaluation: Evaluation }
-                    struct Grille: Encodable { var evaluations: [Saisie] }
-                    struct Enregistrement: Encodable { var version: Int; var grille: Grille; var finaliser = true }
-                    let niveau = [Niveau.A, .B, .B, .C][(i + k) % 4]
-                    let grille = Grille(evaluations: bareme.criteres.map { critere in
-                        switch critere.echelle {
-                        case .points: Saisie(code: critere.code, evaluation: .points(demiPoints: (i * 3 + k) % (2 * critere.poids + 1)))
-                        case .niveaux: Saisie(code: critere.code, evaluation: .niveau(niveau))
-                        }
-                    })
+                    guard let sujet = tiree.sujet?.id, let bareme = baremes[sujet] else {
+                        throw ValidationError("\(fiche.id): no subject drawn, or one this run did not publish")
+                    }
+                    struct Enregistrement: Encodable { var version: Int; var grille: GrilleSoumise; var finaliser = true }
+                    let saisies = Baremes.grille(bareme, i: i + c, k: k)
+                    let attendu = Oracle.demiPoints(bareme, saisies)
+                    let grille = GrilleSoumise(saisies)
                     let start = ContinuousClock.now
                     let saved = try await tenace {
                         try await me.expect([200], .PUT, lue, json: Enregistrement(version: tiree.version, grille: grille))
@@ -533,7 +547,11 @@ struct Session {
                         var answer = saved
                         if answer == nil { answer = try await tenace { try await me.expect([200], .GET, lue) } }
                         let note = try answer!.decode(Tiree.self)
-                        await chaos.graded(fiche.id, noteFinale: note.statut == "notee" ? note.noteFinale : nil, readBack: saved == nil)
+                        await chaos.graded(fiche.id, attendu: attendu, repondu: note.statut == "notee" ? note.noteFinale : nil,
+                                           examinateur: examinateur(c, k), readBack: saved == nil)
+                    } else if let note = try saved?.decode(Tiree.self), note.noteFinale != attendu {
+                        throw ValidationError("\(fiche.id): the platform answered \(String(describing: note.noteFinale)) half points, "
+                                              + "the oracle says \(attendu)")
                     }
                 }
             }
@@ -576,10 +594,16 @@ struct Session {
     }
 
     /// Every centre closes; until Cyclades has every result and Imag'In every service fait.
+    /// Under chaos, Cyclades' consumer is killed once half the centres have closed (their results
+    /// on their way) and Imag'In's once all have (the services faits on theirs).
     func cloturer() async throws {
-        try await concurrently(Array(0..<centres), width: 16) { c in
-            let centre = try await centreClient(c)
-            _ = try await tenace { try await centre.expect([200], .POST, santorin(c) + "/cloture") }
+        let moitie = (centres + 1) / 2
+        for (part, fault) in [(Array(0..<moitie), "kill -9 Inscriptions"), (Array(moitie..<centres), "kill -9 Missions")] {
+            try await concurrently(part, width: 16) { c in
+                let centre = try await centreClient(c)
+                _ = try await tenace { try await centre.expect([200], .POST, santorin(c) + "/cloture") }
+            }
+            await chaos?.frapper(fault)
         }
         struct Remontee: Decodable { var notes: Int; var absents: Int }
         try await poll(timeout: .seconds(1800)) {
@@ -595,6 +619,18 @@ struct Session {
             }
             return total >= centres * National.candidatsParCentre
         }
+    }
+}
+
+extension Session {
+    /// Every académie's services faits as Imag'In prices them, examiners only (what `chaos` checks).
+    func servicesFaits() async throws -> [ChaosCheck.ServiceLu] {
+        var result: [ChaosCheck.ServiceLu] = []
+        for a in codesAcademies {
+            result += try await gestionnaire(a).expect([200], .GET, "\(mis)/services-faits").decode(Items<ChaosCheck.ServiceLu>.self).items
+                .filter { $0.login?.hasPrefix("ex.") ?? false }
+        }
+        return result
     }
 }
 
