@@ -68,4 +68,9 @@ let gatewayMigrations = [
         """,
         "UPDATE {schema}.accounts SET activation_code_sha256 = NULL, activation_expires_at = NULL",
     ]),
+    // The grace of a just-rotated refresh token serves one page's concurrent requests, a few times:
+    // never an unlimited supply of sessions to whoever replays it within the window.
+    Migration(4, "renouvellements_de_grace", [
+        "ALTER TABLE {schema}.refresh_tokens ADD COLUMN grace_uses int NOT NULL DEFAULT 0",
+    ]),
 ]

@@ -65,7 +65,8 @@ public actor DatabaseWatch {
 
 /// A request still running after `patience` asks the watch whether the database answers; if not,
 /// it is cancelled (a wait for a pool connection ends at once) and answers 503 with `Retry-After`,
-/// instead of hanging until the pool gives up. A slow request on a healthy database runs on.
+/// instead of hanging until the pool gives up — unless it completes all the same, when its own
+/// answer stands. A slow request on a healthy database runs on.
 public struct DatabaseOutageMiddleware: RouterMiddleware {
     public typealias Context = ECERequestContext
     let watch: DatabaseWatch
@@ -90,11 +91,18 @@ public struct DatabaseOutageMiddleware: RouterMiddleware {
                     }
                 }
                 defer { group.cancelAll() }
-                guard let response = try await group.next() ?? nil else {
-                    context.logger.error("database unreachable: request abandoned", metadata: ["path": "\(request.uri.path)"])
-                    throw DatabaseWatch.unavailable()
-                }
-                return response
+                if let response = try await group.next() ?? nil { return response }
+                // The database looks down: stop waiting on it (a wait for a pool connection ends at
+                // once). A handler that still finishes keeps its answer: its write committed, and a
+                // 503 would have the client repeat it.
+                context.logger.error("database unreachable: request abandoned", metadata: ["path": "\(request.uri.path)"])
+                group.cancelAll()
+                do {
+                    while let next = try await group.next() {
+                        if let response = next { return response }
+                    }
+                } catch where error is CancellationError || DatabaseWatch.isOutage(error) {}
+                throw DatabaseWatch.unavailable()
             }
         }
     }

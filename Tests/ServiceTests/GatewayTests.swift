@@ -176,6 +176,26 @@ import TestSupport
         }
     }
 
+    /// The grace serves a page's few concurrent requests, not whoever replays a stolen token in its
+    /// 30 s (the security review of issue 18): one replay past them revokes the whole session.
+    @Test func theGraceIsAFewRenewalsNotASupplyOfSessions() async throws {
+        let account = try await Self.makeAccount()
+        let app = try await Gateway.buildApplication(Self.configuration())
+        try await app.test(.live) { client in
+            let first = try JSONDecoder().decode(Tokens.self, from: try await Self.login(client, account.login, Self.password).body)
+            var pairs: [Tokens] = []
+            for _ in 0...AccountRepository.graceUses {
+                let renewed = try await Self.refresh(client, first.refreshToken)
+                #expect(renewed.status == .ok)
+                pairs.append(try JSONDecoder().decode(Tokens.self, from: renewed.body))
+            }
+            #expect(try await Self.refresh(client, first.refreshToken).status == .unauthorized)
+            for pair in pairs {
+                #expect(try await Self.refresh(client, pair.refreshToken).status == .unauthorized, "the family is revoked")
+            }
+        }
+    }
+
     @Test func disabledAccountsCannotLogIn() async throws {
         let account = try await Self.makeAccount()
         try await Self.withGatewayAccounts { accounts in

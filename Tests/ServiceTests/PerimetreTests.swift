@@ -216,7 +216,15 @@ import TestSupport
             }
             #expect(try await h.call(.post, "\(ins)/designations", Self.designation("coordinateur", centre: nil, login: twice,
                                                                                    nom: "Durand", uai: centre), as: Self.besancon).status == .created)
-            let missions = try await Self.open(h, centre: centre, waitingFor: [teacher, twice, cancelled])
+            // Another school's teacher, designated by that school to examine at this centre.
+            let other = try await CorrectionTests.makeCentre()
+            let otherSchool = Identity(userId: UUID(), login: "etab.\(other)", role: .etablissement, scope: .etablissement(other))
+            let foreign = "\(p).autre"
+            let designatedThere = try await h.call(.post, "\(ins)/designations", Self.designation("examinateur", centre: centre,
+                                                                                                  login: foreign, nom: "Petit", uai: other),
+                                                   as: otherSchool)
+            #expect(designatedThere.status == .created, "\(String(buffer: designatedThere.body))")
+            let missions = try await Self.open(h, centre: centre, waitingFor: [teacher, twice, cancelled, foreign])
             let (examen, coordination) = (try #require(missions[centre]), try #require(missions["coordinateur"]))
             func convoke(_ mission: UUID, _ login: String, as identity: Identity) async throws -> Convoked {
                 try await h.decode(Convoked.self, .post, "/api/missions/missions/\(mission)/convocations",
@@ -229,6 +237,11 @@ import TestSupport
             #expect(try await Self.code(h, own, as: Self.besancon) == nil)
             let page = String(buffer: try await h.call(.get, own.impression, as: Self.besancon).body)
             #expect(page.contains("exemplaire de l'autorité qui a émis"), "the page says where the code is")
+
+            // The centre may not convoke the other school's teacher: it would own their account and code.
+            let refused = try await h.call(.post, "/api/missions/missions/\(examen)/convocations",
+                                            #"{"intervenantId":"\#(try await Self.person(h, foreign))"}"#, as: school)
+            #expect(refused.status == .forbidden, "\(String(buffer: refused.body))")
 
             // Two convocations of one person: the first printed code still opens the account.
             let first = try await convoke(examen, twice, as: Self.besancon)

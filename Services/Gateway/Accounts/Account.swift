@@ -120,19 +120,29 @@ struct AccountRepository: Sendable {
 
     enum RefreshUse { case valid(account: UUID, family: UUID), reused(family: UUID), invalid }
 
+    /// Concurrent requests of one page that a just-rotated refresh token may still renew.
+    static let graceUses = 4
+
     /// Marks the token used (once). A token used twice means it leaked: the caller revokes its family;
     /// except within `grace` of its first use, when it is the same browser's concurrent requests
-    /// (each renewing the expired access cookie with the same refresh token): those get a new pair too.
+    /// (each renewing the expired access cookie with the same refresh token): those get a new pair
+    /// too, `graceUses` times at most — one more is a replay, and revokes the family.
     func useRefreshToken(sha256: String, grace: Duration = .zero) async throws -> RefreshUse {
         let graceSeconds = Double(grace.components.seconds)
         return try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT account_id, family, used_at IS NOT NULL OR revoked_at IS NOT NULL, expires_at < now(),
                        revoked_at IS NULL AND used_at > now() - \(graceSeconds) * interval '1 second'
+                           AND grace_uses < \(Self.graceUses)
                 FROM \(unescaped: s).refresh_tokens WHERE token_sha256 = \(sha256) FOR UPDATE
                 """, logger: logger)
             for try await (account, family, spent, expired, inGrace) in rows.decode((UUID, UUID, Bool, Bool, Bool?).self) {
-                if inGrace == true, !expired { return .valid(account: account, family: family) }
+                if inGrace == true, !expired {
+                    try await connection.query("""
+                        UPDATE \(unescaped: s).refresh_tokens SET grace_uses = grace_uses + 1 WHERE token_sha256 = \(sha256)
+                        """, logger: logger)
+                    return .valid(account: account, family: family)
+                }
                 if spent { return .reused(family: family) }
                 if expired { return .invalid }
                 try await connection.query("""

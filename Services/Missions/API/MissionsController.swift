@@ -313,13 +313,14 @@ struct MissionsController: Sendable {
         return code
     }
 
-    /// The gestionnaire of the mission's académie; for examiner missions also the school whose
-    /// teacher it is or which is the centre.
+    /// The gestionnaire of the mission's académie; for examiner missions also the school, for its
+    /// own teachers at its own centre (issue 18: a centre convoking another school's teacher first
+    /// would own that person's account and code).
     private func mayConvoke(_ caller: Identity, mission: MissionRepository.Mission, person: Intervenant) -> Bool {
         switch caller.scope {
         case .academie(let code): caller.role == .gestionnaire && code == mission.academie
         case .etablissement(let uai):
-            caller.role == .etablissement && mission.kind == .examinateur && (mission.centre == uai || person.uai == uai)
+            caller.role == .etablissement && mission.kind == .examinateur && mission.centre == uai && person.uai == uai
         case .national: false
         }
     }
