@@ -27,13 +27,13 @@ struct ConvocationHandlers: Sendable {
     }
 
     /// Whether the issuing authority may convoke to this mission: the académie's gestionnaire, or a
-    /// school for an examiner mission of its own teacher at its own centre (Missions' own rule).
+    /// school for an examiner mission of its own teacher (Missions' own rule).
     static func withinPerimeter(_ convocation: ConvocationIssued) -> Bool {
         guard let autorite = convocation.autorite else { return true }
         switch Scope(autorite) {
         case .academie(let code): return code == convocation.academie
         case .etablissement(let uai):
-            return convocation.kind == .examinateur && convocation.centreUAI == uai && convocation.intervenant.uai == uai
+            return convocation.kind == .examinateur && convocation.intervenant.uai == uai
         case .national, nil: return false
         }
     }

@@ -314,13 +314,13 @@ struct MissionsController: Sendable {
     }
 
     /// The gestionnaire of the mission's académie; for examiner missions also the school, for its
-    /// own teachers at its own centre (issue 18: a centre convoking another school's teacher first
+    /// own teachers only (issue 18: a centre convoking another school's teacher examining there
     /// would own that person's account and code).
     private func mayConvoke(_ caller: Identity, mission: MissionRepository.Mission, person: Intervenant) -> Bool {
         switch caller.scope {
         case .academie(let code): caller.role == .gestionnaire && code == mission.academie
         case .etablissement(let uai):
-            caller.role == .etablissement && mission.kind == .examinateur && mission.centre == uai && person.uai == uai
+            caller.role == .etablissement && mission.kind == .examinateur && person.uai == uai
         case .national: false
         }
     }
