@@ -56,23 +56,28 @@ public enum BrokerAdmin {
                 defer { connection.close() }
                 let depth = try connection.queueDepth(queue)
                 guard depth > 0 else {
-                    Thread.sleep(forTimeInterval: 0.2)
+                    usleep(200_000)  // this detached thread only
                     continue
                 }
                 try connection.startConsuming(queue: queue, prefetch: UInt16(min(depth, 1000)))
-                var kept: [UInt64] = [], seen = 0
+                var kept: [UInt64] = [], seen = 0, taken = 0
                 let pass = Date(timeIntervalSinceNow: 10)
                 while seen < depth && !missing.isEmpty && Date() < pass {
                     guard let message = try connection.nextDelivery(timeout: 0.2) else { continue }
                     seen += 1
                     if let id = message.messageId, missing.remove(id) != nil {
                         found.append(message)
+                        taken += 1
                         try connection.ack(message.deliveryTag)
                     } else {
                         kept.append(message.deliveryTag)
                     }
                 }
                 for tag in kept { try connection.reject(tag, requeue: true) }
+                // A quorum queue applies acks asynchronously, and a channel closed before it has
+                // returns the messages (a round trip is not enough, measured): give it time.
+                _ = try connection.queueDepth(queue)
+                if taken > 0 { usleep(500_000) }
                 _ = try connection.queueDepth(queue)
             }
             return found

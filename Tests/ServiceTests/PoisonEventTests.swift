@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PostgresNIO
-import Shared
+@testable import Shared
 import Testing
 import TestSupport
 @testable import Correction
@@ -55,7 +55,8 @@ import TestSupport
                     #expect(await BrokerAdmin.queueDepth(amqp, queue: queue + ".dlq") == baseline[queue]! + messages.count,
                             "\(queue).dlq holds exactly the malformed events")
                 }
-                #expect(try await Self.fingerprint(db, configuration.schema) == before, "nothing changed in \(service)")
+                let after = try await Self.fingerprint(db, configuration.schema)
+                #expect(after == before, "nothing changed in \(service): \(after.filter { before[$0.key] != $0.value }) was \(before.filter { after[$0.key] != $0.value })")
                 for queue in queues {
                     let messages = sent[queue]!
                     let parked = try await BrokerAdmin.takeMatching(amqp, queue: queue + ".dlq", ids: Set(messages.map(\.messageId)))
@@ -77,7 +78,8 @@ import TestSupport
                             SELECT 1 FROM \(unescaped: configuration.schema).inbox WHERE consumer = \(queue) AND message_id = \(id)
                             """).collect().count == 1
                     }
-                    #expect(await BrokerAdmin.queueDepth(amqp, queue: queue + ".dlq") == baseline[queue]!, "\(queue): valid event not parked")
+                    let depth = await BrokerAdmin.queueDepth(amqp, queue: queue + ".dlq")
+                    #expect(depth == baseline[queue]!, "\(queue): valid event not parked (\(depth ?? -1) vs \(baseline[queue]!))")
                 }
                 await running.stop()
             }
@@ -145,7 +147,7 @@ import TestSupport
                                                     centreUAI: "0251080N", exportVersion: Int64(Date().timeIntervalSince1970 * 1000),
                                                     intervenants: []))
         default:
-            throw TimedOut(what: "no valid event for \(queue)")
+            throw EventRejected("no valid event for \(queue)")
         }
     }
 
