@@ -86,6 +86,45 @@ import TestSupport
         }
     }
 
+    /// The hostile suite's tool: `ece-bench poison` publishes 1,000 malformed events across every
+    /// consumed queue while the four consuming services run, and finds each one in its queue's
+    /// dead-letter queue with the consumer's reason (exit 0, `POISON OK`).
+    @Test func eceBenchPoisonFindsAThousandMalformedEventsInTheDeadLetterQueues() async throws {
+        let builds = ["correction", "gateway", "inscriptions", "missions"].compactMap { name in
+            HealthTests.services.first { $0.name == name }
+        }
+        try await Self.withServices(builds, from: 0) {
+            let tool = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("ece-bench")
+            let path = FileManager.default.isExecutableFile(atPath: tool.path) ? tool.path
+                : LocalInfrastructure.repositoryRoot.appendingPathComponent(".build/debug/ece-bench").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = ["poison", "--count", "1000", "--timeout", "120"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["AMQP_URL": LocalInfrastructure.amqpURL]) { $1 }
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = String(decoding: try await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value,
+                                as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0 && output.contains("POISON OK"), "\(output)")
+            #expect(output.contains("1001 malformed events published to 7 queues"), "\(output)")
+        }
+    }
+
+    /// Runs `body` while the services from `index` on run (each healthy first).
+    static func withServices(_ builds: [(name: String, port: Int, build: HealthTests.Builder)], from index: Int,
+                             _ body: @escaping @Sendable () async throws -> Void) async throws {
+        guard index < builds.count else { return try await body() }
+        let app = try await builds[index].build(HealthTests.configuration(builds[index].name, builds[index].port))
+        try await app.test(.live) { client in
+            try await waitUntil(timeout: .seconds(60)) {
+                try await client.execute(uri: "/health", method: .get) { $0.status } == .ok
+            }
+            try await withServices(builds, from: index + 1, body)
+        }
+    }
+
     /// The payload checks alone, without a broker: every flaw the generator makes is refused by the
     /// contract or the envelope, none traps.
     @Test func everyGeneratedFlawIsRefusedByTheEnvelopeOrTheContract() throws {
