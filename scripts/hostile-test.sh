@@ -10,7 +10,9 @@
 #     tricks in file names, replayed and tampered tokens;
 #  4. then generated bodies, cookies, query strings and path segments on every web form and every
 #     non-API route, anonymous and signed in as each role through the sign-in form
-#     (Tests/hostile/formulaires.py): no answer may be a server error.
+#     (Tests/hostile/formulaires.py): no answer may be a server error;
+#  5. then `ece-bench poison`: 1,000 malformed events across every consumed queue, each found in
+#     its dead-letter queue with its reason.
 # Throughout, no service may die: their pids at the end must be the ones at the start.
 # The number of requests is the gateway's own counter (ece_http_requests_total).
 #   scripts/hostile-test.sh [examples per operation and role, default 20]
@@ -101,6 +103,12 @@ fi
 
 var/venv/bin/python Tests/hostile/cibles.py "$GATEWAY" "$PASSWORD" || status=1
 var/venv/bin/python Tests/hostile/formulaires.py "$GATEWAY" "$PASSWORD" || status=1
+
+# Malformed events (bad envelopes, payloads, chunk ranges, versions) on every consumed queue: each
+# one must reach its dead-letter queue with its reason while the consumers keep consuming
+# (PoisonEventTests also checks, per consumer, that they change nothing in the database).
+echo "hostile: 1,000 malformed events across every consumed queue"
+AMQP_URL="amqp://guest:guest@127.0.0.1:5673/${ECE_VHOST:-}" "$BIN_DIR/ece-bench" poison --count 1000 || status=1
 
 # A service that died (and was restarted, or not) fails the run, whatever the answers were.
 for s in "${SERVICES[@]}"; do

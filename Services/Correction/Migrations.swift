@@ -252,4 +252,9 @@ let correctionMigrations = [
         "ALTER TABLE {schema}.fiches ALTER COLUMN grille SET STATISTICS 0, ALTER COLUMN bareme SET STATISTICS 0",
         "ALTER TABLE {schema}.audit ALTER COLUMN avant SET STATISTICS 0, ALTER COLUMN apres SET STATISTICS 0",
     ]),
+    // Each closure of an exam × centre is numbered (`epreuve.closed` carries it): Cyclades keeps the
+    // grades of the newest and ignores chunks of an older one (issue 18).
+    Migration(8, "closures_numerotees", [
+        "ALTER TABLE {schema}.commissions ADD COLUMN closure_version int NOT NULL DEFAULT 0",
+    ]),
 ]

@@ -168,7 +168,22 @@ let inscriptionsMigrations = [
         "DROP TABLE {schema}.enseignants",
         "ALTER TABLE {schema}.intervenants ADD COLUMN discipline text",
     ]),
-    // 9, not 8: another change of issue 18 numbers its migration 8 (both apply, in either order).
+    // The newest closure received per exam × centre (its `closureVersion`): a chunk of an older one,
+    // late or replayed from the dead-letter queue, is ignored and counted (issue 18).
+    Migration(8, "clotures_versionnees", [
+        """
+        CREATE TABLE {schema}.clotures (
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            closure_version int NOT NULL,
+            closure_id uuid NOT NULL,
+            chunks_ignores int NOT NULL DEFAULT 0,
+            recue_le timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (session, epreuve, centre)
+        )
+        """,
+    ]),
     Migration(9, "intervenants_a_leur_autorite", [
         // A person belongs to the authority that designated them: an académie (its gestionnaire),
         // or a school too (its UAI). Only it (or, for a school's teacher, its académie) may rewrite them.

@@ -14,8 +14,8 @@ public enum Settlement: Sendable {
     case ack
     /// Transient failure: back to the queue; counts toward the delivery limit.
     case requeue
-    /// Invalid or undecodable: straight to the dead-letter queue.
-    case reject
+    /// Invalid or undecodable: straight to the dead-letter queue, with the reason in its headers.
+    case reject(reason: String)
 }
 
 /// Consumes one queue with manual acks on its own connection and thread. The thread buffers what
@@ -32,6 +32,10 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
     private var settlements: [(AMQPDelivery, Settlement)] = []  // guarded by `condition`
     private var generation = 0  // worker thread only
     private var inFlight = 0  // worker thread only
+    /// A second connection, in confirm mode, that parks rejected messages with their reason
+    /// (a broker-side reject cannot carry one). Opened when needed, closed when idle.
+    private var parking: AMQPConnection?  // worker thread only
+    private var parkingUsed = Date.distantPast  // worker thread only
 
     public init(configuration: AMQPConfiguration, queue: QueueSpec, logger: Logger,
                 prefetch: UInt16 = 400, maxBatch: Int = 200) {
@@ -106,8 +110,11 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
     }
 
     override func run(_ connection: AMQPConnection) throws {
+        defer { parking = nil }
         while !isStopping {
             try sendSettlements(on: connection)
+            // Unused, it would miss its heartbeats: closed rather than kept alive.
+            if parking != nil, Date().timeIntervalSince(parkingUsed) > 10 { parking = nil }
             // Short polls while the handler works, so its acks go out promptly; longer ones when idle.
             guard let first = try connection.nextDelivery(timeout: inFlight > 0 ? 0.002 : 0.05) else { continue }
             var batch = [AMQPDelivery(message: first, generation: generation)]
@@ -133,8 +140,55 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
             switch settlement {
             case .ack: try connection.ack(delivery.message.deliveryTag)
             case .requeue: try connection.reject(delivery.message.deliveryTag, requeue: true)
-            case .reject: try connection.reject(delivery.message.deliveryTag, requeue: false)
+            case .reject(let reason):
+                if park(delivery.message, reason: reason) {
+                    try connection.ack(delivery.message.deliveryTag)
+                } else {
+                    // Dead-lettered by the broker all the same, without the reason (it is in the log).
+                    try connection.reject(delivery.message.deliveryTag, requeue: false)
+                }
             }
+        }
+    }
+
+    /// Publishes a copy of `message` to the dead-letter queue with why it was refused, where and
+    /// under which routing key it came (for a replay), and waits for the broker's confirm. The
+    /// original is acked only after that: at worst (a crash in between) it is parked twice.
+    private func park(_ message: AMQPMessage, reason: String) -> Bool {
+        do {
+            if parking == nil {
+                let connection = try AMQPConnection(configuration)
+                try connection.enableConfirms()
+                parking = connection
+            }
+            guard let parking else { return false }
+            parkingUsed = Date()
+            var headers = message.headers.compactMapValues { value -> String? in
+                if case .string(let text) = value { text } else { nil }
+            }
+            headers[DeadLetter.rejectedReasonHeader] = String(reason.prefix(1000))
+            headers[DeadLetter.rejectedFromHeader] = queue.name
+            headers[DeadLetter.rejectedAtHeader] = ISO8601DateFormatter().string(from: Date())
+            headers[DeadLetter.routingKeyHeader] = message.routingKey
+            try parking.publish(exchange: EventTopology.deadLetterExchange, routingKey: queue.name, body: message.body,
+                                messageId: message.messageId ?? "", type: message.type ?? message.routingKey,
+                                correlationId: message.correlationId, appId: "\(queue.name)", mandatory: true,
+                                headers: headers)
+            var returned = false
+            let deadline = Date(timeIntervalSinceNow: 5)
+            while Date() < deadline {
+                switch try parking.nextConfirmFrame(timeout: 0.5) {
+                case .returned: returned = true
+                case .ack: if !returned { return true } else { throw AMQPError.connection("dead-letter queue unroutable") }
+                case .nack: throw AMQPError.connection("dead letter refused by the broker")
+                case .timeout: continue
+                }
+            }
+            throw AMQPError.confirmTimeout
+        } catch {
+            logger.warning("could not park the message with its reason", metadata: ["error": "\(error)"])
+            parking = nil
+            return false
         }
     }
 }

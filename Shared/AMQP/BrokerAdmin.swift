@@ -49,4 +49,46 @@ public enum BrokerAdmin {
             return messages
         }
     }
+
+    /// Takes out of `queue` the messages whose id is in `ids` (acked: they leave it) and puts every
+    /// other message back untouched; returns once all were found or `timeout` passed. For tests and
+    /// tools that must find their own messages in a shared dead-letter queue.
+    public static func takeMatching(_ configuration: AMQPConfiguration, queue: String, ids: Set<String>,
+                                    timeout: TimeInterval = 30) async throws -> [AMQPMessage] {
+        try await Task.detached {
+            var found: [AMQPMessage] = [], missing = ids
+            let deadline = Date(timeIntervalSinceNow: timeout)
+            while !missing.isEmpty && Date() < deadline {
+                // One pass over what the queue holds now; the others go back at the end of the pass.
+                let connection = try AMQPConnection(configuration)
+                defer { connection.close() }
+                let depth = try connection.queueDepth(queue)
+                guard depth > 0 else {
+                    usleep(200_000)  // this detached thread only
+                    continue
+                }
+                try connection.startConsuming(queue: queue, prefetch: UInt16(min(depth, 1000)))
+                var kept: [UInt64] = [], seen = 0, taken = 0
+                let pass = Date(timeIntervalSinceNow: 10)
+                while seen < depth && !missing.isEmpty && Date() < pass {
+                    guard let message = try connection.nextDelivery(timeout: 0.2) else { continue }
+                    seen += 1
+                    if let id = message.messageId, missing.remove(id) != nil {
+                        found.append(message)
+                        taken += 1
+                        try connection.ack(message.deliveryTag)
+                    } else {
+                        kept.append(message.deliveryTag)
+                    }
+                }
+                for tag in kept { try connection.reject(tag, requeue: true) }
+                // A quorum queue applies acks asynchronously, and a channel closed before it has
+                // returns the messages (a round trip is not enough, measured): give it time.
+                _ = try connection.queueDepth(queue)
+                if taken > 0 { usleep(500_000) }
+                _ = try connection.queueDepth(queue)
+            }
+            return found
+        }.value
+    }
 }

@@ -10,6 +10,8 @@ public struct DeadLetter: Sendable {
     public var routingKey: String?
     /// `rejected` (the consumer refused it for good) or `delivery_limit` (it kept failing).
     public var reason: String?
+    /// Why the consumer refused it (`rejected`): the invalid field, the unknown version…
+    public var rejection: String?
     public var deaths: Int
     public var diedAt: Date?
     /// Set when an operator already replayed it once (and it died again).
@@ -30,6 +32,17 @@ public struct DeadLetter: Sendable {
             if case .int(let t)? = death["time"] { diedAt = Date(timeIntervalSince1970: TimeInterval(t)) }
             if case .array(let keys)? = death["routing-keys"], case .string(let key)? = keys.first { routingKey = key }
         }
+        // Parked by the consumer itself, with its reason (no x-death: it never died in the broker).
+        if case .string(let r)? = message.headers[DeadLetter.rejectedReasonHeader] {
+            rejection = r
+            reason = reason ?? "rejected"
+            deaths = max(deaths, 1)
+            if case .string(let q)? = message.headers[DeadLetter.rejectedFromHeader] { queue = queue ?? q }
+            if case .string(let k)? = message.headers[DeadLetter.routingKeyHeader] { routingKey = routingKey ?? k }
+            if diedAt == nil, case .string(let t)? = message.headers[DeadLetter.rejectedAtHeader] {
+                diedAt = ISO8601DateFormatter().date(from: t)
+            }
+        }
         if case .string(let r)? = message.headers[DeadLetter.replayReasonHeader] { replayReason = r }
         if case .string(let b)? = message.headers[DeadLetter.replayedByHeader] { replayedBy = b }
     }
@@ -39,6 +52,11 @@ public struct DeadLetter: Sendable {
     public static let replayedByHeader = "x-ece-replayed-by"
     public static let replayedAtHeader = "x-ece-replayed-at"
     public static let replayedFromHeader = "x-ece-replayed-from"
+    /// Headers of a message a consumer refused: why, in which queue, when, and its original routing key.
+    public static let rejectedReasonHeader = "x-ece-rejected-reason"
+    public static let rejectedFromHeader = "x-ece-rejected-from"
+    public static let rejectedAtHeader = "x-ece-rejected-at"
+    public static let routingKeyHeader = "x-ece-routing-key"
 }
 
 extension BrokerAdmin {

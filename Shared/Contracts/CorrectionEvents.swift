@@ -68,7 +68,8 @@ public struct ServiceFait: Codable, Sendable, Equatable {
 
 /// `epreuve.closed`: an exam × centre is closed. Sent in chunks of at most 1,000 grades sharing one
 /// `closureId`; the services faits travel in the last chunk. A re-closure has a new `closureId`
-/// and replaces the grades it carries.
+/// and a higher `closureVersion`, and replaces the grades it carries; a chunk of an older closure
+/// (late, or replayed from a dead-letter queue) changes nothing.
 public struct EpreuveClosed: EventPayload, Equatable {
     public static let eventType = "epreuve.closed"
     public static let eventVersion = 1
@@ -83,9 +84,15 @@ public struct EpreuveClosed: EventPayload, Equatable {
     public var chunks: Int
     public var notes: [NoteCandidat]
     public var servicesFaits: [ServiceFait]
+    /// Which closure of this exam × centre it is: 1 for the first, one more at each re-closure after
+    /// a reopening. Absent from events sent before it existed (read as 0, older than any closure
+    /// that carries it). Official grades never go back: a consumer applies a chunk only if its
+    /// version is the newest it knows for the exam × centre.
+    public var closureVersion: Int?
 
     public init(closureId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, chunk: Int,
-                chunks: Int, notes: [NoteCandidat], servicesFaits: [ServiceFait]) {
+                chunks: Int, notes: [NoteCandidat], servicesFaits: [ServiceFait], closureVersion: Int? = nil) {
+        self.closureVersion = closureVersion
         self.closureId = closureId
         self.session = session
         self.academie = academie
@@ -143,5 +150,21 @@ public struct LotUnlocked: EventPayload, Equatable {
         self.centreUAI = centreUAI
         self.motif = motif
         self.by = by
+    }
+}
+
+extension EpreuveClosed {
+    /// One line per registration, grades 0…40 (checked when decoded), work counted in 0…10,000 candidates.
+    public var invalidity: String? {
+        EventChecks.first(
+            EventChecks.session(session), EventChecks.academie(academie), EventChecks.epreuve(epreuve),
+            EventChecks.uai(centreUAI),
+            EventChecks.chunk(chunk, of: chunks, count: notes.count, maximum: Self.maximumChunk),
+            Set(notes.map(\.candidatId)).count == notes.count ? nil : "a candidate graded twice in one chunk",
+            notes.lazy.compactMap { EventChecks.text($0.numero, "numero", maximum: 20) }.first,
+            servicesFaits.count <= 10_000 ? nil : "\(servicesFaits.count) services faits",
+            servicesFaits.allSatisfy { (0...10_000).contains($0.candidatsEvalues) } ? nil : "candidatsEvalues outside 0...10000",
+            chunk == chunks || servicesFaits.isEmpty ? nil : "services faits outside the last chunk",
+            (closureVersion ?? 0) >= 0 ? nil : "closureVersion \(closureVersion ?? 0)")
     }
 }

@@ -104,3 +104,35 @@ public struct IntervenantsExported: EventPayload, Equatable {
         self.intervenants = intervenants
     }
 }
+
+extension AffectationsPublished {
+    public var invalidity: String? {
+        EventChecks.first(
+            EventChecks.session(session), EventChecks.academie(academie), EventChecks.epreuve(epreuve),
+            EventChecks.uai(centreUAI),
+            EventChecks.chunk(chunk, of: chunks, count: candidats.count, maximum: Self.maximumChunk),
+            Set(candidats.map(\.candidatId)).count == candidats.count ? nil : "a candidate listed twice in one chunk",
+            candidats.lazy.compactMap { c in
+                EventChecks.first(
+                    EventChecks.text(c.numero, "numero", maximum: 20), EventChecks.text(c.nom, "nom"),
+                    EventChecks.text(c.prenoms, "prenoms", required: false), EventChecks.text(c.categorie, "categorie", maximum: 40),
+                    c.uaiOrigine.flatMap { $0.isEmpty ? nil : EventChecks.uai($0, "uaiOrigine") },
+                    EventChecks.text(c.division, "division", required: false, maximum: 40))
+            }.first)
+    }
+}
+
+extension IntervenantsExported {
+    /// Examiners are exported per centre, coordinators per académie; one line per person and login.
+    public var invalidity: String? {
+        EventChecks.first(
+            EventChecks.session(session), EventChecks.academie(academie), EventChecks.epreuve(epreuve),
+            (role == .examinateur) == (centreUAI != nil) ? nil : "examiners need a centre, coordinators none",
+            centreUAI.flatMap { EventChecks.uai($0) },
+            exportVersion >= 0 ? nil : "exportVersion \(exportVersion)",
+            intervenants.count <= 10_000 ? nil : "\(intervenants.count) people (at most 10000)",
+            Set(intervenants.map(\.id)).count == intervenants.count ? nil : "a person listed twice",
+            Set(intervenants.map(\.login)).count == intervenants.count ? nil : "a login listed twice",
+            intervenants.lazy.compactMap(\.invalidity).first)
+    }
+}

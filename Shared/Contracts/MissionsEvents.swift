@@ -134,3 +134,26 @@ public struct MissionsImported: EventPayload, Equatable {
         self.missions = missions
     }
 }
+
+extension Intervenant {
+    /// A person as every consumer stores them: a login of 1…128 characters, a name, bounded fields.
+    public var invalidity: String? {
+        EventChecks.first(
+            EventChecks.text(login, "login", maximum: 128), EventChecks.text(nom, "nom"),
+            EventChecks.text(prenom, "prenom", required: false), EventChecks.text(email, "email", required: false, maximum: 254),
+            uai.flatMap { $0.isEmpty ? nil : EventChecks.uai($0, "uai") },
+            (divisions ?? []).count <= 100 ? nil : "more than 100 divisions",
+            (divisions ?? []).lazy.compactMap { EventChecks.text($0, "division", maximum: 40) }.first)
+    }
+}
+
+extension ConvocationIssued {
+    public var invalidity: String? {
+        EventChecks.first(
+            EventChecks.session(session), EventChecks.academie(academie), EventChecks.epreuve(epreuve),
+            (kind == .examinateur) == (centreUAI != nil) ? nil : "examiners are convoked to a centre, coordinators to none",
+            centreUAI.flatMap { EventChecks.uai($0) }, intervenant.invalidity,
+            activationCodeSHA256.count == 64 && activationCodeSHA256.allSatisfy({ $0.isHexDigit && $0.isASCII })
+                ? nil : "activationCodeSHA256 is not 64 hexadecimal digits")
+    }
+}

@@ -64,3 +64,24 @@ public struct SujetWithdrawn: EventPayload, Equatable {
         self.session = session
     }
 }
+
+extension SujetPublished {
+    /// A valid barème (`Bareme.validate`), a version and a document that Postgres can store.
+    public var invalidity: String? {
+        EventChecks.first(
+            EventChecks.session(session), EventChecks.epreuve(epreuve), EventChecks.text(code, "code", maximum: 32),
+            EventChecks.text(titre, "titre"), EventChecks.text(dominante, "dominante", required: false),
+            materiel.count <= 200 ? nil : "more than 200 items of materiel",
+            materiel.lazy.compactMap { EventChecks.text($0, "materiel", maximum: 500) }.first,
+            (1...Int(Int32.max)).contains(baremeVersion) ? nil : "baremeVersion \(baremeVersion)",
+            bareme.validate().first.map { "barème: \($0)" },
+            EventChecks.text(document.path, "document.path", maximum: 500),
+            document.sha256.count == 64 && document.sha256.allSatisfy({ $0.isHexDigit && $0.isASCII })
+                ? nil : "document.sha256 is not 64 hexadecimal digits",
+            document.taille >= 0 ? nil : "document.taille \(document.taille)")
+    }
+}
+
+extension SujetWithdrawn {
+    public var invalidity: String? { EventChecks.first(EventChecks.session(session), EventChecks.epreuve(epreuve)) }
+}

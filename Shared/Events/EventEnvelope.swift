@@ -5,6 +5,13 @@ import Foundation
 public protocol EventPayload: Codable, Sendable {
     static var eventType: String { get }
     static var eventVersion: Int { get }
+    /// Why this payload must not be used (`EventChecks`), or nil: checked by `IncomingEvent.payload(as:)`
+    /// before any handler sees it. Every payload a service consumes says what it checks.
+    var invalidity: String? { get }
+}
+
+extension EventPayload {
+    public var invalidity: String? { nil }
 }
 
 /// The JSON body of every message on `ece.events`.
@@ -60,8 +67,16 @@ public struct IncomingEvent: Sendable {
     public let replayReason: String?
     public let body: Data
 
-    /// Decodes the envelope; an undecodable body is an `EventRejected` (parked, never retried).
+    /// The largest body a consumer reads (the largest legitimate event, 10,000 people exported, is ~3 MB).
+    public static let maximumBody = 16 << 20
+
+    /// Decodes and checks the envelope; an undecodable or invalid one is an `EventRejected` (parked, never retried).
     init(message: AMQPMessage) throws {
+        guard message.body.count <= Self.maximumBody else {
+            throw EventRejected("body of \(message.body.count) bytes (at most \(Self.maximumBody))")
+        }
+        // Postgres text cannot hold NUL: such an event would fail in the handler on every delivery.
+        guard !Self.containsEscapedNUL(message.body) else { throw EventRejected("body contains a NUL character") }
         let header: EnvelopeHeader
         do {
             header = try EventCoding.decoder.decode(EnvelopeHeader.self, from: message.body)
@@ -70,6 +85,14 @@ public struct IncomingEvent: Sendable {
         }
         guard message.messageId == nil || message.messageId == header.id.uuidString else {
             throw EventRejected("message_id \(message.messageId ?? "") differs from envelope id \(header.id)")
+        }
+        if let problem = EventChecks.first(
+            (1...100).contains(header.type.count) ? nil : "envelope type empty or too long",
+            message.type == nil || message.type == header.type ? nil : "AMQP type \(message.type ?? "") differs from envelope type",
+            header.version >= 1 ? nil : "envelope version \(header.version)",
+            EventChecks.text(header.producer, "producer", maximum: 64),
+            EventChecks.text(header.correlationId, "correlationId", maximum: 200)) {
+            throw EventRejected("invalid envelope: \(problem)")
         }
         id = header.id
         type = header.type
@@ -88,6 +111,40 @@ public struct IncomingEvent: Sendable {
             return try EventCoding.decoder.decode(EventEnvelope<P>.self, from: body).payload
         } catch {
             throw EventRejected("payload of \(self.type) v\(version) does not decode: \(error)")
+        }
+    }
+
+    /// The payload of a contract event: of its type and version, decoded, and valid (`invalidity`);
+    /// anything else is an `EventRejected`.
+    public func payload<P: EventPayload>(as type: P.Type = P.self) throws -> P {
+        guard self.type == P.eventType else { throw EventRejected("\(self.type) is not \(P.eventType)") }
+        guard version == P.eventVersion else { throw EventRejected("\(P.eventType) v\(version) is not understood") }
+        let payload: P
+        do {
+            payload = try EventCoding.decoder.decode(EventEnvelope<P>.self, from: body).payload
+        } catch {
+            throw EventRejected("payload of \(self.type) v\(version) does not decode: \(error)")
+        }
+        if let problem = payload.invalidity { throw EventRejected("invalid \(P.eventType): \(problem)") }
+        return payload
+    }
+
+    /// Whether the JSON text holds `\u0000` (an escape, not an escaped backslash followed by `u0000`).
+    static func containsEscapedNUL(_ body: Data) -> Bool {
+        let pattern = Array("u0000".utf8)
+        return body.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var i = 1
+            while i + pattern.count <= bytes.count {
+                if bytes[i - 1] == UInt8(ascii: "\\"), bytes[i] == pattern[0],
+                    pattern.indices.allSatisfy({ bytes[i + $0] == pattern[$0] }) {
+                    var backslashes = 0, j = i - 1
+                    while j >= 0, bytes[j] == UInt8(ascii: "\\") { backslashes += 1; j -= 1 }
+                    if backslashes % 2 == 1 { return true }
+                }
+                i += 1
+            }
+            return false
         }
     }
 }

@@ -153,15 +153,22 @@ public final class InboxConsumer: Service, Sendable {
 
     private func reject(_ delivery: AMQPDelivery, _ error: Error) {
         metrics?.eventsRejected.increment()
+        let reason = Self.rejection(in: error)?.reason ?? "\(error)"
         logger.error("message rejected to the dead-letter queue", metadata: [
-            "messageId": "\(delivery.message.messageId ?? "-")", "reason": "\(error)",
+            "messageId": "\(delivery.message.messageId ?? "-")", "reason": "\(reason)",
         ])
-        consumer.settle(delivery, .reject)
+        consumer.settle(delivery, .reject(reason: reason))
     }
 
     static func rejection(in error: Error) -> EventRejected? {
         if let rejected = error as? EventRejected { return rejected }
         if let tx = error as? PostgresTransactionError, let inner = tx.closureError { return rejection(in: inner) }
+        // Values Postgres refuses whatever the moment (class 22 data exceptions: out of range,
+        // invalid text; a NOT NULL or CHECK violation) fail the same way on every delivery.
+        if let psql = error as? PSQLError, psql.code == .server, let state = psql.serverInfo?[.sqlState],
+            state.hasPrefix("22") || state == "23502" || state == "23514" {
+            return EventRejected("refused by the database (\(state)): \(psql.serverInfo?[.message] ?? "")")
+        }
         return nil
     }
 

@@ -105,6 +105,82 @@ import TestSupport
         await running.stop()
     }
 
+    /// Official grades never go back (issue 18, item 4): closed (version 1), reopened and re-closed
+    /// with other grades (version 2), then a chunk of the first closure is replayed from
+    /// `inscriptions.notes.dlq` with the operators' replay: it is handled (acked, counted) and
+    /// every grade stays the re-closure's.
+    @Test func aReplayedChunkOfAnOlderClosureChangesNoGrade() async throws {
+        let p = "V\(UUID().uuidString.prefix(6))"
+        let centre = "0251080N"
+        let file = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
+            + (1...2).map { "\(p)\($0);Martin;Léa;01/01/2008;scolaire;0251671F;T1;BCG;T012B" }).joined(separator: "\n")
+        let amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+        let publisher = AMQPPublisher(configuration: amqp, appId: "correction", logger: Logger(label: "test"))
+        let running = Running(publisher)
+        let token = try await TestKeys.token(Self.besancon)
+        let configuration = HealthTests.configuration("inscriptions", 8081)
+
+        try await InscriptionsTests.withPlatform { client in
+            #expect(try await InscriptionsTests.upload(client, file).status == .ok)
+            let list = try await client.execute(uri: "/api/inscriptions/sessions/\(InscriptionsTests.session)/candidats?uai=0251671F&perPage=1000",
+                                                method: .get, headers: [.authorization: "Bearer \(token)"])
+            let ids = Dictionary(uniqueKeysWithValues: try JSONDecoder().decode(Candidats.self, from: list.body).items
+                .filter { $0.numero.hasPrefix(p) }.map { ($0.numero, $0.id) })
+            #expect(ids.count == 2)
+            @Sendable func closure(_ version: Int, _ first: Int, _ second: Int) -> EpreuveClosed {
+                EpreuveClosed(closureId: UUID(), session: InscriptionsTests.session, academie: "03", epreuve: "T012B",
+                              centreUAI: centre, chunk: 1, chunks: 1,
+                              notes: [NoteCandidat(candidatId: ids["\(p)1"]!, numero: "\(p)1", resultat: .note(demiPoints: first)),
+                                      NoteCandidat(candidatId: ids["\(p)2"]!, numero: "\(p)2", resultat: .note(demiPoints: second))],
+                              servicesFaits: [], closureVersion: version)
+            }
+            try await waitUntil { publisher.isConnected }
+            try await withServiceDatabase(configuration, migrations: inscriptionsMigrations) { db, schema, logger in
+                let repository = InscriptionsRepository(client: db, schema: schema, logger: logger)
+                // Versions above any an earlier run left for this exam × centre.
+                let base = try await db.query("""
+                    SELECT coalesce(max(closure_version), 0) FROM \(unescaped: schema.name).clotures
+                    WHERE session = \(InscriptionsTests.session) AND epreuve = 'T012B' AND centre = \(centre)
+                    """).collect().first?.decode(Int.self) ?? 0
+                func grades() async throws -> [Int?] {
+                    [try await repository.note(candidat: ids["\(p)1"]!, epreuve: "T012B")?.demiPoints,
+                     try await repository.note(candidat: ids["\(p)2"]!, epreuve: "T012B")?.demiPoints]
+                }
+                // First closure, then (after a reopening in Santorin) the re-closure with other grades.
+                let first = EventEnvelope(producer: "correction", correlationId: p, payload: closure(base + 1, 20, 24))
+                try await waitUntil { try await Self.publish(publisher, first) == .acked }
+                try await waitUntil { try await grades() == [20, 24] }
+                let second = EventEnvelope(producer: "correction", correlationId: p, payload: closure(base + 2, 30, 10))
+                #expect(try await Self.publish(publisher, second) == .acked)
+                try await waitUntil { try await grades() == [30, 10] }
+
+                // A chunk of the first closure that had died in the dead-letter queue, replayed by an operator.
+                let old = EventEnvelope(producer: "correction", correlationId: p, payload: closure(base + 1, 22, 26))
+                let parker = AMQPPublisher(configuration: amqp, appId: "test", logger: Logger(label: "test"),
+                                           exchange: EventTopology.deadLetterExchange)
+                let parking = Running(parker)
+                try await waitUntil { parker.isConnected }
+                #expect(try await parker.publish([OutgoingMessage(routingKey: "inscriptions.notes", body: try EventCoding.encoder.encode(old),
+                                                                  messageId: old.id.uuidString, type: EpreuveClosed.eventType,
+                                                                  correlationId: p)]) == [.acked])
+                await parking.stop()
+                let replayed = try await BrokerAdmin.replay(amqp, deadLetterQueue: "inscriptions.notes.dlq", ids: [old.id.uuidString],
+                                                            reason: "test: rejeu après re-clôture", by: "test")
+                #expect(replayed.map(\.failure) == [nil], "\(replayed)")
+                try await waitUntil {
+                    try await db.query("SELECT 1 FROM \(unescaped: schema.name).inbox WHERE message_id = \(old.id)").collect().count == 1
+                }
+                #expect(try await grades() == [30, 10], "the re-closure's grades stay")
+                let ignored = try await db.query("""
+                    SELECT chunks_ignores, closure_version FROM \(unescaped: schema.name).clotures
+                    WHERE session = \(InscriptionsTests.session) AND epreuve = 'T012B' AND centre = \(centre)
+                    """).collect().first?.decode((Int, Int).self)
+                #expect((ignored?.0 ?? 0) >= 1 && ignored?.1 == base + 2, "\(String(describing: ignored))")
+            }
+        }
+        await running.stop()
+    }
+
     /// Takes messages out of the DLQ until this one shows up (they are this test's own dead letters).
     func readDeadLetters(_ queue: String, id: String) async throws -> Bool {
         let amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)

@@ -151,13 +151,10 @@ import TestSupport
         }
         #expect(death["queue"] == .string(queue))
         #expect(death["reason"] == .string("delivery_limit"))
-        let garbage = try #require(parked.first { $0.messageId == garbageId })
-        guard case .array(let garbageDeaths)? = garbage.headers["x-death"], case .table(let garbageDeath)? = garbageDeaths.first
-        else {
-            Issue.record("no x-death header on the undecodable message")
-            return
-        }
-        #expect(garbageDeath["reason"] == .string("rejected"))
+        // Refused by the consumer itself: parked with its reason (a broker-side reject could not carry one).
+        let garbage = DeadLetter(try #require(parked.first { $0.messageId == garbageId }))
+        #expect(garbage.reason == "rejected" && garbage.queue == queue && garbage.routingKey == type)
+        #expect(garbage.rejection?.hasPrefix("undecodable envelope") == true, "\(garbage.rejection ?? "no reason")")
         #expect(try await harness.effects()[ids[3]] == nil)
 
         await running.stop()

@@ -9,7 +9,8 @@ import TestSupport
 struct ECEBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ece-bench", abstract: "Benchmarks of the ECE platform (figures go to BENCHMARKS.md).",
-        subcommands: [Bus.self, Import.self, Statistics.self, Demo.self, EndToEnd.self, National.self, Chaos.self, BusConsume.self, RawConsume.self])
+        subcommands: [Bus.self, Import.self, Statistics.self, Demo.self, EndToEnd.self, National.self, Chaos.self, BusConsume.self, RawConsume.self,
+                      Poison.self])
 }
 
 /// `ece-bench bus`: the event bus (outbox → relay with confirms → broker → inbox consumer in another

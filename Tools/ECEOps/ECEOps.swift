@@ -69,6 +69,7 @@ struct DeadLetterQueues: AsyncParsableCommand {
                       correlation \(letter.correlationId ?? "-"); died in \(letter.queue ?? "-") (\(letter.reason ?? "-"), \
                     \(letter.deaths) time(s)\(letter.diedAt.map { ", " + ISO8601DateFormatter().string(from: $0) } ?? ""))
                     """)
+                if let rejection = letter.rejection { print("  refused: \(rejection)") }
                 if let reason = letter.replayReason { print("  replayed before by \(letter.replayedBy ?? "-"): \(reason)") }
                 if body { print("  " + String(decoding: letter.body, as: UTF8.self)) }
             }
@@ -179,7 +180,7 @@ struct Trace: AsyncParsableCommand {
             for letter in try await Management().peek(queue.name, count: min(queue.ready, 1000))
             where [letter.messageId?.lowercased(), letter.correlationId?.lowercased()].contains(id.lowercased()) {
                 steps.append(.init(at: letter.diedAt ?? Date(), service: queue.name, what: "dead letter",
-                                   detail: "\(letter.type ?? "-") \(letter.messageId ?? "-"): \(letter.reason ?? "-")"))
+                                   detail: "\(letter.type ?? "-") \(letter.messageId ?? "-"): \(letter.rejection ?? letter.reason ?? "-")"))
             }
         }
         if steps.isEmpty {

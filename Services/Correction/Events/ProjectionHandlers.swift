@@ -41,10 +41,8 @@ struct ProjectionHandlers: Sendable {
         guard event.version == AffectationsPublished.eventVersion else {
             throw EventRejected("affectations.published v\(event.version) is not understood")
         }
+        // Checked by the contract (`invalidity`): chunk within 1...chunks, codes, names.
         let p = try event.payload(as: AffectationsPublished.self)
-        guard (1...p.chunks).contains(p.chunk), p.candidats.count <= AffectationsPublished.maximumChunk else {
-            throw EventRejected("affectations.published chunk \(p.chunk)/\(p.chunks) is malformed")
-        }
         try await serialize("correction.commission.\(p.session).\(p.epreuve).\(p.centreUAI)", connection, logger)
         try await connection.query("""
             INSERT INTO \(unescaped: s).commissions (session, epreuve, centre, academie)
@@ -143,8 +141,7 @@ struct ProjectionHandlers: Sendable {
         guard event.version == SujetPublished.eventVersion else {
             throw EventRejected("sujet.published v\(event.version) is not understood")
         }
-        let p = try event.payload(as: SujetPublished.self)
-        guard p.bareme.validate().isEmpty else { throw EventRejected("sujet.published \(p.code) carries an invalid barème") }
+        let p = try event.payload(as: SujetPublished.self)  // its barème valid (`invalidity`)
         try await serialize("correction.sujet.\(p.sujetId)", connection, logger)
         let bareme = String(decoding: try EventCoding.encoder.encode(p.bareme), as: UTF8.self)
         let document = String(decoding: try EventCoding.encoder.encode(p.document), as: UTF8.self)

@@ -424,16 +424,20 @@ struct FicheRepository: Sendable {
                 services.append(ServiceFait(intervenantId: examinateur, missionId: mission, candidatsEvalues: count))
             }
             let closureId = UUID()
+            let numbered = try await connection.query("""
+                UPDATE \(unescaped: s).commissions SET etat = 'close', closure_id = \(closureId), close_le = now(),
+                    closure_version = closure_version + 1
+                WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+                RETURNING closure_version
+                """, logger: logger).collect()
+            let version = try numbered.first?.decode(Int.self) ?? 1
             let chunks = notes.chunks(of: EpreuveClosed.maximumChunk)
             try await outbox.enqueue(chunks.enumerated().map { i, chunk in
                 EventEnvelope(producer: outbox.producer, correlationId: correlationId, payload: EpreuveClosed(
                     closureId: closureId, session: key.session, academie: academie, epreuve: key.epreuve, centreUAI: key.centre,
-                    chunk: i + 1, chunks: chunks.count, notes: chunk, servicesFaits: i + 1 == chunks.count ? services : []))
+                    chunk: i + 1, chunks: chunks.count, notes: chunk, servicesFaits: i + 1 == chunks.count ? services : [],
+                    closureVersion: version))
             }, on: connection, logger: logger)
-            try await connection.query("""
-                UPDATE \(unescaped: s).commissions SET etat = 'close', closure_id = \(closureId), close_le = now()
-                WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
-                """, logger: logger)
             let absents = notes.filter { if case .note = $0.resultat { false } else { true } }.count
             let report = Cloture(closureId: closureId, notes: notes.count - absents, absents: absents, servicesFaits: services.count,
                                  chunks: chunks.count)

@@ -19,11 +19,10 @@ struct NotesHandler: Sendable {
         guard event.version == EpreuveClosed.eventVersion else {
             throw EventRejected("epreuve.closed v\(event.version) is not understood")
         }
+        // Checked by the contract (`invalidity`): chunk within 1...chunks, each candidate once, grades 0…40.
         let closed = try event.payload(as: EpreuveClosed.self)
-        guard (1...closed.chunks).contains(closed.chunk), closed.notes.count <= EpreuveClosed.maximumChunk,
-            Set(closed.notes.map(\.candidatId)).count == closed.notes.count
-        else { throw EventRejected("epreuve.closed chunk \(closed.chunk)/\(closed.chunks) is malformed") }
         let s = schema.name
+        guard try await isNewestClosure(closed, connection, logger) else { return }
         let ids = closed.notes.map(\.candidatId)
         let known = try await connection.query("""
             SELECT count(*)::int FROM \(unescaped: s).inscriptions WHERE epreuve = \(closed.epreuve) AND candidat_id = ANY(\(ids))
@@ -56,6 +55,36 @@ struct NotesHandler: Sendable {
             NotesRecorded(closureId: closed.closureId, session: closed.session, epreuve: closed.epreuve,
                           centreUAI: closed.centreUAI, chunk: closed.chunk, recorded: ids.count),
             correlationId: event.correlationId, on: connection, logger: logger)
+    }
+
+    /// Official grades never go back: a chunk is applied only if its closure is the newest known for
+    /// its exam × centre (a higher version wins; the same version is another chunk of it). An older
+    /// one — late, or replayed from `inscriptions.notes.dlq` after a re-closure — is acked and
+    /// counted, and changes no grade. The row lock serializes the chunks of one exam × centre.
+    func isNewestClosure(_ closed: EpreuveClosed, _ connection: PostgresConnection, _ logger: Logger) async throws -> Bool {
+        let s = schema.name
+        let version = closed.closureVersion ?? 0
+        let newer = try await connection.query("""
+            INSERT INTO \(unescaped: s).clotures AS c (session, epreuve, centre, closure_version, closure_id)
+            VALUES (\(closed.session), \(closed.epreuve), \(closed.centreUAI), \(version), \(closed.closureId))
+            ON CONFLICT (session, epreuve, centre) DO UPDATE
+                SET closure_version = EXCLUDED.closure_version, closure_id = EXCLUDED.closure_id, recue_le = now()
+                WHERE c.closure_version < EXCLUDED.closure_version
+            RETURNING 1
+            """, logger: logger).collect()
+        guard newer.isEmpty else { return true }
+        let ignored = try await connection.query("""
+            UPDATE \(unescaped: s).clotures SET chunks_ignores = chunks_ignores + 1
+            WHERE session = \(closed.session) AND epreuve = \(closed.epreuve) AND centre = \(closed.centreUAI)
+              AND closure_version > \(version)
+            RETURNING closure_version
+            """, logger: logger).collect()
+        guard let newest = try ignored.first?.decode(Int.self) else { return true }
+        logger.notice("chunk of an older closure ignored", metadata: [
+            "closureId": "\(closed.closureId)", "closureVersion": "\(version)", "newest": "\(newest)",
+            "epreuve": "\(closed.epreuve)", "centre": "\(closed.centreUAI)",
+        ])
+        return false
     }
 
     /// The registration status a result gives (the same words as `inscriptions.statut`).
