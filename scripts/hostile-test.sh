@@ -32,10 +32,13 @@ var/venv/bin/python -c 'import schemathesis' 2>/dev/null || var/venv/bin/pip ins
 # Every request here comes from 127.0.0.1: the per-client sign-in throttle would soon answer the
 # run's own sign-ins 429 (it has its own test, ResourceAbuseTests).
 export LOGIN_BURST=1000000
-scripts/services.sh stop >/dev/null
-scripts/services.sh start
+# A database and vhost of its own (ece_hostile) with the demo in it: the generated requests use
+# real ids from the pages (they withdraw subjects, close commissions…), never the development data.
+source scripts/own-platform.sh
+own_platform ece_hostile
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh seed >/dev/null
+"$BIN_DIR/ece-bench" demo --academie >/dev/null
 SERVICES=(Inscriptions Missions Referentiel Correction Gateway)
 pids() { for s in "${SERVICES[@]}"; do printf '%s=%s ' "$s" "$(cat "var/run/$s.pid" 2>/dev/null)"; done; }
 PIDS=$(pids)
