@@ -41,6 +41,9 @@ import TestSupport
 
     struct Harness: Sendable {
         var client: any TestClientProtocol
+        /// The services themselves (their `/metrics`), when the platform runs them.
+        var correction: (any TestClientProtocol)? = nil
+        var missions: (any TestClientProtocol)? = nil
 
         func call(_ method: HTTPRequest.Method, _ path: String, _ json: String? = nil, as identity: Identity) async throws -> TestResponse {
             var headers: HTTPFields = [.authorization: "Bearer \(try await TestKeys.token(identity))"]
@@ -69,7 +72,9 @@ import TestSupport
                         "MISSIONS_URL": "http://127.0.0.1:\(missions.port!)",
                         "CORRECTION_URL": "http://127.0.0.1:\(correction.port!)",
                     ]))
-                    try await gateway.test(.live) { client in try await test(Harness(client: client)) }
+                    try await gateway.test(.live) { client in
+                        try await test(Harness(client: client, correction: correction, missions: missions))
+                    }
                 }
             }
         }
@@ -394,7 +399,10 @@ import TestSupport
             try await waitUntil {
                 try await h.decode(Services.self, .get, "\(mis)/services-faits?centre=\(centre)", as: Self.besancon).items.count == 2
             }
-            try await Task.sleep(for: .seconds(1))
+            // Every closing event Correction committed for the centre processed by Imag'In: no late one to come.
+            let closings = try await Processed.outbox(of: "correction", where: "event_type = 'epreuve.closed' AND body LIKE '%\(centre)%'")
+            #expect(closings.count == 1, "five candidates, one chunk")
+            try await Processed.inbox(of: "missions", closings)
             let services = try await h.decode(Services.self, .get, "\(mis)/services-faits?centre=\(centre)", as: Self.besancon).items
             #expect(services.first { $0.intervenantId == b }?.candidatsEvalues == 2)
             #expect(services.first { $0.intervenantId == a }?.candidatsEvalues == lotA.count)
@@ -430,24 +438,37 @@ import TestSupport
         try await Self.withPlatform { h in
             let commission = "/api/correction/sessions/\(Self.session)/epreuves/T011B/centres/\(centre)"
             try await waitUntil { publisher.isConnected }
+            let skipped = try await Processed.duplicatesSkipped(by: h.correction!)
             try await MissionsTests.publish(publisher, newer)
             try await MissionsTests.publish(publisher, newer)
             try await waitUntil { try await h.call(.get, "\(commission)/fiches", as: centreId).status == .ok }
             try await MissionsTests.publish(publisher, older)
             // The withdrawal overtakes the publication; then version 1 of the barème arrives late.
-            try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: "w",
-                payload: SujetWithdrawn(sujetId: sujet.sujetId, epreuve: "T011B", session: Self.session)))
-            try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: "p", payload: sujet))
+            let withdrawal = EventEnvelope(producer: "referentiel", correlationId: "w",
+                                           payload: SujetWithdrawn(sujetId: sujet.sujetId, epreuve: "T011B", session: Self.session))
+            try await MissionsTests.publish(publisher, withdrawal)
+            let published = EventEnvelope(producer: "referentiel", correlationId: "p", payload: sujet)
+            try await MissionsTests.publish(publisher, published)
             var stale = sujet
             stale.baremeVersion = 1
             stale.titre = "Ancienne version"
-            try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: "p1", payload: stale))
-            try await Task.sleep(for: .seconds(2))
+            let late1 = EventEnvelope(producer: "referentiel", correlationId: "p1", payload: stale)
+            try await MissionsTests.publish(publisher, late1)
+            // Each of them processed (its inbox row), the duplicate skipped (the inbox's count of them).
+            try await Processed.inbox(of: "correction", [older.id, withdrawal.id, published.id, late1.id])
+            try await Processed.duplicates(atLeast: skipped + 1, skippedBy: h.correction!)
             let numeros = try await h.decode(Fiches.self, .get, "\(commission)/fiches", as: centreId).items.map(\.numero).sorted()
             #expect(numeros == ["X", "Y"], "the older list neither adds Z nor removes Y")
             struct Offerts: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID } }
             let offerts = try await h.decode(Offerts.self, .get, "\(commission)/sujets", as: centreId).items
             #expect(!offerts.contains { $0.id == sujet.sujetId }, "withdrawn stays withdrawn")
+            // The late version 1 of the barème did not replace version 2 (title and barème alike).
+            try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: []) { client, schema, _ in
+                let row = try await client.query("""
+                    SELECT bareme_version, titre, retire FROM \(unescaped: schema.name).sujets WHERE id = \(sujet.sujetId)
+                    """).collect().first?.decode((Int, String, Bool).self)
+                #expect(row?.0 == 2 && row?.1 == "T" && row?.2 == true, "\(String(describing: row))")
+            }
             let coordinator = Identity(userId: UUID(), login: "coord.sans.convocation", role: .coordinateur, scope: .academie("03"))
             #expect(try await h.call(.get, commission, as: coordinator).status == .forbidden, "a coordinator needs a convocation")
         }

@@ -26,6 +26,12 @@ import TestSupport
     struct Page: Decodable { var total: Int }
 
     static func withPlatform(_ test: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
+        try await withService { client, _ in try await test(client) }
+    }
+
+    /// The same, with Inscriptions itself too (its `/metrics`).
+    static func withService(_ test: @Sendable @escaping (_ gateway: any TestClientProtocol, _ inscriptions: any TestClientProtocol) async throws -> Void)
+        async throws {
         let configuration = HealthTests.configuration("inscriptions", 8081)
         try await withServiceDatabase(configuration, migrations: inscriptionsMigrations) { client, schema, logger in
             try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
@@ -34,7 +40,7 @@ import TestSupport
         try await inscriptions.test(.live) { service in
             let gateway = try await Gateway.buildApplication(HealthTests.configuration(
                 "gateway", 8080, ["INSCRIPTIONS_URL": "http://127.0.0.1:\(service.port!)"]))
-            try await gateway.test(.live) { client in try await test(client) }
+            try await gateway.test(.live) { client in try await test(client, service) }
         }
     }
 
@@ -255,7 +261,10 @@ import TestSupport
                     .first?.decode(Int.self) ?? 0) >= 3
             }
         }
-        try await Task.sleep(for: .seconds(1))
+        // Every event Inscriptions committed for these candidates reached the consumer: none still to come.
+        let events = try await Processed.outbox(of: "inscriptions", where: "event_type = 'affectations.published' AND body LIKE '%\(p)1%'")
+        #expect(!events.isEmpty)
+        try await Processed.inbox(events, client: harness.client, schema: harness.schema.name)
         let rows = try await harness.client.query(PostgresQuery(unsafeSQL: "SELECT numero, division, origine, chunk, chunks FROM \(table) ORDER BY numero"))
         var seen: [String] = []
         for try await (numero, division, origine, chunk, chunks) in rows.decode((String, String?, String?, Int, Int).self) {

@@ -35,11 +35,17 @@ import TestSupport
 
     /// Missions and the gateway (which turns convocations into accounts), live.
     static func withPlatform(_ test: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
+        try await withService { client, _ in try await test(client) }
+    }
+
+    /// The same, with Missions itself too (its `/metrics`).
+    static func withService(_ test: @Sendable @escaping (_ gateway: any TestClientProtocol, _ missions: any TestClientProtocol) async throws -> Void)
+        async throws {
         let missions = try await Missions.buildApplication(HealthTests.configuration("missions", 8082))
         try await missions.test(.live) { service in
             let gateway = try await Gateway.buildApplication(HealthTests.configuration(
                 "gateway", 8080, ["MISSIONS_URL": "http://127.0.0.1:\(service.port!)"]))
-            try await gateway.test(.live) { client in try await test(client) }
+            try await gateway.test(.live) { client in try await test(client, service) }
         }
     }
 
@@ -141,7 +147,7 @@ import TestSupport
                                  exportVersion: version, intervenants: people)
         }
 
-        try await Self.withPlatform { client in
+        try await Self.withService { client, service in
             let s = "sessions/\(Self.session)"
             #expect(try await Self.call(client, .post, "\(s)/reglementation", as: gestionnaire).status == .ok)
             let parametres = try await Self.call(client, .put, "\(s)/parametres", """
@@ -256,13 +262,14 @@ import TestSupport
                                                         ServiceFait(intervenantId: coord.id, missionId: coordination.mission.id,
                                                                     candidatsEvalues: 0)])
             let envelope = EventEnvelope(producer: "correction", correlationId: "closing", payload: closure)
+            let skipped = try await Processed.duplicatesSkipped(by: service)
             try await Self.publish(publisher, envelope)
             try await Self.publish(publisher, envelope)
             func servicesFaits() async throws -> ServicesFaits {
                 try JSONDecoder().decode(ServicesFaits.self, from: try await Self.call(client, .get, "\(s)/services-faits", as: gestionnaire).body)
             }
             try await waitUntil { try await servicesFaits().items.count == 2 }
-            try await Task.sleep(for: .milliseconds(500))
+            try await Processed.duplicates(atLeast: skipped + 1, skippedBy: service)
             let paid = try await servicesFaits()
             #expect(paid.items.count == 2 && paid.totalCentimes == 4 * 500 + 15_000, "\(paid)")
             var reclosure = closure
@@ -280,9 +287,9 @@ import TestSupport
                                             centreUAI: centreB, chunk: 1, chunks: 1, notes: [],
                                             servicesFaits: [ServiceFait(intervenantId: coord.id, missionId: coordination.mission.id,
                                                                         candidatsEvalues: 0)])
-            _ = try await Self.publish(publisher, otherCentre, producer: "correction")
+            let other = try await Self.publish(publisher, otherCentre, producer: "correction")
             try await waitUntil { try await servicesFaits().items.first { $0.intervenantId == coord.id }?.centres.count == 2 }
-            try await Task.sleep(for: .milliseconds(500))
+            try await Processed.inbox(of: "missions", [late.id, other.id])
             let settled = try await servicesFaits().totalCentimes
             #expect(settled == 3 * 500 + 15_000, "late closure ignored, flat fee once")
             let csv = try await Self.call(client, .get, "\(s)/services-faits.csv", as: gestionnaire)

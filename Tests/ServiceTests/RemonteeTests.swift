@@ -41,7 +41,7 @@ import TestSupport
         let token = try await TestKeys.token(Self.besancon)
         let configuration = HealthTests.configuration("inscriptions", 8081)
 
-        try await InscriptionsTests.withPlatform { client in
+        try await InscriptionsTests.withService { client, service in
             #expect(try await InscriptionsTests.upload(client, file).status == .ok)
             let assignments = (1...5).map { #"{"numero":"\#(p)\#($0)","epreuve":"T011B","centre":"0251080N"}"# }
             #expect(try await InscriptionsTests.post(client, "affectations", #"{"affectations":[\#(assignments.joined(separator: ","))]}"#,
@@ -71,10 +71,11 @@ import TestSupport
                 servicesFaits: [ServiceFait(intervenantId: UUID(), missionId: nil, candidatsEvalues: 3)])
             let envelope = EventEnvelope(producer: "correction", correlationId: "close-\(p)", payload: closureA)
             try await waitUntil { publisher.isConnected }
+            let skipped = try await Processed.duplicatesSkipped(by: service)
             try await waitUntil { try await Self.publish(publisher, envelope) == .acked }
             #expect(try await Self.publish(publisher, envelope) == .acked)
             try await waitUntil { (try await remontee()?.manquants ?? 0) == before.manquants - 3 }
-            try await Task.sleep(for: .seconds(1))
+            try await Processed.duplicates(atLeast: skipped + 1, skippedBy: service)
             let after = try #require(try await remontee())
             #expect(after.notes == before.notes + 2 && after.absents == before.absents + 1)
             #expect(after.manquants == before.manquants - 3, "each grade counted once despite the double delivery")
