@@ -1,0 +1,657 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresNIO
+import Shared
+import Testing
+import TestSupport
+@testable import Correction
+@testable import Gateway
+@testable import Inscriptions
+@testable import Missions
+
+/// Issue 26, item 2: each road-map rule that had no test gets one through the gateway, as a user
+/// with a token: the refusal and its reason, and the allowed case. Correction's rules run on a
+/// commission built by the real flow (Cyclades' import and assignment, Imag'In's convocations, the
+/// subjects as Référentiel publishes them), on a centre of its own each time.
+@Suite(.serialized) struct RoadMapRuleTests {
+    typealias H = CorrectionTests.Harness
+    static let session = CorrectionTests.session
+    static let besancon = CorrectionTests.besancon
+
+    // MARK: the commission fixture
+
+    /// A commission ready to grade: its candidates placed in the morning slot, one group (room) per
+    /// examiner, nobody distributed yet.
+    struct Commission {
+        var centre: String
+        var path: String
+        var centreId: Identity
+        var examiners: [Identity]
+        var coordinator: Identity?
+        var groups: [UUID]
+        /// The sheets in the order of their numbers, and those numbers.
+        var fiches: [UUID]
+        var numeros: [String]
+        var candidatIds: [String: UUID]
+        var morning: UUID
+        /// Published and visible: physics 0, 1, 4; chemistry 2, 3. Physics 5 is under embargo.
+        var sujets: [UUID]
+    }
+
+    /// Builds a commission through the whole platform: `candidats` pupils of 0251671F (division
+    /// T1), `examiners` teachers of another school convoked at the centre, and a coordinator.
+    static func commission(_ h: H, _ publisher: AMQPPublisher, candidats: Int, examiners: Int = 1,
+                           coordinator: Bool = false) async throws -> Commission {
+        let centre = try await CorrectionTests.makeCentre()
+        let centreId = Identity(userId: UUID(), login: "centre.\(centre)", role: .centre, scope: .etablissement(centre))
+        let p = "K\(UUID().uuidString.prefix(6))"
+        let login = p.lowercased()
+        let ins = "/api/inscriptions/sessions/\(session)"
+        let mis = "/api/missions/sessions/\(session)"
+        let path = "/api/correction/sessions/\(session)/epreuves/T011B/centres/\(centre)"
+
+        let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
+            + (1...candidats).map { "\(p)\($0);Nom\($0);Léa;01/01/2008;scolaire;0251671F;T1;BCG;T011B" }).joined(separator: "\n")
+        let imported = try await h.client.execute(uri: "\(ins)/import", method: .post, headers: [
+            .authorization: "Bearer \(try await TestKeys.token(besancon))", .contentType: "text/csv"], body: ByteBuffer(string: csv))
+        #expect(imported.status == .ok, "\(String(buffer: imported.body))")
+        let assignments = (1...candidats).map { #"{"numero":"\#(p)\#($0)","epreuve":"T011B","centre":"\#(centre)"}"# }
+        #expect(try await h.call(.post, "\(ins)/affectations", #"{"affectations":[\#(assignments.joined(separator: ","))]}"#,
+                                 as: besancon).status == .ok)
+        #expect(try await h.call(.post, "\(ins)/affectations/publish?epreuve=T011B", as: besancon).status == .ok)
+
+        let names = (0..<examiners).map { "e\($0)" }
+        for name in names {
+            let designation = #"{"role":"examinateur","epreuve":"T011B","centre":"\#(centre)","intervenant":{"login":"\#(login).\#(name)","nom":"Prof\#(name)","prenom":"Test","uai":"0250007X","divisions":["T5"]}}"#
+            let response = try await h.call(.post, "\(ins)/designations", designation, as: besancon)
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+        }
+        if coordinator {
+            let designation = #"{"role":"coordinateur","epreuve":"T011B","intervenant":{"login":"\#(login).coord","nom":"Coord","prenom":"Test","uai":"0250007X"}}"#
+            let response = try await h.call(.post, "\(ins)/designations", designation, as: besancon)
+            #expect(response.status == .created, "\(String(buffer: response.body))")
+        }
+
+        // Imag'In opens the session until everybody is eligible, then convokes them.
+        #expect(try await h.call(.post, "\(mis)/reglementation", as: besancon).status == .ok)
+        #expect(try await h.call(.put, "\(mis)/parametres", #"{"dateDebut":"2099-06-01","dateFin":"2099-06-12"}"#, as: besancon).status == .ok)
+        var people: [String: (mission: UUID, person: UUID)] = [:]
+        let wanted = names.map { "\(login).\($0)" } + (coordinator ? ["\(login).coord"] : [])
+        try await waitUntil {
+            _ = try await h.call(.post, "\(mis)/ouverture", as: besancon)
+            let list = try await h.decode(CorrectionTests.MissionList.self, .get, "\(mis)/missions?epreuve=T011B", as: besancon).items
+            for detail in list where detail.mission.centre == centre || detail.mission.centre == nil {
+                for person in detail.intervenants where wanted.contains(person.login) { people[person.login] = (detail.mission.id, person.id) }
+            }
+            return Set(people.keys) == Set(wanted)
+        }
+        for (_, entry) in people {
+            #expect(try await h.call(.post, "/api/missions/missions/\(entry.mission)/convocations",
+                                     #"{"intervenantId":"\#(entry.person)"}"#, as: besancon).status == .created)
+        }
+        let identities = names.map { Identity(userId: people["\(login).\($0)"]!.person, login: "\(login).\($0)", role: .examinateur,
+                                              scope: .academie("03")) }
+        let coordination = coordinator ? Identity(userId: people["\(login).coord"]!.person, login: "\(login).coord",
+                                                  role: .coordinateur, scope: .academie("03")) : nil
+
+        // Référentiel's subjects: three physics and two chemistry visible, one physics under embargo.
+        var sujets: [UUID] = []
+        for (i, dominante) in ["physique", "physique", "chimie", "chimie", "physique", "physique"].enumerated() {
+            let sujet = SujetPublished(sujetId: UUID(), epreuve: "T011B", session: session, code: "\(p)-S\(i)", titre: "Situation \(i)",
+                                       dominante: dominante, materiel: [], baremeVersion: 1, bareme: CorrectionTests.bareme,
+                                       document: DocumentRef(path: "/sujets/\(i).pdf", sha256: String(repeating: "0", count: 64), taille: 10),
+                                       visibleFrom: i == 5 ? Date().addingTimeInterval(86_400) : Date().addingTimeInterval(-60))
+            sujets.append(sujet.sujetId)
+            try await waitUntil { publisher.isConnected }
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: p, payload: sujet))
+        }
+
+        // Santorin has it all: the candidates, the examiners, the subjects.
+        try await waitUntil {
+            let examinateurs = try await h.call(.get, "\(path)/examinateurs", as: centreId)
+            let offerts = try await h.call(.get, "\(path)/sujets", as: centreId)
+            guard examinateurs.status == .ok, offerts.status == .ok else { return false }
+            return try JSONDecoder().decode(CorrectionTests.Examinateurs.self, from: examinateurs.body).items.count == examiners
+                && String(buffer: offerts.body).components(separatedBy: "\(p)-S").count - 1 == sujets.count
+                && (try await h.decode(CorrectionTests.Commission.self, .get, path, as: centreId)).candidats == candidats
+        }
+        var groups: [UUID] = []
+        for (i, examiner) in identities.enumerated() {
+            groups.append(try await h.decode(CorrectionTests.Created.self, .post, "\(path)/groupes",
+                                             #"{"nom":"Salle \#(i + 1)","membres":["\#(examiner.userId)"]}"#, as: centreId,
+                                             expect: .created).id)
+        }
+        let morning = try await h.decode(CorrectionTests.Created.self, .post, "\(path)/creneaux",
+                                         Self.slot("matin", sujets[0], sujets[1], sujets[2], sujets[3]), as: centreId, expect: .created).id
+        let all = try await h.decode(CorrectionTests.Fiches.self, .get, "\(path)/fiches", as: centreId).items.sorted { $0.numero < $1.numero }
+        #expect(try await h.call(.post, "\(path)/creneaux/\(morning)/candidats", Self.fiches(all.map(\.id)), as: centreId).status == .ok)
+        var candidatIds: [String: UUID] = [:]
+        try await withServiceDatabase(HealthTests.configuration("inscriptions", 8081), migrations: []) { client, schema, _ in
+            for row in try await client.query("""
+                SELECT numero, id FROM \(unescaped: schema.name).candidats WHERE session = \(session) AND numero LIKE \(p + "%")
+                """).collect() {
+                let (numero, id) = try row.decode((String, UUID).self)
+                candidatIds[numero] = id
+            }
+        }
+        return Commission(centre: centre, path: path, centreId: centreId, examiners: identities, coordinator: coordination, groups: groups,
+                          fiches: all.map(\.id), numeros: all.map(\.numero), candidatIds: candidatIds, morning: morning, sujets: sujets)
+    }
+
+    static func slot(_ demiJournee: String, _ sujets: UUID..., jour: String = "2099-06-02", choix: Bool = false) -> String {
+        #"{"jour":"\#(jour)","demiJournee":"\#(demiJournee)","choix":\#(choix),"sujets":[\#(sujets.map { "\"\($0)\"" }.joined(separator: ","))]}"#
+    }
+
+    static func fiches(_ ids: [UUID]) -> String { #"{"fiches":[\#(ids.map { "\"\($0)\"" }.joined(separator: ","))]}"# }
+
+    static func move(_ ids: [UUID], to groupe: UUID?) -> String {
+        #"{"fiches":[\#(ids.map { "\"\($0)\"" }.joined(separator: ","))],"groupeId":\#(groupe.map { "\"\($0)\"" } ?? "null")}"#
+    }
+
+    /// Every criterion evaluated (A, A, B): 4 + 12 + 4 × 2/3 = 18.67 → 18.5 (37 half points).
+    static let grid = #""grille":{"evaluations":[{"code":"APP","evaluation":{"type":"niveau","niveau":"A"}},{"code":"REA","evaluation":{"type":"niveau","niveau":"A"}},{"code":"VAL","evaluation":{"type":"niveau","niveau":"B"}}],"appels":[],"aides":[],"commentaires":{}}"#
+
+    /// Draws the subject and saves the full grid, final.
+    @discardableResult
+    static func grade(_ h: H, _ fiche: UUID, as examiner: Identity) async throws -> CorrectionTests.Fiche {
+        let drawn = try await h.decode(CorrectionTests.Fiche.self, .post, "/api/correction/fiches/\(fiche)/tirage", #"{"version":0}"#, as: examiner)
+        return try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(fiche)",
+                                  #"{"version":\#(drawn.version),\#(grid),"finaliser":true}"#, as: examiner)
+    }
+
+    @discardableResult
+    static func absent(_ h: H, _ fiche: UUID, _ absence: String = "injustifiee", as examiner: Identity) async throws -> CorrectionTests.Fiche {
+        let current = try await h.decode(CorrectionTests.Fiche.self, .get, "/api/correction/fiches/\(fiche)", as: examiner)
+        return try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(fiche)",
+                                  #"{"version":\#(current.version),"absence":"\#(absence)"}"#, as: examiner)
+    }
+
+    static func refused(_ response: TestResponse, _ status: HTTPResponse.Status, _ reason: String,
+                        sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(response.status == status, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
+        #expect(String(buffer: response.body).contains(reason), "«\(reason)» in \(String(buffer: response.body))",
+                sourceLocation: sourceLocation)
+    }
+
+    /// The whole platform and a publisher playing the subject bank.
+    static func withPlatform(_ test: @Sendable @escaping (H, AMQPPublisher) async throws -> Void) async throws {
+        let publisher = AMQPPublisher(configuration: try AMQPConfiguration(url: LocalInfrastructure.amqpURL), appId: "referentiel",
+                                      logger: Logger(label: "test"))
+        let running = Running(publisher)
+        try await CorrectionTests.withPlatform { h in try await test(h, publisher) }
+        await running.stop()
+    }
+
+    // MARK: Correction's rules
+
+    /// At most four candidates per examiner in a slot, however they get there: a manual move, or
+    /// a candidate of the lot placed into the slot.
+    @Test func aFifthCandidateForAnExaminerInASlotIsRefused() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 6, examiners: 2)
+            let (g1, g2) = (c.groups[0], c.groups[1])
+            let fiches = c.fiches
+            // The sixth candidate waits in the afternoon.
+            let afternoon = try await h.decode(CorrectionTests.Created.self, .post, "\(c.path)/creneaux",
+                                               Self.slot("apres-midi", c.sujets[0], c.sujets[4], c.sujets[2], c.sujets[3]),
+                                               as: c.centreId, expect: .created).id
+            #expect(try await h.call(.post, "\(c.path)/creneaux/\(afternoon)/candidats", Self.fiches([fiches[5]]), as: c.centreId).status == .ok)
+
+            // Manual moves: four in the morning for A, a fifth refused; it goes to B.
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(Array(fiches[0..<4]), to: g1), as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.post, "\(c.path)/distribution", Self.move([fiches[4]], to: g1), as: c.centreId),
+                         .conflict, "at most 4 per examiner per slot")
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([fiches[4]], to: g2), as: c.centreId).status == .ok)
+
+            // Slot placement: A's afternoon candidate moved into the morning would be A's fifth there.
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([fiches[5]], to: g1), as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.post, "\(c.path)/creneaux/\(c.morning)/candidats", Self.fiches([fiches[5]]), as: c.centreId),
+                         .conflict, "at most 4 per examiner per slot")
+            let lots = try await h.decode(CorrectionTests.Fiches.self, .get, "\(c.path)/fiches?groupe=\(g1)&creneau=\(c.morning)",
+                                          as: c.centreId).items
+            #expect(lots.count == 4, "the refused placement changed nothing")
+            // Allowed: one of A's morning candidates leaves for B, then the placement fits.
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([fiches[0]], to: g2), as: c.centreId).status == .ok)
+            #expect(try await h.call(.post, "\(c.path)/creneaux/\(c.morning)/candidats", Self.fiches([fiches[5]]), as: c.centreId).status == .ok)
+        }
+    }
+
+    /// A locked lot is unlocked by the centre or a convoked coordinator of the exam, never by its
+    /// examiner, and always with a reason.
+    @Test func unlockingNeedsAReasonAndTheCentreOrACoordinator() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 1, coordinator: true)
+            let examiner = c.examiners[0], lot = c.groups[0]
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: lot), as: c.centreId).status == .ok)
+            try await Self.absent(h, c.fiches[0], as: examiner)
+            let unlock = "/api/correction/groupes/\(lot)/deverrouillage"
+            Self.refused(try await h.call(.post, unlock, #"{"motif":"Erreur"}"#, as: c.centreId), .conflict, "lot not locked")
+            #expect(try await h.call(.post, "/api/correction/groupes/\(lot)/verrouillage", as: examiner).status == .ok)
+
+            Self.refused(try await h.call(.post, unlock, #"{"motif":"Erreur"}"#, as: examiner), .forbidden, "role")
+            Self.refused(try await h.call(.post, unlock, #"{"motif":"   "}"#, as: c.centreId), .unprocessableContent, "reason required")
+            #expect(try await h.call(.post, unlock, "{}", as: c.centreId).status == .badRequest, "no reason at all")
+            let otherCentre = Identity(userId: UUID(), login: "c", role: .centre, scope: .etablissement("0250058C"))
+            #expect(try await h.call(.post, unlock, #"{"motif":"Erreur"}"#, as: otherCentre).status == .notFound)
+            let stranger = Identity(userId: UUID(), login: "coord.sans.convocation", role: .coordinateur, scope: .academie("03"))
+            #expect(try await h.call(.post, unlock, #"{"motif":"Erreur"}"#, as: stranger).status == .notFound,
+                    "a coordinator without a convocation on the exam")
+
+            // Allowed: the coordinator, then (relocked) the centre; each unlock audited with its reason.
+            #expect(try await h.call(.post, unlock, #"{"motif":"Absence à revoir"}"#, as: c.coordinator!).status == .noContent)
+            #expect(try await h.call(.post, "/api/correction/groupes/\(lot)/verrouillage", as: examiner).status == .ok)
+            #expect(try await h.call(.post, unlock, #"{"motif":"Copie mal saisie"}"#, as: c.centreId).status == .noContent)
+            try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: []) { client, schema, _ in
+                let motifs = try await client.query("""
+                    SELECT motif FROM \(unescaped: schema.name).audit WHERE action = 'lot.deverrouille' AND groupe_id = \(lot) ORDER BY id
+                    """).collect().map { try $0.decode(String.self) }
+                #expect(motifs == ["Absence à revoir", "Copie mal saisie"])
+            }
+        }
+    }
+
+    /// A closed exam is reopened by the académie's gestionnaire, with a reason; re-closed, its
+    /// grades replace the first ones in Cyclades (which keeps those).
+    @Test func reopeningNeedsTheGestionnaireAndAReasonAndReClosingReplacesTheGrades() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 1)
+            let examiner = c.examiners[0], lot = c.groups[0]
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: lot), as: c.centreId).status == .ok)
+            try await Self.absent(h, c.fiches[0], as: examiner)
+            #expect(try await h.call(.post, "/api/correction/groupes/\(lot)/verrouillage", as: examiner).status == .ok)
+            let reopen = "\(c.path)/reouverture"
+            Self.refused(try await h.call(.post, reopen, #"{"motif":"Erreur"}"#, as: c.besancon), .conflict, "not closed")
+            #expect(try await h.call(.post, "\(c.path)/cloture", as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.post, "\(c.path)/cloture", as: c.centreId), .conflict, "closed")
+
+            Self.refused(try await h.call(.post, reopen, #"{"motif":"Erreur"}"#, as: c.centreId), .forbidden, "role")
+            Self.refused(try await h.call(.post, reopen, #"{"motif":" "}"#, as: c.besancon), .unprocessableContent, "reason required")
+            let paris = Identity(userId: UUID(), login: "gest.01", role: .gestionnaire, scope: .academie("01"))
+            #expect(try await h.call(.post, reopen, #"{"motif":"Erreur"}"#, as: paris).status == .forbidden)
+            #expect(try await h.call(.post, reopen, #"{"motif":"Absence justifiée après coup"}"#, as: c.besancon).status == .noContent)
+
+            // Re-closing: the centre unlocks, the examiner changes the result, locks, the centre closes again.
+            #expect(try await h.call(.post, "/api/correction/groupes/\(lot)/deverrouillage", #"{"motif":"Certificat reçu"}"#,
+                                     as: c.centreId).status == .noContent)
+            try await Self.absent(h, c.fiches[0], "justifiee", as: examiner)
+            #expect(try await h.call(.post, "/api/correction/groupes/\(lot)/verrouillage", as: examiner).status == .ok)
+            #expect(try await h.call(.post, "\(c.path)/cloture", as: c.centreId).status == .ok)
+            let candidat = try #require(c.candidatIds[c.numeros[0]])
+            try await withServiceDatabase(HealthTests.configuration("inscriptions", 8081), migrations: []) { client, schema, logger in
+                let repository = InscriptionsRepository(client: client, schema: schema, logger: logger)
+                try await waitUntil { try await repository.note(candidat: candidat, epreuve: "T011B")?.resultat == "absent_justifie" }
+                #expect(try await repository.note(candidat: candidat, epreuve: "T011B")?.remplacees == 1, "the first result kept")
+            }
+        }
+    }
+
+    /// A lot is locked only once every candidate in it is graded or absent: a draft or an
+    /// untouched sheet keeps it open, and the refusal names them.
+    @Test func aPartlyGradedLotIsRefusedTheLock() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 3)
+            let examiner = c.examiners[0], lot = c.groups[0]
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: lot), as: c.centreId).status == .ok)
+            try await Self.grade(h, c.fiches[0], as: examiner)
+            let drawn = try await h.decode(CorrectionTests.Fiche.self, .post, "/api/correction/fiches/\(c.fiches[1])/tirage",
+                                           #"{"version":0}"#, as: examiner)
+            let draft = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(c.fiches[1])",
+                                           #"{"version":\#(drawn.version),\#(Self.grid)}"#, as: examiner)
+            #expect(draft.statut == "brouillon")
+            let lock = "/api/correction/groupes/\(lot)/verrouillage"
+            Self.refused(try await h.call(.post, lock, as: examiner), .conflict, "\(c.numeros[1]), \(c.numeros[2])")
+            // Allowed once the draft is final and the last one absent.
+            _ = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(c.fiches[1])",
+                                   #"{"version":\#(draft.version),\#(Self.grid),"finaliser":true}"#, as: examiner)
+            try await Self.absent(h, c.fiches[2], as: examiner)
+            #expect(try await h.call(.post, lock, as: examiner).status == .ok)
+        }
+    }
+
+    /// The centre closes only when every candidate is in a locked lot: one left undistributed
+    /// blocks it, named.
+    @Test func closingIsBlockedByAnUndistributedCandidate() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 2)
+            let examiner = c.examiners[0], lot = c.groups[0]
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([c.fiches[0]], to: lot), as: c.centreId).status == .ok)
+            try await Self.grade(h, c.fiches[0], as: examiner)
+            #expect(try await h.call(.post, "/api/correction/groupes/\(lot)/verrouillage", as: examiner).status == .ok)
+            Self.refused(try await h.call(.post, "\(c.path)/cloture", as: c.centreId), .conflict, "outside a locked lot: \(c.numeros[1])")
+            // Allowed once the candidate is distributed, graded and the lot locked again.
+            #expect(try await h.call(.post, "/api/correction/groupes/\(lot)/deverrouillage", #"{"motif":"Un oubli"}"#,
+                                     as: c.centreId).status == .noContent)
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([c.fiches[1]], to: lot), as: c.centreId).status == .ok)
+            try await Self.absent(h, c.fiches[1], as: examiner)
+            #expect(try await h.call(.post, "/api/correction/groupes/\(lot)/verrouillage", as: examiner).status == .ok)
+            let closed = try await h.decode(CorrectionTests.Cloture.self, .post, "\(c.path)/cloture", as: c.centreId)
+            #expect(closed.notes == 1 && closed.absents == 1)
+        }
+    }
+
+    /// Where the centre lets examiners choose the subject, a slot whose subjects are not all out
+    /// of embargo offers no choice yet (nor a subject outside the slot).
+    @Test func choosingASubjectUnderEmbargoIsRefused() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 1)
+            let examiner = c.examiners[0], fiche = c.fiches[0]
+            let embargoed = try await h.decode(CorrectionTests.Created.self, .post, "\(c.path)/creneaux",
+                                               Self.slot("apres-midi", c.sujets[0], c.sujets[5], c.sujets[2], c.sujets[3], choix: true),
+                                               as: c.centreId, expect: .created).id
+            let open = try await h.decode(CorrectionTests.Created.self, .post, "\(c.path)/creneaux",
+                                          Self.slot("matin", c.sujets[0], c.sujets[4], c.sujets[2], c.sujets[3], jour: "2099-06-03", choix: true),
+                                          as: c.centreId, expect: .created).id
+            #expect(try await h.call(.post, "\(c.path)/creneaux/\(embargoed)/candidats", Self.fiches([fiche]), as: c.centreId).status == .ok)
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([fiche], to: c.groups[0]), as: c.centreId).status == .ok)
+            let choose = "/api/correction/fiches/\(fiche)/sujet"
+            Self.refused(try await h.call(.post, choose, #"{"version":0,"sujetId":"\#(c.sujets[0])"}"#, as: examiner), .conflict, "embargo")
+            Self.refused(try await h.call(.post, choose, #"{"version":0,"sujetId":"\#(c.sujets[5])"}"#, as: examiner), .conflict, "embargo")
+
+            // Allowed in a slot whose subjects are all visible, among them only.
+            #expect(try await h.call(.post, "\(c.path)/creneaux/\(open)/candidats", Self.fiches([fiche]), as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.post, choose, #"{"version":0,"sujetId":"\#(c.sujets[1])"}"#, as: examiner),
+                         .unprocessableContent, "not offered in this slot")
+            let chosen = try await h.decode(CorrectionTests.Fiche.self, .post, choose, #"{"version":0,"sujetId":"\#(c.sujets[4])"}"#,
+                                            as: examiner)
+            #expect(chosen.sujet?.id == c.sujets[4] && chosen.bareme == CorrectionTests.bareme)
+        }
+    }
+
+    /// An override replaces a final mark only: within 0–20 (0 to 40 half points), never on a
+    /// draft nor on an absence, always with its reason.
+    @Test func anOverrideStaysWithin0To20AndOnlyOnAFinalGrade() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 2)
+            let examiner = c.examiners[0]
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            let sheet = "/api/correction/fiches/\(c.fiches[0])"
+            let drawn = try await h.decode(CorrectionTests.Fiche.self, .post, "\(sheet)/tirage", #"{"version":0}"#, as: examiner)
+            let v = drawn.version
+            for outside in [41, -1, 100] {
+                Self.refused(try await h.call(.put, sheet, #"{"version":\#(v),\#(Self.grid),"finaliser":true,"noteFinale":\#(outside),"motifAjustement":"Hors barème"}"#,
+                                              as: examiner), .unprocessableContent, "0 to 40 half points")
+            }
+            Self.refused(try await h.call(.put, sheet, #"{"version":\#(v),\#(Self.grid),"noteFinale":30,"motifAjustement":"Brouillon"}"#, as: examiner),
+                         .unprocessableContent, "a draft has no mark")
+            Self.refused(try await h.call(.put, sheet, #"{"version":\#(v),"absence":"injustifiee","noteFinale":0,"motifAjustement":"Absent"}"#,
+                                          as: examiner), .unprocessableContent, "no mark for an absentee")
+            Self.refused(try await h.call(.put, sheet, #"{"version":\#(v),\#(Self.grid),"finaliser":true,"noteFinale":40}"#, as: examiner),
+                         .unprocessableContent, "a reason is required")
+            let unchanged = try await h.decode(CorrectionTests.Fiche.self, .get, sheet, as: examiner)
+            #expect(unchanged.version == v && unchanged.statut == "a_noter", "the refusals saved nothing")
+
+            // Allowed: 20/20 and 0/20, each with its reason.
+            let top = try await h.decode(CorrectionTests.Fiche.self, .put, sheet,
+                                         #"{"version":\#(v),\#(Self.grid),"finaliser":true,"noteFinale":40,"motifAjustement":"Excellent"}"#, as: examiner)
+            #expect(top.noteSuggeree == 37 && top.noteFinale == 40 && top.statut == "notee")
+            let other = try await h.decode(CorrectionTests.Fiche.self, .post, "/api/correction/fiches/\(c.fiches[1])/tirage",
+                                           #"{"version":0}"#, as: examiner)
+            let bottom = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(c.fiches[1])",
+                                            #"{"version":\#(other.version),\#(Self.grid),"finaliser":true,"noteFinale":0,"motifAjustement":"Fraude"}"#,
+                                            as: examiner)
+            #expect(bottom.noteFinale == 0 && bottom.statut == "notee")
+        }
+    }
+
+    /// An absence is justified or not, and reaches Cyclades as such: a justified one is no mark
+    /// (a substitution test or an exemption follows), an unjustified one counts 0.
+    @Test func justifiedAndUnjustifiedAbsencesReachCycladesApart() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 2)
+            let examiner = c.examiners[0]
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            #expect(try await h.call(.put, "/api/correction/fiches/\(c.fiches[0])", #"{"version":0,"absence":"excusee"}"#, as: examiner)
+                .status == .badRequest, "an absence is justifiee or injustifiee")
+            #expect(try await Self.absent(h, c.fiches[0], "justifiee", as: examiner).statut == "absent")
+            #expect(try await Self.absent(h, c.fiches[1], "injustifiee", as: examiner).statut == "absent")
+            #expect(try await h.call(.post, "/api/correction/groupes/\(c.groups[0])/verrouillage", as: examiner).status == .ok)
+            let closed = try await h.decode(CorrectionTests.Cloture.self, .post, "\(c.path)/cloture", as: c.centreId)
+            #expect(closed.notes == 0 && closed.absents == 2)
+            let (justified, unjustified) = (try #require(c.candidatIds[c.numeros[0]]), try #require(c.candidatIds[c.numeros[1]]))
+            try await withServiceDatabase(HealthTests.configuration("inscriptions", 8081), migrations: []) { client, schema, logger in
+                let repository = InscriptionsRepository(client: client, schema: schema, logger: logger)
+                try await waitUntil { try await repository.note(candidat: unjustified, epreuve: "T011B") != nil }
+                let a = try await repository.note(candidat: justified, epreuve: "T011B")
+                let b = try await repository.note(candidat: unjustified, epreuve: "T011B")
+                #expect(a?.resultat == "absent_justifie" && a?.demiPoints == nil, "\(String(describing: a))")
+                #expect(b?.resultat == "absent_injustifie", "\(String(describing: b))")
+                // DESIGN: an unjustified absence gives 0. Cyclades keeps the result without points.
+                withKnownIssue("an unjustified absence is stored as absent_injustifie without its 0 (no mark is materialised)") {
+                    #expect(b?.demiPoints == 0)
+                }
+            }
+        }
+    }
+
+    /// Coordinators are paid their flat fee from the real closing of a centre they coordinate.
+    @Test func coordinatorsArePaidByARealClosing() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 1, coordinator: true)
+            let examiner = c.examiners[0]
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            try await Self.grade(h, c.fiches[0], as: examiner)
+            #expect(try await h.call(.post, "/api/correction/groupes/\(c.groups[0])/verrouillage", as: examiner).status == .ok)
+            let closed = try await h.decode(CorrectionTests.Cloture.self, .post, "\(c.path)/cloture", as: c.centreId)
+            #expect(closed.notes == 1)
+            // The closing processed by Imag'In (its inbox), then what it pays.
+            let closings = try await Processed.outbox(of: "correction", where: "event_type = 'epreuve.closed' AND body LIKE '%\(c.centre)%'")
+            try await Processed.inbox(of: "missions", closings)
+            struct Services: Decodable { var items: [Ligne]; struct Ligne: Decodable { var intervenantId: UUID; var montantCentimes: Int } }
+            let services = try await h.decode(Services.self, .get, "/api/missions/sessions/\(Self.session)/services-faits?centre=\(c.centre)",
+                                              as: Self.besancon).items
+            #expect(services.first { $0.intervenantId == examiner.userId }?.montantCentimes == 500)
+            withKnownIssue("issue 22: a real closing reports the examiners' work only; the coordinator is never paid") {
+                #expect(services.first { $0.intervenantId == c.coordinator!.userId }?.montantCentimes == 15_000)
+            }
+        }
+    }
+
+    // MARK: Cyclades' rules
+
+    static func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, _ json: String? = nil,
+                     as identity: Identity) async throws -> TestResponse {
+        var headers: HTTPFields = [.authorization: "Bearer \(try await TestKeys.token(identity))"]
+        if json != nil { headers[.contentType] = "application/json" }
+        return try await client.execute(uri: "/api/inscriptions/sessions/\(session)/\(path)", method: method, headers: headers,
+                                        body: json.map { ByteBuffer(string: $0) })
+    }
+
+    static func candidates(_ prefix: String, _ count: Int, uai: String, epreuve: String = "T011B") -> String {
+        (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
+            + (1...count).map { "\(prefix)\($0);Nom\($0);Léa;01/01/2008;scolaire;\(uai);T2;BCG;\(epreuve)" }).joined(separator: "\n")
+    }
+
+    /// A valid UAI nobody else uses (its check letter computed as Cyclades does).
+    static func uai() -> String {
+        let n = 3_000_000 + Int.random(in: 0..<999_999)
+        return String(format: "%07d", n) + String(Array("ABCDEFGHJKLMNPRSTUVWXYZ")[n % 23])
+    }
+
+    /// The gestionnaire takes back an exam delegated to a school: the school may no longer assign
+    /// its pupils for it (nor list them); only the gestionnaire revokes.
+    @Test func revokingADelegationTakesTheSchoolsAssignmentsBack() async throws {
+        let centre = try await CorrectionTests.makeCentre()
+        let p = "V\(UUID().uuidString.prefix(6))"
+        let school = Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0250058C"))
+        try await InscriptionsTests.withPlatform { client in
+            #expect(try await InscriptionsTests.upload(client, Self.candidates(p, 2, uai: "0250058C")).status == .ok)
+            let delegation = "delegations/T011B/0250058C"
+            _ = try await Self.call(client, .delete, delegation, as: Self.besancon)  // an earlier run's
+            #expect(try await Self.call(client, .post, "delegations", #"{"epreuve":"T011B","uai":"0250058C"}"#, as: Self.besancon)
+                .status == .created)
+            #expect(try await Self.call(client, .post, "affectations", InscriptionsTests.assignment("\(p)1", "T011B", centre), as: school)
+                .status == .ok)
+
+            Self.refused(try await Self.call(client, .delete, delegation, as: school), .forbidden, "role")
+            #expect(try await Self.call(client, .delete, delegation, as: Self.besancon).status == .noContent)
+            #expect(try await Self.call(client, .delete, delegation, as: Self.besancon).status == .notFound, "nothing left to revoke")
+            Self.refused(try await Self.call(client, .post, "affectations", InscriptionsTests.assignment("\(p)2", "T011B", centre), as: school),
+                         .unprocessableContent, "not delegated")
+            #expect(try await Self.call(client, .get, "candidats?epreuve=T011B", as: school).status == .forbidden)
+            // Allowed: the gestionnaire still assigns.
+            #expect(try await Self.call(client, .post, "affectations", InscriptionsTests.assignment("\(p)2", "T011B", centre),
+                                        as: Self.besancon).status == .ok)
+        }
+    }
+
+    /// The special cases are the gestionnaire's even for an exam delegated to the pupil's school:
+    /// here a pupil of a non-autonomous school.
+    @Test func aSchoolIsRefusedItsOwnSpecialCasePupil() async throws {
+        let centre = try await CorrectionTests.makeCentre()
+        let p = "X\(UUID().uuidString.prefix(6))"
+        let school = Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0390786T"))
+        try await InscriptionsTests.withPlatform { client in
+            #expect(try await InscriptionsTests.upload(client, Self.candidates(p, 1, uai: "0390786T")).status == .ok)
+            #expect(try await Self.call(client, .post, "delegations", #"{"epreuve":"T011B","uai":"0390786T"}"#, as: Self.besancon)
+                .status == .created)
+            Self.refused(try await Self.call(client, .post, "affectations", InscriptionsTests.assignment("\(p)1", "T011B", centre), as: school),
+                         .unprocessableContent, "non-autonomous school")
+            struct Items: Decodable { var items: [Item]; struct Item: Decodable { var numero: String } }
+            let suggested = try await Self.call(client, .get, "affectations/suggestions?epreuve=T011B", as: school)
+            #expect(suggested.status == .ok)
+            #expect(try !JSONDecoder().decode(Items.self, from: suggested.body).items.contains { $0.numero.hasPrefix(p) },
+                    "nothing suggested to the school for it either")
+            #expect(try await Self.call(client, .post, "affectations", InscriptionsTests.assignment("\(p)1", "T011B", centre),
+                                        as: Self.besancon).status == .ok)
+        }
+    }
+
+    /// A centre takes no more candidates than its capacity (per half-day × half-days), and the
+    /// suggestion is the nearest centre that still has room. In an académie of its own, so that
+    /// no other centre is nearer.
+    @Test func aFullCentreIsRefusedAndTheSuggestionIsTheNearestCentreWithRoom() async throws {
+        let academie = "Z\(UUID().uuidString.prefix(4))"
+        let (origine, proche, loin) = (Self.uai(), Self.uai(), Self.uai())
+        try await withServiceDatabase(HealthTests.configuration("inscriptions", 8081), migrations: inscriptionsMigrations) { client, schema, logger in
+            try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
+            let s = schema.name
+            try await client.query("INSERT INTO \(unescaped: s).academies VALUES (\(academie), 'Test')", logger: logger)
+            for (uai, lat) in [(origine, 47.0), (proche, 47.01), (loin, 47.5)] {
+                try await client.query("""
+                    INSERT INTO \(unescaped: s).etablissements VALUES (\(uai), 'Lycée de test', \(academie), 'Test', true, \(lat), 6.0)
+                    """, logger: logger)
+            }
+            // The near centre: one place (1 per half-day × 1 half-day); the far one: six.
+            for (uai, capacite, demi) in [(proche, 1, 1), (loin, 3, 2)] {
+                try await client.query("""
+                    INSERT INTO \(unescaped: s).centres (uai, capacite_demi_journee, demi_journees) VALUES (\(uai), \(capacite), \(demi))
+                    """, logger: logger)
+                try await client.query("INSERT INTO \(unescaped: s).centre_epreuves VALUES (\(uai), 'T011B')", logger: logger)
+            }
+        }
+        let gestionnaire = Identity(userId: UUID(), login: "gest.z", role: .gestionnaire, scope: .academie(academie))
+        let p = "N\(UUID().uuidString.prefix(6))"
+        try await InscriptionsTests.withPlatform { client in
+            #expect(try await InscriptionsTests.upload(client, Self.candidates(p, 3, uai: origine), as: gestionnaire).status == .ok)
+            struct Items: Decodable { var items: [Item]; struct Item: Decodable { var numero: String; var centre: String? } }
+            func suggestions() async throws -> [String: String?] {
+                let response = try await Self.call(client, .get, "affectations/suggestions?epreuve=T011B", as: gestionnaire)
+                #expect(response.status == .ok)
+                return Dictionary(uniqueKeysWithValues: try JSONDecoder().decode(Items.self, from: response.body).items.map { ($0.numero, $0.centre) })
+            }
+            // The nearest with room for the first; the near centre is then full for the others.
+            #expect(try await suggestions() == ["\(p)1": proche, "\(p)2": loin, "\(p)3": loin])
+            #expect(try await Self.call(client, .post, "affectations", InscriptionsTests.assignment("\(p)1", "T011B", proche),
+                                        as: gestionnaire).status == .ok)
+            Self.refused(try await Self.call(client, .post, "affectations", InscriptionsTests.assignment("\(p)2", "T011B", proche),
+                                             as: gestionnaire), .unprocessableContent, "centre full")
+            #expect(try await suggestions() == ["\(p)2": loin, "\(p)3": loin])
+            #expect(try await Self.call(client, .post, "affectations", InscriptionsTests.assignment("\(p)2", "T011B", loin),
+                                        as: gestionnaire).status == .ok)
+            // Re-assigning the one already there needs no room.
+            #expect(try await Self.call(client, .post, "affectations", InscriptionsTests.assignment("\(p)1", "T011B", proche),
+                                        as: gestionnaire).status == .ok)
+        }
+    }
+
+    // MARK: Imag'In's rules
+
+    /// A mission keeps the regulation version it was opened under: a later regulation (another
+    /// amount) neither moves it on refresh nor prices its services faits; missions opened after
+    /// it take the new one. On a session no other test uses.
+    @Test func aMissionKeepsItsRegulationVersion() async throws {
+        let annee = 2096
+        let academie = "R\(UUID().uuidString.prefix(5))"
+        let gestionnaire = Identity(userId: UUID(), login: "gest", role: .gestionnaire, scope: .academie(academie))
+        let dsii = Identity(userId: UUID(), login: "dsii", role: .dsii, scope: .national)
+        let prof = Intervenant(id: UUID(), login: "\(academie.lowercased()).prof", nom: "Nom", prenom: "Prénom", email: nil,
+                               uai: "0250007X", divisions: ["T1"])
+        let publisher = AMQPPublisher(configuration: try AMQPConfiguration(url: LocalInfrastructure.amqpURL), appId: "inscriptions",
+                                      logger: Logger(label: "test"))
+        let running = Running(publisher)
+        struct Refreshed: Decodable { var version: Int; var nouvelleVersion: Bool }
+        struct Missions: Decodable { var items: [Detail]; struct Detail: Decodable { var mission: Mission }
+                                     struct Mission: Decodable { var id: UUID; var centre: String?; var reglementationVersion: Int } }
+        struct Services: Decodable { var items: [Ligne]; struct Ligne: Decodable { var intervenantId: UUID; var montantCentimes: Int } }
+        func export(_ centre: String, _ version: Int64) -> IntervenantsExported {
+            IntervenantsExported(session: annee, academie: academie, epreuve: "T011B", role: .examinateur, centreUAI: centre,
+                                 exportVersion: version, intervenants: [prof])
+        }
+        let seven = """
+            {"typesMission":[{"code":"ECE-EXAMINATEUR","libelle":"Examinateur","kind":"examinateur","remuneration":"ECE-PAR-CANDIDAT"},
+                             {"code":"ECE-COORDINATEUR","libelle":"Coordinateur","kind":"coordinateur","remuneration":"ECE-FORFAIT-COORDINATION"}],
+             "typesRemuneration":[{"code":"ECE-PAR-CANDIDAT","libelle":"Vacation","mode":"par_candidat","montantCentimes":700,"missions":["examinateur"]},
+                                  {"code":"ECE-FORFAIT-COORDINATION","libelle":"Forfait","mode":"forfait","montantCentimes":15000,"missions":["coordinateur"]}]}
+            """
+        try await MissionsTests.withPlatform { client in
+            let s = "sessions/\(annee)"
+            func decode<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                return try JSONDecoder().decode(T.self, from: response.body)
+            }
+            func missions() async throws -> [Missions.Detail] {
+                try decode(Missions.self, try await MissionsTests.call(client, .get, "\(s)/missions", as: gestionnaire)).items
+            }
+            // The national regulation (5 € per candidate), the mission opened under it.
+            let first = try decode(Refreshed.self, try await MissionsTests.call(client, .post, "\(s)/reglementation", as: dsii))
+            #expect(try await MissionsTests.call(client, .put, "\(s)/parametres", #"{"dateDebut":"2096-06-01","dateFin":"2096-06-12"}"#,
+                                                 as: gestionnaire).status == .ok)
+            try await waitUntil { publisher.isConnected }
+            _ = try await MissionsTests.publish(publisher, export("0251080N", 1), producer: "inscriptions")
+            try await waitUntil {
+                _ = try await MissionsTests.call(client, .post, "\(s)/ouverture", as: gestionnaire)
+                return try await missions().count == 1
+            }
+            let opened = try #require(try await missions().first)
+            #expect(opened.mission.reglementationVersion == first.version)
+
+            // The DSII loads another regulation (7 € per candidate); the gestionnaire refreshes and reopens.
+            let second = try decode(Refreshed.self, try await MissionsTests.call(client, .post, "\(s)/reglementation", seven, as: dsii))
+            #expect(second.nouvelleVersion && second.version > first.version)
+            #expect(try decode(Refreshed.self, try await MissionsTests.call(client, .post, "\(s)/reglementation", as: gestionnaire)).version
+                    == second.version)
+            #expect(try await MissionsTests.call(client, .put, "\(s)/parametres", #"{"dateDebut":"2096-06-01","dateFin":"2096-06-12"}"#,
+                                                 as: gestionnaire).status == .ok)
+            _ = try await MissionsTests.publish(publisher, export("0250058C", 2), producer: "inscriptions")
+            try await waitUntil {
+                _ = try await MissionsTests.call(client, .post, "\(s)/ouverture", as: gestionnaire)
+                return try await missions().count == 2
+            }
+            let after = try await missions()
+            #expect(after.first { $0.mission.id == opened.mission.id }?.mission.reglementationVersion == first.version, "kept")
+            #expect(after.first { $0.mission.centre == "0250058C" }?.mission.reglementationVersion == second.version, "the new one")
+
+            // Its services faits are priced by its own version: 4 × 5 €, not 4 × 7 €.
+            #expect(try await MissionsTests.call(client, .post, "missions/\(opened.mission.id)/convocations",
+                                                 #"{"intervenantId":"\#(prof.id)"}"#, as: gestionnaire).status == .created)
+            let closure = EpreuveClosed(closureId: UUID(), session: annee, academie: academie, epreuve: "T011B", centreUAI: "0251080N",
+                                        chunk: 1, chunks: 1, notes: [],
+                                        servicesFaits: [ServiceFait(intervenantId: prof.id, missionId: nil, candidatsEvalues: 4)])
+            _ = try await MissionsTests.publish(publisher, closure, producer: "correction")
+            var paid: [Services.Ligne] = []
+            try await waitUntil {
+                paid = try decode(Services.self, try await MissionsTests.call(client, .get, "\(s)/services-faits", as: gestionnaire)).items
+                return !paid.isEmpty
+            }
+            #expect(paid.map(\.montantCentimes) == [2000], "\(paid)")
+        }
+        await running.stop()
+    }
+}
+
+extension RoadMapRuleTests.Commission {
+    var besancon: Identity { RoadMapRuleTests.besancon }
+}
