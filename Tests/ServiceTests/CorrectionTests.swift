@@ -400,7 +400,7 @@ import TestSupport
                 try await h.decode(Services.self, .get, "\(mis)/services-faits?centre=\(centre)", as: Self.besancon).items.count == 2
             }
             // Every closing event Correction committed for the centre processed by Imag'In: no late one to come.
-            let closings = try await Processed.outbox(of: "correction", where: "event_type = 'epreuve.closed' AND body LIKE '%\(centre)%'")
+            let closings = try await Processed.outbox(of: "correction", where: "event_type = 'epreuve.closed' AND body ILIKE '%\(centre)%'")
             #expect(closings.count == 1, "five candidates, one chunk")
             try await Processed.inbox(of: "missions", closings)
             let services = try await h.decode(Services.self, .get, "\(mis)/services-faits?centre=\(centre)", as: Self.besancon).items

@@ -262,7 +262,7 @@ import TestSupport
             }
         }
         // Every event Inscriptions committed for these candidates reached the consumer: none still to come.
-        let events = try await Processed.outbox(of: "inscriptions", where: "event_type = 'affectations.published' AND body LIKE '%\(p)1%'")
+        let events = try await Processed.outbox(of: "inscriptions", where: "event_type = 'affectations.published' AND body ILIKE '%\(p)1%'")
         #expect(!events.isEmpty)
         try await Processed.inbox(events, client: harness.client, schema: harness.schema.name)
         let rows = try await harness.client.query(PostgresQuery(unsafeSQL: "SELECT numero, division, origine, chunk, chunks FROM \(table) ORDER BY numero"))

@@ -30,7 +30,7 @@ enum Processed {
     static func outbox(of service: String, where condition: String) async throws -> [UUID] {
         var ids: [UUID] = []
         try await withServiceDatabase(HealthTests.configuration(service, 0), migrations: []) { client, schema, _ in
-            ids = try await client.query(PostgresQuery(unsafeSQL: "SELECT id FROM \(schema).outbox WHERE \(condition) ORDER BY seq"))
+            ids = try await client.query(PostgresQuery(unsafeSQL: "SELECT id FROM \(schema.name).outbox WHERE \(condition) ORDER BY seq"))
                 .collect().map { try $0.decode(UUID.self) }
         }
         return ids

@@ -97,7 +97,7 @@ import TestSupport
         }
         // Every sujet.published Referentiel committed for these subjects reached the consumer: none still to come.
         let events = try await Processed.outbox(of: "referentiel", where: "event_type = 'sujet.published' AND ("
-            + ids.value.map { "body LIKE '%\($0.uuidString)%'" }.joined(separator: " OR ") + ")")
+            + ids.value.map { "body ILIKE '%\($0.uuidString)%'" }.joined(separator: " OR ") + ")")
         #expect(events.count >= ids.value.count)
         try await Processed.inbox(events, client: harness.client, schema: harness.schema.name)
         let rows = try await harness.client.query(PostgresQuery(unsafeSQL: "SELECT sujet_id, count(*)::int FROM \(table) GROUP BY sujet_id"))

@@ -113,10 +113,12 @@ import TestSupport
         try await waitUntil {
             let examinateurs = try await h.call(.get, "\(path)/examinateurs", as: centreId)
             let offerts = try await h.call(.get, "\(path)/sujets", as: centreId)
-            guard examinateurs.status == .ok, offerts.status == .ok else { return false }
-            return try JSONDecoder().decode(CorrectionTests.Examinateurs.self, from: examinateurs.body).items.count == examiners
-                && String(buffer: offerts.body).components(separatedBy: "\(p)-S").count - 1 == sujets.count
-                && (try await h.decode(CorrectionTests.Commission.self, .get, path, as: centreId)).candidats == candidats
+            let vue = try await h.call(.get, path, as: centreId)
+            guard examinateurs.status == .ok, offerts.status == .ok, vue.status == .ok else { return false }
+            let convoked = try JSONDecoder().decode(CorrectionTests.Examinateurs.self, from: examinateurs.body).items.count
+            let offered = String(buffer: offerts.body).components(separatedBy: "\(p)-S").count - 1
+            let placed = try JSONDecoder().decode(CorrectionTests.Commission.self, from: vue.body).candidats
+            return convoked == examiners && offered == sujets.count && placed == candidats
         }
         var groups: [UUID] = []
         for (i, examiner) in identities.enumerated() {
@@ -437,7 +439,7 @@ import TestSupport
             let closed = try await h.decode(CorrectionTests.Cloture.self, .post, "\(c.path)/cloture", as: c.centreId)
             #expect(closed.notes == 1)
             // The closing processed by Imag'In (its inbox), then what it pays.
-            let closings = try await Processed.outbox(of: "correction", where: "event_type = 'epreuve.closed' AND body LIKE '%\(c.centre)%'")
+            let closings = try await Processed.outbox(of: "correction", where: "event_type = 'epreuve.closed' AND body ILIKE '%\(c.centre)%'")
             try await Processed.inbox(of: "missions", closings)
             struct Services: Decodable { var items: [Ligne]; struct Ligne: Decodable { var intervenantId: UUID; var montantCentimes: Int } }
             let services = try await h.decode(Services.self, .get, "/api/missions/sessions/\(Self.session)/services-faits?centre=\(c.centre)",
@@ -586,7 +588,7 @@ import TestSupport
         struct Missions: Decodable { var items: [Detail]; struct Detail: Decodable { var mission: Mission }
                                      struct Mission: Decodable { var id: UUID; var centre: String?; var reglementationVersion: Int } }
         struct Services: Decodable { var items: [Ligne]; struct Ligne: Decodable { var intervenantId: UUID; var montantCentimes: Int } }
-        func export(_ centre: String, _ version: Int64) -> IntervenantsExported {
+        @Sendable func export(_ centre: String, _ version: Int64) -> IntervenantsExported {
             IntervenantsExported(session: annee, academie: academie, epreuve: "T011B", role: .examinateur, centreUAI: centre,
                                  exportVersion: version, intervenants: [prof])
         }
