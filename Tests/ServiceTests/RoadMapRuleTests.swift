@@ -54,7 +54,7 @@ import TestSupport
         let path = "/api/correction/sessions/\(session)/epreuves/T011B/centres/\(centre)"
 
         let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
-            + (1...candidats).map { "\(p)\($0);Nom\($0);Léa;01/01/2008;scolaire;0251671F;T1;BCG;T011B" }).joined(separator: "\n")
+            + (1...candidats).map { "\(p)\($0);\(Self.nom($0));Léa;01/01/2008;scolaire;0251671F;T1;BCG;T011B" }).joined(separator: "\n")
         let imported = try await h.client.execute(uri: "\(ins)/import", method: .post, headers: [
             .authorization: "Bearer \(try await TestKeys.token(besancon))", .contentType: "text/csv"], body: ByteBuffer(string: csv))
         #expect(imported.status == .ok, "\(String(buffer: imported.body))")
@@ -65,7 +65,7 @@ import TestSupport
 
         let names = (0..<examiners).map { "e\($0)" }
         for name in names {
-            let designation = #"{"role":"examinateur","epreuve":"T011B","centre":"\#(centre)","intervenant":{"login":"\#(login).\#(name)","nom":"Prof\#(name)","prenom":"Test","uai":"0250007X","divisions":["T5"]}}"#
+            let designation = #"{"role":"examinateur","epreuve":"T011B","centre":"\#(centre)","intervenant":{"login":"\#(login).\#(name)","nom":"Prof\#(nom(names.firstIndex(of: name)! + 1))","prenom":"Test","uai":"0250007X","divisions":["T5"]}}"#
             let response = try await h.call(.post, "\(ins)/designations", designation, as: besancon)
             #expect(response.status == .created, "\(String(buffer: response.body))")
         }
@@ -141,6 +141,11 @@ import TestSupport
         }
         return Commission(centre: centre, path: path, centreId: centreId, examiners: identities, coordinator: coordination, groups: groups,
                           fiches: all.map(\.id), numeros: all.map(\.numero), candidatIds: candidatIds, morning: morning, sujets: sujets)
+    }
+
+    /// Names are letters only (Cyclades' rule): Alpha, Bravo …
+    static func nom(_ i: Int) -> String {
+        ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India"][(i - 1) % 9]
     }
 
     static func slot(_ demiJournee: String, _ sujets: UUID..., jour: String = "2099-06-02", choix: Bool = false) -> String {
@@ -470,7 +475,7 @@ import TestSupport
 
     static func candidates(_ prefix: String, _ count: Int, uai: String, epreuve: String = "T011B") -> String {
         (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
-            + (1...count).map { "\(prefix)\($0);Nom\($0);Léa;01/01/2008;scolaire;\(uai);T2;BCG;\(epreuve)" }).joined(separator: "\n")
+            + (1...count).map { "\(prefix)\($0);\(nom($0));Léa;01/01/2008;scolaire;\(uai);T2;BCG;\(epreuve)" }).joined(separator: "\n")
     }
 
     /// A valid UAI nobody else uses (its check letter computed as Cyclades does).
