@@ -24,6 +24,7 @@ public struct ServiceRuntime: Sendable {
     public let ready = StartupGate()
 
     public init(_ configuration: ServiceConfiguration, relayOptions: OutboxRelay.Options = .init()) async throws {
+        try configuration.checkDeployment()
         self.configuration = configuration
         logger = configuration.makeLogger()
         schema = try SQLIdentifier(configuration.schema)
@@ -126,10 +127,10 @@ public struct ServiceRuntime: Sendable {
         .seconds(configuration.environment["DATABASE_TIMEOUT_SECONDS"].flatMap(Int.init).map { max($0, 1) } ?? 5)
     }
 
-    /// `/metrics` is for operators: served only with `Authorization: Bearer <METRICS_TOKEN>`, and
-    /// not at all (404) when the service has no `METRICS_TOKEN`.
+    /// `/metrics` is for operators: served only with `Authorization: Bearer <METRICS_TOKEN>` (or the
+    /// content of `METRICS_TOKEN_FILE`), and not at all (404) when the service has none.
     private func authorizeMetrics(_ request: Request) throws {
-        guard let token = configuration.environment["METRICS_TOKEN"], !token.isEmpty else { throw Problem.notFound() }
+        guard let token = configuration.secret("METRICS_TOKEN") else { throw Problem.notFound() }
         guard let given = request.headers[.authorization], constantTimeEqual(given, "Bearer " + token) else {
             throw Problem.unauthorized("jeton de métriques requis / metrics token required")
         }

@@ -319,6 +319,17 @@ epmd_stop() {
     fi
 }
 
+# guest (loopback only) is the local administrator: tests and ece-ops stand in for a service
+# with it (impersonator: it may publish under another user_id). The services log in as their own
+# users (scripts/broker-users.sh; local passwords = user names, like the database roles).
+rabbit_users() {
+    local vhost="$1" i
+    rabbit_env
+    for i in $(seq 1 60); do port_open "$RABBIT_MGMT_PORT" && break; sleep 0.5; done
+    RABBITMQ_MANAGEMENT_URL="http://127.0.0.1:$RABBIT_MGMT_PORT" RABBITMQ_VHOST="$vhost" ECE_DEV_PASSWORDS=1 \
+        "$ROOT/scripts/broker-users.sh" >/dev/null || die "could not create the services' broker users"
+}
+
 # ---------------------------------------------------------------------------------------------
 
 summary() {
@@ -363,6 +374,7 @@ main() {
             # with db-init.sql after it changes.
             if ((PG_FRESH == 0)); then pg_provision; fi
             rabbit_start
+            rabbit_users /
             summary
             ;;
         down)
@@ -386,6 +398,7 @@ main() {
             "$RABBIT_BIN/rabbitmqctl" -q delete_vhost "$name" >/dev/null 2>&1 || true
             "$RABBIT_BIN/rabbitmqctl" -q add_vhost "$name" >/dev/null
             "$RABBIT_BIN/rabbitmqctl" -q set_permissions -p "$name" guest '.*' '.*' '.*' >/dev/null
+            rabbit_users "$name"
             log "fresh database and vhost $name"
             ;;
         # Convenience: run the CLI against our node, e.g. `scripts/infra.sh rabbitmqctl list_queues`.

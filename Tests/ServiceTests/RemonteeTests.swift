@@ -28,7 +28,8 @@ import TestSupport
     static func publish(_ publisher: AMQPPublisher, _ envelope: EventEnvelope<EpreuveClosed>) async throws -> PublishOutcome {
         try await publisher.publish([OutgoingMessage(
             routingKey: EpreuveClosed.eventType, body: try EventCoding.encoder.encode(envelope),
-            messageId: envelope.id.uuidString, type: EpreuveClosed.eventType, correlationId: envelope.correlationId)])[0]
+            messageId: envelope.id.uuidString, type: EpreuveClosed.eventType, correlationId: envelope.correlationId,
+            userId: EventOwners.byType[EpreuveClosed.eventType])])[0]
     }
 
     @Test func gradesArriveOnceAreReplacedWithHistoryAndUnknownOnesAreParked() async throws {
@@ -162,7 +163,7 @@ import TestSupport
                 try await waitUntil { parker.isConnected }
                 #expect(try await parker.publish([OutgoingMessage(routingKey: "inscriptions.notes", body: try EventCoding.encoder.encode(old),
                                                                   messageId: old.id.uuidString, type: EpreuveClosed.eventType,
-                                                                  correlationId: p)]) == [.acked])
+                                                                  correlationId: p, userId: "correction")]) == [.acked])
                 await parking.stop()
                 let replayed = try await BrokerAdmin.replay(amqp, deadLetterQueue: "inscriptions.notes.dlq", ids: [old.id.uuidString],
                                                             reason: "test: rejeu après re-clôture", by: "test")
