@@ -163,7 +163,7 @@ pg_start() {
         # Retried: after a crash, orphaned backends can hold the old shared memory for a moment.
         local attempt
         for attempt in 1 2 3; do
-            as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null 2>&1 && break
+            as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- && break
             if ((attempt == 3)); then
                 tail -n 15 "$PG_LOG" >&2
                 die "PostgreSQL did not start (log: $PG_LOG)"
@@ -284,7 +284,9 @@ rabbit_start() {
         rm -f "$RABBITMQ_PID_FILE"
         # setsid: the node must outlive this script and not get the terminal's signals.
         # All output goes to a file so callers piping our output (make | tee) do not hang.
-        setsid "$RABBIT_BIN/rabbitmq-server" >>"$LOG_DIR/rabbitmq-server.out" 2>&1 </dev/null &
+        # Descriptors 3-9 closed: a caller's lock (flock /tmp/ece-infra.lock, around a test that
+        # restarts the broker) must not be held by the daemon for ever.
+        setsid "$RABBIT_BIN/rabbitmq-server" >>"$LOG_DIR/rabbitmq-server.out" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
     fi
     rabbit_wait
 }
