@@ -1,10 +1,11 @@
 #!/bin/sh
 # One RabbitMQ user per service, allowed only what that service does (issue 18, item 5; DESIGN.md §5b):
-# declare, bind and consume its own queues `<service>.*` (and their `.dlq`), read and write the two
-# exchanges, and publish on `ece.events` only the event types it owns (topic permissions: the
-# broker refuses the others). Every service publishes with its user as `user_id`, which the broker
-# validates, and every consumer accepts an event type only from its owner (Shared/Contracts/EventOwners.swift
-# holds the same table; BrokerUsersTests checks that the broker agrees with it).
+# declare, bind and consume its own queues `<service>.*` (and their `.dlq`), read and write (not
+# configure: nor delete) the two exchanges, publish on `ece.events` only the event types it owns and bind its queues only to the
+# types it consumes (topic permissions: the broker refuses the others). Every service publishes with
+# its user as `user_id`, which the broker validates, and every consumer accepts an event type only
+# from its owner (Shared/Contracts/EventOwners.swift and asyncapi.yaml hold the same tables;
+# BrokerTrustTests checks that the broker agrees with them).
 #
 # Idempotent, through the management HTTP API (curl only, so it runs in any container):
 #   RABBITMQ_MANAGEMENT_URL  http://host:port            (default http://127.0.0.1:15673)
@@ -30,6 +31,18 @@ owned() {
     esac
 }
 
+# The event types each service consumes (its queues' bindings, as in asyncapi.yaml): the only
+# routing keys it may bind a queue to, so that no service can bind `#` and read everybody's events.
+consumed() {
+    case "$1" in
+        referentiel)  echo '' ;;
+        inscriptions) echo 'epreuve\.closed' ;;
+        missions)     echo 'intervenants\.exported|epreuve\.closed' ;;
+        correction)   echo 'sujet\.published|sujet\.withdrawn|affectations\.published|convocation\.issued|convocation\.cancelled' ;;
+        gateway)      echo 'convocation\.issued|convocation\.cancelled' ;;
+    esac
+}
+
 put() {  # path json
     curl -fsS -o /dev/null -u "$admin" -X PUT -H 'content-type: application/json' --data "$2" "$url/api/$1" \
         || { echo "broker-users: PUT $1 failed" >&2; exit 1; }
@@ -40,6 +53,10 @@ put() {  # path json
 case "$admin" in *'"'*|*'\'*) echo "broker-users: the administrator's credentials must not contain \" or \\" >&2; exit 1 ;; esac
 put "users/${admin%%:*}" "{\"password\":\"${admin#*:}\",\"tags\":\"administrator,impersonator\"}"
 
+# The two exchanges, declared here once: the services only check that they exist.
+put "exchanges/$vhost_path/ece.events" '{"type":"topic","durable":true,"auto_delete":false,"internal":false,"arguments":{}}'
+put "exchanges/$vhost_path/ece.dead" '{"type":"direct","durable":true,"auto_delete":false,"internal":false,"arguments":{}}'
+
 for service in referentiel inscriptions missions correction gateway; do
     variable="$(echo "$service" | tr a-z A-Z)_AMQP_PASSWORD"
     password="$(eval "printf '%s' \"\${$variable:-}\"")"
@@ -48,12 +65,14 @@ for service in referentiel inscriptions missions correction gateway; do
         password="$service"
     fi
     case "$password" in *'"'*|*'\'*) echo "broker-users: $variable must not contain \" or \\" >&2; exit 1 ;; esac
+    own="^($service\\\\..+)\$"
     resources="^(ece\\\\.events|ece\\\\.dead|$service\\\\..+)\$"
     put "users/$service" "{\"password\":\"$password\",\"tags\":\"\"}"
     put "permissions/$vhost_path/$service" \
-        "{\"configure\":\"$resources\",\"write\":\"$resources\",\"read\":\"$resources\"}"
-    types="$(owned "$service" | sed 's/\\/\\\\/g')"
+        "{\"configure\":\"$own\",\"write\":\"$resources\",\"read\":\"$resources\"}"
+    publishes="$(owned "$service" | sed 's/\\/\\\\/g')"
+    binds="$(consumed "$service" | sed 's/\\/\\\\/g')"
     put "topic-permissions/$vhost_path/$service" \
-        "{\"exchange\":\"ece.events\",\"write\":\"^($types)\$\",\"read\":\".*\"}"
+        "{\"exchange\":\"ece.events\",\"write\":\"^($publishes)\$\",\"read\":\"^($binds)\$\"}"
 done
 echo "broker-users: five service users on vhost $vhost"

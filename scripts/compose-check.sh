@@ -14,6 +14,7 @@ if env -u POSTGRES_PASSWORD docker-compose --env-file "$dir/empty.env" -f docker
 fi
 grep -q "Missing mandatory value" "$dir/refused" || { cat "$dir/refused" >&2; exit 1; }
 scripts/compose-secrets.sh "$dir" >/dev/null
+echo "PUBLIC_URL=https://ece.example.fr" >>"$dir/.env"
 SECRETS_DIR="$dir/secrets" docker-compose --env-file "$dir/.env" -f docker-compose.yml config -q
 SECRETS_DIR="$dir/secrets" docker-compose --env-file "$dir/.env" -f docker-compose.yml config >"$dir/resolved.yml"
 "${PYTHON:-python3}" - "$dir/resolved.yml" <<'PY'

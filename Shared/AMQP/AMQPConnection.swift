@@ -140,8 +140,9 @@ final class AMQPConnection: @unchecked Sendable {
 
     // MARK: topology
 
-    func declareExchange(_ name: String, type: String) throws {
-        amqp_exchange_declare(state, channel, bytes(name), bytes(type), 0, 1, 0, 0, amqp_empty_table)
+    /// `passive`: only checks that it exists (needs no configure permission on it).
+    func declareExchange(_ name: String, type: String, passive: Bool = false) throws {
+        amqp_exchange_declare(state, channel, bytes(name), bytes(type), passive ? 1 : 0, 1, 0, 0, amqp_empty_table)
         try checkReply(amqp_get_rpc_reply(state), "exchange.declare \(name)")
     }
 

@@ -78,7 +78,8 @@ public struct DeadLetter: Sendable {
         guard userId == consumerService else {
             return .failure(ReplayRefusal("parked by \(userId ?? "nobody"), not by \(consumerService) which consumes the queue"))
         }
-        return publishedBy.map { .success($0) } ?? .failure(ReplayRefusal("no x-ece-published-by: its publisher is unknown"))
+        guard let publishedBy, !publishedBy.isEmpty else { return .failure(ReplayRefusal("published without user_id: its publisher is unknown")) }
+        return .success(publishedBy)
     }
 
     public struct ReplayRefusal: Error, Sendable, CustomStringConvertible {

@@ -10,7 +10,7 @@ public enum PoisonEvents {
         ("correction.candidats", [AffectationsPublished.eventType]),
         ("correction.convocations", [ConvocationIssued.eventType, ConvocationCancelled.eventType]),
         ("correction.sujets", [SujetPublished.eventType, SujetWithdrawn.eventType]),
-        ("gateway.convocations", [ConvocationIssued.eventType]),
+        ("gateway.convocations", [ConvocationIssued.eventType, ConvocationCancelled.eventType]),
         ("inscriptions.notes", [EpreuveClosed.eventType]),
         ("missions.exports", [IntervenantsExported.eventType]),
         ("missions.services-faits", [EpreuveClosed.eventType]),
