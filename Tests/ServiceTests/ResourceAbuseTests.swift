@@ -192,9 +192,38 @@ import TestSupport
         let (auth, _, task) = try await Self.controller(passwords: passwords)
         defer { task.cancel() }
         await #expect(throws: Problem.self) {
-            try await auth.activate(.init(login: account.login, activationCode: "AAAAA-BBBBB-CCCCC", password: "un mot de passe assez long"))
+            try await auth.activate(.init(login: account.login, activationCode: "AAAAA-BBBBB-CCCCC", password: "un mot de passe assez long"),
+                                    client: "c", logger: Logger(label: "test"))
         }
         #expect(passwords.bcrypts.current == 0)
+    }
+
+    /// Wrong activation codes are throttled per client like passwords (429 with `Retry-After`), and
+    /// are no sign-in failures: posting codes for someone's login does not lock its owner out.
+    @Test func wrongActivationCodesAreThrottledAndLockNobodyOut() async throws {
+        let account = try await GatewayTests.makeAccount()
+        let json: HTTPFields = [.contentType: "application/json"]
+        let body = GatewayTests.json(["login": account.login, "activationCode": "AAAAA-BBBBB-CCCCC", "password": "un mot de passe assez long"])
+        let burst = AuthController.Policy().lockThreshold + 1
+        let app = try await Gateway.buildApplication(GatewayTests.configuration(["LOGIN_BURST": "\(burst)", "LOGIN_RATE_PER_MINUTE": "1"]))
+        try await app.test(.live) { client in
+            for _ in 0..<burst {
+                #expect(try await client.execute(uri: "/api/auth/activate", method: .post, headers: json, body: body).status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/auth/activate", method: .post, headers: json, body: body) {
+                #expect($0.status == .tooManyRequests)
+                #expect($0.headers[.contentType] == "application/problem+json")
+                #expect(($0.headers[.retryAfter].flatMap(Int.init) ?? 0) > 0)
+            }
+            // The same client's sign-ins share the bucket: the guesser cannot switch to passwords.
+            #expect(try await GatewayTests.login(client, account.login, GatewayTests.password).status == .tooManyRequests)
+        }
+        // The owner, from another address, signs in: the login is not locked.
+        let (auth, _, task) = try await Self.controller()
+        defer { task.cancel() }
+        let tokens = try await auth.authenticate(.init(login: account.login, password: GatewayTests.password),
+                                                 client: "the owner", logger: Logger(label: "test"))
+        #expect(tokens.user.login == account.login)
     }
 
     // MARK: database outage
