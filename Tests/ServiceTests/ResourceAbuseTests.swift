@@ -185,6 +185,24 @@ import TestSupport
         }
     }
 
+    /// An IPv6 client is its /64: a host that walks through the addresses of its network keeps one
+    /// bucket; the next /64, and each IPv4 address, has its own.
+    @Test func anIPv6ClientIsThrottledPerSlash64() {
+        #expect(ClientThrottle.bucket(of: "2001:db8:1:2::1") == "2001:db8:1:2::/64")
+        #expect(ClientThrottle.bucket(of: "2001:0DB8:0001:0002:ffff:ffff:ffff:fffe") == "2001:db8:1:2::/64")
+        #expect(ClientThrottle.bucket(of: "::ffff:203.0.113.9") == "203.0.113.9")
+        #expect(ClientThrottle.bucket(of: "203.0.113.9") == "203.0.113.9")
+        #expect(ClientThrottle.bucket(of: "unknown") == "unknown")
+        let throttle = ClientThrottle(burst: 2, perMinute: 1)
+        #expect(throttle.take("2001:db8:1:2::1") == nil && throttle.take("2001:db8:1:2::2") == nil)
+        #expect(throttle.take("2001:db8:1:2:a:b:c:d") != nil, "a third address of the same /64 is throttled")
+        #expect(throttle.take("2001:db8:1:3::1") == nil, "the next /64 is another client")
+        throttle.giveBack("2001:db8:1:2::99")
+        #expect(throttle.take("2001:db8:1:2::1") == nil, "a success gives back to the /64")
+        #expect(throttle.take("203.0.113.1") == nil && throttle.take("203.0.113.1") == nil && throttle.take("203.0.113.2") == nil)
+        #expect(throttle.take("203.0.113.1") != nil)
+    }
+
     /// A wrong activation code costs no bcrypt: the code is checked before the password is hashed.
     @Test func activationChecksTheCodeBeforeHashing() async throws {
         let account = try await GatewayTests.makeAccount(password: nil)
