@@ -14,9 +14,9 @@ import TestSupport
 @Suite(.serialized) struct BrokerTrustTests {
     static let services = ["referentiel", "inscriptions", "missions", "correction", "gateway"]
 
-    /// The same URL as the services' default: `amqp://<service>:<service>@…` (local passwords).
+    /// The service's own broker user, as the service logs in by default (local passwords).
     static func amqp(as service: String) throws -> AMQPConfiguration {
-        try AMQPConfiguration(url: "amqp://\(service):\(service)@127.0.0.1:5673/")
+        try AMQPConfiguration(url: ServiceConfiguration(service: service, defaultPort: 0, environment: [:]).amqpURL)
     }
 
     /// What the broker enforces is what the contract says: each user's topic permission on

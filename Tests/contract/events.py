@@ -105,10 +105,11 @@ def check_document(doc):
         tag = operation.get("tags", [{}])[0].get("name")
         if operation["action"] == "send" and producers.get(channel["address"]) != tag:
             problems.append(f"operation {name}: sent by {tag}, the channel's producer is {producers.get(channel['address'])}")
-    if producers != swift_owners():
-        problems.append(f"producers differ from EventOwners.swift: document {producers}, code {swift_owners()}")
-    if {q: sorted(t) for q, t in consumers.items()} != swift_queues():
-        problems.append(f"consumers differ from the code: document {consumers}, code {swift_queues()}")
+    owners, queues = swift_owners(), swift_queues()
+    if producers != owners:
+        problems.append(f"producers differ from EventOwners.swift: document {producers}, code {owners}")
+    if {q: sorted(t) for q, t in consumers.items()} != queues:
+        problems.append(f"consumers differ from the code: document {consumers}, code {queues}")
     return problems
 
 

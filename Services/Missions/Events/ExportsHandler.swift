@@ -17,12 +17,9 @@ struct ExportsHandler: Sendable {
         guard event.version == IntervenantsExported.eventVersion else {
             throw EventRejected("intervenants.exported v\(event.version) is not understood")
         }
+        // Checked by the contract (`IntervenantsExported.invalidity`): role and centre, sizes, no
+        // person or login twice, one authority per person.
         let export = try event.payload(as: IntervenantsExported.self)
-        guard (export.role == .examinateur) == (export.centreUAI != nil), export.centreUAI?.count ?? 8 == 8,
-            export.intervenants.count <= 10_000, export.autorites.map({ $0.count == export.intervenants.count }) ?? true,
-            Set(export.intervenants.map(\.id)).count == export.intervenants.count,
-            Set(export.intervenants.map(\.login)).count == export.intervenants.count
-        else { throw EventRejected("intervenants.exported for \(export.epreuve) is malformed") }
         let s = schema.name
         let centre = export.centreUAI ?? ""
         let applied = try await connection.query("""
