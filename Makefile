@@ -49,7 +49,7 @@ test:
 	scripts/infra.sh up
 	@# A running platform (make up) would compete with the tests for the same queues.
 	scripts/services.sh stop
-	docker-compose -f docker-compose.yml config -q
+	scripts/compose-check.sh
 	$(SWIFT) build --build-tests
 	mkdir -p var/log
 	$(SWIFT) test --no-parallel 2>&1 | tee var/log/test.log

@@ -58,7 +58,7 @@ let package = Package(
                 .product(name: "JWTKit", package: "jwt-kit"),
             ],
             path: "Shared",
-            exclude: ["CRabbitMQ", "CHaru", "CQREncode", "CZip"]
+            exclude: ["CRabbitMQ", "CHaru", "CQREncode", "CZip", "Contracts/asyncapi.yaml"]
         ),
         .executableTarget(name: "Inscriptions", dependencies: serviceDeps, path: "Services/Inscriptions"),
         .executableTarget(name: "Missions", dependencies: serviceDeps, path: "Services/Missions"),

@@ -24,6 +24,7 @@ public struct ServiceRuntime: Sendable {
     public let ready = StartupGate()
 
     public init(_ configuration: ServiceConfiguration, relayOptions: OutboxRelay.Options = .init()) async throws {
+        try configuration.checkDeployment()
         self.configuration = configuration
         logger = configuration.makeLogger()
         schema = try SQLIdentifier(configuration.schema)
@@ -32,7 +33,8 @@ public struct ServiceRuntime: Sendable {
         // compile time, while the schema is configuration.
         database.options.additionalStartupParameters = [("search_path", schema.name)]
         postgres = PostgresClient(configuration: database, backgroundLogger: logger)
-        self.database = DatabaseWatch(client: postgres, logger: logger)
+        self.database = DatabaseWatch(configuration: try DatabaseConfiguration.connection(url: configuration.databaseURL),
+                                      logger: logger)
         amqp = try AMQPConfiguration(url: configuration.amqpURL, caFile: configuration.amqpCAFile)
         metrics = ServiceMetrics(service: configuration.service, restarts: configuration.restarts)
         publisher = AMQPPublisher(configuration: amqp, appId: configuration.service, logger: logger)
@@ -60,7 +62,6 @@ public struct ServiceRuntime: Sendable {
             return try await self.prometheusText(consumers: consumers)
         }
         router.add(middleware: AuthMiddleware(verifier: verifier))
-        router.add(middleware: DatabaseOutageMiddleware(watch: database, patience: databasePatience))
         router.get("/health") { _, _ in try await self.health(consumers: consumers) }
         if configuration.service != "gateway" {
             // Who the service believes the caller is: proves each service verifies tokens itself.
@@ -74,8 +75,9 @@ public struct ServiceRuntime: Sendable {
     /// `services` are the service's own long-lived helpers (started after the consumers).
     public func makeApplication(router: Router<ECERequestContext>, migrations: [Migration],
                                 consumers: [InboxConsumer] = [], services: [any Service] = []) -> some ApplicationProtocol {
+        // Outside the router: a request abandoned for a database outage answers without waiting on it.
         var app = Application(
-            router: router,
+            responder: DatabaseOutageResponder(router.buildResponder(), watch: database, patience: databasePatience),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                  serverName: configuration.service),
             services: [postgres, publisher, relay] + consumers + services,
@@ -116,9 +118,9 @@ public struct ServiceRuntime: Sendable {
                         headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// `SELECT 1` with a deadline: a database that hangs is as down as one that refuses.
+    /// `SELECT 1` with a deadline, outside the pool: a database that hangs is as down as one that refuses.
     private func databaseReachable() async -> Bool {
-        await DatabaseWatch.probe(postgres, logger: logger)
+        await database.reachable()
     }
 
     /// How long a request runs before it asks whether the database answers (`DATABASE_TIMEOUT_SECONDS`).
@@ -126,10 +128,10 @@ public struct ServiceRuntime: Sendable {
         .seconds(configuration.environment["DATABASE_TIMEOUT_SECONDS"].flatMap(Int.init).map { max($0, 1) } ?? 5)
     }
 
-    /// `/metrics` is for operators: served only with `Authorization: Bearer <METRICS_TOKEN>`, and
-    /// not at all (404) when the service has no `METRICS_TOKEN`.
+    /// `/metrics` is for operators: served only with `Authorization: Bearer <METRICS_TOKEN>` (or the
+    /// content of `METRICS_TOKEN_FILE`), and not at all (404) when the service has none.
     private func authorizeMetrics(_ request: Request) throws {
-        guard let token = configuration.environment["METRICS_TOKEN"], !token.isEmpty else { throw Problem.notFound() }
+        guard let token = configuration.secret("METRICS_TOKEN") else { throw Problem.notFound() }
         guard let given = request.headers[.authorization], constantTimeEqual(given, "Bearer " + token) else {
             throw Problem.unauthorized("jeton de métriques requis / metrics token required")
         }

@@ -9,6 +9,9 @@ BIN_DIR="${BIN_DIR:-$(swift build --show-bin-path)}"
 export BIN_DIR
 export ECE_PASSWORD="ece-demo-2027!"
 
+# Every event of the run is tapped and, at the end, held to the AsyncAPI document (issue 19, item 4).
+MANAGEMENT="http://guest:guest@127.0.0.1:15673"
+python3 Tests/contract/events.py --tap "$MANAGEMENT" "${ECE_VHOST:-/}"
 scripts/services.sh start
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh seed >/dev/null
@@ -18,3 +21,4 @@ ECOLE=$(scripts/test-school.sh "Collège-lycée sans laboratoire")
 P="e$(python3 -c 'import random; print(random.randrange(10**5, 10**6))')"
 echo "e2e: centre $CENTRE, school $ECOLE, run $P"
 "$BIN_DIR/ece-bench" e2e --centre "$CENTRE" --ecole "$ECOLE" --prefix "$P" --password "$ECE_PASSWORD" --database "${ECE_DATABASE:-ece}"
+python3 Tests/contract/events.py --check "$MANAGEMENT" "${ECE_VHOST:-/}"

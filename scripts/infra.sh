@@ -163,7 +163,7 @@ pg_start() {
         # Retried: after a crash, orphaned backends can hold the old shared memory for a moment.
         local attempt
         for attempt in 1 2 3; do
-            as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null 2>&1 && break
+            as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- && break
             if ((attempt == 3)); then
                 tail -n 15 "$PG_LOG" >&2
                 die "PostgreSQL did not start (log: $PG_LOG)"
@@ -284,7 +284,9 @@ rabbit_start() {
         rm -f "$RABBITMQ_PID_FILE"
         # setsid: the node must outlive this script and not get the terminal's signals.
         # All output goes to a file so callers piping our output (make | tee) do not hang.
-        setsid "$RABBIT_BIN/rabbitmq-server" >>"$LOG_DIR/rabbitmq-server.out" 2>&1 </dev/null &
+        # Descriptors 3-9 closed: a caller's lock (flock /tmp/ece-infra.lock, around a test that
+        # restarts the broker) must not be held by the daemon for ever.
+        setsid "$RABBIT_BIN/rabbitmq-server" >>"$LOG_DIR/rabbitmq-server.out" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
     fi
     rabbit_wait
 }
@@ -317,6 +319,17 @@ epmd_stop() {
     if port_open "$EPMD_PORT"; then
         epmd -port "$EPMD_PORT" -kill >/dev/null 2>&1 || true
     fi
+}
+
+# guest (loopback only) is the local administrator: tests and ece-ops stand in for a service
+# with it (impersonator: it may publish under another user_id). The services log in as their own
+# users (scripts/broker-users.sh; local passwords = user names, like the database roles).
+rabbit_users() {
+    local vhost="$1" i
+    rabbit_env
+    for i in $(seq 1 60); do port_open "$RABBIT_MGMT_PORT" && break; sleep 0.5; done
+    RABBITMQ_MANAGEMENT_URL="http://127.0.0.1:$RABBIT_MGMT_PORT" RABBITMQ_VHOST="$vhost" ECE_DEV_PASSWORDS=1 \
+        "$ROOT/scripts/broker-users.sh" >/dev/null || die "could not create the services' broker users"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -363,6 +376,7 @@ main() {
             # with db-init.sql after it changes.
             if ((PG_FRESH == 0)); then pg_provision; fi
             rabbit_start
+            rabbit_users /
             summary
             ;;
         down)
@@ -386,6 +400,7 @@ main() {
             "$RABBIT_BIN/rabbitmqctl" -q delete_vhost "$name" >/dev/null 2>&1 || true
             "$RABBIT_BIN/rabbitmqctl" -q add_vhost "$name" >/dev/null
             "$RABBIT_BIN/rabbitmqctl" -q set_permissions -p "$name" guest '.*' '.*' '.*' >/dev/null
+            rabbit_users "$name"
             log "fresh database and vhost $name"
             ;;
         # Convenience: run the CLI against our node, e.g. `scripts/infra.sh rabbitmqctl list_queues`.

@@ -51,8 +51,9 @@ service_env() {
         "HOST=127.0.0.1" \
         "DATABASE_URL=postgres://$role:$role@127.0.0.1:5433/${ECE_DATABASE:-ece}" \
         "DATABASE_SCHEMA=$role" \
-        "AMQP_URL=amqp://guest:guest@127.0.0.1:5673/${ECE_VHOST:-}" \
+        "AMQP_URL=amqp://$role:$role@127.0.0.1:5673/${ECE_VHOST:-}" \
         "LOG_LEVEL=${LOG_LEVEL:-info}" \
+        "ECE_DEVELOPMENT=1" \
         "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" \
         "JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt-public.pem" \
         "METRICS_TOKEN=${METRICS_TOKEN:-$(cat "$KEY_DIR/metrics-token" 2>/dev/null)}"

@@ -52,10 +52,9 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     let auth = AuthController(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
                               policy: settings.auth, clientAddress: ClientAddress(environment))
     auth.addRoutes(to: router.group("/api/auth"))
-    let host = URL(string: runtime.configuration.publicURL)?.host ?? "127.0.0.1"
-    // Secure cookies everywhere but on a local plain-HTTP address.
+    // Secure cookies whenever the public address is https (plain http is refused outside ECE_DEVELOPMENT).
     let web = WebController(auth: auth, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
-                            secureCookies: !["127.0.0.1", "localhost", "::1"].contains(host))
+                            secureCookies: URL(string: runtime.configuration.publicURL)?.scheme?.lowercased() == "https")
     web.addRoutes(to: router)
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

@@ -199,4 +199,18 @@ let inscriptionsMigrations = [
         WHERE d.intervenant_id = i.id
         """,
     ]),
+    Migration(10, "designations_a_leur_autorite", [
+        // Each designation keeps the authority that made it (an académie, or a school too): a person
+        // belongs to the authorities of their designations, and a school withdraws only its own rows.
+        "ALTER TABLE {schema}.designations ADD COLUMN designe_par_academie text, ADD COLUMN designe_par_uai text",
+        // Those made before: a coordinator's by the académie (only its gestionnaire designates them),
+        // an examiner's by the authority recorded with the person (the only one known).
+        """
+        UPDATE {schema}.designations d
+        SET designe_par_academie = CASE WHEN d.role = 'coordinateur' THEN d.academie ELSE COALESCE(i.designe_par_academie, d.academie) END,
+            designe_par_uai = CASE WHEN d.role = 'coordinateur' THEN NULL ELSE i.designe_par_uai END
+        FROM {schema}.intervenants i WHERE i.id = d.intervenant_id
+        """,
+        "ALTER TABLE {schema}.designations ALTER COLUMN designe_par_academie SET NOT NULL",
+    ]),
 ]

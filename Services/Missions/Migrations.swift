@@ -155,4 +155,9 @@ let missionsMigrations = [
         "UPDATE {schema}.convocations c SET autorite = 'academie:' || m.academie FROM {schema}.missions m WHERE m.id = c.mission_id",
         "ALTER TABLE {schema}.convocations ALTER COLUMN autorite SET NOT NULL",
     ]),
+    // Who designated each exported person for the group (`academie:<code>` or `uai:<UAI>`, in the
+    // order of `intervenants`; NULL for exports received before): a school convokes only on its own.
+    Migration(5, "exports_autorites", [
+        "ALTER TABLE {schema}.exports ADD COLUMN autorites text[]",
+    ]),
 ]

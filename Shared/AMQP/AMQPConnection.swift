@@ -50,6 +50,9 @@ public struct AMQPMessage: Sendable {
     public var messageId: String?
     public var type: String?
     public var correlationId: String?
+    /// The broker user who published it: RabbitMQ refuses a `user_id` other than the
+    /// connection's own (unless the user is an `impersonator`), so this one can be trusted.
+    public var userId: String?
     public var routingKey: String
     public var exchange: String
     public var redelivered: Bool
@@ -59,8 +62,9 @@ public struct AMQPMessage: Sendable {
 
     /// A message read another way (the management API's view of a queue, for operators).
     public init(body: Data, messageId: String?, type: String?, correlationId: String?, routingKey: String, exchange: String,
-                redelivered: Bool, deliveryTag: UInt64, headers: [String: AMQPFieldValue]) {
+                redelivered: Bool, deliveryTag: UInt64, headers: [String: AMQPFieldValue], userId: String? = nil) {
         (self.body, self.messageId, self.type, self.correlationId) = (body, messageId, type, correlationId)
+        self.userId = userId
         (self.routingKey, self.exchange, self.redelivered, self.deliveryTag, self.headers) =
             (routingKey, exchange, redelivered, deliveryTag, headers)
     }
@@ -82,11 +86,14 @@ public indirect enum AMQPFieldValue: Sendable, Equatable {
 final class AMQPConnection: @unchecked Sendable {
     private let state: amqp_connection_state_t
     let channel: amqp_channel_t = 1
+    /// The broker user it logged in as: the `user_id` of what it publishes.
+    let user: String
     private var open = true
 
     init(_ config: AMQPConfiguration) throws {
         guard let state = amqp_new_connection() else { throw AMQPError.connection("cannot allocate a connection") }
         self.state = state
+        user = config.user
         do {
             try connect(config)
         } catch {
@@ -133,8 +140,9 @@ final class AMQPConnection: @unchecked Sendable {
 
     // MARK: topology
 
-    func declareExchange(_ name: String, type: String) throws {
-        amqp_exchange_declare(state, channel, bytes(name), bytes(type), 0, 1, 0, 0, amqp_empty_table)
+    /// `passive`: only checks that it exists (needs no configure permission on it).
+    func declareExchange(_ name: String, type: String, passive: Bool = false) throws {
+        amqp_exchange_declare(state, channel, bytes(name), bytes(type), passive ? 1 : 0, 1, 0, 0, amqp_empty_table)
         try checkReply(amqp_get_rpc_reply(state), "exchange.declare \(name)")
     }
 
@@ -175,11 +183,14 @@ final class AMQPConnection: @unchecked Sendable {
     }
 
     /// Sends one persistent message. `mandatory` makes an unroutable message come back as basic.return.
+    /// `userId` is the connection's own user unless given (another one needs the `impersonator` tag).
     func publish(exchange: String, routingKey: String, body: Data, messageId: String, type: String,
-                 correlationId: String?, appId: String, mandatory: Bool, headers: [String: String] = [:]) throws {
+                 correlationId: String?, appId: String, mandatory: Bool, headers: [String: String] = [:],
+                 userId: String? = nil) throws {
         let strings = CStrings()
         var props = amqp_basic_properties_t()
-        props._flags = ECE_BASIC_FLAGS_PUBLISH
+        props._flags = ECE_BASIC_FLAGS_PUBLISH | ECE_BASIC_USER_ID_FLAG
+        props.user_id = strings.bytes(userId ?? user)
         props.content_type = strings.bytes("application/json")
         props.delivery_mode = 2
         props.message_id = strings.bytes(messageId)
@@ -286,7 +297,8 @@ final class AMQPConnection: @unchecked Sendable {
                 exchange: string(envelope.exchange),
                 redelivered: envelope.redelivered != 0,
                 deliveryTag: envelope.delivery_tag,
-                headers: props._flags & ECE_BASIC_HEADERS_FLAG != 0 ? decodeTable(props.headers) : [:])
+                headers: props._flags & ECE_BASIC_HEADERS_FLAG != 0 ? decodeTable(props.headers) : [:],
+                userId: props._flags & ECE_BASIC_USER_ID_FLAG != 0 ? string(props.user_id) : nil)
         case AMQP_RESPONSE_LIBRARY_EXCEPTION where reply.library_error == AMQP_STATUS_TIMEOUT.rawValue:
             return nil
         case AMQP_RESPONSE_LIBRARY_EXCEPTION where reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue:

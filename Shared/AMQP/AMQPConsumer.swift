@@ -170,6 +170,9 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
             headers[DeadLetter.rejectedFromHeader] = queue.name
             headers[DeadLetter.rejectedAtHeader] = ISO8601DateFormatter().string(from: Date())
             headers[DeadLetter.routingKeyHeader] = message.routingKey
+            // The copy is published as this consumer; who published the original is kept for a replay,
+            // always overwritten (empty: unknown), never the sender's own header.
+            headers[DeadLetter.publishedByHeader] = message.userId ?? ""
             try parking.publish(exchange: EventTopology.deadLetterExchange, routingKey: queue.name, body: message.body,
                                 messageId: message.messageId ?? "", type: message.type ?? message.routingKey,
                                 correlationId: message.correlationId, appId: "\(queue.name)", mandatory: true,

@@ -9,8 +9,13 @@ public struct OutgoingMessage: Sendable {
     public var messageId: String
     public var type: String
     public var correlationId: String?
+    /// Publish as this broker user rather than the connection's own (tests and operators standing
+    /// in for a service: the connection's user needs RabbitMQ's `impersonator` tag).
+    public var userId: String?
 
-    public init(routingKey: String, body: Data, messageId: String, type: String, correlationId: String?) {
+    public init(routingKey: String, body: Data, messageId: String, type: String, correlationId: String?,
+                userId: String? = nil) {
+        self.userId = userId
         self.routingKey = routingKey
         self.body = body
         self.messageId = messageId
@@ -104,7 +109,8 @@ public final class AMQPPublisher: AMQPWorker, Service, @unchecked Sendable {
         for message in messages {
             try connection.publish(exchange: exchange, routingKey: message.routingKey, body: message.body,
                                    messageId: message.messageId, type: message.type,
-                                   correlationId: message.correlationId, appId: appId, mandatory: true)
+                                   correlationId: message.correlationId, appId: appId, mandatory: true,
+                                   userId: message.userId)
             tracker.published(tag: nextTag, messageId: message.messageId)
             nextTag += 1
         }

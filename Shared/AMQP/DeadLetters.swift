@@ -17,6 +17,10 @@ public struct DeadLetter: Sendable {
     /// Set when an operator already replayed it once (and it died again).
     public var replayReason: String?
     public var replayedBy: String?
+    /// The broker user who published the original message, as far as it can be trusted (see `publisher(parkedIn:)`).
+    public var userId: String?
+    /// Who published the original, according to the consumer that parked it.
+    public var publishedBy: String?
     public var body: Data
 
     public init(_ message: AMQPMessage) {
@@ -24,6 +28,7 @@ public struct DeadLetter: Sendable {
         type = message.type
         correlationId = message.correlationId
         body = message.body
+        userId = message.userId
         deaths = 0
         if case .array(let entries)? = message.headers["x-death"], case .table(let death)? = entries.first {
             if case .string(let q)? = death["queue"] { queue = q }
@@ -43,6 +48,7 @@ public struct DeadLetter: Sendable {
                 diedAt = ISO8601DateFormatter().date(from: t)
             }
         }
+        if case .string(let p)? = message.headers[DeadLetter.publishedByHeader] { publishedBy = p }
         if case .string(let r)? = message.headers[DeadLetter.replayReasonHeader] { replayReason = r }
         if case .string(let b)? = message.headers[DeadLetter.replayedByHeader] { replayedBy = b }
     }
@@ -57,6 +63,29 @@ public struct DeadLetter: Sendable {
     public static let rejectedFromHeader = "x-ece-rejected-from"
     public static let rejectedAtHeader = "x-ece-rejected-at"
     public static let routingKeyHeader = "x-ece-routing-key"
+    public static let publishedByHeader = "x-ece-published-by"
+
+    /// The broker user a replay publishes the letter as, so that the consumer's ownership check
+    /// applies to the original publisher, not to the operator. A letter the broker dead-lettered
+    /// keeps its original `user_id`; one a consumer parked carries the consumer's `user_id` and the
+    /// original in `x-ece-published-by`, believed only if the parker is the service that owns the
+    /// queue (`<service>.<purpose>.dlq`): any service may write to `ece.dead`, not in its name.
+    public func publisher(parkedIn deadLetterQueue: String) -> Result<String, ReplayRefusal> {
+        guard rejection != nil else {
+            return userId.map { .success($0) } ?? .failure(ReplayRefusal("no user_id: its publisher is unknown"))
+        }
+        let consumerService = String(deadLetterQueue.prefix { $0 != "." })
+        guard userId == consumerService else {
+            return .failure(ReplayRefusal("parked by \(userId ?? "nobody"), not by \(consumerService) which consumes the queue"))
+        }
+        guard let publishedBy, !publishedBy.isEmpty else { return .failure(ReplayRefusal("published without user_id: its publisher is unknown")) }
+        return .success(publishedBy)
+    }
+
+    public struct ReplayRefusal: Error, Sendable, CustomStringConvertible {
+        public var description: String
+        init(_ description: String) { self.description = description }
+    }
 }
 
 extension BrokerAdmin {
@@ -108,9 +137,17 @@ extension BrokerAdmin {
                     kept.append(message.deliveryTag)
                     continue
                 }
+                let publisher: String
+                switch letter.publisher(parkedIn: deadLetterQueue) {
+                case .success(let user): publisher = user
+                case .failure(let refusal):
+                    results.append(Replayed(messageId: id, routingKey: key, failure: refusal.description))
+                    kept.append(message.deliveryTag)
+                    continue
+                }
                 try writer.publish(exchange: EventTopology.exchange, routingKey: key, body: message.body, messageId: id,
                                    type: message.type ?? key, correlationId: message.correlationId, appId: "ece-ops",
-                                   mandatory: true, headers: headers)
+                                   mandatory: true, headers: headers, userId: publisher)
                 let failure = try confirmation(writer)
                 results.append(Replayed(messageId: id, routingKey: key, failure: failure))
                 if failure == nil { try reader.ack(message.deliveryTag) } else { kept.append(message.deliveryTag) }

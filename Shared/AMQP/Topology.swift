@@ -30,9 +30,11 @@ public struct QueueSpec: Sendable, Equatable {
 }
 
 extension AMQPConnection {
+    /// Checks that the two exchanges exist: the broker's set-up declares them (scripts/broker-users.sh),
+    /// and no service may configure — hence delete — them.
     func declareExchanges() throws {
-        try declareExchange(EventTopology.exchange, type: "topic")
-        try declareExchange(EventTopology.deadLetterExchange, type: "direct")
+        try declareExchange(EventTopology.exchange, type: "topic", passive: true)
+        try declareExchange(EventTopology.deadLetterExchange, type: "direct", passive: true)
     }
 
     /// Declares the queue, its dead-letter queue and bindings; idempotent, run after every (re)connection.

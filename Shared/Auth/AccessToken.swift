@@ -54,11 +54,8 @@ public enum TokenKeys {
     }
 
     private static func pem(_ name: String, _ environment: [String: String]) throws -> String {
-        if let value = environment[name], !value.isEmpty { return value }
-        if let path = environment[name + "_FILE"], let text = try? String(contentsOfFile: path, encoding: .utf8) {
-            return text
-        }
-        throw TokenKeyMissing(variable: name)
+        guard let pem = ServiceConfiguration.secret(name, in: environment) else { throw TokenKeyMissing(variable: name) }
+        return pem
     }
 }
 

@@ -30,6 +30,7 @@ static const amqp_flags_t ECE_BASIC_MESSAGE_ID_FLAG = AMQP_BASIC_MESSAGE_ID_FLAG
 static const amqp_flags_t ECE_BASIC_HEADERS_FLAG = AMQP_BASIC_HEADERS_FLAG;
 static const amqp_flags_t ECE_BASIC_CORRELATION_ID_FLAG = AMQP_BASIC_CORRELATION_ID_FLAG;
 static const amqp_flags_t ECE_BASIC_TYPE_FLAG = AMQP_BASIC_TYPE_FLAG;
+static const amqp_flags_t ECE_BASIC_USER_ID_FLAG = AMQP_BASIC_USER_ID_FLAG;
 
 
 /* Field tables are C unions: build the queue arguments here rather than in Swift.

@@ -92,9 +92,13 @@ public struct IntervenantsExported: EventPayload, Equatable {
     public var centreUAI: String?
     public var exportVersion: Int64
     public var intervenants: [Intervenant]
+    /// Who designated each of them for this group, in the same order (`academie:<code>` or
+    /// `uai:<UAI>`): a school convokes only on its own designations. Absent from older exports.
+    public var autorites: [String]?
 
     public init(session: Int, academie: String, epreuve: String, role: MissionKind, centreUAI: String?,
-                exportVersion: Int64, intervenants: [Intervenant]) {
+                exportVersion: Int64, intervenants: [Intervenant], autorites: [String]? = nil) {
+        self.autorites = autorites
         self.session = session
         self.academie = academie
         self.epreuve = epreuve
@@ -133,6 +137,8 @@ extension IntervenantsExported {
             intervenants.count <= 10_000 ? nil : "\(intervenants.count) people (at most 10000)",
             Set(intervenants.map(\.id)).count == intervenants.count ? nil : "a person listed twice",
             Set(intervenants.map(\.login)).count == intervenants.count ? nil : "a login listed twice",
-            intervenants.lazy.compactMap(\.invalidity).first)
+            intervenants.lazy.compactMap(\.invalidity).first,
+            autorites.map { $0.count == intervenants.count ? nil : "\($0.count) authorities for \(intervenants.count) people" } ?? nil,
+            autorites?.first { Scope($0) == nil }.map { "invalid authority \($0.prefix(40))" })
     }
 }

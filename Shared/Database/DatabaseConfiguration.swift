@@ -7,25 +7,47 @@ import PostgresNIO
 /// `disable` (the default locally) does not.
 public enum DatabaseConfiguration {
     public static func client(url: String, maxConnections: Int = 20) throws -> PostgresClient.Configuration {
-        guard let c = URLComponents(string: url), c.scheme == "postgres" || c.scheme == "postgresql",
-            let user = c.percentEncodedUser?.removingPercentEncoding
-        else { throw DatabaseURLError(url: url) }
-        let database = String(c.path.dropFirst())
-        let sslmode = c.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        let p = try Parts(url)
         let tls: PostgresClient.Configuration.TLS
-        switch sslmode {
-        case "disable": tls = .disable
+        switch p.sslmode {
         case "prefer": tls = .prefer(.makeClientConfiguration())
         case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
-        default: throw DatabaseURLError(url: url)
+        default: tls = .disable
         }
-        var config = PostgresClient.Configuration(
-            host: c.host ?? "127.0.0.1", port: c.port ?? 5432, username: user,
-            password: c.percentEncodedPassword?.removingPercentEncoding,
-            database: database.isEmpty ? user : database, tls: tls)
+        var config = PostgresClient.Configuration(host: p.host, port: p.port, username: p.user, password: p.password,
+                                                  database: p.database, tls: tls)
         config.options.maximumConnections = maxConnections
         config.options.minimumConnections = 0
         return config
+    }
+
+    /// The same database for a single connection outside the pool (the outage probe's).
+    public static func connection(url: String) throws -> PostgresConnection.Configuration {
+        let p = try Parts(url)
+        let tls: PostgresConnection.Configuration.TLS
+        switch p.sslmode {
+        case "prefer": tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case "require", "verify-ca", "verify-full": tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        default: tls = .disable
+        }
+        return PostgresConnection.Configuration(host: p.host, port: p.port, username: p.user, password: p.password,
+                                                database: p.database, tls: tls)
+    }
+
+    private struct Parts {
+        var host: String, port: Int, user: String, password: String?, database: String, sslmode: String
+
+        init(_ url: String) throws {
+            guard let c = URLComponents(string: url), c.scheme == "postgres" || c.scheme == "postgresql",
+                let user = c.percentEncodedUser?.removingPercentEncoding
+            else { throw DatabaseURLError(url: url) }
+            let database = String(c.path.dropFirst())
+            sslmode = c.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+            guard ["disable", "prefer", "require", "verify-ca", "verify-full"].contains(sslmode) else { throw DatabaseURLError(url: url) }
+            (host, port, self.user) = (c.host ?? "127.0.0.1", c.port ?? 5432, user)
+            password = c.percentEncodedPassword?.removingPercentEncoding
+            self.database = database.isEmpty ? user : database
+        }
     }
 }
 

@@ -18,6 +18,7 @@ public final class InboxConsumer: Service, Sendable {
     private let client: PostgresClient
     private let consumer: AMQPConsumer
     private let handlers: [String: EventHandler]
+    private let owners: [String: String]
     private let logger: Logger
     private let metrics: ServiceMetrics?
     private let ready: StartupGate?
@@ -25,8 +26,10 @@ public final class InboxConsumer: Service, Sendable {
     private let concurrency: Int
 
     /// `handlers` maps event types to their handler; the queue is bound to exactly those types.
+    /// `owners` says which broker user may publish each type (`EventOwners`; tests bring their own).
     public init(queue name: String, schema: SQLIdentifier, client: PostgresClient, amqp: AMQPConfiguration,
-                handlers: [String: EventHandler], deliveryLimit: Int = EventTopology.defaultDeliveryLimit,
+                handlers: [String: EventHandler], owners: [String: String] = EventOwners.byType,
+                deliveryLimit: Int = EventTopology.defaultDeliveryLimit,
                 logger: Logger, metrics: ServiceMetrics? = nil, ready: StartupGate? = nil,
                 concurrency: Int = 4, afterCommit: (@Sendable ([IncomingEvent]) -> Void)? = nil) {
         self.afterCommit = afterCommit
@@ -35,6 +38,7 @@ public final class InboxConsumer: Service, Sendable {
         self.schema = schema
         self.client = client
         self.handlers = handlers
+        self.owners = owners
         var logger = logger
         logger[metadataKey: "queue"] = "\(name)"
         self.logger = logger
@@ -74,6 +78,9 @@ public final class InboxConsumer: Service, Sendable {
             do {
                 let event = try IncomingEvent(message: delivery.message)
                 guard handlers[event.type] != nil else { throw EventRejected("no handler for \(event.type)") }
+                if let problem = EventOwners.problem(type: event.type, userId: delivery.message.userId, owners: owners) {
+                    throw EventRejected(problem)
+                }
                 events.append((delivery, event))
             } catch {
                 reject(delivery, error)

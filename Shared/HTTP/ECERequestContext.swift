@@ -33,13 +33,17 @@ public struct CorrelationMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: ECERequestContext,
                        next: (Request, ECERequestContext) async throws -> Response) async throws -> Response {
         var context = context
-        let given = request.headers[.correlationId].flatMap { $0.count <= 128 && !$0.isEmpty ? $0 : nil }
-        context.correlationId = given ?? UUID().uuidString
+        context.correlationId = Self.correlationId(of: request)
         context.logger[metadataKey: "correlationId"] = "\(context.correlationId)"
         metrics?.httpRequests.increment()
         var response = try await next(request, context)
         response.headers[.correlationId] = context.correlationId
         return response
+    }
+
+    /// The caller's `X-Correlation-Id` when usable, else a new one.
+    public static func correlationId(of request: Request) -> String {
+        request.headers[.correlationId].flatMap { $0.count <= 128 && !$0.isEmpty ? $0 : nil } ?? UUID().uuidString
     }
 }
 

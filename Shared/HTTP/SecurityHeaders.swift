@@ -11,12 +11,17 @@ public struct SecurityHeadersMiddleware: RouterMiddleware {
     public func handle(_ request: Request, context: ECERequestContext,
                 next: (Request, ECERequestContext) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; object-src 'none'"
-        response.headers[.strictTransportSecurity] = "max-age=31536000"
+        Self.apply(to: &response.headers)
         return response
+    }
+
+    /// Also for answers made outside the router (the database outage's 503).
+    public static func apply(to headers: inout HTTPFields) {
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; object-src 'none'"
+        headers[.strictTransportSecurity] = "max-age=31536000"
     }
 }
 

@@ -311,7 +311,8 @@ import TestSupport
             for _ in 0..<100 where outcome != .acked {
                 outcome = try await publisher.publish([OutgoingMessage(
                     routingKey: ConvocationIssued.eventType, body: try EventCoding.encoder.encode(envelope),
-                    messageId: envelope.id.uuidString, type: ConvocationIssued.eventType, correlationId: "conv")])[0]
+                    messageId: envelope.id.uuidString, type: ConvocationIssued.eventType, correlationId: "conv",
+                    userId: EventOwners.byType[ConvocationIssued.eventType])])[0]
                 if outcome != .acked { try await Task.sleep(for: .milliseconds(50)) }
             }
             var activated = HTTPResponse.Status.unauthorized

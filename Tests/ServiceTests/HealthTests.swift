@@ -27,7 +27,8 @@ import TestSupport
 
     static func configuration(_ name: String, _ port: Int, _ overrides: [String: String] = [:]) -> ServiceConfiguration {
         ServiceConfiguration(service: name, defaultPort: port,
-                             environment: ["PORT": "0", "LOG_LEVEL": "warning", "BCRYPT_COST": "4", "METRICS_TOKEN": metricsToken]
+                             environment: ["PORT": "0", "LOG_LEVEL": "warning", "BCRYPT_COST": "4", "METRICS_TOKEN": metricsToken,
+                                                          "ECE_DEVELOPMENT": "1"]
                                 .merging(TestKeys.environment) { $1 }.merging(overrides) { $1 })
     }
 
@@ -89,6 +90,17 @@ import TestSupport
                                      headers: [.correlationId: "abc-123", .authorization: "Bearer \(Self.metricsToken)"]) { response in
                 #expect(response.headers[.correlationId] == "abc-123")
             }
+        }
+    }
+
+    /// A deployment never serves sessions over plain http by mistake: without ECE_DEVELOPMENT,
+    /// every service refuses to start on an http PUBLIC_URL (issue 18, item 5).
+    @Test(arguments: services.map(\.name))
+    func refusesToStartOnAPlainHTTPPublicURL(service: String) async throws {
+        let entry = try #require(Self.services.first { $0.name == service })
+        await #expect(throws: ConfigurationError.self) {
+            _ = try await entry.build(Self.configuration(entry.name, entry.port,
+                                                         ["ECE_DEVELOPMENT": "0", "PUBLIC_URL": "http://ece.example.fr"]))
         }
     }
 }

@@ -67,7 +67,7 @@ import TestSupport
         try await waitUntil {
             try await publisher.publish([OutgoingMessage(
                 routingKey: P.eventType, body: try EventCoding.encoder.encode(envelope), messageId: envelope.id.uuidString,
-                type: P.eventType, correlationId: envelope.correlationId)])[0] == .acked
+                type: P.eventType, correlationId: envelope.correlationId, userId: EventOwners.byType[P.eventType])])[0] == .acked
         }
     }
 

@@ -197,6 +197,60 @@ import TestSupport
         await running.stop()
     }
 
+    /// Each designation keeps the authority that made it (issue 18): a school's teacher whom the
+    /// académie designates as coordinator, and whose school then withdraws its own designation, is the
+    /// académie's alone — the school may neither rewrite them nor withdraw the académie's row; and
+    /// when the académie designates them to examine at the school's centre, only the académie convokes
+    /// them there (the school convokes on its own designations).
+    @Test func aDesignationKeepsItsOwnAuthority() async throws {
+        let centre = try await CorrectionTests.makeCentre()
+        let school = Identity(userId: UUID(), login: "etab.\(centre)", role: .etablissement, scope: .etablissement(centre))
+        let login = "prof.\(UUID().uuidString.prefix(8).lowercased())"
+        let own = "\(login).propre"
+        struct Liste: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID; var role: String; var intervenant: Personne }
+            struct Personne: Decodable { var login: String; var nom: String } }
+
+        try await Self.withPlatform { h in
+            let ins = "/api/inscriptions/sessions/\(Self.session)"
+            func designations() async throws -> [Liste.Item] {
+                try await h.decode(Liste.self, .get, "\(ins)/designations?epreuve=T011B", as: Self.besancon).items
+                    .filter { $0.intervenant.login == login }
+            }
+            // The school designates its teacher to examine at its centre; the académie makes them coordinator.
+            #expect(try await h.call(.post, "\(ins)/designations", Self.designation("examinateur", centre: centre, login: login,
+                                                                                   nom: "Durand", uai: centre), as: school).status == .created)
+            #expect(try await h.call(.post, "\(ins)/designations", Self.designation("coordinateur", centre: nil, login: login,
+                                                                                   nom: "Durand", uai: centre), as: Self.besancon).status == .created)
+            let both = try await designations()
+            let examen = try #require(both.first { $0.role == "examinateur" }), coordination = try #require(both.first { $0.role == "coordinateur" })
+            // The school may not withdraw the académie's row, even for its own teacher; its own, yes.
+            #expect(try await h.call(.delete, "\(ins)/designations/\(coordination.id)", as: school).status == .notFound)
+            #expect(try await h.call(.delete, "\(ins)/designations/\(examen.id)", as: school).status == .noContent)
+
+            // Designated by the académie alone now: the school's re-designation is refused, naming the académie.
+            let refused = try await h.call(.post, "\(ins)/designations", Self.designation("examinateur", centre: centre, login: login,
+                                                                                          nom: "Pirate", uai: centre), as: school)
+            let body = String(buffer: refused.body)
+            #expect(refused.status == .conflict && body.contains("designated-by-another-authority") && body.contains("l'académie 03"), "\(body)")
+            #expect(try await h.call(.delete, "\(ins)/designations/\(coordination.id)", as: school).status == .notFound)
+            #expect(try await designations().map(\.intervenant.nom) == ["Durand"], "the person and the académie's row are unchanged")
+            // The académie designates them to examine at the school's centre; the school its own other teacher.
+            #expect(try await h.call(.post, "\(ins)/designations", Self.designation("examinateur", centre: centre, login: login,
+                                                                                   nom: "Durand", uai: centre), as: Self.besancon).status == .created)
+            #expect(try await h.call(.post, "\(ins)/designations", Self.designation("examinateur", centre: centre, login: own,
+                                                                                   nom: "Martin", uai: centre), as: school).status == .created)
+            let mission = try #require(try await Self.open(h, centre: centre, waitingFor: [login, own])[centre])
+            let convocations = "/api/missions/missions/\(mission)/convocations"
+            let academies = try await h.call(.post, convocations, #"{"intervenantId":"\#(try await Self.person(h, login))"}"#, as: school)
+            #expect(academies.status == .forbidden && String(buffer: academies.body).contains("l'académie 03"),
+                    "\(String(buffer: academies.body))")
+            #expect(try await h.call(.post, convocations, #"{"intervenantId":"\#(try await Self.person(h, own))"}"#, as: school).status
+                    == .created)
+            #expect(try await h.call(.post, convocations, #"{"intervenantId":"\#(try await Self.person(h, login))"}"#, as: Self.besancon)
+                .status == .created)
+        }
+    }
+
     /// A code is printed for its issuer only; a second convocation leaves the first code valid (and
     /// the page says so); a cancelled convocation's code no longer activates; a school cancels only
     /// what it issued.

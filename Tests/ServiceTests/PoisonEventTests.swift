@@ -132,10 +132,11 @@ import TestSupport
             for message in PoisonEvents.messages(for: queue, count: 80) {
                 let amqp = AMQPMessage(body: message.body, messageId: message.messageId, type: message.type,
                                        correlationId: message.correlationId, routingKey: queue, exchange: "",
-                                       redelivered: false, deliveryTag: 0, headers: [:])
+                                       redelivered: false, deliveryTag: 0, headers: [:], userId: message.userId)
                 var refused = false
                 do {
                     let event = try IncomingEvent(message: amqp)
+                    if EventOwners.problem(type: event.type, userId: amqp.userId) != nil { throw EventRejected("stray") }
                     switch event.type {
                     case AffectationsPublished.eventType: _ = try event.payload(as: AffectationsPublished.self)
                     case ConvocationIssued.eventType: _ = try event.payload(as: ConvocationIssued.self)
@@ -163,7 +164,8 @@ import TestSupport
         func message<P: EventPayload>(_ payload: P) throws -> (UUID, OutgoingMessage) {
             let envelope = EventEnvelope(producer: "test", correlationId: "poison-valid", payload: payload)
             return (envelope.id, OutgoingMessage(routingKey: queue, body: try EventCoding.encoder.encode(envelope),
-                                                 messageId: envelope.id.uuidString, type: P.eventType, correlationId: "poison-valid"))
+                                                 messageId: envelope.id.uuidString, type: P.eventType, correlationId: "poison-valid",
+                                                 userId: EventOwners.byType[P.eventType]))
         }
         let closed = EpreuveClosed(closureId: UUID(), session: 2099, academie: "03", epreuve: "T011B", centreUAI: "0251080N",
                                    chunk: 1, chunks: 1, notes: [], servicesFaits: [])

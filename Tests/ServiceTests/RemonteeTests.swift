@@ -8,6 +8,7 @@ import Shared
 import Testing
 import TestSupport
 @testable import Gateway
+@testable import Correction
 @testable import Inscriptions
 
 /// "Remontée des notes" (issue 5): grades sent as `epreuve.closed` appear once, even delivered twice;
@@ -28,7 +29,8 @@ import TestSupport
     static func publish(_ publisher: AMQPPublisher, _ envelope: EventEnvelope<EpreuveClosed>) async throws -> PublishOutcome {
         try await publisher.publish([OutgoingMessage(
             routingKey: EpreuveClosed.eventType, body: try EventCoding.encoder.encode(envelope),
-            messageId: envelope.id.uuidString, type: EpreuveClosed.eventType, correlationId: envelope.correlationId)])[0]
+            messageId: envelope.id.uuidString, type: EpreuveClosed.eventType, correlationId: envelope.correlationId,
+            userId: EventOwners.byType[EpreuveClosed.eventType])])[0]
     }
 
     @Test func gradesArriveOnceAreReplacedWithHistoryAndUnknownOnesAreParked() async throws {
@@ -163,7 +165,7 @@ import TestSupport
                 try await waitUntil { parker.isConnected }
                 #expect(try await parker.publish([OutgoingMessage(routingKey: "inscriptions.notes", body: try EventCoding.encoder.encode(old),
                                                                   messageId: old.id.uuidString, type: EpreuveClosed.eventType,
-                                                                  correlationId: p)]) == [.acked])
+                                                                  correlationId: p, userId: "correction")]) == [.acked])
                 await parking.stop()
                 let replayed = try await BrokerAdmin.replay(amqp, deadLetterQueue: "inscriptions.notes.dlq", ids: [old.id.uuidString],
                                                             reason: "test: rejeu après re-clôture", by: "test")
@@ -177,6 +179,196 @@ import TestSupport
                     WHERE session = \(InscriptionsTests.session) AND epreuve = 'T012B' AND centre = \(centre)
                     """).collect().first?.decode((Int, Int).self)
                 #expect((ignored?.0 ?? 0) >= 1 && ignored?.1 == base + 2, "\(String(describing: ignored))")
+            }
+        }
+        await running.stop()
+    }
+
+    /// Official grades never go back, end to end (issue 18, item 4): a centre closes through
+    /// Correction's API behind the gateway, the gestionnaire reopens, the grades change, the centre
+    /// closes again; Inscriptions holds only the re-closure's grades (the first ones in the history).
+    /// Then the first closure's chunk comes back — redelivered as it was, and replayed by an operator
+    /// from `inscriptions.notes.dlq` — and no grade moves.
+    @Test func aReopenedAndReclosedExamKeepsTheNewestGradesThroughReplays() async throws {
+        let session = CorrectionTests.session
+        let centre = try await CorrectionTests.makeCentre()
+        let centreId = Identity(userId: UUID(), login: "centre.\(centre)", role: .centre, scope: .etablissement(centre))
+        let gestionnaire = CorrectionTests.besancon
+        let p = "K\(UUID().uuidString.prefix(6))"
+        let login = "\(p.lowercased()).exam"
+        let amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+        let publisher = AMQPPublisher(configuration: amqp, appId: "referentiel", logger: Logger(label: "test"))
+        let running = Running(publisher)
+        let inscriptions = HealthTests.configuration("inscriptions", 8081)
+
+        try await CorrectionTests.withPlatform { h in
+            let ins = "/api/inscriptions/sessions/\(session)"
+            let mis = "/api/missions/sessions/\(session)"
+            let commission = "/api/correction/sessions/\(session)/epreuves/T011B/centres/\(centre)"
+
+            // Cyclades: two candidates assigned to the centre and published; one examiner designated.
+            let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
+                + (1...2).map { "\(p)\($0);Martin;Léa;01/01/2008;scolaire;0251671F;T2;BCG;T011B" }).joined(separator: "\n")
+            #expect(try await InscriptionsTests.upload(h.client, csv).status == .ok)
+            let assignments = (1...2).map { #"{"numero":"\#(p)\#($0)","epreuve":"T011B","centre":"\#(centre)"}"# }
+            #expect(try await h.call(.post, "\(ins)/affectations", #"{"affectations":[\#(assignments.joined(separator: ","))]}"#,
+                                     as: gestionnaire).status == .ok)
+            #expect(try await h.call(.post, "\(ins)/affectations/publish?epreuve=T011B", as: gestionnaire).status == .ok)
+            let designation = #"{"role":"examinateur","epreuve":"T011B","centre":"\#(centre)","intervenant":{"login":"\#(login)","nom":"Prof","prenom":"Test","uai":"0250007X","divisions":["T5"]}}"#
+            #expect(try await h.call(.post, "\(ins)/designations", designation, as: gestionnaire).status == .created)
+
+            // Imag'In convokes the examiner; Référentiel publishes four subjects.
+            #expect(try await h.call(.post, "\(mis)/reglementation", as: gestionnaire).status == .ok)
+            #expect(try await h.call(.put, "\(mis)/parametres", #"{"dateDebut":"2099-06-01","dateFin":"2099-06-12"}"#,
+                                     as: gestionnaire).status == .ok)
+            var mission: CorrectionTests.MissionList.Detail?
+            try await waitUntil {
+                _ = try await h.call(.post, "\(mis)/ouverture", as: gestionnaire)
+                mission = try await h.decode(CorrectionTests.MissionList.self, .get, "\(mis)/missions?centre=\(centre)&epreuve=T011B",
+                                             as: gestionnaire).items.first
+                return mission?.intervenants.count == 1
+            }
+            let examinerId = try #require(mission?.intervenants.first?.id)
+            #expect(try await h.call(.post, "/api/missions/missions/\(mission!.mission.id)/convocations",
+                                     #"{"intervenantId":"\#(examinerId)"}"#, as: gestionnaire).status == .created)
+            let examiner = Identity(userId: examinerId, login: login, role: .examinateur, scope: .academie("03"))
+            var sujets: [UUID] = []
+            try await waitUntil { publisher.isConnected }
+            for (i, dominante) in ["physique", "physique", "chimie", "chimie"].enumerated() {
+                let sujet = SujetPublished(sujetId: UUID(), epreuve: "T011B", session: session, code: "\(p)-S\(i)", titre: "Situation \(i)",
+                                           dominante: dominante, materiel: [], baremeVersion: 1, bareme: CorrectionTests.bareme,
+                                           document: DocumentRef(path: "/sujets/\(i).pdf", sha256: String(repeating: "0", count: 64), taille: 10),
+                                           visibleFrom: Date().addingTimeInterval(-60))
+                sujets.append(sujet.sujetId)
+                try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: p, payload: sujet))
+            }
+
+            // Santorin: the examiner's room, a morning with the four subjects, both candidates in it.
+            try await waitUntil {
+                let response = try await h.call(.get, "\(commission)/examinateurs", as: centreId)
+                guard response.status == .ok else { return false }
+                return try JSONDecoder().decode(CorrectionTests.Examinateurs.self, from: response.body).items.count == 1
+            }
+            try await waitUntil {
+                let response = try await h.call(.get, "\(commission)/sujets", as: centreId)
+                let body = String(buffer: response.body).uppercased()
+                return response.status == .ok && sujets.allSatisfy { body.contains($0.uuidString) }
+            }
+            let groupe = try await h.decode(CorrectionTests.Created.self, .post, "\(commission)/groupes",
+                                            #"{"nom":"Salle 1","membres":["\#(examinerId)"]}"#, as: centreId, expect: .created).id
+            let morning = #"{"jour":"2099-06-02","demiJournee":"matin","sujets":[\#(sujets.map { "\"\($0)\"" }.joined(separator: ","))]}"#
+            let slot = try await h.decode(CorrectionTests.Created.self, .post, "\(commission)/creneaux", morning, as: centreId,
+                                          expect: .created).id
+            let fiches = try await h.decode(CorrectionTests.Fiches.self, .get, "\(commission)/fiches", as: centreId).items
+            #expect(fiches.count == 2)
+            let ids = fiches.map { "\"\($0.id)\"" }.joined(separator: ",")
+            #expect(try await h.call(.post, "\(commission)/creneaux/\(slot)/candidats", #"{"fiches":[\#(ids)]}"#, as: centreId).status == .ok)
+            #expect(try await h.call(.post, "\(commission)/distribution", #"{"fiches":[\#(ids)],"groupeId":"\#(groupe)"}"#,
+                                     as: centreId).status == .ok)
+            let (x, y) = (try #require(fiches.first { $0.numero == "\(p)1" }).id, try #require(fiches.first { $0.numero == "\(p)2" }).id)
+
+            // First closure: X graded, Y absent without excuse.
+            let now = ISO8601DateFormatter().string(from: Date())
+            let grid = #""grille":{"evaluations":[{"code":"APP","evaluation":{"type":"niveau","niveau":"A"}},{"code":"REA","evaluation":{"type":"niveau","niveau":"A"}},{"code":"VAL","evaluation":{"type":"niveau","niveau":"B"}}],"appels":[{"code":"A1","heure":"\#(now)"}]}"#
+            let drawn = try await h.decode(CorrectionTests.Fiche.self, .post, "/api/correction/fiches/\(x)/tirage", #"{"version":0}"#,
+                                           as: examiner)
+            let graded = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(x)",
+                                            #"{"version":\#(drawn.version),\#(grid),"finaliser":true}"#, as: examiner)
+            let firstGrade = try #require(graded.noteFinale)
+            _ = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(y)",
+                                   #"{"version":0,"absence":"injustifiee"}"#, as: examiner)
+            #expect(try await h.call(.post, "/api/correction/groupes/\(groupe)/verrouillage", as: examiner).status == .ok)
+            _ = try await h.decode(CorrectionTests.Cloture.self, .post, "\(commission)/cloture", as: centreId)
+
+            try await withServiceDatabase(inscriptions, migrations: inscriptionsMigrations) { db, schema, logger in
+                let repository = InscriptionsRepository(client: db, schema: schema, logger: logger)
+                let candidats = try await db.query("""
+                    SELECT numero, id FROM \(unescaped: schema.name).candidats WHERE numero LIKE \(p + "%") ORDER BY numero
+                    """, logger: logger).collect().map { try $0.decode((String, UUID).self).1 }
+                #expect(candidats.count == 2)
+                func grades() async throws -> [String] {
+                    var found: [String] = []
+                    for candidat in candidats {
+                        let note = try await repository.note(candidat: candidat, epreuve: "T011B")
+                        found.append(note.map { "\($0.resultat) \($0.demiPoints.map(String.init) ?? "-")" } ?? "none")
+                    }
+                    return found
+                }
+                func cloture() async throws -> (version: Int, ignored: Int)? {
+                    try await db.query("""
+                        SELECT closure_version, chunks_ignores FROM \(unescaped: schema.name).clotures
+                        WHERE session = \(session) AND epreuve = 'T011B' AND centre = \(centre)
+                        """, logger: logger).collect().first?.decode((Int, Int).self)
+                }
+                try await waitUntil { try await grades() == ["note \(firstGrade)", "absent_injustifie -"] }
+                #expect(try await cloture()?.version == 1)
+
+                // The gestionnaire reopens; the centre unlocks; X's grade is adjusted, Y's absence excused.
+                #expect(try await h.call(.post, "\(commission)/cloture", as: centreId).status == .conflict, "closed is closed")
+                #expect(try await h.call(.post, "\(commission)/reouverture", #"{"motif":"Erreur de saisie"}"#, as: gestionnaire).status
+                        == .noContent)
+                #expect(try await h.call(.post, "/api/correction/groupes/\(groupe)/deverrouillage", #"{"motif":"Erreur de saisie"}"#,
+                                         as: centreId).status == .noContent)
+                let current = try await h.decode(CorrectionTests.Fiche.self, .get, "/api/correction/fiches/\(x)", as: examiner)
+                let adjusted = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(x)",
+                                                  #"{"version":\#(current.version),\#(grid),"finaliser":true,"noteFinale":\#(firstGrade == 30 ? 31 : 30),"motifAjustement":"Erreur de saisie"}"#,
+                                                  as: examiner)
+                let secondGrade = try #require(adjusted.noteFinale)
+                #expect(secondGrade != firstGrade)
+                let stillAbsent = try await h.decode(CorrectionTests.Fiche.self, .get, "/api/correction/fiches/\(y)", as: examiner)
+                #expect(stillAbsent.statut == "absent")
+                _ = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(y)",
+                                       #"{"version":\#(stillAbsent.version),"absence":"justifiee"}"#, as: examiner)
+                #expect(try await h.call(.post, "/api/correction/groupes/\(groupe)/verrouillage", as: examiner).status == .ok)
+                _ = try await h.decode(CorrectionTests.Cloture.self, .post, "\(commission)/cloture", as: centreId)
+
+                let newest = ["note \(secondGrade)", "absent_justifie -"]
+                try await waitUntil { try await grades() == newest }
+                #expect(try await cloture()?.version == 2)
+                #expect(try await repository.note(candidat: candidats[0], epreuve: "T011B")?.remplacees == 1, "the first grade in the history")
+
+                // The first closure's chunk, as Correction sent it.
+                var sent: [EventEnvelope<EpreuveClosed>] = []
+                try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: correctionMigrations) {
+                    correction, correctionSchema, _ in
+                    sent = try await correction.query("""
+                        SELECT body FROM \(unescaped: correctionSchema.name).outbox
+                        WHERE event_type = 'epreuve.closed' AND body LIKE \("%" + centre + "%")
+                        """, logger: logger).collect().map { row in
+                        try EventCoding.decoder.decode(EventEnvelope<EpreuveClosed>.self, from: Data(try row.decode(String.self).utf8))
+                    }
+                }
+                #expect(sent.map(\.payload.closureVersion).sorted { ($0 ?? 0) < ($1 ?? 0) } == [1, 2])
+                let first = try #require(sent.first { $0.payload.closureVersion == 1 })
+
+                // Redelivered as it was (the inbox knows it), then — as a chunk that had died before being
+                // applied — parked in the dead-letter queue under an id of its own and replayed by an operator.
+                let rabbit = AMQPPublisher(configuration: amqp, appId: "correction", logger: Logger(label: "test"))
+                let relaying = Running(rabbit)
+                try await waitUntil { rabbit.isConnected }
+                #expect(try await Self.publish(rabbit, first) == .acked)
+                await relaying.stop()
+                var parked = first
+                parked.id = UUID()
+                let parker = AMQPPublisher(configuration: amqp, appId: "test", logger: Logger(label: "test"),
+                                           exchange: EventTopology.deadLetterExchange)
+                let parking = Running(parker)
+                try await waitUntil { parker.isConnected }
+                #expect(try await parker.publish([OutgoingMessage(routingKey: "inscriptions.notes", body: try EventCoding.encoder.encode(parked),
+                                                                  messageId: parked.id.uuidString, type: EpreuveClosed.eventType,
+                                                                  correlationId: p, userId: "correction")]) == [.acked])
+                await parking.stop()
+                let replayed = try await BrokerAdmin.replay(amqp, deadLetterQueue: "inscriptions.notes.dlq", ids: [parked.id.uuidString],
+                                                            reason: "test: rejeu après re-clôture", by: "test")
+                #expect(replayed.map(\.failure) == [nil], "\(replayed)")
+                // Handled (in the inbox, counted as ignored), and no grade moved.
+                try await waitUntil {
+                    try await db.query("SELECT 1 FROM \(unescaped: schema.name).inbox WHERE message_id = \(parked.id)").collect().count == 1
+                }
+                #expect(try await grades() == newest, "the re-closure's grades stay")
+                let after = try await cloture()
+                #expect(after?.version == 2 && (after?.ignored ?? 0) >= 1, "\(String(describing: after))")
+                #expect(try await repository.note(candidat: candidats[0], epreuve: "T011B")?.remplacees == 1, "no new history")
             }
         }
         await running.stop()

@@ -185,6 +185,24 @@ import TestSupport
         }
     }
 
+    /// An IPv6 client is its /64: a host that walks through the addresses of its network keeps one
+    /// bucket; the next /64, and each IPv4 address, has its own.
+    @Test func anIPv6ClientIsThrottledPerSlash64() {
+        #expect(ClientThrottle.bucket(of: "2001:db8:1:2::1") == "2001:db8:1:2::/64")
+        #expect(ClientThrottle.bucket(of: "2001:0DB8:0001:0002:ffff:ffff:ffff:fffe") == "2001:db8:1:2::/64")
+        #expect(ClientThrottle.bucket(of: "::ffff:203.0.113.9") == "203.0.113.9")
+        #expect(ClientThrottle.bucket(of: "203.0.113.9") == "203.0.113.9")
+        #expect(ClientThrottle.bucket(of: "unknown") == "unknown")
+        let throttle = ClientThrottle(burst: 2, perMinute: 1)
+        #expect(throttle.take("2001:db8:1:2::1") == nil && throttle.take("2001:db8:1:2::2") == nil)
+        #expect(throttle.take("2001:db8:1:2:a:b:c:d") != nil, "a third address of the same /64 is throttled")
+        #expect(throttle.take("2001:db8:1:3::1") == nil, "the next /64 is another client")
+        throttle.giveBack("2001:db8:1:2::99")
+        #expect(throttle.take("2001:db8:1:2::1") == nil, "a success gives back to the /64")
+        #expect(throttle.take("203.0.113.1") == nil && throttle.take("203.0.113.1") == nil && throttle.take("203.0.113.2") == nil)
+        #expect(throttle.take("203.0.113.1") != nil)
+    }
+
     /// A wrong activation code costs no bcrypt: the code is checked before the password is hashed.
     @Test func activationChecksTheCodeBeforeHashing() async throws {
         let account = try await GatewayTests.makeAccount(password: nil)
@@ -192,45 +210,115 @@ import TestSupport
         let (auth, _, task) = try await Self.controller(passwords: passwords)
         defer { task.cancel() }
         await #expect(throws: Problem.self) {
-            try await auth.activate(.init(login: account.login, activationCode: "AAAAA-BBBBB-CCCCC", password: "un mot de passe assez long"))
+            try await auth.activate(.init(login: account.login, activationCode: "AAAAA-BBBBB-CCCCC", password: "un mot de passe assez long"),
+                                    client: "c", logger: Logger(label: "test"))
         }
         #expect(passwords.bcrypts.current == 0)
+    }
+
+    /// Wrong activation codes are throttled per client like passwords (429 with `Retry-After`), and
+    /// are no sign-in failures: posting codes for someone's login does not lock its owner out.
+    @Test func wrongActivationCodesAreThrottledAndLockNobodyOut() async throws {
+        let account = try await GatewayTests.makeAccount()
+        let json: HTTPFields = [.contentType: "application/json"]
+        let body = GatewayTests.json(["login": account.login, "activationCode": "AAAAA-BBBBB-CCCCC", "password": "un mot de passe assez long"])
+        let burst = AuthController.Policy().lockThreshold + 1
+        let app = try await Gateway.buildApplication(GatewayTests.configuration(["LOGIN_BURST": "\(burst)", "LOGIN_RATE_PER_MINUTE": "1"]))
+        try await app.test(.live) { client in
+            for _ in 0..<burst {
+                #expect(try await client.execute(uri: "/api/auth/activate", method: .post, headers: json, body: body).status == .unauthorized)
+            }
+            try await client.execute(uri: "/api/auth/activate", method: .post, headers: json, body: body) {
+                #expect($0.status == .tooManyRequests)
+                #expect($0.headers[.contentType] == "application/problem+json")
+                #expect(($0.headers[.retryAfter].flatMap(Int.init) ?? 0) > 0)
+            }
+            // The same client's sign-ins share the bucket: the guesser cannot switch to passwords.
+            #expect(try await GatewayTests.login(client, account.login, GatewayTests.password).status == .tooManyRequests)
+        }
+        // The owner, from another address, signs in: the login is not locked.
+        let (auth, _, task) = try await Self.controller()
+        defer { task.cancel() }
+        let tokens = try await auth.authenticate(.init(login: account.login, password: GatewayTests.password),
+                                                 client: "the owner", logger: Logger(label: "test"))
+        #expect(tokens.user.login == account.login)
     }
 
     // MARK: database outage
 
     /// With its database gone (the relay in front of it cut), a service answers 503 problem+json
     /// with `Retry-After` within a few seconds, not a 500 nor a minute's hang.
-    @Test(.disabled("hangs on the merged main (both before and after the outage middleware's last change): to be found, issue 18 item 7"),
-          arguments: ["gateway", "inscriptions"])
+    @Test(arguments: ["gateway", "inscriptions"])
     func aDatabaseOutageAnswers503Quickly(service: String) async throws {
         let relay = try TCPRelay(to: 5433)
         defer { relay.stop() }
-        let overrides = ["DATABASE_URL": "postgres://\(service):\(service)@127.0.0.1:\(relay.port)/ece", "DATABASE_TIMEOUT_SECONDS": "1"]
-        let app: any ApplicationProtocol
-        if service == "gateway" {
-            app = try await Gateway.buildApplication(GatewayTests.configuration(overrides))
-        } else {
-            app = try await Inscriptions.buildApplication(HealthTests.configuration("inscriptions", 8081, overrides))
-        }
+        // No broker: the service's consumers would otherwise take events other tests left in the
+        // shared queues and hold them against the dead database until the pool gives up (a minute).
+        let overrides = ["DATABASE_URL": "postgres://\(service):\(service)@127.0.0.1:\(relay.port)/ece", "DATABASE_TIMEOUT_SECONDS": "1",
+                         "AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"]
         let token = try await TestKeys.token(Identity(userId: UUID(), login: "x", role: .dsii, scope: .national))
-        try await app.test(.live) { client in
-            func call() async throws -> TestResponse {
-                service == "gateway"
-                    ? try await GatewayTests.login(client, "nobody.\(UUID().uuidString.prefix(8))", "not the password")
-                    : try await client.execute(uri: "/api/inscriptions/sessions", method: .get, headers: [.authorization: "Bearer \(token)"])
+        let run = Task {
+            let app: any ApplicationProtocol
+            if service == "gateway" {
+                app = try await Gateway.buildApplication(GatewayTests.configuration(overrides))
+            } else {
+                app = try await Inscriptions.buildApplication(HealthTests.configuration("inscriptions", 8081, overrides))
             }
-            let before = try await call()
-            #expect(before.status == .unauthorized || before.status == .ok, "\(before.status)")
-            relay.cut()
-            for _ in 0..<2 {
-                let started = ContinuousClock.now
-                let during = try await call()
-                #expect(during.status == .serviceUnavailable, "\(during.status) \(String(buffer: during.body))")
-                #expect(during.headers[.contentType] == "application/problem+json")
-                #expect(during.headers[.retryAfter] != nil)
-                #expect(ContinuousClock.now - started < .seconds(8))
+            try await app.test(.live) { client in
+                func call() async throws -> TestResponse {
+                    service == "gateway"
+                        ? try await GatewayTests.login(client, "nobody.\(UUID().uuidString.prefix(8))", "not the password")
+                        : try await client.execute(uri: "/api/inscriptions/sessions", method: .get, headers: [.authorization: "Bearer \(token)"])
+                }
+                let before = try await call()
+                #expect(before.status == .unauthorized || before.status == .ok, "\(before.status)")
+                relay.cut()
+                for _ in 0..<2 {
+                    let started = ContinuousClock.now
+                    let during = try await call()
+                    #expect(during.status == .serviceUnavailable, "\(during.status) \(String(buffer: during.body))")
+                    #expect(during.headers[.contentType] == "application/problem+json")
+                    #expect(during.headers[.retryAfter] != nil)
+                    #expect(ContinuousClock.now - started < .seconds(8))
+                }
             }
         }
+        // The answers are what this test checks. The service's stop, with its database still gone,
+        // may wait forever on an outbox relay pass whose query went to a connection that died under
+        // it (PostgresNIO leaves such a query unanswered): bounded here, so the suite never hangs.
+        guard let stopped = await Self.outcome(of: run, within: .seconds(30)) else {
+            withKnownIssue("a service may not stop while its database is gone (a relay pass stuck on a dead connection)",
+                           isIntermittent: true) {
+                Issue.record("\(service) did not stop within 30 s of the end of the test")
+            }
+            return
+        }
+        try stopped.get()
+    }
+
+    /// The task's result, or nil if it has not finished within `limit` (it then runs on, abandoned).
+    static func outcome<T: Sendable>(of task: Task<T, any Error>, within limit: Duration) async -> Result<T, any Error>? {
+        let first = FirstAnswer<Result<T, any Error>?>()
+        return await withCheckedContinuation { continuation in
+            first.continuation = continuation
+            Task { first.give(await task.result) }
+            Task {
+                try? await Task.sleep(for: limit)
+                first.give(nil)
+            }
+        }
+    }
+}
+
+/// The first of several answers, to one waiter.
+private final class FirstAnswer<Value: Sendable>: @unchecked Sendable {
+    let lock = NSLock()
+    var continuation: CheckedContinuation<Value, Never>?
+
+    func give(_ value: Value) {
+        lock.withLock { () -> CheckedContinuation<Value, Never>? in
+            defer { continuation = nil }
+            return continuation
+        }?.resume(returning: value)
     }
 }

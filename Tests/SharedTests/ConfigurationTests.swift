@@ -29,6 +29,20 @@ import Testing
         #expect(custom.port == 9000 && custom.logLevel == .debug && custom.host == "0.0.0.0")
     }
 
+    /// Services refuse a plain-http public address unless told it is a development platform.
+    @Test func aDeploymentNeedsAnHTTPSPublicURL() throws {
+        func check(_ environment: [String: String]) -> Bool {
+            (try? ServiceConfiguration(service: "gateway", defaultPort: 8080, environment: environment).checkDeployment()) != nil
+        }
+        #expect(!check([:]), "the default http://127.0.0.1:8080 is for development only")
+        #expect(!check(["PUBLIC_URL": "http://ece.example.fr"]))
+        #expect(!check(["PUBLIC_URL": "ece.example.fr"]))
+        #expect(!check(["PUBLIC_URL": "ftp://ece.example.fr", "ECE_DEVELOPMENT": "1"]))
+        #expect(check(["PUBLIC_URL": "https://ece.example.fr"]))
+        #expect(check(["ECE_DEVELOPMENT": "1"]))
+        #expect(check(["PUBLIC_URL": "http://127.0.0.1:8080", "ECE_DEVELOPMENT": "1"]))
+    }
+
     @Test func onlySafeIdentifiersAreSpliced() throws {
         _ = try SQLIdentifier("correction")
         _ = try SQLIdentifier("bus_1a2b")

@@ -33,7 +33,8 @@ public final class BusHarness: Sendable {
                          metrics: ServiceMetrics? = nil,
                          afterCommit: (@Sendable ([IncomingEvent]) -> Void)? = nil) -> InboxConsumer {
         InboxConsumer(queue: queue, schema: schema, client: client, amqp: amqp,
-                      handlers: [type: BusFixture.handler(schema: schema)], deliveryLimit: deliveryLimit,
+                      handlers: [type: BusFixture.handler(schema: schema)], owners: [type: amqp.user],
+                      deliveryLimit: deliveryLimit,
                       logger: logger, metrics: metrics, afterCommit: afterCommit)
     }
 

@@ -10,7 +10,7 @@ public enum PoisonEvents {
         ("correction.candidats", [AffectationsPublished.eventType]),
         ("correction.convocations", [ConvocationIssued.eventType, ConvocationCancelled.eventType]),
         ("correction.sujets", [SujetPublished.eventType, SujetWithdrawn.eventType]),
-        ("gateway.convocations", [ConvocationIssued.eventType]),
+        ("gateway.convocations", [ConvocationIssued.eventType, ConvocationCancelled.eventType]),
         ("inscriptions.notes", [EpreuveClosed.eventType]),
         ("missions.exports", [IntervenantsExported.eventType]),
         ("missions.services-faits", [EpreuveClosed.eventType]),
@@ -25,9 +25,13 @@ public enum PoisonEvents {
         public var messageId: String
         public var type: String
         public var correlationId: String
+        /// The broker user it is published as: the type's owner, so that the flaw is what gets it
+        /// refused (the publisher's user needs the `impersonator` tag), except for the stray publisher.
+        public var userId: String?
 
         public var outgoing: OutgoingMessage {
-            OutgoingMessage(routingKey: queue, body: body, messageId: messageId, type: type, correlationId: correlationId)
+            OutgoingMessage(routingKey: queue, body: body, messageId: messageId, type: type, correlationId: correlationId,
+                            userId: userId)
         }
     }
 
@@ -41,11 +45,15 @@ public enum PoisonEvents {
             let id = UUID()
             let (body, amqpType, messageId) = make(id)
             return Message(queue: queue, flaw: flaw, body: body, messageId: messageId ?? id.uuidString,
-                           type: amqpType, correlationId: "poison-\(run)-\(n)")
+                           type: amqpType, correlationId: "poison-\(run)-\(n)",
+                           userId: flaw == strayPublisher ? "gateway" : EventOwners.byType[amqpType])
         }
     }
 
     typealias Maker = (UUID) -> (body: Data, type: String, messageId: String?)
+
+    /// A valid event published by a service that does not own its type (the gateway owns none).
+    static let strayPublisher = "published by a service that does not own the type"
 
     /// An envelope as JSON text around `payload` (already JSON), with fields overridden.
     static func envelope(_ id: UUID, type: String, version: Int = 1, payload: String,
@@ -59,6 +67,7 @@ public enum PoisonEvents {
     static func envelopeFlaws(_ type: String) -> [(String, Maker)] {
         let good = validPayload(type)
         return [
+            (strayPublisher, { id in (envelope(id, type: type, payload: good), type, nil) }),
             ("not JSON", { _ in (Data("{not json".utf8), type, nil) }),
             ("empty body", { _ in (Data(), type, nil) }),
             ("JSON array", { _ in (Data("[1,2,3]".utf8), type, nil) }),

@@ -150,25 +150,33 @@ struct AuthController: Sendable {
     }
 
     @Sendable func activate(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
-        try await activate(try await request.decode(as: ActivateRequest.self, context: context))
+        try await activate(try await request.decode(as: ActivateRequest.self, context: context),
+                           client: clientAddress.of(request, context), logger: context.logger)
         return .noContent
     }
 
-    /// Sets the first password of a convoked person's account with their one-time code.
-    func activate(_ body: ActivateRequest) async throws {
+    /// Sets the first password of a convoked person's account with their one-time code. Guesses are
+    /// throttled per client (the sign-in's buckets), never counted against the login: wrong codes
+    /// posted by anyone must not lock the account's owner out.
+    func activate(_ body: ActivateRequest, client: String, logger: Logger) async throws {
         if let problem = Passwords.problems(body.password) {
             throw Problem.validation([.init(field: "password", reason: problem)])
         }
         guard body.login.count <= 128, body.activationCode.count <= 128 else { throw Self.invalidCredentials }
+        if let wait = throttle.take(client) {
+            logger.notice("activation throttled", metadata: ["client": "\(client)"])
+            throw ClientThrottle.tooMany(retryAfter: wait)
+        }
         let invalid = Problem.unauthorized("code d'activation invalide ou déjà utilisé / invalid or used activation code")
         let code = ActivationCode.sha256(body.activationCode)
         // The code first: a wrong one costs a query, not a bcrypt hash.
-        guard try await accounts.activationPending(login: body.login, codeSHA256: code) else {
-            _ = try await accounts.attempt(login: body.login, threshold: policy.lockThreshold, lockFor: policy.lockDuration)
+        guard try await accounts.activationPending(login: body.login, codeSHA256: code),
+              try await accounts.activate(login: body.login, codeSHA256: code, passwordHash: try await passwords.hash(body.password))
+        else {
+            logger.notice("activation refused", metadata: ["login": "\(body.login)"])
             throw invalid
         }
-        guard try await accounts.activate(login: body.login, codeSHA256: code, passwordHash: try await passwords.hash(body.password))
-        else { throw invalid }
+        throttle.giveBack(client)
     }
 
     @Sendable func me(_ request: Request, context: ECERequestContext) async throws -> UserView {

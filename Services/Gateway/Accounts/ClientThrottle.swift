@@ -4,9 +4,12 @@ import Hummingbird
 import NIOCore
 import Shared
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Password checks allowed per client (a token bucket each), in front of bcrypt: one address
-/// cannot spend the gateway's CPU on guesses, whichever logins it tries. A successful sign-in gives
+/// Password checks allowed per client (a token bucket each; an IPv6 client is its /64), in front of
+/// bcrypt: one address cannot spend the gateway's CPU on guesses, whichever logins it tries. A successful sign-in gives
 /// its token back, so a school's shared address only pays for its mistakes.
 final class ClientThrottle: Sendable {
     /// Checks a client may make at once, and how many it gets back per minute.
@@ -25,7 +28,8 @@ final class ClientThrottle: Sendable {
     }
 
     /// Takes one check for `client`: nil when allowed, else the seconds until the next one.
-    func take(_ client: String) -> Int? {
+    func take(_ address: String) -> Int? {
+        let client = Self.bucket(of: address)
         let now = ContinuousClock.now
         return buckets.withLock { buckets in
             var bucket = refilled(buckets[client] ?? Bucket(tokens: burst, at: now), now)
@@ -43,13 +47,27 @@ final class ClientThrottle: Sendable {
     }
 
     /// Gives back the check `take` counted (a successful sign-in).
-    func giveBack(_ client: String) {
+    func giveBack(_ address: String) {
+        let client = Self.bucket(of: address)
         buckets.withLock { buckets in
             if var bucket = buckets[client] {
                 bucket.tokens = min(burst, bucket.tokens + 1)
                 buckets[client] = bucket
             }
         }
+    }
+
+    /// What an address counts against: an IPv6 client's whole /64 (a subscriber's network, in which
+    /// a host picks new addresses at will), an IPv4 address (mapped into IPv6 or not) alone.
+    static func bucket(of address: String) -> String {
+        var ip = in6_addr()
+        guard address.contains(":"), inet_pton(AF_INET6, address, &ip) == 1 else { return address }
+        let bytes = withUnsafeBytes(of: &ip) { Array($0) }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xff, bytes[11] == 0xff {
+            return bytes[12...].map(String.init).joined(separator: ".")
+        }
+        let prefix = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return prefix.joined(separator: ":") + "::/64"
     }
 
     private func refilled(_ bucket: Bucket, _ now: ContinuousClock.Instant) -> Bucket {

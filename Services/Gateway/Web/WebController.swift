@@ -301,10 +301,13 @@ struct WebController: Sendable {
         try refuserAutreOrigine(request)
         let form = Self.form(try await request.body.collect(upTo: 10_000))
         do {
-            try await auth.activate(.init(login: form["login"] ?? "", activationCode: form["code"] ?? "", password: form["password"] ?? ""))
+            try await auth.activate(.init(login: form["login"] ?? "", activationCode: form["code"] ?? "", password: form["password"] ?? ""),
+                                    client: auth.clientAddress.of(request, context), logger: context.logger)
             return page("activation", titre: "Activer mon compte", ["succes": true], session: nil)
         } catch let problem as Problem {
-            let message = problem.errors?.first?.reason ?? "Identifiant ou code invalide, ou compte déjà activé."
+            let message = problem.errors?.first?.reason
+                ?? (problem.status == .tooManyRequests ? "Trop de tentatives : réessayez dans quelques minutes."
+                                                       : "Identifiant ou code invalide, ou compte déjà activé.")
             return page("activation", titre: "Activer mon compte", ["erreur": message, "login": form["login"] ?? ""], session: nil,
                         status: problem.status)
         }

@@ -63,8 +63,8 @@ struct DesignationRepository: Sendable {
         return nil
     }
 
-    /// Who designates: a gestionnaire (their académie) or a school (its académie and UAI). A person
-    /// belongs to the authority that designated them first.
+    /// Who designates: a gestionnaire (their académie) or a school (its académie and UAI). Each
+    /// designation keeps its own; a person belongs to the authorities of their designations.
     struct Autorite: Sendable, Equatable {
         var academie: String
         var uai: String?
@@ -100,7 +100,17 @@ struct DesignationRepository: Sendable {
             guard let (person, academie, uai) = try rows.first?.decode((UUID, String?, String?).self) else {
                 throw Problem.conflict("intervenant modifié à l'instant / changed meanwhile")
             }
-            if let owner = academie.map({ Autorite(academie: $0, uai: uai) }), !autorite.owns(owner) {
+            // The person belongs to the authorities of their designations (each row keeps its own);
+            // one with none left, to the authority recorded with them.
+            var owners: [Autorite] = []
+            for try await (rowAcademie, rowUAI) in try await connection.query("""
+                SELECT DISTINCT designe_par_academie, designe_par_uai FROM \(unescaped: s).designations
+                WHERE intervenant_id = \(person) ORDER BY 1, 2
+                """, logger: logger).decode((String, String?).self) {
+                owners.append(Autorite(academie: rowAcademie, uai: rowUAI))
+            }
+            if owners.isEmpty, let academie { owners = [Autorite(academie: academie, uai: uai)] }
+            if let owner = owners.first(where: { !autorite.owns($0) }) {
                 throw Problem(.conflict, type: "designated-by-another-authority",
                               title: "Personne désignée par une autre autorité / Person designated by another authority",
                               detail: "\(p.login) est désigné(e) par \(owner.description) : seule elle peut modifier cette personne",
@@ -117,9 +127,10 @@ struct DesignationRepository: Sendable {
                 """, logger: logger)
             let id = UUID()
             let inserted = try await connection.query("""
-                INSERT INTO \(unescaped: s).designations (id, session, epreuve, role, academie, centre, intervenant_id, par)
+                INSERT INTO \(unescaped: s).designations (id, session, epreuve, role, academie, centre, intervenant_id, par,
+                                                         designe_par_academie, designe_par_uai)
                 VALUES (\(id), \(groupe.session), \(groupe.epreuve), \(groupe.role.rawValue), \(groupe.academie), \(groupe.centre),
-                        \(person), \(by))
+                        \(person), \(by), \(autorite.academie), \(autorite.uai))
                 ON CONFLICT DO NOTHING RETURNING id
                 """, logger: logger).collect()
             if inserted.isEmpty {
@@ -138,12 +149,12 @@ struct DesignationRepository: Sendable {
     }
 
     /// Removes a designation the caller may see (`visible`), re-exporting its group; false when there is none.
-    /// `visible` sees the group, the person's school and the school that designated them (nil when an
-    /// académie did): a school withdraws only what it designated itself.
+    /// `visible` sees the group, the person's school and the school that made this designation (nil
+    /// when an académie did): a school withdraws only what it designated itself.
     func remove(_ id: UUID, session: Int, visible: (Groupe, String?, String?) -> Bool, correlationId: String) async throws -> Bool {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                SELECT d.academie, d.epreuve, d.role, d.centre, i.uai, i.designe_par_uai FROM \(unescaped: s).designations d
+                SELECT d.academie, d.epreuve, d.role, d.centre, i.uai, d.designe_par_uai FROM \(unescaped: s).designations d
                 JOIN \(unescaped: s).intervenants i ON i.id = d.intervenant_id
                 WHERE d.id = \(id) AND d.session = \(session) FOR UPDATE OF d
                 """, logger: logger)
@@ -187,20 +198,22 @@ struct DesignationRepository: Sendable {
         let version = try await connection.query("SELECT nextval('\(unescaped: s).export_seq')", logger: logger)
             .collect().first!.decode(Int64.self)
         let rows = try await connection.query("""
-            SELECT i.id, i.login, i.nom, i.prenom, i.email, i.uai, i.divisions
+            SELECT i.id, i.login, i.nom, i.prenom, i.email, i.uai, i.divisions, d.designe_par_academie, d.designe_par_uai
             FROM \(unescaped: s).designations d JOIN \(unescaped: s).intervenants i ON i.id = d.intervenant_id
             WHERE d.session = \(groupe.session) AND d.academie = \(groupe.academie) AND d.epreuve = \(groupe.epreuve)
               AND d.role = \(groupe.role.rawValue) AND COALESCE(d.centre, '') = \(groupe.centre ?? "")
             ORDER BY i.login
             """, logger: logger)
         var people: [Intervenant] = []
-        for try await (id, login, nom, prenom, email, uai, divisions) in rows.decode(
-            (UUID, String, String, String, String?, String?, [String]).self) {
+        var autorites: [String] = []
+        for try await (id, login, nom, prenom, email, uai, divisions, parAcademie, parUAI) in rows.decode(
+            (UUID, String, String, String, String?, String?, [String], String, String?).self) {
             people.append(Intervenant(id: id, login: login, nom: nom, prenom: prenom, email: email, uai: uai, divisions: divisions))
+            autorites.append((parUAI.map(Scope.etablissement) ?? .academie(parAcademie)).description)
         }
         try await outbox.enqueue(
             IntervenantsExported(session: groupe.session, academie: groupe.academie, epreuve: groupe.epreuve, role: groupe.role,
-                                 centreUAI: groupe.centre, exportVersion: version, intervenants: people),
+                                 centreUAI: groupe.centre, exportVersion: version, intervenants: people, autorites: autorites),
             correlationId: correlationId, on: connection, logger: logger)
     }
 }

@@ -176,6 +176,17 @@ struct MissionsController: Sendable {
         guard mayConvoke(caller, mission: mission, person: person) else {
             throw Problem.forbidden("mission hors de votre périmètre / mission outside your scope")
         }
+        // A school convokes on its own designation of the person for this mission, not on one the
+        // académie made (even of its own teacher): the account would be the school's.
+        if case .etablissement = caller.scope, let autorite = try await repository.designePar(person.id, for: mission.id),
+           autorite != caller.scope.description {
+            let par = switch Scope(autorite) {
+            case .academie(let code)?: "l'académie \(code)"
+            case .etablissement(let uai)?: "l'établissement \(uai)"
+            default: autorite
+            }
+            throw Problem.forbidden("désigné(e) pour cette mission par \(par) : seule elle convoque / designated by another authority")
+        }
         let (id, created) = try await repository.convoke(person, to: mission, by: caller.userId, autorite: caller.scope.description,
                                                          correlationId: context.correlationId)
         return EditedResponse(status: created ? .created : .ok,

@@ -17,20 +17,18 @@ struct ExportsHandler: Sendable {
         guard event.version == IntervenantsExported.eventVersion else {
             throw EventRejected("intervenants.exported v\(event.version) is not understood")
         }
+        // Checked by the contract (`IntervenantsExported.invalidity`): role and centre, sizes, no
+        // person or login twice, one authority per person.
         let export = try event.payload(as: IntervenantsExported.self)
-        guard (export.role == .examinateur) == (export.centreUAI != nil), export.centreUAI?.count ?? 8 == 8,
-            export.intervenants.count <= 10_000,
-            Set(export.intervenants.map(\.id)).count == export.intervenants.count,
-            Set(export.intervenants.map(\.login)).count == export.intervenants.count
-        else { throw EventRejected("intervenants.exported for \(export.epreuve) is malformed") }
         let s = schema.name
         let centre = export.centreUAI ?? ""
         let applied = try await connection.query("""
-            INSERT INTO \(unescaped: s).exports AS e (session, academie, epreuve, kind, centre, export_version, intervenants)
+            INSERT INTO \(unescaped: s).exports AS e (session, academie, epreuve, kind, centre, export_version, intervenants, autorites)
             VALUES (\(export.session), \(export.academie), \(export.epreuve), \(export.role.rawValue), \(centre),
-                    \(export.exportVersion), \(export.intervenants.map(\.id)))
+                    \(export.exportVersion), \(export.intervenants.map(\.id)), \(export.autorites))
             ON CONFLICT (session, academie, epreuve, kind, centre) DO UPDATE
-                SET export_version = EXCLUDED.export_version, intervenants = EXCLUDED.intervenants, recu_le = now()
+                SET export_version = EXCLUDED.export_version, intervenants = EXCLUDED.intervenants,
+                    autorites = EXCLUDED.autorites, recu_le = now()
                 WHERE e.export_version < EXCLUDED.export_version
             RETURNING 1
             """, logger: logger).collect()

@@ -301,6 +301,19 @@ struct MissionRepository: Sendable {
         var autorite: String
     }
 
+    /// Who designated the person for the mission's group, as Cyclades last exported it (`academie:<code>`
+    /// or `uai:<UAI>`); nil when they are not in it, or the export predates the authorities.
+    func designePar(_ person: UUID, for mission: UUID) async throws -> String? {
+        let rows = try await client.query("""
+            SELECT e.autorites[array_position(e.intervenants, \(person))] FROM \(unescaped: s).missions m
+            JOIN \(unescaped: s).exports e
+                ON (e.session, e.academie, e.epreuve, e.kind, e.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
+            WHERE m.id = \(mission)
+            """, logger: logger)
+        for try await autorite in rows.decode(String?.self) { return autorite }
+        return nil
+    }
+
     func intervenant(_ id: UUID) async throws -> Intervenant? {
         let rows = try await client.query("""
             SELECT id, login, nom, prenom, email, uai, divisions FROM \(unescaped: s).intervenants WHERE id = \(id)
