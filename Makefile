@@ -52,7 +52,9 @@ test:
 	scripts/compose-check.sh
 	$(SWIFT) build --build-tests
 	mkdir -p var/log
-	$(SWIFT) test --no-parallel 2>&1 | tee var/log/test.log
+	@# CI shows only the end of the output: on failure, the failed tests' lines are printed last.
+	$(SWIFT) test --no-parallel 2>&1 | tee var/log/test.log || { \
+	  echo "== failed tests (var/log/test.log) =="; grep -aE '^. Test .*(recorded an issue|failed after)|^↳' var/log/test.log | grep -av 'known issue' | tail -60; exit 1; }
 	@# The road map end to end: the five services as processes, the gateway's API only, every figure checked.
 	scripts/e2e-test.sh 2>&1 | tee var/log/e2e-test.log
 	@# The road map in a real browser, on the platform as make up runs it (screenshots in var/artifacts/).
