@@ -213,4 +213,14 @@ let inscriptionsMigrations = [
         """,
         "ALTER TABLE {schema}.designations ALTER COLUMN designe_par_academie SET NOT NULL",
     ]),
+    Migration(11, "absence_injustifiee_zero", [
+        // An unjustified absence counts 0 (NoteRetenue); the others without a mark have none.
+        "ALTER TABLE {schema}.notes DROP CONSTRAINT notes_check",
+        "UPDATE {schema}.notes SET demi_points = 0 WHERE resultat = 'absent_injustifie'",
+        "UPDATE {schema}.notes_historique SET demi_points = 0 WHERE resultat = 'absent_injustifie'",
+        """
+        ALTER TABLE {schema}.notes ADD CONSTRAINT notes_demi_points_du_resultat CHECK (CASE resultat
+            WHEN 'note' THEN demi_points IS NOT NULL WHEN 'absent_injustifie' THEN demi_points = 0 ELSE demi_points IS NULL END)
+        """,
+    ]),
 ]

@@ -53,7 +53,8 @@ public struct NoteCandidat: Codable, Sendable, Equatable {
     }
 }
 
-/// The work an examiner did at a closed exam × centre (Missions pays it).
+/// The work an examiner (the candidates they graded) or a coordinator (0: a flat fee) did at a closed
+/// exam × centre, on their mission (Missions pays it).
 public struct ServiceFait: Codable, Sendable, Equatable {
     public var intervenantId: UUID
     public var missionId: UUID?

@@ -300,7 +300,7 @@ import TestSupport
                         WHERE session = \(session) AND epreuve = 'T011B' AND centre = \(centre)
                         """, logger: logger).collect().first?.decode((Int, Int).self)
                 }
-                try await waitUntil { try await grades() == ["note \(firstGrade)", "absent_injustifie -"] }
+                try await waitUntil { try await grades() == ["note \(firstGrade)", "absent_injustifie 0"] }
                 #expect(try await cloture()?.version == 1)
 
                 // The gestionnaire reopens; the centre unlocks; X's grade is adjusted, Y's absence excused.

@@ -143,6 +143,8 @@ private struct Road {
     static let epreuves = ["T011B", "T012B", "T010B", "T029B"]
     /// The regulation's pay per candidate evaluated (the national one the gestionnaire's refresh loads: 5 €).
     static let tarifParCandidat = 500
+    /// Its coordinator's flat fee (150 €).
+    static let forfaitCoordination = 15_000
 
     static func value<T>(_ value: T?, _ what: String) throws -> T {
         guard let value else { throw EndToEnd.Failure(description: "e2e: missing \(what)") }
@@ -451,16 +453,24 @@ private struct Road {
         try Check.check(notes == 31, "31 marks, found \(notes)")
         try await verifierCyclades(attendu)
 
-        // Imag'In: each examiner paid once for the sheets they graded, at the regulation's rate.
+        // Imag'In: each examiner paid once for the sheets they graded, at the regulation's rate; the
+        // coordinators of the exams closed here their flat fee.
+        let closes = Set(attendu.keys.compactMap { $0.split(separator: "/").first.map(String.init) })
+        let coordinateurs = Set(intervenants.filter { $0.role == "coordinateur" && closes.contains($0.epreuve) }.map(\.login))
         struct Service: Decodable { var login: String?; var candidatsEvalues: Int; var montantCentimes: Int; var centres: [String] }
         var services: [Service] = []
         try await waitUntil(timeout: .seconds(60)) {
             services = try await gestionnaire.expect([200], .GET, "\(mis)/services-faits").decode(Items<Service>.self).items
                 .filter { $0.centres.contains(centre) }
-            return services.count == evalues.count
+            return services.count == evalues.count + coordinateurs.count
         }
         for service in services {
             let login = try Self.value(service.login, "the login of a service fait")
+            if coordinateurs.contains(login) {
+                try Check.check(service.candidatsEvalues == 0 && service.montantCentimes == Self.forfaitCoordination,
+                                "\(login): coordinator paid \(service.montantCentimes) cents, expected the flat \(Self.forfaitCoordination)")
+                continue
+            }
             let n = try Self.value(evalues[login], "an examiner of this run for \(login)")
             try Check.check(service.candidatsEvalues == n && service.montantCentimes == n * Self.tarifParCandidat,
                             "\(login): \(service.candidatsEvalues) candidates, \(service.montantCentimes) cents; expected \(n), "
@@ -469,7 +479,7 @@ private struct Road {
         let montant = services.map(\.montantCentimes).reduce(0, +)
         print("  6. Closed: 32 results in Cyclades (31 marks, mean \(String(format: "%.2f", Double(total) / Double(notes) / 2)) / 20), "
               + "each equal to the oracle's in Correction and in Cyclades; \(services.count) services faits worth "
-              + "\(montant / 100),\(String(format: "%02d", montant % 100)) €, each at 5 € per sheet graded; every filled sheet in the zips")
+              + "\(montant / 100),\(String(format: "%02d", montant % 100)) €, each at 5 € per sheet graded or the coordinator's 150 €; every filled sheet in the zips")
         print("e2e: every figure checked")
     }
 
@@ -493,7 +503,7 @@ private struct Road {
             let cle = "\(epreuve)/\(numero)"
             switch (resultat, demiPoints) {
             case ("note", let n?): lus[cle] = .note(n)
-            case ("absent_injustifie", nil): lus[cle] = .absent
+            case ("absent_injustifie", 0): lus[cle] = .absent  // counts 0 for the jury
             default: throw EndToEnd.Failure(description: "e2e: Cyclades \(cle): \(resultat) \(String(describing: demiPoints)), "
                                                          + "expected \(String(describing: attendu[cle]))")
             }

@@ -378,7 +378,7 @@ struct FicheRepository: Sendable {
     }
 
     /// Closes the exam at the centre when every candidate is in a locked lot: one `epreuve.closed`
-    /// (grades in chunks of ≤ 1,000, the examiners' services faits in the last) through the outbox.
+    /// (grades in chunks of ≤ 1,000, the examiners' and coordinators' services faits in the last) through the outbox.
     func cloturer(_ key: CommissionKey, by: Identity, correlationId: String) async throws -> Cloture {
         try await client.withTransaction(logger: logger) { connection in
             let academie = try await commissions.openCommission(key, connection, forUpdate: true)
@@ -422,6 +422,16 @@ struct FicheRepository: Sendable {
             for try await (examinateur, mission, count) in work.decode((UUID?, UUID?, Int).self) {
                 guard let examinateur else { continue }
                 services.append(ServiceFait(intervenantId: examinateur, missionId: mission, candidatsEvalues: count))
+            }
+            // The exam's coordinators in the académie, on their coordinator mission: a flat fee that
+            // Imag'In pays once per mission, however many centres close.
+            let coordination = try await connection.query("""
+                SELECT DISTINCT intervenant_id, mission_id FROM \(unescaped: s).examinateurs
+                WHERE kind = 'coordinateur' AND active AND session = \(key.session) AND epreuve = \(key.epreuve) AND academie = \(academie)
+                ORDER BY intervenant_id, mission_id
+                """, logger: logger)
+            for try await (coordinateur, mission) in coordination.decode((UUID, UUID).self) {
+                services.append(ServiceFait(intervenantId: coordinateur, missionId: mission, candidatsEvalues: 0))
             }
             let closureId = UUID()
             let numbered = try await connection.query("""

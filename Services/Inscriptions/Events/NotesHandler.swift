@@ -32,7 +32,7 @@ struct NotesHandler: Sendable {
             throw EventRejected("\(ids.count - known) grade(s) for unknown registrations in \(closed.epreuve)")
         }
         let resultats = closed.notes.map { Self.code($0.resultat) }
-        let points = closed.notes.map { note -> Int in if case .note(let p) = note.resultat { p } else { -1 } }
+        let points = closed.notes.map { NoteRetenue.demiPoints($0.resultat) ?? -1 }
         try await connection.query("""
             INSERT INTO \(unescaped: s).notes_historique (candidat_id, epreuve, resultat, demi_points, closure_id, received_at, replaced_by)
             SELECT candidat_id, epreuve, resultat, demi_points, closure_id, received_at, \(closed.closureId)
