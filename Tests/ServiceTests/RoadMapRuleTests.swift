@@ -432,10 +432,8 @@ import TestSupport
                 let b = try await repository.note(candidat: unjustified, epreuve: "T011B")
                 #expect(a?.resultat == "absent_justifie" && a?.demiPoints == nil, "\(String(describing: a))")
                 #expect(b?.resultat == "absent_injustifie", "\(String(describing: b))")
-                // DESIGN: an unjustified absence gives 0. Cyclades keeps the result without points.
-                withKnownIssue("an unjustified absence is stored as absent_injustifie without its 0 (no mark is materialised)") {
-                    #expect(b?.demiPoints == 0)
-                }
+                // An unjustified absence counts 0 (NoteRetenue).
+                #expect(b?.demiPoints == 0, "\(String(describing: b))")
             }
         }
     }
@@ -457,9 +455,7 @@ import TestSupport
             let services = try await h.decode(Services.self, .get, "/api/missions/sessions/\(Self.session)/services-faits?centre=\(c.centre)",
                                               as: Self.besancon).items
             #expect(services.first { $0.intervenantId == examiner.userId }?.montantCentimes == 500)
-            withKnownIssue("issue 22: a real closing reports the examiners' work only; the coordinator is never paid") {
-                #expect(services.first { $0.intervenantId == c.coordinator!.userId }?.montantCentimes == 15_000)
-            }
+            #expect(services.first { $0.intervenantId == c.coordinator!.userId }?.montantCentimes == 15_000)
         }
     }
 
