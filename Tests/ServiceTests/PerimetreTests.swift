@@ -178,6 +178,9 @@ import TestSupport
             outside.convocationId = UUID()
             outside.kind = .coordinateur
             outside.centreUAI = nil
+            // A session nobody closes: Correction projects the forged coordinator too, and every closing
+            // of the exam in the académie would report them to Imag'In, which knows no such convocation.
+            outside.session = Self.session + 1
             let parked = EventEnvelope(producer: "missions", correlationId: "forged", payload: outside)
             try await MissionsTests.publish(publisher, parked)
             try await waitUntil { try await Self.consumed(within.id) }

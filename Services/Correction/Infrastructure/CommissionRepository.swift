@@ -242,14 +242,15 @@ struct CommissionRepository: Sendable {
                   AND centre = \(key.centre)
                 """, logger: logger).collect()
             guard !exists.isEmpty else { throw Problem.notFound("créneau") }
-            let blocked = try await connection.query("""
-                SELECT numero FROM \(unescaped: s).fiches
-                WHERE id = ANY(\(fiches)) AND (statut <> 'a_noter' OR sujet_id IS NOT NULL OR session <> \(key.session)
-                    OR epreuve <> \(key.epreuve) OR centre <> \(key.centre))
+            // Another commission's sheets are not there for this centre (404, never their numbers).
+            let rows = try await connection.query("""
+                SELECT numero, statut <> 'a_noter' OR sujet_id IS NOT NULL FROM \(unescaped: s).fiches
+                WHERE id = ANY(\(fiches)) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
                 """, logger: logger).collect()
+            guard rows.count == Set(fiches).count else { throw Problem.notFound("fiche de cette commission / sheet of this commission") }
+            let blocked = try rows.map { try $0.decode((String, Bool).self) }.filter(\.1).map(\.0)
             guard blocked.isEmpty else {
-                let numeros = try blocked.map { try $0.decode(String.self) }
-                throw Problem.conflict("candidats déjà évalués ou d'une autre commission / already graded or elsewhere: \(numeros.joined(separator: ", "))")
+                throw Problem.conflict("candidats déjà évalués / already graded: \(blocked.sorted().joined(separator: ", "))")
             }
             let moved = try await connection.query("""
                 UPDATE \(unescaped: s).fiches SET creneau_id = \(creneau), modifiee_le = now() WHERE id = ANY(\(fiches)) RETURNING 1
