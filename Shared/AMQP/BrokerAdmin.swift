@@ -20,6 +20,17 @@ public enum BrokerAdmin {
         }
     }
 
+    /// Empties queues that exist (one connection each: a missing queue closes its channel).
+    public static func purgeQueues(_ configuration: AMQPConfiguration, _ names: [String]) async {
+        for name in names {
+            try? await onThread {
+                guard let connection = try? AMQPConnection(configuration) else { return }
+                defer { connection.close() }
+                try? connection.purgeQueue(name)
+            }
+        }
+    }
+
     public static func deleteQueues(_ configuration: AMQPConfiguration, _ names: [String]) async {
         try? await onThread {
             guard let connection = try? AMQPConnection(configuration) else { return }

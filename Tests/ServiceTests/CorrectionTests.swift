@@ -20,18 +20,23 @@ import TestSupport
     static let session = 2099
     static let besancon = Identity(userId: UUID(), login: "gest.03", role: .gestionnaire, scope: .academie("03"))
 
-    /// A centre of académie 03 that only this run uses (a valid UAI with its check letter).
+    /// A centre of académie 03 that no test used before in this database (a valid UAI with its
+    /// check letter, drawn again while taken): a reused one would bring an earlier test's closings.
     static func makeCentre() async throws -> String {
-        let n = 251_000 + Int.random(in: 0..<9999) * 100 + 99
-        let uai = String(format: "%07d", n) + String(Array("ABCDEFGHJKLMNPRSTUVWXYZ")[n % 23])
+        var uai = ""
         let configuration = HealthTests.configuration("inscriptions", 8081)
         try await withServiceDatabase(configuration, migrations: inscriptionsMigrations) { client, schema, logger in
             try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
             let s = schema.name
-            try await client.query("""
-                INSERT INTO \(unescaped: s).etablissements VALUES (\(uai), 'Lycée de test', '03', 'Besançon', true, NULL, NULL)
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
+            var fresh = false
+            while !fresh {
+                let n = 251_000 + Int.random(in: 0..<97_000) * 10 + 9
+                uai = String(format: "%07d", n) + String(Array("ABCDEFGHJKLMNPRSTUVWXYZ")[n % 23])
+                fresh = try await !client.query("""
+                    INSERT INTO \(unescaped: s).etablissements VALUES (\(uai), 'Lycée de test', '03', 'Besançon', true, NULL, NULL)
+                    ON CONFLICT DO NOTHING RETURNING 1
+                    """, logger: logger).collect().isEmpty
+            }
             try await client.query("INSERT INTO \(unescaped: s).centres VALUES (\(uai), 200) ON CONFLICT DO NOTHING", logger: logger)
             try await client.query("INSERT INTO \(unescaped: s).centre_epreuves VALUES (\(uai), 'T011B') ON CONFLICT DO NOTHING",
                                    logger: logger)

@@ -461,7 +461,8 @@ private struct Road {
         var services: [Service] = []
         try await waitUntil(timeout: .seconds(60)) {
             services = try await gestionnaire.expect([200], .GET, "\(mis)/services-faits").decode(Items<Service>.self).items
-                .filter { $0.centres.contains(centre) }
+                // This run's people: the académie's other coordinators of these exams are reported too.
+                .filter { $0.centres.contains(centre) && ($0.login ?? "").hasPrefix(p.lowercased() + ".") }
             return services.count == evalues.count + coordinateurs.count
         }
         for service in services {
