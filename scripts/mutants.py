@@ -4,8 +4,8 @@
 Each mutation below changes one rule's code a little (a `<=` turned `<`, a bound moved, a guard
 skipped, a cap removed, an SQL condition dropped) and names the tests that must then fail. For
 each: the file is checked clean in git, mutated, built (`swift build --build-tests`, incremental),
-its tests run (`swift test --skip-build --no-parallel --filter …` under the shared infrastructure
-lock), and the file restored with `git checkout` whatever happens (Ctrl-C included). A mutation is
+its tests run (`swift test --skip-build --no-parallel --filter …` holding /tmp/ece-infra.lock, the
+lock `flock` takes for every test run on the machine), and the file restored with `git checkout` whatever happens (Ctrl-C included). A mutation is
   killed      its tests failed (or crashed, or outlived the time limit)
   survived    its tests passed: a rule can break unnoticed; kill it with a test, or explain it
               in its `explained` field (the report prints it)
@@ -26,7 +26,7 @@ fewer than 90 % of the valid mutations are killed.
 Results accumulate in var/mutants/results.json (per commit), the build and test output of each
 mutation in var/mutants/<id>.log.
 """
-import argparse, datetime, fnmatch, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, time
+import argparse, contextlib, datetime, fcntl, fnmatch, hashlib, json, os, re, shutil, signal, subprocess, sys, tempfile, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -442,6 +442,22 @@ def stop(process):
             continue
 
 
+@contextlib.contextmanager
+def infrastructure_lock():
+    """The lock every test run on this machine takes (`flock /tmp/ece-infra.lock`), held here so
+    that a mutation's time limit starts once the database and the broker are ours."""
+    with open(LOCK, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print("(waiting for the infrastructure lock) ", end="", flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def git(*args):
     return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
 
@@ -497,7 +513,8 @@ def run_one(m, commit, build_timeout, test_timeout):
             line = "build timed out" if late else build_error(log.read_text())
             return {"status": "invalid", "line": line, "seconds": round(time.monotonic() - started)}
         mark = len(log.read_text())
-        code, late = execute(["flock", LOCK, "swift", "test", "--skip-build", "--no-parallel", "--filter", m.tests], log, test_timeout)
+        with infrastructure_lock():
+            code, late = execute(["swift", "test", "--skip-build", "--no-parallel", "--filter", m.tests], log, test_timeout)
         output = log.read_text()[mark:]
         seconds = round(time.monotonic() - started)
         if late:
@@ -516,8 +533,8 @@ def run_one(m, commit, build_timeout, test_timeout):
 def baseline(selected, log, test_timeout):
     """The unmutated tests pass: otherwise a failure would prove nothing."""
     union = "|".join(sorted({m.tests for m in selected}))
-    code, late = execute(["flock", LOCK, "swift", "test", "--skip-build", "--no-parallel", "--filter", union], log,
-                         test_timeout * 3)
+    with infrastructure_lock():
+        code, late = execute(["swift", "test", "--skip-build", "--no-parallel", "--filter", union], log, test_timeout * 3)
     if late or code != 0:
         raise SystemExit(f"the tests fail without any mutation ({first_failure(log.read_text())}): see {log}")
 
