@@ -1,6 +1,7 @@
 # ECE platform — local entry points. See DESIGN.md §5.
 #   make up     install/start Postgres + RabbitMQ, build, start the five services
 #   make test   every test against the real Postgres and RabbitMQ
+#   make mutants  the road-map rules mutated one by one, each against its tests (hours)
 #   make down   stop everything
 
 # bash with pipefail, so `swift test | tee` fails when the tests fail.
@@ -13,7 +14,7 @@ export PATH := $(PATH):/opt/swift/usr/bin
 SWIFT ?= swift
 
 .DEFAULT_GOAL := help
-.PHONY: help up down build test logs status
+.PHONY: help up down build test mutants logs status
 
 help:
 	@echo "ECE platform"
@@ -21,6 +22,7 @@ help:
 	@echo "  make down    stop the services and the infrastructure"
 	@echo "  make build   swift build (debug)"
 	@echo "  make test    start the infrastructure, validate docker-compose.yml, run all tests"
+	@echo "  make mutants mutate each road-map rule and run its tests (hours; MUTANTS_ARGS=\"--only 'SAISIE-*'\")"
 	@echo "  make status  what is running"
 	@echo "  make logs    last lines of every log in var/log"
 
@@ -63,6 +65,12 @@ test:
 	scripts/hostile-test.sh 2>&1 | tee var/log/hostile-test.log
 	@# Faults in every phase (each service killed, RabbitMQ and PostgreSQL restarted): nothing lost, every mark the oracle's.
 	scripts/chaos-test.sh 2>&1 | tee var/log/chaos-test.log
+
+# Not part of make test (CI has 90 minutes): each mutation costs an incremental build and its tests.
+# Report: Tests/mutants/REPORT.md, to commit with the commit it ran on. scripts/mutants.py --help.
+MUTANTS_ARGS ?=
+mutants:
+	scripts/mutants.py $(MUTANTS_ARGS)
 
 logs:
 	@shopt -s nullglob; files=(var/log/*.log); \
