@@ -461,12 +461,10 @@ import TestSupport
 
     // MARK: Cyclades' rules
 
-    static func call(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, _ json: String? = nil,
+    /// Harness.call on Cyclades' session routes.
+    static func call(_ client: any TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, _ json: String? = nil,
                      as identity: Identity) async throws -> TestResponse {
-        var headers: HTTPFields = [.authorization: "Bearer \(try await TestKeys.token(identity))"]
-        if json != nil { headers[.contentType] = "application/json" }
-        return try await client.execute(uri: "/api/inscriptions/sessions/\(session)/\(path)", method: method, headers: headers,
-                                        body: json.map { ByteBuffer(string: $0) })
+        try await H(client: client).call(method, "/api/inscriptions/sessions/\(session)/\(path)", json, as: identity)
     }
 
     static func candidates(_ prefix: String, _ count: Int, uai: String, epreuve: String = "T011B") -> String {
