@@ -74,7 +74,12 @@ def dsii(driver):
     wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-champ='criteres[0].echelle.valeurs.B']").get_attribute("aria-invalid") == "true")
     valeur.clear()
     valeur.send_keys("2/3")
+    # Let the server's verdict land before clicking: it clears the errors above the button, which
+    # moves it, and a click aimed at where the button was adds no criterion (stop 28's red CI).
+    wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, "[data-champ='criteres[0].echelle.valeurs.B']").get_attribute("aria-invalid") is None
+         and d.find_elements(By.ID, "bareme-invalide"))
     driver.find_element(By.ID, "ajouter-critere").click()
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "[data-champ='criteres[1].code']")))
     for field, text in (("code", "REA"), ("libelle", "Réaliser"), ("poids", "5")):
         element = driver.find_element(By.CSS_SELECTOR, f"[data-champ='criteres[1].{field}']")
         element.clear()
