@@ -191,11 +191,13 @@ import TestSupport
                 ("assign a candidate", .post, "\(ins)/affectations", affectation, gestionnaire, refusals.union([.unprocessableContent])),
                 ("designate an examiner at the centre", .post, "\(ins)/designations", designe, gestionnaire + ["the examiner's school"],
                  refusals),
-                ("withdraw the académie's designation", .delete, "\(ins)/designations/\(designation)", nil, [], refusals),
+                // Allowed to the gestionnaire, not tried: the fixture's commission would lose its examiner.
+                ("withdraw the académie's designation", .delete, "\(ins)/designations/\(designation)", nil, gestionnaire, refusals),
+                // The teacher's own school: 422, the académie designated them for this mission, not the school.
                 ("convoke", .post, "/api/missions/missions/\(convocation.mission.id)/convocations",
-                 #"{"intervenantId":"\#(convocation.intervenant.id)"}"#, gestionnaire, refusals),
-                ("cancel a convocation", .post, "/api/missions/convocations/\(convocation.id)/annulation", #"{"motif":"Matrice"}"#, [],
-                 refusals),
+                 #"{"intervenantId":"\#(convocation.intervenant.id)"}"#, gestionnaire, refusals.union([.unprocessableContent])),
+                ("cancel a convocation", .post, "/api/missions/convocations/\(convocation.id)/annulation", #"{"motif":"Matrice"}"#,
+                 gestionnaire, refusals),
                 ("unassign a candidate", .delete, "\(ins)/affectations/\(numero)/T011B", nil, gestionnaire, refusals),
                 ("cancel a registration", .delete, "\(ins)/candidats/\(c.numeros[1])/inscriptions/T011B", nil, gestionnaire, refusals),
             ]
@@ -218,7 +220,7 @@ import TestSupport
                 }
                 let after = try await state()
                 #expect(after == before, "a refused «\(row.name)» changed \(after.filter { before[$0.key] != $0.value }.keys.sorted())")
-                for name in row.allowed {
+                for name in row.allowed where !["withdraw the académie's designation", "cancel a convocation"].contains(row.name) {
                     let response = try await h.call(row.method, row.path, row.body, as: callers[name]!)
                     #expect(![.unauthorized, .forbidden, .notFound].contains(response.status),
                             "\(name) may \(row.name): \(response.status) \(String(buffer: response.body))")
