@@ -166,3 +166,14 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
     for i in 0..<min(x.count, y.count) { difference |= x[i] ^ y[i] }
     return difference == 0
 }
+
+/// Runs a service's application until SIGTERM or SIGINT (each service's `main`). A shutdown stuck
+/// longer than 20 s — an await that never ends, such as a query PostgresNIO never completes on a
+/// connection that died — is escalated to cancellation, and one still stuck 10 s later to a crash:
+/// a supervisor restarts a process that exits, never one that hangs.
+public func runService(_ app: some ApplicationProtocol, logger: Logger) async throws {
+    var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+    configuration.maximumGracefulShutdownDuration = .seconds(20)
+    configuration.maximumCancellationDuration = .seconds(10)
+    try await ServiceGroup(configuration: configuration).run()
+}

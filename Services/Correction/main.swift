@@ -1,5 +1,5 @@
 import Hummingbird
 import Shared
 
-let app = try await buildApplication(ServiceConfiguration(service: "correction", defaultPort: 8084))
-try await app.runService()
+let configuration = ServiceConfiguration(service: "correction", defaultPort: 8084)
+try await runService(try await buildApplication(configuration), logger: configuration.makeLogger())

@@ -17,8 +17,8 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the gateway (the default).")
 
     func run() async throws {
-        let app = try await buildApplication(ServiceConfiguration(service: "gateway", defaultPort: 8080))
-        try await app.runService()
+        let configuration = ServiceConfiguration(service: "gateway", defaultPort: 8080)
+        try await runService(try await buildApplication(configuration), logger: configuration.makeLogger())
     }
 }
 

@@ -1,5 +1,5 @@
 import Hummingbird
 import Shared
 
-let app = try await buildApplication(ServiceConfiguration(service: "missions", defaultPort: 8082))
-try await app.runService()
+let configuration = ServiceConfiguration(service: "missions", defaultPort: 8082)
+try await runService(try await buildApplication(configuration), logger: configuration.makeLogger())

@@ -10,6 +10,5 @@ if CommandLine.arguments.dropFirst().first == "seed-demo" {
                                                 outbox: Outbox(schema: schema, producer: "referentiel"), logger: logger))
     }
 } else {
-    let app = try await buildApplication(configuration)
-    try await app.runService()
+    try await runService(try await buildApplication(configuration), logger: configuration.makeLogger())
 }

@@ -325,6 +325,73 @@ import TestSupport
         }
     }
 
+    /// A grade is final only once every criterion is evaluated: finalising a grid without one is
+    /// refused, naming it, and saves nothing; the same grid is kept as a draft.
+    @Test func anIncompleteGridIsNeverFinal() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 1)
+            let examiner = c.examiners[0], sheet = "/api/correction/fiches/\(c.fiches[0])"
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            let drawn = try await h.decode(CorrectionTests.Fiche.self, .post, "\(sheet)/tirage", #"{"version":0}"#, as: examiner)
+            let partial = #""grille":{"evaluations":[{"code":"APP","evaluation":{"type":"niveau","niveau":"A"}},{"code":"REA","evaluation":{"type":"niveau","niveau":"A"}}],"appels":[],"aides":[],"commentaires":{}}"#
+            Self.refused(try await h.call(.put, sheet, #"{"version":\#(drawn.version),\#(partial),"finaliser":true}"#, as: examiner),
+                         .unprocessableContent, "VAL")
+            let unchanged = try await h.decode(CorrectionTests.Fiche.self, .get, sheet, as: examiner)
+            #expect(unchanged.version == drawn.version && unchanged.noteFinale == nil, "the refusal saved nothing")
+            let draft = try await h.decode(CorrectionTests.Fiche.self, .put, sheet, #"{"version":\#(drawn.version),\#(partial)}"#,
+                                           as: examiner)
+            #expect(draft.statut == "brouillon" && draft.noteFinale == nil && draft.noteSuggeree == nil)
+        }
+    }
+
+    /// The examiner chooses a subject only where the centre allows the choice; elsewhere the
+    /// server draws.
+    @Test func noChoiceWhereTheCentreDoesNotAllowIt() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 1)
+            let examiner = c.examiners[0], sheet = "/api/correction/fiches/\(c.fiches[0])"
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.post, "\(sheet)/sujet", #"{"version":0,"sujetId":"\#(c.sujets[0])"}"#, as: examiner),
+                         .conflict, "does not allow choosing")
+            let untouched = try await h.decode(CorrectionTests.Fiche.self, .get, sheet, as: examiner)
+            #expect(untouched.sujet == nil && untouched.version == 0)
+            let drawn = try await h.decode(CorrectionTests.Fiche.self, .post, "\(sheet)/tirage", #"{"version":0}"#, as: examiner)
+            #expect(drawn.sujet.map { c.sujets[0...3].contains($0.id) } == true, "drawn among the slot's subjects")
+        }
+    }
+
+    /// A withdrawn subject is never offered in a slot, even one the centre had seen published.
+    @Test func aWithdrawnSubjectIsNeverOfferedInASlot() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 1)
+            let withdrawn = EventEnvelope(producer: "referentiel", correlationId: "retrait",
+                                          payload: SujetWithdrawn(sujetId: c.sujets[4], epreuve: "T011B", session: Self.session))
+            try await MissionsTests.publish(publisher, withdrawn)
+            try await Processed.inbox(of: "correction", [withdrawn.id])
+            let slot = Self.slot("apres-midi", c.sujets[0], c.sujets[4], c.sujets[2], c.sujets[3])
+            Self.refused(try await h.call(.post, "\(c.path)/creneaux", slot, as: c.centreId), .unprocessableContent, "withdrawn subject")
+            // The same slot with a physics subject still offered (a set other than the morning's).
+            #expect(try await h.call(.post, "\(c.path)/creneaux", Self.slot("apres-midi", c.sujets[0], c.sujets[5], c.sujets[2], c.sujets[3]),
+                                     as: c.centreId).status == .created)
+        }
+    }
+
+    /// A lot unlocked again blocks the closing, although every sheet in it is graded, until it is
+    /// locked again.
+    @Test func anUnlockedLotBlocksTheClosing() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 1)
+            let examiner = c.examiners[0], lot = "/api/correction/groupes/\(c.groups[0])"
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            try await Self.grade(h, c.fiches[0], as: examiner)
+            #expect(try await h.call(.post, "\(lot)/verrouillage", as: examiner).status == .ok)
+            #expect(try await h.call(.post, "\(lot)/deverrouillage", #"{"motif":"Relecture"}"#, as: c.centreId).status == .noContent)
+            Self.refused(try await h.call(.post, "\(c.path)/cloture", as: c.centreId), .conflict, c.numeros[0])
+            #expect(try await h.call(.post, "\(lot)/verrouillage", as: examiner).status == .ok)
+            #expect(try await h.call(.post, "\(c.path)/cloture", as: c.centreId).status == .ok)
+        }
+    }
+
     /// The centre closes only when every candidate is in a locked lot: one left undistributed
     /// blocks it, named.
     @Test func closingIsBlockedByAnUndistributedCandidate() async throws {

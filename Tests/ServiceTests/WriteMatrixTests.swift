@@ -136,4 +136,102 @@ import TestSupport
             same(try await state(), before, "a crossing changed something")
         }
     }
+
+    /// Cyclades' and Imag'In's writes on one académie's candidate, delegation, designation and
+    /// convocation, by every role: the académie's gestionnaire may; another académie's gestionnaire,
+    /// the schools (their own pupils' or teachers' school without the right, or a school of another
+    /// académie) and every other role are refused, and neither service's tables change.
+    @Test func everyRoleOnCycladesAndImagInWritesInsideAndOutsideItsPerimeter() async throws {
+        try await R.withPlatform { h, publisher in
+            let c = try await R.commission(h, publisher, candidats: 2)
+            let ins = "/api/inscriptions/sessions/\(R.session)", mis = "/api/missions/sessions/\(R.session)"
+            let numero = c.numeros[0], examiner = c.examiners[0]
+            struct Designations: Decodable {
+                var items: [Item]
+                struct Item: Decodable { var id: UUID; var intervenant: Person }
+                struct Person: Decodable { var login: String }
+            }
+            let designation = try #require(try await h.decode(Designations.self, .get, "\(ins)/designations?epreuve=T011B", as: R.besancon)
+                .items.first { $0.intervenant.login == examiner.login }).id
+            struct Convocations: Decodable {
+                var items: [Item]
+                struct Item: Decodable { var id: UUID; var mission: Mission; var intervenant: Person }
+                struct Mission: Decodable { var id: UUID }
+                struct Person: Decodable { var id: UUID; var login: String }
+            }
+            let convocation = try #require(try await h.decode(Convocations.self, .get, "\(mis)/convocations", as: R.besancon)
+                .items.first { $0.intervenant.login == examiner.login })
+
+            let callers: [String: Identity] = [
+                "gestionnaire of the académie": R.besancon,
+                "gestionnaire of another académie": Identity(userId: UUID(), login: "gest.01", role: .gestionnaire, scope: .academie("01")),
+                "the pupils' school": Identity(userId: UUID(), login: "etab.eleves", role: .etablissement, scope: .etablissement("0251671F")),
+                "the examiner's school": Identity(userId: UUID(), login: "etab.prof", role: .etablissement, scope: .etablissement("0250007X")),
+                "a school of another académie": Identity(userId: UUID(), login: "etab.paris", role: .etablissement,
+                                                         scope: .etablissement("0750654D")),
+                "centre": c.centreId, "examiner": examiner,
+                "référent": Identity(userId: UUID(), login: "ref", role: .referent, scope: .etablissement(c.centre)),
+                "DSII": Identity(userId: UUID(), login: "dsii", role: .dsii, scope: .national),
+                "admin": Identity(userId: UUID(), login: "admin", role: .admin, scope: .national),
+            ]
+            let gestionnaire = ["gestionnaire of the académie"]
+            let identite = #"{"nom":"Alpha","prenoms":"Léa","naissance":"01/01/2008","categorie":"scolaire","uai":"0251671F","division":"T1","filiere":"BCG"}"#
+            let affectation = #"{"affectations":[{"numero":"\#(numero)","epreuve":"T011B","centre":"\#(c.centre)"}]}"#
+            let designe = #"{"role":"examinateur","epreuve":"T011B","centre":"\#(c.centre)","intervenant":{"login":"\#(examiner.login).bis","nom":"Bis","prenom":"Test","uai":"0250007X","divisions":["T5"]}}"#
+            // Some refusals are 422: the line or the school is not the caller's académie's.
+            let refusals: Set<HTTPResponse.Status> = [.forbidden, .notFound]
+            let rows: [(name: String, method: HTTPRequest.Method, path: String, body: String?, allowed: [String],
+                        refusedWith: Set<HTTPResponse.Status>)] = [
+                ("correct a candidate", .put, "\(ins)/candidats/\(numero)", identite, gestionnaire, refusals),
+                ("set a registration's status", .put, "\(ins)/candidats/\(numero)/inscriptions/T011B", #"{"statut":"inscrit"}"#,
+                 gestionnaire, refusals),
+                ("delegate an exam to a school", .post, "\(ins)/delegations", #"{"epreuve":"T011B","uai":"0251671F"}"#, gestionnaire,
+                 refusals.union([.unprocessableContent])),
+                ("revoke a delegation", .delete, "\(ins)/delegations/T011B/0251671F", nil, gestionnaire, refusals),
+                ("assign a candidate", .post, "\(ins)/affectations", affectation, gestionnaire, refusals.union([.unprocessableContent])),
+                ("designate an examiner at the centre", .post, "\(ins)/designations", designe, gestionnaire + ["the examiner's school"],
+                 refusals),
+                // Allowed to the gestionnaire, not tried: the fixture's commission would lose its examiner.
+                ("withdraw the académie's designation", .delete, "\(ins)/designations/\(designation)", nil, gestionnaire, refusals),
+                // The teacher's own school: 422, the académie designated them for this mission, not the school.
+                ("convoke", .post, "/api/missions/missions/\(convocation.mission.id)/convocations",
+                 #"{"intervenantId":"\#(convocation.intervenant.id)"}"#, gestionnaire, refusals.union([.unprocessableContent])),
+                ("cancel a convocation", .post, "/api/missions/convocations/\(convocation.id)/annulation", #"{"motif":"Matrice"}"#,
+                 gestionnaire, refusals),
+                ("unassign a candidate", .delete, "\(ins)/affectations/\(numero)/T011B", nil, gestionnaire, refusals),
+                ("cancel a registration", .delete, "\(ins)/candidats/\(c.numeros[1])/inscriptions/T011B", nil, gestionnaire, refusals),
+            ]
+            func state() async throws -> [String: String] {
+                var result: [String: String] = [:]
+                for service in ["inscriptions", "missions"] {
+                    let configuration = HealthTests.configuration(service, 0)
+                    try await PoisonEventTests.withDatabase(configuration) { db in
+                        for (table, value) in try await PoisonEventTests.fingerprint(db, configuration.schema) { result["\(service).\(table)"] = value }
+                    }
+                }
+                return result
+            }
+            for row in rows {
+                let before = try await state()
+                for (name, caller) in callers.sorted(by: { $0.key < $1.key }) where !row.allowed.contains(name) {
+                    let response = try await h.call(row.method, row.path, row.body, as: caller)
+                    #expect(row.refusedWith.contains(response.status),
+                            "\(name) may not \(row.name): \(response.status) \(String(buffer: response.body))")
+                }
+                let after = try await state()
+                #expect(after == before, "a refused «\(row.name)» changed \(after.filter { before[$0.key] != $0.value }.keys.sorted())")
+                for name in row.allowed where !["withdraw the académie's designation", "cancel a convocation"].contains(row.name) {
+                    let response = try await h.call(row.method, row.path, row.body, as: callers[name]!)
+                    #expect(![.unauthorized, .forbidden, .notFound].contains(response.status),
+                            "\(name) may \(row.name): \(response.status) \(String(buffer: response.body))")
+                }
+                if row.name.hasPrefix("designate") {
+                    // The group's new export processed by Imag'In before the next baseline.
+                    let exports = try await Processed.outbox(of: "inscriptions",
+                                                             where: "event_type = 'intervenants.exported' AND body ILIKE '%\(examiner.login).bis%'")
+                    try await Processed.inbox(of: "missions", exports)
+                }
+            }
+        }
+    }
 }
