@@ -167,13 +167,32 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
     return difference == 0
 }
 
-/// Runs a service's application until SIGTERM or SIGINT (each service's `main`). A shutdown stuck
-/// longer than 20 s — an await that never ends, such as a query PostgresNIO never completes on a
-/// connection that died — is escalated to cancellation, and one still stuck 10 s later to a crash:
-/// a supervisor restarts a process that exits, never one that hangs.
+/// Runs a service's application until SIGTERM or SIGINT (each service's `main`): the server stops
+/// accepting, finishes the requests in flight, the consumers settle or return their deliveries,
+/// the relay stops between batches, the connections close — and whatever is still running 1.8 s
+/// after the signal (a query on a connection that died, a migration waiting for a database that is
+/// down) is cut short by exiting: a supervisor or an orchestrator replaces a process that stops in
+/// time (issue 25), and nothing is lost by it (an open transaction rolls back, an unsettled delivery
+/// returns to its queue, an unpublished outbox row stays for the next relay).
 public func runService(_ app: some ApplicationProtocol, logger: Logger) async throws {
-    var configuration = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-    configuration.maximumGracefulShutdownDuration = .seconds(20)
-    configuration.maximumCancellationDuration = .seconds(10)
+    let configuration = ServiceGroupConfiguration(services: [app, ShutdownDeadline(limit: 1.8, logger: logger)],
+                                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     try await ServiceGroup(configuration: configuration).run()
+}
+
+/// Last in the group, so the first told to stop: from then on the process has `limit` seconds.
+struct ShutdownDeadline: Service {
+    let limit: Double
+    let logger: Logger
+
+    func run() async throws {
+        // Cancelled rather than told to stop: the group is ending on an error, which exits on its own.
+        do { try await gracefulShutdown() } catch { return }
+        let logger = logger
+        DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
+            logger.warning("still stopping \(limit) s after the signal: exiting now (open work is redone from the outbox, the inbox and the queues)")
+            fflush(nil)
+            _exit(0)
+        }
+    }
 }

@@ -9,7 +9,8 @@ public func withServiceDatabase(_ configuration: ServiceConfiguration, migration
     logger.logLevel = .warning
     let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: configuration.databaseURL),
                                 backgroundLogger: logger)
-    let task = Task { await client.run() }
+    // Immediate: `run()` has marked the client running before the first lease (no warning on `make up`).
+    let task = Task.immediate { await client.run() }
     defer { task.cancel() }
     let schema = try SQLIdentifier(configuration.schema)
     try await Migrator.migrate(client, schema: schema, migrations: migrations, logger: logger)

@@ -7,8 +7,9 @@ import Shared
 import TestSupport
 
 /// `ece-bench chaos` (issues 11, 26): a generated session run through the gateway, phase by phase
-/// from the import to the closing, while faults strike in every phase — each service killed
-/// (SIGKILL), RabbitMQ restarted, PostgreSQL restarted — with a supervisor restarting what died
+/// from the import to the closing, while faults strike in every phase — each service stopped
+/// (SIGTERM: exited within 2 s, issue 25) and killed (SIGKILL), RabbitMQ restarted (the services
+/// back within 5 s of the broker), PostgreSQL restarted — with a supervisor restarting what died
 /// (`scripts/chaos-test.sh` runs it). Each phase's fault strikes as it begins, so its work runs while
 /// the platform recovers; grading meets faults at random moments until it ends; closing loses
 /// Cyclades' consumer while results flow and Imag'In's while services faits do. A fault that could
@@ -128,7 +129,12 @@ actor ChaosLedger {
             held = held && !mine.isEmpty
             for f in mine {
                 let when = String(format: "%6.1f s", f.at)
-                let outcome = f.failure.map { "FAILED: \($0)" } ?? f.recovery.map { String(format: "recovered in %.1f s", $0) } ?? "NOT recovered"
+                var outcome = f.failure.map { "FAILED: \($0)" } ?? f.recovery.map { String(format: "recovered in %.1f s", $0) } ?? "NOT recovered"
+                if let up = f.infrastructureUp, let recovery = f.recovery {
+                    outcome += String(format: " (%@ up after %.1f s, services %.1f s later)",
+                                      f.name.hasSuffix("RabbitMQ") ? "broker" : "database", up, recovery - up)
+                }
+                if let exit = f.exit { outcome += String(format: " (exited %.2f s after SIGTERM)", exit) }
                 print("    \(when)  \(f.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(outcome)")
                 held = held && f.failure == nil && f.recovery != nil
             }
@@ -144,7 +150,14 @@ actor ChaosLedger {
 /// supervisor started a new process (or the broker or database started again) and every service
 /// answers /health within the deadline.
 final class FaultInjector: @unchecked Sendable {
-    struct Fault: Sendable { var phase: String; var name: String; var at: Double; var failure: String? = nil; var recovery: Double? = nil }
+    struct Fault: Sendable {
+        var phase: String; var name: String; var at: Double; var failure: String? = nil; var recovery: Double? = nil
+        /// A restart of the broker or the database: seconds from the strike until it listened again
+        /// (its own restart), so that the services' reconnection (`recovery` minus this) shows apart.
+        var infrastructureUp: Double? = nil
+        /// A SIGTERM: seconds until the process had exited.
+        var exit: Double? = nil
+    }
     struct Pending: Sendable { var fault: Fault; var struck: ContinuousClock.Instant; var pid: Int32? }
 
     /// Set once: the grading is over.
@@ -157,8 +170,14 @@ final class FaultInjector: @unchecked Sendable {
 
     static let services = ["Correction", "Gateway", "Inscriptions", "Missions", "Referentiel"]
     static let ports = ["Gateway": 8080, "Inscriptions": 8081, "Missions": 8082, "Referentiel": 8083, "Correction": 8084]
-    /// Grading's faults: each service killed in turn, then the broker, then the database.
-    static let rotation = services.map { "kill -9 \($0)" } + ["restart RabbitMQ", "restart PostgreSQL"]
+    /// Grading's faults: each service stopped (SIGTERM) in turn while examiners save, then each
+    /// killed, then the broker, then the database.
+    static let rotation = services.map { "sigterm \($0)" } + services.map { "kill -9 \($0)" } + ["restart RabbitMQ", "restart PostgreSQL"]
+    /// A service asked to stop must have exited within this (issue 25): a supervisor or an
+    /// orchestrator replaces it without waiting.
+    static let shutdownDeadline = Duration.seconds(2)
+    /// The services consume and publish again within this once the broker is back (issue 25).
+    static let reconnectionDeadline = 5.0
     /// The fault each other phase begins with, by the phase's name: the service doing its work, or
     /// what carries its events. Closing strikes its own (`Session.cloturer`).
     static let plan = ["import": "kill -9 Inscriptions", "assignment": "restart PostgreSQL", "designation": "kill -9 Missions",
@@ -197,6 +216,8 @@ final class FaultInjector: @unchecked Sendable {
             switch name {
             case "restart RabbitMQ": try await stop("rabbit-stop", port: 5673)
             case "restart PostgreSQL": try await stop("pg-stop", port: 5433)
+            case _ where name.hasPrefix("sigterm "):
+                (pending.pid, pending.fault.exit) = try await terminateService(String(name.split(separator: " ").last!))
             default: pending.pid = try await killService(String(name.split(separator: " ").last!))
             }
         } catch {
@@ -211,12 +232,18 @@ final class FaultInjector: @unchecked Sendable {
         guard fault.failure == nil else { return fault }
         do {
             switch fault.name {
-            case "restart RabbitMQ": try await infra("rabbit-start")
-            case "restart PostgreSQL": try await infra("pg-start")
+            case "restart RabbitMQ", "restart PostgreSQL":
+                try await infra(fault.name == "restart RabbitMQ" ? "rabbit-start" : "pg-start")
+                fault.infrastructureUp = Session.seconds(ContinuousClock.now - pending.struck)
             default: try await restarted(String(fault.name.split(separator: " ").last!), oldPid: pending.pid ?? 0)
             }
             if await healthy(timeout: Self.recoveryDeadline) {
-                fault.recovery = Session.seconds(ContinuousClock.now - pending.struck)
+                let recovery = Session.seconds(ContinuousClock.now - pending.struck)
+                fault.recovery = recovery
+                if fault.name == "restart RabbitMQ", let up = fault.infrastructureUp, recovery - up > Self.reconnectionDeadline {
+                    fault.failure = String(format: "services reconnected %.1f s after the broker was up (more than %.0f s)",
+                                           recovery - up, Self.reconnectionDeadline)
+                }
             } else {
                 fault.failure = "not healthy within \(Self.recoveryDeadline)"
             }
@@ -237,6 +264,23 @@ final class FaultInjector: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         return pid
+    }
+
+    /// The service's running process asked to stop (SIGTERM): it must exit within `shutdownDeadline`;
+    /// one still running is killed so the run goes on, and the fault fails. Returns its pid and the
+    /// seconds it took to exit.
+    private func terminateService(_ service: String) async throws -> (Int32, Double) {
+        guard let pid = runningPid(service) else { throw ValidationError("\(service) was not running") }
+        let sent = ContinuousClock.now
+        guard kill(pid, SIGTERM) == 0 else { throw ValidationError("kill -TERM \(pid) (\(service)): errno \(errno)") }
+        while isAlive(pid) {
+            guard ContinuousClock.now < sent + Self.shutdownDeadline else {
+                kill(pid, SIGKILL)
+                throw ValidationError("\(service) (pid \(pid)) still running \(Self.shutdownDeadline) after SIGTERM (killed)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return (pid, Session.seconds(ContinuousClock.now - sent))
     }
 
     /// The supervisor noticed and started a new process.
@@ -346,7 +390,7 @@ struct ChaosCheck {
     func verify(_ ledger: ChaosLedger, services: [ServiceLu]) async throws -> Verdict {
         let client = PostgresClient(configuration: try DatabaseConfiguration.client(
             url: "postgres://postgres:postgres@127.0.0.1:5433/\(database)", maxConnections: 2), backgroundLogger: logger)
-        let task = Task { await client.run() }
+        let task = Task.immediate { await client.run() }
         defer { task.cancel() }
         var verdict = Verdict()
         // Drain: the outboxes empty and the dead-letter queues still, within a few minutes.

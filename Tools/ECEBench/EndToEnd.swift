@@ -492,7 +492,7 @@ private struct Road {
         logger.logLevel = .error
         let client = PostgresClient(configuration: try DatabaseConfiguration.client(
             url: "postgres://inscriptions:inscriptions@127.0.0.1:5433/\(database)", maxConnections: 1), backgroundLogger: logger)
-        let task = Task { await client.run() }
+        let task = Task.immediate { await client.run() }
         defer { task.cancel() }
         let rows = try await client.query("""
             SELECT c.numero, n.epreuve, n.resultat, n.demi_points

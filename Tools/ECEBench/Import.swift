@@ -92,7 +92,7 @@ struct Import: AsyncParsableCommand {
         logger.logLevel = .warning
         let client = PostgresClient(configuration: try DatabaseConfiguration.client(
             url: "postgres://inscriptions:inscriptions@127.0.0.1:5433/ece"), backgroundLogger: logger)
-        let task = Task { await client.run() }
+        let task = Task.immediate { await client.run() }
         defer { task.cancel() }
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("""

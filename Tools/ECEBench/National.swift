@@ -290,7 +290,7 @@ struct Session {
     func referenceData() async throws {
         let url = "postgres://inscriptions:inscriptions@127.0.0.1:5433/\(database)"
         let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: url, maxConnections: 2), backgroundLogger: logger)
-        let task = Task { await client.run() }
+        let task = Task.immediate { await client.run() }
         defer { task.cancel() }
         // The service has migrated its schema before the bench starts (it is healthy).
         let indices = Array(0..<centres)

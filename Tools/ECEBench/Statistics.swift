@@ -25,7 +25,7 @@ struct Statistics: AsyncParsableCommand {
         var logger = Logger(label: "ece.bench")
         logger.logLevel = .warning
         let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: database), backgroundLogger: logger)
-        let task = Task { await client.run() }
+        let task = Task.immediate { await client.run() }
         defer { task.cancel() }
         print("ece-bench stats: \(sheets) graded sheets, \(ProcessInfo.processInfo.activeProcessorCount) cores")
         let seeded = Date()

@@ -22,7 +22,7 @@ enum Databases {
     static func with<T>(_ service: String, _ body: (PostgresClient, SQLIdentifier) async throws -> T) async throws -> T {
         let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: url(service), maxConnections: 2),
                                     backgroundLogger: logger)
-        let task = Task { await client.run() }
+        let task = Task.immediate { await client.run() }
         defer { task.cancel() }
         return try await body(client, try SQLIdentifier(service))
     }

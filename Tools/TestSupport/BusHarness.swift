@@ -21,7 +21,7 @@ public final class BusHarness: Sendable {
         let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: LocalInfrastructure.databaseURL),
                                     backgroundLogger: logger)
         self.client = client
-        clientTask = Task { await client.run() }
+        clientTask = Task.immediate { await client.run() }
         if !reuse { try await client.query("DROP SCHEMA IF EXISTS \(unescaped: name) CASCADE", logger: logger) }
         try await client.query("CREATE SCHEMA IF NOT EXISTS \(unescaped: name)", logger: logger)
         try await Migrator.migrate(client, schema: schema, migrations: BusFixture.migrations, logger: logger)
