@@ -47,13 +47,20 @@ down:
 build:
 	$(SWIFT) build
 
+# The tests run on a database and broker vhost of their own, made afresh (the Swift tests read these
+# through LocalInfrastructure, the scripts through scripts/services.sh; hostile and chaos make their own):
+# the development platform's (ece and /, what `make up` made) must come out of `make test` unchanged.
+test: export ECE_DATABASE = ece_test
+test: export ECE_VHOST = ece_test
 test:
 	scripts/infra.sh up
-	@# A running platform (make up) would compete with the tests for the same queues.
+	@# A running platform (make up) would compete with the tests for the ports, and write into ece meanwhile.
 	scripts/services.sh stop
 	scripts/compose-check.sh
 	$(SWIFT) build --build-tests
 	mkdir -p var/log
+	scripts/infra.sh fresh $$ECE_DATABASE
+	scripts/fingerprint.sh ece / >var/log/fingerprint-ece.txt
 	@# CI shows only the end of the output: on failure, the failed tests' lines are printed last.
 	$(SWIFT) test --no-parallel 2>&1 | tee var/log/test.log || { \
 	  echo "== failed tests (var/log/test.log) =="; grep -aE '^. Test .*(recorded an issue|failed after)|^↳' var/log/test.log | grep -av 'known issue' | tail -60; exit 1; }
@@ -65,6 +72,8 @@ test:
 	scripts/hostile-test.sh 2>&1 | tee var/log/hostile-test.log
 	@# Faults in every phase (each service killed, RabbitMQ and PostgreSQL restarted): nothing lost, every mark the oracle's.
 	scripts/chaos-test.sh 2>&1 | tee var/log/chaos-test.log
+	@# The development database and vhost hold what they held before the tests (issue 25).
+	scripts/fingerprint.sh --check var/log/fingerprint-ece.txt ece /
 
 # Not part of make test (CI has 90 minutes): each mutation costs an incremental build and its tests.
 # Report: Tests/mutants/REPORT.md, to commit with the commit it ran on. scripts/mutants.py --help.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The browser tests (Tests/browser): the platform as `make up` runs it, on a centre of their own,
-# driven by headless Chromium through Python selenium (from PyPI, in var/venv).
+# driven by headless Chromium through Python selenium (from PyPI, in var/venv). On the database and
+# vhost ECE_DATABASE / ECE_VHOST, as scripts/e2e-test.sh (`make test`: ece_test).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"

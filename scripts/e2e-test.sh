@@ -2,6 +2,8 @@
 # The end-to-end test (issue 10): the five services as separate processes, the road map's whole
 # chronology through the gateway's HTTP API only (ece-bench e2e), on a centre and a school created
 # for the run. Every figure is checked; any difference fails the run.
+# On the database and vhost ECE_DATABASE / ECE_VHOST (default ece and /); `make test` runs it on its own
+# (ece_test, made by `scripts/infra.sh fresh ece_test`): ECE_DATABASE=ece_test ECE_VHOST=ece_test scripts/e2e-test.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"

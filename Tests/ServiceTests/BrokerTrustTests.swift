@@ -14,9 +14,9 @@ import TestSupport
 @Suite(.serialized) struct BrokerTrustTests {
     static let services = ["referentiel", "inscriptions", "missions", "correction", "gateway"]
 
-    /// The service's own broker user, as the service logs in by default (local passwords).
+    /// The service's own broker user, as the service logs in (local passwords), on the tests' vhost.
     static func amqp(as service: String) throws -> AMQPConfiguration {
-        try AMQPConfiguration(url: ServiceConfiguration(service: service, defaultPort: 0, environment: [:]).amqpURL)
+        try AMQPConfiguration(url: LocalInfrastructure.serviceAMQPURL(service))
     }
 
     /// What the broker enforces is what the contract says: each user's topic permission on
@@ -24,7 +24,7 @@ import TestSupport
     @Test func theBrokersTopicPermissionsAreTheContractsOwners() async throws {
         struct TopicPermission: Decodable { var user: String; var vhost: String; var exchange: String; var write: String; var read: String }
         let client = HTTPClient.shared
-        var request = HTTPClientRequest(url: "http://127.0.0.1:15673/api/vhosts/%2F/topic-permissions")
+        var request = HTTPClientRequest(url: "http://127.0.0.1:15673/api/vhosts/\(LocalInfrastructure.managementVhost)/topic-permissions")
         request.headers.add(name: "Authorization", value: "Basic " + Data("guest:guest".utf8).base64EncodedString())
         let response = try await client.execute(request, timeout: .seconds(10))
         #expect(response.status == .ok)
@@ -44,7 +44,7 @@ import TestSupport
         }
         // Nor may a service configure (hence delete) the shared exchanges or another's queues.
         struct Permission: Decodable { var user: String; var configure: String }
-        var listing = HTTPClientRequest(url: "http://127.0.0.1:15673/api/vhosts/%2F/permissions")
+        var listing = HTTPClientRequest(url: "http://127.0.0.1:15673/api/vhosts/\(LocalInfrastructure.managementVhost)/permissions")
         listing.headers.add(name: "Authorization", value: "Basic " + Data("guest:guest".utf8).base64EncodedString())
         let configured = try JSONDecoder().decode([Permission].self, from: Data(buffer: try await client.execute(listing, timeout: .seconds(10))
             .body.collect(upTo: 1 << 20)))

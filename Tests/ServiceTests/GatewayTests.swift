@@ -35,7 +35,7 @@ import TestSupport
     static func withGatewayAccounts(_ body: (AccountRepository) async throws -> Void) async throws {
         let logger = Logger(label: "test")
         let client = PostgresClient(
-            configuration: try DatabaseConfiguration.client(url: "postgres://gateway:gateway@127.0.0.1:5433/ece"),
+            configuration: try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("gateway")),
             backgroundLogger: logger)
         let task = Task { await client.run() }
         defer { task.cancel() }

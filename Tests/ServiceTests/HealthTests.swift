@@ -29,7 +29,8 @@ import TestSupport
         ServiceConfiguration(service: name, defaultPort: port,
                              environment: ["PORT": "0", "LOG_LEVEL": "warning", "BCRYPT_COST": "4", "METRICS_TOKEN": metricsToken,
                                                           "ECE_DEVELOPMENT": "1"]
-                                .merging(TestKeys.environment) { $1 }.merging(overrides) { $1 })
+                                .merging(TestKeys.environment) { $1 }.merging(LocalInfrastructure.serviceURLs(name)) { $1 }
+                                .merging(overrides) { $1 })
     }
 
     @Test(arguments: services.map(\.name))

@@ -116,7 +116,7 @@ import TestSupport
         async throws -> (AuthController, PostgresClient, Task<Void, Never>) {
         let logger = Logger(label: "test")
         let client = PostgresClient(
-            configuration: try DatabaseConfiguration.client(url: "postgres://gateway:gateway@127.0.0.1:5433/ece"),
+            configuration: try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("gateway")),
             backgroundLogger: logger)
         let task = Task { await client.run() }
         let accounts = AccountRepository(client: client, schema: try SQLIdentifier("gateway"), logger: logger)
@@ -254,7 +254,7 @@ import TestSupport
         defer { relay.stop() }
         // No broker: the service's consumers would otherwise take events other tests left in the
         // shared queues and hold them against the dead database until the pool gives up (a minute).
-        let overrides = ["DATABASE_URL": "postgres://\(service):\(service)@127.0.0.1:\(relay.port)/ece", "DATABASE_TIMEOUT_SECONDS": "1",
+        let overrides = ["DATABASE_URL": LocalInfrastructure.serviceDatabaseURL(service, port: relay.port), "DATABASE_TIMEOUT_SECONDS": "1",
                          "AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"]
         let token = try await TestKeys.token(Identity(userId: UUID(), login: "x", role: .dsii, scope: .national))
         let run = Task {

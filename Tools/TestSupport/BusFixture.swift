@@ -4,14 +4,33 @@ import PostgresNIO
 import Shared
 
 /// Where the tests and tools find the local infrastructure that `make up` / `make test` start.
+/// The database and broker vhost are `ECE_DATABASE` and `ECE_VHOST`, as for scripts/services.sh:
+/// `make test` sets both to `ece_test` (made fresh by `scripts/infra.sh fresh ece_test`) so the
+/// tests never write into the development platform; unset, they are `ece` and `/` (`swift test` by hand).
 public enum LocalInfrastructure {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    public static var database: String { environment["ECE_DATABASE"].flatMap { $0.isEmpty ? nil : $0 } ?? "ece" }
+    /// The vhost as it appears in an AMQP URL's path (empty = `/`).
+    public static var vhost: String { environment["ECE_VHOST"] ?? "" }
+    /// The vhost in a management API path (`/` is `%2F`).
+    public static var managementVhost: String {
+        vhost.isEmpty ? "%2F" : vhost.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? vhost
+    }
     /// A role allowed to create throw-away schemas (scripts/infra.sh creates it).
     public static var databaseURL: String {
-        ProcessInfo.processInfo.environment["ECE_TEST_DATABASE_URL"]
-            ?? "postgres://ece_test:ece_test@127.0.0.1:5433/ece"
+        environment["ECE_TEST_DATABASE_URL"] ?? "postgres://ece_test:ece_test@127.0.0.1:5433/\(database)"
     }
     public static var amqpURL: String {
-        ProcessInfo.processInfo.environment["ECE_TEST_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5673/"
+        environment["ECE_TEST_AMQP_URL"] ?? "amqp://guest:guest@127.0.0.1:5673/\(vhost)"
+    }
+    /// A service's own database role and broker user (local passwords = names) on the tests' database and vhost.
+    public static func serviceDatabaseURL(_ service: String, port: Int = 5433) -> String {
+        "postgres://\(service):\(service)@127.0.0.1:\(port)/\(database)"
+    }
+    public static func serviceAMQPURL(_ service: String) -> String { "amqp://\(service):\(service)@127.0.0.1:5673/\(vhost)" }
+    /// The two as a service's configuration reads them.
+    public static func serviceURLs(_ service: String) -> [String: String] {
+        ["DATABASE_URL": serviceDatabaseURL(service), "AMQP_URL": serviceAMQPURL(service)]
     }
     public static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
