@@ -57,6 +57,8 @@ test:
 	@# A running platform (make up) would compete with the tests for the ports, and write into ece meanwhile.
 	scripts/services.sh stop
 	scripts/compose-check.sh
+	@# Every command shown in README.md, docs/ and Services/*/README.md is run by a test (issue 25).
+	scripts/docs-check.sh
 	$(SWIFT) build --build-tests
 	mkdir -p var/log
 	scripts/infra.sh fresh $$ECE_DATABASE

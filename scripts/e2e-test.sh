@@ -24,3 +24,10 @@ P="e$(python3 -c 'import random; print(random.randrange(10**5, 10**6))')"
 echo "e2e: centre $CENTRE, school $ECOLE, run $P"
 "$BIN_DIR/ece-bench" e2e --centre "$CENTRE" --ecole "$ECOLE" --prefix "$P" --password "$ECE_PASSWORD" --database "${ECE_DATABASE:-ece}"
 python3 Tests/contract/events.py --check "$MANAGEMENT" "${ECE_VHOST:-/}"
+
+# The operator's views of the run, as docs/operations.md shows them (scripts/docs-check.sh finds them here).
+ece-ops() { "$BIN_DIR/ece-ops" "$@"; }
+ece-ops queues
+ece-ops dlq list
+ece-ops dlq show missions.services-faits
+ece-ops outbox

@@ -74,7 +74,7 @@ SERVICES_FAITS = "Services/Missions/Events/ServicesFaitsHandler.swift"
 MISSIONS = "Services/Missions/Infrastructure/MissionRepository.swift"
 SUJET = "Services/Referentiel/Domain/Sujet.swift"
 
-# The tests (README, "Road-map rules and their tests"); the pure suites when they kill, no platform to start.
+# The tests (docs/testing.md, "Road-map rules and their tests"); the pure suites when they kill, no platform to start.
 # Swift Testing matches a filter against `Target/Suite/test()/File.swift:line:column`: the unescaped dot
 # after the target matches that `/` (and XCTest's `.`).
 DOMAIN = "ServiceTests.CorrectionDomainTests/"
