@@ -7,6 +7,6 @@ own_platform() {
     scripts/infra.sh up >/dev/null
     scripts/services.sh stop
     scripts/infra.sh fresh "$name"
-    export ECE_DATABASE="$name" ECE_VHOST="$name" LOG_LEVEL=warning
+    export ECE_DATABASE="$name" ECE_VHOST="$name" LOG_LEVEL="${PLATFORM_LOG_LEVEL:-warning}"
     scripts/services.sh start
 }
