@@ -169,13 +169,13 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
 
 /// Runs a service's application until SIGTERM or SIGINT (each service's `main`): the server stops
 /// accepting, finishes the requests in flight, the consumers settle or return their deliveries,
-/// the relay stops between batches, the connections close — and whatever is still running 1.8 s
+/// the relay stops between batches, the connections close — and whatever is still running 1.5 s
 /// after the signal (a query on a connection that died, a migration waiting for a database that is
 /// down) is cut short by exiting: a supervisor or an orchestrator replaces a process that stops in
 /// time (issue 25), and nothing is lost by it (an open transaction rolls back, an unsettled delivery
 /// returns to its queue, an unpublished outbox row stays for the next relay).
 public func runService(_ app: some ApplicationProtocol, logger: Logger) async throws {
-    let configuration = ServiceGroupConfiguration(services: [app, ShutdownDeadline(limit: 1.8, logger: logger)],
+    let configuration = ServiceGroupConfiguration(services: [app, ShutdownDeadline(limit: 1.5, logger: logger)],
                                                   gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     try await ServiceGroup(configuration: configuration).run()
 }
