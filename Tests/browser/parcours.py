@@ -208,12 +208,14 @@ def road(driver):
     deadline = time.time() + 60
     while True:
         driver.get(BASE + "/remontee")
-        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(CENTRE)]
-        if rows and rows[0].split()[-1] == "0":
+        rows = [[td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        rows = [r for r in rows if r and r[0].startswith(CENTRE)]
+        if rows and rows[0][-1] == "0":
             break
         assert time.time() < deadline, f"remontée incomplete: {rows}"
         time.sleep(1)
-    cells = rows[0].split()
+    cells = rows[0]
+    assert cells[0] == f"{CENTRE} — Lycée du test navigateur", "the centre's name beside its UAI"
     assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
     shot(driver, "11-remontee")
 
