@@ -54,6 +54,7 @@ def road(driver):
     jeton1, jeton2 = token(EXAM1), token(EXAM2)
     # The centre's manual distribution: filter, take a candidate out of their lot, put them back.
     sign_in(driver, f"centre.{CENTRE}")
+    shot(driver, "12-accueil")
     commission = f"{BASE}/centre/{SESSION}/T011B/{CENTRE}"
     driver.get(commission + "?nonDistribues=true")
     assert not driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"), "the demo distributed everyone"
@@ -163,6 +164,7 @@ def road(driver):
     driver.find_element(By.ID, "texte").send_keys("Lot verrouillé, tout est noté.")
     submit(driver, By.CSS_SELECTOR, "form[action='/messages'] button")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Fil ouvert"))
+    shot(driver, "13-fils")
 
     # A shared tablet: the second examiner signs in here. The first one's sheets stay in the first
     # one's store; the API refuses the sheet to the second, and the editor shows nothing of it.
@@ -195,6 +197,11 @@ def road(driver):
 
     # The grades in Cyclades: the gestionnaire's remontée page.
     sign_in(driver, "gestionnaire.besancon")
+    # The académie's follow-up: the closed commission, its centre named, its state in words.
+    driver.get(BASE + "/centre")
+    row = next(r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if CENTRE in r.text)
+    assert "Lycée du test navigateur" in row and row.endswith("clôturée"), row
+    shot(driver, "14-suivi-academie")
     # Imag'In from the gestionnaire's page: refreshing the regulation and reopening the session
     # change nothing; the examiners' convocations are there to print.
     driver.get(BASE + "/missions")
