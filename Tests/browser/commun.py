@@ -1,8 +1,10 @@
 """What the browser tests share: the API over HTTP, the headless browser, signing in, screenshots,
 the accessibility check (axe-core from PyPI's selenium-axe-python, run on every key page) and the
-layout check (every checkbox and radio button on one line with its label, right beside it)."""
+layout check (every checkbox and radio button on one line with its label, right beside it) and the
+words check (no raw code of the services in a page's text)."""
 import json
 import os
+import re
 import urllib.request
 
 import selenium_axe_python
@@ -45,8 +47,7 @@ def token(login):
 
 def browser():
     options = Options()
-    # French, as the people using the platform: the date fields then read 01/06/2027, not 06/01/2027.
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1800", "--lang=fr-FR"):
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1800"):
         options.add_argument(argument)
     options.binary_location = "/usr/bin/chromium"
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
@@ -68,12 +69,13 @@ def submit(driver, by, selector):
 
 
 def shot(driver, name, check=True):
-    """A screenshot of a key page (kept in ARTIFACTS), which must also pass the accessibility and
-    layout checks."""
+    """A screenshot of a key page (kept in ARTIFACTS), which must also pass the accessibility, layout
+    and words checks."""
     driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
     if check:
         accessible(driver, name)
         aligned(driver, name)
+        readable(driver, name)
 
 
 def sign_in(driver, login):
@@ -137,6 +139,16 @@ def aligned(driver, name):
     distant = driver.execute_script(LAYOUT, MAX_GAP, MAX_OFFSET)
     assert not distant, f"layout of {name}: boxes away from their labels: " + json.dumps(distant, ensure_ascii=False, indent=1)
     LAID_OUT.append(name)
+
+
+# Codes the services exchange that a page must say in words (Gateway/Web/Libelle.swift).
+RAW_CODES = re.compile(r"\b(a_noter|notee|apres-midi|justifiee|injustifiee|publie|retire|close|ECE-PAR-CANDIDAT|ECE-FORFAIT-COORDINATION)\b")
+
+
+def readable(driver, name):
+    """No raw code in the text a person reads on the page."""
+    found = sorted(set(RAW_CODES.findall(driver.find_element(By.TAG_NAME, "body").text)))
+    assert not found, f"raw codes on {name}: {found}"
 
 
 def run(name, road, summary):

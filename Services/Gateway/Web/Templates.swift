@@ -118,7 +118,7 @@ enum Templates {
               <tbody>{{#groupes}}<tr><td>{{nom}}</td><td>{{candidats}}</td><td>{{notes}}</td><td>{{absents}}</td><td>{{brouillons}}</td><td>{{#verrouille}}verrouillé{{/verrouille}}{{^verrouille}}ouvert{{/verrouille}}</td></tr>{{/groupes}}</tbody>
             </table>
             <h2>Créneaux</h2>
-            <ul>{{#creneaux}}<li>{{jour}} {{demiJournee}} — {{candidats}} candidats — <a href="{{base}}/fiches.pdf?creneau={{id}}">imprimer les fiches</a></li>{{/creneaux}}</ul>
+            <ul>{{#creneaux}}<li>{{jour}}, {{demiJournee}} — {{candidats}} candidats — <a href="{{base}}/fiches.pdf?creneau={{id}}">imprimer les fiches</a></li>{{/creneaux}}</ul>
             <p><a class="bouton" href="{{base}}/fiches.pdf">Imprimer toutes les fiches (PDF)</a></p>
             {{#ouverte}}
             <h2>Créer un groupe d'examinateurs</h2>
