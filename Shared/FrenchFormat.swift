@@ -8,6 +8,24 @@ public enum FrenchFormat {
         return parts.count == 3 ? "\(parts[2])/\(parts[1])/\(parts[0])" : isoDate
     }
 
+    private static let mois = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                               "novembre", "décembre"]
+
+    /// 2027-06-01 → "1 juin 2027", as a page says it.
+    public static func jour(_ isoDate: String) -> String {
+        let parts = isoDate.prefix(10).split(separator: "-").map { Int($0) }
+        guard parts.count == 3, let annee = parts[0], let m = parts[1], let j = parts[2], (1...12).contains(m) else { return isoDate }
+        return "\(j) \(mois[m - 1]) \(annee)"
+    }
+
+    /// A moment as a page says it, Paris time: "1 juin 2027 à 8 h 05".
+    public static func moment(_ date: Date) -> String {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: paris, from: date)
+        let minute = c.minute ?? 0
+        return jour(String(format: "%04d-%02d-%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0))
+            + " à \(c.hour ?? 0) h \(minute < 10 ? "0" : "")\(minute)"
+    }
+
     /// 31 half points → "15,5".
     public static func note(_ demiPoints: Int) -> String {
         demiPoints % 2 == 0 ? "\(demiPoints / 2)" : "\(demiPoints / 2),5"

@@ -92,6 +92,35 @@ import TestSupport
         #expect(WebController.formValues(ByteBuffer(string: "a==b&a=%zz&m=1&m=2+3")) == ["a": ["=b", ""], "m": ["1", "2 3"]])
     }
 
+    /// Issue 25: the checkboxes sat mid-column, their labels far right. The fields' width stretched
+    /// them and the `style="width:auto"` meant to undo it is refused by the pages' CSP (no inline
+    /// style): every box is in its label (class `choix`, one line in the stylesheet), none styled inline.
+    @Test func everyCheckboxSitsInItsLabelAndNothingIsStyledInline() throws {
+        for (name, source) in Templates.sources {
+            #expect(!source.contains("style="), "\(name): an inline style, which the CSP refuses")
+            var rest = Substring(source)
+            while let box = rest.range(of: #"<input type="checkbox""#) ?? rest.range(of: #"<input type="radio""#) {
+                #expect(rest[..<box.lowerBound].hasSuffix(#"<label class="choix">"#), "\(name): a box outside a label.choix")
+                rest = rest[box.upperBound...]
+            }
+        }
+        #expect(Assets.css.contains("label.choix {") && Assets.css.contains("input[type=checkbox], input[type=radio] {"))
+    }
+
+    /// Issue 25: what the services exchange as codes reaches the pages in French.
+    @Test func codesAreShownInFrench() throws {
+        #expect(Libelle.statutFiche("a_noter") == "à noter" && Libelle.statutFiche("notee") == "notée")
+        #expect(Libelle.etatCommission("close") == "clôturée" && Libelle.demiJournee("apres-midi") == "après-midi")
+        #expect(Libelle.role("gestionnaire") == "gestionnaire DEC" && Libelle.categorie("cned") == "CNED")
+        #expect(Libelle.mission("coordinateur") == "coordination (Santorin)")
+        #expect(Libelle.etablissement("0251080N", ["0251080N": "Lycée Victor Hugo"]) == "0251080N — Lycée Victor Hugo")
+        #expect(Libelle.etablissement("0251080N", [:]) == "0251080N", "a name the page could not get: the UAI alone")
+        // The editor's script reads them from its page, so offline too.
+        let statuts = try JSONDecoder().decode([String: String].self, from: Data(WebController.json(Libelle.statutsFiche).utf8))
+        #expect(statuts["notee"] == "notée")
+        #expect(Assets.editeur.contains("statuts[fiche.statut]"))
+    }
+
     @Test func hostileFormBodiesGetAPageNotACrash() async throws {
         let gateway = try await Gateway.buildApplication(HealthTests.configuration("gateway", 8080))
         try await gateway.test(.live) { client in

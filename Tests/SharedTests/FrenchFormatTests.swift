@@ -23,4 +23,14 @@ import Testing
         #expect(FrenchFormat.note(31) == "15,5" && FrenchFormat.note(40) == "20")
         #expect(FrenchFormat.date("2027-06-01") == "01/06/2027")
     }
+
+    /// Issue 25: pages say dates as people do.
+    @Test func pagesSayDatesInWords() throws {
+        #expect(FrenchFormat.jour("2027-06-01") == "1 juin 2027" && FrenchFormat.jour("2026-12-24") == "24 décembre 2026")
+        #expect(FrenchFormat.jour("demain") == "demain" && FrenchFormat.jour("2027-13-01") == "2027-13-01")
+        let juin = try #require(FrenchFormat.parisDateHeure("2027-06-01T08:05"))
+        #expect(FrenchFormat.moment(juin) == "1 juin 2027 à 8 h 05")
+        let soir = try #require(FrenchFormat.parisDateHeure("2026-12-31T23:30"))
+        #expect(FrenchFormat.moment(soir) == "31 décembre 2026 à 23 h 30")
+    }
 }

@@ -1,7 +1,10 @@
 """What the browser tests share: the API over HTTP, the headless browser, signing in, screenshots,
-and the accessibility check (axe-core from PyPI's selenium-axe-python, run on every key page)."""
+the accessibility check (axe-core from PyPI's selenium-axe-python, run on every key page) and the
+layout check (every checkbox and radio button on one line with its label, right beside it) and the
+words check (no raw code of the services in a page's text)."""
 import json
 import os
+import re
 import urllib.request
 
 import selenium_axe_python
@@ -66,10 +69,13 @@ def submit(driver, by, selector):
 
 
 def shot(driver, name, check=True):
-    """A screenshot of a key page, which must also pass the accessibility check."""
+    """A screenshot of a key page (kept in ARTIFACTS), which must also pass the accessibility, layout
+    and words checks."""
     driver.save_screenshot(os.path.join(ARTIFACTS, name + ".png"))
     if check:
         accessible(driver, name)
+        aligned(driver, name)
+        readable(driver, name)
 
 
 def sign_in(driver, login):
@@ -96,12 +102,62 @@ def accessible(driver, name):
     CHECKED.append(name)
 
 
+# Where each visible checkbox or radio button is drawn, and where its label's text starts. A box is
+# measured as the square the browser draws (the element may be wider: a stretched checkbox is drawn
+# in the middle of its width). The text is the label's first non-blank text node, its first line.
+LAYOUT = """
+const distant = [];
+for (const box of document.querySelectorAll('input[type=checkbox], input[type=radio]')) {
+  const r = box.getBoundingClientRect();
+  if (!r.width || !r.height) continue;
+  const side = Math.min(r.width, r.height), cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+  const glyph = {left: cx - side / 2, right: cx + side / 2};
+  const name = box.id || box.name + '=' + box.value;
+  const label = box.labels && box.labels[0];
+  const walker = label && document.createTreeWalker(label, NodeFilter.SHOW_TEXT,
+    {acceptNode: n => n.textContent.trim() ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP});
+  const text = walker && walker.nextNode();
+  if (!text) { distant.push({box: name, why: 'no label text'}); continue; }
+  const range = document.createRange();
+  range.selectNodeContents(text);
+  const t = Array.from(range.getClientRects()).find(x => x.width > 0);
+  if (!t) { distant.push({box: name, why: 'label text not drawn'}); continue; }
+  const gap = t.left >= glyph.right - 1 ? t.left - glyph.right : glyph.left - t.right;
+  const offset = Math.abs((t.top + t.bottom) / 2 - cy);
+  if (gap < -1 || gap > arguments[0] || offset > arguments[1])
+    distant.push({box: name, label: text.textContent.trim().slice(0, 40), gap: Math.round(gap), offset: Math.round(offset)});
+}
+return distant;
+"""
+MAX_GAP, MAX_OFFSET = 16, 8
+LAID_OUT = []
+
+
+def aligned(driver, name):
+    """Every checkbox and radio button of the page sits on its label's first line, within MAX_GAP
+    pixels of its text (before or after it) and centred on it within MAX_OFFSET pixels."""
+    distant = driver.execute_script(LAYOUT, MAX_GAP, MAX_OFFSET)
+    assert not distant, f"layout of {name}: boxes away from their labels: " + json.dumps(distant, ensure_ascii=False, indent=1)
+    LAID_OUT.append(name)
+
+
+# Codes the services exchange that a page must say in words (Gateway/Web/Libelle.swift).
+RAW_CODES = re.compile(r"\b(a_noter|notee|apres-midi|justifiee|injustifiee|publie|retire|close|ECE-PAR-CANDIDAT|ECE-FORFAIT-COORDINATION)\b")
+
+
+def readable(driver, name):
+    """No raw code in the text a person reads on the page."""
+    found = sorted(set(RAW_CODES.findall(driver.find_element(By.TAG_NAME, "body").text)))
+    assert not found, f"raw codes on {name}: {found}"
+
+
 def run(name, road, summary):
     """Drives `road(driver)` in a fresh browser; a failure leaves a screenshot of where it stopped."""
     driver = browser()
     try:
         road(driver)
         print(f"accessibility (axe-core, WCAG 2.1 AA): {len(CHECKED)} pages without violation")
+        print(f"layout: {len(LAID_OUT)} pages with every checkbox beside its label")
         print(summary)
     except Exception:
         shot(driver, "echec-" + name, check=False)

@@ -175,6 +175,7 @@ def keyboard(driver):
     from selenium.webdriver.common.keys import Keys
     driver.delete_all_cookies()
     driver.get(BASE + "/connexion")
+    shot(driver, "19-connexion")
     body = driver.find_element(By.TAG_NAME, "body")
     body.send_keys(Keys.TAB)
     assert driver.switch_to.active_element.text == "Aller au contenu"

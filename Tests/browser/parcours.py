@@ -54,6 +54,7 @@ def road(driver):
     jeton1, jeton2 = token(EXAM1), token(EXAM2)
     # The centre's manual distribution: filter, take a candidate out of their lot, put them back.
     sign_in(driver, f"centre.{CENTRE}")
+    shot(driver, "12-accueil")
     commission = f"{BASE}/centre/{SESSION}/T011B/{CENTRE}"
     driver.get(commission + "?nonDistribues=true")
     assert not driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"), "the demo distributed everyone"
@@ -163,6 +164,7 @@ def road(driver):
     driver.find_element(By.ID, "texte").send_keys("Lot verrouillé, tout est noté.")
     submit(driver, By.CSS_SELECTOR, "form[action='/messages'] button")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Fil ouvert"))
+    shot(driver, "13-fils")
 
     # A shared tablet: the second examiner signs in here. The first one's sheets stay in the first
     # one's store; the API refuses the sheet to the second, and the editor shows nothing of it.
@@ -195,6 +197,11 @@ def road(driver):
 
     # The grades in Cyclades: the gestionnaire's remontée page.
     sign_in(driver, "gestionnaire.besancon")
+    # The académie's follow-up: the closed commission, its centre named, its state in words.
+    driver.get(BASE + "/centre")
+    row = next(r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if CENTRE in r.text)
+    assert "Lycée du test navigateur" in row and row.endswith("clôturée"), row
+    shot(driver, "14-suivi-academie")
     # Imag'In from the gestionnaire's page: refreshing the regulation and reopening the session
     # change nothing; the examiners' convocations are there to print.
     driver.get(BASE + "/missions")
@@ -208,12 +215,14 @@ def road(driver):
     deadline = time.time() + 60
     while True:
         driver.get(BASE + "/remontee")
-        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(CENTRE)]
-        if rows and rows[0].split()[-1] == "0":
+        rows = [[td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        rows = [r for r in rows if r and r[0].startswith(CENTRE)]
+        if rows and rows[0][-1] == "0":
             break
         assert time.time() < deadline, f"remontée incomplete: {rows}"
         time.sleep(1)
-    cells = rows[0].split()
+    cells = rows[0]
+    assert cells[0] == f"{CENTRE} — Lycée du test navigateur", "the centre's name beside its UAI"
     assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
     shot(driver, "11-remontee")
 

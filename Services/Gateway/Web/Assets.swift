@@ -19,6 +19,12 @@ enum Assets {
         th { background: var(--fond); }
         label { display: block; font-weight: bold; margin-top: .8rem; }
         input, textarea, select { font: inherit; padding: .5rem; border: 1px solid #888; border-radius: 4px; width: 100%; max-width: 28rem; }
+        /* A checkbox or radio button is a box, not a field: the field's width would stretch it and draw it
+           mid-column. Its label wraps it (class "choix"): box then text on one line, text wrapping beside it. */
+        input[type=checkbox], input[type=radio] { width: 1.25rem; height: 1.25rem; max-width: none; padding: 0; margin: .15rem 0 0;
+                                                  flex: none; accent-color: var(--bleu); }
+        label.choix { display: flex; align-items: flex-start; gap: .5rem; font-weight: normal; margin-top: .5rem; }
+        td label.choix { margin-top: 0; }
         button, .bouton { font: inherit; background: var(--bleu); color: #fff; border: 0; border-radius: 4px; padding: .6rem 1rem;
                           cursor: pointer; text-decoration: none; display: inline-block; min-height: 44px; }
         button.secondaire { background: #fff; color: var(--bleu); border: 1px solid var(--bleu); }
@@ -51,6 +57,8 @@ enum Assets {
         const ficheId = racine.dataset.fiche;
         // One database per examiner: a shared tablet never sends one person's saves under another's session.
         const nomBase = 'ece-editeur-' + racine.dataset.utilisateur;
+        // The statuses as a person reads them (the gateway's Libelle), not the API's codes.
+        const statuts = JSON.parse(racine.dataset.statuts || '{}');
         const api = id => '/api/correction/fiches/' + id;
         let fiche = null, grille = null, minuterie = null, envoi = null, connexion = null;
 
@@ -171,7 +179,7 @@ enum Assets {
           racine.innerHTML = '';
           const verrouille = fiche.lotVerrouille;
           racine.append(el('h1', {}, fiche.nom.toUpperCase() + ' ' + fiche.prenoms),
-            el('p', {}, 'N° ' + fiche.numero + (fiche.division ? ' — division ' + fiche.division : '') + ' — statut : ' + fiche.statut));
+            el('p', {}, 'N° ' + fiche.numero + (fiche.division ? ' — division ' + fiche.division : '') + ' — statut : ' + (statuts[fiche.statut] || fiche.statut)));
           if (verrouille) racine.append(el('p', { class: 'info' }, 'Lot verrouillé : lecture seule.'));
           if (!fiche.sujet) {
             racine.append(el('p', {}, 'Sujet : à tirer au sort.'),

@@ -95,7 +95,7 @@ enum Templates {
         "editeur": """
             <p><a href="/examinateur">← Mes lots</a></p>
             <div id="message" role="status" aria-live="polite"></div>
-            <div id="editeur" data-fiche="{{fiche}}" data-utilisateur="{{utilisateur}}"><p>Chargement de la fiche…</p></div>
+            <div id="editeur" data-fiche="{{fiche}}" data-utilisateur="{{utilisateur}}" data-statuts="{{statuts}}"><p>Chargement de la fiche…</p></div>
             <script src="/assets/editeur.js" defer></script>
             """,
         "commissions": """
@@ -118,7 +118,7 @@ enum Templates {
               <tbody>{{#groupes}}<tr><td>{{nom}}</td><td>{{candidats}}</td><td>{{notes}}</td><td>{{absents}}</td><td>{{brouillons}}</td><td>{{#verrouille}}verrouillé{{/verrouille}}{{^verrouille}}ouvert{{/verrouille}}</td></tr>{{/groupes}}</tbody>
             </table>
             <h2>Créneaux</h2>
-            <ul>{{#creneaux}}<li>{{jour}} {{demiJournee}} — {{candidats}} candidats — <a href="{{base}}/fiches.pdf?creneau={{id}}">imprimer les fiches</a></li>{{/creneaux}}</ul>
+            <ul>{{#creneaux}}<li>{{jour}}, {{demiJournee}} — {{candidats}} candidats — <a href="{{base}}/fiches.pdf?creneau={{id}}">imprimer les fiches</a></li>{{/creneaux}}</ul>
             <p><a class="bouton" href="{{base}}/fiches.pdf">Imprimer toutes les fiches (PDF)</a></p>
             {{#ouverte}}
             <h2>Créer un groupe d'examinateurs</h2>
@@ -126,7 +126,7 @@ enum Templates {
               <label for="nom-groupe">Nom du groupe (salle)</label>
               <input id="nom-groupe" name="nom" required maxlength="100">
               <fieldset><legend>Examinateurs convoqués</legend>
-              {{#examinateurs}}<label><input type="checkbox" name="membre" value="{{intervenantId}}" style="width:auto"> {{prenom}} {{nom}} ({{login}})</label>{{/examinateurs}}
+              {{#examinateurs}}<label class="choix"><input type="checkbox" name="membre" value="{{intervenantId}}"> {{prenom}} {{nom}} ({{login}})</label>{{/examinateurs}}
               </fieldset>
               <p><button type="submit">Créer le groupe</button></p>
             </form>
@@ -136,7 +136,7 @@ enum Templates {
               <label for="demi">Demi-journée</label>
               <select id="demi" name="demiJournee"><option value="matin">matin</option><option value="apres-midi">après-midi</option></select>
               <fieldset><legend>Sujets proposés (en physique-chimie : au moins deux à dominante physique et deux à dominante chimie)</legend>
-              {{#sujets}}<label><input type="checkbox" name="sujet" value="{{id}}" style="width:auto"> {{code}}{{#dominante}} ({{dominante}}){{/dominante}}{{#titre}} — {{titre}}{{/titre}}</label>{{/sujets}}
+              {{#sujets}}<label class="choix"><input type="checkbox" name="sujet" value="{{id}}"> {{code}}{{#dominante}} ({{dominante}}){{/dominante}}{{#titre}} — {{titre}}{{/titre}}</label>{{/sujets}}
               </fieldset>
               <p><button type="submit">Créer le créneau</button></p>
             </form>
@@ -149,15 +149,15 @@ enum Templates {
               <label for="f-origine">Établissement d'origine (UAI)</label><input id="f-origine" name="origine" value="{{filtre.origine}}">
               <label for="f-nomDe">Nom à partir de</label><input id="f-nomDe" name="nomDe" value="{{filtre.nomDe}}">
               <label for="f-nomA">Nom jusqu'à</label><input id="f-nomA" name="nomA" value="{{filtre.nomA}}">
-              <label><input type="checkbox" name="nonDistribues" value="true" style="width:auto"{{#nonDistribuesSeuls}} checked{{/nonDistribuesSeuls}}> Seulement les candidats non distribués</label>
+              <label class="choix"><input type="checkbox" name="nonDistribues" value="true"{{#nonDistribuesSeuls}} checked{{/nonDistribuesSeuls}}> Seulement les candidats non distribués</label>
               <p><button type="submit" class="secondaire" id="filtrer">Filtrer</button></p>
               </fieldset>
             </form>
             <form method="post" action="{{page}}/repartition">
               <table>
                 <caption>Candidats retenus par le filtre</caption>
-                <thead><tr><th scope="col">Choisir</th><th scope="col">N°</th><th scope="col">Candidat</th><th scope="col">Division</th><th scope="col">Origine</th><th scope="col">Lot</th></tr></thead>
-                <tbody>{{#fiches}}<tr><td><input type="checkbox" name="fiche" value="{{id}}" id="fiche-{{id}}" style="width:auto" aria-label="Choisir {{nom}}"></td><td>{{numero}}</td><td><label for="fiche-{{id}}">{{nom}}</label></td><td>{{division}}</td><td>{{origine}}</td><td>{{groupe}}</td></tr>{{/fiches}}</tbody>
+                <thead><tr><th scope="col">Candidat (cocher pour choisir)</th><th scope="col">N°</th><th scope="col">Division</th><th scope="col">Origine</th><th scope="col">Lot</th></tr></thead>
+                <tbody>{{#fiches}}<tr><td><label class="choix"><input type="checkbox" name="fiche" value="{{id}}" id="fiche-{{id}}"> {{nom}}</label></td><td>{{numero}}</td><td>{{division}}</td><td>{{origine}}</td><td>{{groupe}}</td></tr>{{/fiches}}</tbody>
               </table>
               <label for="vers-groupe">Placer les candidats choisis dans le lot de</label>
               <select id="vers-groupe" name="groupe">{{#choixGroupes}}<option value="{{id}}">{{nom}}</option>{{/choixGroupes}}<option value="">(retirer de leur lot)</option></select>
@@ -318,7 +318,7 @@ enum Templates {
             <form id="import" data-session="{{session}}">
               <label for="fichier">Fichier CSV (colonnes numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve ; UTF-8 ou Windows-1252)</label>
               <input id="fichier" type="file" accept=".csv,text/csv" required>
-              <label><input type="checkbox" id="partiel" style="width:auto"> Importer les lignes valides même si d'autres sont en erreur</label>
+              <label class="choix"><input type="checkbox" id="partiel"> Importer les lignes valides même si d'autres sont en erreur</label>
               <p><button type="submit" id="importer">Importer</button></p>
               <noscript><p class="alerte">L'import a besoin de JavaScript ; l'API <code>POST /api/inscriptions/sessions/{{session}}/import</code> reste disponible.</p></noscript>
             </form>
@@ -327,7 +327,7 @@ enum Templates {
             <h2>2. Délégations de l'affectation aux établissements</h2>
             <table>
               <thead><tr><th scope="col">Épreuve</th><th scope="col">Établissement</th>{{#gestionnaire}}<th scope="col">Action</th>{{/gestionnaire}}</tr></thead>
-              <tbody>{{#delegations}}<tr><td>{{epreuve}}</td><td>{{uai}}</td>{{#gestionnaire}}<td><form method="post" action="/inscriptions/delegations/retrait" class="en-ligne"><input type="hidden" name="epreuve" value="{{epreuve}}"><input type="hidden" name="uai" value="{{uai}}"><button type="submit" class="secondaire">Retirer</button></form></td>{{/gestionnaire}}</tr>{{/delegations}}</tbody>
+              <tbody>{{#delegations}}<tr><td>{{epreuve}}</td><td>{{etablissement}}</td>{{#gestionnaire}}<td><form method="post" action="/inscriptions/delegations/retrait" class="en-ligne"><input type="hidden" name="epreuve" value="{{epreuve}}"><input type="hidden" name="uai" value="{{uai}}"><button type="submit" class="secondaire">Retirer</button></form></td>{{/gestionnaire}}</tr>{{/delegations}}</tbody>
             </table>
             {{#gestionnaire}}
             <form method="post" action="/inscriptions/delegations">

@@ -61,6 +61,8 @@ extension WebController {
             let etablissements = try decode(Items<EtablissementRef>.self, try await api(
                 .get, "inscriptions", "/api/inscriptions/etablissements" + (academie.map { "?academie=\($0)" } ?? ""), session: session)).items
             let centres = etablissements.filter { $0.centre != nil }
+            let noms = Dictionary(etablissements.map { ($0.uai, $0.nom) }, uniquingKeysWith: { a, _ in a })
+            func nom(_ uai: String) -> String { Libelle.etablissement(uai, noms) }
 
             // Candidates: a school sees its pupils of an exam delegated to it only, so it chooses the exam first.
             var candidats: Page?
@@ -84,23 +86,23 @@ extension WebController {
                 "epreuves": EpreuvePratique.allCases.map { Choix(code: $0.rawValue, libelle: "\($0.rawValue) — \($0.libelle)",
                                                                 choisie: $0 == epreuve) },
                 "origine": origine ?? "",
-                "delegations": delegations.map { ["epreuve": $0.epreuve, "uai": $0.uai] },
+                "delegations": delegations.map { ["epreuve": $0.epreuve, "uai": $0.uai, "etablissement": nom($0.uai)] },
                 "etablissements": etablissements.map { Choix(code: $0.uai, libelle: "\($0.uai) — \($0.nom)", choisie: $0.uai == origine) },
                 "centres": centres.map { Choix(code: $0.uai, libelle: "\($0.uai) — \($0.nom) (\($0.centre?.epreuves.joined(separator: ", ") ?? ""))",
                                               choisie: false) },
                 "listeCandidats": candidats != nil,
                 "total": candidats?.total ?? 0,
                 "candidats": (candidats?.items ?? []).map { c in
-                    LigneCandidat(numero: c.numero, nom: "\(c.nom) \(c.prenoms)", categorie: c.categorie, origine: c.uai ?? "—",
+                    LigneCandidat(numero: c.numero, nom: "\(c.nom) \(c.prenoms)", categorie: Libelle.categorie(c.categorie), origine: c.uai.map(nom) ?? "—",
                                   division: c.division ?? "",
-                                  affectations: zip(c.epreuves, c.centres).map { "\($0) → \($1.isEmpty ? "non affecté" : $1)" }
+                                  affectations: zip(c.epreuves, c.centres).map { "\($0) → \($1.isEmpty ? "non affecté" : nom($1))" }
                                       .joined(separator: " ; "))
                 },
-                "suggestions": suggestions.prefix(50).map { ["numero": $0.numero, "epreuve": $0.epreuve, "centre": $0.centre ?? "aucun centre possible"] },
+                "suggestions": suggestions.prefix(50).map { ["numero": $0.numero, "epreuve": $0.epreuve, "centre": $0.centre.map(nom) ?? "aucun centre possible"] },
                 "nombreSuggestions": suggestions.count,
                 "suggestionsApplicables": suggestions.filter { $0.centre != nil }.count,
                 "designations": designations.map {
-                    LigneDesignation(id: $0.id.uuidString.lowercased(), role: $0.role, epreuve: $0.epreuve, centre: $0.centre ?? "académie",
+                    LigneDesignation(id: $0.id.uuidString.lowercased(), role: Libelle.role($0.role), epreuve: $0.epreuve, centre: $0.centre.map(nom) ?? "académie",
                                      personne: "\($0.intervenant.prenom) \($0.intervenant.nom) (\($0.intervenant.login))")
                 },
             ]

@@ -18,10 +18,6 @@ extension WebController {
     }
     struct EpreuveRef: Decodable { var code: String; var libelle: String; var dominantes: [String] }
 
-    static func statutSujet(_ code: String) -> String {
-        ["brouillon": "brouillon", "valide": "validé", "publie": "publié", "retire": "retiré"][code] ?? code
-    }
-
     @Sendable func sujets(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
@@ -41,9 +37,9 @@ extension WebController {
             let object: [String: Any] = [
                 "session": annee, "total": liste.total,
                 "lignes": liste.items.map { Ligne(id: $0.id.uuidString.lowercased(), code: $0.code, epreuve: $0.epreuve,
-                                                  dominante: $0.dominante ?? "", titre: $0.titre, statut: Self.statutSujet($0.statut)) },
+                                                  dominante: $0.dominante ?? "", titre: $0.titre, statut: Libelle.statutSujet($0.statut)) },
                 "epreuves": epreuves.map { Choix(code: $0.code, libelle: "\($0.code) — \($0.libelle)", choisie: $0.code == epreuve) },
-                "statuts": ["brouillon", "valide", "publie", "retire"].map { Choix(code: $0, libelle: Self.statutSujet($0), choisie: $0 == statut) },
+                "statuts": ["brouillon", "valide", "publie", "retire"].map { Choix(code: $0, libelle: Libelle.statutSujet($0), choisie: $0 == statut) },
                 "dominantes": Array(Set(epreuves.flatMap(\.dominantes))).sorted(),
             ]
             return page("sujets", titre: "Banque de sujets", Self.avecMessage(object, request), session: session)
@@ -100,9 +96,9 @@ extension WebController {
             var object: [String: Any] = [
                 "id": id.uuidString.lowercased(), "code": sujet.code, "titre": sujet.titre, "epreuve": sujet.epreuve,
                 "session": sujet.session, "dominante": sujet.dominante ?? "—",
-                "statut": Self.statutSujet(sujet.statut), "brouillon": brouillon,
+                "statut": Libelle.statutSujet(sujet.statut), "brouillon": brouillon,
                 "valide": sujet.statut == "valide", "publie": sujet.statut == "publie",
-                "visibleLe": sujet.visibleFrom.map(FrenchFormat.dateHeure) ?? "",
+                "visibleLe": sujet.visibleFrom.map(FrenchFormat.moment) ?? "",
                 "documents": documents,
                 "version": derniere.map { "version \($0.version)\($0.valide ? ", validée" : ", brouillon")" } ?? "aucune version enregistrée",
                 // JSON inside <script type="application/json">: "<" escaped so no text can close the element.

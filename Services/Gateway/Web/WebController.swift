@@ -137,7 +137,7 @@ struct WebController: Sendable {
                       status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
         let contenu = Templates.library.render(object, withTemplate: name) ?? ""
         var layout: [String: Any] = ["titre": titre, "contenu": contenu, "editeur": editeur]
-        if let session { layout["utilisateur"] = Utilisateur(nom: session.identity.login, role: Self.libelle(session.identity.role)) }
+        if let session { layout["utilisateur"] = Utilisateur(nom: session.identity.login, role: Libelle.role(session.identity.role)) }
         let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
         var response = HTML.response(html)
         response.status = status
@@ -148,19 +148,6 @@ struct WebController: Sendable {
 
     private static func asset(_ text: String, _ type: String) -> Response {
         Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-
-    static func libelle(_ role: Role) -> String {
-        switch role {
-        case .dsii: "DSII"
-        case .gestionnaire: "gestionnaire DEC"
-        case .etablissement: "établissement"
-        case .centre: "centre d'épreuve"
-        case .examinateur: "examinateur"
-        case .coordinateur: "coordinateur"
-        case .referent: "référent de correction"
-        case .admin: "exploitation"
-        }
     }
 
     /// Runs a page, turning a redirect or an API refusal into what a browser expects.
@@ -205,6 +192,19 @@ struct WebController: Sendable {
             throw problem ?? Problem(reply.status, type: "upstream", title: "Erreur / Error")
         }
         return try JSONDecoder.iso.decode(T.self, from: reply.body)
+    }
+
+    /// The schools' and centres' names by UAI, from Inscriptions (which owns them), to show beside the
+    /// UAIs a page lists. Empty when Inscriptions does not answer: the page still shows the UAIs.
+    func nomsEtablissements(_ session: Session) async -> [String: String] {
+        struct Etablissement: Decodable { var uai: String; var nom: String }
+        struct Items: Decodable { var items: [Etablissement] }
+        var path = "/api/inscriptions/etablissements"
+        if case .academie(let code) = session.identity.scope { path += "?academie=\(code)" }
+        guard let reply = try? await api(.get, "inscriptions", path, session: session),
+            let items = try? decode(Items.self, reply).items
+        else { return [:] }
+        return Dictionary(items.map { ($0.uai, $0.nom) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The detail of a refusal, for the page's message.
@@ -351,7 +351,7 @@ struct WebController: Sendable {
             case .etablissement: liens = [Lien(href: "/inscriptions", libelle: "Les affectations déléguées et les désignations de vos enseignants")]
             }
             liens.append(Lien(href: "/openapi.yaml", libelle: "L'API de la plateforme (OpenAPI)"))
-            return page("accueil", titre: "Accueil", ["nom": session.identity.login, "role": Self.libelle(role),
+            return page("accueil", titre: "Accueil", ["nom": session.identity.login, "role": Libelle.role(role),
                                                       "portee": session.identity.scope.description, "liens": liens], session: session)
         }
     }
@@ -367,20 +367,17 @@ struct WebController: Sendable {
     struct FicheVue { var id: String; var numero: String; var nom: String; var prenoms: String; var division: String; var statut: String
         var note: String }
 
-    static func statut(_ code: String) -> String {
-        ["a_noter": "à noter", "brouillon": "brouillon", "notee": "notée", "absent": "absent"][code] ?? code
-    }
-
     @Sendable func lots(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
             struct Items: Decodable { var items: [Lot] }
             let lots = try decode(Items.self, try await api(.get, "correction", "/api/correction/mes-lots", session: session)).items
+            let noms = await nomsEtablissements(session)
             let vues = lots.map { lot in
                 LotVue(groupeId: lot.groupeId.uuidString.lowercased(), nom: lot.nom, session: lot.session, epreuve: lot.epreuve,
-                       centre: lot.centre, verrouille: lot.verrouille, fiches: lot.fiches.map {
+                       centre: Libelle.etablissement(lot.centre, noms), verrouille: lot.verrouille, fiches: lot.fiches.map {
                     FicheVue(id: $0.id.uuidString.lowercased(), numero: $0.numero, nom: $0.nom, prenoms: $0.prenoms,
-                             division: $0.division ?? "", statut: Self.statut($0.statut),
+                             division: $0.division ?? "", statut: Libelle.statutFiche($0.statut),
                              note: $0.noteFinale.map { FrenchFormat.note($0) + " / 20" } ?? "")
                 })
             }
@@ -391,7 +388,7 @@ struct WebController: Sendable {
             let lignes = missions.map {
                 ["epreuve": "\($0.mission.epreuve) — \(EpreuvePratique(rawValue: $0.mission.epreuve)?.libelle ?? "")",
                  "nature": $0.mission.kind == "examinateur" ? "examinateur" : "coordination",
-                 "centre": $0.mission.centre ?? "académie (Santorin)"]
+                 "centre": $0.mission.centre.map { Libelle.etablissement($0, noms) } ?? "académie (Santorin)"]
             }
             return page("lots", titre: "Mes missions et mes lots", Self.avecMessage(["lots": vues, "missions": lignes], request), session: session)
         }
@@ -407,7 +404,8 @@ struct WebController: Sendable {
             let session = try await required(request, context)
             let id = try context.uuid(of: "fiche")
             return page("editeur", titre: "Éditeur de correction",
-                        ["fiche": id.uuidString.lowercased(), "utilisateur": session.identity.login], session: session, editeur: true)
+                        ["fiche": id.uuidString.lowercased(), "utilisateur": session.identity.login,
+                         "statuts": Self.json(Libelle.statutsFiche)], session: session, editeur: true)
         }
     }
 
@@ -424,9 +422,10 @@ struct WebController: Sendable {
             let annee = Self.sessionCourante
             struct Items: Decodable { var items: [Avancement] }
             let items = try decode(Items.self, try await api(.get, "correction", "/api/correction/sessions/\(annee)/suivi", session: session)).items
+            let noms = await nomsEtablissements(session)
             let lignes = items.map { a in
-                LigneVue(epreuve: a.epreuve, centre: a.centre, candidats: a.candidats, aNoter: a.aNoter, notees: a.notees, absents: a.absents,
-                         lots: a.lots, lotsVerrouilles: a.lotsVerrouilles, etat: a.etat,
+                LigneVue(epreuve: a.epreuve, centre: Libelle.etablissement(a.centre, noms), candidats: a.candidats, aNoter: a.aNoter,
+                         notees: a.notees, absents: a.absents, lots: a.lots, lotsVerrouilles: a.lotsVerrouilles, etat: Libelle.etatCommission(a.etat),
                          lien: a.centre.isEmpty ? nil : "/centre/\(annee)/\(a.epreuve)/\(a.centre)")
             }
             let object: [String: Any] = ["titre": "session \(annee)", "lignes": lignes]
@@ -477,18 +476,19 @@ struct WebController: Sendable {
             struct FicheVue { var id: String; var numero: String; var nom: String; var division: String; var origine: String; var groupe: String }
             struct GroupeChoix { var id: String; var nom: String }
             let filtre = Dictionary(filtres, uniquingKeysWith: { a, _ in a })
+            let noms = await nomsEtablissements(session)
             let object: [String: Any] = [
                 "filtre": filtre, "nonDistribuesSeuls": filtre["nonDistribues"] != nil,
                 "fiches": fiches.map { FicheVue(id: $0.id.uuidString.lowercased(), numero: $0.numero, nom: "\($0.nom) \($0.prenoms)",
-                                                division: $0.division ?? "", origine: $0.uaiOrigine ?? "",
+                                                division: $0.division ?? "", origine: $0.uaiOrigine.map { Libelle.etablissement($0, noms) } ?? "",
                                                 groupe: $0.groupeId.flatMap { nomsGroupes[$0] } ?? "—") },
                 "choixGroupes": vue.groupes.map { GroupeChoix(id: $0.id.uuidString.lowercased(), nom: $0.nom) },
-                "session": vue.commission.session, "epreuve": vue.commission.epreuve, "centre": vue.commission.centre,
-                "etat": vue.commission.etat, "close": vue.commission.etat == "close", "candidats": vue.candidats,
+                "session": vue.commission.session, "epreuve": vue.commission.epreuve, "centre": Libelle.etablissement(vue.commission.centre, noms),
+                "etat": Libelle.etatCommission(vue.commission.etat), "close": vue.commission.etat == "close", "candidats": vue.candidats,
                 "nonDistribues": vue.nonDistribues, "groupes": vue.groupes, "base": base, "page": pagePath, "ouverte": organise,
                 "examinateurs": examinateurs, "sujets": sujets,
-                "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.date($0.jour),
-                                                          demiJournee: $0.demiJournee == "matin" ? "matin" : "après-midi", candidats: $0.candidats) },
+                "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.jour($0.jour),
+                                                          demiJournee: Libelle.demiJournee($0.demiJournee), candidats: $0.candidats) },
             ]
             return page("commission", titre: "\(vue.commission.epreuve) — \(vue.commission.centre)", Self.avecMessage(object, request), session: session)
         }
@@ -576,6 +576,7 @@ struct WebController: Sendable {
                 .get, "correction", "/api/correction/sessions/\(annee)/epreuves/\(epreuve.rawValue)/statistiques", session: session))
             struct Choix { var code: String; var libelle: String; var choisie: Bool }
             let centres = !stats.centres.isEmpty
+            let noms = centres ? await nomsEtablissements(session) : [:]
             let object: [String: Any] = [
                 "session": annee, "epreuve": epreuve.libelle, "effectif": stats.ensemble.effectif,
                 "moyenne": Self.moyenne(stats.ensemble.moyenne), "graphique": Self.histogramme(stats.ensemble.distribution),
@@ -584,7 +585,8 @@ struct WebController: Sendable {
                                                        ecart: Self.ecart($0.ecartALaMoyenne)) },
                 "niveau": centres ? "centre" : "académie",
                 "groupes": (centres ? stats.centres : stats.academies).map {
-                    LigneStat(code: $0.code, effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne), ecart: "") },
+                    LigneStat(code: Libelle.etablissement($0.code, noms), effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne),
+                              ecart: "") },
             ]
             return page("statistiques", titre: "Statistiques", object, session: session)
         }
@@ -594,9 +596,10 @@ struct WebController: Sendable {
         var nonLus: Int }
     struct FilVue { var id: String; var titre: String; var epreuve: String; var commission: String; var messages: Int; var nonLus: Int }
 
-    private static func vue(_ f: Fil) -> FilVue {
+    private static func vue(_ f: Fil, _ noms: [String: String]) -> FilVue {
         FilVue(id: f.id.uuidString.lowercased(), titre: f.titre, epreuve: f.epreuve,
-               commission: f.centre.map { "centre \($0)" } ?? "académie \(f.academie)", messages: f.messages, nonLus: f.nonLus)
+               commission: f.centre.map { "centre \(Libelle.etablissement($0, noms))" } ?? "académie \(f.academie)", messages: f.messages,
+               nonLus: f.nonLus)
     }
 
     @Sendable func messagerie(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -605,7 +608,8 @@ struct WebController: Sendable {
             struct Items: Decodable { var items: [Fil] }
             let fils = try decode(Items.self, try await api(.get, "correction", "/api/correction/sessions/\(Self.sessionCourante)/fils",
                                                             session: session)).items
-            let object: [String: Any] = ["fils": fils.map(Self.vue)]
+            let noms = await nomsEtablissements(session)
+            let object: [String: Any] = ["fils": fils.map { Self.vue($0, noms) }]
             return page("messages", titre: "Messagerie", Self.avecMessage(object, request), session: session)
         }
     }
@@ -628,10 +632,10 @@ struct WebController: Sendable {
             struct Messages: Decodable { var fil: Fil; var items: [Message] }
             let messages = try decode(Messages.self, try await api(.get, "correction", "/api/correction/fils/\(id)/messages", session: session))
             struct MessageVue { var auteur: String; var role: String; var texte: String; var le: String }
-            let vue = Self.vue(messages.fil)
+            let vue = Self.vue(messages.fil, await nomsEtablissements(session))
             return page("fil", titre: messages.fil.titre, [
                 "id": vue.id, "titre": vue.titre, "epreuve": vue.epreuve, "commission": vue.commission,
-                "items": messages.items.map { MessageVue(auteur: $0.auteur, role: $0.role, texte: $0.texte, le: FrenchFormat.dateHeure($0.le)) },
+                "items": messages.items.map { MessageVue(auteur: $0.auteur, role: Libelle.role($0.role), texte: $0.texte, le: FrenchFormat.moment($0.le)) },
             ], session: session)
         }
     }
@@ -663,7 +667,9 @@ struct WebController: Sendable {
             let session = try await required(request, context)
             let annee = Self.sessionCourante
             let base = "/api/missions/sessions/\(annee)"
-            struct Version: Decodable { var version: Int; var chargeeLe: Date }
+            struct TypeRemuneration: Decodable { var code: String; var libelle: String }
+            struct Reglementation: Decodable { var typesRemuneration: [TypeRemuneration] }
+            struct Version: Decodable { var version: Int; var chargeeLe: Date; var reglementation: Reglementation }
             struct Parametres: Decodable { var dateDebut: String; var dateFin: String; var observations: String }
             struct Items: Decodable { var items: [MissionDetail] }
             let version = try? decode(Version.self, try await api(.get, "missions", base + "/reglementation", session: session))
@@ -676,10 +682,14 @@ struct WebController: Sendable {
             func euros(_ centimes: Int) -> String { "\(centimes / 100),\(centimes % 100 < 10 ? "0" : "")\(centimes % 100) €" }
             struct LigneService { var epreuve: String; var centres: String; var personne: String; var candidats: Int; var remuneration: String
                 var montant: String }
+            let noms = await nomsEtablissements(session)
+            // The regulation names its kinds of pay; the services faits carry their codes.
+            let remunerations = Dictionary((version?.reglementation.typesRemuneration ?? []).map { ($0.code, $0.libelle) },
+                                           uniquingKeysWith: { a, _ in a })
             let lignes = detail.flatMap { d in
                 d.intervenants.map { p in
-                    LigneMission(epreuve: d.mission.epreuve, nature: d.mission.kind == "examinateur" ? "examinateur" : "coordination (Santorin)",
-                                 centre: d.mission.centre ?? "Santorin", personne: "\(p.prenom) \(p.nom) (\(p.login))", active: d.mission.active,
+                    LigneMission(epreuve: d.mission.epreuve, nature: Libelle.mission(d.mission.kind),
+                                 centre: d.mission.centre.map { Libelle.etablissement($0, noms) } ?? "Santorin", personne: "\(p.prenom) \(p.nom) (\(p.login))", active: d.mission.active,
                                  mission: d.mission.id.uuidString.lowercased(), intervenant: p.id.uuidString.lowercased(),
                                  convocation: p.convocationId.map { "/api/missions/convocations/\($0.uuidString.lowercased())/impression" })
                 }
@@ -687,9 +697,9 @@ struct WebController: Sendable {
             let object: [String: Any] = [
                 "session": annee, "lignes": lignes,
                 "services": services.items.map {
-                    LigneService(epreuve: $0.epreuve, centres: $0.centres.joined(separator: ", "),
+                    LigneService(epreuve: $0.epreuve, centres: $0.centres.map { Libelle.etablissement($0, noms) }.joined(separator: ", "),
                                  personne: "\($0.prenom ?? "") \($0.nom ?? "") (\($0.login ?? "?"))", candidats: $0.candidatsEvalues,
-                                 remuneration: $0.typeRemuneration, montant: euros($0.montantCentimes))
+                                 remuneration: remunerations[$0.typeRemuneration] ?? $0.typeRemuneration, montant: euros($0.montantCentimes))
                 },
                 "totalServices": euros(services.totalCentimes), "csv": base + "/services-faits.csv",
                 "reglementation": version.map { "Version \($0.version) chargée." } ?? "Aucune réglementation chargée pour la session.",
@@ -742,7 +752,9 @@ struct WebController: Sendable {
             let session = try await required(request, context)
             let annee = Self.sessionCourante
             struct Items: Decodable { var items: [LigneRemontee] }
-            let lignes = try decode(Items.self, try await api(.get, "inscriptions", "/api/inscriptions/sessions/\(annee)/remontee", session: session)).items
+            var lignes = try decode(Items.self, try await api(.get, "inscriptions", "/api/inscriptions/sessions/\(annee)/remontee", session: session)).items
+            let noms = await nomsEtablissements(session)
+            for i in lignes.indices { lignes[i].centre = Libelle.etablissement(lignes[i].centre, noms) }
             return page("remontee", titre: "Remontée des notes", ["session": annee, "lignes": lignes], session: session)
         }
     }

@@ -1,0 +1,51 @@
+import Shared
+
+/// What a person reads for the codes the services exchange (statuses, roles, kinds of mission,
+/// categories): one place, so that no raw code (`a_noter`, `notee`, `close`…) reaches a page. An
+/// unknown code, from a newer service, is shown as it is rather than hidden.
+enum Libelle {
+    static func role(_ role: Role) -> String {
+        switch role {
+        case .dsii: "DSII"
+        case .gestionnaire: "gestionnaire DEC"
+        case .etablissement: "établissement"
+        case .centre: "centre d'épreuve"
+        case .examinateur: "examinateur"
+        case .coordinateur: "coordinateur"
+        case .referent: "référent de correction"
+        case .admin: "exploitation"
+        }
+    }
+
+    /// A role as the APIs spell it (a message's author, a designation).
+    static func role(_ code: String) -> String { Role(rawValue: code).map(role) ?? code }
+
+    /// A grading sheet's status (Correction).
+    static let statutsFiche = ["a_noter": "à noter", "brouillon": "brouillon", "notee": "notée", "absent": "absent"]
+    static func statutFiche(_ code: String) -> String { statutsFiche[code] ?? code }
+
+    /// A subject's status (Référentiel).
+    static func statutSujet(_ code: String) -> String {
+        ["brouillon": "brouillon", "valide": "validé", "publie": "publié", "retire": "retiré"][code] ?? code
+    }
+
+    /// A commission's state (Correction).
+    static func etatCommission(_ code: String) -> String { ["ouverte": "ouverte", "close": "clôturée"][code] ?? code }
+
+    static func demiJournee(_ code: String) -> String { ["matin": "matin", "apres-midi": "après-midi"][code] ?? code }
+
+    /// A candidate's category (Inscriptions).
+    static func categorie(_ code: String) -> String {
+        ["scolaire": "scolaire", "individuel": "individuel", "cned": "CNED", "morea": "MOREA"][code] ?? code
+    }
+
+    /// A mission's kind (Missions).
+    static func mission(_ kind: String) -> String {
+        ["examinateur": "examinateur", "coordinateur": "coordination (Santorin)"][kind] ?? kind
+    }
+
+    /// A school or centre: its UAI with its name beside it when the page knows it.
+    static func etablissement(_ uai: String, _ noms: [String: String]) -> String {
+        noms[uai].map { "\(uai) — \($0)" } ?? uai
+    }
+}
