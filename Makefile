@@ -28,7 +28,9 @@ help:
 
 up:
 	scripts/infra.sh up
-	$(SWIFT) build
+	@# Quiet: the dependencies' own package warnings are not the newcomer's concern (errors still show).
+	@echo "swift build (the first one takes several minutes)"
+	@$(SWIFT) build --quiet
 	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh start
 	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh supervise-background
 	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/services.sh seed

@@ -60,14 +60,14 @@ let package = Package(
             path: "Shared",
             exclude: ["CRabbitMQ", "CHaru", "CQREncode", "CZip", "Contracts/asyncapi.yaml"]
         ),
-        .executableTarget(name: "Inscriptions", dependencies: serviceDeps, path: "Services/Inscriptions"),
-        .executableTarget(name: "Missions", dependencies: serviceDeps, path: "Services/Missions"),
-        .executableTarget(name: "Referentiel", dependencies: serviceDeps, path: "Services/Referentiel"),
+        .executableTarget(name: "Inscriptions", dependencies: serviceDeps, path: "Services/Inscriptions", exclude: ["README.md"]),
+        .executableTarget(name: "Missions", dependencies: serviceDeps, path: "Services/Missions", exclude: ["README.md"]),
+        .executableTarget(name: "Referentiel", dependencies: serviceDeps, path: "Services/Referentiel", exclude: ["README.md"]),
         // The evaluation sheets: PDF (libharu), QR codes (libqrencode), the per-centre zip (libzip).
         .systemLibrary(name: "CHaru", path: "Shared/CHaru"),
         .systemLibrary(name: "CQREncode", path: "Shared/CQREncode", pkgConfig: "libqrencode"),
         .systemLibrary(name: "CZip", path: "Shared/CZip", pkgConfig: "libzip"),
-        .executableTarget(name: "Correction", dependencies: serviceDeps + ["CHaru", "CQREncode", "CZip"], path: "Services/Correction"),
+        .executableTarget(name: "Correction", dependencies: serviceDeps + ["CHaru", "CQREncode", "CZip"], path: "Services/Correction", exclude: ["README.md"]),
         .executableTarget(
             name: "Gateway",
             dependencies: serviceDeps + [
@@ -76,7 +76,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            path: "Services/Gateway"
+            path: "Services/Gateway",
+            exclude: ["README.md"]
         ),
         // Fixtures shared by the fault tests, the probe they kill and the bus benchmark.
         .target(
