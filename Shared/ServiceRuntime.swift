@@ -186,13 +186,15 @@ struct ShutdownDeadline: Service {
     let logger: Logger
 
     func run() async throws {
-        // Cancelled rather than told to stop: the group is ending on an error, which exits on its own.
-        do { try await gracefulShutdown() } catch { return }
-        let logger = logger
+        // Told to stop (a signal): exit 0. Cancelled: the group is ending on an error, and the same
+        // uncancellable awaits could hold it forever, which no supervisor notices: exit 1.
+        let status: Int32
+        do { try await gracefulShutdown(); status = 0 } catch { status = 1 }
+        let (logger, limit) = (logger, limit)
         DispatchQueue.global().asyncAfter(deadline: .now() + limit) {
-            logger.warning("still stopping \(limit) s after the signal: exiting now (open work is redone from the outbox, the inbox and the queues)")
+            logger.warning("still stopping \(limit) s after the \(status == 0 ? "signal" : "error"): exiting now (open work is redone from the outbox, the inbox and the queues)")
             fflush(nil)
-            _exit(0)
+            _exit(status)
         }
     }
 }
