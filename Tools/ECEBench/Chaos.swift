@@ -217,8 +217,9 @@ final class FaultInjector: @unchecked Sendable {
             case "restart RabbitMQ": try await stop("rabbit-stop", port: 5673)
             case "restart PostgreSQL": try await stop("pg-stop", port: 5433)
             case _ where name.hasPrefix("sigterm "):
-                (pending.pid, pending.fault.exit) = try await terminateService(String(name.split(separator: " ").last!))
-            default: pending.pid = try await killService(String(name.split(separator: " ").last!))
+                (pending.pid, pending.fault.exit) = try await signalService(String(name.split(separator: " ").last!), SIGTERM,
+                                                                            within: Self.shutdownDeadline)
+            default: pending.pid = try await signalService(String(name.split(separator: " ").last!), SIGKILL, within: .seconds(10)).pid
             }
         } catch {
             print("  fault \(name) did not strike: \(error)")
@@ -254,29 +255,17 @@ final class FaultInjector: @unchecked Sendable {
         return fault
     }
 
-    /// The service's running process (its pid file names a live process of that executable), killed; returns its pid once gone.
-    private func killService(_ service: String) async throws -> Int32 {
-        guard let pid = runningPid(service) else { throw ValidationError("\(service) was not running") }
-        guard kill(pid, SIGKILL) == 0 else { throw ValidationError("kill \(pid) (\(service)): errno \(errno)") }
-        let deadline = ContinuousClock.now + .seconds(10)
-        while isAlive(pid) {
-            guard ContinuousClock.now < deadline else { throw ValidationError("\(service) (pid \(pid)) still alive 10 s after SIGKILL") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return pid
-    }
-
-    /// The service's running process asked to stop (SIGTERM): it must exit within `shutdownDeadline`;
-    /// one still running is killed so the run goes on, and the fault fails. Returns its pid and the
-    /// seconds it took to exit.
-    private func terminateService(_ service: String) async throws -> (Int32, Double) {
+    /// The service's running process (its pid file names a live process of that executable) sent
+    /// `sig`; returns its pid and the seconds until it was gone. One still alive after `limit` is
+    /// killed, so the run goes on, and the strike fails.
+    private func signalService(_ service: String, _ sig: Int32, within limit: Duration) async throws -> (pid: Int32, seconds: Double) {
         guard let pid = runningPid(service) else { throw ValidationError("\(service) was not running") }
         let sent = ContinuousClock.now
-        guard kill(pid, SIGTERM) == 0 else { throw ValidationError("kill -TERM \(pid) (\(service)): errno \(errno)") }
+        guard kill(pid, sig) == 0 else { throw ValidationError("kill -\(sig) \(pid) (\(service)): errno \(errno)") }
         while isAlive(pid) {
-            guard ContinuousClock.now < sent + Self.shutdownDeadline else {
+            guard ContinuousClock.now < sent + limit else {
                 kill(pid, SIGKILL)
-                throw ValidationError("\(service) (pid \(pid)) still running \(Self.shutdownDeadline) after SIGTERM (killed)")
+                throw ValidationError("\(service) (pid \(pid)) still running \(limit) after signal \(sig)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }
