@@ -243,14 +243,49 @@ import TestSupport
             #expect(try await h.call(.post, "\(ins)/designations", Self.designation("examinateur", centre: centre, login: own,
                                                                                    nom: "Martin", uai: centre), as: school).status == .created)
             let mission = try #require(try await Self.open(h, centre: centre, waitingFor: [login, own])[centre])
+            // The missions list says what each reader may do, by the write routes' own rules (issue 20:
+            // the pages offer nothing else): the school convokes its own designation, not the académie's.
+            struct Droits: Decodable, Equatable { var convocable: Bool; var lisible: Bool; var annulable: Bool }
+            struct Vue: Decodable { var items: [Detail]; struct Detail: Decodable { var mission: Id; var intervenants: [Personne] }
+                struct Id: Decodable { var id: UUID }
+                struct Personne: Decodable { var login: String; var convocable: Bool; var lisible: Bool; var annulable: Bool } }
+            func droits(_ identity: Identity) async throws -> [String: Droits] {
+                let list = try await h.decode(Vue.self, .get, "/api/missions/sessions/\(Self.session)/missions?epreuve=T011B", as: identity)
+                var result: [String: Droits] = [:]
+                for p in list.items.first(where: { $0.mission.id == mission })?.intervenants ?? [] where [login, own].contains(p.login) {
+                    result[p.login] = Droits(convocable: p.convocable, lisible: p.lisible, annulable: p.annulable)
+                }
+                return result
+            }
+            #expect(try await droits(school) == [login: Droits(convocable: false, lisible: false, annulable: false),
+                                                 own: Droits(convocable: true, lisible: false, annulable: false)])
+            #expect(try await droits(Self.besancon) == [login: Droits(convocable: true, lisible: false, annulable: false),
+                                                        own: Droits(convocable: true, lisible: false, annulable: false)])
             let convocations = "/api/missions/missions/\(mission)/convocations"
             let academies = try await h.call(.post, convocations, #"{"intervenantId":"\#(try await Self.person(h, login))"}"#, as: school)
             #expect(academies.status == .forbidden && String(buffer: academies.body).contains("l'académie 03"),
                     "\(String(buffer: academies.body))")
-            #expect(try await h.call(.post, convocations, #"{"intervenantId":"\#(try await Self.person(h, own))"}"#, as: school).status
-                    == .created)
-            #expect(try await h.call(.post, convocations, #"{"intervenantId":"\#(try await Self.person(h, login))"}"#, as: Self.besancon)
-                .status == .created)
+            let ownConvocation = try await h.decode(Convoked.self, .post, convocations, #"{"intervenantId":"\#(try await Self.person(h, own))"}"#,
+                                                    as: school, expect: .created)
+            let academyConvocation = try await h.decode(Convoked.self, .post, convocations,
+                                                        #"{"intervenantId":"\#(try await Self.person(h, login))"}"#, as: Self.besancon,
+                                                        expect: .created)
+            // Convoked: the school reads both and cancels its own only; the gestionnaire cancels either.
+            #expect(try await droits(school) == [login: Droits(convocable: false, lisible: true, annulable: false),
+                                                 own: Droits(convocable: false, lisible: true, annulable: true)])
+            #expect(try await droits(Self.besancon) == [login: Droits(convocable: false, lisible: true, annulable: true),
+                                                        own: Droits(convocable: false, lisible: true, annulable: true)])
+            // What the list does not offer, the route refuses, saying why; another school finds nothing.
+            let cancelRefused = try await h.call(.post, "/api/missions/convocations/\(academyConvocation.id)/annulation",
+                                                 #"{"motif":"Essai"}"#, as: school)
+            #expect(cancelRefused.status == .forbidden && String(buffer: cancelRefused.body).contains("émise par l'académie 03"),
+                    "\(String(buffer: cancelRefused.body))")
+            let other = Identity(userId: UUID(), login: "etab.0750654D", role: .etablissement, scope: .etablissement("0750654D"))
+            #expect(try await h.call(.post, "/api/missions/convocations/\(ownConvocation.id)/annulation", #"{"motif":"Essai"}"#,
+                                     as: other).status == .notFound)
+            #expect(try await h.call(.post, "/api/missions/convocations/\(ownConvocation.id)/annulation", #"{"motif":"Indisponible"}"#,
+                                     as: school).status == .noContent)
+            #expect(try await droits(school)[own] == Droits(convocable: true, lisible: false, annulable: false), "convocable again")
         }
     }
 

@@ -5,6 +5,7 @@ words check (no raw code of the services in a page's text)."""
 import json
 import os
 import re
+import urllib.parse
 import urllib.request
 
 import selenium_axe_python
@@ -76,6 +77,29 @@ def shot(driver, name, check=True):
         accessible(driver, name)
         aligned(driver, name)
         readable(driver, name)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def page_status(driver, href):
+    """The HTTP status a link of the current page answers the signed-in browser (its cookies; a
+    redirect, to the sign-in page say, is its 3xx, not followed)."""
+    request = urllib.request.Request(urllib.parse.urljoin(driver.current_url, href))
+    request.add_header("Cookie", "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies()))
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def links(driver):
+    """The site's links in the page's main content."""
+    return [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "main a[href]")
+            if a.get_attribute("href").startswith(BASE)]
 
 
 def sign_in(driver, login):

@@ -7,12 +7,22 @@ platform, every key page checked for accessibility (and signing in with the keyb
   and nothing is imported), then a good one; delegates an exam to a school, assigns an individual
   candidate to a centre (a special case), designates an examiner;
 - the school assigns its own pupils with the suggestions, for the exam delegated to it;
-- the gestionnaire publishes the assignments to Santorin.
+- the gestionnaire publishes the assignments to Santorin;
+- Imag'In (issue 20): the school designates its own teacher, the gestionnaire designates a
+  coordinator, opens the session and convokes the académie's designations from /missions; the
+  school, from its own /missions, finds nothing to convoke or cancel on the académie's, convokes its
+  teacher, is refused (with the reason) when its cancel form is aimed at the académie's or another
+  school's convocation, cancels its own, convokes again, and the gestionnaire cancels that one;
+- the coordinator activates their account with the code printed on their convocation, and every
+  link of their home, and of the pages it leads to, answers 200.
 Needs: ECE_PREFIX (unique per run), ECE_PASSWORD.
 """
+import time
+
 from commun import *
 
 P = os.environ["ECE_PREFIX"].upper()
+SVT, PROF, COORD = (f"{P.lower()}.{x}" for x in ("svt", "prof", "coord"))
 SCHOOL = "0251080N"
 EXAM = "T012B"
 
@@ -160,6 +170,7 @@ def gestionnaire(driver):
 
 def etablissement(driver):
     sign_in(driver, f"etab.{SCHOOL}")
+    school_designates(driver)
     driver.get(f"{BASE}/inscriptions?epreuve={EXAM}")
     submit(driver, By.ID, "appliquer")
     message(driver, "affectés selon les suggestions")
@@ -189,6 +200,134 @@ def keyboard(driver):
     wait(driver, EC.presence_of_element_located((By.XPATH, "//h1[starts-with(., 'Bonjour')]")))
 
 
+def mission_row(driver, login):
+    return next(r for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if f"({login})" in r.text)
+
+
+def convocation_of(driver, login):
+    """The convocation's id, from its print link on the missions page."""
+    link = mission_row(driver, login).find_element(By.CSS_SELECTOR, "a[href*='/impression']").get_attribute("href")
+    return link.split("/convocations/")[1].split("/")[0]
+
+
+def convoke(driver, login):
+    submit(driver, By.XPATH, f"//tr[td[contains(., '({login})')]]//button[starts-with(@id, 'convoquer-')]")
+    message(driver, "Convocation émise")
+
+
+def cancel(driver, convocation, motif):
+    type_into(driver, f"motif-{convocation}", motif)
+    submit(driver, By.ID, f"annuler-{convocation}")
+
+
+def school_designates(driver):
+    """The school designates its own teacher to examine, from its designations form."""
+    driver.get(f"{BASE}/inscriptions")
+    select_option(driver, "g-epreuve", EXAM)
+    select_option(driver, "g-centre", EXAM)
+    for field, text in (("g-login", PROF), ("g-nom", "Lefèvre"), ("g-prenom", "Sacha"), ("g-divisions", "T2")):
+        type_into(driver, field, text)
+    submit(driver, By.ID, "designer")
+    message(driver, "Désignation enregistrée")
+
+
+def missions_gestionnaire(driver):
+    """The gestionnaire designates a coordinator, opens the session until every designation is a
+    mission's, and convokes the académie's own: the examiner and the coordinator."""
+    driver.get(BASE + "/inscriptions")
+    select_option(driver, "g-role", "coordinateur")
+    select_option(driver, "g-epreuve", EXAM)
+    select_option(driver, "g-centre", "aucun")
+    for field, text in (("g-login", COORD), ("g-nom", "Garnier"), ("g-prenom", "Maud")):
+        type_into(driver, field, text)
+    submit(driver, By.ID, "designer")
+    message(driver, "Désignation enregistrée")
+    driver.get(BASE + "/missions")
+    deadline = time.time() + 60
+    while True:
+        submit(driver, By.ID, "ouvrir")
+        message(driver, "Session ouverte")
+        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        if all(any(f"({login})" in r for r in rows) for login in (SVT, PROF, COORD)):
+            break
+        assert time.time() < deadline, f"designations not in the missions: {rows}"
+        time.sleep(1)
+    convoke(driver, SVT)
+    convoke(driver, COORD)
+    shot(driver, "26-missions-et-services-faits")
+    # Another school's teacher's convocation (the demo's examiner at the test centre).
+    return convocation_of(driver, f"{P.lower()}.exam1")
+
+
+def school_convokes(driver, foreign):
+    sign_in(driver, f"etab.{SCHOOL}")
+    submit(driver, By.LINK_TEXT, "Les convocations de vos enseignants (Imag'In)")
+    assert "Services faits" not in driver.page_source, "the services faits are the gestionnaire's"
+    svt = mission_row(driver, SVT)
+    assert not svt.find_elements(By.TAG_NAME, "button"), "the académie's designation and convocation: nothing for the school to do"
+    academie = convocation_of(driver, SVT)
+    shot(driver, "27-convocations-etablissement")
+    convoke(driver, PROF)
+    own = convocation_of(driver, PROF)
+    shot(driver, "28-convocation-emise")
+    # The page's cancel form aimed at a convocation the school did not issue: refused, with the reason.
+    for target, reason in ((academie, "émise par l'académie"), (foreign, "dans votre périmètre")):
+        driver.execute_script("document.getElementById('annuler-' + arguments[0]).form.elements['convocation'].value = arguments[1]",
+                              own, target)
+        cancel(driver, own, "Essai")
+        message(driver, "Annulation refusée")
+        assert reason in driver.find_element(By.CSS_SELECTOR, "p.info").text, driver.find_element(By.CSS_SELECTOR, "p.info").text
+    assert convocation_of(driver, SVT) == academie and convocation_of(driver, PROF) == own, "nothing was cancelled"
+    cancel(driver, own, "Enseignant indisponible")
+    message(driver, "Convocation annulée")
+    prof = mission_row(driver, PROF)
+    assert not prof.find_elements(By.CSS_SELECTOR, "a[href*='/impression']") and prof.find_elements(By.CSS_SELECTOR, "button[id^=convoquer-]")
+    convoke(driver, PROF)
+    return convocation_of(driver, PROF)
+
+
+def coordinator(driver):
+    """The coordinator activates their account with their convocation's code, then every link of
+    their home and of the pages it leads to answers 200."""
+    sign_in(driver, "gestionnaire.besancon")
+    driver.get(BASE + "/missions")
+    driver.get(mission_row(driver, COORD).find_element(By.CSS_SELECTOR, "a[href*='/impression']").get_attribute("href"))
+    code = driver.find_element(By.CSS_SELECTOR, ".code").text
+    driver.delete_all_cookies()
+    deadline = time.time() + 30
+    while True:
+        driver.get(BASE + "/activation")
+        for field, text in (("login", COORD), ("code", code), ("password", PASSWORD)):
+            type_into(driver, field, text)
+        submit(driver, By.CSS_SELECTOR, "main form button[type=submit]")
+        if driver.find_elements(By.CSS_SELECTOR, "p.succes"):
+            break
+        assert time.time() < deadline, driver.find_element(By.TAG_NAME, "main").text
+        time.sleep(1)
+    sign_in(driver, COORD)
+    assert driver.find_element(By.ID, f"mission-{EXAM}").text.startswith(EXAM)
+    assert not [h for h in links(driver) if h.endswith("/examinateur")], "no lots for a coordinator"
+    shot(driver, "29-accueil-coordinateur")
+    home = driver.current_url
+    visited = set()
+    for number, page in enumerate(list(dict.fromkeys(links(driver)))):
+        # Santorin learns of the convocation by event: give the perimeter a moment to be there.
+        deadline = time.time() + 30
+        while page_status(driver, page) != 200:
+            assert time.time() < deadline, f"{page}: {page_status(driver, page)}"
+            time.sleep(1)
+        if "/api/" in page or page.endswith(".yaml"):
+            continue
+        driver.get(page)
+        shot(driver, f"30-coordinateur-{number}")
+        for link in links(driver):
+            if link not in visited:
+                visited.add(link)
+                assert page_status(driver, link) == 200, f"{link} (from {page}): {page_status(driver, link)}"
+        driver.get(home)
+    assert any("/centre/" in link for link in visited), f"the follow-up leads to the commissions: {visited}"
+
+
 def road(driver):
     keyboard(driver)
     dsii(driver)
@@ -198,10 +337,18 @@ def road(driver):
     driver.get(BASE + "/inscriptions")
     submit(driver, By.ID, "publier")
     message(driver, "Affectations publiées")
+    foreign = missions_gestionnaire(driver)
+    again = school_convokes(driver, foreign)
+    # The gestionnaire cancels the school's convocation from the same page.
+    sign_in(driver, "gestionnaire.besancon")
     driver.get(BASE + "/missions")
-    shot(driver, "26-missions-et-services-faits")
+    cancel(driver, again, "Remplacé par l'académie")
+    message(driver, "Convocation annulée")
+    assert not mission_row(driver, PROF).find_elements(By.CSS_SELECTOR, "a[href*='/impression']")
+    coordinator(driver)
 
 
 if __name__ == "__main__":
     run("gestion", road, "browser pages: subject and barème published by the DSII; import refused then accepted, delegation, "
-        "special case, designation, the school's assignments, publication to Santorin")
+        "special case, designation, the school's assignments, publication to Santorin; the school convokes and cancels, "
+        "refused on the académie's and another school's; the gestionnaire cancels; the coordinator's home and its links")

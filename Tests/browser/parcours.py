@@ -2,7 +2,7 @@
 
 An examiner signs in, grades four candidates in the editor (one while the network is cut, one
 absent, one with an override), their remaining sheets and the other room go through the API, they
-lock their lot from the page, the centre closes from its page, and the gestionnaire's remontée page
+lock their lot from the page and read their own statistics, the centre closes from its page, and the gestionnaire's remontée page
 shows the grades. Screenshots of the key pages go to var/artifacts/. Needs: ECE_CENTRE, ECE_EXAM1,
 ECE_EXAM2 (logins), ECE_PASSWORD; the demo played for that centre (ece-bench demo).
 """
@@ -149,6 +149,12 @@ def road(driver):
     submit(driver, By.CSS_SELECTOR, "button[id^=verrouiller-]")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
     shot(driver, "06-lot-verrouille")
+    # Their own statistics, from their home: every sheet of the lot graded but the absent one.
+    driver.get(BASE + "/")
+    submit(driver, By.LINK_TEXT, "Mes statistiques de correction")
+    assert driver.find_element(By.ID, "stat-T011B").text.startswith("T011B")
+    assert f"{len(fiches) - 1} candidats notés" in driver.find_element(By.TAG_NAME, "main").text, driver.find_element(By.TAG_NAME, "main").text
+    shot(driver, "15-mes-statistiques")
     status, lots2 = api("GET", "/api/correction/mes-lots", jeton2)
     lot2 = next(l for l in lots2["items"] if l["centre"] == CENTRE)
     for fiche in lot2["fiches"]:

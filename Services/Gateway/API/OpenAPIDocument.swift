@@ -504,7 +504,7 @@ paths:
         "422": {$ref: "#/components/responses/Problem"}
   /api/missions/mes-missions:
     get:
-      summary: My missions (examiner, coordinator) and the way into grading for each
+      summary: My missions (examiner, coordinator) and the way into grading for each (a coordinator's, the académie's follow-up of the exam)
       responses:
         "200": {description: My missions, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {convocationId: {type: string, format: uuid}, mission: {$ref: "#/components/schemas/Mission"}, correction: {type: string}}}}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
@@ -1391,7 +1391,7 @@ components:
         mission: {$ref: "#/components/schemas/Mission"}
         intervenants:
           type: array
-          items: {type: object, properties: {id: {type: string, format: uuid}, login: {type: string}, nom: {type: string}, prenom: {type: string}, uai: {type: [string, "null"]}, convocationId: {type: [string, "null"], format: uuid}}}
+          items: {type: object, properties: {id: {type: string, format: uuid}, login: {type: string}, nom: {type: string}, prenom: {type: string}, uai: {type: [string, "null"]}, convocationId: {type: [string, "null"], format: uuid}, exporte: {type: boolean, description: in Cyclades' export for the mission}, designePar: {type: [string, "null"], description: "authority that designated them (academie:<code> or uai:<UAI>)"}, convoquePar: {type: [string, "null"], description: authority that issued the active convocation}, convocable: {type: boolean, description: the caller may convoke them}, lisible: {type: boolean, description: the caller may read their convocation}, annulable: {type: boolean, description: the caller may cancel their convocation}}}
     Convoked:
       type: object
       properties: {id: {type: string, format: uuid}, impression: {type: string}}

@@ -66,6 +66,21 @@ enum Templates {
         "accueil": """
             <h1>Bonjour {{nom}}</h1>
             <p>Vous êtes connecté en tant que {{role}} ({{portee}}).</p>
+            {{#coordination}}
+            <h2>Mes missions de coordination</h2>
+            {{^missions}}<p>Aucune convocation de coordination en cours.</p>{{/missions}}
+            {{#missions}}
+            <section aria-labelledby="mission-{{code}}">
+              <h3 id="mission-{{code}}">{{epreuve}}</h3>
+              <ul>
+                <li><a href="{{suivi}}">Suivi de la correction de {{code}} dans l'académie</a></li>
+                <li><a href="{{statistiques}}">Statistiques de {{code}}</a></li>
+                <li><a href="/messages">Messagerie des commissions de {{code}}</a></li>
+              </ul>
+            </section>
+            {{/missions}}
+            <h2>Toute la coordination</h2>
+            {{/coordination}}
             <ul>
             {{#liens}}<li><a href="{{href}}">{{libelle}}</a></li>{{/liens}}
             </ul>
@@ -164,8 +179,8 @@ enum Templates {
               <p><button type="submit" id="repartir">Déplacer les candidats choisis</button></p>
             </form>
             {{/ouverte}}
-            <form method="post" action="{{page}}/cloture"><p><button type="submit" id="cloturer">Clôturer l'épreuve</button></p></form>
-            {{#close}}<p><a class="bouton" href="{{base}}/fiches.zip">Télécharger les fiches remplies (zip)</a></p>{{/close}}
+            {{#ouverte}}<form method="post" action="{{page}}/cloture"><p><button type="submit" id="cloturer">Clôturer l'épreuve</button></p></form>{{/ouverte}}
+            {{#zip}}<p><a class="bouton" href="{{base}}/fiches.zip">Télécharger les fiches remplies (zip)</a></p>{{/zip}}
             """,
         "statistiques": """
             <h1>Statistiques — {{epreuve}} (session {{session}})</h1>
@@ -187,6 +202,21 @@ enum Templates {
               <thead><tr><th scope="col">{{niveau}}</th><th scope="col">Notes</th><th scope="col">Moyenne</th></tr></thead>
               <tbody>{{#groupes}}<tr><td>{{code}}</td><td>{{effectif}}</td><td>{{moyenne}}</td></tr>{{/groupes}}</tbody>
             </table>
+            """,
+        "mes-statistiques": """
+            <h1>Mes statistiques de correction (session {{session}})</h1>
+            <p><a href="/examinateur">← Mes lots</a></p>
+            {{^epreuves}}<p>Vous n'avez encore noté aucun candidat cette session.</p>{{/epreuves}}
+            {{#epreuves}}
+            <section aria-labelledby="stat-{{code}}">
+              <h2 id="stat-{{code}}">{{epreuve}}</h2>
+              <p>{{effectif}} candidats notés, moyenne {{moyenne}} / 20.</p>
+              <figure>
+                <figcaption>Répartition de vos notes (nombre de candidats par point)</figcaption>
+                {{{graphique}}}
+              </figure>
+            </section>
+            {{/epreuves}}
             """,
         "messages": """
             <h1>Messagerie</h1>
@@ -215,8 +245,9 @@ enum Templates {
             </form>
             """,
         "missions": """
-            <h1>Missions et convocations — session {{session}}</h1>
+            <h1>{{#gestionnaire}}Missions et convocations{{/gestionnaire}}{{^gestionnaire}}Convocations de vos enseignants{{/gestionnaire}} — session {{session}}</h1>
             {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            {{#gestionnaire}}
             <h2>1. Réglementation</h2>
             <p>{{reglementation}}</p>
             <form method="post" action="/missions/reglementation"><button type="submit" class="secondaire">Rafraîchir la réglementation</button></form>
@@ -230,19 +261,27 @@ enum Templates {
             <h2>3. Ouvrir ou rafraîchir la session</h2>
             <form method="post" action="/missions/ouverture"><button type="submit" id="ouvrir">Importer les missions ECE</button></form>
             <h2>4. Convocations</h2>
+            {{/gestionnaire}}
+            {{^gestionnaire}}<p>Vous convoquez les enseignants que votre établissement a désignés, et annulez les convocations qu'il a émises. Les autres convocations sont celles de l'académie.</p>{{/gestionnaire}}
             <table>
+              <caption class="evitement">Intervenants désignés par mission</caption>
               <thead><tr><th scope="col">Épreuve</th><th scope="col">Mission</th><th scope="col">Centre</th><th scope="col">Intervenant</th><th scope="col">Convocation</th></tr></thead>
               <tbody>
               {{#lignes}}<tr><td>{{epreuve}}</td><td>{{nature}}{{^active}} (retirée){{/active}}</td><td>{{centre}}</td><td>{{personne}}</td>
-                <td>{{#convocation}}<a href="{{convocation}}">imprimer</a>{{/convocation}}{{^convocation}}{{#active}}<form method="post" action="/missions/convocations" class="en-ligne"><input type="hidden" name="mission" value="{{mission}}"><input type="hidden" name="intervenant" value="{{intervenant}}"><button type="submit" class="secondaire">Convoquer</button></form>{{/active}}{{/convocation}}</td></tr>{{/lignes}}
+                <td>{{#convoque}}convoqué{{#impression}} — <a href="{{impression}}">imprimer<span class="evitement"> la convocation de {{personne}}</span></a>{{/impression}}{{/convoque}}{{^convoque}}non convoqué{{/convoque}}
+                {{#convocable}}<form method="post" action="/missions/convocations" class="en-ligne"><input type="hidden" name="mission" value="{{mission}}"><input type="hidden" name="intervenant" value="{{intervenant}}"><button type="submit" class="secondaire" id="convoquer-{{mission}}-{{intervenant}}">Convoquer<span class="evitement"> {{personne}}</span></button></form>{{/convocable}}
+                {{#annulable}}<form method="post" action="/missions/annulations" class="annulation"><input type="hidden" name="convocation" value="{{convocation}}"><label for="motif-{{convocation}}">Motif de l'annulation</label><input id="motif-{{convocation}}" name="motif" required maxlength="500"><button type="submit" class="secondaire" id="annuler-{{convocation}}">Annuler la convocation<span class="evitement"> de {{personne}}</span></button></form>{{/annulable}}</td></tr>{{/lignes}}
               </tbody>
             </table>
+            {{^lignes}}<p>Aucun enseignant désigné pour une mission de la session.</p>{{/lignes}}
+            {{#gestionnaire}}
             <h2>5. Services faits</h2>
             <p>Reçus de Santorin à la clôture de chaque épreuve. Total : <strong>{{totalServices}}</strong>. <a href="{{csv}}">Exporter pour la paie (CSV)</a></p>
             <table>
               <thead><tr><th scope="col">Épreuve</th><th scope="col">Centres</th><th scope="col">Intervenant</th><th scope="col">Candidats évalués</th><th scope="col">Rémunération</th><th scope="col">Montant</th></tr></thead>
               <tbody>{{#services}}<tr><td>{{epreuve}}</td><td>{{centres}}</td><td>{{personne}}</td><td>{{candidats}}</td><td>{{remuneration}}</td><td>{{montant}}</td></tr>{{/services}}</tbody>
             </table>
+            {{/gestionnaire}}
             """,
         "remontee": """
             <h1>Remontée des notes — session {{session}}</h1>

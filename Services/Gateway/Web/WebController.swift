@@ -51,6 +51,7 @@ struct WebController: Sendable {
         router.post("/missions/parametres", use: parametres)
         router.post("/missions/ouverture", use: ouvrirSession)
         router.post("/missions/convocations", use: convoquer)
+        router.post("/missions/annulations", use: annulerConvocation)
         router.get("/remontee", use: remontee)
         addSujetsRoutes(to: router)
         addInscriptionsRoutes(to: router)
@@ -335,12 +336,17 @@ struct WebController: Sendable {
             var liens: [Lien] = []
             let statistiques = Lien(href: "/statistiques", libelle: "Les statistiques de correction")
             let messages = Lien(href: "/messages", libelle: "La messagerie de la commission")
+            var object: [String: Any] = [:]
             switch role {
-            case .examinateur: liens = [Lien(href: "/examinateur", libelle: "Mes missions, mes lots et l'éditeur de correction"), messages]
+            case .examinateur: liens = [Lien(href: "/examinateur", libelle: "Mes missions, mes lots et l'éditeur de correction"),
+                                        Lien(href: "/statistiques", libelle: "Mes statistiques de correction"), messages]
             case .centre, .referent:
                 liens = [Lien(href: "/centre", libelle: "La correction au centre : groupes, suivi, impression, clôture"), statistiques, messages]
-            case .coordinateur: liens = [Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages,
-                                         Lien(href: "/examinateur", libelle: "Mes missions")]
+            case .coordinateur:
+                liens = [Lien(href: "/centre", libelle: "Le suivi de la correction des épreuves que vous coordonnez"), statistiques,
+                         Lien(href: "/messages", libelle: "La messagerie des commissions")]
+                object["coordination"] = true
+                object["missions"] = try await coordinations(session)
             case .gestionnaire:
                 liens = [Lien(href: "/inscriptions", libelle: "Les candidats, délégations, affectations et désignations (Cyclades)"),
                          Lien(href: "/missions", libelle: "Les missions, convocations et services faits (Imag'In)"),
@@ -348,11 +354,29 @@ struct WebController: Sendable {
                          Lien(href: "/remontee", libelle: "La remontée des notes")]
             case .dsii: liens = [Lien(href: "/sujets", libelle: "La banque de sujets et les barèmes (Référentiel Sujet)"), statistiques]
             case .admin: liens = [statistiques]
-            case .etablissement: liens = [Lien(href: "/inscriptions", libelle: "Les affectations déléguées et les désignations de vos enseignants")]
+            case .etablissement: liens = [Lien(href: "/inscriptions", libelle: "Les affectations déléguées et les désignations de vos enseignants"),
+                                          Lien(href: "/missions", libelle: "Les convocations de vos enseignants (Imag'In)")]
             }
             liens.append(Lien(href: "/openapi.yaml", libelle: "L'API de la plateforme (OpenAPI)"))
-            return page("accueil", titre: "Accueil", ["nom": session.identity.login, "role": Libelle.role(role),
-                                                      "portee": session.identity.scope.description, "liens": liens], session: session)
+            object.merge(["nom": session.identity.login, "role": Libelle.role(role), "portee": session.identity.scope.description,
+                          "liens": liens]) { a, _ in a }
+            return page("accueil", titre: "Accueil", object, session: session)
+        }
+    }
+
+    /// A coordinator's missions and, for each exam they coordinate, the way into its follow-up,
+    /// statistics and messaging.
+    struct Coordination { var epreuve: String; var code: String; var suivi: String; var statistiques: String }
+
+    func coordinations(_ session: Session) async throws -> [Coordination] {
+        struct Mission: Decodable { var epreuve: String; var kind: String }
+        struct MaMission: Decodable { var mission: Mission }
+        struct Missions: Decodable { var items: [MaMission] }
+        let missions = try decode(Missions.self, try await api(.get, "missions", "/api/missions/mes-missions", session: session)).items
+        let epreuves = Set(missions.filter { $0.mission.kind == "coordinateur" }.map(\.mission.epreuve))
+        return EpreuvePratique.allCases.filter { epreuves.contains($0.rawValue) }.map {
+            Coordination(epreuve: "\($0.rawValue) — \($0.libelle)", code: $0.rawValue, suivi: "/centre?epreuve=\($0.rawValue)",
+                         statistiques: "/statistiques?epreuve=\($0.rawValue)")
         }
     }
 
@@ -370,6 +394,8 @@ struct WebController: Sendable {
     @Sendable func lots(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
+            // A coordinator grades no lot: their missions, with the ways into them, are on their home.
+            if session.identity.role == .coordinateur { throw Redirect(to: "/", cookies: session.setCookies) }
             struct Items: Decodable { var items: [Lot] }
             let lots = try decode(Items.self, try await api(.get, "correction", "/api/correction/mes-lots", session: session)).items
             let noms = await nomsEtablissements(session)
@@ -421,14 +447,18 @@ struct WebController: Sendable {
             let session = try await required(request, context)
             let annee = Self.sessionCourante
             struct Items: Decodable { var items: [Avancement] }
-            let items = try decode(Items.self, try await api(.get, "correction", "/api/correction/sessions/\(annee)/suivi", session: session)).items
+            // One exam when asked (a coordinator's mission links here).
+            let epreuve = request.uri.queryParameters["epreuve"].flatMap { EpreuvePratique(rawValue: String($0)) }
+            let items = try decode(Items.self, try await api(.get, "correction", "/api/correction/sessions/\(annee)/suivi"
+                                                             + (epreuve.map { "?epreuve=\($0.rawValue)" } ?? ""), session: session)).items
             let noms = await nomsEtablissements(session)
             let lignes = items.map { a in
                 LigneVue(epreuve: a.epreuve, centre: Libelle.etablissement(a.centre, noms), candidats: a.candidats, aNoter: a.aNoter,
                          notees: a.notees, absents: a.absents, lots: a.lots, lotsVerrouilles: a.lotsVerrouilles, etat: Libelle.etatCommission(a.etat),
                          lien: a.centre.isEmpty ? nil : "/centre/\(annee)/\(a.epreuve)/\(a.centre)")
             }
-            let object: [String: Any] = ["titre": "session \(annee)", "lignes": lignes]
+            let object: [String: Any] = ["titre": "session \(annee)" + (epreuve.map { ", \($0.rawValue) — \($0.libelle)" } ?? ""),
+                                         "lignes": lignes]
             return page("commissions", titre: "Suivi de la correction", Self.avecMessage(object, request), session: session)
         }
     }
@@ -484,7 +514,7 @@ struct WebController: Sendable {
                                                 groupe: $0.groupeId.flatMap { nomsGroupes[$0] } ?? "—") },
                 "choixGroupes": vue.groupes.map { GroupeChoix(id: $0.id.uuidString.lowercased(), nom: $0.nom) },
                 "session": vue.commission.session, "epreuve": vue.commission.epreuve, "centre": Libelle.etablissement(vue.commission.centre, noms),
-                "etat": Libelle.etatCommission(vue.commission.etat), "close": vue.commission.etat == "close", "candidats": vue.candidats,
+                "etat": Libelle.etatCommission(vue.commission.etat), "zip": vue.commission.etat == "close" && [.centre, .gestionnaire].contains(session.identity.role), "candidats": vue.candidats,
                 "nonDistribues": vue.nonDistribues, "groupes": vue.groupes, "base": base, "page": pagePath, "ouverte": organise,
                 "examinateurs": examinateurs, "sujets": sujets,
                 "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.jour($0.jour),
@@ -571,7 +601,17 @@ struct WebController: Sendable {
         try await handle(request, context) {
             let session = try await required(request, context)
             let annee = Self.sessionCourante
-            let epreuve = request.uri.queryParameters["epreuve"].flatMap { EpreuvePratique(rawValue: String($0)) } ?? .T011B
+            if session.identity.role == .examinateur { return try await mesStatistiques(session, annee: annee) }
+            // A coordinator reads the exams they coordinate only: the choice offers those.
+            let offertes = session.identity.role == .coordinateur
+                ? try await coordinations(session).compactMap { EpreuvePratique(rawValue: $0.code) } : EpreuvePratique.allCases
+            guard let premiere = offertes.first else {
+                return page("erreur", titre: "Statistiques", ["titre": "Statistiques",
+                                                               "detail": "Aucune épreuve ne vous est confiée pour la session \(annee)."],
+                            session: session)
+            }
+            let demandee = request.uri.queryParameters["epreuve"].flatMap { EpreuvePratique(rawValue: String($0)) }
+            let epreuve = demandee.flatMap { offertes.contains($0) ? $0 : nil } ?? premiere
             let stats = try decode(Statistiques.self, try await api(
                 .get, "correction", "/api/correction/sessions/\(annee)/epreuves/\(epreuve.rawValue)/statistiques", session: session))
             struct Choix { var code: String; var libelle: String; var choisie: Bool }
@@ -580,7 +620,7 @@ struct WebController: Sendable {
             let object: [String: Any] = [
                 "session": annee, "epreuve": epreuve.libelle, "effectif": stats.ensemble.effectif,
                 "moyenne": Self.moyenne(stats.ensemble.moyenne), "graphique": Self.histogramme(stats.ensemble.distribution),
-                "epreuves": EpreuvePratique.allCases.map { Choix(code: $0.rawValue, libelle: $0.libelle, choisie: $0 == epreuve) },
+                "epreuves": offertes.map { Choix(code: $0.rawValue, libelle: $0.libelle, choisie: $0 == epreuve) },
                 "sujets": stats.sujets.map { LigneStat(code: $0.code, effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne),
                                                        ecart: Self.ecart($0.ecartALaMoyenne)) },
                 "niveau": centres ? "centre" : "académie",
@@ -590,6 +630,18 @@ struct WebController: Sendable {
             ]
             return page("statistiques", titre: "Statistiques", object, session: session)
         }
+    }
+
+    /// An examiner's own statistics: per exam they graded, how many, their mean and distribution.
+    private func mesStatistiques(_ session: Session, annee: Int) async throws -> Response {
+        struct Mes: Decodable { var epreuves: [String: Serie] }
+        let mes = try decode(Mes.self, try await api(.get, "correction", "/api/correction/sessions/\(annee)/mes-statistiques", session: session))
+        struct EpreuveVue { var code: String; var epreuve: String; var effectif: Int; var moyenne: String; var graphique: String }
+        let epreuves = mes.epreuves.sorted { $0.key < $1.key }.map { code, serie in
+            EpreuveVue(code: code, epreuve: "\(code) — \(EpreuvePratique(rawValue: code)?.libelle ?? "")", effectif: serie.effectif,
+                       moyenne: Self.moyenne(serie.moyenne), graphique: Self.histogramme(serie.distribution))
+        }
+        return page("mes-statistiques", titre: "Mes statistiques", ["session": annee, "epreuves": epreuves], session: session)
     }
 
     struct Fil: Decodable { var id: UUID; var epreuve: String; var centre: String?; var academie: String; var titre: String; var messages: Int
@@ -652,61 +704,78 @@ struct WebController: Sendable {
         }
     }
 
-    // MARK: missions (the gestionnaire, Imag'In)
+    // MARK: missions (the gestionnaire and the établissement, Imag'In)
 
     struct MissionDetail: Decodable {
         var mission: Mission; var intervenants: [Personne]
         struct Mission: Decodable { var id: UUID; var epreuve: String; var kind: String; var centre: String?; var active: Bool }
-        struct Personne: Decodable { var id: UUID; var login: String; var nom: String; var prenom: String; var convocationId: UUID? }
+        struct Personne: Decodable { var id: UUID; var login: String; var nom: String; var prenom: String; var convocationId: UUID?
+            var convocable: Bool?; var lisible: Bool?; var annulable: Bool? }
     }
+    /// One person of a mission, with what the user may do (as Missions says: never a button it would refuse).
     struct LigneMission { var epreuve: String; var nature: String; var centre: String; var personne: String; var active: Bool
-        var mission: String; var intervenant: String; var convocation: String? }
+        var mission: String; var intervenant: String; var convoque: Bool; var impression: String?; var convocation: String?
+        var convocable: Bool; var annulable: Bool }
 
+    /// The gestionnaire's Imag'In page (regulation, dates, opening, convocations, services faits) and
+    /// the établissement's (the convocations of its own teachers): each section only for whoever may
+    /// read it.
     @Sendable func missions(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
+            let gestionnaire = session.identity.role == .gestionnaire
             let annee = Self.sessionCourante
             let base = "/api/missions/sessions/\(annee)"
-            struct TypeRemuneration: Decodable { var code: String; var libelle: String }
-            struct Reglementation: Decodable { var typesRemuneration: [TypeRemuneration] }
-            struct Version: Decodable { var version: Int; var chargeeLe: Date; var reglementation: Reglementation }
-            struct Parametres: Decodable { var dateDebut: String; var dateFin: String; var observations: String }
             struct Items: Decodable { var items: [MissionDetail] }
-            let version = try? decode(Version.self, try await api(.get, "missions", base + "/reglementation", session: session))
-            let parametres = try? decode(Parametres.self, try await api(.get, "missions", base + "/parametres", session: session))
             let detail = try decode(Items.self, try await api(.get, "missions", base + "/missions", session: session)).items
-            struct ServiceFait: Decodable { var epreuve: String; var kind: String; var centres: [String]; var login: String?; var nom: String?
-                var prenom: String?; var candidatsEvalues: Int; var typeRemuneration: String; var montantCentimes: Int }
-            struct ServicesFaits: Decodable { var items: [ServiceFait]; var totalCentimes: Int }
-            let services = try decode(ServicesFaits.self, try await api(.get, "missions", base + "/services-faits", session: session))
-            func euros(_ centimes: Int) -> String { "\(centimes / 100),\(centimes % 100 < 10 ? "0" : "")\(centimes % 100) €" }
-            struct LigneService { var epreuve: String; var centres: String; var personne: String; var candidats: Int; var remuneration: String
-                var montant: String }
             let noms = await nomsEtablissements(session)
-            // The regulation names its kinds of pay; the services faits carry their codes.
-            let remunerations = Dictionary((version?.reglementation.typesRemuneration ?? []).map { ($0.code, $0.libelle) },
-                                           uniquingKeysWith: { a, _ in a })
             let lignes = detail.flatMap { d in
                 d.intervenants.map { p in
-                    LigneMission(epreuve: d.mission.epreuve, nature: Libelle.mission(d.mission.kind),
-                                 centre: d.mission.centre.map { Libelle.etablissement($0, noms) } ?? "Santorin", personne: "\(p.prenom) \(p.nom) (\(p.login))", active: d.mission.active,
-                                 mission: d.mission.id.uuidString.lowercased(), intervenant: p.id.uuidString.lowercased(),
-                                 convocation: p.convocationId.map { "/api/missions/convocations/\($0.uuidString.lowercased())/impression" })
+                    let convocation = p.convocationId?.uuidString.lowercased()
+                    return LigneMission(
+                        epreuve: d.mission.epreuve, nature: Libelle.mission(d.mission.kind),
+                        centre: d.mission.centre.map { Libelle.etablissement($0, noms) } ?? "Santorin", personne: "\(p.prenom) \(p.nom) (\(p.login))",
+                        active: d.mission.active, mission: d.mission.id.uuidString.lowercased(), intervenant: p.id.uuidString.lowercased(),
+                        convoque: convocation != nil,
+                        impression: p.lisible == true ? convocation.map { "/api/missions/convocations/\($0)/impression" } : nil,
+                        convocation: convocation, convocable: p.convocable == true, annulable: p.annulable == true)
                 }
             }
-            let object: [String: Any] = [
-                "session": annee, "lignes": lignes,
-                "services": services.items.map {
-                    LigneService(epreuve: $0.epreuve, centres: $0.centres.map { Libelle.etablissement($0, noms) }.joined(separator: ", "),
-                                 personne: "\($0.prenom ?? "") \($0.nom ?? "") (\($0.login ?? "?"))", candidats: $0.candidatsEvalues,
-                                 remuneration: remunerations[$0.typeRemuneration] ?? $0.typeRemuneration, montant: euros($0.montantCentimes))
-                },
-                "totalServices": euros(services.totalCentimes), "csv": base + "/services-faits.csv",
-                "reglementation": version.map { "Version \($0.version) chargée." } ?? "Aucune réglementation chargée pour la session.",
-                "dateDebut": parametres?.dateDebut ?? "", "dateFin": parametres?.dateFin ?? "", "observations": parametres?.observations ?? "",
-            ]
-            return page("missions", titre: "Missions et convocations", Self.avecMessage(object, request), session: session)
+            var object: [String: Any] = ["session": annee, "lignes": lignes, "gestionnaire": gestionnaire]
+            if gestionnaire { object.merge(try await missionsGestionnaire(session, base: base, noms: noms)) { a, _ in a } }
+            return page("missions", titre: gestionnaire ? "Missions et convocations" : "Convocations de vos enseignants",
+                        Self.avecMessage(object, request), session: session)
         }
+    }
+
+    /// The gestionnaire's sections of the missions page: the regulation, the dates and the services faits.
+    private func missionsGestionnaire(_ session: Session, base: String, noms: [String: String]) async throws -> [String: Any] {
+        struct TypeRemuneration: Decodable { var code: String; var libelle: String }
+        struct Reglementation: Decodable { var typesRemuneration: [TypeRemuneration] }
+        struct Version: Decodable { var version: Int; var chargeeLe: Date; var reglementation: Reglementation }
+        struct Parametres: Decodable { var dateDebut: String; var dateFin: String; var observations: String }
+        let version = try? decode(Version.self, try await api(.get, "missions", base + "/reglementation", session: session))
+        let parametres = try? decode(Parametres.self, try await api(.get, "missions", base + "/parametres", session: session))
+        struct ServiceFait: Decodable { var epreuve: String; var kind: String; var centres: [String]; var login: String?; var nom: String?
+            var prenom: String?; var candidatsEvalues: Int; var typeRemuneration: String; var montantCentimes: Int }
+        struct ServicesFaits: Decodable { var items: [ServiceFait]; var totalCentimes: Int }
+        let services = try decode(ServicesFaits.self, try await api(.get, "missions", base + "/services-faits", session: session))
+        func euros(_ centimes: Int) -> String { "\(centimes / 100),\(centimes % 100 < 10 ? "0" : "")\(centimes % 100) €" }
+        struct LigneService { var epreuve: String; var centres: String; var personne: String; var candidats: Int; var remuneration: String
+            var montant: String }
+        // The regulation names its kinds of pay; the services faits carry their codes.
+        let remunerations = Dictionary((version?.reglementation.typesRemuneration ?? []).map { ($0.code, $0.libelle) },
+                                       uniquingKeysWith: { a, _ in a })
+        return [
+            "services": services.items.map {
+                LigneService(epreuve: $0.epreuve, centres: $0.centres.map { Libelle.etablissement($0, noms) }.joined(separator: ", "),
+                             personne: "\($0.prenom ?? "") \($0.nom ?? "") (\($0.login ?? "?"))", candidats: $0.candidatsEvalues,
+                             remuneration: remunerations[$0.typeRemuneration] ?? $0.typeRemuneration, montant: euros($0.montantCentimes))
+            },
+            "totalServices": euros(services.totalCentimes), "csv": base + "/services-faits.csv",
+            "reglementation": version.map { "Version \($0.version) chargée." } ?? "Aucune réglementation chargée pour la session.",
+            "dateDebut": parametres?.dateDebut ?? "", "dateFin": parametres?.dateFin ?? "", "observations": parametres?.observations ?? "",
+        ]
     }
 
     private func missionsAction(_ request: Request, _ context: ECERequestContext, method: HTTPRequest.Method = .post, _ path: String,
@@ -742,7 +811,19 @@ struct WebController: Sendable {
         }
         return try await formulaire(request, context, service: "missions", "/api/missions/missions/\(mission)/convocations",
                                     json: Self.json(["intervenantId": intervenant.uuidString]), retour: "/missions",
-                                    success: "Convocation émise.", expected: [.created, .ok])
+                                    success: "Convocation émise.", expected: [.created, .ok], refus: "Convocation refusée")
+    }
+
+    /// Cancels a convocation with its reason; Missions decides who may (the issuing school, the
+    /// académie's gestionnaire) and the page shows its refusal.
+    @Sendable func annulerConvocation(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        guard let convocation = form["convocation"].flatMap(UUID.init(uuidString:)) else {
+            return try await handle(request, context) { throw Problem.badRequest("convocation requise / convocation required") }
+        }
+        return try await formulaire(request, context, service: "missions", "/api/missions/convocations/\(convocation)/annulation",
+                                    json: Self.json(["motif": form["motif"] ?? ""]), retour: "/missions",
+                                    success: "Convocation annulée.", expected: [.noContent], refus: "Annulation refusée")
     }
 
     struct LigneRemontee: Decodable { var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int }

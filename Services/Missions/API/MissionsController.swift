@@ -158,7 +158,20 @@ struct MissionsController: Sendable {
             filtre.kind = .examinateur
         case .national: throw Problem.forbidden("portée nationale / national scope")
         }
-        return Missions(items: try await repository.missions(session: try context.session(), filtre))
+        // Each person with what the caller may do: the page offers only what the write routes accept.
+        let items = try await repository.missions(session: try context.session(), filtre).map { detail in
+            var detail = detail
+            for i in detail.intervenants.indices {
+                let p = detail.intervenants[i]
+                detail.intervenants[i].convocable = detail.mission.active && p.exporte && p.convocationId == nil
+                    && refusConvocation(caller, mission: detail.mission, uai: p.uai, designePar: p.designePar) == nil
+                detail.intervenants[i].lisible = p.convocationId != nil && mayConvoke(caller, mission: detail.mission, uai: p.uai)
+                detail.intervenants[i].annulable = p.convocationId != nil && p.convoquePar.map {
+                    refusAnnulation(caller, mission: detail.mission, uai: p.uai, autorite: $0) == nil } == true
+            }
+            return detail
+        }
+        return Missions(items: items)
     }
 
     struct ConvocationRequest: Decodable { var intervenantId: UUID }
@@ -173,19 +186,9 @@ struct MissionsController: Sendable {
         guard let person = try await repository.intervenant(body.intervenantId) else {
             throw Problem.validation([.init(field: "intervenantId", reason: "intervenant inconnu d'Imag'In / unknown intervenant")])
         }
-        guard mayConvoke(caller, mission: mission, person: person) else {
-            throw Problem.forbidden("mission hors de votre périmètre / mission outside your scope")
-        }
-        // A school convokes on its own designation of the person for this mission, not on one the
-        // académie made (even of its own teacher): the account would be the school's.
-        if case .etablissement = caller.scope, let autorite = try await repository.designePar(person.id, for: mission.id),
-           autorite != caller.scope.description {
-            let par = switch Scope(autorite) {
-            case .academie(let code)?: "l'académie \(code)"
-            case .etablissement(let uai)?: "l'établissement \(uai)"
-            default: autorite
-            }
-            throw Problem.forbidden("désigné(e) pour cette mission par \(par) : seule elle convoque / designated by another authority")
+        let designePar = caller.role == .etablissement ? try await repository.designePar(person.id, for: mission.id) : nil
+        if let refus = refusConvocation(caller, mission: mission, uai: person.uai, designePar: designePar) {
+            throw refus
         }
         let (id, created) = try await repository.convoke(person, to: mission, by: caller.userId, autorite: caller.scope.description,
                                                          correlationId: context.correlationId)
@@ -241,12 +244,10 @@ struct MissionsController: Sendable {
         guard (1...500).contains(motif.count) else {
             throw Problem.validation([.init(field: "motif", reason: "motif obligatoire, 500 caractères au plus / reason required")])
         }
-        guard let (convocation, _) = try await repository.convocation(try context.uuid()),
-            mayConvoke(caller, mission: convocation.mission, person: convocation.intervenant)
-        else { throw Problem.notFound("convocation") }
-        // A school cancels what it issued; the académie's gestionnaire anything in the académie.
-        guard caller.role == .gestionnaire || Self.issuedBy(caller, convocation) else {
-            throw Problem.forbidden("convocation émise par \(convocation.autorite) : elle seule l'annule / issued by another authority")
+        guard let (convocation, _) = try await repository.convocation(try context.uuid()) else { throw Problem.notFound("convocation") }
+        if let refus = refusAnnulation(caller, mission: convocation.mission, uai: convocation.intervenant.uai,
+                                       autorite: convocation.autorite) {
+            throw refus
         }
         guard try await repository.cancel(convocation.id, motif: motif, by: caller.userId, correlationId: context.correlationId) else {
             throw Problem.conflict("convocation déjà annulée / already cancelled")
@@ -258,7 +259,8 @@ struct MissionsController: Sendable {
     struct MaMission: Codable, Sendable {
         var convocationId: UUID
         var mission: MissionRepository.Mission
-        /// Where the work is done: the grading of this exam × centre (or the académie's coordination).
+        /// Where the work is done: the grading of this exam × centre (a coordinator: the académie's
+        /// follow-up of the exam).
         var correction: String
     }
 
@@ -268,7 +270,7 @@ struct MissionsController: Sendable {
         let items = try await repository.convocations(login: caller.login, statut: "emise").map { c, _ in
             let m = c.mission
             let path = m.centre.map { "/api/correction/sessions/\(m.session)/epreuves/\(m.epreuve)/centres/\($0)" }
-                ?? "/api/correction/sessions/\(m.session)/epreuves/\(m.epreuve)/academies/\(m.academie)"
+                ?? "/api/correction/sessions/\(m.session)/suivi?epreuve=\(m.epreuve)"
             return MaMission(convocationId: c.id, mission: m, correction: path)
         }
         return MesMissions(items: items)
@@ -327,18 +329,57 @@ struct MissionsController: Sendable {
     /// The gestionnaire of the mission's académie; for examiner missions also the school, for its
     /// own teachers only (issue 18: a centre convoking another school's teacher examining there
     /// would own that person's account and code).
-    private func mayConvoke(_ caller: Identity, mission: MissionRepository.Mission, person: Intervenant) -> Bool {
+    private func mayConvoke(_ caller: Identity, mission: MissionRepository.Mission, uai personUAI: String?) -> Bool {
         switch caller.scope {
         case .academie(let code): caller.role == .gestionnaire && code == mission.academie
         case .etablissement(let uai):
-            caller.role == .etablissement && mission.kind == .examinateur && person.uai == uai
+            caller.role == .etablissement && mission.kind == .examinateur && personUAI == uai
         case .national: false
+        }
+    }
+
+    /// Why the caller may not convoke a person (of school `uai`, designated by `designePar`) to the
+    /// mission, or nil. A school convokes on its own designation of the person for this mission,
+    /// not on one the académie made (even of its own teacher): the account would be the school's.
+    private func refusConvocation(_ caller: Identity, mission: MissionRepository.Mission, uai: String?, designePar: String?) -> Problem? {
+        guard mayConvoke(caller, mission: mission, uai: uai) else {
+            return Problem.forbidden("mission hors de votre périmètre / mission outside your scope")
+        }
+        if case .etablissement = caller.scope, let designePar, designePar != caller.scope.description {
+            return Problem.forbidden("désigné(e) pour cette mission par \(Self.autorite(designePar)) : seule elle convoque / designated by another authority")
+        }
+        return nil
+    }
+
+    /// Why the caller may not cancel a convocation issued by `autorite`, or nil: a school cancels
+    /// what it issued, the académie's gestionnaire anything in the académie; outside the caller's
+    /// perimeter the convocation does not exist for them.
+    private func refusAnnulation(_ caller: Identity, mission: MissionRepository.Mission, uai: String?, autorite: String) -> Problem? {
+        guard mayConvoke(caller, mission: mission, uai: uai) else {
+            return Problem.notFound("aucune convocation de ce numéro dans votre périmètre / convocation not found")
+        }
+        guard caller.role == .gestionnaire || Self.issuedBy(caller, autorite: autorite) else {
+            return Problem.forbidden("convocation émise par \(Self.autorite(autorite)) : elle seule l'annule / issued by another authority")
+        }
+        return nil
+    }
+
+    /// An authority in words: « l'académie 03 », « l'établissement 0251080N ».
+    static func autorite(_ code: String) -> String {
+        switch Scope(code) {
+        case .academie(let code)?: "l'académie \(code)"
+        case .etablissement(let uai)?: "l'établissement \(uai)"
+        default: code
         }
     }
 
     /// Whether the caller speaks for the authority that issued the convocation.
     static func issuedBy(_ caller: Identity, _ convocation: MissionRepository.Convocation) -> Bool {
-        [.gestionnaire, .etablissement].contains(caller.role) && caller.scope.description == convocation.autorite
+        issuedBy(caller, autorite: convocation.autorite)
+    }
+
+    static func issuedBy(_ caller: Identity, autorite: String) -> Bool {
+        [.gestionnaire, .etablissement].contains(caller.role) && caller.scope.description == autorite
     }
 
     /// A convocation its issuers may read, and the convoked person themself.
@@ -346,7 +387,7 @@ struct MissionsController: Sendable {
         let caller = try context.authenticated()
         guard let found = try await repository.convocation(try context.uuid()) else { throw Problem.notFound("convocation") }
         let own = [.examinateur, .coordinateur].contains(caller.role) && caller.login == found.0.intervenant.login
-        guard own || mayConvoke(caller, mission: found.0.mission, person: found.0.intervenant) else {
+        guard own || mayConvoke(caller, mission: found.0.mission, uai: found.0.intervenant.uai) else {
             throw Problem.notFound("convocation")
         }
         return found

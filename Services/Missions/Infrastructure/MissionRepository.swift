@@ -230,6 +230,18 @@ struct MissionRepository: Sendable {
             var uai: String?
             /// The active convocation, if convoked.
             var convocationId: UUID?
+            /// In Cyclades' export for the mission (only they may be convoked).
+            var exporte: Bool
+            /// Who designated them for this mission (`academie:<code>` or `uai:<UAI>`), as Cyclades
+            /// last exported it; nil when they are not in the export any more or it predates the authorities.
+            var designePar: String?
+            /// Who issued the active convocation.
+            var convoquePar: String?
+            /// What the caller may do (the write routes' own rules, set by the controller): convoke
+            /// them, read their convocation, cancel it.
+            var convocable = false
+            var lisible = false
+            var annulable = false
         }
     }
 
@@ -250,7 +262,10 @@ struct MissionRepository: Sendable {
                    COALESCE(array_agg(i.nom ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
                    COALESCE(array_agg(i.prenom ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
                    COALESCE(array_agg(COALESCE(i.uai, '') ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
-                   COALESCE(array_agg(COALESCE(c.id::text, '') ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}')
+                   COALESCE(array_agg(COALESCE(c.id::text, '') ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
+                   COALESCE(array_agg(CASE WHEN i.id = ANY(e.intervenants) THEN COALESCE(e.autorites[array_position(e.intervenants, i.id)], '*')
+                                           ELSE '' END ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
+                   COALESCE(array_agg(COALESCE(c.autorite, '') ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}')
             FROM \(unescaped: s).missions m
             LEFT JOIN \(unescaped: s).exports e
                 ON (e.session, e.academie, e.epreuve, e.kind, e.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
@@ -274,11 +289,13 @@ struct MissionRepository: Sendable {
             """, logger: logger)
         var result: [MissionDetail] = []
         for try await r in rows.decode((UUID, Int, String, String, String, String, String, String, String, String, Bool, Int,
-                                        [UUID], [String], [String], [String], [String], [String]).self) {
+                                        [UUID], [String], [String], [String], [String], [String], [String], [String]).self) {
             let mission = Self.mission((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11))
             var people = r.12.indices.map { k in
                 MissionDetail.Eligible(id: r.12[k], login: r.13[k], nom: r.14[k], prenom: r.15[k],
-                                       uai: r.16[k].isEmpty ? nil : r.16[k], convocationId: UUID(uuidString: r.17[k]))
+                                       uai: r.16[k].isEmpty ? nil : r.16[k], convocationId: UUID(uuidString: r.17[k]),
+                                       exporte: !r.18[k].isEmpty, designePar: ["", "*"].contains(r.18[k]) ? nil : r.18[k],
+                                       convoquePar: r.19[k].isEmpty ? nil : r.19[k])
             }
             // A school sees everybody at its own centre, and only its own teachers elsewhere.
             if let uai = filtre.uai, mission.centre != uai { people = people.filter { $0.uai == uai } }
