@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Hostile input (issue 11), against the platform as `make up` runs it:
-#  1. schemathesis (PyPI, in var/venv) generates requests from the gateway's /openapi.yaml with a
-#     real token for each role: no server error, every error problem+json (Tests/hostile/hooks.py);
-#  2. then requests that break the schema (negative data), which must all be refused and change
-#     nothing: every table of the five schemas is fingerprinted before and after (row count and
-#     row versions: a committed insert, update or delete changes it, a rolled-back one does not);
+#  1. schemathesis (PyPI, in var/venv) generates requests from the gateway's /openapi.yaml, sends
+#     each as the account that owns the operation with real ids from the demo (stateful, so the
+#     writes reach their handlers), then as every other role and anonymously: no server error,
+#     every error problem+json (Tests/hostile/hooks.py, fixtures.py);
+#  2. then requests that break the schema (negative data), as each operation's owner on real ids,
+#     which must all be refused and change nothing: every table of the five schemas is
+#     fingerprinted before and after (row count and row versions: a committed insert, update or
+#     delete changes it, a rolled-back one does not); per operation, how many requests of each run
+#     reached the handler (Tests/hostile/portee.py, var/log/hostile-reach.txt): every write must;
 #  3. then targeted cases (Tests/hostile/cibles.py): oversized and truncated bodies, malformed JSON
 #     and CSV, wrong encodings, injection-looking strings, huge numbers, unicode names, path
 #     tricks in file names, replayed and tampered tokens;
@@ -43,10 +47,6 @@ SERVICES=(Inscriptions Missions Referentiel Correction Gateway)
 pids() { for s in "${SERVICES[@]}"; do printf '%s=%s ' "$s" "$(cat "var/run/$s.pid" 2>/dev/null)"; done; }
 PIDS=$(pids)
 
-token() {
-    curl -sf -X POST "$GATEWAY/api/auth/login" -H 'Content-Type: application/json' \
-        -d "{\"login\":\"$1\",\"password\":\"$PASSWORD\"}" | var/venv/bin/python -c 'import json,sys; print(json.load(sys.stdin)["accessToken"])'
-}
 served() { curl -sf -H "Authorization: Bearer $(cat var/keys/metrics-token)" "$GATEWAY/metrics" | awk '/^ece_http_requests_total/ {print $2}'; }
 fingerprint() {
     runuser -u postgres -- psql -h "$ROOT/var/pg/sock" -p 5433 -d "${ECE_DATABASE:-ece}" -Atq <<'SQL'
@@ -74,36 +74,46 @@ verdict() {
 }
 
 ROLES=(admin dsii.demo gestionnaire.besancon coordinateur.besancon etab.0251080N centre.0251080N referent.0251080N examinateur.demo)
-export SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$ROOT/Tests/hostile"
+export SCHEMATHESIS_HOOKS=hooks PYTHONPATH="$ROOT/Tests/hostile" GATEWAY HOSTILE_PASSWORD="$PASSWORD"
+export HOSTILE_REACH=var/log/hostile-reach.jsonl HOSTILE_FAILURES=var/log/hostile-failures.jsonl
+rm -f "$HOSTILE_REACH" "$HOSTILE_FAILURES"
 START=$(served)
 status=0
-for login in "${ROLES[@]}"; do
-    echo "hostile: schemathesis as $login ($EXAMPLES examples per operation)"
-    var/venv/bin/st run --experimental=openapi-3.1 "$GATEWAY/openapi.yaml" -H "Authorization: Bearer $(token "$login")" \
-        --checks not_a_server_error,problem_json --hypothesis-max-examples "$EXAMPLES" --hypothesis-seed 2027 \
-        --hypothesis-suppress-health-check all --generation-codec utf-8 --exclude-path-regex '^/api/auth/' \
-        --no-color >"var/log/hostile-$login.log" 2>&1 || true
-    verdict "var/log/hostile-$login.log" || status=1
-done
+# Stateful: each operation is sent as the account that owns it, on the demo's real ids
+# (Tests/hostile/fixtures.py), then the same request as every other role and anonymously
+# (hooks.py: the generation, the costly part, is done once for all identities).
+echo "hostile: schemathesis, $EXAMPLES examples per operation, each sent as its owner, as every role and anonymously"
+var/venv/bin/python Tests/hostile/fixtures.py var/log/hostile-fixtures.json
+HOSTILE_FIXTURES=var/log/hostile-fixtures.json HOSTILE_ROLES="${ROLES[*]}" \
+    var/venv/bin/st run --experimental=openapi-3.1 "$GATEWAY/openapi.yaml" \
+    --checks not_a_server_error,problem_json --hypothesis-max-examples "$EXAMPLES" --hypothesis-seed 2027 \
+    --hypothesis-suppress-health-check all --generation-codec utf-8 --exclude-path-regex '^/api/auth/' \
+    --no-color >var/log/hostile-positive.log 2>&1 || true
+verdict var/log/hostile-positive.log || status=1
+if [[ -s "$HOSTILE_FAILURES" ]]; then
+    echo "hostile: the same requests as other identities broke the contract ($(wc -l <"$HOSTILE_FAILURES")):"
+    head -20 "$HOSTILE_FAILURES"; status=1
+fi
 
-echo "hostile: requests that break the schema must be refused and change nothing"
-# Per login: its token first (logging in writes a refresh token, which the fingerprint would see),
-# then the fingerprint, the refused requests, and the fingerprint again. One token per run, taken
-# just before it: a token taken for all four up front expired before the last run on a busy machine.
-for login in gestionnaire.besancon centre.0251080N examinateur.demo dsii.demo; do
-    bearer=$(token "$login")
-    before=$(fingerprint)
-    var/venv/bin/st run --experimental=openapi-3.1 "$GATEWAY/openapi.yaml" -H "Authorization: Bearer $bearer" -D negative \
-        --checks not_a_server_error,problem_json,negative_data_rejection --hypothesis-max-examples 5 --hypothesis-seed 2027 \
-        --hypothesis-suppress-health-check all --exclude-path-regex '^/api/auth/' --exclude-method GET \
-        --no-color >"var/log/hostile-negative-$login.log" 2>&1 || true
-    verdict "var/log/hostile-negative-$login.log" || status=1
-    after=$(fingerprint)
-    if [[ "$before" != "$after" ]]; then
-        echo "hostile: refused requests as $login changed the database:"; diff <(echo "$before") <(echo "$after") || true
-        status=1
-    fi
-done
+echo "hostile: requests that break the schema, as each operation's owner on real ids, must be refused and change nothing"
+# The tokens and ids are taken before the first fingerprint (signing in writes a refresh token).
+var/venv/bin/python Tests/hostile/fixtures.py var/log/hostile-fixtures.json >/dev/null
+before=$(fingerprint)
+HOSTILE_FIXTURES=var/log/hostile-fixtures.json HOSTILE_MODE=negative \
+    var/venv/bin/st run --experimental=openapi-3.1 "$GATEWAY/openapi.yaml" -D negative \
+    --checks not_a_server_error,problem_json,negative_data_rejection --hypothesis-max-examples 5 --hypothesis-seed 2027 \
+    --hypothesis-suppress-health-check all --exclude-path-regex '^/api/auth/' --exclude-method GET \
+    --no-color >var/log/hostile-negative.log 2>&1 || true
+verdict var/log/hostile-negative.log || status=1
+# Broken bodies on real rows for the writes schemathesis cannot build a negative case for.
+HOSTILE_FIXTURES=var/log/hostile-fixtures.json var/venv/bin/python Tests/hostile/invalides.py "$GATEWAY" || status=1
+after=$(fingerprint)
+if [[ "$before" != "$after" ]]; then
+    echo "hostile: refused requests changed the database:"; diff <(echo "$before") <(echo "$after") || true
+    status=1
+fi
+# Per operation: how many generated requests reached the handler; every write must have been.
+var/venv/bin/python Tests/hostile/portee.py "$HOSTILE_REACH" | tee var/log/hostile-reach.txt || status=1
 
 var/venv/bin/python Tests/hostile/cibles.py "$GATEWAY" "$PASSWORD" || status=1
 var/venv/bin/python Tests/hostile/formulaires.py "$GATEWAY" "$PASSWORD" || status=1

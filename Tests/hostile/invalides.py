@@ -1,0 +1,60 @@
+"""Invalid bodies on real resources, for every write that takes a body (issue 26 item 5).
+
+  invalides.py GATEWAY
+
+schemathesis' negative generation cannot build a case for some operations (those with a uuid in
+the path: "failed to generate test cases"), so their handlers never saw a broken body. Here each
+write with a JSON body is sent, as its owner and on a real row (`fixtures.py`), bodies of the
+wrong shape: each must be refused with a 4xx problem+json (hooks.probleme), never accepted.
+Every answer goes to HOSTILE_REACH (mode "negative") for portee.py; the caller fingerprints the
+database around this run, as around schemathesis' own negative run.
+"""
+import collections
+import sys
+
+import requests
+import yaml
+
+import fixtures
+import hooks
+
+CORPS = [b"[]", b"null", b"42", b'"texte"', b"{}", b'{"inconnu": true}', b"{", b'{"id": {"$ne": null}}']
+
+
+def main():
+    gateway = sys.argv[1]
+    document = yaml.safe_load(requests.get(f"{gateway}/openapi.yaml", timeout=30).text)
+    echecs = 0
+    for chemin, operations in document["paths"].items():
+        if chemin.startswith("/api/auth/"):
+            continue
+        for methode, operation in operations.items():
+            contenu = (operation.get("requestBody") or {}).get("content", {}) if isinstance(operation, dict) else {}
+            if methode not in ("post", "put", "patch") or "application/json" not in contenu:
+                continue
+            cle = f"{methode.upper()} {chemin}"
+            lignes = fixtures.lignes(chemin)
+            if not lignes:
+                continue
+            url = gateway + chemin.format_map(collections.defaultdict(lambda: "x", lignes[0]))
+            jeton = fixtures.jeton(fixtures.proprietaire(methode.upper(), chemin))
+            for corps in CORPS:
+                reponse = requests.request(methode.upper(), url, data=corps, timeout=30, headers={
+                    "Authorization": f"Bearer {jeton}", "Content-Type": "application/json"})
+                hooks._ecrire(hooks.REACH, {"operation": cle, "mode": "negative", "statut": reponse.status_code, "corps": True})
+                try:
+                    corps_reponse = reponse.json()
+                except ValueError:
+                    corps_reponse = None
+                message = hooks.probleme(reponse.status_code, reponse.headers.get("Content-Type", ""), corps_reponse)
+                if reponse.status_code < 400:
+                    message = f"accepted ({reponse.status_code})"
+                if message:
+                    echecs += 1
+                    print(f"invalides: {cle} with {corps!r}: {message}")
+    print(f"invalides: {echecs} failure(s)")
+    return 1 if echecs else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
