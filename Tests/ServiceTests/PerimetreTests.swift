@@ -281,8 +281,16 @@ import TestSupport
             #expect(cancelRefused.status == .forbidden && String(buffer: cancelRefused.body).contains("émise par l'académie 03"),
                     "\(String(buffer: cancelRefused.body))")
             let other = Identity(userId: UUID(), login: "etab.0750654D", role: .etablissement, scope: .etablissement("0750654D"))
-            #expect(try await h.call(.post, "/api/missions/convocations/\(ownConvocation.id)/annulation", #"{"motif":"Essai"}"#,
-                                     as: other).status == .notFound)
+            // Another school's convocation and a number that exists nowhere get the same answer: the
+            // refusal must not tell that the number exists elsewhere.
+            let elsewhere = try await h.call(.post, "/api/missions/convocations/\(ownConvocation.id)/annulation",
+                                             #"{"motif":"Essai"}"#, as: other)
+            let nowhere = try await h.call(.post, "/api/missions/convocations/\(UUID())/annulation", #"{"motif":"Essai"}"#, as: other)
+            #expect(elsewhere.status == .notFound && nowhere.status == .notFound)
+            func detail(_ r: TestResponse) throws -> String? {
+                (try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])?["detail"] as? String
+            }
+            #expect(try detail(elsewhere) == detail(nowhere), "\(String(buffer: elsewhere.body)) / \(String(buffer: nowhere.body))")
             #expect(try await h.call(.post, "/api/missions/convocations/\(ownConvocation.id)/annulation", #"{"motif":"Indisponible"}"#,
                                      as: school).status == .noContent)
             #expect(try await droits(school)[own] == Droits(convocable: true, lisible: false, annulable: false), "convocable again")

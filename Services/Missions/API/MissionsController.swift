@@ -244,7 +244,8 @@ struct MissionsController: Sendable {
         guard (1...500).contains(motif.count) else {
             throw Problem.validation([.init(field: "motif", reason: "motif obligatoire, 500 caractères au plus / reason required")])
         }
-        guard let (convocation, _) = try await repository.convocation(try context.uuid()) else { throw Problem.notFound("convocation") }
+        // One answer for "none" and "not yours": a cancellation must not tell whether a number exists elsewhere.
+        guard let (convocation, _) = try await repository.convocation(try context.uuid()) else { throw Self.horsPerimetre }
         if let refus = refusAnnulation(caller, mission: convocation.mission, uai: convocation.intervenant.uai,
                                        autorite: convocation.autorite) {
             throw refus
@@ -351,12 +352,14 @@ struct MissionsController: Sendable {
         return nil
     }
 
+    private static let horsPerimetre = Problem.notFound("aucune convocation de ce numéro dans votre périmètre / convocation not found")
+
     /// Why the caller may not cancel a convocation issued by `autorite`, or nil: a school cancels
     /// what it issued, the académie's gestionnaire anything in the académie; outside the caller's
     /// perimeter the convocation does not exist for them.
     private func refusAnnulation(_ caller: Identity, mission: MissionRepository.Mission, uai: String?, autorite: String) -> Problem? {
         guard mayConvoke(caller, mission: mission, uai: uai) else {
-            return Problem.notFound("aucune convocation de ce numéro dans votre périmètre / convocation not found")
+            return Self.horsPerimetre
         }
         guard caller.role == .gestionnaire || Self.issuedBy(caller, autorite: autorite) else {
             return Problem.forbidden("convocation émise par \(Self.autorite(autorite)) : elle seule l'annule / issued by another authority")
