@@ -334,43 +334,41 @@ import TestSupport
                 try await Processed.outbox(of: "referentiel", where: "event_type IN ('sujet.published', 'sujet.withdrawn') AND ("
                     + watched.values.map { "body ILIKE '%\($0.uuidString)%'" }.joined(separator: " OR ") + ")")
             }
-            func same(_ after: [String: String], _ before: [String: String], _ what: String) {
-                let changed = Set(after.keys).union(before.keys).filter { before[$0] != after[$0] }.sorted()
-                #expect(changed.isEmpty, "\(what) changed \(changed)")
-            }
-
-            let configuration = HealthTests.configuration("referentiel", 0)
-            try await PoisonEventTests.withDatabase(configuration) { db in
-                /// What the DSII sees of every watched subject (JSON with sorted keys), every table of
-                /// the schema but the outbox (row count and newest row version), and the events.
-                func state() async throws -> [String: String] {
-                    var result: [String: String] = [:]
-                    for (name, id) in watched {
-                        let value = try JSONSerialization.jsonObject(with: Data(buffer: try await h.call(.get, "\(api)/sujets/\(id)", as: dsii).body))
-                        result[name] = String(decoding: try JSONSerialization.data(withJSONObject: value, options: .sortedKeys), as: UTF8.self)
-                    }
+            /// What the DSII sees of every watched subject (JSON with sorted keys), every table of
+            /// the schema but the outbox (row count and newest row version), and the events.
+            func state() async throws -> [String: String] {
+                var result: [String: String] = [:]
+                for (name, id) in watched {
+                    let value = try JSONSerialization.jsonObject(with: Data(buffer: try await h.call(.get, "\(api)/sujets/\(id)", as: dsii).body))
+                    result[name] = String(decoding: try JSONSerialization.data(withJSONObject: value, options: .sortedKeys), as: UTF8.self)
+                }
+                let configuration = HealthTests.configuration("referentiel", 0)
+                try await PoisonEventTests.withDatabase(configuration) { db in
                     for (table, value) in try await PoisonEventTests.fingerprint(db, configuration.schema) where table != "outbox" {
                         result["table \(table)"] = value
                     }
-                    result["events"] = try await events().map(\.uuidString).joined(separator: " ")
-                    return result
                 }
+                result["events"] = try await events().map(\.uuidString).joined(separator: " ")
+                return result
+            }
+            func same(_ after: [String: String], _ before: [String: String], _ what: String) {
+                #expect(after == before, "\(what) changed \(after.keys.filter { before[$0] != after[$0] }.sorted())")
+            }
 
-                for row in rows {
-                    let before = try await state()
-                    for (name, caller) in callers.sorted(by: { $0.key < $1.key }) {
-                        let response = try await h.call(row.method, row.path, row.body, as: caller)
-                        #expect(response.status == .forbidden || response.status == .notFound,
-                                "\(name) may not \(row.name): \(response.status) \(String(buffer: response.body))")
-                    }
-                    let anonymous = try await client.execute(uri: row.path, method: row.method, body: row.body.map { ByteBuffer(string: $0) })
-                    #expect(anonymous.status == .unauthorized, "anonymous may not \(row.name): \(anonymous.status)")
-                    same(try await state(), before, "a refused «\(row.name)»")
-                    let response = try await h.call(row.method, row.path, row.body, as: dsii)
-                    #expect(response.status == row.dsii, "DSII, \(row.name): \(response.status) \(String(buffer: response.body))")
-                    if ![.ok, .created].contains(row.dsii) || row.name == "check a barème" {
-                        same(try await state(), before, "the DSII's «\(row.name)»")
-                    }
+            for row in rows {
+                let before = try await state()
+                for (name, caller) in callers.sorted(by: { $0.key < $1.key }) {
+                    let response = try await h.call(row.method, row.path, row.body, as: caller)
+                    #expect(response.status == .forbidden || response.status == .notFound,
+                            "\(name) may not \(row.name): \(response.status) \(String(buffer: response.body))")
+                }
+                let anonymous = try await client.execute(uri: row.path, method: row.method, body: row.body.map { ByteBuffer(string: $0) })
+                #expect(anonymous.status == .unauthorized, "anonymous may not \(row.name): \(anonymous.status)")
+                same(try await state(), before, "a refused «\(row.name)»")
+                let response = try await h.call(row.method, row.path, row.body, as: dsii)
+                #expect(response.status == row.dsii, "DSII, \(row.name): \(response.status) \(String(buffer: response.body))")
+                if ![.ok, .created].contains(row.dsii) || row.name == "check a barème" {
+                    same(try await state(), before, "the DSII's «\(row.name)»")
                 }
             }
             // The allowed publication and withdrawals did emit their event, once: what `events()` watches is there.
