@@ -72,7 +72,7 @@ def _dicts(valeur):
             yield from _dicts(v)
 
 
-def _proprietaire(ligne):
+def _compte_du_run(ligne):
     """A designation or convocation of an account the run signs in as: withdrawing it would take
     that account's lots away before their own operations come (the run would only reach 404s)."""
     intervenant = ligne.get("intervenant")
@@ -90,12 +90,12 @@ def _collecter():
     table["delegations"] = [{"annee": SESSION, "epreuve": d["epreuve"], "uai": d["uai"]}
                             for d in _items(_lire(gestion, f"{s}/delegations")) if "epreuve" in d and "uai" in d]
     table["designations"] = [{"id": d["id"]} for d in _items(_lire(gestion, f"{s}/designations"))
-                             if "id" in d and not _proprietaire(d)]
+                             if "id" in d and not _compte_du_run(d)]
     m = f"/api/missions/sessions/{SESSION}"
     table["missions"] = [{"id": d["mission"]["id"]} for d in _items(_lire(gestion, f"{m}/missions"))
                          if isinstance(d.get("mission"), dict) and "id" in d["mission"]]
     table["convocations"] = [{"id": d["id"]} for d in _items(_lire(gestion, f"{m}/convocations"))
-                             if "id" in d and not _proprietaire(d)]
+                             if "id" in d and not _compte_du_run(d)]
     suivi = _lire(gestion, f"/api/correction/sessions/{SESSION}/suivi")
     commissions = sorted({(d["epreuve"], d["centre"]) for d in _dicts(suivi)
                           if isinstance(d.get("epreuve"), str) and d.get("centre") == CENTRE})

@@ -28,8 +28,13 @@ FAILURES = os.environ.get("HOSTILE_FAILURES")
 ROLES = [r for r in os.environ.get("HOSTILE_ROLES", "").split() if r]
 
 
-def probleme(status, content_type, body):
-    """Why an answer breaks the platform's error contract, or None."""
+def probleme(reponse):
+    """Why an answer (a requests.Response) breaks the platform's error contract, or None."""
+    status, content_type = reponse.status_code, reponse.headers.get("Content-Type", "")
+    try:
+        body = reponse.json() if status >= 400 else None
+    except ValueError:
+        body = None
     if status >= 500:
         return f"server error {status}"
     if status < 400:
@@ -52,13 +57,9 @@ def http_invalide(headers, status):
 
 @schemathesis.check
 def problem_json(response, case):
-    if response.status_code < 400 or http_invalide(case.headers, response.status_code):
+    if http_invalide(case.headers, response.status_code):
         return None
-    try:
-        body = response.json()
-    except ValueError:
-        body = None
-    message = probleme(response.status_code, response.headers.get("Content-Type", ""), body)
+    message = probleme(response)
     assert message is None, message
     return None
 
@@ -92,7 +93,7 @@ def before_call(context, case):
     case.headers["Authorization"] = f"Bearer {fixtures.jeton(login)}"
 
 
-def _ecrire(chemin, ligne):
+def ecrire(chemin, ligne):
     if chemin:
         with open(chemin, "a", encoding="utf-8") as sortie:
             sortie.write(json.dumps(ligne, ensure_ascii=False) + "\n")
@@ -110,19 +111,15 @@ def rejouer(case):
         if login:
             headers["Authorization"] = f"Bearer {fixtures.jeton(login)}"
         reponse = _session.request(**{**kwargs, "headers": headers, "timeout": 30})
-        try:
-            body = reponse.json()
-        except ValueError:
-            body = None
-        message = probleme(reponse.status_code, reponse.headers.get("Content-Type", ""), body)
+        message = probleme(reponse)
         if message and not http_invalide(headers, reponse.status_code):
-            _ecrire(FAILURES, {"operation": _cle(case.operation), "identite": login or "anonyme",
+            ecrire(FAILURES, {"operation": _cle(case.operation), "identite": login or "anonyme",
                                "requete": f"{kwargs['method']} {kwargs['url']}", "erreur": message})
 
 
 @schemathesis.hook
 def after_call(context, case, response):
-    _ecrire(REACH, {"operation": _cle(case.operation), "mode": MODE, "statut": response.status_code,
+    ecrire(REACH, {"operation": _cle(case.operation), "mode": MODE, "statut": response.status_code,
                     "corps": bool(case.operation.body)})
     if ROLES:
         rejouer(case)

@@ -41,12 +41,8 @@ def main():
             for corps in CORPS:
                 reponse = requests.request(methode.upper(), url, data=corps, timeout=30, headers={
                     "Authorization": f"Bearer {jeton}", "Content-Type": "application/json"})
-                hooks._ecrire(hooks.REACH, {"operation": cle, "mode": "negative", "statut": reponse.status_code, "corps": True})
-                try:
-                    corps_reponse = reponse.json()
-                except ValueError:
-                    corps_reponse = None
-                message = hooks.probleme(reponse.status_code, reponse.headers.get("Content-Type", ""), corps_reponse)
+                hooks.ecrire(hooks.REACH, {"operation": cle, "mode": "negative", "statut": reponse.status_code, "corps": True})
+                message = hooks.probleme(reponse)
                 if reponse.status_code < 400:
                     message = f"accepted ({reponse.status_code})"
                 if message:
