@@ -81,9 +81,46 @@ final class TCPRelay: @unchecked Sendable {
     }
 }
 
-/// Sends raw bytes to `127.0.0.1:port` and returns what came back before `timeout` (or the
-/// connection closed): for requests a client library would not send, or not send whole.
-func rawHTTP(port: Int, _ bytes: [UInt8], timeout: TimeInterval) -> String {
+/// A service that answers 403 as soon as it has a request's head, then reads the rest of the
+/// body and throws it away: what a service's early refusal of a large upload looks like.
+final class EarlyAnswer: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+
+    init() throws {
+        (listener, port) = try listeningSocket()
+        Thread { [listener] in
+            while true {
+                let client = accept(listener, nil, nil)
+                guard client >= 0 else { return }
+                Thread {
+                    defer { close(client) }
+                    var received: [UInt8] = []
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    var answered = false
+                    while true {
+                        let n = read(client, &buffer, buffer.count)
+                        guard n > 0 else { return }
+                        received += buffer[0..<n]
+                        if !answered, String(decoding: received, as: UTF8.self).contains("\r\n\r\n") {
+                            answered = true
+                            let answer = Array(("HTTP/1.1 403 Forbidden\r\nContent-Type: application/problem+json\r\n"
+                                + "Content-Length: 17\r\n\r\n{\"title\":\"early\"}").utf8)
+                            _ = answer.withUnsafeBytes { write(client, $0.baseAddress, answer.count) }
+                        }
+                    }
+                }.start()
+            }
+        }.start()
+    }
+
+    deinit { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+}
+
+/// Sends raw bytes to `127.0.0.1:port` (and `rest` after `pause`) and returns what came back
+/// before `timeout` (or the connection closed): for requests a client library would not send,
+/// or not send whole, or not at once.
+func rawHTTP(port: Int, _ bytes: [UInt8], rest: [UInt8] = [], after pause: TimeInterval = 0, timeout: TimeInterval) -> String {
     let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(s) }
     var address = loopback(port: port)
@@ -92,6 +129,10 @@ func rawHTTP(port: Int, _ bytes: [UInt8], timeout: TimeInterval) -> String {
     }
     guard connected == 0 else { return "" }
     _ = bytes.withUnsafeBytes { write(s, $0.baseAddress, bytes.count) }
+    if !rest.isEmpty {
+        Thread.sleep(forTimeInterval: pause)
+        _ = rest.withUnsafeBytes { write(s, $0.baseAddress, rest.count) }
+    }
     let deadline = Date(timeIntervalSinceNow: timeout)
     var answer: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)

@@ -61,6 +61,28 @@ import TestSupport
         }
     }
 
+    /// A service that refuses a chunked upload before its end, sent slowly: the gateway passes the
+    /// refusal on and keeps serving. Its HTTP client was still reading the body when the server read
+    /// it too, to skip what was left, and the process died (NIO allows one reader).
+    @Test func aServiceAnsweringBeforeTheEndOfASlowUploadLeavesTheGatewayUp() async throws {
+        let early = try EarlyAnswer()
+        let token = try await TestKeys.token(Identity(userId: UUID(), login: "x", role: .dsii, scope: .national))
+        let gateway = try await Gateway.buildApplication(GatewayTests.configuration(["INSCRIPTIONS_URL": "http://127.0.0.1:\(early.port)"]))
+        try await gateway.test(.live) { client in
+            let port = client.port!
+            let head = "POST /api/inscriptions/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n"
+                + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5\r\n{\"a\":\r\n"
+            let rest = "2\r\n1}\r\n0\r\n\r\n"
+            for _ in 0..<3 {
+                let answer = await Task.detached { rawHTTP(port: port, Array(head.utf8), rest: Array(rest.utf8), after: 0.5, timeout: 20) }.value
+                let passedOn = answer.hasPrefix("HTTP/1.1 403") && answer.hasSuffix("{\"title\":\"early\"}")
+                #expect(passedOn, "\(answer.prefix(300))")
+            }
+            let after = try await client.execute(uri: "/nowhere", method: .get)
+            #expect(after.status == .notFound)
+        }
+    }
+
     // MARK: metrics
 
     /// `/metrics` needs the operators' token; without `METRICS_TOKEN` it is not served at all.

@@ -56,25 +56,28 @@ struct ServiceProxy: Sendable {
             renewed = session.setCookies
         }
         outgoing.headers.replaceOrAdd(name: HTTPField.Name.correlationId.rawName, value: context.correlationId)
-        var counted: CountedBody?
+        var streamed: ForwardedBody?
         if let declared = request.headers[.contentLength].flatMap(Int.init) {
             guard declared <= maxBodySize else { throw Self.tooLarge(maxBodySize) }
             // The client sends a body again when it retries on a fresh connection: small bodies
             // (every JSON call) are read first so a retry is safe; large uploads stream once.
-            outgoing.body = declared <= Self.bufferedBodySize
-                ? .bytes(try await request.body.collect(upTo: declared))
-                : .stream(SinglePass(request.body), length: .known(Int64(declared)))
+            if declared <= Self.bufferedBodySize {
+                outgoing.body = .bytes(try await request.body.collect(upTo: declared))
+            } else {
+                streamed = ForwardedBody(request.body, limit: declared)
+                outgoing.body = .stream(streamed!, length: .known(Int64(declared)))
+            }
         } else if request.method != .get && request.method != .delete {
             // Chunked upload: streamed, and cut off (413) once it passes the limit.
-            let body = CountedBody(request.body, limit: maxBodySize)
-            outgoing.body = .stream(SinglePass(body), length: .unknown)
-            counted = body
+            streamed = ForwardedBody(request.body, limit: maxBodySize)
+            outgoing.body = .stream(streamed!, length: .unknown)
         }
         let response: HTTPClientResponse
         do {
             response = try await client.execute(outgoing, timeout: timeout)
         } catch {
-            if counted?.exceeded == true { throw Self.tooLarge(maxBodySize) }
+            await streamed?.settle()
+            if streamed?.exceeded == true { throw Self.tooLarge(maxBodySize) }
             context.logger.error("upstream unreachable", metadata: ["service": "\(service)", "error": "\(error)"])
             throw Problem.serviceUnavailable("le service \(service) ne répond pas / service \(service) unavailable")
         }
@@ -83,8 +86,18 @@ struct ServiceProxy: Sendable {
             if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
         }
         WebSession.append(renewed, to: &headers)
-        return Response(status: .init(code: Int(response.status.code)), headers: headers,
-                        body: ResponseBody(asyncSequence: response.body))
+        let forwarded = streamed
+        return Response(status: .init(code: Int(response.status.code)), headers: headers, body: ResponseBody { writer in
+            // Settled before the response ends: the server then reads what is left of the request.
+            do {
+                for try await part in response.body { try await writer.write(part) }
+            } catch {
+                await forwarded?.settle()
+                throw error
+            }
+            await forwarded?.settle()
+            try await writer.finish(nil)
+        })
     }
 
     static let bufferedBodySize = 256 * 1024
@@ -95,79 +108,75 @@ struct ServiceProxy: Sendable {
     }
 }
 
-/// A streamed request body the HTTP client may iterate once only: a second pass (a retry after
-/// the connection was lost) fails the request (503) instead of crashing the gateway, since the
-/// server's body can be read only once.
-struct SinglePass<Body: AsyncSequence & Sendable>: AsyncSequence, Sendable where Body.Element == ByteBuffer {
+/// A request body streamed to the service, read by the HTTP client's own task. Once the response
+/// is written, the server reads the same body to skip what the service left unread, and two reads
+/// at once crash the process (NIO allows one pending `next()`): a service that answers before the
+/// end of a slowly sent body did that. `settle()` waits for the client's read in flight and stops
+/// it reading again. The client may iterate once only: a second pass (a retry on a fresh
+/// connection) fails the request (503), the server's body being readable once. More than `limit`
+/// bytes fail it too, and say so (`exceeded`, for the 413).
+final class ForwardedBody: AsyncSequence, @unchecked Sendable {
     typealias Element = ByteBuffer
-    let body: Body
-    private let taken = Taken()
+    private let lock = NSLock()
+    private var body: RequestBody.AsyncIterator?
+    private var passes = 0
+    private var count = 0
+    private let limit: Int
+    private var reading = false
+    private var settled = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private var over = false
 
-    init(_ body: Body) { self.body = body }
-
-    func makeAsyncIterator() -> Iterator {
-        Iterator(base: taken.take() ? body.makeAsyncIterator() : nil)
-    }
-
-    struct Iterator: AsyncIteratorProtocol {
-        var base: Body.AsyncIterator?
-        mutating func next() async throws -> ByteBuffer? {
-            guard base != nil else { throw SentTwice() }
-            return try await base!.next()
-        }
-    }
-
-    struct SentTwice: Error {}
-
-    private final class Taken: @unchecked Sendable {
-        private let lock = NSLock()
-        private var done = false
-        /// true the first time only.
-        func take() -> Bool { lock.withLock { defer { done = true }; return !done } }
-    }
-}
-
-/// A request body of unknown length passed on as it comes, which fails once it has carried more
-/// than `limit` bytes (and says so, for the 413).
-struct CountedBody: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-    let body: RequestBody
-    let limit: Int
-    private let state = State()
+    var exceeded: Bool { lock.withLock { over } }
 
     init(_ body: RequestBody, limit: Int) {
-        self.body = body
+        self.body = body.makeAsyncIterator()
         self.limit = limit
     }
 
-    var exceeded: Bool { state.exceeded }
-
-    func makeAsyncIterator() -> Iterator { Iterator(base: body.makeAsyncIterator(), limit: limit, state: state) }
-
-    struct Iterator: AsyncIteratorProtocol {
-        var base: RequestBody.AsyncIterator
-        let limit: Int
-        let state: State
-        var count = 0
-        mutating func next() async throws -> ByteBuffer? {
-            guard let chunk = try await base.next() else { return nil }
-            count += chunk.readableBytes
-            if count > limit {
-                state.exceeded = true
-                throw TooLarge()
-            }
-            return chunk
-        }
+    func makeAsyncIterator() -> Iterator {
+        Iterator(owner: self, pass: lock.withLock { passes += 1; return passes })
     }
 
-    struct TooLarge: Error {}
+    struct Iterator: AsyncIteratorProtocol {
+        let owner: ForwardedBody
+        let pass: Int
+        func next() async throws -> ByteBuffer? { try await owner.next(pass: pass) }
+    }
 
-    final class State: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        var exceeded: Bool {
-            get { lock.withLock { value } }
-            set { lock.withLock { value = newValue } }
+    struct Stopped: Error {}
+
+    private func next(pass: Int) async throws -> ByteBuffer? {
+        guard var iterator = lock.withLock({ () -> RequestBody.AsyncIterator? in
+            guard pass == 1, !settled, !over, let body else { return nil }
+            self.body = nil
+            reading = true
+            return body
+        }) else { throw Stopped() }
+        let part: Result<ByteBuffer?, any Error>
+        do { part = .success(try await iterator.next()) } catch { part = .failure(error) }
+        let waiting = lock.withLock {
+            reading = false
+            body = iterator
+            count += (try? part.get())??.readableBytes ?? 0
+            over = count > limit
+            defer { self.waiting = [] }
+            return self.waiting
+        }
+        for waiter in waiting { waiter.resume() }
+        if lock.withLock({ over }) { throw Stopped() }
+        return try part.get()
+    }
+
+    /// Returns once no read is in flight; none starts afterwards.
+    func settle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = lock.withLock {
+                settled = true
+                if reading { waiting.append(continuation) }
+                return !reading
+            }
+            if now { continuation.resume() }
         }
     }
 }
