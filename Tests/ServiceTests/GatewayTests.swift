@@ -34,13 +34,11 @@ import TestSupport
 
     static func withGatewayAccounts(_ body: (AccountRepository) async throws -> Void) async throws {
         let logger = Logger(label: "test")
-        let client = PostgresClient(
-            configuration: try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("gateway")),
-            backgroundLogger: logger)
-        let task = Task { await client.run() }
-        defer { task.cancel() }
-        try await Migrator.migrate(client, schema: try SQLIdentifier("gateway"), migrations: gatewayMigrations, logger: logger)
-        try await body(AccountRepository(client: client, schema: try SQLIdentifier("gateway"), logger: logger))
+        try await withPostgresClient(try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("gateway")),
+                                     logger: logger) { client in
+            try await Migrator.migrate(client, schema: try SQLIdentifier("gateway"), migrations: gatewayMigrations, logger: logger)
+            try await body(AccountRepository(client: client, schema: try SQLIdentifier("gateway"), logger: logger))
+        }
     }
 
     static func json(_ value: [String: String]) -> ByteBuffer {

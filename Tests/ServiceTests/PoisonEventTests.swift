@@ -195,11 +195,7 @@ import TestSupport
     }
 
     static func withDatabase(_ configuration: ServiceConfiguration, _ body: (PostgresClient) async throws -> Void) async throws {
-        let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: configuration.databaseURL),
-                                    backgroundLogger: Logger(label: "test"))
-        let task = Task { await client.run() }
-        defer { task.cancel() }
-        try await body(client)
+        try await withPostgresClient(try DatabaseConfiguration.client(url: configuration.databaseURL), logger: Logger(label: "test"), body)
     }
 
     /// Each table's row count and newest row version (`xmin`): any insert, update or delete moves

@@ -134,17 +134,15 @@ import TestSupport
 
     // MARK: sign-in
 
-    static func controller(_ policy: AuthController.Policy = .init(), passwords: Passwords = Passwords(cost: 4))
-        async throws -> (AuthController, PostgresClient, Task<Void, Never>) {
+    static func withController(_ policy: AuthController.Policy = .init(), passwords: Passwords = Passwords(cost: 4),
+                               _ body: (AuthController) async throws -> Void) async throws {
         let logger = Logger(label: "test")
-        let client = PostgresClient(
-            configuration: try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("gateway")),
-            backgroundLogger: logger)
-        let task = Task { await client.run() }
-        let accounts = AccountRepository(client: client, schema: try SQLIdentifier("gateway"), logger: logger)
-        let auth = AuthController(accounts: accounts, passwords: passwords,
-                                  signer: await TokenSigner(privateKey: TestKeys.privateKey), policy: policy)
-        return (auth, client, task)
+        try await withPostgresClient(try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("gateway")),
+                                     logger: logger) { client in
+            let accounts = AccountRepository(client: client, schema: try SQLIdentifier("gateway"), logger: logger)
+            try await body(AuthController(accounts: accounts, passwords: passwords,
+                                          signer: await TokenSigner(privateKey: TestKeys.privateKey), policy: policy))
+        }
     }
 
     /// Thirty wrong passwords at once check no more than the threshold's five; the right one
@@ -155,21 +153,21 @@ import TestSupport
         policy.failureDelayStep = .milliseconds(1)
         policy.loginBurst = 1000
         let passwords = Passwords(cost: 4)
-        let (auth, _, task) = try await Self.controller(policy, passwords: passwords)
-        defer { task.cancel() }
-        let logger = Logger(label: "test")
-        let refused = await withTaskGroup(of: Bool.self) { group in
-            for i in 0..<30 {
-                group.addTask {
-                    (try? await auth.authenticate(.init(login: account.login, password: "wrong guess \(i)"), client: "c", logger: logger)) == nil
+        try await Self.withController(policy, passwords: passwords) { auth in
+            let logger = Logger(label: "test")
+            let refused = await withTaskGroup(of: Bool.self) { group in
+                for i in 0..<30 {
+                    group.addTask {
+                        (try? await auth.authenticate(.init(login: account.login, password: "wrong guess \(i)"), client: "c", logger: logger)) == nil
+                    }
                 }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
             }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-        }
-        #expect(refused == 30)
-        #expect(passwords.bcrypts.current <= policy.lockThreshold, "\(passwords.bcrypts.current) passwords checked")
-        await #expect(throws: Problem.self) {
-            try await auth.authenticate(.init(login: account.login, password: GatewayTests.password), client: "c", logger: logger)
+            #expect(refused == 30)
+            #expect(passwords.bcrypts.current <= policy.lockThreshold, "\(passwords.bcrypts.current) passwords checked")
+            await #expect(throws: Problem.self) {
+                try await auth.authenticate(.init(login: account.login, password: GatewayTests.password), client: "c", logger: logger)
+            }
         }
     }
 
@@ -229,11 +227,11 @@ import TestSupport
     @Test func activationChecksTheCodeBeforeHashing() async throws {
         let account = try await GatewayTests.makeAccount(password: nil)
         let passwords = Passwords(cost: 4)
-        let (auth, _, task) = try await Self.controller(passwords: passwords)
-        defer { task.cancel() }
-        await #expect(throws: Problem.self) {
-            try await auth.activate(.init(login: account.login, activationCode: "AAAAA-BBBBB-CCCCC", password: "un mot de passe assez long"),
-                                    client: "c", logger: Logger(label: "test"))
+        try await Self.withController(passwords: passwords) { auth in
+            await #expect(throws: Problem.self) {
+                try await auth.activate(.init(login: account.login, activationCode: "AAAAA-BBBBB-CCCCC", password: "un mot de passe assez long"),
+                                        client: "c", logger: Logger(label: "test"))
+            }
         }
         #expect(passwords.bcrypts.current == 0)
     }
@@ -259,11 +257,11 @@ import TestSupport
             #expect(try await GatewayTests.login(client, account.login, GatewayTests.password).status == .tooManyRequests)
         }
         // The owner, from another address, signs in: the login is not locked.
-        let (auth, _, task) = try await Self.controller()
-        defer { task.cancel() }
-        let tokens = try await auth.authenticate(.init(login: account.login, password: GatewayTests.password),
-                                                 client: "the owner", logger: Logger(label: "test"))
-        #expect(tokens.user.login == account.login)
+        try await Self.withController { auth in
+            let tokens = try await auth.authenticate(.init(login: account.login, password: GatewayTests.password),
+                                                     client: "the owner", logger: Logger(label: "test"))
+            #expect(tokens.user.login == account.login)
+        }
     }
 
     // MARK: database outage

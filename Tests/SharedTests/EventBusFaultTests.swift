@@ -266,24 +266,22 @@ import TestSupport
     @Test func correctionRoleCannotTouchOtherSchemas() async throws {
         let logger = Logger(label: "test")
         let url = LocalInfrastructure.databaseURL.replacingOccurrences(of: "ece_test:ece_test", with: "correction:correction")
-        let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: url), backgroundLogger: logger)
-        let task = Task { await client.run() }
-        defer { task.cancel() }
-
-        try await client.query("CREATE TABLE IF NOT EXISTS correction.isolation_probe (x int)")
-        try await client.query("DROP TABLE correction.isolation_probe")
-        for schema in ["referentiel", "inscriptions", "missions", "gateway", "public"] {
-            await #expect(throws: PSQLError.self, "create in \(schema)") {
-                try await client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).intrusion (x int)"))
+        try await withPostgresClient(try DatabaseConfiguration.client(url: url), logger: logger) { client in
+            try await client.query("CREATE TABLE IF NOT EXISTS correction.isolation_probe (x int)")
+            try await client.query("DROP TABLE correction.isolation_probe")
+            for schema in ["referentiel", "inscriptions", "missions", "gateway", "public"] {
+                await #expect(throws: PSQLError.self, "create in \(schema)") {
+                    try await client.query(PostgresQuery(unsafeSQL: "CREATE TABLE \(schema).intrusion (x int)"))
+                }
+                await #expect(throws: PSQLError.self, "read \(schema)") {
+                    try await client.query(PostgresQuery(unsafeSQL: "SELECT * FROM \(schema).schema_migrations")).collect()
+                }
             }
-            await #expect(throws: PSQLError.self, "read \(schema)") {
-                try await client.query(PostgresQuery(unsafeSQL: "SELECT * FROM \(schema).schema_migrations")).collect()
+            do {
+                try await client.query("SELECT * FROM missions.schema_migrations").collect()
+            } catch let error as PSQLError {
+                #expect(error.serverInfo?[.sqlState] == "42501", "permission denied, not merely missing")
             }
-        }
-        do {
-            try await client.query("SELECT * FROM missions.schema_migrations").collect()
-        } catch let error as PSQLError {
-            #expect(error.serverInfo?[.sqlState] == "42501", "permission denied, not merely missing")
         }
     }
 

@@ -377,85 +377,84 @@ struct ChaosCheck {
     }
 
     func verify(_ ledger: ChaosLedger, services: [ServiceLu]) async throws -> Verdict {
-        let client = PostgresClient(configuration: try DatabaseConfiguration.client(
-            url: "postgres://postgres:postgres@127.0.0.1:5433/\(database)", maxConnections: 2), backgroundLogger: logger)
-        let task = Task.immediate { await client.run() }
-        defer { task.cancel() }
-        var verdict = Verdict()
-        // Drain: the outboxes empty and the dead-letter queues still, within a few minutes.
-        let amqp = try AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:5673/\(vhost)")
-        let deadline = ContinuousClock.now + .seconds(300)
-        repeat {
-            verdict.backlog = try await backlog(client)
-            if verdict.backlog.isEmpty { break }
-            try await Task.sleep(for: .seconds(1))
-        } while ContinuousClock.now < deadline
-        for queue in ["correction.candidats", "correction.convocations", "correction.sujets", "gateway.convocations",
-                      "inscriptions.notes", "missions.exports", "missions.services-faits"] {
-            if let depth = await BrokerAdmin.queueDepth(amqp, queue: queue + ".dlq"), depth > 0 {
-                verdict.deadLetters.append("\(queue).dlq: \(depth)")
+        let configuration = try DatabaseConfiguration.client(url: "postgres://postgres:postgres@127.0.0.1:5433/\(database)", maxConnections: 2)
+        return try await withPostgresClient(configuration, logger: logger) { client in
+            var verdict = Verdict()
+            // Drain: the outboxes empty and the dead-letter queues still, within a few minutes.
+            let amqp = try AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:5673/\(vhost)")
+            let deadline = ContinuousClock.now + .seconds(300)
+            repeat {
+                verdict.backlog = try await backlog(client)
+                if verdict.backlog.isEmpty { break }
+                try await Task.sleep(for: .seconds(1))
+            } while ContinuousClock.now < deadline
+            for queue in ["correction.candidats", "correction.convocations", "correction.sujets", "gateway.convocations",
+                          "inscriptions.notes", "missions.exports", "missions.services-faits"] {
+                if let depth = await BrokerAdmin.queueDepth(amqp, queue: queue + ".dlq"), depth > 0 {
+                    verdict.deadLetters.append("\(queue).dlq: \(depth)")
+                }
             }
-        }
 
-        let notes = await ledger.notes
-        // Correction, then Inscriptions (the grade per candidate × exam), each against the oracle; then what replaced what.
-        let rows = try await client.query("""
-            SELECT f.id, f.note_finale, f.statut = 'notee', n.demi_points, n.resultat
-            FROM correction.fiches f
-            LEFT JOIN inscriptions.notes n ON n.candidat_id = f.candidat_id AND n.epreuve = f.epreuve
-            """, logger: logger)
-        var seen = Set<UUID>()
-        for try await (id, finale, notee, recorded, resultat) in rows.decode((UUID, Int?, Bool, Int?, String?).self) {
-            seen.insert(id)
-            guard let note = notes[id] else {
-                if recorded != nil || notee { verdict.unexpected += 1; verdict.problems.append("\(id): graded without an acknowledged save") }
-                continue
+            let notes = await ledger.notes
+            // Correction, then Inscriptions (the grade per candidate × exam), each against the oracle; then what replaced what.
+            let rows = try await client.query("""
+                SELECT f.id, f.note_finale, f.statut = 'notee', n.demi_points, n.resultat
+                FROM correction.fiches f
+                LEFT JOIN inscriptions.notes n ON n.candidat_id = f.candidat_id AND n.epreuve = f.epreuve
+                """, logger: logger)
+            var seen = Set<UUID>()
+            for try await (id, finale, notee, recorded, resultat) in rows.decode((UUID, Int?, Bool, Int?, String?).self) {
+                seen.insert(id)
+                guard let note = notes[id] else {
+                    if recorded != nil || notee { verdict.unexpected += 1; verdict.problems.append("\(id): graded without an acknowledged save") }
+                    continue
+                }
+                let said = "oracle \(note.attendu), answered \(note.repondu.map(String.init) ?? "-"), Correction \(finale.map(String.init) ?? "-"), "
+                    + "Inscriptions \(recorded.map(String.init) ?? resultat ?? "nothing")"
+                if notee && note.repondu == note.attendu && finale == note.attendu && resultat == "note" && recorded == note.attendu {
+                    verdict.delivered += 1
+                } else if note.repondu == nil || !notee || resultat == nil {
+                    verdict.lost += 1
+                    verdict.problems.append("\(id): lost: \(said)")
+                } else {
+                    verdict.wrong += 1
+                    verdict.problems.append("\(id): wrong: \(said)")
+                }
             }
-            let said = "oracle \(note.attendu), answered \(note.repondu.map(String.init) ?? "-"), Correction \(finale.map(String.init) ?? "-"), "
-                + "Inscriptions \(recorded.map(String.init) ?? resultat ?? "nothing")"
-            if notee && note.repondu == note.attendu && finale == note.attendu && resultat == "note" && recorded == note.attendu {
-                verdict.delivered += 1
-            } else if note.repondu == nil || !notee || resultat == nil {
+            for id in notes.keys where !seen.contains(id) {
                 verdict.lost += 1
-                verdict.problems.append("\(id): lost: \(said)")
-            } else {
-                verdict.wrong += 1
-                verdict.problems.append("\(id): wrong: \(said)")
+                verdict.problems.append("\(id): acknowledged, not in Correction")
             }
-        }
-        for id in notes.keys where !seen.contains(id) {
-            verdict.lost += 1
-            verdict.problems.append("\(id): acknowledged, not in Correction")
-        }
-        verdict.duplicated += try await client.query("SELECT count(*) FROM inscriptions.notes_historique", logger: logger)
-            .collect().first?.decode(Int.self) ?? 0
-        // Each examiner's work at their centre, once: as many candidates as the sheets they were told
-        // were graded, paid at the regulation's rate.
-        var parExaminateur: [String: Int] = [:]
-        for note in notes.values where note.repondu != nil { parExaminateur[note.examinateur, default: 0] += 1 }
-        verdict.servicesFaitsExpected = parExaminateur.values.reduce(0, +)
-        verdict.servicesFaits = services.map(\.candidatsEvalues).reduce(0, +)
-        var payes = Set<String>()
-        for service in services {
-            let login = service.login ?? "?"
-            let n = parExaminateur[login] ?? 0
-            verdict.montants += 1
-            if !payes.insert(login).inserted { verdict.duplicated += 1; verdict.problems.append("\(login): paid twice") }
-            if service.candidatsEvalues != n || service.montantCentimes != n * Self.tarifParCandidat {
+            verdict.duplicated += try await client.query("SELECT count(*) FROM inscriptions.notes_historique", logger: logger)
+                .collect().first?.decode(Int.self) ?? 0
+            // Each examiner's work at their centre, once: as many candidates as the sheets they were told
+            // were graded, paid at the regulation's rate.
+            var parExaminateur: [String: Int] = [:]
+            for note in notes.values where note.repondu != nil { parExaminateur[note.examinateur, default: 0] += 1 }
+            verdict.servicesFaitsExpected = parExaminateur.values.reduce(0, +)
+            verdict.servicesFaits = services.map(\.candidatsEvalues).reduce(0, +)
+            var payes = Set<String>()
+            for service in services {
+                let login = service.login ?? "?"
+                let n = parExaminateur[login] ?? 0
+                verdict.montants += 1
+                if !payes.insert(login).inserted { verdict.duplicated += 1; verdict.problems.append("\(login): paid twice") }
+                if service.candidatsEvalues != n || service.montantCentimes != n * Self.tarifParCandidat {
+                    verdict.montantsFaux += 1
+                    verdict.problems.append("\(login): \(service.candidatsEvalues) candidates, \(service.montantCentimes) cents; "
+                                            + "expected \(n), \(n * Self.tarifParCandidat)")
+                }
+            }
+            for login in parExaminateur.keys where !payes.contains(login) {
                 verdict.montantsFaux += 1
-                verdict.problems.append("\(login): \(service.candidatsEvalues) candidates, \(service.montantCentimes) cents; "
-                                        + "expected \(n), \(n * Self.tarifParCandidat)")
+                verdict.problems.append("\(login): graded \(parExaminateur[login]!) sheets, no service fait")
             }
+            let doubled = try await client.query("""
+                SELECT count(*) FROM (SELECT intervenant_id, centre FROM missions.services_faits GROUP BY 1, 2 HAVING count(*) > 1) d
+                """, logger: logger).collect()
+            verdict.duplicated += try doubled.first?.decode(Int.self) ?? 0
+            return verdict
         }
-        for login in parExaminateur.keys where !payes.contains(login) {
-            verdict.montantsFaux += 1
-            verdict.problems.append("\(login): graded \(parExaminateur[login]!) sheets, no service fait")
-        }
-        let doubled = try await client.query("""
-            SELECT count(*) FROM (SELECT intervenant_id, centre FROM missions.services_faits GROUP BY 1, 2 HAVING count(*) > 1) d
-            """, logger: logger).collect()
-        verdict.duplicated += try doubled.first?.decode(Int.self) ?? 0
-        return verdict
     }
 
     /// Each schema's outbox rows not sent (pending or failed).

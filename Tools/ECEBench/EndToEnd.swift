@@ -490,28 +490,28 @@ private struct Road {
     func verifierCyclades(_ attendu: [String: Resultat]) async throws {
         var logger = Logger(label: "ece.e2e")
         logger.logLevel = .error
-        let client = PostgresClient(configuration: try DatabaseConfiguration.client(
-            url: "postgres://inscriptions:inscriptions@127.0.0.1:5433/\(database)", maxConnections: 1), backgroundLogger: logger)
-        let task = Task.immediate { await client.run() }
-        defer { task.cancel() }
-        let rows = try await client.query("""
-            SELECT c.numero, n.epreuve, n.resultat, n.demi_points
-            FROM inscriptions.notes n JOIN inscriptions.candidats c ON c.id = n.candidat_id
-            WHERE c.session = \(EndToEnd.session) AND c.numero LIKE \(p + "%")
-            """, logger: logger)
-        var lus: [String: Resultat] = [:]
-        for try await (numero, epreuve, resultat, demiPoints) in rows.decode((String, String, String, Int?).self) {
-            let cle = "\(epreuve)/\(numero)"
-            switch (resultat, demiPoints) {
-            case ("note", let n?): lus[cle] = .note(n)
-            case ("absent_injustifie", 0): lus[cle] = .absent  // counts 0 for the jury
-            default: throw EndToEnd.Failure(description: "e2e: Cyclades \(cle): \(resultat) \(String(describing: demiPoints)), "
-                                                         + "expected \(String(describing: attendu[cle]))")
+        let configuration = try DatabaseConfiguration.client(
+            url: "postgres://inscriptions:inscriptions@127.0.0.1:5433/\(database)", maxConnections: 1)
+        try await withPostgresClient(configuration, logger: logger) { client in
+            let rows = try await client.query("""
+                SELECT c.numero, n.epreuve, n.resultat, n.demi_points
+                FROM inscriptions.notes n JOIN inscriptions.candidats c ON c.id = n.candidat_id
+                WHERE c.session = \(EndToEnd.session) AND c.numero LIKE \(p + "%")
+                """, logger: logger)
+            var lus: [String: Resultat] = [:]
+            for try await (numero, epreuve, resultat, demiPoints) in rows.decode((String, String, String, Int?).self) {
+                let cle = "\(epreuve)/\(numero)"
+                switch (resultat, demiPoints) {
+                case ("note", let n?): lus[cle] = .note(n)
+                case ("absent_injustifie", 0): lus[cle] = .absent  // counts 0 for the jury
+                default: throw EndToEnd.Failure(description: "e2e: Cyclades \(cle): \(resultat) \(String(describing: demiPoints)), "
+                                                             + "expected \(String(describing: attendu[cle]))")
+                }
             }
+            for (cle, expected) in attendu.sorted(by: { $0.key < $1.key }) {
+                try Check.check(lus[cle] == expected, "Cyclades \(cle): \(String(describing: lus[cle])), the oracle says \(expected)")
+            }
+            try Check.check(lus.count == attendu.count, "Cyclades holds \(lus.count) results for this run, \(attendu.count) expected")
         }
-        for (cle, expected) in attendu.sorted(by: { $0.key < $1.key }) {
-            try Check.check(lus[cle] == expected, "Cyclades \(cle): \(String(describing: lus[cle])), the oracle says \(expected)")
-        }
-        try Check.check(lus.count == attendu.count, "Cyclades holds \(lus.count) results for this run, \(attendu.count) expected")
     }
 }

@@ -90,18 +90,17 @@ struct Import: AsyncParsableCommand {
     private func cleanUp(_ prefix: String) async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .warning
-        let client = PostgresClient(configuration: try DatabaseConfiguration.client(
-            url: "postgres://inscriptions:inscriptions@127.0.0.1:5433/ece"), backgroundLogger: logger)
-        let task = Task.immediate { await client.run() }
-        defer { task.cancel() }
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("""
-                DELETE FROM inscriptions.inscriptions WHERE candidat_id IN
-                    (SELECT id FROM inscriptions.candidats WHERE session = 2098 AND numero LIKE \(prefix + "%"))
-                """, logger: logger)
-            try await connection.query("""
-                DELETE FROM inscriptions.candidats WHERE session = 2098 AND numero LIKE \(prefix + "%")
-                """, logger: logger)
+        let configuration = try DatabaseConfiguration.client(url: "postgres://inscriptions:inscriptions@127.0.0.1:5433/ece")
+        try await withPostgresClient(configuration, logger: logger) { client in
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("""
+                    DELETE FROM inscriptions.inscriptions WHERE candidat_id IN
+                        (SELECT id FROM inscriptions.candidats WHERE session = 2098 AND numero LIKE \(prefix + "%"))
+                    """, logger: logger)
+                try await connection.query("""
+                    DELETE FROM inscriptions.candidats WHERE session = 2098 AND numero LIKE \(prefix + "%")
+                    """, logger: logger)
+            }
         }
     }
 }

@@ -289,26 +289,25 @@ struct Session {
     /// The country's schools and centres d'épreuve: reference data, loaded as the seed does.
     func referenceData() async throws {
         let url = "postgres://inscriptions:inscriptions@127.0.0.1:5433/\(database)"
-        let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: url, maxConnections: 2), backgroundLogger: logger)
-        let task = Task.immediate { await client.run() }
-        defer { task.cancel() }
-        // The service has migrated its schema before the bench starts (it is healthy).
-        let indices = Array(0..<centres)
-        try await client.withTransaction(logger: logger) { c in
-            try await c.query("""
-                INSERT INTO inscriptions.academies SELECT lpad(a::text, 2, '0'), 'Académie ' || a FROM generate_series(1, \(National.academies)) a
-                ON CONFLICT DO NOTHING
-                """, logger: logger)
-            try await c.query("""
-                INSERT INTO inscriptions.etablissements (uai, nom, academie, commune, autonome, latitude, longitude)
-                SELECT u, 'Lycée ' || u, a, 'Commune', true, 43 + random() * 6, -1 + random() * 8 FROM unnest(\(indices.map(uai)), \(indices.map(academie))) AS t(u, a)
-                """, logger: logger)
-            try await c.query("""
-                INSERT INTO inscriptions.centres (uai, capacite_demi_journee) SELECT u, 16 FROM unnest(\(indices.map(uai))) u
-                """, logger: logger)
-            try await c.query("""
-                INSERT INTO inscriptions.centre_epreuves SELECT u, e FROM unnest(\(indices.map(uai)), \(indices.map(epreuve))) AS t(u, e)
-                """, logger: logger)
+        try await withPostgresClient(try DatabaseConfiguration.client(url: url, maxConnections: 2), logger: logger) { client in
+            // The service has migrated its schema before the bench starts (it is healthy).
+            let indices = Array(0..<centres)
+            try await client.withTransaction(logger: logger) { c in
+                try await c.query("""
+                    INSERT INTO inscriptions.academies SELECT lpad(a::text, 2, '0'), 'Académie ' || a FROM generate_series(1, \(National.academies)) a
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
+                try await c.query("""
+                    INSERT INTO inscriptions.etablissements (uai, nom, academie, commune, autonome, latitude, longitude)
+                    SELECT u, 'Lycée ' || u, a, 'Commune', true, 43 + random() * 6, -1 + random() * 8 FROM unnest(\(indices.map(uai)), \(indices.map(academie))) AS t(u, a)
+                    """, logger: logger)
+                try await c.query("""
+                    INSERT INTO inscriptions.centres (uai, capacite_demi_journee) SELECT u, 16 FROM unnest(\(indices.map(uai))) u
+                    """, logger: logger)
+                try await c.query("""
+                    INSERT INTO inscriptions.centre_epreuves SELECT u, e FROM unnest(\(indices.map(uai)), \(indices.map(epreuve))) AS t(u, e)
+                    """, logger: logger)
+            }
         }
     }
 

@@ -24,44 +24,43 @@ struct Statistics: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "ece.bench")
         logger.logLevel = .warning
-        let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: database), backgroundLogger: logger)
-        let task = Task.immediate { await client.run() }
-        defer { task.cancel() }
-        print("ece-bench stats: \(sheets) graded sheets, \(ProcessInfo.processInfo.activeProcessorCount) cores")
-        let seeded = Date()
-        try await seed(client, logger: logger)
-        print(String(format: "national session seeded in %.1f s", Date().timeIntervalSince(seeded)))
+        try await withPostgresClient(try DatabaseConfiguration.client(url: database), logger: logger) { client in
+            print("ece-bench stats: \(sheets) graded sheets, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+            let seeded = Date()
+            try await seed(client, logger: logger)
+            print(String(format: "national session seeded in %.1f s", Date().timeIntervalSince(seeded)))
 
-        // Baseline: the bare aggregate over the physique-chimie sheets, no joins, no JSON.
-        let baseline = try await measure(requests) {
-            _ = try await client.query("""
-                SELECT count(*), avg(note_finale) FROM correction.fiches WHERE session = \(Self.session) AND epreuve = 'T011B'
-                """, logger: logger).collect()
-        }
-        print(baseline.line("baseline SQL count+avg (T011B)"))
-
-        let signer = await TokenSigner(privateKey: try EdDSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)))
-        let dsii = try await signer.sign(Identity(userId: UUID(), login: "bench.dsii", role: .dsii, scope: .national))
-        let gestionnaire = try await signer.sign(Identity(userId: UUID(), login: "bench.gest", role: .gestionnaire, scope: .academie("B01")))
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let base = "\(gateway)/api/correction/sessions/\(Self.session)"
-        let cases: [(String, String, String)] = [
-            ("statistics T011B, national", "\(base)/epreuves/T011B/statistiques", dsii),
-            ("statistics T011B, one académie", "\(base)/epreuves/T011B/statistiques", gestionnaire),
-            ("follow-up, national", "\(base)/suivi", dsii),
-            ("follow-up, one académie", "\(base)/suivi", gestionnaire),
-        ]
-        for (name, url, token) in cases {
-            var request = HTTPClientRequest(url: url)
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-            let m = try await measure(requests) {
-                let response = try await http.execute(request, timeout: .seconds(60))
-                _ = try await response.body.collect(upTo: 50_000_000)
-                guard response.status == .ok else { throw ValidationError("\(name): \(response.status)") }
+            // Baseline: the bare aggregate over the physique-chimie sheets, no joins, no JSON.
+            let baseline = try await measure(requests) {
+                _ = try await client.query("""
+                    SELECT count(*), avg(note_finale) FROM correction.fiches WHERE session = \(Self.session) AND epreuve = 'T011B'
+                    """, logger: logger).collect()
             }
-            print(m.line(name) + String(format: "   ratio p50 to baseline: %.1f×", m.p50 / baseline.p50))
+            print(baseline.line("baseline SQL count+avg (T011B)"))
+
+            let signer = await TokenSigner(privateKey: try EdDSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)))
+            let dsii = try await signer.sign(Identity(userId: UUID(), login: "bench.dsii", role: .dsii, scope: .national))
+            let gestionnaire = try await signer.sign(Identity(userId: UUID(), login: "bench.gest", role: .gestionnaire, scope: .academie("B01")))
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let base = "\(gateway)/api/correction/sessions/\(Self.session)"
+            let cases: [(String, String, String)] = [
+                ("statistics T011B, national", "\(base)/epreuves/T011B/statistiques", dsii),
+                ("statistics T011B, one académie", "\(base)/epreuves/T011B/statistiques", gestionnaire),
+                ("follow-up, national", "\(base)/suivi", dsii),
+                ("follow-up, one académie", "\(base)/suivi", gestionnaire),
+            ]
+            for (name, url, token) in cases {
+                var request = HTTPClientRequest(url: url)
+                request.headers.add(name: "Authorization", value: "Bearer \(token)")
+                let m = try await measure(requests) {
+                    let response = try await http.execute(request, timeout: .seconds(60))
+                    _ = try await response.body.collect(upTo: 50_000_000)
+                    guard response.status == .ok else { throw ValidationError("\(name): \(response.status)") }
+                }
+                print(m.line(name) + String(format: "   ratio p50 to baseline: %.1f×", m.p50 / baseline.p50))
+            }
+            try await http.shutdown()
         }
-        try await http.shutdown()
     }
 
     struct Timing {

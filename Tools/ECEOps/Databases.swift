@@ -20,11 +20,9 @@ enum Databases {
     }
 
     static func with<T>(_ service: String, _ body: (PostgresClient, SQLIdentifier) async throws -> T) async throws -> T {
-        let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: url(service), maxConnections: 2),
-                                    backgroundLogger: logger)
-        let task = Task.immediate { await client.run() }
-        defer { task.cancel() }
-        return try await body(client, try SQLIdentifier(service))
+        try await withPostgresClient(try DatabaseConfiguration.client(url: url(service), maxConnections: 2), logger: logger) { client in
+            try await body(client, try SQLIdentifier(service))
+        }
     }
 
     struct Backlog {
