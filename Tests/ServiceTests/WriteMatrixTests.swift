@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Shared
 import Testing
 import TestSupport
+@testable import Referentiel
 
 /// Issue 26, item 6: Santorin's write routes, each tried by every role with a valid token, on a
 /// resource inside the caller's perimeter and on one outside it (another centre's commission, lot
@@ -230,6 +231,153 @@ import TestSupport
                     let exports = try await Processed.outbox(of: "inscriptions",
                                                              where: "event_type = 'intervenants.exported' AND body ILIKE '%\(examiner.login).bis%'")
                     try await Processed.inbox(of: "missions", exports)
+                }
+            }
+        }
+    }
+
+    /// Référentiel's writes, by every role and without a token. The subject bank is national: one
+    /// DSII team writes the subjects of every exam and session (road map: "RDGESCO/DSII : déposer
+    /// les sujets, saisir et valider les barèmes"), so no académie, school or session bounds the
+    /// DSII's perimeter, and the admin (operations) reads but does not write. What lies outside is
+    /// a subject that does not exist, a document nature that does not exist, a write the subject's
+    /// state forbids (a published subject edited, published again with another embargo, a withdrawn
+    /// one withdrawn again) and another subject's code taken over. Every other role is refused with
+    /// 403 or 404, the anonymous caller with 401, the DSII outside with 404 or 409; a refusal changes
+    /// nothing the DSII sees, no row of the schema, and emits no `sujet.published` / `sujet.withdrawn`.
+    /// Inside, the DSII succeeds on a subject of its own, fresh for the write.
+    @Test func everyRoleOnEveryReferentielWriteInsideAndOutsideItsPerimeter() async throws {
+        try await ReferentielTests.withPlatform { client in
+            let h = H(client: client)
+            let api = "/api/referentiel"
+            let dsii = ReferentielTests.dsii
+            let callers: [String: Identity] = [
+                "admin": Identity(userId: UUID(), login: "admin", role: .admin, scope: .national),
+                "gestionnaire": R.besancon,
+                "coordinateur": Identity(userId: UUID(), login: "coord", role: .coordinateur, scope: .academie("03")),
+                "examinateur": Identity(userId: UUID(), login: "exam", role: .examinateur, scope: .academie("03")),
+                "établissement": Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0251080N")),
+                "centre": Identity(userId: UUID(), login: "centre", role: .centre, scope: .etablissement("0251080N")),
+                "référent": Identity(userId: UUID(), login: "ref", role: .referent, scope: .etablissement("0251080N")),
+            ]
+            func input(_ code: String, epreuve: String = "T012B") -> String {
+                #"{"epreuve":"\#(epreuve)","session":\#(R.session),"code":"\#(code)","titre":"Matrice","materiel":["paillasse"]}"#
+            }
+            let bareme = String(decoding: try EventCoding.encoder.encode(DemoData.svt), as: UTF8.self)
+            let pdf = String(decoding: DemoPDF.make("Matrice"), as: UTF8.self)  // ASCII: a string body carries it whole
+            let visible = #"{"visibleFrom":"2099-06-01T08:00:00Z"}"#
+
+            /// A subject of the DSII's brought to `statut`, with its document and a valid barème.
+            func sujet(_ statut: StatutSujet, code: String = ReferentielTests.code("MX"), epreuve: String = "T012B") async throws -> UUID {
+                let id = try await h.decode(CorrectionTests.Created.self, .post, "\(api)/sujets", input(code, epreuve: epreuve),
+                                            as: dsii, expect: .created).id
+                var steps: [(HTTPRequest.Method, String, String?)] = [(.put, "documents/sujet", pdf), (.put, "bareme", bareme)]
+                if statut != .brouillon { steps.append((.post, "validate", nil)) }
+                if statut == .publie || statut == .retire { steps.append((.post, "publish", visible)) }
+                if statut == .retire { steps.append((.post, "withdraw", nil)) }
+                for (method, step, body) in steps {
+                    let response = try await h.call(method, "\(api)/sujets/\(id)/\(step)", body, as: dsii)
+                    #expect(response.status == .ok, "\(step): \(String(buffer: response.body))")
+                }
+                return id
+            }
+            /// Every write on one subject, and the states that allow it.
+            func writes(_ id: String) -> [(name: String, method: HTTPRequest.Method, path: String, body: String?, allowedIn: [StatutSujet])] {
+                [("edit", .put, "\(api)/sujets/\(id)", input(ReferentielTests.code("MX")), [.brouillon]),
+                 ("save the barème of", .put, "\(api)/sujets/\(id)/bareme", bareme, [.brouillon]),
+                 ("upload the subject document of", .put, "\(api)/sujets/\(id)/documents/sujet?nom=matrice.pdf", pdf, [.brouillon]),
+                 ("upload the examiner document of", .put, "\(api)/sujets/\(id)/documents/examinateur", pdf, [.brouillon]),
+                 ("validate", .post, "\(api)/sujets/\(id)/validate", nil, [.brouillon]),
+                 ("reopen", .post, "\(api)/sujets/\(id)/reopen", nil, [.valide]),
+                 ("publish", .post, "\(api)/sujets/\(id)/publish", visible, [.valide]),
+                 ("withdraw", .post, "\(api)/sujets/\(id)/withdraw", nil, [.valide, .publie])]
+            }
+
+            // Outside: a subject in each state, one that does not exist, and a code of another exam.
+            let taken = ReferentielTests.code("MX")
+            var watched: [String: UUID] = ["another exam's subject": try await sujet(.brouillon, code: taken, epreuve: "T010B")]
+            var rows: [(name: String, method: HTTPRequest.Method, path: String, body: String?, dsii: HTTPResponse.Status)] = []
+            for statut in StatutSujet.allCases {
+                let id = try await sujet(statut)
+                watched["the \(statut.rawValue) subject"] = id
+                for write in writes(id.uuidString) where !write.allowedIn.contains(statut) {
+                    rows.append(("\(write.name) a \(statut.rawValue) subject", write.method, write.path, write.body, .conflict))
+                }
+            }
+            for (what, id) in [("a subject that does not exist", UUID().uuidString), ("a subject with no valid id", "not-a-uuid")] {
+                for write in writes(id) { rows.append(("\(write.name) \(what)", write.method, write.path, write.body, .notFound)) }
+            }
+            let draft = watched["the brouillon subject"]!
+            rows += [
+                ("upload a document of no such nature", .put, "\(api)/sujets/\(draft)/documents/corrige", pdf, .notFound),
+                ("rename a draft onto another exam's code", .put, "\(api)/sujets/\(draft)", input(taken, epreuve: "T010B"), .conflict),
+                ("create a copy of another exam's subject", .post, "\(api)/sujets", input(taken, epreuve: "T010B"), .conflict),
+            ]
+            // Inside: each write on a fresh subject in the state it needs. The barème check stores
+            // nothing, so it is in the matrix (DSII only, like the editor it serves) and the DSII's
+            // own call must change nothing either.
+            rows.append(("create a subject", .post, "\(api)/sujets", input(ReferentielTests.code("MX")), .created))
+            rows.append(("check a barème", .post, "\(api)/baremes/verification", bareme, .ok))
+            for statut in [StatutSujet.brouillon, .valide, .publie] {
+                for index in writes("").indices where writes("")[index].allowedIn.contains(statut) {
+                    let id = try await sujet(statut)
+                    let write = writes(id.uuidString)[index]
+                    watched["a fresh \(statut.rawValue) subject to \(write.name)"] = id
+                    rows.append(("\(write.name) a fresh \(statut.rawValue) subject", write.method, write.path, write.body, .ok))
+                }
+            }
+
+            /// The events Referentiel committed about the watched subjects. They commit in the
+            /// outbox in the write's own transaction, so once the answer is back an event the write
+            /// emitted is there: its absence proves none was emitted, without waiting.
+            func events() async throws -> [UUID] {
+                try await Processed.outbox(of: "referentiel", where: "event_type IN ('sujet.published', 'sujet.withdrawn') AND ("
+                    + watched.values.map { "body ILIKE '%\($0.uuidString)%'" }.joined(separator: " OR ") + ")")
+            }
+            func same(_ after: [String: String], _ before: [String: String], _ what: String) {
+                let changed = Set(after.keys).union(before.keys).filter { before[$0] != after[$0] }.sorted()
+                #expect(changed.isEmpty, "\(what) changed \(changed)")
+            }
+
+            let configuration = HealthTests.configuration("referentiel", 0)
+            try await PoisonEventTests.withDatabase(configuration) { db in
+                /// What the DSII sees of every watched subject (JSON with sorted keys), every table of
+                /// the schema but the outbox (row count and newest row version), and the events.
+                func state() async throws -> [String: String] {
+                    var result: [String: String] = [:]
+                    for (name, id) in watched {
+                        let value = try JSONSerialization.jsonObject(with: Data(buffer: try await h.call(.get, "\(api)/sujets/\(id)", as: dsii).body))
+                        result[name] = String(decoding: try JSONSerialization.data(withJSONObject: value, options: .sortedKeys), as: UTF8.self)
+                    }
+                    for (table, value) in try await PoisonEventTests.fingerprint(db, configuration.schema) where table != "outbox" {
+                        result["table \(table)"] = value
+                    }
+                    result["events"] = try await events().map(\.uuidString).joined(separator: " ")
+                    return result
+                }
+
+                for row in rows {
+                    let before = try await state()
+                    for (name, caller) in callers.sorted(by: { $0.key < $1.key }) {
+                        let response = try await h.call(row.method, row.path, row.body, as: caller)
+                        #expect(response.status == .forbidden || response.status == .notFound,
+                                "\(name) may not \(row.name): \(response.status) \(String(buffer: response.body))")
+                    }
+                    let anonymous = try await client.execute(uri: row.path, method: row.method, body: row.body.map { ByteBuffer(string: $0) })
+                    #expect(anonymous.status == .unauthorized, "anonymous may not \(row.name): \(anonymous.status)")
+                    same(try await state(), before, "a refused «\(row.name)»")
+                    let response = try await h.call(row.method, row.path, row.body, as: dsii)
+                    #expect(response.status == row.dsii, "DSII, \(row.name): \(response.status) \(String(buffer: response.body))")
+                    if ![.ok, .created].contains(row.dsii) || row.name == "check a barème" {
+                        same(try await state(), before, "the DSII's «\(row.name)»")
+                    }
+                }
+            }
+            // The allowed publication and withdrawals did emit their event, once: what `events()` watches is there.
+            for (write, type) in [("publish", "sujet.published"), ("withdraw", "sujet.withdrawn")] {
+                for (name, id) in watched where name.hasSuffix("to \(write)") {
+                    let own = try await Processed.outbox(of: "referentiel", where: "event_type = '\(type)' AND body ILIKE '%\(id.uuidString)%'")
+                    #expect(own.count == 1, "\(name): \(type) \(own.count) times")
                 }
             }
         }
