@@ -96,17 +96,28 @@ import TestSupport
             "DATABASE_URL": LocalInfrastructure.serviceDatabaseURL("gateway", port: relay.port),
             // No broker: the gateway's consumer would hold other tests' events against the dead database.
             "AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"]))
-        try await gateway.test(.live) { client in
-            let port = client.port!
-            relay.cut()
-            // The head and the body's first chunk, then nothing: the client's read waits.
-            let head = "POST /api/inscriptions/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n"
-                + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5\r\n{\"a\":\r\n"
-            let answer = await Task.detached { rawHTTP(port: port, Array(head.utf8), timeout: 20) }.value
-            #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer.prefix(300))")
-            let after = try await client.execute(uri: "/nowhere", method: .get)
-            #expect(after.status == .notFound)
+        let run = Task {
+            try await gateway.test(.live) { client in
+                let port = client.port!
+                relay.cut()
+                // The head and the body's first chunk, then nothing: the client's read waits.
+                let head = "POST /api/inscriptions/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5\r\n{\"a\":\r\n"
+                let answer = await Task.detached { rawHTTP(port: port, Array(head.utf8), timeout: 20) }.value
+                #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer.prefix(300))")
+                let after = try await client.execute(uri: "/nowhere", method: .get)
+                #expect(after.status == .notFound)
+            }
         }
+        // As in aDatabaseOutageAnswers503Quickly: the stop, its database still gone, may hang.
+        guard let stopped = await Self.outcome(of: run, within: .seconds(30)) else {
+            withKnownIssue("a service may not stop while its database is gone (a relay pass stuck on a dead connection)",
+                           isIntermittent: true) {
+                Issue.record("the gateway did not stop within 30 s of the end of the test")
+            }
+            return
+        }
+        try stopped.get()
     }
 
     // MARK: metrics
