@@ -81,8 +81,9 @@ final class TCPRelay: @unchecked Sendable {
     }
 }
 
-/// A service that answers 403 as soon as it has a request's head, then reads the rest of the
-/// body and throws it away: what a service's early refusal of a large upload looks like.
+/// A service that answers 403 as soon as the request's body has begun, then reads the rest of it
+/// and throws it away: what a service's early refusal of a large upload looks like (the client's
+/// task is then back reading the body, which the test sends slowly).
 final class EarlyAnswer: @unchecked Sendable {
     let port: Int
     private let listener: Int32
@@ -102,7 +103,8 @@ final class EarlyAnswer: @unchecked Sendable {
                         let n = read(client, &buffer, buffer.count)
                         guard n > 0 else { return }
                         received += buffer[0..<n]
-                        if !answered, String(decoding: received, as: UTF8.self).contains("\r\n\r\n") {
+                        let parts = String(decoding: received, as: UTF8.self).split(separator: "\r\n\r\n", maxSplits: 1)
+                        if !answered, parts.count == 2, parts[1].contains("{") {
                             answered = true
                             let answer = Array(("HTTP/1.1 403 Forbidden\r\nContent-Type: application/problem+json\r\n"
                                 + "Content-Length: 17\r\n\r\n{\"title\":\"early\"}").utf8)

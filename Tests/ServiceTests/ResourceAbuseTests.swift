@@ -83,6 +83,43 @@ import TestSupport
         }
     }
 
+    /// The gateway's database gone while a chunked upload waits on its client: the outage answer
+    /// (503) stops the forwarding's read, then the server skips the rest; it used to crash, the
+    /// read being the HTTP client's task's, out of reach of the request's cancellation.
+    @Test func anUploadAbandonedForADatabaseOutageLeavesTheGatewayUp() async throws {
+        let relay = try TCPRelay(to: 5433)
+        defer { relay.stop() }
+        let silent = try Blackhole()
+        let token = try await TestKeys.token(Identity(userId: UUID(), login: "x", role: .dsii, scope: .national))
+        let gateway = try await Gateway.buildApplication(GatewayTests.configuration([
+            "INSCRIPTIONS_URL": "http://127.0.0.1:\(silent.port)", "DATABASE_TIMEOUT_SECONDS": "1",
+            "DATABASE_URL": LocalInfrastructure.serviceDatabaseURL("gateway", port: relay.port),
+            // No broker: the gateway's consumer would hold other tests' events against the dead database.
+            "AMQP_URL": "amqp://guest:guest@127.0.0.1:1/"]))
+        let run = Task {
+            try await gateway.test(.live) { client in
+                let port = client.port!
+                relay.cut()
+                // The head and the body's first chunk, then nothing: the client's read waits.
+                let head = "POST /api/inscriptions/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(token)\r\n"
+                    + "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n5\r\n{\"a\":\r\n"
+                let answer = await Task.detached { rawHTTP(port: port, Array(head.utf8), timeout: 20) }.value
+                #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer.prefix(300))")
+                let after = try await client.execute(uri: "/nowhere", method: .get)
+                #expect(after.status == .notFound)
+            }
+        }
+        // As in aDatabaseOutageAnswers503Quickly: the stop, its database still gone, may hang.
+        guard let stopped = await Self.outcome(of: run, within: .seconds(30)) else {
+            withKnownIssue("a service may not stop while its database is gone (a relay pass stuck on a dead connection)",
+                           isIntermittent: true) {
+                Issue.record("the gateway did not stop within 30 s of the end of the test")
+            }
+            return
+        }
+        try stopped.get()
+    }
+
     // MARK: metrics
 
     /// `/metrics` needs the operators' token; without `METRICS_TOKEN` it is not served at all.

@@ -236,8 +236,8 @@ import TestSupport
         }
     }
 
-    /// A locked lot is unlocked by the centre or a convoked coordinator of the exam, never by its
-    /// examiner, and always with a reason.
+    /// A locked lot is unlocked by the centre or a convoked coordinator of the exam (the référent and
+    /// the gestionnaire too: see the next test), never by its examiner, and always with a reason.
     @Test func unlockingNeedsAReasonAndTheCentreOrACoordinator() async throws {
         try await Self.withPlatform { h, publisher in
             let c = try await Self.commission(h, publisher, candidats: 1, coordinator: true)
@@ -267,6 +267,57 @@ import TestSupport
                     """).collect().map { try $0.decode(String.self) }
                 #expect(motifs == ["Absence à revoir", "Copie mal saisie"])
             }
+        }
+    }
+
+    /// « Suivre la correction »: the centre, its référent, a coordinator convoked for the exam and
+    /// the académie's gestionnaire lock a complete lot on behalf of its examiner and unlock it with a
+    /// reason, and the commission's audit names each of them. Outside their perimeter (another
+    /// centre, another académie, a coordinator without a convocation, the examiner of another lot)
+    /// the lot stays as it was; an incomplete lot stays open whoever asks.
+    @Test func theCorrectionsFollowersLockForTheExaminerAndUnlockWithAReason() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 2, examiners: 2, coordinator: true)
+            let lot = c.groups[0], lock = "/api/correction/groupes/\(c.groups[0])/verrouillage"
+            let unlock = "/api/correction/groupes/\(c.groups[0])/deverrouillage"
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([c.fiches[0]], to: lot), as: c.centreId).status == .ok)
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([c.fiches[1]], to: c.groups[1]), as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.post, lock, as: c.centreId), .conflict, c.numeros[0])
+            try await Self.absent(h, c.fiches[0], as: c.examiners[0])
+
+            let referent = Identity(userId: UUID(), login: "ref.\(c.centre)", role: .referent, scope: .etablissement(c.centre))
+            let outside: [(String, Identity)] = [
+                ("another centre", Identity(userId: UUID(), login: "c", role: .centre, scope: .etablissement("0250058C"))),
+                ("another académie's gestionnaire", Identity(userId: UUID(), login: "gest.01", role: .gestionnaire, scope: .academie("01"))),
+                ("a coordinator without a convocation", Identity(userId: UUID(), login: "coord.sans", role: .coordinateur, scope: .academie("03"))),
+                ("the examiner of another lot", c.examiners[1]),
+            ]
+            for (who, caller) in outside {
+                #expect(try await h.call(.post, lock, as: caller).status == .notFound, "\(who) locks")
+            }
+            let followers = [("centre", c.centreId), ("référent", referent), ("coordinateur", c.coordinator!), ("gestionnaire", Self.besancon)]
+            for (who, caller) in followers {
+                #expect(try await h.call(.post, lock, as: caller).status == .ok, "\(who) locks (the outside callers did not)")
+                if who == "centre" {
+                    for (who, caller) in outside {
+                        let response = try await h.call(.post, unlock, #"{"motif":"Intrus"}"#, as: caller)
+                        #expect([.notFound, .forbidden].contains(response.status), "\(who) unlocks: \(response.status)")
+                    }
+                }
+                Self.refused(try await h.call(.post, unlock, #"{"motif":" "}"#, as: caller), .unprocessableContent, "motif")
+                #expect(try await h.call(.post, unlock, #"{"motif":"Relecture (\#(who))"}"#, as: caller).status == .noContent, "\(who) unlocks")
+            }
+
+            struct Journal: Decodable {
+                var items: [Entree]
+                struct Entree: Decodable { var acteur: String; var action: String; var motif: String?; var lot: String? }
+            }
+            let journal = try await h.decode(Journal.self, .get, "\(c.path)/audit", as: referent).items.filter { $0.action.hasPrefix("lot.") }
+            #expect(journal.reversed().map { "\($0.action) \($0.acteur) \($0.motif ?? "")" } == followers.flatMap { who, caller in
+                ["lot.verrouille \(caller.login) ", "lot.deverrouille \(caller.login) Relecture (\(who))"]
+            })
+            #expect(journal.allSatisfy { $0.lot == "Salle 1" })
+            #expect(try await h.call(.get, "\(c.path)/audit", as: outside[0].1).status == .forbidden)
         }
     }
 

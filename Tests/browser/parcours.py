@@ -2,8 +2,9 @@
 
 An examiner signs in, grades four candidates in the editor (one while the network is cut, one
 absent, one with an override), their remaining sheets and the other room go through the API, they
-lock their lot from the page and read their own statistics, the centre closes from its page, and the gestionnaire's remontée page
-shows the grades. Screenshots of the key pages go to var/artifacts/. Needs: ECE_CENTRE, ECE_EXAM1,
+lock their lot from the page and read their own statistics, the centre locks the other room's lot for
+its examiner, unlocks it with a reason and locks it again from its page, then closes; the
+gestionnaire's remontée page shows the grades, and the gestionnaire reopens the exam with a reason. Screenshots of the key pages go to var/artifacts/. Needs: ECE_CENTRE, ECE_EXAM1,
 ECE_EXAM2 (logins), ECE_PASSWORD; the demo played for that centre (ece-bench demo).
 """
 import time
@@ -159,8 +160,6 @@ def road(driver):
     lot2 = next(l for l in lots2["items"] if l["centre"] == CENTRE)
     for fiche in lot2["fiches"]:
         grade_by_api(jeton2, fiche["id"])
-    status, body = api("POST", f"/api/correction/groupes/{lot2['groupeId']}/verrouillage", jeton2)
-    assert status == 200, body
 
     # Messaging: the examiner writes to the commission; the centre has it unread.
     driver.get(BASE + "/messages")
@@ -184,8 +183,34 @@ def road(driver):
     left = driver.execute_async_script(stores)
     assert not [name for name in left if name.startswith("ece-editeur-")], left
 
-    # The centre closes from its page.
+    # Following the correction: the second room's lot is complete; the centre locks it for its
+    # examiner from its page, unlocks it with a reason (the audit shows who and why), locks it again.
     sign_in(driver, f"centre.{CENTRE}")
+    driver.get(commission)
+    lot2_id = lot2["groupeId"].lower()
+
+    def lot2_state():
+        return driver.find_element(By.XPATH, f"//button[@id='verrouiller-{lot2_id}' or @id='deverrouiller-{lot2_id}']"
+                                             "/ancestor::tr/td[6]").text
+
+    assert lot2_state() == "ouvert"
+    submit(driver, By.ID, f"verrouiller-{lot2_id}")
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé pour son examinateur"))
+    assert lot2_state() == "verrouillé" and not driver.find_elements(By.ID, f"verrouiller-{lot2_id}")
+    journal = driver.find_element(By.CSS_SELECTOR, "#journal tbody tr").text
+    assert f"centre.{CENTRE}" in journal and "lot verrouillé" in journal, journal
+    shot(driver, "16-lot-verrouille-par-le-centre")
+    driver.find_element(By.ID, f"motif-{lot2_id}").send_keys("Absence à vérifier")
+    submit(driver, By.ID, f"deverrouiller-{lot2_id}")
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot déverrouillé"))
+    assert lot2_state() == "ouvert"
+    journal = driver.find_element(By.CSS_SELECTOR, "#journal tbody tr").text
+    assert f"centre.{CENTRE}" in journal and "lot déverrouillé" in journal and "Absence à vérifier" in journal, journal
+    shot(driver, "17-lot-deverrouille-avec-motif")
+    submit(driver, By.ID, f"verrouiller-{lot2_id}")
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
+
+    # The centre closes from its page.
     driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")
     submit(driver, By.ID, "cloturer")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "clôturée"))
@@ -232,7 +257,20 @@ def road(driver):
     assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
     shot(driver, "11-remontee")
 
+    # The gestionnaire reopens the closed exam at the centre from its page, with a reason: the
+    # commission is open again, its lots can be unlocked, the audit says who and why.
+    driver.get(commission)
+    driver.find_element(By.ID, "motif-reouverture").send_keys("Copie retrouvée après la clôture")
+    submit(driver, By.ID, "rouvrir")
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Épreuve rouverte"))
+    assert "État : ouverte" in driver.find_element(By.TAG_NAME, "main").text
+    assert not driver.find_elements(By.ID, "rouvrir") and driver.find_elements(By.ID, f"deverrouiller-{lot2_id}")
+    journal = driver.find_element(By.CSS_SELECTOR, "#journal tbody tr").text
+    assert "gestionnaire.besancon" in journal and "épreuve rouverte" in journal and "Copie retrouvée après la clôture" in journal, journal
+    shot(driver, "18-epreuve-rouverte")
+
 
 if __name__ == "__main__":
     run("parcours", road, "browser road map: manual distribution; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
-        "1 conflict kept), lots locked, closed, 16 results in Cyclades")
+        "1 conflict kept), lots locked (one by the centre, unlocked with a reason, relocked), closed, 16 results in Cyclades, "
+        "reopened by the gestionnaire")

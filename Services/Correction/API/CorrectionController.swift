@@ -27,6 +27,7 @@ struct CorrectionController: Sendable {
         group.post("\(c)/distribution/automatique", use: distribuerAutomatiquement)
         group.post("\(c)/cloture", use: cloturer)
         group.post("\(c)/reouverture", use: rouvrir)
+        group.get("\(c)/audit", use: journal)
         group.get("\(c)/fiches.pdf", use: imprimer)
         group.get("\(c)/fiches.zip", use: exporter)
         group.get("fiches/:id/pdf", use: fichePDF)
@@ -270,23 +271,43 @@ struct CorrectionController: Sendable {
 
     // MARK: lots
 
+    /// The lot's examiner locks it; so may, on their behalf, whoever follows the correction of its
+    /// exam × centre (the centre, its référent, a coordinator convoked for the exam, the académie's
+    /// gestionnaire). The audit names who did.
     @Sendable func verrouiller(_ request: Request, context: ECERequestContext) async throws -> Moved {
-        let caller = try context.require(.examinateur)
-        guard let groupe = try await fiches.groupe(try context.uuid(of: "groupe")),
-            let examinateur = try await commissions.examinateur(caller, on: groupe.key), groupe.membres.contains(examinateur)
-        else { throw Problem.notFound("groupe") }
+        let caller = try context.require(.examinateur, .centre, .referent, .coordinateur, .gestionnaire)
+        let groupe = try await suivi(caller, context)
         return Moved(candidats: try await fiches.verrouiller(groupe, by: caller, correlationId: context.correlationId))
     }
 
-    /// The centre or the académie's coordinator unlocks, with a reason.
+    /// The same four, never the examiner, unlock with a reason.
     @Sendable func deverrouiller(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
-        let caller = try context.require(.centre, .coordinateur)
-        guard let groupe = try await fiches.groupe(try context.uuid(of: "groupe")),
-            let commission = try await commissions.commission(groupe.key), try await covers(caller, commission)
-        else { throw Problem.notFound("groupe") }
+        let caller = try context.require(.centre, .referent, .coordinateur, .gestionnaire)
+        let groupe = try await suivi(caller, context)
         try await fiches.deverrouiller(groupe, motif: try await Self.motif(request, context), by: caller,
                                        correlationId: context.correlationId)
         return .noContent
+    }
+
+    /// The lot named by the path, if the caller is one of its examiners or the scope of its
+    /// commission covers them (its centre, its académie, a coordination of its exam); 404 otherwise.
+    private func suivi(_ caller: Identity, _ context: ECERequestContext) async throws -> FicheRepository.Groupe {
+        guard let groupe = try await fiches.groupe(try context.uuid(of: "groupe")) else { throw Problem.notFound("groupe") }
+        let allowed = if caller.role == .examinateur {
+            try await commissions.examinateur(caller, on: groupe.key).map { groupe.membres.contains($0) } ?? false
+        } else if let commission = try await commissions.commission(groupe.key) {
+            try await covers(caller, commission)
+        } else { false }
+        guard allowed else { throw Problem.notFound("groupe") }
+        return groupe
+    }
+
+    struct Journal: ResponseEncodable { var items: [FicheRepository.EntreeAudit] }
+
+    /// The commission's own audit (its lots, distribution, closing and reopening), newest first.
+    @Sendable func journal(_ request: Request, context: ECERequestContext) async throws -> Journal {
+        let (commission, _) = try await visible(context, roles: [.centre, .referent, .gestionnaire, .coordinateur])
+        return Journal(items: try await fiches.audit(commission: commission.key))
     }
 
     struct MesLots: ResponseEncodable { var items: [FicheRepository.MonLot] }

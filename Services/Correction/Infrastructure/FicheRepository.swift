@@ -290,6 +290,8 @@ struct FicheRepository: Sendable {
         var avant: String?
         var apres: String?
         var motif: String?
+        /// The lot's group, in a commission's audit.
+        var lot: String? = nil
     }
 
     func audit(fiche id: UUID) async throws -> [EntreeAudit] {
@@ -299,6 +301,21 @@ struct FicheRepository: Sendable {
         var result: [EntreeAudit] = []
         for try await r in rows.decode((Date, String, String, String?, String?, String?).self) {
             result.append(EntreeAudit(le: r.0, acteur: r.1, action: r.2, avant: r.3, apres: r.4, motif: r.5))
+        }
+        return result
+    }
+
+    /// What was done to the commission itself and to its lots (not to a sheet), the latest 200 first.
+    func audit(commission key: CommissionKey) async throws -> [EntreeAudit] {
+        let rows = try await client.query("""
+            SELECT a.le, a.acteur_login, a.action, a.avant::text, a.apres::text, a.motif, g.nom
+            FROM \(unescaped: s).audit a LEFT JOIN \(unescaped: s).groupes g ON g.id = a.groupe_id
+            WHERE a.session = \(key.session) AND a.epreuve = \(key.epreuve) AND a.centre = \(key.centre) AND a.fiche_id IS NULL
+            ORDER BY a.id DESC LIMIT 200
+            """, logger: logger)
+        var result: [EntreeAudit] = []
+        for try await r in rows.decode((Date, String, String, String?, String?, String?, String?).self) {
+            result.append(EntreeAudit(le: r.0, acteur: r.1, action: r.2, avant: r.3, apres: r.4, motif: r.5, lot: r.6))
         }
         return result
     }
@@ -321,7 +338,7 @@ struct FicheRepository: Sendable {
         return nil
     }
 
-    /// An examiner locks their lot once every candidate in it is graded or absent (409 naming the others).
+    /// A lot is locked once every candidate in it is graded or absent (409 naming the others).
     func verrouiller(_ groupe: Groupe, by: Identity, correlationId: String) async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
             let academie = try await commissions.openCommission(groupe.key, connection)
@@ -351,7 +368,7 @@ struct FicheRepository: Sendable {
         }
     }
 
-    /// The centre or the coordinator unlocks a lot, with a reason.
+    /// A lot is unlocked with a reason.
     func deverrouiller(_ groupe: Groupe, motif: String, by: Identity, correlationId: String) async throws {
         try await client.withTransaction(logger: logger) { connection in
             let academie = try await commissions.openCommission(groupe.key, connection)

@@ -724,6 +724,18 @@ paths:
         "400": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/audit:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    get:
+      summary: The commission's audit log (its lots, distribution, closing, reopening; not the sheets'), newest first, 200 at most
+      responses:
+        "200": {description: Audit, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {le: {type: string, format: date-time}, acteur: {type: string}, action: {type: string}, avant: {type: [string, "null"]}, apres: {type: [string, "null"]}, motif: {type: [string, "null"]}, lot: {type: [string, "null"]}}}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
   /api/correction/fiches/{id}:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     get:
@@ -794,7 +806,7 @@ paths:
   /api/correction/groupes/{id}/verrouillage:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     post:
-      summary: Lock one's lot once every candidate is graded or absent (examiner; 409 lists those missing; emits lot.locked)
+      summary: Lock a lot once every candidate is graded or absent (its examiner, or on their behalf the centre, its référent, a convoked coordinator, the académie's gestionnaire; audited; 409 lists those missing; emits lot.locked)
       responses:
         "200": {description: Locked, content: {application/json: {schema: {type: object, properties: {candidats: {type: integer}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
@@ -806,7 +818,7 @@ paths:
   /api/correction/groupes/{id}/deverrouillage:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     post:
-      summary: Unlock a lot with a reason (centre, coordinator; audited; emits lot.unlocked)
+      summary: Unlock a lot with a reason (centre, référent, convoked coordinator, gestionnaire; audited; emits lot.unlocked)
       requestBody:
         required: true
         content:

@@ -73,11 +73,18 @@ struct ServiceProxy: Sendable {
             outgoing.body = .stream(streamed!, length: .unknown)
         }
         let response: HTTPClientResponse
+        let forwarded = streamed
         do {
-            response = try await client.execute(outgoing, timeout: timeout)
+            // Cancelled (the database-outage responder gives up on the request): the read in flight
+            // is the client's task's, out of reach of this cancellation; stop it too.
+            response = try await withTaskCancellationHandler {
+                try await client.execute(outgoing, timeout: timeout)
+            } onCancel: {
+                forwarded?.abort()
+            }
         } catch {
-            await streamed?.settle()
-            if streamed?.exceeded == true { throw Self.tooLarge(maxBodySize) }
+            await forwarded?.settle()
+            if forwarded?.exceeded == true { throw Self.tooLarge(maxBodySize) }
             context.logger.error("upstream unreachable", metadata: ["service": "\(service)", "error": "\(error)"])
             throw Problem.serviceUnavailable("le service \(service) ne répond pas / service \(service) unavailable")
         }
@@ -86,7 +93,6 @@ struct ServiceProxy: Sendable {
             if let fieldName = HTTPField.Name(name) { headers.append(HTTPField(name: fieldName, value: value)) }
         }
         WebSession.append(renewed, to: &headers)
-        let forwarded = streamed
         return Response(status: .init(code: Int(response.status.code)), headers: headers, body: ResponseBody { writer in
             // Settled before the response ends: the server then reads what is left of the request.
             do {
@@ -111,10 +117,11 @@ struct ServiceProxy: Sendable {
 /// A request body streamed to the service, read by the HTTP client's own task. Once the response
 /// is written, the server reads the same body to skip what the service left unread, and two reads
 /// at once crash the process (NIO allows one pending `next()`): a service that answers before the
-/// end of a slowly sent body did that. `settle()` waits for the client's read in flight and stops
-/// it reading again. The client may iterate once only: a second pass (a retry on a fresh
-/// connection) fails the request (503), the server's body being readable once. More than `limit`
-/// bytes fail it too, and say so (`exceeded`, for the 413).
+/// end of a slowly sent body did that. So each read runs in a task of its own, which `settle()`
+/// cancels and awaits: the body ends there (the server then closes the connection after the
+/// response instead of reading on). The client may iterate once only: a second pass (a retry on a
+/// fresh connection) fails the request (503), the server's body being readable once. More than
+/// `limit` bytes fail it too, and say so (`exceeded`, for the 413).
 final class ForwardedBody: AsyncSequence, @unchecked Sendable {
     typealias Element = ByteBuffer
     private let lock = NSLock()
@@ -122,17 +129,16 @@ final class ForwardedBody: AsyncSequence, @unchecked Sendable {
     private var passes = 0
     private var count = 0
     private let limit: Int
-    private var reading = false
+    private var reading: Task<ByteBuffer?, any Error>?
     private var settled = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
     private var over = false
-
-    var exceeded: Bool { lock.withLock { over } }
 
     init(_ body: RequestBody, limit: Int) {
         self.body = body.makeAsyncIterator()
         self.limit = limit
     }
+
+    var exceeded: Bool { lock.withLock { over } }
 
     func makeAsyncIterator() -> Iterator {
         Iterator(owner: self, pass: lock.withLock { passes += 1; return passes })
@@ -146,38 +152,45 @@ final class ForwardedBody: AsyncSequence, @unchecked Sendable {
 
     struct Stopped: Error {}
 
+    /// The iterator handed to the read's task and back (one reader at a time, by construction).
+    private final class Held: @unchecked Sendable {
+        var iterator: RequestBody.AsyncIterator
+        init(_ iterator: RequestBody.AsyncIterator) { self.iterator = iterator }
+    }
+
     private func next(pass: Int) async throws -> ByteBuffer? {
-        guard var iterator = lock.withLock({ () -> RequestBody.AsyncIterator? in
+        let read: Task<ByteBuffer?, any Error>? = lock.withLock {
             guard pass == 1, !settled, !over, let body else { return nil }
             self.body = nil
-            reading = true
-            return body
-        }) else { throw Stopped() }
-        let part: Result<ByteBuffer?, any Error>
-        do { part = .success(try await iterator.next()) } catch { part = .failure(error) }
-        let waiting = lock.withLock {
-            reading = false
-            body = iterator
-            count += (try? part.get())??.readableBytes ?? 0
-            over = count > limit
-            defer { self.waiting = [] }
-            return self.waiting
+            let held = Held(body)
+            let task = Task {
+                let part = try await held.iterator.next()
+                lock.withLock {
+                    self.body = held.iterator
+                    count += part?.readableBytes ?? 0
+                    over = count > limit
+                }
+                return part
+            }
+            reading = task
+            return task
         }
-        for waiter in waiting { waiter.resume() }
-        if lock.withLock({ over }) { throw Stopped() }
+        guard let read else { throw Stopped() }
+        let part = await read.result
+        guard lock.withLock({ reading = nil; return !over }) else { throw Stopped() }
         return try part.get()
     }
 
-    /// Returns once no read is in flight; none starts afterwards.
+    /// Stops the body: the read in flight is cancelled, none starts afterwards.
+    func abort() {
+        lock.withLock { settled = true; return reading }?.cancel()
+    }
+
+    /// `abort()`, then returns once the read in flight has ended.
     func settle() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let now = lock.withLock {
-                settled = true
-                if reading { waiting.append(continuation) }
-                return !reading
-            }
-            if now { continuation.resume() }
-        }
+        let read = lock.withLock { settled = true; return reading }
+        read?.cancel()
+        _ = await read?.result
     }
 }
 

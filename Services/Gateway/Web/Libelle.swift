@@ -32,6 +32,14 @@ enum Libelle {
     /// A commission's state (Correction).
     static func etatCommission(_ code: String) -> String { ["ouverte": "ouverte", "close": "clôturée"][code] ?? code }
 
+    /// An action of a commission's audit (Correction).
+    static func actionAudit(_ code: String) -> String {
+        ["lot.verrouille": "lot verrouillé", "lot.deverrouille": "lot déverrouillé", "epreuve.cloturee": "épreuve clôturée",
+         "epreuve.rouverte": "épreuve rouverte", "distribution.manuelle": "candidats déplacés (distribution manuelle)",
+         "distribution.automatique": "distribution automatique", "groupe.cree": "groupe créé", "creneau.cree": "créneau créé",
+         "creneau.candidats": "candidats placés dans un créneau"][code] ?? code
+    }
+
     static func demiJournee(_ code: String) -> String { ["matin": "matin", "apres-midi": "après-midi"][code] ?? code }
 
     /// A candidate's category (Inscriptions).

@@ -128,10 +128,31 @@ enum Templates {
             {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
             <p>État : <strong>{{etat}}</strong> — {{candidats}} candidats, {{nonDistribues}} non distribués.</p>
             <h2>Groupes et lots</h2>
-            <table>
-              <thead><tr><th scope="col">Groupe</th><th scope="col">Candidats</th><th scope="col">Notés</th><th scope="col">Absents</th><th scope="col">Brouillons</th><th scope="col">Lot</th></tr></thead>
-              <tbody>{{#groupes}}<tr><td>{{nom}}</td><td>{{candidats}}</td><td>{{notes}}</td><td>{{absents}}</td><td>{{brouillons}}</td><td>{{#verrouille}}verrouillé{{/verrouille}}{{^verrouille}}ouvert{{/verrouille}}</td></tr>{{/groupes}}</tbody>
+            {{#suivi}}<p class="aide">Un lot complet (chaque candidat noté ou absent) se verrouille ici pour son examinateur ; le déverrouiller demande un motif.{{#ouverte}} Réaffecter déplace tous les candidats d'un lot ouvert vers le lot d'un autre groupe.{{/ouverte}}</p>{{/suivi}}
+            <table id="lots">
+              <thead><tr><th scope="col">Groupe</th><th scope="col">Candidats</th><th scope="col">Notés</th><th scope="col">Absents</th><th scope="col">Brouillons</th><th scope="col">Lot</th>{{#suivi}}<th scope="col">Actions</th>{{/suivi}}</tr></thead>
+              <tbody>{{#groupes}}<tr><td>{{nom}}</td><td>{{candidats}}</td><td>{{notes}}</td><td>{{absents}}</td><td>{{brouillons}}</td><td>{{#verrouille}}verrouillé{{/verrouille}}{{^verrouille}}ouvert{{/verrouille}}</td>{{#suivi}}<td>
+                {{#verrouillable}}<form method="post" action="{{page}}/lots/{{id}}/verrouillage" class="en-ligne"><button type="submit" id="verrouiller-{{id}}">Verrouiller<span class="evitement"> le lot {{nom}}</span></button></form>{{/verrouillable}}
+                {{#verrouille}}<form method="post" action="{{page}}/lots/{{id}}/deverrouillage"><label for="motif-{{id}}">Motif<span class="evitement"> du déverrouillage du lot {{nom}}</span></label><input id="motif-{{id}}" name="motif" required maxlength="1000"><button type="submit" class="secondaire" id="deverrouiller-{{id}}">Déverrouiller<span class="evitement"> le lot {{nom}}</span></button></form>{{/verrouille}}
+                {{#reaffectable}}<form method="post" action="{{page}}/lots/{{id}}/reaffectation"><label for="vers-{{id}}">Réaffecter le lot {{nom}} au groupe</label><select id="vers-{{id}}" name="vers">{{#cibles}}<option value="{{id}}">{{nom}}</option>{{/cibles}}</select><button type="submit" class="secondaire" id="reaffecter-{{id}}">Réaffecter<span class="evitement"> le lot {{nom}}</span></button></form>{{/reaffectable}}
+              </td>{{/suivi}}</tr>{{/groupes}}</tbody>
             </table>
+            {{#rouvrir}}
+            <h2>Rouvrir l'épreuve</h2>
+            <form method="post" action="{{page}}/reouverture">
+              <label for="motif-reouverture">Motif de la réouverture (obligatoire)</label>
+              <textarea id="motif-reouverture" name="motif" rows="3" required maxlength="1000"></textarea>
+              <p><button type="submit" id="rouvrir">Rouvrir l'épreuve</button></p>
+            </form>
+            {{/rouvrir}}
+            {{#aJournal}}
+            <h2>Journal des lots et de l'épreuve</h2>
+            <table id="journal">
+              <caption class="evitement">Journal des lots et de l'épreuve, du plus récent au plus ancien</caption>
+              <thead><tr><th scope="col">Quand</th><th scope="col">Qui</th><th scope="col">Action</th><th scope="col">Lot</th><th scope="col">Motif</th></tr></thead>
+              <tbody>{{#journal}}<tr><td>{{le}}</td><td>{{acteur}}</td><td>{{action}}</td><td>{{lot}}</td><td>{{motif}}</td></tr>{{/journal}}</tbody>
+            </table>
+            {{/aJournal}}
             <h2>Créneaux</h2>
             <ul>{{#creneaux}}<li>{{jour}}, {{demiJournee}} — {{candidats}} candidats — <a href="{{base}}/fiches.pdf?creneau={{id}}">imprimer les fiches</a></li>{{/creneaux}}</ul>
             <p><a class="bouton" href="{{base}}/fiches.pdf">Imprimer toutes les fiches (PDF)</a></p>

@@ -41,6 +41,10 @@ struct WebController: Sendable {
         router.post("/centre/:annee/:epreuve/:centre/cloture", use: cloturer)
         router.post("/centre/:annee/:epreuve/:centre/groupes", use: creerGroupe)
         router.post("/centre/:annee/:epreuve/:centre/creneaux", use: creerCreneau)
+        router.post("/centre/:annee/:epreuve/:centre/lots/:id/verrouillage", use: verrouillerLot)
+        router.post("/centre/:annee/:epreuve/:centre/lots/:id/deverrouillage", use: deverrouillerLot)
+        router.post("/centre/:annee/:epreuve/:centre/lots/:id/reaffectation", use: reaffecter)
+        router.post("/centre/:annee/:epreuve/:centre/reouverture", use: rouvrir)
         router.get("/statistiques", use: statistiques)
         router.get("/messages", use: messagerie)
         router.post("/messages", use: ouvrirFil)
@@ -507,6 +511,24 @@ struct WebController: Sendable {
             struct GroupeChoix { var id: String; var nom: String }
             let filtre = Dictionary(filtres, uniquingKeysWith: { a, _ in a })
             let noms = await nomsEtablissements(session)
+            // Following the correction: the lots to lock for their examiner, unlock, reassign (the
+            // centre, which alone distributes), a closed exam to reopen (the gestionnaire), and the audit.
+            let role = session.identity.role
+            let suivi = [.centre, .referent, .coordinateur, .gestionnaire].contains(role) && vue.commission.etat == "ouverte"
+            struct LotVue { var id: String; var nom: String; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int
+                var verrouille: Bool; var verrouillable: Bool; var cibles: [GroupeChoix]; var reaffectable: Bool }
+            let lots = vue.groupes.map { g in
+                let cibles = organise && !g.verrouille && g.candidats > 0
+                    ? vue.groupes.filter { $0.id != g.id && !$0.verrouille }.map { GroupeChoix(id: $0.id.uuidString.lowercased(), nom: $0.nom) }
+                    : []
+                return LotVue(id: g.id.uuidString.lowercased(), nom: g.nom, candidats: g.candidats, notes: g.notes, absents: g.absents,
+                              brouillons: g.brouillons, verrouille: g.verrouille,
+                              verrouillable: suivi && !g.verrouille && g.candidats > 0 && g.notes + g.absents == g.candidats,
+                              cibles: cibles, reaffectable: !cibles.isEmpty)
+            }
+            struct Entree: Decodable { var le: Date; var acteur: String; var action: String; var motif: String?; var lot: String? }
+            struct EntreeVue { var le: String; var acteur: String; var action: String; var lot: String; var motif: String }
+            let journal = role == .examinateur ? [] : try decode(Items<Entree>.self, try await api(.get, "correction", base + "/audit", session: session)).items
             let object: [String: Any] = [
                 "filtre": filtre, "nonDistribuesSeuls": filtre["nonDistribues"] != nil,
                 "fiches": fiches.map { FicheVue(id: $0.id.uuidString.lowercased(), numero: $0.numero, nom: "\($0.nom) \($0.prenoms)",
@@ -515,7 +537,10 @@ struct WebController: Sendable {
                 "choixGroupes": vue.groupes.map { GroupeChoix(id: $0.id.uuidString.lowercased(), nom: $0.nom) },
                 "session": vue.commission.session, "epreuve": vue.commission.epreuve, "centre": Libelle.etablissement(vue.commission.centre, noms),
                 "etat": Libelle.etatCommission(vue.commission.etat), "zip": vue.commission.etat == "close" && [.centre, .gestionnaire].contains(session.identity.role), "candidats": vue.candidats,
-                "nonDistribues": vue.nonDistribues, "groupes": vue.groupes, "base": base, "page": pagePath, "ouverte": organise,
+                "nonDistribues": vue.nonDistribues, "groupes": lots, "base": base, "page": pagePath, "ouverte": organise,
+                "suivi": suivi, "aJournal": !journal.isEmpty, "rouvrir": role == .gestionnaire && vue.commission.etat == "close",
+                "journal": journal.map { EntreeVue(le: FrenchFormat.moment($0.le), acteur: $0.acteur, action: Libelle.actionAudit($0.action),
+                                                   lot: $0.lot ?? "", motif: $0.motif ?? "") },
                 "examinateurs": examinateurs, "sujets": sujets,
                 "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.jour($0.jour),
                                                           demiJournee: Libelle.demiJournee($0.demiJournee), candidats: $0.candidats) },
@@ -564,6 +589,59 @@ struct WebController: Sendable {
                                 json: Self.json(Creneau(jour: form["jour"]?.last ?? "", demiJournee: form["demiJournee"]?.last ?? "",
                                                         sujets: form["sujet"] ?? [])),
                                 success: "Créneau créé.", expected: .created)
+    }
+
+    /// A lot's form on the commission page: one call on the lot's API (which checks the caller's
+    /// perimeter on the lot's own commission), then back to the page.
+    private func lotAction(_ request: Request, _ context: ECERequestContext, _ suffix: String, json: String?, success: String,
+                           refus: String, expected: HTTPResponse.Status) async throws -> Response {
+        let (_, pagePath) = try commissionPath(context)
+        let lot = try context.uuid(of: "lot")
+        return try await formulaire(request, context, service: "correction", "/api/correction/groupes/\(lot)/\(suffix)", json: json,
+                                    retour: pagePath, success: success, expected: [expected], refus: refus)
+    }
+
+    @Sendable func verrouillerLot(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await lotAction(request, context, "verrouillage", json: nil, success: "Lot verrouillé pour son examinateur.",
+                            refus: "Verrouillage refusé", expected: .ok)
+    }
+
+    @Sendable func deverrouillerLot(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        return try await lotAction(request, context, "deverrouillage", json: Self.json(["motif": form["motif"] ?? ""]),
+                                   success: "Lot déverrouillé.", refus: "Déverrouillage refusé", expected: .noContent)
+    }
+
+    /// Every sheet of a lot to another group's lot: the manual distribution's API (the centre's),
+    /// on the sheets the commission lists in that lot.
+    @Sendable func reaffecter(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        return try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let (base, pagePath) = try commissionPath(context)
+            let lot = try context.uuid(of: "lot")
+            guard let vers = form["vers"].flatMap(UUID.init(uuidString:)) else {
+                throw Redirect(to: pagePath, message: "Réaffectation refusée : choisissez le groupe qui reprend le lot.", cookies: session.setCookies)
+            }
+            struct Ref: Decodable { var id: UUID }
+            struct Items: Decodable { var items: [Ref] }
+            let fiches = try decode(Items.self, try await api(.get, "correction", base + "/fiches?groupe=\(lot)", session: session)).items
+            guard !fiches.isEmpty else { throw Redirect(to: pagePath, message: "Réaffectation refusée : lot vide.", cookies: session.setCookies) }
+            struct Deplacement: Encodable { var fiches: [UUID]; var groupeId: UUID }
+            let reply = try await api(.post, "correction", base + "/distribution", session: session,
+                                      json: Self.json(Deplacement(fiches: fiches.map(\.id), groupeId: vers)))
+            let message = reply.status == .ok ? "Lot réaffecté : \(fiches.count) candidats déplacés." : "Réaffectation refusée : \(Self.detail(reply))"
+            throw Redirect(to: pagePath, message: message, cookies: session.setCookies)
+        }
+    }
+
+    @Sendable func rouvrir(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        let (base, pagePath) = try commissionPath(context)
+        return try await formulaire(request, context, service: "correction", base + "/reouverture", json: Self.json(["motif": form["motif"] ?? ""]),
+                                    retour: pagePath, success: "Épreuve rouverte : le centre peut déverrouiller, corriger et clôturer à nouveau.",
+                                    expected: [.noContent], refus: "Réouverture refusée")
     }
 
     // MARK: statistics and messaging
