@@ -81,8 +81,14 @@ test:
 
 # Not part of make test (CI has 90 minutes): each mutation costs an incremental build and its tests.
 # Report: Tests/mutants/REPORT.md, to commit with the commit it ran on. scripts/mutants.py --help.
+# On the tests' database and vhost, as make test: a running platform (make up) must not take the
+# events a mutation's tests wait for (they then hang until their time limit).
 MUTANTS_ARGS ?=
+mutants: export ECE_DATABASE = ece_test
+mutants: export ECE_VHOST = ece_test
 mutants:
+	scripts/infra.sh up
+	scripts/infra.sh fresh $$ECE_DATABASE
 	scripts/mutants.py $(MUTANTS_ARGS)
 
 logs:

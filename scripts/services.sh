@@ -101,7 +101,10 @@ start_one() {
     # setsid: own session, so the service survives the calling terminal/make and a Ctrl-C there.
     # The inner shell writes its own pid then execs the binary, so the pid file names the service
     # itself (with `setsid cmd &`, $! can be setsid's short-lived fork instead).
-    setsid bash -c 'echo $$ >"$1"; shift; exec nohup env "$@"' _ \
+    # Descriptors the caller left open are closed first: started under `flock /tmp/ece-infra.lock`,
+    # a service would otherwise hold the machine's test lock for as long as it runs.
+    setsid bash -c 'echo $$ >"$1"; shift; for fd in /proc/$$/fd/*; do n=${fd##*/}; if (( n > 2 )) && [[ -e $fd ]]; then eval "exec $n>&-"; fi; done
+        exec nohup env "$@"' _ \
         "$RUN_DIR/$name.pid" "${envs[@]}" "$bin" \
         >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
     log "started $name on 127.0.0.1:$(port_of "$name") (log var/log/$name.log)"
@@ -192,6 +195,9 @@ stop_one() {
 # backoff starts over once it stayed up a minute. Each restart is logged and passed to the service
 # as ECE_RESTARTS, which its /metrics exports (ece_process_restarts): a crash is never silent.
 supervise() {
+    # As for the services (start): no descriptor of the caller's, such as the test lock, held for good.
+    local fd
+    for fd in /proc/$$/fd/*; do if (( ${fd##*/} > 2 )) && [[ -e $fd ]]; then eval "exec ${fd##*/}>&-"; fi; done
     mkdir -p "$LOG_DIR" "$RUN_DIR"
     echo $$ >"$RUN_DIR/supervisor.pid"
     local name wait
