@@ -44,7 +44,7 @@ import TestSupport
     /// Builds a commission through the whole platform: `candidats` pupils of 0251671F (division
     /// T1), `examiners` teachers of another school convoked at the centre, and a coordinator.
     static func commission(_ h: H, _ publisher: AMQPPublisher, candidats: Int, examiners: Int = 1,
-                           coordinator: Bool = false) async throws -> Commission {
+                           coordinator: Bool = false, placer: Bool = true) async throws -> Commission {
         let centre = try await CorrectionTests.makeCentre()
         let centreId = Identity(userId: UUID(), login: "centre.\(centre)", role: .centre, scope: .etablissement(centre))
         let p = "K\(UUID().uuidString.prefix(6))"
@@ -129,7 +129,9 @@ import TestSupport
         let morning = try await h.decode(CorrectionTests.Created.self, .post, "\(path)/creneaux",
                                          Self.slot("matin", sujets[0], sujets[1], sujets[2], sujets[3]), as: centreId, expect: .created).id
         let all = try await h.decode(CorrectionTests.Fiches.self, .get, "\(path)/fiches", as: centreId).items.sorted { $0.numero < $1.numero }
-        #expect(try await h.call(.post, "\(path)/creneaux/\(morning)/candidats", Self.fiches(all.map(\.id)), as: centreId).status == .ok)
+        if placer {
+            #expect(try await h.call(.post, "\(path)/creneaux/\(morning)/candidats", Self.fiches(all.map(\.id)), as: centreId).status == .ok)
+        }
         var candidatIds: [String: UUID] = [:]
         try await withServiceDatabase(HealthTests.configuration("inscriptions", 8081), migrations: []) { client, schema, _ in
             for row in try await client.query("""
@@ -233,6 +235,77 @@ import TestSupport
             // Allowed: one of A's morning candidates leaves for B, then the placement fits.
             #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([fiches[0]], to: g2), as: c.centreId).status == .ok)
             #expect(try await h.call(.post, "\(c.path)/creneaux/\(c.morning)/candidats", Self.fiches([fiches[5]]), as: c.centreId).status == .ok)
+        }
+    }
+
+    /// Issue 20: the centre places candidates in a half-day slot and takes them out again. Once the
+    /// groups are formed a slot holds four per examiner of the groups; a refused placement changes
+    /// nothing; a candidate in a lot keeps their slot.
+    @Test func aSlotHoldsFourCandidatesPerExaminerOfTheGroups() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 5, placer: false)
+            let fiches = c.fiches
+            struct Vue: Decodable { var creneaux: [Creneau]; struct Creneau: Decodable { var id: UUID; var candidats: Int; var capacite: Int } }
+            func sansCreneau() async throws -> Set<UUID> {
+                Set(try await h.decode(CorrectionTests.Fiches.self, .get, "\(c.path)/fiches?sansCreneau=true", as: c.centreId).items.map(\.id))
+            }
+            #expect(try await sansCreneau() == Set(fiches))
+
+            // One examiner: four places in the morning; five refused whole, then the fifth alone.
+            Self.refused(try await h.call(.post, "\(c.path)/creneaux/\(c.morning)/candidats", Self.fiches(fiches), as: c.centreId),
+                         .conflict, "créneau complet")
+            #expect(try await sansCreneau() == Set(fiches), "the refused placement changed nothing")
+            #expect(try await h.call(.post, "\(c.path)/creneaux/\(c.morning)/candidats", Self.fiches(Array(fiches[0..<4])),
+                                     as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.post, "\(c.path)/creneaux/\(c.morning)/candidats", Self.fiches([fiches[4]]), as: c.centreId),
+                         .conflict, "4 au plus par examinateur et par demi-journée")
+            let morning = try #require(try await h.decode(Vue.self, .get, c.path, as: c.centreId).creneaux.first { $0.id == c.morning })
+            #expect(morning.candidats == 4 && morning.capacite == 4)
+
+            // The fifth goes to the afternoon; one of the morning's follows (moved from slot to slot).
+            let afternoon = try await h.decode(CorrectionTests.Created.self, .post, "\(c.path)/creneaux",
+                                               Self.slot("apres-midi", c.sujets[0], c.sujets[4], c.sujets[2], c.sujets[3]),
+                                               as: c.centreId, expect: .created).id
+            #expect(try await h.call(.post, "\(c.path)/creneaux/\(afternoon)/candidats", Self.fiches([fiches[4], fiches[0]]),
+                                     as: c.centreId).status == .ok)
+            #expect(try await sansCreneau().isEmpty)
+
+            // Out of a slot: not while in a lot; then back among the candidates without a slot.
+            let retrait = "\(c.path)/creneaux/retrait"
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move([fiches[1]], to: c.groups[0]), as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.post, retrait, Self.fiches([fiches[1], fiches[2]]), as: c.centreId), .conflict, "retirer d'abord de leur lot")
+            #expect(try await sansCreneau().isEmpty, "the refused removal changed nothing")
+            #expect(try await h.call(.post, retrait, Self.fiches([fiches[2]]), as: c.centreId).status == .ok)
+            #expect(try await sansCreneau() == [fiches[2]])
+            Self.refused(try await h.call(.post, retrait, Self.fiches([]), as: c.centreId), .unprocessableContent, "fiches")
+            #expect(try await h.call(.post, retrait, #"{"fiches":["pas-un-uuid"]}"#, as: c.centreId).status == .badRequest)
+            let journal = String(buffer: try await h.call(.get, "\(c.path)/audit", as: c.centreId).body)
+            #expect(journal.contains("creneau.retrait") && journal.contains("creneau.candidats"))
+        }
+    }
+
+    /// Issue 20: the automatic distribution's report names who went to which group and its
+    /// examiners, and who could not be placed and why; with nobody to place, it says so.
+    @Test func theAutomaticDistributionReportsWhoWentWhereAndWhyNot() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 3, placer: false)
+            struct Rapport: Decodable {
+                var distribues: Int; var sansCreneau: Int; var placements: [Placement]; var nonPlaces: [NonPlace]
+                struct Placement: Decodable { var fiche: UUID; var numero: String; var groupe: String; var examinateurs: [String] }
+                struct NonPlace: Decodable { var fiche: UUID; var numero: String; var motif: String }
+            }
+            let automatique = "\(c.path)/distribution/automatique"
+            let personne = try await h.decode(Rapport.self, .post, automatique, #"{"garderDivisions":false}"#, as: c.centreId)
+            #expect(personne.distribues == 0 && personne.placements.isEmpty && personne.nonPlaces.count == 3)
+            #expect(personne.nonPlaces.allSatisfy { $0.motif == "sans_creneau" })
+
+            #expect(try await h.call(.post, "\(c.path)/creneaux/\(c.morning)/candidats", Self.fiches(Array(c.fiches[0..<2])),
+                                     as: c.centreId).status == .ok)
+            let rapport = try await h.decode(Rapport.self, .post, automatique, #"{"garderDivisions":true}"#, as: c.centreId)
+            #expect(rapport.distribues == 2 && rapport.sansCreneau == 1)
+            #expect(Set(rapport.placements.map(\.fiche)) == Set(c.fiches[0..<2]))
+            #expect(rapport.placements.allSatisfy { $0.groupe == "Salle 1" && $0.examinateurs == ["Test Prof\(Self.nom(1))"] })
+            #expect(rapport.nonPlaces.map(\.fiche) == [c.fiches[2]] && rapport.nonPlaces.map(\.numero) == [c.numeros[2]])
         }
     }
 

@@ -54,6 +54,9 @@ import TestSupport
                     body: #"{"nom":"Salle M","membres":["\#(a.examiners[0].userId)"]}"#, allowed: ["centre A"]),
                 Row(name: "create a slot", method: .post, path: "\(a.path)/creneaux",
                     body: R.slot("apres-midi", a.sujets[0], a.sujets[1], a.sujets[2], a.sujets[3]), allowed: ["centre A"]),
+                // Out of its slot, then back in by the next row (the crossings below move it to B's group).
+                Row(name: "take out of a slot", method: .post, path: "\(a.path)/creneaux/retrait",
+                    body: R.fiches([a.fiches[2]]), allowed: ["centre A"]),
                 Row(name: "place in a slot", method: .post, path: "\(a.path)/creneaux/\(a.morning)/candidats",
                     body: R.fiches([a.fiches[2]]), allowed: ["centre A"]),
                 Row(name: "distribute by hand", method: .post, path: "\(a.path)/distribution",
@@ -115,6 +118,7 @@ import TestSupport
                 ("B's sheets moved into A's group", .post, "\(a.path)/distribution", R.move(b.fiches, to: a.groups[0]), a.centreId),
                 ("A's sheets moved into B's group", .post, "\(a.path)/distribution", R.move([a.fiches[2]], to: b.groups[0]), a.centreId),
                 ("B's sheets placed in A's slot", .post, "\(a.path)/creneaux/\(a.morning)/candidats", R.fiches(b.fiches), a.centreId),
+                ("B's sheets taken out of their slot by A's centre", .post, "\(a.path)/creneaux/retrait", R.fiches(b.fiches), a.centreId),
                 ("A's sheets placed in B's slot", .post, "\(a.path)/creneaux/\(b.morning)/candidats", R.fiches([a.fiches[2]]), a.centreId),
                 ("B's lot unlocked by A's centre", .post, "/api/correction/groupes/\(b.groups[0])/deverrouillage",
                  #"{"motif":"Matrice"}"#, a.centreId),

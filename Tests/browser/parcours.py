@@ -1,6 +1,7 @@
 """Browser test of the grading road map (issue 9), in headless Chromium through the real platform.
 
-An examiner signs in, grades four candidates in the editor (one while the network is cut, one
+The centre places its candidates in the half-day slots and distributes them automatically from
+its page (the demo leaves them out of the slots), and reads the report. An examiner signs in, grades four candidates in the editor (one while the network is cut, one
 absent, one with an override), their remaining sheets and the other room go through the API, they
 lock their lot from the page and read their own statistics, the centre locks the other room's lot for
 its examiner, unlocks it with a reason and locks it again from its page, then closes; the
@@ -51,12 +52,112 @@ def click_levels(driver, niveau):
             (By.CSS_SELECTOR, f"button[data-critere='{code}'][data-niveau='{niveau}'][aria-pressed='true']")))
 
 
+def filtrer(driver, commission, **champs):
+    """The commission page's candidate filter, filled and sent as the centre does."""
+    driver.get(commission)
+    for champ in ("division", "origine", "nomDe", "nomA"):
+        driver.find_element(By.ID, f"f-{champ}").send_keys(champs.get(champ, ""))
+    if champs.get("sansCreneau"):
+        driver.find_element(By.CSS_SELECTOR, "input[name=sansCreneau]").click()
+    submit(driver, By.ID, "filtrer")
+
+
+def choisir(driver, select, libelle):
+    driver.find_element(By.XPATH, f"//select[@id='{select}']/option[normalize-space()='{libelle}']").click()
+
+
+def placer(driver, attendu):
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), attendu))
+
+
+def placer_tous(driver, creneau, attendu):
+    """« Placer tous ces candidats »: every candidate in no slot that the page's filter retains."""
+    choisir(driver, "creneau-tous", creneau)
+    submit(driver, By.ID, "placer-tous")
+    placer(driver, attendu)
+
+
+def creneaux(driver):
+    """The slots' table: per row day, half-day, subjects, candidates, capacity."""
+    return [[td.text for td in tr.find_elements(By.TAG_NAME, "td")][:5]
+            for tr in driver.find_elements(By.CSS_SELECTOR, "#creneaux tbody tr")]
+
+
+def place_and_distribute(driver, commission):
+    """The centre places its sixteen candidates in the two half-day slots from its page (by division,
+    by hand, by school and name range, then all the rest), is refused a ninth candidate in a slot of
+    two examiners, moves one out and back, then distributes automatically and reads the report."""
+    driver.get(commission)
+    slots = creneaux(driver)
+    assert [s[4] for s in slots] == ["8", "8"] and [s[3] for s in slots] == ["0", "0"], slots
+    assert all("PC-" in s[2] for s in slots), slots
+    matin, apres_midi = f"{slots[0][0]}, matin", f"{slots[1][0]}, après-midi"
+    assert slots[1][1] == "après-midi", slots
+    shot(driver, "00-creneaux-vides")
+
+    # Division T1, all at once, in the morning.
+    filtrer(driver, commission, division="T1", sansCreneau=True)
+    assert len(driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]")) == 4
+    placer_tous(driver, matin, "4 candidat(s) placé(s) dans le créneau")
+    # Division T2, ticked by hand.
+    filtrer(driver, commission, division="T2", sansCreneau=True)
+    for box in driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"):
+        box.click()
+    choisir(driver, "vers-creneau", matin)
+    submit(driver, By.ID, "placer")
+    placer(driver, "4 candidat(s) placé(s) dans le créneau")
+    # A ninth in the morning: two examiners, four each.
+    filtrer(driver, commission, sansCreneau=True)
+    placer_tous(driver, matin, "Placement refusé")
+    assert "créneau complet" in driver.find_element(By.CSS_SELECTOR, "p.info").text
+    shot(driver, "00-creneau-complet")
+    # The lycée Jules-Haag's pupils from A to K, then every one left, in the afternoon.
+    filtrer(driver, commission, origine="0251671F", nomDe="A", nomA="K", sansCreneau=True)
+    noms = [b.find_element(By.XPATH, "./..").text for b in driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]")]
+    assert sorted(n.split()[0].upper() for n in noms) == ["DAVID", "GARCIA"], noms
+    placer_tous(driver, apres_midi, "2 candidat(s) placé(s)")
+    filtrer(driver, commission, sansCreneau=True)
+    placer_tous(driver, apres_midi, "6 candidat(s) placé(s)")
+    # One morning candidate out of the slots, then back.
+    filtrer(driver, commission, division="T2")
+    driver.find_element(By.CSS_SELECTOR, "input[name=fiche]").click()
+    driver.find_element(By.XPATH, "//select[@id='vers-creneau']/option[@value='']").click()
+    submit(driver, By.ID, "placer")
+    placer(driver, "1 candidat(s) retiré(s) de leur créneau")
+    filtrer(driver, commission, sansCreneau=True)
+    boxes = driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]")
+    assert len(boxes) == 1, len(boxes)
+    boxes[0].click()
+    choisir(driver, "vers-creneau", matin)
+    submit(driver, By.ID, "placer")
+    placer(driver, "1 candidat(s) placé(s)")
+    slots = creneaux(driver)
+    assert [s[3] for s in slots] == ["8 (complet)", "8 (complet)"], slots
+    shot(driver, "00-creneaux-pleins")
+
+    # The automatic distribution, divisions kept together: everyone placed, the report says where.
+    assert driver.find_element(By.ID, "garder-divisions").is_selected()
+    submit(driver, By.ID, "distribuer")
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "16 candidat(s) distribué(s)"))
+    lignes = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")] for tr in driver.find_elements(By.CSS_SELECTOR, "#placements tbody tr")]
+    assert len(lignes) == 16 and {l[2] for l in lignes} == {"Salle 1", "Salle 2"} and all(l[3] for l in lignes), lignes
+    assert not driver.find_elements(By.ID, "non-places")
+    shot(driver, "00-rapport-distribution")
+    # Run again: nobody is left, and the page says so.
+    driver.get(commission)
+    submit(driver, By.ID, "distribuer")
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Aucun candidat distribué."))
+    assert "Distribution faite" not in driver.page_source
+    shot(driver, "00-rapport-personne")
+
+
 def road(driver):
     jeton1, jeton2 = token(EXAM1), token(EXAM2)
-    # The centre's manual distribution: filter, take a candidate out of their lot, put them back.
     sign_in(driver, f"centre.{CENTRE}")
     shot(driver, "12-accueil")
     commission = f"{BASE}/centre/{SESSION}/T011B/{CENTRE}"
+    place_and_distribute(driver, commission)
+    # The centre's manual distribution: filter, take a candidate out of their lot, put them back.
     driver.get(commission + "?nonDistribues=true")
     assert not driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"), "the demo distributed everyone"
     driver.get(commission)
@@ -271,6 +372,7 @@ def road(driver):
 
 
 if __name__ == "__main__":
-    run("parcours", road, "browser road map: manual distribution; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
+    run("parcours", road, "browser road map: 16 candidates placed in slots from the centre's page (a 9th refused), "
+        "automatic distribution and its report, manual distribution; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
         "1 conflict kept), lots locked (one by the centre, unlocked with a reason, relocked), closed, 16 results in Cyclades, "
         "reopened by the gestionnaire")

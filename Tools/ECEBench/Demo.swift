@@ -20,6 +20,8 @@ struct Demo: AsyncParsableCommand {
     var examinateurs = "examinateur.demo,examinateur2.demo"
     @Flag(help: "Also the académie's whole session (make up): some 260 candidates of ten schools over the five exams, the special cases, examiners and coordinators for every centre.")
     var academie = false
+    @Flag(help: "Leave the candidates out of the half-day slots and undistributed: the browser road map places and distributes them from the centre's page.")
+    var sansPlacement = false
 
     static let session = 2027
     static let prenoms = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Gabriel", "Manon", "Jules"]
@@ -158,12 +160,15 @@ struct Demo: AsyncParsableCommand {
             }
             commission = try await centre.expect([200], .GET, santorin).decode(Commission.self)
             let fiches = try await centre.expect([200], .GET, "\(santorin)/fiches").decode(Items<Fiche>.self).items
-            for (creneau, part) in zip(commission.creneaux, [fiches.prefix(8), fiches.dropFirst(8)]) {
+            for (creneau, part) in zip(commission.creneaux, [fiches.prefix(8), fiches.dropFirst(8)]) where !sansPlacement {
                 try await centre.expect([200], .POST, "\(santorin)/creneaux/\(creneau.id)/candidats", json: ["fiches": part.map(\.id)])
             }
-            try await centre.expect([200], .POST, "\(santorin)/distribution/automatique", json: ["garderDivisions": true])
+            if !sansPlacement {
+                try await centre.expect([200], .POST, "\(santorin)/distribution/automatique", json: ["garderDivisions": true])
+            }
         }
-        print("  Santorin: \(examinateurs.count) rooms of one examiner, 2 half-day slots, candidates distributed")
+        print("  Santorin: \(examinateurs.count) rooms of one examiner, 2 half-day slots"
+              + (sansPlacement ? "; the candidates wait for the centre's page" : ", candidates distributed"))
     }
 
     struct ExaminateurVue: Decodable { var intervenantId: UUID; var login: String }

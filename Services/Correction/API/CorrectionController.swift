@@ -23,6 +23,7 @@ struct CorrectionController: Sendable {
         group.post("\(c)/groupes", use: createGroupe)
         group.post("\(c)/creneaux", use: createCreneau)
         group.post("\(c)/creneaux/:creneau/candidats", use: placer)
+        group.post("\(c)/creneaux/retrait", use: retirer)
         group.post("\(c)/distribution", use: distribuer)
         group.post("\(c)/distribution/automatique", use: distribuerAutomatiquement)
         group.post("\(c)/cloture", use: cloturer)
@@ -78,6 +79,7 @@ struct CorrectionController: Sendable {
         filtre.creneau = try Self.uuidQuery(q["creneau"], "creneau")
         filtre.groupe = try Self.uuidQuery(q["groupe"], "groupe")
         filtre.nonDistribues = q["nonDistribues"] == "true"
+        filtre.sansCreneau = q["sansCreneau"] == "true"
         return Fiches(items: try await commissions.fiches(commission.key, filtre))
     }
 
@@ -142,6 +144,14 @@ struct CorrectionController: Sendable {
         let body = try await request.decode(as: FichesRequest.self, context: context)
         try Self.checkCount(body.fiches)
         return Moved(candidats: try await commissions.placer(commission.key, creneau: creneau, fiches: body.fiches, by: caller))
+    }
+
+    /// Candidates back out of their slot (not yet graded, out of any lot).
+    @Sendable func retirer(_ request: Request, context: ECERequestContext) async throws -> Moved {
+        let (commission, caller) = try await visible(context, roles: [.centre])
+        let body = try await request.decode(as: FichesRequest.self, context: context)
+        try Self.checkCount(body.fiches)
+        return Moved(candidats: try await commissions.placer(commission.key, creneau: nil, fiches: body.fiches, by: caller))
     }
 
     struct DistributionRequest: Decodable { var fiches: [UUID]; var groupeId: UUID? }

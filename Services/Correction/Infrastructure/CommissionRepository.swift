@@ -188,9 +188,12 @@ struct CommissionRepository: Sendable {
         var sujets: [UUID]
         var choix: Bool
         var candidats: Int
+        /// Four per examiner of the commission's groups (every group sits every half-day).
+        var capacite: Int
     }
 
     func creneaux(_ key: CommissionKey) async throws -> [CreneauVue] {
+        let examinateurs = try await examinateursEnGroupe(key)
         let rows = try await client.query("""
             SELECT c.id, c.jour::text, c.demi_journee, c.sujets, c.choix, count(f.id)::int
             FROM \(unescaped: s).creneaux c LEFT JOIN \(unescaped: s).fiches f ON f.creneau_id = c.id AND f.centre = c.centre
@@ -200,9 +203,21 @@ struct CommissionRepository: Sendable {
             """, logger: logger)
         var result: [CreneauVue] = []
         for try await r in rows.decode((UUID, String, String, [UUID], Bool, Int).self) {
-            result.append(CreneauVue(id: r.0, jour: r.1, demiJournee: r.2, sujets: r.3, choix: r.4, candidats: r.5))
+            result.append(CreneauVue(id: r.0, jour: r.1, demiJournee: r.2, sujets: r.3, choix: r.4, candidats: r.5,
+                                     capacite: Distribution.candidatsParExaminateurEtCreneau * examinateurs))
         }
         return result
+    }
+
+    /// How many examiners the commission's groups hold (one group per examiner at most).
+    private func examinateursEnGroupe(_ key: CommissionKey, on connection: PostgresConnection? = nil) async throws -> Int {
+        let query: PostgresQuery = """
+            SELECT COALESCE(sum(cardinality(membres)), 0)::int FROM \(unescaped: s).groupes
+            WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+            """
+        let rows = if let connection { try await connection.query(query, logger: logger).collect() }
+            else { try await client.query(query, logger: logger).collect() }
+        return try rows[0].decode(Int.self)
     }
 
     /// The subjects that could be offered: published for this exam and session.
@@ -233,33 +248,61 @@ struct CommissionRepository: Sendable {
         }
     }
 
-    /// Places candidates in a slot (the half-day they sit the exam); only candidates not yet graded move.
-    func placer(_ key: CommissionKey, creneau: UUID, fiches: [UUID], by: Identity) async throws -> Int {
+    /// Places candidates in a slot (the half-day they sit the exam), or takes them out of theirs with
+    /// nil; only candidates not yet graded move, and one leaves its slot only out of any lot. A slot
+    /// holds at most four candidates per examiner of the commission's groups.
+    func placer(_ key: CommissionKey, creneau: UUID?, fiches: [UUID], by: Identity) async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
             try await openCommission(key, connection, forUpdate: true)
-            let exists = try await connection.query("""
-                SELECT 1 FROM \(unescaped: s).creneaux WHERE id = \(creneau) AND session = \(key.session) AND epreuve = \(key.epreuve)
-                  AND centre = \(key.centre)
-                """, logger: logger).collect()
-            guard !exists.isEmpty else { throw Problem.notFound("créneau") }
+            if let creneau {
+                let exists = try await connection.query("""
+                    SELECT 1 FROM \(unescaped: s).creneaux WHERE id = \(creneau) AND session = \(key.session) AND epreuve = \(key.epreuve)
+                      AND centre = \(key.centre)
+                    """, logger: logger).collect()
+                guard !exists.isEmpty else { throw Problem.notFound("créneau") }
+            }
             // Another commission's sheets are not there for this centre (404, never their numbers).
             let rows = try await connection.query("""
-                SELECT numero, statut <> 'a_noter' OR sujet_id IS NOT NULL FROM \(unescaped: s).fiches
+                SELECT numero, statut <> 'a_noter' OR sujet_id IS NOT NULL, groupe_id IS NOT NULL FROM \(unescaped: s).fiches
                 WHERE id = ANY(\(fiches)) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
                 """, logger: logger).collect()
             guard rows.count == Set(fiches).count else { throw Problem.notFound("fiche de cette commission / sheet of this commission") }
-            let blocked = try rows.map { try $0.decode((String, Bool).self) }.filter(\.1).map(\.0)
+            let etats = try rows.map { try $0.decode((String, Bool, Bool).self) }
+            let blocked = etats.filter(\.1).map(\.0)
             guard blocked.isEmpty else {
                 throw Problem.conflict("candidats déjà évalués / already graded: \(blocked.sorted().joined(separator: ", "))")
+            }
+            let enLot = etats.filter(\.2).map(\.0)
+            guard creneau != nil || enLot.isEmpty else {
+                throw Problem.conflict("retirer d'abord de leur lot / take out of their lot first: \(enLot.sorted().joined(separator: ", "))")
             }
             let moved = try await connection.query("""
                 UPDATE \(unescaped: s).fiches SET creneau_id = \(creneau), modifiee_le = now() WHERE id = ANY(\(fiches)) RETURNING 1
                 """, logger: logger).collect().count
             guard moved == Set(fiches).count else { throw Problem.notFound("fiche") }
             try await checkCapacity(key, connection)
-            try await audit(connection, by, "creneau.candidats", key,
-                            apres: #"{"creneau":"\#(creneau)","fiches":[\#(fiches.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
+            if let creneau { try await checkCreneau(key, creneau, connection) }
+            try await audit(connection, by, creneau == nil ? "creneau.retrait" : "creneau.candidats", key,
+                            apres: #"{"creneau":\#(creneau.map { "\"\($0)\"" } ?? "null"),"fiches":[\#(fiches.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
             return moved
+        }
+    }
+
+    /// After a placement: once the groups are formed, the slot holds at most four candidates per
+    /// examiner of the groups (before, the centre may sketch its half-days; the distribution then
+    /// reports who finds no room).
+    private func checkCreneau(_ key: CommissionKey, _ creneau: UUID, _ connection: PostgresConnection) async throws {
+        let examinateurs = try await examinateursEnGroupe(key, on: connection)
+        let rows = try await connection.query("""
+            SELECT count(*)::int FROM \(unescaped: s).fiches
+            WHERE creneau_id = \(creneau) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+            """, logger: logger).collect()
+        let candidats = try rows[0].decode(Int.self)
+        let capacite = Distribution.candidatsParExaminateurEtCreneau * examinateurs
+        guard examinateurs == 0 || candidats <= capacite else {
+            throw Problem.conflict("créneau complet : \(candidats) candidats pour \(examinateurs) examinateur(s) dans les groupes, "
+                + "\(Distribution.candidatsParExaminateurEtCreneau) au plus par examinateur et par demi-journée (\(capacite) places)"
+                + " / at most 4 per examiner per slot")
         }
     }
 
@@ -304,6 +347,7 @@ struct CommissionRepository: Sendable {
         var creneau: UUID?
         var groupe: UUID?
         var nonDistribues = false
+        var sansCreneau = false
     }
 
     struct FicheResume: Codable, Sendable {
@@ -333,6 +377,7 @@ struct CommissionRepository: Sendable {
               AND (\(f.creneau)::uuid IS NULL OR creneau_id = \(f.creneau))
               AND (\(f.groupe)::uuid IS NULL OR groupe_id = \(f.groupe))
               AND (NOT \(f.nonDistribues) OR groupe_id IS NULL)
+              AND (NOT \(f.sansCreneau) OR creneau_id IS NULL)
             ORDER BY nom, prenoms, numero
             """, logger: logger)
         var result: [FicheResume] = []
@@ -435,6 +480,13 @@ struct CommissionRepository: Sendable {
         var sansCreneau: Int
         var capaciteInsuffisante: Int
         var conflits: Int
+        /// The report, candidate by candidate: who went to which group and its examiners, and who
+        /// could not be placed and why.
+        var placements: [Placement] = []
+        var nonPlaces: [NonPlace] = []
+
+        struct Placement: Codable, Sendable { var fiche: UUID; var numero: String; var nom: String; var groupe: String; var examinateurs: [String] }
+        struct NonPlace: Codable, Sendable { var fiche: UUID; var numero: String; var nom: String; var motif: Distribution.Refus }
     }
 
     /// Automatic distribution of the candidates not yet distributed among the unlocked groups.
@@ -443,14 +495,16 @@ struct CommissionRepository: Sendable {
             try await openCommission(key, connection, forUpdate: true)
             var groupes: [Distribution.Groupe] = []
             let rows = try await connection.query("""
-                SELECT g.id, g.membres FROM \(unescaped: s).groupes g
+                SELECT g.id, g.membres, g.nom FROM \(unescaped: s).groupes g
                 WHERE g.session = \(key.session) AND g.epreuve = \(key.epreuve) AND g.centre = \(key.centre) AND NOT g.verrouille
                 ORDER BY g.nom
                 """, logger: logger).collect()
             let examinateurs = Dictionary(try await examinateurs(key, on: connection).map { ($0.intervenantId, $0) },
                                           uniquingKeysWith: { a, _ in a })
+            var noms: [UUID: (nom: String, examinateurs: [String])] = [:]
             for row in rows {
-                let (id, membres) = try row.decode((UUID, [UUID]).self)
+                let (id, membres, nom) = try row.decode((UUID, [UUID], String).self)
+                noms[id] = (nom, membres.compactMap { examinateurs[$0] }.map { "\($0.prenom) \($0.nom)" })
                 let people = membres.compactMap { examinateurs[$0] }.map { Distribution.Membre(uai: $0.uai, divisions: $0.divisions) }
                 var groupe = Distribution.Groupe(id: id, membres: people)
                 let loads = try await connection.query("""
@@ -465,11 +519,13 @@ struct CommissionRepository: Sendable {
             }
             guard !groupes.isEmpty else { throw Problem.conflict("aucun groupe ouvert / no unlocked group") }
             let pending = try await connection.query("""
-                SELECT id, nom, uai_origine, division, creneau_id FROM \(unescaped: s).fiches
+                SELECT id, nom, uai_origine, division, creneau_id, numero, nom || ' ' || prenoms FROM \(unescaped: s).fiches
                 WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND groupe_id IS NULL
                 """, logger: logger).collect()
+            var identites: [UUID: (numero: String, nom: String)] = [:]
             let candidats = try pending.map { row in
-                let r = try row.decode((UUID, String, String?, String?, UUID?).self)
+                let r = try row.decode((UUID, String, String?, String?, UUID?, String, String).self)
+                identites[r.0] = (r.5, r.6)
                 return Distribution.Candidat(id: r.0, nom: r.1, uaiOrigine: r.2, division: r.3, creneau: r.4)
             }
             let resultat = Distribution.automatique(candidats, groupes: groupes, garderDivisions: garderDivisions)
@@ -480,13 +536,20 @@ struct CommissionRepository: Sendable {
                 WHERE f.id = a.f AND f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre)
                 """, logger: logger)
             let refus = resultat.refus.values
-            let report = Repartition(distribues: fiches.count, sansCreneau: refus.filter { $0 == .sansCreneau }.count,
+            var report = Repartition(distribues: fiches.count, sansCreneau: refus.filter { $0 == .sansCreneau }.count,
                                      capaciteInsuffisante: refus.filter { $0 == .capacite }.count,
                                      conflits: refus.filter { $0 == .conflit }.count)
             struct Trace: Encodable { var rapport: Repartition; var affectations: [UUID: UUID] }
             try await audit(connection, by, "distribution.automatique", key,
                             apres: String(decoding: try JSONEncoder().encode(Trace(rapport: report, affectations: resultat.affectations)),
                                           as: UTF8.self))
+            report.placements = resultat.affectations.map { fiche, groupe in
+                Repartition.Placement(fiche: fiche, numero: identites[fiche]?.numero ?? "", nom: identites[fiche]?.nom ?? "",
+                                      groupe: noms[groupe]?.nom ?? "", examinateurs: noms[groupe]?.examinateurs ?? [])
+            }.sorted { ($0.groupe, $0.nom, $0.numero) < ($1.groupe, $1.nom, $1.numero) }
+            report.nonPlaces = resultat.refus.map { fiche, motif in
+                Repartition.NonPlace(fiche: fiche, numero: identites[fiche]?.numero ?? "", nom: identites[fiche]?.nom ?? "", motif: motif)
+            }.sorted { ($0.nom, $0.numero) < ($1.nom, $1.numero) }
             return report
         }
     }

@@ -570,6 +570,7 @@ paths:
         - {name: creneau, in: query, schema: {type: string, format: uuid}}
         - {name: groupe, in: query, schema: {type: string, format: uuid}}
         - {name: nonDistribues, in: query, schema: {type: boolean}}
+        - {name: sansCreneau, in: query, schema: {type: boolean}, description: "only candidates in no half-day slot"}
       responses:
         "200": {description: Sheets, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/FicheResume"}}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
@@ -635,7 +636,7 @@ paths:
       - {name: centre, in: path, required: true, schema: {type: string}}
       - {name: creneau, in: path, required: true, schema: {type: string, format: uuid}}
     post:
-      summary: Place candidates in a slot (centre)
+      summary: Place candidates in a slot (centre); refused beyond 4 candidates per examiner of the groups (409)
       requestBody:
         required: true
         content:
@@ -643,6 +644,26 @@ paths:
             schema: {$ref: "#/components/schemas/FichesRequest"}
       responses:
         "200": {description: Placed, content: {application/json: {schema: {type: object, properties: {candidats: {type: integer}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/creneaux/retrait:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    post:
+      summary: Take candidates out of their slot (centre); not yet graded and out of any lot
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/FichesRequest"}
+      responses:
+        "200": {description: Taken out, content: {application/json: {schema: {type: object, properties: {candidats: {type: integer}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
@@ -682,7 +703,7 @@ paths:
           application/json:
             schema: {type: object, properties: {garderDivisions: {type: boolean, default: true}}}
       responses:
-        "200": {description: Report, content: {application/json: {schema: {type: object, properties: {distribues: {type: integer}, sansCreneau: {type: integer}, capaciteInsuffisante: {type: integer}, conflits: {type: integer}}}}}}
+        "200": {description: Report, content: {application/json: {schema: {type: object, properties: {distribues: {type: integer}, sansCreneau: {type: integer}, capaciteInsuffisante: {type: integer}, conflits: {type: integer}, placements: {type: array, description: "who went to which group", items: {type: object, properties: {fiche: {type: string, format: uuid}, numero: {type: string}, nom: {type: string}, groupe: {type: string}, examinateurs: {type: array, items: {type: string}}}}}, nonPlaces: {type: array, description: "who could not be placed, and why", items: {type: object, properties: {fiche: {type: string, format: uuid}, numero: {type: string}, nom: {type: string}, motif: {type: string, enum: [sans_creneau, capacite, conflit]}}}}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
@@ -1448,7 +1469,7 @@ components:
       properties:
         commission: {type: object, properties: {session: {type: integer}, epreuve: {type: string}, centre: {type: string}, academie: {type: string}, etat: {type: string, enum: [ouverte, close]}}}
         groupes: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, nom: {type: string}, membres: {type: array, items: {type: string, format: uuid}}, verrouille: {type: boolean}, candidats: {type: integer}, notes: {type: integer}, absents: {type: integer}}}}
-        creneaux: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, jour: {type: string, format: date}, demiJournee: {type: string}, sujets: {type: array, items: {type: string, format: uuid}}, choix: {type: boolean}, candidats: {type: integer}}}}
+        creneaux: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, jour: {type: string, format: date}, demiJournee: {type: string}, sujets: {type: array, items: {type: string, format: uuid}}, choix: {type: boolean}, candidats: {type: integer}, capacite: {type: integer, description: "4 per examiner of the groups"}}}}
         candidats: {type: integer}
         nonDistribues: {type: integer}
     FicheResume:

@@ -37,7 +37,14 @@ enum Libelle {
         ["lot.verrouille": "lot verrouillé", "lot.deverrouille": "lot déverrouillé", "epreuve.cloturee": "épreuve clôturée",
          "epreuve.rouverte": "épreuve rouverte", "distribution.manuelle": "candidats déplacés (distribution manuelle)",
          "distribution.automatique": "distribution automatique", "groupe.cree": "groupe créé", "creneau.cree": "créneau créé",
-         "creneau.candidats": "candidats placés dans un créneau"][code] ?? code
+         "creneau.candidats": "candidats placés dans un créneau", "creneau.retrait": "candidats retirés de leur créneau"][code] ?? code
+    }
+
+    /// Why the automatic distribution left a candidate out (Correction's `Distribution.Refus`).
+    static func refusDistribution(_ code: String) -> String {
+        ["sans_creneau": "dans aucun créneau : placez-le d'abord dans une demi-journée",
+         "capacite": "plus de place dans son créneau : au plus 4 candidats par examinateur et par demi-journée",
+         "conflit": "chaque groupe qui a de la place compte un examinateur qui enseigne à ce candidat"][code] ?? code
     }
 
     static func demiJournee(_ code: String) -> String { ["matin": "matin", "apres-midi": "après-midi"][code] ?? code }

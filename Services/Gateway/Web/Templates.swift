@@ -154,7 +154,12 @@ enum Templates {
             </table>
             {{/aJournal}}
             <h2>Créneaux</h2>
-            <ul>{{#creneaux}}<li>{{jour}}, {{demiJournee}} — {{candidats}} candidats — <a href="{{base}}/fiches.pdf?creneau={{id}}">imprimer les fiches</a></li>{{/creneaux}}</ul>
+            <p class="aide">Au plus 4 candidats par examinateur et par demi-journée : la capacité d'un créneau compte 4 places par examinateur des groupes.</p>
+            <table id="creneaux">
+              <caption class="evitement">Créneaux de l'épreuve, leurs sujets, leurs candidats et leur capacité</caption>
+              <thead><tr><th scope="col">Jour</th><th scope="col">Demi-journée</th><th scope="col">Sujets proposés</th><th scope="col">Candidats</th><th scope="col">Capacité</th><th scope="col">Fiches</th></tr></thead>
+              <tbody>{{#creneaux}}<tr><td>{{jour}}</td><td>{{demiJournee}}</td><td><ul>{{#sujets}}<li>{{.}}</li>{{/sujets}}</ul></td><td>{{candidats}}{{#complet}} (complet){{/complet}}</td><td>{{capacite}}</td><td><a href="{{base}}/fiches.pdf?creneau={{id}}">Imprimer les fiches<span class="evitement"> du {{jour}}, {{demiJournee}}</span></a></td></tr>{{/creneaux}}</tbody>
+            </table>
             <p><a class="bouton" href="{{base}}/fiches.pdf">Imprimer toutes les fiches (PDF)</a></p>
             {{#ouverte}}
             <h2>Créer un groupe d'examinateurs</h2>
@@ -176,32 +181,70 @@ enum Templates {
               </fieldset>
               <p><button type="submit">Créer le créneau</button></p>
             </form>
-            <h2>Distribuer les candidats</h2>
-            <form method="post" action="{{page}}/distribution"><button type="submit" class="secondaire">Distribuer automatiquement les candidats restants</button></form>
-            <h3>Distribution manuelle</h3>
+            <h2>Placer les candidats et les distribuer</h2>
+            <p class="aide">Chaque candidat passe l'épreuve dans une demi-journée : placez-les dans les créneaux (par division, établissement, tranche de noms, ou en les cochant), puis distribuez-les dans les lots des groupes.</p>
             <form method="get" action="{{page}}" class="filtres">
               <fieldset><legend>Filtrer les candidats</legend>
               <label for="f-division">Division</label><input id="f-division" name="division" value="{{filtre.division}}">
               <label for="f-origine">Établissement d'origine (UAI)</label><input id="f-origine" name="origine" value="{{filtre.origine}}">
               <label for="f-nomDe">Nom à partir de</label><input id="f-nomDe" name="nomDe" value="{{filtre.nomDe}}">
               <label for="f-nomA">Nom jusqu'à</label><input id="f-nomA" name="nomA" value="{{filtre.nomA}}">
+              <label class="choix"><input type="checkbox" name="sansCreneau" value="true"{{#sansCreneauSeuls}} checked{{/sansCreneauSeuls}}> Seulement les candidats sans créneau</label>
               <label class="choix"><input type="checkbox" name="nonDistribues" value="true"{{#nonDistribuesSeuls}} checked{{/nonDistribuesSeuls}}> Seulement les candidats non distribués</label>
               <p><button type="submit" class="secondaire" id="filtrer">Filtrer</button></p>
               </fieldset>
             </form>
+            <h3>Placer dans un créneau</h3>
+            <form method="post" action="{{page}}/placement">
+              <input type="hidden" name="tous" value="true">
+              <input type="hidden" name="division" value="{{filtre.division}}"><input type="hidden" name="origine" value="{{filtre.origine}}">
+              <input type="hidden" name="nomDe" value="{{filtre.nomDe}}"><input type="hidden" name="nomA" value="{{filtre.nomA}}">
+              <label for="creneau-tous">Placer tous les candidats sans créneau retenus par le filtre dans le créneau</label>
+              <select id="creneau-tous" name="creneau">{{#choixCreneaux}}<option value="{{id}}">{{nom}}</option>{{/choixCreneaux}}</select>
+              <p><button type="submit" id="placer-tous">Placer tous ces candidats</button></p>
+            </form>
             <form method="post" action="{{page}}/repartition">
               <table>
                 <caption>Candidats retenus par le filtre</caption>
-                <thead><tr><th scope="col">Candidat (cocher pour choisir)</th><th scope="col">N°</th><th scope="col">Division</th><th scope="col">Origine</th><th scope="col">Lot</th></tr></thead>
-                <tbody>{{#fiches}}<tr><td><label class="choix"><input type="checkbox" name="fiche" value="{{id}}" id="fiche-{{id}}"> {{nom}}</label></td><td>{{numero}}</td><td>{{division}}</td><td>{{origine}}</td><td>{{groupe}}</td></tr>{{/fiches}}</tbody>
+                <thead><tr><th scope="col">Candidat (cocher pour choisir)</th><th scope="col">N°</th><th scope="col">Division</th><th scope="col">Origine</th><th scope="col">Créneau</th><th scope="col">Lot</th></tr></thead>
+                <tbody>{{#fiches}}<tr><td><label class="choix"><input type="checkbox" name="fiche" value="{{id}}" id="fiche-{{id}}"> {{nom}}</label></td><td>{{numero}}</td><td>{{division}}</td><td>{{origine}}</td><td>{{creneau}}</td><td>{{groupe}}</td></tr>{{/fiches}}</tbody>
               </table>
+              <label for="vers-creneau">Placer les candidats choisis dans le créneau</label>
+              <select id="vers-creneau" name="creneau">{{#choixCreneaux}}<option value="{{id}}">{{nom}}</option>{{/choixCreneaux}}<option value="">(retirer de leur créneau)</option></select>
+              <p><button type="submit" formaction="{{page}}/placement" class="secondaire" id="placer">Changer le créneau des candidats choisis</button></p>
               <label for="vers-groupe">Placer les candidats choisis dans le lot de</label>
               <select id="vers-groupe" name="groupe">{{#choixGroupes}}<option value="{{id}}">{{nom}}</option>{{/choixGroupes}}<option value="">(retirer de leur lot)</option></select>
               <p><button type="submit" id="repartir">Déplacer les candidats choisis</button></p>
             </form>
+            <h3>Distribution automatique</h3>
+            <form method="post" action="{{page}}/distribution">
+              <p class="aide">Les candidats non distribués qui ont un créneau vont aux lots ouverts, les moins chargés d'abord, jamais chez un examinateur qui leur enseigne, au plus 4 par examinateur et par demi-journée.</p>
+              <label class="choix"><input type="checkbox" name="garderDivisions" value="true" id="garder-divisions" checked> Garder chaque division dans un même groupe quand il peut la prendre entière</label>
+              <p><button type="submit" class="secondaire" id="distribuer">Distribuer automatiquement les candidats restants</button></p>
+            </form>
             {{/ouverte}}
             {{#ouverte}}<form method="post" action="{{page}}/cloture"><p><button type="submit" id="cloturer">Clôturer l'épreuve</button></p></form>{{/ouverte}}
             {{#zip}}<p><a class="bouton" href="{{base}}/fiches.zip">Télécharger les fiches remplies (zip)</a></p>{{/zip}}
+            """,
+        "repartition": """
+            <h1>Rapport de la distribution automatique</h1>
+            <p class="info" role="status">{{bilan}}</p>
+            <p>Critère : {{#garderDivisions}}chaque division gardée dans un même groupe quand il peut la prendre entière{{/garderDivisions}}{{^garderDivisions}}candidats répartis un à un{{/garderDivisions}}.</p>
+            {{#aPlacements}}
+            <table id="placements">
+              <caption>Candidats distribués</caption>
+              <thead><tr><th scope="col">Candidat</th><th scope="col">N°</th><th scope="col">Groupe</th><th scope="col">Examinateurs</th></tr></thead>
+              <tbody>{{#placements}}<tr><td>{{nom}}</td><td>{{numero}}</td><td>{{groupe}}</td><td>{{examinateurs}}</td></tr>{{/placements}}</tbody>
+            </table>
+            {{/aPlacements}}
+            {{#aNonPlaces}}
+            <table id="non-places">
+              <caption>Candidats non distribués et pourquoi</caption>
+              <thead><tr><th scope="col">Candidat</th><th scope="col">N°</th><th scope="col">Raison</th></tr></thead>
+              <tbody>{{#nonPlaces}}<tr><td>{{nom}}</td><td>{{numero}}</td><td>{{motif}}</td></tr>{{/nonPlaces}}</tbody>
+            </table>
+            {{/aNonPlaces}}
+            <p><a href="{{page}}">← Retour à la commission</a></p>
             """,
         "statistiques": """
             <h1>Statistiques — {{epreuve}} (session {{session}})</h1>

@@ -38,6 +38,7 @@ struct WebController: Sendable {
         router.get("/centre/:annee/:epreuve/:centre", use: commission)
         router.post("/centre/:annee/:epreuve/:centre/distribution", use: distribuer)
         router.post("/centre/:annee/:epreuve/:centre/repartition", use: repartir)
+        router.post("/centre/:annee/:epreuve/:centre/placement", use: placer)
         router.post("/centre/:annee/:epreuve/:centre/cloture", use: cloturer)
         router.post("/centre/:annee/:epreuve/:centre/groupes", use: creerGroupe)
         router.post("/centre/:annee/:epreuve/:centre/creneaux", use: creerCreneau)
@@ -471,7 +472,19 @@ struct WebController: Sendable {
         var commission: Entete; var groupes: [Groupe]; var creneaux: [Creneau]; var candidats: Int; var nonDistribues: Int
         struct Entete: Decodable { var session: Int; var epreuve: String; var centre: String; var etat: String }
         struct Groupe: Decodable { var id: UUID; var nom: String; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int; var verrouille: Bool }
-        struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var candidats: Int }
+        struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var sujets: [UUID]; var candidats: Int; var capacite: Int }
+    }
+
+    /// The candidate filters of the commission page (division, school, name range; not yet in a lot
+    /// or a slot), as query pairs for Correction's list of sheets.
+    static func filtresFiches(_ valeur: (String) -> String?) -> [(String, String)] {
+        ["division", "origine", "nomDe", "nomA", "groupe"].compactMap { key in
+            valeur(key).map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty || $0.count > 40 ? nil : (key, $0) }
+        } + ["nonDistribues", "sansCreneau"].filter { valeur($0) == "true" }.map { ($0, "true") }
+    }
+
+    static func requete(_ filtres: [(String, String)]) -> String {
+        filtres.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
     }
 
     func commissionPath(_ context: ECERequestContext) throws -> (api: String, page: String) {
@@ -492,22 +505,27 @@ struct WebController: Sendable {
             struct Items<T: Decodable>: Decodable { var items: [T] }
             let organise = session.identity.role == .centre && vue.commission.etat == "ouverte"
             let examinateurs = organise ? try decode(Items<Examinateur>.self, try await api(.get, "correction", base + "/examinateurs", session: session)).items : []
-            let sujets = organise ? try decode(Items<Sujet>.self, try await api(.get, "correction", base + "/sujets", session: session)).items : []
-            struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var candidats: Int }
-            // Manual distribution: the filters choose the sheets shown, the centre ticks and moves them.
+            // The slots' subjects, for all who follow the commission (titles only once visible).
+            let sujets = session.identity.role == .examinateur ? []
+                : try decode(Items<Sujet>.self, try await api(.get, "correction", base + "/sujets", session: session)).items
+            let libellesSujets = Dictionary(sujets.map { ($0.id, $0.code + ($0.titre.map { " — \($0)" } ?? " (sous embargo)")) },
+                                            uniquingKeysWith: { a, _ in a })
+            struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var sujets: [String]; var candidats: Int
+                var capacite: String; var complet: Bool }
+            // Slots and manual distribution: the filters choose the sheets shown, the centre ticks them and
+            // places them in a slot or moves them to a lot.
             let q = request.uri.queryParameters
-            let filtres = ["division", "origine", "nomDe", "nomA", "groupe"].compactMap { key in
-                q[key].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty || $0.count > 40 ? nil : (key, $0) }
-            } + (q["nonDistribues"] == "true" ? [("nonDistribues", "true")] : [])
+            let filtres = Self.filtresFiches { q[Substring($0)].map(String.init) }
             struct FicheRef: Decodable { var id: UUID; var numero: String; var nom: String; var prenoms: String; var division: String?
-                var uaiOrigine: String?; var groupeId: UUID? }
+                var uaiOrigine: String?; var groupeId: UUID?; var creneauId: UUID? }
             let nomsGroupes = Dictionary(vue.groupes.map { ($0.id, $0.nom) }, uniquingKeysWith: { a, _ in a })
+            let nomsCreneaux = Dictionary(vue.creneaux.map { ($0.id, "\(FrenchFormat.jour($0.jour)), \(Libelle.demiJournee($0.demiJournee))") },
+                                          uniquingKeysWith: { a, _ in a })
             let fiches = organise
-                ? try decode(Items<FicheRef>.self, try await api(.get, "correction", base + "/fiches?" + filtres.map {
-                    "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"),
-                    session: session)).items
+                ? try decode(Items<FicheRef>.self, try await api(.get, "correction", base + "/fiches?" + Self.requete(filtres), session: session)).items
                 : []
-            struct FicheVue { var id: String; var numero: String; var nom: String; var division: String; var origine: String; var groupe: String }
+            struct FicheVue { var id: String; var numero: String; var nom: String; var division: String; var origine: String; var groupe: String
+                var creneau: String }
             struct GroupeChoix { var id: String; var nom: String }
             let filtre = Dictionary(filtres, uniquingKeysWith: { a, _ in a })
             let noms = await nomsEtablissements(session)
@@ -533,8 +551,11 @@ struct WebController: Sendable {
                 "filtre": filtre, "nonDistribuesSeuls": filtre["nonDistribues"] != nil,
                 "fiches": fiches.map { FicheVue(id: $0.id.uuidString.lowercased(), numero: $0.numero, nom: "\($0.nom) \($0.prenoms)",
                                                 division: $0.division ?? "", origine: $0.uaiOrigine.map { Libelle.etablissement($0, noms) } ?? "",
-                                                groupe: $0.groupeId.flatMap { nomsGroupes[$0] } ?? "—") },
+                                                groupe: $0.groupeId.flatMap { nomsGroupes[$0] } ?? "—",
+                                                creneau: $0.creneauId.flatMap { nomsCreneaux[$0] } ?? "—") },
                 "choixGroupes": vue.groupes.map { GroupeChoix(id: $0.id.uuidString.lowercased(), nom: $0.nom) },
+                "choixCreneaux": vue.creneaux.map { GroupeChoix(id: $0.id.uuidString.lowercased(), nom: nomsCreneaux[$0.id] ?? "") },
+                "sansCreneauSeuls": filtre["sansCreneau"] != nil,
                 "session": vue.commission.session, "epreuve": vue.commission.epreuve, "centre": Libelle.etablissement(vue.commission.centre, noms),
                 "etat": Libelle.etatCommission(vue.commission.etat), "zip": vue.commission.etat == "close" && [.centre, .gestionnaire].contains(session.identity.role), "candidats": vue.candidats,
                 "nonDistribues": vue.nonDistribues, "groupes": lots, "base": base, "page": pagePath, "ouverte": organise,
@@ -543,7 +564,10 @@ struct WebController: Sendable {
                                                    lot: $0.lot ?? "", motif: $0.motif ?? "") },
                 "examinateurs": examinateurs, "sujets": sujets,
                 "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.jour($0.jour),
-                                                          demiJournee: Libelle.demiJournee($0.demiJournee), candidats: $0.candidats) },
+                                                          demiJournee: Libelle.demiJournee($0.demiJournee),
+                                                          sujets: $0.sujets.map { libellesSujets[$0] ?? "sujet non publié" },
+                                                          candidats: $0.candidats, capacite: $0.capacite == 0 ? "aucun groupe formé" : "\($0.capacite)",
+                                                          complet: $0.capacite > 0 && $0.candidats >= $0.capacite) },
             ]
             return page("commission", titre: "\(vue.commission.epreuve) — \(vue.commission.centre)", Self.avecMessage(object, request), session: session)
         }
@@ -566,8 +590,72 @@ struct WebController: Sendable {
                                 success: groupe == nil ? "Candidats retirés de leur lot." : "Candidats placés dans le lot du groupe.")
     }
 
+    /// The ticked candidates, or every candidate in no slot that the filter retains (`tous`), into the
+    /// chosen slot; no slot takes the ticked ones out of theirs. Correction checks the slot's room.
+    @Sendable func placer(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.formValues(try await request.body.collect(upTo: 1_000_000))
+        return try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let (base, pagePath) = try commissionPath(context)
+            let choisi = form["creneau"]?.last ?? ""
+            guard choisi.isEmpty || UUID(uuidString: choisi) != nil else {
+                throw Redirect(to: pagePath, message: "Placement refusé : choisissez un créneau.", cookies: session.setCookies)
+            }
+            var fiches = form["fiche"] ?? []
+            if form["tous"] != nil {
+                guard !choisi.isEmpty else {
+                    throw Redirect(to: pagePath, message: "Placement refusé : choisissez un créneau.", cookies: session.setCookies)
+                }
+                struct Ref: Decodable { var id: UUID }
+                struct Items: Decodable { var items: [Ref] }
+                let filtres = Self.filtresFiches { form[$0]?.last }.filter { $0.0 != "sansCreneau" } + [("sansCreneau", "true")]
+                fiches = try decode(Items.self, try await api(.get, "correction", base + "/fiches?" + Self.requete(filtres), session: session))
+                    .items.map(\.id.uuidString)
+            }
+            guard !fiches.isEmpty else {
+                throw Redirect(to: pagePath, message: "Placement refusé : aucun candidat choisi.", cookies: session.setCookies)
+            }
+            let chemin = choisi.isEmpty ? base + "/creneaux/retrait" : base + "/creneaux/\(choisi)/candidats"
+            let reply = try await api(.post, "correction", chemin, session: session, json: Self.json(["fiches": fiches]))
+            let message = reply.status != .ok ? "Placement refusé : \(Self.detail(reply))"
+                : choisi.isEmpty ? "\(fiches.count) candidat(s) retiré(s) de leur créneau."
+                : "\(fiches.count) candidat(s) placé(s) dans le créneau."
+            throw Redirect(to: pagePath, message: message, cookies: session.setCookies)
+        }
+    }
+
+    /// The automatic distribution with the criteria of the page's form, then its report: who went to
+    /// which group, who could not be placed and why.
     @Sendable func distribuer(_ request: Request, context: ECERequestContext) async throws -> Response {
-        try await action(request, context, "/distribution/automatique", json: #"{"garderDivisions":true}"#, success: "Distribution faite.")
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        return try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let (base, pagePath) = try commissionPath(context)
+            let reply = try await api(.post, "correction", base + "/distribution/automatique", session: session,
+                                      json: Self.json(["garderDivisions": form["garderDivisions"] == "true"]))
+            guard reply.status == .ok else {
+                throw Redirect(to: pagePath, message: "Distribution refusée : \(Self.detail(reply))", cookies: session.setCookies)
+            }
+            struct Rapport: Decodable {
+                var distribues: Int; var placements: [Placement]; var nonPlaces: [NonPlace]
+                struct Placement: Decodable { var numero: String; var nom: String; var groupe: String; var examinateurs: [String] }
+                struct NonPlace: Decodable { var numero: String; var nom: String; var motif: String }
+            }
+            let rapport = try decode(Rapport.self, reply)
+            struct PlacementVue { var numero: String; var nom: String; var groupe: String; var examinateurs: String }
+            struct NonPlaceVue { var numero: String; var nom: String; var motif: String }
+            let bilan = rapport.distribues == 0 ? "Aucun candidat distribué." : "\(rapport.distribues) candidat(s) distribué(s)."
+            let object: [String: Any] = [
+                "page": pagePath, "bilan": bilan, "garderDivisions": form["garderDivisions"] == "true",
+                "placements": rapport.placements.map { PlacementVue(numero: $0.numero, nom: $0.nom, groupe: $0.groupe,
+                                                                    examinateurs: $0.examinateurs.joined(separator: ", ")) },
+                "aPlacements": !rapport.placements.isEmpty, "aNonPlaces": !rapport.nonPlaces.isEmpty,
+                "nonPlaces": rapport.nonPlaces.map { NonPlaceVue(numero: $0.numero, nom: $0.nom, motif: Libelle.refusDistribution($0.motif)) },
+            ]
+            return page("repartition", titre: "Rapport de la distribution automatique", object, session: session)
+        }
     }
 
     @Sendable func cloturer(_ request: Request, context: ECERequestContext) async throws -> Response {
