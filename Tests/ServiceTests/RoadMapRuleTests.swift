@@ -44,7 +44,7 @@ import TestSupport
     /// Builds a commission through the whole platform: `candidats` pupils of 0251671F (division
     /// T1), `examiners` teachers of another school convoked at the centre, and a coordinator.
     static func commission(_ h: H, _ publisher: AMQPPublisher, candidats: Int, examiners: Int = 1,
-                           coordinator: Bool = false, placer: Bool = true) async throws -> Commission {
+                           coordinator: Bool = false, placer: Bool = true, professeur: Bool = false) async throws -> Commission {
         let centre = try await CorrectionTests.makeCentre()
         let centreId = Identity(userId: UUID(), login: "centre.\(centre)", role: .centre, scope: .etablissement(centre))
         let p = "K\(UUID().uuidString.prefix(6))"
@@ -65,7 +65,9 @@ import TestSupport
 
         let names = (0..<examiners).map { "e\($0)" }
         for name in names {
-            let designation = #"{"role":"examinateur","epreuve":"T011B","centre":"\#(centre)","intervenant":{"login":"\#(login).\#(name)","nom":"Prof\#(nom(names.firstIndex(of: name)! + 1))","prenom":"Test","uai":"0250007X","divisions":["T5"]}}"#
+            // With `professeur`, the last examiner teaches the candidates (their school, division T1).
+            let classe = professeur && name == names.last ? #""uai":"0251671F","divisions":["T1"]"# : #""uai":"0250007X","divisions":["T5"]"#
+            let designation = #"{"role":"examinateur","epreuve":"T011B","centre":"\#(centre)","intervenant":{"login":"\#(login).\#(name)","nom":"Prof\#(nom(names.firstIndex(of: name)! + 1))","prenom":"Test",\#(classe)}}"#
             let response = try await h.call(.post, "\(ins)/designations", designation, as: besancon)
             #expect(response.status == .created, "\(String(buffer: response.body))")
         }
@@ -306,6 +308,72 @@ import TestSupport
             #expect(Set(rapport.placements.map(\.fiche)) == Set(c.fiches[0..<2]))
             #expect(rapport.placements.allSatisfy { $0.groupe == "Salle 1" && $0.examinateurs == ["Test Prof\(Self.nom(1))"] })
             #expect(rapport.nonPlaces.map(\.fiche) == [c.fiches[2]] && rapport.nonPlaces.map(\.numero) == [c.numeros[2]])
+        }
+    }
+
+    /// Issue 20: the centre changes a group — adds an examiner, replaces an ill one (the lot goes to
+    /// the replacement), renames it, dissolves an empty one — with the rules rechecked: the examiners
+    /// convoked and in no other group, never a pupil to their teacher, four per examiner in a slot,
+    /// a locked lot unlocked first. A refusal changes nothing.
+    @Test func theCentreChangesAGroupWithTheRulesRechecked() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 5, examiners: 4, professeur: true)
+            let (e0, e1, e2, prof) = (c.examiners[0].userId, c.examiners[1].userId, c.examiners[2].userId, c.examiners[3].userId)
+            let (g0, g1, g2, g3) = (c.groups[0], c.groups[1], c.groups[2], c.groups[3])
+            let g0Path = "\(c.path)/groupes/\(g0)"
+            func membres(_ ids: UUID...) -> String { #"{"membres":[\#(ids.map { "\"\($0)\"" }.joined(separator: ","))]}"# }
+            struct Vue: Decodable { var groupes: [G]; struct G: Decodable { var id: UUID; var nom: String; var membres: [UUID]; var candidats: Int } }
+            func groupes() async throws -> [UUID: Vue.G] {
+                Dictionary(uniqueKeysWithValues: try await h.decode(Vue.self, .get, c.path, as: c.centreId).groupes.map { ($0.id, $0) })
+            }
+
+            // An empty group dissolves; its examiner joins the first group, which takes the five.
+            Self.refused(try await h.call(.patch, g0Path, membres(e0, e1), as: c.centreId), .conflict, "déjà dans le groupe")
+            #expect(try await h.call(.delete, "\(c.path)/groupes/\(g1)", as: c.centreId).status == .noContent)
+            #expect(try await h.call(.patch, g0Path, membres(e0, e1), as: c.centreId).status == .noContent)
+            #expect(try await h.call(.post, "\(c.path)/distribution", Self.move(c.fiches, to: g0), as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.delete, g0Path, as: c.centreId), .conflict, "réaffectez-les d'abord")
+
+            // e0 is ill. Alone, e1 would hold five in the morning; the candidates' own teacher, an
+            // examiner not convoked here or one in another group may not replace them.
+            let before = try await groupes()
+            Self.refused(try await h.call(.patch, g0Path, membres(e1), as: c.centreId), .conflict, "at most 4 per examiner per slot")
+            #expect(try await h.call(.delete, "\(c.path)/groupes/\(g3)", as: c.centreId).status == .noContent)
+            Self.refused(try await h.call(.patch, g0Path, membres(e1, prof), as: c.centreId), .unprocessableContent, "enseigne à")
+            Self.refused(try await h.call(.patch, g0Path, membres(e1, UUID()), as: c.centreId), .unprocessableContent, "non convoqué")
+            Self.refused(try await h.call(.patch, g0Path, membres(e1, e2), as: c.centreId), .conflict, "déjà dans le groupe")
+            Self.refused(try await h.call(.patch, g0Path, #"{"nom":"  "}"#, as: c.centreId), .unprocessableContent, "nom")
+            Self.refused(try await h.call(.patch, g0Path, "{}", as: c.centreId), .unprocessableContent, "nom")
+            // Another centre, or another commission's group under this one's path.
+            let autre = try await Self.commission(h, publisher, candidats: 1)
+            Self.refused(try await h.call(.patch, "\(c.path)/groupes/\(autre.groups[0])", #"{"nom":"Intrus"}"#, as: c.centreId),
+                         .notFound, "groupe")
+            Self.refused(try await h.call(.delete, "\(c.path)/groupes/\(autre.groups[0])", as: c.centreId), .notFound, "groupe")
+            Self.refused(try await h.call(.patch, g0Path, #"{"nom":"Intrus"}"#, as: autre.centreId), .forbidden, "périmètre")
+            let after = try await groupes()
+            #expect(after[g0]?.membres == before[g0]?.membres && after[g0]?.nom == before[g0]?.nom && after[g2] != nil,
+                    "the refusals changed nothing")
+
+            // e2, free once their group is dissolved, replaces e0 and the group is renamed: the lot is theirs.
+            #expect(try await h.call(.delete, "\(c.path)/groupes/\(g2)", as: c.centreId).status == .noContent)
+            #expect(try await h.call(.patch, g0Path, #"{"nom":"Salle des remplaçants","membres":["\#(e1)","\#(e2)"]}"#,
+                                     as: c.centreId).status == .noContent)
+            let renamed = try await groupes()[g0]
+            #expect(renamed?.nom == "Salle des remplaçants" && renamed?.membres == [e1, e2] && renamed?.candidats == 5)
+            struct Lots: Decodable { var items: [L]; struct L: Decodable { var groupeId: UUID; var fiches: [F] }; struct F: Decodable { var id: UUID } }
+            let lots = try await h.decode(Lots.self, .get, "/api/correction/mes-lots", as: c.examiners[2]).items
+            #expect(Set(lots.first { $0.groupeId == g0 }?.fiches.map(\.id) ?? []) == Set(c.fiches), "the lot is the replacement's")
+            #expect(try await h.decode(Lots.self, .get, "/api/correction/mes-lots", as: c.examiners[0]).items.allSatisfy { $0.groupeId != g0 })
+            // A name already taken is refused.
+            #expect(try await h.call(.post, "\(c.path)/groupes", #"{"nom":"Salle 9","membres":["\#(e0)"]}"#, as: c.centreId).status == .created)
+            Self.refused(try await h.call(.patch, g0Path, #"{"nom":"Salle 9"}"#, as: c.centreId), .conflict, "porte déjà ce nom")
+
+            // A locked lot changes only once unlocked.
+            for fiche in c.fiches { try await Self.absent(h, fiche, as: c.examiners[1]) }
+            #expect(try await h.call(.post, "/api/correction/groupes/\(g0)/verrouillage", as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.patch, g0Path, #"{"nom":"Verrouillé"}"#, as: c.centreId), .conflict, "déverrouillez")
+            let journal = String(buffer: try await h.call(.get, "\(c.path)/audit", as: c.centreId).body)
+            #expect(journal.contains("groupe.modifie") && journal.contains("groupe.dissous"))
         }
     }
 

@@ -21,6 +21,8 @@ struct CorrectionController: Sendable {
         group.get("\(c)/fiches", use: list)
         group.get("\(c)/sujets", use: sujets)
         group.post("\(c)/groupes", use: createGroupe)
+        group.patch("\(c)/groupes/:groupe", use: modifierGroupe)
+        group.delete("\(c)/groupes/:groupe", use: dissoudreGroupe)
         group.post("\(c)/creneaux", use: createCreneau)
         group.post("\(c)/creneaux/:creneau/candidats", use: placer)
         group.post("\(c)/creneaux/retrait", use: retirer)
@@ -99,18 +101,49 @@ struct CorrectionController: Sendable {
         let (commission, caller) = try await visible(context, roles: [.centre])
         let body = try await request.decode(as: GroupeRequest.self, context: context)
         let nom = body.nom.trimmingCharacters(in: .whitespacesAndNewlines)
-        var errors: [Problem.FieldError] = []
-        if !(1...100).contains(nom.count) { errors.append(.init(field: "nom", reason: "1 à 100 caractères / 1 to 100 characters")) }
-        if body.membres.isEmpty || body.membres.count > 20 || Set(body.membres).count != body.membres.count {
-            errors.append(.init(field: "membres", reason: "1 à 20 examinateurs distincts / 1 to 20 distinct examiners"))
-        }
-        let convoked = Set(try await commissions.examinateurs(commission.key).map(\.intervenantId))
-        for (i, membre) in body.membres.enumerated() where !convoked.contains(membre) {
-            errors.append(.init(field: "membres[\(i)]", reason: "non convoqué(e) sur cette épreuve et ce centre / not convoked here"))
-        }
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        try await checkGroupe(commission.key, nom: nom, membres: body.membres)
         let id = try await commissions.createGroupe(commission.key, nom: nom, membres: body.membres, by: caller)
         return EditedResponse(status: .created, response: Created(id: id))
+    }
+
+    /// A group's name (1 to 100 characters) and examiners (1 to 20, distinct, convoked here): 422 otherwise.
+    private func checkGroupe(_ key: CommissionKey, nom: String?, membres: [UUID]?) async throws {
+        var errors: [Problem.FieldError] = []
+        if let nom, !(1...100).contains(nom.count) { errors.append(.init(field: "nom", reason: "1 à 100 caractères / 1 to 100 characters")) }
+        if let membres {
+            if membres.isEmpty || membres.count > 20 || Set(membres).count != membres.count {
+                errors.append(.init(field: "membres", reason: "1 à 20 examinateurs distincts / 1 to 20 distinct examiners"))
+            }
+            let convoked = Set(try await commissions.examinateurs(key).map(\.intervenantId))
+            for (i, membre) in membres.enumerated() where !convoked.contains(membre) {
+                errors.append(.init(field: "membres[\(i)]", reason: "non convoqué(e) sur cette épreuve et ce centre / not convoked here"))
+            }
+        }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+    }
+
+    struct GroupeChange: Decodable { var nom: String?; var membres: [UUID]? }
+
+    /// Renames a group or changes its examiners (one added; an ill one replaced: the lot stays the
+    /// group's, so its sheets go to the replacement). The repository rechecks the rules.
+    @Sendable func modifierGroupe(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let (commission, caller) = try await visible(context, roles: [.centre])
+        let groupe = try context.uuid("groupe", of: "groupe")
+        let body = try await request.decode(as: GroupeChange.self, context: context)
+        let nom = body.nom?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard nom != nil || body.membres != nil else {
+            throw Problem.validation([.init(field: "nom", reason: "nom ou membres à changer / name or members to change")])
+        }
+        try await checkGroupe(commission.key, nom: nom, membres: body.membres)
+        try await commissions.modifierGroupe(commission.key, groupe: groupe, nom: nom, membres: body.membres, by: caller)
+        return .noContent
+    }
+
+    /// Dissolves a group whose lot is empty.
+    @Sendable func dissoudreGroupe(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        let (commission, caller) = try await visible(context, roles: [.centre])
+        try await commissions.dissoudreGroupe(commission.key, groupe: try context.uuid("groupe", of: "groupe"), by: caller)
+        return .noContent
     }
 
     struct CreneauRequest: Decodable { var jour: String; var demiJournee: String; var sujets: [UUID]; var choix: Bool? }

@@ -179,6 +179,83 @@ struct CommissionRepository: Sendable {
         }
     }
 
+    /// The group named, if it is this commission's, locked for the transaction (404 otherwise).
+    private func groupe(_ key: CommissionKey, _ id: UUID, _ connection: PostgresConnection) async throws -> (nom: String, membres: [UUID], verrouille: Bool) {
+        let rows = try await connection.query("""
+            SELECT nom, membres, verrouille FROM \(unescaped: s).groupes
+            WHERE id = \(id) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) FOR UPDATE
+            """, logger: logger).collect()
+        guard let row = rows.first else { throw Problem.notFound("groupe") }
+        let r = try row.decode((String, [UUID], Bool).self)
+        return (r.0, r.1, r.2)
+    }
+
+    /// A group's new name or examiners. Rechecked with the commission locked: the examiners in no
+    /// other group, never one teaching a candidate of the lot, at most four per examiner in a slot;
+    /// a locked lot changes only once unlocked. All or nothing.
+    func modifierGroupe(_ key: CommissionKey, groupe id: UUID, nom: String?, membres: [UUID]?, by: Identity) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await openCommission(key, connection, forUpdate: true)
+            let avant = try await groupe(key, id, connection)
+            guard !avant.verrouille else { throw Problem.conflict("lot verrouillé : déverrouillez-le d'abord / unlock the lot first") }
+            if let nom, nom != avant.nom {
+                let pris = try await connection.query("""
+                    SELECT 1 FROM \(unescaped: s).groupes
+                    WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND nom = \(nom) AND id <> \(id)
+                    """, logger: logger).collect()
+                guard pris.isEmpty else { throw Problem.conflict("un groupe porte déjà ce nom / a group has this name") }
+            }
+            if let membres {
+                let taken = try await connection.query("""
+                    SELECT nom FROM \(unescaped: s).groupes
+                    WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND membres && \(membres) AND id <> \(id)
+                    """, logger: logger).collect()
+                if let autre = try taken.first?.decode(String.self) {
+                    throw Problem.conflict("un examinateur est déjà dans le groupe « \(autre) » / an examiner is already in a group")
+                }
+                let examinateurs = Dictionary(try await examinateurs(key, on: connection).map { ($0.intervenantId, $0) },
+                                              uniquingKeysWith: { a, _ in a })
+                let people = membres.compactMap { examinateurs[$0] }.map { Distribution.Membre(uai: $0.uai, divisions: $0.divisions) }
+                let rows = try await connection.query("""
+                    SELECT numero, nom, uai_origine, division FROM \(unescaped: s).fiches WHERE groupe_id = \(id)
+                    """, logger: logger).collect()
+                let conflits = try rows.map { try $0.decode((String, String, String?, String?).self) }.filter { r in
+                    Distribution.conflit(Distribution.Candidat(id: id, nom: r.1, uaiOrigine: r.2, division: r.3, creneau: nil), people)
+                }.map(\.0)
+                guard conflits.isEmpty else {
+                    throw Problem.validation([.init(field: "membres", reason:
+                        "un examinateur du groupe enseigne à / an examiner teaches: \(conflits.sorted().joined(separator: ", "))")])
+                }
+            }
+            try await connection.query("""
+                UPDATE \(unescaped: s).groupes SET nom = COALESCE(\(nom), nom), membres = COALESCE(\(membres)::uuid[], membres) WHERE id = \(id)
+                """, logger: logger)
+            try await checkCapacity(key, connection)
+            func trace(_ nom: String, _ membres: [UUID]) -> String {
+                #"{"nom":\#(Self.json(nom)),"membres":[\#(membres.map { "\"\($0)\"" }.joined(separator: ","))]}"#
+            }
+            try await audit(connection, by, "groupe.modifie", key, groupe: id, avant: trace(avant.nom, avant.membres),
+                            apres: trace(nom ?? avant.nom, membres ?? avant.membres))
+        }
+    }
+
+    /// Dissolves a group whose lot is empty (409 otherwise).
+    func dissoudreGroupe(_ key: CommissionKey, groupe id: UUID, by: Identity) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await openCommission(key, connection, forUpdate: true)
+            let avant = try await groupe(key, id, connection)
+            let lot = try await connection.query("""
+                SELECT count(*)::int FROM \(unescaped: s).fiches WHERE groupe_id = \(id)
+                """, logger: logger).collect()
+            let candidats = try lot[0].decode(Int.self)
+            guard candidats == 0 else {
+                throw Problem.conflict("le lot compte \(candidats) candidat(s) : réaffectez-les d'abord / the lot is not empty")
+            }
+            try await audit(connection, by, "groupe.dissous", key, avant: #"{"groupe":"\#(id)","nom":\#(Self.json(avant.nom))}"#)
+            try await connection.query("DELETE FROM \(unescaped: s).groupes WHERE id = \(id)", logger: logger)
+        }
+    }
+
     // MARK: slots
 
     struct CreneauVue: Codable, Sendable {

@@ -609,6 +609,35 @@ paths:
         "400": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/groupes/{groupe}:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+      - {name: groupe, in: path, required: true, schema: {type: string, format: uuid}}
+    patch:
+      summary: Rename a group or change its examiners (add one, replace an ill one — the lot stays the group's); rules rechecked (convoked, in no other group, never a candidate's teacher, 4 per examiner per slot); a locked lot is unlocked first (centre)
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, properties: {nom: {type: string}, membres: {type: array, items: {type: string, format: uuid}}}}
+      responses:
+        "204": {description: Changed}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+    delete:
+      summary: Dissolve a group whose lot is empty (centre)
+      responses:
+        "204": {description: Dissolved}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
   /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/creneaux:
     parameters:
       - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}

@@ -37,7 +37,8 @@ enum Libelle {
         ["lot.verrouille": "lot verrouillé", "lot.deverrouille": "lot déverrouillé", "epreuve.cloturee": "épreuve clôturée",
          "epreuve.rouverte": "épreuve rouverte", "distribution.manuelle": "candidats déplacés (distribution manuelle)",
          "distribution.automatique": "distribution automatique", "groupe.cree": "groupe créé", "creneau.cree": "créneau créé",
-         "creneau.candidats": "candidats placés dans un créneau", "creneau.retrait": "candidats retirés de leur créneau"][code] ?? code
+         "creneau.candidats": "candidats placés dans un créneau", "creneau.retrait": "candidats retirés de leur créneau",
+         "groupe.modifie": "groupe modifié", "groupe.dissous": "groupe dissous"][code] ?? code
     }
 
     /// Why the automatic distribution left a candidate out (Correction's `Distribution.Refus`).

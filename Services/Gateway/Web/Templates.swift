@@ -171,6 +171,20 @@ enum Templates {
               </fieldset>
               <p><button type="submit">Créer le groupe</button></p>
             </form>
+            {{#aModifiables}}<h2>Modifier un groupe</h2>
+            <p class="aide">Ajouter un examinateur, remplacer un examinateur malade (décochez-le, cochez son remplaçant : le lot du groupe lui revient), renommer ; un groupe sans candidat se dissout. Les règles sont vérifiées à nouveau : jamais un examinateur face à ses élèves, au plus 4 candidats par examinateur et par demi-journée.</p>{{/aModifiables}}
+            {{#modifiables}}
+            <form method="post" action="{{page}}/groupes/{{id}}">
+              <fieldset><legend>Groupe {{nom}}</legend>
+              <label for="nom-{{id}}">Nom du groupe</label><input id="nom-{{id}}" name="nom" value="{{nom}}" required maxlength="100">
+              <fieldset><legend>Examinateurs du groupe {{nom}}</legend>
+              {{#choix}}<label class="choix"><input type="checkbox" name="membre" value="{{intervenantId}}"{{#membre}} checked{{/membre}}> {{prenom}} {{nom}} ({{login}})</label>{{/choix}}
+              </fieldset>
+              <p><button type="submit" class="secondaire" id="modifier-{{id}}">Enregistrer<span class="evitement"> le groupe {{nom}}</span></button></p>
+              </fieldset>
+            </form>
+            {{#vide}}<form method="post" action="{{page}}/groupes/{{id}}/dissolution"><p><button type="submit" class="secondaire" id="dissoudre-{{id}}">Dissoudre<span class="evitement"> le groupe vide {{nom}}</span></button></p></form>{{/vide}}
+            {{/modifiables}}
             <h2>Créer un créneau</h2>
             <form method="post" action="{{page}}/creneaux">
               <label for="jour">Jour</label><input id="jour" name="jour" type="date" required>

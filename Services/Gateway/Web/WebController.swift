@@ -41,6 +41,8 @@ struct WebController: Sendable {
         router.post("/centre/:annee/:epreuve/:centre/placement", use: placer)
         router.post("/centre/:annee/:epreuve/:centre/cloture", use: cloturer)
         router.post("/centre/:annee/:epreuve/:centre/groupes", use: creerGroupe)
+        router.post("/centre/:annee/:epreuve/:centre/groupes/:id", use: modifierGroupe)
+        router.post("/centre/:annee/:epreuve/:centre/groupes/:id/dissolution", use: dissoudreGroupe)
         router.post("/centre/:annee/:epreuve/:centre/creneaux", use: creerCreneau)
         router.post("/centre/:annee/:epreuve/:centre/lots/:id/verrouillage", use: verrouillerLot)
         router.post("/centre/:annee/:epreuve/:centre/lots/:id/deverrouillage", use: deverrouillerLot)
@@ -471,7 +473,7 @@ struct WebController: Sendable {
     struct CommissionVue: Decodable {
         var commission: Entete; var groupes: [Groupe]; var creneaux: [Creneau]; var candidats: Int; var nonDistribues: Int
         struct Entete: Decodable { var session: Int; var epreuve: String; var centre: String; var etat: String }
-        struct Groupe: Decodable { var id: UUID; var nom: String; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int; var verrouille: Bool }
+        struct Groupe: Decodable { var id: UUID; var nom: String; var membres: [UUID]; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int; var verrouille: Bool }
         struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var sujets: [UUID]; var candidats: Int; var capacite: Int }
     }
 
@@ -544,6 +546,8 @@ struct WebController: Sendable {
                               verrouillable: suivi && !g.verrouille && g.candidats > 0 && g.notes + g.absents == g.candidats,
                               cibles: cibles, reaffectable: !cibles.isEmpty)
             }
+            struct MembreChoix { var intervenantId: String; var nom: String; var prenom: String; var login: String; var membre: Bool }
+            struct GroupeModifiable { var id: String; var nom: String; var vide: Bool; var choix: [MembreChoix] }
             struct Entree: Decodable { var le: Date; var acteur: String; var action: String; var motif: String?; var lot: String? }
             struct EntreeVue { var le: String; var acteur: String; var action: String; var lot: String; var motif: String }
             let journal = role == .examinateur ? [] : try decode(Items<Entree>.self, try await api(.get, "correction", base + "/audit", session: session)).items
@@ -563,6 +567,13 @@ struct WebController: Sendable {
                 "journal": journal.map { EntreeVue(le: FrenchFormat.moment($0.le), acteur: $0.acteur, action: Libelle.actionAudit($0.action),
                                                    lot: $0.lot ?? "", motif: $0.motif ?? "") },
                 "examinateurs": examinateurs, "sujets": sujets,
+                // Changing a group: its name, its examiners (an ill one unticked, the replacement ticked), dissolving it when empty.
+                "aModifiables": vue.groupes.contains { !$0.verrouille },
+                "modifiables": vue.groupes.filter { !$0.verrouille }.map { g in
+                    GroupeModifiable(id: g.id.uuidString.lowercased(), nom: g.nom, vide: g.candidats == 0,
+                                     choix: examinateurs.map { MembreChoix(intervenantId: $0.intervenantId.uuidString.lowercased(), nom: $0.nom,
+                                                                           prenom: $0.prenom, login: $0.login, membre: g.membres.contains($0.intervenantId)) })
+                },
                 "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.jour($0.jour),
                                                           demiJournee: Libelle.demiJournee($0.demiJournee),
                                                           sujets: $0.sujets.map { libellesSujets[$0] ?? "sujet non publié" },
@@ -677,6 +688,25 @@ struct WebController: Sendable {
                                 json: Self.json(Creneau(jour: form["jour"]?.last ?? "", demiJournee: form["demiJournee"]?.last ?? "",
                                                         sujets: form["sujet"] ?? [])),
                                 success: "Créneau créé.", expected: .created)
+    }
+
+    /// A group's new name and examiners; Correction rechecks the rules (convoked, in no other group,
+    /// never a candidate's teacher, four per examiner in a slot).
+    @Sendable func modifierGroupe(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.formValues(try await request.body.collect(upTo: 100_000))
+        let (base, pagePath) = try commissionPath(context)
+        let groupe = try context.uuid(of: "groupe")
+        struct Changement: Encodable { var nom: String; var membres: [String] }
+        return try await formulaire(request, context, .patch, service: "correction", base + "/groupes/\(groupe)",
+                                    json: Self.json(Changement(nom: form["nom"]?.last ?? "", membres: form["membre"] ?? [])),
+                                    retour: pagePath, success: "Groupe modifié.", expected: [.noContent], refus: "Modification refusée")
+    }
+
+    @Sendable func dissoudreGroupe(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let (base, pagePath) = try commissionPath(context)
+        let groupe = try context.uuid(of: "groupe")
+        return try await formulaire(request, context, .delete, service: "correction", base + "/groupes/\(groupe)", json: nil,
+                                    retour: pagePath, success: "Groupe dissous.", expected: [.noContent], refus: "Dissolution refusée")
     }
 
     /// A lot's form on the commission page: one call on the lot's API (which checks the caller's
