@@ -1068,9 +1068,45 @@ paths:
         "413": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
     get:
-      summary: Download a document (dsii, admin)
+      summary: >-
+        Download a document: dsii and admin always; the centre, examiners and coordinators a published subject's
+        from its visibleFrom only (403 before; 404 for a draft or withdrawn subject)
       responses:
         "200": {description: The PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets/{id}/materiel:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: >-
+        A subject's material list, to prepare the laboratory: dsii and admin always; the centre, examiners and
+        coordinators a published subject's at any time (404 for a draft or withdrawn one), its title and
+        documents only once visible
+      responses:
+        "200":
+          description: The material list
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, epreuve, session, code, materiel, visible, documents]
+                properties:
+                  id: {type: string, format: uuid}
+                  epreuve: {type: string}
+                  session: {type: integer}
+                  code: {type: string}
+                  dominante: {type: [string, "null"]}
+                  titre: {type: [string, "null"], description: "only once visible"}
+                  materiel: {type: array, items: {type: string}}
+                  visibleFrom: {type: [string, "null"], format: date-time}
+                  visible: {type: boolean, description: "whether the caller may read the documents now"}
+                  documents:
+                    type: array
+                    description: "empty until visible"
+                    items:
+                      type: object
+                      properties: {nature: {type: string, enum: [sujet, examinateur]}, nom: {type: string}, taille: {type: integer}, sha256: {type: string}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
