@@ -780,7 +780,7 @@ paths:
   /api/correction/fiches/{id}/sujet:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     post:
-      summary: Choose the subject where the slot allows a choice
+      summary: Record the subject the candidate drew on paper, where the slot allows it or offers one subject only
       requestBody:
         required: true
         content:
@@ -794,6 +794,29 @@ paths:
         "400": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/fiches/{id}/offre:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: The subjects the sheet's slot offers (titles once visible), and whether the examiner records the one drawn on paper
+      responses:
+        "200":
+          description: The offer
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [enregistrement, visible, sujets]
+                properties:
+                  enregistrement: {type: boolean, description: "the slot allows recording a subject (choix) or offers one only; otherwise the platform draws"}
+                  visible: {type: boolean, description: "every offered subject's embargo is over"}
+                  sujets:
+                    type: array
+                    items:
+                      type: object
+                      properties: {id: {type: string, format: uuid}, code: {type: string}, dominante: {type: [string, "null"]}, visibleFrom: {type: string, format: date-time}, titre: {type: [string, "null"]}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
   /api/correction/fiches/{id}/audit:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     get:
