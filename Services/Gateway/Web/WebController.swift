@@ -435,7 +435,8 @@ struct WebController: Sendable {
             let id = try context.uuid(of: "fiche")
             return page("editeur", titre: "Éditeur de correction",
                         ["fiche": id.uuidString.lowercased(), "utilisateur": session.identity.login,
-                         "statuts": Self.json(Libelle.statutsFiche)], session: session, editeur: true)
+                         "statuts": Self.json(Libelle.statutsFiche), "absences": Self.json(Libelle.absences)],
+                        session: session, editeur: true)
         }
     }
 
@@ -471,7 +472,7 @@ struct WebController: Sendable {
         var commission: Entete; var groupes: [Groupe]; var creneaux: [Creneau]; var candidats: Int; var nonDistribues: Int
         struct Entete: Decodable { var session: Int; var epreuve: String; var centre: String; var etat: String }
         struct Groupe: Decodable { var id: UUID; var nom: String; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int; var verrouille: Bool }
-        struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var candidats: Int }
+        struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var candidats: Int; var choix: Bool? }
     }
 
     func commissionPath(_ context: ECERequestContext) throws -> (api: String, page: String) {
@@ -488,12 +489,19 @@ struct WebController: Sendable {
             let (base, pagePath) = try commissionPath(context)
             let vue = try decode(CommissionVue.self, try await api(.get, "correction", base, session: session))
             struct Examinateur: Decodable { var intervenantId: UUID; var login: String; var nom: String; var prenom: String }
-            struct Sujet: Decodable { var id: UUID; var code: String; var dominante: String?; var titre: String? }
+            struct Sujet: Decodable { var id: UUID; var code: String; var dominante: String?; var titre: String?; var visibleFrom: Date }
             struct Items<T: Decodable>: Decodable { var items: [T] }
             let organise = session.identity.role == .centre && vue.commission.etat == "ouverte"
             let examinateurs = organise ? try decode(Items<Examinateur>.self, try await api(.get, "correction", base + "/examinateurs", session: session)).items : []
-            let sujets = organise ? try decode(Items<Sujet>.self, try await api(.get, "correction", base + "/sujets", session: session)).items : []
-            struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var candidats: Int }
+            // The exam's subjects: the slot form offers them; the centre and the coordinator read each
+            // one's material list, and its documents once visible (Référentiel decides, `LectureSujet`).
+            let preparation = [.centre, .coordinateur].contains(session.identity.role)
+            let sujets = organise || preparation
+                ? try decode(Items<Sujet>.self, try await api(.get, "correction", base + "/sujets", session: session)).items : []
+            struct SujetVue { var id: String; var code: String; var dominante: String?; var titre: String?; var visibleLe: String
+                var visible: Bool }
+            let maintenant = Date()
+            struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var candidats: Int; var choix: Bool }
             // Manual distribution: the filters choose the sheets shown, the centre ticks and moves them.
             let q = request.uri.queryParameters
             let filtres = ["division", "origine", "nomDe", "nomA", "groupe"].compactMap { key in
@@ -541,9 +549,12 @@ struct WebController: Sendable {
                 "suivi": suivi, "aJournal": !journal.isEmpty, "rouvrir": role == .gestionnaire && vue.commission.etat == "close",
                 "journal": journal.map { EntreeVue(le: FrenchFormat.moment($0.le), acteur: $0.acteur, action: Libelle.actionAudit($0.action),
                                                    lot: $0.lot ?? "", motif: $0.motif ?? "") },
-                "examinateurs": examinateurs, "sujets": sujets,
+                "examinateurs": examinateurs, "preparation": preparation && !sujets.isEmpty,
+                "sujets": sujets.map { SujetVue(id: $0.id.uuidString.lowercased(), code: $0.code, dominante: $0.dominante, titre: $0.titre,
+                                                visibleLe: FrenchFormat.moment($0.visibleFrom), visible: $0.visibleFrom <= maintenant) },
                 "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.jour($0.jour),
-                                                          demiJournee: Libelle.demiJournee($0.demiJournee), candidats: $0.candidats) },
+                                                          demiJournee: Libelle.demiJournee($0.demiJournee), candidats: $0.candidats,
+                                                          choix: $0.choix == true) },
             ]
             return page("commission", titre: "\(vue.commission.epreuve) — \(vue.commission.centre)", Self.avecMessage(object, request), session: session)
         }
@@ -584,10 +595,10 @@ struct WebController: Sendable {
 
     @Sendable func creerCreneau(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.formValues(try await request.body.collect(upTo: 100_000))
-        struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [String] }
+        struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [String]; var choix: Bool }
         return try await action(request, context, "/creneaux",
                                 json: Self.json(Creneau(jour: form["jour"]?.last ?? "", demiJournee: form["demiJournee"]?.last ?? "",
-                                                        sujets: form["sujet"] ?? [])),
+                                                        sujets: form["sujet"] ?? [], choix: form["choix"]?.last == "oui")),
                                 success: "Créneau créé.", expected: .created)
     }
 
