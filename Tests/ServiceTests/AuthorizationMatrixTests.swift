@@ -46,6 +46,9 @@ import TestSupport
             Family(name: "exams (reference data)", method: .get, uri: "/api/referentiel/epreuves", allowed: everyone),
             Family(name: "subject bank (read)", method: .get, uri: "/api/referentiel/sujets?session=2099",
                    allowed: [.dsii: .ok, .admin: .ok]),
+            // A subject that does not exist: those who prepare the laboratory learn only that (404).
+            Family(name: "a subject's material list", method: .get, uri: "/api/referentiel/sujets/\(UUID())/materiel",
+                   allowed: [.dsii: .notFound, .admin: .notFound, .centre: .notFound, .examinateur: .notFound, .coordinateur: .notFound]),
             Family(name: "subject bank (write)", method: .post, uri: "/api/referentiel/sujets",
                    body: #"{"epreuve":"T012B","session":2099,"code":"\#(code)","titre":"Matrice"}"#,
                    allowed: [.dsii: .created]),

@@ -539,6 +539,97 @@ import TestSupport
         await running.stop()
     }
 
+    /// The editor's offer (issue 20): where the slot offers one subject only, or allows a choice,
+    /// the examiner records the subject the candidate drew on paper; elsewhere the platform draws,
+    /// and recording is refused.
+    @Test func oneSubjectOrAChoiceIsRecordedElsewhereDrawn() async throws {
+        let centre = "R\(UUID().uuidString.prefix(7))"
+        let tag = UUID().uuidString.prefix(6)
+        let centreId = Identity(userId: UUID(), login: "c", role: .centre, scope: .etablissement(centre))
+        let examinateur = Identity(userId: UUID(), login: "exam.\(tag.lowercased())", role: .examinateur, scope: .academie("03"))
+        let autre = Identity(userId: UUID(), login: "autre.\(tag.lowercased())", role: .examinateur, scope: .academie("03"))
+        let amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+        let publisher = AMQPPublisher(configuration: amqp, appId: "inscriptions", logger: Logger(label: "test"))
+        let running = Running(publisher)
+        let sujets = (1...3).map { i in
+            SujetPublished(sujetId: UUID(), epreuve: "T012B", session: Self.session, code: "S\(i)-\(tag)", titre: "Titre \(i) \(tag)",
+                           dominante: nil, materiel: [], baremeVersion: 1, bareme: Self.bareme,
+                           document: DocumentRef(path: "/x", sha256: String(repeating: "0", count: 64), taille: 1),
+                           visibleFrom: Date().addingTimeInterval(-60))
+        }
+        let publication = AffectationsPublished(
+            publicationId: UUID(), session: Self.session, academie: "03", epreuve: "T012B", centreUAI: centre, chunk: 1, chunks: 1,
+            candidats: (1...3).map { CandidatAffecte(candidatId: UUID(), numero: "N\(tag)\($0)", nom: "Nom\($0)", prenoms: "P",
+                                                      categorie: "scolaire", uaiOrigine: nil, division: nil) })
+        let convocation = ConvocationIssued(
+            convocationId: UUID(), missionId: UUID(), kind: .examinateur, session: Self.session, epreuve: "T012B", academie: "03",
+            centreUAI: centre, intervenant: Intervenant(id: UUID(), login: examinateur.login, nom: "Exam", prenom: "Test"),
+            activationCodeSHA256: String(repeating: "0", count: 64), autorite: "academie:03")
+        try await Self.withPlatform { h in
+            let commission = "/api/correction/sessions/\(Self.session)/epreuves/T012B/centres/\(centre)"
+            try await waitUntil { publisher.isConnected }
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "inscriptions", correlationId: "o", payload: publication))
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "missions", correlationId: "o", payload: convocation))
+            for s in sujets { try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: "o", payload: s)) }
+            struct Offerts: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID } }
+            try await waitUntil {
+                let response = try await h.call(.get, "\(commission)/sujets", as: centreId)
+                let examinateurs = try await h.call(.get, "\(commission)/examinateurs", as: centreId)
+                guard response.status == .ok, examinateurs.status == .ok else { return false }
+                let offerts = Set(try JSONDecoder().decode(Offerts.self, from: response.body).items.map(\.id))
+                let convoques = try JSONDecoder().decode(Examinateurs.self, from: examinateurs.body).items
+                return offerts.isSuperset(of: sujets.map(\.sujetId)) && !convoques.isEmpty
+            }
+            let membre = try await h.decode(Examinateurs.self, .get, "\(commission)/examinateurs", as: centreId).items[0].intervenantId
+            let groupe = try await h.decode(Created.self, .post, "\(commission)/groupes", #"{"nom":"Salle","membres":["\#(membre)"]}"#,
+                                            as: centreId, expect: .created).id
+            let fiches = try await h.decode(Fiches.self, .get, "\(commission)/fiches", as: centreId).items.map(\.id)
+            #expect(fiches.count == 3)
+            let ids = sujets.map { "\"\($0.sujetId)\"" }
+            // One subject only; two to draw from; the three with the examiner recording the one drawn on paper.
+            let creneaux: [(jour: String, corps: String, choix: Bool)] = [
+                ("2099-06-05", #""matin","sujets":[\#(ids[0])]"#, false),
+                ("2099-06-05", #""apres-midi","sujets":[\#(ids[1]),\#(ids[2])]"#, false),
+                ("2099-06-06", #""matin","sujets":[\#(ids.joined(separator: ","))]"#, true)]
+            for (creneau, fiche) in zip(creneaux, fiches) {
+                let slot = try await h.decode(Created.self, .post, "\(commission)/creneaux",
+                                              #"{"jour":"\#(creneau.jour)","demiJournee":\#(creneau.corps),"choix":\#(creneau.choix)}"#,
+                                              as: centreId, expect: .created).id
+                #expect(try await h.call(.post, "\(commission)/creneaux/\(slot)/candidats", #"{"fiches":["\#(fiche)"]}"#, as: centreId).status == .ok)
+            }
+            #expect(try await h.call(.post, "\(commission)/distribution", #"{"fiches":[\#(fiches.map { "\"\($0)\"" }.joined(separator: ","))],"groupeId":"\#(groupe)"}"#,
+                                     as: centreId).status == .ok)
+
+            struct Offre: Decodable { var enregistrement: Bool; var visible: Bool; var sujets: [Item]
+                struct Item: Decodable { var id: UUID; var code: String; var titre: String? } }
+            let seul = try await h.decode(Offre.self, .get, "/api/correction/fiches/\(fiches[0])/offre", as: examinateur)
+            #expect(seul.enregistrement && seul.visible && seul.sujets.map(\.id) == [sujets[0].sujetId] && seul.sujets[0].titre == "Titre 1 \(tag)")
+            let tirage = try await h.decode(Offre.self, .get, "/api/correction/fiches/\(fiches[1])/offre", as: examinateur)
+            #expect(!tirage.enregistrement && tirage.sujets.count == 2)
+            let choix = try await h.decode(Offre.self, .get, "/api/correction/fiches/\(fiches[2])/offre", as: examinateur)
+            #expect(choix.enregistrement && choix.sujets.count == 3)
+            #expect(try await h.call(.get, "/api/correction/fiches/\(fiches[0])/offre", as: autre).status == .notFound, "not their lot")
+            #expect(try await h.call(.get, "/api/correction/fiches/\(fiches[0])/offre", as: centreId).status == .ok, "the centre reads it")
+
+            // One subject: recorded without any choice allowed. Two to draw: recording refused, the draw goes.
+            let pose = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(fiches[0])/sujet",
+                                          #"{"version":0,"sujetId":"\#(sujets[0].sujetId)"}"#, as: examinateur)
+            #expect(pose.sujet?.id == sujets[0].sujetId && pose.bareme == Self.bareme)
+            #expect(try await h.call(.post, "/api/correction/fiches/\(fiches[1])/sujet", #"{"version":0,"sujetId":"\#(sujets[1].sujetId)"}"#,
+                                     as: examinateur).status == .conflict)
+            #expect(try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(fiches[1])/tirage", #"{"version":0}"#, as: examinateur)
+                .sujet.map { [sujets[1].sujetId, sujets[2].sujetId].contains($0.id) } == true)
+            // A choice: the subject drawn on paper, offered in the slot; one not offered is refused.
+            #expect(try await h.call(.post, "/api/correction/fiches/\(fiches[2])/sujet", #"{"version":0,"sujetId":"\#(UUID())"}"#,
+                                     as: examinateur).status == .unprocessableContent)
+            #expect(try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(fiches[2])/sujet",
+                                       #"{"version":0,"sujetId":"\#(sujets[2].sujetId)"}"#, as: examinateur).sujet?.id == sujets[2].sujetId)
+            #expect(try await h.decode(Audit.self, .get, "/api/correction/fiches/\(fiches[2])/audit", as: centreId).items.map(\.action)
+                .contains("sujet.choix"))
+        }
+        await running.stop()
+    }
+
     /// The draw and the save may stay HOT updates (the new row beside the old, no index touched:
     /// Correction migration 7): no index of `fiches` may cover or filter on a column they write,
     /// and new pages keep room for the next version.

@@ -44,7 +44,8 @@ import TestSupport
         }
     }
 
-    static func createPublished(_ client: some TestClientProtocol, _ input: SujetInput, _ bareme: Bareme) async throws -> UUID {
+    static func createPublished(_ client: some TestClientProtocol, _ input: SujetInput, _ bareme: Bareme,
+                                visibleFrom: String = "2027-06-01T08:00:00Z", examinateur: Bool = false) async throws -> UUID {
         let h = try await headers()
         let created = try await client.execute(uri: "/api/referentiel/sujets", method: .post, headers: h, body: try body(input))
         #expect(created.status == .created, "\(String(buffer: created.body))")
@@ -53,13 +54,18 @@ import TestSupport
         let upload = try await client.execute(uri: "/api/referentiel/sujets/\(id)/documents/sujet?nom=\(input.code).pdf",
                                               method: .put, headers: try await headers(json: false), body: pdf)
         #expect(upload.status == .ok, "\(String(buffer: upload.body))")
+        if examinateur {
+            let sheet = try await client.execute(uri: "/api/referentiel/sujets/\(id)/documents/examinateur", method: .put,
+                                                 headers: try await headers(json: false), body: ByteBuffer(bytes: DemoPDF.make("Examinateur")))
+            #expect(sheet.status == .ok, "\(String(buffer: sheet.body))")
+        }
         let saved = try await client.execute(uri: "/api/referentiel/sujets/\(id)/bareme", method: .put, headers: h,
                                              body: try body(bareme))
         #expect(saved.status == .ok, "\(String(buffer: saved.body))")
         let validated = try await client.execute(uri: "/api/referentiel/sujets/\(id)/validate", method: .post, headers: h)
         #expect(validated.status == .ok, "\(String(buffer: validated.body))")
         let published = try await client.execute(uri: "/api/referentiel/sujets/\(id)/publish", method: .post, headers: h,
-                                                 body: ByteBuffer(string: #"{"visibleFrom":"2027-06-01T08:00:00Z"}"#))
+                                                 body: ByteBuffer(string: #"{"visibleFrom":"\#(visibleFrom)"}"#))
         #expect(published.status == .ok, "\(String(buffer: published.body))")
         #expect(try JSONDecoder().decode(Created.self, from: published.body).statut == "publie")
         return id
@@ -202,6 +208,79 @@ import TestSupport
             #expect(adminCreate.status == .forbidden, "admin reads but does not write")
             let anonymous = try await client.execute(uri: "/api/referentiel/sujets", method: .get)
             #expect(anonymous.status == .unauthorized)
+        }
+    }
+
+    /// Who reads a subject's material list and documents, and when (`LectureSujet`): every role on
+    /// a subject under embargo, a visible one, a withdrawn one, an unpublished one and none at all.
+    @Test func materialListAndDocumentsByRoleBeforeAndAfterVisibleFrom() async throws {
+        try await Self.withPlatform { client in
+            func input(_ titre: String) -> SujetInput {
+                SujetInput(epreuve: "T011B", session: 2099, code: Self.code("PC"), titre: titre, dominante: "chimie",
+                           materiel: ["burette graduée", "pH-mètre"])
+            }
+            let embargo = try await Self.createPublished(client, input("Sous embargo"), DemoData.physiqueChimie,
+                                                         visibleFrom: "2099-06-01T08:00:00Z", examinateur: true)
+            let visible = try await Self.createPublished(client, input("Visible"), DemoData.physiqueChimie,
+                                                         visibleFrom: "2020-06-01T08:00:00Z", examinateur: true)
+            let retire = try await Self.createPublished(client, input("Retiré"), DemoData.physiqueChimie)
+            let dsii = try await Self.headers()
+            #expect(try await client.execute(uri: "/api/referentiel/sujets/\(retire)/withdraw", method: .post, headers: dsii).status == .ok)
+            let valide = try JSONDecoder().decode(Created.self, from: try await client.execute(
+                uri: "/api/referentiel/sujets", method: .post, headers: dsii, body: try Self.body(input("Validé"))).body).id
+            _ = try await client.execute(uri: "/api/referentiel/sujets/\(valide)/documents/sujet", method: .put,
+                                         headers: try await Self.headers(json: false), body: ByteBuffer(bytes: DemoPDF.make("v")))
+            _ = try await client.execute(uri: "/api/referentiel/sujets/\(valide)/bareme", method: .put, headers: dsii,
+                                         body: try Self.body(DemoData.physiqueChimie))
+            #expect(try await client.execute(uri: "/api/referentiel/sujets/\(valide)/validate", method: .post, headers: dsii).status == .ok)
+
+            let ok = HTTPResponse.Status.ok, forbidden = HTTPResponse.Status.forbidden, notFound = HTTPResponse.Status.notFound
+            // (material list, subject document, examiner document) per subject, for the three who prepare.
+            let preparateur: [UUID: [HTTPResponse.Status]] = [embargo: [ok, forbidden, forbidden], visible: [ok, ok, ok],
+                                                               retire: [notFound, notFound, notFound], valide: [notFound, notFound, notFound],
+                                                               UUID(): [notFound, notFound, notFound]]
+            let roles: [(Role, Scope, [UUID: [HTTPResponse.Status]])] = [
+                (.dsii, .national, [embargo: [ok, ok, ok], visible: [ok, ok, ok], retire: [ok, ok, notFound], valide: [ok, ok, notFound],
+                                    UUID(): [notFound, notFound, notFound]]),
+                (.admin, .national, [embargo: [ok, ok, ok], visible: [ok, ok, ok], retire: [ok, ok, notFound]]),
+                (.centre, .etablissement("0251080N"), preparateur),
+                (.examinateur, .academie("03"), preparateur),
+                (.coordinateur, .academie("03"), preparateur),
+                (.gestionnaire, .academie("03"), [embargo: [forbidden, forbidden, forbidden], visible: [forbidden, forbidden, forbidden],
+                                                   UUID(): [forbidden, forbidden, forbidden]]),
+                (.referent, .etablissement("0251080N"), [visible: [forbidden, forbidden, forbidden]]),
+                (.etablissement, .etablissement("0251080N"), [visible: [forbidden, forbidden, forbidden]]),
+            ]
+            for (role, scope, attendus) in roles {
+                let h = try await Self.headers(Identity(userId: UUID(), login: "lecteur", role: role, scope: scope))
+                for (id, statuts) in attendus {
+                    for (suffixe, attendu) in zip(["materiel", "documents/sujet", "documents/examinateur"], statuts) {
+                        let reply = try await client.execute(uri: "/api/referentiel/sujets/\(id)/\(suffixe)", method: .get, headers: h)
+                        #expect(reply.status == attendu, "\(role) \(suffixe) of \(id): \(String(buffer: reply.body))")
+                        if reply.status == .ok, suffixe != "materiel" {
+                            #expect(reply.headers[.contentType] == "application/pdf" && reply.headers[.contentSecurityPolicy]?
+                                .contains("frame-ancestors 'self'") == true, "a PDF is framed by the site's own pages only")
+                        }
+                    }
+                }
+                // The subject itself (its barème) stays the DSII's and the operators'.
+                let detail = try await client.execute(uri: "/api/referentiel/sujets/\(visible)", method: .get, headers: h)
+                #expect(detail.status == ([.dsii, .admin].contains(role) ? .ok : .forbidden), "\(role) reads the subject")
+            }
+            let anonymous = try await client.execute(uri: "/api/referentiel/sujets/\(visible)/materiel", method: .get)
+            #expect(anonymous.status == .unauthorized)
+
+            // Before visibleFrom the centre reads the material list, not the title nor the documents; after, all.
+            struct Materiel: Decodable { var titre: String?; var materiel: [String]; var visible: Bool; var documents: [DocumentView] }
+            let centre = try await Self.headers(Identity(userId: UUID(), login: "c", role: .centre, scope: .etablissement("0251080N")))
+            let avant = try JSONDecoder.iso.decode(Materiel.self, from: try await client.execute(
+                uri: "/api/referentiel/sujets/\(embargo)/materiel", method: .get, headers: centre).body)
+            #expect(avant.materiel == ["burette graduée", "pH-mètre"] && avant.titre == nil && !avant.visible && avant.documents.isEmpty)
+            let apres = try JSONDecoder.iso.decode(Materiel.self, from: try await client.execute(
+                uri: "/api/referentiel/sujets/\(visible)/materiel", method: .get, headers: centre).body)
+            #expect(apres.titre == "Visible" && apres.visible && apres.documents.map(\.nature.rawValue) == ["examinateur", "sujet"])
+            let refus = try await client.execute(uri: "/api/referentiel/sujets/\(embargo)/documents/sujet", method: .get, headers: centre)
+            #expect(String(buffer: refus.body).contains("embargo jusqu'au 1 juin 2099"), "\(String(buffer: refus.body))")
         }
     }
 

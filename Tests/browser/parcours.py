@@ -156,7 +156,29 @@ def road(driver):
     sign_in(driver, f"centre.{CENTRE}")
     shot(driver, "12-accueil")
     commission = f"{BASE}/centre/{SESSION}/T011B/{CENTRE}"
+    # Preparing the laboratory: the commission lists the exam's subjects; a subject's material list
+    # opens from it and, the demo's subjects being visible, its documents too.
+    driver.get(commission)
+    ligne = "//table[@id='sujets']//tr[td[starts-with(normalize-space(), 'PC-201')]]"
+    document = driver.find_element(By.XPATH, ligne + "//a[contains(., '(PDF)')]").get_attribute("href")
+    assert page_status(driver, document) == 200, document
+    submit(driver, By.XPATH, ligne + "//a[starts-with(normalize-space(), 'Liste du matériel')]")
+    assert driver.find_element(By.TAG_NAME, "h1").text == "Liste du matériel — sujet PC-201"
+    assert "spectrophotomètre" in [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#materiel li")]
+    documents = [a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "#documents a")]
+    assert documents and all(page_status(driver, d) == 200 for d in documents), documents
+    shot(driver, "19-liste-du-materiel")
     place_and_distribute(driver, commission)
+    # A slot where candidates draw a paper subject, which the examiner records: from the slot form.
+    driver.get(commission)
+    driver.execute_script("document.getElementById('jour').value = '2027-06-02'")
+    for code in ("PC-201", "PC-203", "PC-301", "PC-302"):
+        driver.find_element(By.XPATH, f"//input[@name='sujet']/parent::label[starts-with(normalize-space(), '{code}')]").click()
+    driver.find_element(By.ID, "choix-creneau").click()
+    submit(driver, By.XPATH, "//form[contains(@action, '/creneaux')]//button")
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Créneau créé"))
+    slots = creneaux(driver)
+    assert any(c[0] == "2 juin 2027" and c[1] == "matin" and "Sujet tiré sur papier" in c[2] for c in slots), slots
     # The centre's manual distribution: filter, take a candidate out of their lot, put them back.
     driver.get(commission + "?nonDistribues=true")
     assert not driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"), "the demo distributed everyone"
@@ -187,8 +209,12 @@ def road(driver):
     shot(driver, "01-mes-lots")
     status, lots = api("GET", "/api/correction/mes-lots", jeton1)
     lot = next(l for l in lots["items"] if l["centre"] == CENTRE)
-    fiches = [f["id"] for f in lot["fiches"]]
-    assert len(fiches) >= 4, lot
+    # The morning's subjects are drawn by the platform, the afternoon's drawn on paper (the demo's slots).
+    offres = {f["id"]: api("GET", f"/api/correction/fiches/{f['id']}/offre", jeton1)[1] for f in lot["fiches"]}
+    tirees = [i for i, o in offres.items() if not o["enregistrement"]]
+    papier = [i for i, o in offres.items() if o["enregistrement"]]
+    assert len(tirees) >= 4 and len(papier) >= 2, offres
+    fiches = tirees[:2] + papier[:1] + tirees[2:4] + papier[1:] + tirees[4:]
 
     # 1: drawn and graded A everywhere.
     open_sheet(driver, fiches[0])
@@ -218,6 +244,8 @@ def road(driver):
     driver.find_element(By.ID, "absent").click()
     wait(driver, EC.alert_is_present()).accept()
     wait(driver, lambda d: status_of(jeton1, fiches[2]) == "absent")
+    wait(driver, EC.text_to_be_present_in_element((By.ID, "editeur"), "statut : absent (absence non justifiée)"))
+    shot(driver, "23-editeur-absent")
 
     # 4: an override with its reason.
     open_sheet(driver, fiches[3])
@@ -243,6 +271,46 @@ def road(driver):
     shot(driver, "05-conflit")
     driver.find_element(By.XPATH, "//div[@id='conflit']//button[1]").click()
     wait(driver, lambda d: api("GET", f"/api/correction/fiches/{fiches[4]}", jeton1)[1]["grille"]["evaluations"] != [])
+
+    # 6: an afternoon candidate drew a paper subject: no draw forced; the examiner ticks the subject
+    # drawn and records it; its document shows beside the grid (viewer and link), and the grid is
+    # one column on a tablet under 800 px.
+    open_sheet(driver, papier[1])
+    wait(driver, EC.presence_of_element_located((By.ID, "sujet-tire")))
+    assert not driver.find_elements(By.ID, "tirer"), "no draw forced on a paper subject"
+    assert not driver.find_element(By.ID, "document-support").is_displayed(), "no document before the subject"
+    shot(driver, "20-editeur-sujet-papier")
+    driver.find_element(By.XPATH, "//fieldset[@id='sujet-tire']//label[starts-with(normalize-space(), 'PC-203')]").click()
+    driver.find_element(By.ID, "enregistrer-sujet").click()
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "button[data-niveau]")))
+    fiche = api("GET", f"/api/correction/fiches/{papier[1]}", jeton1)[1]
+    assert fiche["sujet"]["code"] == "PC-203" and fiche["sujetMode"] == "choix", fiche
+    lien = wait(driver, EC.visibility_of_element_located((By.ID, "lien-document")))
+    assert driver.find_element(By.ID, "visionneuse").get_attribute("src") == lien.get_attribute("href")
+    assert page_status(driver, lien.get_attribute("href")) == 200
+    assert page_status(driver, driver.find_element(By.ID, "fiche-pdf").get_attribute("href")) == 200, "the sheet's PDF"
+    cadres = "return ['editeur', 'document-support'].map(i => document.getElementById(i).getBoundingClientRect().toJSON())"
+    grille, support = driver.execute_script(cadres)
+    assert support["left"] >= grille["right"], ("side by side on a wide screen", grille, support)
+    shot(driver, "21-editeur-document-support")
+    driver.set_window_size(768, 1800)
+    assert driver.execute_script("return innerWidth") < 800
+    grille, support = driver.execute_script(cadres)
+    assert support["top"] >= grille["bottom"] - 1 and abs(support["left"] - grille["left"]) < 2, ("one column", grille, support)
+    petites = driver.execute_script(
+        "return [...document.querySelectorAll('main button, main input:not([type=radio]), main textarea, main a, main label.choix')]"
+        ".map(e => [e.id || e.textContent.trim().slice(0, 30), e.getBoundingClientRect()])"
+        ".filter(([n, r]) => r.height && Math.min(r.width, r.height) < 44).map(([n, r]) => [n, Math.round(r.width), Math.round(r.height)])")
+    assert not petites, ("touch targets under 44 px", petites)
+    shot(driver, "22-editeur-tablette")
+    driver.set_window_size(1280, 1800)
+    click_levels(driver, "A")
+    driver.find_element(By.ID, "valider").click()
+    wait(driver, lambda d: status_of(jeton1, papier[1]) == "notee")
+    wait(driver, EC.text_to_be_present_in_element((By.ID, "editeur"), "statut : notée"))
+    # Their own statistics, from the editor.
+    submit(driver, By.ID, "mes-statistiques")
+    assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Mes statistiques de correction")
 
     # The rest of this lot and the other room through the API, then the lock from the page.
     for fiche_id in fiches[4:]:
@@ -374,5 +442,5 @@ def road(driver):
 if __name__ == "__main__":
     run("parcours", road, "browser road map: 16 candidates placed in slots from the centre's page (a 9th refused), "
         "automatic distribution and its report, manual distribution; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
-        "1 conflict kept), lots locked (one by the centre, unlocked with a reason, relocked), closed, 16 results in Cyclades, "
+        "1 conflict kept, 1 paper subject recorded beside its document), subjects' material lists, a slot with a paper draw, lots locked (one by the centre, unlocked with a reason, relocked), closed, 16 results in Cyclades, "
         "reopened by the gestionnaire")

@@ -7,7 +7,8 @@ import TestSupport
 /// day, so that `make up` leaves a platform where the examiners can grade: candidates registered and
 /// assigned (Cyclades), examiners and a coordinator designated and convoked (Imag'In), a second
 /// examiner's account activated with the code printed on their convocation, and at the centre
-/// (Santorin) a room of two examiners, two half-day slots with their subjects and the candidates
+/// (Santorin) a room of two examiners, two half-day slots with their subjects (drawn by the platform
+/// in the morning, on paper in the afternoon) and the candidates
 /// distributed. Safe to run again: what exists is kept.
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Demo data through the gateway, up to grading (make up).")
@@ -152,11 +153,13 @@ struct Demo: AsyncParsableCommand {
             }
             let sujets = Dictionary(uniqueKeysWithValues: try await centre.expect([200], .GET, "\(santorin)/sujets")
                 .decode(Items<Sujet>.self).items.map { ($0.code, $0.id) })
-            struct Creneau: Encodable { var jour = "2027-06-01"; var demiJournee: String; var sujets: [UUID] }
-            for (demiJournee, codes) in [("matin", ["PC-201", "PC-202", "PC-301", "PC-302"]),
-                                         ("apres-midi", ["PC-202", "PC-203", "PC-301", "PC-302"])] {
+            // The morning's subjects are drawn by the platform; in the afternoon the candidates draw a
+            // paper subject, which the examiner records in the editor.
+            struct Creneau: Encodable { var jour = "2027-06-01"; var demiJournee: String; var sujets: [UUID]; var choix: Bool }
+            for (demiJournee, codes, choix) in [("matin", ["PC-201", "PC-202", "PC-301", "PC-302"], false),
+                                                ("apres-midi", ["PC-202", "PC-203", "PC-301", "PC-302"], true)] {
                 try await centre.expect([201], .POST, "\(santorin)/creneaux",
-                                        json: Creneau(demiJournee: demiJournee, sujets: codes.compactMap { sujets[$0] }))
+                                        json: Creneau(demiJournee: demiJournee, sujets: codes.compactMap { sujets[$0] }, choix: choix))
             }
             commission = try await centre.expect([200], .GET, santorin).decode(Commission.self)
             let fiches = try await centre.expect([200], .GET, "\(santorin)/fiches").decode(Items<Fiche>.self).items

@@ -38,6 +38,7 @@ struct CorrectionController: Sendable {
         group.put("fiches/:id", use: enregistrer)
         group.post("fiches/:id/tirage", use: tirer)
         group.post("fiches/:id/sujet", use: choisir)
+        group.get("fiches/:id/offre", use: offre)
         group.get("fiches/:id/audit", use: audit)
         group.post("groupes/:id/verrouillage", use: verrouiller)
         group.post("groupes/:id/deverrouillage", use: deverrouiller)
@@ -305,6 +306,11 @@ struct CorrectionController: Sendable {
         return try await fiches.choisir(try context.uuid(of: "fiche"), sujet: body.sujetId, version: body.version, by: caller)
     }
 
+    /// The subjects the sheet's slot offers, for the editor: who reads the sheet reads its offer.
+    @Sendable func offre(_ request: Request, context: ECERequestContext) async throws -> FicheRepository.Offre {
+        try await fiches.offre(try await readable(context).0)
+    }
+
     struct Audit: ResponseEncodable { var items: [FicheRepository.EntreeAudit] }
 
     @Sendable func audit(_ request: Request, context: ECERequestContext) async throws -> Audit {
@@ -448,4 +454,5 @@ extension FicheRepository.Fiche: ResponseGenerator {
     }
 }
 extension FicheRepository.Cloture: ResponseEncodable {}
+extension FicheRepository.Offre: ResponseEncodable {}
 extension CommissionRepository.Repartition: ResponseEncodable {}

@@ -125,13 +125,16 @@ struct FicheRepository: Sendable {
         }
     }
 
-    /// The examiner chooses the subject, where the centre allows a choice in the slot.
+    /// The examiner records the subject the candidate drew on paper (or chose), where the centre
+    /// allows it in the slot, and always where the slot offers one subject only (nothing to draw).
     func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
             let (fiche, _, _) = try await editable(id, version: version, by: by, connection)
             guard fiche.sujet == nil else { throw Problem.conflict("sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
-            guard offre.choix else { throw Problem.conflict("le centre n'autorise pas le choix / the centre does not allow choosing") }
+            guard offre.choix || offre.sujets.count == 1 else {
+                throw Problem.conflict("le centre n'autorise pas le choix / the centre does not allow choosing")
+            }
             guard offre.sujets.contains(sujet) else {
                 throw Problem.validation([.init(field: "sujetId", reason: "sujet non proposé dans ce créneau / not offered in this slot")])
             }
@@ -151,6 +154,33 @@ struct FicheRepository: Sendable {
         }
         guard visibles == true else { throw Problem.conflict("sujets sous embargo / subjects under embargo") }
         return (sujets, choix)
+    }
+
+    /// What the editor offers for a sheet without a subject: the slot's subjects (withdrawn ones
+    /// left out; their title once visible), whether the examiner records the one drawn on paper
+    /// (the slot allows it, or offers one subject only) rather than the platform drawing one.
+    struct Offre: Codable, Sendable {
+        var enregistrement: Bool
+        var visible: Bool
+        var sujets: [CommissionRepository.SujetOffert]
+    }
+
+    func offre(_ fiche: Fiche) async throws -> Offre {
+        guard let creneau = fiche.creneauId else { return Offre(enregistrement: false, visible: false, sujets: []) }
+        let rows = try await client.query("""
+            SELECT c.choix, su.id, su.code, su.dominante, su.visible_from, CASE WHEN su.visible_from <= now() THEN su.titre END
+            FROM \(unescaped: s).creneaux c JOIN \(unescaped: s).sujets su ON su.id = ANY(c.sujets)
+            WHERE c.id = \(creneau) AND NOT su.retire ORDER BY su.code
+            """, logger: logger)
+        var choix = false
+        var sujets: [CommissionRepository.SujetOffert] = []
+        for try await r in rows.decode((Bool, UUID, String, String?, Date, String?).self) {
+            choix = r.0
+            sujets.append(.init(id: r.1, code: r.2, dominante: r.3, visibleFrom: r.4, titre: r.5))
+        }
+        let now = Date()
+        return Offre(enregistrement: choix || sujets.count == 1, visible: !sujets.isEmpty && sujets.allSatisfy { $0.visibleFrom <= now },
+                     sujets: sujets)
     }
 
     private func setSujet(_ fiche: Fiche, _ sujet: UUID, mode: String, by: Identity, _ connection: PostgresConnection,

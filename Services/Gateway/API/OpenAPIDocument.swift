@@ -830,7 +830,7 @@ paths:
   /api/correction/fiches/{id}/sujet:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     post:
-      summary: Choose the subject where the slot allows a choice
+      summary: Record the subject the candidate drew on paper, where the slot allows it or offers one subject only
       requestBody:
         required: true
         content:
@@ -844,6 +844,29 @@ paths:
         "400": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/fiches/{id}/offre:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: The subjects the sheet's slot offers (titles once visible), and whether the examiner records the one drawn on paper
+      responses:
+        "200":
+          description: The offer
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [enregistrement, visible, sujets]
+                properties:
+                  enregistrement: {type: boolean, description: "the slot allows recording a subject (choix) or offers one only; otherwise the platform draws"}
+                  visible: {type: boolean, description: "every offered subject's embargo is over"}
+                  sujets:
+                    type: array
+                    items:
+                      type: object
+                      properties: {id: {type: string, format: uuid}, code: {type: string}, dominante: {type: [string, "null"]}, visibleFrom: {type: string, format: date-time}, titre: {type: [string, "null"]}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
   /api/correction/fiches/{id}/audit:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     get:
@@ -1118,9 +1141,45 @@ paths:
         "413": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
     get:
-      summary: Download a document (dsii, admin)
+      summary: >-
+        Download a document: dsii and admin always; the centre, examiners and coordinators a published subject's
+        from its visibleFrom only (403 before; 404 for a draft or withdrawn subject)
       responses:
         "200": {description: The PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/referentiel/sujets/{id}/materiel:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: >-
+        A subject's material list, to prepare the laboratory: dsii and admin always; the centre, examiners and
+        coordinators a published subject's at any time (404 for a draft or withdrawn one), its title and
+        documents only once visible
+      responses:
+        "200":
+          description: The material list
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [id, epreuve, session, code, materiel, visible, documents]
+                properties:
+                  id: {type: string, format: uuid}
+                  epreuve: {type: string}
+                  session: {type: integer}
+                  code: {type: string}
+                  dominante: {type: [string, "null"]}
+                  titre: {type: [string, "null"], description: "only once visible"}
+                  materiel: {type: array, items: {type: string}}
+                  visibleFrom: {type: [string, "null"], format: date-time}
+                  visible: {type: boolean, description: "whether the caller may read the documents now"}
+                  documents:
+                    type: array
+                    description: "empty until visible"
+                    items:
+                      type: object
+                      properties: {nature: {type: string, enum: [sujet, examinateur]}, nom: {type: string}, taille: {type: integer}, sha256: {type: string}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}

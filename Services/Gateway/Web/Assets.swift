@@ -46,6 +46,19 @@ enum Assets {
         [aria-invalid="true"] { border: 2px solid var(--rouge); }
         .valeurs { display: flex; flex-wrap: wrap; gap: 0 1rem; } .valeurs .champ { flex: 1 1 8rem; }
         @media (max-width: 40rem) { main { padding: .8rem; } .niveaux button { min-width: 2.8rem; min-height: 2.8rem; } }
+        /* The editor on a laboratory tablet: touch targets of 44 px at least; the grid and the subject's
+           document side by side from 800 px wide, one column below. */
+        main:has(.poste) { max-width: 96rem; }
+        .poste { display: grid; gap: 1.5rem; grid-template-columns: minmax(0, 1fr); }
+        @media (min-width: 800px) {
+          .poste:has(#document-support:not([hidden])) { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+          #document-support { position: sticky; top: 0; align-self: start; }
+        }
+        #document-support iframe { width: 100%; height: 75vh; border: 1px solid #ccc; }
+        .liens-editeur { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
+        .liens-editeur a, #document-support a { display: inline-flex; align-items: center; min-height: 44px; }
+        #editeur input:not([type=radio]), #editeur textarea { min-height: 44px; }
+        #editeur label.choix { min-height: 44px; align-items: center; }
         """
 
     /// The grading editor: renders the sheet from the API, keeps it in IndexedDB, saves every change
@@ -59,8 +72,11 @@ enum Assets {
         const nomBase = 'ece-editeur-' + racine.dataset.utilisateur;
         // The statuses as a person reads them (the gateway's Libelle), not the API's codes.
         const statuts = JSON.parse(racine.dataset.statuts || '{}');
+        const absences = JSON.parse(racine.dataset.absences || '{}');
         const api = id => '/api/correction/fiches/' + id;
         let fiche = null, grille = null, minuterie = null, envoi = null, connexion = null;
+        // The slot's subjects while the sheet has none, the one ticked, the document shown beside the grid.
+        let offre = null, sujetCoche = null, documentAffiche = null;
 
         function base() {
           connexion = connexion || new Promise((ok, ko) => {
@@ -123,6 +139,7 @@ enum Assets {
           }
           const attente = await lire('attente', ficheId);
           grille = attente ? attente.corps.grille : structuredClone(fiche.grille);
+          if (!fiche.sujet) offre = await lireOffre();
           document.title = fiche.nom.toUpperCase() + ' ' + fiche.prenoms + ' — Éditeur de correction';
           afficher(); majBadge(); envoyer();
         }
@@ -179,11 +196,11 @@ enum Assets {
           racine.innerHTML = '';
           const verrouille = fiche.lotVerrouille;
           racine.append(el('h1', {}, fiche.nom.toUpperCase() + ' ' + fiche.prenoms),
-            el('p', {}, 'N° ' + fiche.numero + (fiche.division ? ' — division ' + fiche.division : '') + ' — statut : ' + (statuts[fiche.statut] || fiche.statut)));
+            el('p', {}, 'N° ' + fiche.numero + (fiche.division ? ' — division ' + fiche.division : '') + ' — statut : ' + (statuts[fiche.statut] || fiche.statut)
+              + (fiche.absence ? ' (' + (absences[fiche.absence] || fiche.absence) + ')' : '')));
           if (verrouille) racine.append(el('p', { class: 'info' }, 'Lot verrouillé : lecture seule.'));
           if (!fiche.sujet) {
-            racine.append(el('p', {}, 'Sujet : à tirer au sort.'),
-              el('button', { type: 'button', id: 'tirer', onclick: tirer }, 'Tirer le sujet au sort'));
+            racine.append(blocSujet());
           } else {
             racine.append(el('p', {}, 'Sujet : ' + fiche.sujet.code + (fiche.sujet.titre ? ' — ' + fiche.sujet.titre : '')));
           }
@@ -245,6 +262,55 @@ enum Assets {
                 onclick: () => confirm('Marquer le candidat absent (sans justificatif : 0) ?') && enregistrer({ absence: 'injustifiee' }) }, 'Absent'), ' ',
               el('button', { type: 'button', class: 'secondaire', onclick: () => confirm('Marquer une absence justifiée ?') && enregistrer({ absence: 'justifiee' }) }, 'Absence justifiée')));
           if (verrouille) racine.querySelectorAll('button, input, textarea').forEach(e => e.disabled = true);
+          documentSupport();
+        }
+
+        // Where the slot lets the examiner record the subject the candidate drew on paper (or offers
+        // one only), the subjects to tick; elsewhere the platform's draw. Never a draw forced on a
+        // candidate who drew a paper subject.
+        async function lireOffre() {
+          try {
+            const r = await fetch(api(ficheId) + '/offre', { credentials: 'same-origin' });
+            return r.ok ? await r.json() : { erreur: 'Sujets du créneau indisponibles (' + r.status + ').' };
+          } catch (e) { return { erreur: 'Connexion nécessaire pour fixer le sujet.' }; }
+        }
+        function blocSujet() {
+          if (!offre || offre.erreur) return el('p', { class: 'alerte' }, (offre && offre.erreur) || 'Sujets du créneau indisponibles.');
+          if (!offre.sujets.length) return el('p', { class: 'alerte' }, 'Aucun sujet dans le créneau du candidat : voyez le centre.');
+          if (!offre.visible) return el('p', { class: 'info' }, 'Sujets sous embargo : ils seront disponibles à leur date de visibilité.');
+          if (!offre.enregistrement) {
+            return el('div', {}, el('p', {}, 'Sujet : à tirer au sort par la plateforme.'),
+              el('button', { type: 'button', id: 'tirer', onclick: () => fixerSujet('/tirage', {}) }, 'Tirer le sujet au sort'));
+          }
+          if (offre.sujets.length === 1) sujetCoche = offre.sujets[0].id;
+          const bloc = el('fieldset', { id: 'sujet-tire' },
+            el('legend', {}, offre.sujets.length === 1 ? 'Sujet du créneau' : 'Sujet tiré par le candidat'));
+          for (const s of offre.sujets) {
+            const choix = { type: 'radio', name: 'sujet', value: s.id, 'data-cle': 'sujet-' + s.id, onchange: () => { sujetCoche = s.id; } };
+            if (s.id === sujetCoche) choix.checked = '';
+            bloc.append(el('label', { class: 'choix' }, el('input', choix),
+              ' ' + s.code + (s.dominante ? ' (' + s.dominante + ')' : '') + (s.titre ? ' — ' + s.titre : '')));
+          }
+          bloc.append(el('p', {}, el('button', { type: 'button', id: 'enregistrer-sujet', onclick: () => sujetCoche
+            ? fixerSujet('/sujet', { sujetId: sujetCoche }) : annoncer('alerte', 'Cochez le sujet que le candidat a tiré.') },
+            'Enregistrer le sujet tiré')));
+          return bloc;
+        }
+
+        // The subject's document beside the grid, once Correction gives it (visible: the embargo is
+        // over), with a plain link for a tablet that shows no PDF in a page. Only Référentiel's path.
+        function documentSupport() {
+          const zone = document.getElementById('document-support');
+          const doc = fiche.sujet && fiche.sujet.document;
+          const chemin = doc && /^\/api\/referentiel\/sujets\/[0-9a-f-]+\/documents\/sujet$/i.test(doc.path) ? doc.path : null;
+          if (!zone || chemin === documentAffiche) return;
+          documentAffiche = chemin;
+          zone.innerHTML = ''; zone.hidden = !chemin;
+          if (!chemin) return;
+          const nom = 'sujet ' + fiche.sujet.code + (fiche.sujet.titre ? ' — ' + fiche.sujet.titre : '');
+          zone.append(el('h2', { id: 'titre-document' }, 'Document support'),
+            el('p', {}, el('a', { href: chemin, id: 'lien-document', target: '_blank', rel: 'noopener' }, 'Ouvrir le ' + nom + ' (PDF, nouvel onglet)')),
+            el('iframe', { src: chemin, title: 'Le ' + nom + ' (PDF)', id: 'visionneuse' }));
         }
 
         function noter(code, evaluation) {
@@ -325,7 +391,7 @@ enum Assets {
           return 'niveaux ' + g.evaluations.map(e => e.code + ' ' + (e.evaluation.niveau || String(e.evaluation.demiPoints / 2) + ' pts')).join(', ')
             + ' ; aides ' + (g.aides.map(a => a.critere + ' ' + a.aide).join(', ') || 'aucune')
             + ' ; appels ' + (g.appels.map(a => a.code).join(', ') || 'aucun')
-            + ' ; commentaire « ' + (g.commentaire || '') + ' »' + (f ? ' ; statut ' + f.statut + ', note ' + note(f.noteFinale === null ? null : f.noteFinale / 2) : '');
+            + ' ; commentaire « ' + (g.commentaire || '') + ' »' + (f ? ' ; statut ' + (statuts[f.statut] || f.statut) + ', note ' + note(f.noteFinale === null ? null : f.noteFinale / 2) : '');
         }
         function conflit(courante, attente) {
           const message = document.getElementById('message');
@@ -340,10 +406,15 @@ enum Assets {
           etatReseau('Conflit à résoudre', true);
         }
 
-        async function tirer() {
-          const r = await fetch(api(ficheId) + '/tirage', { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ version: fiche.version }) });
-          if (r.ok) { fiche = await r.json(); await stocker('fiches', ficheId, fiche); afficher(); }
-          else { const p = await r.json().catch(() => ({})); annoncer('alerte', p.detail || 'Tirage impossible'); }
+        // The platform's draw (`/tirage`) or the subject recorded (`/sujet`), on the version read.
+        async function fixerSujet(suffixe, corps) {
+          let r;
+          try {
+            r = await fetch(api(ficheId) + suffixe, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json' },
+              body: JSON.stringify(Object.assign({ version: fiche.version }, corps)) });
+          } catch (e) { annoncer('alerte', 'Connexion nécessaire pour fixer le sujet.'); return; }
+          if (r.ok) { fiche = await r.json(); await stocker('fiches', ficheId, fiche); afficher(); annoncer('succes', 'Sujet ' + fiche.sujet.code + ' enregistré.'); }
+          else { const p = await r.json().catch(() => ({})); annoncer('alerte', p.detail || 'Sujet non enregistré'); }
         }
 
         window.addEventListener('online', () => { joignable = true; majBadge(); envoyer(); });

@@ -24,6 +24,9 @@ enum Libelle {
     static let statutsFiche = ["a_noter": "à noter", "brouillon": "brouillon", "notee": "notée", "absent": "absent"]
     static func statutFiche(_ code: String) -> String { statutsFiche[code] ?? code }
 
+    /// An absent candidate's absence (Correction).
+    static let absences = ["injustifiee": "absence non justifiée", "justifiee": "absence justifiée"]
+
     /// A subject's status (Référentiel).
     static func statutSujet(_ code: String) -> String {
         ["brouillon": "brouillon", "valide": "validé", "publie": "publié", "retire": "retiré"][code] ?? code

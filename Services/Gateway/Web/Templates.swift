@@ -108,9 +108,14 @@ enum Templates {
             {{/lots}}
             """,
         "editeur": """
-            <p><a href="/examinateur">← Mes lots</a></p>
+            <nav class="liens-editeur" aria-label="Autour de la fiche"><a href="/examinateur">← Mes lots</a>
+              <a href="/api/correction/fiches/{{fiche}}/pdf" id="fiche-pdf">Fiche d'évaluation (PDF)</a>
+              <a href="/statistiques" id="mes-statistiques">Mes statistiques</a></nav>
             <div id="message" role="status" aria-live="polite"></div>
-            <div id="editeur" data-fiche="{{fiche}}" data-utilisateur="{{utilisateur}}" data-statuts="{{statuts}}"><p>Chargement de la fiche…</p></div>
+            <div class="poste">
+              <div id="editeur" data-fiche="{{fiche}}" data-utilisateur="{{utilisateur}}" data-statuts="{{statuts}}" data-absences="{{absences}}"><p>Chargement de la fiche…</p></div>
+              <section id="document-support" aria-labelledby="titre-document" hidden></section>
+            </div>
             <script src="/assets/editeur.js" defer></script>
             """,
         "commissions": """
@@ -153,12 +158,21 @@ enum Templates {
               <tbody>{{#journal}}<tr><td>{{le}}</td><td>{{acteur}}</td><td>{{action}}</td><td>{{lot}}</td><td>{{motif}}</td></tr>{{/journal}}</tbody>
             </table>
             {{/aJournal}}
+            {{#preparation}}
+            <h2>Sujets de l'épreuve</h2>
+            <p class="aide">La liste du matériel d'un sujet se lit dès sa publication, pour préparer le laboratoire ; ses documents, à partir de sa date de visibilité.</p>
+            <table id="sujets">
+              <thead><tr><th scope="col">Sujet</th><th scope="col">Visible à partir du</th><th scope="col">Préparer le laboratoire</th></tr></thead>
+              <tbody>{{#sujets}}<tr><td>{{code}}{{#dominante}} ({{dominante}}){{/dominante}}{{#titre}} — {{titre}}{{/titre}}</td><td>{{visibleLe}}</td>
+                <td><a href="/sujets/{{id}}/materiel">Liste du matériel<span class="evitement"> du sujet {{code}}</span></a>{{#visible}} — <a href="/api/referentiel/sujets/{{id}}/documents/sujet">Sujet {{code}} (PDF)</a>{{/visible}}</td></tr>{{/sujets}}</tbody>
+            </table>
+            {{/preparation}}
             <h2>Créneaux</h2>
             <p class="aide">Au plus 4 candidats par examinateur et par demi-journée : la capacité d'un créneau compte 4 places par examinateur des groupes.</p>
             <table id="creneaux">
               <caption class="evitement">Créneaux de l'épreuve, leurs sujets, leurs candidats et leur capacité</caption>
               <thead><tr><th scope="col">Jour</th><th scope="col">Demi-journée</th><th scope="col">Sujets proposés</th><th scope="col">Candidats</th><th scope="col">Capacité</th><th scope="col">Fiches</th></tr></thead>
-              <tbody>{{#creneaux}}<tr><td>{{jour}}</td><td>{{demiJournee}}</td><td><ul>{{#sujets}}<li>{{.}}</li>{{/sujets}}</ul></td><td>{{candidats}}{{#complet}} (complet){{/complet}}</td><td>{{capacite}}</td><td><a href="{{base}}/fiches.pdf?creneau={{id}}">Imprimer les fiches<span class="evitement"> du {{jour}}, {{demiJournee}}</span></a></td></tr>{{/creneaux}}</tbody>
+              <tbody>{{#creneaux}}<tr><td>{{jour}}</td><td>{{demiJournee}}</td><td><ul>{{#sujets}}<li>{{.}}</li>{{/sujets}}</ul>{{#choix}}<p>Sujet tiré sur papier, enregistré par l'examinateur</p>{{/choix}}</td><td>{{candidats}}{{#complet}} (complet){{/complet}}</td><td>{{capacite}}</td><td><a href="{{base}}/fiches.pdf?creneau={{id}}">Imprimer les fiches<span class="evitement"> du {{jour}}, {{demiJournee}}</span></a></td></tr>{{/creneaux}}</tbody>
             </table>
             <p><a class="bouton" href="{{base}}/fiches.pdf">Imprimer toutes les fiches (PDF)</a></p>
             {{#ouverte}}
@@ -193,6 +207,7 @@ enum Templates {
               <fieldset><legend>Sujets proposés (en physique-chimie : au moins deux à dominante physique et deux à dominante chimie)</legend>
               {{#sujets}}<label class="choix"><input type="checkbox" name="sujet" value="{{id}}"> {{code}}{{#dominante}} ({{dominante}}){{/dominante}}{{#titre}} — {{titre}}{{/titre}}</label>{{/sujets}}
               </fieldset>
+              <label class="choix"><input type="checkbox" name="choix" value="oui" id="choix-creneau"> Le candidat tire son sujet sur papier : l'examinateur enregistre le sujet tiré (sinon, la plateforme tire au sort)</label>
               <p><button type="submit">Créer le créneau</button></p>
             </form>
             <h2>Placer les candidats et les distribuer</h2>
@@ -395,6 +410,17 @@ enum Templates {
               <label for="n-materiel">Matériel (un élément par ligne)</label><textarea id="n-materiel" name="materiel" rows="3"></textarea>
               <p><button type="submit" id="creer-sujet">Créer le sujet</button></p>
             </form>
+            """,
+        "materiel": """
+            <h1>Liste du matériel — sujet {{code}}</h1>
+            <p>{{epreuve}}, session {{session}}{{#dominante}}, dominante {{dominante}}{{/dominante}}. Visible à partir du {{visibleLe}}.</p>
+            {{#titre}}<p>Titre : {{titre}}</p>{{/titre}}
+            <h2>Matériel à préparer</h2>
+            {{#aMateriel}}<ul id="materiel">{{#materiel}}<li>{{.}}</li>{{/materiel}}</ul>{{/aMateriel}}
+            {{^aMateriel}}<p>Aucun matériel particulier.</p>{{/aMateriel}}
+            <h2>Documents</h2>
+            {{#visible}}<ul id="documents">{{#documents}}<li><a href="{{lien}}">{{libelle}} (PDF, {{taille}})</a></li>{{/documents}}</ul>{{/visible}}
+            {{^visible}}<p class="info">Les documents du sujet seront lisibles à partir du {{visibleLe}}.</p>{{/visible}}
             """,
         "sujet": """
             <p><a href="/sujets">← Banque de sujets</a></p>

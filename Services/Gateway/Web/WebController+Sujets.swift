@@ -3,12 +3,14 @@ import Hummingbird
 import Shared
 
 /// The DSII's pages (Référentiel Sujet): the subject bank of the session, a subject's documents,
-/// its barème editor with live validation (`/assets/bareme.js`), validation and publication.
+/// its barème editor with live validation (`/assets/bareme.js`), validation and publication; and
+/// for those who prepare the laboratory, a subject's material list and, once visible, its documents.
 extension WebController {
     func addSujetsRoutes(to router: Router<ECERequestContext>) {
         router.get("/sujets", use: sujets)
         router.post("/sujets", use: creerSujet)
         router.get("/sujets/:id", use: sujet)
+        router.get("/sujets/:id/materiel", use: materiel)
         router.post("/sujets/:id/:etape", use: etapeSujet)
     }
 
@@ -106,6 +108,35 @@ extension WebController {
             ]
             if !sujet.materiel.isEmpty { object["materiel"] = sujet.materiel.joined(separator: " ; ") }
             return page("sujet", titre: "Sujet \(sujet.code)", Self.avecMessage(object, request), session: session)
+        }
+    }
+
+    /// A subject's material list, and its documents once visible, as Référentiel lets the caller
+    /// read them (`LectureSujet`: the centre, the examiners, the coordinators, the DSII).
+    @Sendable func materiel(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let id = try context.uuid(of: "sujet")
+            struct Materiel: Decodable {
+                var epreuve: String; var session: Int; var code: String; var dominante: String?; var titre: String?; var materiel: [String]
+                var visibleFrom: Date?; var visible: Bool; var documents: [SujetDetail.Document]
+            }
+            let sujet = try decode(Materiel.self, try await api(.get, "referentiel", "/api/referentiel/sujets/\(id)/materiel", session: session))
+            struct DocumentVue { var lien: String; var libelle: String; var taille: String }
+            let libelles = ["sujet": "Sujet (candidats)", "examinateur": "Document examinateur"]
+            var object: [String: Any] = [
+                "code": sujet.code, "epreuve": "\(sujet.epreuve) — \(EpreuvePratique(rawValue: sujet.epreuve)?.libelle ?? "")",
+                "session": sujet.session,
+                "visibleLe": sujet.visibleFrom.map(FrenchFormat.moment) ?? "—", "visible": sujet.visible,
+                "materiel": sujet.materiel, "aMateriel": !sujet.materiel.isEmpty,
+                "documents": sujet.documents.map { DocumentVue(lien: "/api/referentiel/sujets/\(id.uuidString.lowercased())/documents/\($0.nature)",
+                                                               libelle: libelles[$0.nature] ?? $0.nature,
+                                                               taille: "\(($0.taille + 1023) / 1024) ko") },
+            ]
+            // Absent keys, not empty strings: the page leaves the line out.
+            if let dominante = sujet.dominante { object["dominante"] = dominante }
+            if let titre = sujet.titre { object["titre"] = titre }
+            return page("materiel", titre: "Liste du matériel — \(sujet.code)", object, session: session)
         }
     }
 

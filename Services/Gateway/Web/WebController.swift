@@ -438,7 +438,8 @@ struct WebController: Sendable {
             let id = try context.uuid(of: "fiche")
             return page("editeur", titre: "Éditeur de correction",
                         ["fiche": id.uuidString.lowercased(), "utilisateur": session.identity.login,
-                         "statuts": Self.json(Libelle.statutsFiche)], session: session, editeur: true)
+                         "statuts": Self.json(Libelle.statutsFiche), "absences": Self.json(Libelle.absences)],
+                        session: session, editeur: true)
         }
     }
 
@@ -474,7 +475,8 @@ struct WebController: Sendable {
         var commission: Entete; var groupes: [Groupe]; var creneaux: [Creneau]; var candidats: Int; var nonDistribues: Int
         struct Entete: Decodable { var session: Int; var epreuve: String; var centre: String; var etat: String }
         struct Groupe: Decodable { var id: UUID; var nom: String; var membres: [UUID]; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int; var verrouille: Bool }
-        struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var sujets: [UUID]; var candidats: Int; var capacite: Int }
+        struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var sujets: [UUID]; var candidats: Int; var capacite: Int
+            var choix: Bool? }
     }
 
     /// The candidate filters of the commission page (division, school, name range; not yet in a lot
@@ -503,17 +505,23 @@ struct WebController: Sendable {
             let (base, pagePath) = try commissionPath(context)
             let vue = try decode(CommissionVue.self, try await api(.get, "correction", base, session: session))
             struct Examinateur: Decodable { var intervenantId: UUID; var login: String; var nom: String; var prenom: String }
-            struct Sujet: Decodable { var id: UUID; var code: String; var dominante: String?; var titre: String? }
+            struct Sujet: Decodable { var id: UUID; var code: String; var dominante: String?; var titre: String?; var visibleFrom: Date }
             struct Items<T: Decodable>: Decodable { var items: [T] }
             let organise = session.identity.role == .centre && vue.commission.etat == "ouverte"
             let examinateurs = organise ? try decode(Items<Examinateur>.self, try await api(.get, "correction", base + "/examinateurs", session: session)).items : []
-            // The slots' subjects, for all who follow the commission (titles only once visible).
+            // The exam's subjects, for all who follow the commission (titles only once visible): the slots
+            // name them, the slot form offers them, and the centre and the coordinator read each one's
+            // material list, and its documents once visible (Référentiel decides, `LectureSujet`).
+            let preparation = [.centre, .coordinateur].contains(session.identity.role)
             let sujets = session.identity.role == .examinateur ? []
                 : try decode(Items<Sujet>.self, try await api(.get, "correction", base + "/sujets", session: session)).items
             let libellesSujets = Dictionary(sujets.map { ($0.id, $0.code + ($0.titre.map { " — \($0)" } ?? " (sous embargo)")) },
                                             uniquingKeysWith: { a, _ in a })
+            struct SujetVue { var id: String; var code: String; var dominante: String?; var titre: String?; var visibleLe: String
+                var visible: Bool }
+            let maintenant = Date()
             struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var sujets: [String]; var candidats: Int
-                var capacite: String; var complet: Bool }
+                var capacite: String; var complet: Bool; var choix: Bool }
             // Slots and manual distribution: the filters choose the sheets shown, the centre ticks them and
             // places them in a slot or moves them to a lot.
             let q = request.uri.queryParameters
@@ -566,7 +574,9 @@ struct WebController: Sendable {
                 "suivi": suivi, "aJournal": !journal.isEmpty, "rouvrir": role == .gestionnaire && vue.commission.etat == "close",
                 "journal": journal.map { EntreeVue(le: FrenchFormat.moment($0.le), acteur: $0.acteur, action: Libelle.actionAudit($0.action),
                                                    lot: $0.lot ?? "", motif: $0.motif ?? "") },
-                "examinateurs": examinateurs, "sujets": sujets,
+                "examinateurs": examinateurs, "preparation": preparation && !sujets.isEmpty,
+                "sujets": sujets.map { SujetVue(id: $0.id.uuidString.lowercased(), code: $0.code, dominante: $0.dominante, titre: $0.titre,
+                                                visibleLe: FrenchFormat.moment($0.visibleFrom), visible: $0.visibleFrom <= maintenant) },
                 // Changing a group: its name, its examiners (an ill one unticked, the replacement ticked), dissolving it when empty.
                 "aModifiables": vue.groupes.contains { !$0.verrouille },
                 "modifiables": vue.groupes.filter { !$0.verrouille }.map { g in
@@ -578,7 +588,7 @@ struct WebController: Sendable {
                                                           demiJournee: Libelle.demiJournee($0.demiJournee),
                                                           sujets: $0.sujets.map { libellesSujets[$0] ?? "sujet non publié" },
                                                           candidats: $0.candidats, capacite: $0.capacite == 0 ? "aucun groupe formé" : "\($0.capacite)",
-                                                          complet: $0.capacite > 0 && $0.candidats >= $0.capacite) },
+                                                          complet: $0.capacite > 0 && $0.candidats >= $0.capacite, choix: $0.choix == true) },
             ]
             return page("commission", titre: "\(vue.commission.epreuve) — \(vue.commission.centre)", Self.avecMessage(object, request), session: session)
         }
@@ -683,10 +693,10 @@ struct WebController: Sendable {
 
     @Sendable func creerCreneau(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.formValues(try await request.body.collect(upTo: 100_000))
-        struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [String] }
+        struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [String]; var choix: Bool }
         return try await action(request, context, "/creneaux",
                                 json: Self.json(Creneau(jour: form["jour"]?.last ?? "", demiJournee: form["demiJournee"]?.last ?? "",
-                                                        sujets: form["sujet"] ?? [])),
+                                                        sujets: form["sujet"] ?? [], choix: form["choix"]?.last == "oui")),
                                 success: "Créneau créé.", expected: .created)
     }
 

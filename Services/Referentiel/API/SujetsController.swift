@@ -3,7 +3,9 @@ import Hummingbird
 import Shared
 
 /// `/api/referentiel/…`: the DSII builds subjects and barèmes, validates, publishes, withdraws.
-/// Only `dsii` writes; `dsii` and `admin` read (examiner documents included, so no one else).
+/// Only `dsii` writes; `dsii` and `admin` read everything. A published subject's material list and,
+/// from its `visibleFrom`, its documents are also read by the centre, the examiners and the
+/// coordinators, who prepare the laboratory and grade (`LectureSujet`).
 struct SujetsController: Sendable {
     let sujets: SujetRepository
 
@@ -17,6 +19,7 @@ struct SujetsController: Sendable {
         group.post("baremes/verification", use: checkBareme)
         group.put("sujets/:id/documents/:nature", use: putDocument)
         group.get("sujets/:id/documents/:nature", use: getDocument)
+        group.get("sujets/:id/materiel", use: materiel)
         group.post("sujets/:id/validate", use: validate)
         group.post("sujets/:id/reopen", use: reopen)
         group.post("sujets/:id/publish", use: publish)
@@ -133,9 +136,28 @@ struct SujetsController: Sendable {
         return try await found(id)
     }
 
+    /// What a laboratory is prepared from: the material list of the subject, and once visible its
+    /// title and the documents there are to read (`LectureSujet`).
+    struct Materiel: ResponseEncodable {
+        var id: UUID; var epreuve: String; var session: Int; var code: String; var dominante: String?; var titre: String?
+        var materiel: [String]; var visibleFrom: Date?; var visible: Bool; var documents: [DocumentView]
+    }
+
+    @Sendable func materiel(_ request: Request, context: ECERequestContext) async throws -> Materiel {
+        let caller = try context.authenticated()
+        let sujet = try await lisible(try context.uuid(of: "sujet"), .materiel, by: caller)
+        let visible = LectureSujet.documents.refus(caller.role, sujet) == nil
+        return Materiel(id: sujet.id, epreuve: sujet.epreuve, session: sujet.session, code: sujet.code, dominante: sujet.dominante,
+                        titre: visible ? sujet.titre : nil, materiel: sujet.materiel, visibleFrom: sujet.visibleFrom, visible: visible,
+                        documents: visible ? sujet.documents : [])
+    }
+
     @Sendable func getDocument(_ request: Request, context: ECERequestContext) async throws -> Response {
-        _ = try context.require(.dsii, .admin)
-        guard let (nom, bytes) = try await sujets.document(try context.uuid(of: "sujet"), nature: try nature(context)) else {
+        let caller = try context.authenticated()
+        let id = try context.uuid(of: "sujet")
+        let nature = try nature(context)
+        _ = try await lisible(id, .documents, by: caller)
+        guard let (nom, bytes) = try await sujets.document(id, nature: nature) else {
             throw Problem.notFound("document")
         }
         let ascii = String(nom.unicodeScalars.filter { $0.isASCII && $0 != "\"" })
@@ -190,8 +212,17 @@ struct SujetsController: Sendable {
         return input
     }
 
-    private func found(_ id: UUID) async throws -> SujetView {
-        guard let view = try await sujets.find(id) else { throw Problem.notFound("sujet \(id)") }
+    /// The subject, if `caller` may read this of it (`LectureSujet`); 404 when there is none.
+    private func lisible(_ id: UUID, _ lecture: LectureSujet, by caller: Identity) async throws -> SujetView {
+        // The role first: a refused role learns nothing, not even whether the subject exists.
+        if let refus = LectureSujet.refus(caller.role) { throw refus }
+        let sujet = try await found(id, withBaremes: false)
+        if let refus = lecture.refus(caller.role, sujet) { throw refus }
+        return sujet
+    }
+
+    private func found(_ id: UUID, withBaremes: Bool = true) async throws -> SujetView {
+        guard let view = try await sujets.find(id, withBaremes: withBaremes) else { throw Problem.notFound("sujet \(id)") }
         return view
     }
 

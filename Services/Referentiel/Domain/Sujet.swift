@@ -108,3 +108,37 @@ enum DocumentRule {
         return nil
     }
 }
+
+/// Who reads a subject's material list (« liste du matériel ») and its documents (issue 20).
+///
+/// - The DSII and the operators (`admin`): any subject, any time, as they build it.
+/// - Those who prepare the laboratory and grade — the centre d'épreuve, the examiner, the
+///   coordinator: a published subject only (a draft, a validated or a withdrawn one is 404 to them);
+///   its material list at once, so the laboratory is ready on the day; its documents (the
+///   candidates' paper, the examiner's sheet) only from `visibleFrom`, the embargo Correction
+///   applies to the subject's title and draw (403 before, saying until when).
+/// - Anyone else (the académie's gestionnaire, a school, a référent): 403.
+///
+/// Référentiel consumes no event: it knows neither which exams a centre hosts nor an examiner's
+/// discipline, so the token's role is what it checks. Subjects are national, the same for every
+/// centre of the exam; before `visibleFrom` the embargo is what keeps them.
+enum LectureSujet {
+    case materiel, documents
+
+    /// nil when `role` may read some subjects' material or documents; the refusal otherwise.
+    static func refus(_ role: Role) -> Problem? {
+        [.dsii, .admin, .centre, .examinateur, .coordinateur].contains(role) ? nil
+            : .forbidden("réservé au centre d'épreuve, aux examinateurs et aux coordinateurs / role not allowed")
+    }
+
+    /// nil when `role` may read this of `sujet` at `now`; the refusal otherwise.
+    func refus(_ role: Role, _ sujet: SujetView, now: Date = Date()) -> Problem? {
+        if let refus = Self.refus(role) { return refus }
+        if role == .dsii || role == .admin { return nil }
+        guard sujet.statut == .publie, let visible = sujet.visibleFrom else { return .notFound("sujet \(sujet.id)") }
+        if self == .documents, now < visible {
+            return .forbidden("document sous embargo jusqu'au \(FrenchFormat.moment(visible)) / under embargo")
+        }
+        return nil
+    }
+}
