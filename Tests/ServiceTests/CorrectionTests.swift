@@ -535,6 +535,11 @@ import TestSupport
                 #expect(text.contains("Nom".uppercased()) && text.contains("Visible \(tag)"), "\(path): \(text.prefix(600))")
                 #expect(!text.contains("Secret \(tag)") && !text.contains("SECRET-\(tag)"), "\(path) prints the embargoed subject")
             }
+            // The editor's offer names no subject of a slot under embargo (not even the visible one's id).
+            let offre = try await h.call(.get, "/api/correction/fiches/\(fiche)/offre", as: centreId)
+            #expect(offre.status == .ok && String(buffer: offre.body).contains(#""visible":false"#)
+                    && !String(buffer: offre.body).contains(ouvert.sujetId.uuidString.lowercased())
+                    && !String(buffer: offre.body).contains(ouvert.sujetId.uuidString), "\(String(buffer: offre.body))")
         }
         await running.stop()
     }

@@ -235,17 +235,20 @@ import TestSupport
             #expect(try await client.execute(uri: "/api/referentiel/sujets/\(valide)/validate", method: .post, headers: dsii).status == .ok)
 
             let ok = HTTPResponse.Status.ok, forbidden = HTTPResponse.Status.forbidden, notFound = HTTPResponse.Status.notFound
-            // (material list, subject document, examiner document) per subject, for the three who prepare.
-            let preparateur: [UUID: [HTTPResponse.Status]] = [embargo: [ok, forbidden, forbidden], visible: [ok, ok, ok],
-                                                               retire: [notFound, notFound, notFound], valide: [notFound, notFound, notFound],
-                                                               UUID(): [notFound, notFound, notFound]]
+            // (material list, subject document, examiner document) per subject, for the three who prepare:
+            // the material list before visibleFrom for the centre only, the examiner's sheet (the marking
+            // key) never for the centre.
+            let absents: [UUID: [HTTPResponse.Status]] = [retire: [notFound, notFound, notFound], valide: [notFound, notFound, notFound],
+                                                          UUID(): [notFound, notFound, notFound]]
+            let centreAttendus = absents.merging([embargo: [ok, forbidden, forbidden], visible: [ok, ok, forbidden]]) { $1 }
+            let correcteur = absents.merging([embargo: [forbidden, forbidden, forbidden], visible: [ok, ok, ok]]) { $1 }
             let roles: [(Role, Scope, [UUID: [HTTPResponse.Status]])] = [
                 (.dsii, .national, [embargo: [ok, ok, ok], visible: [ok, ok, ok], retire: [ok, ok, notFound], valide: [ok, ok, notFound],
                                     UUID(): [notFound, notFound, notFound]]),
                 (.admin, .national, [embargo: [ok, ok, ok], visible: [ok, ok, ok], retire: [ok, ok, notFound]]),
-                (.centre, .etablissement("0251080N"), preparateur),
-                (.examinateur, .academie("03"), preparateur),
-                (.coordinateur, .academie("03"), preparateur),
+                (.centre, .etablissement("0251080N"), centreAttendus),
+                (.examinateur, .academie("03"), correcteur),
+                (.coordinateur, .academie("03"), correcteur),
                 (.gestionnaire, .academie("03"), [embargo: [forbidden, forbidden, forbidden], visible: [forbidden, forbidden, forbidden],
                                                    UUID(): [forbidden, forbidden, forbidden]]),
                 (.referent, .etablissement("0251080N"), [visible: [forbidden, forbidden, forbidden]]),
@@ -278,7 +281,8 @@ import TestSupport
             #expect(avant.materiel == ["burette graduée", "pH-mètre"] && avant.titre == nil && !avant.visible && avant.documents.isEmpty)
             let apres = try JSONDecoder.iso.decode(Materiel.self, from: try await client.execute(
                 uri: "/api/referentiel/sujets/\(visible)/materiel", method: .get, headers: centre).body)
-            #expect(apres.titre == "Visible" && apres.visible && apres.documents.map(\.nature.rawValue) == ["examinateur", "sujet"])
+            #expect(apres.titre == "Visible" && apres.visible && apres.documents.map(\.nature.rawValue) == ["sujet"],
+                    "the centre is not listed the examiner's sheet")
             let refus = try await client.execute(uri: "/api/referentiel/sujets/\(embargo)/documents/sujet", method: .get, headers: centre)
             #expect(String(buffer: refus.body).contains("embargo jusqu'au 1 juin 2099"), "\(String(buffer: refus.body))")
         }

@@ -243,6 +243,19 @@ import TestSupport
     /// Issue 20: the centre places candidates in a half-day slot and takes them out again. Once the
     /// groups are formed a slot holds four per examiner of the groups; a refused placement changes
     /// nothing; a candidate in a lot keeps their slot.
+    /// Fewer examiners in the groups (a group dissolved, an examiner taken out) must not leave a
+    /// slot holding more candidates than four per remaining examiner.
+    @Test func aSlotKeepsItsCapacityWhenAGroupChanges() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 6, examiners: 2, placer: false)
+            #expect(try await h.call(.post, "\(c.path)/creneaux/\(c.morning)/candidats", Self.fiches(c.fiches), as: c.centreId).status == .ok)
+            Self.refused(try await h.call(.delete, "\(c.path)/groupes/\(c.groups[1])", as: c.centreId), .conflict, "créneau complet")
+            struct Vue: Decodable { var groupes: [G]; struct G: Decodable { var id: UUID } }
+            #expect(try await h.decode(Vue.self, .get, c.path, as: c.centreId).groupes.contains { $0.id == c.groups[1] },
+                    "the refused dissolution changed nothing")
+        }
+    }
+
     @Test func aSlotHoldsFourCandidatesPerExaminerOfTheGroups() async throws {
         try await Self.withPlatform { h, publisher in
             let c = try await Self.commission(h, publisher, candidats: 5, placer: false)

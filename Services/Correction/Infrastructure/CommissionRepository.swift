@@ -216,6 +216,11 @@ struct CommissionRepository: Sendable {
                 let examinateurs = Dictionary(try await examinateurs(key, on: connection).map { ($0.intervenantId, $0) },
                                               uniquingKeysWith: { a, _ in a })
                 let people = membres.compactMap { examinateurs[$0] }.map { Distribution.Membre(uai: $0.uai, divisions: $0.divisions) }
+                // Checked again here: a convocation cancelled since the controller's check would drop
+                // that member from the own-pupils check below.
+                guard people.count == membres.count else {
+                    throw Problem.validation([.init(field: "membres", reason: "non convoqué(e) sur cette épreuve et ce centre / not convoked here")])
+                }
                 let rows = try await connection.query("""
                     SELECT numero, nom, uai_origine, division FROM \(unescaped: s).fiches WHERE groupe_id = \(id)
                     """, logger: logger).collect()
@@ -231,6 +236,7 @@ struct CommissionRepository: Sendable {
                 UPDATE \(unescaped: s).groupes SET nom = COALESCE(\(nom), nom), membres = COALESCE(\(membres)::uuid[], membres) WHERE id = \(id)
                 """, logger: logger)
             try await checkCapacity(key, connection)
+            try await checkCreneaux(key, connection)
             func trace(_ nom: String, _ membres: [UUID]) -> String {
                 #"{"nom":\#(Self.json(nom)),"membres":[\#(membres.map { "\"\($0)\"" }.joined(separator: ","))]}"#
             }
@@ -253,6 +259,7 @@ struct CommissionRepository: Sendable {
             }
             try await audit(connection, by, "groupe.dissous", key, avant: #"{"groupe":"\#(id)","nom":\#(Self.json(avant.nom))}"#)
             try await connection.query("DELETE FROM \(unescaped: s).groupes WHERE id = \(id)", logger: logger)
+            try await checkCreneaux(key, connection)
         }
     }
 
@@ -368,6 +375,15 @@ struct CommissionRepository: Sendable {
     /// After a placement: once the groups are formed, the slot holds at most four candidates per
     /// examiner of the groups (before, the centre may sketch its half-days; the distribution then
     /// reports who finds no room).
+    /// Every slot of the commission within its capacity: fewer examiners in the groups (one taken
+    /// out, a group dissolved) must not leave a slot with more candidates than they may examine.
+    private func checkCreneaux(_ key: CommissionKey, _ connection: PostgresConnection) async throws {
+        let rows = try await connection.query("""
+            SELECT id FROM \(unescaped: s).creneaux WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+            """, logger: logger).collect()
+        for row in rows { try await checkCreneau(key, try row.decode(UUID.self), connection) }
+    }
+
     private func checkCreneau(_ key: CommissionKey, _ creneau: UUID, _ connection: PostgresConnection) async throws {
         let examinateurs = try await examinateursEnGroupe(key, on: connection)
         let rows = try await connection.query("""
@@ -583,6 +599,11 @@ struct CommissionRepository: Sendable {
                 let (id, membres, nom) = try row.decode((UUID, [UUID], String).self)
                 noms[id] = (nom, membres.compactMap { examinateurs[$0] }.map { "\($0.prenom) \($0.nom)" })
                 let people = membres.compactMap { examinateurs[$0] }.map { Distribution.Membre(uai: $0.uai, divisions: $0.divisions) }
+                // Checked again here: a convocation cancelled since the controller's check would drop
+                // that member from the own-pupils check below.
+                guard people.count == membres.count else {
+                    throw Problem.validation([.init(field: "membres", reason: "non convoqué(e) sur cette épreuve et ce centre / not convoked here")])
+                }
                 var groupe = Distribution.Groupe(id: id, membres: people)
                 let loads = try await connection.query("""
                     SELECT creneau_id, count(*)::int FROM \(unescaped: s).fiches WHERE groupe_id = \(id) GROUP BY creneau_id

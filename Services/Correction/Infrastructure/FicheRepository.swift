@@ -168,19 +168,22 @@ struct FicheRepository: Sendable {
     func offre(_ fiche: Fiche) async throws -> Offre {
         guard let creneau = fiche.creneauId else { return Offre(enregistrement: false, visible: false, sujets: []) }
         let rows = try await client.query("""
-            SELECT c.choix, su.id, su.code, su.dominante, su.visible_from, CASE WHEN su.visible_from <= now() THEN su.titre END
+            SELECT c.choix, su.id, su.code, su.dominante, su.visible_from, CASE WHEN su.visible_from <= now() THEN su.titre END, su.retire
             FROM \(unescaped: s).creneaux c JOIN \(unescaped: s).sujets su ON su.id = ANY(c.sujets)
-            WHERE c.id = \(creneau) AND NOT su.retire ORDER BY su.code
+            WHERE c.id = \(creneau) ORDER BY su.code
             """, logger: logger)
-        var choix = false
+        var choix = false, visible = true
         var sujets: [CommissionRepository.SujetOffert] = []
-        for try await r in rows.decode((Bool, UUID, String, String?, Date, String?).self) {
-            choix = r.0
-            sujets.append(.init(id: r.1, code: r.2, dominante: r.3, visibleFrom: r.4, titre: r.5))
-        }
         let now = Date()
-        return Offre(enregistrement: choix || sujets.count == 1, visible: !sujets.isEmpty && sujets.allSatisfy { $0.visibleFrom <= now },
-                     sujets: sujets)
+        for try await r in rows.decode((Bool, UUID, String, String?, Date, String?, Bool).self) {
+            choix = r.0
+            // As the draw and the choice (EditeurStatements.Offre): every subject of the slot, withdrawn ones too.
+            visible = visible && r.4 <= now
+            if !r.6 { sujets.append(.init(id: r.1, code: r.2, dominante: r.3, visibleFrom: r.4, titre: r.5)) }
+        }
+        // Under embargo the editor says so and nothing more: not even which subjects the slot offers.
+        guard visible else { return Offre(enregistrement: false, visible: false, sujets: []) }
+        return Offre(enregistrement: choix || sujets.count == 1, visible: true, sujets: sujets)
     }
 
     private func setSujet(_ fiche: Fiche, _ sujet: UUID, mode: String, by: Identity, _ connection: PostgresConnection,

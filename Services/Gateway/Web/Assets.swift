@@ -276,8 +276,8 @@ enum Assets {
         }
         function blocSujet() {
           if (!offre || offre.erreur) return el('p', { class: 'alerte' }, (offre && offre.erreur) || 'Sujets du créneau indisponibles.');
-          if (!offre.sujets.length) return el('p', { class: 'alerte' }, 'Aucun sujet dans le créneau du candidat : voyez le centre.');
           if (!offre.visible) return el('p', { class: 'info' }, 'Sujets sous embargo : ils seront disponibles à leur date de visibilité.');
+          if (!offre.sujets.length) return el('p', { class: 'alerte' }, 'Aucun sujet dans le créneau du candidat : voyez le centre.');
           if (!offre.enregistrement) {
             return el('div', {}, el('p', {}, 'Sujet : à tirer au sort par la plateforme.'),
               el('button', { type: 'button', id: 'tirer', onclick: () => fixerSujet('/tirage', {}) }, 'Tirer le sujet au sort'));

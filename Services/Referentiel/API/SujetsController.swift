@@ -149,14 +149,14 @@ struct SujetsController: Sendable {
         let visible = LectureSujet.documents.refus(caller.role, sujet) == nil
         return Materiel(id: sujet.id, epreuve: sujet.epreuve, session: sujet.session, code: sujet.code, dominante: sujet.dominante,
                         titre: visible ? sujet.titre : nil, materiel: sujet.materiel, visibleFrom: sujet.visibleFrom, visible: visible,
-                        documents: visible ? sujet.documents : [])
+                        documents: sujet.documents.filter { LectureSujet.documents.refus(caller.role, sujet, nature: $0.nature) == nil })
     }
 
     @Sendable func getDocument(_ request: Request, context: ECERequestContext) async throws -> Response {
         let caller = try context.authenticated()
         let id = try context.uuid(of: "sujet")
         let nature = try nature(context)
-        _ = try await lisible(id, .documents, by: caller)
+        _ = try await lisible(id, .documents, nature: nature, by: caller)
         guard let (nom, bytes) = try await sujets.document(id, nature: nature) else {
             throw Problem.notFound("document")
         }
@@ -213,11 +213,11 @@ struct SujetsController: Sendable {
     }
 
     /// The subject, if `caller` may read this of it (`LectureSujet`); 404 when there is none.
-    private func lisible(_ id: UUID, _ lecture: LectureSujet, by caller: Identity) async throws -> SujetView {
+    private func lisible(_ id: UUID, _ lecture: LectureSujet, nature: NatureDocument? = nil, by caller: Identity) async throws -> SujetView {
         // The role first: a refused role learns nothing, not even whether the subject exists.
         if let refus = LectureSujet.refus(caller.role) { throw refus }
         let sujet = try await found(id, withBaremes: false)
-        if let refus = lecture.refus(caller.role, sujet) { throw refus }
+        if let refus = lecture.refus(caller.role, sujet, nature: nature) { throw refus }
         return sujet
     }
 

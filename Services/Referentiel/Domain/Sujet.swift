@@ -114,9 +114,10 @@ enum DocumentRule {
 /// - The DSII and the operators (`admin`): any subject, any time, as they build it.
 /// - Those who prepare the laboratory and grade — the centre d'épreuve, the examiner, the
 ///   coordinator: a published subject only (a draft, a validated or a withdrawn one is 404 to them);
-///   its material list at once, so the laboratory is ready on the day; its documents (the
-///   candidates' paper, the examiner's sheet) only from `visibleFrom`, the embargo Correction
-///   applies to the subject's title and draw (403 before, saying until when).
+///   its material list, for the centre at once (its laboratory is ready on the day), for the others
+///   from `visibleFrom`; its documents only from `visibleFrom`, the embargo Correction applies to the
+///   subject's title and draw (403 before, saying until when): the candidates' paper to all three,
+///   the examiner's sheet (the marking key) to the examiner and the coordinator only.
 /// - Anyone else (the académie's gestionnaire, a school, a référent): 403.
 ///
 /// Référentiel consumes no event: it knows neither which exams a centre hosts nor an examiner's
@@ -132,12 +133,15 @@ enum LectureSujet {
     }
 
     /// nil when `role` may read this of `sujet` at `now`; the refusal otherwise.
-    func refus(_ role: Role, _ sujet: SujetView, now: Date = Date()) -> Problem? {
+    func refus(_ role: Role, _ sujet: SujetView, nature: NatureDocument? = nil, now: Date = Date()) -> Problem? {
         if let refus = Self.refus(role) { return refus }
         if role == .dsii || role == .admin { return nil }
         guard sujet.statut == .publie, let visible = sujet.visibleFrom else { return .notFound("sujet \(sujet.id)") }
-        if self == .documents, now < visible {
-            return .forbidden("document sous embargo jusqu'au \(FrenchFormat.moment(visible)) / under embargo")
+        if now < visible, self == .documents || role != .centre {
+            return .forbidden("sous embargo jusqu'au \(FrenchFormat.moment(visible)) / under embargo")
+        }
+        if nature == .examinateur, role == .centre {
+            return .forbidden("la fiche de l'examinateur est réservée aux examinateurs et aux coordinateurs / examiners only")
         }
         return nil
     }
