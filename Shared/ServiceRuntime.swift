@@ -78,6 +78,7 @@ public struct ServiceRuntime: Sendable {
         // Outside the router: a request abandoned for a database outage answers without waiting on it.
         var app = Application(
             responder: DatabaseOutageResponder(router.buildResponder(), watch: database, patience: databasePatience),
+            server: .http1(configuration: .init(idleTimeout: httpIdleTimeout)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                  serverName: configuration.service),
             services: [postgres, publisher, relay] + consumers + services,
@@ -126,6 +127,15 @@ public struct ServiceRuntime: Sendable {
     /// How long a request runs before it asks whether the database answers (`DATABASE_TIMEOUT_SECONDS`).
     var databasePatience: Duration {
         .seconds(configuration.environment["DATABASE_TIMEOUT_SECONDS"].flatMap(Int.init).map { max($0, 1) } ?? 5)
+    }
+
+    /// How long a connection may stay silent (`HTTP_IDLE_TIMEOUT_SECONDS`, 75 s as nginx's keep-alive):
+    /// a head still unfinished or a keep-alive unused that long is closed. Without it such connections
+    /// held their descriptors for ever, and an anonymous client opening enough of them stopped the
+    /// service accepting anyone. HTTP clients of the platform keep idle connections for less
+    /// (AsyncHTTPClient: 60 s), so they close first and never reuse one the service is closing.
+    var httpIdleTimeout: TimeAmount {
+        .seconds(Int64(configuration.environment["HTTP_IDLE_TIMEOUT_SECONDS"].flatMap(Int.init).map { max($0, 1) } ?? 75))
     }
 
     /// `/metrics` is for operators: served only with `Authorization: Bearer <METRICS_TOKEN>` (or the
