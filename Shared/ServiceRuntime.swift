@@ -184,10 +184,22 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
 /// down) is cut short by exiting: a supervisor or an orchestrator replaces a process that stops in
 /// time (issue 25), and nothing is lost by it (an open transaction rolls back, an unsettled delivery
 /// returns to its queue, an unpublished outbox row stays for the next relay).
-public func runService(_ app: some ApplicationProtocol, logger: Logger) async throws {
-    let configuration = ServiceGroupConfiguration(services: [app, ShutdownDeadline(limit: 1.5, logger: logger)],
-                                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-    try await ServiceGroup(configuration: configuration).run()
+public func runService<App: ApplicationProtocol>(_ configuration: ServiceConfiguration,
+                                                 _ build: (ServiceConfiguration) async throws -> App) async -> Never {
+    let logger = configuration.makeLogger()
+    do {
+        let app = try await build(configuration)
+        let group = ServiceGroupConfiguration(services: [app, ShutdownDeadline(limit: 1.5, logger: logger)],
+                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await ServiceGroup(configuration: group).run()
+        exit(0)
+    } catch {
+        // A refused configuration or an unreachable database at start is the operator's to fix:
+        // said in one line, exit 1 for the supervisor, not a trap's crash report.
+        logger.critical("\(configuration.service) stopped: \(error)")
+        fflush(nil)
+        exit(1)
+    }
 }
 
 /// Last in the group, so the first told to stop: from then on the process has `limit` seconds.
