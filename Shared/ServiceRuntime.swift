@@ -39,6 +39,8 @@ public struct ServiceRuntime: Sendable {
         metrics = ServiceMetrics(service: configuration.service, restarts: configuration.restarts)
         publisher = AMQPPublisher(configuration: amqp, appId: configuration.service, logger: logger)
         outbox = Outbox(schema: schema, producer: configuration.service)
+        var relayOptions = relayOptions
+        if configuration.environment["OUTBOX_LISTEN"] == "0" { relayOptions.listen = false }
         relay = OutboxRelay(outbox: outbox, client: postgres, publisher: publisher, options: relayOptions,
                             logger: logger, metrics: metrics, ready: ready)
         verifier = await TokenVerifier(publicKey: try TokenKeys.publicKey(environment: configuration.environment))
