@@ -88,7 +88,6 @@ mutants: export ECE_DATABASE = ece_test
 mutants: export ECE_VHOST = ece_test
 mutants:
 	scripts/infra.sh up
-	scripts/infra.sh fresh $$ECE_DATABASE
 	scripts/mutants.py $(MUTANTS_ARGS)
 
 logs:

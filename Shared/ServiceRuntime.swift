@@ -39,6 +39,8 @@ public struct ServiceRuntime: Sendable {
         metrics = ServiceMetrics(service: configuration.service, restarts: configuration.restarts)
         publisher = AMQPPublisher(configuration: amqp, appId: configuration.service, logger: logger)
         outbox = Outbox(schema: schema, producer: configuration.service)
+        var relayOptions = relayOptions
+        if configuration.environment["OUTBOX_LISTEN"] == "0" { relayOptions.listen = false }
         relay = OutboxRelay(outbox: outbox, client: postgres, publisher: publisher, options: relayOptions,
                             logger: logger, metrics: metrics, ready: ready)
         verifier = await TokenVerifier(publicKey: try TokenKeys.publicKey(environment: configuration.environment))
@@ -78,6 +80,7 @@ public struct ServiceRuntime: Sendable {
         // Outside the router: a request abandoned for a database outage answers without waiting on it.
         var app = Application(
             responder: DatabaseOutageResponder(router.buildResponder(), watch: database, patience: databasePatience),
+            server: .http1(configuration: .init(idleTimeout: httpIdleTimeout)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                  serverName: configuration.service),
             services: [postgres, publisher, relay] + consumers + services,
@@ -128,6 +131,15 @@ public struct ServiceRuntime: Sendable {
         .seconds(configuration.environment["DATABASE_TIMEOUT_SECONDS"].flatMap(Int.init).map { max($0, 1) } ?? 5)
     }
 
+    /// How long a connection may stay silent (`HTTP_IDLE_TIMEOUT_SECONDS`, 75 s as nginx's keep-alive):
+    /// a head still unfinished or a keep-alive unused that long is closed. Without it such connections
+    /// held their descriptors for ever, and an anonymous client opening enough of them stopped the
+    /// service accepting anyone. HTTP clients of the platform keep idle connections for less
+    /// (AsyncHTTPClient: 60 s), so they close first and never reuse one the service is closing.
+    var httpIdleTimeout: TimeAmount {
+        .seconds(Int64(configuration.environment["HTTP_IDLE_TIMEOUT_SECONDS"].flatMap(Int.init).map { max($0, 1) } ?? 75))
+    }
+
     /// `/metrics` is for operators: served only with `Authorization: Bearer <METRICS_TOKEN>` (or the
     /// content of `METRICS_TOKEN_FILE`), and not at all (404) when the service has none.
     private func authorizeMetrics(_ request: Request) throws {
@@ -174,10 +186,22 @@ func constantTimeEqual(_ a: String, _ b: String) -> Bool {
 /// down) is cut short by exiting: a supervisor or an orchestrator replaces a process that stops in
 /// time (issue 25), and nothing is lost by it (an open transaction rolls back, an unsettled delivery
 /// returns to its queue, an unpublished outbox row stays for the next relay).
-public func runService(_ app: some ApplicationProtocol, logger: Logger) async throws {
-    let configuration = ServiceGroupConfiguration(services: [app, ShutdownDeadline(limit: 1.5, logger: logger)],
-                                                  gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-    try await ServiceGroup(configuration: configuration).run()
+public func runService<App: ApplicationProtocol>(_ configuration: ServiceConfiguration,
+                                                 _ build: (ServiceConfiguration) async throws -> App) async -> Never {
+    let logger = configuration.makeLogger()
+    do {
+        let app = try await build(configuration)
+        let group = ServiceGroupConfiguration(services: [app, ShutdownDeadline(limit: 1.5, logger: logger)],
+                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await ServiceGroup(configuration: group).run()
+        exit(0)
+    } catch {
+        // A refused configuration or an unreachable database at start is the operator's to fix:
+        // said in one line, exit 1 for the supervisor, not a trap's crash report.
+        logger.critical("\(configuration.service) stopped: \(error)")
+        fflush(nil)
+        exit(1)
+    }
 }
 
 /// Last in the group, so the first told to stop: from then on the process has `limit` seconds.

@@ -4,8 +4,8 @@
 Each mutation below changes one rule's code a little (a `<=` turned `<`, a bound moved, a guard
 skipped, a cap removed, an SQL condition dropped) and names the tests that must then fail. For
 each: the file is checked clean in git, mutated, built (`swift build --build-tests`, incremental),
-its tests run (`swift test --skip-build --no-parallel --filter …` holding /tmp/ece-infra.lock, the
-lock `flock` takes for every test run on the machine), and the file restored with `git checkout` whatever happens (Ctrl-C included). A mutation is
+its tests run on a fresh database and vhost (ECE_DATABASE, default ece_test) (`swift test --skip-build
+--no-parallel --filter …` holding /tmp/ece-infra.lock, the lock `flock` takes for every test run on the machine), and the file restored with `git checkout` whatever happens (Ctrl-C included). A mutation is
   killed      its tests failed (or crashed, or outlived the time limit)
   survived    its tests passed: a rule can break unnoticed; kill it with a test, or explain it
               in its `explained` field (the report prints it)
@@ -37,6 +37,11 @@ RESULTS = WORK / "results.json"
 LOCK = "/tmp/ece-infra.lock"
 THRESHOLD = 0.90
 SWIFT_BIN = "/opt/swift/usr/bin"
+# The tests' own database and vhost (never the development platform's), recreated before each run.
+DATABASE = os.environ.setdefault("ECE_DATABASE", "ece_test")
+os.environ.setdefault("ECE_VHOST", DATABASE)
+if DATABASE == "ece":
+    raise SystemExit("mutants: ECE_DATABASE=ece is the development platform's database; the run recreates its database")
 
 
 @dataclass(frozen=True)
@@ -501,6 +506,15 @@ def save_results(results):
     RESULTS.write_text(json.dumps(results, indent=1, sort_keys=True))
 
 
+def fresh_database(log):
+    """Each mutation's tests start on a database and vhost made fresh, as `make test`'s do: a mutant
+    that let a wrong write through (a regulation its rule should have refused) left it for the
+    tests of every mutation after it, which then failed on it whatever their own mutation."""
+    code, _ = execute(["scripts/infra.sh", "fresh", DATABASE], log, 300)
+    if code != 0:
+        raise SystemExit(f"scripts/infra.sh fresh {DATABASE} failed: see {log}")
+
+
 def run_one(m, commit, build_timeout, test_timeout):
     log = WORK / f"{m.id}.log"
     log.write_text(f"{m.id} on {commit}: {m.rule}\n{m.file}\n- {m.original}\n+ {m.replacement}\n")
@@ -518,6 +532,7 @@ def run_one(m, commit, build_timeout, test_timeout):
             return {"status": "invalid", "line": line, "seconds": round(time.monotonic() - started)}
         mark = len(log.read_text())
         with infrastructure_lock():
+            fresh_database(log)
             code, late = execute(["swift", "test", "--skip-build", "--no-parallel", "--filter", m.tests], log, test_timeout)
         output = log.read_text()[mark:]
         seconds = round(time.monotonic() - started)
@@ -538,6 +553,7 @@ def baseline(selected, log, test_timeout):
     """The unmutated tests pass: otherwise a failure would prove nothing."""
     union = "|".join(sorted({m.tests for m in selected}))
     with infrastructure_lock():
+        fresh_database(log)
         code, late = execute(["swift", "test", "--skip-build", "--no-parallel", "--filter", union], log, test_timeout * 3)
     if late or code != 0:
         raise SystemExit(f"the tests fail without any mutation ({first_failure(log.read_text())}): see {log}")

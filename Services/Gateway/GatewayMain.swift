@@ -18,7 +18,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = ServiceConfiguration(service: "gateway", defaultPort: 8080)
-        try await runService(try await buildApplication(configuration), logger: configuration.makeLogger())
+        await runService(configuration, buildApplication)
     }
 }
 

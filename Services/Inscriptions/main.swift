@@ -9,5 +9,5 @@ if CommandLine.arguments.dropFirst().first == "seed-demo" {
         print("Demo reference data: académies 01 and 03, \(DemoReferenceData.etablissements.count) schools")
     }
 } else {
-    try await runService(try await buildApplication(configuration), logger: configuration.makeLogger())
+    await runService(configuration, buildApplication)
 }

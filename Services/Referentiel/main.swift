@@ -10,5 +10,5 @@ if CommandLine.arguments.dropFirst().first == "seed-demo" {
                                                 outbox: Outbox(schema: schema, producer: "referentiel"), logger: logger))
     }
 } else {
-    try await runService(try await buildApplication(configuration), logger: configuration.makeLogger())
+    await runService(configuration, buildApplication)
 }

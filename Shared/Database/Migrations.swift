@@ -16,11 +16,12 @@ public struct Migration: Sendable {
 
 /// Applies a service's migrations at start-up: ordered, one transaction each, recorded in
 /// `<schema>.schema_migrations`, under an advisory lock so concurrent instances apply each once.
-/// The event bus tables (outbox, inbox) are migration 1 of every schema; services number theirs from 2.
+/// The event bus tables (outbox, inbox) are migration 1 of every schema; services number theirs from 2
+/// (below 1000: later event-bus changes take 1000 on, after the service's own).
 public enum Migrator {
     public static func migrate(_ client: PostgresClient, schema: SQLIdentifier, migrations: [Migration],
                                logger: Logger) async throws {
-        let all = [EventStoreMigration.migration] + migrations.sorted { $0.version < $1.version }
+        let all = [EventStoreMigration.migration] + migrations.sorted { $0.version < $1.version } + [EventStoreMigration.notify]
         precondition(Set(all.map(\.version)).count == all.count, "duplicate migration versions in \(schema)")
         try await client.withConnection { connection in
             try await connection.query("SELECT pg_advisory_lock(hashtext(\(schema.name)))", logger: logger)
@@ -64,6 +65,20 @@ public enum Migrator {
 
 /// The outbox and inbox of the event contract (DESIGN.md §2), in every service's schema.
 enum EventStoreMigration {
+    /// The outbox notifies `<schema>_outbox` when rows are inserted (delivered at commit, once per
+    /// transaction): the relay listens instead of polling (OutboxRelay.Options.listen).
+    static let notify = Migration(1000, "outbox_notify", [
+        """
+        CREATE FUNCTION {schema}.outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('{schema}_outbox', '');
+            RETURN NULL;
+        END
+        $$
+        """,
+        "CREATE TRIGGER outbox_notify AFTER INSERT ON {schema}.outbox FOR EACH STATEMENT EXECUTE FUNCTION {schema}.outbox_notify()",
+    ])
+
     static let migration = Migration(1, "event_bus", [
         """
         CREATE TABLE {schema}.outbox (

@@ -16,6 +16,14 @@ import Synchronization
 public final class OutboxRelay: Service, Sendable {
     public struct Options: Sendable {
         public var batchSize = 500
+        /// Wake on the commit of new rows (`LISTEN <schema>_outbox`, notified by the outbox's trigger)
+        /// instead of polling: an idle service then costs next to nothing (BENCHMARKS.md, "Idle").
+        /// Off (`OUTBOX_LISTEN=0`) where LISTEN cannot work, behind a transaction-pooling PgBouncer.
+        public var listen = true
+        /// Listening, how often an idle relay looks anyway: a retry come due, a notification lost
+        /// while its connection was down.
+        public var safetyPoll: Duration = .seconds(1)
+        /// Not listening, how often an idle relay polls.
         public var pollInterval: Duration = .milliseconds(20)
         public var maxAttempts = 10
         /// Passes run at once (rows are claimed with SKIP LOCKED, so they never overlap): one
@@ -33,6 +41,7 @@ public final class OutboxRelay: Service, Sendable {
     private let logger: Logger
     private let metrics: ServiceMetrics?
     private let ready: StartupGate?
+    private let wakeup = Wakeup()
 
     public init(outbox: Outbox, client: PostgresClient, publisher: AMQPPublisher, options: Options = Options(),
                 logger: Logger, metrics: ServiceMetrics? = nil, ready: StartupGate? = nil) {
@@ -49,13 +58,41 @@ public final class OutboxRelay: Service, Sendable {
         try await ready?.wait()
         try? await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
+                if self.options.listen { group.addTask { await self.listenForRows() } }
                 for pass in 0..<self.options.concurrency {
-                    // Only the first pass polls an idle outbox at `pollInterval`; the others check rarely
-                    // when idle (they matter under a backlog), so an idle service stays quiet.
-                    let idle = pass == 0 ? self.options.pollInterval : .milliseconds(250)
+                    // Idle, only the first pass polls, the others wake on a notification or rarely (they
+                    // matter under a backlog), so an idle service stays quiet.
+                    let idle = self.options.listen ? self.options.safetyPoll * (pass == 0 ? 1 : 10)
+                        : pass == 0 ? self.options.pollInterval : .milliseconds(250)
                     group.addTask { try await self.relayLoop(idle: idle) }
                 }
                 try await group.waitForAll()
+            }
+        }
+    }
+
+    /// The outbox's channel: its trigger notifies it when rows commit (EventStoreMigration).
+    var channel: String { "\(outbox.schema.name)_outbox" }
+
+    /// Holds one connection listening on `channel` and wakes the passes at each notification;
+    /// reconnects after a failure (the passes' slow poll covers the gap).
+    private func listenForRows() async {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: self.channel) { notifications in
+                        failures = 0
+                        self.wakeup.signal()  // rows may have committed while nobody listened
+                        for try await _ in notifications { self.wakeup.signal() }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                let delay = Duration.milliseconds(min(5000, 50 << min(failures, 7)))
+                logger.warning("outbox listener failed", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
+                try? await Task.sleep(for: delay)
             }
         }
     }
@@ -71,7 +108,9 @@ public final class OutboxRelay: Service, Sendable {
                     try await prune()
                     lastPrune = .now
                 }
-                if published < options.batchSize { try await Task.sleep(for: idle) }
+                if published < options.batchSize {
+                    if options.listen { await wakeup.wait(upTo: idle) } else { try await Task.sleep(for: idle) }
+                }
             } catch is CancellationError {
                 return
             } catch {
@@ -149,6 +188,55 @@ public final class OutboxRelay: Service, Sendable {
             DELETE FROM \(unescaped: outbox.schema.name).outbox
             WHERE status = 'sent' AND sent_at < now() - \(seconds) * interval '1 second'
             """, logger: logger)
+    }
+}
+
+/// Wakes the relay's waiting passes. A signal with no pass waiting is kept for the next wait, so
+/// rows that commit while every pass is busy are never left for the slow poll.
+final class Wakeup: Sendable {
+    private struct State {
+        var signalled = false
+        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    }
+    private let state = Mutex(State())
+
+    func signal() {
+        let waiters = state.withLock { s in
+            defer { s.waiters = [:] }
+            if s.waiters.isEmpty { s.signalled = true }
+            return Array(s.waiters.values)
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    /// Returns at the next signal (or one kept), or after `timeout`, or when cancelled.
+    func wait(upTo timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.next() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func next() async {
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let now = state.withLock { s in
+                    // Checked under the lock: a cancellation before this line finds nothing to resume.
+                    if s.signalled || Task.isCancelled {
+                        s.signalled = false
+                        return true
+                    }
+                    s.waiters[id] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+        }
     }
 }
 

@@ -96,6 +96,26 @@ import TestSupport
 
     /// A deployment never serves sessions over plain http by mistake: without ECE_DEVELOPMENT,
     /// every service refuses to start on an http PUBLIC_URL (issue 18, item 5).
+    /// The same refusal from the service's own executable: one line saying why, exit status 1 for
+    /// the supervisor; not the crash report of an error left to the top level (a trap).
+    @Test(arguments: ["Gateway", "Inscriptions", "Missions", "Referentiel", "Correction"])
+    func anExecutableRefusingItsConfigurationSaysWhyAndExits1(executable: String) async throws {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(executable)
+        let path = FileManager.default.isExecutableFile(atPath: beside.path) ? beside.path
+            : LocalInfrastructure.repositoryRoot.appendingPathComponent(".build/debug/\(executable)").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.environment = ProcessInfo.processInfo.environment.merging(
+            ["ECE_DEVELOPMENT": "0", "PUBLIC_URL": "http://ece.example.fr", "PORT": "1"]) { $1 }
+        let pipe = Pipe()
+        (process.standardOutput, process.standardError) = (pipe, pipe)
+        try process.run()
+        let output = String(decoding: try await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value, as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(process.terminationStatus): \(output)")
+        #expect(output.contains("PUBLIC_URL must be https://") && !output.contains("Fatal error"), "\(output)")
+    }
+
     @Test(arguments: services.map(\.name))
     func refusesToStartOnAPlainHTTPPublicURL(service: String) async throws {
         let entry = try #require(Self.services.first { $0.name == service })

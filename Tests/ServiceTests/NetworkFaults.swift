@@ -120,9 +120,10 @@ final class EarlyAnswer: @unchecked Sendable {
 }
 
 /// Sends raw bytes to `127.0.0.1:port` (and `rest` after `pause`) and returns what came back
-/// before `timeout` (or the connection closed): for requests a client library would not send,
-/// or not send whole, or not at once.
-func rawHTTP(port: Int, _ bytes: [UInt8], rest: [UInt8] = [], after pause: TimeInterval = 0, timeout: TimeInterval) -> String {
+/// before `timeout` (or the connection closed; with `waitForClose`, only then): for requests a
+/// client library would not send, or not send whole, or not at once.
+func rawHTTP(port: Int, _ bytes: [UInt8], rest: [UInt8] = [], after pause: TimeInterval = 0, waitForClose: Bool = false,
+             timeout: TimeInterval) -> String {
     let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(s) }
     var address = loopback(port: port)
@@ -146,7 +147,7 @@ func rawHTTP(port: Int, _ bytes: [UInt8], rest: [UInt8] = [], after pause: TimeI
         guard n > 0 else { break }
         answer += buffer[0..<n]
         // One response is enough: its head and a problem body are small.
-        if let text = String(bytes: answer, encoding: .utf8), text.contains("\r\n\r\n"), text.contains("}") { break }
+        if !waitForClose, let text = String(bytes: answer, encoding: .utf8), text.contains("\r\n\r\n"), text.contains("}") { break }
     }
     return String(decoding: answer, as: UTF8.self)
 }

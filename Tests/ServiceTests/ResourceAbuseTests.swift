@@ -42,6 +42,24 @@ import TestSupport
         }
     }
 
+    /// A connection that never finishes its request head, or keeps an answered connection open and
+    /// silent, is closed after `HTTP_IDLE_TIMEOUT_SECONDS`: an anonymous client could otherwise hold
+    /// the gateway's descriptors until it stopped accepting anyone.
+    @Test func silentConnectionsAreClosed() async throws {
+        let gateway = try await Gateway.buildApplication(GatewayTests.configuration(["HTTP_IDLE_TIMEOUT_SECONDS": "1"]))
+        try await gateway.test(.live) { client in
+            let port = client.port!
+            for (what, bytes) in [("an unfinished head", "GET /health HTTP/1.1\r\nHost: x\r\n"),
+                                  ("an idle keep-alive", "GET /openapi.yaml HTTP/1.1\r\nHost: x\r\n\r\n")] {
+                let started = ContinuousClock.now
+                // rawHTTP returns at the close, else at its own timeout (30 s).
+                let answer = await Task.detached { rawHTTP(port: port, Array(bytes.utf8), waitForClose: true, timeout: 30) }.value
+                #expect(ContinuousClock.now - started < .seconds(10), "\(what): still open")
+                #expect(what == "an unfinished head" ? answer.isEmpty : answer.hasPrefix("HTTP/1.1 200"), "\(what): \(answer.prefix(100))")
+            }
+        }
+    }
+
     /// A chunked upload is passed on as it comes and cut off with 413 once it passes the limit.
     @Test func chunkedBodiesAreCountedAgainstTheLimit() async throws {
         let silent = try Blackhole()

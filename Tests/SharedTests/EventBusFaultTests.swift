@@ -62,6 +62,41 @@ import TestSupport
         try await cleanUp(harness, queues: [queue])
     }
 
+    /// An idle relay wakes when rows commit (issue 24, item 3): its slow poll set to ten minutes, only
+    /// the outbox trigger's notification can bring rows committed once it listens; with listening off
+    /// (OUTBOX_LISTEN=0), it polls as before.
+    @Test(arguments: [true, false])
+    func committedRowsWakeAnIdleRelay(listen: Bool) async throws {
+        let harness = try await BusHarness()
+        let type = "test.\(harness.schema).created"
+        let queue = "test.\(harness.schema)"
+        let publisher = AMQPPublisher(configuration: harness.amqp, appId: "test", logger: harness.logger)
+        var options = OutboxRelay.Options()
+        options.listen = listen
+        options.safetyPoll = .seconds(600)
+        let relay = OutboxRelay(outbox: harness.outbox(), client: harness.client, publisher: publisher,
+                                options: options, logger: harness.logger)
+        let running = [Running(publisher), Running(relay), Running(harness.consumer(queue: queue, type: type))]
+        try await waitUntil { publisher.isConnected }
+        if listen {
+            let listening = "LISTEN \"\(relay.channel)\";"
+            try await waitUntil {
+                try await harness.client.query("SELECT count(*)::int FROM pg_stat_activity WHERE query = \(listening)")
+                    .collect().first?.decode(Int.self) == 1
+            }
+        }
+        for round in 0..<3 {
+            let expected = Set(try await BusFixture.enqueue(count: 10, type: type, outbox: harness.outbox(),
+                                                            client: harness.client, logger: harness.logger))
+            let report = try await DrainReport.await(expected: expected, timeout: .seconds(30)) {
+                try await harness.effects().filter { expected.contains($0.key) }
+            }
+            #expect(report.isClean && report.delivered == 10, "round \(round): \(report)")
+        }
+        for r in running { await r.stop() }
+        try await cleanUp(harness, queues: [queue])
+    }
+
     /// (c) A consumer killed after its commit and before its ack: redelivered, effect applied once.
     @Test func consumerKilledBeforeAckAppliesOnce() async throws {
         let harness = try await BusHarness()

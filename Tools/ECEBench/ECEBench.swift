@@ -72,10 +72,7 @@ struct Bus: AsyncParsableCommand {
                                              "--queue", queue])
         try await consumer.waitFor("CONSUMING")
         let publisher = AMQPPublisher(configuration: harness.amqp, appId: "bench", logger: logger)
-        var options = OutboxRelay.Options()
-        options.pollInterval = .milliseconds(5)
-        let relay = OutboxRelay(outbox: harness.outbox(), client: harness.client, publisher: publisher,
-                                options: options, logger: logger)
+        let relay = OutboxRelay(outbox: harness.outbox(), client: harness.client, publisher: publisher, logger: logger)
         let running = [Running(publisher), Running(relay)]
         while !publisher.isConnected { try await Task.sleep(for: .milliseconds(20)) }
         // Let the consumer's queue exist before the first publish (else the events are unroutable).
