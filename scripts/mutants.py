@@ -228,7 +228,7 @@ MUTATIONS = [
     M("TIRAGE-3", FICHES, "guard offre.sujets.contains(sujet) else {", "guard true else {",
       RULES + "choosingASubjectUnderEmbargoIsRefused",
       "the examiner chooses among the slot's subjects only"),
-    M("TIRAGE-4", FICHES, "guard offre.choix else {", "guard true else {",
+    M("TIRAGE-4", FICHES, "guard offre.choix || offre.sujets.count == 1 else {", "guard true else {",
       RULES + "(choosingASubjectUnderEmbargoIsRefused|noChoiceWhereTheCentreDoesNotAllowIt)|" + FLOW,
       "no choice where the centre does not allow it (the draw then)"),
     M("EMBARGO-1", FICHES, "AND NOT su.retire AND su.visible_from <= now()", "AND NOT su.retire",
