@@ -110,7 +110,7 @@ import TestSupport
         let pipe = Pipe()
         (process.standardOutput, process.standardError) = (pipe, pipe)
         try process.run()
-        let output = String(decoding: try await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value, as: UTF8.self)
+        let output = String(decoding: await Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }.value, as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(process.terminationStatus): \(output)")
         #expect(output.contains("PUBLIC_URL must be https://") && !output.contains("Fatal error"), "\(output)")

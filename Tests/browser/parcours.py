@@ -150,6 +150,27 @@ def place_and_distribute(driver, commission):
     assert "Distribution faite" not in driver.page_source
     shot(driver, "00-rapport-personne")
 
+    # The groups, once distributed: Salle 2's lot may not go to Salle 1 (eight a half-day for one
+    # examiner); Salle 2 is renamed from its form and back; unticking its only examiner is refused.
+    driver.get(commission)
+    formulaire = "//form[.//legend[normalize-space()='Groupe Salle 2']]"
+    gid = driver.find_element(By.XPATH, formulaire).get_attribute("action").rsplit("/", 1)[1]
+    choisir(driver, f"vers-{gid}", "Salle 1")
+    submit(driver, By.ID, f"reaffecter-{gid}")
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Réaffectation refusée"))
+    for nom in ("Salle 2 bis", "Salle 2"):
+        champ = driver.find_element(By.ID, f"nom-{gid}")
+        champ.clear()
+        champ.send_keys(nom)
+        submit(driver, By.ID, f"modifier-{gid}")
+        wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Groupe modifié."))
+        assert driver.find_elements(By.XPATH, f"//legend[normalize-space()='Groupe {nom}']"), nom
+        if nom == "Salle 2 bis":
+            shot(driver, "00-groupe-renomme")
+    driver.find_element(By.XPATH, f"//form[.//legend[normalize-space()='Groupe Salle 2']]//input[@name='membre' and @checked]").click()
+    submit(driver, By.ID, f"modifier-{gid}")
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Modification refusée"))
+
 
 def road(driver):
     jeton1, jeton2 = token(EXAM1), token(EXAM2)

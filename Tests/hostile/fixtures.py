@@ -100,12 +100,15 @@ def _collecter():
     commissions = sorted({(d["epreuve"], d["centre"]) for d in _dicts(suivi)
                           if isinstance(d.get("epreuve"), str) and d.get("centre") == CENTRE})
     table["commissions"], table["creneaux"], table["groupes"], table["fiches"] = [], [], [], []
+    table["groupes_commission"] = []
     for epreuve, centre in commissions:
         c = f"/api/correction/sessions/{SESSION}/epreuves/{epreuve}/centres/{centre}"
         vue = _lire("centre.0251080N", c)
         table["commissions"].append({"annee": SESSION, "epreuve": epreuve, "centre": centre})
         table["creneaux"] += [{"annee": SESSION, "epreuve": epreuve, "centre": centre, "creneau": k["id"]}
                               for k in vue.get("creneaux", []) if "id" in k]
+        table["groupes_commission"] += [{"annee": SESSION, "epreuve": epreuve, "centre": centre, "groupe": g["id"]}
+                                        for g in vue.get("groupes", []) if "id" in g]
     lots = _lire("examinateur.demo", "/api/correction/mes-lots")
     for d in _dicts(lots):
         if "fiches" in d and "groupeId" in d:
@@ -141,6 +144,8 @@ def lignes(chemin):
         return [{"annee": SESSION, **ligne} for ligne in t.get(ressource, [])]
     if "{creneau}" in chemin:
         return t["creneaux"]
+    if "{groupe}" in chemin:
+        return t["groupes_commission"]
     if "{centre}" in chemin:
         return t["commissions"]
     if "{uai}" in chemin:
