@@ -20,13 +20,11 @@ scripts/services.sh start
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh seed >/dev/null
 
-# A centre d'épreuve of académie 03 for this run only, and its accounts.
-UAI=$(ECE_PASSWORD="$PASSWORD" scripts/test-school.sh "Lycée du test navigateur" T011B)
+# A school of académie 03 for this run only, centre d'épreuve for physique-chimie and NSI, and its
+# accounts (reference data, as the seed's): nothing else. The road map does every step from the pages.
+UAI=$(ECE_PASSWORD="$PASSWORD" scripts/test-school.sh "Lycée du test navigateur" T011B T010B)
 P="b$(python3 -c 'import random; print(random.randrange(10**5, 10**6))')"
-# The candidates stay out of the slots: the road map places and distributes them from the centre's page.
-"$BIN_DIR/ece-bench" demo --centre "$UAI" --prefix "${P^^}" --examinateurs "$P.exam1,$P.exam2" --sans-placement
-
-ECE_CENTRE="$UAI" ECE_EXAM1="$P.exam1" ECE_EXAM2="$P.exam2" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" \
+ECE_CENTRE="$UAI" ECE_PREFIX="$P" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" \
     var/venv/bin/python Tests/browser/parcours.py
 
 # The national and académie pages: subjects and barèmes, imports, delegations, assignments, designations.

@@ -5,6 +5,7 @@ words check (no raw code of the services in a page's text)."""
 import json
 import os
 import re
+import time
 import urllib.parse
 import urllib.request
 
@@ -109,6 +110,73 @@ def sign_in(driver, login):
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     submit(driver, By.CSS_SELECTOR, "form button[type=submit]")
     wait(driver, EC.presence_of_element_located((By.XPATH, "//h1[starts-with(., 'Bonjour')]")))
+
+
+def message(driver, text):
+    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), text))
+
+
+def write(name, content):
+    path = os.path.abspath(os.path.join(ARTIFACTS, name))
+    with open(path, "wb") as f:
+        f.write(content)
+    return path
+
+
+def select_option(driver, select_id, containing):
+    for option in driver.find_elements(By.CSS_SELECTOR, f"#{select_id} option"):
+        if containing in option.text:
+            option.click()
+            return option.get_attribute("value")
+    raise AssertionError(f"no option with {containing} in #{select_id}")
+
+
+def type_into(driver, element_id, text):
+    field = driver.find_element(By.ID, element_id)
+    field.clear()
+    field.send_keys(text)
+
+
+def mission_row(driver, login):
+    return next(r for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if f"({login})" in r.text)
+
+
+def convocation_of(driver, login):
+    """The convocation's id, from its print link on the missions page."""
+    link = mission_row(driver, login).find_element(By.CSS_SELECTOR, "a[href*='/impression']").get_attribute("href")
+    return link.split("/convocations/")[1].split("/")[0]
+
+
+def convoke(driver, login):
+    submit(driver, By.XPATH, f"//tr[td[contains(., '({login})')]]//button[starts-with(@id, 'convoquer-')]")
+    message(driver, "Convocation émise")
+
+
+def cancel(driver, convocation, motif):
+    type_into(driver, f"motif-{convocation}", motif)
+    submit(driver, By.ID, f"annuler-{convocation}")
+
+
+def activate(driver, login, code):
+    """Activates a convoked person's account with the code printed on their convocation (the
+    account comes by event, once Missions has issued the convocation: look again until it is there)."""
+    driver.delete_all_cookies()
+    deadline = time.time() + 30
+    while True:
+        driver.get(BASE + "/activation")
+        for field, text in (("login", login), ("code", code), ("password", PASSWORD)):
+            type_into(driver, field, text)
+        submit(driver, By.CSS_SELECTOR, "main form button[type=submit]")
+        if driver.find_elements(By.CSS_SELECTOR, "p.succes"):
+            return
+        assert time.time() < deadline, driver.find_element(By.TAG_NAME, "main").text
+        time.sleep(1)
+
+
+def printed_code(driver, login):
+    """The activation code on a person's convocation, printed from the missions page."""
+    driver.get(mission_row(driver, login).find_element(By.CSS_SELECTOR, "a[href*='/impression']").get_attribute("href"))
+    return driver.find_element(By.CSS_SELECTOR, ".code").text
 
 
 CHECKED = []

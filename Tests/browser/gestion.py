@@ -27,29 +27,12 @@ SCHOOL = "0251080N"
 EXAM = "T012B"
 
 
-def message(driver, text):
-    wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), text))
 
 
-def write(name, content):
-    path = os.path.abspath(os.path.join(ARTIFACTS, name))
-    with open(path, "wb") as f:
-        f.write(content)
-    return path
 
 
-def select_option(driver, select_id, containing):
-    for option in driver.find_elements(By.CSS_SELECTOR, f"#{select_id} option"):
-        if containing in option.text:
-            option.click()
-            return option.get_attribute("value")
-    raise AssertionError(f"no option with {containing} in #{select_id}")
 
 
-def type_into(driver, element_id, text):
-    field = driver.find_element(By.ID, element_id)
-    field.clear()
-    field.send_keys(text)
 
 
 def dsii(driver):
@@ -200,24 +183,12 @@ def keyboard(driver):
     wait(driver, EC.presence_of_element_located((By.XPATH, "//h1[starts-with(., 'Bonjour')]")))
 
 
-def mission_row(driver, login):
-    return next(r for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if f"({login})" in r.text)
 
 
-def convocation_of(driver, login):
-    """The convocation's id, from its print link on the missions page."""
-    link = mission_row(driver, login).find_element(By.CSS_SELECTOR, "a[href*='/impression']").get_attribute("href")
-    return link.split("/convocations/")[1].split("/")[0]
 
 
-def convoke(driver, login):
-    submit(driver, By.XPATH, f"//tr[td[contains(., '({login})')]]//button[starts-with(@id, 'convoquer-')]")
-    message(driver, "Convocation émise")
 
 
-def cancel(driver, convocation, motif):
-    type_into(driver, f"motif-{convocation}", motif)
-    submit(driver, By.ID, f"annuler-{convocation}")
 
 
 def school_designates(driver):
@@ -291,19 +262,7 @@ def coordinator(driver):
     their home and of the pages it leads to answers 200."""
     sign_in(driver, "gestionnaire.besancon")
     driver.get(BASE + "/missions")
-    driver.get(mission_row(driver, COORD).find_element(By.CSS_SELECTOR, "a[href*='/impression']").get_attribute("href"))
-    code = driver.find_element(By.CSS_SELECTOR, ".code").text
-    driver.delete_all_cookies()
-    deadline = time.time() + 30
-    while True:
-        driver.get(BASE + "/activation")
-        for field, text in (("login", COORD), ("code", code), ("password", PASSWORD)):
-            type_into(driver, field, text)
-        submit(driver, By.CSS_SELECTOR, "main form button[type=submit]")
-        if driver.find_elements(By.CSS_SELECTOR, "p.succes"):
-            break
-        assert time.time() < deadline, driver.find_element(By.TAG_NAME, "main").text
-        time.sleep(1)
+    activate(driver, COORD, printed_code(driver, COORD))
     sign_in(driver, COORD)
     assert driver.find_element(By.ID, f"mission-{EXAM}").text.startswith(EXAM)
     assert not [h for h in links(driver) if h.endswith("/examinateur")], "no lots for a coordinator"

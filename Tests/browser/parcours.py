@@ -1,33 +1,51 @@
-"""Browser test of the grading road map (issue 9), in headless Chromium through the real platform.
+"""Browser test of the road map on new data (issues 9 and 20), in headless Chromium through the real
+platform, from the pages alone: no API call, SQL or ece-bench between the steps (the API is only read,
+to check what a page did, and written once to play a second tablet editing the same sheet).
 
-The centre places its candidates in the half-day slots and distributes them automatically from
-its page (the demo leaves them out of the slots), and reads the report. An examiner signs in, grades four candidates in the editor (one while the network is cut, one
-absent, one with an override), their remaining sheets and the other room go through the API, they
-lock their lot from the page and read their own statistics, the centre locks the other room's lot for
-its examiner, unlocks it with a reason and locks it again from its page, then closes; the
-gestionnaire's remontée page shows the grades, and the gestionnaire reopens the exam with a reason. Screenshots of the key pages go to var/artifacts/. Needs: ECE_CENTRE, ECE_EXAM1,
-ECE_EXAM2 (logins), ECE_PASSWORD; the demo played for that centre (ece-bench demo).
+Starting from a school that is also a centre d'épreuve, with no candidate: the gestionnaire imports
+the candidates, assigns some, delegates the rest to the school, which applies the suggestions;
+examiners are designated (one by the school), the session opened, the académie's examiners convoked,
+the school's teacher convoked, cancelled and convoked again, every account activated with the code
+printed on its convocation. The centre creates its groups and half-day slots, places its candidates
+and distributes them, reads the report and the subjects' material lists, changes a group, replaces an
+ill examiner. Physique-chimie (the draw rule): an examiner grades in the editor (one sheet offline, one
+absent, one override, one conflict, one paper subject recorded), locks their lot and reads their
+statistics; the replacing examiner grades the other room on a shared tablet; the centre locks that
+lot for its examiner, unlocks it with a reason, locks it again and closes. NSI (points): a lot is
+reassigned, graded in points, locked, closed. The gestionnaire reads the grades in Cyclades and
+reopens the physique-chimie exam with a reason. Screenshots of the key pages go to var/artifacts/.
+Needs: ECE_CENTRE (the school's UAI, a centre for T011B and T010B), ECE_PREFIX (unique per run),
+ECE_PASSWORD.
 """
 import time
 
+from selenium.webdriver.common.keys import Keys
+
 from commun import *
 
-CENTRE, EXAM1, EXAM2 = os.environ["ECE_CENTRE"], os.environ["ECE_EXAM1"], os.environ["ECE_EXAM2"]
+CENTRE, P = os.environ["ECE_CENTRE"], os.environ["ECE_PREFIX"]
+# Physique-chimie: two examiners of the académie, one teacher of the school itself (who replaces the
+# second when they fall ill); NSI: two examiners of the académie.
+EXAM1, EXAM2, EXAM3, NSI1, NSI2 = (f"{P}.{x}" for x in ("exam1", "exam2", "exam3", "nsi1", "nsi2"))
+JULES_HAAG = "0251671F"
+NOMS = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
+        "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David"]
+PRENOMS = ["Léa", "Hugo", "Chloé", "Louis", "Inès", "Gabriel", "Manon", "Jules"]
 
 
-def grade_by_api(jeton, fiche_id):
-    """Draw and grade a sheet with the same API the editor uses."""
-    status, fiche = api("GET", f"/api/correction/fiches/{fiche_id}", jeton)
-    assert status == 200, fiche
-    if fiche["statut"] in ("notee", "absent"):
-        return
-    if not fiche.get("sujet"):
-        status, fiche = api("POST", f"/api/correction/fiches/{fiche_id}/tirage", jeton, {"version": fiche["version"]})
-        assert status == 200, fiche
-    evaluations = [{"code": c["code"], "evaluation": {"type": "niveau", "niveau": "B"}} for c in fiche["bareme"]["criteres"]]
-    status, fiche = api("PUT", f"/api/correction/fiches/{fiche_id}", jeton,
-                        {"version": fiche["version"], "grille": {"evaluations": evaluations}, "finaliser": True})
-    assert status == 200, fiche
+def grade_in_editor(driver, jeton, fiche_id, niveau="B"):
+    """A sheet graded from the editor as an examiner does: the platform's draw, or the paper subject
+    the candidate drew recorded, then a level for every criterion, then « Valider »."""
+    open_sheet(driver, fiche_id)
+    if driver.find_elements(By.ID, "tirer"):
+        draw(driver)
+    elif driver.find_elements(By.ID, "sujet-tire"):
+        driver.find_element(By.CSS_SELECTOR, "#sujet-tire label").click()
+        driver.find_element(By.ID, "enregistrer-sujet").click()
+        wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "button[data-niveau]")))
+    click_levels(driver, niveau)
+    driver.find_element(By.ID, "valider").click()
+    wait(driver, lambda d: status_of(jeton, fiche_id) == "notee")
 
 
 def status_of(jeton, fiche_id):
@@ -83,6 +101,145 @@ def creneaux(driver):
             for tr in driver.find_elements(By.CSS_SELECTOR, "#creneaux tbody tr")]
 
 
+def numero(epreuve, i):
+    return f"{P.upper()}{'P' if epreuve == 'T011B' else 'N'}{i:03d}"
+
+
+def inscrire(driver):
+    """Cyclades, from the pages: the gestionnaire imports the candidates (sixteen in physique-chimie,
+    divisions T1 and T2 of the lycée Jules-Haag, which has no centre, and T3 and T4 of the school;
+    four in NSI, of the school), assigns Jules-Haag's pupils to the centre one by one, delegates both
+    exams to the school, which applies the suggestions (its own pupils, at home); the gestionnaire
+    designates the académie's examiners, the school its own teacher; the gestionnaire publishes."""
+    sign_in(driver, "gestionnaire.besancon")
+    driver.get(BASE + "/inscriptions")
+    lignes = ["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
+    for i in range(1, 17):
+        uai = JULES_HAAG if i <= 8 else CENTRE
+        lignes.append(f"{numero('T011B', i)};{NOMS[i - 1]};{PRENOMS[i % 8]};{i:02d}/03/2009;scolaire;{uai};T{1 + (i - 1) // 4};BCG;T011B")
+    for i in range(1, 5):
+        lignes.append(f"{numero('T010B', i)};{NOMS[-i]};{PRENOMS[i]};{i:02d}/04/2009;scolaire;{CENTRE};T5;BCG;T010B")
+    driver.find_element(By.ID, "fichier").send_keys(write("candidats-centre.csv", ("\n".join(lignes) + "\n").encode()))
+    driver.find_element(By.ID, "importer").click()
+    wait(driver, EC.text_to_be_present_in_element((By.ID, "rapport"), "20 candidats"))
+    for i in range(1, 9):
+        type_into(driver, "a-numero", numero("T011B", i))
+        select_option(driver, "a-epreuve", "T011B")
+        select_option(driver, "a-centre", CENTRE)
+        submit(driver, By.ID, "affecter")
+        message(driver, f"affecté au centre {CENTRE}")
+    for epreuve in ("T011B", "T010B"):
+        select_option(driver, "d-epreuve", epreuve)
+        select_option(driver, "d-uai", CENTRE)
+        submit(driver, By.ID, "deleguer")
+        message(driver, "Affectation déléguée")
+    for login, epreuve, nom, prenom, uai, divisions in (
+            (EXAM1, "T011B", "Martin", "Camille", "0250007X", "T2"), (EXAM2, "T011B", "Lambert", "Yves", JULES_HAAG, "T1"),
+            (NSI1, "T010B", "Perrin", "Lou", "0250007X", "T7"), (NSI2, "T010B", "Blanc", "Noa", "0250058C", "T8")):
+        designer(driver, epreuve, login, nom, prenom, divisions, uai)
+
+    sign_in(driver, f"etab.{CENTRE}")
+    for epreuve in ("T011B", "T010B"):
+        driver.get(f"{BASE}/inscriptions?epreuve={epreuve}")
+        submit(driver, By.ID, "appliquer")
+        message(driver, "affectés selon les suggestions")
+    designer(driver, "T011B", EXAM3, "Fabre", "Sacha", "T6")
+    shot(driver, "00-inscriptions-centre")
+
+    sign_in(driver, "gestionnaire.besancon")
+    driver.get(BASE + "/inscriptions")
+    submit(driver, By.ID, "publier")
+    message(driver, "Affectations publiées")
+    driver.get(f"{BASE}/inscriptions?epreuve=T011B&origine={CENTRE}")
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(P.upper())]
+    assert len(rows) == 8 and all(f"T011B → {CENTRE}" in r for r in rows), rows
+
+
+def designer(driver, epreuve, login, nom, prenom, divisions, uai=None):
+    """A designation from the Inscriptions page (the school's own teachers have its UAI)."""
+    driver.get(BASE + "/inscriptions")
+    select_option(driver, "g-epreuve", epreuve)
+    select_option(driver, "g-centre", CENTRE)
+    champs = [("g-login", login), ("g-nom", nom), ("g-prenom", prenom), ("g-divisions", divisions)]
+    for field, text in champs + ([("g-uai", uai)] if uai else []):
+        type_into(driver, field, text)
+    submit(driver, By.ID, "designer")
+    message(driver, "Désignation enregistrée")
+
+
+def convoquer(driver):
+    """Imag'In, from the pages: the gestionnaire sets the regulation and the missions' dates, opens
+    the session and convokes the académie's examiners; the school convokes its teacher, cancels
+    (the teacher is unavailable) and convokes again; each examiner activates their account with the
+    code printed on their convocation."""
+    sign_in(driver, "gestionnaire.besancon")
+    driver.get(BASE + "/missions")
+    submit(driver, By.CSS_SELECTOR, "form[action='/missions/reglementation'] button")
+    message(driver, "Réglementation rafraîchie")
+    driver.execute_script("document.getElementById('debut').value = '2027-06-01'; document.getElementById('fin').value = '2027-06-12'")
+    submit(driver, By.CSS_SELECTOR, "form[action='/missions/parametres'] button")
+    message(driver, "Dates et observations enregistrées")
+    deadline = time.time() + 60
+    while True:
+        submit(driver, By.ID, "ouvrir")
+        message(driver, "Session ouverte")
+        rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
+        if all(any(f"({login})" in r for r in rows) for login in (EXAM1, EXAM2, EXAM3, NSI1, NSI2)):
+            break
+        assert time.time() < deadline, f"designations not in the missions: {rows}"
+        time.sleep(1)
+    for login in (EXAM1, EXAM2, NSI1, NSI2):
+        convoke(driver, login)
+    codes = {}
+    for login in (EXAM1, EXAM2, NSI1, NSI2):
+        driver.get(BASE + "/missions")
+        codes[login] = printed_code(driver, login)
+
+    sign_in(driver, f"etab.{CENTRE}")
+    driver.get(BASE + "/missions")
+    convoke(driver, EXAM3)
+    cancel(driver, convocation_of(driver, EXAM3), "Enseignant indisponible ce jour-là")
+    message(driver, "Convocation annulée")
+    assert not mission_row(driver, EXAM3).find_elements(By.CSS_SELECTOR, "a[href*='/impression']")
+    convoke(driver, EXAM3)
+    shot(driver, "00-convocations-etablissement")
+    codes[EXAM3] = printed_code(driver, EXAM3)
+    for login, code in codes.items():
+        activate(driver, login, code)
+
+
+def organiser(driver, commission, groupes, creneaux_a_creer):
+    """The centre's page: groups of the convoked examiners (once Santorin has their convocations),
+    then the half-day slots with the subjects they offer."""
+    driver.get(commission)
+    for nom, membres in groupes:
+        deadline = time.time() + 60
+        while not all(driver.find_elements(By.XPATH, f"//label[contains(., '({m})')]/input[@name='membre']") for m in membres):
+            assert time.time() < deadline, f"examiners {membres} not at the centre"
+            time.sleep(1)
+            driver.get(commission)
+        type_into(driver, "nom-groupe", nom)
+        for m in membres:
+            driver.find_element(By.XPATH, f"//form[contains(@action, '/groupes') and .//input[@id='nom-groupe']]"
+                                          f"//label[contains(., '({m})')]/input").click()
+        submit(driver, By.XPATH, "//button[normalize-space()='Créer le groupe']")
+        message(driver, "Groupe créé")
+    for jour, demi, codes, choix in creneaux_a_creer:
+        deadline = time.time() + 60
+        while not all(driver.find_elements(By.XPATH, f"//input[@name='sujet']/parent::label[starts-with(normalize-space(), '{c}')]") for c in codes):
+            assert time.time() < deadline, f"subjects {codes} not offered at the centre"
+            time.sleep(1)
+            driver.get(commission)
+        driver.execute_script("document.getElementById('jour').value = arguments[0]", jour)
+        choisir(driver, "demi", demi)
+        for code in codes:
+            driver.find_element(By.XPATH, f"//input[@name='sujet']/parent::label[starts-with(normalize-space(), '{code}')]").click()
+        if choix:
+            driver.find_element(By.ID, "choix-creneau").click()
+        submit(driver, By.XPATH, "//button[normalize-space()='Créer le créneau']")
+        message(driver, "Créneau créé")
+
+
 def place_and_distribute(driver, commission):
     """The centre places its sixteen candidates in the two half-day slots from its page (by division,
     by hand, by school and name range, then all the rest), is refused a ninth candidate in a slot of
@@ -111,8 +268,8 @@ def place_and_distribute(driver, commission):
     placer_tous(driver, matin, "Placement refusé")
     assert "créneau complet" in driver.find_element(By.CSS_SELECTOR, "p.info").text
     shot(driver, "00-creneau-complet")
-    # The lycée Jules-Haag's pupils from A to K, then every one left, in the afternoon.
-    filtrer(driver, commission, origine="0251671F", nomDe="A", nomA="K", sansCreneau=True)
+    # The school's own pupils from A to K, then every one left, in the afternoon.
+    filtrer(driver, commission, origine=CENTRE, nomDe="A", nomA="K", sansCreneau=True)
     noms = [b.find_element(By.XPATH, "./..").text for b in driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]")]
     assert sorted(n.split()[0].upper() for n in noms) == ["DAVID", "GARCIA"], noms
     placer_tous(driver, apres_midi, "2 candidat(s) placé(s)")
@@ -172,11 +329,76 @@ def place_and_distribute(driver, commission):
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Modification refusée"))
 
 
+def nsi(driver):
+    """NSI, graded in points: the centre organises its commission (two rooms, one slot), places the
+    four candidates and distributes them, then hands one room's lot to the other room (« Réaffecter »,
+    four for one examiner: allowed); that examiner grades the four in points in the editor and locks
+    the lot; the centre closes."""
+    commission = f"{BASE}/centre/{SESSION}/T010B/{CENTRE}"
+    sign_in(driver, f"centre.{CENTRE}")
+    organiser(driver, commission, [("Salle N1", [NSI1]), ("Salle N2", [NSI2])],
+              [("2027-06-03", "matin", ["NSI-24-01", "NSI-24-02"], False)])
+    filtrer(driver, commission, sansCreneau=True)
+    placer_tous(driver, f"{creneaux(driver)[0][0]}, matin", "4 candidat(s) placé(s)")
+    submit(driver, By.ID, "distribuer")
+    message(driver, "4 candidat(s) distribué(s)")
+    driver.get(commission)
+    lots = {tr.find_element(By.TAG_NAME, "td").text: int(tr.find_elements(By.TAG_NAME, "td")[1].text)
+            for tr in driver.find_elements(By.CSS_SELECTOR, "#lots tbody tr")}
+    assert sum(lots.values()) == 4, lots
+    source = next(nom for nom, n in lots.items() if n)
+    cible = "Salle N2" if source == "Salle N1" else "Salle N1"
+    bouton = driver.find_element(By.XPATH, f"//table[@id='lots']//tr[td[1][normalize-space()='{source}']]//button[starts-with(@id, 'reaffecter-')]")
+    gid = bouton.get_attribute("id").removeprefix("reaffecter-")
+    choisir(driver, f"vers-{gid}", cible)
+    submit(driver, By.ID, f"reaffecter-{gid}")
+    message(driver, f"Lot réaffecté : {lots[source]} candidats déplacés.")
+    lots = {tr.find_element(By.TAG_NAME, "td").text: tr.find_elements(By.TAG_NAME, "td")[1].text
+            for tr in driver.find_elements(By.CSS_SELECTOR, "#lots tbody tr")}
+    assert lots == {cible: "4", source: "0"}, lots
+    shot(driver, "24-nsi-lot-reaffecte")
+
+    examinateur = NSI1 if cible == "Salle N1" else NSI2
+    jeton = token(examinateur)
+    sign_in(driver, examinateur)
+    lot = next(l for l in api("GET", "/api/correction/mes-lots", jeton)[1]["items"] if l["epreuve"] == "T010B")
+    assert len(lot["fiches"]) == 4, lot
+    for fiche in lot["fiches"]:
+        open_sheet(driver, fiche["id"])
+        if driver.find_elements(By.ID, "tirer"):
+            driver.find_element(By.ID, "tirer").click()
+        # Each change re-renders the grid: the fields are found again by id, one by one.
+        champs = wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "input[id^=points-]"))
+        for champ, maximum in [(c.get_attribute("id"), int(c.get_attribute("max"))) for c in champs]:
+            driver.find_element(By.ID, champ).send_keys(str(maximum // 2), Keys.TAB)
+            wait(driver, lambda d: d.find_element(By.ID, champ).get_attribute("value") == str(maximum // 2))
+        driver.find_element(By.ID, "valider").click()
+        wait(driver, lambda d: status_of(jeton, fiche["id"]) == "notee")
+    shot(driver, "25-nsi-editeur-points")
+    note = api("GET", f"/api/correction/fiches/{lot['fiches'][0]['id']}", jeton)[1]["noteFinale"]
+    assert note == 20, f"half the points of every criterion: 10 / 20, in half-points: {note}"
+    driver.get(BASE + "/examinateur")
+    submit(driver, By.XPATH, f"//button[@id='verrouiller-{lot['groupeId'].lower()}']")
+    message(driver, "Lot verrouillé")
+
+    sign_in(driver, f"centre.{CENTRE}")
+    driver.get(commission)
+    submit(driver, By.ID, "cloturer")
+    message(driver, "clôturée")
+
+
 def road(driver):
-    jeton1, jeton2 = token(EXAM1), token(EXAM2)
+    inscrire(driver)
+    convoquer(driver)
+    jeton1, jeton3 = token(EXAM1), token(EXAM3)
     sign_in(driver, f"centre.{CENTRE}")
     shot(driver, "12-accueil")
     commission = f"{BASE}/centre/{SESSION}/T011B/{CENTRE}"
+    # Two rooms of one examiner each; the morning's subjects drawn by the platform, the afternoon's
+    # drawn on paper by the candidates.
+    organiser(driver, commission, [("Salle 1", [EXAM1]), ("Salle 2", [EXAM2])],
+              [("2027-06-01", "matin", ["PC-201", "PC-202", "PC-301", "PC-302"], False),
+               ("2027-06-01", "après-midi", ["PC-202", "PC-203", "PC-301", "PC-302"], True)])
     # Preparing the laboratory: the commission lists the exam's subjects; a subject's material list
     # opens from it and, the demo's subjects being visible, its documents too.
     driver.get(commission)
@@ -202,7 +424,7 @@ def road(driver):
     assert any(c[0] == "2 juin 2027" and c[1] == "matin" and "Sujet tiré sur papier" in c[2] for c in slots), slots
     # The centre's manual distribution: filter, take a candidate out of their lot, put them back.
     driver.get(commission + "?nonDistribues=true")
-    assert not driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"), "the demo distributed everyone"
+    assert not driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"), "the distribution placed everyone"
     driver.get(commission)
     first = driver.find_element(By.CSS_SELECTOR, "input[name=fiche]")
     lot = first.find_element(By.XPATH, "./ancestor::tr/td[last()]").text
@@ -220,6 +442,19 @@ def road(driver):
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "placés dans le lot"))
     assert "0 non distribués" in driver.page_source
     shot(driver, "00-distribution-manuelle")
+
+    # The second examiner falls ill: the school's teacher replaces them in Salle 2 (unticked, ticked),
+    # and Salle 2's lot is theirs.
+    driver.get(commission)
+    salle2 = "//form[.//legend[normalize-space()='Groupe Salle 2']]"
+    driver.find_element(By.XPATH, f"{salle2}//label[contains(., '({EXAM2})')]/input").click()
+    driver.find_element(By.XPATH, f"{salle2}//label[contains(., '({EXAM3})')]/input").click()
+    submit(driver, By.XPATH, f"{salle2}//button[starts-with(@id, 'modifier-')]")
+    message(driver, "Groupe modifié.")
+    assert driver.find_element(By.XPATH, f"{salle2}//label[contains(., '({EXAM3})')]/input").is_selected()
+    assert not driver.find_element(By.XPATH, f"{salle2}//label[contains(., '({EXAM2})')]/input").is_selected()
+    shot(driver, "00-examinateur-remplace")
+    assert not api("GET", "/api/correction/mes-lots", token(EXAM2))[1]["items"], "the ill examiner has no lot left"
 
     # The examiner's lots.
     sign_in(driver, EXAM1)
@@ -333,9 +568,10 @@ def road(driver):
     submit(driver, By.ID, "mes-statistiques")
     assert driver.find_element(By.TAG_NAME, "h1").text.startswith("Mes statistiques de correction")
 
-    # The rest of this lot and the other room through the API, then the lock from the page.
+    # The rest of this lot, from the editor, then the lock from the page.
     for fiche_id in fiches[4:]:
-        grade_by_api(jeton1, fiche_id)
+        if status_of(jeton1, fiche_id) != "notee":
+            grade_in_editor(driver, jeton1, fiche_id)
     driver.get(BASE + "/examinateur")
     submit(driver, By.CSS_SELECTOR, "button[id^=verrouiller-]")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
@@ -346,10 +582,6 @@ def road(driver):
     assert driver.find_element(By.ID, "stat-T011B").text.startswith("T011B")
     assert f"{len(fiches) - 1} candidats notés" in driver.find_element(By.TAG_NAME, "main").text, driver.find_element(By.TAG_NAME, "main").text
     shot(driver, "15-mes-statistiques")
-    status, lots2 = api("GET", "/api/correction/mes-lots", jeton2)
-    lot2 = next(l for l in lots2["items"] if l["centre"] == CENTRE)
-    for fiche in lot2["fiches"]:
-        grade_by_api(jeton2, fiche["id"])
 
     # Messaging: the examiner writes to the commission; the centre has it unread.
     driver.get(BASE + "/messages")
@@ -361,14 +593,19 @@ def road(driver):
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Fil ouvert"))
     shot(driver, "13-fils")
 
-    # A shared tablet: the second examiner signs in here. The first one's sheets stay in the first
-    # one's store; the API refuses the sheet to the second, and the editor shows nothing of it.
-    # Signing out leaves no store behind (Clear-Site-Data).
+    # A shared tablet: the replacing examiner signs in here. The first one's sheets stay in the first
+    # one's store; the API refuses the sheet to the second, and the editor shows nothing of it. They
+    # grade Salle 2's lot here. Signing out leaves no store behind (Clear-Site-Data).
     stores = "indexedDB.databases().then(d => arguments[0](d.map(x => x.name)))"
     assert f"ece-editeur-{EXAM1}" in driver.execute_async_script(stores)
-    sign_in(driver, EXAM2)
+    sign_in(driver, EXAM3)
     driver.get(f"{BASE}/correction/fiches/{fiches[0]}")
     wait(driver, EC.text_to_be_present_in_element((By.ID, "editeur"), "Fiche inaccessible"))
+    status, lots2 = api("GET", "/api/correction/mes-lots", jeton3)
+    lot2 = next(l for l in lots2["items"] if l["centre"] == CENTRE)
+    assert len(lot2["fiches"]) == 8, lot2
+    for fiche in lot2["fiches"]:
+        grade_in_editor(driver, jeton3, fiche["id"])
     submit(driver, By.CSS_SELECTOR, "form[action='/deconnexion'] button")
     left = driver.execute_async_script(stores)
     assert not [name for name in left if name.startswith("ece-editeur-")], left
@@ -416,12 +653,14 @@ def road(driver):
     assert "16 notes" not in driver.page_source and "15 notes" in driver.page_source, "15 graded, 1 absent"
     shot(driver, "09-statistiques")
 
+    nsi(driver)
+
     # The grades in Cyclades: the gestionnaire's remontée page.
     sign_in(driver, "gestionnaire.besancon")
     # The académie's follow-up: the closed commission, its centre named, its state in words.
     driver.get(BASE + "/centre")
-    row = next(r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if CENTRE in r.text)
-    assert "Lycée du test navigateur" in row and row.endswith("clôturée"), row
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if CENTRE in r.text]
+    assert len(rows) == 2 and all("Lycée du test navigateur" in r and r.endswith("clôturée") for r in rows), rows
     shot(driver, "14-suivi-academie")
     # Imag'In from the gestionnaire's page: refreshing the regulation and reopening the session
     # change nothing; the examiners' convocations are there to print.
@@ -437,14 +676,13 @@ def road(driver):
     while True:
         driver.get(BASE + "/remontee")
         rows = [[td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
-        rows = [r for r in rows if r and r[0].startswith(CENTRE)]
-        if rows and rows[0][-1] == "0":
+        rows = {r[1]: r for r in rows if r and r[0].startswith(CENTRE)}
+        if set(rows) == {"T011B", "T010B"} and all(r[-1] == "0" for r in rows.values()):
             break
         assert time.time() < deadline, f"remontée incomplete: {rows}"
         time.sleep(1)
-    cells = rows[0]
-    assert cells[0] == f"{CENTRE} — Lycée du test navigateur", "the centre's name beside its UAI"
-    assert cells[1] == "T011B" and cells[2] == "16" and cells[3] == "15" and cells[4] == "1", rows
+    assert rows["T011B"][0] == f"{CENTRE} — Lycée du test navigateur", "the centre's name beside its UAI"
+    assert rows["T011B"][2:5] == ["16", "15", "1"] and rows["T010B"][2:5] == ["4", "4", "0"], rows
     shot(driver, "11-remontee")
 
     # The gestionnaire reopens the closed exam at the centre from its page, with a reason: the
@@ -461,7 +699,10 @@ def road(driver):
 
 
 if __name__ == "__main__":
-    run("parcours", road, "browser road map: 16 candidates placed in slots from the centre's page (a 9th refused), "
+    run("parcours", road, "browser road map on new data, from the pages alone: 20 candidates imported, assigned (8 by the "
+        "gestionnaire, 12 by the school's suggestions), 5 examiners designated (1 by the school), convoked (the school's cancelled "
+        "and convoked again) and activated with their printed codes; groups and slots created; 16 physique-chimie candidates placed in slots from the centre's page (a 9th refused), "
         "automatic distribution and its report, manual distribution; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
         "1 conflict kept, 1 paper subject recorded beside its document), subjects' material lists, a slot with a paper draw, lots locked (one by the centre, unlocked with a reason, relocked), closed, 16 results in Cyclades, "
-        "reopened by the gestionnaire")
+        "an examiner replaced in a group, reopened by the gestionnaire; NSI: 4 candidates placed and distributed, a lot "
+        "reassigned, graded in points, locked, closed")
