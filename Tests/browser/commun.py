@@ -85,16 +85,20 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def page_status(driver, href):
-    """The HTTP status a link of the current page answers the signed-in browser (its cookies; a
-    redirect, to the sign-in page say, is its 3xx, not followed)."""
+def fetch(driver, href):
+    """The HTTP status and text a link of the current page answers the signed-in browser (its
+    cookies; a redirect, to the sign-in page say, is its 3xx, not followed)."""
     request = urllib.request.Request(urllib.parse.urljoin(driver.current_url, href))
     request.add_header("Cookie", "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies()))
     try:
         with urllib.request.build_opener(_NoRedirect).open(request, timeout=60) as response:
-            return response.status
+            return response.status, response.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
-        return error.code
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def page_status(driver, href):
+    return fetch(driver, href)[0]
 
 
 def links(driver):

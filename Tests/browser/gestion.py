@@ -266,6 +266,7 @@ def coordinator(driver):
     sign_in(driver, COORD)
     assert driver.find_element(By.ID, f"mission-{EXAM}").text.startswith(EXAM)
     assert not [h for h in links(driver) if h.endswith("/examinateur")], "no lots for a coordinator"
+    assert f"{BASE}/messages?epreuve={EXAM}" in links(driver), "the mission's messaging link keeps to its exam"
     shot(driver, "29-accueil-coordinateur")
     home = driver.current_url
     visited = set()
@@ -285,6 +286,10 @@ def coordinator(driver):
                 assert page_status(driver, link) == 200, f"{link} (from {page}): {page_status(driver, link)}"
         driver.get(home)
     assert any("/centre/" in link for link in visited), f"the follow-up leads to the commissions: {visited}"
+    driver.get(BASE + f"/messages?epreuve={EXAM}")
+    assert driver.find_element(By.TAG_NAME, "h1").text == f"Messagerie — {EXAM}", "the mission's messaging: its exam's threads"
+    assert driver.find_element(By.ID, "epreuve").get_attribute("value") == EXAM
+    shot(driver, "31-messagerie-de-l-epreuve")
 
 
 def road(driver):

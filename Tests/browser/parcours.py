@@ -17,6 +17,7 @@ reopens the physique-chimie exam with a reason. Screenshots of the key pages go 
 Needs: ECE_CENTRE (the school's UAI, a centre for T011B and T010B), ECE_PREFIX (unique per run),
 ECE_PASSWORD.
 """
+import re
 import time
 
 from selenium.webdriver.common.keys import Keys
@@ -387,6 +388,31 @@ def nsi(driver):
     message(driver, "clôturée")
 
 
+def perimetres(driver):
+    """Every page of the road map answers 200 to the actors it names and, to the others, 403 with a
+    French explanation (a centre's commission to another school's référent, an examiner's lots to a
+    centre, the gestionnaire's imports to an examiner...)."""
+    pc, info = f"/centre/{SESSION}/T011B/{CENTRE}", f"/centre/{SESSION}/T010B/{CENTRE}"
+    pages = ["/examinateur", "/centre", pc, info, "/statistiques", "/messages?epreuve=T011B", "/missions", "/remontee", "/inscriptions", "/sujets"]
+    attendus = {
+        "gestionnaire.besancon": [403, 200, 200, 200, 200, 200, 200, 200, 200, 403],
+        f"centre.{CENTRE}":      [403, 200, 200, 200, 200, 200, 403, 200, 403, 403],
+        f"etab.{CENTRE}":        [403, 403, 403, 403, 403, 403, 200, 200, 200, 403],
+        EXAM1:                   [200, 403, 200, 403, 200, 200, 403, 403, 403, 403],
+        NSI1:                    [200, 403, 403, 200, 200, 200, 403, 403, 403, 403],
+        "referent.0251080N":     [403, 200, 403, 403, 200, 200, 403, 403, 403, 403],
+    }
+    for acteur, statuts in attendus.items():
+        sign_in(driver, acteur)
+        for page, attendu in zip(pages, statuts):
+            statut, texte = fetch(driver, page)
+            assert statut == attendu, f"{acteur} on {page}: {statut}, not {attendu}"
+            if statut == 403:
+                assert "Accès refusé" in texte and re.search(r'<p class="alerte">[^<]{10,}', texte), (acteur, page, texte[-600:])
+    statut, texte = fetch(driver, "/messages?epreuve=T999Z")
+    assert statut == 400 and "épreuve inconnue" in texte, (statut, texte[-400:])
+
+
 def road(driver):
     inscrire(driver)
     convoquer(driver)
@@ -696,6 +722,7 @@ def road(driver):
     journal = driver.find_element(By.CSS_SELECTOR, "#journal tbody tr").text
     assert "gestionnaire.besancon" in journal and "épreuve rouverte" in journal and "Copie retrouvée après la clôture" in journal, journal
     shot(driver, "18-epreuve-rouverte")
+    perimetres(driver)
 
 
 if __name__ == "__main__":

@@ -75,7 +75,7 @@ enum Templates {
               <ul>
                 <li><a href="{{suivi}}">Suivi de la correction de {{code}} dans l'académie</a></li>
                 <li><a href="{{statistiques}}">Statistiques de {{code}}</a></li>
-                <li><a href="/messages">Messagerie des commissions de {{code}}</a></li>
+                <li><a href="/messages?epreuve={{code}}">Messagerie des commissions de {{code}}</a></li>
               </ul>
             </section>
             {{/missions}}
@@ -312,15 +312,16 @@ enum Templates {
             {{/epreuves}}
             """,
         "messages": """
-            <h1>Messagerie</h1>
+            <h1>Messagerie{{#epreuve}} — {{epreuve}}{{/epreuve}}</h1>
             {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            {{#epreuve}}<p>Les fils de l'épreuve {{epreuve}} seulement. <a href="/messages">Toutes les épreuves</a></p>{{/epreuve}}
             <table>
               <thead><tr><th scope="col">Fil</th><th scope="col">Épreuve</th><th scope="col">Commission</th><th scope="col">Messages</th><th scope="col">Non lus</th></tr></thead>
               <tbody>{{#fils}}<tr><td><a href="/messages/{{id}}">{{titre}}</a></td><td>{{epreuve}}</td><td>{{commission}}</td><td>{{messages}}</td><td>{{#nonLus}}<strong>{{nonLus}}</strong>{{/nonLus}}</td></tr>{{/fils}}</tbody>
             </table>
             <h2>Nouveau fil</h2>
             <form method="post" action="/messages">
-              <label for="epreuve">Épreuve</label><input id="epreuve" name="epreuve" required placeholder="T011B">
+              <label for="epreuve">Épreuve</label><input id="epreuve" name="epreuve" required placeholder="T011B" value="{{epreuve}}">
               <label for="centre">Centre (vide : fil de l'académie)</label><input id="centre" name="centre">
               <label for="titre">Titre</label><input id="titre" name="titre" required maxlength="200">
               <label for="texte">Message</label><textarea id="texte" name="texte" rows="4" required maxlength="5000"></textarea>

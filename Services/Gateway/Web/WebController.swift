@@ -863,12 +863,20 @@ struct WebController: Sendable {
     @Sendable func messagerie(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
+            // `?epreuve=` keeps one exam's threads (a coordinator's mission links there).
+            let filtre = try request.uri.queryParameters["epreuve"].map { code in
+                guard let epreuve = EpreuvePratique(rawValue: String(code)) else {
+                    throw Problem.badRequest("épreuve inconnue : choisissez un code d'épreuve pratique (par exemple T011B) / unknown exam")
+                }
+                return epreuve.rawValue
+            }
             struct Items: Decodable { var items: [Fil] }
             let fils = try decode(Items.self, try await api(.get, "correction", "/api/correction/sessions/\(Self.sessionCourante)/fils",
-                                                            session: session)).items
+                                                            session: session)).items.filter { filtre == nil || $0.epreuve == filtre }
             let noms = await nomsEtablissements(session)
-            let object: [String: Any] = ["fils": fils.map { Self.vue($0, noms) }]
-            return page("messages", titre: "Messagerie", Self.avecMessage(object, request), session: session)
+            var object: [String: Any] = ["fils": fils.map { Self.vue($0, noms) }]
+            if let filtre { object["epreuve"] = filtre }
+            return page("messages", titre: filtre.map { "Messagerie — \($0)" } ?? "Messagerie", Self.avecMessage(object, request), session: session)
         }
     }
 
