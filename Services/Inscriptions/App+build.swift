@@ -16,6 +16,8 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> 
                                              logger: runtime.logger)
     InscriptionsController(repository: repository, affectations: affectations, designations: designations)
         .addRoutes(to: router.group("/api/inscriptions"))
+    AnnuaireController(annuaire: AnnuaireRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger))
+        .addRoutes(to: router.group("/api/inscriptions"))
     return router
 }
 

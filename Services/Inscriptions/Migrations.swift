@@ -223,4 +223,9 @@ let inscriptionsMigrations = [
             WHEN 'note' THEN demi_points IS NOT NULL WHEN 'absent_injustifie' THEN demi_points = 0 ELSE demi_points IS NULL END)
         """,
     ]),
+    Migration(12, "annuaire", [
+        // The road map treats a « regroupement de centres étrangers » as an académie-level perimeter.
+        "ALTER TABLE {schema}.academies ADD COLUMN nature text NOT NULL DEFAULT 'academie' CHECK (nature IN ('academie', 'regroupement'))",
+        "ALTER TABLE {schema}.centres ADD COLUMN salles text[] NOT NULL DEFAULT '{}'",
+    ]),
 ]

@@ -19,6 +19,7 @@ CENTRE = "0251080N"  # the demo's centre d'épreuve account is centre.0251080N
 PROPRIETAIRES = [
     (r"^\S+ /api/referentiel/", "dsii.demo"),
     (r"^POST /api/inscriptions/sessions$", "admin"),
+    (r"^PUT /api/inscriptions/academies/", "admin"),  # académies are national
     (r"^POST /api/missions/sessions/\{annee\}/reglementation$", "dsii.demo"),  # another regulation: the DSII only
     (r"^\S+ /api/(inscriptions|missions)/", "gestionnaire.besancon"),
     (r"^POST /api/correction/.*/reouverture$", "gestionnaire.besancon"),
@@ -150,6 +151,8 @@ def lignes(chemin):
         return t["commissions"]
     if "{uai}" in chemin:
         return t["delegations"]
+    if "{code}" in chemin:
+        return [{"code": "G9"}]  # a regroupement of centres abroad of the hostile run's own
     if "{numero}" in chemin:
         return t["candidats"]
     return t["annee"]

@@ -85,8 +85,73 @@ paths:
     get:
       summary: The académies
       responses:
-        "200": {description: Académies, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {code: {type: string}, nom: {type: string}}}}}}}}}
+        "200": {description: Académies, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/Academie"}}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/academies/{code}:
+    parameters: [{name: code, in: path, required: true, schema: {type: string}}]
+    put:
+      summary: Create or rename an académie, or a regroupement of centres abroad (national administrator)
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [nom], properties: {nom: {type: string, minLength: 1, maxLength: 100}, nature: {type: string, enum: [academie, regroupement]}}}}}}
+      responses:
+        "200": {description: Renamed, content: {application/json: {schema: {$ref: "#/components/schemas/Academie"}}}}
+        "201": {description: Created, content: {application/json: {schema: {$ref: "#/components/schemas/Academie"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/etablissements/import:
+    post:
+      summary: Import a school directory (CSV, UTF-8 or Windows-1252, ; or ,; the administrator for the country, a gestionnaire for their académie)
+      description: "Columns uai;nom;commune;academie;autonome and, when known, latitude;longitude (decimal degrees). Nothing is recorded when any line is wrong (422 lists each error with line and column) unless partiel=true; importing the same file again changes nothing. A school with candidates never moves to another académie."
+      parameters: [{name: partiel, in: query, schema: {type: boolean}}]
+      requestBody: {required: true, content: {text/csv: {schema: {type: string}}}}
+      responses:
+        "200": {description: Import report, content: {application/json: {schema: {$ref: "#/components/schemas/AnnuaireReport"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "413": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/etablissements/{uai}:
+    parameters: [{name: uai, in: path, required: true, schema: {type: string}}]
+    get:
+      summary: One school, and what it hosts as a centre d'épreuve
+      responses:
+        "200": {description: The school, content: {application/json: {schema: {$ref: "#/components/schemas/FicheEtablissement"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    put:
+      summary: Create or update one school, checked as a line of the directory (administrator; gestionnaire in their académie)
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [nom, academie, autonome], properties: {nom: {type: string}, commune: {type: string}, academie: {type: string}, autonome: {type: boolean}, latitude: {type: [number, "null"]}, longitude: {type: [number, "null"]}}}}}}
+      responses:
+        "200": {description: Updated, content: {application/json: {schema: {$ref: "#/components/schemas/FicheEtablissement"}}}}
+        "201": {description: Created, content: {application/json: {schema: {$ref: "#/components/schemas/FicheEtablissement"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/etablissements/{uai}/centre:
+    parameters: [{name: uai, in: path, required: true, schema: {type: string}}]
+    put:
+      summary: What the school hosts as a centre d'épreuve (409 when it would leave assigned candidates without their centre or over its capacity)
+      requestBody: {required: true, content: {application/json: {schema: {$ref: "#/components/schemas/CentreDEpreuve"}}}}
+      responses:
+        "200": {description: The school, content: {application/json: {schema: {$ref: "#/components/schemas/FicheEtablissement"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+    delete:
+      summary: The school stops being a centre d'épreuve (409 while candidates are assigned to it)
+      responses:
+        "204": {description: Done}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/etablissements:
     get:
       summary: Schools, with their centre d'épreuve data (exams hosted, capacity per half-day)
@@ -1394,6 +1459,45 @@ components:
         centre:
           type: [object, "null"]
           properties: {capaciteDemiJournee: {type: integer}, epreuves: {type: array, items: {type: string}}}
+    Academie:
+      type: object
+      properties: {code: {type: string}, nom: {type: string}, nature: {type: string, enum: [academie, regroupement]}}
+    CentreDEpreuve:
+      type: object
+      required: [capaciteDemiJournee, demiJournees, epreuves, salles]
+      properties:
+        capaciteDemiJournee: {type: integer, minimum: 1, maximum: 1000}
+        demiJournees: {type: integer, minimum: 1, maximum: 40}
+        epreuves: {type: array, items: {type: string, enum: [T011B, T012B, T010B, T029B, T030B]}}
+        salles: {type: array, maxItems: 100, items: {type: string, minLength: 1, maxLength: 60}}
+    FicheEtablissement:
+      type: object
+      properties:
+        etablissement:
+          type: object
+          properties:
+            uai: {type: string, pattern: "^[0-9]{7}[A-Z]$"}
+            nom: {type: string}
+            commune: {type: string}
+            academie: {type: string}
+            autonome: {type: boolean}
+            latitude: {type: [number, "null"]}
+            longitude: {type: [number, "null"]}
+        centre:
+          oneOf: [{type: "null"}, {$ref: "#/components/schemas/CentreDEpreuve"}]
+    AnnuaireReport:
+      type: object
+      properties:
+        lignes: {type: integer}
+        crees: {type: integer}
+        modifies: {type: integer}
+        inchanges: {type: integer}
+        encodage: {type: string, enum: [UTF-8, Windows-1252]}
+        separateur: {type: string}
+        nombreErreurs: {type: integer}
+        erreurs:
+          type: array
+          items: {type: object, properties: {line: {type: integer}, column: {type: string}, reason: {type: string}}}
     ImportReport:
       type: object
       properties:

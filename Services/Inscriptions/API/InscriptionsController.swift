@@ -10,7 +10,6 @@ struct InscriptionsController: Sendable {
     let designations: DesignationRepository
 
     func addRoutes(to group: RouterGroup<ECERequestContext>) {
-        group.get("academies", use: academies)
         group.get("sessions", use: sessions)
         group.post("sessions", use: createSession)
         group.get("sessions/:annee/candidats/:numero", use: candidat)
@@ -261,16 +260,6 @@ struct InscriptionsController: Sendable {
         return academie
     }
 
-    struct Academies: ResponseEncodable {
-        var items: [Item]
-        struct Item: Codable { var code: String; var nom: String }
-    }
-
-    @Sendable func academies(_ request: Request, context: ECERequestContext) async throws -> Academies {
-        _ = try context.authenticated()
-        return Academies(items: try await repository.academies().map { .init(code: $0.code, nom: $0.nom) })
-    }
-
     // MARK: sessions and single candidates
 
     struct Sessions: ResponseEncodable {
@@ -418,10 +407,7 @@ struct InscriptionsController: Sendable {
         }
         csv.finish()
         if csv.errorCount > 0 && !partiel {
-            throw Problem(.unprocessableContent, type: "import-refused",
-                          title: "Fichier refusé, rien n'a été importé / File refused, nothing imported",
-                          detail: "\(csv.errorCount) erreur(s) / error(s)",
-                          errors: csv.errors.map { .init(field: $0.column, reason: $0.reason, line: $0.line) })
+            throw Problem.fichierRefuse(csv.errors, total: csv.errorCount)
         }
         let parsed = ContinuousClock.now
         let stored = try await repository.store(csv.lignes, session: session, academie: academie)
