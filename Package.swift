@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "Shared",
             dependencies: [
-                "CRabbitMQ",
+                "CRabbitMQ", "CHaru", "CQREncode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -63,11 +63,12 @@ let package = Package(
         .executableTarget(name: "Inscriptions", dependencies: serviceDeps, path: "Services/Inscriptions", exclude: ["README.md"]),
         .executableTarget(name: "Missions", dependencies: serviceDeps, path: "Services/Missions", exclude: ["README.md"]),
         .executableTarget(name: "Referentiel", dependencies: serviceDeps, path: "Services/Referentiel", exclude: ["README.md"]),
-        // The evaluation sheets: PDF (libharu), QR codes (libqrencode), the per-centre zip (libzip).
+        // PDF (libharu) with QR codes (libqrencode) in Shared: the evaluation sheets and the convocations;
+        // the per-centre zip of sheets (libzip) in Correction.
         .systemLibrary(name: "CHaru", path: "Shared/CHaru"),
         .systemLibrary(name: "CQREncode", path: "Shared/CQREncode", pkgConfig: "libqrencode"),
         .systemLibrary(name: "CZip", path: "Shared/CZip", pkgConfig: "libzip"),
-        .executableTarget(name: "Correction", dependencies: serviceDeps + ["CHaru", "CQREncode", "CZip"], path: "Services/Correction", exclude: ["README.md"]),
+        .executableTarget(name: "Correction", dependencies: serviceDeps + ["CZip"], path: "Services/Correction", exclude: ["README.md"]),
         .executableTarget(
             name: "Gateway",
             dependencies: serviceDeps + [

@@ -235,6 +235,26 @@ import TestSupport
             #expect(try await client.execute(uri: convocation.impression, method: .get, headers: [
                 .authorization: "Bearer \(try await TestKeys.token(Identity(userId: UUID(), login: "x", role: .etablissement, scope: .etablissement("0750654D"))))",
             ]).status == .notFound, "another school cannot read it")
+            // The same copy as an A4 PDF: the code on the person's copy (the issuer's, to hand over), never on another reader's.
+            let pdf = try await client.execute(uri: convocation.impression + ".pdf", method: .get,
+                                               headers: [.authorization: "Bearer \(try await TestKeys.token(school))"])
+            #expect(pdf.status == .ok && pdf.headers[.contentType] == "application/pdf" && pdf.headers[.cacheControl] == "no-store")
+            let raw = String(decoding: Data(buffer: pdf.body), as: UTF8.self)
+            #expect(raw.hasPrefix("%PDF-") && raw.contains("%%EOF") && raw.contains(/\/MediaBox \[ ?0 0 595(\.\d+)? 84[12](\.\d+)? ?\]/), "\(raw.prefix(400))")
+            #expect(try CorrectionTests.tool("pdfinfo", ["{}"], on: pdf.body, suffix: ".pdf").contains("(A4)"))
+            let personCopy = try CorrectionTests.tool("pdftotext", ["{}", "-"], on: pdf.body, suffix: ".pdf")
+            #expect(personCopy.contains("Prénom Nomprof1") && personCopy.contains("Ministère de l'Éducation nationale")
+                    && personCopy.contains("Académie \(academie)") && personCopy.contains("Se présenter 30 minutes avant.")
+                    && personCopy.contains("Centre d'épreuve \(centreA)") && personCopy.contains(code), "\(personCopy)")
+            for other in [gestionnaire, Identity(userId: UUID(), login: prof1.login, role: .examinateur, scope: .academie(academie))] {
+                let copy = try await client.execute(uri: convocation.impression + ".pdf", method: .get,
+                                                    headers: [.authorization: "Bearer \(try await TestKeys.token(other))"])
+                let text = try CorrectionTests.tool("pdftotext", ["{}", "-"], on: copy.body, suffix: ".pdf")
+                #expect(copy.status == .ok && text.contains("Prénom Nomprof1") && !text.contains(code), "\(other.role): \(text)")
+            }
+            #expect(try await client.execute(uri: convocation.impression + ".pdf", method: .get, headers: [
+                .authorization: "Bearer \(try await TestKeys.token(Identity(userId: UUID(), login: "x", role: .etablissement, scope: .etablissement("0750654D"))))",
+            ]).status == .notFound, "another school cannot read it")
             var activated: HTTPResponse.Status = .unauthorized
             try await waitUntil {
                 activated = try await client.execute(

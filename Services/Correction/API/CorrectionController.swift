@@ -225,16 +225,6 @@ struct CorrectionController: Sendable {
 
     private func lien(_ fiche: UUID) -> String { "\(publicURL)/correction/fiches/\(fiche.uuidString.lowercased())" }
 
-    /// Documents are built off the cooperative pool (libharu and libzip block).
-    private static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await NIOThreadPool.singleton.runIfActive(work)
-    }
-
-    private static func pdfResponse(_ bytes: [UInt8], name: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"\(name)\""],
-                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-
     /// The sheets of a slot (`?creneau=`) or of the whole centre, as one PDF to print: blank before
     /// the exam (the offline fallback), as they stand afterwards.
     @Sendable func imprimer(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -243,16 +233,16 @@ struct CorrectionController: Sendable {
         let feuilles = try await fiches.feuilles(commission.key, creneau: creneau, lien: lien)
         guard !feuilles.isEmpty else { throw Problem.notFound("aucune fiche / no sheet") }
         let title = "Fiches d'évaluation \(commission.epreuve) \(commission.centre)"
-        let bytes = try await Self.offPool { try FicheDocument.pdf(feuilles, title: title) }
-        return Self.pdfResponse(bytes, name: "fiches-\(commission.epreuve)-\(commission.centre).pdf")
+        let bytes = try await PDF.build { try FicheDocument.pdf(feuilles, title: title) }
+        return PDF.response(bytes, name: "fiches-\(commission.epreuve)-\(commission.centre).pdf")
     }
 
     /// One candidate's sheet.
     @Sendable func fichePDF(_ request: Request, context: ECERequestContext) async throws -> Response {
         let (fiche, _) = try await readable(context)
         let feuilles = try await fiches.feuilles(fiche.key, creneau: fiche.creneauId, seule: fiche.id, lien: lien)
-        let bytes = try await Self.offPool { try FicheDocument.pdf(feuilles, title: "Fiche d'évaluation \(fiche.numero)") }
-        return Self.pdfResponse(bytes, name: "fiche-\(Archive.safeName(fiche.numero)).pdf")
+        let bytes = try await PDF.build { try FicheDocument.pdf(feuilles, title: "Fiche d'évaluation \(fiche.numero)") }
+        return PDF.response(bytes, name: "fiche-\(Archive.safeName(fiche.numero)).pdf")
     }
 
     /// After closing: the filled sheets, one PDF per candidate, in one zip for the centre.
@@ -264,7 +254,7 @@ struct CorrectionController: Sendable {
         let feuilles = try await fiches.feuilles(commission.key, creneau: nil, lien: lien)
         guard !feuilles.isEmpty else { throw Problem.notFound("aucune fiche / no sheet") }
         // The sheet's id ends each name: two candidates may share a number and a name.
-        let zip = try await Self.offPool {
+        let zip = try await PDF.build {
             try Archive.zip(try feuilles.map { f in
                 (name: "\(Archive.safeName(f.fiche.numero))-\(Archive.safeName(f.fiche.nom))-\(f.fiche.id.uuidString.prefix(8)).pdf",
                  bytes: try FicheDocument.pdf([f], title: "Fiche d'évaluation \(f.fiche.numero)"))

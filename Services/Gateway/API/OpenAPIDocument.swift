@@ -550,6 +550,14 @@ paths:
         "200": {description: Printable convocation, content: {text/html: {schema: {type: string}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
+  /api/missions/convocations/{id}/impression.pdf:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: The convocation as an A4 PDF in the ministry's layout; the activation code on the same copy as the printable page (the issuing authority's, while it stands)
+      responses:
+        "200": {description: Convocation PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
   /api/missions/convocations/{id}/annulation:
     parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
     post:

@@ -18,6 +18,7 @@ struct MissionsController: Sendable {
         group.get("sessions/:annee/convocations", use: convocations)
         group.get("convocations/:id", use: convocation)
         group.get("convocations/:id/impression", use: printable)
+        group.get("convocations/:id/impression.pdf", use: printablePDF)
         group.post("convocations/:id/annulation", use: cancel)
         group.get("mes-missions", use: myMissions)
         group.get("sessions/:annee/services-faits", use: servicesFaits)
@@ -219,21 +220,27 @@ struct MissionsController: Sendable {
         try await readableConvocation(context).0
     }
 
-    /// The printable convocation. Its one-time code is printed only for the authority that issued it
-    /// (a school does not get the code of a convocation the académie issued, nor the reverse), and
-    /// only while the convocation stands.
+    /// The printable convocation, the page and the PDF: the reader's copy (`ConvocationDocument.exemplaire`:
+    /// the code only on the person's copy, which the issuing authority hands over).
     @Sendable func printable(_ request: Request, context: ECERequestContext) async throws -> Response {
-        let (convocation, code) = try await readableConvocation(context)
-        let caller = try context.authenticated()
-        let regles = try await repository.reglementation(session: convocation.mission.session,
-                                                         version: convocation.mission.reglementationVersion)?.reglementation
-        let issuer = Self.issuedBy(caller, convocation)
-        var response = HTML.response(ConvocationDocument.render(
-            convocation, code: convocation.statut == "emise" && issuer ? code : nil, issuer: issuer,
-            typeMission: regles?.typeMission(convocation.mission.typeMission)?.libelle))
+        var response = HTML.response(try await copy(context).html)
         // The one-time code must not linger in caches.
         response.headers[.cacheControl] = "no-store"
         return response
+    }
+
+    @Sendable func printablePDF(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let document = try await copy(context)
+        var response = PDF.response(try await PDF.build { try document.pdf() },
+                                    name: "convocation-\(document.convocation.id.uuidString.lowercased()).pdf")
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    private func copy(_ context: ECERequestContext) async throws -> ConvocationDocument {
+        let (convocation, code) = try await readableConvocation(context)
+        return ConvocationDocument.exemplaire(convocation, code: code, issuer: Self.issuedBy(try context.authenticated(), convocation),
+                                              typeMission: try await repository.typeMission(convocation.mission))
     }
 
     struct Annulation: Decodable { var motif: String }

@@ -56,6 +56,12 @@ struct MissionRepository: Sendable {
         }
     }
 
+    /// The label of the mission's type in the regulation it was opened under.
+    func typeMission(_ mission: Mission) async throws -> String? {
+        try await reglementation(session: mission.session, version: mission.reglementationVersion)?
+            .reglementation.typeMission(mission.typeMission)?.libelle
+    }
+
     // MARK: session parameters and opening
 
     struct Parametres: Codable, Sendable {

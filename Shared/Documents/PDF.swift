@@ -1,19 +1,22 @@
 import CHaru
 import CQREncode
 import Foundation
+import Hummingbird
+import NIOPosix
 
 /// A PDF built with libharu: A4 pages, Helvetica in WinAnsi (the French accents), boxes and QR
 /// codes (libqrencode). One document per request; libharu is not shared between threads.
-final class PDF {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// Correction's evaluation sheets and Missions' convocations.
+public final class PDF {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     private let doc: HPDF_Doc
     private let regular: HPDF_Font
     private let bold: HPDF_Font
 
-    init(title: String) throws {
+    public init(title: String) throws {
         guard let doc = HPDF_New(nil, nil) else { throw Failure(description: "libharu: cannot create a document") }
         self.doc = doc
         HPDF_SetCompressionMode(doc, HPDF_UINT(HPDF_COMP_ALL))
@@ -31,7 +34,7 @@ final class PDF {
     deinit { HPDF_Free(doc) }
 
     /// The text as the WinAnsi bytes the base fonts expect (what cannot be said becomes "?").
-    static func withWinAnsi<R>(_ text: String, _ body: (UnsafePointer<CChar>) -> R) -> R {
+    public static func withWinAnsi<R>(_ text: String, _ body: (UnsafePointer<CChar>) -> R) -> R {
         // Composed first: "e" + combining accent must print as "é", not "e?".
         let composed = text.precomposedStringWithCanonicalMapping.replacingOccurrences(of: "\n", with: " ")
         var bytes = Array(composed.data(using: .windowsCP1252, allowLossyConversion: true) ?? Data(composed.utf8))
@@ -40,14 +43,14 @@ final class PDF {
     }
 
     /// A new A4 portrait page; coordinates in points from the bottom left.
-    func page() throws -> Page {
+    public func page() throws -> Page {
         guard let page = HPDF_AddPage(doc) else { throw Failure(description: "libharu: cannot add a page (\(HPDF_GetError(doc)))") }
         HPDF_Page_SetSize(page, HPDF_PAGE_SIZE_A4, HPDF_PAGE_PORTRAIT)
         return Page(document: self, page: page, regular: regular, bold: bold)
     }
 
     /// The finished document's bytes.
-    func bytes() throws -> [UInt8] {
+    public func bytes() throws -> [UInt8] {
         guard HPDF_SaveToStream(doc) == HPDF_OK else { throw Failure(description: "libharu: error \(HPDF_GetError(doc))") }
         var size = HPDF_UINT32(HPDF_GetStreamSize(doc))
         var buffer = [UInt8](repeating: 0, count: Int(size))
@@ -56,16 +59,16 @@ final class PDF {
         return Array(buffer.prefix(Int(size)))
     }
 
-    struct Page {
+    public struct Page {
         /// Keeps the document (which owns the page) alive while the page is drawn on.
         let document: PDF
         let page: HPDF_Page
         let regular: HPDF_Font
         let bold: HPDF_Font
 
-        static let width: Float = 595, height: Float = 842, margin: Float = 40
+        public static let width: Float = 595, height: Float = 842, margin: Float = 40
 
-        func text(_ text: String, x: Float, y: Float, size: Float = 10, bold: Bool = false) {
+        public func text(_ text: String, x: Float, y: Float, size: Float = 10, bold: Bool = false) {
             HPDF_Page_BeginText(page)
             HPDF_Page_SetFontAndSize(page, bold ? self.bold : regular, size)
             PDF.withWinAnsi(text) { _ = HPDF_Page_TextOut(page, x, y, $0) }
@@ -74,7 +77,7 @@ final class PDF {
 
         /// Text cut to lines that fit `width`; returns the y below the last line.
         @discardableResult
-        func paragraph(_ text: String, x: Float, y: Float, width: Float, size: Float = 10) -> Float {
+        public func paragraph(_ text: String, x: Float, y: Float, width: Float, size: Float = 10) -> Float {
             HPDF_Page_SetFontAndSize(page, regular, size)
             var y = y
             var line = ""
@@ -91,13 +94,13 @@ final class PDF {
             return y
         }
 
-        func box(x: Float, y: Float, width: Float, height: Float, filled: Bool = false, lineWidth: Float = 0.8) {
+        public func box(x: Float, y: Float, width: Float, height: Float, filled: Bool = false, lineWidth: Float = 0.8) {
             HPDF_Page_SetLineWidth(page, lineWidth)
             HPDF_Page_Rectangle(page, x, y, width, height)
             _ = filled ? HPDF_Page_Fill(page) : HPDF_Page_Stroke(page)
         }
 
-        func line(x1: Float, y1: Float, x2: Float, y2: Float, lineWidth: Float = 0.5) {
+        public func line(x1: Float, y1: Float, x2: Float, y2: Float, lineWidth: Float = 0.5) {
             HPDF_Page_SetLineWidth(page, lineWidth)
             HPDF_Page_MoveTo(page, x1, y1)
             HPDF_Page_LineTo(page, x2, y2)
@@ -105,7 +108,7 @@ final class PDF {
         }
 
         /// A QR code of `text`, `size` points wide, its bottom-left corner at (x, y).
-        func qrCode(_ text: String, x: Float, y: Float, size: Float) {
+        public func qrCode(_ text: String, x: Float, y: Float, size: Float) {
             guard let code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else { return }
             defer { QRcode_free(code) }
             let width = Int(code.pointee.width)
@@ -118,5 +121,16 @@ final class PDF {
             }
             HPDF_Page_Fill(page)
         }
+    }
+
+    /// Builds documents off the cooperative pool (libharu, libqrencode and libzip block).
+    public static func build<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await NIOThreadPool.singleton.runIfActive(work)
+    }
+
+    /// A PDF shown in the browser, named for saving.
+    public static func response(_ bytes: [UInt8], name: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "inline; filename=\"\(name)\""],
+                 body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
