@@ -28,4 +28,4 @@ ECE_CENTRE="$UAI" ECE_PREFIX="$P" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/
     var/venv/bin/python Tests/browser/parcours.py
 
 # The national and académie pages: subjects and barèmes, imports, delegations, assignments, designations.
-ECE_PREFIX="$P" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" var/venv/bin/python Tests/browser/gestion.py
+ECE_CENTRE="$UAI" ECE_PREFIX="$P" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" var/venv/bin/python Tests/browser/gestion.py

@@ -22,6 +22,7 @@ import time
 from commun import *
 
 P = os.environ["ECE_PREFIX"].upper()
+CENTRE = os.environ["ECE_CENTRE"]  # the browser road map's centre, with its candidates
 SVT, PROF, COORD = (f"{P.lower()}.{x}" for x in ("svt", "prof", "coord"))
 SCHOOL = "0251080N"
 EXAM = "T012B"
@@ -292,6 +293,75 @@ def coordinator(driver):
     shot(driver, "31-messagerie-de-l-epreuve")
 
 
+def annuaire(driver):
+    """Cyclades' directory from its pages: the administrator adds a regroupement of centres abroad;
+    the gestionnaire imports the académie's school directory (refused with its errors located, then
+    accepted, then again: nothing changes), finds a school, makes it a centre d'épreuve (capacity,
+    exams, rooms), and is refused when a centre would stop hosting the exam its candidates are
+    assigned to (the browser road map's centre)."""
+    sign_in(driver, "admin")
+    driver.get(BASE + "/etablissements")
+    code = "G" + str(int(P[1:]) % 90 + 10)[:2]
+    type_into(driver, "a-code", code)
+    type_into(driver, "a-nom", f"Centres étrangers {P}")
+    select_option(driver, "a-nature", "regroupement")
+    submit(driver, By.ID, "enregistrer-academie")
+    message(driver, "Académie enregistrée")
+    assert any(code in r.text and "regroupement de centres étrangers" in r.text
+               for r in driver.find_elements(By.CSS_SELECTOR, "#academies tbody tr"))
+
+    sign_in(driver, "gestionnaire.besancon")
+    driver.get(BASE + "/")
+    submit(driver, By.PARTIAL_LINK_TEXT, "Les établissements et les centres d'épreuve")
+    shot(driver, "32-annuaire")
+    n = 3_500_000 + int(P[1:]) % 400_000
+    lettres = "ABCDEFGHJKLMNPRSTUVWXYZ"
+    a, b = (f"{x:07d}" + lettres[x % 23] for x in (n, n + 1))
+    mauvais = b[:7] + lettres[(n + 2) % 23]  # not its check letter
+    faux = f"uai;nom;commune;academie;autonome;latitude;longitude\n{a};Lycée {P} Nord;Dole;03;oui;47,09;5,49\n{mauvais};Lycée {P} Sud;Dole;01;peut-être;;\n"
+    driver.find_element(By.ID, "fichier").send_keys(write("annuaire-faux.csv", faux.encode("cp1252")))
+    driver.find_element(By.ID, "importer").click()
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "#rapport table")))
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#rapport tbody tr")]
+    assert any(r.startswith("3 uai") for r in rows) and any(r.startswith("3 academie") for r in rows) \
+        and any(r.startswith("3 autonome") for r in rows), rows
+    assert "rien n'a été importé" in driver.find_element(By.ID, "rapport").text
+    bon = faux.replace(f"{mauvais};Lycée {P} Sud;Dole;01;peut-être", f"{b};Lycée {P} Sud;Dole;03;non")
+    for attendu in ("2 établissement(s) créé(s)", "0 établissement(s) créé(s), 0 modifié(s), 2 inchangé(s)"):
+        driver.get(BASE + "/etablissements")
+        driver.find_element(By.ID, "fichier").send_keys(write("annuaire.csv", bon.encode("cp1252")))
+        driver.find_element(By.ID, "importer").click()
+        wait(driver, EC.text_to_be_present_in_element((By.ID, "rapport"), attendu))
+    shot(driver, "33-annuaire-importe")
+
+    type_into(driver, "r-q", f"{P} nord")
+    submit(driver, By.ID, "rechercher")
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#etablissements tbody tr")]
+    assert len(rows) == 1 and rows[0].startswith(a) and "Dole" in rows[0], rows
+    submit(driver, By.LINK_TEXT, a)
+    type_into(driver, "c-capacite", "12")
+    type_into(driver, "c-demi", "4")
+    for epreuve in ("T011B", "T010B"):
+        driver.find_element(By.XPATH, f"//input[@name='epreuve' and @value='{epreuve}']").click()
+    type_into(driver, "c-salles", "Laboratoire 1\nLaboratoire 2")
+    submit(driver, By.ID, "enregistrer-centre")
+    message(driver, "Centre d'épreuve enregistré")
+    assert driver.find_element(By.ID, "c-salles").get_attribute("value") == "Laboratoire 1\nLaboratoire 2"
+    shot(driver, "34-centre-d-epreuve")
+    driver.get(f"{BASE}/etablissements?centres=oui&q={a}")
+    assert "12 places par demi-journée — T010B, T011B" in driver.find_element(By.ID, "etablissements").text
+
+    # The road map's centre has its physique-chimie candidates: it may not stop hosting the exam.
+    driver.get(f"{BASE}/etablissements/{CENTRE}")
+    driver.find_element(By.XPATH, "//input[@name='epreuve' and @value='T011B']").click()
+    submit(driver, By.ID, "enregistrer-centre")
+    message(driver, "Centre refusé")
+    assert "ne peut cesser" in driver.find_element(By.CSS_SELECTOR, "p.info").text
+    assert driver.find_element(By.XPATH, "//input[@name='epreuve' and @value='T011B']").is_selected(), "nothing changed"
+    # Another académie's school is not the gestionnaire's to open.
+    assert page_status(driver, f"{BASE}/etablissements/0750654D") == 403
+
+
 def road(driver):
     keyboard(driver)
     dsii(driver)
@@ -310,9 +380,12 @@ def road(driver):
     message(driver, "Convocation annulée")
     assert not mission_row(driver, PROF).find_elements(By.CSS_SELECTOR, "a[href*='/impression']")
     coordinator(driver)
+    annuaire(driver)
 
 
 if __name__ == "__main__":
     run("gestion", road, "browser pages: subject and barème published by the DSII; import refused then accepted, delegation, "
         "special case, designation, the school's assignments, publication to Santorin; the school convokes and cancels, "
-        "refused on the académie's and another school's; the gestionnaire cancels; the coordinator's home and its links")
+        "refused on the académie's and another school's; the gestionnaire cancels; the coordinator's home and its links; "
+        "the directory: a regroupement of centres abroad added by the administrator, a school directory refused then imported "
+        "twice (nothing changed), a school found and made a centre d'épreuve, a centre refused to stop hosting its candidates' exam")

@@ -88,6 +88,8 @@ def _collecter():
     table["candidats"] = [{"annee": SESSION, "numero": c["numero"], "epreuve": e}
                           for c in _items(_lire(gestion, f"{s}/candidats?perPage=1000"))
                           for e in (c.get("epreuves") or [None]) if e and c.get("numero")]
+    table["etablissements"] = [{"uai": e["uai"]} for e in _items(_lire(gestion, "/api/inscriptions/etablissements?academie=03"))
+                               if "uai" in e]
     table["delegations"] = [{"annee": SESSION, "epreuve": d["epreuve"], "uai": d["uai"]}
                             for d in _items(_lire(gestion, f"{s}/delegations")) if "epreuve" in d and "uai" in d]
     table["designations"] = [{"id": d["id"]} for d in _items(_lire(gestion, f"{s}/designations"))
@@ -149,6 +151,8 @@ def lignes(chemin):
         return t["groupes_commission"]
     if "{centre}" in chemin:
         return t["commissions"]
+    if "/etablissements/{uai}" in chemin:
+        return t["etablissements"]
     if "{uai}" in chemin:
         return t["delegations"]
     if "{code}" in chemin:

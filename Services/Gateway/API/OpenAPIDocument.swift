@@ -154,10 +154,15 @@ paths:
         "409": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/etablissements:
     get:
-      summary: Schools, with their centre d'épreuve data (exams hosted, capacity per half-day)
-      parameters: [{name: academie, in: query, schema: {type: string}}]
+      summary: Schools, with their centre d'épreuve data (exams hosted, capacity per half-day), searched by UAI or name, by page
+      parameters:
+        - {name: academie, in: query, schema: {type: string}}
+        - {name: q, in: query, schema: {type: string, maxLength: 100}}
+        - {name: centres, in: query, schema: {type: boolean}}
+        - {name: page, in: query, schema: {type: integer, minimum: 1}}
+        - {name: perPage, in: query, schema: {type: integer, minimum: 1, maximum: 10000}}
       responses:
-        "200": {description: Schools, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/Etablissement"}}}}}}}
+        "200": {description: Schools, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/Etablissement"}}, page: {type: integer}, perPage: {type: integer}, total: {type: integer}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/sessions/{annee}/import:
     parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]

@@ -156,7 +156,8 @@ extension Assets {
         verifier();
         """#
 
-    /// The candidates file sent as is (the import reads its encoding and separator), its report shown
+    /// The candidates file, or the school directory, sent as is to the form's `data-url` (the import
+    /// reads its encoding and separator), its report shown
     /// line by line; a subject's PDFs deposited the same way.
     static let gestion = #"""
         'use strict';
@@ -177,14 +178,17 @@ extension Assets {
           if (!fichier) return;
           rapport.replaceChildren(paragraphe('info', 'Import en cours…'));
           const partiel = document.getElementById('partiel').checked ? '?partiel=true' : '';
-          const r = await fetch('/api/inscriptions/sessions/' + formulaire.dataset.session + '/import' + partiel, { method: 'POST',
+          const r = await fetch(formulaire.dataset.url + partiel, { method: 'POST',
             credentials: 'same-origin', headers: { 'Content-Type': 'text/csv' }, body: await fichier.arrayBuffer() });
           const corps = await r.json().catch(() => ({}));
           rapport.replaceChildren();
           if (r.ok) {
+            // The candidates file's report, or the school directory's.
+            const importes = corps.candidats !== undefined ? `${corps.candidats} candidats et ${corps.inscriptions} inscriptions importés`
+              : `${corps.crees} établissement(s) créé(s), ${corps.modifies} modifié(s), ${corps.inchanges} inchangé(s)`;
             rapport.append(paragraphe(corps.nombreErreurs ? 'alerte' : 'succes',
-              `${corps.lignes} lignes lues (${corps.encodage}, séparateur « ${corps.separateur} ») : ${corps.candidats} candidats et ` +
-              `${corps.inscriptions} inscriptions importés, ${corps.nombreErreurs} ligne(s) en erreur non importée(s).`));
+              `${corps.lignes} lignes lues (${corps.encodage}, séparateur « ${corps.separateur} ») : ${importes}, ` +
+              `${corps.nombreErreurs} ligne(s) en erreur non importée(s).`));
             if (corps.erreurs.length) rapport.append(tableau(['Ligne', 'Colonne', 'Motif'], corps.erreurs.map(x => [x.line, x.column, x.reason])));
           } else {
             rapport.append(paragraphe('alerte', (corps.title || 'Refusé') + (corps.detail ? ' — ' + corps.detail : '')));

@@ -454,12 +454,91 @@ enum Templates {
             <script src="/assets/bareme.js" defer></script>
             <script src="/assets/gestion.js" defer></script>
             """,
+        "etablissements": """
+            <h1>Établissements et centres d'épreuve — {{titre}}</h1>
+            {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            <h2>Importer l'annuaire des établissements</h2>
+            <form id="import" data-url="/api/inscriptions/etablissements/import">
+              <label for="fichier">Fichier CSV (colonnes uai;nom;commune;academie;autonome, et latitude;longitude si connues ; UTF-8 ou Windows-1252)</label>
+              <input id="fichier" type="file" accept=".csv,text/csv" required>
+              <label class="choix"><input type="checkbox" id="partiel"> Importer les lignes valides même si d'autres sont en erreur</label>
+              <p><button type="submit" id="importer">Importer</button></p>
+              <noscript><p class="alerte">L'import a besoin de JavaScript ; l'API <code>POST /api/inscriptions/etablissements/import</code> reste disponible.</p></noscript>
+            </form>
+            <div id="rapport" role="status" aria-live="polite"></div>
+            <h2>Rechercher</h2>
+            <form method="get" action="/etablissements" class="filtres">
+              {{#admin}}<label for="r-academie">Académie</label>
+              <select id="r-academie" name="academie"><option value="">toutes</option>{{#academies}}<option value="{{code}}"{{#choisie}} selected{{/choisie}}>{{code}} — {{nom}}</option>{{/academies}}</select>{{/admin}}
+              <label for="r-q">UAI ou nom</label><input id="r-q" name="q" value="{{recherche}}" maxlength="100">
+              <label class="choix"><input type="checkbox" name="centres" value="oui" id="r-centres"{{#centres}} checked{{/centres}}> Centres d'épreuve seulement</label>
+              <p><button type="submit" class="secondaire" id="rechercher">Rechercher</button></p>
+            </form>
+            <table id="etablissements">
+              <caption>{{total}} établissement(s) — page {{page}} sur {{pages}}</caption>
+              <thead><tr><th scope="col">UAI</th><th scope="col">Nom</th><th scope="col">Commune</th><th scope="col">Académie</th><th scope="col">Autonome</th><th scope="col">Centre d'épreuve</th></tr></thead>
+              <tbody>{{#etablissements}}<tr><td><a href="/etablissements/{{uai}}">{{uai}}</a></td><td>{{nom}}</td><td>{{commune}}</td><td>{{academie}}</td><td>{{autonome}}</td><td>{{centre}}</td></tr>{{/etablissements}}</tbody>
+            </table>
+            <p>{{#precedente}}<a href="{{precedente}}">Page précédente</a> {{/precedente}}{{#suivante}}<a href="{{suivante}}">Page suivante</a>{{/suivante}}</p>
+            <h2>Ajouter un établissement</h2>
+            <form method="post" action="/etablissements">
+              <label for="n-uai">UAI (7 chiffres et la lettre de contrôle)</label><input id="n-uai" name="uai" required maxlength="8">
+              <label for="n-nom">Nom</label><input id="n-nom" name="nom" required maxlength="200">
+              <label for="n-commune">Commune</label><input id="n-commune" name="commune" maxlength="100">
+              <label for="n-academie">Académie</label>
+              <select id="n-academie" name="academie">{{#academies}}{{#admin}}<option value="{{code}}">{{code}} — {{nom}}</option>{{/admin}}{{^admin}}{{#choisie}}<option value="{{code}}">{{code}} — {{nom}}</option>{{/choisie}}{{/admin}}{{/academies}}</select>
+              <label class="choix"><input type="checkbox" name="autonome" value="oui" id="n-autonome" checked> Autonome (a son laboratoire, affecte ses candidats)</label>
+              <p><button type="submit" id="ajouter">Ajouter l'établissement</button></p>
+            </form>
+            {{#admin}}
+            <h2>Académies et regroupements de centres étrangers</h2>
+            <table id="academies">
+              <thead><tr><th scope="col">Code</th><th scope="col">Nom</th><th scope="col">Nature</th></tr></thead>
+              <tbody>{{#academies}}<tr><td>{{code}}</td><td>{{nom}}</td><td>{{nature}}</td></tr>{{/academies}}</tbody>
+            </table>
+            <form method="post" action="/academies">
+              <label for="a-code">Code (2 ou 3 chiffres ou lettres)</label><input id="a-code" name="code" required maxlength="3">
+              <label for="a-nom">Nom</label><input id="a-nom" name="nom" required maxlength="100">
+              <label for="a-nature">Nature</label>
+              <select id="a-nature" name="nature"><option value="academie">académie</option><option value="regroupement">regroupement de centres étrangers</option></select>
+              <p><button type="submit" id="enregistrer-academie">Enregistrer l'académie</button></p>
+            </form>
+            {{/admin}}
+            <script src="/assets/gestion.js" defer></script>
+            """,
+        "etablissement": """
+            <p><a href="/etablissements">← Établissements</a></p>
+            <h1>{{nom}} ({{uai}})</h1>
+            {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
+            <h2>L'établissement</h2>
+            <form method="post" action="/etablissements/{{uai}}">
+              <label for="e-nom">Nom</label><input id="e-nom" name="nom" required maxlength="200" value="{{nom}}">
+              <label for="e-commune">Commune</label><input id="e-commune" name="commune" maxlength="100" value="{{commune}}">
+              <label for="e-academie">Académie (code)</label><input id="e-academie" name="academie" required maxlength="3" value="{{academie}}"{{^admin}} readonly{{/admin}}>
+              <label class="choix"><input type="checkbox" name="autonome" value="oui" id="e-autonome"{{#autonome}} checked{{/autonome}}> Autonome (a son laboratoire, affecte ses candidats)</label>
+              <label for="e-latitude">Latitude (degrés décimaux, pour suggérer le centre le plus proche)</label><input id="e-latitude" name="latitude" inputmode="decimal" maxlength="20" value="{{latitude}}">
+              <label for="e-longitude">Longitude</label><input id="e-longitude" name="longitude" inputmode="decimal" maxlength="20" value="{{longitude}}">
+              <p><button type="submit" id="enregistrer-etablissement">Enregistrer l'établissement</button></p>
+            </form>
+            <h2>Centre d'épreuve</h2>
+            <p class="aide">{{#estCentre}}L'établissement est centre d'épreuve.{{/estCentre}}{{^estCentre}}L'établissement n'est pas centre d'épreuve : le formulaire ci-dessous l'en fait un.{{/estCentre}} Un centre ne cesse d'accueillir une épreuve, ni ne descend sous le nombre de ses candidats affectés, tant qu'une session ouverte lui en affecte.</p>
+            <form method="post" action="/etablissements/{{uai}}/centre">
+              <label for="c-capacite">Places par demi-journée</label><input id="c-capacite" name="capacite" type="number" min="1" max="1000" required value="{{capacite}}">
+              <label for="c-demi">Demi-journées d'épreuve</label><input id="c-demi" name="demiJournees" type="number" min="1" max="40" required value="{{demiJournees}}">
+              <fieldset><legend>Épreuves accueillies</legend>
+              {{#epreuves}}<label class="choix"><input type="checkbox" name="epreuve" value="{{code}}"{{#accueillie}} checked{{/accueillie}}> {{libelle}}</label>{{/epreuves}}
+              </fieldset>
+              <label for="c-salles">Salles (une par ligne)</label><textarea id="c-salles" name="salles" rows="4" maxlength="6000">{{salles}}</textarea>
+              <p><button type="submit" id="enregistrer-centre">Enregistrer le centre d'épreuve</button></p>
+            </form>
+            {{#estCentre}}<form method="post" action="/etablissements/{{uai}}/centre/retrait"><p><button type="submit" class="secondaire" id="retirer-centre">Ne plus être centre d'épreuve</button></p></form>{{/estCentre}}
+            """,
         "inscriptions": """
             <h1>Inscriptions et affectations — session {{session}}</h1>
             {{#message}}<p class="info" role="status">{{message}}</p>{{/message}}
             {{#gestionnaire}}
             <h2>1. Importer le fichier des candidats</h2>
-            <form id="import" data-session="{{session}}">
+            <form id="import" data-url="/api/inscriptions/sessions/{{session}}/import">
               <label for="fichier">Fichier CSV (colonnes numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve ; UTF-8 ou Windows-1252)</label>
               <input id="fichier" type="file" accept=".csv,text/csv" required>
               <label class="choix"><input type="checkbox" id="partiel"> Importer les lignes valides même si d'autres sont en erreur</label>

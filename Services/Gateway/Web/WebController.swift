@@ -62,6 +62,7 @@ struct WebController: Sendable {
         router.get("/remontee", use: remontee)
         addSujetsRoutes(to: router)
         addInscriptionsRoutes(to: router)
+        addAnnuaireRoutes(to: router)
         router.get("/assets/ece.css") { _, _ in Self.asset(Assets.css, "text/css; charset=utf-8") }
         router.get("/assets/editeur.js") { _, _ in Self.asset(Assets.editeur, "text/javascript; charset=utf-8") }
         router.get("/assets/bareme.js") { _, _ in Self.asset(Assets.bareme, "text/javascript; charset=utf-8") }
@@ -355,12 +356,14 @@ struct WebController: Sendable {
                 object["coordination"] = true
                 object["missions"] = try await coordinations(session)
             case .gestionnaire:
-                liens = [Lien(href: "/inscriptions", libelle: "Les candidats, délégations, affectations et désignations (Cyclades)"),
+                liens = [Lien(href: "/etablissements", libelle: "Les établissements et les centres d'épreuve de l'académie (Cyclades)"),
+                         Lien(href: "/inscriptions", libelle: "Les candidats, délégations, affectations et désignations (Cyclades)"),
                          Lien(href: "/missions", libelle: "Les missions, convocations et services faits (Imag'In)"),
                          Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages,
                          Lien(href: "/remontee", libelle: "La remontée des notes")]
             case .dsii: liens = [Lien(href: "/sujets", libelle: "La banque de sujets et les barèmes (Référentiel Sujet)"), statistiques]
-            case .admin: liens = [statistiques]
+            case .admin: liens = [Lien(href: "/etablissements", libelle: "Les académies, les établissements et les centres d'épreuve (Cyclades)"),
+                                  statistiques]
             case .etablissement: liens = [Lien(href: "/inscriptions", libelle: "Les affectations déléguées et les désignations de vos enseignants"),
                                           Lien(href: "/missions", libelle: "Les convocations de vos enseignants (Imag'In)")]
             }

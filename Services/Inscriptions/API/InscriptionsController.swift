@@ -374,12 +374,24 @@ struct InscriptionsController: Sendable {
         }
     }
 
-    struct Etablissements: ResponseEncodable { var items: [InscriptionsRepository.Etablissement] }
+    struct Etablissements: ResponseEncodable {
+        var items: [InscriptionsRepository.Etablissement]
+        var page: Int
+        var perPage: Int
+        var total: Int
+    }
 
+    /// The directory's schools, searched by UAI or name (`q`), centres only (`centres=true`), by page.
     @Sendable func etablissements(_ request: Request, context: ECERequestContext) async throws -> Etablissements {
         _ = try context.authenticated()
-        let academie = request.uri.queryParameters["academie"].map(String.init)
-        return Etablissements(items: try await repository.etablissements(academie: academie))
+        let q = request.uri.queryParameters
+        let academie = q["academie"].map(String.init)
+        let recherche = q["q"].map { String($0.prefix(100)) }.flatMap { $0.isEmpty ? nil : $0 }
+        let page = q["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
+        let perPage = q["perPage"].flatMap { Int($0) }.map { min(max($0, 1), 10_000) } ?? 10_000
+        let (items, total) = try await repository.etablissements(academie: academie, recherche: recherche,
+                                                                 centres: q["centres"] == "true", page: page, perPage: perPage)
+        return Etablissements(items: items, page: page, perPage: perPage, total: total)
     }
 
     struct ImportReport: ResponseEncodable {

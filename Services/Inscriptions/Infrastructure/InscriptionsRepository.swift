@@ -38,23 +38,34 @@ struct InscriptionsRepository: Sendable {
             .collect().map { try $0.decode((String, String).self) }.map { (code: $0.0, nom: $0.1) }
     }
 
-    func etablissements(academie: String?) async throws -> [Etablissement] {
+    /// A page of schools: of an académie, whose UAI or name contains `recherche` (any case), centres
+    /// only on request; with how many there are in all.
+    func etablissements(academie: String?, recherche: String? = nil, centres: Bool = false, page: Int = 1, perPage: Int = 10_000)
+        async throws -> (items: [Etablissement], total: Int) {
+        let motif = recherche.map { "%" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%" }
         let rows = try await client.query("""
             SELECT e.uai, e.nom, e.academie, e.commune, e.autonome, c.capacite_demi_journee,
-                   COALESCE(array_agg(ce.epreuve ORDER BY ce.epreuve) FILTER (WHERE ce.epreuve IS NOT NULL), '{}')
+                   COALESCE(array_agg(ce.epreuve ORDER BY ce.epreuve) FILTER (WHERE ce.epreuve IS NOT NULL), '{}'),
+                   count(*) OVER ()::int
             FROM \(unescaped: s).etablissements e
             LEFT JOIN \(unescaped: s).centres c ON c.uai = e.uai
             LEFT JOIN \(unescaped: s).centre_epreuves ce ON ce.uai = e.uai
-            WHERE \(academie)::text IS NULL OR e.academie = \(academie)
+            WHERE (\(academie)::text IS NULL OR e.academie = \(academie))
+              AND (\(motif)::text IS NULL OR e.uai ILIKE \(motif) OR e.nom ILIKE \(motif))
+              AND (NOT \(centres) OR c.uai IS NOT NULL)
             GROUP BY e.uai, c.capacite_demi_journee ORDER BY e.uai
+            LIMIT \(perPage) OFFSET \((page - 1) * perPage)
             """, logger: logger)
         var result: [Etablissement] = []
-        for try await (uai, nom, academie, commune, autonome, capacite, epreuves) in rows.decode(
-            (String, String, String, String, Bool, Int?, [String]).self) {
+        var total = 0
+        for try await (uai, nom, academie, commune, autonome, capacite, epreuves, count) in rows.decode(
+            (String, String, String, String, Bool, Int?, [String], Int).self) {
+            total = count
             result.append(Etablissement(uai: uai, nom: nom, academie: academie, commune: commune, autonome: autonome,
                                         centre: capacite.map { .init(capaciteDemiJournee: $0, epreuves: epreuves) }))
         }
-        return result
+        return (result, total)
     }
 
     func ensureSession(_ annee: Int) async throws {

@@ -1,0 +1,180 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// The directory's pages (Cyclades' reference data): an académie's gestionnaire keeps its schools
+/// and centres d'épreuve, the national administrator the académies and every school. The directory
+/// file goes as is to the API (`/assets/gestion.js`), as the candidates file does.
+extension WebController {
+    func addAnnuaireRoutes(to router: Router<ECERequestContext>) {
+        router.get("/etablissements", use: annuaire)
+        router.post("/etablissements", use: creerEtablissement)
+        router.get("/etablissements/:uai", use: ficheEtablissement)
+        router.post("/etablissements/:uai", use: modifierEtablissement)
+        router.post("/etablissements/:uai/centre", use: definirCentre)
+        router.post("/etablissements/:uai/centre/retrait", use: retirerCentre)
+        router.post("/academies", use: enregistrerAcademie)
+    }
+
+    struct AcademieRef: Decodable { var code: String; var nom: String; var nature: String }
+    struct Annuaire: Decodable {
+        var items: [EtablissementAnnuaire]; var page: Int; var perPage: Int; var total: Int
+    }
+    struct EtablissementAnnuaire: Decodable {
+        var uai: String; var nom: String; var academie: String; var commune: String; var autonome: Bool
+        var centre: Centre?
+        struct Centre: Decodable { var capaciteDemiJournee: Int; var epreuves: [String] }
+    }
+
+    /// Only those who keep the directory open its pages.
+    private func gardien(_ request: Request, _ context: ECERequestContext) async throws -> Session {
+        let session = try await required(request, context)
+        guard session.identity.role == .gestionnaire || session.identity.role == .admin else {
+            throw Problem.forbidden("page du gestionnaire d'académie et de l'administrateur / gestionnaire and administrator only")
+        }
+        return session
+    }
+
+    @Sendable func annuaire(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await gardien(request, context)
+            let admin = session.identity.role == .admin
+            let q = request.uri.queryParameters
+            var academie = q["academie"].map(String.init).flatMap { $0.isEmpty ? nil : $0.uppercased() }
+            if case .academie(let code) = session.identity.scope { academie = code }
+            // A GET form writes a space as "+", which the query's decoding keeps.
+            let recherche = String((q["q"].map(String.init) ?? "").replacingOccurrences(of: "+", with: " ").prefix(100))
+            let centres = q["centres"] == "oui"
+            let numero = q["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
+            var items = URLComponents()
+            items.queryItems = [URLQueryItem(name: "page", value: "\(numero)"), URLQueryItem(name: "perPage", value: "50")]
+                + (academie.map { [URLQueryItem(name: "academie", value: $0)] } ?? [])
+                + (recherche.isEmpty ? [] : [URLQueryItem(name: "q", value: recherche)]) + (centres ? [URLQueryItem(name: "centres", value: "true")] : [])
+            let liste = try decode(Annuaire.self, try await api(.get, "inscriptions", "/api/inscriptions/etablissements?" + (items.percentEncodedQuery ?? ""),
+                                                                 session: session))
+            struct Items<T: Decodable>: Decodable { var items: [T] }
+            let academies = try decode(Items<AcademieRef>.self, try await api(.get, "inscriptions", "/api/inscriptions/academies", session: session)).items
+            func lien(_ page: Int) -> String {
+                var c = URLComponents()
+                c.queryItems = [URLQueryItem(name: "page", value: "\(page)"), URLQueryItem(name: "q", value: recherche)]
+                    + (centres ? [URLQueryItem(name: "centres", value: "oui")] : []) + (admin ? [URLQueryItem(name: "academie", value: academie ?? "")] : [])
+                return "/etablissements?" + (c.percentEncodedQuery ?? "")
+            }
+            let pages = max(1, (liste.total + 49) / 50)
+            var object: [String: Any] = [
+                "admin": admin, "academie": academie ?? "", "recherche": recherche, "centres": centres,
+                "titre": academie.map { code in "académie \(academies.first { $0.code == code }?.nom ?? code)" } ?? "toutes les académies",
+                "academies": academies.map { ["code": $0.code, "nom": $0.nom, "nature": $0.nature == "regroupement" ? "regroupement de centres étrangers" : "académie",
+                                              "choisie": $0.code == academie] },
+                "total": liste.total, "page": numero, "pages": pages,
+                "etablissements": liste.items.map { e in
+                    ["uai": e.uai, "nom": e.nom, "commune": e.commune, "academie": e.academie, "autonome": e.autonome ? "oui" : "non",
+                     "centre": e.centre.map { "\($0.capaciteDemiJournee) places par demi-journée — \($0.epreuves.joined(separator: ", "))" } ?? "—"]
+                },
+            ]
+            if numero > 1 { object["precedente"] = lien(numero - 1) }
+            if numero < pages { object["suivante"] = lien(numero + 1) }
+            return page("etablissements", titre: "Établissements et centres d'épreuve", Self.avecMessage(object, request), session: session)
+        }
+    }
+
+    struct FicheRef: Decodable {
+        var etablissement: Etablissement; var centre: Centre?
+        struct Etablissement: Decodable {
+            var uai: String; var nom: String; var commune: String; var academie: String; var autonome: Bool
+            var latitude: Double?; var longitude: Double?
+        }
+        struct Centre: Decodable { var capaciteDemiJournee: Int; var demiJournees: Int; var epreuves: [String]; var salles: [String] }
+    }
+
+    @Sendable func ficheEtablissement(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await gardien(request, context)
+            guard let uai = Self.codeUAI(context.parameters.get("uai") ?? "") else { throw Problem.notFound("établissement") }
+            let fiche = try decode(FicheRef.self, try await api(.get, "inscriptions", "/api/inscriptions/etablissements/\(uai)", session: session))
+            let e = fiche.etablissement
+            if case .academie(let code) = session.identity.scope, code != e.academie {
+                throw Problem.forbidden("établissement d'une autre académie / another académie's school")
+            }
+            let object: [String: Any] = [
+                "uai": e.uai, "nom": e.nom, "commune": e.commune, "academie": e.academie, "autonome": e.autonome,
+                "latitude": e.latitude.map { "\($0)" } ?? "", "longitude": e.longitude.map { "\($0)" } ?? "",
+                "admin": session.identity.role == .admin, "estCentre": fiche.centre != nil,
+                "capacite": fiche.centre.map { "\($0.capaciteDemiJournee)" } ?? "", "demiJournees": fiche.centre.map { "\($0.demiJournees)" } ?? "10",
+                "salles": fiche.centre?.salles.joined(separator: "\n") ?? "",
+                "epreuves": EpreuvePratique.allCases.map { ["code": $0.rawValue, "libelle": "\($0.rawValue) — \($0.libelle)",
+                                                            "accueillie": fiche.centre?.epreuves.contains($0.rawValue) ?? false] },
+            ]
+            return page("etablissement", titre: "\(e.nom) (\(e.uai))", Self.avecMessage(object, request), session: session)
+        }
+    }
+
+    struct DescriptionEtablissement: Encodable {
+        var nom: String; var commune: String; var academie: String; var autonome: Bool; var latitude: Double?; var longitude: Double?
+    }
+
+    /// The school's form: the coordinates are optional; a wrong number is refused by Cyclades as any
+    /// wrong field (sent as an impossible coordinate rather than dropped).
+    private func description(_ form: [String: String]) -> DescriptionEtablissement {
+        func degres(_ text: String?) -> Double? {
+            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+            return Double(text.replacingOccurrences(of: ",", with: ".")) ?? 999
+        }
+        return DescriptionEtablissement(nom: form["nom"] ?? "", commune: form["commune"] ?? "", academie: (form["academie"] ?? "").uppercased(),
+                                        autonome: form["autonome"] == "oui", latitude: degres(form["latitude"]), longitude: degres(form["longitude"]))
+    }
+
+    @Sendable func creerEtablissement(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        guard let uai = Self.codeUAI(form["uai"] ?? "") else {
+            return try await handle(request, context) {
+                throw Redirect(to: "/etablissements", message: "Création refusée : un UAI a 7 chiffres et une lettre.", cookies: [])
+            }
+        }
+        let json = Self.json(description(form))
+        return try await formulaire(request, context, .put, service: "inscriptions", "/api/inscriptions/etablissements/\(uai)", json: json,
+                                    retour: "/etablissements/\(uai)", success: "Établissement enregistré.", expected: [.created, .ok],
+                                    refus: "Création refusée")
+    }
+
+    @Sendable func modifierEtablissement(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        let uai = Self.codeUAI(context.parameters.get("uai") ?? "") ?? "-"
+        let json = Self.json(description(form))
+        return try await formulaire(request, context, .put, service: "inscriptions", "/api/inscriptions/etablissements/\(uai)", json: json,
+                                    retour: "/etablissements/\(uai)", success: "Établissement enregistré.", expected: [.ok, .created],
+                                    refus: "Modification refusée")
+    }
+
+    struct CentreForm: Encodable { var capaciteDemiJournee: Int; var demiJournees: Int; var epreuves: [String]; var salles: [String] }
+
+    @Sendable func definirCentre(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let bytes = try await request.body.collect(upTo: 20_000)
+        let form = Self.form(bytes)
+        let uai = Self.codeUAI(context.parameters.get("uai") ?? "") ?? "-"
+        let centre = CentreForm(capaciteDemiJournee: Int(form["capacite"] ?? "") ?? 0, demiJournees: Int(form["demiJournees"] ?? "") ?? 0,
+                                epreuves: Self.formValues(bytes)["epreuve"] ?? [],
+                                salles: (form["salles"] ?? "").split(whereSeparator: \.isNewline)
+                                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        return try await formulaire(request, context, .put, service: "inscriptions", "/api/inscriptions/etablissements/\(uai)/centre",
+                                    json: Self.json(centre), retour: "/etablissements/\(uai)", success: "Centre d'épreuve enregistré.",
+                                    refus: "Centre refusé")
+    }
+
+    @Sendable func retirerCentre(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let uai = Self.codeUAI(context.parameters.get("uai") ?? "") ?? "-"
+        return try await formulaire(request, context, .delete, service: "inscriptions", "/api/inscriptions/etablissements/\(uai)/centre",
+                                    json: nil, retour: "/etablissements/\(uai)", success: "L'établissement n'est plus centre d'épreuve.",
+                                    expected: [.noContent], refus: "Retrait refusé")
+    }
+
+    @Sendable func enregistrerAcademie(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        let code = (form["code"] ?? "").uppercased()
+        let chemin = code.count <= 3 && code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) && !code.isEmpty ? code : "-"
+        return try await formulaire(request, context, .put, service: "inscriptions", "/api/inscriptions/academies/\(chemin)",
+                                    json: Self.json(["nom": form["nom"] ?? "", "nature": form["nature"] ?? "academie"]),
+                                    retour: "/etablissements", success: "Académie enregistrée.", expected: [.created, .ok],
+                                    refus: "Académie refusée")
+    }
+}
