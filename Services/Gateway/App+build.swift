@@ -53,8 +53,10 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
                               policy: settings.auth, clientAddress: ClientAddress(environment))
     auth.addRoutes(to: router.group("/api/auth"))
     // Secure cookies whenever the public address is https (plain http is refused outside ECE_DEVELOPMENT).
+    let files = try await WebFiles.load(environment)
     let web = WebController(auth: auth, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
-                            secureCookies: URL(string: runtime.configuration.publicURL)?.scheme?.lowercased() == "https")
+                            secureCookies: URL(string: runtime.configuration.publicURL)?.scheme?.lowercased() == "https",
+                            files: files)
     web.addRoutes(to: router)
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
@@ -63,6 +65,8 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     ServiceProxy(client: httpClient, upstreams: settings.upstreams, maxBodySize: settings.maxBodySize,
                  webSession: { request, logger in await web.bearer(request, logger) })
         .addRoutes(to: router)
+    // Last: a file is looked for only where no route answered (404).
+    router.add(middleware: files.fileMiddleware(ECERequestContext.self))
     return GatewayParts(router: router, consumers: [convocations], httpClient: httpClient, accounts: accounts)
 }
 

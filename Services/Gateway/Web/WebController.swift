@@ -16,6 +16,7 @@ struct WebController: Sendable {
     let upstreams: [String: String]
     /// Cookies marked Secure except on a plain-HTTP local address.
     let secureCookies: Bool
+    let files: WebFiles
 
     struct Session: Sendable {
         var identity: Identity
@@ -62,11 +63,12 @@ struct WebController: Sendable {
         router.get("/remontee", use: remontee)
         addSujetsRoutes(to: router)
         addInscriptionsRoutes(to: router)
-        router.get("/assets/ece.css") { _, _ in Self.asset(Assets.css, "text/css; charset=utf-8") }
-        router.get("/assets/editeur.js") { _, _ in Self.asset(Assets.editeur, "text/javascript; charset=utf-8") }
-        router.get("/assets/bareme.js") { _, _ in Self.asset(Assets.bareme, "text/javascript; charset=utf-8") }
-        router.get("/assets/gestion.js") { _, _ in Self.asset(Assets.gestion, "text/javascript; charset=utf-8") }
-        router.get("/sw.js") { _, _ in Self.asset(Assets.serviceWorker, "text/javascript; charset=utf-8") }
+        // The assets under /assets are files (`WebFiles.fileMiddleware`); the service worker names its
+        // cache after them, so it is rendered once at start-up. At the root: its scope is the whole site.
+        router.get("/sw.js") { [serviceWorker = files.serviceWorker] _, _ in
+            Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-cache"],
+                     body: .init(byteBuffer: ByteBuffer(string: serviceWorker)))
+        }
     }
 
     /// The session year pages open on: from September on, next June's.
@@ -143,19 +145,15 @@ struct WebController: Sendable {
 
     func page(_ name: String, titre: String, _ object: Any, session: Session?, editeur: Bool = false,
                       status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
-        let contenu = Templates.library.render(object, withTemplate: name) ?? ""
+        let contenu = files.library.render(object, withTemplate: name) ?? ""
         var layout: [String: Any] = ["titre": titre, "contenu": contenu, "editeur": editeur]
         if let session { layout["utilisateur"] = Utilisateur(nom: session.identity.login, role: Libelle.role(session.identity.role)) }
-        let html = Templates.library.render(layout, withTemplate: "layout") ?? ""
+        let html = files.library.render(layout, withTemplate: "layout") ?? ""
         var response = HTML.response(html)
         response.status = status
         WebSession.append(cookies + (session?.setCookies ?? []), to: &response.headers)
         response.headers[.cacheControl] = "no-store"
         return response
-    }
-
-    private static func asset(_ text: String, _ type: String) -> Response {
-        Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-cache"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// Runs a page, turning a redirect or an API refusal into what a browser expects.
