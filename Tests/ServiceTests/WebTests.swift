@@ -167,7 +167,7 @@ import TestSupport
         #expect(missing?.description.hasSuffix("Templates/lots.mustache is missing") == true, "\(String(describing: missing))")
         try "<h1>{{#lots}}sans fin</h1>\n".write(to: lots, atomically: true, encoding: .utf8)
         let broken = await #expect(throws: WebFiles.Unusable.self) { try await Gateway.buildApplication(configuration) }
-        #expect(broken?.description.contains("lots.mustache, line 1") == true, "\(String(describing: broken))")
+        #expect(broken?.description.contains("lots.mustache, line 2, column 1: expectedSectionEnd") == true, "\(String(describing: broken))")
     }
 
     @Test func hostileFormBodiesGetAPageNotACrash() async throws {

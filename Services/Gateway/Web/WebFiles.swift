@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import Mustache
 
 /// The pages' files, read once at start-up: the Mustache templates (`Templates/`: the layout and
@@ -66,8 +67,8 @@ struct WebFiles: Sendable {
 
     /// The assets with their validators (ETag, Last-Modified): `no-cache` makes the browser ask
     /// again each time (a 304 when unchanged), as their URLs carry no version.
-    func fileMiddleware<Context: RequestContext>(_: Context.Type) -> FileMiddleware<Context, LocalFileSystem> {
-        FileMiddleware(publicFolder, cacheControl: .init([(.textCss, [.noCache]), (.textJavascript, [.noCache])]))
+    func fileMiddleware<Context: RequestContext>(_: Context.Type, logger: Logger) -> FileMiddleware<Context, LocalFileSystem> {
+        FileMiddleware(publicFolder, cacheControl: .init([(.textCss, [.noCache]), (.textJavascript, [.noCache])]), logger: logger)
             .withAdditionalMediaTypes(forFileExtensions: [
                 "css": MediaType(type: .text, subType: "css", parameter: ("charset", "utf-8")),
                 "js": MediaType(type: .text, subType: "javascript", parameter: ("charset", "utf-8")),
