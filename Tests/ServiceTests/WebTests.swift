@@ -84,17 +84,21 @@ import TestSupport
         }
     }
 
-    /// Issue 18: `POST /connexion` with the body `=` trapped the gateway ("Index out of range").
+    /// Issue 18: `POST /connexion` with the body `=` trapped the gateway ("Index out of range"). The
+    /// forms are decoded by Hummingbird since issue 19: what it refuses is an empty form.
     @Test func theFormParserIsTotal() {
         let hostile = ["=", "&=&", "==", "&&&", "=&=", "a", "a=", "=b", "%", "%zz=%", "a=%ff%fe", "+=+", "a==b=c",
-                       String(repeating: "&", count: 10_000), "\u{0}=\u{0}", "é=è&é"]
+                       String(repeating: "&", count: 10_000), "\u{0}=\u{0}", "é=è&é", "a[]=1&a=2", "a=1&a[]=2", "a[0]=1&a[2]=2",
+                       "a[b]=1&a[]=2", "a[=1", "a]=1", "[]=1", "a[][]=1", "a[b][c]=1", String(repeating: "a[", count: 5_000) + "=1"]
         for body in hostile {
+            _ = WebController.form(ByteBuffer(string: body))
             _ = WebController.formValues(ByteBuffer(string: body))
         }
         _ = WebController.formValues(ByteBuffer(bytes: [0xff, 0xfe, 0x3d, 0x80, 0x26, 0x3d]))
-        #expect(WebController.formValues(ByteBuffer(string: "=")) == ["": [""]])
-        #expect(WebController.formValues(ByteBuffer(string: "=b&a")) == ["": ["b"], "a": [""]])
-        #expect(WebController.formValues(ByteBuffer(string: "a==b&a=%zz&m=1&m=2+3")) == ["a": ["=b", ""], "m": ["1", "2 3"]])
+        #expect(WebController.form(ByteBuffer(string: "a==b&a=%zz&m=1&m=2+3")).isEmpty, "a name twice: refused")
+        #expect(WebController.form(ByteBuffer(string: "login=a%C3%A9+b&password=x%3D")) == ["login": "aé b", "password": "x="])
+        #expect(WebController.formValues(ByteBuffer(string: "nom=Salle+1&membre%5B%5D=a&membre%5B%5D=b"))
+            == ["nom": ["Salle 1"], "membre": ["a", "b"]])
     }
 
     /// Issue 25: the checkboxes sat mid-column, their labels far right. The fields' width stretched
@@ -219,7 +223,11 @@ import TestSupport
             let signedIn = try await client.execute(uri: "/connexion", method: .post,
                                                     headers: [.contentType: "application/x-www-form-urlencoded"],
                                                     body: Self.form(["login": account.login, "password": GatewayTests.password]))
-            #expect(Self.cookies(signedIn).count == 2 && Self.cookies(signedIn).allSatisfy { $0.hasSuffix("; Secure") })
+            // Hummingbird's `Cookie` writes its attributes in no set order.
+            let attributes = Self.cookies(signedIn).map { Set($0.split(separator: ";").dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }) }
+            #expect(attributes.count == 2 && attributes.allSatisfy {
+                $0.isSuperset(of: ["Secure", "HttpOnly", "SameSite=Strict", "Path=/"]) && $0.contains { $0.hasPrefix("Max-Age=") }
+            }, "\(attributes)")
         }
     }
 }

@@ -215,7 +215,7 @@ def organiser(driver, commission, groupes, creneaux_a_creer):
     driver.get(commission)
     for nom, membres in groupes:
         deadline = time.time() + 60
-        while not all(driver.find_elements(By.XPATH, f"//label[contains(., '({m})')]/input[@name='membre']") for m in membres):
+        while not all(driver.find_elements(By.XPATH, f"//label[contains(., '({m})')]/input[@name='membre[]']") for m in membres):
             assert time.time() < deadline, f"examiners {membres} not at the centre"
             time.sleep(1)
             driver.get(commission)
@@ -227,14 +227,14 @@ def organiser(driver, commission, groupes, creneaux_a_creer):
         message(driver, "Groupe créé")
     for jour, demi, codes, choix in creneaux_a_creer:
         deadline = time.time() + 60
-        while not all(driver.find_elements(By.XPATH, f"//input[@name='sujet']/parent::label[starts-with(normalize-space(), '{c}')]") for c in codes):
+        while not all(driver.find_elements(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{c}')]") for c in codes):
             assert time.time() < deadline, f"subjects {codes} not offered at the centre"
             time.sleep(1)
             driver.get(commission)
         driver.execute_script("document.getElementById('jour').value = arguments[0]", jour)
         choisir(driver, "demi", demi)
         for code in codes:
-            driver.find_element(By.XPATH, f"//input[@name='sujet']/parent::label[starts-with(normalize-space(), '{code}')]").click()
+            driver.find_element(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{code}')]").click()
         if choix:
             driver.find_element(By.ID, "choix-creneau").click()
         submit(driver, By.XPATH, "//button[normalize-space()='Créer le créneau']")
@@ -325,7 +325,7 @@ def place_and_distribute(driver, commission):
         assert driver.find_elements(By.XPATH, f"//legend[normalize-space()='Groupe {nom}']"), nom
         if nom == "Salle 2 bis":
             shot(driver, "00-groupe-renomme")
-    driver.find_element(By.XPATH, f"//form[.//legend[normalize-space()='Groupe Salle 2']]//input[@name='membre' and @checked]").click()
+    driver.find_element(By.XPATH, f"//form[.//legend[normalize-space()='Groupe Salle 2']]//input[@name='membre[]' and @checked]").click()
     submit(driver, By.ID, f"modifier-{gid}")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Modification refusée"))
 
@@ -442,7 +442,7 @@ def road(driver):
     driver.get(commission)
     driver.execute_script("document.getElementById('jour').value = '2027-06-02'")
     for code in ("PC-201", "PC-203", "PC-301", "PC-302"):
-        driver.find_element(By.XPATH, f"//input[@name='sujet']/parent::label[starts-with(normalize-space(), '{code}')]").click()
+        driver.find_element(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{code}')]").click()
     driver.find_element(By.ID, "choix-creneau").click()
     submit(driver, By.XPATH, "//form[contains(@action, '/creneaux')]//button")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Créneau créé"))

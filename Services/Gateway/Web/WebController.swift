@@ -22,7 +22,7 @@ struct WebController: Sendable {
         var identity: Identity
         var token: String
         /// Renewed tokens to send back.
-        var setCookies: [String] = []
+        var setCookies: [Cookie] = []
     }
 
     func addRoutes(to router: Router<ECERequestContext>) {
@@ -81,11 +81,10 @@ struct WebController: Sendable {
 
     /// The signed-in user: the access cookie, or a renewal with the refresh cookie.
     func session(_ request: Request, _ logger: Logger) async -> Session? {
-        let cookies = WebSession.cookies(request)
-        if let token = cookies[WebSession.access], let identity = await verifier.identity(from: token) {
+        if let token = request.cookies[WebSession.access]?.value, let identity = await verifier.identity(from: token) {
             return Session(identity: identity, token: token)
         }
-        guard let refresh = cookies[WebSession.refresh], let tokens = try? await auth.renew(refresh, logger: logger),
+        guard let refresh = request.cookies[WebSession.refresh]?.value, let tokens = try? await auth.renew(refresh, logger: logger),
             let identity = await verifier.identity(from: tokens.accessToken)
         else { return nil }
         return Session(identity: identity, token: tokens.accessToken, setCookies: WebSession.setCookies(tokens, secure: secureCookies))
@@ -125,15 +124,15 @@ struct WebController: Sendable {
     /// Thrown to send the browser elsewhere (303, so a form post becomes a GET).
     struct Redirect: Error {
         var to: String
-        var cookies: [String] = []
+        var cookies: [Cookie] = []
 
         /// Back to a page with a message for it to show.
-        init(to path: String, message: String, cookies: [String]) {
+        init(to path: String, message: String, cookies: [Cookie]) {
             to = path + "?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
             self.cookies = cookies
         }
 
-        init(to: String, cookies: [String] = []) {
+        init(to: String, cookies: [Cookie] = []) {
             self.to = to
             self.cookies = cookies
         }
@@ -144,7 +143,7 @@ struct WebController: Sendable {
     struct Utilisateur { var nom: String; var role: String }
 
     func page(_ name: String, titre: String, _ object: Any, session: Session?, editeur: Bool = false,
-                      status: HTTPResponse.Status = .ok, cookies: [String] = []) -> Response {
+                      status: HTTPResponse.Status = .ok, cookies: [Cookie] = []) -> Response {
         let contenu = files.library.render(object, withTemplate: name) ?? ""
         var layout: [String: Any] = ["titre": titre, "contenu": contenu, "editeur": editeur]
         if let session { layout["utilisateur"] = Utilisateur(nom: session.identity.login, role: Libelle.role(session.identity.role)) }
@@ -228,24 +227,29 @@ struct WebController: Sendable {
         return text
     }
 
+    /// A page's form, decoded by Hummingbird. Total on any bytes: a body it refuses (a name twice,
+    /// invalid percent escapes or UTF-8, no name) is an empty form, which every page then refuses
+    /// like any other missing value.
     static func form(_ bytes: ByteBuffer) -> [String: String] {
-        formValues(bytes).mapValues { $0.last ?? "" }
+        (try? URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: bytes))) ?? [:]
     }
 
-    /// Every value of each field (checkboxes repeat their name). Total on any bytes: a pair without
-    /// `=` is a name with an empty value, `=x` a value with an empty name, invalid UTF-8 or percent
-    /// escapes decode to "" (a page then refuses the empty field like any other wrong value).
+    /// A form with checkboxes: each ticked box sends `name[]=value`, read here as `name`'s values.
     static func formValues(_ bytes: ByteBuffer) -> [String: [String]] {
-        func decoded(_ text: Substring) -> String {
-            String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+        ((try? URLEncodedFormDecoder().decode([String: Champ].self, from: String(buffer: bytes))) ?? [:]).mapValues(\.valeurs)
+    }
+
+    /// A form field: one value, or the values of the boxes ticked under one `name[]`.
+    struct Champ: Decodable {
+        var valeurs: [String]
+
+        init(from decoder: any Decoder) throws {
+            if let valeur = try? decoder.singleValueContainer().decode(String.self) {
+                valeurs = [valeur]
+            } else {
+                valeurs = try [String](from: decoder)
+            }
         }
-        var result: [String: [String]] = [:]
-        for pair in String(buffer: bytes).split(separator: "&") {
-            let name = pair.firstIndex(of: "=").map { pair[..<$0] } ?? pair
-            let value = pair.firstIndex(of: "=").map { pair[pair.index(after: $0)...] } ?? ""
-            result[decoded(name), default: []].append(decoded(value))
-        }
-        return result
     }
 
     /// A JSON document from plain values (the pages' forms become API calls).
@@ -321,7 +325,7 @@ struct WebController: Sendable {
 
     @Sendable func deconnexion(_ request: Request, context: ECERequestContext) async throws -> Response {
         try refuserAutreOrigine(request)
-        if let refresh = WebSession.cookies(request)[WebSession.refresh] { try? await auth.end(refresh) }
+        if let refresh = request.cookies[WebSession.refresh]?.value { try? await auth.end(refresh) }
         // A shared tablet keeps nothing of the session: the editor's cached pages and sheets go too.
         var response = Response(status: .seeOther, headers: [.location: "/connexion", Self.clearSiteData: #""cache", "storage""#])
         WebSession.append(WebSession.clearCookies(secure: secureCookies), to: &response.headers)
