@@ -23,10 +23,14 @@ COPY Package.swift Package.resolve[d] ./
 RUN swift package resolve
 
 COPY . .
-# Static Swift runtime: the runtime image then needs only Debian's C libraries.
+# Static Swift runtime: the runtime image then needs only Debian's C libraries. The gateway's pages
+# (Mustache templates, CSS, JS) are its SwiftPM resource bundle, copied next to the binary where
+# Bundle.module looks first (WEB_ROOT can point at another copy).
 RUN swift build -c release --product "$SERVICE" --static-swift-stdlib \
+ && bin="$(swift build -c release --show-bin-path)" \
  && mkdir -p /out \
- && cp "$(swift build -c release --show-bin-path)/$SERVICE" /out/service \
+ && cp "$bin/$SERVICE" /out/service \
+ && if [ "$SERVICE" = Gateway ]; then cp -R "$bin/ece_Gateway.resources" /out/; fi \
  && { cp /usr/libexec/swift/linux/swift-backtrace-static /out/ 2>/dev/null || true; }
 
 # ---- runtime --------------------------------------------------------------------------------

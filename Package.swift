@@ -78,7 +78,9 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
             path: "Services/Gateway",
-            exclude: ["README.md"]
+            exclude: ["README.md"],
+            // The pages' templates and assets, read at start-up (WebFiles).
+            resources: [.copy("Web/Templates"), .copy("Web/Public")]
         ),
         // Fixtures shared by the fault tests, the probe they kill and the bus benchmark.
         .target(

@@ -40,6 +40,8 @@ struct GatewayParts {
 func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     let environment = runtime.configuration.environment
     let settings = GatewaySettings(environment)
+    // First: refused before anything that must be shut down (the HTTP client) exists.
+    let files = try await WebFiles.load(environment)
     let accounts = AccountRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
     let signer = await TokenSigner(privateKey: try TokenKeys.privateKey(environment: environment))
     var clientConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(30)))
@@ -54,7 +56,8 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     auth.addRoutes(to: router.group("/api/auth"))
     // Secure cookies whenever the public address is https (plain http is refused outside ECE_DEVELOPMENT).
     let web = WebController(auth: auth, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
-                            secureCookies: URL(string: runtime.configuration.publicURL)?.scheme?.lowercased() == "https")
+                            secureCookies: URL(string: runtime.configuration.publicURL)?.scheme?.lowercased() == "https",
+                            files: files)
     web.addRoutes(to: router)
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
@@ -63,6 +66,8 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     ServiceProxy(client: httpClient, upstreams: settings.upstreams, maxBodySize: settings.maxBodySize,
                  webSession: { request, logger in await web.bearer(request, logger) })
         .addRoutes(to: router)
+    // Last: a file is looked for only where no route answered (404).
+    router.add(middleware: files.fileMiddleware(ECERequestContext.self, logger: runtime.logger))
     return GatewayParts(router: router, consumers: [convocations], httpClient: httpClient, accounts: accounts)
 }
 

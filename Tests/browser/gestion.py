@@ -342,7 +342,7 @@ def annuaire(driver):
     type_into(driver, "c-capacite", "12")
     type_into(driver, "c-demi", "4")
     for epreuve in ("T011B", "T010B"):
-        driver.find_element(By.XPATH, f"//input[@name='epreuve' and @value='{epreuve}']").click()
+        driver.find_element(By.XPATH, f"//input[@name='epreuve[]' and @value='{epreuve}']").click()
     type_into(driver, "c-salles", "Laboratoire 1\nLaboratoire 2")
     submit(driver, By.ID, "enregistrer-centre")
     message(driver, "Centre d'épreuve enregistré")
@@ -353,11 +353,11 @@ def annuaire(driver):
 
     # The road map's centre has its physique-chimie candidates: it may not stop hosting the exam.
     driver.get(f"{BASE}/etablissements/{CENTRE}")
-    driver.find_element(By.XPATH, "//input[@name='epreuve' and @value='T011B']").click()
+    driver.find_element(By.XPATH, "//input[@name='epreuve[]' and @value='T011B']").click()
     submit(driver, By.ID, "enregistrer-centre")
     message(driver, "Centre refusé")
     assert "ne peut cesser" in driver.find_element(By.CSS_SELECTOR, "p.info").text
-    assert driver.find_element(By.XPATH, "//input[@name='epreuve' and @value='T011B']").is_selected(), "nothing changed"
+    assert driver.find_element(By.XPATH, "//input[@name='epreuve[]' and @value='T011B']").is_selected(), "nothing changed"
     # Another académie's school is not the gestionnaire's to open.
     assert page_status(driver, f"{BASE}/etablissements/0750654D") == 403
 

@@ -215,7 +215,7 @@ def organiser(driver, commission, groupes, creneaux_a_creer):
     driver.get(commission)
     for nom, membres in groupes:
         deadline = time.time() + 60
-        while not all(driver.find_elements(By.XPATH, f"//label[contains(., '({m})')]/input[@name='membre']") for m in membres):
+        while not all(driver.find_elements(By.XPATH, f"//label[contains(., '({m})')]/input[@name='membre[]']") for m in membres):
             assert time.time() < deadline, f"examiners {membres} not at the centre"
             time.sleep(1)
             driver.get(commission)
@@ -227,14 +227,14 @@ def organiser(driver, commission, groupes, creneaux_a_creer):
         message(driver, "Groupe créé")
     for jour, demi, codes, choix in creneaux_a_creer:
         deadline = time.time() + 60
-        while not all(driver.find_elements(By.XPATH, f"//input[@name='sujet']/parent::label[starts-with(normalize-space(), '{c}')]") for c in codes):
+        while not all(driver.find_elements(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{c}')]") for c in codes):
             assert time.time() < deadline, f"subjects {codes} not offered at the centre"
             time.sleep(1)
             driver.get(commission)
         driver.execute_script("document.getElementById('jour').value = arguments[0]", jour)
         choisir(driver, "demi", demi)
         for code in codes:
-            driver.find_element(By.XPATH, f"//input[@name='sujet']/parent::label[starts-with(normalize-space(), '{code}')]").click()
+            driver.find_element(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{code}')]").click()
         if choix:
             driver.find_element(By.ID, "choix-creneau").click()
         submit(driver, By.XPATH, "//button[normalize-space()='Créer le créneau']")
@@ -255,11 +255,11 @@ def place_and_distribute(driver, commission):
 
     # Division T1, all at once, in the morning.
     filtrer(driver, commission, division="T1", sansCreneau=True)
-    assert len(driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]")) == 4
+    assert len(driver.find_elements(By.CSS_SELECTOR, "input[name='fiche[]']")) == 4
     placer_tous(driver, matin, "4 candidat(s) placé(s) dans le créneau")
     # Division T2, ticked by hand.
     filtrer(driver, commission, division="T2", sansCreneau=True)
-    for box in driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"):
+    for box in driver.find_elements(By.CSS_SELECTOR, "input[name='fiche[]']"):
         box.click()
     choisir(driver, "vers-creneau", matin)
     submit(driver, By.ID, "placer")
@@ -271,19 +271,19 @@ def place_and_distribute(driver, commission):
     shot(driver, "00-creneau-complet")
     # The school's own pupils from A to K, then every one left, in the afternoon.
     filtrer(driver, commission, origine=CENTRE, nomDe="A", nomA="K", sansCreneau=True)
-    noms = [b.find_element(By.XPATH, "./..").text for b in driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]")]
+    noms = [b.find_element(By.XPATH, "./..").text for b in driver.find_elements(By.CSS_SELECTOR, "input[name='fiche[]']")]
     assert sorted(n.split()[0].upper() for n in noms) == ["DAVID", "GARCIA"], noms
     placer_tous(driver, apres_midi, "2 candidat(s) placé(s)")
     filtrer(driver, commission, sansCreneau=True)
     placer_tous(driver, apres_midi, "6 candidat(s) placé(s)")
     # One morning candidate out of the slots, then back.
     filtrer(driver, commission, division="T2")
-    driver.find_element(By.CSS_SELECTOR, "input[name=fiche]").click()
+    driver.find_element(By.CSS_SELECTOR, "input[name='fiche[]']").click()
     driver.find_element(By.XPATH, "//select[@id='vers-creneau']/option[@value='']").click()
     submit(driver, By.ID, "placer")
     placer(driver, "1 candidat(s) retiré(s) de leur créneau")
     filtrer(driver, commission, sansCreneau=True)
-    boxes = driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]")
+    boxes = driver.find_elements(By.CSS_SELECTOR, "input[name='fiche[]']")
     assert len(boxes) == 1, len(boxes)
     boxes[0].click()
     choisir(driver, "vers-creneau", matin)
@@ -325,7 +325,7 @@ def place_and_distribute(driver, commission):
         assert driver.find_elements(By.XPATH, f"//legend[normalize-space()='Groupe {nom}']"), nom
         if nom == "Salle 2 bis":
             shot(driver, "00-groupe-renomme")
-    driver.find_element(By.XPATH, f"//form[.//legend[normalize-space()='Groupe Salle 2']]//input[@name='membre' and @checked]").click()
+    driver.find_element(By.XPATH, f"//form[.//legend[normalize-space()='Groupe Salle 2']]//input[@name='membre[]' and @checked]").click()
     submit(driver, By.ID, f"modifier-{gid}")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Modification refusée"))
 
@@ -442,7 +442,7 @@ def road(driver):
     driver.get(commission)
     driver.execute_script("document.getElementById('jour').value = '2027-06-02'")
     for code in ("PC-201", "PC-203", "PC-301", "PC-302"):
-        driver.find_element(By.XPATH, f"//input[@name='sujet']/parent::label[starts-with(normalize-space(), '{code}')]").click()
+        driver.find_element(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{code}')]").click()
     driver.find_element(By.ID, "choix-creneau").click()
     submit(driver, By.XPATH, "//form[contains(@action, '/creneaux')]//button")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Créneau créé"))
@@ -450,9 +450,9 @@ def road(driver):
     assert any(c[0] == "2 juin 2027" and c[1] == "matin" and "Sujet tiré sur papier" in c[2] for c in slots), slots
     # The centre's manual distribution: filter, take a candidate out of their lot, put them back.
     driver.get(commission + "?nonDistribues=true")
-    assert not driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]"), "the distribution placed everyone"
+    assert not driver.find_elements(By.CSS_SELECTOR, "input[name='fiche[]']"), "the distribution placed everyone"
     driver.get(commission)
-    first = driver.find_element(By.CSS_SELECTOR, "input[name=fiche]")
+    first = driver.find_element(By.CSS_SELECTOR, "input[name='fiche[]']")
     lot = first.find_element(By.XPATH, "./ancestor::tr/td[last()]").text
     first.click()
     driver.find_element(By.XPATH, "//select[@id='vers-groupe']/option[@value='']").click()
@@ -460,7 +460,7 @@ def road(driver):
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "retirés de leur lot"))
     assert "1 non distribués" in driver.page_source, "one candidate out of the lots"
     driver.get(commission + "?nonDistribues=true")
-    boxes = driver.find_elements(By.CSS_SELECTOR, "input[name=fiche]")
+    boxes = driver.find_elements(By.CSS_SELECTOR, "input[name='fiche[]']")
     assert len(boxes) == 1, len(boxes)
     boxes[0].click()
     driver.find_element(By.XPATH, f"//select[@id='vers-groupe']/option[normalize-space()='{lot}']").click()

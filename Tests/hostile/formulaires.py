@@ -110,7 +110,7 @@ def body(fields):
     """A generated request body and its content type."""
     kind = rng.random()
     if kind < 0.55:
-        names = list(fields) + ["", "=", "x", "fiche", "membre", "sujet", "%"]
+        names = list(fields) + ["", "=", "x", "fiche[]", "membre[]", "sujet[]", "x[0]", "x[a]", "x[]", "%"]
         pairs = [(rng.choice(names), value()) for _ in range(rng.randrange(0, 8))]
         encoded = "&".join((quote(n, safe="") if rng.random() < 0.7 else n) + ("=" if rng.random() < 0.9 else "")
                            + (quote(v, safe="") if rng.random() < 0.7 else v) for n, v in pairs)

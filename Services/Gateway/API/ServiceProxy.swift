@@ -47,7 +47,7 @@ struct ServiceProxy: Sendable {
         // reads and same-site writes only); cookies never reach the services. A token was verified
         // by `AuthMiddleware` already; without either, every service refuses: so does the gateway,
         // before it reads a byte of the body.
-        var renewed: [String] = []
+        var renewed: [Cookie] = []
         if request.headers[.authorization] == nil {
             guard let session = await webSession?(request, context.logger) else {
                 throw Problem.unauthorized("authentification requise / authentication required")

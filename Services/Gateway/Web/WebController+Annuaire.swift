@@ -149,12 +149,13 @@ extension WebController {
     struct CentreForm: Encodable { var capaciteDemiJournee: Int; var demiJournees: Int; var epreuves: [String]; var salles: [String] }
 
     @Sendable func definirCentre(_ request: Request, context: ECERequestContext) async throws -> Response {
-        let bytes = try await request.body.collect(upTo: 20_000)
-        let form = Self.form(bytes)
+        // Its exams are ticked boxes (`epreuve[]`): every field is read as a list.
+        let form = Self.formValues(try await request.body.collect(upTo: 20_000))
         let uai = Self.codeUAI(context.parameters.get("uai") ?? "") ?? "-"
-        let centre = CentreForm(capaciteDemiJournee: Int(form["capacite"] ?? "") ?? 0, demiJournees: Int(form["demiJournees"] ?? "") ?? 0,
-                                epreuves: Self.formValues(bytes)["epreuve"] ?? [],
-                                salles: (form["salles"] ?? "").split(whereSeparator: \.isNewline)
+        func champ(_ nom: String) -> String { form[nom]?.last ?? "" }
+        let centre = CentreForm(capaciteDemiJournee: Int(champ("capacite")) ?? 0, demiJournees: Int(champ("demiJournees")) ?? 0,
+                                epreuves: form["epreuve"] ?? [],
+                                salles: champ("salles").split(whereSeparator: \.isNewline)
                                     .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
         return try await formulaire(request, context, .put, service: "inscriptions", "/api/inscriptions/etablissements/\(uai)/centre",
                                     json: Self.json(centre), retour: "/etablissements/\(uai)", success: "Centre d'épreuve enregistré.",

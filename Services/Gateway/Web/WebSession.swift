@@ -11,31 +11,20 @@ enum WebSession {
     static let access = "ece_jeton"
     static let refresh = "ece_renouvellement"
 
-    static func cookies(_ request: Request) -> [String: String] {
-        var result: [String: String] = [:]
-        for header in request.headers[values: .cookie] {
-            for part in header.split(separator: ";") {
-                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if pair.count == 2 { result[pair[0]] = pair[1] }
-            }
-        }
-        return result
-    }
-
-    static func setCookies(_ tokens: AuthController.TokenResponse, secure: Bool) -> [String] {
+    static func setCookies(_ tokens: AuthController.TokenResponse, secure: Bool) -> [Cookie] {
         [cookie(access, tokens.accessToken, maxAge: tokens.expiresIn, secure: secure),
          cookie(refresh, tokens.refreshToken, maxAge: 12 * 3600, secure: secure)]
     }
 
-    static func append(_ cookies: [String], to headers: inout HTTPFields) {
-        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie)) }
+    static func append(_ cookies: [Cookie], to headers: inout HTTPFields) {
+        for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie.description)) }
     }
 
-    static func clearCookies(secure: Bool) -> [String] {
+    static func clearCookies(secure: Bool) -> [Cookie] {
         [cookie(access, "", maxAge: 0, secure: secure), cookie(refresh, "", maxAge: 0, secure: secure)]
     }
 
-    private static func cookie(_ name: String, _ value: String, maxAge: Int, secure: Bool) -> String {
-        "\(name)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    private static func cookie(_ name: String, _ value: String, maxAge: Int, secure: Bool) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
     }
 }

@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Shared
+
+/// The grades' statistics (an examiner's own, a coordinator's or the académie's) and the académie's
+/// remontée des notes.
+extension WebController {
+    struct Serie: Decodable { var effectif: Int; var moyenne: Double?; var distribution: [Int] }
+    struct Statistiques: Decodable {
+        var ensemble: Serie; var sujets: [Sujet]; var centres: [Groupe]; var academies: [Groupe]
+        struct Sujet: Decodable { var code: String; var serie: Serie; var ecartALaMoyenne: Double? }
+        struct Groupe: Decodable { var code: String; var serie: Serie }
+    }
+    struct LigneStat { var code: String; var effectif: Int; var moyenne: String; var ecart: String }
+
+    static func moyenne(_ value: Double?) -> String {
+        value.map { String(format: "%.2f", $0).replacingOccurrences(of: ".", with: ",") } ?? "—"
+    }
+
+    static func ecart(_ value: Double?) -> String {
+        guard let value else { return "—" }
+        return (value >= 0 ? "+" : "") + moyenne(value)
+    }
+
+    /// A bar chart of the marks (inline SVG; numbers only, nothing to escape), with its text equivalent.
+    static func histogramme(_ distribution: [Int]) -> String {
+        let maximum = max(distribution.max() ?? 0, 1)
+        let barres = distribution.enumerated().map { i, n in
+            let h = Int(Double(n) / Double(maximum) * 150)
+            return "<rect x=\"\(30 + i * 24)\" y=\"\(170 - h)\" width=\"18\" height=\"\(h)\" fill=\"#000091\"><title>\(i) : \(n)</title></rect>"
+                + "<text x=\"\(39 + i * 24)\" y=\"186\" font-size=\"10\" text-anchor=\"middle\">\(i)</text>"
+        }.joined()
+        let texte = distribution.enumerated().map { "\($0.offset) : \($0.element)" }.joined(separator: ", ")
+        return "<svg role=\"img\" aria-label=\"Nombre de candidats par note : \(texte)\" viewBox=\"0 0 540 195\" width=\"100%\" style=\"max-width:40rem\">\(barres)</svg>"
+    }
+
+    @Sendable func statistiques(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let annee = Self.sessionCourante
+            if session.identity.role == .examinateur { return try await mesStatistiques(session, annee: annee) }
+            // A coordinator reads the exams they coordinate only: the choice offers those.
+            let offertes = session.identity.role == .coordinateur
+                ? try await coordinations(session).compactMap { EpreuvePratique(rawValue: $0.code) } : EpreuvePratique.allCases
+            guard let premiere = offertes.first else {
+                return page("erreur", titre: "Statistiques", ["titre": "Statistiques",
+                                                               "detail": "Aucune épreuve ne vous est confiée pour la session \(annee)."],
+                            session: session)
+            }
+            let demandee = request.uri.queryParameters["epreuve"].flatMap { EpreuvePratique(rawValue: String($0)) }
+            let epreuve = demandee.flatMap { offertes.contains($0) ? $0 : nil } ?? premiere
+            let stats = try decode(Statistiques.self, try await api(
+                .get, "correction", "/api/correction/sessions/\(annee)/epreuves/\(epreuve.rawValue)/statistiques", session: session))
+            struct Choix { var code: String; var libelle: String; var choisie: Bool }
+            let centres = !stats.centres.isEmpty
+            let noms = centres ? await nomsEtablissements(session) : [:]
+            let object: [String: Any] = [
+                "session": annee, "epreuve": epreuve.libelle, "effectif": stats.ensemble.effectif,
+                "moyenne": Self.moyenne(stats.ensemble.moyenne), "graphique": Self.histogramme(stats.ensemble.distribution),
+                "epreuves": offertes.map { Choix(code: $0.rawValue, libelle: $0.libelle, choisie: $0 == epreuve) },
+                "sujets": stats.sujets.map { LigneStat(code: $0.code, effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne),
+                                                       ecart: Self.ecart($0.ecartALaMoyenne)) },
+                "niveau": centres ? "centre" : "académie",
+                "groupes": (centres ? stats.centres : stats.academies).map {
+                    LigneStat(code: Libelle.etablissement($0.code, noms), effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne),
+                              ecart: "") },
+            ]
+            return page("statistiques", titre: "Statistiques", object, session: session)
+        }
+    }
+
+    /// An examiner's own statistics: per exam they graded, how many, their mean and distribution.
+    private func mesStatistiques(_ session: Session, annee: Int) async throws -> Response {
+        struct Mes: Decodable { var epreuves: [String: Serie] }
+        let mes = try decode(Mes.self, try await api(.get, "correction", "/api/correction/sessions/\(annee)/mes-statistiques", session: session))
+        struct EpreuveVue { var code: String; var epreuve: String; var effectif: Int; var moyenne: String; var graphique: String }
+        let epreuves = mes.epreuves.sorted { $0.key < $1.key }.map { code, serie in
+            EpreuveVue(code: code, epreuve: "\(code) — \(EpreuvePratique(rawValue: code)?.libelle ?? "")", effectif: serie.effectif,
+                       moyenne: Self.moyenne(serie.moyenne), graphique: Self.histogramme(serie.distribution))
+        }
+        return page("mes-statistiques", titre: "Mes statistiques", ["session": annee, "epreuves": epreuves], session: session)
+    }
+
+    struct LigneRemontee: Decodable { var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int }
+
+    @Sendable func remontee(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let annee = Self.sessionCourante
+            struct Items: Decodable { var items: [LigneRemontee] }
+            var lignes = try decode(Items.self, try await api(.get, "inscriptions", "/api/inscriptions/sessions/\(annee)/remontee", session: session)).items
+            let noms = await nomsEtablissements(session)
+            for i in lignes.indices { lignes[i].centre = Libelle.etablissement(lignes[i].centre, noms) }
+            return page("remontee", titre: "Remontée des notes", ["session": annee, "lignes": lignes], session: session)
+        }
+    }
+}
