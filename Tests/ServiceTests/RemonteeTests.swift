@@ -96,6 +96,26 @@ import TestSupport
             }
             #expect(try await remontee()?.notes == after.notes, "a replacement adds no grade")
 
+            // The jury reads each candidate's grade in force, and the same in its CSV file; no one else.
+            struct Notes: Decodable { var items: [Note]; struct Note: Decodable { var numero: String; var resultat: String; var demiPoints: Int?
+                var remplacees: Int } }
+            func lire(_ path: String, as identity: Identity = Self.besancon) async throws -> TestResponse {
+                try await client.execute(uri: "/api/inscriptions/sessions/\(InscriptionsTests.session)/\(path)", method: .get,
+                                         headers: [.authorization: "Bearer \(try await TestKeys.token(identity))"])
+            }
+            let notes = try JSONDecoder().decode(Notes.self, from: try await lire("notes?epreuve=T011B&centre=0251080N&perPage=1000").body)
+                .items.filter { $0.numero.hasPrefix(p) }
+            #expect(notes.map(\.numero) == ["\(p)1", "\(p)2", "\(p)3"])
+            #expect(notes.first?.demiPoints == 30 && notes.first?.remplacees == 1 && notes[1].resultat == "absent_injustifie" && notes[1].demiPoints == 0)
+            let csv = String(buffer: try await lire("notes.csv?epreuve=T011B").body)
+            #expect(csv.hasPrefix("\u{FEFF}numero;nom;prenoms;epreuve;centre;resultat;note_sur_20\r\n"))
+            #expect(csv.contains("\(p)1;Martin;Léa;T011B;0251080N;note;15\r\n") && csv.contains("\(p)3;Martin;Léa;T011B;0251080N;note;20\r\n"))
+            let paris = Identity(userId: UUID(), login: "gest.01", role: .gestionnaire, scope: .academie("01"))
+            #expect(!String(buffer: try await lire("notes?epreuve=T011B", as: paris).body).contains(p), "another académie's candidates")
+            let ecole = Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0251080N"))
+            #expect(try await lire("notes.csv", as: ecole).status == .forbidden)
+            #expect(try await lire("notes?epreuve=T011B%0D%0AX:1").status == .badRequest)
+
             // Grades for a registration Cyclades does not know are parked in the DLQ, not applied.
             var unknown = closureA
             unknown.closureId = UUID()

@@ -393,14 +393,16 @@ def perimetres(driver):
     French explanation (a centre's commission to another school's référent, an examiner's lots to a
     centre, the gestionnaire's imports to an examiner...)."""
     pc, info = f"/centre/{SESSION}/T011B/{CENTRE}", f"/centre/{SESSION}/T010B/{CENTRE}"
-    pages = ["/examinateur", "/centre", pc, info, "/statistiques", "/messages?epreuve=T011B", "/missions", "/remontee", "/inscriptions", "/sujets"]
+    notes = f"/remontee/notes?epreuve=T011B&centre={CENTRE}"
+    pages = ["/examinateur", "/centre", pc, info, "/statistiques", "/messages?epreuve=T011B", "/missions", "/remontee", "/inscriptions",
+             "/sujets", notes, "/etablissements", f"/etablissements/{CENTRE}"]
     attendus = {
-        "gestionnaire.besancon": [403, 200, 200, 200, 200, 200, 200, 200, 200, 403],
-        f"centre.{CENTRE}":      [403, 200, 200, 200, 200, 200, 403, 200, 403, 403],
-        f"etab.{CENTRE}":        [403, 403, 403, 403, 403, 403, 200, 200, 200, 403],
-        EXAM1:                   [200, 403, 200, 403, 200, 200, 403, 403, 403, 403],
-        NSI1:                    [200, 403, 403, 200, 200, 200, 403, 403, 403, 403],
-        "referent.0251080N":     [403, 200, 403, 403, 200, 200, 403, 403, 403, 403],
+        "gestionnaire.besancon": [403, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200],
+        f"centre.{CENTRE}":      [403, 200, 200, 200, 200, 200, 403, 200, 403, 403, 403, 403, 403],
+        f"etab.{CENTRE}":        [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403],
+        EXAM1:                   [200, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+        NSI1:                    [200, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+        "referent.0251080N":     [403, 200, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
     }
     for acteur, statuts in attendus.items():
         sign_in(driver, acteur)
@@ -703,13 +705,23 @@ def road(driver):
         driver.get(BASE + "/remontee")
         rows = [[td.text for td in r.find_elements(By.TAG_NAME, "td")] for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
         rows = {r[1]: r for r in rows if r and r[0].startswith(CENTRE)}
-        if set(rows) == {"T011B", "T010B"} and all(r[-1] == "0" for r in rows.values()):
+        if set(rows) == {"T011B", "T010B"} and all(r[5] == "0" for r in rows.values()):  # nothing missing
             break
         assert time.time() < deadline, f"remontée incomplete: {rows}"
         time.sleep(1)
     assert rows["T011B"][0] == f"{CENTRE} — Lycée du test navigateur", "the centre's name beside its UAI"
     assert rows["T011B"][2:5] == ["16", "15", "1"] and rows["T010B"][2:5] == ["4", "4", "0"], rows
     shot(driver, "11-remontee")
+    # Each candidate's grade for the jury, and the same in the CSV file.
+    submit(driver, By.XPATH, f"//tr[td[2][normalize-space()='T011B'] and td[1][starts-with(normalize-space(), '{CENTRE}')]]"
+                             "//a[starts-with(normalize-space(), 'Notes des candidats')]")
+    resultats = [tr.find_elements(By.TAG_NAME, "td")[2].text for tr in driver.find_elements(By.CSS_SELECTOR, "#notes tbody tr")]
+    assert len(resultats) == 16 and resultats.count("absent (absence non justifiée) — 0 / 20") == 1 and "14 / 20" in resultats, resultats
+    shot(driver, "11-notes-des-candidats")
+    statut, fichier = fetch(driver, driver.find_element(By.LINK_TEXT, "Exporter ces notes (CSV)").get_attribute("href"))
+    lignes = fichier.lstrip("\ufeff").splitlines()
+    assert statut == 200 and lignes[0] == "numero;nom;prenoms;epreuve;centre;resultat;note_sur_20" and len(lignes) == 17, fichier[:300]
+    assert sum(l.endswith(";absent_injustifie;0") for l in lignes) == 1 and sum(l.endswith(";note;14") for l in lignes) == 1, lignes
 
     # The gestionnaire reopens the closed exam at the centre from its page, with a reason: the
     # commission is open again, its lots can be unlocked, the audit says who and why.
@@ -731,5 +743,5 @@ if __name__ == "__main__":
         "and convoked again) and activated with their printed codes; groups and slots created; 16 physique-chimie candidates placed in slots from the centre's page (a 9th refused), "
         "automatic distribution and its report, manual distribution; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
         "1 conflict kept, 1 paper subject recorded beside its document), subjects' material lists, a slot with a paper draw, lots locked (one by the centre, unlocked with a reason, relocked), closed, 16 results in Cyclades, "
-        "an examiner replaced in a group, reopened by the gestionnaire; NSI: 4 candidates placed and distributed, a lot "
+        "an examiner replaced in a group, each candidate's grade and the jury's CSV, reopened by the gestionnaire; NSI: 4 candidates placed and distributed, a lot "
         "reassigned, graded in points, locked, closed")

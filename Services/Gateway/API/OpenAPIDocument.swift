@@ -255,6 +255,55 @@ paths:
         "200": {description: Suggestions, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {type: object, properties: {numero: {type: string}, epreuve: {type: string}, centre: {type: [string, "null"]}}}}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/notes:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: Each candidate's grade in force, for the jury (gestionnaire of their académie, national administrator), by page
+      parameters:
+        - {name: epreuve, in: query, schema: {type: string, enum: [T011B, T012B, T010B, T029B, T030B]}}
+        - {name: centre, in: query, schema: {type: string}}
+        - {name: page, in: query, schema: {type: integer, minimum: 1}}
+        - {name: perPage, in: query, schema: {type: integer, minimum: 1, maximum: 1000}}
+      responses:
+        "200":
+          description: The grades, by exam, centre and candidate number
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  page: {type: integer}
+                  perPage: {type: integer}
+                  total: {type: integer}
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        numero: {type: string}
+                        nom: {type: string}
+                        prenoms: {type: string}
+                        epreuve: {type: string}
+                        centre: {type: string}
+                        resultat: {type: string, enum: [note, absent_injustifie, absent_justifie, dispense]}
+                        demiPoints: {type: [integer, "null"], minimum: 0, maximum: 40}
+                        remplacees: {type: integer}
+                        recueLe: {type: string, format: date-time}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+  /api/inscriptions/sessions/{annee}/notes.csv:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: The same grades as a CSV file for the jury (UTF-8 with BOM, ;, the grade out of 20 with a decimal comma)
+      parameters:
+        - {name: epreuve, in: query, schema: {type: string, enum: [T011B, T012B, T010B, T029B, T030B]}}
+        - {name: centre, in: query, schema: {type: string}}
+      responses:
+        "200": {description: "numero;nom;prenoms;epreuve;centre;resultat;note_sur_20", content: {text/csv: {schema: {type: string}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/sessions/{annee}/remontee:
     parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
     get:

@@ -63,6 +63,18 @@ enum Libelle {
         ["examinateur": "examinateur", "coordinateur": "coordination (Santorin)"][kind] ?? kind
     }
 
+    /// A grade received in Cyclades: its result, and the grade out of 20 (integer half-points).
+    static func resultat(_ code: String, demiPoints: Int?) -> String {
+        let note = demiPoints.map { "\($0 / 2)" + ($0 % 2 == 1 ? ",5" : "") + " / 20" }
+        switch code {
+        case "note": return note ?? "note"
+        case "absent_injustifie": return "absent (absence non justifiée) — " + (note ?? "0 / 20")
+        case "absent_justifie": return "absent (absence justifiée)"
+        case "dispense": return "dispensé"
+        default: return code
+        }
+    }
+
     /// A school or centre: its UAI with its name beside it when the page knows it.
     static func etablissement(_ uai: String, _ noms: [String: String]) -> String {
         noms[uai].map { "\(uai) — \($0)" } ?? uai

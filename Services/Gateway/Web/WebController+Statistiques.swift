@@ -82,7 +82,11 @@ extension WebController {
         return page("mes-statistiques", titre: "Mes statistiques", ["session": annee, "epreuves": epreuves], session: session)
     }
 
-    struct LigneRemontee: Decodable { var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int }
+    struct LigneRemontee: Decodable {
+        var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int
+        /// The centre's UAI, kept when `centre` becomes its name for the page.
+        var uai: String { String(centre.prefix(8)) }
+    }
 
     @Sendable func remontee(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
@@ -92,7 +96,50 @@ extension WebController {
             var lignes = try decode(Items.self, try await api(.get, "inscriptions", "/api/inscriptions/sessions/\(annee)/remontee", session: session)).items
             let noms = await nomsEtablissements(session)
             for i in lignes.indices { lignes[i].centre = Libelle.etablissement(lignes[i].centre, noms) }
-            return page("remontee", titre: "Remontée des notes", ["session": annee, "lignes": lignes], session: session)
+            // The jury's readers follow each line to its candidates' grades.
+            let jury = session.identity.role == .gestionnaire || session.identity.role == .admin
+            let vues: [[String: Any]] = lignes.map { l in
+                var vue: [String: Any] = ["centre": l.centre, "epreuve": l.epreuve, "affectes": l.affectes, "notes": l.notes,
+                                          "absents": l.absents, "manquants": l.manquants]
+                if jury { vue["lien"] = "/remontee/notes?epreuve=\(l.epreuve)&centre=\(l.uai)" }
+                return vue
+            }
+            return page("remontee", titre: "Remontée des notes", ["session": annee, "lignes": vues, "jury": jury,
+                                                                   "csv": "/api/inscriptions/sessions/\(annee)/notes.csv"], session: session)
+        }
+    }
+
+    struct NotesPage: Decodable {
+        var items: [Note]; var page: Int; var total: Int
+        struct Note: Decodable { var numero: String; var nom: String; var prenoms: String; var epreuve: String; var centre: String
+            var resultat: String; var demiPoints: Int?; var remplacees: Int }
+    }
+
+    /// One centre × exam's grades, candidate by candidate, for the jury (the API refuses the others).
+    @Sendable func notesCandidats(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let annee = Self.sessionCourante
+            let q = request.uri.queryParameters
+            guard let epreuve = q["epreuve"].flatMap({ EpreuvePratique(rawValue: String($0)) }), let centre = q["centre"].flatMap({ Self.codeUAI(String($0)) })
+            else { throw Problem.badRequest("épreuve et centre requis / exam and centre required") }
+            let numero = q["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
+            let filtre = "epreuve=\(epreuve.rawValue)&centre=\(centre)"
+            let notes = try decode(NotesPage.self, try await api(.get, "inscriptions",
+                "/api/inscriptions/sessions/\(annee)/notes?\(filtre)&page=\(numero)&perPage=100", session: session))
+            let noms = await nomsEtablissements(session)
+            let pages = max(1, (notes.total + 99) / 100)
+            var object: [String: Any] = [
+                "session": annee, "epreuve": epreuve.rawValue, "centre": Libelle.etablissement(centre, noms), "total": notes.total,
+                "page": numero, "pages": pages, "csv": "/api/inscriptions/sessions/\(annee)/notes.csv?\(filtre)",
+                "notes": notes.items.map { n in
+                    ["numero": n.numero, "nom": "\(n.nom) \(n.prenoms)", "resultat": Libelle.resultat(n.resultat, demiPoints: n.demiPoints),
+                     "historique": n.remplacees > 0 ? "\(n.remplacees) note(s) remplacée(s) par une nouvelle clôture" : ""]
+                },
+            ]
+            if numero > 1 { object["precedente"] = "/remontee/notes?\(filtre)&page=\(numero - 1)" }
+            if numero < pages { object["suivante"] = "/remontee/notes?\(filtre)&page=\(numero + 1)" }
+            return page("notes", titre: "Notes \(epreuve.rawValue) — \(centre)", object, session: session)
         }
     }
 }

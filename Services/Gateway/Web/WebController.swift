@@ -61,6 +61,7 @@ struct WebController: Sendable {
         router.post("/missions/convocations", use: convoquer)
         router.post("/missions/annulations", use: annulerConvocation)
         router.get("/remontee", use: remontee)
+        router.get("/remontee/notes", use: notesCandidats)
         addSujetsRoutes(to: router)
         addInscriptionsRoutes(to: router)
         addAnnuaireRoutes(to: router)

@@ -26,6 +26,8 @@ struct InscriptionsController: Sendable {
         group.post("sessions/:annee/affectations", use: assign)
         group.get("sessions/:annee/affectations/suggestions", use: suggestions)
         group.get("sessions/:annee/remontee", use: remontee)
+        group.get("sessions/:annee/notes", use: notes)
+        group.get("sessions/:annee/notes.csv", use: notesCSV)
         group.post("sessions/:annee/affectations/publish", use: publish)
         group.get("sessions/:annee/designations", use: listDesignations)
         group.post("sessions/:annee/designations", use: designate)
@@ -169,6 +171,66 @@ struct InscriptionsController: Sendable {
         return Remontee(items: try await repository.remontee(
             session: try context.session(), academie: academie, centre: centre,
             epreuve: request.uri.queryParameters["epreuve"].map(String.init)))
+    }
+
+    struct Notes: ResponseEncodable {
+        var items: [InscriptionsRepository.NoteCandidat]
+        var page: Int
+        var perPage: Int
+        var total: Int
+    }
+
+    /// The jury's reading: each candidate's grade, for the gestionnaire of their académie (and the
+    /// national administrator); schools and centres see counts only (`remontee`).
+    private func lecteurDesNotes(_ context: ECERequestContext) throws -> String? {
+        let caller = try context.require(.gestionnaire, .admin)
+        switch caller.scope {
+        case .academie(let code) where caller.role == .gestionnaire: return code
+        case .national where caller.role == .admin: return nil
+        default: throw Problem.forbidden("notes des candidats : gestionnaire de leur académie / académie's gestionnaire")
+        }
+    }
+
+    private func filtres(_ request: Request) throws -> (epreuve: String?, centre: String?) {
+        let q = request.uri.queryParameters
+        let epreuve = try q["epreuve"].map { code in
+            guard let epreuve = EpreuvePratique(rawValue: String(code)) else { throw Problem.badRequest("épreuve inconnue / unknown exam") }
+            return epreuve.rawValue
+        }
+        return (epreuve, q["centre"].map { String($0).uppercased() })
+    }
+
+    @Sendable func notes(_ request: Request, context: ECERequestContext) async throws -> Notes {
+        let academie = try lecteurDesNotes(context)
+        let (epreuve, centre) = try filtres(request)
+        let q = request.uri.queryParameters
+        let page = q["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
+        let perPage = q["perPage"].flatMap { Int($0) }.map { min(max($0, 1), 1000) } ?? 100
+        let (items, total) = try await repository.notes(session: try context.session(), academie: academie, epreuve: epreuve,
+                                                        centre: centre, page: page, perPage: perPage)
+        return Notes(items: items, page: page, perPage: perPage, total: total)
+    }
+
+    /// The same grades as a file for the jury: `;`-separated UTF-8 with a BOM (a spreadsheet opens it
+    /// as is), the grade out of 20 with a decimal comma.
+    @Sendable func notesCSV(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let academie = try lecteurDesNotes(context)
+        let session = try context.session()
+        let (epreuve, centre) = try filtres(request)
+        let (items, _) = try await repository.notes(session: session, academie: academie, epreuve: epreuve, centre: centre)
+        func champ(_ texte: String) -> String {
+            // A cell a spreadsheet would run as a formula is quoted as text.
+            let sur = "=+-@".contains(texte.first ?? " ") ? "'" + texte : texte
+            return sur.contains(where: { $0 == ";" || $0 == "\"" || $0.isNewline }) ? "\"" + sur.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : sur
+        }
+        var csv = "\u{FEFF}numero;nom;prenoms;epreuve;centre;resultat;note_sur_20\r\n"
+        for n in items {
+            let note = n.demiPoints.map { "\($0 / 2)" + ($0 % 2 == 1 ? ",5" : "") } ?? ""
+            csv += [n.numero, n.nom, n.prenoms, n.epreuve, n.centre, n.resultat, note].map(champ).joined(separator: ";") + "\r\n"
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"notes-\(session)\(epreuve.map { "-" + $0 } ?? "").csv\""],
+                        body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
     // MARK: delegation and assignment (road map: "Affecter les candidats", both actors)

@@ -206,6 +206,46 @@ struct InscriptionsRepository: Sendable {
         return lines
     }
 
+    /// A grade in force, per candidate, as the jury reads it.
+    struct NoteCandidat: Codable, Sendable {
+        var numero: String
+        var nom: String
+        var prenoms: String
+        var epreuve: String
+        var centre: String
+        /// `note`, `absent_injustifie` (0), `absent_justifie`, `dispense`.
+        var resultat: String
+        var demiPoints: Int?
+        /// How many earlier grades a re-closure replaced.
+        var remplacees: Int
+        var recueLe: Date
+    }
+
+    /// The grades received for an académie's candidates (all of them for a national reader), by
+    /// exam and centre, by candidate number; with how many there are in all.
+    func notes(session: Int, academie: String?, epreuve: String?, centre: String?, page: Int = 1, perPage: Int = 1_000_000)
+        async throws -> (items: [NoteCandidat], total: Int) {
+        let rows = try await client.query("""
+            SELECT c.numero, c.nom, c.prenoms, n.epreuve, n.centre, n.resultat, n.demi_points,
+                   (SELECT count(*)::int FROM \(unescaped: s).notes_historique h WHERE h.candidat_id = n.candidat_id AND h.epreuve = n.epreuve),
+                   n.received_at, count(*) OVER ()::int
+            FROM \(unescaped: s).notes n JOIN \(unescaped: s).candidats c ON c.id = n.candidat_id
+            WHERE c.session = \(session) AND (\(academie)::text IS NULL OR c.academie = \(academie))
+              AND (\(epreuve)::text IS NULL OR n.epreuve = \(epreuve)) AND (\(centre)::text IS NULL OR n.centre = \(centre))
+            ORDER BY n.epreuve, n.centre, c.numero
+            LIMIT \(perPage) OFFSET \((page - 1) * perPage)
+            """, logger: logger)
+        var items: [NoteCandidat] = []
+        var total = 0
+        for try await (numero, nom, prenoms, epreuve, centre, resultat, points, remplacees, recue, count) in rows.decode(
+            (String, String, String, String, String, String, Int?, Int, Date, Int).self) {
+            total = count
+            items.append(NoteCandidat(numero: numero, nom: nom, prenoms: prenoms, epreuve: epreuve, centre: centre, resultat: resultat,
+                                      demiPoints: points, remplacees: remplacees, recueLe: recue))
+        }
+        return (items, total)
+    }
+
     /// The grade in force of one registration and how many it replaced (for the remontée and tests).
     func note(candidat: UUID, epreuve: String) async throws -> (resultat: String, demiPoints: Int?, remplacees: Int)? {
         let rows = try await client.query("""
