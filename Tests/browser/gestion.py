@@ -86,7 +86,12 @@ def dsii(driver):
     driver.refresh()
     submit(driver, By.ID, "valider")
     message(driver, "Sujet validé")
+    # The barème's editor draws the frozen grid after the page loads, which moves the form below
+    # it: a click before then lands on the date field above « Publier » (the fresh-clone CI on
+    # 87bd0ee stopped there).
+    wait(driver, EC.presence_of_element_located((By.ID, "bareme-valide")))
     driver.execute_script("document.getElementById('visible').value = '2026-09-01T08:00'")
+    driver.execute_script("document.getElementById('publier').scrollIntoView({block: 'center'})")
     submit(driver, By.ID, "publier")
     message(driver, "Sujet publié")
     assert driver.find_element(By.ID, "statut").text == "publié"
