@@ -162,4 +162,5 @@ let missionsMigrations = [
     ]),
     // The mail outbox: convocations mailed to the person (Shared/Mail/Courriels.swift).
     Courriels.migration(6),
+    Courriels.notifyWhenDue(7),
 ]

@@ -56,6 +56,19 @@ public struct Courriels: Sendable {
         ])
     }
 
+    /// The NOTIFY only for a mail that is due (new, or requeued). Notifying every statement woke the
+    /// sender with its own claim — an UPDATE, even of no row — so an idle sender spun for ever, a
+    /// core and a database connection busy (version: the service's next migration).
+    public static func notifyWhenDue(_ version: Int) -> Migration {
+        Migration(version, "courriels_notify_when_due", [
+            "DROP TRIGGER courriels_notify ON {schema}.courriels",
+            """
+            CREATE TRIGGER courriels_notify AFTER INSERT OR UPDATE ON {schema}.courriels FOR EACH ROW
+            WHEN (NEW.statut = 'en_attente' AND NEW.next_attempt_at <= now()) EXECUTE FUNCTION {schema}.courriels_notify()
+            """,
+        ])
+    }
+
     /// Writes a mail in the caller's transaction.
     public func enqueue(_ courriel: Courriel, about objet: UUID?, on connection: PostgresConnection, logger: Logger) async throws {
         let piece = courriel.piecesJointes.first
