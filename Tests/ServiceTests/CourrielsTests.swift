@@ -86,15 +86,18 @@ import TestSupport
         }
     }
 
+    /// A convocation mailed with its PDF and code, once; and from the gateway's missions page the
+    /// issuer reads where it went, or that the person has no address and gets the printed copy.
     @Test
     func aConvocationIsMailedOnceWithItsPDFAndCode() async throws {
         let p = "c\(UUID().uuidString.prefix(6).lowercased())"
         let address = "\(p)@ac-test.fr"
         let mailed = Self.person("\(p).mailed", email: address), unmailed = Self.person("\(p).sans", email: nil)
-        let cancelled = Self.person("\(p).annule", email: "\(p).annule@ac-test.fr")
+        let fromPage = Self.person("\(p).page", email: "\(p).page@ac-test.fr"), sansPage = Self.person("\(p).sanspage", email: nil)
+        let academie = "M\(UUID().uuidString.prefix(5))"
+        let account = try await GatewayTests.makeAccount(role: .gestionnaire, scope: .academie(academie))
         try await Self.withMissions(smtp: LocalInfrastructure.smtpURL) { client in
-            let (mission, gestionnaire) = try await Self.mission(client, academie: "M\(UUID().uuidString.prefix(5))",
-                                                                 people: [mailed, unmailed, cancelled])
+            let (mission, gestionnaire) = try await Self.mission(client, academie: academie, people: [mailed, unmailed, fromPage, sansPage])
             let convocation = try await Self.convoke(client, mission, mailed, as: gestionnaire)
             #expect(convocation.courriel == address && convocation.avis?.contains(address) == true)
             // No address: no mail, and the issuer is told to hand the printed copy over.
@@ -102,6 +105,25 @@ import TestSupport
             #expect(sans.courriel == nil && sans.avis?.contains("remettez-lui la convocation imprimée") == true)
             #expect(try await Self.statut(sans.id) == nil, "no mail row")
 
+            // « Convoquer » on the missions page: the notice says what Missions answered.
+            let urlencoded: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let signedIn = try await client.execute(uri: "/connexion", method: .post, headers: urlencoded,
+                                                    body: WebTests.form(["login": account.login, "password": GatewayTests.password]))
+            let cookie = WebTests.cookies(signedIn).map { String($0.split(separator: ";")[0]) }.joined(separator: "; ")
+            func convoquer(_ person: Intervenant) async throws -> String {
+                let response = try await client.execute(uri: "/missions/convocations", method: .post,
+                                                        headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
+                                                        body: WebTests.form(["mission": mission.uuidString, "intervenant": person.id.uuidString]))
+                #expect(response.status == .seeOther)
+                return response.headers[.location]?.removingPercentEncoding ?? ""
+            }
+            let envoyee = try await convoquer(fromPage)
+            #expect(envoyee.hasSuffix("Convocation émise. Envoyée par courriel à \(fromPage.email!)."), "\(envoyee)")
+            // Again: the convocation exists already, nothing more is said (nor sent).
+            #expect(try await convoquer(fromPage).hasSuffix("Convocation émise."))
+            let sansAdresse = try await convoquer(sansPage)
+            #expect(sansAdresse.hasSuffix("Convocation émise. Aucune adresse électronique connue pour Hélène Dupré : remettez-lui la convocation imprimée."),
+                    "\(sansAdresse)")
             var mails: [String] = []
             try await waitUntil {
                 mails = Self.mails(to: address, in: LocalInfrastructure.maildir)

@@ -199,7 +199,7 @@ struct MissionsController: Sendable {
         }
         let (id, created, courriel) = try await repository.convoke(person, to: mission, by: caller.userId,
                                                                    autorite: caller.scope.description, correlationId: context.correlationId)
-        let avis = !created ? nil : courriel.map { "Convocation envoyée par courriel à \($0)." }
+        let avis = !created ? nil : courriel.map { "Envoyée par courriel à \($0)." }
             ?? "Aucune adresse électronique connue pour \(person.prenom) \(person.nom) : remettez-lui la convocation imprimée."
         return EditedResponse(status: created ? .created : .ok,
                               response: Convoked(id: id, impression: "/api/missions/convocations/\(id.uuidString.lowercased())/impression",
