@@ -182,15 +182,18 @@ import TestSupport
     /// Missions killed (SIGKILL) in the middle of a mail (issue 21: "arrives once even when Missions is
     /// killed while sending"). Between Missions and the capture server a proxy loses, for one address,
     /// the server's answer to the message's end (the mail was delivered), for another the end itself
-    /// (not delivered); each time the Missions process sending it is killed there. Restarted, Missions
-    /// sends the next mail but neither of those: they are uncertain, `ece-ops courriels list` shows
-    /// them, and the one the relay never got is requeued by the operator and then arrives, once.
+    /// (not delivered), for a third the answer to DATA (before the message); each time the Missions
+    /// process sending it is killed there. Restarted, Missions sends the next mail but none of those:
+    /// the first two are uncertain, `ece-ops courriels list` shows them, and the one the relay never
+    /// got is requeued by the operator and then arrives, once; the third goes by itself, once, when
+    /// the killed process's claim runs out.
     @Test func aMailIsNotSentTwiceWhenMissionsIsKilledWhileSending() async throws {
         let p = "k\(UUID().uuidString.prefix(6).lowercased())"
         let livre = Self.person("\(p).livre", email: "\(p).livre@ac-test.fr"), perdu = Self.person("\(p).perdu", email: "\(p).perdu@ac-test.fr")
-        let temoin = Self.person("\(p).temoin", email: "\(p).temoin@ac-test.fr")
+        let coupe = Self.person("\(p).coupe", email: "\(p).coupe@ac-test.fr"), temoin = Self.person("\(p).temoin", email: "\(p).temoin@ac-test.fr")
         let capture = try SMTPConfiguration(url: LocalInfrastructure.smtpURL)
-        let proxy = try await HoldingProxy(to: capture.host, port: capture.port, holds: [livre.email!: .answer, perdu.email!: .end])
+        let proxy = try await HoldingProxy(to: capture.host, port: capture.port,
+                                           holds: [livre.email!: .answer, perdu.email!: .end, coupe.email!: .data])
         defer { proxy.close() }
         let maildir = LocalInfrastructure.maildir
         let environment = HealthTests.configuration("missions", 8082, ["SMTP_URL": "smtp://127.0.0.1:\(proxy.port)",
@@ -198,16 +201,18 @@ import TestSupport
         // The convocations are issued by an in-process Missions that sends nothing; Missions processes send.
         try await Self.withMissions(smtp: "") { client in
             let (mission, gestionnaire) = try await Self.mission(client, academie: "M\(UUID().uuidString.prefix(5))",
-                                                                 people: [livre, perdu, temoin])
+                                                                 people: [livre, perdu, coupe, temoin])
             var ids: [String: UUID] = [:]
-            for person in [livre, perdu] {
+            for person in [livre, perdu, coupe] {
                 let address = person.email!
+                // Before the message (DATA unanswered) the mail is still only claimed.
+                let statut = person.login == coupe.login ? "en_attente" : "envoi"
                 let convocation = try await Self.convoke(client, mission, person, as: gestionnaire).id
                 let sender = try ChildProcess.tool("Missions", [], environment: environment)
                 do {
                     try await waitUntil(timeout: .seconds(60)) {
                         guard proxy.heldFor.contains(address) else { return false }
-                        return try await Self.statut(convocation)?.0 == "envoi"
+                        return try await Self.statut(convocation)?.0 == statut
                     }
                     if person.login == livre.login { try await waitUntil { Self.mails(to: address, in: maildir).count == 1 } }
                 } catch {
@@ -218,14 +223,18 @@ import TestSupport
                 ids[address] = try #require(try await Self.courriel(convocation)?.id)
             }
 
+            // The claims on the two uncertain ones run out (10 minutes, brought forward here): no matter.
+            try await Self.expireClaims([ids[livre.email!]!, ids[perdu.email!]!])
             let sender = try ChildProcess.tool("Missions", [], environment: environment)
             defer { sender.killHard() }
-            // The restarted sender's next mail goes: it has been round, and left both uncertain ones alone.
+            // The restarted sender's next mail goes (after those, in due order): it has been round, and
+            // left the three others alone.
             let suivant = try await Self.convoke(client, mission, temoin, as: gestionnaire).id
             try await waitUntil(timeout: .seconds(60)) { try await Self.statut(suivant)?.0 == "envoye" }
             #expect(Self.mails(to: temoin.email!, in: maildir).count == 1)
             #expect(Self.mails(to: livre.email!, in: maildir).count == 1, "delivered once, not resent")
-            #expect(Self.mails(to: perdu.email!, in: maildir).isEmpty)
+            #expect(Self.mails(to: perdu.email!, in: maildir).isEmpty && Self.mails(to: coupe.email!, in: maildir).isEmpty)
+            #expect(try await Self.courrielStatut(ids[coupe.email!]!) == "en_attente", "claimed by the killed process")
             for address in [livre.email!, perdu.email!] {
                 #expect(try await Self.courrielStatut(ids[address]!) == "envoi", "\(address) left for an operator")
             }
@@ -244,6 +253,21 @@ import TestSupport
             try await waitUntil(timeout: .seconds(60)) { try await Self.courrielStatut(ids[perdu.email!]!) == "envoye" }
             #expect(Self.mails(to: perdu.email!, in: maildir).count == 1)
             #expect(Self.mails(to: livre.email!, in: maildir).count == 1)
+
+            // The claim on the one killed before its message runs out: it goes, once.
+            proxy.release(coupe.email!)
+            try await Self.expireClaims([ids[coupe.email!]!])
+            try await waitUntil(timeout: .seconds(60)) { try await Self.courrielStatut(ids[coupe.email!]!) == "envoye" }
+            #expect(Self.mails(to: coupe.email!, in: maildir).count == 1)
+        }
+    }
+
+    /// The time passes: the claims (leases) on these mails have run out.
+    static func expireClaims(_ ids: [UUID]) async throws {
+        try await withPostgresClient(try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("missions")),
+                                     logger: Logger(label: "test")) { client in
+            try await client.query("UPDATE missions.courriels SET next_attempt_at = now() - interval '1 second' WHERE id = ANY(\(ids))",
+                                   logger: Logger(label: "test"))
         }
     }
 
@@ -337,10 +361,11 @@ import TestSupport
     }
 
     /// A TCP proxy to an SMTP server that, for the recipients in `holds`, loses the server's answer to
-    /// the message's end (`.answer`: the server has the mail, the sender never hears so) or the end
-    /// itself (`.end`: the server never completes it), as a connection cut at the worst moment does.
+    /// DATA (`.data`: no message sent yet), to the message's end (`.answer`: the server has the mail,
+    /// the sender never hears so) or the end itself (`.end`: the server never completes it), as a
+    /// connection cut at the worst moment does.
     final class HoldingProxy: Sendable {
-        enum Hold: Sendable { case answer, end }
+        enum Hold: Sendable { case data, answer, end }
         final class State: Sendable {
             let holds: Mutex<[String: Hold]>
             let held = Mutex<Set<String>>([])
@@ -366,14 +391,15 @@ import TestSupport
                         .connect(host: host, port: port)
                         .flatMap { server in
                             client.pipeline.addHandler(Copy(to: server) { said in
-                                // The message's end: "." alone on its line, after DATA.
-                                guard said.hasSuffix("\r\n.\r\n"), said.contains("\r\nDATA\r\n"),
+                                // DATA, or the message's end: "." alone on its line, after DATA.
+                                let atData = said.hasSuffix("\r\nDATA\r\n")
+                                guard atData || (said.hasSuffix("\r\n.\r\n") && said.contains("\r\nDATA\r\n")),
                                       let to = said.firstMatch(of: /RCPT TO:<([^>]*)>/).map({ String($0.1) }),
-                                      let hold = state.holds.withLock({ $0[to] })
+                                      let hold = state.holds.withLock({ $0[to] }), (hold == .data) == atData
                                 else { return true }
                                 state.held.withLock { _ = $0.insert(to) }
                                 toClient.silenced = true
-                                return hold == .answer
+                                return hold != .end
                             })
                         }
                 }
