@@ -9,7 +9,7 @@
 #   scripts/infra.sh rabbitmqctl ARGS...                          (CLI bound to our node)
 #
 # Ports: Postgres 127.0.0.1:5433, AMQP 127.0.0.1:5673, management 127.0.0.1:15673,
-#        Erlang distribution 25673, epmd 127.0.0.1:4370.
+#        Erlang distribution 25673, epmd 127.0.0.1:4370, SMTP mail capture 127.0.0.1:2525.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -32,6 +32,12 @@ AMQP_PORT=5673
 RABBIT_MGMT_PORT=15673
 RABBIT_DIST_PORT=25673
 EPMD_PORT=4370
+
+# A real SMTP server that captures mail (aiosmtpd from PyPI, in var/venv): every message the
+# platform sends lands in the Maildir var/mail/new, nothing is delivered.
+SMTP_PORT=2525
+MAIL_DIR="$VAR/mail"
+SMTP_PID="$VAR/smtp.pid"
 
 log() { printf '[infra] %s\n' "$*"; }
 die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -334,6 +340,34 @@ rabbit_users() {
 
 # ---------------------------------------------------------------------------------------------
 
+# ---------------------------------------------------------------------------------------------
+# Mail capture
+
+smtp_pid() {
+    local pid
+    [[ -f "$SMTP_PID" ]] || return 1
+    pid="$(tr -dc '0-9' <"$SMTP_PID")"
+    [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+smtp_start() {
+    if smtp_pid >/dev/null; then return; fi
+    [[ -x "$VAR/venv/bin/python" ]] || python3 -m venv "$VAR/venv"
+    "$VAR/venv/bin/python" -c 'import aiosmtpd' 2>/dev/null || "$VAR/venv/bin/pip" install --quiet 'aiosmtpd>=1.4,<2'
+    mkdir -p "$MAIL_DIR/tmp" "$MAIL_DIR/new" "$MAIL_DIR/cur" "$LOG_DIR"
+    setsid "$VAR/venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAIL_DIR" \
+        >>"$LOG_DIR/smtp.log" 2>&1 </dev/null &
+    echo $! >"$SMTP_PID"
+    for _ in $(seq 1 40); do port_open "$SMTP_PORT" && return; sleep 0.25; done
+    die "the SMTP capture server did not start (log: $LOG_DIR/smtp.log)"
+}
+
+smtp_stop() {
+    local pid
+    if pid="$(smtp_pid)"; then kill "$pid"; fi
+    rm -f "$SMTP_PID"
+}
+
 summary() {
     cat <<EOF
 
@@ -345,6 +379,7 @@ ECE local infrastructure
   RabbitMQ    amqp://guest:guest@127.0.0.1:$AMQP_PORT/   node ece@localhost
               management: http://127.0.0.1:$RABBIT_MGMT_PORT  (guest/guest)
               logs: $LOG_DIR/rabbitmq/ , $LOG_DIR/rabbitmq-server.out
+  SMTP        smtp://127.0.0.1:$SMTP_PORT  (captures mail: $MAIL_DIR/new, log $LOG_DIR/smtp.log)
   Stop with: scripts/infra.sh down
 EOF
 }
@@ -363,6 +398,11 @@ status() {
     else
         echo "rabbitmq: stopped"; rc=1
     fi
+    if pid="$(smtp_pid)" && port_open "$SMTP_PORT"; then
+        echo "smtp:     running   pid $pid, 127.0.0.1:$SMTP_PORT, mail in $MAIL_DIR/new"
+    else
+        echo "smtp:     stopped"; rc=1
+    fi
     return $rc
 }
 
@@ -377,9 +417,11 @@ main() {
             if ((PG_FRESH == 0)); then pg_provision; fi
             rabbit_start
             rabbit_users /
+            smtp_start
             summary
             ;;
         down)
+            smtp_stop
             rabbit_stop
             epmd_stop
             pg_stop

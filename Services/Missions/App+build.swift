@@ -22,5 +22,5 @@ func buildApplication(_ configuration: ServiceConfiguration) async throws -> som
     let runtime = try await ServiceRuntime(configuration)
     let consumers = buildConsumers(runtime)
     return runtime.makeApplication(router: buildRouter(runtime, consumers: consumers), migrations: missionsMigrations,
-                                   consumers: consumers)
+                                   consumers: consumers, services: [try CourrielSender(runtime: runtime)])
 }

@@ -160,4 +160,7 @@ let missionsMigrations = [
     Migration(5, "exports_autorites", [
         "ALTER TABLE {schema}.exports ADD COLUMN autorites text[]",
     ]),
+    // The mail outbox: convocations mailed to the person (Shared/Mail/Courriels.swift).
+    Courriels.migration(6),
+    Courriels.notifyWhenDue(7),
 ]

@@ -15,8 +15,8 @@ import Shared
 struct ECEOps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ece-ops",
-        abstract: "Operator tools for the ECE platform's event bus.",
-        subcommands: [Queues.self, DeadLetterQueues.self, Backlog.self, Trace.self])
+        abstract: "Operator tools for the ECE platform's event bus and mail.",
+        subcommands: [Queues.self, DeadLetterQueues.self, Backlog.self, Trace.self, CourrielsCommand.self])
 }
 
 struct Queues: AsyncParsableCommand {

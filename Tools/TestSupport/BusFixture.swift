@@ -32,6 +32,11 @@ public enum LocalInfrastructure {
     public static func serviceURLs(_ service: String) -> [String: String] {
         ["DATABASE_URL": serviceDatabaseURL(service), "AMQP_URL": serviceAMQPURL(service)]
     }
+    /// The mail-capture SMTP server (aiosmtpd, started by scripts/infra.sh) and the Maildir it writes.
+    public static var smtpURL: String { environment["ECE_TEST_SMTP_URL"] ?? "smtp://127.0.0.1:2525" }
+    public static var maildir: URL {
+        environment["ECE_TEST_MAILDIR"].map { URL(fileURLWithPath: $0) } ?? repositoryRoot.appendingPathComponent("var/mail")
+    }
     public static var repositoryRoot: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }

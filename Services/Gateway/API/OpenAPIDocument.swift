@@ -1681,7 +1681,7 @@ components:
           items: {type: object, properties: {id: {type: string, format: uuid}, login: {type: string}, nom: {type: string}, prenom: {type: string}, uai: {type: [string, "null"]}, convocationId: {type: [string, "null"], format: uuid}, exporte: {type: boolean, description: in Cyclades' export for the mission}, designePar: {type: [string, "null"], description: "authority that designated them (academie:<code> or uai:<UAI>)"}, convoquePar: {type: [string, "null"], description: authority that issued the active convocation}, convocable: {type: boolean, description: the caller may convoke them}, lisible: {type: boolean, description: the caller may read their convocation}, annulable: {type: boolean, description: the caller may cancel their convocation}}}
     Convoked:
       type: object
-      properties: {id: {type: string, format: uuid}, impression: {type: string}}
+      properties: {id: {type: string, format: uuid}, impression: {type: string}, courriel: {type: [string, "null"], description: "where the person's copy (PDF and activation code) is mailed; null without an address"}, avis: {type: [string, "null"], description: what the issuer is told (mailed, or to hand over the printed copy)}}
     Convocation:
       type: object
       properties:

@@ -260,7 +260,8 @@ struct WebController: Sendable {
     }
 
     /// A page's form becomes one API call with the user's token; the browser goes back to `retour`
-    /// with a message saying how it went (the refusal's details when refused).
+    /// with a message saying how it went (the service's `avis` after it, if it gives one; the
+    /// refusal's details when refused).
     func formulaire(_ request: Request, _ context: ECERequestContext, _ method: HTTPRequest.Method = .post, service: String,
                     _ path: String, json: String?, retour: String, success: String,
                     expected: Set<HTTPResponse.Status> = [.ok], refus: String = "Refusé") async throws -> Response {
@@ -268,7 +269,9 @@ struct WebController: Sendable {
             try refuserAutreOrigine(request)
             let session = try await required(request, context)
             let reply = try await api(method, service, path, session: session, json: json)
-            let message = expected.contains(reply.status) ? success : "\(refus) : \(Self.detail(reply))"
+            struct Avis: Decodable { var avis: String? }
+            let avis = (try? JSONDecoder().decode(Avis.self, from: reply.body))?.avis.map { " \($0)" } ?? ""
+            let message = expected.contains(reply.status) ? success + avis : "\(refus) : \(Self.detail(reply))"
             throw Redirect(to: retour, message: message, cookies: session.setCookies)
         }
     }

@@ -104,6 +104,33 @@ struct ConvocationDocument: Sendable {
             """
     }
 
+    // MARK: mail
+
+    /// The mail to the person (their copy: the code is in it and in the attached PDF).
+    func courriel(to adresse: String) throws -> Courriel {
+        let corps = """
+            Bonjour \(personne),
+
+            Vous êtes convoqué(e) en qualité d'\(role) pour l'épreuve \(epreuve), session \(m.session) :
+            \(centre), \(periode).\(m.observations.isEmpty ? "" : "\nObservations : \(m.observations)")
+
+            Votre convocation est jointe à ce message (PDF, référence \(reference)).
+            \(code.map { code in """
+
+                Accès à la plateforme ECE
+                \(Self.accesConsigne)
+                Identifiant : \(convocation.intervenant.login)
+                Code d'activation : \(code)
+
+                \(Self.accesPersonnel)
+                """ } ?? "")
+
+            Message envoyé automatiquement par la plateforme ECE pour \(MissionsController.autorite(convocation.autorite)) : merci de ne pas y répondre.
+            """
+        return Courriel(destinataire: adresse, objet: "Convocation — baccalauréat \(m.session), épreuve \(m.epreuve)", corps: corps,
+                        piecesJointes: [.init(nom: "convocation-\(reference).pdf", type: "application/pdf", contenu: try pdf())])
+    }
+
     // MARK: PDF
 
     /// One A4 page: letterhead, the person, the mission, observations, the centre, the access (the

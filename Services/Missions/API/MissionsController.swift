@@ -176,7 +176,13 @@ struct MissionsController: Sendable {
     }
 
     struct ConvocationRequest: Decodable { var intervenantId: UUID }
-    struct Convoked: ResponseEncodable { var id: UUID; var impression: String }
+    struct Convoked: ResponseEncodable {
+        var id: UUID
+        var impression: String
+        /// Where the person's copy (with the code) is mailed; nil: no address, hand over the printed copy.
+        var courriel: String?
+        var avis: String?
+    }
 
     /// Convokes an exported examiner or coordinator: the gestionnaire for both kinds, a school its own
     /// teachers or at its own centre for examiner missions. Repeating it returns the same convocation.
@@ -191,10 +197,13 @@ struct MissionsController: Sendable {
         if let refus = refusConvocation(caller, mission: mission, uai: person.uai, designePar: designePar) {
             throw refus
         }
-        let (id, created) = try await repository.convoke(person, to: mission, by: caller.userId, autorite: caller.scope.description,
-                                                         correlationId: context.correlationId)
+        let (id, created, courriel) = try await repository.convoke(person, to: mission, by: caller.userId,
+                                                                   autorite: caller.scope.description, correlationId: context.correlationId)
+        let avis = !created ? nil : courriel.map { "Envoyée par courriel à \($0)." }
+            ?? "Aucune adresse électronique connue pour \(person.prenom) \(person.nom) : remettez-lui la convocation imprimée."
         return EditedResponse(status: created ? .created : .ok,
-                              response: Convoked(id: id, impression: "/api/missions/convocations/\(id.uuidString.lowercased())/impression"))
+                              response: Convoked(id: id, impression: "/api/missions/convocations/\(id.uuidString.lowercased())/impression",
+                                                 courriel: courriel, avis: avis))
     }
 
     struct Convocations: ResponseEncodable { var items: [MissionRepository.Convocation] }

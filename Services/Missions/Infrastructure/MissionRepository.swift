@@ -12,6 +12,7 @@ struct MissionRepository: Sendable {
     let logger: Logger
 
     private var s: String { schema.name }
+    private var courriels: Courriels { Courriels(schema: schema) }
 
     // MARK: regulation
 
@@ -349,9 +350,12 @@ struct MissionRepository: Sendable {
 
     /// Convokes a person to a mission and emits `convocation.issued` with the code's hash. Convoking
     /// someone already convoked returns the existing convocation (`created` false) and emits nothing.
+    /// With an address for the person, their mail (the convocation's PDF and the code) commits with
+    /// it (`courriel`: where it goes); without one, nobody is mailed (`courriel` nil).
     func convoke(_ person: Intervenant, to mission: Mission, by: UUID, autorite: String,
-                 correlationId: String) async throws -> (id: UUID, created: Bool) {
-        try await client.withTransaction(logger: logger) { connection in
+                 correlationId: String) async throws -> (id: UUID, created: Bool, courriel: String?) {
+        let typeMission = try await typeMission(mission)
+        return try await client.withTransaction(logger: logger) { connection in
             // Checked again under the mission's row lock: an opening or an export may have changed them.
             let current = try await connection.query("""
                 SELECT m.active, EXISTS (SELECT 1 FROM \(unescaped: s).exports e
@@ -380,14 +384,23 @@ struct MissionRepository: Sendable {
                     """, logger: logger).collect()
                 // Cancelled meanwhile by someone else: say so rather than guess.
                 guard let first = existing.first else { throw Problem.conflict("convocation modifiée à l'instant / changed meanwhile") }
-                return (try first.decode(UUID.self), false)
+                return (try first.decode(UUID.self), false, nil)
+            }
+            let adresse = person.email?.trimmingCharacters(in: .whitespaces)
+            if let adresse, !adresse.isEmpty {
+                let convocation = Convocation(id: id, statut: "emise", mission: mission, intervenant: person, emiseLe: Date(),
+                                              autorite: autorite)
+                let document = ConvocationDocument.exemplaire(convocation, code: code, issuer: false, personne: true,
+                                                              typeMission: typeMission)
+                try await courriels.enqueue(try await PDF.build { try document.courriel(to: adresse) }, about: id,
+                                            on: connection, logger: logger)
             }
             try await outbox.enqueue(ConvocationIssued(
                 convocationId: id, missionId: mission.id, kind: mission.kind, session: mission.session,
                 epreuve: mission.epreuve, academie: mission.academie, centreUAI: mission.centre, intervenant: person,
                 activationCodeSHA256: ActivationCode.sha256(code), autorite: autorite), correlationId: correlationId,
                 on: connection, logger: logger)
-            return (id, true)
+            return (id, true, adresse.flatMap { $0.isEmpty ? nil : $0 })
         }
     }
 
@@ -401,6 +414,8 @@ struct MissionRepository: Sendable {
                 RETURNING mission_id, intervenant_id
                 """, logger: logger).collect()
             guard let (missionId, intervenantId) = try rows.first?.decode((UUID, UUID).self) else { return false }
+            // Its mail, if it has not left yet, goes no more.
+            try await courriels.withdraw(about: id, on: connection, logger: logger)
             try await outbox.enqueue(ConvocationCancelled(convocationId: id, missionId: missionId, intervenantId: intervenantId),
                                      correlationId: correlationId, on: connection, logger: logger)
             return true
