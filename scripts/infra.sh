@@ -355,8 +355,10 @@ smtp_start() {
     [[ -x "$VAR/venv/bin/python" ]] || python3 -m venv "$VAR/venv"
     "$VAR/venv/bin/python" -c 'import aiosmtpd' 2>/dev/null || "$VAR/venv/bin/pip" install --quiet 'aiosmtpd>=1.4,<2'
     mkdir -p "$MAIL_DIR/tmp" "$MAIL_DIR/new" "$MAIL_DIR/cur" "$LOG_DIR"
+    # Descriptors 3-9 closed, as for RabbitMQ: a caller's lock (flock /tmp/ece-infra.lock) must not
+    # be held by the daemon for ever (it was: every later test run on the machine waited).
     setsid "$VAR/venv/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$MAIL_DIR" \
-        >>"$LOG_DIR/smtp.log" 2>&1 </dev/null &
+        >>"$LOG_DIR/smtp.log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
     echo $! >"$SMTP_PID"
     for _ in $(seq 1 40); do port_open "$SMTP_PORT" && return; sleep 0.25; done
     die "the SMTP capture server did not start (log: $LOG_DIR/smtp.log)"
