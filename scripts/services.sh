@@ -58,7 +58,7 @@ service_env() {
         "JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt-public.pem" \
         "METRICS_TOKEN=${METRICS_TOKEN:-$(cat "$KEY_DIR/metrics-token" 2>/dev/null)}"
     # Mail goes to the capture server of scripts/infra.sh (var/mail/new), unless told otherwise.
-    [[ "$role" != missions ]] || echo "SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:2525}"
+    [[ "$role" != missions && "$role" != gateway ]] || echo "SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:2525}"
     [[ -z "${ECE_RESTARTS:-}" ]] || echo "ECE_RESTARTS=$ECE_RESTARTS"
     if [[ "$name" == Gateway ]]; then
         local v

@@ -24,6 +24,6 @@ roles=(etablissement)
 for role in "${roles[@]}"; do
     prefix=$([[ $role == etablissement ]] && echo etab || echo centre)
     env "${envs[@]}" "$BIN_DIR/Gateway" account create --login "$prefix.$UAI" --name "$NAME ($role)" \
-        --role "$role" --scope "uai:$UAI" >/dev/null
+        --role "$role" --scope "uai:$UAI" --academie 03 >/dev/null
 done
 echo "$UAI"

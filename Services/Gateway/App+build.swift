@@ -52,10 +52,13 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     let convocations = runtime.consumer("convocations", handlers: ConvocationHandlers(accounts: accounts).handlers)
     let router = runtime.makeRouter(consumers: [convocations])
     let auth = AuthController(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
-                              policy: settings.auth, clientAddress: ClientAddress(environment))
+                              policy: settings.auth, clientAddress: ClientAddress(environment),
+                              publicURL: runtime.configuration.publicURL)
     auth.addRoutes(to: router.group("/api/auth"))
+    let comptes = ComptesController(accounts: accounts, auth: auth, client: httpClient, inscriptions: settings.upstreams["inscriptions"]!)
+    comptes.addRoutes(to: router.group("/api/comptes"))
     // Secure cookies whenever the public address is https (plain http is refused outside ECE_DEVELOPMENT).
-    let web = WebController(auth: auth, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
+    let web = WebController(auth: auth, comptes: comptes, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
                             secureCookies: URL(string: runtime.configuration.publicURL)?.scheme?.lowercased() == "https",
                             files: files)
     web.addRoutes(to: router)
@@ -76,6 +79,6 @@ func buildApplication(_ configuration: ServiceConfiguration) async throws -> som
     let runtime = try await ServiceRuntime(configuration)
     let parts = try await buildGateway(runtime)
     return runtime.makeApplication(router: parts.router, migrations: gatewayMigrations, consumers: parts.consumers,
-                                   services: [HTTPClientService(client: parts.httpClient),
+                                   services: [HTTPClientService(client: parts.httpClient), try CourrielSender(runtime: runtime),
                                               AccountHousekeeping(accounts: parts.accounts, ready: runtime.ready)])
 }

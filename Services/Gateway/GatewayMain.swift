@@ -33,6 +33,8 @@ struct AccountCommand: AsyncParsableCommand {
         @Option(help: "Role: \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
         @Option(help: "Scope: national, academie:<code> or uai:<UAI>.") var scope: String
         @Option(help: "Password (12 characters at least); read from ECE_PASSWORD when omitted.") var password: String?
+        @Option(help: "The académie whose gestionnaire keeps the account (a school's; an académie's scope gives its own).") var academie: String?
+        @Option(help: "The owner's address (password links).") var email: String?
 
         func run() async throws {
             guard let role = Role(rawValue: role) else { throw ValidationError("unknown role \(role)") }
@@ -45,7 +47,8 @@ struct AccountCommand: AsyncParsableCommand {
             if let problem = Passwords.problems(password) { throw ValidationError("password: \(problem)") }
             try await withAccounts { accounts, cost in
                 let account = Account(id: UUID(), login: login, displayName: name, role: role, scope: scope,
-                                      passwordHash: try await Passwords(cost: cost).hash(password), disabled: false)
+                                      passwordHash: try await Passwords(cost: cost).hash(password), disabled: false,
+                                      email: email, academie: academie)
                 guard try await accounts.create(account) else { throw ValidationError("login \(login) is taken") }
                 print("created \(login) (\(role.rawValue), \(scope))")
             }
@@ -106,7 +109,8 @@ struct SeedDemo: AsyncParsableCommand {
             for (login, name, role, scope) in Self.accounts {
                 let created = try await accounts.create(Account(
                     id: UUID(), login: login, displayName: name, role: role, scope: scope,
-                    passwordHash: try await passwords.hash(Self.password), disabled: false))
+                    passwordHash: try await passwords.hash(Self.password), disabled: false,
+                    academie: scope == .national ? nil : "03"))
                 print("  \(login.padding(toLength: 24, withPad: " ", startingAt: 0)) \(role.rawValue) \(scope)\(created ? "" : " (existing)")")
             }
         }

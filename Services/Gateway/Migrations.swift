@@ -73,4 +73,26 @@ let gatewayMigrations = [
     Migration(4, "renouvellements_de_grace", [
         "ALTER TABLE {schema}.refresh_tokens ADD COLUMN grace_uses int NOT NULL DEFAULT 0",
     ]),
+    // Accounts managed from the pages (issue 21): the académie whose gestionnaire keeps the account,
+    // where its mail goes, when it last signed in; single-use links to choose a password (a new
+    // account's first, or a forgotten one), only their hash kept.
+    Migration(5, "comptes_geres", [
+        "ALTER TABLE {schema}.accounts ADD COLUMN email text, ADD COLUMN academie text, ADD COLUMN last_sign_in_at timestamptz",
+        "UPDATE {schema}.accounts SET academie = substr(scope, 10) WHERE scope LIKE 'academie:%'",
+        "CREATE INDEX accounts_academie ON {schema}.accounts (academie, login)",
+        "CREATE INDEX accounts_email ON {schema}.accounts (lower(email))",
+        """
+        CREATE TABLE {schema}.password_links (
+            token_sha256 text PRIMARY KEY,
+            account_id uuid NOT NULL REFERENCES {schema}.accounts(id),
+            expires_at timestamptz NOT NULL,
+            used_at timestamptz,
+            created_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        "CREATE INDEX password_links_account ON {schema}.password_links (account_id, created_at)",
+    ]),
+    // The gateway's own mail: password links and re-issued activation codes.
+    Courriels.migration(6),
+    Courriels.notifyWhenDue(7),
 ]

@@ -19,6 +19,12 @@ public struct Courriel: Sendable {
         (self.destinataire, self.objet, self.corps, self.piecesJointes) = (destinataire, objet, corps, piecesJointes)
     }
 
+    /// An address as a person typed it (trimmed), or nil when it is not one a mail can go to.
+    public static func adresse(_ text: String?) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
+        return (try? SMTPClient.address(text)).flatMap { $0.split(separator: "@").count == 2 ? $0 : nil }
+    }
+
     /// The message as sent: `id` makes the Message-ID, the same at every attempt (a receiver may
     /// recognise a resend).
     public func mime(from: String, id: UUID, date: Date = Date()) throws -> String {

@@ -125,6 +125,10 @@ def _collecter():
         requests.post(f"{GATEWAY}{fils}", headers={"Authorization": f"Bearer {jeton('centre.0251080N')}"}, timeout=30,
                       json={"epreuve": epreuve, "centre": centre, "titre": "Fil du test hostile", "texte": "Premier message"})
     table["fils"] = [{"id": d["id"]} for d in _items(_lire("centre.0251080N", fils)) if "id" in d]
+    # Accounts of the académie, the run's own aside: disabling one would end the run's sessions.
+    du_run = set(ROLES) | {login for _, login in PROPRIETAIRES}
+    table["comptes"] = [{"id": c["id"]} for c in _items(_lire(gestion, "/api/comptes?perPage=200"))
+                        if "id" in c and c.get("login") not in du_run]
     return table
 
 

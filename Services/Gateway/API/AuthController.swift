@@ -19,6 +19,11 @@ struct AuthController: Sendable {
         /// Password checks per client address (`LOGIN_BURST` at once, `LOGIN_RATE_PER_MINUTE` after).
         var loginBurst = 20
         var loginRatePerMinute = 60
+        /// How long a mailed link sets a password: a forgotten one, a new account's first one.
+        var resetLinkLifetime: Duration = .seconds(3600)
+        var creationLinkLifetime: Duration = .seconds(72 * 3600)
+        /// Mails (links, codes) one account may be sent in an hour: nobody floods a mailbox.
+        var mailsPerHour = 3
     }
 
     let accounts: AccountRepository
@@ -27,9 +32,12 @@ struct AuthController: Sendable {
     let policy: Policy
     let throttle: ClientThrottle
     let clientAddress: ClientAddress
+    /// The site's address, for the links mailed.
+    let publicURL: String
 
     init(accounts: AccountRepository, passwords: Passwords, signer: TokenSigner, policy: Policy,
-         clientAddress: ClientAddress = ClientAddress([:])) {
+         clientAddress: ClientAddress = ClientAddress([:]), publicURL: String = "http://127.0.0.1:8080") {
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
         self.accounts = accounts
         self.passwords = passwords
         self.signer = signer
@@ -43,6 +51,9 @@ struct AuthController: Sendable {
         group.post("refresh", use: refresh)
         group.post("logout", use: logout)
         group.post("activate", use: activate)
+        group.post("password-reset", use: requestPasswordLink)
+        group.post("password", use: setPassword)
+        group.post("activation-code", use: requestActivationCode)
         group.get("me", use: me)
     }
 
@@ -102,6 +113,7 @@ struct AuthController: Sendable {
         }
         throttle.giveBack(client)
         try await accounts.clearFailures(login: body.login)
+        try await accounts.recordSignIn(account.id)
         return try await issueTokens(for: account, family: UUID())
     }
 
@@ -177,6 +189,117 @@ struct AuthController: Sendable {
             throw invalid
         }
         throttle.giveBack(client)
+    }
+
+    // MARK: forgotten passwords and lost codes
+
+    struct LinkRequest: Decodable {
+        /// A login, or an address (every account of it gets its link).
+        var login: String
+    }
+
+    struct Avis: ResponseEncodable { var avis: String }
+
+    static let avisLien = Avis(avis: "Si un compte actif correspond et qu'une adresse électronique y est associée, un courriel "
+                                   + "vient d'y être envoyé avec un lien pour choisir un mot de passe (valable une heure).")
+    static let avisCode = Avis(avis: "Si un compte en attente d'activation correspond et qu'une adresse électronique y est "
+                                   + "associée, un nouveau code d'activation vient d'y être envoyé ; l'ancien ne fonctionne plus.")
+
+    @Sendable func requestPasswordLink(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Avis> {
+        try await requestPasswordLink(try await request.decode(as: LinkRequest.self, context: context).login,
+                                      client: clientAddress.of(request, context), logger: context.logger)
+        return EditedResponse(status: .accepted, response: Self.avisLien)
+    }
+
+    /// Mails a single-use link that sets a new password.
+    func requestPasswordLink(_ identifiant: String, client: String, logger: Logger) async throws {
+        try demande(identifiant, upTo: 254, client: client, logger: logger) { identifiant in
+            for account in try await accounts.accountsToMail(identifiant: identifiant) {
+                guard let adresse = account.email, try await accounts.recentMails(account: account.id) < policy.mailsPerHour else {
+                    logger.notice("password link not sent (limit reached)", metadata: ["login": "\(account.login)"])
+                    continue
+                }
+                try await sendPasswordLink(to: account, adresse: adresse, creation: false, logger: logger)
+            }
+        }
+    }
+
+    /// A request that mails someone: checked and throttled, then answered at once — the same answer
+    /// whether or not an account exists, before the work is done, so its time does not tell either.
+    private func demande(_ text: String, upTo limit: Int, client: String, logger: Logger,
+                         _ work: @escaping @Sendable (String) async throws -> Void) throws {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        guard (1...limit).contains(text.count) else {
+            throw Problem.validation([.init(field: "login", reason: "1 à \(limit) caractères / 1 to \(limit) characters")])
+        }
+        if let wait = throttle.take(client) { throw ClientThrottle.tooMany(retryAfter: wait) }
+        Task {
+            do { try await work(text) } catch { logger.error("mail request failed", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    /// A new link for the account, mailed in the same transaction.
+    func sendPasswordLink(to account: Account, adresse: String, creation: Bool, logger: Logger) async throws {
+        let token = Secrets.token()
+        let validite = creation ? policy.creationLinkLifetime : policy.resetLinkLifetime
+        let mail = CourrielsDesComptes.lien(account, adresse: adresse, url: "\(publicURL)/mot-de-passe?jeton=\(token)",
+                                            creation: creation, validite: validite)
+        try await accounts.storeLink(token, account: account.id, expiresIn: validite, mail: mail)
+        logger.notice("password link mailed", metadata: ["login": "\(account.login)"])
+    }
+
+    struct PasswordRequest: Decodable {
+        var token: String
+        var password: String
+    }
+
+    @Sendable func setPassword(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
+        _ = try await setPassword(try await request.decode(as: PasswordRequest.self, context: context),
+                                  client: clientAddress.of(request, context), logger: context.logger)
+        return .noContent
+    }
+
+    static let invalidLink = Problem(.badRequest, type: "invalid-link", title: "Lien invalide / Invalid link",
+                                     detail: "lien invalide, expiré ou déjà utilisé : demandez-en un nouveau / invalid, expired or used link")
+
+    /// Sets the password with a mailed link, once (checked before the password is hashed: a wrong
+    /// link costs no bcrypt). Returns the account.
+    func setPassword(_ body: PasswordRequest, client: String, logger: Logger) async throws -> Account {
+        if let problem = Passwords.problems(body.password) {
+            throw Problem.validation([.init(field: "password", reason: problem)])
+        }
+        guard body.token.count <= 128 else { throw Self.invalidLink }
+        if let wait = throttle.take(client) { throw ClientThrottle.tooMany(retryAfter: wait) }
+        guard try await accounts.accountOfLink(body.token) != nil,
+              let account = try await accounts.usePasswordLink(body.token, passwordHash: try await passwords.hash(body.password))
+        else {
+            logger.notice("password link refused")
+            throw Self.invalidLink
+        }
+        throttle.giveBack(client)
+        logger.notice("password set with a mailed link", metadata: ["login": "\(account.login)"])
+        return account
+    }
+
+    @Sendable func requestActivationCode(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Avis> {
+        try await requestActivationCode(try await request.decode(as: LinkRequest.self, context: context).login,
+                                        client: clientAddress.of(request, context), logger: context.logger)
+        return EditedResponse(status: .accepted, response: Self.avisCode)
+    }
+
+    /// Re-issues a convoked person's activation code to their address (the printed one stops working).
+    func requestActivationCode(_ login: String, client: String, logger: Logger) async throws {
+        try demande(login, upTo: 128, client: client, logger: logger) { login in
+            if let account = try await accounts.find(login: login), try await accounts.recentMails(account: account.id) >= policy.mailsPerHour {
+                logger.notice("activation code not re-issued (limit reached)", metadata: ["login": "\(login)"])
+                return
+            }
+            let code = ActivationCode.generate()
+            let sent = try await accounts.reissueCode(login: login, codeSHA256: ActivationCode.sha256(code)) { account in
+                CourrielsDesComptes.code(account, adresse: account.email ?? "", code: code, connexion: "\(publicURL)/activation")
+            }
+            if sent { logger.notice("activation code re-issued", metadata: ["login": "\(login)"]) }
+        }
     }
 
     @Sendable func me(_ request: Request, context: ECERequestContext) async throws -> UserView {

@@ -81,6 +81,80 @@ paths:
       responses:
         "200": {description: The user, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
         "401": {$ref: "#/components/responses/Problem"}
+  /api/auth/password-reset:
+    post:
+      summary: Mail a single-use link (one hour) that sets a new password, to the account of a login or to every account of an address; the same 202 whether or not one exists (at most 3 mails an hour per account)
+      security: []
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [login], properties: {login: {type: string, maxLength: 254, description: a login or an address}}}}}}
+      responses:
+        "202": {description: Accepted (nothing said of whether an account exists), content: {application/json: {schema: {$ref: "#/components/schemas/Avis"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+        "429": {$ref: "#/components/responses/Problem"}
+  /api/auth/password:
+    post:
+      summary: Set the password with a mailed link, once (every link of the account is then spent, its sessions ended)
+      security: []
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [token, password], properties: {token: {type: string, maxLength: 128}, password: {type: string, minLength: 12, maxLength: 128}}}}}}
+      responses:
+        "204": {description: Password set}
+        "400": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+        "429": {$ref: "#/components/responses/Problem"}
+  /api/auth/activation-code:
+    post:
+      summary: Mail a convoked person (account not yet activated, address known from Imag'In) a new activation code; the printed one stops working; the same 202 whether or not there is such an account
+      security: []
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [login], properties: {login: {type: string, maxLength: 128}}}}}}
+      responses:
+        "202": {description: Accepted, content: {application/json: {schema: {$ref: "#/components/schemas/Avis"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+        "429": {$ref: "#/components/responses/Problem"}
+  /api/comptes:
+    get:
+      summary: The accounts the caller keeps (admin all; an académie's gestionnaire its académie's, national ones excepted; a school its référents), by login
+      parameters:
+        - {name: role, in: query, schema: {$ref: "#/components/schemas/Role"}}
+        - {name: q, in: query, description: in the login, name, scope or address, schema: {type: string, maxLength: 100}}
+        - {name: page, in: query, schema: {type: integer, minimum: 1}}
+        - {name: perPage, in: query, schema: {type: integer, minimum: 1, maximum: 200}}
+      responses:
+        "200": {description: Accounts, content: {application/json: {schema: {type: object, required: [items, page, perPage, total, creables], properties: {items: {type: array, items: {$ref: "#/components/schemas/Compte"}}, page: {type: integer}, perPage: {type: integer}, total: {type: integer}, creables: {type: array, description: the roles the caller may give a new account, items: {$ref: "#/components/schemas/Role"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+    post:
+      summary: Create an account without a password; its owner gets a mailed link (72 hours) to choose one. A school's, centre's or référent's scope is a UAI of Cyclades' directory (a centre's, a centre d'épreuve), read with the caller's token; examiners' and coordinators' accounts come from their convocations
+      requestBody: {required: true, content: {application/json: {schema: {type: object, required: [login, nom, role, scope, email], properties: {login: {type: string, minLength: 3, maxLength: 64}, nom: {type: string, minLength: 1, maxLength: 100}, role: {$ref: "#/components/schemas/Role"}, scope: {$ref: "#/components/schemas/Scope"}, email: {type: string, maxLength: 254}}}}}}
+      responses:
+        "201": {description: Created, content: {application/json: {schema: {$ref: "#/components/schemas/Compte"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+        "503": {$ref: "#/components/responses/Problem"}
+  /api/comptes/{id}:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: One account of the caller's perimeter (another's is 404)
+      responses:
+        "200": {description: The account, content: {application/json: {schema: {$ref: "#/components/schemas/Compte"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    patch:
+      summary: Change an account's name, address or scope (within the caller's perimeter; not an examiner's or coordinator's scope), disable it (its sessions end) or enable it; nobody disables their own
+      requestBody: {required: true, content: {application/json: {schema: {type: object, properties: {nom: {type: string, maxLength: 100}, email: {type: string, maxLength: 254}, scope: {$ref: "#/components/schemas/Scope"}, actif: {type: boolean}}}}}}
+      responses:
+        "200": {description: Changed, content: {application/json: {schema: {$ref: "#/components/schemas/Compte"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+        "503": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/academies:
     get:
       summary: The académies
@@ -1409,6 +1483,25 @@ components:
         login: {type: string, maxLength: 128}
         activationCode: {type: string, maxLength: 128}
         password: {type: string, minLength: 12, maxLength: 128}
+    Compte:
+      type: object
+      required: [id, login, nom, role, scope, etat]
+      properties:
+        id: {type: string, format: uuid}
+        login: {type: string}
+        nom: {type: string}
+        role: {$ref: "#/components/schemas/Role"}
+        scope: {$ref: "#/components/schemas/Scope"}
+        email: {type: [string, "null"]}
+        academie: {type: [string, "null"], description: the académie whose gestionnaire keeps the account}
+        etat: {type: string, enum: [actif, en_attente, desactive], description: en_attente until the owner chooses a password}
+        derniereConnexion: {type: [string, "null"], format: date-time}
+        avis: {type: string, description: where the link went (creation)}
+    Avis:
+      type: object
+      required: [avis]
+      properties:
+        avis: {type: string}
     User:
       type: object
       required: [id, login, displayName, role, scope]

@@ -13,8 +13,18 @@ struct Account: Sendable, Equatable {
     var scope: Scope
     var passwordHash: String?
     var disabled: Bool
+    /// Where its mail goes (password links, codes); from the convocation for examiners.
+    var email: String? = nil
+    /// The académie whose gestionnaire keeps the account: the scope's, or the school's for a UAI.
+    var academie: String? = nil
+    var lastSignInAt: Date? = nil
 
     var identity: Identity { Identity(userId: id, login: login, role: role, scope: scope) }
+}
+
+extension Scope {
+    /// The académie of an académie's scope (a school's is in the directory, not in its scope).
+    var codeAcademie: String? { if case .academie(let code) = self { code } else { nil } }
 }
 
 /// Accounts, failed logins and refresh tokens in the `gateway` schema.
@@ -23,28 +33,26 @@ struct AccountRepository: Sendable {
     let schema: SQLIdentifier
     let logger: Logger
 
-    private var s: String { schema.name }
+    var s: String { schema.name }
 
     func find(login: String) async throws -> Account? {
         try await first(client.query("""
-            SELECT id, login, display_name, role, scope, password_hash, disabled
-            FROM \(unescaped: s).accounts WHERE login = \(login)
+            SELECT \(unescaped: Self.columns) FROM \(unescaped: s).accounts WHERE login = \(login)
             """, logger: logger))
     }
 
     func find(id: UUID) async throws -> Account? {
         try await first(client.query("""
-            SELECT id, login, display_name, role, scope, password_hash, disabled
-            FROM \(unescaped: s).accounts WHERE id = \(id)
+            SELECT \(unescaped: Self.columns) FROM \(unescaped: s).accounts WHERE id = \(id)
             """, logger: logger))
     }
 
     func list() async throws -> [Account] {
         var accounts: [Account] = []
         let rows = try await client.query("""
-            SELECT id, login, display_name, role, scope, password_hash, disabled FROM \(unescaped: s).accounts ORDER BY login
+            SELECT \(unescaped: Self.columns) FROM \(unescaped: s).accounts ORDER BY login
             """, logger: logger)
-        for try await row in rows.decode((UUID, String, String, String, String, String?, Bool).self) {
+        for try await row in rows.decode(Self.Row.self) {
             if let account = Self.account(row) { accounts.append(account) }
         }
         return accounts
@@ -53,9 +61,9 @@ struct AccountRepository: Sendable {
     /// Creates an account; false when the login is taken.
     func create(_ account: Account) async throws -> Bool {
         let inserted = try await client.query("""
-            INSERT INTO \(unescaped: s).accounts (id, login, display_name, role, scope, password_hash)
+            INSERT INTO \(unescaped: s).accounts (id, login, display_name, role, scope, password_hash, email, academie)
             VALUES (\(account.id), \(account.login), \(account.displayName), \(account.role.rawValue),
-                    \(account.scope.description), \(account.passwordHash))
+                    \(account.scope.description), \(account.passwordHash), \(account.email), \(account.academie ?? account.scope.codeAcademie))
             ON CONFLICT (login) DO NOTHING RETURNING 1
             """, logger: logger).collect()
         return !inserted.isEmpty
@@ -175,11 +183,12 @@ struct AccountRepository: Sendable {
     /// only from its own authority or its académie (`scope`): a school's convocation never opens the
     /// académie's coordinator, nor changes anyone's name, role or scope. Earlier codes stay valid.
     /// Returns whether the code was recorded.
-    func prepareConvoked(convocationId: UUID, id: UUID, login: String, displayName: String, role: Role, scope: Scope,
+    func prepareConvoked(convocationId: UUID, id: UUID, login: String, displayName: String, email: String?, role: Role, scope: Scope,
                          autorite: String?, activationCodeSHA256: String, on connection: PostgresConnection) async throws -> Bool {
         let created = try await connection.query("""
-            INSERT INTO \(unescaped: s).accounts (id, login, display_name, role, scope, autorite)
-            VALUES (\(id), \(login), \(displayName), \(role.rawValue), \(scope.description), \(autorite ?? scope.description))
+            INSERT INTO \(unescaped: s).accounts (id, login, display_name, role, scope, autorite, email, academie)
+            VALUES (\(id), \(login), \(displayName), \(role.rawValue), \(scope.description), \(autorite ?? scope.description),
+                    \(email), \(scope.codeAcademie))
             ON CONFLICT DO NOTHING RETURNING 1
             """, logger: logger).collect()
         let rows = try await connection.query("""
@@ -192,7 +201,8 @@ struct AccountRepository: Sendable {
         guard pending, trusted else { return false }
         if created.isEmpty {
             try await connection.query("""
-                UPDATE \(unescaped: s).accounts SET display_name = \(displayName), updated_at = now() WHERE id = \(account)
+                UPDATE \(unescaped: s).accounts SET display_name = \(displayName), email = coalesce(\(email), email), updated_at = now()
+                WHERE id = \(account)
                 """, logger: logger)
         }
         // A cancellation that overtook its issue keeps its row: the code does not come back.
@@ -241,17 +251,20 @@ struct AccountRepository: Sendable {
         return !rows.isEmpty
     }
 
-    private func first(_ rows: PostgresRowSequence) async throws -> Account? {
-        for try await row in rows.decode((UUID, String, String, String, String, String?, Bool).self) {
+    static let columns = "id, login, display_name, role, scope, password_hash, disabled, email, academie, last_sign_in_at"
+    typealias Row = (UUID, String, String, String, String, String?, Bool, String?, String?, Date?)
+
+    func first(_ rows: PostgresRowSequence) async throws -> Account? {
+        for try await row in rows.decode(Row.self) {
             return Self.account(row)
         }
         return nil
     }
 
-    private static func account(_ row: (UUID, String, String, String, String, String?, Bool)) -> Account? {
+    static func account(_ row: Row) -> Account? {
         guard let role = Role(rawValue: row.3), let scope = Scope(row.4) else { return nil }
         return Account(id: row.0, login: row.1, displayName: row.2, role: role, scope: scope, passwordHash: row.5,
-                       disabled: row.6)
+                       disabled: row.6, email: row.7, academie: row.8, lastSignInAt: row.9)
     }
 
     // MARK: housekeeping

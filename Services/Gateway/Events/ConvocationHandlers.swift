@@ -56,7 +56,7 @@ struct ConvocationHandlers: Sendable {
         let role: Role = convocation.kind == .examinateur ? .examinateur : .coordinateur
         let recorded = try await accounts.prepareConvoked(
             convocationId: convocation.convocationId, id: person.id, login: person.login,
-            displayName: "\(person.prenom) \(person.nom)", role: role, scope: scope, autorite: convocation.autorite,
+            displayName: "\(person.prenom) \(person.nom)", email: Courriel.adresse(person.email), role: role, scope: scope, autorite: convocation.autorite,
             activationCodeSHA256: convocation.activationCodeSHA256.lowercased(), on: connection)
         if recorded {
             logger.info("account prepared from a convocation", metadata: ["login": "\(person.login)"])

@@ -7,7 +7,8 @@ import Shared
 /// home page with the links the role opens (a coordinator's missions first).
 extension WebController {
     @Sendable func connexionPage(_ request: Request, context: ECERequestContext) async throws -> Response {
-        page("connexion", titre: "Connexion", ["retour": request.uri.queryParameters["retour"].map(String.init) ?? "/"], session: nil)
+        page("connexion", titre: "Connexion", Self.avecMessage(["retour": request.uri.queryParameters["retour"].map(String.init) ?? "/"], request),
+             session: nil)
     }
 
     @Sendable func connexion(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -87,12 +88,14 @@ extension WebController {
                          Lien(href: "/inscriptions", libelle: "Les candidats, délégations, affectations et désignations (Cyclades)"),
                          Lien(href: "/missions", libelle: "Les missions, convocations et services faits (Imag'In)"),
                          Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages,
-                         Lien(href: "/remontee", libelle: "La remontée des notes")]
+                         Lien(href: "/remontee", libelle: "La remontée des notes"),
+                         Lien(href: "/comptes", libelle: "Les comptes de l'académie : gestionnaires, établissements, centres, référents")]
             case .dsii: liens = [Lien(href: "/sujets", libelle: "La banque de sujets et les barèmes (Référentiel Sujet)"), statistiques]
             case .admin: liens = [Lien(href: "/etablissements", libelle: "Les académies, les établissements et les centres d'épreuve (Cyclades)"),
-                                  statistiques]
+                                  Lien(href: "/comptes", libelle: "Les comptes de la plateforme"), statistiques]
             case .etablissement: liens = [Lien(href: "/inscriptions", libelle: "Les affectations déléguées et les désignations de vos enseignants"),
-                                          Lien(href: "/missions", libelle: "Les convocations de vos enseignants (Imag'In)")]
+                                          Lien(href: "/missions", libelle: "Les convocations de vos enseignants (Imag'In)"),
+                                          Lien(href: "/comptes", libelle: "Les comptes de vos référents de correction")]
             }
             liens.append(Lien(href: "/openapi.yaml", libelle: "L'API de la plateforme (OpenAPI)"))
             object.merge(["nom": session.identity.login, "role": Libelle.role(role), "portee": session.identity.scope.description,

@@ -11,6 +11,7 @@ import Shared
 /// through the same public API as every client, with the user's own token.
 struct WebController: Sendable {
     let auth: AuthController
+    let comptes: ComptesController
     let verifier: TokenVerifier
     let client: HTTPClient
     let upstreams: [String: String]
@@ -65,6 +66,7 @@ struct WebController: Sendable {
         addSujetsRoutes(to: router)
         addInscriptionsRoutes(to: router)
         addAnnuaireRoutes(to: router)
+        addComptesRoutes(to: router)
         // The assets under /assets are files (`WebFiles.fileMiddleware`); the service worker names its
         // cache after them, so it is rendered once at start-up. At the root: its scope is the whole site.
         router.get("/sw.js") { [serviceWorker = files.serviceWorker] _, _ in

@@ -1,0 +1,264 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import Shared
+
+/// `/api/comptes…`: the accounts of the caller's perimeter (`GestionDesComptes`), listed, created
+/// (the owner chooses the password through a mailed link), changed, disabled and enabled. A
+/// school's or centre's account takes its académie from Cyclades' directory, asked with the
+/// caller's own token: an account exists only for a school the directory knows.
+struct ComptesController: Sendable {
+    let accounts: AccountRepository
+    let auth: AuthController
+    let client: HTTPClient
+    /// Inscriptions' base URL (the directory).
+    let inscriptions: String
+
+    func addRoutes(to group: RouterGroup<ECERequestContext>) {
+        group.get("", use: liste)
+        group.post("", use: creer)
+        group.get(":id", use: compte)
+        group.patch(":id", use: modifier)
+    }
+
+    struct CompteVue: ResponseEncodable, Decodable {
+        var id: UUID
+        var login: String
+        var nom: String
+        var role: Role
+        var scope: Scope
+        var email: String?
+        var academie: String?
+        /// `actif`, `en_attente` (no password chosen yet) or `desactive`.
+        var etat: String
+        var derniereConnexion: Date?
+        var avis: String?
+
+        init(_ account: Account, avis: String? = nil) {
+            (id, login, nom, role, scope, email, academie) =
+                (account.id, account.login, account.displayName, account.role, account.scope, account.email, account.academie)
+            etat = account.disabled ? "desactive" : account.passwordHash == nil ? "en_attente" : "actif"
+            derniereConnexion = account.lastSignInAt
+            self.avis = avis
+        }
+    }
+
+    struct Liste: ResponseEncodable {
+        var items: [CompteVue]
+        var page: Int
+        var perPage: Int
+        var total: Int
+        /// The roles the caller may give a new account.
+        var creables: [Role]
+    }
+
+    // MARK: the calls, for the API and the pages alike (`caller`, and the token that asks the directory)
+
+    func liste(_ caller: Identity, role: Role?, recherche: String, page: Int, perPage: Int) async throws -> Liste {
+        guard let perimetre = GestionDesComptes.perimetre(caller) else {
+            throw Problem.forbidden("gestion des comptes : administrateur, gestionnaire d'académie ou établissement / accounts: admin, gestionnaire or school")
+        }
+        guard (1...100_000).contains(page), (1...200).contains(perPage), recherche.count <= 100 else {
+            throw Problem.validation([.init(field: "page", reason: "page ≥ 1, perPage 1…200, q ≤ 100 caractères")])
+        }
+        let (items, total) = try await accounts.list(perimetre, role: role, recherche: recherche, page: page, perPage: perPage)
+        return Liste(items: items.map { CompteVue($0) }, page: page, perPage: perPage, total: total,
+                     creables: GestionDesComptes.creables(par: caller))
+    }
+
+    struct NouveauCompte: Decodable {
+        var login: String
+        var nom: String
+        var role: String
+        var scope: String
+        var email: String
+    }
+
+    func creer(_ body: NouveauCompte, caller: Identity, token: String, logger: Logger) async throws -> CompteVue {
+        let login = body.login.trimmingCharacters(in: .whitespaces).lowercased()
+        var errors: [Problem.FieldError] = []
+        if !(3...64).contains(login.count) || !login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
+            errors.append(.init(field: "login", reason: "3 à 64 lettres, chiffres, « . », « _ » ou « - » / 3 to 64 letters, digits, . _ -"))
+        }
+        let nom = Self.nom(body.nom, &errors)
+        let email = Courriel.adresse(body.email)
+        if email == nil { errors.append(.init(field: "email", reason: "adresse électronique invalide / invalid address")) }
+        let role = Role(rawValue: body.role)
+        if role == nil { errors.append(.init(field: "role", reason: "rôle inconnu / unknown role")) }
+        let scope = Scope(body.scope.trimmingCharacters(in: .whitespaces).uppercasedUAI)
+        if scope == nil || role.map({ !scope!.fits($0) }) == true {
+            errors.append(.init(field: "scope", reason: "périmètre qui ne convient pas au rôle / scope does not fit the role"))
+        }
+        guard errors.isEmpty, let role, let scope, let email else { throw Problem.validation(errors) }
+        let academie = try await academie(of: scope, role: role, token: token)
+        guard GestionDesComptes.peutAttribuer(caller, role: role, scope: scope, academie: academie) else {
+            throw Problem.forbidden("ce rôle ou ce périmètre n'est pas de votre ressort / role or scope outside your perimeter")
+        }
+        let account = Account(id: UUID(), login: login, displayName: nom, role: role, scope: scope, passwordHash: nil, disabled: false,
+                              email: email, academie: academie)
+        let token = Secrets.token()
+        let validite = auth.policy.creationLinkLifetime
+        let mail = CourrielsDesComptes.lien(account, adresse: email, url: "\(auth.publicURL)/mot-de-passe?jeton=\(token)",
+                                            creation: true, validite: validite)
+        guard try await accounts.create(account, link: token, expiresIn: validite, mail: mail) else {
+            throw Problem.conflict("identifiant déjà pris / login taken: \(login)")
+        }
+        logger.notice("account created", metadata: ["login": "\(login)", "role": "\(role.rawValue)", "scope": "\(scope)",
+                                                    "by": "\(caller.login)"])
+        return CompteVue(account, avis: "Un courriel avec le lien qui choisit le mot de passe part vers \(email).")
+    }
+
+    func compte(_ id: UUID, caller: Identity) async throws -> Account {
+        // Another perimeter's account is not found: its existence is not the caller's business.
+        guard let account = try await accounts.find(id: id), GestionDesComptes.garde(caller, account) else {
+            throw Problem.notFound("compte")
+        }
+        return account
+    }
+
+    struct Modification: Decodable {
+        var nom: String?
+        var email: String?
+        var scope: String?
+        var actif: Bool?
+    }
+
+    func modifier(_ id: UUID, _ body: Modification, caller: Identity, token: String, logger: Logger) async throws -> CompteVue {
+        var account = try await compte(id, caller: caller)
+        var errors: [Problem.FieldError] = []
+        if let nom = body.nom { account.displayName = Self.nom(nom, &errors) }
+        if let email = body.email {
+            if let adresse = Courriel.adresse(email) { account.email = adresse } else {
+                errors.append(.init(field: "email", reason: "adresse électronique invalide / invalid address"))
+            }
+        }
+        var scope: Scope?
+        if let text = body.scope {
+            scope = Scope(text.trimmingCharacters(in: .whitespaces).uppercasedUAI)
+            if scope == nil { errors.append(.init(field: "scope", reason: "national, academie:<code> ou uai:<UAI>")) }
+        }
+        guard errors.isEmpty else { throw Problem.validation(errors) }
+        if let scope, scope != account.scope {
+            // Examiners and coordinators keep the scope of their convocations.
+            let academie = try await academie(of: scope, role: account.role, token: token)
+            guard GestionDesComptes.peutAttribuer(caller, role: account.role, scope: scope, academie: academie) else {
+                throw Problem.forbidden("ce périmètre n'est pas de votre ressort pour ce rôle / scope outside your perimeter for this role")
+            }
+            (account.scope, account.academie) = (scope, academie)
+        }
+        if let actif = body.actif {
+            if !actif && account.id == caller.userId {
+                throw Problem.conflict("on ne désactive pas son propre compte / you cannot disable your own account")
+            }
+            account.disabled = !actif
+        }
+        try await accounts.update(account)
+        logger.notice("account changed", metadata: ["login": "\(account.login)", "by": "\(caller.login)",
+                                                    "disabled": "\(account.disabled)", "scope": "\(account.scope)"])
+        return CompteVue(account)
+    }
+
+    /// The académie of a scope: an académie's own (it must exist), a school's from the directory
+    /// (it must be there; a centre's account needs a centre d'épreuve), none for the national scope.
+    func academie(of scope: Scope, role: Role, token: String) async throws -> String? {
+        switch scope {
+        case .national: return nil
+        case .academie(let code):
+            struct Academie: Decodable { var code: String }
+            struct Academies: Decodable { var items: [Academie] }
+            guard let academies = try await annuaire("/api/inscriptions/academies", Academies.self, token: token),
+                  academies.items.contains(where: { $0.code == code })
+            else { throw Problem.validation([.init(field: "scope", reason: "académie inconnue / unknown académie: \(code)")]) }
+            return code
+        case .etablissement(let uai):
+            struct Fiche: Decodable {
+                var etablissement: Etablissement; var centre: Centre?
+                struct Etablissement: Decodable { var academie: String }
+                struct Centre: Decodable { var capaciteDemiJournee: Int }
+            }
+            guard let fiche = try await annuaire("/api/inscriptions/etablissements/\(uai)", Fiche.self, token: token) else {
+                throw Problem.validation([.init(field: "scope", reason: "établissement inconnu de l'annuaire / unknown school: \(uai)")])
+            }
+            if role == .centre, fiche.centre == nil {
+                throw Problem.validation([.init(field: "scope", reason: "\(uai) n'est pas un centre d'épreuve / not a centre d'épreuve")])
+            }
+            return fiche.etablissement.academie
+        }
+    }
+
+    /// A read of Cyclades' directory with the caller's token; nil when it answers 404.
+    private func annuaire<T: Decodable>(_ path: String, _ type: T.Type, token: String) async throws -> T? {
+        var request = HTTPClientRequest(url: inscriptions + path)
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let status: Int, body: ByteBuffer
+        do {
+            let response = try await client.execute(request, timeout: .seconds(10))
+            (status, body) = (Int(response.status.code), try await response.body.collect(upTo: 1_000_000))
+        } catch {
+            throw Problem.serviceUnavailable("l'annuaire (Cyclades) ne répond pas / the directory does not answer")
+        }
+        if status == 404 { return nil }
+        guard status == 200, let value = try? JSONDecoder().decode(T.self, from: body) else {
+            throw Problem.serviceUnavailable("l'annuaire (Cyclades) a refusé la lecture / the directory refused (\(status))")
+        }
+        return value
+    }
+
+    private static func nom(_ text: String, _ errors: inout [Problem.FieldError]) -> String {
+        let nom = text.trimmingCharacters(in: .whitespaces)
+        if !(1...100).contains(nom.count) || nom.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) }) {
+            errors.append(.init(field: "nom", reason: "1 à 100 caractères / 1 to 100 characters"))
+        }
+        return nom
+    }
+
+    // MARK: HTTP
+
+    private func bearer(_ request: Request) -> String {
+        String((request.headers[.authorization] ?? "").dropFirst("Bearer ".count))
+    }
+
+    @Sendable func liste(_ request: Request, context: ECERequestContext) async throws -> Liste {
+        let caller = try context.authenticated()
+        let q = request.uri.queryParameters
+        let role = try q["role"].map { text in
+            guard let role = Role(rawValue: String(text)) else { throw Problem.validation([.init(field: "role", reason: "rôle inconnu / unknown role")]) }
+            return role
+        }
+        func entier(_ name: Substring, _ defaut: Int) throws -> Int {
+            guard let text = q[name] else { return defaut }
+            guard let value = Int(text) else { throw Problem.validation([.init(field: String(name), reason: "un nombre / a number")]) }
+            return value
+        }
+        return try await liste(caller, role: role, recherche: q["q"].map(String.init) ?? "", page: try entier("page", 1),
+                               perPage: try entier("perPage", 50))
+    }
+
+    @Sendable func creer(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<CompteVue> {
+        let caller = try context.authenticated()
+        let body = try await request.decode(as: NouveauCompte.self, context: context)
+        return EditedResponse(status: .created, response: try await creer(body, caller: caller, token: bearer(request), logger: context.logger))
+    }
+
+    private func id(_ context: ECERequestContext) throws -> UUID {
+        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound("compte") }
+        return id
+    }
+
+    @Sendable func compte(_ request: Request, context: ECERequestContext) async throws -> CompteVue {
+        CompteVue(try await compte(try id(context), caller: try context.authenticated()))
+    }
+
+    @Sendable func modifier(_ request: Request, context: ECERequestContext) async throws -> CompteVue {
+        let caller = try context.authenticated()
+        let id = try id(context)
+        let body = try await request.decode(as: Modification.self, context: context)
+        return try await modifier(id, body, caller: caller, token: bearer(request), logger: context.logger)
+    }
+}
+
+extension String {
+    /// `uai:0251080n` → `uai:0251080N`: a UAI's check letter is a capital.
+    var uppercasedUAI: String { hasPrefix("uai:") ? "uai:" + dropFirst(4).uppercased() : self }
+}

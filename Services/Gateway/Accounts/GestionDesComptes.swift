@@ -1,0 +1,58 @@
+import Shared
+
+/// Who keeps which accounts (issue 21, from the road map's actors):
+/// - the national administrator keeps every account;
+/// - an académie's gestionnaire keeps the accounts of its académie — its gestionnaires, its schools',
+///   centres' and référents' accounts, and the examiners and coordinators convoked there — never a
+///   national account;
+/// - a school keeps the accounts of the référents de correction it designates, for itself only.
+/// Examiners' and coordinators' accounts come from their convocations (Imag'In): they can be
+/// disabled and enabled here, never created, nor moved to another scope.
+enum GestionDesComptes {
+    /// The roles `caller` may give a new account.
+    static func creables(par caller: Identity) -> [Role] {
+        switch (caller.role, caller.scope) {
+        case (.admin, .national): [.admin, .dsii, .gestionnaire, .etablissement, .centre, .referent]
+        case (.gestionnaire, .academie): [.gestionnaire, .etablissement, .centre, .referent]
+        case (.etablissement, .etablissement): [.referent]
+        default: []
+        }
+    }
+
+    /// Whether `caller` may see and change `compte`.
+    static func garde(_ caller: Identity, _ compte: Account) -> Bool {
+        switch (caller.role, caller.scope) {
+        case (.admin, .national): true
+        case (.gestionnaire, .academie(let code)):
+            compte.academie == code && ![.admin, .dsii].contains(compte.role)
+        case (.etablissement, .etablissement(let uai)):
+            compte.role == .referent && compte.scope == .etablissement(uai)
+        default: false
+        }
+    }
+
+    /// Whether `caller` may give `role` and `scope` to an account: `academie` is the scope's académie
+    /// (for a school's UAI, the directory's answer; nil when it is not a known school).
+    static func peutAttribuer(_ caller: Identity, role: Role, scope: Scope, academie: String?) -> Bool {
+        guard creables(par: caller).contains(role), scope.fits(role) else { return false }
+        switch (caller.scope, scope) {
+        case (.national, .national): return true
+        case (.national, _): return academie != nil
+        case (.academie(let code), _): return academie == code
+        case (.etablissement(let own), .etablissement(let uai)): return uai == own
+        default: return false
+        }
+    }
+
+    /// The académies whose accounts a list shows `caller`: nil for all (administrator).
+    static func perimetre(_ caller: Identity) -> Perimetre? {
+        switch (caller.role, caller.scope) {
+        case (.admin, .national): .tout
+        case (.gestionnaire, .academie(let code)): .academie(code)
+        case (.etablissement, .etablissement(let uai)): .referents(uai)
+        default: nil
+        }
+    }
+
+    enum Perimetre: Equatable { case tout, academie(String), referents(String) }
+}
