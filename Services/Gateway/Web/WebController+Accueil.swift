@@ -92,7 +92,8 @@ extension WebController {
             case .admin: liens = [Lien(href: "/etablissements", libelle: "Les académies, les établissements et les centres d'épreuve (Cyclades)"),
                                   statistiques]
             case .etablissement: liens = [Lien(href: "/inscriptions", libelle: "Les affectations déléguées et les désignations de vos enseignants"),
-                                          Lien(href: "/missions", libelle: "Les convocations de vos enseignants (Imag'In)")]
+                                          Lien(href: "/missions", libelle: "Les convocations de vos enseignants (Imag'In)"),
+                                          Lien(href: "/remontee/notes", libelle: "Les notes de vos élèves")]
             }
             liens.append(Lien(href: "/openapi.yaml", libelle: "L'API de la plateforme (OpenAPI)"))
             object.merge(["nom": session.identity.login, "role": Libelle.role(role), "portee": session.identity.scope.description,

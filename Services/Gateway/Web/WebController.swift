@@ -64,6 +64,7 @@ struct WebController: Sendable {
         router.get("/remontee/notes", use: notesCandidats)
         addSujetsRoutes(to: router)
         addInscriptionsRoutes(to: router)
+        addCandidatRoutes(to: router)
         addAnnuaireRoutes(to: router)
         // The assets under /assets are files (`WebFiles.fileMiddleware`); the service worker names its
         // cache after them, so it is rendered once at start-up. At the root: its scope is the whole site.

@@ -19,7 +19,7 @@ struct WebFiles: Sendable {
     static let templates = [
         "layout", "erreur", "connexion", "activation", "accueil", "lots", "editeur", "commissions", "commission",
         "repartition", "statistiques", "mes-statistiques", "messages", "fil", "missions", "remontee", "sujets",
-        "materiel", "sujet", "inscriptions", "etablissements", "etablissement", "notes", "sw.js",
+        "materiel", "sujet", "inscriptions", "etablissements", "etablissement", "notes", "candidat", "sw.js",
     ]
     /// Every asset the templates link to.
     static let assets = ["ece.css", "editeur.js", "bareme.js", "gestion.js"]
