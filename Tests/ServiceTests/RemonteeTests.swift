@@ -108,12 +108,25 @@ import TestSupport
             #expect(notes.map(\.numero) == ["\(p)1", "\(p)2", "\(p)3"])
             #expect(notes.first?.demiPoints == 30 && notes.first?.remplacees == 1 && notes[1].resultat == "absent_injustifie" && notes[1].demiPoints == 0)
             let csv = String(buffer: try await lire("notes.csv?epreuve=T011B").body)
-            #expect(csv.hasPrefix("\u{FEFF}numero;nom;prenoms;epreuve;centre;resultat;note_sur_20\r\n"))
-            #expect(csv.contains("\(p)1;Martin;Léa;T011B;0251080N;note;15\r\n") && csv.contains("\(p)3;Martin;Léa;T011B;0251080N;note;20\r\n"))
+            #expect(csv.hasPrefix("\u{FEFF}numero;nom;prenoms;epreuve;centre;resultat;note_sur_20;version_cloture;notes_remplacees\r\n"))
+            // The last column counts the replaced grades (the versions are checked end to end below).
+            let lignes = csv.split(separator: "\r\n").filter { $0.hasPrefix(p) }
+            #expect(lignes.count == 3 && lignes[0].hasPrefix("\(p)1;Martin;Léa;T011B;0251080N;note;15;") && lignes[0].hasSuffix(";1"))
+            #expect(lignes[2].hasPrefix("\(p)3;Martin;Léa;T011B;0251080N;note;20;") && lignes[2].hasSuffix(";0"))
             let paris = Identity(userId: UUID(), login: "gest.01", role: .gestionnaire, scope: .academie("01"))
             #expect(!String(buffer: try await lire("notes?epreuve=T011B", as: paris).body).contains(p), "another académie's candidates")
-            let ecole = Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0251080N"))
-            #expect(try await lire("notes.csv", as: ecole).status == .forbidden)
+            // A school reads its own pupils' grades, never another school's (issue 21 item 5).
+            let sienne = Identity(userId: UUID(), login: "etab.0251671F", role: .etablissement, scope: .etablissement("0251671F"))
+            let eleves = try JSONDecoder().decode(Notes.self, from: try await lire("notes?epreuve=T011B&perPage=1000", as: sienne).body)
+                .items.filter { $0.numero.hasPrefix(p) }
+            #expect(eleves.map(\.numero) == ["\(p)1", "\(p)2", "\(p)3"] && eleves.first?.demiPoints == 30)
+            let autre = Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0251080N"))
+            #expect(!String(buffer: try await lire("notes?epreuve=T011B&perPage=1000", as: autre).body).contains(p), "another school's pupils")
+            #expect(!String(buffer: try await lire("notes.csv", as: autre).body).contains(p))
+            #expect(try await lire("notes?uai=0251671F", as: autre).status == .forbidden)
+            #expect(try await lire("notes.csv?uai=0251671f", as: autre).status == .forbidden)
+            let centre = Identity(userId: UUID(), login: "centre", role: .centre, scope: .etablissement("0251080N"))
+            #expect(try await lire("notes", as: centre).status == .forbidden, "a centre sees counts only")
             #expect(try await lire("notes?epreuve=T011B%0D%0AX:1").status == .badRequest)
 
             // Grades for a registration Cyclades does not know are parked in the DLQ, not applied.
@@ -287,6 +300,19 @@ import TestSupport
                                      as: centreId).status == .ok)
             let (x, y) = (try #require(fiches.first { $0.numero == "\(p)1" }).id, try #require(fiches.first { $0.numero == "\(p)2" }).id)
 
+            // The candidates with their centre and slot, as a file: the académie's gestionnaire and the centre; not another académie.
+            let fichier = String(buffer: try await h.call(.get, "/api/correction/sessions/\(session)/candidats.csv?epreuve=T011B",
+                                                          as: gestionnaire).body)
+            #expect(fichier.hasPrefix("\u{FEFF}numero;nom;prenoms;etablissement_origine;epreuve;centre;jour;demi_journee\r\n"))
+            let lignes = fichier.split(separator: "\r\n").filter { $0.hasPrefix(p) }
+            #expect(lignes == ["\(p)1;Martin;Léa;0251671F;T011B;\(centre);2099-06-02;matin", "\(p)2;Martin;Léa;0251671F;T011B;\(centre);2099-06-02;matin"])
+            #expect(String(buffer: try await h.call(.get, "/api/correction/sessions/\(session)/candidats.csv", as: centreId).body)
+                .contains("\(p)1;Martin"))
+            let paris = Identity(userId: UUID(), login: "gest.01", role: .gestionnaire, scope: .academie("01"))
+            #expect(!String(buffer: try await h.call(.get, "/api/correction/sessions/\(session)/candidats.csv", as: paris).body).contains(p))
+            let ecoleDesCandidats = Identity(userId: UUID(), login: "etab.0251671F", role: .etablissement, scope: .etablissement("0251671F"))
+            #expect(try await h.call(.get, "/api/correction/sessions/\(session)/candidats.csv", as: ecoleDesCandidats).status == .forbidden)
+
             // First closure: X graded, Y absent without excuse.
             let now = ISO8601DateFormatter().string(from: Date())
             let grid = #""grille":{"evaluations":[{"code":"APP","evaluation":{"type":"niveau","niveau":"A"}},{"code":"REA","evaluation":{"type":"niveau","niveau":"A"}},{"code":"VAL","evaluation":{"type":"niveau","niveau":"B"}}],"appels":[{"code":"A1","heure":"\#(now)"}]}"#
@@ -347,6 +373,21 @@ import TestSupport
                 #expect(try await cloture()?.version == 2)
                 #expect(try await repository.note(candidat: candidats[0], epreuve: "T011B")?.remplacees == 1, "the first grade in the history")
 
+                // The pupils' school reads the grade in force with its closure version, and the replaced one (issue 21 item 5).
+                struct Notes: Decodable { var items: [Note]
+                    struct Note: Decodable { var numero: String; var demiPoints: Int?; var versionCloture: Int?; var historique: [Remplacee] }
+                    struct Remplacee: Decodable { var resultat: String; var demiPoints: Int?; var remplaceeLe: Date } }
+                let ecole = Identity(userId: UUID(), login: "etab.0251671F", role: .etablissement, scope: .etablissement("0251671F"))
+                let lues = try JSONDecoder.iso.decode(Notes.self, from: try await h.call(
+                    .get, "\(ins)/notes?epreuve=T011B&centre=\(centre)&perPage=1000", as: ecole).body).items.filter { $0.numero.hasPrefix(p) }
+                #expect(lues.map(\.numero) == ["\(p)1", "\(p)2"])
+                #expect(lues.first?.demiPoints == secondGrade && lues.first?.versionCloture == 2)
+                #expect(lues.first?.historique.map(\.demiPoints) == [firstGrade] && lues.first?.historique.first?.resultat == "note")
+                #expect(lues.last?.historique.map(\.resultat) == ["absent_injustifie"])
+                let autreEcole = Identity(userId: UUID(), login: "etab.0250007X", role: .etablissement, scope: .etablissement("0250007X"))
+                #expect(!String(buffer: try await h.call(.get, "\(ins)/notes?epreuve=T011B&centre=\(centre)", as: autreEcole).body).contains(p))
+                #expect(try await h.call(.get, "\(ins)/notes?uai=0251671F", as: autreEcole).status == .forbidden)
+
                 // The first closure's chunk, as Correction sent it.
                 var sent: [EventEnvelope<EpreuveClosed>] = []
                 try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: correctionMigrations) {
@@ -392,6 +433,13 @@ import TestSupport
             }
         }
         await running.stop()
+    }
+
+    /// A spreadsheet never runs a cell as a formula, and a `;` or quote stays inside its cell.
+    @Test func csvCellsAreFormulaSafe() {
+        #expect(CSV.cellule("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"")
+        #expect(CSV.cellule("+33") == "'+33" && CSV.cellule("-1") == "'-1" && CSV.cellule("@SUM(A1)") == "'@SUM(A1)")
+        #expect(CSV.cellule("Dupont;Martin") == "\"Dupont;Martin\"" && CSV.cellule("Léa") == "Léa")
     }
 
     /// Takes messages out of the DLQ until this one shows up (they are this test's own dead letters).

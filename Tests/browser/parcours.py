@@ -120,11 +120,14 @@ def inscrire(driver):
         lignes.append(f"{numero('T011B', i)};{NOMS[i - 1]};{PRENOMS[i % 8]};{i:02d}/03/2009;scolaire;{uai};T{1 + (i - 1) // 4};BCG;T011B")
     for i in range(1, 5):
         lignes.append(f"{numero('T010B', i)};{NOMS[-i]};{PRENOMS[i]};{i:02d}/04/2009;scolaire;{CENTRE};T5;BCG;T010B")
+    # Two more of Jules-Haag's pupils, whom the gestionnaire handles one at a time (corrige, retire) below.
+    for i in (17, 18):
+        lignes.append(f"{numero('T011B', i)};Roux;Zoé;{i:02d}/05/2009;scolaire;{JULES_HAAG};T1;BCG;T011B")
     driver.find_element(By.ID, "fichier").send_keys(write("candidats-centre.csv", ("\n".join(lignes) + "\n").encode()))
     driver.find_element(By.ID, "importer").click()
-    wait(driver, EC.text_to_be_present_in_element((By.ID, "rapport"), "20 candidats"))
-    for i in range(1, 9):
-        type_into(driver, "a-numero", numero("T011B", i))
+    wait(driver, EC.text_to_be_present_in_element((By.ID, "rapport"), "22 candidats"))
+    for i in range(1, 10):
+        type_into(driver, "a-numero", numero("T011B", 17 if i == 9 else i))
         select_option(driver, "a-epreuve", "T011B")
         select_option(driver, "a-centre", CENTRE)
         submit(driver, By.ID, "affecter")
@@ -138,6 +141,7 @@ def inscrire(driver):
             (EXAM1, "T011B", "Martin", "Camille", "0250007X", "T2"), (EXAM2, "T011B", "Lambert", "Yves", JULES_HAAG, "T1"),
             (NSI1, "T010B", "Perrin", "Lou", "0250007X", "T7"), (NSI2, "T010B", "Blanc", "Noa", "0250058C", "T8")):
         designer(driver, epreuve, login, nom, prenom, divisions, uai)
+    un_candidat(driver)
 
     sign_in(driver, f"etab.{CENTRE}")
     for epreuve in ("T011B", "T010B"):
@@ -152,8 +156,48 @@ def inscrire(driver):
     submit(driver, By.ID, "publier")
     message(driver, "Affectations publiées")
     driver.get(f"{BASE}/inscriptions?epreuve=T011B&origine={CENTRE}")
-    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(P.upper())]
+    # The candidates' table (the suggestions' table below lists the dispensé one, still unassigned).
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(P.upper()) and "→" in r.text]
     assert len(rows) == 8 and all(f"T011B → {CENTRE}" in r for r in rows), rows
+    # Before any grade, the remontée names the candidates still without a result.
+    driver.get(BASE + "/remontee")
+    attendus = next(r for r in driver.find_elements(By.CSS_SELECTOR, "#remontee tbody tr")
+                    if r.text.startswith(CENTRE) and "T011B" in r.text).find_elements(By.TAG_NAME, "td")[6].text
+    assert all(numero("T011B", i) in attendus for i in range(1, 17)) and numero("T011B", 17) not in attendus, attendus
+    shot(driver, "00-remontee-candidats-attendus")
+
+
+def un_candidat(driver):
+    """One candidate at a time from their page (issue 21 item 6): the gestionnaire corrects an
+    identity (a wrong name first: refused, nothing changed), sets a registration « dispensé », takes
+    a candidate out of the centre and removes their registration."""
+    retire, corrige = numero("T011B", 17), numero("T011B", 18)
+    driver.get(f"{BASE}/inscriptions?epreuve=T011B&origine={JULES_HAAG}")
+    submit(driver, By.CSS_SELECTOR, f"a[href='/inscriptions/candidats/{corrige}']")
+    type_into(driver, "c-nom", "Roux3")
+    submit(driver, By.ID, "corriger")
+    message(driver, "Rien n'a changé, correction refusée")
+    assert driver.find_element(By.ID, "c-nom").get_attribute("value") == "Roux"
+    type_into(driver, "c-prenoms", "Zoé Anne")
+    driver.execute_script("document.getElementById('c-naissance').value = '2009-05-19'")
+    submit(driver, By.ID, "corriger")
+    message(driver, f"Identité du candidat {corrige} corrigée")
+    assert driver.find_element(By.ID, "c-prenoms").get_attribute("value") == "Zoé Anne"
+    assert driver.find_element(By.ID, "c-naissance").get_attribute("value") == "2009-05-19"
+    select_option(driver, "statut-T011B", "dispensé")
+    submit(driver, By.ID, "statut-T011B-enregistrer")
+    message(driver, "Inscription en T011B : dispensé")
+    assert "dispensé" in driver.find_element(By.CSS_SELECTOR, "#inscriptions-candidat tbody tr").text
+    shot(driver, "00-candidat-corrige")
+
+    driver.get(f"{BASE}/inscriptions/candidats/{retire}")
+    assert CENTRE in driver.find_element(By.CSS_SELECTOR, "#inscriptions-candidat tbody tr").text
+    submit(driver, By.ID, "desaffecter-T011B")
+    message(driver, "retiré de son centre d'épreuve")
+    assert "non affecté" in driver.find_element(By.CSS_SELECTOR, "#inscriptions-candidat tbody tr").text
+    submit(driver, By.ID, "desinscrire-T011B")
+    message(driver, f"Inscription du candidat {retire} en T011B supprimée")
+    assert fetch(driver, f"/inscriptions/candidats/{retire}")[0] == 404, "no registration left: no candidate"
 
 
 def designer(driver, epreuve, login, nom, prenom, divisions, uai=None):
@@ -395,14 +439,14 @@ def perimetres(driver):
     pc, info = f"/centre/{SESSION}/T011B/{CENTRE}", f"/centre/{SESSION}/T010B/{CENTRE}"
     notes = f"/remontee/notes?epreuve=T011B&centre={CENTRE}"
     pages = ["/examinateur", "/centre", pc, info, "/statistiques", "/messages?epreuve=T011B", "/missions", "/remontee", "/inscriptions",
-             "/sujets", notes, "/etablissements", f"/etablissements/{CENTRE}"]
+             "/sujets", notes, "/etablissements", f"/etablissements/{CENTRE}", f"/inscriptions/candidats/{numero('T011B', 9)}"]
     attendus = {
-        "gestionnaire.besancon": [403, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200],
-        f"centre.{CENTRE}":      [403, 200, 200, 200, 200, 200, 403, 200, 403, 403, 403, 403, 403],
-        f"etab.{CENTRE}":        [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 403, 403, 403],
-        EXAM1:                   [200, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
-        NSI1:                    [200, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403],
-        "referent.0251080N":     [403, 200, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403],
+        "gestionnaire.besancon": [403, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200],
+        f"centre.{CENTRE}":      [403, 200, 200, 200, 200, 200, 403, 200, 403, 403, 403, 403, 403, 403],
+        f"etab.{CENTRE}":        [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 403, 403],
+        EXAM1:                   [200, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        NSI1:                    [200, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        "referent.0251080N":     [403, 200, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
     }
     for acteur, statuts in attendus.items():
         sign_in(driver, acteur)
@@ -715,13 +759,38 @@ def road(driver):
     # Each candidate's grade for the jury, and the same in the CSV file.
     submit(driver, By.XPATH, f"//tr[td[2][normalize-space()='T011B'] and td[1][starts-with(normalize-space(), '{CENTRE}')]]"
                              "//a[starts-with(normalize-space(), 'Notes des candidats')]")
-    resultats = [tr.find_elements(By.TAG_NAME, "td")[2].text for tr in driver.find_elements(By.CSS_SELECTOR, "#notes tbody tr")]
+    resultats = [tr.find_elements(By.TAG_NAME, "td")[4].text for tr in driver.find_elements(By.CSS_SELECTOR, "#notes tbody tr")]
     assert len(resultats) == 16 and resultats.count("absent (absence non justifiée) — 0 / 20") == 1 and "14 / 20" in resultats, resultats
     shot(driver, "11-notes-des-candidats")
     statut, fichier = fetch(driver, driver.find_element(By.LINK_TEXT, "Exporter ces notes (CSV)").get_attribute("href"))
     lignes = fichier.lstrip("\ufeff").splitlines()
-    assert statut == 200 and lignes[0] == "numero;nom;prenoms;epreuve;centre;resultat;note_sur_20" and len(lignes) == 17, fichier[:300]
-    assert sum(l.endswith(";absent_injustifie;0") for l in lignes) == 1 and sum(l.endswith(";note;14") for l in lignes) == 1, lignes
+    assert statut == 200 and lignes[0] == "numero;nom;prenoms;epreuve;centre;resultat;note_sur_20;version_cloture;notes_remplacees" \
+        and len(lignes) == 17, fichier[:300]
+    assert sum(l.endswith(";absent_injustifie;0;1;0") for l in lignes) == 1 and sum(l.endswith(";note;14;1;0") for l in lignes) == 1, lignes
+    assert all(t.find_elements(By.TAG_NAME, "td")[5].text == "clôture n° 1" for t in driver.find_elements(By.CSS_SELECTOR, "#notes tbody tr"))
+    # The candidates with their centre and half-day slot, from the remontée page.
+    driver.get(BASE + "/remontee")
+    assert next(r for r in driver.find_elements(By.CSS_SELECTOR, "#remontee tbody tr")
+                if r.text.startswith(CENTRE) and "T011B" in r.text).find_elements(By.TAG_NAME, "td")[6].text == "aucun"
+    statut, fichier = fetch(driver, driver.find_element(By.ID, "export-candidats").get_attribute("href"))
+    lignes = fichier.splitlines()
+    nos = [l.split(";") for l in lignes if l.startswith(P.upper())]
+    assert statut == 200 and fichier.startswith("\ufeffnumero;nom;prenoms;etablissement_origine;epreuve;centre;jour;demi_journee"), fichier[:200]
+    assert len(nos) == 20 and all(l[5] == CENTRE and re.fullmatch(r"\d{4}-\d{2}-\d{2}", l[6]) and l[7] in ("matin", "apres-midi") for l in nos), nos
+
+    # The school reads its own pupils' grades (the eight of physique-chimie and the four of NSI), not Jules-Haag's.
+    sign_in(driver, f"etab.{CENTRE}")
+    driver.get(BASE + "/")
+    submit(driver, By.LINK_TEXT, "Les notes de vos élèves")
+    eleves = [tr.find_elements(By.TAG_NAME, "td") for tr in driver.find_elements(By.CSS_SELECTOR, "#notes tbody tr")]
+    eleves = {tds[0].text: tds for tds in eleves if tds[0].text.startswith(P.upper())}
+    assert set(eleves) == {numero("T011B", i) for i in range(9, 17)} | {numero("T010B", i) for i in range(1, 5)}, sorted(eleves)
+    assert all(tds[5].text == "clôture n° 1" and tds[6].text == "aucune" for tds in eleves.values()), "version, no replaced grade"
+    select_option(driver, "n-epreuve", "T010B")
+    submit(driver, By.ID, "afficher-notes")
+    assert len([tr for tr in driver.find_elements(By.CSS_SELECTOR, "#notes tbody tr") if tr.text.startswith(P.upper())]) == 4
+    shot(driver, "11-notes-des-eleves")
+    sign_in(driver, "gestionnaire.besancon")
 
     # The gestionnaire reopens the closed exam at the centre from its page, with a reason: the
     # commission is open again, its lots can be unlocked, the audit says who and why.
@@ -738,8 +807,9 @@ def road(driver):
 
 
 if __name__ == "__main__":
-    run("parcours", road, "browser road map on new data, from the pages alone: 20 candidates imported, assigned (8 by the "
-        "gestionnaire, 12 by the school's suggestions), 5 examiners designated (1 by the school), convoked (the school's cancelled "
+    run("parcours", road, "browser road map on new data, from the pages alone: 22 candidates imported, assigned (8 by the "
+        "gestionnaire, 12 by the school's suggestions), one corrected and set « dispensé », one taken out of its centre and removed "
+        "from its candidate page, 5 examiners designated (1 by the school), convoked (the school's cancelled "
         "and convoked again) and activated with their printed codes; groups and slots created; 16 physique-chimie candidates placed in slots from the centre's page (a 9th refused), "
         "automatic distribution and its report, manual distribution; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
         "1 conflict kept, 1 paper subject recorded beside its document), subjects' material lists, a slot with a paper draw, lots locked (one by the centre, unlocked with a reason, relocked), closed, 16 results in Cyclades, "

@@ -13,6 +13,7 @@ struct SuiviController: Sendable {
         group.get("sessions/:annee/suivi", use: avancement)
         group.get("sessions/:annee/epreuves/:epreuve/statistiques", use: statistiques)
         group.get("sessions/:annee/mes-statistiques", use: mesStatistiques)
+        group.get("sessions/:annee/candidats.csv", use: candidatsCSV)
         group.get("sessions/:annee/fils", use: fils)
         group.post("sessions/:annee/fils", use: ouvrir)
         group.get("fils/:id/messages", use: messages)
@@ -87,6 +88,21 @@ struct SuiviController: Sendable {
             perimetre.centre = centre
         }
         return try await suivi.statistiques(session: session, epreuve: epreuve, perimetre)
+    }
+
+    /// The candidates published to the centres, each with its centre and half-day slot (empty until
+    /// the centre places them), as a file (`CSV`): the caller's perimeter, an exam if asked.
+    @Sendable func candidatsCSV(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let caller = try context.authenticated()
+        let session = try context.session()
+        let perimetre = try await perimetre(caller, session: session)
+        let epreuve = try request.uri.queryParameters["epreuve"].map { code in
+            guard let epreuve = EpreuvePratique(rawValue: String(code)) else { throw Problem.badRequest("épreuve inconnue / unknown exam") }
+            return epreuve.rawValue
+        }
+        let lignes = try await suivi.candidats(session: session, epreuve: epreuve, perimetre)
+        return CSV.response(colonnes: ["numero", "nom", "prenoms", "etablissement_origine", "epreuve", "centre", "jour", "demi_journee"],
+                            lignes: lignes, fichier: "candidats-\(session)\(epreuve.map { "-" + $0 } ?? "").csv")
     }
 
     struct MesStatistiques: ResponseEncodable { var epreuves: [String: SuiviRepository.Serie] }

@@ -73,6 +73,27 @@ struct SuiviRepository: Sendable {
         return result
     }
 
+    /// The candidates of the perimeter's commissions with their centre and slot, by exam, centre and
+    /// number: numero, nom, prénoms, school, exam, centre, day (aaaa-mm-jj) and half-day ("" when not placed).
+    func candidats(session: Int, epreuve: String?, _ p: Perimetre) async throws -> [[String]] {
+        let rows = try await client.query("""
+            SELECT f.numero, f.nom, f.prenoms, COALESCE(f.uai_origine, ''), f.epreuve, f.centre,
+                   COALESCE(to_char(k.jour, 'YYYY-MM-DD'), ''), COALESCE(k.demi_journee, '')
+            FROM \(unescaped: s).fiches f
+            JOIN \(unescaped: s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+            LEFT JOIN \(unescaped: s).creneaux k ON k.id = f.creneau_id
+            WHERE f.session = \(session) AND (\(epreuve)::text IS NULL OR f.epreuve = \(epreuve))
+              AND (\(p.academie)::text IS NULL OR c.academie = \(p.academie)) AND (\(p.centre)::text IS NULL OR f.centre = \(p.centre))
+              AND (\(p.epreuves)::text[] IS NULL OR f.epreuve = ANY(\(p.epreuves)))
+            ORDER BY f.epreuve, f.centre, f.numero
+            """, logger: logger)
+        var lignes: [[String]] = []
+        for try await r in rows.decode((String, String, String, String, String, String, String, String).self) {
+            lignes.append([r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7])
+        }
+        return lignes
+    }
+
     /// Marks in half points: count, mean and the distribution by whole point (0 … 20).
     struct Serie: Codable, Sendable {
         var effectif: Int

@@ -332,10 +332,11 @@ paths:
   /api/inscriptions/sessions/{annee}/notes:
     parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
     get:
-      summary: Each candidate's grade in force, for the jury (gestionnaire of their académie, national administrator), by page
+      summary: Each candidate's grade in force with its closure version and the grades it replaced, for the jury (gestionnaire of their académie, national administrator) and for a school (its own pupils only), by page
       parameters:
         - {name: epreuve, in: query, schema: {type: string, enum: [T011B, T012B, T010B, T029B, T030B]}}
         - {name: centre, in: query, schema: {type: string}}
+        - {name: uai, in: query, description: "the candidates' school (a school may name only itself)", schema: {type: string}}
         - {name: page, in: query, schema: {type: integer, minimum: 1}}
         - {name: perPage, in: query, schema: {type: integer, minimum: 1, maximum: 1000}}
       responses:
@@ -363,18 +364,31 @@ paths:
                         demiPoints: {type: [integer, "null"], minimum: 0, maximum: 40}
                         remplacees: {type: integer}
                         recueLe: {type: string, format: date-time}
+                        uai: {type: [string, "null"]}
+                        versionCloture: {type: [integer, "null"], description: "the closure that gave this grade (null if received before versions were kept)"}
+                        historique:
+                          type: array
+                          description: the grades a re-closure replaced, oldest first
+                          items:
+                            type: object
+                            properties:
+                              resultat: {type: string}
+                              demiPoints: {type: [integer, "null"]}
+                              recueLe: {type: string, format: date-time}
+                              remplaceeLe: {type: string, format: date-time}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
   /api/inscriptions/sessions/{annee}/notes.csv:
     parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
     get:
-      summary: The same grades as a CSV file for the jury (UTF-8 with BOM, ;, the grade out of 20 with a decimal comma)
+      summary: The same grades as a CSV file for the jury or a school (UTF-8 with BOM, ;, the grade out of 20 with a decimal comma)
       parameters:
         - {name: epreuve, in: query, schema: {type: string, enum: [T011B, T012B, T010B, T029B, T030B]}}
         - {name: centre, in: query, schema: {type: string}}
+        - {name: uai, in: query, schema: {type: string}}
       responses:
-        "200": {description: "numero;nom;prenoms;epreuve;centre;resultat;note_sur_20", content: {text/csv: {schema: {type: string}}}}
+        "200": {description: "numero;nom;prenoms;epreuve;centre;resultat;note_sur_20;version_cloture;notes_remplacees", content: {text/csv: {schema: {type: string}}}}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
@@ -1182,6 +1196,17 @@ paths:
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/candidats.csv:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
+    get:
+      summary: The candidates published to the centres with their centre and half-day slot, as a CSV file (UTF-8 with BOM, ;), in the caller's perimeter
+      parameters:
+        - {name: epreuve, in: query, schema: {type: string, enum: [T011B, T012B, T010B, T029B, T030B]}}
+      responses:
+        "200": {description: "numero;nom;prenoms;etablissement_origine;epreuve;centre;jour;demi_journee", content: {text/csv: {schema: {type: string}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /api/correction/sessions/{annee}/fils:
     parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
     get:
@@ -1689,6 +1714,7 @@ components:
         filiere: {type: string, enum: [BCG, BTN]}
         epreuves: {type: array, items: {type: string}}
         centres: {type: array, items: {type: string}, description: "the centre each of epreuves is assigned to, empty while unassigned"}
+        statuts: {type: array, items: {type: string, enum: [inscrit, dispense, absent_justifie, absent_injustifie, note]}, description: "each registration's status"}
     Delegation:
       type: object
       required: [epreuve, uai]

@@ -84,6 +84,8 @@ extension WebController {
 
     struct LigneRemontee: Decodable {
         var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int
+        /// The numbers of the candidates still without a result (the first 200).
+        var candidatsManquants: [String]
         /// The centre's UAI, kept when `centre` becomes its name for the page.
         var uai: String { String(centre.prefix(8)) }
     }
@@ -100,46 +102,65 @@ extension WebController {
             let jury = session.identity.role == .gestionnaire || session.identity.role == .admin
             let vues: [[String: Any]] = lignes.map { l in
                 var vue: [String: Any] = ["centre": l.centre, "epreuve": l.epreuve, "affectes": l.affectes, "notes": l.notes,
-                                          "absents": l.absents, "manquants": l.manquants]
+                                          "absents": l.absents, "manquants": l.manquants,
+                                          "attendus": l.candidatsManquants.isEmpty ? "aucun" : l.candidatsManquants.joined(separator: ", ")
+                                              + (l.manquants > l.candidatsManquants.count ? " …" : "")]
                 if jury { vue["lien"] = "/remontee/notes?epreuve=\(l.epreuve)&centre=\(l.uai)" }
                 return vue
             }
-            return page("remontee", titre: "Remontée des notes", ["session": annee, "lignes": vues, "jury": jury,
-                                                                   "csv": "/api/inscriptions/sessions/\(annee)/notes.csv"], session: session)
+            // Santorin knows each candidate's slot: its file lists the perimeter's candidates with their centre and half-day.
+            var object: [String: Any] = ["session": annee, "lignes": vues, "jury": jury, "csv": "/api/inscriptions/sessions/\(annee)/notes.csv"]
+            if session.identity.role != .etablissement { object["candidatsCSV"] = "/api/correction/sessions/\(annee)/candidats.csv" }
+            return page("remontee", titre: "Remontée des notes", object, session: session)
         }
     }
 
     struct NotesPage: Decodable {
         var items: [Note]; var page: Int; var total: Int
         struct Note: Decodable { var numero: String; var nom: String; var prenoms: String; var epreuve: String; var centre: String
-            var resultat: String; var demiPoints: Int?; var remplacees: Int }
+            var resultat: String; var demiPoints: Int?; var versionCloture: Int?; var historique: [Remplacee] }
+        struct Remplacee: Decodable { var resultat: String; var demiPoints: Int?; var recueLe: Date; var remplaceeLe: Date }
     }
 
-    /// One centre × exam's grades, candidate by candidate, for the jury (the API refuses the others).
+    /// Candidates' grades with their closure version and the grades a re-closure replaced: one centre ×
+    /// exam's for the jury, a school's own pupils (an exam if it chooses one) for the school. The API
+    /// keeps the perimeter and refuses the others.
     @Sendable func notesCandidats(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
             let annee = Self.sessionCourante
             let q = request.uri.queryParameters
-            guard let epreuve = q["epreuve"].flatMap({ EpreuvePratique(rawValue: String($0)) }), let centre = q["centre"].flatMap({ Self.codeUAI(String($0)) })
-            else { throw Problem.badRequest("épreuve et centre requis / exam and centre required") }
+            let ecole = session.identity.role == .etablissement
+            let epreuve = q["epreuve"].flatMap { EpreuvePratique(rawValue: String($0)) }
+            let centre = q["centre"].flatMap { Self.codeUAI(String($0)) }
+            guard ecole || (epreuve != nil && centre != nil) else {
+                throw Problem.badRequest("épreuve et centre requis / exam and centre required")
+            }
             let numero = q["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
-            let filtre = "epreuve=\(epreuve.rawValue)&centre=\(centre)"
+            let filtre = [epreuve.map { "epreuve=\($0.rawValue)" }, centre.map { "centre=\($0)" }].compactMap { $0 }.joined(separator: "&")
             let notes = try decode(NotesPage.self, try await api(.get, "inscriptions",
                 "/api/inscriptions/sessions/\(annee)/notes?\(filtre)&page=\(numero)&perPage=100", session: session))
             let noms = await nomsEtablissements(session)
             let pages = max(1, (notes.total + 99) / 100)
+            let titre = ecole ? "Notes de vos élèves" + (epreuve.map { " en \($0.rawValue)" } ?? "")
+                : "Notes de \(epreuve?.rawValue ?? "") — centre \(Libelle.etablissement(centre ?? "", noms))"
+            struct Choix { var code: String; var libelle: String; var choisie: Bool }
             var object: [String: Any] = [
-                "session": annee, "epreuve": epreuve.rawValue, "centre": Libelle.etablissement(centre, noms), "total": notes.total,
+                "session": annee, "titre": titre, "ecole": ecole, "total": notes.total,
                 "page": numero, "pages": pages, "csv": "/api/inscriptions/sessions/\(annee)/notes.csv?\(filtre)",
+                "epreuves": EpreuvePratique.allCases.map { Choix(code: $0.rawValue, libelle: "\($0.rawValue) — \($0.libelle)", choisie: $0 == epreuve) },
                 "notes": notes.items.map { n in
-                    ["numero": n.numero, "nom": "\(n.nom) \(n.prenoms)", "resultat": Libelle.resultat(n.resultat, demiPoints: n.demiPoints),
-                     "historique": n.remplacees > 0 ? "\(n.remplacees) note(s) remplacée(s) par une nouvelle clôture" : ""]
+                    ["numero": n.numero, "nom": "\(n.nom) \(n.prenoms)", "epreuve": n.epreuve, "centre": Libelle.etablissement(n.centre, noms),
+                     "resultat": Libelle.resultat(n.resultat, demiPoints: n.demiPoints),
+                     "cloture": n.versionCloture.map { "clôture n° \($0)" } ?? "—",
+                     "historique": n.historique.map { h in
+                         "\(Libelle.resultat(h.resultat, demiPoints: h.demiPoints)), remplacée le \(FrenchFormat.moment(h.remplaceeLe))"
+                     }]
                 },
             ]
             if numero > 1 { object["precedente"] = "/remontee/notes?\(filtre)&page=\(numero - 1)" }
             if numero < pages { object["suivante"] = "/remontee/notes?\(filtre)&page=\(numero + 1)" }
-            return page("notes", titre: "Notes \(epreuve.rawValue) — \(centre)", object, session: session)
+            return page("notes", titre: titre, object, session: session)
         }
     }
 }

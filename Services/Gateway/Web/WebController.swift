@@ -65,6 +65,7 @@ struct WebController: Sendable {
         router.get("/remontee/notes", use: notesCandidats)
         addSujetsRoutes(to: router)
         addInscriptionsRoutes(to: router)
+        addCandidatRoutes(to: router)
         addAnnuaireRoutes(to: router)
         addComptesRoutes(to: router)
         // The assets under /assets are files (`WebFiles.fileMiddleware`); the service worker names its

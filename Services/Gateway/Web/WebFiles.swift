@@ -19,7 +19,7 @@ struct WebFiles: Sendable {
     static let templates = [
         "layout", "erreur", "connexion", "activation", "accueil", "lots", "editeur", "commissions", "commission",
         "repartition", "statistiques", "mes-statistiques", "messages", "fil", "missions", "remontee", "sujets",
-        "materiel", "sujet", "inscriptions", "etablissements", "etablissement", "notes", "comptes", "compte",
+        "materiel", "sujet", "inscriptions", "etablissements", "etablissement", "notes", "candidat", "comptes", "compte",
         "mot-de-passe-oublie", "mot-de-passe", "code-activation", "sw.js",
     ]
     /// Every asset the templates link to.

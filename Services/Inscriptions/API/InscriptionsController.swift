@@ -181,12 +181,19 @@ struct InscriptionsController: Sendable {
     }
 
     /// The jury's reading: each candidate's grade, for the gestionnaire of their académie (and the
-    /// national administrator); schools and centres see counts only (`remontee`).
-    private func lecteurDesNotes(_ context: ECERequestContext) throws -> String? {
-        let caller = try context.require(.gestionnaire, .admin)
+    /// national administrator); a school reads its own pupils' only (`uai` naming another is refused);
+    /// centres see counts only (`remontee`).
+    private func lecteurDesNotes(_ request: Request, _ context: ECERequestContext) throws -> (academie: String?, uai: String?) {
+        let caller = try context.require(.gestionnaire, .admin, .etablissement)
+        let demande = request.uri.queryParameters["uai"].map { String($0).uppercased() }
         switch caller.scope {
-        case .academie(let code) where caller.role == .gestionnaire: return code
-        case .national where caller.role == .admin: return nil
+        case .academie(let code) where caller.role == .gestionnaire: return (code, demande)
+        case .national where caller.role == .admin: return (nil, demande)
+        case .etablissement(let own) where caller.role == .etablissement:
+            guard demande == nil || demande == own else {
+                throw Problem.forbidden("un établissement lit les notes de ses élèves seulement / own pupils only")
+            }
+            return (nil, own)
         default: throw Problem.forbidden("notes des candidats : gestionnaire de leur académie / académie's gestionnaire")
         }
     }
@@ -201,36 +208,30 @@ struct InscriptionsController: Sendable {
     }
 
     @Sendable func notes(_ request: Request, context: ECERequestContext) async throws -> Notes {
-        let academie = try lecteurDesNotes(context)
+        let (academie, uai) = try lecteurDesNotes(request, context)
         let (epreuve, centre) = try filtres(request)
         let q = request.uri.queryParameters
         let page = q["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
         let perPage = q["perPage"].flatMap { Int($0) }.map { min(max($0, 1), 1000) } ?? 100
-        let (items, total) = try await repository.notes(session: try context.session(), academie: academie, epreuve: epreuve,
+        let (items, total) = try await repository.notes(session: try context.session(), academie: academie, uai: uai, epreuve: epreuve,
                                                         centre: centre, page: page, perPage: perPage)
         return Notes(items: items, page: page, perPage: perPage, total: total)
     }
 
-    /// The same grades as a file for the jury: `;`-separated UTF-8 with a BOM (a spreadsheet opens it
-    /// as is), the grade out of 20 with a decimal comma.
+    /// The same grades as a file for the jury (`CSV`), the grade out of 20 with a decimal comma.
     @Sendable func notesCSV(_ request: Request, context: ECERequestContext) async throws -> Response {
-        let academie = try lecteurDesNotes(context)
+        let (academie, uai) = try lecteurDesNotes(request, context)
         let session = try context.session()
         let (epreuve, centre) = try filtres(request)
-        let (items, _) = try await repository.notes(session: session, academie: academie, epreuve: epreuve, centre: centre)
-        func champ(_ texte: String) -> String {
-            // A cell a spreadsheet would run as a formula is quoted as text.
-            let sur = "=+-@".contains(texte.first ?? " ") ? "'" + texte : texte
-            return sur.contains(where: { $0 == ";" || $0 == "\"" || $0.isNewline }) ? "\"" + sur.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : sur
-        }
-        var csv = "\u{FEFF}numero;nom;prenoms;epreuve;centre;resultat;note_sur_20\r\n"
-        for n in items {
-            let note = n.demiPoints.map { "\($0 / 2)" + ($0 % 2 == 1 ? ",5" : "") } ?? ""
-            csv += [n.numero, n.nom, n.prenoms, n.epreuve, n.centre, n.resultat, note].map(champ).joined(separator: ";") + "\r\n"
-        }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"notes-\(session)\(epreuve.map { "-" + $0 } ?? "").csv\""],
-                        body: .init(byteBuffer: ByteBuffer(string: csv)))
+        let (items, _) = try await repository.notes(session: session, academie: academie, uai: uai, epreuve: epreuve, centre: centre)
+        return CSV.response(
+            colonnes: ["numero", "nom", "prenoms", "epreuve", "centre", "resultat", "note_sur_20", "version_cloture", "notes_remplacees"],
+            lignes: items.map { n in
+                let note = n.demiPoints.map { "\($0 / 2)" + ($0 % 2 == 1 ? ",5" : "") } ?? ""
+                return [n.numero, n.nom, n.prenoms, n.epreuve, n.centre, n.resultat, note, n.versionCloture.map(String.init) ?? "",
+                        String(n.remplacees)]
+            },
+            fichier: "notes-\(session)\(epreuve.map { "-" + $0 } ?? "").csv")
     }
 
     // MARK: delegation and assignment (road map: "Affecter les candidats", both actors)

@@ -139,6 +139,8 @@ struct InscriptionsRepository: Sendable {
         var epreuves: [String]
         /// The centre each of `epreuves` is assigned to, "" while unassigned.
         var centres: [String]
+        /// Each registration's status (inscrit, dispense, absent_justifie, or the result received).
+        var statuts: [String]
     }
 
     /// Candidates of a session, limited to an académie and, for a school, to its own pupils.
@@ -147,7 +149,8 @@ struct InscriptionsRepository: Sendable {
         let rows = try await client.query("""
             SELECT c.id, c.numero, c.nom, c.prenoms, to_char(c.naissance, 'YYYY-MM-DD'), c.categorie, c.uai_origine,
                    c.division, c.filiere, array_agg(i.epreuve ORDER BY i.epreuve),
-                   array_agg(coalesce(a.centre, '') ORDER BY i.epreuve), count(*) OVER ()::int
+                   array_agg(coalesce(a.centre, '') ORDER BY i.epreuve), array_agg(i.statut ORDER BY i.epreuve),
+                   count(*) OVER ()::int
             FROM \(unescaped: s).candidats c JOIN \(unescaped: s).inscriptions i ON i.candidat_id = c.id
             LEFT JOIN \(unescaped: s).affectations a ON a.candidat_id = i.candidat_id AND a.epreuve = i.epreuve
             WHERE c.session = \(session) AND (\(academie)::text IS NULL OR c.academie = \(academie))
@@ -159,11 +162,11 @@ struct InscriptionsRepository: Sendable {
             """, logger: logger)
         var items: [Candidat] = []
         var total = 0
-        for try await (id, numero, nom, prenoms, naissance, categorie, uai, division, filiere, epreuves, centres, count) in rows.decode(
-            (UUID, String, String, String, String, String, String?, String?, String, [String], [String], Int).self) {
+        for try await (id, numero, nom, prenoms, naissance, categorie, uai, division, filiere, epreuves, centres, statuts, count)
+            in rows.decode((UUID, String, String, String, String, String, String?, String?, String, [String], [String], [String], Int).self) {
             items.append(Candidat(id: id, numero: numero, nom: nom, prenoms: prenoms, naissance: naissance,
                                   categorie: categorie, uai: uai, division: division, filiere: filiere, epreuves: epreuves,
-                                  centres: centres))
+                                  centres: centres, statuts: statuts))
             total = count
         }
         return (items, total)
@@ -219,29 +222,54 @@ struct InscriptionsRepository: Sendable {
         /// How many earlier grades a re-closure replaced.
         var remplacees: Int
         var recueLe: Date
+        /// The candidate's school, if any.
+        var uai: String?
+        /// The version of the closure that gave this grade (nil for one received before versions were kept).
+        var versionCloture: Int?
+        /// The grades a re-closure replaced, oldest first.
+        var historique: [NoteRemplacee]
     }
 
-    /// The grades received for an académie's candidates (all of them for a national reader), by
-    /// exam and centre, by candidate number; with how many there are in all.
-    func notes(session: Int, academie: String?, epreuve: String?, centre: String?, page: Int = 1, perPage: Int = 1_000_000)
-        async throws -> (items: [NoteCandidat], total: Int) {
+    struct NoteRemplacee: Codable, Sendable {
+        var resultat: String
+        var demiPoints: Int?
+        var recueLe: Date
+        var remplaceeLe: Date
+    }
+
+    /// The grades received for an académie's candidates (all of them for a national reader; a school's
+    /// pupils only with `uai`), by exam and centre, by candidate number; with how many there are in all.
+    func notes(session: Int, academie: String?, uai: String? = nil, epreuve: String?, centre: String?, page: Int = 1,
+               perPage: Int = 1_000_000) async throws -> (items: [NoteCandidat], total: Int) {
+        // The replaced grades travel as one JSON array per row (UTC dates in ISO 8601).
         let rows = try await client.query("""
-            SELECT c.numero, c.nom, c.prenoms, n.epreuve, n.centre, n.resultat, n.demi_points,
-                   (SELECT count(*)::int FROM \(unescaped: s).notes_historique h WHERE h.candidat_id = n.candidat_id AND h.epreuve = n.epreuve),
-                   n.received_at, count(*) OVER ()::int
+            SELECT c.numero, c.nom, c.prenoms, n.epreuve, n.centre, n.resultat, n.demi_points, n.received_at, c.uai_origine,
+                   k.closure_version,
+                   COALESCE((SELECT json_agg(json_build_object('resultat', h.resultat, 'demiPoints', h.demi_points,
+                                 'recueLe', to_char(h.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                                 'remplaceeLe', to_char(h.replaced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+                                 ORDER BY h.replaced_at)
+                             FROM \(unescaped: s).notes_historique h WHERE h.candidat_id = n.candidat_id AND h.epreuve = n.epreuve),
+                            '[]')::text,
+                   count(*) OVER ()::int
             FROM \(unescaped: s).notes n JOIN \(unescaped: s).candidats c ON c.id = n.candidat_id
+            LEFT JOIN \(unescaped: s).clotures k ON k.session = c.session AND k.epreuve = n.epreuve AND k.centre = n.centre
+                AND k.closure_id = n.closure_id
             WHERE c.session = \(session) AND (\(academie)::text IS NULL OR c.academie = \(academie))
+              AND (\(uai)::text IS NULL OR c.uai_origine = \(uai))
               AND (\(epreuve)::text IS NULL OR n.epreuve = \(epreuve)) AND (\(centre)::text IS NULL OR n.centre = \(centre))
             ORDER BY n.epreuve, n.centre, c.numero
             LIMIT \(perPage) OFFSET \((page - 1) * perPage)
             """, logger: logger)
         var items: [NoteCandidat] = []
         var total = 0
-        for try await (numero, nom, prenoms, epreuve, centre, resultat, points, remplacees, recue, count) in rows.decode(
-            (String, String, String, String, String, String, Int?, Int, Date, Int).self) {
+        for try await (numero, nom, prenoms, epreuve, centre, resultat, points, recue, origine, version, historique, count) in rows.decode(
+            (String, String, String, String, String, String, Int?, Date, String?, Int?, String, Int).self) {
             total = count
+            let remplacees = try JSONDecoder.iso.decode([NoteRemplacee].self, from: Data(historique.utf8))
             items.append(NoteCandidat(numero: numero, nom: nom, prenoms: prenoms, epreuve: epreuve, centre: centre, resultat: resultat,
-                                      demiPoints: points, remplacees: remplacees, recueLe: recue))
+                                      demiPoints: points, remplacees: remplacees.count, recueLe: recue, uai: origine,
+                                      versionCloture: version, historique: remplacees))
         }
         return (items, total)
     }
