@@ -170,9 +170,14 @@ struct MessagerieRepository: Sendable {
                 try rows.first?.decode((Int, String, String, String, String, String, [UUID]).self), !destinataires.isEmpty
         else { return }
         try await outbox.enqueue(MessagePosted(filId: fil, session: session, academie: academie, epreuve: epreuve,
-                                               centreUAI: centre.isEmpty ? nil : centre, titre: titre, auteur: String(auteur.prefix(200)),
+                                               centreUAI: centre.isEmpty ? nil : centre, titre: Self.ligne(titre), auteur: Self.ligne(auteur),
                                                role: caller.role.rawValue, destinataires: destinataires),
                                  correlationId: correlationId, on: connection, logger: logger)
+    }
+
+    /// A title or a name as the event carries it: one line of at most 200 characters.
+    static func ligne(_ text: String) -> String {
+        String(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(200))
     }
 
     /// The académie a thread belongs to when the caller does not say: the commission's, or the
