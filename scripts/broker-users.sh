@@ -26,7 +26,7 @@ owned() {
         referentiel)  echo 'sujet\.published|sujet\.withdrawn' ;;
         inscriptions) echo 'affectations\.published|intervenants\.exported|notes\.recorded' ;;
         missions)     echo 'convocation\.issued|convocation\.cancelled|missions\.imported' ;;
-        correction)   echo 'epreuve\.closed|lot\.locked|lot\.unlocked' ;;
+        correction)   echo 'epreuve\.closed|lot\.locked|lot\.unlocked|message\.posted' ;;
         gateway)      echo '' ;;
     esac
 }
@@ -37,7 +37,7 @@ consumed() {
     case "$1" in
         referentiel)  echo '' ;;
         inscriptions) echo 'epreuve\.closed' ;;
-        missions)     echo 'intervenants\.exported|epreuve\.closed' ;;
+        missions)     echo 'intervenants\.exported|epreuve\.closed|lot\.unlocked|message\.posted' ;;
         correction)   echo 'sujet\.published|sujet\.withdrawn|affectations\.published|convocation\.issued|convocation\.cancelled' ;;
         gateway)      echo 'convocation\.issued|convocation\.cancelled' ;;
     esac

@@ -20,7 +20,8 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> 
         .addRoutes(to: api)
     SuiviController(commissions: commissions,
                     suivi: SuiviRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger),
-                    messagerie: MessagerieRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger))
+                    messagerie: MessagerieRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
+                                                     logger: runtime.logger))
         .addRoutes(to: api)
     return router
 }

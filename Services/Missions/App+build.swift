@@ -1,11 +1,13 @@
 import Hummingbird
 import Shared
 
-/// The Missions service's consumers: Cyclades' examiner and coordinator export, and the services
-/// faits of Santorin's closings.
+/// The Missions service's consumers: Cyclades' examiner and coordinator export, the services
+/// faits of Santorin's closings, and what Santorin tells the examiners by mail (`Avis`).
 func buildConsumers(_ runtime: ServiceRuntime) -> [InboxConsumer] {
-    [runtime.consumer("exports", handlers: ExportsHandler(schema: runtime.schema).handlers),
-     runtime.consumer("services-faits", handlers: ServicesFaitsHandler(schema: runtime.schema).handlers)]
+    let avis = Avis(schema: runtime.schema, publicURL: runtime.configuration.publicURL)
+    return [runtime.consumer("exports", handlers: ExportsHandler(schema: runtime.schema).handlers),
+            runtime.consumer("services-faits", handlers: ServicesFaitsHandler(schema: runtime.schema, avis: avis).handlers),
+            runtime.consumer("avis", handlers: avis.handlers)]
 }
 
 /// The Missions service's routes (the OpenAPI test reads them).
@@ -22,5 +24,6 @@ func buildApplication(_ configuration: ServiceConfiguration) async throws -> som
     let runtime = try await ServiceRuntime(configuration)
     let consumers = buildConsumers(runtime)
     return runtime.makeApplication(router: buildRouter(runtime, consumers: consumers), migrations: missionsMigrations,
-                                   consumers: consumers, services: [try CourrielSender(runtime: runtime)])
+                                   consumers: consumers,
+                                   services: [try CourrielSender(runtime: runtime), AvisMessages(runtime: runtime)])
 }

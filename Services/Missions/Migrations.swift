@@ -163,4 +163,25 @@ let missionsMigrations = [
     // The mail outbox: convocations mailed to the person (Shared/Mail/Courriels.swift).
     Courriels.migration(6),
     Courriels.notifyWhenDue(7),
+    // New messages waiting to be told: one row per message and person, mailed together once the
+    // oldest has waited a period (`AvisMessages`); `envoi_id` is the `objet_id` of the mail that told it.
+    Migration(8, "avis_messages", [
+        """
+        CREATE TABLE {schema}.avis_messages (
+            id bigserial PRIMARY KEY,
+            intervenant_id uuid NOT NULL,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL DEFAULT '',
+            fil_id uuid NOT NULL,
+            titre text NOT NULL,
+            auteur text NOT NULL,
+            role text NOT NULL,
+            recu_le timestamptz NOT NULL DEFAULT now(),
+            envoi_id uuid
+        )
+        """,
+        "CREATE INDEX avis_messages_en_attente ON {schema}.avis_messages (recu_le) WHERE envoi_id IS NULL",
+        "CREATE INDEX avis_messages_personne ON {schema}.avis_messages (intervenant_id) WHERE envoi_id IS NULL",
+    ]),
 ]

@@ -10,7 +10,7 @@ public enum EventTopology {
     /// service): no service needs them today, so no queue bound to them is normal and the outbox
     /// marks them sent. Every other event is awaited by a consumer: unroutable means that
     /// consumer is missing, and the outbox keeps the event and retries it.
-    public static let announcements: Set<String> = ["missions.imported", "lot.locked", "lot.unlocked", "notes.recorded"]
+    public static let announcements: Set<String> = ["missions.imported", "lot.locked", "notes.recorded"]
 }
 
 /// A consumer's durable quorum queue `<service>.<purpose>` and the event types it is bound to.

@@ -130,7 +130,8 @@ public struct LotLocked: EventPayload, Equatable {
     }
 }
 
-/// `lot.unlocked`: the centre or the coordinator reopened a lot, with a reason.
+/// `lot.unlocked`: the centre or the coordinator reopened a lot, with a reason. Missions mails the
+/// lot's examiners (`examinateurs`).
 public struct LotUnlocked: EventPayload, Equatable {
     public static let eventType = "lot.unlocked"
     public static let eventVersion = 1
@@ -142,8 +143,12 @@ public struct LotUnlocked: EventPayload, Equatable {
     public var centreUAI: String
     public var motif: String
     public var by: UUID
+    /// The lot's examiners (intervenant ids, as Cyclades exports them). Absent from events sent
+    /// before it existed: nobody is told.
+    public var examinateurs: [UUID]?
 
-    public init(lotId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, motif: String, by: UUID) {
+    public init(lotId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, motif: String, by: UUID,
+                examinateurs: [UUID]? = nil) {
         self.lotId = lotId
         self.session = session
         self.academie = academie
@@ -151,6 +156,34 @@ public struct LotUnlocked: EventPayload, Equatable {
         self.centreUAI = centreUAI
         self.motif = motif
         self.by = by
+        self.examinateurs = examinateurs
+    }
+}
+
+/// `message.posted`: a message in a thread of the messaging (Santorin). Names the examiners and
+/// coordinators who may read it besides its author (intervenant ids); Missions mails them a notice,
+/// batched per person. Carries no text: the message is read on the platform.
+public struct MessagePosted: EventPayload, Equatable {
+    public static let eventType = "message.posted"
+    public static let eventVersion = 1
+
+    public var filId: UUID
+    public var session: Int
+    public var academie: String
+    public var epreuve: String
+    /// nil: the académie's thread for the exam.
+    public var centreUAI: String?
+    /// The thread's title.
+    public var titre: String
+    /// Who wrote it, as shown on the platform (a name, or a login), and their role.
+    public var auteur: String
+    public var role: String
+    public var destinataires: [UUID]
+
+    public init(filId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String?, titre: String, auteur: String,
+                role: String, destinataires: [UUID]) {
+        (self.filId, self.session, self.academie, self.epreuve, self.centreUAI) = (filId, session, academie, epreuve, centreUAI)
+        (self.titre, self.auteur, self.role, self.destinataires) = (titre, auteur, role, destinataires)
     }
 }
 
@@ -167,5 +200,25 @@ extension EpreuveClosed {
             servicesFaits.allSatisfy { (0...10_000).contains($0.candidatsEvalues) } ? nil : "candidatsEvalues outside 0...10000",
             chunk == chunks || servicesFaits.isEmpty ? nil : "services faits outside the last chunk",
             (closureVersion ?? 0) >= 0 ? nil : "closureVersion \(closureVersion ?? 0)")
+    }
+}
+
+extension LotUnlocked {
+    public var invalidity: String? {
+        EventChecks.first(
+            EventChecks.session(session), EventChecks.academie(academie), EventChecks.epreuve(epreuve), EventChecks.uai(centreUAI),
+            // A reason may span lines (a form's text area): only its presence and size are checked.
+            motif.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || motif.count > 1000 ? "motif empty or too long" : nil,
+            (examinateurs?.count ?? 0) <= 1000 ? nil : "\(examinateurs?.count ?? 0) examinateurs")
+    }
+}
+
+extension MessagePosted {
+    public var invalidity: String? {
+        EventChecks.first(
+            EventChecks.session(session), EventChecks.academie(academie), EventChecks.epreuve(epreuve),
+            centreUAI.flatMap { EventChecks.uai($0) }, EventChecks.text(titre, "titre"), EventChecks.text(auteur, "auteur"),
+            EventChecks.text(role, "role", maximum: 40),
+            destinataires.count <= 10_000 ? nil : "\(destinataires.count) destinataires")
     }
 }

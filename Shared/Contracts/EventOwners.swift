@@ -14,6 +14,7 @@ public enum EventOwners {
         EpreuveClosed.eventType: "correction",
         LotLocked.eventType: "correction",
         LotUnlocked.eventType: "correction",
+        MessagePosted.eventType: "correction",
     ]
 
     /// Why an event of `type` published by broker user `userId` must be refused, or nil.

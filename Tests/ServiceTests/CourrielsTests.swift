@@ -20,8 +20,10 @@ import TestSupport
     typealias M = MissionsTests
     struct Convoked: Decodable { var id: UUID; var impression: String; var courriel: String?; var avis: String? }
 
-    /// An académie of its own with one examiner mission at a centre, the given people designated for it.
-    static func mission(_ client: some TestClientProtocol, academie: String, people: [Intervenant]) async throws -> (UUID, Identity) {
+    /// An académie of its own with one examiner mission at a centre (or, `role` coordinateur, the
+    /// académie's coordinator mission), the given people designated for it.
+    static func mission(_ client: some TestClientProtocol, academie: String, people: [Intervenant], role: MissionKind = .examinateur,
+                        centre: String = "0251080N") async throws -> (UUID, Identity) {
         let gestionnaire = Identity(userId: UUID(), login: "gest", role: .gestionnaire, scope: .academie(academie))
         let s = "sessions/\(M.session)"
         #expect(try await M.call(client, .post, "\(s)/reglementation", as: gestionnaire).status == .ok)
@@ -32,14 +34,15 @@ import TestSupport
         let running = Running(publisher)
         defer { Task { await running.stop() } }
         try await waitUntil { publisher.isConnected }
-        _ = try await M.publish(publisher, IntervenantsExported(session: M.session, academie: academie, epreuve: "T011B", role: .examinateur,
-                                                                centreUAI: "0251080N", exportVersion: 1, intervenants: people),
+        _ = try await M.publish(publisher, IntervenantsExported(session: M.session, academie: academie, epreuve: "T011B", role: role,
+                                                                centreUAI: role == .examinateur ? centre : nil, exportVersion: 1,
+                                                                intervenants: people),
                                 producer: "inscriptions")
         var mission: UUID?
         try await waitUntil {
             _ = try await M.call(client, .post, "\(s)/ouverture", as: gestionnaire)
             mission = try JSONDecoder().decode(M.MissionList.self, from: try await M.call(client, .get, "\(s)/missions", as: gestionnaire).body)
-                .items.first { $0.intervenants.count == people.count }?.mission.id
+                .items.first { $0.mission.kind == role.rawValue && $0.intervenants.count == people.count }?.mission.id
             return mission != nil
         }
         return (mission!, gestionnaire)

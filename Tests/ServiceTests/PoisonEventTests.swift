@@ -110,7 +110,7 @@ import TestSupport
                                 as: UTF8.self)
             process.waitUntilExit()
             #expect(process.terminationStatus == 0 && output.contains("POISON OK"), "\(output)")
-            #expect(output.contains("1001 malformed events published to 7 queues"), "\(output)")
+            #expect(output.contains("1000 malformed events published to 8 queues"), "\(output)")
         }
     }
 
@@ -147,6 +147,8 @@ import TestSupport
                     case SujetWithdrawn.eventType: _ = try event.payload(as: SujetWithdrawn.self)
                     case EpreuveClosed.eventType: _ = try event.payload(as: EpreuveClosed.self)
                     case IntervenantsExported.eventType: _ = try event.payload(as: IntervenantsExported.self)
+                    case LotUnlocked.eventType: _ = try event.payload(as: LotUnlocked.self)
+                    case MessagePosted.eventType: _ = try event.payload(as: MessagePosted.self)
                     default: refused = !types.contains(event.type)
                     }
                 } catch is EventRejected {
@@ -185,6 +187,9 @@ import TestSupport
                                                  activationCodeSHA256: ActivationCode.sha256(ActivationCode.generate())))
         case "inscriptions.notes", "missions.services-faits":
             return try message(closed)
+        case "missions.avis":
+            return try message(LotUnlocked(lotId: UUID(), session: 2099, academie: "03", epreuve: "T011B", centreUAI: "0251080N",
+                                           motif: "Erreur de saisie", by: UUID(), examinateurs: []))
         case "missions.exports":
             return try message(IntervenantsExported(session: 2099, academie: "03", epreuve: "T011B", role: .examinateur,
                                                     centreUAI: "0251080N", exportVersion: Int64(Date().timeIntervalSince1970 * 1000),

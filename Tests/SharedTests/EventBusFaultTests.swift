@@ -259,7 +259,7 @@ import TestSupport
         let ok = try await BusFixture.enqueue(count: 1, type: routed, outbox: harness.outbox(), client: harness.client,
                                               logger: harness.logger)
         // An announcement nobody subscribes to is sent, not retried.
-        let announced = try await BusFixture.enqueue(count: 1, type: "lot.unlocked", outbox: harness.outbox(),
+        let announced = try await BusFixture.enqueue(count: 1, type: "lot.locked", outbox: harness.outbox(),
                                                      client: harness.client, logger: harness.logger)
         #expect(try await relay.relayOnce() == 3)
         #expect(try await harness.outboxStatus() == ["pending": 1, "sent": 2])

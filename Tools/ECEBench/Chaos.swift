@@ -389,7 +389,7 @@ struct ChaosCheck {
                 try await Task.sleep(for: .seconds(1))
             } while ContinuousClock.now < deadline
             for queue in ["correction.candidats", "correction.convocations", "correction.sujets", "gateway.convocations",
-                          "inscriptions.notes", "missions.exports", "missions.services-faits"] {
+                          "inscriptions.notes", "missions.avis", "missions.exports", "missions.services-faits"] {
                 if let depth = await BrokerAdmin.queueDepth(amqp, queue: queue + ".dlq"), depth > 0 {
                     verdict.deadLetters.append("\(queue).dlq: \(depth)")
                 }

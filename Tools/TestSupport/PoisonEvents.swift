@@ -12,6 +12,7 @@ public enum PoisonEvents {
         ("correction.sujets", [SujetPublished.eventType, SujetWithdrawn.eventType]),
         ("gateway.convocations", [ConvocationIssued.eventType, ConvocationCancelled.eventType]),
         ("inscriptions.notes", [EpreuveClosed.eventType]),
+        ("missions.avis", [LotUnlocked.eventType, MessagePosted.eventType]),
         ("missions.exports", [IntervenantsExported.eventType]),
         ("missions.services-faits", [EpreuveClosed.eventType]),
     ]
@@ -113,6 +114,10 @@ public enum PoisonEvents {
             return #"{"sujetId":"\#(UUID())","epreuve":"T011B","session":2027}"#
         case EpreuveClosed.eventType:
             return #"{"closureId":"\#(UUID())","session":2027,"academie":"03","epreuve":"T011B","centreUAI":"0251080N","chunk":1,"chunks":1,"notes":[{"candidatId":"\#(UUID())","numero":"P1","resultat":{"type":"note","demiPoints":20}}],"servicesFaits":[]}"#
+        case LotUnlocked.eventType:
+            return #"{"lotId":"\#(UUID())","session":2027,"academie":"03","epreuve":"T011B","centreUAI":"0251080N","motif":"Poison","by":"\#(UUID())","examinateurs":["\#(UUID())"]}"#
+        case MessagePosted.eventType:
+            return #"{"filId":"\#(UUID())","session":2027,"academie":"03","epreuve":"T011B","centreUAI":"0251080N","titre":"Poison","auteur":"Ivy Poison","role":"examinateur","destinataires":["\#(UUID())"]}"#
         case IntervenantsExported.eventType:
             return #"{"session":2027,"academie":"03","epreuve":"T011B","role":"examinateur","centreUAI":"0251080N","exportVersion":1,"intervenants":[\#(person)]}"#
         default:
@@ -142,8 +147,8 @@ public enum PoisonEvents {
         if type != SujetWithdrawn.eventType && type != SujetPublished.eventType {
             flaws += [broken("académie empty", #""academie":"03""#, #""academie":"""#)]
         }
-        if [AffectationsPublished.eventType, EpreuveClosed.eventType, ConvocationIssued.eventType, IntervenantsExported.eventType]
-            .contains(type) {
+        if [AffectationsPublished.eventType, EpreuveClosed.eventType, ConvocationIssued.eventType, IntervenantsExported.eventType,
+            LotUnlocked.eventType, MessagePosted.eventType].contains(type) {
             flaws += [broken("centre not a UAI", #""centreUAI":"0251080N""#, #""centreUAI":"0251080N; DROP""#)]
         }
         if [AffectationsPublished.eventType, EpreuveClosed.eventType].contains(type) {

@@ -142,7 +142,8 @@ struct SuiviController: Sendable {
         }
         guard let academie else { throw Problem.notFound("commission") }
         guard let id = try await messagerie.ouvrir(session: session, epreuve: body.epreuve, academie: academie, centre: body.centre,
-                                                   titre: titre, texte: body.texte, caller: caller)
+                                                   titre: titre, texte: body.texte, caller: caller,
+                                                   correlationId: context.correlationId)
         else { throw Problem.forbidden("fil hors de votre périmètre / thread outside your scope") }
         return EditedResponse(status: .created, response: Created(id: id))
     }
@@ -164,7 +165,7 @@ struct SuiviController: Sendable {
         let body = try await request.decode(as: Texte.self, context: context)
         let errors = Self.texte(body.texte)
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        try await messagerie.poster(fil.id, texte: body.texte, caller: caller)
+        try await messagerie.poster(fil.id, texte: body.texte, caller: caller, correlationId: context.correlationId)
         return .created
     }
 

@@ -407,13 +407,13 @@ struct FicheRepository: Sendable {
             let academie = try await commissions.openCommission(groupe.key, connection)
             let updated = try await connection.query("""
                 UPDATE \(unescaped: s).groupes SET verrouille = false, verrouille_le = NULL, verrouille_par = NULL
-                WHERE id = \(groupe.id) AND verrouille RETURNING 1
+                WHERE id = \(groupe.id) AND verrouille RETURNING membres
                 """, logger: logger).collect()
-            guard !updated.isEmpty else { throw Problem.conflict("lot non verrouillé / lot not locked") }
+            guard let membres = try updated.first?.decode([UUID].self) else { throw Problem.conflict("lot non verrouillé / lot not locked") }
             try await commissions.audit(connection, by, "lot.deverrouille", groupe.key, groupe: groupe.id, motif: motif)
             try await outbox.enqueue(LotUnlocked(lotId: groupe.id, session: groupe.key.session, academie: academie,
                                                  epreuve: groupe.key.epreuve, centreUAI: groupe.key.centre, motif: motif,
-                                                 by: by.userId), correlationId: correlationId, on: connection, logger: logger)
+                                                 by: by.userId, examinateurs: membres), correlationId: correlationId, on: connection, logger: logger)
         }
     }
 

@@ -6,10 +6,12 @@ import Shared
 /// Messaging between the examiners of a commission, the centre's référent de correction and the
 /// académie's coordinator: threads per commission (exam × centre) and per académie (exam).
 /// Messages are immutable (a trigger refuses updates and deletes); each reader's position gives the
-/// unread counts.
+/// unread counts. Each message emits `message.posted` naming the examiners and coordinators who may
+/// read it (Missions mails them a notice).
 struct MessagerieRepository: Sendable {
     let client: PostgresClient
     let schema: SQLIdentifier
+    let outbox: Outbox
     let logger: Logger
 
     private var s: String { schema.name }
@@ -119,7 +121,7 @@ struct MessagerieRepository: Sendable {
     /// Opens a thread with its first message; the caller must be allowed to read it (checked in the
     /// same transaction, on the new row).
     func ouvrir(session: Int, epreuve: String, academie: String, centre: String?, titre: String, texte: String,
-                caller: Identity) async throws -> UUID? {
+                caller: Identity, correlationId: String) async throws -> UUID? {
         try await client.withTransaction(logger: logger) { connection in
             let id = UUID()
             try await connection.query("""
@@ -130,16 +132,19 @@ struct MessagerieRepository: Sendable {
                 SELECT 1 FROM \(s).fils fi WHERE fi.id = $1 AND (\(condition))
                 """, binds: binds(id, caller)), logger: logger).collect()
             guard !allowed.isEmpty else { throw Problem.forbidden("fil hors de votre périmètre / thread outside your scope") }
-            try await poster(id, texte: texte, caller: caller, connection)
+            try await poster(id, texte: texte, caller: caller, correlationId: correlationId, connection)
             return id
         }
     }
 
-    func poster(_ fil: UUID, texte: String, caller: Identity) async throws {
-        try await client.withTransaction(logger: logger) { connection in try await poster(fil, texte: texte, caller: caller, connection) }
+    func poster(_ fil: UUID, texte: String, caller: Identity, correlationId: String) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await poster(fil, texte: texte, caller: caller, correlationId: correlationId, connection)
+        }
     }
 
-    private func poster(_ fil: UUID, texte: String, caller: Identity, _ connection: PostgresConnection) async throws {
+    private func poster(_ fil: UUID, texte: String, caller: Identity, correlationId: String,
+                        _ connection: PostgresConnection) async throws {
         let id = try await connection.query("""
             INSERT INTO \(unescaped: s).messages (fil_id, auteur, role, texte) VALUES (\(fil), \(caller.login), \(caller.role.rawValue), \(texte))
             RETURNING id
@@ -149,6 +154,30 @@ struct MessagerieRepository: Sendable {
             INSERT INTO \(unescaped: s).lectures (fil_id, lecteur, dernier_lu) VALUES (\(fil), \(caller.login), \(id))
             ON CONFLICT (fil_id, lecteur) DO UPDATE SET dernier_lu = GREATEST(\(unescaped: s).lectures.dernier_lu, EXCLUDED.dernier_lu)
             """, logger: logger)
+        // Who reads it besides its author, as `visible` has it for examiners and coordinators: the
+        // coordinators of the exam in the académie, its examiners (at the thread's centre, or anywhere
+        // on an académie thread).
+        let rows = try await connection.query("""
+            SELECT fi.session, fi.academie, fi.epreuve, fi.centre, fi.titre,
+                   COALESCE((SELECT a.prenom || ' ' || a.nom FROM \(unescaped: s).examinateurs a WHERE a.login = \(caller.login) AND a.active LIMIT 1),
+                            \(caller.login)),
+                   ARRAY(SELECT DISTINCT x.intervenant_id FROM \(unescaped: s).examinateurs x
+                         WHERE x.active AND x.session = fi.session AND x.epreuve = fi.epreuve AND x.academie = fi.academie
+                           AND (x.kind = 'coordinateur' OR fi.centre = '' OR x.centre = fi.centre) AND x.login <> \(caller.login))
+            FROM \(unescaped: s).fils fi WHERE fi.id = \(fil)
+            """, logger: logger).collect()
+        guard let (session, academie, epreuve, centre, titre, auteur, destinataires) =
+                try rows.first?.decode((Int, String, String, String, String, String, [UUID]).self), !destinataires.isEmpty
+        else { return }
+        try await outbox.enqueue(MessagePosted(filId: fil, session: session, academie: academie, epreuve: epreuve,
+                                               centreUAI: centre.isEmpty ? nil : centre, titre: Self.ligne(titre), auteur: Self.ligne(auteur),
+                                               role: caller.role.rawValue, destinataires: destinataires),
+                                 correlationId: correlationId, on: connection, logger: logger)
+    }
+
+    /// A title or a name as the event carries it: one line of at most 200 characters.
+    static func ligne(_ text: String) -> String {
+        String(text.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(200))
     }
 
     /// The académie a thread belongs to when the caller does not say: the commission's, or the

@@ -1217,7 +1217,7 @@ paths:
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
     post:
-      summary: Open a thread on a commission (with centre) or on the académie's exam, with its first message
+      summary: Open a thread on a commission (with centre) or on the académie's exam, with its first message (emits message.posted)
       requestBody:
         required: true
         content:
@@ -1240,7 +1240,7 @@ paths:
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
     post:
-      summary: Post a message in a thread
+      summary: Post a message in a thread (emits message.posted; its examiners and coordinators get a mail notice, batched)
       requestBody:
         required: true
         content:

@@ -8,8 +8,11 @@ import Shared
 /// the newest closure of a centre replaces what an older one reported (people it leaves out are no
 /// longer paid for that centre), and an older closure arriving late changes nothing. Amounts are
 /// computed when read, from each mission's pay type (`MissionRepository.servicesFaits`).
+///
+/// Each closure (not each chunk, nor a redelivery) mails the people it reports their work (`Avis`).
 struct ServicesFaitsHandler: Sendable {
     let schema: SQLIdentifier
+    let avis: Avis
 
     var handlers: [String: EventHandler] {
         [EpreuveClosed.eventType: { event, connection, logger in try await closed(event, connection, logger) }]
@@ -38,22 +41,24 @@ struct ServicesFaitsHandler: Sendable {
             return
         }
         var missions: [UUID] = []
+        var kinds: [UUID: MissionKind] = [:]
         for service in services {
             // The mission named, or the examiner mission of this exam × centre; it must belong to this
             // closing (session, exam, académie; an examiner mission to this centre) and the person
             // must have been convoked to it.
             let rows = try await connection.query("""
-                SELECT m.id FROM \(unescaped: s).missions m
+                SELECT m.id, m.kind FROM \(unescaped: s).missions m
                 WHERE m.session = \(closed.session) AND m.epreuve = \(closed.epreuve) AND m.academie = \(closed.academie)
                   AND (m.kind = 'coordinateur' OR m.centre = \(closed.centreUAI))
                   AND CASE WHEN \(service.missionId)::uuid IS NULL THEN m.kind = 'examinateur' ELSE m.id = \(service.missionId) END
                   AND EXISTS (SELECT 1 FROM \(unescaped: s).convocations c WHERE c.mission_id = m.id AND c.intervenant_id = \(service.intervenantId))
                 """, logger: logger).collect()
-            guard let missionId = try rows.first?.decode(UUID.self) else {
+            guard let (missionId, kind) = try rows.first?.decode((UUID, String).self) else {
                 // Work that Imag'In cannot attach to a convocation must not vanish: parked for an operator.
                 throw EventRejected("no convocation of \(service.intervenantId) for \(closed.epreuve) at \(closed.centreUAI)")
             }
             missions.append(missionId)
+            kinds[service.intervenantId] = MissionKind(rawValue: kind)
         }
         guard Set(zip(missions, services).map { "\($0)/\($1.intervenantId)" }).count == services.count else {
             throw EventRejected("epreuve.closed reports the same person twice on one mission")
@@ -73,6 +78,7 @@ struct ServicesFaitsHandler: Sendable {
             ON CONFLICT (mission_id, intervenant_id, centre) DO UPDATE SET candidats_evalues = EXCLUDED.candidats_evalues,
                 closure_id = EXCLUDED.closure_id, closure_le = EXCLUDED.closure_le, enregistre_le = now()
             """, logger: logger)
+        try await avis.cloture(closed, kinds: kinds, connection, logger)
         logger.info("services faits recorded", metadata: ["epreuve": "\(closed.epreuve)", "centre": "\(closed.centreUAI)",
                                                          "count": "\(services.count)"])
     }
