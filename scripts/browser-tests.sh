@@ -20,12 +20,17 @@ scripts/services.sh start
 trap 'scripts/services.sh stop' EXIT
 scripts/services.sh seed >/dev/null
 
-# A school of académie 03 for this run only, centre d'épreuve for physique-chimie and NSI, and its
-# accounts (reference data, as the seed's): nothing else. The road map does every step from the pages.
-UAI=$(ECE_PASSWORD="$PASSWORD" scripts/test-school.sh "Lycée du test navigateur" T011B T010B)
+# A school of académie 03 for this run only, not yet in the directory (a fresh valid UAI: runs never
+# collide in a developer's database). From the pages (comptes.py): the administrator creates the
+# académie's gestionnaire, who loads the directory with it, makes it a centre d'épreuve for
+# physique-chimie and NSI and creates its accounts; every password is chosen through the link mailed
+# to the SMTP capture server. The road map then does every step from the pages, on that centre.
+UAI=$(python3 -c 'import random; n = 2500000 + random.randrange(10000, 99999); print(f"{n:07d}" + "ABCDEFGHJKLMNPRSTUVWXYZ"[n % 23])')
 P="b$(python3 -c 'import random; print(random.randrange(10**5, 10**6))')"
-ECE_CENTRE="$UAI" ECE_PREFIX="$P" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" \
-    var/venv/bin/python Tests/browser/parcours.py
+export ECE_CENTRE="$UAI" ECE_PREFIX="$P" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" \
+    ECE_MAILDIR="${ECE_TEST_MAILDIR:-$ROOT/var/mail}" ECE_GESTIONNAIRE="$P.dec"
+var/venv/bin/python Tests/browser/comptes.py
+var/venv/bin/python Tests/browser/parcours.py
 
 # The national and académie pages: subjects and barèmes, imports, delegations, assignments, designations.
-ECE_CENTRE="$UAI" ECE_PREFIX="$P" ECE_PASSWORD="$PASSWORD" ECE_ARTIFACTS="$ROOT/var/artifacts" var/venv/bin/python Tests/browser/gestion.py
+var/venv/bin/python Tests/browser/gestion.py

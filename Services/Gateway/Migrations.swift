@@ -95,4 +95,6 @@ let gatewayMigrations = [
     // The gateway's own mail: password links and re-issued activation codes.
     Courriels.migration(6),
     Courriels.notifyWhenDue(7),
+    // A sent link or code is erased from its mail's row.
+    Courriels.secrets(8),
 ]

@@ -184,4 +184,6 @@ let missionsMigrations = [
         "CREATE INDEX avis_messages_en_attente ON {schema}.avis_messages (recu_le) WHERE envoi_id IS NULL",
         "CREATE INDEX avis_messages_personne ON {schema}.avis_messages (intervenant_id) WHERE envoi_id IS NULL",
     ]),
+    // A sent convocation's mail keeps neither its activation code nor its PDF.
+    Courriels.secrets(9),
 ]

@@ -69,13 +69,26 @@ public struct Courriels: Sendable {
         ])
     }
 
-    /// Writes a mail in the caller's transaction.
-    public func enqueue(_ courriel: Courriel, about objet: UUID?, on connection: PostgresConnection, logger: Logger) async throws {
+    /// A mail that carries a secret (an activation code, a password link) keeps its text and
+    /// attachment only until it is sent: afterwards the row no longer holds what would open an
+    /// account to whoever reads the table (version: the service's next migration).
+    public static func secrets(_ version: Int) -> Migration {
+        Migration(version, "courriels_secrets", [
+            "ALTER TABLE {schema}.courriels ADD COLUMN secret boolean NOT NULL DEFAULT false",
+        ])
+    }
+
+    /// What a sent secret mail's text becomes.
+    public static let corpsEfface = "(texte effacé après l'envoi : il portait un code ou un lien personnel)"
+
+    /// Writes a mail in the caller's transaction; `secret`: its text and attachment are erased once sent.
+    public func enqueue(_ courriel: Courriel, about objet: UUID?, secret: Bool = false, on connection: PostgresConnection,
+                        logger: Logger) async throws {
         let piece = courriel.piecesJointes.first
         try await connection.query("""
-            INSERT INTO \(unescaped: schema.name).courriels (id, objet_id, destinataire, objet, corps, piece_jointe, piece_jointe_nom)
+            INSERT INTO \(unescaped: schema.name).courriels (id, objet_id, destinataire, objet, corps, piece_jointe, piece_jointe_nom, secret)
             VALUES (gen_random_uuid(), \(objet), \(courriel.destinataire), \(courriel.objet), \(courriel.corps),
-                    \(piece.map { ByteBuffer(bytes: $0.contenu) }), \(piece?.nom))
+                    \(piece.map { ByteBuffer(bytes: $0.contenu) }), \(piece?.nom), \(secret))
             """, logger: logger)
     }
 
@@ -198,7 +211,10 @@ public final class CourrielSender: Service, Sendable {
                 try await self.client.query("UPDATE \(unescaped: t).courriels SET statut = 'envoi' WHERE id = \(id)", logger: self.logger)
             }
             try await client.query("""
-                UPDATE \(unescaped: t).courriels SET statut = 'envoye', envoye_le = now(), last_error = NULL WHERE id = \(id)
+                UPDATE \(unescaped: t).courriels SET statut = 'envoye', envoye_le = now(), last_error = NULL,
+                    corps = CASE WHEN secret THEN \(Courriels.corpsEfface) ELSE corps END,
+                    piece_jointe = CASE WHEN secret THEN NULL ELSE piece_jointe END
+                WHERE id = \(id)
                 """, logger: logger)
         } catch {
             let failure = error as? SMTPFailure

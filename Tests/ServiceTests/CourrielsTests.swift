@@ -145,6 +145,13 @@ import TestSupport
             #expect(pdf.starts(with: Array("%PDF-".utf8)))
             let text = try CorrectionTests.tool("pdftotext", ["{}", "-"], on: ByteBuffer(data: pdf), suffix: ".pdf")
             #expect(text.contains("Hélène Dupré") && text.contains(code), "\(text)")
+            // Sent: the row keeps neither the code nor the PDF.
+            let row = try await withPostgresClient(try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("missions")),
+                                                   logger: Logger(label: "test")) { client in
+                try await client.query("SELECT corps, piece_jointe IS NULL FROM missions.courriels WHERE objet_id = \(convocation.id)",
+                                       logger: Logger(label: "test")).collect().first?.decode((String, Bool).self)
+            }
+            #expect(row?.0 == Courriels.corpsEfface && row?.1 == true, "\(String(describing: row))")
         }
     }
 

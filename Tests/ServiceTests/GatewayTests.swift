@@ -41,6 +41,17 @@ import TestSupport
         }
     }
 
+    /// The text column of every row a query of the gateway's schema answers.
+    static func withGatewayRows(_ sql: String) async throws -> [String] {
+        var values: [String] = []
+        try await withGatewayAccounts { accounts in
+            for try await value in try await accounts.client.query(PostgresQuery(unsafeSQL: sql), logger: accounts.logger).decode(String.self) {
+                values.append(value)
+            }
+        }
+        return values
+    }
+
     static func json(_ value: [String: String]) -> ByteBuffer {
         ByteBuffer(data: try! JSONSerialization.data(withJSONObject: value))
     }

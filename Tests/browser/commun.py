@@ -261,3 +261,14 @@ def run(name, road, summary):
         raise
     finally:
         driver.quit()
+
+
+def definir_centre(driver, capacite, demi_journees, epreuves, salles):
+    """The school's directory page (open): made a centre d'épreuve as the gestionnaire does."""
+    type_into(driver, "c-capacite", str(capacite))
+    type_into(driver, "c-demi", str(demi_journees))
+    for epreuve in epreuves:
+        driver.find_element(By.XPATH, f"//input[@name='epreuve[]' and @value='{epreuve}']").click()
+    type_into(driver, "c-salles", "\n".join(salles))
+    submit(driver, By.ID, "enregistrer-centre")
+    message(driver, "Centre d'épreuve enregistré")

@@ -23,6 +23,8 @@ from commun import *
 
 P = os.environ["ECE_PREFIX"].upper()
 CENTRE = os.environ["ECE_CENTRE"]  # the browser road map's centre, with its candidates
+# The académie's gestionnaire: the one comptes.py created from the pages (the demo's, run alone).
+GESTIONNAIRE = os.environ.get("ECE_GESTIONNAIRE", "gestionnaire.besancon")
 SVT, PROF, COORD = (f"{P.lower()}.{x}" for x in ("svt", "prof", "coord"))
 SCHOOL = "0251080N"
 EXAM = "T012B"
@@ -106,7 +108,7 @@ def dsii(driver):
 
 
 def gestionnaire(driver):
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
     driver.get(BASE + "/inscriptions")
     header = "numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve\n"
     wrong = header + f"{P}1;Martin;Léa;31/02/2008;scolaire;{SCHOOL};T1;BCG;{EXAM}\n{P}2;Durand;Hugo;02/02/2008;interne;{SCHOOL};T1;BCG;{EXAM}\n"
@@ -117,7 +119,7 @@ def gestionnaire(driver):
     assert any(r.startswith("2 naissance") for r in rows) and any(r.startswith("3 categorie") for r in rows), rows
     assert "rien n'a été importé" in driver.find_element(By.ID, "rapport").text
     shot(driver, "23-import-refuse")
-    jeton = token("gestionnaire.besancon")
+    jeton = token(GESTIONNAIRE)
     status, body = api("GET", f"/api/inscriptions/sessions/{SESSION}/candidats/{P}1", jeton)
     assert status == 404, "a refused file imports nothing"
 
@@ -266,7 +268,7 @@ def school_convokes(driver, foreign):
 def coordinator(driver):
     """The coordinator activates their account with their convocation's code, then every link of
     their home and of the pages it leads to answers 200."""
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
     driver.get(BASE + "/missions")
     activate(driver, COORD, printed_code(driver, COORD))
     sign_in(driver, COORD)
@@ -315,7 +317,7 @@ def annuaire(driver):
     assert any(code in r.text and "regroupement de centres étrangers" in r.text
                for r in driver.find_elements(By.CSS_SELECTOR, "#academies tbody tr"))
 
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
     driver.get(BASE + "/")
     submit(driver, By.PARTIAL_LINK_TEXT, "Les établissements et les centres d'épreuve")
     shot(driver, "32-annuaire")
@@ -344,13 +346,7 @@ def annuaire(driver):
     rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#etablissements tbody tr")]
     assert len(rows) == 1 and rows[0].startswith(a) and "Dole" in rows[0], rows
     submit(driver, By.LINK_TEXT, a)
-    type_into(driver, "c-capacite", "12")
-    type_into(driver, "c-demi", "4")
-    for epreuve in ("T011B", "T010B"):
-        driver.find_element(By.XPATH, f"//input[@name='epreuve[]' and @value='{epreuve}']").click()
-    type_into(driver, "c-salles", "Laboratoire 1\nLaboratoire 2")
-    submit(driver, By.ID, "enregistrer-centre")
-    message(driver, "Centre d'épreuve enregistré")
+    definir_centre(driver, 12, 4, ("T011B", "T010B"), ("Laboratoire 1", "Laboratoire 2"))
     assert driver.find_element(By.ID, "c-salles").get_attribute("value") == "Laboratoire 1\nLaboratoire 2"
     shot(driver, "34-centre-d-epreuve")
     driver.get(f"{BASE}/etablissements?centres=oui&q={a}")
@@ -372,14 +368,14 @@ def road(driver):
     dsii(driver)
     gestionnaire(driver)
     etablissement(driver)
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
     driver.get(BASE + "/inscriptions")
     submit(driver, By.ID, "publier")
     message(driver, "Affectations publiées")
     foreign = missions_gestionnaire(driver)
     again = school_convokes(driver, foreign)
     # The gestionnaire cancels the school's convocation from the same page.
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
     driver.get(BASE + "/missions")
     cancel(driver, again, "Remplacé par l'académie")
     message(driver, "Convocation annulée")

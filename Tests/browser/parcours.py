@@ -25,6 +25,8 @@ from selenium.webdriver.common.keys import Keys
 from commun import *
 
 CENTRE, P = os.environ["ECE_CENTRE"], os.environ["ECE_PREFIX"]
+# The académie's gestionnaire: the one comptes.py created from the pages (the demo's, run alone).
+GESTIONNAIRE = os.environ.get("ECE_GESTIONNAIRE", "gestionnaire.besancon")
 # Physique-chimie: two examiners of the académie, one teacher of the school itself (who replaces the
 # second when they fall ill); NSI: two examiners of the académie.
 EXAM1, EXAM2, EXAM3, NSI1, NSI2 = (f"{P}.{x}" for x in ("exam1", "exam2", "exam3", "nsi1", "nsi2"))
@@ -112,7 +114,7 @@ def inscrire(driver):
     four in NSI, of the school), assigns Jules-Haag's pupils to the centre one by one, delegates both
     exams to the school, which applies the suggestions (its own pupils, at home); the gestionnaire
     designates the académie's examiners, the school its own teacher; the gestionnaire publishes."""
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
     driver.get(BASE + "/inscriptions")
     lignes = ["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
     for i in range(1, 17):
@@ -151,7 +153,7 @@ def inscrire(driver):
     designer(driver, "T011B", EXAM3, "Fabre", "Sacha", "T6")
     shot(driver, "00-inscriptions-centre")
 
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
     driver.get(BASE + "/inscriptions")
     submit(driver, By.ID, "publier")
     message(driver, "Affectations publiées")
@@ -217,7 +219,7 @@ def convoquer(driver):
     the session and convokes the académie's examiners; the school convokes its teacher, cancels
     (the teacher is unavailable) and convokes again; each examiner activates their account with the
     code printed on their convocation."""
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
     driver.get(BASE + "/missions")
     submit(driver, By.CSS_SELECTOR, "form[action='/missions/reglementation'] button")
     message(driver, "Réglementation rafraîchie")
@@ -441,7 +443,7 @@ def perimetres(driver):
     pages = ["/examinateur", "/centre", pc, info, "/statistiques", "/messages?epreuve=T011B", "/missions", "/remontee", "/inscriptions",
              "/sujets", notes, "/etablissements", f"/etablissements/{CENTRE}", f"/inscriptions/candidats/{numero('T011B', 9)}"]
     attendus = {
-        "gestionnaire.besancon": [403, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200],
+        GESTIONNAIRE: [403, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200],
         f"centre.{CENTRE}":      [403, 200, 200, 200, 200, 200, 403, 200, 403, 403, 403, 403, 403, 403],
         f"etab.{CENTRE}":        [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 403, 403],
         EXAM1:                   [200, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
@@ -728,7 +730,7 @@ def road(driver):
     nsi(driver)
 
     # The grades in Cyclades: the gestionnaire's remontée page.
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
     # The académie's follow-up: the closed commission, its centre named, its state in words.
     driver.get(BASE + "/centre")
     rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if CENTRE in r.text]
@@ -790,7 +792,7 @@ def road(driver):
     submit(driver, By.ID, "afficher-notes")
     assert len([tr for tr in driver.find_elements(By.CSS_SELECTOR, "#notes tbody tr") if tr.text.startswith(P.upper())]) == 4
     shot(driver, "11-notes-des-eleves")
-    sign_in(driver, "gestionnaire.besancon")
+    sign_in(driver, GESTIONNAIRE)
 
     # The gestionnaire reopens the closed exam at the centre from its page, with a reason: the
     # commission is open again, its lots can be unlocked, the audit says who and why.
@@ -801,7 +803,7 @@ def road(driver):
     assert "État : ouverte" in driver.find_element(By.TAG_NAME, "main").text
     assert not driver.find_elements(By.ID, "rouvrir") and driver.find_elements(By.ID, f"deverrouiller-{lot2_id}")
     journal = driver.find_element(By.CSS_SELECTOR, "#journal tbody tr").text
-    assert "gestionnaire.besancon" in journal and "épreuve rouverte" in journal and "Copie retrouvée après la clôture" in journal, journal
+    assert GESTIONNAIRE in journal and "épreuve rouverte" in journal and "Copie retrouvée après la clôture" in journal, journal
     shot(driver, "18-epreuve-rouverte")
     perimetres(driver)
 

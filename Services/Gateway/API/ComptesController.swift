@@ -76,7 +76,7 @@ struct ComptesController: Sendable {
     }
 
     func creer(_ body: NouveauCompte, caller: Identity, token: String, logger: Logger) async throws -> CompteVue {
-        let login = body.login.trimmingCharacters(in: .whitespaces).lowercased()
+        let login = body.login.trimmingCharacters(in: .whitespaces)
         var errors: [Problem.FieldError] = []
         if !(3...64).contains(login.count) || !login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
             errors.append(.init(field: "login", reason: "3 à 64 lettres, chiffres, « . », « _ » ou « - » / 3 to 64 letters, digits, . _ -"))

@@ -123,7 +123,7 @@ extension AccountRepository {
             INSERT INTO \(unescaped: s).password_links (token_sha256, account_id, expires_at)
             VALUES (\(Secrets.sha256(token)), \(account), now() + \(seconds) * interval '1 second')
             """, logger: logger)
-        try await courriels.enqueue(mail, about: account, on: connection, logger: logger)
+        try await courriels.enqueue(mail, about: account, secret: true, on: connection, logger: logger)
     }
 
     /// The account a live link opens (not used, not expired, account enabled).
@@ -181,7 +181,7 @@ extension AccountRepository {
                 WHERE account_id = \(account.id) AND code_sha256 IS NOT NULL RETURNING 1
                 """, logger: logger).collect()
             guard !replaced.isEmpty else { return false }
-            try await courriels.enqueue(mail(account), about: account.id, on: connection, logger: logger)
+            try await courriels.enqueue(mail(account), about: account.id, secret: true, on: connection, logger: logger)
             return true
         }
     }

@@ -81,8 +81,8 @@ extension WebController {
             ]
             if let uaiFixe { object["uaiFixe"] = uaiFixe }
             if let uai = uaiDemande, let roleDemande {
-                // The directory's conventional names: ce.<UAI> for the school, centre.<UAI> for its centre.
-                object["nLogin"] = roleDemande == .centre ? "centre.\(uai.lowercased())" : roleDemande == .etablissement ? "ce.\(uai.lowercased())" : ""
+                // The platform's usual logins: etab.<UAI> for the school, centre.<UAI> for its centre.
+                object["nLogin"] = roleDemande == .centre ? "centre.\(uai)" : roleDemande == .etablissement ? "etab.\(uai)" : ""
             }
             if numero > 1 { object["precedente"] = lien(numero - 1) }
             if numero < pages { object["suivante"] = lien(numero + 1) }
@@ -213,7 +213,7 @@ extension WebController {
     @Sendable func motDePassePage(_ request: Request, context: ECERequestContext) async throws -> Response {
         // The token stays out of the Referer of anything the page loads (the layout's policy: same origin only).
         let jeton = request.uri.queryParameters["jeton"].map(String.init).flatMap { $0.count <= 128 ? $0 : nil } ?? ""
-        return page("mot-de-passe", titre: "Choisir mon mot de passe", ["jeton": jeton], session: nil)
+        return page("mot-de-passe", titre: "Choisir mon mot de passe", ["jeton": jeton, "formulaire": !jeton.isEmpty], session: nil)
     }
 
     @Sendable func motDePasse(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -222,7 +222,7 @@ extension WebController {
         let jeton = form["jeton"] ?? ""
         guard form["password"] == form["confirmation"] else {
             return page("mot-de-passe", titre: "Choisir mon mot de passe",
-                        ["jeton": jeton, "erreur": "Les deux mots de passe diffèrent."], session: nil, status: .badRequest)
+                        ["jeton": jeton, "formulaire": true, "erreur": "Les deux mots de passe diffèrent."], session: nil, status: .badRequest)
         }
         let account: Account
         do {
@@ -231,7 +231,7 @@ extension WebController {
         } catch let problem as Problem {
             // A refused link shows no form again: a new link is the way on.
             let garde = problem.type != AuthController.invalidLink.type
-            return page("mot-de-passe", titre: "Choisir mon mot de passe", ["jeton": garde ? jeton : "", "erreur": Self.enMots(problem)],
+            return page("mot-de-passe", titre: "Choisir mon mot de passe", ["jeton": jeton, "formulaire": garde, "erreur": Self.enMots(problem)],
                         session: nil, status: problem.status)
         }
         let suite = Redirect(to: "/connexion", message: "Mot de passe enregistré pour \(account.login) : vous pouvez vous connecter.",

@@ -392,7 +392,7 @@ struct MissionRepository: Sendable {
                                               autorite: autorite)
                 let document = ConvocationDocument.exemplaire(convocation, code: code, issuer: false, personne: true,
                                                               typeMission: typeMission)
-                try await courriels.enqueue(try await PDF.build { try document.courriel(to: adresse) }, about: id,
+                try await courriels.enqueue(try await PDF.build { try document.courriel(to: adresse) }, about: id, secret: true,
                                             on: connection, logger: logger)
             }
             try await outbox.enqueue(ConvocationIssued(
