@@ -256,7 +256,7 @@ MUTATIONS = [
     M("DEVERROU-2", CORRECTION_API, "guard (1...1000).contains(motif.count) else {", "guard (0...1000).contains(motif.count) else {",
       RULES + "unlockingNeedsAReasonAndTheCentreOrACoordinator",
       "unlocking (and reopening) needs a reason"),
-    M("DEVERROU-3", FICHES, r"WHERE id = \(groupe.id) AND verrouille RETURNING 1", r"WHERE id = \(groupe.id) RETURNING 1",
+    M("DEVERROU-3", FICHES, r"WHERE id = \(groupe.id) AND verrouille RETURNING membres", r"WHERE id = \(groupe.id) RETURNING membres",
       RULES + "unlockingNeedsAReasonAndTheCentreOrACoordinator",
       "only a locked lot is unlocked (SQL)"),
 
