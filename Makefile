@@ -21,7 +21,7 @@ help:
 	@echo "  make up      start Postgres (5433), RabbitMQ (5673/15673), build and start the services"
 	@echo "  make down    stop the services and the infrastructure"
 	@echo "  make build   swift build (debug)"
-	@echo "  make test    start the infrastructure, validate docker-compose.yml, run all tests"
+	@echo "  make test    start the infrastructure, validate docker-compose.yml and deploy/kubernetes, run all tests"
 	@echo "  make mutants mutate each road-map rule and run its tests (hours; MUTANTS_ARGS=\"--only 'SAISIE-*'\")"
 	@echo "  make status  what is running"
 	@echo "  make logs    last lines of every log in var/log"
@@ -59,6 +59,8 @@ test:
 	@# A running platform (make up) would compete with the tests for the ports, and write into ece meanwhile.
 	scripts/services.sh stop
 	scripts/compose-check.sh
+	@# deploy/kubernetes/ against the Kubernetes schemas and the operators' (ours), and in step with docker-compose.yml.
+	scripts/k8s-check.sh
 	@# Every command shown in README.md, docs/ and Services/*/README.md is run by a test (issue 25).
 	scripts/docs-check.sh
 	$(SWIFT) build --build-tests
