@@ -58,7 +58,12 @@ service_env() {
         "JWT_PUBLIC_KEY_FILE=$KEY_DIR/jwt-public.pem" \
         "METRICS_TOKEN=${METRICS_TOKEN:-$(cat "$KEY_DIR/metrics-token" 2>/dev/null)}"
     # Mail goes to the capture server of scripts/infra.sh (var/mail/new), unless told otherwise.
-    [[ "$role" != missions && "$role" != gateway ]] || echo "SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:2525}"
+    # The chaos run shortens the retry delay and the lease of a mail being sent (its kills strand some).
+    if [[ "$role" == missions || "$role" == gateway ]]; then
+        echo "SMTP_URL=${SMTP_URL:-smtp://127.0.0.1:2525}"
+        local v
+        for v in MAIL_RETRY_SECONDS MAIL_LEASE_SECONDS; do [[ -z "${!v:-}" ]] || echo "$v=${!v}"; done
+    fi
     [[ -z "${ECE_RESTARTS:-}" ]] || echo "ECE_RESTARTS=$ECE_RESTARTS"
     if [[ "$name" == Gateway ]]; then
         local v

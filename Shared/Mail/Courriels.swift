@@ -130,13 +130,15 @@ public final class CourrielSender: Service, Sendable {
             (courriels, client, smtp, from, options, logger, ready)
     }
 
-    /// From the environment: `SMTP_URL` (none: nothing is sent), `SMTP_CA_FILE`, `MAIL_FROM`, `MAIL_RETRY_SECONDS`.
+    /// From the environment: `SMTP_URL` (none: nothing is sent), `SMTP_CA_FILE`, `MAIL_FROM`, `MAIL_RETRY_SECONDS`,
+    /// `MAIL_LEASE_SECONDS` (the chaos run shortens it, so that a mail claimed by a killed process goes again soon).
     public convenience init(runtime: ServiceRuntime) throws {
         let environment = runtime.configuration.environment
         let smtp = try environment["SMTP_URL"].flatMap { $0.isEmpty ? nil : $0 }
             .map { SMTPClient(configuration: try SMTPConfiguration(url: $0, caFile: environment["SMTP_CA_FILE"])) }
         var options = Options()
         if let seconds = environment["MAIL_RETRY_SECONDS"].flatMap(Int.init), seconds > 0 { options.backoffSeconds = seconds }
+        if let seconds = environment["MAIL_LEASE_SECONDS"].flatMap(Int.init), seconds > 0 { options.lease = .seconds(seconds) }
         self.init(courriels: Courriels(schema: runtime.schema), client: runtime.postgres, smtp: smtp,
                   from: environment["MAIL_FROM"] ?? "ne-pas-repondre@ece.localhost", options: options, logger: runtime.logger,
                   ready: runtime.ready)

@@ -29,6 +29,8 @@ struct Chaos: AsyncParsableCommand {
     @Option(help: "Simulated examiners grading at once.") var concurrence = 40
     @Option(help: "Seconds between a recovery and the next fault while grading, at most (at random).") var pause = 3.0
     @Option(help: "Seed of the random moments.") var seed: UInt64 = 2027
+    @Option(help: "Times Missions is killed while it mails the convocations (alternately mid-conversation and after the end of the data).")
+    var mailKills = 4
     @Option(help: "The gateway.") var gateway = "http://127.0.0.1:8080"
     @Option(help: "Private key that signs the simulated users' tokens.") var keyFile = "var/keys/jwt-private.pem"
     @Option(help: "The platform's database (scripts/infra.sh fresh).") var database = "ece_chaos"
@@ -40,7 +42,7 @@ struct Chaos: AsyncParsableCommand {
         logger.logLevel = .error
         let centres = max(5, Int((3000 * scale).rounded()))
         print("ece-bench chaos: \(centres) centres, \(centres * National.candidatsParCentre) candidate-exams, at least \(faults) faults")
-        let ledger = ChaosLedger(injector: FaultInjector(runDir: runDir, pause: pause, seed: seed))
+        let ledger = ChaosLedger(injector: FaultInjector(runDir: runDir, pause: pause, seed: seed), database: database, mailKills: mailKills)
         var run = try await National.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
                                              database: database, runDir: runDir, logger: logger)
         run.chaos = ledger
@@ -74,9 +76,14 @@ actor ChaosLedger {
     private var phases: [String] = []
     private var recoveries: [Task<FaultInjector.Fault, Never>] = []
     private var grading: (task: Task<[FaultInjector.Fault], Never>, over: FaultInjector.Flag)?
+    private var mailing: Task<[FaultInjector.Fault], Never>?
     private var faults: [FaultInjector.Fault] = []
+    private let database: String
+    private let mailKills: Int
 
-    init(injector: FaultInjector) { self.injector = injector }
+    init(injector: FaultInjector, database: String, mailKills: Int) {
+        (self.injector, self.database, self.mailKills) = (injector, database, mailKills)
+    }
 
     func graded(_ fiche: UUID, attendu: Int, repondu: Int?, examinateur: String, readBack: Bool) {
         notes[fiche] = Note(attendu: attendu, repondu: repondu, examinateur: examinateur)
@@ -96,6 +103,11 @@ actor ChaosLedger {
         } else if let fault = FaultInjector.plan.first(where: { name.hasPrefix($0.key) })?.value {
             await frapper(fault)
         }
+        // While the convocations are mailed, Missions killed at mails in flight.
+        if name.hasPrefix("designation"), mailKills > 0 {
+            let injector = injector, database = database, count = mailKills
+            mailing = Task.detached { await injector.strikeWhileMailing(count, database: database, phase: name) }
+        }
     }
 
     /// Strikes `fault` now, in the current phase; its recovery is awaited at the phase's end.
@@ -112,6 +124,10 @@ actor ChaosLedger {
             faults += await grading.task.value
             self.grading = nil
         }
+        if let mailing {
+            faults += await mailing.value
+            self.mailing = nil
+        }
         for recovery in recoveries { faults.append(await recovery.value) }
         recoveries = []
     }
@@ -124,7 +140,7 @@ actor ChaosLedger {
         print("faults (\(faults.count), at least \(minimum) wanted), per phase, each with the time until every service answered healthy again:")
         var held = faults.count >= minimum
         for phase in phases {
-            let mine = faults.filter { $0.phase == phase }
+            let mine = faults.filter { $0.phase == phase }.sorted { $0.at < $1.at }
             print("  \(phase): \(mine.count) fault\(mine.count == 1 ? "" : "s")\(mine.isEmpty ? " — NONE: the phase was not tested" : "")")
             held = held && !mine.isEmpty
             for f in mine {
@@ -135,7 +151,7 @@ actor ChaosLedger {
                                       f.name.hasSuffix("RabbitMQ") ? "broker" : "database", up, recovery - up)
                 }
                 if let exit = f.exit { outcome += String(format: " (exited %.2f s after SIGTERM)", exit) }
-                print("    \(when)  \(f.name.padding(toLength: 24, withPad: " ", startingAt: 0)) \(outcome)")
+                print("    \(when)  \(f.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(outcome)")
                 held = held && f.failure == nil && f.recovery != nil
             }
         }
@@ -253,6 +269,52 @@ final class FaultInjector: @unchecked Sendable {
         }
         if let failure = fault.failure { print("  fault \(fault.name): \(failure)") }
         return fault
+    }
+
+    /// Missions killed (SIGKILL) `count` times while it sends mail, each time once a mail is in
+    /// flight: alternately mid-conversation (claimed, still `en_attente`: it goes again when its
+    /// lease runs out) and after the end of its data (`envoi`: maybe delivered, left to operators).
+    /// Each recovers before the next; no mail in flight within a minute fails the fault.
+    func strikeWhileMailing(_ count: Int, database: String, phase: String) async -> [Fault] {
+        var faults: [Fault] = [], struck: Set<UUID> = []
+        let logger = Logger(label: "ece.chaos.courriels")
+        do {
+            let configuration = try DatabaseConfiguration.client(url: "postgres://postgres:postgres@127.0.0.1:5433/\(database)", maxConnections: 1)
+            try await withPostgresClient(configuration, logger: logger) { client in
+                for i in 0..<count {
+                    let apresDonnees = i % 2 == 1
+                    let window = apresDonnees ? "after DATA" : "mid-SMTP"
+                    // A claim moves next_attempt_at a lease ahead; a retry's backoff (MAIL_RETRY_SECONDS) stays below 5 s.
+                    let enVol = apresDonnees ? "statut = 'envoi'" : "statut = 'en_attente' AND attempts > 0 AND next_attempt_at > now() + interval '5 seconds'"
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    var target: UUID?
+                    while target == nil, ContinuousClock.now < deadline {
+                        let rows = try await client.query("SELECT id FROM missions.courriels WHERE \(unescaped: enVol)", logger: logger).collect()
+                        target = try rows.map { try $0.decode(UUID.self) }.first { !struck.contains($0) }
+                        if target == nil { try await Task.sleep(for: .milliseconds(10)) }
+                    }
+                    guard let target else {
+                        faults.append(Fault(phase: phase, name: "kill -9 Missions \(window)", at: Session.seconds(ContinuousClock.now - start),
+                                            failure: "did not strike: no mail in flight within 60 s"))
+                        print("  fault kill -9 Missions \(window): no mail in flight within 60 s")
+                        continue
+                    }
+                    struck.insert(target)
+                    let pending = await strike("kill -9 Missions", phase: phase)
+                    // Where the kill found the mail: the window aimed at, or already past it (said, not failed).
+                    let statut = try await client.query("SELECT statut FROM missions.courriels WHERE id = \(target)", logger: logger)
+                        .collect().first?.decode(String.self) ?? "?"
+                    print("  \(window): courriel \(target.uuidString.lowercased()) was \(statut) after the kill")
+                    var fault = await recover(pending)
+                    fault.name += " \(window)"
+                    faults.append(fault)
+                }
+            }
+        } catch {
+            faults.append(Fault(phase: phase, name: "kill -9 Missions mailing", at: Session.seconds(ContinuousClock.now - start),
+                                failure: "did not strike: \(error)"))
+        }
+        return faults
     }
 
     /// The service's running process (its pid file names a live process of that executable) sent
@@ -457,9 +519,12 @@ struct ChaosCheck {
         }
     }
 
-    /// Each schema's outbox rows not sent (pending or failed).
+    /// Each schema's outbox rows not sent (pending or failed), and Missions' mail not sent yet (a
+    /// mail claimed by a killed process waits for its lease, MAIL_LEASE_SECONDS).
     func backlog(_ client: PostgresClient) async throws -> [String] {
         var result: [String] = []
+        let mails = try await client.query("SELECT count(*) FROM missions.courriels WHERE statut = 'en_attente'", logger: logger).collect()
+        if let waiting = try mails.first?.decode(Int.self), waiting > 0 { result.append("missions.courriels: \(waiting) en_attente") }
         for schema in ["referentiel", "inscriptions", "missions", "correction", "gateway"] {
             let rows = try await client.query("""
                 SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed')

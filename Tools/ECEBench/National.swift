@@ -408,7 +408,11 @@ struct Session {
     /// Four examiners per centre (teachers of a neighbouring school) and a coordinator per exam in
     /// each académie, the regulation, the opening, a convocation each.
     func convoquer() async throws {
-        struct Personne: Encodable { var login: String; var nom: String; var prenom: String; var uai: String?; var divisions: [String]? }
+        struct Personne: Encodable { var login: String; var nom: String; var prenom: String; var email: String? = nil; var uai: String?
+            var divisions: [String]? }
+        // Under chaos the convocations are mailed (`scripts/chaos-courriels.py` checks each arrived once), except
+        // to each centre's fourth examiner: no address, no mail.
+        let adresse = { (login: String, k: Int) in chaos == nil || k == National.examinateursParCentre ? nil : "\(login)@ece-chaos.test" }
         struct Designation: Encodable, Sendable { var academie: String; var role: String; var epreuve: String; var centre: String?
             var intervenant: Personne
             enum CodingKeys: String, CodingKey { case role, epreuve, centre, intervenant } }
@@ -417,12 +421,14 @@ struct Session {
             for k in 1...National.examinateursParCentre {
                 designations.append(Designation(academie: academie(c), role: "examinateur", epreuve: epreuve(c), centre: uai(c),
                                                 intervenant: Personne(login: examinateur(c, k), nom: Demo.noms[k], prenom: Demo.prenoms[k],
-                                                                      uai: uai((c + 1) % centres), divisions: ["T9"])))
+                                                                      email: adresse(examinateur(c, k), k), uai: uai((c + 1) % centres),
+                                                                      divisions: ["T9"])))
             }
         }
         for (a, e) in coordinations {
             designations.append(Designation(academie: a, role: "coordinateur", epreuve: e, centre: nil, intervenant: Personne(
-                login: "coord.\(a).\(e.lowercased())", nom: "Coordination", prenom: "Claude", uai: nil, divisions: nil)))
+                login: "coord.\(a).\(e.lowercased())", nom: "Coordination", prenom: "Claude", email: adresse("coord.\(a).\(e.lowercased())", 0),
+                uai: nil, divisions: nil)))
         }
         try await concurrently(designations, width: 32) { d in
             let g = try await gestionnaire(d.academie)
