@@ -66,6 +66,51 @@ public struct Problem: HTTPResponseError, Codable, Sendable {
     }
 }
 
+/// The kinds of 409, each its own problem `type` (`…/problems/<raw value>`), stable across releases:
+/// a client branches on them, never on the detail's text (docs/naming.md lists them).
+public enum Conflit: String, Sendable, CaseIterable {
+    /// The exam × centre is closed (or, for a reopening, not closed).
+    case epreuveClose = "exam-closed", epreuveNonClose = "exam-not-closed"
+    /// The lot is locked (read-only), or not locked when it must be.
+    case lotVerrouille = "lot-locked", lotNonVerrouille = "lot-not-locked"
+    /// Something is not finished: ungraded candidates, an empty lot, a sheet without a result.
+    case incomplet = "incomplete"
+    /// A step must come first (the regulation, the parameters, the draw, a slot, leaving a lot).
+    case prealable = "step-missing"
+    /// Taken already: a name, a code, a login, a half-day's slot, an examiner in another group.
+    case doublon = "already-exists"
+    /// Done already: a subject drawn, a convocation cancelled, a lot locked, candidates graded.
+    case dejaFait = "already-done"
+    /// Not enough room: a slot's seats for its examiners, no open group.
+    case capacite = "capacity"
+    /// No subject can be drawn: none in the slot, under embargo, the choice not allowed.
+    case sujetIndisponible = "subject-unavailable"
+    /// Someone changed it meanwhile: read it again and retry.
+    case modifieEntreTemps = "changed-meanwhile"
+    /// The resource's state does not allow it (a subject's status, a withdrawn mission, a closed export).
+    case etat = "invalid-state"
+    /// A rule of the road map refuses it (assignment, centre d'épreuve, a school's académie, one's own account).
+    case regle = "rule-refused"
+
+    var title: String {
+        switch self {
+        case .epreuveClose: "Épreuve close / Exam closed"
+        case .epreuveNonClose: "Épreuve non close / Exam not closed"
+        case .lotVerrouille: "Lot verrouillé / Lot locked"
+        case .lotNonVerrouille: "Lot non verrouillé / Lot not locked"
+        case .incomplet: "Incomplet / Incomplete"
+        case .prealable: "Étape préalable manquante / A step must come first"
+        case .doublon: "Existe déjà / Already exists"
+        case .dejaFait: "Déjà fait / Already done"
+        case .capacite: "Capacité insuffisante / Not enough room"
+        case .sujetIndisponible: "Sujet indisponible / No subject available"
+        case .modifieEntreTemps: "Modifié entre-temps / Changed meanwhile"
+        case .etat: "État incompatible / Invalid state"
+        case .regle: "Refusé par une règle / Refused by a rule"
+        }
+    }
+}
+
 extension Problem {
     public static func notFound(_ detail: String? = nil) -> Problem {
         Problem(.notFound, type: "not-found", title: "Ressource introuvable / Resource not found", detail: detail)
@@ -77,8 +122,9 @@ extension Problem {
         Problem(.unprocessableContent, type: "validation", title: "Données invalides / Invalid data",
                 detail: "\(errors.count) champ(s) invalide(s) / invalid field(s)", errors: errors)
     }
-    public static func conflict(_ detail: String) -> Problem {
-        Problem(.conflict, type: "conflict", title: "Conflit / Conflict", detail: detail)
+    /// A 409 of a kind a client can tell apart by its `type` alone (`Conflit`), whatever its wording.
+    public static func conflict(_ kind: Conflit, _ detail: String) -> Problem {
+        Problem(.conflict, type: kind.rawValue, title: kind.title, detail: detail)
     }
     /// A stale write: 409 with the current state of the resource.
     public static func stale(_ detail: String, current: some Encodable) throws -> Problem {

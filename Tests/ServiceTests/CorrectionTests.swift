@@ -64,6 +64,11 @@ import TestSupport
         }
     }
 
+    /// The kind of a refusal: the last segment of its problem `type`.
+    static func kind(_ response: TestResponse) -> String? {
+        (try? JSONDecoder().decode(Problem.self, from: response.body))?.type.split(separator: "/").last.map(String.init)
+    }
+
     /// Inscriptions, Missions and Correction behind the gateway, each with its consumers.
     static func withPlatform(_ test: @Sendable @escaping (Harness) async throws -> Void) async throws {
         let apps = (try await Inscriptions.buildApplication(HealthTests.configuration("inscriptions", 8081)),
@@ -294,11 +299,13 @@ import TestSupport
             let drawn = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":0}"#, as: examinerB)
             #expect(drawn.sujet.map { sujets.prefix(4).contains($0.id) } == true && drawn.sujet?.titre != nil)
             #expect(drawn.bareme == Self.bareme, "the subject's barème in the answer, as published")
-            #expect(try await h.call(.post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":1}"#, as: examinerB).status == .conflict)
+            let again = try await h.call(.post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":1}"#, as: examinerB)
+            // Each kind of 409 its own type: a client tells a drawn subject from a stale version without reading the text.
+            #expect(again.status == .conflict && Self.kind(again) == "already-done")
             let now = ISO8601DateFormatter().string(from: Date())
             let grid = #""grille":{"evaluations":[{"code":"APP","evaluation":{"type":"niveau","niveau":"A"}},{"code":"REA","evaluation":{"type":"niveau","niveau":"A"}},{"code":"VAL","evaluation":{"type":"niveau","niveau":"B"}}],"appels":[{"code":"A1","heure":"\#(now)"}],"aides":[{"critere":"REA","aide":"majeure","heure":"\#(now)"}],"commentaires":{"REA":"Protocole donné"}}"#
             let stale = try await h.call(.put, "/api/correction/fiches/\(lotB[0])", #"{"version":0,\#(grid)}"#, as: examinerB)
-            #expect(stale.status == .conflict)
+            #expect(stale.status == .conflict && Self.kind(stale) == "stale-version")
             let conflict = try JSONDecoder.iso.decode(Stale.self, from: stale.body)
             #expect(conflict.current.version == drawn.version && conflict.current.statut == "a_noter", "nothing lost, current shown")
             let graded = try await h.decode(Fiche.self, .put, "/api/correction/fiches/\(lotB[0])",
@@ -352,11 +359,13 @@ import TestSupport
             let later = try await h.decode(Created.self, .post, "\(commission)/creneaux", afternoon, as: centreId, expect: .created).id
             #expect(try await h.call(.post, "\(commission)/creneaux/\(later)/candidats", #"{"fiches":["\#(lotA[0])"]}"#, as: centreId).status == .ok)
             let embargo = try await h.call(.post, "/api/correction/fiches/\(lotA[0])/tirage", #"{"version":0}"#, as: examinerA)
-            #expect(embargo.status == .conflict && String(buffer: embargo.body).contains("embargo"))
+            #expect(embargo.status == .conflict && String(buffer: embargo.body).contains("embargo")
+                    && Self.kind(embargo) == "subject-unavailable")
             #expect(try await h.call(.post, "\(commission)/creneaux/\(slot)/candidats", #"{"fiches":["\#(lotA[0])"]}"#, as: centreId).status == .ok)
 
             // Examiner A grades the rest; the centre cannot close before every lot is locked.
-            #expect(try await h.call(.post, "\(commission)/cloture", as: centreId).status == .conflict)
+            let early = try await h.call(.post, "\(commission)/cloture", as: centreId)
+            #expect(early.status == .conflict && Self.kind(early) == "lot-not-locked", "\(String(buffer: early.body))")
             for fiche in lotA {
                 let d = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(fiche)/tirage", #"{"version":0}"#, as: examinerA)
                 _ = try await h.decode(Fiche.self, .put, "/api/correction/fiches/\(fiche)",

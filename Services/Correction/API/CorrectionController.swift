@@ -249,7 +249,7 @@ struct CorrectionController: Sendable {
     @Sendable func exporter(_ request: Request, context: ECERequestContext) async throws -> Response {
         let (commission, _) = try await visible(context, roles: [.centre, .gestionnaire])
         guard commission.etat == "close" else {
-            throw Problem.conflict("l'export suit la clôture de l'épreuve / the export follows the closing")
+            throw Problem.conflict(.etat, "l'export suit la clôture de l'épreuve / the export follows the closing")
         }
         let feuilles = try await fiches.feuilles(commission.key, creneau: nil, lien: lien)
         guard !feuilles.isEmpty else { throw Problem.notFound("aucune fiche / no sheet") }

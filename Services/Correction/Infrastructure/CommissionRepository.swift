@@ -166,14 +166,14 @@ struct CommissionRepository: Sendable {
                 WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND membres && \(membres)
                 """, logger: logger).collect()
             if let nom = try taken.first?.decode(String.self) {
-                throw Problem.conflict("un examinateur est déjà dans le groupe « \(nom) » / an examiner is already in a group")
+                throw Problem.conflict(.doublon, "un examinateur est déjà dans le groupe « \(nom) » / an examiner is already in a group")
             }
             let id = UUID()
             let inserted = try await connection.query("""
                 INSERT INTO \(unescaped: s).groupes (id, session, epreuve, centre, nom, membres)
                 VALUES (\(id), \(key.session), \(key.epreuve), \(key.centre), \(nom), \(membres)) ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: logger).collect()
-            guard !inserted.isEmpty else { throw Problem.conflict("un groupe porte déjà ce nom / a group has this name") }
+            guard !inserted.isEmpty else { throw Problem.conflict(.doublon, "un groupe porte déjà ce nom / a group has this name") }
             try await audit(connection, by, "groupe.cree", key, groupe: id, apres: #"{"nom":\#(Self.json(nom)),"membres":\#(membres.count)}"#)
             return id
         }
@@ -197,13 +197,13 @@ struct CommissionRepository: Sendable {
         try await client.withTransaction(logger: logger) { connection in
             try await openCommission(key, connection, forUpdate: true)
             let avant = try await groupe(key, id, connection)
-            guard !avant.verrouille else { throw Problem.conflict("lot verrouillé : déverrouillez-le d'abord / unlock the lot first") }
+            guard !avant.verrouille else { throw Problem.conflict(.lotVerrouille, "lot verrouillé : déverrouillez-le d'abord / unlock the lot first") }
             if let nom, nom != avant.nom {
                 let pris = try await connection.query("""
                     SELECT 1 FROM \(unescaped: s).groupes
                     WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND nom = \(nom) AND id <> \(id)
                     """, logger: logger).collect()
-                guard pris.isEmpty else { throw Problem.conflict("un groupe porte déjà ce nom / a group has this name") }
+                guard pris.isEmpty else { throw Problem.conflict(.doublon, "un groupe porte déjà ce nom / a group has this name") }
             }
             if let membres {
                 let taken = try await connection.query("""
@@ -211,7 +211,7 @@ struct CommissionRepository: Sendable {
                     WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND membres && \(membres) AND id <> \(id)
                     """, logger: logger).collect()
                 if let autre = try taken.first?.decode(String.self) {
-                    throw Problem.conflict("un examinateur est déjà dans le groupe « \(autre) » / an examiner is already in a group")
+                    throw Problem.conflict(.doublon, "un examinateur est déjà dans le groupe « \(autre) » / an examiner is already in a group")
                 }
                 let examinateurs = Dictionary(try await examinateurs(key, on: connection).map { ($0.intervenantId, $0) },
                                               uniquingKeysWith: { a, _ in a })
@@ -255,7 +255,7 @@ struct CommissionRepository: Sendable {
                 """, logger: logger).collect()
             let candidats = try lot[0].decode(Int.self)
             guard candidats == 0 else {
-                throw Problem.conflict("le lot compte \(candidats) candidat(s) : réaffectez-les d'abord / the lot is not empty")
+                throw Problem.conflict(.prealable, "le lot compte \(candidats) candidat(s) : réaffectez-les d'abord / the lot is not empty")
             }
             try await audit(connection, by, "groupe.dissous", key, avant: #"{"groupe":"\#(id)","nom":\#(Self.json(avant.nom))}"#)
             try await connection.query("DELETE FROM \(unescaped: s).groupes WHERE id = \(id)", logger: logger)
@@ -326,7 +326,7 @@ struct CommissionRepository: Sendable {
                 VALUES (\(id), \(key.session), \(key.epreuve), \(key.centre), \(jour)::date, \(demiJournee), \(sujets), \(choix))
                 ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: logger).collect()
-            guard !inserted.isEmpty else { throw Problem.conflict("cette demi-journée a déjà son créneau / slot exists") }
+            guard !inserted.isEmpty else { throw Problem.conflict(.doublon, "cette demi-journée a déjà son créneau / slot exists") }
             try await audit(connection, by, "creneau.cree", key, apres: #"{"jour":"\#(jour)","demiJournee":"\#(demiJournee)","sujets":\#(sujets.count)}"#)
             return id
         }
@@ -354,11 +354,11 @@ struct CommissionRepository: Sendable {
             let etats = try rows.map { try $0.decode((String, Bool, Bool).self) }
             let blocked = etats.filter(\.1).map(\.0)
             guard blocked.isEmpty else {
-                throw Problem.conflict("candidats déjà évalués / already graded: \(blocked.sorted().joined(separator: ", "))")
+                throw Problem.conflict(.dejaFait, "candidats déjà évalués / already graded: \(blocked.sorted().joined(separator: ", "))")
             }
             let enLot = etats.filter(\.2).map(\.0)
             guard creneau != nil || enLot.isEmpty else {
-                throw Problem.conflict("retirer d'abord de leur lot / take out of their lot first: \(enLot.sorted().joined(separator: ", "))")
+                throw Problem.conflict(.prealable, "retirer d'abord de leur lot / take out of their lot first: \(enLot.sorted().joined(separator: ", "))")
             }
             let moved = try await connection.query("""
                 UPDATE \(unescaped: s).fiches SET creneau_id = \(creneau), modifiee_le = now() WHERE id = ANY(\(fiches)) RETURNING 1
@@ -393,7 +393,7 @@ struct CommissionRepository: Sendable {
         let candidats = try rows[0].decode(Int.self)
         let capacite = Distribution.candidatsParExaminateurEtCreneau * examinateurs
         guard examinateurs == 0 || candidats <= capacite else {
-            throw Problem.conflict("créneau complet : \(candidats) candidats pour \(examinateurs) examinateur(s) dans les groupes, "
+            throw Problem.conflict(.capacite, "créneau complet : \(candidats) candidats pour \(examinateurs) examinateur(s) dans les groupes, "
                 + "\(Distribution.candidatsParExaminateurEtCreneau) au plus par examinateur et par demi-journée (\(capacite) places)"
                 + " / at most 4 per examiner per slot")
         }
@@ -502,19 +502,19 @@ struct CommissionRepository: Sendable {
                 candidats.append((Distribution.Candidat(id: r.0, nom: r.2, uaiOrigine: r.3, division: r.4, creneau: r.5), r.1, r.6))
             }
             guard verrouilles.isEmpty else {
-                throw Problem.conflict("lot verrouillé pour / locked lot for: \(verrouilles.sorted().joined(separator: ", "))")
+                throw Problem.conflict(.lotVerrouille, "lot verrouillé pour / locked lot for: \(verrouilles.sorted().joined(separator: ", "))")
             }
             if let groupe {
                 let sansCreneau = candidats.filter { $0.0.creneau == nil }.map(\.numero)
                 guard sansCreneau.isEmpty else {
-                    throw Problem.conflict("placer d'abord dans un créneau / place in a slot first: \(sansCreneau.sorted().joined(separator: ", "))")
+                    throw Problem.conflict(.prealable, "placer d'abord dans un créneau / place in a slot first: \(sansCreneau.sorted().joined(separator: ", "))")
                 }
                 let locked = try await connection.query("""
                     SELECT verrouille FROM \(unescaped: s).groupes
                     WHERE id = \(groupe) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
                     """, logger: logger).collect()
                 guard let verrouille = try locked.first?.decode(Bool.self) else { throw Problem.notFound("groupe") }
-                guard !verrouille else { throw Problem.conflict("le lot du groupe est verrouillé / the group's lot is locked") }
+                guard !verrouille else { throw Problem.conflict(.lotVerrouille, "le lot du groupe est verrouillé / the group's lot is locked") }
                 let membres = try await membres(groupe, connection)
                 let conflits = candidats.filter { Distribution.conflit($0.0, membres) }.map(\.numero)
                 guard conflits.isEmpty else {
@@ -563,7 +563,7 @@ struct CommissionRepository: Sendable {
             LIMIT 1
             """, logger: logger).collect()
         if let (nom, count, membres) = try over.first?.decode((String, Int, Int).self) {
-            throw Problem.conflict("« \(nom) » : \(count) candidats sur un créneau pour \(membres) examinateur(s), "
+            throw Problem.conflict(.capacite, "« \(nom) » : \(count) candidats sur un créneau pour \(membres) examinateur(s), "
                 + "\(Distribution.candidatsParExaminateurEtCreneau) au plus par examinateur / at most 4 per examiner per slot")
         }
     }
@@ -615,7 +615,7 @@ struct CommissionRepository: Sendable {
                 }
                 groupes.append(groupe)
             }
-            guard !groupes.isEmpty else { throw Problem.conflict("aucun groupe ouvert / no unlocked group") }
+            guard !groupes.isEmpty else { throw Problem.conflict(.capacite, "aucun groupe ouvert / no unlocked group") }
             let pending = try await connection.query("""
                 SELECT id, nom, uai_origine, division, creneau_id, numero, nom || ' ' || prenoms FROM \(unescaped: s).fiches
                 WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND groupe_id IS NULL
@@ -661,7 +661,7 @@ struct CommissionRepository: Sendable {
             SELECT etat, academie FROM \(s).commissions WHERE session = $1 AND epreuve = $2 AND centre = $3 \(forUpdate ? "FOR UPDATE" : "FOR SHARE")
             """, binds: try Self.binds(key.session, key.epreuve, key.centre)), logger: logger).collect()
         guard let (etat, academie) = try rows.first?.decode((String, String).self) else { throw Problem.notFound("commission") }
-        guard etat == "ouverte" else { throw Problem.conflict("épreuve close pour ce centre / exam closed at this centre") }
+        guard etat == "ouverte" else { throw Problem.conflict(.epreuveClose, "épreuve close pour ce centre / exam closed at this centre") }
         return academie
     }
 

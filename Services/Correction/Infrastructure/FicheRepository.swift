@@ -114,10 +114,10 @@ struct FicheRepository: Sendable {
     func tirer(_ id: UUID, version: Int, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
             let (fiche, _, _) = try await editable(id, version: version, by: by, connection)
-            guard fiche.sujet == nil else { throw Problem.conflict("sujet déjà attribué / subject already set") }
+            guard fiche.sujet == nil else { throw Problem.conflict(.dejaFait, "sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard let pick = offre.sujets.randomElement() else {
-                throw Problem.conflict("aucun sujet disponible dans ce créneau / no subject available in this slot")
+                throw Problem.conflict(.sujetIndisponible, "aucun sujet disponible dans ce créneau / no subject available in this slot")
             }
             try await setSujet(fiche, pick, mode: "tirage", by: by, connection,
                                audit: #"{"sujet":"\#(pick)","offerts":[\#(offre.sujets.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
@@ -130,10 +130,10 @@ struct FicheRepository: Sendable {
     func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
             let (fiche, _, _) = try await editable(id, version: version, by: by, connection)
-            guard fiche.sujet == nil else { throw Problem.conflict("sujet déjà attribué / subject already set") }
+            guard fiche.sujet == nil else { throw Problem.conflict(.dejaFait, "sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard offre.choix || offre.sujets.count == 1 else {
-                throw Problem.conflict("le centre n'autorise pas le choix / the centre does not allow choosing")
+                throw Problem.conflict(.sujetIndisponible, "le centre n'autorise pas le choix / the centre does not allow choosing")
             }
             guard offre.sujets.contains(sujet) else {
                 throw Problem.validation([.init(field: "sujetId", reason: "sujet non proposé dans ce créneau / not offered in this slot")])
@@ -145,14 +145,14 @@ struct FicheRepository: Sendable {
 
     private func offre(_ fiche: Fiche, _ connection: PostgresConnection) async throws -> (sujets: [UUID], choix: Bool) {
         guard let creneau = fiche.creneauId else {
-            throw Problem.conflict("candidat sans créneau : le centre doit l'y placer / candidate has no slot")
+            throw Problem.conflict(.prealable, "candidat sans créneau : le centre doit l'y placer / candidate has no slot")
         }
         var found: (Bool, [UUID], Bool?)?
         for try await row in try await connection.execute(EditeurStatements.Offre(creneau: creneau), logger: logger) { found = row }
         guard let (choix, sujets, visibles) = found else {
-            throw Problem.conflict("créneau sans sujet / slot without subjects")
+            throw Problem.conflict(.sujetIndisponible, "créneau sans sujet / slot without subjects")
         }
-        guard visibles == true else { throw Problem.conflict("sujets sous embargo / subjects under embargo") }
+        guard visibles == true else { throw Problem.conflict(.sujetIndisponible, "sujets sous embargo / subjects under embargo") }
         return (sujets, choix)
     }
 
@@ -231,7 +231,7 @@ struct FicheRepository: Sendable {
                 (statut, absence) = ("absent", given.rawValue)
             } else {
                 guard let bareme = fiche.bareme else {
-                    throw Problem.conflict("attribuer d'abord le sujet (tirage) / set the subject first (draw)")
+                    throw Problem.conflict(.prealable, "attribuer d'abord le sujet (tirage) / set the subject first (draw)")
                 }
                 let errors = grille.violations(bareme)
                 guard errors.isEmpty else { throw Problem.validation(errors) }
@@ -306,9 +306,9 @@ struct FicheRepository: Sendable {
         guard let examinateur = try colonne["intervenant_id"].decode(UUID?.self) else { throw Problem.notFound("fiche") }
         let current = try Self.fiche(row)
         guard try colonne["etat"].decode(String.self) == "ouverte" else {
-            throw Problem.conflict("épreuve close pour ce centre / exam closed at this centre")
+            throw Problem.conflict(.epreuveClose, "épreuve close pour ce centre / exam closed at this centre")
         }
-        guard !current.lotVerrouille else { throw Problem.conflict("lot verrouillé : lecture seule / locked lot: read-only") }
+        guard !current.lotVerrouille else { throw Problem.conflict(.lotVerrouille, "lot verrouillé : lecture seule / locked lot: read-only") }
         guard current.version == version else {
             throw try Problem.stale("la fiche a changé depuis votre lecture (version \(version), actuelle \(current.version)) / "
                                     + "the sheet changed since you read it", current: current)
@@ -378,16 +378,16 @@ struct FicheRepository: Sendable {
             let locked = try await connection.query("""
                 SELECT verrouille FROM \(unescaped: s).groupes WHERE id = \(groupe.id) FOR UPDATE
                 """, logger: logger).collect().first?.decode(Bool.self) ?? true
-            guard !locked else { throw Problem.conflict("lot déjà verrouillé / lot already locked") }
+            guard !locked else { throw Problem.conflict(.dejaFait, "lot déjà verrouillé / lot already locked") }
             let rows = try await connection.query("""
                 SELECT numero, statut IN ('notee', 'absent') FROM \(unescaped: s).fiches WHERE groupe_id = \(groupe.id) ORDER BY numero
                 """, logger: logger).collect()
             let fiches = try rows.map { try $0.decode((String, Bool).self) }
             let manquants = fiches.filter { !$0.1 }.map(\.0)
             guard manquants.isEmpty else {
-                throw Problem.conflict("candidats non notés / candidates not graded: \(manquants.joined(separator: ", "))")
+                throw Problem.conflict(.incomplet, "candidats non notés / candidates not graded: \(manquants.joined(separator: ", "))")
             }
-            guard !fiches.isEmpty else { throw Problem.conflict("lot vide / empty lot") }
+            guard !fiches.isEmpty else { throw Problem.conflict(.incomplet, "lot vide / empty lot") }
             try await connection.query("""
                 UPDATE \(unescaped: s).groupes SET verrouille = true, verrouille_le = now(), verrouille_par = \(by.userId)
                 WHERE id = \(groupe.id)
@@ -409,7 +409,7 @@ struct FicheRepository: Sendable {
                 UPDATE \(unescaped: s).groupes SET verrouille = false, verrouille_le = NULL, verrouille_par = NULL
                 WHERE id = \(groupe.id) AND verrouille RETURNING membres
                 """, logger: logger).collect()
-            guard let membres = try updated.first?.decode([UUID].self) else { throw Problem.conflict("lot non verrouillé / lot not locked") }
+            guard let membres = try updated.first?.decode([UUID].self) else { throw Problem.conflict(.lotNonVerrouille, "lot non verrouillé / lot not locked") }
             try await commissions.audit(connection, by, "lot.deverrouille", groupe.key, groupe: groupe.id, motif: motif)
             try await outbox.enqueue(LotUnlocked(lotId: groupe.id, session: groupe.key.session, academie: academie,
                                                  epreuve: groupe.key.epreuve, centreUAI: groupe.key.centre, motif: motif,
@@ -440,7 +440,7 @@ struct FicheRepository: Sendable {
                 """, logger: logger).collect()
             guard open.isEmpty else {
                 let numeros = try open.map { try $0.decode(String.self) }
-                throw Problem.conflict("candidats hors d'un lot verrouillé / candidates outside a locked lot: \(numeros.joined(separator: ", "))")
+                throw Problem.conflict(.lotNonVerrouille, "candidats hors d'un lot verrouillé / candidates outside a locked lot: \(numeros.joined(separator: ", "))")
             }
             var notes: [NoteCandidat] = []
             let rows = try await connection.query("""
@@ -453,11 +453,11 @@ struct FicheRepository: Sendable {
                 case ("absent", "justifiee", _): resultat = .absentJustifie
                 case ("absent", _, _): resultat = .absentInjustifie
                 case ("notee", _, let note?): resultat = .note(demiPoints: note)
-                default: throw Problem.conflict("fiche \(numero) sans résultat / sheet without a result")
+                default: throw Problem.conflict(.incomplet, "fiche \(numero) sans résultat / sheet without a result")
                 }
                 notes.append(NoteCandidat(candidatId: candidat, numero: numero, resultat: resultat))
             }
-            guard !notes.isEmpty else { throw Problem.conflict("aucun candidat / no candidate") }
+            guard !notes.isEmpty else { throw Problem.conflict(.incomplet, "aucun candidat / no candidate") }
             // Each examiner's graded candidates, on their examiner mission of this exam × centre.
             var services: [ServiceFait] = []
             let work = try await connection.query("""
@@ -514,7 +514,7 @@ struct FicheRepository: Sendable {
                 UPDATE \(unescaped: s).commissions SET etat = 'ouverte'
                 WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND etat = 'close' RETURNING 1
                 """, logger: logger).collect()
-            guard !updated.isEmpty else { throw Problem.conflict("épreuve non close / exam not closed") }
+            guard !updated.isEmpty else { throw Problem.conflict(.epreuveNonClose, "épreuve non close / exam not closed") }
             try await commissions.audit(connection, by, "epreuve.rouverte", key, motif: motif)
         }
     }

@@ -102,7 +102,7 @@ struct ComptesController: Sendable {
         let mail = CourrielsDesComptes.lien(account, adresse: email, url: "\(auth.publicURL)/mot-de-passe?jeton=\(token)",
                                             creation: true, validite: validite)
         guard try await accounts.create(account, link: token, expiresIn: validite, mail: mail) else {
-            throw Problem.conflict("identifiant déjà pris / login taken: \(login)")
+            throw Problem.conflict(.doublon, "identifiant déjà pris / login taken: \(login)")
         }
         logger.notice("account created", metadata: ["login": "\(login)", "role": "\(role.rawValue)", "scope": "\(scope)",
                                                     "by": "\(caller.login)"])
@@ -149,7 +149,7 @@ struct ComptesController: Sendable {
         }
         if let actif = body.actif {
             if !actif && account.id == caller.userId {
-                throw Problem.conflict("on ne désactive pas son propre compte / you cannot disable your own account")
+                throw Problem.conflict(.regle, "on ne désactive pas son propre compte / you cannot disable your own account")
             }
             account.disabled = !actif
         }

@@ -9,7 +9,8 @@ info:
   version: "1.0"
   description: |
     Épreuves pratiques du baccalauréat (ECE physique-chimie et SVT, NSI, STL). Every route goes
-    through the gateway. Errors are application/problem+json (RFC 9457). Authenticate with
+    through the gateway. Errors are application/problem+json (RFC 9457) whose `type` names the kind
+    of refusal (docs/naming.md: each 409 its own, e.g. …/problems/lot-locked). Authenticate with
     POST /api/auth/login, then send `Authorization: Bearer <accessToken>`; every service verifies
     the token itself. `X-Correlation-Id` is accepted and always returned.
 servers:

@@ -101,7 +101,7 @@ struct AnnuaireController: Sendable {
             throw Problem.validation(csv.errors.map { .init(field: $0.column, reason: $0.reason) })
         }
         guard case .fait(let bilan) = try await annuaire.enregistrer([etablissement]) else {
-            throw Problem.conflict("établissement avec des candidats dans son académie : il n'en change pas / has candidates in its académie")
+            throw Problem.conflict(.regle, "établissement avec des candidats dans son académie : il n'en change pas / has candidates in its académie")
         }
         let centre = try await annuaire.etablissement(uai)?.1
         return EditedResponse(status: bilan.crees == 1 ? .created : .ok, response: Fiche(etablissement: etablissement, centre: centre))
@@ -183,7 +183,7 @@ struct AnnuaireController: Sendable {
     private func changer(_ uai: String, _ centre: CentreDEpreuve?, context: ECERequestContext) async throws -> Fiche {
         switch try await annuaire.definirCentre(uai, centre) {
         case .inconnu: throw Problem.notFound("établissement")
-        case .refuse(let refus): throw Problem.conflict(refus.joined(separator: " ; "))
+        case .refuse(let refus): throw Problem.conflict(.regle, refus.joined(separator: " ; "))
         case .fait:
             context.logger.notice("centre d'épreuve changed", metadata: ["uai": "\(uai)", "by": "\((try? context.authenticated().login) ?? "?")"])
             guard let (etablissement, centre) = try await annuaire.etablissement(uai) else { throw Problem.notFound("établissement") }

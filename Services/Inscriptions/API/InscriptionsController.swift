@@ -433,7 +433,7 @@ struct InscriptionsController: Sendable {
         switch changement {
         case .fait: return
         case .inconnu: throw Problem.notFound("candidat ou inscription")
-        case .refuse(let reason): throw Problem.conflict(reason)
+        case .refuse(let reason): throw Problem.conflict(.regle, reason)
         }
     }
 

@@ -98,7 +98,7 @@ struct DesignationRepository: Sendable {
                 SELECT id, designe_par_academie, designe_par_uai FROM \(unescaped: s).intervenants WHERE login = \(p.login) FOR UPDATE
                 """, logger: logger).collect()
             guard let (person, academie, uai) = try rows.first?.decode((UUID, String?, String?).self) else {
-                throw Problem.conflict("intervenant modifié à l'instant / changed meanwhile")
+                throw Problem.conflict(.modifieEntreTemps, "intervenant modifié à l'instant / changed meanwhile")
             }
             // The person belongs to the authorities of their designations (each row keeps its own);
             // one with none left, to the authority recorded with them.
@@ -139,7 +139,7 @@ struct DesignationRepository: Sendable {
                       AND role = \(groupe.role.rawValue) AND COALESCE(centre, '') = \(groupe.centre ?? "") AND intervenant_id = \(person)
                     """, logger: logger).collect()
                 guard let id = try existing.first?.decode(UUID.self) else {
-                    throw Problem.conflict("désignation modifiée à l'instant / changed meanwhile")
+                    throw Problem.conflict(.modifieEntreTemps, "désignation modifiée à l'instant / changed meanwhile")
                 }
                 return id
             }

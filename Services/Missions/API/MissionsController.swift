@@ -84,7 +84,7 @@ struct MissionsController: Sendable {
         let session = try context.session()
         let input = try await request.decode(as: MissionRepository.Parametres.self, context: context)
         guard let current = try await repository.reglementation(session: session) else {
-            throw Problem.conflict("rafraîchir d'abord la réglementation de la session / refresh the regulation first")
+            throw Problem.conflict(.prealable, "rafraîchir d'abord la réglementation de la session / refresh the regulation first")
         }
         let regles = current.reglementation
         var errors: [Problem.FieldError] = []
@@ -128,7 +128,7 @@ struct MissionsController: Sendable {
         let academie = try gestionnaire(context)
         let session = try context.session()
         guard let p = try await repository.parametres(session: session, academie: academie) else {
-            throw Problem.conflict("définir d'abord les dates et observations des missions / set the session parameters first")
+            throw Problem.conflict(.prealable, "définir d'abord les dates et observations des missions / set the session parameters first")
         }
         return try await repository.open(session: session, academie: academie, parametres: p, correlationId: context.correlationId)
     }
@@ -267,7 +267,7 @@ struct MissionsController: Sendable {
             throw refus
         }
         guard try await repository.cancel(convocation.id, motif: motif, by: caller.userId, correlationId: context.correlationId) else {
-            throw Problem.conflict("convocation déjà annulée / already cancelled")
+            throw Problem.conflict(.dejaFait, "convocation déjà annulée / already cancelled")
         }
         return .noContent
     }

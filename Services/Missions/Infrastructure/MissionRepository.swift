@@ -364,7 +364,7 @@ struct MissionRepository: Sendable {
                 FROM \(unescaped: s).missions m WHERE m.id = \(mission.id) FOR SHARE
                 """, logger: logger).collect().first?.decode((Bool, Bool).self)
             guard let (active, exported) = current, active else {
-                throw Problem.conflict("mission retirée : plus personne n'est désigné / withdrawn mission: nobody designated any more")
+                throw Problem.conflict(.etat, "mission retirée : plus personne n'est désigné / withdrawn mission: nobody designated any more")
             }
             guard exported else {
                 throw Problem.validation([.init(field: "intervenantId", reason:
@@ -383,7 +383,7 @@ struct MissionRepository: Sendable {
                     WHERE mission_id = \(mission.id) AND intervenant_id = \(person.id) AND statut = 'emise'
                     """, logger: logger).collect()
                 // Cancelled meanwhile by someone else: say so rather than guess.
-                guard let first = existing.first else { throw Problem.conflict("convocation modifiée à l'instant / changed meanwhile") }
+                guard let first = existing.first else { throw Problem.conflict(.modifieEntreTemps, "convocation modifiée à l'instant / changed meanwhile") }
                 return (try first.decode(UUID.self), false, nil)
             }
             let adresse = person.email?.trimmingCharacters(in: .whitespaces)

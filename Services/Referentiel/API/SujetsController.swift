@@ -74,7 +74,7 @@ struct SujetsController: Sendable {
         _ = try context.require(.dsii)
         let input = try await checked(request, context)
         guard let id = try await sujets.create(input) else {
-            throw Problem.conflict("un sujet de ce code existe déjà pour cette épreuve et cette session / duplicate code")
+            throw Problem.conflict(.doublon, "un sujet de ce code existe déjà pour cette épreuve et cette session / duplicate code")
         }
         return EditedResponse(status: .created, headers: [.location: "/api/referentiel/sujets/\(id.uuidString.lowercased())"],
                               response: try await found(id))

@@ -273,14 +273,14 @@ struct SujetRepository: Sendable {
                 for try await statut in rows.decode(String.self) { current = StatutSujet(rawValue: statut) }
                 guard let current else { throw Problem.notFound("sujet \(id)") }
                 guard states.contains(current) else {
-                    throw Problem.conflict("sujet \(current.rawValue) : action possible seulement si "
+                    throw Problem.conflict(.etat, "sujet \(current.rawValue) : action possible seulement si "
                         + states.map(\.rawValue).joined(separator: " ou ") + " / not allowed in this state")
                 }
                 return try await body(connection)
             }
         } catch let error as PostgresTransactionError {
             if let psql = error.closureError as? PSQLError, psql.serverInfo?[.sqlState] == "23505" {
-                throw Problem.conflict("un sujet de ce code existe déjà pour cette épreuve et cette session / duplicate code")
+                throw Problem.conflict(.doublon, "un sujet de ce code existe déjà pour cette épreuve et cette session / duplicate code")
             }
             throw error
         }
