@@ -97,4 +97,10 @@ let gatewayMigrations = [
     Courriels.notifyWhenDue(7),
     // A sent link or code is erased from its mail's row.
     Courriels.secrets(8),
+    // A re-issued activation code is a row of its own beside the printed one, standing for the same
+    // convocation (`origine`): cancelling the convocation cancels both.
+    Migration(9, "codes_reemis", [
+        "ALTER TABLE {schema}.activation_codes ADD COLUMN origine uuid",
+        "CREATE INDEX activation_codes_origine ON {schema}.activation_codes (origine) WHERE origine IS NOT NULL",
+    ]),
 ]

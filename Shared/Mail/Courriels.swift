@@ -78,8 +78,13 @@ public struct Courriels: Sendable {
         ])
     }
 
-    /// What a sent secret mail's text becomes.
+    /// What a secret mail's text becomes once sent, withdrawn or given up.
     public static let corpsEfface = "(texte effacé après l'envoi : il portait un code ou un lien personnel)"
+
+    /// The SET clauses that erase a secret mail (a constant: no input).
+    static let effacementDuSecret = """
+        corps = CASE WHEN secret THEN '\(corpsEfface.replacingOccurrences(of: "'", with: "''"))' ELSE corps END, piece_jointe = CASE WHEN secret THEN NULL ELSE piece_jointe END
+        """
 
     /// Writes a mail in the caller's transaction; `secret`: its text and attachment are erased once sent.
     public func enqueue(_ courriel: Courriel, about objet: UUID?, secret: Bool = false, on connection: PostgresConnection,
@@ -95,7 +100,8 @@ public struct Courriels: Sendable {
     /// Withdraws the mails about `objet` that have not left yet.
     public func withdraw(about objet: UUID, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            UPDATE \(unescaped: schema.name).courriels SET statut = 'annule', last_error = 'retiré avant envoi'
+            UPDATE \(unescaped: schema.name).courriels SET statut = 'annule', last_error = 'retiré avant envoi',
+                \(unescaped: Self.effacementDuSecret)
             WHERE objet_id = \(objet) AND statut = 'en_attente'
             """, logger: logger)
     }
@@ -214,8 +220,7 @@ public final class CourrielSender: Service, Sendable {
             }
             try await client.query("""
                 UPDATE \(unescaped: t).courriels SET statut = 'envoye', envoye_le = now(), last_error = NULL,
-                    corps = CASE WHEN secret THEN \(Courriels.corpsEfface) ELSE corps END,
-                    piece_jointe = CASE WHEN secret THEN NULL ELSE piece_jointe END
+                    \(unescaped: Courriels.effacementDuSecret)
                 WHERE id = \(id)
                 """, logger: logger)
         } catch {
@@ -231,6 +236,7 @@ public final class CourrielSender: Service, Sendable {
                 // Backoff doubles per attempt (30 s, 1 min, 2 min … by default), capped at one hour.
                 try await client.query("""
                     UPDATE \(unescaped: t).courriels SET statut = CASE WHEN \(echec) THEN 'echec' ELSE 'en_attente' END,
+                        \(unescaped: echec ? Courriels.effacementDuSecret + "," : "")
                         last_error = \(text), next_attempt_at = now() + least(interval '1 hour', \(options.backoffSeconds) * interval '1 second' * power(2, \(attempts - 1)))
                     WHERE id = \(id)
                     """, logger: logger)

@@ -98,6 +98,10 @@ import TestSupport
             let refused = try await Self.importer(client, file, as: Self.besancon)
             #expect(refused.status == .unprocessableContent)
             #expect(String(buffer: refused.body).contains("autre académie"))
+            // Nor does a line calling Paris's school Besançon's take it over.
+            let pris = try await Self.importer(client, Array("uai;nom;commune;academie;autonome\n0750654D;Pris;Paris;03;oui\n".utf8), as: Self.besancon)
+            #expect(pris.status == .unprocessableContent && String(buffer: pris.body).contains("pas de votre ressort"), "\(String(buffer: pris.body))")
+            #expect(String(buffer: try await Self.request(client, .get, "etablissements/0750654D").body).contains(#""academie":"01""#))
             let school = #"{"nom":"Lycée du Doubs","commune":"Pontarlier","academie":"03","autonome":true,"latitude":46.9,"longitude":6.35}"#
             #expect(try await Self.request(client, .put, "etablissements/\(ecole)", school).status == .created)
             #expect(try await Self.request(client, .put, "etablissements/\(ecole)", school).status == .ok)

@@ -155,6 +155,40 @@ import TestSupport
         }
     }
 
+    @Test func whatAGestionnaireMayNotChange() async throws {
+        let examinateur = try await GatewayTests.makeAccount(role: .examinateur, scope: .academie("03"))
+        let collegue = try await GatewayTests.makeAccount(role: .gestionnaire, scope: .academie("03"))
+        let moi = try await GatewayTests.makeAccount(role: .gestionnaire, scope: .academie("03"))
+        try await Self.withGateway { client in
+            let gestionnaire = moi.identity
+            // An examiner's address comes from Imag'In: changing it would send their next link elsewhere.
+            let detourne = try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", #"{"email":"moi@ailleurs.test"}"#, as: gestionnaire)
+            #expect(detourne.status == .forbidden)
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", #"{"actif":false}"#, as: gestionnaire).status == .ok)
+            // A fellow gestionnaire is the administrator's to change; one's own account too.
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(collegue.id)", #"{"actif":false}"#, as: gestionnaire).status == .forbidden)
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(moi.id)", #"{"nom":"Moi"}"#, as: gestionnaire).status == .forbidden)
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", "{}", as: gestionnaire).status == .unprocessableContent)
+            // Disabled by the administrator, a gestionnaire's token still valid for minutes changes nothing.
+            let admin = Identity(userId: UUID(), login: "admin.test", role: .admin, scope: .national)
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(moi.id)", #"{"actif":false}"#, as: admin).status == .ok)
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", #"{"actif":true}"#, as: gestionnaire).status == .forbidden)
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(moi.id)", #"{"actif":true}"#, as: gestionnaire).status == .forbidden)
+        }
+    }
+
+    @Test func aNewAddressSpendsTheLinksSentBefore() async throws {
+        try await Self.withGateway { client in
+            let uai = try await Self.ecole(client, centre: false)
+            let nouveau = #"{"login":"etab.\#(uai)","nom":"Lycée","role":"etablissement","scope":"uai:\#(uai)","email":"faute.\#(uai)@ac-test.fr"}"#
+            let compte = try JSONDecoder.iso.decode(Compte.self, from: try await Self.call(client, .post, "/api/comptes", nouveau, as: Self.besancon).body)
+            let mauvais = try #require(Self.jeton(try await Self.mails(to: "faute.\(uai)@ac-test.fr", count: 1)[0]))
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(compte.id)", #"{"email":"bon.\#(uai)@ac-test.fr"}"#, as: Self.besancon).status == .ok)
+            let pose = try await Self.call(client, .post, "/api/auth/password", #"{"token":"\#(mauvais)","password":"un mot de passe choisi"}"#)
+            #expect(pose.status == .badRequest, "the link sent to the mistyped address no longer opens the account")
+        }
+    }
+
     @Test func aSchoolKeepsItsOwnReferentsOnly() async throws {
         try await Self.withGateway { client in
             let uai = try await Self.ecole(client, centre: true)
@@ -176,10 +210,10 @@ import TestSupport
 
     @Test func aForgottenPasswordIsResetByALinkThatSaysNothingOfWhoExists() async throws {
         let adresse = "oubli.\(UUID().uuidString.prefix(8).lowercased())@ac-test.fr"
-        var account = try await GatewayTests.makeAccount(role: .gestionnaire, scope: .academie("03"))
-        account.email = adresse
-        let compte = account
-        try await GatewayTests.withGatewayAccounts { accounts in try await accounts.update(compte) }
+        let compte = try await GatewayTests.makeAccount(role: .gestionnaire, scope: .academie("03"))
+        try await GatewayTests.withGatewayAccounts { accounts in
+            _ = try await accounts.update(compte.id, displayName: nil, email: adresse, perimetre: nil, disabled: nil)
+        }
         try await Self.withGateway { client in
             let session = try JSONDecoder().decode(GatewayTests.Tokens.self,
                                                    from: try await GatewayTests.login(client, compte.login, GatewayTests.password).body)
@@ -205,31 +239,44 @@ import TestSupport
     }
 
     @Test func aConvokedPersonGetsANewActivationCodeByMail() async throws {
-        let login = "convoque.\(UUID().uuidString.prefix(8).lowercased())"
-        let adresse = "\(login)@ac-test.fr"
-        let ancien = ActivationCode.generate()
+        // Two convoked people: one activates with the code mailed; the other's convocation is then
+        // cancelled, and its mailed code goes with it.
+        let logins = (0..<2).map { _ in "convoque.\(UUID().uuidString.prefix(8).lowercased())" }
+        let convocations = [UUID(), UUID()]
         try await GatewayTests.withGatewayAccounts { accounts in
             try await accounts.client.withConnection { connection in
-                let recorded = try await accounts.prepareConvoked(
-                    convocationId: UUID(), id: UUID(), login: login, displayName: "Camille Convoquée", email: adresse, role: .examinateur,
-                    scope: .academie("03"), autorite: "academie:03", activationCodeSHA256: ActivationCode.sha256(ancien), on: connection)
-                #expect(recorded)
+                for (login, convocation) in zip(logins, convocations) {
+                    let recorded = try await accounts.prepareConvoked(
+                        convocationId: convocation, id: UUID(), login: login, displayName: "Camille Convoquée", email: "\(login)@ac-test.fr",
+                        role: .examinateur, scope: .academie("03"), autorite: "academie:03",
+                        activationCodeSHA256: ActivationCode.sha256(ActivationCode.generate()), on: connection)
+                    #expect(recorded)
+                }
             }
         }
         try await Self.withGateway { client in
-            let asked = try await Self.call(client, .post, "/api/auth/activation-code", #"{"login":"\#(login)"}"#)
-            let nobody = try await Self.call(client, .post, "/api/auth/activation-code", #"{"login":"personne.\#(UUID())"}"#)
-            #expect(asked.status == .accepted && String(buffer: asked.body) == String(buffer: nobody.body))
-            let mail = try await Self.mails(to: adresse, count: 1)[0]
-            let range = try #require(mail.range(of: #"[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}"#, options: .regularExpression))
-            let nouveau = String(mail[range])
-            func activer(_ code: String) async throws -> HTTPResponse.Status {
+            var codes: [String] = []
+            for login in logins {
+                let asked = try await Self.call(client, .post, "/api/auth/activation-code", #"{"login":"\#(login)"}"#)
+                let nobody = try await Self.call(client, .post, "/api/auth/activation-code", #"{"login":"personne.\#(UUID())"}"#)
+                #expect(asked.status == .accepted && String(buffer: asked.body) == String(buffer: nobody.body))
+                let mail = try await Self.mails(to: "\(login)@ac-test.fr", count: 1)[0]
+                let range = try #require(mail.range(of: #"[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}"#, options: .regularExpression))
+                codes.append(String(mail[range]))
+            }
+            func activer(_ login: String, _ code: String) async throws -> HTTPResponse.Status {
                 try await Self.call(client, .post, "/api/auth/activate",
                                     #"{"login":"\#(login)","activationCode":"\#(code)","password":"mot de passe activé"}"#).status
             }
-            #expect(try await activer(ancien) == .unauthorized, "the printed code no longer works")
-            #expect(try await activer(nouveau) == .noContent)
-            #expect(try await GatewayTests.login(client, login, "mot de passe activé").status == .ok)
+            #expect(try await activer(logins[0], codes[1]) == .unauthorized, "a code opens its own account only")
+            #expect(try await activer(logins[0], codes[0]) == .noContent)
+            #expect(try await GatewayTests.login(client, logins[0], "mot de passe activé").status == .ok)
+            try await GatewayTests.withGatewayAccounts { accounts in
+                try await accounts.client.withConnection { connection in
+                    try await accounts.cancelCode(convocationId: convocations[1], on: connection)
+                }
+            }
+            #expect(try await activer(logins[1], codes[1]) == .unauthorized, "cancelling the convocation cancels its re-issued code")
         }
     }
 }

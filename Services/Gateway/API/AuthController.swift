@@ -203,7 +203,7 @@ struct AuthController: Sendable {
     static let avisLien = Avis(avis: "Si un compte actif correspond et qu'une adresse électronique y est associée, un courriel "
                                    + "vient d'y être envoyé avec un lien pour choisir un mot de passe (valable une heure).")
     static let avisCode = Avis(avis: "Si un compte en attente d'activation correspond et qu'une adresse électronique y est "
-                                   + "associée, un nouveau code d'activation vient d'y être envoyé ; l'ancien ne fonctionne plus.")
+                                   + "associée, un nouveau code d'activation vient d'y être envoyé.")
 
     @Sendable func requestPasswordLink(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Avis> {
         try await requestPasswordLink(try await request.decode(as: LinkRequest.self, context: context).login,
@@ -215,11 +215,13 @@ struct AuthController: Sendable {
     func requestPasswordLink(_ identifiant: String, client: String, logger: Logger) async throws {
         try demande(identifiant, upTo: 254, client: client, logger: logger) { identifiant in
             for account in try await accounts.accountsToMail(identifiant: identifiant) {
-                guard let adresse = account.email, try await accounts.recentMails(account: account.id) < policy.mailsPerHour else {
-                    logger.notice("password link not sent (limit reached)", metadata: ["login": "\(account.login)"])
-                    continue
-                }
-                try await sendPasswordLink(to: account, adresse: adresse, creation: false, logger: logger)
+                guard let adresse = account.email else { continue }
+                let token = Secrets.token()
+                let mail = CourrielsDesComptes.lien(account, adresse: adresse, url: "\(publicURL)/mot-de-passe?jeton=\(token)",
+                                                    creation: false, validite: policy.resetLinkLifetime)
+                let sent = try await accounts.storeLink(token, account: account.id, expiresIn: policy.resetLinkLifetime, mail: mail,
+                                                        limit: policy.mailsPerHour)
+                logger.notice(sent ? "password link mailed" : "password link not sent (limit reached)", metadata: ["login": "\(account.login)"])
             }
         }
     }
@@ -236,16 +238,6 @@ struct AuthController: Sendable {
         Task {
             do { try await work(text) } catch { logger.error("mail request failed", metadata: ["error": "\(error)"]) }
         }
-    }
-
-    /// A new link for the account, mailed in the same transaction.
-    func sendPasswordLink(to account: Account, adresse: String, creation: Bool, logger: Logger) async throws {
-        let token = Secrets.token()
-        let validite = creation ? policy.creationLinkLifetime : policy.resetLinkLifetime
-        let mail = CourrielsDesComptes.lien(account, adresse: adresse, url: "\(publicURL)/mot-de-passe?jeton=\(token)",
-                                            creation: creation, validite: validite)
-        try await accounts.storeLink(token, account: account.id, expiresIn: validite, mail: mail)
-        logger.notice("password link mailed", metadata: ["login": "\(account.login)"])
     }
 
     struct PasswordRequest: Decodable {
@@ -287,15 +279,11 @@ struct AuthController: Sendable {
         return EditedResponse(status: .accepted, response: Self.avisCode)
     }
 
-    /// Re-issues a convoked person's activation code to their address (the printed one stops working).
+    /// Mails a convoked person a new activation code (the printed one keeps working).
     func requestActivationCode(_ login: String, client: String, logger: Logger) async throws {
         try demande(login, upTo: 128, client: client, logger: logger) { login in
-            if let account = try await accounts.find(login: login), try await accounts.recentMails(account: account.id) >= policy.mailsPerHour {
-                logger.notice("activation code not re-issued (limit reached)", metadata: ["login": "\(login)"])
-                return
-            }
             let code = ActivationCode.generate()
-            let sent = try await accounts.reissueCode(login: login, codeSHA256: ActivationCode.sha256(code)) { account in
+            let sent = try await accounts.reissueCode(login: login, codeSHA256: ActivationCode.sha256(code), limit: policy.mailsPerHour) { account in
                 CourrielsDesComptes.code(account, adresse: account.email ?? "", code: code, connexion: "\(publicURL)/activation")
             }
             if sent { logger.notice("activation code re-issued", metadata: ["login": "\(login)"]) }

@@ -76,6 +76,7 @@ struct ComptesController: Sendable {
     }
 
     func creer(_ body: NouveauCompte, caller: Identity, token: String, logger: Logger) async throws -> CompteVue {
+        try await enService(caller)
         let login = body.login.trimmingCharacters(in: .whitespaces)
         var errors: [Problem.FieldError] = []
         if !(3...64).contains(login.count) || !login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }) {
@@ -125,38 +126,48 @@ struct ComptesController: Sendable {
     }
 
     func modifier(_ id: UUID, _ body: Modification, caller: Identity, token: String, logger: Logger) async throws -> CompteVue {
-        var account = try await compte(id, caller: caller)
+        try await enService(caller)
+        let account = try await compte(id, caller: caller)
+        let champs = body.nom != nil || body.email != nil || body.scope != nil
+        guard champs || body.actif != nil else {
+            throw Problem.validation([.init(field: "nom", reason: "rien à modifier (nom, email, scope, actif) / nothing to change")])
+        }
+        switch GestionDesComptes.changement(par: caller, de: account) {
+        case .tout: break
+        case .etatSeulement where !champs: break
+        case .etatSeulement:
+            throw Problem.forbidden("seul l'état de ce compte est de votre ressort (son adresse vient d'Imag'In) / only its state is yours to change")
+        case .rien:
+            throw Problem.forbidden("ce compte n'est pas de votre ressort à modifier / not yours to change")
+        }
         var errors: [Problem.FieldError] = []
-        if let nom = body.nom { account.displayName = Self.nom(nom, &errors) }
-        if let email = body.email {
-            if let adresse = Courriel.adresse(email) { account.email = adresse } else {
-                errors.append(.init(field: "email", reason: "adresse électronique invalide / invalid address"))
-            }
-        }
-        var scope: Scope?
-        if let text = body.scope {
-            scope = Scope(text.trimmingCharacters(in: .whitespaces).uppercasedUAI)
-            if scope == nil { errors.append(.init(field: "scope", reason: "national, academie:<code> ou uai:<UAI>")) }
-        }
+        let nom = body.nom.map { Self.nom($0, &errors) }
+        let email = body.email.map { Courriel.adresse($0) }
+        if email == .some(nil) { errors.append(.init(field: "email", reason: "adresse électronique invalide / invalid address")) }
+        let scope = body.scope.map { Scope($0.trimmingCharacters(in: .whitespaces).uppercasedUAI) }
+        if scope == .some(nil) { errors.append(.init(field: "scope", reason: "national, academie:<code> ou uai:<UAI>")) }
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        if let scope, scope != account.scope {
-            // Examiners and coordinators keep the scope of their convocations.
+        var perimetre: (Scope, String?)?
+        if let scope = scope ?? nil, scope != account.scope {
             let academie = try await academie(of: scope, role: account.role, token: token)
             guard GestionDesComptes.peutAttribuer(caller, role: account.role, scope: scope, academie: academie) else {
                 throw Problem.forbidden("ce périmètre n'est pas de votre ressort pour ce rôle / scope outside your perimeter for this role")
             }
-            (account.scope, account.academie) = (scope, academie)
+            perimetre = (scope, academie)
         }
-        if let actif = body.actif {
-            if !actif && account.id == caller.userId {
-                throw Problem.conflict(.regle, "on ne désactive pas son propre compte / you cannot disable your own account")
-            }
-            account.disabled = !actif
+        guard let changed = try await accounts.update(account.id, displayName: nom, email: email ?? nil, perimetre: perimetre,
+                                                      disabled: body.actif.map { !$0 })
+        else { throw Problem.notFound("compte") }
+        logger.notice("account changed", metadata: ["login": "\(changed.login)", "by": "\(caller.login)", "disabled": "\(changed.disabled)",
+                                                    "scope": "\(changed.scope)", "email": "\(email.map { _ in changed.email ?? "" } ?? "(unchanged)")"])
+        return CompteVue(changed)
+    }
+
+    /// A caller whose account was disabled keeps its access token a few minutes: it changes nothing here meanwhile.
+    private func enService(_ caller: Identity) async throws {
+        if let account = try await accounts.find(id: caller.userId), account.disabled {
+            throw Problem.forbidden("compte désactivé / disabled account")
         }
-        try await accounts.update(account)
-        logger.notice("account changed", metadata: ["login": "\(account.login)", "by": "\(caller.login)",
-                                                    "disabled": "\(account.disabled)", "scope": "\(account.scope)"])
-        return CompteVue(account)
     }
 
     /// The académie of a scope: an académie's own (it must exist), a school's from the directory

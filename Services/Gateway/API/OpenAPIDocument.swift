@@ -117,7 +117,7 @@ paths:
       summary: The accounts the caller keeps (admin all; an académie's gestionnaire its académie's, national ones excepted; a school its référents), by login
       parameters:
         - {name: role, in: query, schema: {$ref: "#/components/schemas/Role"}}
-        - {name: q, in: query, description: in the login, name, scope or address, schema: {type: string, maxLength: 100}}
+        - {name: q, in: query, description: "in the login, name, scope or address", schema: {type: string, maxLength: 100}}
         - {name: page, in: query, schema: {type: integer, minimum: 1}}
         - {name: perPage, in: query, schema: {type: integer, minimum: 1, maximum: 200}}
       responses:
@@ -1801,7 +1801,7 @@ components:
           items: {type: object, properties: {id: {type: string, format: uuid}, login: {type: string}, nom: {type: string}, prenom: {type: string}, uai: {type: [string, "null"]}, convocationId: {type: [string, "null"], format: uuid}, exporte: {type: boolean, description: in Cyclades' export for the mission}, designePar: {type: [string, "null"], description: "authority that designated them (academie:<code> or uai:<UAI>)"}, convoquePar: {type: [string, "null"], description: authority that issued the active convocation}, convocable: {type: boolean, description: the caller may convoke them}, lisible: {type: boolean, description: the caller may read their convocation}, annulable: {type: boolean, description: the caller may cancel their convocation}}}
     Convoked:
       type: object
-      properties: {id: {type: string, format: uuid}, impression: {type: string}, courriel: {type: [string, "null"], description: "where the person's copy (PDF and activation code) is mailed; null without an address"}, avis: {type: [string, "null"], description: what the issuer is told (mailed, or to hand over the printed copy)}}
+      properties: {id: {type: string, format: uuid}, impression: {type: string}, courriel: {type: [string, "null"], description: "where the person's copy (PDF and activation code) is mailed; null without an address"}, avis: {type: [string, "null"], description: "what the issuer is told (mailed, or to hand over the printed copy)"}}
     Convocation:
       type: object
       properties:

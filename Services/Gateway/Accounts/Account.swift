@@ -192,12 +192,15 @@ struct AccountRepository: Sendable {
             ON CONFLICT DO NOTHING RETURNING 1
             """, logger: logger).collect()
         let rows = try await connection.query("""
-            SELECT id, autorite, scope, password_hash IS NULL FROM \(unescaped: s).accounts WHERE login = \(login) FOR UPDATE
+            SELECT id, autorite, scope, password_hash IS NULL, role FROM \(unescaped: s).accounts WHERE login = \(login) FOR UPDATE
             """, logger: logger).collect()
-        guard let (account, owner, accountScope, pending) = try rows.first?.decode((UUID, String?, String, Bool).self) else {
+        guard let (account, owner, accountScope, pending, existingRole) = try rows.first?.decode((UUID, String?, String, Bool, String).self) else {
             return false  // the id belongs to another login: nothing is given to it
         }
-        let trusted = !created.isEmpty || (autorite != nil && (autorite == owner || autorite == accountScope))
+        // Only an examiner's or coordinator's account made by a convocation: never one created by hand
+        // under a teacher's login (its creator may hold its password link).
+        let convoque = existingRole == Role.examinateur.rawValue || existingRole == Role.coordinateur.rawValue
+        let trusted = !created.isEmpty || (autorite != nil && convoque && (autorite == owner || autorite == accountScope))
         guard pending, trusted else { return false }
         if created.isEmpty {
             try await connection.query("""
@@ -219,6 +222,11 @@ struct AccountRepository: Sendable {
         try await connection.query("""
             INSERT INTO \(unescaped: s).activation_codes (convocation_id, annulee_le) VALUES (\(convocationId), now())
             ON CONFLICT (convocation_id) DO UPDATE SET annulee_le = now(), code_sha256 = NULL, account_id = NULL, expires_at = NULL
+            """, logger: logger)
+        // The codes re-issued for it, too.
+        try await connection.query("""
+            UPDATE \(unescaped: s).activation_codes SET annulee_le = now(), code_sha256 = NULL, account_id = NULL, expires_at = NULL
+            WHERE origine = \(convocationId)
             """, logger: logger)
     }
 
@@ -276,6 +284,9 @@ struct AccountRepository: Sendable {
         let tokens = try await client.query("""
             DELETE FROM \(unescaped: s).refresh_tokens WHERE expires_at < now() - interval '1 day' RETURNING 1
             """, logger: logger).collect().count
+        try await client.query("""
+            DELETE FROM \(unescaped: s).password_links WHERE expires_at < now() - interval '1 day'
+            """, logger: logger)
         let failures = try await client.query("""
             DELETE FROM \(unescaped: s).login_failures
             WHERE last_failure_at < now() - interval '1 day' AND (locked_until IS NULL OR locked_until < now()) RETURNING 1

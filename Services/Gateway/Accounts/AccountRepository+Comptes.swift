@@ -50,20 +50,30 @@ extension AccountRepository {
         return (items, total)
     }
 
-    /// Writes the account's name, address, scope, académie and state as given (the caller checked
-    /// them); disabling it ends its sessions.
-    func update(_ account: Account) async throws {
+    /// Writes the fields given, and nothing else (two people changing one account never undo each
+    /// other). A new address, scope or a disabling spends the account's password links (one sent to
+    /// a mistyped address, or before the change, no longer opens it); a new scope or a disabling
+    /// ends its sessions. Nil when there is no such account.
+    func update(_ id: UUID, displayName: String?, email: String?, perimetre: (Scope, String?)?, disabled: Bool?) async throws -> Account? {
         try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("""
-                UPDATE \(unescaped: s).accounts SET display_name = \(account.displayName), email = \(account.email),
-                    scope = \(account.scope.description), academie = \(account.academie), disabled = \(account.disabled), updated_at = now()
-                WHERE id = \(account.id)
-                """, logger: logger)
-            if account.disabled {
+            guard let account = try await first(connection.query("""
+                UPDATE \(unescaped: s).accounts SET display_name = coalesce(\(displayName), display_name), email = coalesce(\(email), email),
+                    scope = coalesce(\(perimetre?.0.description), scope),
+                    academie = CASE WHEN \(perimetre != nil) THEN \(perimetre?.1) ELSE academie END,
+                    disabled = coalesce(\(disabled), disabled), updated_at = now()
+                WHERE id = \(id) RETURNING \(unescaped: Self.columns)
+                """, logger: logger)) else { return nil }
+            if email != nil || perimetre != nil || disabled == true {
                 try await connection.query("""
-                    UPDATE \(unescaped: s).refresh_tokens SET revoked_at = now() WHERE account_id = \(account.id) AND revoked_at IS NULL
+                    UPDATE \(unescaped: s).password_links SET used_at = now() WHERE account_id = \(id) AND used_at IS NULL
                     """, logger: logger)
             }
+            if perimetre != nil || disabled == true {
+                try await connection.query("""
+                    UPDATE \(unescaped: s).refresh_tokens SET revoked_at = now() WHERE account_id = \(id) AND revoked_at IS NULL
+                    """, logger: logger)
+            }
+            return account
         }
     }
 
@@ -101,18 +111,23 @@ extension AccountRepository {
         return accounts
     }
 
-    /// Mails written to the account in the last hour (a limit keeps anyone from flooding a mailbox).
-    func recentMails(account: UUID) async throws -> Int {
-        let rows = try await client.query("""
+    /// Mails written to the account in the last hour, counted under the account's row lock (taken
+    /// here, so parallel requests count one after the other): a limit keeps anyone from flooding a mailbox.
+    private func recentMails(account: UUID, on connection: PostgresConnection) async throws -> Int {
+        _ = try await connection.query("SELECT 1 FROM \(unescaped: s).accounts WHERE id = \(account) FOR UPDATE", logger: logger).collect()
+        let rows = try await connection.query("""
             SELECT count(*) FROM \(unescaped: s).courriels WHERE objet_id = \(account) AND cree_le > now() - interval '1 hour'
             """, logger: logger)
         for try await n in rows.decode(Int.self) { return n }
         return 0
     }
 
-    func storeLink(_ token: String, account: UUID, expiresIn: Duration, mail: Courriel) async throws {
+    /// A link for the account and its mail, unless `limit` mails went to it in the last hour (false).
+    func storeLink(_ token: String, account: UUID, expiresIn: Duration, mail: Courriel, limit: Int) async throws -> Bool {
         try await client.withTransaction(logger: logger) { connection in
+            guard try await recentMails(account: account, on: connection) < limit else { return false }
             try await storeLink(token, account: account, expiresIn: expiresIn, mail: mail, on: connection)
+            return true
         }
     }
 
@@ -167,20 +182,26 @@ extension AccountRepository {
 
     // MARK: activation codes re-issued
 
-    /// Replaces the live codes of a convoked person's account not yet activated with `codeSHA256`
-    /// (the printed ones stop working) and writes the mail; false when there is no such account
-    /// with an address, or no live code to replace.
-    func reissueCode(login: String, codeSHA256: String, mail: (Account) -> Courriel) async throws -> Bool {
+    /// Gives a convoked person's account not yet activated a new code, beside each live code of its
+    /// convocations (`origine`: the convocation it stands for, so that cancelling that convocation
+    /// cancels it too; the printed code keeps working: nobody can void printed codes by asking),
+    /// and writes the mail; false when there is no such account with an address, no live code, or
+    /// `limit` mails went to it in the last hour.
+    func reissueCode(login: String, codeSHA256: String, limit: Int, mail: (Account) -> Courriel) async throws -> Bool {
         try await client.withTransaction(logger: logger) { connection in
             guard let account = try await first(connection.query("""
                 SELECT \(unescaped: Self.columns) FROM \(unescaped: s).accounts
-                WHERE login = \(login) AND password_hash IS NULL AND NOT disabled AND email IS NOT NULL FOR UPDATE
-                """, logger: logger)) else { return false }
-            let replaced = try await connection.query("""
-                UPDATE \(unescaped: s).activation_codes SET code_sha256 = \(codeSHA256), expires_at = now() + interval '60 days'
-                WHERE account_id = \(account.id) AND code_sha256 IS NOT NULL RETURNING 1
+                WHERE login = \(login) AND password_hash IS NULL AND NOT disabled AND email IS NOT NULL
+                """, logger: logger)), try await recentMails(account: account.id, on: connection) < limit
+            else { return false }
+            let added = try await connection.query("""
+                INSERT INTO \(unescaped: s).activation_codes (convocation_id, account_id, code_sha256, autorite, expires_at, origine)
+                SELECT gen_random_uuid(), account_id, \(codeSHA256), autorite, now() + interval '60 days', convocation_id
+                FROM \(unescaped: s).activation_codes
+                WHERE account_id = \(account.id) AND code_sha256 IS NOT NULL AND expires_at > now() AND origine IS NULL
+                RETURNING 1
                 """, logger: logger).collect()
-            guard !replaced.isEmpty else { return false }
+            guard !added.isEmpty else { return false }
             try await courriels.enqueue(mail(account), about: account.id, secret: true, on: connection, logger: logger)
             return true
         }

@@ -32,7 +32,7 @@ enum CourrielsDesComptes {
         Courriel(destinataire: adresse, objet: "ECE : votre nouveau code d'activation", corps: """
             Bonjour \(account.displayName),
 
-            Voici votre nouveau code d'activation ; celui de votre convocation ne fonctionne plus.
+            Voici un nouveau code d'activation ; celui de votre convocation reste valable.
             Identifiant : \(account.login)
             Code d'activation : \(code)
 

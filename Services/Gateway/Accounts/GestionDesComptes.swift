@@ -31,6 +31,23 @@ enum GestionDesComptes {
         }
     }
 
+    /// What `caller` may change of an account it keeps.
+    enum Changement { case tout, etatSeulement, rien }
+
+    /// Everything of the accounts the caller creates (name, address, scope, state); only the state of
+    /// examiners' and coordinators' (their address comes from Imag'In: changing it would send their
+    /// next password link to whoever typed it); nothing of a fellow gestionnaire's (the
+    /// administrator's to change), nor of one's own here (a disabled account re-enabling itself).
+    static func changement(par caller: Identity, de compte: Account) -> Changement {
+        guard compte.id != caller.userId, garde(caller, compte) else { return .rien }
+        switch (caller.role, compte.role) {
+        case (.admin, _), (.gestionnaire, .etablissement), (.gestionnaire, .centre), (.gestionnaire, .referent),
+             (.etablissement, .referent): return .tout
+        case (.gestionnaire, .examinateur), (.gestionnaire, .coordinateur): return .etatSeulement
+        default: return .rien
+        }
+    }
+
     /// Whether `caller` may give `role` and `scope` to an account: `academie` is the scope's académie
     /// (for a school's UAI, the directory's answer; nil when it is not a known school).
     static func peutAttribuer(_ caller: Identity, role: Role, scope: Scope, academie: String?) -> Bool {

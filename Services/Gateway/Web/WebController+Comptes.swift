@@ -132,14 +132,14 @@ extension WebController {
             let session = try await required(request, context)
             let account = try await compteDemande(context, session)
             let vue = ComptesController.CompteVue(account)
+            let changement = GestionDesComptes.changement(par: session.identity, de: account)
             let object: [String: Any] = [
                 "id": account.id.uuidString.lowercased(), "login": account.login, "nom": account.displayName,
                 "role": Libelle.role(account.role), "portee": Self.portee(vue), "scope": account.scope.description,
                 "etat": Self.etat(vue.etat), "desactive": account.disabled, "email": account.email ?? "",
                 "connexion": account.lastSignInAt.map(FrenchFormat.moment) ?? "jamais",
-                "perimetreModifiable": GestionDesComptes.creables(par: session.identity).contains(account.role)
-                    && account.role != .admin && account.role != .dsii,
-                "soiMeme": account.id == session.identity.userId,
+                "modifiable": changement == .tout, "etatModifiable": changement != .rien,
+                "perimetreModifiable": changement == .tout && account.role != .admin && account.role != .dsii,
             ]
             return page("compte", titre: "\(account.displayName) (\(account.login))", Self.avecMessage(object, request), session: session)
         }

@@ -100,7 +100,7 @@ struct AnnuaireController: Sendable {
         guard csv.errorCount == 0, csv.lineNumber == 2, csv.etablissements.count == 1, let etablissement = csv.etablissements.first else {
             throw Problem.validation(csv.errors.map { .init(field: $0.column, reason: $0.reason) })
         }
-        guard case .fait(let bilan) = try await annuaire.enregistrer([etablissement]) else {
+        guard case .fait(let bilan) = try await annuaire.enregistrer([etablissement], perimetre: perimetre) else {
             throw Problem.conflict(.regle, "établissement avec des candidats dans son académie : il n'en change pas / has candidates in its académie")
         }
         let centre = try await annuaire.etablissement(uai)?.1
@@ -129,7 +129,7 @@ struct AnnuaireController: Sendable {
         var etablissements = csv.etablissements
         var bilan = AnnuaireRepository.Bilan()
         if csv.errorCount == 0 || partiel {
-            switch try await annuaire.enregistrer(etablissements) {
+            switch try await annuaire.enregistrer(etablissements, perimetre: perimetre) {
             case .fait(let fait): bilan = fait
             case .refuse(let refus):
                 for (uai, raison) in refus { csv.error(csv.line(of: uai), "academie", raison) }
@@ -137,7 +137,7 @@ struct AnnuaireController: Sendable {
                     let refuses = Set(refus.map(\.uai))
                     etablissements.removeAll { refuses.contains($0.uai) }
                     // Nothing else can be refused: the refused schools were the only ones that moved.
-                    if case .fait(let fait) = try await annuaire.enregistrer(etablissements) { bilan = fait }
+                    if case .fait(let fait) = try await annuaire.enregistrer(etablissements, perimetre: perimetre) { bilan = fait }
                 }
             }
         }

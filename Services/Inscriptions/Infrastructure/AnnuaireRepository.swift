@@ -68,7 +68,8 @@ struct AnnuaireRepository: Sendable {
     /// Creates or updates these schools in one transaction, all or nothing: a school may not move to
     /// another académie while it has candidates or hosts assigned candidates (its perimeter would
     /// change under them). Re-importing the same schools changes nothing (`inchanges`).
-    func enregistrer(_ etablissements: [Etablissement]) async throws -> Enregistrement {
+    /// `perimetre`: the académie of a gestionnaire, who never takes another académie's school (nil: the administrator).
+    func enregistrer(_ etablissements: [Etablissement], perimetre: String?) async throws -> Enregistrement {
         try await client.withTransaction(logger: logger) { connection in
             let uais = etablissements.map(\.uai)
             // The schools that move, and whether anything of a session hangs on them.
@@ -81,7 +82,11 @@ struct AnnuaireRepository: Sendable {
             var actuelles: [String: (String, Bool)] = [:]
             for try await (uai, academie, occupe) in rows.decode((String, String, Bool).self) { actuelles[uai] = (academie, occupe) }
             let refus = etablissements.compactMap { e -> (uai: String, raison: String)? in
-                guard let (academie, occupe) = actuelles[e.uai], academie != e.academie, occupe else { return nil }
+                guard let (academie, occupe) = actuelles[e.uai], academie != e.academie else { return nil }
+                if let perimetre, academie != perimetre {
+                    return (e.uai, "établissement de l'académie \(academie) : pas de votre ressort / another académie's school")
+                }
+                guard occupe else { return nil }
                 return (e.uai, "établissement de l'académie \(academie) avec des candidats : il n'en change pas / has candidates in its académie")
             }
             guard refus.isEmpty else { return .refuse(refus) }
