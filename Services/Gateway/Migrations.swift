@@ -103,4 +103,9 @@ let gatewayMigrations = [
         "ALTER TABLE {schema}.activation_codes ADD COLUMN origine uuid",
         "CREATE INDEX activation_codes_origine ON {schema}.activation_codes (origine) WHERE origine IS NOT NULL",
     ]),
+    // Who disabled an account (a role): a lower authority never enables what a higher one disabled.
+    Migration(10, "desactive_par", [
+        "ALTER TABLE {schema}.accounts ADD COLUMN disabled_by text",
+        "UPDATE {schema}.accounts SET disabled_by = 'admin' WHERE disabled",
+    ]),
 ]

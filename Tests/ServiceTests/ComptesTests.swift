@@ -165,6 +165,7 @@ import TestSupport
             let detourne = try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", #"{"email":"moi@ailleurs.test"}"#, as: gestionnaire)
             #expect(detourne.status == .forbidden)
             #expect(try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", #"{"actif":false}"#, as: gestionnaire).status == .ok)
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", #"{"actif":true}"#, as: gestionnaire).status == .ok)
             // A fellow gestionnaire is the administrator's to change; one's own account too.
             #expect(try await Self.call(client, .patch, "/api/comptes/\(collegue.id)", #"{"actif":false}"#, as: gestionnaire).status == .forbidden)
             #expect(try await Self.call(client, .patch, "/api/comptes/\(moi.id)", #"{"nom":"Moi"}"#, as: gestionnaire).status == .forbidden)
@@ -172,6 +173,10 @@ import TestSupport
             // Disabled by the administrator, a gestionnaire's token still valid for minutes changes nothing.
             let admin = Identity(userId: UUID(), login: "admin.test", role: .admin, scope: .national)
             #expect(try await Self.call(client, .patch, "/api/comptes/\(moi.id)", #"{"actif":false}"#, as: admin).status == .ok)
+            // What the administrator disabled, a gestionnaire does not enable.
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", #"{"actif":false}"#, as: admin).status == .ok)
+            let autre = try await GatewayTests.makeAccount(role: .gestionnaire, scope: .academie("03"))
+            #expect(try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", #"{"actif":true}"#, as: autre.identity).status == .forbidden)
             #expect(try await Self.call(client, .patch, "/api/comptes/\(examinateur.id)", #"{"actif":true}"#, as: gestionnaire).status == .forbidden)
             #expect(try await Self.call(client, .patch, "/api/comptes/\(moi.id)", #"{"actif":true}"#, as: gestionnaire).status == .forbidden)
         }

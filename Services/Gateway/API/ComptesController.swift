@@ -156,7 +156,7 @@ struct ComptesController: Sendable {
             perimetre = (scope, academie)
         }
         guard let changed = try await accounts.update(account.id, displayName: nom, email: email ?? nil, perimetre: perimetre,
-                                                      disabled: body.actif.map { !$0 })
+                                                      disabled: body.actif.map { !$0 }, by: caller.role)
         else { throw Problem.notFound("compte") }
         logger.notice("account changed", metadata: ["login": "\(changed.login)", "by": "\(caller.login)", "disabled": "\(changed.disabled)",
                                                     "scope": "\(changed.scope)", "email": "\(email.map { _ in changed.email ?? "" } ?? "(unchanged)")"])

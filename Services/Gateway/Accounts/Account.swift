@@ -18,6 +18,8 @@ struct Account: Sendable, Equatable {
     /// The académie whose gestionnaire keeps the account: the scope's, or the school's for a UAI.
     var academie: String? = nil
     var lastSignInAt: Date? = nil
+    /// The role that disabled it (`admin` for the operators' command line).
+    var disabledBy: Role? = nil
 
     var identity: Identity { Identity(userId: id, login: login, role: role, scope: scope) }
 }
@@ -71,7 +73,8 @@ struct AccountRepository: Sendable {
 
     func setDisabled(login: String, _ disabled: Bool) async throws -> Bool {
         let rows = try await client.query("""
-            UPDATE \(unescaped: s).accounts SET disabled = \(disabled), updated_at = now() WHERE login = \(login) RETURNING id
+            UPDATE \(unescaped: s).accounts SET disabled = \(disabled), disabled_by = \(disabled ? Role.admin.rawValue : nil), updated_at = now()
+            WHERE login = \(login) RETURNING id
             """, logger: logger).collect()
         if disabled, let row = rows.first {
             let id = try row.decode(UUID.self)
@@ -259,8 +262,8 @@ struct AccountRepository: Sendable {
         return !rows.isEmpty
     }
 
-    static let columns = "id, login, display_name, role, scope, password_hash, disabled, email, academie, last_sign_in_at"
-    typealias Row = (UUID, String, String, String, String, String?, Bool, String?, String?, Date?)
+    static let columns = "id, login, display_name, role, scope, password_hash, disabled, email, academie, last_sign_in_at, disabled_by"
+    typealias Row = (UUID, String, String, String, String, String?, Bool, String?, String?, Date?, String?)
 
     func first(_ rows: PostgresRowSequence) async throws -> Account? {
         for try await row in rows.decode(Row.self) {
@@ -272,7 +275,7 @@ struct AccountRepository: Sendable {
     static func account(_ row: Row) -> Account? {
         guard let role = Role(rawValue: row.3), let scope = Scope(row.4) else { return nil }
         return Account(id: row.0, login: row.1, displayName: row.2, role: role, scope: scope, passwordHash: row.5,
-                       disabled: row.6, email: row.7, academie: row.8, lastSignInAt: row.9)
+                       disabled: row.6, email: row.7, academie: row.8, lastSignInAt: row.9, disabledBy: row.10.flatMap(Role.init(rawValue:)))
     }
 
     // MARK: housekeeping

@@ -37,12 +37,9 @@ extension AccountRepository {
         var items: [Account] = []
         var total = 0
         for try await row in rows {
-            let columns = try row.decode((UUID, String, String, String, String, String?, Bool, String?, String?, Date?, Int).self)
-            total = columns.10
-            if let account = Self.account((columns.0, columns.1, columns.2, columns.3, columns.4, columns.5, columns.6,
-                                           columns.7, columns.8, columns.9)) {
-                items.append(account)
-            }
+            let c = try row.decode((UUID, String, String, String, String, String?, Bool, String?, String?, Date?, String?, Int).self)
+            total = c.11
+            if let account = Self.account((c.0, c.1, c.2, c.3, c.4, c.5, c.6, c.7, c.8, c.9, c.10)) { items.append(account) }
         }
         if items.isEmpty, page > 1 {
             total = try await list(perimetre, role: role, recherche: recherche, page: 1, perPage: 1).total
@@ -54,13 +51,16 @@ extension AccountRepository {
     /// other). A new address, scope or a disabling spends the account's password links (one sent to
     /// a mistyped address, or before the change, no longer opens it); a new scope or a disabling
     /// ends its sessions. Nil when there is no such account.
-    func update(_ id: UUID, displayName: String?, email: String?, perimetre: (Scope, String?)?, disabled: Bool?) async throws -> Account? {
+    func update(_ id: UUID, displayName: String?, email: String?, perimetre: (Scope, String?)?, disabled: Bool?,
+                by role: Role = .admin) async throws -> Account? {
         try await client.withTransaction(logger: logger) { connection in
             guard let account = try await first(connection.query("""
                 UPDATE \(unescaped: s).accounts SET display_name = coalesce(\(displayName), display_name), email = coalesce(\(email), email),
                     scope = coalesce(\(perimetre?.0.description), scope),
                     academie = CASE WHEN \(perimetre != nil) THEN \(perimetre?.1) ELSE academie END,
-                    disabled = coalesce(\(disabled), disabled), updated_at = now()
+                    disabled = coalesce(\(disabled), disabled),
+                    disabled_by = CASE WHEN \(disabled)::boolean IS NULL THEN disabled_by WHEN \(disabled)::boolean THEN \(role.rawValue) END,
+                    updated_at = now()
                 WHERE id = \(id) RETURNING \(unescaped: Self.columns)
                 """, logger: logger)) else { return nil }
             if email != nil || perimetre != nil || disabled == true {

@@ -38,13 +38,24 @@ enum GestionDesComptes {
     /// examiners' and coordinators' (their address comes from Imag'In: changing it would send their
     /// next password link to whoever typed it); nothing of a fellow gestionnaire's (the
     /// administrator's to change), nor of one's own here (a disabled account re-enabling itself).
+    /// An account the administrator disabled stays the administrator's to enable (a gestionnaire's,
+    /// the gestionnaire's or the administrator's).
     static func changement(par caller: Identity, de compte: Account) -> Changement {
         guard compte.id != caller.userId, garde(caller, compte) else { return .rien }
+        if compte.disabled, let par = compte.disabledBy, rang(par) > rang(caller.role) { return .rien }
         switch (caller.role, compte.role) {
         case (.admin, _), (.gestionnaire, .etablissement), (.gestionnaire, .centre), (.gestionnaire, .referent),
              (.etablissement, .referent): return .tout
         case (.gestionnaire, .examinateur), (.gestionnaire, .coordinateur): return .etatSeulement
         default: return .rien
+        }
+    }
+
+    private static func rang(_ role: Role) -> Int {
+        switch role {
+        case .admin: 3
+        case .gestionnaire: 2
+        default: 1
         }
     }
 
