@@ -18,6 +18,9 @@ public enum FrenchFormat {
         return "\(j) \(mois[m - 1]) \(annee)"
     }
 
+    /// A slot's half-day code as people say it: "apres-midi" → "après-midi".
+    public static func demiJournee(_ code: String) -> String { ["matin": "matin", "apres-midi": "après-midi"][code] ?? code }
+
     /// A moment as a page says it, Paris time: "1 juin 2027 à 8 h 05".
     public static func moment(_ date: Date) -> String {
         let c = Calendar(identifier: .gregorian).dateComponents(in: paris, from: date)

@@ -6,7 +6,7 @@ import NIOPosix
 
 /// A PDF built with libharu: A4 pages, Helvetica in WinAnsi (the French accents), boxes and QR
 /// codes (libqrencode). One document per request; libharu is not shared between threads.
-/// Correction's evaluation sheets and Missions' convocations.
+/// Correction's evaluation sheets, candidates' convocations and attendance sheets, and Missions' convocations.
 public final class PDF {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -105,6 +105,23 @@ public final class PDF {
             HPDF_Page_MoveTo(page, x1, y1)
             HPDF_Page_LineTo(page, x2, y2)
             HPDF_Page_Stroke(page)
+        }
+
+        /// The ministry's letterhead across the page (`left` to `right`): the Republic and the ministry on
+        /// the left, the académie, its exam division and the session on the right; returns the y below its rule.
+        public func entete(academie: String, session: Int, left: Float, right: Float, top: Float) -> Float {
+            var y = top
+            text("RÉPUBLIQUE FRANÇAISE", x: left, y: y, size: 11, bold: true)
+            text("Académie \(academie)", x: right - 170, y: y, size: 10, bold: true)
+            y -= 13
+            text("Liberté, Égalité, Fraternité", x: left, y: y, size: 8)
+            text("Division des examens et concours", x: right - 170, y: y, size: 9)
+            y -= 16
+            text("Ministère de l'Éducation nationale", x: left, y: y, size: 10, bold: true)
+            text("Baccalauréat — session \(session)", x: right - 170, y: y, size: 9)
+            y -= 14
+            line(x1: left, y1: y, x2: right, y2: y, lineWidth: 1.2)
+            return y
         }
 
         /// A QR code of `text`, `size` points wide, its bottom-left corner at (x, y).

@@ -42,9 +42,11 @@ import TestSupport
     }
 
     /// Builds a commission through the whole platform: `candidats` pupils of 0251671F (division
-    /// T1), `examiners` teachers of another school convoked at the centre, and a coordinator.
+    /// T1) — or the `eleves` named, of their schools —, `examiners` teachers of another school
+    /// convoked at the centre, and a coordinator.
     static func commission(_ h: H, _ publisher: AMQPPublisher, candidats: Int, examiners: Int = 1,
-                           coordinator: Bool = false, placer: Bool = true, professeur: Bool = false) async throws -> Commission {
+                           coordinator: Bool = false, placer: Bool = true, professeur: Bool = false,
+                           eleves: [(nom: String, prenoms: String, uai: String)]? = nil) async throws -> Commission {
         let centre = try await CorrectionTests.makeCentre()
         let centreId = Identity(userId: UUID(), login: "centre.\(centre)", role: .centre, scope: .etablissement(centre))
         let p = "K\(UUID().uuidString.prefix(6))"
@@ -54,7 +56,10 @@ import TestSupport
         let path = "/api/correction/sessions/\(session)/epreuves/T011B/centres/\(centre)"
 
         let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"]
-            + (1...candidats).map { "\(p)\($0);\(Self.nom($0));Léa;01/01/2008;scolaire;0251671F;T1;BCG;T011B" }).joined(separator: "\n")
+            + (1...candidats).map { i in
+                let e = eleves?[i - 1] ?? (nom: Self.nom(i), prenoms: "Léa", uai: "0251671F")
+                return "\(p)\(i);\(e.nom);\(e.prenoms);01/01/2008;scolaire;\(e.uai);T1;BCG;T011B"
+            }).joined(separator: "\n")
         let imported = try await h.client.execute(uri: "\(ins)/import", method: .post, headers: [
             .authorization: "Bearer \(try await TestKeys.token(besancon))", .contentType: "text/csv"], body: ByteBuffer(string: csv))
         #expect(imported.status == .ok, "\(String(buffer: imported.body))")

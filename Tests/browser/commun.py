@@ -5,6 +5,7 @@ words check (no raw code of the services in a page's text)."""
 import json
 import os
 import re
+import subprocess
 import time
 import urllib.parse
 import urllib.request
@@ -85,16 +86,29 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch(driver, href):
-    """The HTTP status and text a link of the current page answers the signed-in browser (its
-    cookies; a redirect, to the sign-in page say, is its 3xx, not followed)."""
+def telecharger(driver, href):
+    """The HTTP status, content type and bytes a link of the current page answers the signed-in
+    browser (its cookies; a redirect, to the sign-in page say, is its 3xx, not followed)."""
     request = urllib.request.Request(urllib.parse.urljoin(driver.current_url, href))
     request.add_header("Cookie", "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies()))
     try:
         with urllib.request.build_opener(_NoRedirect).open(request, timeout=60) as response:
-            return response.status, response.read().decode("utf-8", "replace")
+            return response.status, response.headers.get("Content-Type"), response.read()
     except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", "replace")
+        return error.code, error.headers.get("Content-Type"), error.read()
+
+
+def fetch(driver, href):
+    """The HTTP status and text a link of the current page answers the signed-in browser."""
+    status, _, contenu = telecharger(driver, href)
+    return status, contenu.decode("utf-8", "replace")
+
+
+def pdf_texte(driver, href):
+    """The text of the PDF a link of the current page answers (pdftotext), after checking it is one."""
+    status, type_, contenu = telecharger(driver, href)
+    assert status == 200 and type_ == "application/pdf", (href, status, type_)
+    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=contenu, capture_output=True, check=True).stdout.decode()
 
 
 def page_status(driver, href):

@@ -9,7 +9,7 @@ the school's teacher convoked, cancelled and convoked again, every account activ
 printed on its convocation. The centre creates its groups and half-day slots, places its candidates
 and distributes them, reads the report and the subjects' material lists, changes a group, replaces an
 ill examiner. Physique-chimie (the draw rule): an examiner grades in the editor (one sheet offline, one
-absent, one override, one conflict, one paper subject recorded), locks their lot and reads their
+absent — recorded by the centre from the slot's attendance sheet —, one override, one conflict, one paper subject recorded), locks their lot and reads their
 statistics; the replacing examiner grades the other room on a shared tablet; the centre locks that
 lot for its examiner, unlocks it with a reason, locks it again and closes. NSI (points): a lot is
 reassigned, graded in points, locked, closed. The gestionnaire reads the grades in Cyclades and
@@ -441,14 +441,14 @@ def perimetres(driver):
     pc, info = f"/centre/{SESSION}/T011B/{CENTRE}", f"/centre/{SESSION}/T010B/{CENTRE}"
     notes = f"/remontee/notes?epreuve=T011B&centre={CENTRE}"
     pages = ["/examinateur", "/centre", pc, info, "/statistiques", "/messages?epreuve=T011B", "/missions", "/remontee", "/inscriptions",
-             "/sujets", notes, "/etablissements", f"/etablissements/{CENTRE}", f"/inscriptions/candidats/{numero('T011B', 9)}"]
+             "/sujets", notes, "/etablissements", f"/etablissements/{CENTRE}", f"/inscriptions/candidats/{numero('T011B', 9)}", "/convocations"]
     attendus = {
-        GESTIONNAIRE: [403, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200],
-        f"centre.{CENTRE}":      [403, 200, 200, 200, 200, 200, 403, 200, 403, 403, 403, 403, 403, 403],
-        f"etab.{CENTRE}":        [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 403, 403],
-        EXAM1:                   [200, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
-        NSI1:                    [200, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
-        "referent.0251080N":     [403, 200, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403],
+        GESTIONNAIRE: [403, 200, 200, 200, 200, 200, 200, 200, 200, 403, 200, 200, 200, 200, 403],
+        f"centre.{CENTRE}":      [403, 200, 200, 200, 200, 200, 403, 200, 403, 403, 403, 403, 403, 403, 403],
+        f"etab.{CENTRE}":        [403, 403, 403, 403, 403, 403, 200, 200, 200, 403, 200, 403, 403, 403, 200],
+        EXAM1:                   [200, 403, 200, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403],
+        NSI1:                    [200, 403, 403, 200, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403],
+        "referent.0251080N":     [403, 200, 403, 403, 200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403],
     }
     for acteur, statuts in attendus.items():
         sign_in(driver, acteur)
@@ -492,7 +492,7 @@ def road(driver):
     for code in ("PC-201", "PC-203", "PC-301", "PC-302"):
         driver.find_element(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{code}')]").click()
     driver.find_element(By.ID, "choix-creneau").click()
-    submit(driver, By.XPATH, "//form[contains(@action, '/creneaux')]//button")
+    submit(driver, By.XPATH, "//button[normalize-space()='Créer le créneau']")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Créneau créé"))
     slots = creneaux(driver)
     assert any(c[0] == "2 juin 2027" and c[1] == "matin" and "Sujet tiré sur papier" in c[2] for c in slots), slots
@@ -530,13 +530,7 @@ def road(driver):
     shot(driver, "00-examinateur-remplace")
     assert not api("GET", "/api/correction/mes-lots", token(EXAM2))[1]["items"], "the ill examiner has no lot left"
 
-    # The examiner's lots.
-    sign_in(driver, EXAM1)
-    driver.get(BASE + "/examinateur")
-    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "table tbody tr")))
-    missions = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "main ul li")]
-    assert any(m.startswith("T011B") and CENTRE in m for m in missions), missions
-    shot(driver, "01-mes-lots")
+    # The first examiner's lot (read from the API, to know its sheets).
     status, lots = api("GET", "/api/correction/mes-lots", jeton1)
     lot = next(l for l in lots["items"] if l["centre"] == CENTRE)
     # The morning's subjects are drawn by the platform, the afternoon's drawn on paper (the demo's slots).
@@ -545,6 +539,33 @@ def road(driver):
     papier = [i for i, o in offres.items() if o["enregistrement"]]
     assert len(tirees) >= 4 and len(papier) >= 2, offres
     fiches = tirees[:2] + papier[:1] + tirees[2:4] + papier[1:] + tirees[4:]
+
+    # Exam day: the centre prints the afternoon slot's attendance sheet (its candidates in alphabetical
+    # order) and, sheet in hand after the half-day, records from its page that one of them (the
+    # examiner's third sheet) was absent.
+    driver.get(commission)
+    absent = fiches[2].lower()
+    formulaire = driver.find_element(By.XPATH, f"//form[.//input[@id='absent-{absent}']]")
+    creneau = formulaire.get_attribute("action").split("/creneaux/")[1].split("/")[0]
+    noms = [l.text.split(" ")[0].upper() for l in formulaire.find_elements(By.CSS_SELECTOR, "label.choix") if "(n°" in l.text]
+    feuille = pdf_texte(driver, driver.find_element(By.ID, f"emargement-{creneau}").get_attribute("href"))
+    places = [feuille.find(nom) for nom in noms]
+    assert "FEUILLE D'ÉMARGEMENT" in feuille and len(noms) >= 4 and -1 not in places and places == sorted(places), (noms, feuille)
+    driver.find_element(By.ID, f"absent-{absent}").click()
+    submit(driver, By.ID, f"relever-{creneau}")
+    message(driver, "1 absence(s) non justifiée(s) enregistrée(s).")
+    assert status_of(jeton1, absent) == "absent"
+    case = driver.find_element(By.ID, f"absent-{absent}")
+    assert case.is_selected() and not case.is_enabled(), "recorded: ticked, no longer to tick"
+    shot(driver, "32-emargement-absences-relevees")
+
+    # The examiner's lots.
+    sign_in(driver, EXAM1)
+    driver.get(BASE + "/examinateur")
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "table tbody tr")))
+    missions = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "main ul li")]
+    assert any(m.startswith("T011B") and CENTRE in m for m in missions), missions
+    shot(driver, "01-mes-lots")
 
     # 1: drawn and graded A everywhere.
     open_sheet(driver, fiches[0])
@@ -569,11 +590,8 @@ def road(driver):
     wait(driver, EC.text_to_be_present_in_element((By.ID, "etat-reseau"), "Enregistré"), timeout=30)
     shot(driver, "04-editeur-reconnecte")
 
-    # 3: absent.
+    # 3: absent, as the centre recorded it from the attendance sheet.
     open_sheet(driver, fiches[2])
-    driver.find_element(By.ID, "absent").click()
-    wait(driver, EC.alert_is_present()).accept()
-    wait(driver, lambda d: status_of(jeton1, fiches[2]) == "absent")
     wait(driver, EC.text_to_be_present_in_element((By.ID, "editeur"), "statut : absent (absence non justifiée)"))
     shot(driver, "23-editeur-absent")
 
@@ -792,6 +810,19 @@ def road(driver):
     submit(driver, By.ID, "afficher-notes")
     assert len([tr for tr in driver.find_elements(By.CSS_SELECTOR, "#notes tbody tr") if tr.text.startswith(P.upper())]) == 4
     shot(driver, "11-notes-des-eleves")
+    # Its pupils' convocations: day, half-day, centre and room, one by one and all in one PDF.
+    driver.get(BASE + "/")
+    submit(driver, By.LINK_TEXT, "Les convocations de vos élèves aux épreuves (PDF)")
+    convocations = {tr.find_elements(By.TAG_NAME, "td")[0].text: tr for tr in driver.find_elements(By.CSS_SELECTOR, "#convocations tbody tr")}
+    nos = {numero("T011B", i) for i in range(9, 17)} | {numero("T010B", i) for i in range(1, 5)}
+    assert nos <= set(convocations) and not any(numero("T011B", i) in convocations for i in range(1, 9)), sorted(convocations)
+    shot(driver, "33-convocations-des-eleves")
+    une = convocations[numero("T011B", 9)]
+    lettre = pdf_texte(driver, une.find_element(By.TAG_NAME, "a").get_attribute("href"))
+    jour, salle = une.find_elements(By.TAG_NAME, "td")[4].text.split(",")[0], une.find_elements(By.TAG_NAME, "td")[5].text
+    assert "CONVOCATION" in lettre and numero("T011B", 9) in lettre and jour in lettre and salle in lettre, (jour, salle, lettre)
+    toutes = pdf_texte(driver, driver.find_element(By.ID, "toutes-convocations").get_attribute("href"))
+    assert all(n in toutes for n in nos), toutes[:500]
     sign_in(driver, GESTIONNAIRE)
 
     # The gestionnaire reopens the closed exam at the centre from its page, with a reason: the
@@ -813,7 +844,8 @@ if __name__ == "__main__":
         "gestionnaire, 12 by the school's suggestions), one corrected and set « dispensé », one taken out of its centre and removed "
         "from its candidate page, 5 examiners designated (1 by the school), convoked (the school's cancelled "
         "and convoked again) and activated with their printed codes; groups and slots created; 16 physique-chimie candidates placed in slots from the centre's page (a 9th refused), "
-        "automatic distribution and its report, manual distribution; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
+        "automatic distribution and its report, manual distribution; a slot's attendance sheet printed and 1 absence recorded from it "
+        "by the centre; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
         "1 conflict kept, 1 paper subject recorded beside its document), subjects' material lists, a slot with a paper draw, lots locked (one by the centre, unlocked with a reason, relocked), closed, 16 results in Cyclades, "
-        "an examiner replaced in a group, each candidate's grade and the jury's CSV, reopened by the gestionnaire; NSI: 4 candidates placed and distributed, a lot "
+        "an examiner replaced in a group, each candidate's grade and the jury's CSV, the school's pupils' convocations (PDF), reopened by the gestionnaire; NSI: 4 candidates placed and distributed, a lot "
         "reassigned, graded in points, locked, closed")

@@ -25,6 +25,7 @@ PROPRIETAIRES = [
     (r"^POST /api/correction/.*/reouverture$", "gestionnaire.besancon"),
     (r"^POST /api/correction/groupes/\{id\}/deverrouillage$", "centre.0251080N"),
     (r"^\S+ /api/correction/(fiches|groupes|mes-lots|sessions/\{annee\}/mes-statistiques)", "examinateur.demo"),
+    (r"^GET /api/correction/sessions/\{annee\}/etablissements/", "etab.0251080N"),  # a school's pupils' convocations
     (r"^\S+ /api/correction/", "centre.0251080N"),
 ]
 
@@ -88,7 +89,7 @@ def _collecter():
     table["candidats"] = [{"annee": SESSION, "numero": c["numero"], "epreuve": e}
                           for c in _items(_lire(gestion, f"{s}/candidats?perPage=1000"))
                           for e in (c.get("epreuves") or [None]) if e and c.get("numero")]
-    table["etablissements"] = [{"uai": e["uai"]} for e in _items(_lire(gestion, "/api/inscriptions/etablissements?academie=03"))
+    table["etablissements"] = [{"annee": SESSION, "uai": e["uai"]} for e in _items(_lire(gestion, "/api/inscriptions/etablissements?academie=03"))
                                if "uai" in e]
     table["delegations"] = [{"annee": SESSION, "epreuve": d["epreuve"], "uai": d["uai"]}
                             for d in _items(_lire(gestion, f"{s}/delegations")) if "epreuve" in d and "uai" in d]

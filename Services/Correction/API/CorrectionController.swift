@@ -43,6 +43,7 @@ struct CorrectionController: Sendable {
         group.post("groupes/:id/verrouillage", use: verrouiller)
         group.post("groupes/:id/deverrouillage", use: deverrouiller)
         group.get("mes-lots", use: mesLots)
+        addDocumentsRoutes(to: group)
     }
 
     // MARK: the commission
@@ -361,7 +362,7 @@ struct CorrectionController: Sendable {
     /// The commission named by the path, if the caller's role is among `roles` and their scope covers
     /// it: its centre (centre, référent), its académie (gestionnaire, coordinator), a convocation on
     /// it (examiner).
-    private func visible(_ context: ECERequestContext, roles: [Role]) async throws -> (Commission, Identity) {
+    func visible(_ context: ECERequestContext, roles: [Role]) async throws -> (Commission, Identity) {
         let caller = try context.authenticated()
         guard roles.contains(caller.role) else { throw Problem.forbidden("rôle \(caller.role.rawValue) non autorisé / role not allowed") }
         guard let epreuve = context.parameters.get("epreuve"), let centre = context.parameters.get("centre"),
@@ -413,7 +414,7 @@ struct CorrectionController: Sendable {
         return motif
     }
 
-    private static func checkCount(_ fiches: [UUID]) throws {
+    static func checkCount(_ fiches: [UUID]) throws {
         guard (1...5000).contains(fiches.count) else {
             throw Problem.validation([.init(field: "fiches", reason: "1 à 5 000 fiches / 1 to 5,000 sheets")])
         }

@@ -133,7 +133,7 @@ enum EditeurStatements {
             WITH u AS (
                 UPDATE fiches SET grille = $2::text::jsonb, statut = $3::text, absence = $4::text,
                     note_suggeree = $5::int8, note_finale = $6::int8, motif_ajustement = $7::text,
-                    saisie_differee = saisie_differee OR $8::bool, examinateur_id = $9::uuid,
+                    saisie_differee = saisie_differee OR $8::bool, examinateur_id = COALESCE($9::uuid, examinateur_id),
                     version = version + 1, modifiee_le = now()
                 WHERE id = $1::uuid RETURNING *
             ), a AS (
@@ -155,7 +155,8 @@ enum EditeurStatements {
         var finale: Int?
         var motif: String?
         var differee: Bool
-        var examinateur: UUID
+        /// The grader; nil (the centre recording an absence) keeps the sheet's.
+        var examinateur: UUID?
         var by: Identity
         var action: String
         var avant: String

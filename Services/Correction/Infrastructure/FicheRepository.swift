@@ -305,15 +305,73 @@ struct FicheRepository: Sendable {
         let colonne = PostgresRandomAccessRow(row)
         guard let examinateur = try colonne["intervenant_id"].decode(UUID?.self) else { throw Problem.notFound("fiche") }
         let current = try Self.fiche(row)
-        guard try colonne["etat"].decode(String.self) == "ouverte" else {
-            throw Problem.conflict(.epreuveClose, "épreuve close pour ce centre / exam closed at this centre")
-        }
-        guard !current.lotVerrouille else { throw Problem.conflict(.lotVerrouille, "lot verrouillé : lecture seule / locked lot: read-only") }
+        if let refus = Self.figee(etat: try colonne["etat"].decode(String.self), lotVerrouille: current.lotVerrouille) { throw refus }
         guard current.version == version else {
             throw try Problem.stale("la fiche a changé depuis votre lecture (version \(version), actuelle \(current.version)) / "
                                     + "the sheet changed since you read it", current: current)
         }
         return (current, examinateur, try colonne["instantane"].decode(String.self))
+    }
+
+    /// What keeps a sheet as it stands: its commission closed, its lot locked (nil: it may change).
+    /// The editor's rule, and the attendance sheet's.
+    static func figee(etat: String, lotVerrouille: Bool) -> Problem? {
+        guard etat == "ouverte" else { return Problem.conflict(.epreuveClose, "épreuve close pour ce centre / exam closed at this centre") }
+        guard !lotVerrouille else { return Problem.conflict(.lotVerrouille, "lot verrouillé : lecture seule / locked lot: read-only") }
+        return nil
+    }
+
+    // MARK: absences from the attendance sheet
+
+    /// What the centre's record of a slot's absences did: the numbers turned absent, how many were
+    /// already recorded so (a replay changes nothing), and the sheets left as they stand, with why.
+    struct Releve: Codable, Sendable {
+        var absents: [String] = []
+        var dejaRecensees = 0
+        var refus: [Refus] = []
+        struct Refus: Codable, Sendable { var numero: String; var nom: String; var motif: String }
+    }
+
+    /// The centre, attendance sheet in hand after the half-day, records the slot's absent candidates:
+    /// each sheet takes the absence as the editor's save does (same statement and audit, the grader
+    /// kept), under the editor's rule (`figee`); a sheet whose grading has begun — the candidate
+    /// sat — is left as it stands and named. Sheets outside the slot: 404, nothing changed.
+    func releverAbsences(_ key: CommissionKey, creneau: UUID, fiches ids: [UUID], absence: Absence, by: Identity) async throws -> Releve {
+        try await client.withTransaction(logger: logger) { connection in
+            // As the editor's read: the sheets locked, their commission shared with a closing.
+            let rows = try await connection.query("""
+                SELECT f.id, f.numero, f.nom, f.prenoms, f.statut, f.absence, f.grille::text, COALESCE(g.verrouille, false),
+                       \(unescaped: EditeurStatements.instantane("f"))::text, c.etat
+                FROM \(unescaped: s).fiches f
+                JOIN \(unescaped: s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+                LEFT JOIN \(unescaped: s).groupes g ON g.id = f.groupe_id
+                WHERE f.id = ANY(\(ids)) AND f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre)
+                  AND f.creneau_id = \(creneau)
+                ORDER BY f.nom, f.prenoms, f.numero
+                FOR UPDATE OF f FOR SHARE OF c
+                """, logger: logger).collect()
+            let fiches = try rows.map { try $0.decode((UUID, String, String, String, String, String?, String, Bool, String, String).self) }
+            guard fiches.count == Set(ids).count else {
+                throw Problem.notFound("fiches hors de ce créneau / sheets outside this slot")
+            }
+            var releve = Releve()
+            for (id, numero, nom, prenoms, statut, dejaAbsence, grille, verrouille, avant, etat) in fiches {
+                let motif: String? = if let refus = Self.figee(etat: etat, lotVerrouille: verrouille) { refus.detail ?? refus.title }
+                    else if statut == "notee" { "déjà noté" } else if statut == "brouillon" { "notation commencée" } else { nil }
+                if let motif {
+                    releve.refus.append(.init(numero: numero, nom: "\(nom) \(prenoms)", motif: motif))
+                } else if statut == "absent", dejaAbsence == absence.rawValue {
+                    releve.dejaRecensees += 1
+                } else {
+                    for try await _ in try await connection.execute(EditeurStatements.Enregistre(
+                        id: id, grille: grille, statut: "absent", absence: absence.rawValue, suggeree: nil, finale: nil, motif: nil,
+                        differee: false, examinateur: nil, by: by, action: "fiche.absence", avant: avant, codes: [], niveaux: [],
+                        points: []), logger: logger) {}
+                    releve.absents.append(numero)
+                }
+            }
+            return releve
+        }
     }
 
     struct EntreeAudit: Codable, Sendable {

@@ -1197,6 +1197,105 @@ paths:
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/creneaux/{creneau}/emargement.pdf:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+      - {name: creneau, in: path, required: true, schema: {type: string, format: uuid}}
+    get:
+      summary: The slot's attendance sheet (feuille d'émargement) — exam, centre, day, half-day, rooms, one line per candidate in alphabetical order with a box to sign; whoever reads the commission's sheets
+      responses:
+        "200": {description: PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/creneaux/{creneau}/convocations.pdf:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+      - {name: creneau, in: path, required: true, schema: {type: string, format: uuid}}
+    get:
+      summary: The convocations of the slot's candidates, one page each (the centre, the académie's gestionnaire)
+      responses:
+        "200": {description: PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/creneaux/{creneau}/absences:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+      - {name: creneau, in: path, required: true, schema: {type: string, format: uuid}}
+    post:
+      summary: The centre records the slot's absent candidates from the attendance sheet (unjustified unless said); a sheet whose grading has begun, or in a locked lot, is left as it stands and named; a replay changes nothing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [fiches]
+              properties:
+                fiches: {type: array, items: {type: string, format: uuid}, minItems: 1, maxItems: 5000}
+                absence: {type: string, enum: [injustifiee, justifiee], default: injustifiee}
+      responses:
+        "200":
+          description: What was recorded
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  absents: {type: array, items: {type: string}, description: numbers turned absent}
+                  dejaRecensees: {type: integer}
+                  refus: {type: array, items: {type: object, properties: {numero: {type: string}, nom: {type: string}, motif: {type: string}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/candidats/{numero}/convocation.pdf:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}, {name: numero, in: path, required: true, schema: {type: string}}]
+    get:
+      summary: A candidate's convocation (exam, day, half-day, centre, room), one page per exam; the centre hosting them, their school of origin, their académie's gestionnaire (404 for anyone else); 409 before they are placed in a slot
+      responses:
+        "200": {description: PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/etablissements/{uai}/convocations:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}, {name: uai, in: path, required: true, schema: {type: string}}]
+    get:
+      summary: A school's pupils with their exam, centre, day, half-day and room (the school itself, its académie's gestionnaire)
+      responses:
+        "200":
+          description: The pupils, in alphabetical order
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      properties: {ficheId: {type: string, format: uuid}, numero: {type: string}, nom: {type: string}, prenoms: {type: string}, uaiOrigine: {type: string}, session: {type: integer}, epreuve: {type: string}, centre: {type: string}, academie: {type: string}, jour: {type: string, format: date}, demiJournee: {type: string, enum: [matin, apres-midi]}, salle: {type: string}, statut: {type: string}, absence: {type: string}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/etablissements/{uai}/convocations.pdf:
+    parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}, {name: uai, in: path, required: true, schema: {type: string}}]
+    get:
+      summary: Every placed pupil's convocation of a school in one PDF, in alphabetical order
+      responses:
+        "200": {description: PDF, content: {application/pdf: {schema: {type: string, format: binary}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
   /api/correction/sessions/{annee}/candidats.csv:
     parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
     get:

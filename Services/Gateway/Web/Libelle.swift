@@ -51,7 +51,7 @@ enum Libelle {
          "conflit": "chaque groupe qui a de la place compte un examinateur qui enseigne à ce candidat"][code] ?? code
     }
 
-    static func demiJournee(_ code: String) -> String { ["matin": "matin", "apres-midi": "après-midi"][code] ?? code }
+    static func demiJournee(_ code: String) -> String { FrenchFormat.demiJournee(code) }
 
     /// A candidate's category (Inscriptions).
     static func categorie(_ code: String) -> String {

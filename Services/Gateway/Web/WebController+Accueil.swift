@@ -95,6 +95,7 @@ extension WebController {
                                   Lien(href: "/comptes", libelle: "Les comptes de la plateforme"), statistiques]
             case .etablissement: liens = [Lien(href: "/inscriptions", libelle: "Les affectations déléguées et les désignations de vos enseignants"),
                                           Lien(href: "/missions", libelle: "Les convocations de vos enseignants (Imag'In)"),
+                                          Lien(href: "/convocations", libelle: "Les convocations de vos élèves aux épreuves (PDF)"),
                                           Lien(href: "/remontee/notes", libelle: "Les notes de vos élèves"),
                                           Lien(href: "/comptes", libelle: "Les comptes de vos référents de correction")]
             }

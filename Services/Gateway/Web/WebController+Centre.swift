@@ -82,19 +82,32 @@ extension WebController {
                 var visible: Bool }
             let maintenant = Date()
             struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var sujets: [String]; var candidats: Int
-                var capacite: String; var complet: Bool; var choix: Bool }
+                var capacite: String; var complet: Bool; var choix: Bool; var convoques: [ConvoqueVue]
+                var aConvoques: Bool }
+            /// A candidate of a slot on the absence record: ticked when absent, not to tick once their grading began.
+            struct ConvoqueVue { var id: String; var nom: String; var numero: String; var absent: Bool; var etat: String?; var modifiable: Bool }
             // Slots and manual distribution: the filters choose the sheets shown, the centre ticks them and
             // places them in a slot or moves them to a lot.
             let q = request.uri.queryParameters
             let filtres = Self.filtresFiches { q[Substring($0)].map(String.init) }
             struct FicheRef: Decodable { var id: UUID; var numero: String; var nom: String; var prenoms: String; var division: String?
-                var uaiOrigine: String?; var groupeId: UUID?; var creneauId: UUID? }
+                var uaiOrigine: String?; var groupeId: UUID?; var creneauId: UUID?; var statut: String }
             let nomsGroupes = Dictionary(vue.groupes.map { ($0.id, $0.nom) }, uniquingKeysWith: { a, _ in a })
             let nomsCreneaux = Dictionary(vue.creneaux.map { ($0.id, "\(FrenchFormat.jour($0.jour)), \(Libelle.demiJournee($0.demiJournee))") },
                                           uniquingKeysWith: { a, _ in a })
             let fiches = organise
                 ? try decode(Items<FicheRef>.self, try await api(.get, "correction", base + "/fiches?" + Self.requete(filtres), session: session)).items
                 : []
+            // Every placed candidate, per slot, for the absence record (the filtered list may leave some out).
+            let places = filtres.isEmpty ? fiches : organise
+                ? try decode(Items<FicheRef>.self, try await api(.get, "correction", base + "/fiches", session: session)).items : []
+            let parCreneau = Dictionary(grouping: places.filter { $0.creneauId != nil }, by: { $0.creneauId! })
+            func convoques(_ creneau: UUID) -> [ConvoqueVue] {
+                (parCreneau[creneau] ?? []).sorted { ($0.nom, $0.prenoms) < ($1.nom, $1.prenoms) }.map { f in
+                    ConvoqueVue(id: f.id.uuidString.lowercased(), nom: "\(f.nom) \(f.prenoms)", numero: f.numero, absent: f.statut == "absent",
+                                etat: f.statut == "a_noter" ? nil : Libelle.statutFiche(f.statut), modifiable: f.statut == "a_noter")
+                }
+            }
             struct FicheVue { var id: String; var numero: String; var nom: String; var division: String; var origine: String; var groupe: String
                 var creneau: String }
             struct GroupeChoix { var id: String; var nom: String }
@@ -149,7 +162,10 @@ extension WebController {
                                                           demiJournee: Libelle.demiJournee($0.demiJournee),
                                                           sujets: $0.sujets.map { libellesSujets[$0] ?? "sujet non publié" },
                                                           candidats: $0.candidats, capacite: $0.capacite == 0 ? "aucun groupe formé" : "\($0.capacite)",
-                                                          complet: $0.capacite > 0 && $0.candidats >= $0.capacite, choix: $0.choix == true) },
+                                                          complet: $0.capacite > 0 && $0.candidats >= $0.capacite, choix: $0.choix == true,
+                                                          convoques: convoques($0.id), aConvoques: !convoques($0.id).isEmpty) },
+                // The attendance sheet for whoever follows the commission; the convocations for the centre and the académie.
+                "emargement": role != .examinateur, "convocations": [.centre, .gestionnaire].contains(role),
             ]
             return page("commission", titre: "\(vue.commission.epreuve) — \(vue.commission.centre)", Self.avecMessage(object, request), session: session)
         }
@@ -322,6 +338,36 @@ extension WebController {
                                       json: Self.json(Deplacement(fiches: fiches.map(\.id), groupeId: vers)))
             let message = reply.status == .ok ? "Lot réaffecté : \(fiches.count) candidats déplacés." : "Réaffectation refusée : \(Self.detail(reply))"
             throw Redirect(to: pagePath, message: message, cookies: session.setCookies)
+        }
+    }
+
+    /// The absent candidates ticked on a slot's record, sheet in hand: Correction records them as the
+    /// editor does and names those it leaves as they stand (grading begun, lot locked).
+    @Sendable func releverAbsences(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.formValues(try await request.body.collect(upTo: 1_000_000))
+        return try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let (base, pagePath) = try commissionPath(context)
+            let creneau = try context.uuid(of: "créneau")
+            let absence = form["absence"]?.last ?? "injustifiee"
+            let fiches = form["absent"] ?? []
+            guard ["injustifiee", "justifiee"].contains(absence), !fiches.isEmpty, fiches.allSatisfy({ UUID(uuidString: $0) != nil }) else {
+                throw Redirect(to: pagePath, message: "Relevé refusé : cochez au moins un candidat absent, l'absence justifiée ou non.", cookies: session.setCookies)
+            }
+            struct Releve: Encodable { var fiches: [String]; var absence: String }
+            let reply = try await api(.post, "correction", base + "/creneaux/\(creneau)/absences", session: session,
+                                      json: Self.json(Releve(fiches: fiches, absence: absence)))
+            guard reply.status == .ok else {
+                throw Redirect(to: pagePath, message: "Relevé refusé : \(Self.detail(reply))", cookies: session.setCookies)
+            }
+            struct Bilan: Decodable { var absents: [String]; var dejaRecensees: Int; var refus: [Refus]
+                struct Refus: Decodable { var numero: String; var nom: String; var motif: String } }
+            let bilan = try decode(Bilan.self, reply)
+            let message = ["\(bilan.absents.count) absence(s) \(absence == "justifiee" ? "justifiée(s)" : "non justifiée(s)") enregistrée(s)."]
+                + (bilan.dejaRecensees > 0 ? ["\(bilan.dejaRecensees) déjà enregistrée(s)."] : [])
+                + bilan.refus.map { "\($0.nom) (\($0.numero)) laissé(e) tel(le) quel(le) : \($0.motif.split(separator: " / ").first ?? "")." }
+            throw Redirect(to: pagePath, message: message.joined(separator: " "), cookies: session.setCookies)
         }
     }
 

@@ -163,4 +163,34 @@ extension WebController {
             return page("notes", titre: titre, object, session: session)
         }
     }
+
+    /// The school's pupils with their exam, centre, day, half-day and room, each convocation as a
+    /// PDF and all of them in one (Correction keeps the perimeter: the school's own pupils).
+    @Sendable func convocationsEleves(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            guard session.identity.role == .etablissement, case .etablissement(let uai) = session.identity.scope else {
+                throw Problem.forbidden("réservé aux établissements / schools only")
+            }
+            let annee = Self.sessionCourante
+            let base = "/api/correction/sessions/\(annee)"
+            struct Eleve: Decodable { var numero: String; var nom: String; var prenoms: String; var epreuve: String; var centre: String
+                var jour: String?; var demiJournee: String?; var salle: String? }
+            struct Items: Decodable { var items: [Eleve] }
+            let eleves = try decode(Items.self, try await api(.get, "correction", "\(base)/etablissements/\(uai)/convocations", session: session)).items
+            let noms = await nomsEtablissements(session)
+            let lignes: [[String: Any]] = eleves.map { e in
+                var ligne: [String: Any] = ["numero": e.numero, "nom": "\(e.nom) \(e.prenoms)", "epreuve": e.epreuve,
+                                            "centre": Libelle.etablissement(e.centre, noms), "salle": e.salle ?? "—"]
+                if let jour = e.jour, let demi = e.demiJournee {
+                    ligne["quand"] = "\(FrenchFormat.jour(jour)), \(Libelle.demiJournee(demi))"
+                    ligne["lien"] = "\(base)/candidats/\(e.numero.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")/convocation.pdf"
+                }
+                return ligne
+            }
+            let object: [String: Any] = ["session": annee, "eleves": lignes, "total": eleves.count,
+                                         "tout": eleves.contains { $0.jour != nil } ? "\(base)/etablissements/\(uai)/convocations.pdf" : ""]
+            return page("convocations", titre: "Convocations de vos élèves", object, session: session)
+        }
+    }
 }

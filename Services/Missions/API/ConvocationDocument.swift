@@ -139,19 +139,8 @@ struct ConvocationDocument: Sendable {
         let pdf = try PDF(title: "Convocation \(personne) \(m.epreuve)")
         let page = try pdf.page()
         let left = PDF.Page.margin + 16, right = PDF.Page.width - PDF.Page.margin - 16, width = right - left
-        var y = PDF.Page.height - PDF.Page.margin - 20
-
         // Letterhead: the Republic and the ministry on the left, the académie and the session on the right.
-        page.text("RÉPUBLIQUE FRANÇAISE", x: left, y: y, size: 11, bold: true)
-        page.text("Académie \(m.academie)", x: right - 170, y: y, size: 10, bold: true)
-        y -= 13
-        page.text("Liberté, Égalité, Fraternité", x: left, y: y, size: 8)
-        page.text("Division des examens et concours", x: right - 170, y: y, size: 9)
-        y -= 16
-        page.text("Ministère de l'Éducation nationale", x: left, y: y, size: 10, bold: true)
-        page.text("Baccalauréat — session \(m.session)", x: right - 170, y: y, size: 9)
-        y -= 14
-        page.line(x1: left, y1: y, x2: right, y2: y, lineWidth: 1.2)
+        var y = page.entete(academie: m.academie, session: m.session, left: left, right: right, top: PDF.Page.height - PDF.Page.margin - 20)
         y -= 40
 
         page.text("CONVOCATION", x: left, y: y, size: 20, bold: true)
