@@ -211,7 +211,7 @@ MUTATIONS = [
       "guard let suggested = Optional(suggeree ?? 0) else {",
       RULES + "(anOverrideStaysWithin0To20AndOnlyOnAFinalGrade|aPartlyGradedLotIsRefusedTheLock|anIncompleteGridIsNeverFinal)|" + FLOW,
       "a grade is final only once every criterion is evaluated"),
-    M("SAISIE-7", FICHES, "guard !current.lotVerrouille else {", "guard true else {",
+    M("SAISIE-7", FICHES, "guard !lotVerrouille else {", "guard true else {",
       FLOW,
       "a locked lot is read-only"),
     M("SAISIE-8", FICHES, "guard current.version == version else {", "guard true else {",
