@@ -55,10 +55,11 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
                               policy: settings.auth, clientAddress: ClientAddress(environment),
                               publicURL: runtime.configuration.publicURL)
     auth.addRoutes(to: router.group("/api/auth"))
-    let comptes = ComptesController(accounts: accounts, auth: auth, client: httpClient, inscriptions: settings.upstreams["inscriptions"]!)
+    let services = ServiceCall(client: httpClient, upstreams: settings.upstreams)
+    let comptes = ComptesController(accounts: accounts, auth: auth, services: services)
     comptes.addRoutes(to: router.group("/api/comptes"))
     // Secure cookies whenever the public address is https (plain http is refused outside ECE_DEVELOPMENT).
-    let web = WebController(auth: auth, comptes: comptes, verifier: runtime.verifier, client: httpClient, upstreams: settings.upstreams,
+    let web = WebController(auth: auth, comptes: comptes, verifier: runtime.verifier, services: services,
                             secureCookies: URL(string: runtime.configuration.publicURL)?.scheme?.lowercased() == "https",
                             files: files)
     web.addRoutes(to: router)

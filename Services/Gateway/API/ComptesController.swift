@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
@@ -11,9 +10,7 @@ import Shared
 struct ComptesController: Sendable {
     let accounts: AccountRepository
     let auth: AuthController
-    let client: HTTPClient
-    /// Inscriptions' base URL (the directory).
-    let inscriptions: String
+    let services: ServiceCall
 
     func addRoutes(to group: RouterGroup<ECERequestContext>) {
         group.get("", use: liste)
@@ -22,7 +19,7 @@ struct ComptesController: Sendable {
         group.patch(":id", use: modifier)
     }
 
-    struct CompteVue: ResponseEncodable, Decodable {
+    struct CompteVue: ResponseEncodable {
         var id: UUID
         var login: String
         var nom: String
@@ -200,18 +197,10 @@ struct ComptesController: Sendable {
 
     /// A read of Cyclades' directory with the caller's token; nil when it answers 404.
     private func annuaire<T: Decodable>(_ path: String, _ type: T.Type, token: String) async throws -> T? {
-        var request = HTTPClientRequest(url: inscriptions + path)
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        let status: Int, body: ByteBuffer
-        do {
-            let response = try await client.execute(request, timeout: .seconds(10))
-            (status, body) = (Int(response.status.code), try await response.body.collect(upTo: 1_000_000))
-        } catch {
-            throw Problem.serviceUnavailable("l'annuaire (Cyclades) ne répond pas / the directory does not answer")
-        }
-        if status == 404 { return nil }
-        guard status == 200, let value = try? JSONDecoder().decode(T.self, from: body) else {
-            throw Problem.serviceUnavailable("l'annuaire (Cyclades) a refusé la lecture / the directory refused (\(status))")
+        let reply = try await services(.get, "inscriptions", path, token: token, timeout: .seconds(10))
+        if reply.status == .notFound { return nil }
+        guard reply.status == .ok, let value = try? JSONDecoder().decode(T.self, from: reply.body) else {
+            throw Problem.serviceUnavailable("l'annuaire (Cyclades) a refusé la lecture / the directory refused (\(reply.status.code))")
         }
         return value
     }

@@ -26,6 +26,12 @@ extension WebController {
         struct Centre: Decodable { var capaciteDemiJournee: Int; var epreuves: [String] }
     }
 
+    /// The académies and regroupements, from Cyclades.
+    func academies(_ session: Session) async throws -> [AcademieRef] {
+        struct Items: Decodable { var items: [AcademieRef] }
+        return try decode(Items.self, try await api(.get, "inscriptions", "/api/inscriptions/academies", session: session)).items
+    }
+
     /// Only those who keep the directory open its pages.
     private func gardien(_ request: Request, _ context: ECERequestContext) async throws -> Session {
         let session = try await required(request, context)
@@ -42,38 +48,34 @@ extension WebController {
             let q = request.uri.queryParameters
             var academie = q["academie"].map(String.init).flatMap { $0.isEmpty ? nil : $0.uppercased() }
             if case .academie(let code) = session.identity.scope { academie = code }
-            // A GET form writes a space as "+", which the query's decoding keeps.
-            let recherche = String((q["q"].map(String.init) ?? "").replacingOccurrences(of: "+", with: " ").prefix(100))
+            let recherche = Self.recherche(request)
             let centres = q["centres"] == "oui"
-            let numero = q["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
+            let numero = Self.numeroDePage(request)
             var items = URLComponents()
             items.queryItems = [URLQueryItem(name: "page", value: "\(numero)"), URLQueryItem(name: "perPage", value: "50")]
                 + (academie.map { [URLQueryItem(name: "academie", value: $0)] } ?? [])
                 + (recherche.isEmpty ? [] : [URLQueryItem(name: "q", value: recherche)]) + (centres ? [URLQueryItem(name: "centres", value: "true")] : [])
             let liste = try decode(Annuaire.self, try await api(.get, "inscriptions", "/api/inscriptions/etablissements?" + (items.percentEncodedQuery ?? ""),
                                                                  session: session))
-            struct Items<T: Decodable>: Decodable { var items: [T] }
-            let academies = try decode(Items<AcademieRef>.self, try await api(.get, "inscriptions", "/api/inscriptions/academies", session: session)).items
+            let academies = try await academies(session)
             func lien(_ page: Int) -> String {
                 var c = URLComponents()
                 c.queryItems = [URLQueryItem(name: "page", value: "\(page)"), URLQueryItem(name: "q", value: recherche)]
                     + (centres ? [URLQueryItem(name: "centres", value: "oui")] : []) + (admin ? [URLQueryItem(name: "academie", value: academie ?? "")] : [])
                 return "/etablissements?" + (c.percentEncodedQuery ?? "")
             }
-            let pages = max(1, (liste.total + 49) / 50)
             var object: [String: Any] = [
                 "admin": admin, "academie": academie ?? "", "recherche": recherche, "centres": centres,
                 "titre": academie.map { code in "académie \(academies.first { $0.code == code }?.nom ?? code)" } ?? "toutes les académies",
                 "academies": academies.map { ["code": $0.code, "nom": $0.nom, "nature": $0.nature == "regroupement" ? "regroupement de centres étrangers" : "académie",
                                               "choisie": $0.code == academie] },
-                "total": liste.total, "page": numero, "pages": pages,
+                "total": liste.total,
                 "etablissements": liste.items.map { e in
                     ["uai": e.uai, "nom": e.nom, "commune": e.commune, "academie": e.academie, "autonome": e.autonome ? "oui" : "non",
                      "centre": e.centre.map { "\($0.capaciteDemiJournee) places par demi-journée — \($0.epreuves.joined(separator: ", "))" } ?? "—"]
                 },
             ]
-            if numero > 1 { object["precedente"] = lien(numero - 1) }
-            if numero < pages { object["suivante"] = lien(numero + 1) }
+            object.merge(Self.pagination(numero, total: liste.total, parPage: 50, lien: lien)) { a, _ in a }
             return page("etablissements", titre: "Établissements et centres d'épreuve", Self.avecMessage(object, request), session: session)
         }
     }

@@ -42,20 +42,17 @@ extension WebController {
             let session = try await required(request, context)
             let q = request.uri.queryParameters
             let role = q["role"].flatMap { Role(rawValue: String($0)) }
-            let recherche = String((q["q"].map(String.init) ?? "").replacingOccurrences(of: "+", with: " ").prefix(100))
-            let numero = q["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
+            let recherche = Self.recherche(request)
+            let numero = Self.numeroDePage(request)
             let liste = try await comptes.liste(session.identity, role: role, recherche: recherche, page: numero, perPage: 50)
             let admin = session.identity.role == .admin
-            struct Items<T: Decodable>: Decodable { var items: [T] }
-            let academies = admin ? try decode(Items<AcademieRef>.self, try await api(.get, "inscriptions", "/api/inscriptions/academies",
-                                                                                      session: session)).items : []
+            let academies = admin ? try await academies(session) : []
             func lien(_ page: Int) -> String {
                 var c = URLComponents()
                 c.queryItems = [URLQueryItem(name: "page", value: "\(page)"), URLQueryItem(name: "q", value: recherche),
                                 URLQueryItem(name: "role", value: role?.rawValue ?? "")]
                 return "/comptes?" + (c.percentEncodedQuery ?? "")
             }
-            let pages = max(1, (liste.total + 49) / 50)
             // A school's or centre's accounts are created from its directory entry (`?uai=`).
             let uaiDemande = q["uai"].map(String.init).flatMap(Self.codeUAI)
             let uaiFixe: String? = if case .etablissement(let own) = session.identity.scope { own } else { nil }
@@ -67,7 +64,7 @@ extension WebController {
             }
             var object: [String: Any] = [
                 "perimetre": perimetre,
-                "recherche": recherche, "total": liste.total, "page": numero, "pages": pages,
+                "recherche": recherche, "total": liste.total,
                 "roles": Self.rolesGeres.map { ["code": $0.rawValue, "libelle": Libelle.role($0), "choisi": $0 == role] },
                 "comptes": liste.items.map { c in
                     ["id": c.id.uuidString.lowercased(), "login": c.login, "nom": c.nom, "role": Libelle.role(c.role),
@@ -84,8 +81,7 @@ extension WebController {
                 // The platform's usual logins: etab.<UAI> for the school, centre.<UAI> for its centre.
                 object["nLogin"] = roleDemande == .centre ? "centre.\(uai)" : roleDemande == .etablissement ? "etab.\(uai)" : ""
             }
-            if numero > 1 { object["precedente"] = lien(numero - 1) }
-            if numero < pages { object["suivante"] = lien(numero + 1) }
+            object.merge(Self.pagination(numero, total: liste.total, parPage: 50, lien: lien)) { a, _ in a }
             return page("comptes", titre: "Comptes", Self.avecMessage(object, request), session: session)
         }
     }
@@ -114,12 +110,6 @@ extension WebController {
             }
             throw Redirect(to: "/comptes", message: message, cookies: session.setCookies)
         }
-    }
-
-    /// A refusal in words, for the page's message.
-    static func raison(_ problem: Problem) -> String {
-        [problem.detail, problem.errors?.map { "\($0.field) : \($0.reason)" }.joined(separator: " ; ")]
-            .compactMap { $0 }.joined(separator: " — ")
     }
 
     private func compteDemande(_ context: ECERequestContext, _ session: Session) async throws -> Account {

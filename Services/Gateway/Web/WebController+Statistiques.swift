@@ -136,18 +136,17 @@ extension WebController {
             guard ecole || (epreuve != nil && centre != nil) else {
                 throw Problem.badRequest("épreuve et centre requis / exam and centre required")
             }
-            let numero = q["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
+            let numero = Self.numeroDePage(request)
             let filtre = [epreuve.map { "epreuve=\($0.rawValue)" }, centre.map { "centre=\($0)" }].compactMap { $0 }.joined(separator: "&")
             let notes = try decode(NotesPage.self, try await api(.get, "inscriptions",
                 "/api/inscriptions/sessions/\(annee)/notes?\(filtre)&page=\(numero)&perPage=100", session: session))
             let noms = await nomsEtablissements(session)
-            let pages = max(1, (notes.total + 99) / 100)
             let titre = ecole ? "Notes de vos élèves" + (epreuve.map { " en \($0.rawValue)" } ?? "")
                 : "Notes de \(epreuve?.rawValue ?? "") — centre \(Libelle.etablissement(centre ?? "", noms))"
             struct Choix { var code: String; var libelle: String; var choisie: Bool }
             var object: [String: Any] = [
                 "session": annee, "titre": titre, "ecole": ecole, "total": notes.total,
-                "page": numero, "pages": pages, "csv": "/api/inscriptions/sessions/\(annee)/notes.csv?\(filtre)",
+                "csv": "/api/inscriptions/sessions/\(annee)/notes.csv?\(filtre)",
                 "epreuves": EpreuvePratique.allCases.map { Choix(code: $0.rawValue, libelle: "\($0.rawValue) — \($0.libelle)", choisie: $0 == epreuve) },
                 "notes": notes.items.map { n in
                     ["numero": n.numero, "nom": "\(n.nom) \(n.prenoms)", "epreuve": n.epreuve, "centre": Libelle.etablissement(n.centre, noms),
@@ -158,8 +157,7 @@ extension WebController {
                      }]
                 },
             ]
-            if numero > 1 { object["precedente"] = "/remontee/notes?\(filtre)&page=\(numero - 1)" }
-            if numero < pages { object["suivante"] = "/remontee/notes?\(filtre)&page=\(numero + 1)" }
+            object.merge(Self.pagination(numero, total: notes.total, parPage: 100) { "/remontee/notes?\(filtre)&page=\($0)" }) { a, _ in a }
             return page("notes", titre: titre, object, session: session)
         }
     }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -13,8 +12,7 @@ struct WebController: Sendable {
     let auth: AuthController
     let comptes: ComptesController
     let verifier: TokenVerifier
-    let client: HTTPClient
-    let upstreams: [String: String]
+    let services: ServiceCall
     /// Cookies marked Secure except on a plain-HTTP local address.
     let secureCookies: Bool
     let files: WebFiles
@@ -179,23 +177,10 @@ struct WebController: Sendable {
 
     // MARK: the API, with the user's token
 
-    struct Reply { var status: HTTPResponse.Status; var body: ByteBuffer }
+    typealias Reply = ServiceCall.Reply
 
     func api(_ method: HTTPRequest.Method, _ service: String, _ path: String, session: Session, json: String? = nil) async throws -> Reply {
-        guard let base = upstreams[service] else { throw Problem.notFound() }
-        var request = HTTPClientRequest(url: base + path)
-        request.method = .init(rawValue: method.rawValue)
-        request.headers.add(name: "Authorization", value: "Bearer \(session.token)")
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: json))
-        }
-        do {
-            let response = try await client.execute(request, timeout: .seconds(60))
-            return Reply(status: .init(code: Int(response.status.code)), body: try await response.body.collect(upTo: 20_000_000))
-        } catch {
-            throw Problem.serviceUnavailable("le service \(service) ne répond pas / service \(service) unavailable")
-        }
+        try await services(method, service, path, token: session.token, json: json)
     }
 
     func decode<T: Decodable>(_ type: T.Type, _ reply: Reply) throws -> T {
@@ -221,8 +206,12 @@ struct WebController: Sendable {
 
     /// The detail of a refusal, for the page's message.
     static func detail(_ reply: Reply) -> String {
-        let problem = try? JSONDecoder().decode(Problem.self, from: reply.body)
-        return [problem?.detail, problem?.errors?.map { "\($0.field) : \($0.reason)" }.joined(separator: " ; ")]
+        (try? JSONDecoder().decode(Problem.self, from: reply.body)).map(raison) ?? ""
+    }
+
+    /// A refusal in words, for the page's message.
+    static func raison(_ problem: Problem) -> String {
+        [problem.detail, problem.errors?.map { "\($0.field) : \($0.reason)" }.joined(separator: " ; ")]
             .compactMap { $0 }.joined(separator: " — ")
     }
 
@@ -279,6 +268,27 @@ struct WebController: Sendable {
             let message = expected.contains(reply.status) ? success + avis : "\(refus) : \(Self.detail(reply))"
             throw Redirect(to: retour, message: message, cookies: session.setCookies)
         }
+    }
+
+    /// A list page's search text, from `?q=` (100 characters at most). A GET form writes a space as
+    /// "+", which the query's decoding keeps.
+    static func recherche(_ request: Request) -> String {
+        String((request.uri.queryParameters["q"].map(String.init) ?? "").replacingOccurrences(of: "+", with: " ").prefix(100))
+    }
+
+    /// A list page's number, from `?page=` (1 when absent or not a number).
+    static func numeroDePage(_ request: Request) -> Int {
+        request.uri.queryParameters["page"].flatMap { Int($0) }.map { min(max($0, 1), 100_000) } ?? 1
+    }
+
+    /// A list page's place among the others: its number, how many there are, and the links to the
+    /// page before and after (`lien` gives a page's address).
+    static func pagination(_ numero: Int, total: Int, parPage: Int, lien: (Int) -> String) -> [String: Any] {
+        let pages = max(1, (total + parPage - 1) / parPage)
+        var object: [String: Any] = ["page": numero, "pages": pages]
+        if numero > 1 { object["precedente"] = lien(numero - 1) }
+        if numero < pages { object["suivante"] = lien(numero + 1) }
+        return object
     }
 
     /// The page's object with the message a redirect brought (`?message=`).
