@@ -53,7 +53,16 @@ import TestSupport
         func call(_ method: HTTPRequest.Method, _ path: String, _ json: String? = nil, as identity: Identity) async throws -> TestResponse {
             var headers: HTTPFields = [.authorization: "Bearer \(try await TestKeys.token(identity))"]
             if json != nil { headers[.contentType] = "application/json" }
-            return try await client.execute(uri: path, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+            return try await client.execute(uri: path, method: method, headers: headers, body: Self.body(json, method))
+        }
+
+        /// A write without a body goes as `Content-Length: 0`, as browsers and HTTP libraries send it.
+        /// Sent without one, the test client's encoder makes it an empty chunked body, which the
+        /// gateway streams to the service; when the service answers before that stream ends, the
+        /// gateway sometimes closes the connection, and this client, which never reconnects, fails
+        /// its next request ("I/O on closed channel"; noted as a gateway issue to look into).
+        static func body(_ json: String?, _ method: HTTPRequest.Method) -> ByteBuffer? {
+            json.map { ByteBuffer(string: $0) } ?? (method == .get || method == .head ? nil : ByteBuffer())
         }
 
         func decode<T: Decodable>(_ type: T.Type, _ method: HTTPRequest.Method, _ path: String, _ json: String? = nil,

@@ -380,7 +380,7 @@ import TestSupport
                         #expect(response.status == .forbidden || response.status == .notFound,
                                 "\(name) may not \(row.name): \(response.status) \(String(buffer: response.body))")
                     }
-                    let anonymous = try await client.execute(uri: row.path, method: row.method, body: row.body.map { ByteBuffer(string: $0) })
+                    let anonymous = try await client.execute(uri: row.path, method: row.method, body: H.body(row.body, row.method))
                     #expect(anonymous.status == .unauthorized, "anonymous may not \(row.name): \(anonymous.status)")
                     same(try await state(), before, "a refused «\(row.name)»")
                     let response = try await h.call(row.method, row.path, row.body, as: dsii)
