@@ -257,4 +257,26 @@ let correctionMigrations = [
     Migration(8, "closures_numerotees", [
         "ALTER TABLE {schema}.commissions ADD COLUMN closure_version int NOT NULL DEFAULT 0",
     ]),
+    // Retention (issue 22 item 6): the audit and the messages stay append-only, but a session's
+    // rows may be deleted once their retention is over (DureesDeConservation: one year after the
+    // school year of the session ends on 31 August) — and only then, whoever asks.
+    Migration(12, "audit_et_messages_echus", [
+        "CREATE FUNCTION {schema}.conservation_echue(session int) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT now() >= make_date(session + 1, 9, 1) $$",
+        """
+        CREATE OR REPLACE FUNCTION {schema}.audit_immuable() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+            IF TG_OP = 'DELETE' AND {schema}.conservation_echue(OLD.session) THEN RETURN OLD; END IF;
+            RAISE EXCEPTION 'audit is append-only';
+        END $$
+        """,
+        """
+        CREATE FUNCTION {schema}.messages_immuables() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+            IF TG_OP = 'DELETE' AND {schema}.conservation_echue((SELECT session FROM {schema}.fils WHERE id = OLD.fil_id)) THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION 'messages are append-only';
+        END $$
+        """,
+        "DROP TRIGGER messages_immuables ON {schema}.messages",
+        "CREATE TRIGGER messages_immuables BEFORE UPDATE OR DELETE ON {schema}.messages FOR EACH ROW EXECUTE FUNCTION {schema}.messages_immuables()",
+    ]),
 ]

@@ -16,7 +16,7 @@ struct ECEOps: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ece-ops",
         abstract: "Operator tools for the ECE platform's event bus and mail.",
-        subcommands: [Queues.self, DeadLetterQueues.self, Backlog.self, Trace.self, CourrielsCommand.self])
+        subcommands: [Queues.self, DeadLetterQueues.self, Backlog.self, Trace.self, CourrielsCommand.self, RetentionCommand.self])
 }
 
 struct Queues: AsyncParsableCommand {
