@@ -18,7 +18,7 @@ COORD = f"{P.lower()}.coord"
 GESTIONNAIRE = os.environ.get("ECE_GESTIONNAIRE", "gestionnaire.besancon")
 # parcours.py's physique-chimie examiners: the first one and the school's teacher who replaced the second.
 EXAM1, EXAM3 = f"{P}.exam1", f"{P}.exam3"
-NOMS = ("Martin Camille", "Fabre Sacha")
+NOMS = (f"Martin Camille ({EXAM1})", f"Fabre Sacha ({EXAM3})")
 
 
 def coordonner_physique_chimie(driver):
@@ -60,16 +60,17 @@ def examinateurs(driver):
               for r in driver.find_elements(By.CSS_SELECTOR, "#table-examinateurs tbody tr")}
     for nom in NOMS:
         assert nom in lignes, (nom, lignes)
-    # parcours.py: 7 sheets graded by the first (one absent), 8 by the teacher; levels are all B but one sheet.
-    assert lignes["Fabre Sacha"][0] == "8" and lignes["Martin Camille"][0] == "7", lignes
-    assert lignes["Martin Camille"][-1] == "échantillon insuffisant", "under 8 sheets nobody is flagged"
-    assert lignes["Fabre Sacha"][-1] in ("dans la norme", "indulgent", "sévère", "échantillon insuffisant"), lignes
+    # parcours.py: 7 sheets graded by the first (an eighth candidate absent), 8 by the teacher.
+    martin, fabre = (lignes[nom] for nom in NOMS)
+    assert fabre[0] == "8" and martin[0] == "7", lignes
+    assert martin[-1] == "échantillon insuffisant", "under 8 sheets nobody is flagged"
+    assert fabre[-1] in ("dans la norme", "indulgent", "sévère", "échantillon insuffisant"), fabre
     graphique = section.find_element(By.CSS_SELECTOR, "figure svg[role='img']")
     assert graphique.accessible_name == "Moyenne de chaque examinateur et moyenne des autres copies des mêmes sujets", graphique.accessible_name
     assert all(nom in graphique.find_element(By.TAG_NAME, "desc").get_attribute("textContent") for nom in NOMS)
     assert "z ≥ 3" in driver.find_element(By.ID, "methode").text
     assert driver.find_elements(By.CSS_SELECTOR, "#table-lots tbody tr") and driver.find_elements(By.CSS_SELECTOR, "#table-niveaux tbody tr")
-    shot(driver, "40-statistiques-examinateurs")
+    shot(driver, "50-statistiques-examinateurs")
     readable(driver, "statistiques des examinateurs")
 
     # The first examiner's own view: against the others' mean, never their names.
@@ -81,4 +82,4 @@ def examinateurs(driver):
     assert driver.find_element(By.CSS_SELECTOR, "figure svg[role='img']").accessible_name
     texte = driver.find_element(By.TAG_NAME, "main").text
     assert "Fabre" not in texte and "Sacha" not in texte and "moyenne anonyme" in texte, texte
-    shot(driver, "41-mes-statistiques-comparees")
+    shot(driver, "51-mes-statistiques-comparees")

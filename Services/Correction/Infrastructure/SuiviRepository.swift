@@ -238,6 +238,7 @@ extension SuiviRepository {
     struct Agregat: Sendable {
         /// The intervenant (examiner) or the lot.
         var id: UUID
+        /// "Nom Prénom (login)": two examiners may share a name.
         var nom: String
         /// The lot's centre ("" for an examiner).
         var centre: String
@@ -287,7 +288,7 @@ extension SuiviRepository {
                        COALESCE(sum(s - n * tm) FILTER (WHERE tn > 0), 0) AS te, COALESCE(sum(n * greatest(tv, 0)) FILTER (WHERE tn > 0), 0) AS tv
                 FROM ref GROUP BY par_examinateur, id)
             SELECT k.par_examinateur, k.id,
-                   CASE WHEN k.par_examinateur THEN COALESCE((SELECT e.nom || ' ' || e.prenom FROM \(unescaped: s).examinateurs e
+                   CASE WHEN k.par_examinateur THEN COALESCE((SELECT e.nom || ' ' || e.prenom || ' (' || e.login || ')' FROM \(unescaped: s).examinateurs e
                        WHERE e.intervenant_id = k.id AND e.session = \(session) ORDER BY e.active DESC LIMIT 1), '') ELSE COALESCE(g.nom, '') END,
                    COALESCE(g.centre, ''), k.n, k.s, k.q, k.an, k.ar, k.ae, k.av, k.tn, k.tr, k.te, k.tv
             FROM cle k LEFT JOIN \(unescaped: s).groupes g ON NOT k.par_examinateur AND g.id = k.id

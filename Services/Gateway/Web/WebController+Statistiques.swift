@@ -79,12 +79,12 @@ extension WebController {
     /// an inline SVG named by its <title> and described in words by its <desc>; the page's table
     /// carries the same figures.
     static func graphiqueExaminateurs(_ lignes: [(nom: String, mesure: Mesure)], id: String, titre: String) -> String {
-        let x = { (note: Double) in 200 + Int(note / 20 * 400) }
+        let x = { (note: Double) in 260 + Int(note / 20 * 360) }
         let rangs = lignes.enumerated().map { i, l in
             let y = 10 + i * 28
-            var rang = "<text x=\"195\" y=\"\(y + 14)\" font-size=\"12\" text-anchor=\"end\">\(HTML.escape(l.nom))</text>"
+            var rang = "<text x=\"255\" y=\"\(y + 14)\" font-size=\"12\" text-anchor=\"end\">\(HTML.escape(l.nom))</text>"
             if let m = l.mesure.moyenne {
-                rang += "<rect x=\"200\" y=\"\(y)\" width=\"\(x(m) - 200)\" height=\"18\" fill=\"#000091\"></rect>"
+                rang += "<rect x=\"260\" y=\"\(y)\" width=\"\(x(m) - 260)\" height=\"18\" fill=\"#000091\"></rect>"
             }
             if let r = l.mesure.national.moyenne {
                 rang += "<rect x=\"\(x(r) - 2)\" y=\"\(y - 3)\" width=\"4\" height=\"24\" fill=\"#ce0500\"></rect>"
