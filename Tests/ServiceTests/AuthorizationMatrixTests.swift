@@ -72,6 +72,8 @@ import TestSupport
                    allowed: [.examinateur: .ok]),
             Family(name: "exam statistics", method: .get, uri: "/api/correction/sessions/2099/epreuves/T012B/statistiques",
                    allowed: [.dsii: .ok, .admin: .ok, .gestionnaire: .ok, .centre: .ok, .referent: .ok]),
+            Family(name: "examiners' statistics", method: .get, uri: "/api/correction/sessions/2099/epreuves/T012B/statistiques/examinateurs",
+                   allowed: [.dsii: .ok, .admin: .ok, .gestionnaire: .ok, .centre: .ok, .referent: .ok]),
             Family(name: "message threads", method: .get, uri: "/api/correction/sessions/2099/fils",
                    allowed: [.examinateur: .ok, .referent: .ok, .centre: .ok, .coordinateur: .ok, .gestionnaire: .ok]),
             // A commission that does not exist: roles allowed there learn only that (404).

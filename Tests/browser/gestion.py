@@ -20,6 +20,7 @@ Needs: ECE_PREFIX (unique per run), ECE_PASSWORD.
 import time
 
 from commun import *
+import statistiques
 
 P = os.environ["ECE_PREFIX"].upper()
 CENTRE = os.environ["ECE_CENTRE"]  # the browser road map's centre, with its candidates
@@ -381,6 +382,7 @@ def road(driver):
     message(driver, "Convocation annulée")
     assert not mission_row(driver, PROF).find_elements(By.CSS_SELECTOR, "a[href*='/impression']")
     coordinator(driver)
+    statistiques.examinateurs(driver)
     annuaire(driver)
 
 

@@ -12,6 +12,7 @@ struct SuiviController: Sendable {
     func addRoutes(to group: RouterGroup<ECERequestContext>) {
         group.get("sessions/:annee/suivi", use: avancement)
         group.get("sessions/:annee/epreuves/:epreuve/statistiques", use: statistiques)
+        group.get("sessions/:annee/epreuves/:epreuve/statistiques/examinateurs", use: statistiquesExaminateurs)
         group.get("sessions/:annee/mes-statistiques", use: mesStatistiques)
         group.get("sessions/:annee/candidats.csv", use: candidatsCSV)
         group.get("sessions/:annee/fils", use: fils)
@@ -90,6 +91,84 @@ struct SuiviController: Sendable {
         return try await suivi.statistiques(session: session, epreuve: epreuve, perimetre)
     }
 
+    struct Reference: Codable {
+        /// The examiner's (lot's) sheets whose subject others graded too.
+        var copies: Int
+        /// Out of 20: the others' mean on the same subjects, weighted as the examiner's sheets are.
+        var moyenne: Double?
+        /// Examiner's mean minus that reference, on those sheets.
+        var ecart: Double?
+    }
+
+    /// One examiner's or lot's figures against the other sheets of the same subjects.
+    struct Mesure: Codable {
+        var effectif: Int
+        var moyenne: Double?
+        var ecartType: Double?
+        /// Per criterion, how many sheets got each level.
+        var niveaux: [String: [String: Int]]
+        var academie: Reference
+        var national: Reference
+        /// The standardised gap to the national reference (see `Severite`), from the minimum sample.
+        var z: Double?
+        var indicateur: Severite
+
+        init(_ a: SuiviRepository.Agregat) {
+            let moyenne = a.effectif > 0 ? a.somme / Double(a.effectif) : nil
+            func reference(_ c: SuiviRepository.Comparaison) -> Reference {
+                guard c.comparees > 0 else { return Reference(copies: 0) }
+                return Reference(copies: c.comparees, moyenne: c.reference / Double(c.comparees) / 2, ecart: c.ecart / Double(c.comparees) / 2)
+            }
+            let z = Severite.z(comparees: a.national.comparees, ecart: a.national.ecart, variance: a.national.variance)
+            self.init(effectif: a.effectif, moyenne: moyenne.map { $0 / 2 },
+                      ecartType: moyenne.map { (max(a.carres / Double(a.effectif) - $0 * $0, 0)).squareRoot() / 2 },
+                      niveaux: a.niveaux, academie: reference(a.academie), national: reference(a.national), z: z, indicateur: Severite(z: z))
+        }
+
+        init(effectif: Int, moyenne: Double?, ecartType: Double?, niveaux: [String: [String: Int]], academie: Reference,
+             national: Reference, z: Double?, indicateur: Severite) {
+            (self.effectif, self.moyenne, self.ecartType, self.niveaux) = (effectif, moyenne, ecartType, niveaux)
+            (self.academie, self.national, self.z, self.indicateur) = (academie, national, z, indicateur)
+        }
+    }
+
+    struct Ligne: Codable {
+        /// The examiner (intervenant) or the lot.
+        var id: UUID
+        var nom: String
+        /// The lot's centre.
+        var centre: String?
+        var mesure: Mesure
+    }
+
+    struct StatistiquesExaminateurs: ResponseEncodable {
+        var epreuve: String
+        var methode = Severite.methode
+        var effectifMinimum = Severite.effectifMinimum
+        var seuil = Severite.seuil
+        var examinateurs: [Ligne]
+        var lots: [Ligne]
+    }
+
+    /// Harmonisation's first step: per examiner and per lot of the caller's perimeter on one exam,
+    /// named (the coordinator must know whom to look at), against the same subjects' other sheets.
+    @Sendable func statistiquesExaminateurs(_ request: Request, context: ECERequestContext) async throws -> StatistiquesExaminateurs {
+        let caller = try context.authenticated()
+        let session = try context.session()
+        guard let epreuve = context.parameters.get("epreuve"), EpreuvePratique(rawValue: epreuve) != nil else {
+            throw Problem.notFound("épreuve")
+        }
+        let perimetre = try await perimetre(caller, session: session)
+        if let epreuves = perimetre.epreuves, !epreuves.contains(epreuve) {
+            throw Problem.forbidden("épreuve non coordonnée / exam you do not coordinate")
+        }
+        let (examinateurs, lots) = try await suivi.examinateurs(session: session, epreuve: epreuve, perimetre)
+        return StatistiquesExaminateurs(
+            epreuve: epreuve,
+            examinateurs: examinateurs.map { Ligne(id: $0.id, nom: $0.nom, mesure: Mesure($0)) },
+            lots: lots.map { Ligne(id: $0.id, nom: $0.nom, centre: $0.centre, mesure: Mesure($0)) })
+    }
+
     /// The candidates published to the centres, each with its centre and half-day slot (empty until
     /// the centre places them), as a file (`CSV`): the caller's perimeter, an exam if asked.
     @Sendable func candidatsCSV(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -105,13 +184,27 @@ struct SuiviController: Sendable {
                             lignes: lignes, fichier: "candidats-\(session)\(epreuve.map { "-" + $0 } ?? "").csv")
     }
 
-    struct MesStatistiques: ResponseEncodable { var epreuves: [String: SuiviRepository.Serie] }
+    struct MesStatistiques: ResponseEncodable {
+        var epreuves: [String: SuiviRepository.Serie]
+        /// Per exam, the examiner's figures against the others' ANONYMOUS mean on the same subjects:
+        /// no other examiner's name, id or lot.
+        var comparaisons: [String: Mesure]
+        var methode = Severite.methode
+    }
 
-    /// An examiner's own: how many graded, their mean and distribution, per exam.
+    /// An examiner's own: how many graded, their mean and distribution, per exam, and how they stand.
     @Sendable func mesStatistiques(_ request: Request, context: ECERequestContext) async throws -> MesStatistiques {
         let caller = try context.require(.examinateur)
+        let session = try context.session()
         let ids = try await commissions.intervenants(login: caller.login)
-        return MesStatistiques(epreuves: try await suivi.examinateur(ids, session: try context.session()))
+        let epreuves = try await suivi.examinateur(ids, session: session)
+        var comparaisons: [String: Mesure] = [:]
+        for epreuve in epreuves.keys {
+            if let mien = try await suivi.examinateurs(session: session, epreuve: epreuve, .init(), seulement: ids).examinateurs.first {
+                comparaisons[epreuve] = Mesure(mien)
+            }
+        }
+        return MesStatistiques(epreuves: epreuves, comparaisons: comparaisons)
     }
 
     // MARK: messaging

@@ -220,3 +220,106 @@ struct SuiviRepository: Sendable {
             academies: try await academies.map { StatGroupe(code: $0.0, serie: $0.1) })
     }
 }
+
+// MARK: examiners' statistics (harmonisation)
+
+extension SuiviRepository {
+    /// One examiner's or one lot's marks against the other sheets of the same subjects: `ecart` is the
+    /// sum over its sheets of (mark − the reference's mean for that sheet's subject), `variance` the
+    /// sum of the reference's variances (half points); sheets whose subject nobody else graded are left
+    /// out of `comparees`.
+    struct Comparaison: Sendable {
+        var comparees: Int
+        var reference: Double
+        var ecart: Double
+        var variance: Double
+    }
+
+    struct Agregat: Sendable {
+        /// The intervenant (examiner) or the lot.
+        var id: UUID
+        /// "Nom Prénom (login)": two examiners may share a name.
+        var nom: String
+        /// The lot's centre ("" for an examiner).
+        var centre: String
+        var effectif: Int
+        var somme: Double
+        var carres: Double
+        var academie: Comparaison
+        var national: Comparaison
+        /// Per criterion, how many of each level.
+        var niveaux: [String: [String: Int]] = [:]
+    }
+
+    /// Per examiner and per lot of the perimeter (or the examiners `seulement`, the examiner's own
+    /// view), on one exam: their marks and, per subject, the same subject's other sheets in their
+    /// académie and in the country — the reference excludes the examiner's (the lot's) own sheets,
+    /// so an examiner is not compared with themself. One pass over the exam's graded sheets (the
+    /// grader column has no index: see `examinateur`), then the levels.
+    func examinateurs(session: Int, epreuve: String, _ p: Perimetre, seulement: [UUID]? = nil) async throws -> (examinateurs: [Agregat], lots: [Agregat]) {
+        let rows = try await client.query("""
+            WITH f AS (
+                SELECT f.examinateur_id AS examinateur, f.groupe_id AS lot, f.sujet_id AS sujet, c.academie, f.note_finale::float8 AS x,
+                       (\(p.academie)::text IS NULL OR c.academie = \(p.academie)) AND (\(p.centre)::text IS NULL OR f.centre = \(p.centre))
+                       AND (\(seulement)::uuid[] IS NULL OR f.examinateur_id = ANY(\(seulement))) AS dedans
+                FROM \(unescaped: s).fiches f
+                JOIN \(unescaped: s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+                WHERE f.session = \(session) AND f.epreuve = \(epreuve) AND f.statut = 'notee' AND f.note_finale IS NOT NULL
+                  AND f.sujet_id IS NOT NULL AND f.examinateur_id IS NOT NULL),
+            aca AS (SELECT sujet, academie, count(*)::float8 AS n, sum(x) AS s, sum(x * x) AS q FROM f GROUP BY 1, 2),
+            nat AS (SELECT sujet, sum(n) AS n, sum(s) AS s, sum(q) AS q FROM aca GROUP BY 1),
+            propre AS (
+                SELECT GROUPING(examinateur) = 0 AS par_examinateur, COALESCE(examinateur, lot) AS id, sujet, academie,
+                       count(*)::float8 AS n, sum(x) AS s, sum(x * x) AS q
+                FROM f WHERE dedans AND lot IS NOT NULL
+                GROUP BY GROUPING SETS ((examinateur, sujet, academie), (lot, sujet, academie))),
+            -- Per subject, the reference without the examiner's own sheets: n, mean, variance.
+            ref AS (
+                SELECT p.*, a.n - p.n AS an, (a.s - p.s) / NULLIF(a.n - p.n, 0) AS am,
+                       (a.q - p.q) / NULLIF(a.n - p.n, 0) - ((a.s - p.s) / NULLIF(a.n - p.n, 0)) ^ 2 AS av,
+                       t.n - p.n AS tn, (t.s - p.s) / NULLIF(t.n - p.n, 0) AS tm,
+                       (t.q - p.q) / NULLIF(t.n - p.n, 0) - ((t.s - p.s) / NULLIF(t.n - p.n, 0)) ^ 2 AS tv
+                FROM propre p JOIN aca a ON a.sujet = p.sujet AND a.academie = p.academie JOIN nat t ON t.sujet = p.sujet),
+            cle AS (
+                SELECT par_examinateur, id, sum(n)::int AS n, sum(s) AS s, sum(q) AS q,
+                       COALESCE(sum(n) FILTER (WHERE an > 0), 0)::int AS an, COALESCE(sum(n * am) FILTER (WHERE an > 0), 0) AS ar,
+                       COALESCE(sum(s - n * am) FILTER (WHERE an > 0), 0) AS ae, COALESCE(sum(n * greatest(av, 0)) FILTER (WHERE an > 0), 0) AS av,
+                       COALESCE(sum(n) FILTER (WHERE tn > 0), 0)::int AS tn, COALESCE(sum(n * tm) FILTER (WHERE tn > 0), 0) AS tr,
+                       COALESCE(sum(s - n * tm) FILTER (WHERE tn > 0), 0) AS te, COALESCE(sum(n * greatest(tv, 0)) FILTER (WHERE tn > 0), 0) AS tv
+                FROM ref GROUP BY par_examinateur, id)
+            SELECT k.par_examinateur, k.id,
+                   CASE WHEN k.par_examinateur THEN COALESCE((SELECT e.nom || ' ' || e.prenom || ' (' || e.login || ')' FROM \(unescaped: s).examinateurs e
+                       WHERE e.intervenant_id = k.id AND e.session = \(session) ORDER BY e.active DESC LIMIT 1), '') ELSE COALESCE(g.nom, '') END,
+                   COALESCE(g.centre, ''), k.n, k.s, k.q, k.an, k.ar, k.ae, k.av, k.tn, k.tr, k.te, k.tv
+            FROM cle k LEFT JOIN \(unescaped: s).groupes g ON NOT k.par_examinateur AND g.id = k.id
+            ORDER BY 1 DESC, 3, 4
+            """, logger: logger)
+        var examinateurs: [Agregat] = [], lots: [Agregat] = []
+        for try await r in rows.decode((Bool, UUID, String, String, Int, Double, Double, Int, Double, Double, Double, Int, Double, Double, Double).self) {
+            let a = Agregat(id: r.1, nom: r.2, centre: r.3, effectif: r.4, somme: r.5, carres: r.6,
+                            academie: Comparaison(comparees: r.7, reference: r.8, ecart: r.9, variance: r.10),
+                            national: Comparaison(comparees: r.11, reference: r.12, ecart: r.13, variance: r.14))
+            if r.0 { examinateurs.append(a) } else { lots.append(a) }
+        }
+        guard !examinateurs.isEmpty else { return ([], []) }
+        // The levels per criterion, per examiner and per lot, of the same sheets.
+        let niveaux = try await client.query("""
+            SELECT GROUPING(f.examinateur_id) = 0, COALESCE(f.examinateur_id, f.groupe_id), e.critere, e.niveau, count(*)::int
+            FROM \(unescaped: s).evaluations e
+            JOIN \(unescaped: s).fiches f ON f.id = e.fiche_id
+            JOIN \(unescaped: s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+            WHERE e.session = \(session) AND e.epreuve = \(epreuve) AND e.niveau IS NOT NULL AND f.statut = 'notee'
+              AND f.note_finale IS NOT NULL AND f.examinateur_id IS NOT NULL AND f.groupe_id IS NOT NULL
+              AND (\(p.academie)::text IS NULL OR c.academie = \(p.academie)) AND (\(p.centre)::text IS NULL OR f.centre = \(p.centre))
+              AND (\(seulement)::uuid[] IS NULL OR f.examinateur_id = ANY(\(seulement)))
+            GROUP BY GROUPING SETS ((f.examinateur_id, e.critere, e.niveau), (f.groupe_id, e.critere, e.niveau))
+            """, logger: logger)
+        var parExaminateur: [UUID: [String: [String: Int]]] = [:], parLot: [UUID: [String: [String: Int]]] = [:]
+        for try await (examinateur, id, critere, niveau, n) in niveaux.decode((Bool, UUID, String, String, Int).self) {
+            if examinateur { parExaminateur[id, default: [:]][critere, default: [:]][niveau] = n } else { parLot[id, default: [:]][critere, default: [:]][niveau] = n }
+        }
+        for i in examinateurs.indices { examinateurs[i].niveaux = parExaminateur[examinateurs[i].id] ?? [:] }
+        for i in lots.indices { lots[i].niveaux = parLot[lots[i].id] ?? [:] }
+        return (examinateurs, lots)
+    }
+}

@@ -1188,12 +1188,24 @@ paths:
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/statistiques/examinateurs:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+    get:
+      summary: "Harmonisation: per examiner and per lot of the caller's perimeter (named), count, mean, spread, levels per criterion, gaps to the other sheets of the same subjects (académie, nation) and the severity/leniency indicator"
+      description: "z = (examiner's mean − the others' mean on the same subjects) ÷ (their standard deviation ÷ √n), the examiner's own sheets left out of the national reference; from 8 graded sheets; indulgent at z ≥ 3, sévère at z ≤ −3. A coordinator reads the exams they coordinate (403 otherwise) in their académie; another académie's examiners are not listed."
+      responses:
+        "200": {description: "Examiners and lots", content: {application/json: {schema: {$ref: "#/components/schemas/StatistiquesExaminateurs"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
   /api/correction/sessions/{annee}/mes-statistiques:
     parameters: [{name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}]
     get:
-      summary: The examiner's own marks per exam (count, mean, distribution)
+      summary: "The examiner's own marks per exam (count, mean, distribution), and against the anonymous mean of the others on the same subjects (no other examiner named)"
       responses:
-        "200": {description: Statistics, content: {application/json: {schema: {type: object, properties: {epreuves: {type: object, additionalProperties: {$ref: "#/components/schemas/Serie"}}}}}}}
+        "200": {description: Statistics, content: {application/json: {schema: {type: object, properties: {epreuves: {type: object, additionalProperties: {$ref: "#/components/schemas/Serie"}}, comparaisons: {type: object, additionalProperties: {$ref: "#/components/schemas/MesureExaminateur"}}, methode: {type: string}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
@@ -2007,6 +2019,32 @@ components:
         sujets: {type: array, items: {type: object, properties: {sujetId: {type: string, format: uuid}, code: {type: string}, serie: {$ref: "#/components/schemas/Serie"}, ecartALaMoyenne: {type: [number, "null"]}, niveaux: {type: object, additionalProperties: {type: object, additionalProperties: {type: integer}}}}}}
         centres: {type: array, items: {type: object, properties: {code: {type: string}, serie: {$ref: "#/components/schemas/Serie"}}}}
         academies: {type: array, items: {type: object, properties: {code: {type: string}, serie: {$ref: "#/components/schemas/Serie"}}}}
+    ReferenceExaminateur:
+      type: object
+      properties:
+        copies: {type: integer, description: "the examiner's sheets whose subject others graded too"}
+        moyenne: {type: [number, "null"], description: "out of 20, the others' mean on the same subjects"}
+        ecart: {type: [number, "null"], description: "the examiner's mean minus that reference"}
+    MesureExaminateur:
+      type: object
+      properties:
+        effectif: {type: integer}
+        moyenne: {type: [number, "null"]}
+        ecartType: {type: [number, "null"]}
+        niveaux: {type: object, additionalProperties: {type: object, additionalProperties: {type: integer}}, description: "per criterion, sheets per level"}
+        academie: {$ref: "#/components/schemas/ReferenceExaminateur"}
+        national: {$ref: "#/components/schemas/ReferenceExaminateur"}
+        z: {type: [number, "null"]}
+        indicateur: {type: string, enum: [indulgent, severe, dans_la_norme, echantillon_insuffisant]}
+    StatistiquesExaminateurs:
+      type: object
+      properties:
+        epreuve: {type: string}
+        methode: {type: string}
+        effectifMinimum: {type: integer}
+        seuil: {type: number}
+        examinateurs: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, nom: {type: string}, mesure: {$ref: "#/components/schemas/MesureExaminateur"}}}}
+        lots: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, nom: {type: string}, centre: {type: string}, mesure: {$ref: "#/components/schemas/MesureExaminateur"}}}}
     Fil:
       type: object
       properties:

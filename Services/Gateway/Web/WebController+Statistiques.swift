@@ -35,6 +35,72 @@ extension WebController {
         return "<svg role=\"img\" aria-label=\"Nombre de candidats par note : \(texte)\" viewBox=\"0 0 540 195\" width=\"100%\" style=\"max-width:40rem\">\(barres)</svg>"
     }
 
+    /// The examiners' statistics (Correction's `StatistiquesExaminateurs`; the examiner's own `Mesure`).
+    struct Reference: Decodable { var copies: Int; var moyenne: Double?; var ecart: Double? }
+    struct Mesure: Decodable {
+        var effectif: Int; var moyenne: Double?; var ecartType: Double?; var niveaux: [String: [String: Int]]
+        var academie: Reference; var national: Reference; var z: Double?; var indicateur: String
+    }
+    struct Examinateurs: Decodable {
+        var methode: String; var examinateurs: [Ligne]; var lots: [Ligne]
+        struct Ligne: Decodable { var nom: String; var centre: String?; var mesure: Mesure }
+    }
+    struct LigneExaminateur {
+        var nom: String; var effectif: Int; var moyenne: String; var ecartType: String; var referenceAcademie: String
+        var ecartAcademie: String; var referenceNationale: String; var ecartNational: String; var z: String; var indicateur: String
+        init(_ nom: String, _ m: Mesure) {
+            self.nom = nom
+            (effectif, moyenne, ecartType) = (m.effectif, WebController.moyenne(m.moyenne), WebController.moyenne(m.ecartType))
+            (referenceAcademie, ecartAcademie) = (WebController.moyenne(m.academie.moyenne), WebController.ecart(m.academie.ecart))
+            (referenceNationale, ecartNational) = (WebController.moyenne(m.national.moyenne), WebController.ecart(m.national.ecart))
+            z = WebController.ecart(m.z)
+            indicateur = WebController.indicateur(m.indicateur)
+        }
+    }
+    /// One row per criterion: how many sheets got each level.
+    struct LigneNiveaux { var nom: String; var critere: String; var a: Int; var b: Int; var c: Int; var d: Int }
+
+    static func indicateur(_ code: String) -> String {
+        switch code {
+        case "indulgent": "indulgent"
+        case "severe": "sévère"
+        case "dans_la_norme": "dans la norme"
+        default: "échantillon insuffisant"
+        }
+    }
+
+    static func niveaux(_ nom: String, _ m: Mesure) -> [LigneNiveaux] {
+        m.niveaux.sorted { $0.key < $1.key }.map { critere, n in
+            LigneNiveaux(nom: nom, critere: critere, a: n["A"] ?? 0, b: n["B"] ?? 0, c: n["C"] ?? 0, d: n["D"] ?? 0)
+        }
+    }
+
+    /// Each examiner's mean (a bar) and the others' mean on the same subjects (a mark), out of 20, as
+    /// an inline SVG named by its <title> and described in words by its <desc>; the page's table
+    /// carries the same figures.
+    static func graphiqueExaminateurs(_ lignes: [(nom: String, mesure: Mesure)], id: String, titre: String) -> String {
+        let x = { (note: Double) in 260 + Int(note / 20 * 360) }
+        let rangs = lignes.enumerated().map { i, l in
+            let y = 10 + i * 28
+            var rang = "<text x=\"255\" y=\"\(y + 14)\" font-size=\"12\" text-anchor=\"end\">\(HTML.escape(l.nom))</text>"
+            if let m = l.mesure.moyenne {
+                rang += "<rect x=\"260\" y=\"\(y)\" width=\"\(x(m) - 260)\" height=\"18\" fill=\"#000091\"></rect>"
+            }
+            if let r = l.mesure.national.moyenne {
+                rang += "<rect x=\"\(x(r) - 2)\" y=\"\(y - 3)\" width=\"4\" height=\"24\" fill=\"#ce0500\"></rect>"
+            }
+            return rang
+        }.joined()
+        let hauteur = 10 + lignes.count * 28
+        let axe = stride(from: 0, through: 20, by: 5).map {
+            "<text x=\"\(x(Double($0)))\" y=\"\(hauteur + 12)\" font-size=\"10\" text-anchor=\"middle\">\($0)</text>"
+        }.joined()
+        let desc = lignes.map { "\($0.nom) : \(moyenne($0.mesure.moyenne)) / 20, autres copies des mêmes sujets \(moyenne($0.mesure.national.moyenne))" }
+            .joined(separator: " ; ")
+        return "<svg role=\"img\" aria-labelledby=\"\(id)-titre\" aria-describedby=\"\(id)-desc\" viewBox=\"0 0 640 \(hauteur + 16)\" width=\"100%\" style=\"max-width:40rem\">"
+            + "<title id=\"\(id)-titre\">\(HTML.escape(titre))</title><desc id=\"\(id)-desc\">\(HTML.escape(desc))</desc>\(rangs)\(axe)</svg>"
+    }
+
     @Sendable func statistiques(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
@@ -54,8 +120,8 @@ extension WebController {
                 .get, "correction", "/api/correction/sessions/\(annee)/epreuves/\(epreuve.rawValue)/statistiques", session: session))
             struct Choix { var code: String; var libelle: String; var choisie: Bool }
             let centres = !stats.centres.isEmpty
-            let noms = centres ? await nomsEtablissements(session) : [:]
-            let object: [String: Any] = [
+            let noms = await nomsEtablissements(session)
+            var object: [String: Any] = [
                 "session": annee, "epreuve": epreuve.libelle, "effectif": stats.ensemble.effectif,
                 "moyenne": Self.moyenne(stats.ensemble.moyenne), "graphique": Self.histogramme(stats.ensemble.distribution),
                 "epreuves": offertes.map { Choix(code: $0.rawValue, libelle: $0.libelle, choisie: $0 == epreuve) },
@@ -66,20 +132,39 @@ extension WebController {
                     LigneStat(code: Libelle.etablissement($0.code, noms), effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne),
                               ecart: "") },
             ]
+            let parExaminateur = try decode(Examinateurs.self, try await api(
+                .get, "correction", "/api/correction/sessions/\(annee)/epreuves/\(epreuve.rawValue)/statistiques/examinateurs", session: session))
+            object["methode"] = parExaminateur.methode
+            object["examinateurs"] = parExaminateur.examinateurs.map { LigneExaminateur($0.nom, $0.mesure) }
+            object["aucunExaminateur"] = parExaminateur.examinateurs.isEmpty
+            object["niveauxExaminateurs"] = parExaminateur.examinateurs.flatMap { Self.niveaux($0.nom, $0.mesure) }
+            object["lots"] = parExaminateur.lots.map { LigneExaminateur("\($0.nom) — \(Libelle.etablissement($0.centre ?? "", noms))", $0.mesure) }
+            if !parExaminateur.examinateurs.isEmpty {
+                object["graphiqueExaminateurs"] = Self.graphiqueExaminateurs(
+                    parExaminateur.examinateurs.map { ($0.nom, $0.mesure) }, id: "graphique-examinateurs",
+                    titre: "Moyenne de chaque examinateur et moyenne des autres copies des mêmes sujets")
+            }
             return page("statistiques", titre: "Statistiques", object, session: session)
         }
     }
 
     /// An examiner's own statistics: per exam they graded, how many, their mean and distribution.
     private func mesStatistiques(_ session: Session, annee: Int) async throws -> Response {
-        struct Mes: Decodable { var epreuves: [String: Serie] }
+        struct Mes: Decodable { var epreuves: [String: Serie]; var comparaisons: [String: Mesure]; var methode: String }
         let mes = try decode(Mes.self, try await api(.get, "correction", "/api/correction/sessions/\(annee)/mes-statistiques", session: session))
-        struct EpreuveVue { var code: String; var epreuve: String; var effectif: Int; var moyenne: String; var graphique: String }
+        struct EpreuveVue { var code: String; var epreuve: String; var effectif: Int; var moyenne: String; var graphique: String
+            var comparaison: [LigneExaminateur]; var graphiqueComparaison: String; var niveaux: [LigneNiveaux]; var aNiveaux: Bool }
         let epreuves = mes.epreuves.sorted { $0.key < $1.key }.map { code, serie in
-            EpreuveVue(code: code, epreuve: "\(code) — \(EpreuvePratique(rawValue: code)?.libelle ?? "")", effectif: serie.effectif,
-                       moyenne: Self.moyenne(serie.moyenne), graphique: Self.histogramme(serie.distribution))
+            let mesure = mes.comparaisons[code]
+            return EpreuveVue(code: code, epreuve: "\(code) — \(EpreuvePratique(rawValue: code)?.libelle ?? "")", effectif: serie.effectif,
+                              moyenne: Self.moyenne(serie.moyenne), graphique: Self.histogramme(serie.distribution),
+                              comparaison: mesure.map { [LigneExaminateur("Vous", $0)] } ?? [],
+                              graphiqueComparaison: mesure.map { Self.graphiqueExaminateurs([("Vous", $0)], id: "comparaison-\(code)",
+                                  titre: "Votre moyenne et la moyenne anonyme des autres examinateurs sur les mêmes sujets") } ?? "",
+                              niveaux: mesure.map { Self.niveaux("Vous", $0) } ?? [], aNiveaux: !(mesure?.niveaux.isEmpty ?? true))
         }
-        return page("mes-statistiques", titre: "Mes statistiques", ["session": annee, "epreuves": epreuves], session: session)
+        return page("mes-statistiques", titre: "Mes statistiques", ["session": annee, "epreuves": epreuves, "note": !epreuves.isEmpty, "methode": mes.methode],
+                    session: session)
     }
 
     struct LigneRemontee: Decodable {
