@@ -23,6 +23,7 @@ import time
 from selenium.webdriver.common.keys import Keys
 
 from commun import *
+from seconde_lecture import seconde_lecture
 
 CENTRE, P = os.environ["ECE_CENTRE"], os.environ["ECE_PREFIX"]
 # The académie's gestionnaire: the one comptes.py created from the pages (the demo's, run alone).
@@ -729,6 +730,7 @@ def road(driver):
     submit(driver, By.ID, f"verrouiller-{lot2_id}")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
 
+    seconde_lecture(driver, commission, CENTRE, EXAM1, EXAM3)
     # The centre closes from its page.
     driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")
     submit(driver, By.ID, "cloturer")
