@@ -66,6 +66,7 @@ FICHES = "Services/Correction/Infrastructure/FicheRepository.swift"
 EDITEUR = "Services/Correction/Infrastructure/EditeurStatements.swift"
 COMMISSIONS = "Services/Correction/Infrastructure/CommissionRepository.swift"
 CORRECTION_API = "Services/Correction/API/CorrectionController.swift"
+SECONDES = "Services/Correction/Infrastructure/SecondeLectureRepository.swift"
 BAREME = "Shared/Bareme/Bareme.swift"
 AFFECTATION = "Services/Inscriptions/Domain/Affectation.swift"
 CSV = "Services/Inscriptions/Domain/CandidatsCSV.swift"
@@ -85,6 +86,7 @@ SUJET = "Services/Referentiel/Domain/Sujet.swift"
 DOMAIN = "ServiceTests.CorrectionDomainTests/"
 RULES = "ServiceTests.RoadMapRuleTests/"
 FLOW = "ServiceTests.CorrectionTests/aCentreDistributesExaminersGradeLockAndTheClosingReachesCycladesAndImagIn"
+SECONDE_LECTURE = "ServiceTests.SecondeLectureTests/aSampleIsReadBlindFlaggedSettledAndTheSettledMarkReachesCyclades"
 PRINTED = "ServiceTests.CorrectionTests/printedSheetsKeepTheEmbargo"
 BAREMES = "SharedTests.BaremeTests/"
 AFFECT = "ServiceTests.AffectationTests/"
@@ -237,6 +239,17 @@ MUTATIONS = [
     M("EMBARGO-2", COMMISSIONS, "CASE WHEN visible_from <= now() THEN titre END", "titre",
       FLOW,
       "a subject's title stays hidden until visibleFrom"),
+
+    # --- Second looks (issue 22 item 2) ---
+    M("RELECTURE-1", SECONDES, "let exclus = Set(membres + [premier])", "let exclus = Set<UUID>()",
+      SECONDE_LECTURE, "the second reader is never the sheet's first examiner nor of its lot"),
+    M("RELECTURE-2", SECONDES, "grille: grille, statut: etat, absence: nil,", "grille: f.grille, statut: etat, absence: nil,",
+      SECONDE_LECTURE, "the second reader's view carries none of the first examiner's levels or comments"),
+    M("RELECTURE-3", SECONDES, "guard (1...1000).contains(motif.count) else {", "guard (0...1000).contains(motif.count) else {",
+      SECONDE_LECTURE, "settling a second look needs a reason"),
+    M("RELECTURE-4", FICHES, "let relues = try await secondesLecturesOuvertes(key, connection)\n            guard relues.isEmpty else {",
+      "let relues = try await secondesLecturesOuvertes(key, connection)\n            guard true else {",
+      SECONDE_LECTURE, "the commission is not closed while a second look is open"),
 
     # --- Lots: lock, unlock ---
     M("VERROU-1", FICHES, "statut IN ('notee', 'absent') FROM", "statut IN ('notee', 'absent', 'brouillon') FROM",

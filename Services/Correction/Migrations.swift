@@ -257,6 +257,44 @@ let correctionMigrations = [
     Migration(8, "closures_numerotees", [
         "ALTER TABLE {schema}.commissions ADD COLUMN closure_version int NOT NULL DEFAULT 0",
     ]),
+    // Harmonisation before closing (issue 22 item 2): a graded sheet read again, blind, by another
+    // examiner of the commission; the gap flagged; the mark settled with its reason. The first
+    // examiner's row in `fiches` is never written by the second reader.
+    Migration(9, "secondes_lectures", [
+        """
+        CREATE TABLE {schema}.secondes_lectures (
+            id uuid PRIMARY KEY,
+            fiche_id uuid NOT NULL REFERENCES {schema}.fiches(id) ON DELETE CASCADE,
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            origine text NOT NULL CHECK (origine IN ('choix', 'echantillon')),
+            demandee_par text NOT NULL,
+            demandee_le timestamptz NOT NULL DEFAULT now(),
+            premier_examinateur uuid NOT NULL,
+            note_premiere int NOT NULL,
+            lecteur_id uuid NOT NULL CHECK (lecteur_id <> premier_examinateur),
+            lecteur_login text NOT NULL,
+            statut text NOT NULL DEFAULT 'demandee' CHECK (statut IN ('demandee', 'lue', 'tranchee')),
+            grille jsonb NOT NULL DEFAULT '{}',
+            note_seconde int,
+            lue_le timestamptz,
+            ecart int,
+            signalee boolean NOT NULL DEFAULT false,
+            choix text CHECK (choix IN ('premiere', 'seconde', 'autre')),
+            note_retenue int,
+            motif text,
+            tranchee_par text,
+            tranchee_le timestamptz,
+            version int NOT NULL DEFAULT 0
+        )
+        """,
+        // One look at a time on a sheet: a settled one may be followed by another.
+        "CREATE UNIQUE INDEX secondes_lectures_ouverte ON {schema}.secondes_lectures (fiche_id) WHERE statut <> 'tranchee'",
+        "CREATE INDEX secondes_lectures_commission ON {schema}.secondes_lectures (session, epreuve, centre)",
+        "CREATE INDEX secondes_lectures_fiche ON {schema}.secondes_lectures (fiche_id)",
+        "CREATE INDEX secondes_lectures_lecteur ON {schema}.secondes_lectures (lecteur_login)",
+    ]),
     // Retention (issue 22 item 6): the audit and the messages stay append-only, but a session's
     // rows may be deleted once their retention is over (DureesDeConservation: one year after the
     // school year of the session ends on 31 August) — and only then, whoever asks.

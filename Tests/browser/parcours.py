@@ -11,7 +11,9 @@ and distributes them, reads the report and the subjects' material lists, changes
 ill examiner. Physique-chimie (the draw rule): an examiner grades in the editor (one sheet offline, one
 absent — recorded by the centre from the slot's attendance sheet —, one override, one conflict, one paper subject recorded), locks their lot and reads their
 statistics; the replacing examiner grades the other room on a shared tablet; the centre locks that
-lot for its examiner, unlocks it with a reason, locks it again and closes. NSI (points): a lot is
+lot for its examiner, unlocks it with a reason, locks it again; before closing, a second look
+(seconde_lecture.py): asked by the centre, read blind by the other room's examiner, settled with a
+reason, its outcome on the first examiner's page; then the centre closes. NSI (points): a lot is
 reassigned, graded in points, locked, closed. The gestionnaire reads the grades in Cyclades and
 reopens the physique-chimie exam with a reason. Screenshots of the key pages go to var/artifacts/.
 Needs: ECE_CENTRE (the school's UAI, a centre for T011B and T010B), ECE_PREFIX (unique per run),
@@ -23,6 +25,7 @@ import time
 from selenium.webdriver.common.keys import Keys
 
 from commun import *
+from seconde_lecture import seconde_lecture
 
 CENTRE, P = os.environ["ECE_CENTRE"], os.environ["ECE_PREFIX"]
 # The académie's gestionnaire: the one comptes.py created from the pages (the demo's, run alone).
@@ -729,6 +732,7 @@ def road(driver):
     submit(driver, By.ID, f"verrouiller-{lot2_id}")
     wait(driver, EC.text_to_be_present_in_element((By.CSS_SELECTOR, "p.info"), "Lot verrouillé"))
 
+    seconde_lecture(driver, commission, CENTRE, EXAM1, EXAM3)
     # The centre closes from its page.
     driver.get(f"{BASE}/centre/{SESSION}/T011B/{CENTRE}")
     submit(driver, By.ID, "cloturer")
@@ -846,6 +850,7 @@ if __name__ == "__main__":
         "and convoked again) and activated with their printed codes; groups and slots created; 16 physique-chimie candidates placed in slots from the centre's page (a 9th refused), "
         "automatic distribution and its report, manual distribution; a slot's attendance sheet printed and 1 absence recorded from it "
         "by the centre; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
-        "1 conflict kept, 1 paper subject recorded beside its document), subjects' material lists, a slot with a paper draw, lots locked (one by the centre, unlocked with a reason, relocked), closed, 16 results in Cyclades, "
+        "1 conflict kept, 1 paper subject recorded beside its document), subjects' material lists, a slot with a paper draw, lots locked (one by the centre, unlocked with a reason, relocked), a second look asked by the centre, read blind, "
+        "flagged and settled with a reason (the closing waited for it), closed, 16 results in Cyclades, "
         "an examiner replaced in a group, each candidate's grade and the jury's CSV, the school's pupils' convocations (PDF), reopened by the gestionnaire; NSI: 4 candidates placed and distributed, a lot "
         "reassigned, graded in points, locked, closed")

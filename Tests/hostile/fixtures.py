@@ -24,7 +24,7 @@ PROPRIETAIRES = [
     (r"^\S+ /api/(inscriptions|missions)/", "gestionnaire.besancon"),
     (r"^POST /api/correction/.*/reouverture$", "gestionnaire.besancon"),
     (r"^POST /api/correction/groupes/\{id\}/deverrouillage$", "centre.0251080N"),
-    (r"^\S+ /api/correction/(fiches|groupes|mes-lots|sessions/\{annee\}/mes-statistiques)", "examinateur.demo"),
+    (r"^\S+ /api/correction/(fiches|groupes|mes-lots|mes-secondes-lectures|sessions/\{annee\}/mes-statistiques)", "examinateur.demo"),
     (r"^GET /api/correction/sessions/\{annee\}/etablissements/", "etab.0251080N"),  # a school's pupils' convocations
     (r"^\S+ /api/correction/", "centre.0251080N"),
 ]
@@ -104,7 +104,7 @@ def _collecter():
     commissions = sorted({(d["epreuve"], d["centre"]) for d in _dicts(suivi)
                           if isinstance(d.get("epreuve"), str) and d.get("centre") == CENTRE})
     table["commissions"], table["creneaux"], table["groupes"], table["fiches"] = [], [], [], []
-    table["groupes_commission"] = []
+    table["groupes_commission"], table["secondes_lectures"] = [], []
     for epreuve, centre in commissions:
         c = f"/api/correction/sessions/{SESSION}/epreuves/{epreuve}/centres/{centre}"
         vue = _lire("centre.0251080N", c)
@@ -113,6 +113,8 @@ def _collecter():
                               for k in vue.get("creneaux", []) if "id" in k]
         table["groupes_commission"] += [{"annee": SESSION, "epreuve": epreuve, "centre": centre, "groupe": g["id"]}
                                         for g in vue.get("groupes", []) if "id" in g]
+        table["secondes_lectures"] += [{"annee": SESSION, "epreuve": epreuve, "centre": centre, "lecture": l["id"]}
+                                       for l in _items(_lire("centre.0251080N", f"{c}/secondes-lectures")) if "id" in l]
     lots = _lire("examinateur.demo", "/api/correction/mes-lots")
     for d in _dicts(lots):
         if "fiches" in d and "groupeId" in d:
@@ -152,6 +154,8 @@ def lignes(chemin):
         return [{"annee": SESSION, **ligne} for ligne in t.get(ressource, [])]
     if "{creneau}" in chemin:
         return t["creneaux"]
+    if "{lecture}" in chemin:
+        return t["secondes_lectures"] or t["commissions"]
     if "{groupe}" in chemin:
         return t["groupes_commission"]
     if "{centre}" in chemin:

@@ -44,6 +44,7 @@ struct CorrectionController: Sendable {
         group.post("groupes/:id/deverrouillage", use: deverrouiller)
         group.get("mes-lots", use: mesLots)
         addDocumentsRoutes(to: group)
+        addSecondeLectureRoutes(to: group)
     }
 
     // MARK: the commission

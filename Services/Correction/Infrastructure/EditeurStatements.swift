@@ -45,10 +45,12 @@ enum EditeurStatements {
 
     /// The sheet under lock for a grader, with its commission's state (shared with a closing),
     /// its group (shared with a lock), the grader's intervenant id if they are convoked as an
-    /// examiner on its exam × centre and in the group, and the row for the audit.
+    /// examiner on its exam × centre and in the group, the row for the audit, and whether a second
+    /// look was asked on it.
     struct Editable: PostgresPreparedStatement {
         static let sql = """
-            SELECT \(colonnes), c.etat, e.intervenant_id, \(instantane("f")) AS instantane
+            SELECT \(colonnes), c.etat, e.intervenant_id, \(instantane("f")) AS instantane,
+                EXISTS (SELECT 1 FROM secondes_lectures sl WHERE sl.fiche_id = f.id) AS relue
             FROM fiches f
             JOIN commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
             JOIN groupes g ON g.id = f.groupe_id

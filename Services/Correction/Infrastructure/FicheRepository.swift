@@ -306,6 +306,10 @@ struct FicheRepository: Sendable {
         guard let examinateur = try colonne["intervenant_id"].decode(UUID?.self) else { throw Problem.notFound("fiche") }
         let current = try Self.fiche(row)
         if let refus = Self.figee(etat: try colonne["etat"].decode(String.self), lotVerrouille: current.lotVerrouille) { throw refus }
+        // Once read again, the mark is the coordination's to settle: the first examiner no longer changes it.
+        guard try !colonne["relue"].decode(Bool.self) else {
+            throw Problem.conflict(.etat, "fiche en seconde lecture : la coordination tranche la note / sheet under a second look")
+        }
         guard current.version == version else {
             throw try Problem.stale("la fiche a changé depuis votre lecture (version \(version), actuelle \(current.version)) / "
                                     + "the sheet changed since you read it", current: current)
@@ -437,6 +441,10 @@ struct FicheRepository: Sendable {
                 SELECT verrouille FROM \(unescaped: s).groupes WHERE id = \(groupe.id) FOR UPDATE
                 """, logger: logger).collect().first?.decode(Bool.self) ?? true
             guard !locked else { throw Problem.conflict(.dejaFait, "lot déjà verrouillé / lot already locked") }
+            let relues = try await secondesLecturesOuvertes(groupe.key, groupe: groupe.id, connection)
+            guard relues.isEmpty else {
+                throw Problem.conflict(.incomplet, "seconde lecture en cours / second look open: \(relues.joined(separator: ", "))")
+            }
             let rows = try await connection.query("""
                 SELECT numero, statut IN ('notee', 'absent') FROM \(unescaped: s).fiches WHERE groupe_id = \(groupe.id) ORDER BY numero
                 """, logger: logger).collect()
@@ -490,6 +498,10 @@ struct FicheRepository: Sendable {
     func cloturer(_ key: CommissionKey, by: Identity, correlationId: String) async throws -> Cloture {
         try await client.withTransaction(logger: logger) { connection in
             let academie = try await commissions.openCommission(key, connection, forUpdate: true)
+            let relues = try await secondesLecturesOuvertes(key, connection)
+            guard relues.isEmpty else {
+                throw Problem.conflict(.incomplet, "seconde lecture en cours / second look open: \(relues.joined(separator: ", "))")
+            }
             let open = try await connection.query("""
                 SELECT f.numero FROM \(unescaped: s).fiches f LEFT JOIN \(unescaped: s).groupes g ON g.id = f.groupe_id
                 WHERE f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre)

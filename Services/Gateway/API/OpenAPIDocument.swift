@@ -1121,6 +1121,120 @@ paths:
         "400": {$ref: "#/components/responses/Problem"}
         "409": {$ref: "#/components/responses/Problem"}
         "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/secondes-lectures:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    get:
+      summary: "The commission's second looks (harmonisation before closing): both marks, the gap and its flag, the outcome (coordinator, centre, référent, gestionnaire)"
+      responses:
+        "200": {description: "The second looks", content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/SecondeLecture"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    post:
+      summary: "Ask second looks on graded sheets picked by hand (coordinator of the exam in the académie, the centre or its référent); the reader is another examiner of the commission, never the sheet's examiner nor of its lot, named or the least busy"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [fiches]
+              properties:
+                fiches: {type: array, items: {type: string, format: uuid}, minItems: 1, maxItems: 100}
+                lecteurId: {type: string, format: uuid, description: "the second reader (intervenant id)"}
+      responses:
+        "201": {description: "The second looks", content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/SecondeLecture"}}}}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/secondes-lectures/echantillon:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    post:
+      summary: "Ask second looks on a random sample of k graded sheets per examiner of the commission (without a look yet)"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [parExaminateur]
+              properties:
+                parExaminateur: {type: integer, minimum: 1, maximum: 20}
+      responses:
+        "201": {description: "The second looks", content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/SecondeLecture"}}}}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/secondes-lectures/{lecture}/arbitrage:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+      - {name: lecture, in: path, required: true, schema: {type: string, format: uuid}}
+    post:
+      summary: "Settle a read second look with a mandatory reason: keep the first mark, take the second, or set another; the sheet's final mark takes it (version, audit)"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [choix, motif]
+              properties:
+                choix: {type: string, enum: [premiere, seconde, autre]}
+                noteFinale: {type: integer, minimum: 0, maximum: 40, description: "with autre, in half points"}
+                motif: {type: string, minLength: 1, maxLength: 1000}
+      responses:
+        "200": {description: Settled, content: {application/json: {schema: {$ref: "#/components/schemas/SecondeLecture"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/fiches/{id}/seconde-lecture:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    get:
+      summary: "The sheet for its designated second reader, blind: the subject, its barème and the reader's own grid and mark, nothing of the first examiner's (404 for anyone else)"
+      responses:
+        "200": {description: Sheet, content: {application/json: {schema: {$ref: "#/components/schemas/Fiche"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+    put:
+      summary: "The second reader's save (draft or final; no absence nor override); carries the version read; never writes the sheet itself"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: "#/components/schemas/Enregistrement"}
+      responses:
+        "200": {description: Sheet, content: {application/json: {schema: {$ref: "#/components/schemas/Fiche"}}}}
+        "400": {$ref: "#/components/responses/Problem"}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/mes-secondes-lectures:
+    get:
+      summary: "The examiner's second looks to read, and the outcome of those asked on the sheets they graded"
+      responses:
+        "200": {description: "Mine", content: {application/json: {schema: {type: object, properties: {aLire: {type: array, items: {type: object}}, issues: {type: array, items: {type: object}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
   /api/correction/mes-lots:
     get:
       summary: The examiner's lots (groups they belong to, on the exams × centres they are convoked to) with their sheets
@@ -1941,6 +2055,29 @@ components:
     Created:
       type: object
       properties: {id: {type: string, format: uuid}}
+    SecondeLecture:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        ficheId: {type: string, format: uuid}
+        numero: {type: string}
+        nom: {type: string}
+        prenoms: {type: string}
+        origine: {type: string, enum: [choix, echantillon]}
+        demandeePar: {type: string}
+        demandeeLe: {type: string, format: date-time}
+        premierExaminateur: {type: string}
+        lecteur: {type: string}
+        statut: {type: string, enum: [demandee, lue, tranchee]}
+        notePremiere: {type: integer, description: half points}
+        noteSeconde: {type: [integer, "null"]}
+        ecart: {type: [integer, "null"], description: "half points between the two marks"}
+        signalee: {type: boolean, description: "gap of 2 points or more, or a criterion 2 levels apart"}
+        choix: {type: [string, "null"], enum: [premiere, seconde, autre, null]}
+        noteRetenue: {type: [integer, "null"]}
+        motif: {type: [string, "null"]}
+        trancheePar: {type: [string, "null"]}
+        trancheeLe: {type: [string, "null"], format: date-time}
     Motif:
       type: object
       required: [motif]

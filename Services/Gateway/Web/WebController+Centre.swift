@@ -166,6 +166,8 @@ extension WebController {
                                                           convoques: convoques($0.id), aConvoques: !convoques($0.id).isEmpty) },
                 // The attendance sheet for whoever follows the commission; the convocations for the centre and the académie.
                 "emargement": role != .examinateur, "convocations": [.centre, .gestionnaire].contains(role),
+                // Harmonisation before closing: the second looks' page (to ask and settle them, or to read them).
+                "harmonisation": role != .examinateur,
             ]
             return page("commission", titre: "\(vue.commission.epreuve) — \(vue.commission.centre)", Self.avecMessage(object, request), session: session)
         }

@@ -40,7 +40,24 @@ extension WebController {
                  "nature": $0.mission.kind == "examinateur" ? "examinateur" : "coordination",
                  "centre": $0.mission.centre.map { Libelle.etablissement($0, noms) } ?? "académie (Santorin)"]
             }
-            return page("lots", titre: "Mes missions et mes lots", Self.avecMessage(["lots": vues, "missions": lignes], request), session: session)
+            // Second looks: the sheets to read again blind, and the outcome on the examiner's own sheets.
+            struct ALire: Decodable { var ficheId: UUID; var numero: String; var nom: String; var prenoms: String; var epreuve: String
+                var centre: String; var statut: String }
+            struct Issue: Decodable { var ficheId: UUID; var numero: String; var nom: String; var prenoms: String; var epreuve: String
+                var statut: String; var notePremiere: Int; var noteRetenue: Int?; var motif: String? }
+            struct Secondes: Decodable { var aLire: [ALire]; var issues: [Issue] }
+            let secondes = try decode(Secondes.self, try await api(.get, "correction", "/api/correction/mes-secondes-lectures", session: session))
+            let aLire = secondes.aLire.map {
+                ["id": $0.ficheId.uuidString.lowercased(), "candidat": "\($0.nom) \($0.prenoms)", "numero": $0.numero,
+                 "epreuve": $0.epreuve, "centre": Libelle.etablissement($0.centre, noms), "etat": Self.etatsSecondeLecture[$0.statut] ?? $0.statut]
+            }
+            let issues = secondes.issues.map {
+                ["candidat": "\($0.nom) \($0.prenoms)", "numero": $0.numero, "epreuve": $0.epreuve,
+                 "issue": $0.noteRetenue == nil ? "en cours" : Self.issueSecondeLecture(premiere: $0.notePremiere, retenue: $0.noteRetenue, motif: $0.motif)]
+            }
+            let object: [String: Any] = ["lots": vues, "missions": lignes, "aLire": aLire, "aALire": !aLire.isEmpty, "issues": issues,
+                                         "aIssues": !issues.isEmpty]
+            return page("lots", titre: "Mes missions et mes lots", Self.avecMessage(object, request), session: session)
         }
     }
 

@@ -68,6 +68,7 @@ struct WebController: Sendable {
         addCandidatRoutes(to: router)
         addAnnuaireRoutes(to: router)
         addComptesRoutes(to: router)
+        addSecondeLectureRoutes(to: router)
         // The assets under /assets are files (`WebFiles.fileMiddleware`); the service worker names its
         // cache after them, so it is rendered once at start-up. At the root: its scope is the whole site.
         router.get("/sw.js") { [serviceWorker = files.serviceWorker] _, _ in

@@ -3,7 +3,10 @@
 // the network returns; a 409 shows both versions and lets the examiner choose.
 'use strict';
 const racine = document.getElementById('editeur');
-const ficheId = racine.dataset.fiche;
+// A second reading (blind) is the reader's own row: its address and its key in the store are the
+// sheet's followed by /seconde-lecture, so a pending save never mixes with the sheet's own.
+const seconde = racine.dataset.seconde === 'true';
+const ficheId = racine.dataset.fiche + (seconde ? '/seconde-lecture' : '');
 // One database per examiner: a shared tablet never sends one person's saves under another's session.
 const nomBase = 'ece-editeur-' + racine.dataset.utilisateur;
 // The statuses as a person reads them (the gateway's Libelle), not the API's codes.
@@ -134,7 +137,9 @@ function dessiner() {
   racine.append(el('h1', {}, fiche.nom.toUpperCase() + ' ' + fiche.prenoms),
     el('p', {}, 'N° ' + fiche.numero + (fiche.division ? ' — division ' + fiche.division : '') + ' — statut : ' + (statuts[fiche.statut] || fiche.statut)
       + (fiche.absence ? ' (' + (absences[fiche.absence] || fiche.absence) + ')' : '')));
-  if (verrouille) racine.append(el('p', { class: 'info' }, 'Lot verrouillé : lecture seule.'));
+  if (seconde) racine.append(el('p', { class: 'info', id: 'seconde-lecture' }, 'Seconde lecture à l’aveugle : notez sans la note du premier examinateur.'
+    + (verrouille ? ' Seconde lecture tranchée : lecture seule.' : '')));
+  else if (verrouille) racine.append(el('p', { class: 'info' }, 'Lot verrouillé : lecture seule.'));
   if (!fiche.sujet) {
     racine.append(blocSujet());
   } else {
@@ -188,8 +193,10 @@ function dessiner() {
   const ajuste = fiche.statut === 'notee' && fiche.noteFinale !== fiche.noteSuggeree;
   racine.append(el('label', { for: 'commentaire' }, 'Commentaire général'),
     el('textarea', { id: 'commentaire', rows: 3, oninput: e => { grille.commentaire = e.target.value; modifier(false); } }, grille.commentaire || ''),
-    el('p', {}, 'Note proposée : ', el('span', { class: 'note', id: 'suggestion', 'aria-live': 'polite' }, note(suggestion()))),
-    el('label', { for: 'ajustement' }, 'Note retenue si différente (optionnel)'),
+    el('p', {}, 'Note proposée : ', el('span', { class: 'note', id: 'suggestion', 'aria-live': 'polite' }, note(suggestion()))));
+  // The second reader gives the grid's mark: no override, no absence (the candidate sat).
+  if (seconde) racine.append(el('p', {}, el('button', { type: 'button', id: 'valider', onclick: () => enregistrer({ finaliser: true }) }, 'Valider la seconde lecture')));
+  else racine.append(el('label', { for: 'ajustement' }, 'Note retenue si différente (optionnel)'),
     el('input', { id: 'ajustement', type: 'number', min: 0, max: 20, step: 0.5, value: ajuste ? fiche.noteFinale / 2 : '' }),
     el('label', { for: 'motif' }, 'Motif de l’ajustement (obligatoire si la note change)'),
     el('input', { id: 'motif', type: 'text', 'aria-describedby': 'message', value: ajuste ? fiche.motifAjustement || '' : '' }),
@@ -272,7 +279,7 @@ async function enregistrer(options) {
   if (options.absence) corps.absence = options.absence;
   else if (final) {
     corps.finaliser = true;
-    const a = document.getElementById('ajustement').value;
+    const a = seconde ? '' : document.getElementById('ajustement').value;
     if (a !== '') { corps.noteFinale = Math.round(2 * Number(a)); corps.motifAjustement = document.getElementById('motif').value; }
   }
   await stocker('attente', ficheId, { corps, le: new Date().toISOString() });
