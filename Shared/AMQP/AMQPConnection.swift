@@ -1,10 +1,19 @@
 import CRabbitMQ
 import Foundation
 
-/// Where the broker is: parsed from an `amqp://` or `amqps://` URL (credentials come from the environment).
+/// Where the broker is: parsed from an `amqp://` or `amqps://` URL (credentials come from the
+/// environment) — or from several, comma-separated, one per node of a cluster: a connection goes
+/// to the first node that answers and, lost, moves on to the next (`AMQPConnection.open`).
 public struct AMQPConfiguration: Sendable, Equatable {
-    public var host: String
-    public var port: Int
+    public struct Node: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+    }
+
+    /// The cluster's nodes, in the order given; never empty.
+    public var nodes: [Node]
+    public var host: String { nodes[0].host }
+    public var port: Int { nodes[0].port }
     public var user: String
     public var password: String
     public var vhost: String
@@ -14,17 +23,33 @@ public struct AMQPConfiguration: Sendable, Equatable {
     public var heartbeatSeconds: Int32 = 30
 
     public init(url: String, caFile: String? = nil) throws {
-        guard let components = URLComponents(string: url), let scheme = components.scheme,
-            scheme == "amqp" || scheme == "amqps"
-        else { throw AMQPError.configuration("not an amqp:// or amqps:// URL") }
-        tls = scheme == "amqps"
-        host = components.host ?? "127.0.0.1"
-        port = components.port ?? (tls ? 5671 : 5672)
-        user = components.percentEncodedUser.flatMap { $0.removingPercentEncoding } ?? "guest"
-        password = components.percentEncodedPassword.flatMap { $0.removingPercentEncoding } ?? "guest"
-        let path = components.percentEncodedPath
-        vhost = path.isEmpty || path == "/" ? "/" : String(path.dropFirst()).removingPercentEncoding ?? "/"
+        var nodes: [Node] = []
+        var common: (tls: Bool, user: String, password: String, vhost: String)?
+        for text in url.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let components = URLComponents(string: text), let scheme = components.scheme,
+                scheme == "amqp" || scheme == "amqps"
+            else { throw AMQPError.configuration("not an amqp:// or amqps:// URL") }
+            let tls = scheme == "amqps"
+            nodes.append(Node(host: components.host ?? "127.0.0.1", port: components.port ?? (tls ? 5671 : 5672)))
+            let path = components.percentEncodedPath
+            let these = (tls, components.percentEncodedUser.flatMap { $0.removingPercentEncoding } ?? "guest",
+                         components.percentEncodedPassword.flatMap { $0.removingPercentEncoding } ?? "guest",
+                         path.isEmpty || path == "/" ? "/" : String(path.dropFirst()).removingPercentEncoding ?? "/")
+            // One cluster: the nodes differ by address only.
+            if let common, common != these { throw AMQPError.configuration("the nodes' URLs differ in more than host and port") }
+            common = these
+        }
+        guard let common else { throw AMQPError.configuration("no amqp:// URL") }
+        self.nodes = nodes
+        (tls, user, password, vhost) = common
         self.caFile = caFile ?? (tls ? "/etc/ssl/certs/ca-certificates.crt" : nil)
+    }
+
+    /// The same, on its `index`-th node only.
+    func on(_ index: Int) -> AMQPConfiguration {
+        var one = self
+        one.nodes = [nodes[index]]
+        return one
     }
 }
 
@@ -90,7 +115,26 @@ final class AMQPConnection: @unchecked Sendable {
     let user: String
     private var open = true
 
-    init(_ config: AMQPConfiguration) throws {
+    /// The index of the node it is connected to, in its configuration's `nodes`.
+    private(set) var node = 0
+
+    /// A connection to the first node that answers, trying them in turn from `first`.
+    static func open(_ config: AMQPConfiguration, from first: Int = 0) throws -> AMQPConnection {
+        var failures: [String] = []
+        for step in 0..<config.nodes.count {
+            let index = (first + step) % config.nodes.count
+            do {
+                let connection = try AMQPConnection(config.on(index))
+                connection.node = index
+                return connection
+            } catch {
+                failures.append("\(error)")
+            }
+        }
+        throw AMQPError.connection(failures.joined(separator: "; "))
+    }
+
+    private init(_ config: AMQPConfiguration) throws {
         guard let state = amqp_new_connection() else { throw AMQPError.connection("cannot allocate a connection") }
         self.state = state
         user = config.user

@@ -157,7 +157,7 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
     private func park(_ message: AMQPMessage, reason: String) -> Bool {
         do {
             if parking == nil {
-                let connection = try AMQPConnection(configuration)
+                let connection = try AMQPConnection.open(configuration)
                 try connection.enableConfirms()
                 parking = connection
             }

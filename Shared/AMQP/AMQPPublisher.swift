@@ -87,12 +87,18 @@ public final class AMQPPublisher: AMQPWorker, Service, @unchecked Sendable {
                 try connection.pump()  // idle: keep heartbeats flowing
                 continue
             }
+            let outcomes: [PublishOutcome]
             do {
-                request.continuation.resume(returning: try publish(request.messages, on: connection))
+                outcomes = try publish(request.messages, on: connection)
             } catch {
                 request.continuation.resume(throwing: error)
                 throw error
             }
+            request.continuation.resume(returning: outcomes)
+            // After a cluster node's loss, a channel that routed to queues led from that node
+            // nacks every later publish to them, their new leaders elected or not (RabbitMQ 3.10):
+            // a nack reopens the connection, on the next node (BrokerClusterTests).
+            if outcomes.contains(.nacked) { throw AMQPError.connection("a publish was nacked: reopening the channel") }
         }
     }
 

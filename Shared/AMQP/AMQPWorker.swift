@@ -84,12 +84,15 @@ public class AMQPWorker: @unchecked Sendable {
 
     private func loop() {
         var backoff: TimeInterval = 0.1
+        // After a loss, the next node first: the lost one is likely gone (a cluster's node).
+        var first = 0
         while !isStopping {
             let connection: AMQPConnection
             do {
-                connection = try AMQPConnection(configuration)
+                connection = try AMQPConnection.open(configuration, from: first)
                 try setUp(connection)
             } catch {
+                first = (first + 1) % configuration.nodes.count
                 logger.warning("broker unreachable, retrying", metadata: ["error": "\(error)", "retryIn": "\(backoff)s"])
                 connectionFailed(error)
                 wait(seconds: backoff)
@@ -97,7 +100,8 @@ public class AMQPWorker: @unchecked Sendable {
                 continue
             }
             condition.withLock { connected = true }
-            logger.info("connected to the broker", metadata: ["host": "\(configuration.host):\(configuration.port)"])
+            let node = configuration.nodes[connection.node]
+            logger.info("connected to the broker", metadata: ["host": "\(node.host):\(node.port)"])
             backoff = 0.1
             do {
                 try run(connection)
@@ -106,6 +110,7 @@ public class AMQPWorker: @unchecked Sendable {
             }
             condition.withLock { connected = false }
             connection.close()
+            first = (connection.node + 1) % configuration.nodes.count
             connectionFailed(AMQPError.notConnected)
         }
     }

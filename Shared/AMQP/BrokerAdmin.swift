@@ -14,7 +14,7 @@ public enum BrokerAdmin {
     /// Messages ready in the queue, or nil when it does not exist.
     public static func queueDepth(_ configuration: AMQPConfiguration, queue: String) async -> Int? {
         try? await onThread {
-            guard let connection = try? AMQPConnection(configuration) else { return nil }
+            guard let connection = try? AMQPConnection.open(configuration) else { return nil }
             defer { connection.close() }
             return try? connection.queueDepth(queue)
         }
@@ -24,7 +24,7 @@ public enum BrokerAdmin {
     public static func purgeQueues(_ configuration: AMQPConfiguration, _ names: [String]) async {
         for name in names {
             try? await onThread {
-                guard let connection = try? AMQPConnection(configuration) else { return }
+                guard let connection = try? AMQPConnection.open(configuration) else { return }
                 defer { connection.close() }
                 try? connection.purgeQueue(name)
             }
@@ -33,7 +33,7 @@ public enum BrokerAdmin {
 
     public static func deleteQueues(_ configuration: AMQPConfiguration, _ names: [String]) async {
         try? await onThread {
-            guard let connection = try? AMQPConnection(configuration) else { return }
+            guard let connection = try? AMQPConnection.open(configuration) else { return }
             defer { connection.close() }
             for name in names { try? connection.deleteQueue(name) }
         }
@@ -44,7 +44,7 @@ public enum BrokerAdmin {
     public static func take(_ configuration: AMQPConfiguration, queue: String, count: Int,
                             timeout: TimeInterval = 30) async throws -> [AMQPMessage] {
         try await onThread {
-            let connection = try AMQPConnection(configuration)
+            let connection = try AMQPConnection.open(configuration)
             defer { connection.close() }
             try connection.startConsuming(queue: queue, prefetch: UInt16(min(max(count, 1), 1000)))
             var messages: [AMQPMessage] = []
@@ -71,7 +71,7 @@ public enum BrokerAdmin {
             let deadline = Date(timeIntervalSinceNow: timeout)
             while !missing.isEmpty && Date() < deadline {
                 // One pass over what the queue holds now; the others go back at the end of the pass.
-                let connection = try AMQPConnection(configuration)
+                let connection = try AMQPConnection.open(configuration)
                 defer { connection.close() }
                 let depth = try connection.queueDepth(queue)
                 guard depth > 0 else {

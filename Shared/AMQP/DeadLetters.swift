@@ -107,9 +107,9 @@ extension BrokerAdmin {
         let wanted = ids.map { Set($0.map { $0.uppercased() }) }
         return try await Task.detached {
             // Two connections: confirms and deliveries would otherwise interleave on one channel.
-            let reader = try AMQPConnection(configuration)
+            let reader = try AMQPConnection.open(configuration)
             defer { reader.close() }
-            let writer = try AMQPConnection(configuration)
+            let writer = try AMQPConnection.open(configuration)
             defer { writer.close() }
             try writer.declareExchanges()
             try writer.enableConfirms()

@@ -9,7 +9,7 @@ import Logging
 /// | `PORT` | the service's port (gateway 8080, inscriptions 8081, missions 8082, referentiel 8083, correction 8084) |
 /// | `DATABASE_URL` | `postgres://<service>:<service>@127.0.0.1:5433/ece` |
 /// | `DATABASE_SCHEMA` | the service's name |
-/// | `AMQP_URL` | `amqp://<service>:<service>@127.0.0.1:5673/` (each service its own broker user) |
+/// | `AMQP_URL` | `amqp://<service>:<service>@127.0.0.1:5673/` (each service its own broker user; a cluster: its nodes' URLs, comma-separated) |
 /// | `AMQP_CA_FILE` | system CA bundle (for `amqps://`) |
 /// | `LOG_LEVEL` | `info` |
 public struct ServiceConfiguration: Sendable {

@@ -86,15 +86,15 @@ import TestSupport
         }
         let gateway = try Self.amqp(as: "gateway")
         await #expect(throws: (any Error).self, "the gateway declared a queue outside its own") {
-            try await BrokerAdmin.onThread { try AMQPConnection(gateway).declare(QueueSpec(name: "correction.espion", bindings: [])) }
+            try await BrokerAdmin.onThread { try AMQPConnection.open(gateway).declare(QueueSpec(name: "correction.espion", bindings: [])) }
         }
         // Its own queue, bound to everything or to a type it does not consume: refused by the broker.
         for binding in ["#", EpreuveClosed.eventType] {
             await #expect(throws: (any Error).self, "the gateway bound a queue to \(binding)") {
-                try await BrokerAdmin.onThread { try AMQPConnection(gateway).declare(QueueSpec(name: "gateway.espion", bindings: [binding])) }
+                try await BrokerAdmin.onThread { try AMQPConnection.open(gateway).declare(QueueSpec(name: "gateway.espion", bindings: [binding])) }
             }
         }
-        try await BrokerAdmin.onThread { try AMQPConnection(gateway).declare(QueueSpec(name: "gateway.espion", bindings: [ConvocationIssued.eventType])) }
+        try await BrokerAdmin.onThread { try AMQPConnection.open(gateway).declare(QueueSpec(name: "gateway.espion", bindings: [ConvocationIssued.eventType])) }
         await BrokerAdmin.deleteQueues(gateway, ["gateway.espion", "gateway.espion.dlq"])
     }
 
@@ -120,7 +120,7 @@ import TestSupport
             let forged = EventEnvelope(producer: "correction", correlationId: "trust", payload: closure)
             let body = try EventCoding.encoder.encode(forged)
             try await BrokerAdmin.onThread {
-                try AMQPConnection(guest).publish(exchange: EventTopology.exchange, routingKey: EpreuveClosed.eventType, body: body,
+                try AMQPConnection.open(guest).publish(exchange: EventTopology.exchange, routingKey: EpreuveClosed.eventType, body: body,
                                                   messageId: forged.id.uuidString, type: EpreuveClosed.eventType, correlationId: "trust",
                                                   appId: "test", mandatory: false,
                                                   headers: [DeadLetter.publishedByHeader: "correction"], userId: "missions")

@@ -12,6 +12,17 @@ import Testing
         #expect(throws: AMQPError.self) { try AMQPConfiguration(url: "http://broker") }
     }
 
+    /// A cluster's nodes, comma-separated: one user, password, vhost and scheme for all of them.
+    @Test func aClustersNodesAreParsed() throws {
+        let cluster = try AMQPConfiguration(url: "amqp://u:p@n1:5681/ece, amqp://u:p@n2:5682/ece,amqp://u:p@n3/ece")
+        #expect(cluster.nodes.map(\.host) == ["n1", "n2", "n3"] && cluster.nodes.map(\.port) == [5681, 5682, 5672])
+        #expect(cluster.host == "n1" && cluster.user == "u" && cluster.vhost == "ece")
+        for mixed in ["amqp://u:p@n1/ece,amqp://v:p@n2/ece", "amqp://u:p@n1/ece,amqp://u:p@n2/autre",
+                      "amqp://u:p@n1/ece,amqps://u:p@n2/ece", "amqp://u:p@n1/ece,", ","] {
+            #expect(throws: AMQPError.self, "\(mixed)") { try AMQPConfiguration(url: mixed) }
+        }
+    }
+
     @Test func databaseURLIsParsed() throws {
         #expect(throws: DatabaseURLError.self) { try DatabaseConfiguration.client(url: "mysql://x@y/z") }
         #expect(throws: DatabaseURLError.self) {

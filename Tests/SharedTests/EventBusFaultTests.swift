@@ -37,13 +37,7 @@ import TestSupport
         let harness = try await BusHarness()
         let type = "test.\(harness.schema).created"
         let queue = "test.\(harness.schema)"
-        let publisher = AMQPPublisher(configuration: harness.amqp, appId: "test", logger: harness.logger)
-        var options = OutboxRelay.Options()
-        options.batchSize = 100
-        let relay = OutboxRelay(outbox: harness.outbox(), client: harness.client, publisher: publisher,
-                                options: options, logger: harness.logger)
-        let running = [Running(publisher), Running(relay), Running(harness.consumer(queue: queue, type: type))]
-        try await waitUntil { publisher.isConnected }
+        let running = try await harness.flowing(type: type, queue: queue)
 
         var expected = Set<UUID>()
         for round in 0..<30 {
@@ -341,6 +335,18 @@ import TestSupport
 }
 
 extension BusHarness {
+    /// The bus from this outbox to this inbox, running once connected: a publisher, a relay taking
+    /// rows by hundreds, a consumer of `type` on `queue`.
+    func flowing(type: String, queue: String) async throws -> [Running] {
+        let publisher = AMQPPublisher(configuration: amqp, appId: "test", logger: logger)
+        var options = OutboxRelay.Options()
+        options.batchSize = 100
+        let relay = OutboxRelay(outbox: outbox(), client: client, publisher: publisher, options: options, logger: logger)
+        let running = [Running(publisher), Running(relay), Running(consumer(queue: queue, type: type))]
+        try await waitUntil { publisher.isConnected }
+        return running
+    }
+
     /// Publishes the outbox once with a short-lived publisher.
     func publishPending() async throws {
         let publisher = AMQPPublisher(configuration: amqp, appId: "test", logger: logger)

@@ -13,11 +13,12 @@ public final class BusHarness: Sendable {
     private let clientTask: Task<Void, Never>
 
     /// Creates (or, with `reuse`, keeps) schema `name` and migrates it.
+    /// `amqpURL`: the local node by default, or a cluster's nodes (comma-separated).
     public init(schema name: String = "bus_\(UUID().uuidString.prefix(8).lowercased())", reuse: Bool = false,
-                logger: Logger = Logger(label: "ece.test")) async throws {
+                amqpURL: String = LocalInfrastructure.amqpURL, logger: Logger = Logger(label: "ece.test")) async throws {
         schema = try SQLIdentifier(name)
         self.logger = logger
-        amqp = try AMQPConfiguration(url: LocalInfrastructure.amqpURL)
+        amqp = try AMQPConfiguration(url: amqpURL)
         let client = PostgresClient(configuration: try DatabaseConfiguration.client(url: LocalInfrastructure.databaseURL),
                                     backgroundLogger: logger)
         self.client = client

@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# A local three-node RabbitMQ cluster (issue 23 item 1), beside the single node of scripts/infra.sh:
+# what the national deployment runs (a RabbitmqCluster of three, deploy/kubernetes/), on this
+# machine, for the cluster tests and for an operator trying a node's loss.
+#
+#   scripts/broker-cluster.sh up [VHOST...]   start (or keep) the three nodes, clustered; each vhost with its
+#                                             exchanges and the services' users (scripts/broker-users.sh)
+#   scripts/broker-cluster.sh down            stop them (data kept under var/cluster)
+#   scripts/broker-cluster.sh status          each node: running or not, and the cluster's members
+#   scripts/broker-cluster.sh urls [VHOST]    the AMQP_URL a service is given: the three nodes, comma-separated
+#   scripts/broker-cluster.sh kill N          SIGKILL node N (1-3): a machine lost, no goodbye
+#   scripts/broker-cluster.sh start N         start node N again (it rejoins the cluster by itself)
+#   scripts/broker-cluster.sh leader QUEUE [VHOST]   the number of the node leading a quorum queue
+#   scripts/broker-cluster.sh ctl N ARGS...   rabbitmqctl bound to node N
+#
+# Node N: name ece-cN@localhost, AMQP 127.0.0.1:568N, management 1568N, Erlang distribution 2568N,
+# data var/cluster/nodeN. Its own epmd (port 4371), so stopping the cluster never touches the
+# single node's (4370). guest/guest (loopback only) is every vhost's administrator, as on the single node.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DIR="$ROOT/var/cluster"
+LOG_DIR="$ROOT/var/log"
+RABBIT_BIN=/usr/lib/rabbitmq/bin
+EPMD_PORT=4371
+NODES=(1 2 3)
+
+log() { printf '[cluster] %s\n' "$*"; }
+die() { printf '[cluster] ERROR: %s\n' "$*" >&2; exit 1; }
+port_open() { timeout 1 bash -c ": </dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+amqp_port() { echo $((5680 + $1)); }
+
+# Everything that makes node N itself: every server and CLI call for it goes through here.
+node_env() {
+    local n="$1"
+    export HOME="$DIR/home"                        # the shared Erlang cookie
+    export RABBITMQ_NODENAME="ece-c$n@localhost"
+    export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
+    export RABBITMQ_NODE_PORT
+    RABBITMQ_NODE_PORT="$(amqp_port "$n")"
+    export RABBITMQ_DIST_PORT=$((25680 + n))
+    export ERL_EPMD_PORT=$EPMD_PORT
+    export ERL_EPMD_ADDRESS=127.0.0.1
+    export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+    export RABBITMQ_CTL_ERL_ARGS='-kernel inet_dist_use_interface {127,0,0,1}'
+    export RABBITMQ_CONF_ENV_FILE="$DIR/node$n/rabbitmq-env.conf"
+    export RABBITMQ_CONFIG_FILE="$DIR/node$n/rabbitmq.conf"
+    export RABBITMQ_ADVANCED_CONFIG_FILE="$DIR/node$n/advanced.config"
+    export RABBITMQ_ENABLED_PLUGINS_FILE="$DIR/node$n/enabled_plugins"
+    export RABBITMQ_MNESIA_BASE="$DIR/node$n/mnesia"
+    export RABBITMQ_LOG_BASE="$LOG_DIR/cluster-node$n"
+    export RABBITMQ_PID_FILE="$DIR/node$n/rabbitmq.pid"
+}
+
+ctl() { local n="$1"; shift; ( node_env "$n"; "$RABBIT_BIN/rabbitmqctl" -q "$@" ); }
+
+node_pid() {
+    local pid file="$DIR/node$1/rabbitmq.pid"
+    [[ -f "$file" ]] || return 1
+    pid="$(tr -dc '0-9' <"$file")"
+    [[ -n "$pid" ]] && grep -q beam "/proc/$pid/cmdline" 2>/dev/null || return 1
+    echo "$pid"
+}
+
+prepare() {
+    local n="$1"
+    node_env "$n"
+    mkdir -p "$HOME" "$RABBITMQ_MNESIA_BASE" "$RABBITMQ_LOG_BASE"
+    # One cookie for the three nodes and their CLI (the first node's boot would write its own).
+    [[ -f "$HOME/.erlang.cookie" ]] || { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$HOME/.erlang.cookie"; chmod 400 "$HOME/.erlang.cookie"; }
+    : >"$RABBITMQ_CONF_ENV_FILE"
+    cat >"$RABBITMQ_CONFIG_FILE" <<EOF
+# Written by scripts/broker-cluster.sh; edit the script, not this file.
+listeners.tcp.default = 127.0.0.1:$RABBITMQ_NODE_PORT
+management.tcp.ip = 127.0.0.1
+management.tcp.port = $((15680 + n))
+loopback_users.guest = true
+# The three nodes find each other from this list at their first boot (later boots remember).
+cluster_formation.peer_discovery_backend = classic_config
+cluster_formation.classic_config.nodes.1 = ece-c1@localhost
+cluster_formation.classic_config.nodes.2 = ece-c2@localhost
+cluster_formation.classic_config.nodes.3 = ece-c3@localhost
+# Keep the queues of a node that comes back: it rejoins, it never resets.
+cluster_partition_handling = pause_minority
+log.file.level = info
+log.console = false
+EOF
+    grep -qs rabbitmq_management "$RABBITMQ_ENABLED_PLUGINS_FILE" \
+        || "$RABBIT_BIN/rabbitmq-plugins" -q enable --offline rabbitmq_management >/dev/null
+}
+
+start_node() {
+    local n="$1"
+    if node_pid "$n" >/dev/null; then return; fi
+    ( prepare "$n"
+      rm -f "$RABBITMQ_PID_FILE"
+      log "starting ece-c$n@localhost on 127.0.0.1:$RABBITMQ_NODE_PORT"
+      # As in infra.sh: a session of its own, output to a file — and every other descriptor
+      # closed, not only 3-9: a caller's lock, and the descriptor by which Foundation's Process
+      # (a Swift test running this script) learns that its child has ended, whatever its number.
+      setsid python3 -c 'import os, sys; os.closerange(3, 65536); os.execv(sys.argv[1], sys.argv[1:])' \
+          "$RABBIT_BIN/rabbitmq-server" >>"$LOG_DIR/cluster-node$n.out" 2>&1 </dev/null & )
+}
+
+wait_node() {
+    local n="$1" i
+    ( node_env "$n"
+      "$RABBIT_BIN/rabbitmq-diagnostics" -q wait "$RABBITMQ_PID_FILE" --timeout 120 >/dev/null ) \
+        || { tail -n 30 "$LOG_DIR/cluster-node$n.out" >&2 || true; die "node $n did not start (logs: $LOG_DIR/cluster-node$n*)"; }
+    for i in $(seq 1 120); do port_open "$(amqp_port "$n")" && return 0; sleep 0.5; done
+    die "node $n is up but its AMQP port does not accept connections"
+}
+
+members() { ctl "${1:-1}" cluster_status --formatter json 2>/dev/null | python3 -c '
+import json, sys
+status = json.load(sys.stdin)
+print(" ".join(sorted(status.get("running_nodes", []))))'; }
+
+up() {
+    mkdir -p "$DIR" "$LOG_DIR"
+    local n
+    if [[ -d "$DIR/node1/mnesia" ]]; then
+        # A cluster that ran before: all at once, for each node waits at its boot for the node that
+        # stopped last (node by node, the first would wait minutes for a node not yet started).
+        for n in "${NODES[@]}"; do start_node "$n"; done
+        for n in "${NODES[@]}"; do wait_node "$n"; done
+    else
+        # Its first boot: node 1 first, the others join it (at once, two could form two clusters).
+        for n in "${NODES[@]}"; do start_node "$n"; wait_node "$n"; done
+    fi
+    local i running=""
+    for i in $(seq 1 120); do
+        running="$(members 1 || true)"
+        [[ "$(wc -w <<<"$running")" == 3 ]] && break
+        sleep 0.5
+    done
+    [[ "$(wc -w <<<"$running")" == 3 ]] || die "the nodes did not form one cluster (running: $running)"
+    # Each vhost as on the single node: the two exchanges and the services' own users
+    # (local passwords = user names), guest its administrator.
+    local vhost
+    for vhost in "$@"; do
+        RABBITMQ_MANAGEMENT_URL="http://127.0.0.1:15681" RABBITMQ_VHOST="$vhost" ECE_DEV_PASSWORDS=1 \
+            "$ROOT/scripts/broker-users.sh" >/dev/null || die "could not set up vhost $vhost"
+    done
+    log "three nodes running: $running"
+}
+
+down() {
+    local n pid i
+    for n in "${NODES[@]}"; do
+        if pid="$(node_pid "$n")"; then
+            log "stopping node $n"
+            if ! ( node_env "$n"; timeout 60 "$RABBIT_BIN/rabbitmqctl" -q shutdown >/dev/null 2>&1 ); then
+                kill -KILL "$pid" 2>/dev/null || true
+            fi
+            for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        fi
+        rm -f "$DIR/node$n/rabbitmq.pid"
+    done
+    port_open "$EPMD_PORT" && epmd -port "$EPMD_PORT" -kill >/dev/null 2>&1 || true
+}
+
+urls() {
+    local vhost="${1:-}" n list=()
+    for n in "${NODES[@]}"; do list+=("amqp://guest:guest@127.0.0.1:$(amqp_port "$n")/$vhost"); done
+    (IFS=,; echo "${list[*]}")
+}
+
+leader() {
+    local queue="$1" vhost="${2:-/}" n
+    for n in "${NODES[@]}"; do
+        node_pid "$n" >/dev/null || continue
+        ctl "$n" list_queues -p "$vhost" name leader --formatter json | python3 -c '
+import json, sys
+queue = sys.argv[1]
+for q in json.load(sys.stdin):
+    if q["name"] == queue:
+        print(q["leader"].split("@")[0].removeprefix("ece-c")); break
+else:
+    sys.exit("no quorum queue " + queue)' "$queue"
+        return
+    done
+    die "no node running"
+}
+
+case "${1:-}" in
+    up) shift; up "$@" ;;
+    down) down ;;
+    status)
+        for n in "${NODES[@]}"; do
+            if pid="$(node_pid "$n")"; then echo "node $n: running   pid $pid, AMQP 127.0.0.1:$(amqp_port "$n")"; else echo "node $n: stopped"; fi
+        done
+        for n in "${NODES[@]}"; do node_pid "$n" >/dev/null && { echo "members: $(members "$n")"; break; }; done ;;
+    urls) shift; urls "$@" ;;
+    kill) pid="$(node_pid "$2")" || die "node $2 is not running"; kill -KILL "$pid"; rm -f "$DIR/node$2/rabbitmq.pid"
+          for _ in $(seq 1 40); do port_open "$(amqp_port "$2")" || break; sleep 0.25; done ;;
+    start) start_node "$2"; wait_node "$2" ;;
+    leader) shift; leader "$@" ;;
+    ctl) shift; n="$1"; shift; ctl "$n" "$@" ;;
+    *) sed -n '2,18p' "$0"; exit 2 ;;
+esac
