@@ -235,6 +235,8 @@ struct InscriptionsRepository: Sendable {
         var demiPoints: Int?
         var recueLe: Date
         var remplaceeLe: Date
+        /// Why a re-marking after closing replaced it (nil: a re-closure did).
+        var motif: String?
     }
 
     /// The grades received for an académie's candidates (all of them for a national reader; a school's
@@ -247,7 +249,8 @@ struct InscriptionsRepository: Sendable {
                    k.closure_version,
                    COALESCE((SELECT json_agg(json_build_object('resultat', h.resultat, 'demiPoints', h.demi_points,
                                  'recueLe', to_char(h.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                                 'remplaceeLe', to_char(h.replaced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+                                 'remplaceeLe', to_char(h.replaced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                                 'motif', h.motif)
                                  ORDER BY h.replaced_at)
                              FROM \(unescaped: s).notes_historique h WHERE h.candidat_id = n.candidat_id AND h.epreuve = n.epreuve),
                             '[]')::text,
