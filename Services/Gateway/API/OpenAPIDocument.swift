@@ -356,6 +356,7 @@ paths:
                     items:
                       type: object
                       properties:
+                        candidatId: {type: string, format: uuid}
                         numero: {type: string}
                         nom: {type: string}
                         prenoms: {type: string}
@@ -369,7 +370,7 @@ paths:
                         versionCloture: {type: [integer, "null"], description: "the closure that gave this grade (null if received before versions were kept)"}
                         historique:
                           type: array
-                          description: the grades a re-closure replaced, oldest first
+                          description: the grades a re-closure or a re-marking after closing replaced, oldest first
                           items:
                             type: object
                             properties:
@@ -377,6 +378,7 @@ paths:
                               demiPoints: {type: [integer, "null"]}
                               recueLe: {type: string, format: date-time}
                               remplaceeLe: {type: string, format: date-time}
+                              motif: {type: [string, "null"], description: "why a re-marking after closing replaced it (null: a re-closure)"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}

@@ -66,6 +66,7 @@ struct WebController: Sendable {
         addSujetsRoutes(to: router)
         addInscriptionsRoutes(to: router)
         addCandidatRoutes(to: router)
+        addRecorrectionRoutes(to: router)
         addAnnuaireRoutes(to: router)
         addComptesRoutes(to: router)
         // The assets under /assets are files (`WebFiles.fileMiddleware`); the service worker names its

@@ -211,6 +211,8 @@ struct InscriptionsRepository: Sendable {
 
     /// A grade in force, per candidate, as the jury reads it.
     struct NoteCandidat: Codable, Sendable {
+        /// Santorin's id of the candidate too: the gestionnaire asks it for a re-marking by it.
+        var candidatId: UUID
         var numero: String
         var nom: String
         var prenoms: String
@@ -245,7 +247,7 @@ struct InscriptionsRepository: Sendable {
                perPage: Int = 1_000_000) async throws -> (items: [NoteCandidat], total: Int) {
         // The replaced grades travel as one JSON array per row (UTC dates in ISO 8601).
         let rows = try await client.query("""
-            SELECT c.numero, c.nom, c.prenoms, n.epreuve, n.centre, n.resultat, n.demi_points, n.received_at, c.uai_origine,
+            SELECT n.candidat_id, c.numero, c.nom, c.prenoms, n.epreuve, n.centre, n.resultat, n.demi_points, n.received_at, c.uai_origine,
                    k.closure_version,
                    COALESCE((SELECT json_agg(json_build_object('resultat', h.resultat, 'demiPoints', h.demi_points,
                                  'recueLe', to_char(h.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -266,11 +268,11 @@ struct InscriptionsRepository: Sendable {
             """, logger: logger)
         var items: [NoteCandidat] = []
         var total = 0
-        for try await (numero, nom, prenoms, epreuve, centre, resultat, points, recue, origine, version, historique, count) in rows.decode(
-            (String, String, String, String, String, String, Int?, Date, String?, Int?, String, Int).self) {
+        for try await (id, numero, nom, prenoms, epreuve, centre, resultat, points, recue, origine, version, historique, count) in rows.decode(
+            (UUID, String, String, String, String, String, String, Int?, Date, String?, Int?, String, Int).self) {
             total = count
             let remplacees = try JSONDecoder.iso.decode([NoteRemplacee].self, from: Data(historique.utf8))
-            items.append(NoteCandidat(numero: numero, nom: nom, prenoms: prenoms, epreuve: epreuve, centre: centre, resultat: resultat,
+            items.append(NoteCandidat(candidatId: id, numero: numero, nom: nom, prenoms: prenoms, epreuve: epreuve, centre: centre, resultat: resultat,
                                       demiPoints: points, remplacees: remplacees.count, recueLe: recue, uai: origine,
                                       versionCloture: version, historique: remplacees))
         }
