@@ -19,6 +19,7 @@ Needs: ECE_PREFIX (unique per run), ECE_PASSWORD.
 """
 import time
 
+import recorrection
 from commun import *
 
 P = os.environ["ECE_PREFIX"].upper()
@@ -381,6 +382,7 @@ def road(driver):
     message(driver, "Convocation annulée")
     assert not mission_row(driver, PROF).find_elements(By.CSS_SELECTOR, "a[href*='/impression']")
     coordinator(driver)
+    recorrection.road(driver)
     annuaire(driver)
 
 
