@@ -99,6 +99,18 @@ import TestSupport
             let recorrige = #"{"version":\#(fiche.version),\#(Rules.grid),"noteFinale":30,"motifAjustement":"Protocole non respecté"}"#
             #expect(try await h.call(.post, notation, recorrige, as: examiner).status == .forbidden)
             #expect(try await h.call(.post, notation, recorrige, as: autre).status == .notFound)
+            // SVT's coordinator in the same académie (convoked as Imag'In tells Santorin) neither.
+            let svt = Intervenant(id: UUID(), login: "coord.svt.\(UUID().uuidString.prefix(6).lowercased())", nom: "Svt", prenom: "Test",
+                                  email: nil, uai: nil, divisions: [])
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "missions", correlationId: "svt", payload: ConvocationIssued(
+                convocationId: UUID(), missionId: UUID(), kind: .coordinateur, session: Self.session, epreuve: "T012B", academie: "03",
+                centreUAI: nil, intervenant: svt, activationCodeSHA256: String(repeating: "0", count: 64))))
+            let coordinateurSVT = Identity(userId: svt.id, login: svt.login, role: .coordinateur, scope: .academie("03"))
+            try await waitUntil {
+                try await h.call(.get, "/api/correction/sessions/\(Self.session)/epreuves/T012B/statistiques", as: coordinateurSVT).status == .ok
+            }
+            #expect(try await h.call(.post, notation, recorrige, as: coordinateurSVT).status == .notFound)
+            #expect(try await h.decode(Demandes.self, .get, liste, as: coordinateurSVT).items.allSatisfy { $0.id != id })
             let perimee = #"{"version":\#(fiche.version - 1),\#(Rules.grid)}"#
             #expect(try await h.call(.post, notation, perimee, as: coordinator).status == .conflict)
             let sansMotif = #"{"version":\#(fiche.version),\#(Rules.grid),"noteFinale":30}"#

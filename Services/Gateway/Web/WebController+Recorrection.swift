@@ -71,7 +71,9 @@ extension WebController {
         struct Saisie: Decodable { var code: String; var evaluation: Evaluation }
     }
 
+    /// An open request, for the coordinator who re-marks it (the list is theirs: Correction's perimeter).
     private func demandeOuverte(_ session: Session, _ context: ECERequestContext) async throws -> Demande {
+        guard session.identity.role == .coordinateur else { throw Problem.forbidden("réservé au coordinateur de l'épreuve / coordinator only") }
         let id = try context.uuid("id", of: "demande")
         guard let demande = try await demandes(session).first(where: { $0.id == id }) else { throw Problem.notFound("demande") }
         guard demande.etat == "ouverte" else {
