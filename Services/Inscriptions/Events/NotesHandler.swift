@@ -87,7 +87,13 @@ struct NotesHandler: Sendable {
             RETURNING 1
             """, logger: logger).collect()
         guard !replaced.isEmpty else {
-            // Already applied, superseded by a newer re-marking, or about a closure no longer in force.
+            let known = try await connection.query("""
+                SELECT 1 FROM \(unescaped: s).notes
+                WHERE candidat_id = \(note.candidatId) AND epreuve = \(closed.epreuve) AND closure_id = \(closed.closureId)
+                """, logger: logger).collect()
+            // The closure it re-marks is not here yet (parked, say): kept for an operator to replay after it.
+            guard !known.isEmpty else { throw EventRejected("re-marking of a grade Cyclades does not hold from closure \(closed.closureId)") }
+            // Already applied, or superseded by a newer re-marking.
             logger.notice("re-marking not applied", metadata: ["recorrection": "\(recorrection.recorrectionId)",
                                                                "version": "\(recorrection.version)"])
             return
