@@ -159,7 +159,7 @@ extension WebController {
                 },
             ]
             if let epreuve, let centre, session.identity.role == .gestionnaire {
-                object.merge(try await recorrectionsDuCentre(session, epreuve: epreuve.rawValue, centre: centre,
+                object.merge(await recorrectionsDuCentre(session, epreuve: epreuve.rawValue, centre: centre,
                                                              notes: notes.items.filter { $0.resultat == "note" })) { a, _ in a }
             }
             object.merge(Self.pagination(numero, total: notes.total, parPage: 100) { "/remontee/notes?\(filtre)&page=\($0)" }) { a, _ in a }
