@@ -76,7 +76,7 @@ def road(driver):
     demander(driver, EXAM, numero)
     message(driver, "Recorrection demandée")
     assert numero in driver.find_element(By.ID, "recorrections").text and "à recorriger" in driver.find_element(By.ID, "recorrections").text
-    shot(driver, "40-recorrection-demandee")
+    shot(driver, "50-recorrection-demandee")
 
     sign_in(driver, COORD)
     submit(driver, By.LINK_TEXT, "Les recorrections demandées après clôture")
@@ -86,10 +86,10 @@ def road(driver):
         assert time.time() < deadline, driver.find_element(By.TAG_NAME, "main").text
         time.sleep(1)
         driver.refresh()
-    shot(driver, "41-recorrections-du-coordinateur")
+    shot(driver, "51-recorrections-du-coordinateur")
     submit(driver, By.LINK_TEXT, f"Recorriger la fiche {numero}")
     assert "10 / 20" in driver.find_element(By.TAG_NAME, "main").text and MOTIF in driver.find_element(By.TAG_NAME, "main").text
-    shot(driver, "42-recorriger-la-fiche")
+    shot(driver, "52-recorriger-la-fiche")
     for champ in driver.find_elements(By.CSS_SELECTOR, "input[id^=c-]"):
         champ.clear()
         champ.send_keys(champ.get_attribute("max"))
@@ -110,4 +110,4 @@ def road(driver):
     assert "10 / 20, remplacée le" in apres[numero][1] and MOTIF in apres[numero][1], apres[numero]
     assert {n: r for n, r in apres.items() if n != numero} == {n: r for n, r in avant.items() if n != numero}, apres
     assert "recorrigée par" in driver.find_element(By.ID, "recorrections").text
-    shot(driver, "43-historique-de-la-note")
+    shot(driver, "53-historique-de-la-note")

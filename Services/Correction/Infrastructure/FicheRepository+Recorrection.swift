@@ -42,10 +42,11 @@ extension FicheRepository {
             guard let (etat, academie, fiche, statut) = try rows.first?.decode((String, String, UUID?, String?).self) else {
                 throw Problem.notFound("commission")
             }
+            // The candidate of this commission first: another's is not the caller's to know of.
+            guard let fiche, let statut else { throw Problem.notFound("candidat") }
             guard etat == "close" else {
                 throw Problem.conflict(.epreuveNonClose, "épreuve non close : la fiche se corrige dans l'éditeur / exam not closed")
             }
-            guard let fiche, let statut else { throw Problem.notFound("candidat") }
             guard statut == "notee" else {
                 throw Problem.conflict(.etat, "seule une fiche notée se recorrige / only a graded sheet is re-marked")
             }
