@@ -79,6 +79,7 @@ REGLEMENTATION = "Services/Missions/Domain/Reglementation.swift"
 SERVICES_FAITS = "Services/Missions/Events/ServicesFaitsHandler.swift"
 MISSIONS = "Services/Missions/Infrastructure/MissionRepository.swift"
 SUJET = "Services/Referentiel/Domain/Sujet.swift"
+RECORRECTION = "Services/Correction/Infrastructure/FicheRepository+Recorrection.swift"
 
 # The tests (docs/testing.md, "Road-map rules and their tests"); the pure suites when they kill, no platform to start.
 # Swift Testing matches a filter against `Target/Suite/test()/File.swift:line:column`: the unescaped dot
@@ -93,6 +94,7 @@ AFFECT = "ServiceTests.AffectationTests/"
 CSV_TESTS = "ServiceTests.CandidatsCSVTests/"
 MISSIONS_FLOW = "ServiceTests.MissionsTests/openingTwiceGivesTheSameMissionsAndConvocationsAndServicesFaitsFlow"
 REMONTEE = "ServiceTests.RemonteeTests/"
+RECORR_FLOW = "ServiceTests.RecorrectionTests/"
 
 M = Mutation
 MUTATIONS = [
@@ -287,7 +289,7 @@ MUTATIONS = [
     M("CLOTURE-4", FICHES, r"AND f.centre = \(key.centre) AND f.statut = 'notee'", r"AND f.centre = \(key.centre)",
       FLOW,
       "services faits count the graded candidates, not the absent ones (SQL)"),
-    M("CLOTURE-5", FICHES, "services.append(ServiceFait(intervenantId: coordinateur, missionId: mission, candidatsEvalues: 0))",
+    M("CLOTURE-5", FICHES, "services.append(ServiceFait(intervenantId: coordinateur, missionId: mission, candidatsEvalues: 0, role: .coordinateur))",
       "_ = (coordinateur, mission)",
       RULES + "coordinatorsArePaidByARealClosing",
       "a real closing reports the exam's coordinators (their flat fee)"),
@@ -339,13 +341,21 @@ MUTATIONS = [
       r"AND epreuve = \(closed.epreuve)" + "\n              AND closure_id <>",
       MISSIONS_FLOW,
       "a closing replaces its own centre's services faits only (SQL)"),
-    M("PAIE-3", MISSIONS, "GROUP BY sf.mission_id, m.epreuve, m.kind, sf.intervenant_id,",
-      "GROUP BY sf.mission_id, sf.centre, m.epreuve, m.kind, sf.intervenant_id,",
+    M("PAIE-3", MISSIONS, "GROUP BY sf.mission_id, m.epreuve, m.kind, sf.role, sf.intervenant_id,",
+      "GROUP BY sf.mission_id, sf.centre, m.epreuve, m.kind, sf.role, sf.intervenant_id,",
       MISSIONS_FLOW,
       "a coordinator's flat fee once per mission, however many centres close (SQL)"),
     M("PAIE-4", MISSIONS, "r.session = m.session AND r.version = m.reglementation_version", "r.session = m.session",
       RULES + "aMissionKeepsItsRegulationVersion",
       "a mission is priced by the regulation version it was opened under (SQL)"),
+
+    # --- Re-marking after closing (issue 22 item 3) ---
+    M("RECORR-1", RECORRECTION, 'guard etat == "close" else {', "guard true else {",
+      RECORR_FLOW, "a re-marking is asked for on a closed commission only"),
+    M("RECORR-2", RECORRECTION, "try await commissions.isCoordinateur(by, epreuve: r.2, session: r.1, academie: r.4)", "true",
+      RECORR_FLOW, "only the exam's coordinator in the académie re-marks"),
+    M("RECORR-3", SERVICES_FAITS, "if let recorrection = closed.recorrection {", "if let recorrection = closed.recorrection, false {",
+      MISSIONS_FLOW + "|" + RECORR_FLOW, "a re-marking pays nobody twice nor drops the closing's services faits"),
 ]
 
 

@@ -295,6 +295,32 @@ let correctionMigrations = [
         "CREATE INDEX secondes_lectures_fiche ON {schema}.secondes_lectures (fiche_id)",
         "CREATE INDEX secondes_lectures_lecteur ON {schema}.secondes_lectures (lecteur_login)",
     ]),
+    // Re-marking after closing (issue 22 item 3): the gestionnaire's request for one sheet of a
+    // closed commission, with its reason; the exam's coordinator re-marks it. One open request per
+    // sheet; `version` numbers the sheet's re-markings done (the per-candidate closure's version).
+    Migration(10, "recorrections", [
+        """
+        CREATE TABLE {schema}.recorrections (
+            id uuid PRIMARY KEY,
+            fiche_id uuid NOT NULL REFERENCES {schema}.fiches(id),
+            session int NOT NULL,
+            epreuve text NOT NULL,
+            centre text NOT NULL,
+            academie text NOT NULL,
+            motif text NOT NULL CHECK (length(motif) BETWEEN 1 AND 1000),
+            demandee_par text NOT NULL,
+            demandee_le timestamptz NOT NULL DEFAULT now(),
+            etat text NOT NULL DEFAULT 'ouverte' CHECK (etat IN ('ouverte', 'faite')),
+            faite_par text,
+            faite_le timestamptz,
+            note_avant int,
+            note_apres int,
+            version int
+        )
+        """,
+        "CREATE UNIQUE INDEX recorrections_une_ouverte ON {schema}.recorrections (fiche_id) WHERE etat = 'ouverte'",
+        "CREATE INDEX recorrections_epreuve ON {schema}.recorrections (session, academie, epreuve, etat)",
+    ]),
     // Retention (issue 22 item 6): the audit and the messages stay append-only, but a session's
     // rows may be deleted once their retention is over (DureesDeConservation: one year after the
     // school year of the session ends on 31 August) — and only then, whoever asks.

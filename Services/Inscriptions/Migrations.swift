@@ -228,4 +228,11 @@ let inscriptionsMigrations = [
         "ALTER TABLE {schema}.academies ADD COLUMN nature text NOT NULL DEFAULT 'academie' CHECK (nature IN ('academie', 'regroupement'))",
         "ALTER TABLE {schema}.centres ADD COLUMN salles text[] NOT NULL DEFAULT '{}'",
     ]),
+    // Re-marking after closing (issue 22 item 3): a candidate's grade gets versions of its own
+    // within a closure (`recorrection_version`, 0 as the closure gave it), and the grade it
+    // replaces is kept with the reason.
+    Migration(13, "recorrections", [
+        "ALTER TABLE {schema}.notes ADD COLUMN recorrection_version int NOT NULL DEFAULT 0",
+        "ALTER TABLE {schema}.notes_historique ADD COLUMN motif text, ADD COLUMN recorrection_version int NOT NULL DEFAULT 0",
+    ]),
 ]

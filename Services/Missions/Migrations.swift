@@ -186,4 +186,11 @@ let missionsMigrations = [
     ]),
     // A sent convocation's mail keeps neither its activation code nor its PDF.
     Courriels.secrets(9),
+    // What the work was (issue 22 item 4): examining or coordinating today, second reading later
+    // (`RoleServiceFait`); one line per role, as a second reader may also examine at that centre.
+    Migration(10, "services_faits_par_role", [
+        "ALTER TABLE {schema}.services_faits ADD COLUMN role text NOT NULL DEFAULT 'examinateur'",
+        "UPDATE {schema}.services_faits sf SET role = m.kind FROM {schema}.missions m WHERE m.id = sf.mission_id",
+        "ALTER TABLE {schema}.services_faits DROP CONSTRAINT services_faits_pkey, ADD PRIMARY KEY (mission_id, intervenant_id, centre, role)",
+    ]),
 ]

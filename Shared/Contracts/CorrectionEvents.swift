@@ -59,11 +59,34 @@ public struct ServiceFait: Codable, Sendable, Equatable {
     public var intervenantId: UUID
     public var missionId: UUID?
     public var candidatsEvalues: Int
+    /// What the person did there (absent from events sent before it existed: read from the mission's kind).
+    public var role: RoleServiceFait?
 
-    public init(intervenantId: UUID, missionId: UUID?, candidatsEvalues: Int) {
+    public init(intervenantId: UUID, missionId: UUID?, candidatsEvalues: Int, role: RoleServiceFait? = nil) {
         self.intervenantId = intervenantId
         self.missionId = missionId
         self.candidatsEvalues = candidatsEvalues
+        self.role = role
+    }
+}
+
+/// The work a service fait pays. Second readers (issue 22 item 2, the `secondes_lectures` table)
+/// are to be reported as `second_lecteur` lines once counted: a new case, added to the consumers
+/// (Missions) before Correction sends it.
+public enum RoleServiceFait: String, Codable, Sendable {
+    case examinateur, coordinateur
+}
+
+/// A re-marking after closing (« recorrection », e.g. after an appeal): the `epreuve.closed` that
+/// carries it is the new closure of ONE candidate (one note, no services faits, the commission's
+/// closure id and version); `version` numbers the candidate's re-markings, 1 for the first.
+public struct Recorrection: Codable, Sendable, Equatable {
+    public var recorrectionId: UUID
+    public var version: Int
+    public var motif: String
+
+    public init(recorrectionId: UUID, version: Int, motif: String) {
+        (self.recorrectionId, self.version, self.motif) = (recorrectionId, version, motif)
     }
 }
 
@@ -90,9 +113,14 @@ public struct EpreuveClosed: EventPayload, Equatable {
     /// that carries it). Official grades never go back: a consumer applies a chunk only if its
     /// version is the newest it knows for the exam × centre.
     public var closureVersion: Int?
+    /// Present on a re-marking after closing only (see `Recorrection`): consumers apply it to that
+    /// candidate alone, and Missions pays nothing for it (the commission's services faits stand).
+    public var recorrection: Recorrection?
 
     public init(closureId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, chunk: Int,
-                chunks: Int, notes: [NoteCandidat], servicesFaits: [ServiceFait], closureVersion: Int? = nil) {
+                chunks: Int, notes: [NoteCandidat], servicesFaits: [ServiceFait], closureVersion: Int? = nil,
+                recorrection: Recorrection? = nil) {
+        self.recorrection = recorrection
         self.closureVersion = closureVersion
         self.closureId = closureId
         self.session = session
@@ -199,7 +227,12 @@ extension EpreuveClosed {
             servicesFaits.count <= 10_000 ? nil : "\(servicesFaits.count) services faits",
             servicesFaits.allSatisfy { (0...10_000).contains($0.candidatsEvalues) } ? nil : "candidatsEvalues outside 0...10000",
             chunk == chunks || servicesFaits.isEmpty ? nil : "services faits outside the last chunk",
-            (closureVersion ?? 0) >= 0 ? nil : "closureVersion \(closureVersion ?? 0)")
+            (closureVersion ?? 0) >= 0 ? nil : "closureVersion \(closureVersion ?? 0)",
+            recorrection.flatMap { r in
+                notes.count == 1 && chunks == 1 && servicesFaits.isEmpty && r.version >= 1
+                    ? (r.motif.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || r.motif.count > 1000 ? "motif empty or too long" : nil)
+                    : "a re-marking carries one grade, no services faits, version >= 1"
+            })
     }
 }
 

@@ -313,8 +313,21 @@ import TestSupport
             let settled = try await servicesFaits().totalCentimes
             #expect(settled == 3 * 500 + 15_000, "late closure ignored, flat fee once")
             let csv = try await Self.call(client, .get, "\(s)/services-faits.csv", as: gestionnaire)
-            #expect(String(buffer: csv.body).contains(";\(prof1.login);Nomprof1;Prénom;3;ECE-PAR-CANDIDAT;15,00\r\n"),
+            #expect(String(buffer: csv.body).contains(";examinateur;examinateur;\(prof1.login);Nomprof1;Prénom;3;ECE-PAR-CANDIDAT;15,00\r\n"),
                     "\(String(buffer: csv.body))")
+            // The coordinator's line: their role, 0 candidates, the flat fee of their mission's pay type (once for two centres).
+            #expect(String(buffer: csv.body).contains(";coordinateur;coordinateur;\(coord.login);"), "\(String(buffer: csv.body))")
+            #expect(String(buffer: csv.body).contains(";0;ECE-FORFAIT-COORDINATION;150,00\r\n"), "\(String(buffer: csv.body))")
+
+            // A re-marking after closing (one candidate's closure of centre A, without services faits)
+            // neither pays again nor drops what the closing reported.
+            let remarking = EpreuveClosed(closureId: reclosure.closureId, session: Self.session, academie: academie, epreuve: "T011B",
+                                          centreUAI: centreA, chunk: 1, chunks: 1,
+                                          notes: [NoteCandidat(candidatId: UUID(), numero: "R1", resultat: .note(demiPoints: 30))],
+                                          servicesFaits: [], recorrection: Recorrection(recorrectionId: UUID(), version: 1, motif: "Recours"))
+            let remarked = try await Self.publish(publisher, remarking, producer: "correction")
+            try await Processed.inbox(of: "missions", [remarked.id])
+            #expect(try await servicesFaits().totalCentimes == settled, "services faits unchanged by a re-marking")
             #expect(try await Self.call(client, .get, "\(s)/services-faits", as: school).status == .forbidden)
 
             // Work on a mission Imag'In does not know waits in the DLQ for an operator.

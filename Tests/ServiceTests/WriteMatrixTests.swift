@@ -79,6 +79,9 @@ import TestSupport
                     body: #"{"motif":"Matrice"}"#, allowed: ["centre A", "référent of centre A", "coordinator of the exam", "gestionnaire of the académie"]),
                 Row(name: "record absences from the attendance sheet", method: .post, path: "\(a.path)/creneaux/\(a.morning)/absences",
                     body: R.fiches([a.fiches[1]]), allowed: ["centre A"]),
+                // A is open: the gestionnaire reaches the handler (409), nobody else does.
+                Row(name: "ask for a re-marking", method: .post, path: "\(a.path)/recorrections",
+                    body: #"{"candidatId":"\#(a.candidatIds[a.numeros[0]]!)","motif":"Matrice"}"#, allowed: ["gestionnaire of the académie"]),
                 Row(name: "close the exam at the centre", method: .post, path: "\(a.path)/cloture", allowed: ["centre A"]),
                 Row(name: "reopen the exam at the centre", method: .post, path: "\(a.path)/reouverture",
                     body: #"{"motif":"Matrice"}"#, allowed: ["gestionnaire of the académie"]),
@@ -143,6 +146,8 @@ import TestSupport
                  a.examiners[0]),
                 ("A's other lot's sheet saved by A's examiner", .put, "/api/correction/fiches/\(a.fiches[1])",
                  #"{"version":0,\#(R.grid)}"#, a.examiners[0]),
+                ("B's candidate asked for a re-marking on A's commission", .post, "\(a.path)/recorrections",
+                 #"{"candidatId":"\#(b.candidatIds[b.numeros[0]]!)","motif":"Matrice"}"#, R.besancon),
             ]
             for (what, method, path, body, caller) in crossings {
                 refused(try await h.call(method, path, body, as: caller), what)

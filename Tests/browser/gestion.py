@@ -14,11 +14,13 @@ platform, every key page checked for accessibility (and signing in with the keyb
   teacher, is refused (with the reason) when its cancel form is aimed at the académie's or another
   school's convocation, cancels its own, convokes again, and the gestionnaire cancels that one;
 - the coordinator activates their account with the code printed on their convocation, and every
-  link of their home, and of the pages it leads to, answers 200.
+  link of their home, and of the pages it leads to, answers 200;
+- a re-marking after closing, from the pages (recorrection.py).
 Needs: ECE_PREFIX (unique per run), ECE_PASSWORD.
 """
 import time
 
+import recorrection
 from commun import *
 import statistiques
 
@@ -383,6 +385,7 @@ def road(driver):
     assert not mission_row(driver, PROF).find_elements(By.CSS_SELECTOR, "a[href*='/impression']")
     coordinator(driver)
     statistiques.examinateurs(driver)
+    recorrection.road(driver)
     annuaire(driver)
 
 
@@ -390,5 +393,6 @@ if __name__ == "__main__":
     run("gestion", road, "browser pages: subject and barème published by the DSII; import refused then accepted, delegation, "
         "special case, designation, the school's assignments, publication to Santorin; the school convokes and cancels, "
         "refused on the académie's and another school's; the gestionnaire cancels; the coordinator's home and its links; "
+        "a re-marking after closing asked for by the gestionnaire (refused on a reopened exam) and done by NSI's coordinator; "
         "the directory: a regroupement of centres abroad added by the administrator, a school directory refused then imported "
         "twice (nothing changed), a school found and made a centre d'épreuve, a centre refused to stop hosting its candidates' exam")

@@ -788,9 +788,9 @@ def road(driver):
     shot(driver, "11-notes-des-candidats")
     statut, fichier = fetch(driver, driver.find_element(By.LINK_TEXT, "Exporter ces notes (CSV)").get_attribute("href"))
     lignes = fichier.lstrip("\ufeff").splitlines()
-    assert statut == 200 and lignes[0] == "numero;nom;prenoms;epreuve;centre;resultat;note_sur_20;version_cloture;notes_remplacees" \
+    assert statut == 200 and lignes[0] == "numero;nom;prenoms;epreuve;centre;resultat;note_sur_20;version_cloture;notes_remplacees;historique" \
         and len(lignes) == 17, fichier[:300]
-    assert sum(l.endswith(";absent_injustifie;0;1;0") for l in lignes) == 1 and sum(l.endswith(";note;14;1;0") for l in lignes) == 1, lignes
+    assert sum(l.endswith(";absent_injustifie;0;1;0;") for l in lignes) == 1 and sum(l.endswith(";note;14;1;0;") for l in lignes) == 1, lignes
     assert all(t.find_elements(By.TAG_NAME, "td")[5].text == "clôture n° 1" for t in driver.find_elements(By.CSS_SELECTOR, "#notes tbody tr"))
     # The candidates with their centre and half-day slot, from the remontée page.
     driver.get(BASE + "/remontee")

@@ -23,6 +23,8 @@ PROPRIETAIRES = [
     (r"^POST /api/missions/sessions/\{annee\}/reglementation$", "dsii.demo"),  # another regulation: the DSII only
     (r"^\S+ /api/(inscriptions|missions)/", "gestionnaire.besancon"),
     (r"^POST /api/correction/.*/reouverture$", "gestionnaire.besancon"),
+    (r"^\S+ /api/correction/.*/recorrections$", "gestionnaire.besancon"),  # asking for a re-marking, the académie's list
+    (r"^POST /api/correction/recorrections/\{id\}/notation$", "coordinateur.besancon"),
     (r"^POST /api/correction/groupes/\{id\}/deverrouillage$", "centre.0251080N"),
     (r"^\S+ /api/correction/(fiches|groupes|mes-lots|mes-secondes-lectures|sessions/\{annee\}/mes-statistiques)", "examinateur.demo"),
     (r"^GET /api/correction/sessions/\{annee\}/etablissements/", "etab.0251080N"),  # a school's pupils' convocations
@@ -121,6 +123,8 @@ def _collecter():
             table["groupes"].append({"id": d["groupeId"]})
         elif "id" in d and ("statut" in d or "candidatId" in d):
             table["fiches"].append({"id": d["id"]})
+    table["recorrections"] = [{"id": d["id"]} for d in _items(_lire(gestion, f"/api/correction/sessions/{SESSION}/recorrections"))
+                              if "id" in d]
     fils = f"/api/correction/sessions/{SESSION}/fils"
     if not _items(_lire("centre.0251080N", fils)) and commissions:
         # The demo has no thread: one made through the API, so that posting a message is reached.

@@ -45,6 +45,7 @@ struct CorrectionController: Sendable {
         group.get("mes-lots", use: mesLots)
         addDocumentsRoutes(to: group)
         addSecondeLectureRoutes(to: group)
+        addRecorrectionRoutes(to: group)
     }
 
     // MARK: the commission
@@ -408,7 +409,12 @@ struct CorrectionController: Sendable {
     }
 
     private static func motif(_ request: Request, _ context: ECERequestContext) async throws -> String {
-        let motif = try await request.decode(as: Motif.self, context: context).motif.trimmingCharacters(in: .whitespacesAndNewlines)
+        try motif(try await request.decode(as: Motif.self, context: context).motif)
+    }
+
+    /// A reason given by a person: 1 to 1,000 characters once trimmed.
+    static func motif(_ text: String) throws -> String {
+        let motif = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...1000).contains(motif.count) else {
             throw Problem.validation([.init(field: "motif", reason: "motif obligatoire, 1 000 caractères au plus / reason required")])
         }

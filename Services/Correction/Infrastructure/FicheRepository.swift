@@ -238,23 +238,8 @@ struct FicheRepository: Sendable {
                 let manquants = grille.manquants(bareme)
                 suggeree = manquants.isEmpty ? (try? bareme.noteSuggeree(grille.evaluationsCritere()))?.demiPoints : nil
                 if e.finaliser == true {
-                    guard manquants.isEmpty, let suggested = suggeree else {
-                        throw Problem.validation([.init(field: "grille.evaluations", reason:
-                            "critères non évalués / criteria not evaluated: \(manquants.joined(separator: ", "))")])
-                    }
-                    statut = "notee"
-                    finale = suggested
-                    if let override = e.noteFinale, override != suggested {
-                        guard (0...40).contains(override) else {
-                            throw Problem.validation([.init(field: "noteFinale", reason: "0 à 40 demi-points / 0 to 40 half points")])
-                        }
-                        let reason = (e.motifAjustement ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                        guard (1...1000).contains(reason.count) else {
-                            throw Problem.validation([.init(field: "motifAjustement", reason:
-                                "motif obligatoire pour modifier la note proposée / a reason is required to override")])
-                        }
-                        (finale, motif) = (override, reason)
-                    }
+                    let note = try Self.noteDonnee(bareme, grille, override: e.noteFinale, motif: e.motifAjustement)
+                    (statut, finale, motif) = ("notee", note.finale, note.motif)
                 } else {
                     guard e.noteFinale == nil else {
                         throw Problem.validation([.init(field: "noteFinale", reason: "un brouillon n'a pas de note / a draft has no mark")])
@@ -269,11 +254,7 @@ struct FicheRepository: Sendable {
                 try await connection.query("DELETE FROM \(unescaped: s).evaluations WHERE fiche_id = \(id)", logger: logger)
             }
             let notee = statut == "notee" && fiche.sujet != nil
-            let codes = notee ? grille.evaluations.map(\.code) : []
-            let niveaux = notee ? grille.evaluationsCritere().map { e in
-                Self.niveau(e.evaluation).map { (fiche.bareme?.niveauEffectif($0, aides: e.aides) ?? $0).rawValue } ?? ""
-            } : []
-            let points = notee ? grille.evaluations.map { e -> Int in if case .points(let p) = e.evaluation { p } else { -1 } } : []
+            let (codes, niveaux, points) = notee ? Self.evaluations(fiche, grille) : ([], [], [])
             let action = absence != nil ? "fiche.absence" : motif != nil ? "fiche.ajustement" : statut == "notee" ? "fiche.notee" : "fiche.brouillon"
             var saved: (Int, Date, Bool)?
             for try await row in try await connection.execute(EditeurStatements.Enregistre(
@@ -288,6 +269,38 @@ struct FicheRepository: Sendable {
             apres.recalculer()
             return apres
         }
+    }
+
+    /// A graded sheet's criteria for `EditeurStatements.Enregistre`: codes, levels after the aids'
+    /// caps ("" for points) and points (-1 for levels).
+    static func evaluations(_ fiche: Fiche, _ grille: Grille) -> (codes: [String], niveaux: [String], points: [Int]) {
+        (grille.evaluations.map(\.code),
+         grille.evaluationsCritere().map { e in
+             Self.niveau(e.evaluation).map { (fiche.bareme?.niveauEffectif($0, aides: e.aides) ?? $0).rawValue } ?? ""
+         },
+         grille.evaluations.map { e -> Int in if case .points(let p) = e.evaluation { p } else { -1 } })
+    }
+
+    /// The grade a final grid gives (every criterion evaluated): the suggested mark, or an override
+    /// with its mandatory reason. The editor's rule, and the re-marking's after closing.
+    static func noteDonnee(_ bareme: Bareme, _ grille: Grille, override: Int?, motif: String?) throws
+        -> (suggeree: Int, finale: Int, motif: String?) {
+        let manquants = grille.manquants(bareme)
+        let suggeree = manquants.isEmpty ? (try? bareme.noteSuggeree(grille.evaluationsCritere()))?.demiPoints : nil
+        guard manquants.isEmpty, let suggested = suggeree else {
+            throw Problem.validation([.init(field: "grille.evaluations", reason:
+                "critères non évalués / criteria not evaluated: \(manquants.joined(separator: ", "))")])
+        }
+        guard let override, override != suggested else { return (suggested, suggested, nil) }
+        guard (0...40).contains(override) else {
+            throw Problem.validation([.init(field: "noteFinale", reason: "0 à 40 demi-points / 0 to 40 half points")])
+        }
+        let reason = (motif ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...1000).contains(reason.count) else {
+            throw Problem.validation([.init(field: "motifAjustement", reason:
+                "motif obligatoire pour modifier la note proposée / a reason is required to override")])
+        }
+        return (suggested, override, reason)
     }
 
     /// The sheet under lock for its grader, if the caller's version is current, its lot and
@@ -541,7 +554,7 @@ struct FicheRepository: Sendable {
                 """, logger: logger)
             for try await (examinateur, mission, count) in work.decode((UUID?, UUID?, Int).self) {
                 guard let examinateur else { continue }
-                services.append(ServiceFait(intervenantId: examinateur, missionId: mission, candidatsEvalues: count))
+                services.append(ServiceFait(intervenantId: examinateur, missionId: mission, candidatsEvalues: count, role: .examinateur))
             }
             // The exam's coordinators in the académie, on their coordinator mission: a flat fee that
             // Imag'In pays once per mission, however many centres close.
@@ -551,8 +564,10 @@ struct FicheRepository: Sendable {
                 ORDER BY intervenant_id, mission_id
                 """, logger: logger)
             for try await (coordinateur, mission) in coordination.decode((UUID, UUID).self) {
-                services.append(ServiceFait(intervenantId: coordinateur, missionId: mission, candidatsEvalues: 0))
+                services.append(ServiceFait(intervenantId: coordinateur, missionId: mission, candidatsEvalues: 0, role: .coordinateur))
             }
+            // Second readers (issue 22 item 2): their sheets of `secondes_lectures` are to be counted
+            // here, one `ServiceFait` per reader with a `second_lecteur` role (see `RoleServiceFait`).
             let closureId = UUID()
             let numbered = try await connection.query("""
                 UPDATE \(unescaped: s).commissions SET etat = 'close', closure_id = \(closureId), close_le = now(),

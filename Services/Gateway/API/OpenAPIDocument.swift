@@ -356,6 +356,7 @@ paths:
                     items:
                       type: object
                       properties:
+                        candidatId: {type: string, format: uuid}
                         numero: {type: string}
                         nom: {type: string}
                         prenoms: {type: string}
@@ -369,7 +370,7 @@ paths:
                         versionCloture: {type: [integer, "null"], description: "the closure that gave this grade (null if received before versions were kept)"}
                         historique:
                           type: array
-                          description: the grades a re-closure replaced, oldest first
+                          description: the grades a re-closure or a re-marking after closing replaced, oldest first
                           items:
                             type: object
                             properties:
@@ -377,6 +378,7 @@ paths:
                               demiPoints: {type: [integer, "null"]}
                               recueLe: {type: string, format: date-time}
                               remplaceeLe: {type: string, format: date-time}
+                              motif: {type: [string, "null"], description: "why a re-marking after closing replaced it (null: a re-closure)"}
         "400": {$ref: "#/components/responses/Problem"}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
@@ -984,6 +986,52 @@ paths:
             schema: {$ref: "#/components/schemas/Motif"}
       responses:
         "204": {description: Reopened}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/recorrections:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+      - {name: epreuve, in: path, required: true, schema: {type: string}}
+      - {name: centre, in: path, required: true, schema: {type: string}}
+    post:
+      summary: "Ask for one graded candidate's re-marking after closing (gestionnaire of the académie; a reason; audited in the sheet's audit; 409 exam-not-closed on an open commission, already-done when one is open)"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [candidatId, motif], properties: {candidatId: {type: string, format: uuid}, motif: {type: string, minLength: 1, maxLength: 1000}}}
+      responses:
+        "201": {description: Requested, content: {application/json: {schema: {$ref: "#/components/schemas/Created"}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+        "404": {$ref: "#/components/responses/Problem"}
+        "400": {$ref: "#/components/responses/Problem"}
+        "409": {$ref: "#/components/responses/Problem"}
+        "422": {$ref: "#/components/responses/Problem"}
+  /api/correction/sessions/{annee}/recorrections:
+    parameters:
+      - {name: annee, in: path, required: true, schema: {type: integer, minimum: 2020, maximum: 2100}}
+    get:
+      summary: "The re-marking requests: the académie's (gestionnaire), those of the exams the caller coordinates there (coordinator); open first"
+      responses:
+        "200": {description: Requests, content: {application/json: {schema: {type: object, properties: {items: {type: array, items: {$ref: "#/components/schemas/Recorrection"}}}}}}}
+        "401": {$ref: "#/components/responses/Problem"}
+        "403": {$ref: "#/components/responses/Problem"}
+  /api/correction/recorrections/{id}/notation:
+    parameters: [{name: id, in: path, required: true, schema: {type: string, format: uuid}}]
+    post:
+      summary: "Re-mark the sheet of an open request (the exam's coordinator in the académie only; the version read; audited; emits epreuve.closed for that candidate alone, without services faits)"
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [version, grille], properties: {version: {type: integer}, grille: {$ref: "#/components/schemas/Grille"}, noteFinale: {type: [integer, "null"], minimum: 0, maximum: 40}, motifAjustement: {type: [string, "null"]}}}
+      responses:
+        "200": {description: Re-marked, content: {application/json: {schema: {type: object, properties: {noteFinale: {type: integer, description: "in half points"}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
@@ -2044,6 +2092,7 @@ components:
         missionId: {type: string, format: uuid}
         epreuve: {type: string}
         kind: {type: string, enum: [examinateur, coordinateur]}
+        role: {type: string, enum: [examinateur, coordinateur], description: "the work paid (second readers to come)"}
         centres: {type: array, items: {type: string}, description: "the centres whose closings reported this work"}
         intervenantId: {type: string, format: uuid}
         login: {type: [string, "null"]}
@@ -2078,6 +2127,25 @@ components:
         motif: {type: [string, "null"]}
         trancheePar: {type: [string, "null"]}
         trancheeLe: {type: [string, "null"], format: date-time}
+    Recorrection:
+      type: object
+      properties:
+        id: {type: string, format: uuid}
+        ficheId: {type: string, format: uuid}
+        session: {type: integer}
+        epreuve: {type: string}
+        centre: {type: string}
+        numero: {type: string}
+        nom: {type: string}
+        prenoms: {type: string}
+        motif: {type: string}
+        demandeePar: {type: string}
+        demandeeLe: {type: string, format: date-time}
+        etat: {type: string, enum: [ouverte, faite]}
+        faitePar: {type: [string, "null"]}
+        faiteLe: {type: [string, "null"], format: date-time}
+        noteAvant: {type: [integer, "null"], description: "in half points"}
+        noteApres: {type: [integer, "null"], description: "in half points"}
     Motif:
       type: object
       required: [motif]

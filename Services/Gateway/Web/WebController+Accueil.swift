@@ -80,7 +80,8 @@ extension WebController {
                 liens = [Lien(href: "/centre", libelle: "La correction au centre : groupes, suivi, impression, clôture"), statistiques, messages]
             case .coordinateur:
                 liens = [Lien(href: "/centre", libelle: "Le suivi de la correction des épreuves que vous coordonnez"), statistiques,
-                         Lien(href: "/messages", libelle: "La messagerie des commissions")]
+                         Lien(href: "/messages", libelle: "La messagerie des commissions"),
+                         Lien(href: "/recorrections", libelle: "Les recorrections demandées après clôture")]
                 object["coordination"] = true
                 object["missions"] = try await coordinations(session)
             case .gestionnaire:
@@ -89,6 +90,7 @@ extension WebController {
                          Lien(href: "/missions", libelle: "Les missions, convocations et services faits (Imag'In)"),
                          Lien(href: "/centre", libelle: "Le suivi de la correction de l'académie"), statistiques, messages,
                          Lien(href: "/remontee", libelle: "La remontée des notes"),
+                         Lien(href: "/recorrections", libelle: "Les recorrections demandées après clôture"),
                          Lien(href: "/comptes", libelle: "Les comptes de l'académie : gestionnaires, établissements, centres, référents")]
             case .dsii: liens = [Lien(href: "/sujets", libelle: "La banque de sujets et les barèmes (Référentiel Sujet)"), statistiques]
             case .admin: liens = [Lien(href: "/etablissements", libelle: "Les académies, les établissements et les centres d'épreuve (Cyclades)"),

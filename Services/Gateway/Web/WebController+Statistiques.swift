@@ -202,9 +202,9 @@ extension WebController {
 
     struct NotesPage: Decodable {
         var items: [Note]; var page: Int; var total: Int
-        struct Note: Decodable { var numero: String; var nom: String; var prenoms: String; var epreuve: String; var centre: String
-            var resultat: String; var demiPoints: Int?; var versionCloture: Int?; var historique: [Remplacee] }
-        struct Remplacee: Decodable { var resultat: String; var demiPoints: Int?; var recueLe: Date; var remplaceeLe: Date }
+        struct Note: Decodable { var candidatId: UUID; var numero: String; var nom: String; var prenoms: String; var epreuve: String
+            var centre: String; var resultat: String; var demiPoints: Int?; var versionCloture: Int?; var historique: [Remplacee] }
+        struct Remplacee: Decodable { var resultat: String; var demiPoints: Int?; var recueLe: Date; var remplaceeLe: Date; var motif: String? }
     }
 
     /// Candidates' grades with their closure version and the grades a re-closure replaced: one centre ×
@@ -239,11 +239,16 @@ extension WebController {
                      "cloture": n.versionCloture.map { "clôture n° \($0)" } ?? "—",
                      "historique": n.historique.map { h in
                          "\(Libelle.resultat(h.resultat, demiPoints: h.demiPoints)), remplacée le \(FrenchFormat.moment(h.remplaceeLe))"
+                             + (h.motif.map { " par une recorrection (motif : \($0))" } ?? "")
                      }]
                 },
             ]
+            if let epreuve, let centre, session.identity.role == .gestionnaire {
+                object.merge(await recorrectionsDuCentre(session, epreuve: epreuve.rawValue, centre: centre,
+                                                             notes: notes.items.filter { $0.resultat == "note" })) { a, _ in a }
+            }
             object.merge(Self.pagination(numero, total: notes.total, parPage: 100) { "/remontee/notes?\(filtre)&page=\($0)" }) { a, _ in a }
-            return page("notes", titre: titre, object, session: session)
+            return page("notes", titre: titre, Self.avecMessage(object, request), session: session)
         }
     }
 

@@ -66,6 +66,7 @@ struct WebController: Sendable {
         addSujetsRoutes(to: router)
         addInscriptionsRoutes(to: router)
         addCandidatRoutes(to: router)
+        addRecorrectionRoutes(to: router)
         addAnnuaireRoutes(to: router)
         addComptesRoutes(to: router)
         addSecondeLectureRoutes(to: router)
@@ -132,9 +133,9 @@ struct WebController: Sendable {
         var to: String
         var cookies: [Cookie] = []
 
-        /// Back to a page with a message for it to show.
+        /// Back to a page (its query kept) with a message for it to show.
         init(to path: String, message: String, cookies: [Cookie]) {
-            to = path + "?message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            to = path + (path.contains("?") ? "&" : "?") + "message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
             self.cookies = cookies
         }
 

@@ -20,7 +20,7 @@ struct WebFiles: Sendable {
         "layout", "erreur", "connexion", "activation", "accueil", "lots", "editeur", "commissions", "commission",
         "repartition", "statistiques", "mes-statistiques", "messages", "fil", "missions", "remontee", "sujets",
         "materiel", "sujet", "inscriptions", "etablissements", "etablissement", "notes", "candidat", "comptes", "compte",
-        "mot-de-passe-oublie", "mot-de-passe", "code-activation", "convocations", "secondes-lectures", "sw.js",
+        "mot-de-passe-oublie", "mot-de-passe", "code-activation", "convocations", "secondes-lectures", "recorrections", "recorrection", "sw.js",
     ]
     /// Every asset the templates link to.
     static let assets = ["ece.css", "editeur.js", "bareme.js", "gestion.js"]

@@ -218,6 +218,9 @@ struct InscriptionsController: Sendable {
         return Notes(items: items, page: page, perPage: perPage, total: total)
     }
 
+    /// Half points as a mark out of 20 with a decimal comma.
+    static func surVingt(_ demiPoints: Int) -> String { "\(demiPoints / 2)" + (demiPoints % 2 == 1 ? ",5" : "") }
+
     /// The same grades as a file for the jury (`CSV`), the grade out of 20 with a decimal comma.
     @Sendable func notesCSV(_ request: Request, context: ECERequestContext) async throws -> Response {
         let (academie, uai) = try lecteurDesNotes(request, context)
@@ -225,11 +228,15 @@ struct InscriptionsController: Sendable {
         let (epreuve, centre) = try filtres(request)
         let (items, _) = try await repository.notes(session: session, academie: academie, uai: uai, epreuve: epreuve, centre: centre)
         return CSV.response(
-            colonnes: ["numero", "nom", "prenoms", "epreuve", "centre", "resultat", "note_sur_20", "version_cloture", "notes_remplacees"],
+            colonnes: ["numero", "nom", "prenoms", "epreuve", "centre", "resultat", "note_sur_20", "version_cloture", "notes_remplacees", "historique"],
             lignes: items.map { n in
-                let note = n.demiPoints.map { "\($0 / 2)" + ($0 % 2 == 1 ? ",5" : "") } ?? ""
+                let note = n.demiPoints.map(Self.surVingt) ?? ""
+                // Each replaced grade, oldest first, with the re-marking's reason (the grade in force is `note_sur_20`).
+                let historique = n.historique.map { h in
+                    "\(h.resultat) \(h.demiPoints.map(Self.surVingt) ?? "")" + (h.motif.map { " (recorrection : \($0))" } ?? "")
+                }
                 return [n.numero, n.nom, n.prenoms, n.epreuve, n.centre, n.resultat, note, n.versionCloture.map(String.init) ?? "",
-                        String(n.remplacees)]
+                        String(n.remplacees), historique.joined(separator: " | ")]
             },
             fichier: "notes-\(session)\(epreuve.map { "-" + $0 } ?? "").csv")
     }

@@ -23,6 +23,9 @@ struct NotesHandler: Sendable {
         let closed = try event.payload(as: EpreuveClosed.self)
         let s = schema.name
         guard try await isNewestClosure(closed, connection, logger) else { return }
+        if let recorrection = closed.recorrection {
+            return try await recorrige(closed, recorrection, event, connection, logger)
+        }
         let ids = closed.notes.map(\.candidatId)
         let known = try await connection.query("""
             SELECT count(*)::int FROM \(unescaped: s).inscriptions WHERE epreuve = \(closed.epreuve) AND candidat_id = ANY(\(ids))
@@ -44,7 +47,9 @@ struct NotesHandler: Sendable {
             SELECT id, \(closed.epreuve), r, NULLIF(p, -1), \(closed.closureId), \(closed.centreUAI)
             FROM unnest(\(ids)::uuid[], \(resultats)::text[], \(points)::int[]) AS n(id, r, p)
             ON CONFLICT (candidat_id, epreuve) DO UPDATE SET resultat = EXCLUDED.resultat, demi_points = EXCLUDED.demi_points,
-                closure_id = EXCLUDED.closure_id, centre = EXCLUDED.centre, received_at = now()
+                closure_id = EXCLUDED.closure_id, centre = EXCLUDED.centre, received_at = now(), recorrection_version = 0
+                -- A chunk of the closure in force, late, leaves a re-marked grade as it is.
+                WHERE \(unescaped: s).notes.closure_id <> EXCLUDED.closure_id OR \(unescaped: s).notes.recorrection_version = 0
             """, logger: logger)
         try await connection.query("""
             UPDATE \(unescaped: s).inscriptions i SET statut = n.r
@@ -54,6 +59,52 @@ struct NotesHandler: Sendable {
         try await outbox.enqueue(
             NotesRecorded(closureId: closed.closureId, session: closed.session, epreuve: closed.epreuve,
                           centreUAI: closed.centreUAI, chunk: closed.chunk, recorded: ids.count),
+            correlationId: event.correlationId, on: connection, logger: logger)
+    }
+
+    /// One candidate re-marked after closing, within the closure in force: applied if newer than
+    /// the candidate's last re-marking; the grade it replaces is kept with the reason.
+    func recorrige(_ closed: EpreuveClosed, _ recorrection: Recorrection, _ event: IncomingEvent, _ connection: PostgresConnection,
+                   _ logger: Logger) async throws {
+        let s = schema.name
+        // The contract (`invalidity`) checked: one grade.
+        let note = closed.notes[0]
+        let replaced = try await connection.query("""
+            WITH ancienne AS (
+                SELECT * FROM \(unescaped: s).notes
+                WHERE candidat_id = \(note.candidatId) AND epreuve = \(closed.epreuve) AND closure_id = \(closed.closureId)
+                  AND recorrection_version < \(recorrection.version)
+                FOR UPDATE
+            ), h AS (
+                INSERT INTO \(unescaped: s).notes_historique (candidat_id, epreuve, resultat, demi_points, closure_id, received_at,
+                    replaced_by, motif, recorrection_version)
+                SELECT candidat_id, epreuve, resultat, demi_points, closure_id, received_at, \(recorrection.recorrectionId),
+                       \(recorrection.motif), recorrection_version FROM ancienne
+            )
+            UPDATE \(unescaped: s).notes n SET resultat = \(Self.code(note.resultat)), demi_points = \(NoteRetenue.demiPoints(note.resultat)),
+                recorrection_version = \(recorrection.version), received_at = now()
+            FROM ancienne a WHERE n.candidat_id = a.candidat_id AND n.epreuve = a.epreuve
+            RETURNING 1
+            """, logger: logger).collect()
+        guard !replaced.isEmpty else {
+            let known = try await connection.query("""
+                SELECT 1 FROM \(unescaped: s).notes
+                WHERE candidat_id = \(note.candidatId) AND epreuve = \(closed.epreuve) AND closure_id = \(closed.closureId)
+                """, logger: logger).collect()
+            // The closure it re-marks is not here yet (parked, say): kept for an operator to replay after it.
+            guard !known.isEmpty else { throw EventRejected("re-marking of a grade Cyclades does not hold from closure \(closed.closureId)") }
+            // Already applied, or superseded by a newer re-marking.
+            logger.notice("re-marking not applied", metadata: ["recorrection": "\(recorrection.recorrectionId)",
+                                                               "version": "\(recorrection.version)"])
+            return
+        }
+        try await connection.query("""
+            UPDATE \(unescaped: s).inscriptions SET statut = \(Self.code(note.resultat))
+            WHERE candidat_id = \(note.candidatId) AND epreuve = \(closed.epreuve)
+            """, logger: logger)
+        try await outbox.enqueue(
+            NotesRecorded(closureId: closed.closureId, session: closed.session, epreuve: closed.epreuve,
+                          centreUAI: closed.centreUAI, chunk: closed.chunk, recorded: 1),
             correlationId: event.correlationId, on: connection, logger: logger)
     }
 

@@ -211,6 +211,8 @@ struct InscriptionsRepository: Sendable {
 
     /// A grade in force, per candidate, as the jury reads it.
     struct NoteCandidat: Codable, Sendable {
+        /// Santorin's id of the candidate too: the gestionnaire asks it for a re-marking by it.
+        var candidatId: UUID
         var numero: String
         var nom: String
         var prenoms: String
@@ -235,6 +237,8 @@ struct InscriptionsRepository: Sendable {
         var demiPoints: Int?
         var recueLe: Date
         var remplaceeLe: Date
+        /// Why a re-marking after closing replaced it (nil: a re-closure did).
+        var motif: String?
     }
 
     /// The grades received for an académie's candidates (all of them for a national reader; a school's
@@ -243,11 +247,12 @@ struct InscriptionsRepository: Sendable {
                perPage: Int = 1_000_000) async throws -> (items: [NoteCandidat], total: Int) {
         // The replaced grades travel as one JSON array per row (UTC dates in ISO 8601).
         let rows = try await client.query("""
-            SELECT c.numero, c.nom, c.prenoms, n.epreuve, n.centre, n.resultat, n.demi_points, n.received_at, c.uai_origine,
+            SELECT n.candidat_id, c.numero, c.nom, c.prenoms, n.epreuve, n.centre, n.resultat, n.demi_points, n.received_at, c.uai_origine,
                    k.closure_version,
                    COALESCE((SELECT json_agg(json_build_object('resultat', h.resultat, 'demiPoints', h.demi_points,
                                  'recueLe', to_char(h.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
-                                 'remplaceeLe', to_char(h.replaced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))
+                                 'remplaceeLe', to_char(h.replaced_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                                 'motif', h.motif)
                                  ORDER BY h.replaced_at)
                              FROM \(unescaped: s).notes_historique h WHERE h.candidat_id = n.candidat_id AND h.epreuve = n.epreuve),
                             '[]')::text,
@@ -263,11 +268,11 @@ struct InscriptionsRepository: Sendable {
             """, logger: logger)
         var items: [NoteCandidat] = []
         var total = 0
-        for try await (numero, nom, prenoms, epreuve, centre, resultat, points, recue, origine, version, historique, count) in rows.decode(
-            (String, String, String, String, String, String, Int?, Date, String?, Int?, String, Int).self) {
+        for try await (id, numero, nom, prenoms, epreuve, centre, resultat, points, recue, origine, version, historique, count) in rows.decode(
+            (UUID, String, String, String, String, String, String, Int?, Date, String?, Int?, String, Int).self) {
             total = count
             let remplacees = try JSONDecoder.iso.decode([NoteRemplacee].self, from: Data(historique.utf8))
-            items.append(NoteCandidat(numero: numero, nom: nom, prenoms: prenoms, epreuve: epreuve, centre: centre, resultat: resultat,
+            items.append(NoteCandidat(candidatId: id, numero: numero, nom: nom, prenoms: prenoms, epreuve: epreuve, centre: centre, resultat: resultat,
                                       demiPoints: points, remplacees: remplacees.count, recueLe: recue, uai: origine,
                                       versionCloture: version, historique: remplacees))
         }

@@ -315,12 +315,12 @@ struct MissionsController: Sendable {
             if let first = t.first, "=+-@\t\r".contains(first) { t = "'" + t }
             return t.contains(where: { ";\"\n\r".contains($0) }) ? "\"" + t.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : t
         }
-        var csv = "session;epreuve;centres;mission;nature_mission;identifiant;nom;prenom;candidats_evalues;type_remuneration;montant_euros\r\n"
+        var csv = "session;epreuve;centres;mission;nature_mission;role;identifiant;nom;prenom;candidats_evalues;type_remuneration;montant_euros\r\n"
         for l in items {
             let cents = l.montantCentimes % 100
             let euros = "\(l.montantCentimes / 100),\(cents < 10 ? "0" : "")\(cents)"
             csv += [String(session), cell(l.epreuve), cell(l.centres.joined(separator: " ")), l.missionId.uuidString.lowercased(),
-                    l.kind.rawValue, cell(l.login), cell(l.nom), cell(l.prenom), String(l.candidatsEvalues), cell(l.typeRemuneration),
+                    l.kind.rawValue, cell(l.role), cell(l.login), cell(l.nom), cell(l.prenom), String(l.candidatsEvalues), cell(l.typeRemuneration),
                     euros].joined(separator: ";") + "\r\n"
         }
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",

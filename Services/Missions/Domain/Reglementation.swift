@@ -5,7 +5,12 @@ import Shared
 enum ModeRemuneration: String, Codable, Sendable {
     /// An amount per candidate evaluated (examiners).
     case parCandidat = "par_candidat"
-    /// A flat fee for the mission (coordinators).
+    /// A flat fee for the mission (coordinators), paid ONCE per mission. The road map opens « une
+    /// mission de correction dématérialisée par épreuve de centre Santorin » for the coordinators:
+    /// one per exam, session and académie, not per centre. Every centre's closing reports the
+    /// exam's coordinators (role `coordinateur`, 0 candidates) and `MissionRepository.servicesFaits`
+    /// prices their lines per mission, so the fee is paid once per session however many centres
+    /// close; a re-marking after closing reports nothing (it is within the fee).
     case forfait
 }
 

@@ -24,8 +24,15 @@ struct ServicesFaitsHandler: Sendable {
         }
         let closed = try event.payload(as: EpreuveClosed.self)
         guard closed.chunk == closed.chunks else { return }
+        // A re-marking after closing is one candidate's new closure: the commission's services
+        // faits stand as its closing reported them (nobody is paid twice, the coordinator's
+        // re-marking is within their flat fee), and nobody is mailed.
+        if let recorrection = closed.recorrection {
+            logger.info("re-marking: services faits unchanged", metadata: ["recorrection": "\(recorrection.recorrectionId)"])
+            return
+        }
         let services = closed.servicesFaits
-        guard Set(services.map { "\($0.intervenantId)/\($0.missionId?.uuidString ?? "")" }).count == services.count,
+        guard Set(services.map { "\($0.intervenantId)/\($0.missionId?.uuidString ?? "")/\($0.role?.rawValue ?? "")" }).count == services.count,
             services.allSatisfy({ (0...10_000).contains($0.candidatsEvalues) })
         else { throw EventRejected("epreuve.closed services faits are malformed") }
         let s = schema.name
@@ -41,6 +48,7 @@ struct ServicesFaitsHandler: Sendable {
             return
         }
         var missions: [UUID] = []
+        var roles: [String] = []
         var kinds: [UUID: MissionKind] = [:]
         for service in services {
             // The mission named, or the examiner mission of this exam × centre; it must belong to this
@@ -58,9 +66,11 @@ struct ServicesFaitsHandler: Sendable {
                 throw EventRejected("no convocation of \(service.intervenantId) for \(closed.epreuve) at \(closed.centreUAI)")
             }
             missions.append(missionId)
+            // Events sent before the role existed: the mission's kind says it.
+            roles.append(service.role?.rawValue ?? kind)
             kinds[service.intervenantId] = MissionKind(rawValue: kind)
         }
-        guard Set(zip(missions, services).map { "\($0)/\($1.intervenantId)" }).count == services.count else {
+        guard Set(zip(missions, services).enumerated().map { "\($1.0)/\($1.1.intervenantId)/\(roles[$0])" }).count == services.count else {
             throw EventRejected("epreuve.closed reports the same person twice on one mission")
         }
         try await connection.query("""
@@ -70,12 +80,12 @@ struct ServicesFaitsHandler: Sendable {
             """, logger: logger)
         try await connection.query("""
             INSERT INTO \(unescaped: s).services_faits (mission_id, intervenant_id, centre, session, academie, epreuve,
-                candidats_evalues, closure_id, closure_le)
+                candidats_evalues, closure_id, closure_le, role)
             SELECT m, i, \(closed.centreUAI), \(closed.session), \(closed.academie), \(closed.epreuve), n, \(closed.closureId),
-                   \(event.occurredAt)
-            FROM unnest(\(missions)::uuid[], \(services.map(\.intervenantId))::uuid[], \(services.map(\.candidatsEvalues))::int[])
-                AS sf(m, i, n)
-            ON CONFLICT (mission_id, intervenant_id, centre) DO UPDATE SET candidats_evalues = EXCLUDED.candidats_evalues,
+                   \(event.occurredAt), r
+            FROM unnest(\(missions)::uuid[], \(services.map(\.intervenantId))::uuid[], \(services.map(\.candidatsEvalues))::int[],
+                        \(roles)::text[]) AS sf(m, i, n, r)
+            ON CONFLICT (mission_id, intervenant_id, centre, role) DO UPDATE SET candidats_evalues = EXCLUDED.candidats_evalues,
                 closure_id = EXCLUDED.closure_id, closure_le = EXCLUDED.closure_le, enregistre_le = now()
             """, logger: logger)
         try await avis.cloture(closed, kinds: kinds, connection, logger)

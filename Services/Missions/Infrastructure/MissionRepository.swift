@@ -462,6 +462,8 @@ struct MissionRepository: Sendable {
         var missionId: UUID
         var epreuve: String
         var kind: MissionKind
+        /// The work paid: `examinateur`, `coordinateur` (`RoleServiceFait`).
+        var role: String
         var centres: [String]
         var intervenantId: UUID
         var login: String?
@@ -475,25 +477,25 @@ struct MissionRepository: Sendable {
     func servicesFaits(session: Int, academie: String, epreuve: String?, centre: String?) async throws -> [ServiceFaitLigne] {
         let rows = try await client.query("""
             SELECT sf.mission_id, m.epreuve, m.kind, array_agg(sf.centre ORDER BY sf.centre), sf.intervenant_id, i.login, i.nom,
-                   i.prenom, sum(sf.candidats_evalues)::int, m.type_mission, r.contenu::text
+                   i.prenom, sum(sf.candidats_evalues)::int, m.type_mission, r.contenu::text, sf.role
             FROM \(unescaped: s).services_faits sf
             JOIN \(unescaped: s).missions m ON m.id = sf.mission_id
             JOIN \(unescaped: s).reglementations r ON r.session = m.session AND r.version = m.reglementation_version
             LEFT JOIN \(unescaped: s).intervenants i ON i.id = sf.intervenant_id
             WHERE m.session = \(session) AND m.academie = \(academie) AND (\(epreuve)::text IS NULL OR m.epreuve = \(epreuve))
-            GROUP BY sf.mission_id, m.epreuve, m.kind, sf.intervenant_id, i.login, i.nom, i.prenom, m.type_mission, r.contenu::text
+            GROUP BY sf.mission_id, m.epreuve, m.kind, sf.role, sf.intervenant_id, i.login, i.nom, i.prenom, m.type_mission, r.contenu::text
             HAVING \(centre)::text IS NULL OR \(centre) = ANY(array_agg(sf.centre))
             ORDER BY m.epreuve, m.kind DESC, i.nom, i.prenom, sf.intervenant_id
             """, logger: logger)
         var result: [ServiceFaitLigne] = []
         var reglementations: [String: Reglementation] = [:]
-        for try await r in rows.decode((UUID, String, String, [String], UUID, String?, String?, String?, Int, String, String).self) {
+        for try await r in rows.decode((UUID, String, String, [String], UUID, String?, String?, String?, Int, String, String, String).self) {
             let regles = try reglementations[r.10] ?? JSONDecoder().decode(Reglementation.self, from: Data(r.10.utf8))
             reglementations[r.10] = regles
             // Opened under a regulation that agreed with itself: a type without its pay type cannot happen.
             guard let type = regles.typeMission(r.9), let pay = regles.typeRemuneration(type.remuneration) else { continue }
             result.append(ServiceFaitLigne(missionId: r.0, epreuve: r.1, kind: MissionKind(rawValue: r.2) ?? .examinateur,
-                                           centres: r.3, intervenantId: r.4, login: r.5, nom: r.6, prenom: r.7, candidatsEvalues: r.8,
+                                           role: r.11, centres: r.3, intervenantId: r.4, login: r.5, nom: r.6, prenom: r.7, candidatsEvalues: r.8,
                                            typeRemuneration: pay.code, montantCentimes: pay.montant(candidats: r.8)))
         }
         return result

@@ -1,0 +1,184 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// Re-marking after closing (issue 22 item 3), from the pages: the gestionnaire asks for it from
+/// the candidates' grades of a closed exam × centre (`/remontee/notes`), the exam's coordinator
+/// finds the requests on their home page (`/recorrections`) and re-marks the sheet on its grid.
+/// Correction keeps the perimeter: each form is one API call with the user's token.
+extension WebController {
+    func addRecorrectionRoutes(to router: Router<ECERequestContext>) {
+        router.post("/remontee/recorrections", use: demanderRecorrection)
+        router.get("/recorrections", use: recorrections)
+        router.get("/recorrections/:id", use: recorrection)
+        router.post("/recorrections/:id", use: recorriger)
+    }
+
+    struct Demande: Decodable {
+        var id: UUID; var ficheId: UUID; var epreuve: String; var centre: String; var numero: String; var nom: String
+        var prenoms: String; var motif: String; var demandeePar: String; var demandeeLe: Date; var etat: String
+        var faitePar: String?; var noteAvant: Int?; var noteApres: Int?
+    }
+    struct Demandes: Decodable { var items: [Demande] }
+
+    func demandes(_ session: Session) async throws -> [Demande] {
+        try decode(Demandes.self, try await api(.get, "correction", "/api/correction/sessions/\(Self.sessionCourante)/recorrections",
+                                                session: session)).items
+    }
+
+    /// A request as a table row.
+    static func ligne(_ d: Demande) -> [String: Any] {
+        let etat = d.etat == "ouverte" ? "à recorriger"
+            : "recorrigée par \(d.faitePar ?? "—") : \(Libelle.resultat("note", demiPoints: d.noteAvant)) → \(Libelle.resultat("note", demiPoints: d.noteApres))"
+        return ["id": d.id.uuidString.lowercased(), "epreuve": d.epreuve, "centre": d.centre, "numero": d.numero,
+                "nom": "\(d.nom) \(d.prenoms)", "motif": d.motif, "le": FrenchFormat.moment(d.demandeeLe), "etat": etat,
+                "ouverte": d.etat == "ouverte"]
+    }
+
+    /// The gestionnaire's request, from the grades page of the exam × centre it goes back to.
+    @Sendable func demanderRecorrection(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 10_000))
+        guard let epreuve = form["epreuve"].flatMap(EpreuvePratique.init(rawValue:)), let centre = form["centre"].flatMap(Self.codeUAI) else {
+            return try await handle(request, context) { throw Redirect(to: "/remontee", message: "Épreuve ou centre inconnu.", cookies: []) }
+        }
+        let retour = "/remontee/notes?epreuve=\(epreuve.rawValue)&centre=\(centre)"
+        guard let candidat = form["candidat"].flatMap(UUID.init(uuidString:)) else {
+            return try await handle(request, context) { throw Redirect(to: retour, message: "Choisissez un candidat.", cookies: []) }
+        }
+        return try await formulaire(
+            request, context, service: "correction",
+            "/api/correction/sessions/\(Self.sessionCourante)/epreuves/\(epreuve.rawValue)/centres/\(centre)/recorrections",
+            json: Self.json(["candidatId": candidat.uuidString, "motif": form["motif"] ?? ""]), retour: retour,
+            success: "Recorrection demandée : le coordinateur de l'épreuve la trouve sur sa page d'accueil.",
+            expected: [.created], refus: "Demande refusée")
+    }
+
+    /// The requests of the académie (gestionnaire) or of the exams the coordinator coordinates.
+    @Sendable func recorrections(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let lignes = try await demandes(session).map(Self.ligne)
+            let object: [String: Any] = ["session": Self.sessionCourante, "demandes": lignes, "aDemandes": !lignes.isEmpty,
+                                         "coordination": session.identity.role == .coordinateur]
+            return page("recorrections", titre: "Recorrections après clôture", Self.avecMessage(object, request), session: session)
+        }
+    }
+
+    /// The sheet of an open request, as the editor reads it (its barème, its grid, its version).
+    struct FicheARecorriger: Decodable {
+        var version: Int; var bareme: Bareme?; var noteFinale: Int?; var grille: GrilleVue
+        struct GrilleVue: Decodable { var evaluations: [Saisie] }
+        struct Saisie: Decodable { var code: String; var evaluation: Evaluation }
+    }
+
+    /// An open request, for the coordinator who re-marks it (the list is theirs: Correction's perimeter).
+    private func demandeOuverte(_ session: Session, _ context: ECERequestContext) async throws -> Demande {
+        guard session.identity.role == .coordinateur else { throw Problem.forbidden("réservé au coordinateur de l'épreuve / coordinator only") }
+        let id = try context.uuid("id", of: "demande")
+        guard let demande = try await demandes(session).first(where: { $0.id == id }) else { throw Problem.notFound("demande") }
+        guard demande.etat == "ouverte" else {
+            throw Redirect(to: "/recorrections", message: "Cette fiche est déjà recorrigée.", cookies: session.setCookies)
+        }
+        return demande
+    }
+
+    /// The re-marking form: one field per criterion of the barème, set to the grid as it stands.
+    @Sendable func recorrection(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await handle(request, context) {
+            let session = try await required(request, context)
+            let demande = try await demandeOuverte(session, context)
+            let fiche = try decode(FicheARecorriger.self, try await api(.get, "correction", "/api/correction/fiches/\(demande.ficheId)", session: session))
+            guard let bareme = fiche.bareme else { throw Problem.conflict(.etat, "fiche sans barème / sheet without a barème") }
+            let saisies = Dictionary(fiche.grille.evaluations.map { ($0.code, $0.evaluation) }, uniquingKeysWith: { a, _ in a })
+            let criteres: [[String: Any]] = bareme.criteres.map { c in
+                var vue: [String: Any] = ["code": c.code, "libelle": c.libelle, "poids": c.poids]
+                switch (c.echelle, saisies[c.code]) {
+                case (.points, let saisie):
+                    let actuel: Int? = if case .points(let p)? = saisie { p } else { nil }
+                    vue["points"] = true
+                    vue["max"] = c.poids * 2
+                    vue["valeur"] = actuel.map(String.init) ?? ""
+                case (.niveaux, let saisie):
+                    let actuel: Niveau? = if case .niveau(let n)? = saisie { n } else { nil }
+                    vue["niveaux"] = true
+                    vue["options"] = Niveau.allCases.map { ["valeur": $0.rawValue, "choisi": $0 == actuel] }
+                }
+                return vue
+            }
+            let object: [String: Any] = [
+                "id": demande.id.uuidString.lowercased(), "numero": demande.numero, "nom": "\(demande.nom) \(demande.prenoms)",
+                "epreuve": demande.epreuve, "centre": demande.centre, "motif": demande.motif, "version": fiche.version,
+                "note": Libelle.resultat("note", demiPoints: fiche.noteFinale), "criteres": criteres,
+            ]
+            return page("recorrection", titre: "Recorriger la fiche \(demande.numero)", Self.avecMessage(object, request), session: session)
+        }
+    }
+
+    /// "15", "15,5" or "15.5" out of 20 as half points; nil when not such a mark.
+    static func demiPoints(surVingt text: String) -> Int? {
+        let parts = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".").split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let entier = Int(parts[0]), (0...20).contains(entier) else { return nil }
+        guard parts.count == 2 else { return entier * 2 }
+        guard parts[1] == "5" || parts[1] == "0", entier < 20 || parts[1] == "0" else { return nil }
+        return entier * 2 + (parts[1] == "5" ? 1 : 0)
+    }
+
+    /// The re-marking: the grid from the form on the version read (the sheet's appels, aids and
+    /// comments kept as they are), an override out of 20 with its reason if given.
+    @Sendable func recorriger(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let form = Self.form(try await request.body.collect(upTo: 20_000))
+        return try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let demande = try await demandeOuverte(session, context)
+            let retour = "/recorrections/\(demande.id.uuidString.lowercased())"
+            func refus(_ message: String) -> Redirect { Redirect(to: retour, message: "Recorrection refusée : \(message)", cookies: session.setCookies) }
+            let reply = try await api(.get, "correction", "/api/correction/fiches/\(demande.ficheId)", session: session)
+            let fiche = try decode(FicheARecorriger.self, reply)
+            guard let bareme = fiche.bareme, var sheet = (try? JSONSerialization.jsonObject(with: Data(buffer: reply.body))) as? [String: Any],
+                var grille = sheet["grille"] as? [String: Any]
+            else { throw refus("fiche sans barème.") }
+            var evaluations: [[String: Any]] = []
+            for c in bareme.criteres {
+                let saisie = form["c-\(c.code)"] ?? ""
+                switch c.echelle {
+                case .niveaux:
+                    guard let niveau = Niveau(rawValue: saisie) else { throw refus("niveau manquant pour \(c.code).") }
+                    evaluations.append(["code": c.code, "evaluation": ["type": "niveau", "niveau": niveau.rawValue]])
+                case .points:
+                    guard let points = Int(saisie.trimmingCharacters(in: .whitespaces)), (0...c.poids * 2).contains(points) else {
+                        throw refus("\(c.code) : de 0 à \(c.poids * 2) demi-points.")
+                    }
+                    evaluations.append(["code": c.code, "evaluation": ["type": "points", "demiPoints": points]])
+                }
+            }
+            grille["evaluations"] = evaluations
+            sheet = ["version": Int(form["version"] ?? "") ?? fiche.version, "grille": grille]
+            let note = (form["noteFinale"] ?? "").trimmingCharacters(in: .whitespaces)
+            if !note.isEmpty {
+                guard let demi = Self.demiPoints(surVingt: note) else { throw refus("la note finale s'écrit sur 20, par demi-point (15 ou 15,5).") }
+                sheet["noteFinale"] = demi
+                sheet["motifAjustement"] = form["motifAjustement"] ?? ""
+            }
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: sheet), as: UTF8.self)
+            let fait = try await api(.post, "correction", "/api/correction/recorrections/\(demande.id)/notation", session: session, json: json)
+            guard fait.status == .ok else { throw refus(Self.detail(fait)) }
+            struct Recorrigee: Decodable { var noteFinale: Int }
+            let nouvelle = (try? JSONDecoder().decode(Recorrigee.self, from: fait.body)).map { Libelle.resultat("note", demiPoints: $0.noteFinale) } ?? ""
+            throw Redirect(to: "/recorrections", message: "Fiche \(demande.numero) recorrigée : \(nouvelle), transmise à Cyclades.",
+                           cookies: session.setCookies)
+        }
+    }
+}
+
+extension WebController {
+    /// For the gestionnaire's grades page of one exam × centre: the graded candidates a re-marking
+    /// may be asked for, and the requests already made there.
+    /// Santorin not answering leaves the grades page as it was, without its requests.
+    func recorrectionsDuCentre(_ session: Session, epreuve: String, centre: String, notes: [NotesPage.Note]) async -> [String: Any] {
+        let lignes = ((try? await demandes(session)) ?? []).filter { $0.epreuve == epreuve && $0.centre == centre }.map(Self.ligne)
+        return ["recorrection": true, "rEpreuve": epreuve, "rCentre": centre, "demandes": lignes, "aDemandes": !lignes.isEmpty,
+                "notees": notes.map { ["candidatId": $0.candidatId.uuidString.lowercased(), "numero": $0.numero,
+                                       "nom": "\($0.nom) \($0.prenoms)", "resultat": Libelle.resultat($0.resultat, demiPoints: $0.demiPoints)] }]
+    }
+}
