@@ -17,9 +17,13 @@ public struct Purge: Sendable {
     /// Every step, in the order they run: within a service and kind, children before parents.
     public static let toutes: [Purge] = correction + inscriptions + missions + [courriels("gateway")]
 
-    /// Sessions up to `session` whose commissions are all closed (Correction).
+    /// Sessions up to `session` whose commissions are all closed and hold no pending re-marking
+    /// request (Correction).
     private static func closes(_ s: String, _ session: Int) -> String {
-        "session <= \(session) AND session NOT IN (SELECT session FROM \(s).commissions WHERE etat <> 'close')"
+        """
+        session <= \(session) AND session NOT IN (SELECT session FROM \(s).commissions WHERE etat <> 'close')
+            AND session NOT IN (SELECT session FROM \(s).recorrections WHERE etat = 'ouverte')
+        """
     }
 
     /// A step that deletes the rows of `table` where `condition(schema, last expired session)`.
@@ -30,12 +34,12 @@ public struct Purge: Sendable {
         }
     }
 
-    // The sheets take their levels with them (evaluations: ON DELETE CASCADE). The commissions
+    // The sheets take their levels and second looks with them (ON DELETE CASCADE). The commissions
     // stay: no one's data, and their closure numbering must go on.
     private static let correction: [Purge] = {
         let desFils: @Sendable (String, Int) -> String = { s, n in "fil_id IN (SELECT id FROM \(s).fils WHERE \(closes(s, n)))" }
         let tables: [(DureesDeConservation.Genre, String)] = [
-            (.messages, "fils"), (.audit, "audit"), (.documents, "fiches"), (.documents, "groupes"),
+            (.messages, "fils"), (.audit, "audit"), (.documents, "recorrections"), (.documents, "fiches"), (.documents, "groupes"),
             (.documents, "creneaux"), (.documents, "publications"), (.documents, "examinateurs"),
         ]
         return [suppression(.messages, "correction", "lectures", desFils), suppression(.messages, "correction", "messages", desFils)]

@@ -10,8 +10,9 @@ import TestSupport
 @testable import Missions
 
 /// `ece-ops retention` (issue 22 item 6) on sessions of long ago, counted from 1 September 1996:
-/// 1990 is over everywhere (all expired), 1994 only for the one-year kinds, and 1991 still has a
-/// commission open in Santorin, a clôture Cyclades and Imag'In still await — nothing of it moves.
+/// 1990 is over everywhere (all expired), 1994 only for the one-year kinds but a re-marking is
+/// pending in Santorin, and 1991 still has a commission open in Santorin, a clôture Cyclades and
+/// Imag'In still await — nothing still needed moves.
 @Suite(.serialized) struct RetentionTests {
     let logger = Logger(label: "test")
     /// A centre of its own per run: the commissions' and missions' keys stay unique when rerun.
@@ -105,6 +106,11 @@ import TestSupport
                     "INSERT INTO correction.fils (id, session, epreuve, academie, centre, titre, cree_par) VALUES ('\(fil)', \(s), 'T011', 'R99', '\(c)', 'Matériel', 'centre')",
                     "INSERT INTO correction.messages (fil_id, auteur, role, texte) VALUES ('\(fil)', 'centre', 'centre', 'La paillasse 3 fuit.')",
                     "INSERT INTO correction.lectures (fil_id, lecteur, dernier_lu) VALUES ('\(fil)', 'examinateur', 1)",
+                    // 1990's re-marking is done; 1994's, asked on appeal, is pending: its session stays whole.
+                    """
+                    INSERT INTO correction.recorrections (id, fiche_id, session, epreuve, centre, academie, motif, demandee_par, etat)
+                    VALUES ('\(UUID())', '\(fiche)', \(s), 'T011', '\(c)', 'R99', 'recours', 'gestionnaire', '\(s == 1994 ? "ouverte" : "faite")')
+                    """,
                 ])
             }
         }
@@ -191,15 +197,16 @@ import TestSupport
         let (essai, sortie) = try await retention([])
         #expect(essai == 0 && sortie.contains("Dry run"), "\(sortie)")
         #expect(try await etat() == avant, "a dry run changes nothing")
-        #expect(Self.rows(sortie, "correction", "fiches") == 2 && Self.rows(sortie, "inscriptions", "candidats") == 1, "\(sortie)")
+        #expect(Self.rows(sortie, "correction", "fiches") == 1 && Self.rows(sortie, "correction", "recorrections") == 1
+                && Self.rows(sortie, "inscriptions", "candidats") == 1, "\(sortie)")
         #expect(sortie.contains("≤ 1995") && sortie.contains("≤ 1991"), "\(sortie)")
 
         let (code, apres) = try await retention(["--execute"])
         #expect(code == 0 && apres.contains("Done"), "\(apres)")
         let etat = try await etat()
-        // Santorin: 1990 and 1994 keep only their commissions (their closure numbering); the
-        // session with a commission still open keeps everything.
-        #expect(etat.correction == [1990: [0, 0, 0, 0, 0, 0, 0, 1], 1991: tout, 1994: [0, 0, 0, 0, 0, 0, 0, 1]], "\(etat)")
+        // Santorin: 1990 keeps only its commissions (their closure numbering); the session with a
+        // commission still open and the one with a pending re-marking keep everything.
+        #expect(etat.correction == [1990: [0, 0, 0, 0, 0, 0, 0, 1], 1991: tout, 1994: tout], "\(etat)")
         // Cyclades: 1990's candidate anonymised and its grades gone; 1994's kept five years; 1991's
         // exam × centre never got its clôture.
         #expect(etat.inscriptions == [1990: [0, 0, 0], 1991: [1, 1, 1], 1994: [1, 1, 1]], "\(etat)")
