@@ -393,6 +393,7 @@ if __name__ == "__main__":
     run("gestion", road, "browser pages: subject and barème published by the DSII; import refused then accepted, delegation, "
         "special case, designation, the school's assignments, publication to Santorin; the school convokes and cancels, "
         "refused on the académie's and another school's; the gestionnaire cancels; the coordinator's home and its links; "
+        "the examiners' statistics (table, chart, indicator) read by physique-chimie's coordinator and an examiner's own against the anonymous mean; "
         "a re-marking after closing asked for by the gestionnaire (refused on a reopened exam) and done by NSI's coordinator; "
         "the directory: a regroupement of centres abroad added by the administrator, a school directory refused then imported "
         "twice (nothing changed), a school found and made a centre d'épreuve, a centre refused to stop hosting its candidates' exam")
