@@ -137,10 +137,21 @@ up() {
     [[ "$(wc -w <<<"$running")" == 3 ]] || die "the nodes did not form one cluster (running: $running)"
     # Each vhost as on the single node: the two exchanges and the services' own users
     # (local passwords = user names), guest its administrator.
+    # broker-users.sh speaks to node 1's management API, which listens a little after AMQP.
+    for i in $(seq 1 120); do port_open 15681 && break; sleep 0.5; done
+    port_open 15681 || die "node 1's management API (127.0.0.1:15681) does not answer"
     local vhost
     for vhost in "$@"; do
-        RABBITMQ_MANAGEMENT_URL="http://127.0.0.1:15681" RABBITMQ_VHOST="$vhost" ECE_DEV_PASSWORDS=1 \
-            "$ROOT/scripts/broker-users.sh" >/dev/null || die "could not set up vhost $vhost"
+        ctl 1 add_vhost "$vhost" >/dev/null 2>&1 || true
+        ctl 1 set_permissions -p "$vhost" guest '.*' '.*' '.*'
+        # On a cluster just formed, a new vhost reaches every node a moment later: its exchanges
+        # may be refused at first, so the (idempotent) script is run again.
+        for i in $(seq 1 15); do
+            RABBITMQ_MANAGEMENT_URL="http://127.0.0.1:15681" RABBITMQ_VHOST="$vhost" ECE_DEV_PASSWORDS=1 \
+                "$ROOT/scripts/broker-users.sh" >/dev/null 2>&1 && continue 2
+            sleep 2
+        done
+        die "could not set up vhost $vhost"
     done
     log "three nodes running: $running"
 }

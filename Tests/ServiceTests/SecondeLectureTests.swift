@@ -112,6 +112,11 @@ import TestSupport
             var etat = try await h.decode(Lectures.self, .get, lectures, as: coordinateur).items
             let signalee = try #require(etat.first { $0.id == l0.id })
             #expect(signalee.statut == "lue" && signalee.noteSeconde == 8 && signalee.ecart == 29 && signalee.signalee)
+            // Before the settling, the sheet's audit names to its first examiner neither the reader
+            // nor the second mark (the security review's F1: it did).
+            let journalDuPremier = "/api/correction/fiches/\(l0.ficheId)/audit"
+            let avantIssue = try await h.decode(CorrectionTests.Audit.self, .get, journalDuPremier, as: e0).items
+            #expect(!avantIssue.contains { $0.action.hasPrefix("seconde_lecture") }, "\(avantIssue.map(\.action))")
             // e0 reads e1's sheet alike: no gap, nothing flagged.
             let a1 = "/api/correction/fiches/\(l1.ficheId)/seconde-lecture"
             let v1 = try await h.decode(CorrectionTests.Fiche.self, .get, a1, as: e0)
@@ -136,6 +141,8 @@ import TestSupport
             #expect(apres.noteFinale == 24 && apres.version == courante.version + 1)
             let audit = try await h.decode(CorrectionTests.Audit.self, .get, "/api/correction/fiches/\(l0.ficheId)/audit", as: centreId).items
             #expect(audit.map(\.action).suffix(3) == ["seconde_lecture.demandee", "seconde_lecture.lue", "seconde_lecture.tranchee"])
+            let apresIssue = try await h.decode(CorrectionTests.Audit.self, .get, journalDuPremier, as: e0).items
+            #expect(apresIssue.map(\.action).filter { $0.hasPrefix("seconde_lecture") } == ["seconde_lecture.tranchee"], "the outcome, once settled")
             #expect(audit.last?.motif == "Démarche partielle : harmonisation" && audit.last?.apres?.contains(#""note_finale": 24"#) == true,
                     "\(audit.last?.apres ?? "")")
             #expect(try await h.call(.put, aveugle, #"{"version":\#(lue.version),\#(Self.severe),"finaliser":true}"#, as: e1).status == .conflict,

@@ -307,8 +307,12 @@ struct CorrectionController: Sendable {
     struct Audit: ResponseEncodable { var items: [FicheRepository.EntreeAudit] }
 
     @Sendable func audit(_ request: Request, context: ECERequestContext) async throws -> Audit {
-        let (fiche, _) = try await readable(context)
-        return Audit(items: try await fiches.audit(fiche: fiche.id))
+        let (fiche, caller) = try await readable(context)
+        var items = try await fiches.audit(fiche: fiche.id)
+        // An examiner of the lot learns a second look's outcome once settled, never before who
+        // reads it nor what they gave (the security review's F1).
+        if caller.role == .examinateur { items.removeAll { ["seconde_lecture.demandee", "seconde_lecture.lue"].contains($0.action) } }
+        return Audit(items: items)
     }
 
     // MARK: lots

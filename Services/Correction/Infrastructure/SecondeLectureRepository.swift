@@ -174,12 +174,19 @@ struct SecondeLectureRepository: Sendable {
             choisi = found
         }
         let lecture = UUID()
-        try await connection.query("""
+        // The check above read the sheet as it was before waiting for its lock: a look asked at
+        // the same time is caught here by the one-open-look index (a 409, not a 500).
+        let inseree = try await connection.query("""
             INSERT INTO \(unescaped: s).secondes_lectures (id, fiche_id, session, epreuve, centre, origine, demandee_par,
                 premier_examinateur, note_premiere, lecteur_id, lecteur_login)
             VALUES (\(lecture), \(id), \(key.session), \(key.epreuve), \(key.centre), \(origine.rawValue), \(by.login),
                     \(premier), \(note), \(choisi.0), \(choisi.1))
-            """, logger: logger)
+            ON CONFLICT DO NOTHING RETURNING 1
+            """, logger: logger).collect()
+        guard !inseree.isEmpty else { throw Problem.conflict(.dejaFait, "fiche \(numero) déjà en seconde lecture / already under a second look") }
+        // A new version of the sheet: a save of its first examiner that waited for the lock fails
+        // its version check, so the mark the look recorded stays the sheet's.
+        try await connection.query("UPDATE \(unescaped: s).fiches SET version = version + 1 WHERE id = \(id)", logger: logger)
         try await commissions.audit(connection, by, "seconde_lecture.demandee", key, fiche: id,
                                     apres: #"{"secondeLecture":"\#(lecture)","origine":"\#(origine.rawValue)","lecteur":\#(CommissionRepository.json(choisi.1))}"#)
         return lecture
