@@ -14,8 +14,17 @@ export ECE_PASSWORD="ece-demo-2027!"
 # Every event of the run is tapped and, at the end, held to the AsyncAPI document (issue 19, item 4).
 MANAGEMENT="http://guest:guest@127.0.0.1:15673"
 python3 Tests/contract/events.py --tap "$MANAGEMENT" "${ECE_VHOST:-/}"
+
+# A database per service (issue 23, item 3): Correction's schema on a PostgreSQL server of its own
+# (scripts/infra.sh's second cluster, port 5434), the four others on the shared one. A service that
+# read another's schema would find it empty or unreachable, and the run's figures would be wrong.
+E2E_DATABASE="${ECE_DATABASE:-ece}"
+[[ "$E2E_DATABASE" != ece ]] || E2E_DATABASE=ece_e2e
+scripts/infra.sh pg2-up >/dev/null
+scripts/infra.sh pg2-fresh "$E2E_DATABASE" >/dev/null
+export CORRECTION_DATABASE_URL="postgres://correction:correction@127.0.0.1:5434/$E2E_DATABASE"
 scripts/services.sh start
-trap 'scripts/services.sh stop' EXIT
+trap 'scripts/services.sh stop; scripts/infra.sh pg2-down >/dev/null' EXIT
 scripts/services.sh seed >/dev/null
 
 CENTRE=$(scripts/test-school.sh "Lycée de bout en bout" T011B T012B T010B T029B)

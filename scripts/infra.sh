@@ -7,6 +7,9 @@
 #   scripts/infra.sh up|down|status
 #   scripts/infra.sh rabbit-stop|rabbit-start|pg-stop|pg-start   (used by resilience tests)
 #   scripts/infra.sh rabbitmqctl ARGS...                          (CLI bound to our node)
+#   scripts/infra.sh pg2-up|pg2-down|pg2-fresh NAME   a second PostgreSQL cluster, 127.0.0.1:5434,
+#       data var/pg2 (issue 23: a service's database on a server of its own, e.g. Correction's in
+#       scripts/e2e-test.sh, pointed at by <SERVICE>_DATABASE_URL as scripts/services.sh reads it)
 #
 # Ports: Postgres 127.0.0.1:5433, AMQP 127.0.0.1:5673, management 127.0.0.1:15673,
 #        Erlang distribution 25673, epmd 127.0.0.1:4370, SMTP mail capture 127.0.0.1:2525.
@@ -38,6 +41,15 @@ EPMD_PORT=4370
 SMTP_PORT=2525
 MAIL_DIR="$VAR/mail"
 SMTP_PID="$VAR/smtp.pid"
+
+# The second cluster: same roles and settings, its own port, folder and log.
+use_second_cluster() {
+    PG_PORT=5434
+    PG_DIR="$VAR/pg2"
+    PG_DATA="$PG_DIR/data"
+    PG_SOCK="$PG_DIR/sock"
+    PG_LOG="$LOG_DIR/postgres2.log"
+}
 
 log() { printf '[infra] %s\n' "$*"; }
 die() { printf '[infra] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -427,6 +439,7 @@ main() {
             rabbit_stop
             epmd_stop
             pg_stop
+            (use_second_cluster; if pg_running; then pg_stop; fi)
             ;;
         status)       status ;;
         rabbit-stop)  rabbit_stop ;;
@@ -447,10 +460,26 @@ main() {
             rabbit_users "$name"
             log "fresh database and vhost $name"
             ;;
+        pg2-up)
+            ensure_packages
+            use_second_cluster
+            pg_start
+            if ((PG_FRESH == 0)); then pg_provision; fi
+            log "second PostgreSQL cluster on 127.0.0.1:$PG_PORT (data $PG_DATA)"
+            ;;
+        pg2-down)     use_second_cluster; pg_stop ;;
+        pg2-fresh)
+            local db="${2:?usage: $0 pg2-fresh <name>}"
+            [[ "$db" =~ ^[a-z_]+$ && "$db" != ece ]] || die "pg2-fresh: a lower-case name other than ece"
+            use_second_cluster
+            as_postgres psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+                -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
+            pg_provision "$db"
+            ;;
         # Convenience: run the CLI against our node, e.g. `scripts/infra.sh rabbitmqctl list_queues`.
         rabbitmqctl)  shift; rabbit_env; exec "$RABBIT_BIN/rabbitmqctl" "$@" ;;
         *)
-            echo "usage: $0 up|down|status|rabbit-stop|rabbit-start|pg-stop|pg-start|fresh NAME|rabbitmqctl ARGS" >&2
+            echo "usage: $0 up|down|status|rabbit-stop|rabbit-start|pg-stop|pg-start|fresh NAME|pg2-up|pg2-down|pg2-fresh NAME|rabbitmqctl ARGS" >&2
             exit 2
             ;;
     esac

@@ -34,6 +34,16 @@ role_of() { echo "$1" | tr '[:upper:]' '[:lower:]'; }
 
 log() { printf '[services] %s\n' "$*"; }
 
+# A service's database: <SERVICE>_DATABASE_URL when its schema lives on a server of its own (as
+# ece-ops reads it; scripts/e2e-test.sh puts Correction's on scripts/infra.sh's second cluster),
+# else the shared local cluster.
+database_url() {
+    local role var
+    role="$(role_of "$1")"
+    var="${role^^}_DATABASE_URL"
+    echo "${!var:-postgres://$role:$role@127.0.0.1:5433/${ECE_DATABASE:-ece}}"
+}
+
 # Environment of one service, as NAME=value words for `env`.
 # Credentials here are the local-dev ones created by scripts/infra.sh (password = role name).
 # Also understood by the services (Shared/HTTP/ServiceConfiguration.swift), unset here:
@@ -49,7 +59,7 @@ service_env() {
     printf '%s\n' \
         "PORT=$port" \
         "HOST=127.0.0.1" \
-        "DATABASE_URL=postgres://$role:$role@127.0.0.1:5433/${ECE_DATABASE:-ece}" \
+        "DATABASE_URL=$(database_url "$name")" \
         "DATABASE_SCHEMA=$role" \
         "AMQP_URL=amqp://$role:$role@127.0.0.1:5673/${ECE_VHOST:-}" \
         "LOG_LEVEL=${LOG_LEVEL:-info}" \
