@@ -7,7 +7,7 @@
 #   scripts/infra.sh up|down|status
 #   scripts/infra.sh rabbit-stop|rabbit-start|pg-stop|pg-start   (used by resilience tests)
 #   scripts/infra.sh rabbitmqctl ARGS...                          (CLI bound to our node)
-#   scripts/infra.sh pg2-up|pg2-down|pg2-fresh NAME   a second PostgreSQL cluster, 127.0.0.1:5434,
+#   scripts/infra.sh pg2-up|pg2-down|pg2-start|pg2-fresh NAME   a second PostgreSQL cluster, 127.0.0.1:5434,
 #       data var/pg2 (issue 23: a service's database on a server of its own, e.g. Correction's in
 #       scripts/e2e-test.sh, pointed at by <SERVICE>_DATABASE_URL as scripts/services.sh reads it)
 #
@@ -468,6 +468,7 @@ main() {
             log "second PostgreSQL cluster on 127.0.0.1:$PG_PORT (data $PG_DATA)"
             ;;
         pg2-down)     use_second_cluster; pg_stop ;;
+        pg2-start)    use_second_cluster; pg_start ;;
         pg2-fresh)
             local db="${2:?usage: $0 pg2-fresh <name>}"
             [[ "$db" =~ ^[a-z_]+$ && "$db" != ece ]] || die "pg2-fresh: a lower-case name other than ece"
@@ -479,7 +480,7 @@ main() {
         # Convenience: run the CLI against our node, e.g. `scripts/infra.sh rabbitmqctl list_queues`.
         rabbitmqctl)  shift; rabbit_env; exec "$RABBIT_BIN/rabbitmqctl" "$@" ;;
         *)
-            echo "usage: $0 up|down|status|rabbit-stop|rabbit-start|pg-stop|pg-start|fresh NAME|pg2-up|pg2-down|pg2-fresh NAME|rabbitmqctl ARGS" >&2
+            echo "usage: $0 up|down|status|rabbit-stop|rabbit-start|pg-stop|pg-start|fresh NAME|pg2-up|pg2-down|pg2-start|pg2-fresh NAME|rabbitmqctl ARGS" >&2
             exit 2
             ;;
     esac

@@ -44,6 +44,17 @@ database_url() {
     echo "${!var:-postgres://$role:$role@127.0.0.1:5433/${ECE_DATABASE:-ece}}"
 }
 
+# A service's broker: the local node, or each node of scripts/broker-cluster.sh when ECE_BROKER_PORTS
+# lists their AMQP ports (5681,5682,5683): the service moves to the next one when it loses a node.
+amqp_url() {
+    local role port urls=()
+    role="$(role_of "$1")"
+    local ports="${ECE_BROKER_PORTS:-}"
+    for port in ${ports//,/ }; do urls+=("amqp://$role:$role@127.0.0.1:$port/${ECE_VHOST:-}"); done
+    ((${#urls[@]})) || urls=("amqp://$role:$role@127.0.0.1:5673/${ECE_VHOST:-}")
+    (IFS=,; echo "${urls[*]}")
+}
+
 # Environment of one service, as NAME=value words for `env`.
 # Credentials here are the local-dev ones created by scripts/infra.sh (password = role name).
 # Also understood by the services (Shared/HTTP/ServiceConfiguration.swift), unset here:
@@ -61,7 +72,7 @@ service_env() {
         "HOST=127.0.0.1" \
         "DATABASE_URL=$(database_url "$name")" \
         "DATABASE_SCHEMA=$role" \
-        "AMQP_URL=amqp://$role:$role@127.0.0.1:5673/${ECE_VHOST:-}" \
+        "AMQP_URL=$(amqp_url "$name")" \
         "LOG_LEVEL=${LOG_LEVEL:-info}" \
         "ECE_DEVELOPMENT=1" \
         "MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}" \

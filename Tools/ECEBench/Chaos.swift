@@ -36,13 +36,20 @@ struct Chaos: AsyncParsableCommand {
     @Option(help: "The platform's database (scripts/infra.sh fresh).") var database = "ece_chaos"
     @Option(help: "The platform's broker vhost.") var vhost = "ece_chaos"
     @Option(help: "Where scripts/services.sh keeps the services' pids.") var runDir = "var/run"
+    @Flag(help: "The platform as scripts/chaos-cluster-test.sh runs it (issue 23): three broker nodes, two replicas of each service, Correction's database on a server of its own; the faults are the cluster's.")
+    var cluster = false
+    @Option(help: "With --cluster: Correction's database (the others' is --database on 5433).") var correctionDatabase = "postgres://postgres:postgres@127.0.0.1:5434/ece_chaos"
+    @Option(help: "Ports whose /health must answer 200 for the platform to count as recovered (every replica's), comma-separated.")
+    var healthPorts = "8080,8081,8082,8083,8084"
 
     func run() async throws {
         var logger = Logger(label: "ece.chaos")
         logger.logLevel = .error
         let centres = max(5, Int((3000 * scale).rounded()))
         print("ece-bench chaos: \(centres) centres, \(centres * National.candidatsParCentre) candidate-exams, at least \(faults) faults")
-        let ledger = ChaosLedger(injector: FaultInjector(runDir: runDir, pause: pause, seed: seed), database: database, mailKills: mailKills)
+        let ports = healthPorts.split(separator: ",").compactMap { Int($0) }
+        let injector = FaultInjector(runDir: runDir, pause: pause, seed: seed, cluster: cluster ? vhost : nil, healthPorts: ports)
+        let ledger = ChaosLedger(injector: injector, database: database, mailKills: mailKills)
         var run = try await National.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
                                              database: database, runDir: runDir, logger: logger)
         run.chaos = ledger
@@ -56,7 +63,11 @@ struct Chaos: AsyncParsableCommand {
             await ledger.printFaults(minimum: faults)
             throw error
         }
-        let verdict = try await ChaosCheck(database: database, vhost: vhost, logger: logger).verify(ledger, services: services)
+        let databases = ChaosCheck.Databases(
+            platform: "postgres://postgres:postgres@127.0.0.1:5433/\(database)",
+            correction: cluster ? correctionDatabase : "postgres://postgres:postgres@127.0.0.1:5433/\(database)")
+        let amqp = cluster ? "amqp://guest:guest@127.0.0.1:5681/\(vhost)" : "amqp://guest:guest@127.0.0.1:5673/\(vhost)"
+        let verdict = try await ChaosCheck(databases: databases, amqp: amqp, logger: logger).verify(ledger, services: services)
         let faultsHeld = await ledger.printFaults(minimum: faults)
         verdict.print()
         guard verdict.clean, faultsHeld else { throw ExitCode(1) }
@@ -71,6 +82,9 @@ actor ChaosLedger {
     private(set) var notes: [UUID: Note] = [:]
     private(set) var readBack = 0
     private(set) var retries = 0
+    /// Each acknowledged save: when it began, when its last attempt (the one that went through) began, when it was answered.
+    struct Save { var start: ContinuousClock.Instant; var lastAttempt: ContinuousClock.Instant; var end: ContinuousClock.Instant }
+    private var saves: [Save] = []
     private let injector: FaultInjector
     private var phase = "before the phases"
     private var phases: [String] = []
@@ -92,7 +106,21 @@ actor ChaosLedger {
 
     func retried() { retries += 1 }
 
-    /// A phase begins. Its fault (`FaultInjector.plan`) strikes now, so the phase's work runs into
+    func saved(_ save: Save) { saves.append(save) }
+
+    /// What examiners saw of a fault struck while grading: seconds from the strike until the first
+    /// save attempted after it went through, and the saves' p99 (ms) from the strike until 5 s
+    /// after the platform recovered.
+    func savesAround(_ fault: FaultInjector.Fault) -> (again: Double?, p99: Double?, count: Int) {
+        let struck = injector.start + .milliseconds(Int64(fault.at * 1000))
+        let again = saves.filter { $0.lastAttempt >= struck }.map { Session.seconds($0.end - struck) }.min()
+        let until = struck + .milliseconds(Int64(((fault.recovery ?? 0) + 5) * 1000))
+        let window = saves.filter { $0.start >= struck && $0.start <= until }.map { Session.seconds($0.end - $0.start) * 1000 }.sorted()
+        let p99 = window.isEmpty ? nil : window[min(window.count - 1, Int(Double(window.count) * 0.99))]
+        return (again, p99, window.count)
+    }
+
+    /// A phase begins. Its fault (`FaultInjector.plan`, the cluster's or the single node's) strikes now, so the phase's work runs into
     /// it; while grading, faults strike at random moments until the grading is over.
     func debut(_ name: String) async {
         phase = name
@@ -100,7 +128,7 @@ actor ChaosLedger {
         if name == "grading" {
             let over = FaultInjector.Flag(), injector = injector
             grading = (Task.detached { await injector.strikeUntil(over, phase: name) }, over)
-        } else if let fault = FaultInjector.plan.first(where: { name.hasPrefix($0.key) })?.value {
+        } else if let fault = injector.plan.first(where: { name.hasPrefix($0.key) })?.value {
             await frapper(fault)
         }
         // While the convocations are mailed, Missions killed at mails in flight.
@@ -148,9 +176,14 @@ actor ChaosLedger {
                 var outcome = f.failure.map { "FAILED: \($0)" } ?? f.recovery.map { String(format: "recovered in %.1f s", $0) } ?? "NOT recovered"
                 if let up = f.infrastructureUp, let recovery = f.recovery {
                     outcome += String(format: " (%@ up after %.1f s, services %.1f s later)",
-                                      f.name.hasSuffix("RabbitMQ") ? "broker" : "database", up, recovery - up)
+                                      f.name.contains("RabbitMQ") || f.name.contains("broker") ? "broker" : "database", up, recovery - up)
                 }
                 if let exit = f.exit { outcome += String(format: " (exited %.2f s after SIGTERM)", exit) }
+                if f.phase == "grading" {
+                    let around = savesAround(f)
+                    outcome += around.again.map { String(format: "; saves again after %.1f s", $0) } ?? "; no save after it"
+                    outcome += around.p99.map { String(format: ", p99 %.0f ms over %d saves", $0, around.count) } ?? ""
+                }
                 print("    \(when)  \(f.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(outcome)")
                 held = held && f.failure == nil && f.recovery != nil
             }
@@ -174,7 +207,7 @@ final class FaultInjector: @unchecked Sendable {
         /// A SIGTERM: seconds until the process had exited.
         var exit: Double? = nil
     }
-    struct Pending: Sendable { var fault: Fault; var struck: ContinuousClock.Instant; var pid: Int32? }
+    struct Pending: Sendable { var fault: Fault; var struck: ContinuousClock.Instant; var pid: Int32?; var node: Int? = nil }
 
     /// Set once: the grading is over.
     final class Flag: @unchecked Sendable {
@@ -185,10 +218,19 @@ final class FaultInjector: @unchecked Sendable {
     }
 
     static let services = ["Correction", "Gateway", "Inscriptions", "Missions", "Referentiel"]
-    static let ports = ["Gateway": 8080, "Inscriptions": 8081, "Missions": 8082, "Referentiel": 8083, "Correction": 8084]
     /// Grading's faults: each service stopped (SIGTERM) in turn while examiners save, then each
     /// killed, then the broker, then the database.
     static let rotation = services.map { "sigterm \($0)" } + services.map { "kill -9 \($0)" } + ["restart RabbitMQ", "restart PostgreSQL"]
+    /// On the cluster (issue 23 item 5): the node leading the quorum queue that carries grades to
+    /// Cyclades, a replica of the gateway and of Correction (the other replica serves meanwhile),
+    /// and Correction's own database server. A replica is `Service-N` (its pid file), the first `Service`.
+    static let clusterRotation = ["kill broker leader", "kill -9 Correction", "kill -9 Gateway-2", "restart Correction's PostgreSQL",
+                                  "kill -9 Correction-2", "kill -9 Gateway"]
+    static let clusterPlan = ["import": "kill broker leader", "assignment": "kill -9 Correction-2", "designation": "kill -9 Gateway",
+                              "convocations reaching": "kill broker leader", "distribution": "restart Correction's PostgreSQL",
+                              "locking": "kill -9 Gateway-2"]
+    /// The queue whose leader's node the cluster run kills: the grades on their way to Cyclades.
+    static let leaderQueue = "inscriptions.notes"
     /// A service asked to stop must have exited within this (issue 25): a supervisor or an
     /// orchestrator replaces it without waiting.
     static let shutdownDeadline = Duration.seconds(2)
@@ -196,18 +238,24 @@ final class FaultInjector: @unchecked Sendable {
     static let reconnectionDeadline = 5.0
     /// The fault each other phase begins with, by the phase's name: the service doing its work, or
     /// what carries its events. Closing strikes its own (`Session.cloturer`).
-    static let plan = ["import": "kill -9 Inscriptions", "assignment": "restart PostgreSQL", "designation": "kill -9 Missions",
+    static let singleNodePlan = ["import": "kill -9 Inscriptions", "assignment": "restart PostgreSQL", "designation": "kill -9 Missions",
                        "convocations reaching": "restart RabbitMQ", "distribution": "kill -9 Correction", "locking": "kill -9 Gateway"]
     static let recoveryDeadline = Duration.seconds(180)
 
     let runDir: String
     let pause: Double
+    /// The cluster's vhost when the run is on the cluster (`--cluster`), else nil.
+    let cluster: String?
+    let healthPorts: [Int]
     private var generator: SplitMix64
-    private let start = ContinuousClock.now
+    let start = ContinuousClock.now
 
-    init(runDir: String, pause: Double, seed: UInt64) {
-        (self.runDir, self.pause, generator) = (runDir, pause, SplitMix64(seed: seed))
+    init(runDir: String, pause: Double, seed: UInt64, cluster: String? = nil, healthPorts: [Int]) {
+        (self.runDir, self.pause, generator, self.cluster, self.healthPorts) = (runDir, pause, SplitMix64(seed: seed), cluster, healthPorts)
     }
+
+    var rotation: [String] { cluster == nil ? Self.rotation : Self.clusterRotation }
+    var plan: [String: String] { cluster == nil ? Self.singleNodePlan : Self.clusterPlan }
 
     /// Faults one after another while grading, each after the previous one recovered and a random
     /// pause (the first soon after the grading starts), until `over`.
@@ -218,7 +266,7 @@ final class FaultInjector: @unchecked Sendable {
                 : Double.random(in: 0.2...max(0.3, pause), using: &generator)
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
             if over.isSet { break }
-            faults.append(await recover(await strike(Self.rotation[faults.count % Self.rotation.count], phase: phase)))
+            faults.append(await recover(await strike(rotation[faults.count % rotation.count], phase: phase)))
         }
         return faults
     }
@@ -232,6 +280,19 @@ final class FaultInjector: @unchecked Sendable {
             switch name {
             case "restart RabbitMQ": try await stop("rabbit-stop", port: 5673)
             case "restart PostgreSQL": try await stop("pg-stop", port: 5433)
+            case "restart Correction's PostgreSQL": try await stop("pg2-down", port: 5434)
+            case "kill broker leader":
+                let node = try await brokerLeader()
+                pending.node = node
+                pending.fault.name += " (node \(node))"
+                guard await LocalInfrastructure.run(["/bin/bash", "scripts/broker-cluster.sh", "kill", "\(node)"]) == 0 else {
+                    throw ValidationError("scripts/broker-cluster.sh kill \(node) failed")
+                }
+                let deadline = ContinuousClock.now + .seconds(10)
+                while Self.listening(5680 + node) {
+                    guard ContinuousClock.now < deadline else { throw ValidationError("broker node \(node) still listening") }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
             case _ where name.hasPrefix("sigterm "):
                 (pending.pid, pending.fault.exit) = try await signalService(String(name.split(separator: " ").last!), SIGTERM,
                                                                             within: Self.shutdownDeadline)
@@ -249,8 +310,14 @@ final class FaultInjector: @unchecked Sendable {
         guard fault.failure == nil else { return fault }
         do {
             switch fault.name {
-            case "restart RabbitMQ", "restart PostgreSQL":
-                try await infra(fault.name == "restart RabbitMQ" ? "rabbit-start" : "pg-start")
+            case "restart RabbitMQ", "restart PostgreSQL", "restart Correction's PostgreSQL":
+                try await infra(["restart RabbitMQ": "rabbit-start", "restart PostgreSQL": "pg-start"][fault.name] ?? "pg2-start")
+                fault.infrastructureUp = Session.seconds(ContinuousClock.now - pending.struck)
+            case _ where pending.node != nil:
+                let node = pending.node!
+                guard await LocalInfrastructure.run(["/bin/bash", "scripts/broker-cluster.sh", "start", "\(node)"]) == 0 else {
+                    throw ValidationError("scripts/broker-cluster.sh start \(node) failed")
+                }
                 fault.infrastructureUp = Session.seconds(ContinuousClock.now - pending.struck)
             default: try await restarted(String(fault.name.split(separator: " ").last!), oldPid: pending.pid ?? 0)
             }
@@ -317,6 +384,17 @@ final class FaultInjector: @unchecked Sendable {
         return faults
     }
 
+    /// The number of the broker node leading `leaderQueue` in the cluster's vhost.
+    private func brokerLeader() async throws -> Int {
+        let process = try ChildProcess(URL(fileURLWithPath: "/bin/bash"), ["scripts/broker-cluster.sh", "leader", Self.leaderQueue, cluster ?? "/"])
+        _ = await process.waitForExit()
+        let output = process.text
+        guard let node = Int(output.trimmingCharacters(in: .whitespacesAndNewlines)), (1...3).contains(node) else {
+            throw ValidationError("no leader for \(Self.leaderQueue): \(output)")
+        }
+        return node
+    }
+
     /// The service's running process (its pid file names a live process of that executable) sent
     /// `sig`; returns its pid and the seconds until it was gone. One still alive after `limit` is
     /// killed, so the run goes on, and the strike fails.
@@ -359,7 +437,8 @@ final class FaultInjector: @unchecked Sendable {
         guard let text = try? String(contentsOfFile: "\(runDir)/\(service).pid", encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)), isAlive(pid),
             let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"),
-            URL(fileURLWithPath: exe.replacingOccurrences(of: " (deleted)", with: "")).lastPathComponent == service
+            URL(fileURLWithPath: exe.replacingOccurrences(of: " (deleted)", with: "")).lastPathComponent
+                == service.split(separator: "-").first.map(String.init)
         else { return nil }
         return pid
     }
@@ -388,7 +467,7 @@ final class FaultInjector: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             var all = true
-            for port in Self.ports.values {
+            for port in healthPorts {
                 let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
                 let status = try? await HTTPClient.shared.execute(request, timeout: .seconds(2)).status
                 if status != .ok { all = false }
@@ -408,8 +487,10 @@ final class FaultInjector: @unchecked Sendable {
 
 /// Drains, then compares what the examiners were told with what each service holds.
 struct ChaosCheck {
-    let database: String
-    let vhost: String
+    /// Superuser URLs: the platform's database, and Correction's (the same one unless on a server of its own).
+    struct Databases { var platform: String; var correction: String }
+    let databases: Databases
+    let amqp: String
     let logger: Logger
 
     /// A service fait as Imag'In shows it (`GET sessions/{annee}/services-faits`), priced by the regulation.
@@ -439,14 +520,16 @@ struct ChaosCheck {
     }
 
     func verify(_ ledger: ChaosLedger, services: [ServiceLu]) async throws -> Verdict {
-        let configuration = try DatabaseConfiguration.client(url: "postgres://postgres:postgres@127.0.0.1:5433/\(database)", maxConnections: 2)
+        let configuration = try DatabaseConfiguration.client(url: databases.platform, maxConnections: 2)
+        let correction = try DatabaseConfiguration.client(url: databases.correction, maxConnections: 2)
         return try await withPostgresClient(configuration, logger: logger) { client in
+          try await withPostgresClient(correction, logger: logger) { santorin in
             var verdict = Verdict()
             // Drain: the outboxes empty and the dead-letter queues still, within a few minutes.
-            let amqp = try AMQPConfiguration(url: "amqp://guest:guest@127.0.0.1:5673/\(vhost)")
+            let amqp = try AMQPConfiguration(url: self.amqp)
             let deadline = ContinuousClock.now + .seconds(300)
             repeat {
-                verdict.backlog = try await backlog(client)
+                verdict.backlog = try await backlog(client, correction: santorin)
                 if verdict.backlog.isEmpty { break }
                 try await Task.sleep(for: .seconds(1))
             } while ContinuousClock.now < deadline
@@ -459,13 +542,18 @@ struct ChaosCheck {
 
             let notes = await ledger.notes
             // Correction, then Inscriptions (the grade per candidate × exam), each against the oracle; then what replaced what.
-            let rows = try await client.query("""
-                SELECT f.id, f.note_finale, f.statut = 'notee', n.demi_points, n.resultat
-                FROM correction.fiches f
-                LEFT JOIN inscriptions.notes n ON n.candidat_id = f.candidat_id AND n.epreuve = f.epreuve
-                """, logger: logger)
+            // Two reads joined here: on the cluster the two schemas live on different servers.
+            struct Cle: Hashable { var candidat: UUID; var epreuve: String }
+            var cyclades: [Cle: (Int?, String?)] = [:]
+            let recues = try await client.query("SELECT candidat_id, epreuve, demi_points, resultat FROM inscriptions.notes", logger: logger)
+            for try await (candidat, epreuve, points, resultat) in recues.decode((UUID, String, Int?, String?).self) {
+                cyclades[Cle(candidat: candidat, epreuve: epreuve)] = (points, resultat)
+            }
+            let rows = try await santorin.query(
+                "SELECT id, candidat_id, epreuve, note_finale, statut = 'notee' FROM correction.fiches", logger: logger)
             var seen = Set<UUID>()
-            for try await (id, finale, notee, recorded, resultat) in rows.decode((UUID, Int?, Bool, Int?, String?).self) {
+            for try await (id, candidat, epreuve, finale, notee) in rows.decode((UUID, UUID, String, Int?, Bool).self) {
+                let (recorded, resultat) = cyclades[Cle(candidat: candidat, epreuve: epreuve)] ?? (nil, nil)
                 seen.insert(id)
                 guard let note = notes[id] else {
                     if recorded != nil || notee { verdict.unexpected += 1; verdict.problems.append("\(id): graded without an acknowledged save") }
@@ -516,17 +604,18 @@ struct ChaosCheck {
                 """, logger: logger).collect()
             verdict.duplicated += try doubled.first?.decode(Int.self) ?? 0
             return verdict
+          }
         }
     }
 
     /// Each schema's outbox rows not sent (pending or failed), and Missions' mail not sent yet (a
     /// mail claimed by a killed process waits for its lease, MAIL_LEASE_SECONDS).
-    func backlog(_ client: PostgresClient) async throws -> [String] {
+    func backlog(_ client: PostgresClient, correction: PostgresClient) async throws -> [String] {
         var result: [String] = []
         let mails = try await client.query("SELECT count(*) FROM missions.courriels WHERE statut = 'en_attente'", logger: logger).collect()
         if let waiting = try mails.first?.decode(Int.self), waiting > 0 { result.append("missions.courriels: \(waiting) en_attente") }
         for schema in ["referentiel", "inscriptions", "missions", "correction", "gateway"] {
-            let rows = try await client.query("""
+            let rows = try await (schema == "correction" ? correction : client).query("""
                 SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'failed')
                 FROM \(unescaped: schema).outbox
                 """, logger: logger).collect()

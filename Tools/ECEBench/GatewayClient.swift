@@ -7,6 +7,8 @@ import Shared
 /// A user of the platform talking to the gateway: logs in with a demo account, then calls the API
 /// with its token (what the web pages and the end-to-end runs do).
 struct GatewayClient: Sendable {
+    /// The gateway's URL, or its replicas' comma-separated: each call goes to one of them at random,
+    /// as a load balancer in front of them would spread it (the cluster chaos run kills one).
     let base: String
     let http: HTTPClient
     var token: String?
@@ -40,7 +42,8 @@ struct GatewayClient: Sendable {
     }
 
     func call(_ method: HTTPMethod, _ path: String, body: ByteBuffer? = nil, contentType: String? = nil) async throws -> Reply {
-        var request = HTTPClientRequest(url: base + path)
+        let root = base.contains(",") ? String(base.split(separator: ",").randomElement()!) : base
+        var request = HTTPClientRequest(url: root + path)
         request.method = method
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }

@@ -67,6 +67,9 @@ struct National: AsyncParsableCommand {
                         logger: Logger) async throws -> Session {
         var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5), read: .seconds(120)))
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: concurrence + 16)
+        // A refused connection fails the call at once (the caller retries, on another gateway when there are
+        // several), instead of AsyncHTTPClient retrying the dead address until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let signer = await TokenSigner(privateKey: try EdDSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)))
         return Session(http: http, gateway: gateway, signer: signer, centres: centres, concurrence: concurrence,
@@ -543,11 +546,14 @@ struct Session {
                     let attendu = Oracle.demiPoints(bareme, saisies)
                     let grille = GrilleSoumise(saisies)
                     let start = ContinuousClock.now
+                    var lastAttempt = start
                     let saved = try await tenace {
-                        try await me.expect([200], .PUT, lue, json: Enregistrement(version: tiree.version, grille: grille))
+                        lastAttempt = ContinuousClock.now
+                        return try await me.expect([200], .PUT, lue, json: Enregistrement(version: tiree.version, grille: grille))
                     }
                     await recorder.add(Session.seconds(ContinuousClock.now - start))
                     if let chaos {
+                        await chaos.saved(.init(start: start, lastAttempt: lastAttempt, end: ContinuousClock.now))
                         // A lost answer: the sheet as it stands says whether the save went through.
                         var answer = saved
                         if answer == nil { answer = try await tenace { try await me.expect([200], .GET, lue) } }
