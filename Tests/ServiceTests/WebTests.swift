@@ -84,6 +84,34 @@ import TestSupport
         }
     }
 
+    /// A page's message (« Création refusée … ») came in the address (`?message=`): any link could
+    /// make the platform's own page say what its author wanted (« compte suspendu, appelez le … »).
+    /// It now travels in a cookie of the site, set by the redirect, shown once, then cleared.
+    @Test func noAddressPutsWordsOnAPageAndARedirectsMessageIsShownOnce() async throws {
+        let gateway = try await Gateway.buildApplication(HealthTests.configuration("gateway", 8080))
+        try await gateway.test(.live) { client in
+            let piege = "Compte suspendu : appelez le 08 99 00 00 00"
+            let lien = try await client.execute(uri: "/connexion?message=" + piege.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+                                                method: .get)
+            #expect(lien.status == .ok && !String(buffer: lien.body).contains("Compte suspendu"))
+
+            let refus = try await client.execute(uri: "/etablissements", method: .post,
+                                                 headers: [.contentType: "application/x-www-form-urlencoded"], body: Self.form(["uai": "x"]))
+            #expect(refus.status == .seeOther && refus.headers[.location] == "/etablissements")
+            let flash = try #require(Self.cookies(refus).first { $0.hasPrefix(WebSession.message + "=") })
+            #expect(flash.contains("HttpOnly") && flash.contains("SameSite=Strict") && flash.contains("Max-Age=300"))
+
+            // The page it leads to shows it and clears it (the sign-in page here: the redirect's own needs a session).
+            let montre = try await client.execute(uri: "/connexion", method: .get,
+                                                  headers: [.cookie: String(flash.split(separator: ";")[0])])
+            #expect(String(buffer: montre.body).contains("Création refusée : un UAI a 7 chiffres et une lettre."))
+            #expect(Self.cookies(montre).contains { $0.hasPrefix(WebSession.message + "=;") && $0.contains("Max-Age=0") })
+            // Bytes that are not base64 of UTF-8 show nothing and break nothing.
+            let abime = try await client.execute(uri: "/connexion", method: .get, headers: [.cookie: WebSession.message + "=%%%;;"])
+            #expect(abime.status == .ok)
+        }
+    }
+
     /// Issue 18: `POST /connexion` with the body `=` trapped the gateway ("Index out of range"). The
     /// forms are decoded by Hummingbird since issue 19: what it refuses is an empty form.
     @Test func theFormParserIsTotal() {

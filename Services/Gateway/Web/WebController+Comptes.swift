@@ -226,7 +226,9 @@ extension WebController {
         }
         let suite = Redirect(to: "/connexion", message: "Mot de passe enregistré pour \(account.login) : vous pouvez vous connecter.",
                              cookies: [])
-        return Response(status: .seeOther, headers: [.location: suite.to])
+        var response = Response(status: .seeOther, headers: [.location: suite.to])
+        WebSession.append(messageCookies(suite), to: &response.headers)
+        return response
     }
 
     @Sendable func codeActivationPage(_ request: Request, context: ECERequestContext) async throws -> Response {

@@ -132,10 +132,13 @@ struct WebController: Sendable {
     struct Redirect: Error {
         var to: String
         var cookies: [Cookie] = []
+        /// For the page it leads to (`WebSession.messageCookie`).
+        var message: String? = nil
 
         /// Back to a page (its query kept) with a message for it to show.
         init(to path: String, message: String, cookies: [Cookie]) {
-            to = path + (path.contains("?") ? "&" : "?") + "message=" + (message.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+            to = path
+            self.message = message
             self.cookies = cookies
         }
 
@@ -157,7 +160,9 @@ struct WebController: Sendable {
         let html = files.library.render(layout, withTemplate: "layout") ?? ""
         var response = HTML.response(html)
         response.status = status
-        WebSession.append(cookies + (session?.setCookies ?? []), to: &response.headers)
+        let montre = (object as? [String: Any])?["message"] != nil
+        WebSession.append(cookies + (session?.setCookies ?? []) + (montre ? [WebSession.messageEfface(secure: secureCookies)] : []),
+                          to: &response.headers)
         response.headers[.cacheControl] = "no-store"
         return response
     }
@@ -168,7 +173,7 @@ struct WebController: Sendable {
             return try await body()
         } catch let redirect as Redirect {
             var response = Response(status: .seeOther, headers: [.location: redirect.to])
-            WebSession.append(redirect.cookies, to: &response.headers)
+            WebSession.append(redirect.cookies + messageCookies(redirect), to: &response.headers)
             return response
         } catch let problem as Problem {
             // Without the session: renewing it again here would spend its refresh token twice.
@@ -293,10 +298,15 @@ struct WebController: Sendable {
         return object
     }
 
-    /// The page's object with the message a redirect brought (`?message=`).
+    /// The page's object with the message a redirect left (`WebSession.messageCookie`); `page` then clears it.
     static func avecMessage(_ object: [String: Any], _ request: Request) -> [String: Any] {
         var object = object
-        if let message = request.uri.queryParameters["message"] { object["message"] = String(message) }
+        if let message = WebSession.messageLu(request) { object["message"] = message }
         return object
+    }
+
+    /// The Set-Cookie carrying a redirect's message, if it has one.
+    func messageCookies(_ redirect: Redirect) -> [Cookie] {
+        redirect.message.map { [WebSession.messageCookie($0, secure: secureCookies)] } ?? []
     }
 }

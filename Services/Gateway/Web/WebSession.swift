@@ -20,6 +20,22 @@ enum WebSession {
         for cookie in cookies { headers.append(HTTPField(name: .setCookie, value: cookie.description)) }
     }
 
+    /// The message a redirect leaves for the page it leads to (« Lot verrouillé », a refusal). In a
+    /// cookie of this site, not in the address: any link could put its own words into an address
+    /// and have the platform's page show them (a message naming a number to call).
+    static let message = "ece_message"
+
+    static func messageCookie(_ text: String, secure: Bool) -> Cookie {
+        cookie(message, Data(String(text.prefix(1_000)).utf8).base64EncodedString(), maxAge: 300, secure: secure)
+    }
+
+    static func messageLu(_ request: Request) -> String? {
+        request.cookies[message].flatMap { Data(base64Encoded: $0.value) }.flatMap { String(data: $0, encoding: .utf8) }
+    }
+
+    /// Sent with the page that showed the message, so it is shown once.
+    static func messageEfface(secure: Bool) -> Cookie { cookie(message, "", maxAge: 0, secure: secure) }
+
     static func clearCookies(secure: Bool) -> [Cookie] {
         [cookie(access, "", maxAge: 0, secure: secure), cookie(refresh, "", maxAge: 0, secure: secure)]
     }

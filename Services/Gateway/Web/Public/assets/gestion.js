@@ -45,5 +45,7 @@ for (const depot of document.querySelectorAll('form.depot')) depot.addEventListe
     body: await fichier.arrayBuffer() });
   const corps = await r.json().catch(() => ({}));
   const message = r.ok ? 'Document déposé.' : 'Refusé : ' + (corps.errors ? corps.errors.map(x => x.reason).join(' ; ') : corps.detail || corps.title);
-  location.href = location.pathname + '?message=' + encodeURIComponent(message);
+  // As a redirect leaves it (WebSession.messageCookie): the page shows it once, the address carries none.
+  document.cookie = 'ece_message=' + btoa(String.fromCharCode(...new TextEncoder().encode(message))) + '; path=/; max-age=300; samesite=strict';
+  location.reload();
 });
