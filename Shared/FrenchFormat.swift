@@ -21,6 +21,14 @@ public enum FrenchFormat {
     /// A slot's half-day code as people say it: "apres-midi" → "après-midi".
     public static func demiJournee(_ code: String) -> String { ["matin": "matin", "apres-midi": "après-midi"][code] ?? code }
 
+    /// A slot's time ("08:00", as stored) as a convocation says it: "8 h 00"; nil unless HH:MM.
+    public static func heure(_ text: String) -> String? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m)
+        else { return nil }
+        return "\(h) h \(parts[1])"
+    }
+
     /// A moment as a page says it, Paris time: "1 juin 2027 à 8 h 05".
     public static func moment(_ date: Date) -> String {
         let c = Calendar(identifier: .gregorian).dateComponents(in: paris, from: date)

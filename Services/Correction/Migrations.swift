@@ -343,4 +343,10 @@ let correctionMigrations = [
         "DROP TRIGGER messages_immuables ON {schema}.messages",
         "CREATE TRIGGER messages_immuables BEFORE UPDATE OR DELETE ON {schema}.messages FOR EACH ROW EXECUTE FUNCTION {schema}.messages_immuables()",
     ]),
+    // The convocations say where and when (issue 22 item 5): the centre's name and town, from
+    // Cyclades' publication, and the time the centre sets for each slot (HH:MM, optional).
+    Migration(14, "lieu_et_heure_des_convocations", [
+        "ALTER TABLE {schema}.commissions ADD COLUMN centre_nom text, ADD COLUMN centre_commune text",
+        "ALTER TABLE {schema}.creneaux ADD COLUMN heure text CHECK (heure ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$')",
+    ]),
 ]

@@ -59,17 +59,23 @@ public struct AffectationsPublished: EventPayload, Equatable {
     public var academie: String
     public var epreuve: String
     public var centreUAI: String
+    /// The centre's name and town, as the candidates' convocations print them (added: optional, so a
+    /// consumer of the first payloads still reads them; nil from a producer that does not know them).
+    public var centreNom: String?
+    public var centreCommune: String?
     public var chunk: Int
     public var chunks: Int
     public var candidats: [CandidatAffecte]
 
-    public init(publicationId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, chunk: Int,
-                chunks: Int, candidats: [CandidatAffecte]) {
+    public init(publicationId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, centreNom: String? = nil,
+                centreCommune: String? = nil, chunk: Int, chunks: Int, candidats: [CandidatAffecte]) {
         self.publicationId = publicationId
         self.session = session
         self.academie = academie
         self.epreuve = epreuve
         self.centreUAI = centreUAI
+        self.centreNom = centreNom
+        self.centreCommune = centreCommune
         self.chunk = chunk
         self.chunks = chunks
         self.candidats = candidats
@@ -114,6 +120,7 @@ extension AffectationsPublished {
         EventChecks.first(
             EventChecks.session(session), EventChecks.academie(academie), EventChecks.epreuve(epreuve),
             EventChecks.uai(centreUAI),
+            EventChecks.text(centreNom, "centreNom", required: false), EventChecks.text(centreCommune, "centreCommune", required: false),
             EventChecks.chunk(chunk, of: chunks, count: candidats.count, maximum: Self.maximumChunk),
             Set(candidats.map(\.candidatId)).count == candidats.count ? nil : "a candidate listed twice in one chunk",
             candidats.lazy.compactMap { c in

@@ -39,7 +39,9 @@ import TestSupport
             let feuille = try await h.call(.get, emargement, as: centreId)
             #expect(feuille.status == .ok && feuille.headers[.contentType] == "application/pdf")
             let texte = try Self.texte(feuille.body)
-            #expect(texte.contains("FEUILLE D'ÉMARGEMENT") && texte.contains("2 juin 2099, matin") && texte.contains("Salle 1"), "\(texte)")
+            #expect(texte.contains("FEUILLE D'ÉMARGEMENT") && texte.contains("2 juin 2099, matin, 8 h 30") && texte.contains("Salle 1"), "\(texte)")
+            // The centre by its name and town, as Cyclades published it (CorrectionTests.makeCentre's).
+            #expect(texte.contains("Lycée de test, Besançon (\(centre))"), "\(texte)")
             let ordre = ["BERNARD", "ÉLUARD", "MARTIN", "ZOLA"].map { texte.range(of: $0)?.lowerBound }
             #expect(ordre.allSatisfy { $0 != nil } && ordre.map { $0! } == ordre.map { $0! }.sorted(), "\(texte)")
             #expect(try await h.call(.get, emargement, as: referent).status == .ok)
@@ -48,14 +50,21 @@ import TestSupport
                 #expect(try await h.call(.get, emargement, as: intrus).status == .forbidden, "\(intrus.login)")
             }
             #expect(try await h.call(.get, "\(commission)/creneaux/\(UUID())/emargement.pdf", as: centreId).status == .notFound)
+            // A time is HH:MM or nothing: anything else is refused, and no slot is made.
+            for heure in ["25:00", "8h30", "08:3", "08:30:00", "٠٨:٣٠", ""] {
+                let corps = RoadMapRuleTests.slot("matin", a.sujets[0], a.sujets[1], a.sujets[2], a.sujets[3], jour: "2099-06-04")
+                    .replacingOccurrences(of: "08:30", with: heure)
+                #expect(try await h.call(.post, "\(commission)/creneaux", corps, as: centreId).status == .unprocessableContent, "\(heure)")
+            }
 
-            // A convocation: the candidate, the day, the half-day, the centre and the room; for the centre that hosts
+            // A convocation: the candidate, the day, the half-day, the time, the centre and the room; for the centre that hosts
             // them, their school, their académie — 404 alike for another centre, school or académie.
             let convocation = "/api/correction/sessions/\(session)/candidats/\(numero(1))/convocation.pdf"
             let zola = try await h.call(.get, convocation, as: ecole)
             #expect(zola.status == .ok && zola.headers[.contentType] == "application/pdf")
             let lettre = try Self.texte(zola.body)
-            #expect(["ZOLA Émile", "\(numero(1))", "2 juin 2099", "matin", centre, "Salle 1"].allSatisfy { lettre.contains($0) }, "\(lettre)")
+            #expect(["ZOLA Émile", "\(numero(1))", "2 juin 2099", "matin", "8 h 30", "Lycée de test, Besançon (\(centre))", "Salle 1"]
+                .allSatisfy { lettre.contains($0) }, "\(lettre)")
             for lecteur in [centreId, CorrectionTests.besancon] { #expect(try await h.call(.get, convocation, as: lecteur).status == .ok) }
             for intrus in [autreCentre, autreEcole, paris] {
                 #expect(try await h.call(.get, convocation, as: intrus).status == .notFound, "\(intrus.login)")
@@ -115,7 +124,7 @@ import TestSupport
                                           demiJournee: "apres-midi", salle: "Salle \(i % 2)", statut: "a_noter", absence: nil)
         }
         let creneau = ConvocationsDocument.Creneau(key: CommissionKey(session: 2099, epreuve: "T011B", centre: "0251080N"), academie: "03",
-                                                   jour: "2099-06-02", demiJournee: "apres-midi")
+                                                   lieu: "0251080N", jour: "2099-06-02", demiJournee: "apres-midi")
         let pdf = ByteBuffer(bytes: try ConvocationsDocument.emargement(creneau, convoques))
         #expect(try CorrectionTests.pages(pdf) ?? 0 >= 2)
         let texte = try Self.texte(pdf)

@@ -157,8 +157,10 @@ import TestSupport
         ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India"][(i - 1) % 9]
     }
 
+    /// A slot's body; the morning's candidates are convoked at 8:30 (the afternoon's time left to the centre).
     static func slot(_ demiJournee: String, _ sujets: UUID..., jour: String = "2099-06-02", choix: Bool = false) -> String {
-        #"{"jour":"\#(jour)","demiJournee":"\#(demiJournee)","choix":\#(choix),"sujets":[\#(sujets.map { "\"\($0)\"" }.joined(separator: ","))]}"#
+        let heure = demiJournee == "matin" ? #","heure":"08:30""# : ""
+        return #"{"jour":"\#(jour)","demiJournee":"\#(demiJournee)"\#(heure),"choix":\#(choix),"sujets":[\#(sujets.map { "\"\($0)\"" }.joined(separator: ","))]}"#
     }
 
     static func fiches(_ ids: [UUID]) -> String { #"{"fiches":[\#(ids.map { "\"\($0)\"" }.joined(separator: ","))]}"# }

@@ -28,6 +28,8 @@ from commun import *
 from seconde_lecture import seconde_lecture
 
 CENTRE, P = os.environ["ECE_CENTRE"], os.environ["ECE_PREFIX"]
+# Each half-day's convocation time, as the centre types it and as the documents print it.
+HEURES = {"matin": ("08:15", "8 h 15"), "après-midi": ("13:45", "13 h 45")}
 # The académie's gestionnaire: the one comptes.py created from the pages (the demo's, run alone).
 GESTIONNAIRE = os.environ.get("ECE_GESTIONNAIRE", "gestionnaire.besancon")
 # Physique-chimie: two examiners of the académie, one teacher of the school itself (who replaces the
@@ -101,10 +103,11 @@ def placer_tous(driver, creneau, attendu):
     placer(driver, attendu)
 
 
-def creneaux(driver):
-    """The slots' table: per row day, half-day, subjects, candidates, capacity."""
-    return [[td.text for td in tr.find_elements(By.TAG_NAME, "td")][:5]
-            for tr in driver.find_elements(By.CSS_SELECTOR, "#creneaux tbody tr")]
+def creneaux(driver, heure=False):
+    """The slots' table: per row day, half-day, subjects, candidates, capacity; with `heure`, the time
+    the candidates are convoked (third column) instead."""
+    lignes = [[td.text for td in tr.find_elements(By.TAG_NAME, "td")] for tr in driver.find_elements(By.CSS_SELECTOR, "#creneaux tbody tr")]
+    return [l[2] for l in lignes] if heure else [l[:2] + l[3:6] for l in lignes]
 
 
 def numero(epreuve, i):
@@ -282,6 +285,8 @@ def organiser(driver, commission, groupes, creneaux_a_creer):
             driver.get(commission)
         driver.execute_script("document.getElementById('jour').value = arguments[0]", jour)
         choisir(driver, "demi", demi)
+        # The time the candidates are convoked, printed on their convocations and the attendance sheet.
+        driver.execute_script("document.getElementById('heure').value = arguments[0]", HEURES[demi][0])
         for code in codes:
             driver.find_element(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{code}')]").click()
         if choix:
@@ -298,6 +303,7 @@ def place_and_distribute(driver, commission):
     slots = creneaux(driver)
     assert [s[4] for s in slots] == ["8", "8"] and [s[3] for s in slots] == ["0", "0"], slots
     assert all("PC-" in s[2] for s in slots), slots
+    assert creneaux(driver, heure=True) == [HEURES["matin"][1], HEURES["après-midi"][1]], creneaux(driver, heure=True)
     matin, apres_midi = f"{slots[0][0]}, matin", f"{slots[1][0]}, après-midi"
     assert slots[1][1] == "après-midi", slots
     shot(driver, "00-creneaux-vides")
@@ -492,6 +498,7 @@ def road(driver):
     # A slot where candidates draw a paper subject, which the examiner records: from the slot form.
     driver.get(commission)
     driver.execute_script("document.getElementById('jour').value = '2027-06-02'")
+    driver.execute_script("document.getElementById('heure').value = arguments[0]", HEURES["matin"][0])
     for code in ("PC-201", "PC-203", "PC-301", "PC-302"):
         driver.find_element(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{code}')]").click()
     driver.find_element(By.ID, "choix-creneau").click()
@@ -554,6 +561,7 @@ def road(driver):
     feuille = pdf_texte(driver, driver.find_element(By.ID, f"emargement-{creneau}").get_attribute("href"))
     places = [feuille.find(nom) for nom in noms]
     assert "FEUILLE D'ÉMARGEMENT" in feuille and len(noms) >= 4 and -1 not in places and places == sorted(places), (noms, feuille)
+    assert any(h in feuille for _, h in HEURES.values()) and f"({CENTRE})" in feuille, feuille[:600]
     driver.find_element(By.ID, f"absent-{absent}").click()
     submit(driver, By.ID, f"relever-{creneau}")
     message(driver, "1 absence(s) non justifiée(s) enregistrée(s).")
@@ -825,6 +833,9 @@ def road(driver):
     lettre = pdf_texte(driver, une.find_element(By.TAG_NAME, "a").get_attribute("href"))
     jour, salle = une.find_elements(By.TAG_NAME, "td")[4].text.split(",")[0], une.find_elements(By.TAG_NAME, "td")[5].text
     assert "CONVOCATION" in lettre and numero("T011B", 9) in lettre and jour in lettre and salle in lettre, (jour, salle, lettre)
+    # The time the centre gave the slot, on the school's list and the letter; the centre by its name, its UAI beside.
+    heure = next(h for _, h in HEURES.values() if h in une.text)
+    assert heure in lettre and f"({CENTRE})" in lettre, (heure, lettre)
     toutes = pdf_texte(driver, driver.find_element(By.ID, "toutes-convocations").get_attribute("href"))
     assert all(n in toutes for n in nos), toutes[:500]
     sign_in(driver, GESTIONNAIRE)

@@ -19,9 +19,10 @@ extension CorrectionController {
     private func creneau(_ commission: Commission, _ context: ECERequestContext)
         async throws -> (ConvocationsDocument.Creneau, [CommissionRepository.Convoque]) {
         let id = try context.uuid("creneau", of: "créneau")
-        guard let (jour, demiJournee) = try await commissions.creneau(commission.key, id) else { throw Problem.notFound("créneau") }
+        guard let (jour, demiJournee, heure, lieu) = try await commissions.creneau(commission.key, id) else { throw Problem.notFound("créneau") }
         let convoques = try await commissions.convoques(session: commission.session, creneau: (commission.key, id))
-        return (.init(key: commission.key, academie: commission.academie, jour: jour, demiJournee: demiJournee), convoques)
+        return (.init(key: commission.key, academie: commission.academie, lieu: lieu, jour: jour, demiJournee: demiJournee, heure: heure),
+                convoques)
     }
 
     /// The attendance sheet: whoever reads the commission's sheets (`imprimer`) prints it.

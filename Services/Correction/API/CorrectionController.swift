@@ -150,7 +150,8 @@ struct CorrectionController: Sendable {
         return .noContent
     }
 
-    struct CreneauRequest: Decodable { var jour: String; var demiJournee: String; var sujets: [UUID]; var choix: Bool? }
+    /// `heure`: when the candidates are convoked, HH:MM (optional: the convocation then says the half-day only).
+    struct CreneauRequest: Decodable { var jour: String; var demiJournee: String; var heure: String?; var sujets: [UUID]; var choix: Bool? }
 
     /// A half-day slot and its subjects (the physique-chimie draw rule is checked here).
     @Sendable func createCreneau(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Created> {
@@ -162,12 +163,15 @@ struct CorrectionController: Sendable {
         if !["matin", "apres-midi"].contains(body.demiJournee) {
             errors.append(.init(field: "demiJournee", reason: "matin ou apres-midi"))
         }
+        if let heure = body.heure, heure.count != 5 || FrenchFormat.heure(heure) == nil {
+            errors.append(.init(field: "heure", reason: "heure HH:MM / HH:MM time"))
+        }
         let autres = try await commissions.creneaux(commission.key).map { Set($0.sujets) }
         errors += Creneau.violations(epreuve: commission.epreuve, session: commission.session, demandes: body.sujets,
                                      connus: try await commissions.sujetsOfferts(commission.key, ids: body.sujets),
                                      autresCreneaux: autres)
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        let id = try await commissions.createCreneau(commission.key, jour: body.jour, demiJournee: body.demiJournee,
+        let id = try await commissions.createCreneau(commission.key, jour: body.jour, demiJournee: body.demiJournee, heure: body.heure,
                                                      sujets: body.sujets, choix: body.choix ?? false, by: caller)
         return EditedResponse(status: .created, response: Created(id: id))
     }

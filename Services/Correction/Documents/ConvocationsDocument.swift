@@ -30,15 +30,16 @@ enum ConvocationsDocument {
             y -= 24
             y = page.paragraph("est convoqué(e) à l'épreuve suivante :", x: left, y: y, width: right - left, size: 10) - 8
             let details = [("Épreuve", epreuve(c.epreuve)), ("Jour", FrenchFormat.jour(jour)),
-                           ("Demi-journée", FrenchFormat.demiJournee(demiJournee)), ("Centre d'épreuve", c.centre),
-                           ("Salle", c.salle ?? "indiquée à l'accueil du centre")]
+                           ("Demi-journée", FrenchFormat.demiJournee(demiJournee)),
+                           ("Heure", c.heure.flatMap(FrenchFormat.heure) ?? "début de la demi-journée, précisée par le centre"),
+                           ("Centre d'épreuve", c.lieu), ("Salle", c.salle ?? "indiquée à l'accueil du centre")]
             for (label, value) in details {
                 page.text(label, x: left, y: y, size: 9, bold: true)
                 y = page.paragraph(value, x: left + 130, y: y, width: right - left - 130, size: 11) - 6
             }
             y -= 16
             page.paragraph("""
-                Présentez-vous au centre d'épreuve au début de la demi-journée, muni(e) de cette convocation et d'une pièce \
+                Présentez-vous au centre d'épreuve à l'heure indiquée, muni(e) de cette convocation et d'une pièce \
                 d'identité. Vous signerez la feuille d'émargement de la salle. Toute absence doit être justifiée auprès du \
                 centre ; une absence non justifiée vaut zéro à l'épreuve.
                 """, x: left, y: y, width: right - left, size: 9)
@@ -53,14 +54,18 @@ enum ConvocationsDocument {
     struct Creneau: Sendable {
         var key: CommissionKey
         var academie: String
+        /// The centre as `Convoque.lieu` writes it.
+        var lieu: String
         var jour: String
         var demiJournee: String
+        var heure: String?
     }
 
     /// The slot, its rooms, and one line per candidate in alphabetical order — number, name, first
     /// names, school of origin, a box to sign — over as many pages as it takes, the header repeated.
     static func emargement(_ creneau: Creneau, _ convoques: [CommissionRepository.Convoque]) throws -> [UInt8] {
         let quand = "\(FrenchFormat.jour(creneau.jour)), \(FrenchFormat.demiJournee(creneau.demiJournee))"
+            + (creneau.heure.flatMap(FrenchFormat.heure).map { ", \($0)" } ?? "")
         let pdf = try PDF(title: "Feuille d'émargement \(creneau.key.epreuve) \(creneau.key.centre) \(creneau.jour) \(creneau.demiJournee)")
         let salles = Set(convoques.compactMap(\.salle)).sorted()
         let colonnes: [(titre: String, x: Float)] = [("N°", left), ("Nom", left + 80), ("Prénoms", left + 200), ("Établissement", left + 310),
@@ -69,7 +74,7 @@ enum ConvocationsDocument {
         var y = page.entete(academie: creneau.academie, session: creneau.key.session, left: left, right: right, top: top) - 32
         page.text("FEUILLE D'ÉMARGEMENT", x: left, y: y, size: 18, bold: true)
         y -= 22
-        for (label, value) in [("Épreuve", epreuve(creneau.key.epreuve)), ("Centre d'épreuve", creneau.key.centre), ("Date", quand),
+        for (label, value) in [("Épreuve", epreuve(creneau.key.epreuve)), ("Centre d'épreuve", creneau.lieu), ("Date", quand),
                                ("Salle(s)", salles.isEmpty ? "non attribuée" : salles.joined(separator: ", ")),
                                ("Candidats", "\(convoques.count)")] {
             page.text(label, x: left, y: y, size: 9, bold: true)

@@ -45,8 +45,11 @@ struct ProjectionHandlers: Sendable {
         let p = try event.payload(as: AffectationsPublished.self)
         try await serialize("correction.commission.\(p.session).\(p.epreuve).\(p.centreUAI)", connection, logger)
         try await connection.query("""
-            INSERT INTO \(unescaped: s).commissions (session, epreuve, centre, academie)
-            VALUES (\(p.session), \(p.epreuve), \(p.centreUAI), \(p.academie)) ON CONFLICT DO NOTHING
+            INSERT INTO \(unescaped: s).commissions AS c (session, epreuve, centre, academie, centre_nom, centre_commune)
+            VALUES (\(p.session), \(p.epreuve), \(p.centreUAI), \(p.academie), \(p.centreNom), \(p.centreCommune))
+            ON CONFLICT (session, epreuve, centre) DO UPDATE SET centre_nom = COALESCE(EXCLUDED.centre_nom, c.centre_nom),
+                centre_commune = COALESCE(EXCLUDED.centre_commune, c.centre_commune)
+            WHERE EXCLUDED.centre_nom IS NOT NULL
             """, logger: logger)
         let etat = try await connection.query("""
             SELECT etat FROM \(unescaped: s).commissions WHERE session = \(p.session) AND epreuve = \(p.epreuve) AND centre = \(p.centreUAI)

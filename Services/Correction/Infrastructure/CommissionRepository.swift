@@ -269,6 +269,8 @@ struct CommissionRepository: Sendable {
         var id: UUID
         var jour: String
         var demiJournee: String
+        /// HH:MM, when the centre gave it.
+        var heure: String?
         var sujets: [UUID]
         var choix: Bool
         var candidats: Int
@@ -279,15 +281,15 @@ struct CommissionRepository: Sendable {
     func creneaux(_ key: CommissionKey) async throws -> [CreneauVue] {
         let examinateurs = try await examinateursEnGroupe(key)
         let rows = try await client.query("""
-            SELECT c.id, c.jour::text, c.demi_journee, c.sujets, c.choix, count(f.id)::int
+            SELECT c.id, c.jour::text, c.demi_journee, c.heure, c.sujets, c.choix, count(f.id)::int
             FROM \(unescaped: s).creneaux c LEFT JOIN \(unescaped: s).fiches f ON f.creneau_id = c.id AND f.centre = c.centre
                 AND f.session = c.session AND f.epreuve = c.epreuve
             WHERE c.session = \(key.session) AND c.epreuve = \(key.epreuve) AND c.centre = \(key.centre)
             GROUP BY c.id ORDER BY c.jour, c.demi_journee DESC
             """, logger: logger)
         var result: [CreneauVue] = []
-        for try await r in rows.decode((UUID, String, String, [UUID], Bool, Int).self) {
-            result.append(CreneauVue(id: r.0, jour: r.1, demiJournee: r.2, sujets: r.3, choix: r.4, candidats: r.5,
+        for try await r in rows.decode((UUID, String, String, String?, [UUID], Bool, Int).self) {
+            result.append(CreneauVue(id: r.0, jour: r.1, demiJournee: r.2, heure: r.3, sujets: r.4, choix: r.5, candidats: r.6,
                                      capacite: Distribution.candidatsParExaminateurEtCreneau * examinateurs))
         }
         return result
@@ -316,14 +318,14 @@ struct CommissionRepository: Sendable {
         return result
     }
 
-    func createCreneau(_ key: CommissionKey, jour: String, demiJournee: String, sujets: [UUID], choix: Bool,
+    func createCreneau(_ key: CommissionKey, jour: String, demiJournee: String, heure: String?, sujets: [UUID], choix: Bool,
                        by: Identity) async throws -> UUID {
         try await client.withTransaction(logger: logger) { connection in
             try await openCommission(key, connection, forUpdate: true)
             let id = UUID()
             let inserted = try await connection.query("""
-                INSERT INTO \(unescaped: s).creneaux (id, session, epreuve, centre, jour, demi_journee, sujets, choix)
-                VALUES (\(id), \(key.session), \(key.epreuve), \(key.centre), \(jour)::date, \(demiJournee), \(sujets), \(choix))
+                INSERT INTO \(unescaped: s).creneaux (id, session, epreuve, centre, jour, demi_journee, heure, sujets, choix)
+                VALUES (\(id), \(key.session), \(key.epreuve), \(key.centre), \(jour)::date, \(demiJournee), \(heure), \(sujets), \(choix))
                 ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: logger).collect()
             guard !inserted.isEmpty else { throw Problem.conflict(.doublon, "cette demi-journée a déjà son créneau / slot exists") }

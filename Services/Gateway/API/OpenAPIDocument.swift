@@ -867,7 +867,7 @@ paths:
         required: true
         content:
           application/json:
-            schema: {type: object, required: [jour, demiJournee, sujets], properties: {jour: {type: string, format: date}, demiJournee: {type: string, enum: [matin, apres-midi]}, sujets: {type: array, items: {type: string, format: uuid}}, choix: {type: boolean}}}
+            schema: {type: object, required: [jour, demiJournee, sujets], properties: {jour: {type: string, format: date}, demiJournee: {type: string, enum: [matin, apres-midi]}, heure: {type: string, pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$", description: "when the candidates are convoked (HH:MM); optional"}, sujets: {type: array, items: {type: string, format: uuid}}, choix: {type: boolean}}}
       responses:
         "201": {description: Created, content: {application/json: {schema: {$ref: "#/components/schemas/Created"}}}}
         "401": {$ref: "#/components/responses/Problem"}
@@ -1457,7 +1457,7 @@ paths:
                     type: array
                     items:
                       type: object
-                      properties: {ficheId: {type: string, format: uuid}, numero: {type: string}, nom: {type: string}, prenoms: {type: string}, uaiOrigine: {type: string}, session: {type: integer}, epreuve: {type: string}, centre: {type: string}, academie: {type: string}, jour: {type: string, format: date}, demiJournee: {type: string, enum: [matin, apres-midi]}, salle: {type: string}, statut: {type: string}, absence: {type: string}}
+                      properties: {ficheId: {type: string, format: uuid}, numero: {type: string}, nom: {type: string}, prenoms: {type: string}, uaiOrigine: {type: string}, session: {type: integer}, epreuve: {type: string}, centre: {type: string}, centreNom: {type: string}, centreCommune: {type: string}, academie: {type: string}, jour: {type: string, format: date}, demiJournee: {type: string, enum: [matin, apres-midi]}, heure: {type: string}, salle: {type: string}, statut: {type: string}, absence: {type: string}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
@@ -2159,7 +2159,7 @@ components:
       properties:
         commission: {type: object, properties: {session: {type: integer}, epreuve: {type: string}, centre: {type: string}, academie: {type: string}, etat: {type: string, enum: [ouverte, close]}}}
         groupes: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, nom: {type: string}, membres: {type: array, items: {type: string, format: uuid}}, verrouille: {type: boolean}, candidats: {type: integer}, notes: {type: integer}, absents: {type: integer}}}}
-        creneaux: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, jour: {type: string, format: date}, demiJournee: {type: string}, sujets: {type: array, items: {type: string, format: uuid}}, choix: {type: boolean}, candidats: {type: integer}, capacite: {type: integer, description: "4 per examiner of the groups"}}}}
+        creneaux: {type: array, items: {type: object, properties: {id: {type: string, format: uuid}, jour: {type: string, format: date}, demiJournee: {type: string}, heure: {type: string}, sujets: {type: array, items: {type: string, format: uuid}}, choix: {type: boolean}, candidats: {type: integer}, capacite: {type: integer, description: "4 per examiner of the groups"}}}}
         candidats: {type: integer}
         nonDistribues: {type: integer}
     FicheResume:

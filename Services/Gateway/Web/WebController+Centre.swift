@@ -36,8 +36,8 @@ extension WebController {
         var commission: Entete; var groupes: [Groupe]; var creneaux: [Creneau]; var candidats: Int; var nonDistribues: Int
         struct Entete: Decodable { var session: Int; var epreuve: String; var centre: String; var etat: String }
         struct Groupe: Decodable { var id: UUID; var nom: String; var membres: [UUID]; var candidats: Int; var notes: Int; var absents: Int; var brouillons: Int; var verrouille: Bool }
-        struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var sujets: [UUID]; var candidats: Int; var capacite: Int
-            var choix: Bool? }
+        struct Creneau: Decodable { var id: UUID; var jour: String; var demiJournee: String; var heure: String?; var sujets: [UUID]; var candidats: Int
+            var capacite: Int; var choix: Bool? }
     }
 
     /// The candidate filters of the commission page (division, school, name range; not yet in a lot
@@ -81,7 +81,7 @@ extension WebController {
             struct SujetVue { var id: String; var code: String; var dominante: String?; var titre: String?; var visibleLe: String
                 var visible: Bool }
             let maintenant = Date()
-            struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var sujets: [String]; var candidats: Int
+            struct CreneauVue { var id: String; var jour: String; var demiJournee: String; var heure: String; var sujets: [String]; var candidats: Int
                 var capacite: String; var complet: Bool; var choix: Bool; var convoques: [ConvoqueVue]
                 var aConvoques: Bool }
             /// A candidate of a slot on the absence record: ticked when absent, not to tick once their grading began.
@@ -160,6 +160,7 @@ extension WebController {
                 },
                 "creneaux": vue.creneaux.map { CreneauVue(id: $0.id.uuidString.lowercased(), jour: FrenchFormat.jour($0.jour),
                                                           demiJournee: Libelle.demiJournee($0.demiJournee),
+                                                          heure: $0.heure.flatMap(FrenchFormat.heure) ?? "—",
                                                           sujets: $0.sujets.map { libellesSujets[$0] ?? "sujet non publié" },
                                                           candidats: $0.candidats, capacite: $0.capacite == 0 ? "aucun groupe formé" : "\($0.capacite)",
                                                           complet: $0.capacite > 0 && $0.candidats >= $0.capacite, choix: $0.choix == true,
@@ -272,9 +273,11 @@ extension WebController {
 
     @Sendable func creerCreneau(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.formValues(try await request.body.collect(upTo: 100_000))
-        struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [String]; var choix: Bool }
+        struct Creneau: Encodable { var jour: String; var demiJournee: String; var heure: String?; var sujets: [String]; var choix: Bool }
+        // An empty time field: none (Correction refuses anything but HH:MM).
+        let heure = form["heure"]?.last.flatMap { $0.isEmpty ? nil : $0 }
         return try await action(request, context, "/creneaux",
-                                json: Self.json(Creneau(jour: form["jour"]?.last ?? "", demiJournee: form["demiJournee"]?.last ?? "",
+                                json: Self.json(Creneau(jour: form["jour"]?.last ?? "", demiJournee: form["demiJournee"]?.last ?? "", heure: heure,
                                                         sujets: form["sujet"] ?? [], choix: form["choix"]?.last == "oui")),
                                 success: "Créneau créé.", expected: .created)
     }

@@ -263,7 +263,7 @@ extension WebController {
             let annee = Self.sessionCourante
             let base = "/api/correction/sessions/\(annee)"
             struct Eleve: Decodable { var numero: String; var nom: String; var prenoms: String; var epreuve: String; var centre: String
-                var jour: String?; var demiJournee: String?; var salle: String? }
+                var jour: String?; var demiJournee: String?; var heure: String?; var salle: String? }
             struct Items: Decodable { var items: [Eleve] }
             let eleves = try decode(Items.self, try await api(.get, "correction", "\(base)/etablissements/\(uai)/convocations", session: session)).items
             let noms = await nomsEtablissements(session)
@@ -272,6 +272,7 @@ extension WebController {
                                             "centre": Libelle.etablissement(e.centre, noms), "salle": e.salle ?? "—"]
                 if let jour = e.jour, let demi = e.demiJournee {
                     ligne["quand"] = "\(FrenchFormat.jour(jour)), \(Libelle.demiJournee(demi))"
+                        + (e.heure.flatMap(FrenchFormat.heure).map { ", \($0)" } ?? "")
                     ligne["lien"] = "\(base)/candidats/\(e.numero.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")/convocation.pdf"
                 }
                 return ligne

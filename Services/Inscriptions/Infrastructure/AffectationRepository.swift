@@ -180,15 +180,16 @@ struct AffectationRepository: Sendable {
     func publish(session: Int, academie: String, epreuve: String?, correlationId: String) async throws -> (Int, Int) {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
-                SELECT a.centre, a.epreuve, c.id, c.numero, c.nom, c.prenoms, c.categorie, c.uai_origine, c.division
+                SELECT a.centre, a.epreuve, c.id, c.numero, c.nom, c.prenoms, c.categorie, c.uai_origine, c.division, e.nom, NULLIF(e.commune, '')
                 FROM \(unescaped: s).affectations a JOIN \(unescaped: s).candidats c ON c.id = a.candidat_id
+                LEFT JOIN \(unescaped: s).etablissements e ON e.uai = a.centre
                 WHERE c.session = \(session) AND c.academie = \(academie) AND (\(epreuve)::text IS NULL OR a.epreuve = \(epreuve))
                 ORDER BY a.centre, a.epreuve, c.nom, c.prenoms, c.numero
                 """, logger: logger)
-            var groups: [(centre: String, epreuve: String, candidats: [CandidatAffecte])] = []
-            for try await (centre, ep, id, numero, nom, prenoms, categorie, origine, division) in rows.decode(
-                (String, String, UUID, String, String, String, String, String?, String?).self) {
-                if groups.last?.centre != centre || groups.last?.epreuve != ep { groups.append((centre, ep, [])) }
+            var groups: [(centre: String, epreuve: String, lieu: (String?, String?), candidats: [CandidatAffecte])] = []
+            for try await (centre, ep, id, numero, nom, prenoms, categorie, origine, division, centreNom, commune) in rows.decode(
+                (String, String, UUID, String, String, String, String, String?, String?, String?, String?).self) {
+                if groups.last?.centre != centre || groups.last?.epreuve != ep { groups.append((centre, ep, (centreNom, commune), [])) }
                 groups[groups.count - 1].candidats.append(CandidatAffecte(
                     candidatId: id, numero: numero, nom: nom, prenoms: prenoms, categorie: categorie,
                     uaiOrigine: origine, division: division))
@@ -200,7 +201,8 @@ struct AffectationRepository: Sendable {
                 for (i, chunk) in chunks.enumerated() {
                     events.append(EventEnvelope(producer: outbox.producer, correlationId: correlationId, payload: AffectationsPublished(
                         publicationId: publication, session: session, academie: academie, epreuve: group.epreuve,
-                        centreUAI: group.centre, chunk: i + 1, chunks: chunks.count, candidats: chunk)))
+                        centreUAI: group.centre, centreNom: group.lieu.0, centreCommune: group.lieu.1, chunk: i + 1, chunks: chunks.count,
+                        candidats: chunk)))
                 }
             }
             try await outbox.enqueue(events, on: connection, logger: logger)
