@@ -61,7 +61,7 @@ test:
 	scripts/compose-check.sh
 	@# deploy/kubernetes/ against the Kubernetes schemas and the operators' (ours), and in step with docker-compose.yml.
 	scripts/k8s-check.sh
-	@# The public API's OpenAPI document against the specification (openapi-spec-validator).
+	@# The public API's OpenAPI document against the specification (openapi-spec-validator), and the code generated from it up to date.
 	scripts/openapi-check.sh
 	@# Every command shown in README.md, docs/ and Services/*/README.md is run by a test (issue 25).
 	scripts/docs-check.sh

@@ -9,6 +9,11 @@ let serviceDeps: [Target.Dependency] = [
     .product(name: "Logging", package: "swift-log"),
 ]
 
+/// A service's generated server stubs (API/Generated) are on ECEAPI's types.
+let serverDeps: [Target.Dependency] = serviceDeps + [
+    "ECEAPI", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+]
+
 let package = Package(
     name: "ece",
     platforms: [.macOS(.v15)],
@@ -35,6 +40,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        // The generated API code's runtime; the generator itself is Tools/OpenAPIGenerate's (scripts/openapi-generate.sh).
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        // The client's transport, where the generated client is used (the tests for now).
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
         // Already resolved through postgres-nio and hummingbird: named for Shared's SMTP client.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
@@ -66,18 +75,35 @@ let package = Package(
             path: "Shared",
             exclude: ["CRabbitMQ", "CHaru", "CQREncode", "CZip", "Contracts/asyncapi.yaml"]
         ),
-        .executableTarget(name: "Inscriptions", dependencies: serviceDeps, path: "Services/Inscriptions", exclude: ["README.md"]),
-        .executableTarget(name: "Missions", dependencies: serviceDeps, path: "Services/Missions", exclude: ["README.md"]),
-        .executableTarget(name: "Referentiel", dependencies: serviceDeps, path: "Services/Referentiel", exclude: ["README.md"]),
+        // Generated from Services/Gateway/API/openapi.yaml by scripts/openapi-generate.sh (committed, never
+        // edited): the API's types once, and its typed client. Each service's server stubs (its tag's
+        // operations) are in Services/<Name>/API/Generated.
+        .target(
+            name: "ECEAPI",
+            dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            path: "OpenAPI/ECEAPI",
+            // The generator's imports in its empty files (one per namespace) warn on this compiler.
+            swiftSettings: [.unsafeFlags(["-suppress-warnings"])]
+        ),
+        .target(
+            name: "ECEAPIClient",
+            dependencies: ["ECEAPI", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            path: "OpenAPI/ECEAPIClient",
+            // The generator's imports in its empty files (one per namespace) warn on this compiler.
+            swiftSettings: [.unsafeFlags(["-suppress-warnings"])]
+        ),
+        .executableTarget(name: "Inscriptions", dependencies: serverDeps, path: "Services/Inscriptions", exclude: ["README.md"]),
+        .executableTarget(name: "Missions", dependencies: serverDeps, path: "Services/Missions", exclude: ["README.md"]),
+        .executableTarget(name: "Referentiel", dependencies: serverDeps, path: "Services/Referentiel", exclude: ["README.md"]),
         // PDF (libharu) with QR codes (libqrencode) in Shared: the evaluation sheets and the convocations;
         // the per-centre zip of sheets (libzip) in Correction.
         .systemLibrary(name: "CHaru", path: "Shared/CHaru"),
         .systemLibrary(name: "CQREncode", path: "Shared/CQREncode", pkgConfig: "libqrencode"),
         .systemLibrary(name: "CZip", path: "Shared/CZip", pkgConfig: "libzip"),
-        .executableTarget(name: "Correction", dependencies: serviceDeps + ["CZip"], path: "Services/Correction", exclude: ["README.md"]),
+        .executableTarget(name: "Correction", dependencies: serverDeps + ["CZip"], path: "Services/Correction", exclude: ["README.md"]),
         .executableTarget(
             name: "Gateway",
-            dependencies: serviceDeps + [
+            dependencies: serverDeps + [
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,8 +111,8 @@ let package = Package(
             ],
             path: "Services/Gateway",
             exclude: ["README.md"],
-            // The pages' templates and assets, read at start-up (WebFiles).
-            resources: [.copy("Web/Templates"), .copy("Web/Public")]
+            // The pages' templates and assets, read at start-up (WebFiles); the API's document, served at /openapi.yaml.
+            resources: [.copy("Web/Templates"), .copy("Web/Public"), .copy("API/openapi.yaml")]
         ),
         // Fixtures shared by the fault tests, the probe they kill and the bus benchmark.
         .target(
@@ -125,6 +151,8 @@ let package = Package(
             name: "ServiceTests",
             dependencies: serviceDeps + [
                 "TestSupport", "Inscriptions", "Missions", "Referentiel", "Correction", "Gateway",
+                "ECEAPI", "ECEAPIClient", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

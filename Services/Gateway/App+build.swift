@@ -42,6 +42,7 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     let settings = GatewaySettings(environment)
     // First: refused before anything that must be shut down (the HTTP client) exists.
     let files = try await WebFiles.load(environment)
+    let document = try openAPIDocument()
     let accounts = AccountRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
     let signer = await TokenSigner(privateKey: try TokenKeys.privateKey(environment: environment))
     var clientConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(2), read: .seconds(30)))
@@ -64,8 +65,7 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
                             files: files)
     web.addRoutes(to: router)
     router.get("/openapi.yaml") { _, _ in
-        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: document))
     }
     ServiceProxy(client: httpClient, upstreams: settings.upstreams, maxBodySize: settings.maxBodySize,
                  webSession: { request, logger in await web.bearer(request, logger) })
@@ -73,6 +73,16 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     // Last: a file is looked for only where no route answered (404).
     router.add(middleware: files.fileMiddleware(ECERequestContext.self, logger: runtime.logger))
     return GatewayParts(router: router, consumers: [convocations], httpClient: httpClient, accounts: accounts)
+}
+
+/// The public API's document, `API/openapi.yaml` (the source of the generated code), shipped as one of
+/// the gateway's resources and read once at start-up: missing, the gateway does not start.
+func openAPIDocument() throws -> ByteBuffer {
+    guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"),
+          let data = FileManager.default.contents(atPath: url.path) else {
+        throw WebFiles.Unusable(description: "the OpenAPI document (openapi.yaml) is not among the gateway's resources")
+    }
+    return ByteBuffer(bytes: data)
 }
 
 /// The gateway: used by `main` and by the tests.

@@ -1,5 +1,9 @@
+import ECEAPI
+import ECEAPIClient
 import Foundation
 import Hummingbird
+import OpenAPIAsyncHTTPClient
+import OpenAPIRuntime
 import Shared
 import Testing
 import TestSupport
@@ -12,12 +16,16 @@ import TestSupport
 /// `/openapi.yaml` stays true: every public route that a service registers is documented, and every
 /// documented route exists.
 @Suite struct OpenAPITests {
+    /// The document, the source of the generated code (its structure is checked by scripts/openapi-check.py).
+    static let document = try! String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Services/Gateway/API/openapi.yaml").standardized, encoding: .utf8)
+
     /// `METHOD /path` of every operation in the document (path parameters as `{}`).
     static func documented() -> Set<String> {
         var operations = Set<String>()
         var path: String?
         var inPaths = false
-        for line in OpenAPIDocument.yaml.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in document.split(separator: "\n", omittingEmptySubsequences: false) {
             if line == "paths:" { inPaths = true; continue }
             if inPaths, !line.hasPrefix(" "), !line.isEmpty { break }
             if line.hasPrefix("  /"), !line.hasPrefix("   ") {
@@ -70,8 +78,29 @@ import TestSupport
         try await app.test(.live) { client in
             try await client.execute(uri: "/openapi.yaml", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(String(buffer: response.body).hasPrefix("openapi: 3.1.0"))
+                #expect(String(buffer: response.body) == Self.document, "the file, as it is")
             }
+        }
+    }
+
+    /// The client generated from the document speaks with the real gateway: a JSON body, a
+    /// problem+json refusal, the document itself as a body of its own media type.
+    @Test func generatedClientReadsTheGateway() async throws {
+        let app = try await Gateway.buildApplication(HealthTests.configuration("gateway", 8080))
+        try await app.test(.live) { client in
+            let port = try #require(client.port)
+            let api = ECEAPIClient.Client(serverURL: try #require(URL(string: "http://127.0.0.1:\(port)")),
+                                          transport: AsyncHTTPClientTransport())
+            switch try await api.lireSante() {
+            case .ok(let up): #expect(try up.body.json.service == "gateway")
+            case .serviceUnavailable(let down): #expect(try down.body.json.service == "gateway")
+            case .undocumented(let status, _): Issue.record("undocumented \(status)")
+            }
+            let refused = try await api.connecter(body: .json(.init(login: "personne", password: "pas-le-bon-mot-de-passe")))
+            let problem = try refused.unauthorized.body.applicationProblemJson
+            #expect(problem._type.hasSuffix("/problems/unauthorized"), "\(problem)")
+            let served = try await api.lireDocumentOpenAPI().ok.body.yaml
+            #expect(try await String(collecting: served, upTo: 1 << 20) == Self.document)
         }
     }
 }
