@@ -1367,7 +1367,7 @@ paths:
     get:
       summary: "The examiner's own marks per exam (count, mean, distribution), and against the anonymous mean of the others on the same subjects (no other examiner named)"
       responses:
-        "200": {description: Statistics, content: {application/json: {schema: {type: object, properties: {epreuves: {type: object, additionalProperties: {$ref: "#/components/schemas/Serie"}}, comparaisons: {type: object, additionalProperties: {$ref: "#/components/schemas/MesureExaminateur"}}, methode: {type: string}}}}}}
+        "200": {description: Statistics, content: {application/json: {schema: {type: object, properties: {epreuves: {type: object, additionalProperties: {$ref: "#/components/schemas/Serie"}}, comparaisons: {type: object, additionalProperties: {$ref: "#/components/schemas/MesureExaminateur"}}, masquees: {type: object, description: "Per exam, why a reference is withheld: fewer than autresMinimum other examiners graded the same subjects", additionalProperties: {type: string}}, autresMinimum: {type: integer}, methode: {type: string}}}}}}
         "401": {$ref: "#/components/responses/Problem"}
         "403": {$ref: "#/components/responses/Problem"}
         "404": {$ref: "#/components/responses/Problem"}
