@@ -834,7 +834,7 @@ paths:
       - {name: centre, in: path, required: true, schema: {type: string}}
       - {name: groupe, in: path, required: true, schema: {type: string, format: uuid}}
     patch:
-      summary: Rename a group or change its examiners (add one, replace an ill one — the lot stays the group's); rules rechecked (convoked, in no other group, never a candidate's teacher, 4 per examiner per slot); a locked lot is unlocked first (centre)
+      summary: Rename a group or change its examiners (add one, replace an ill one — the lot stays the group's); rules rechecked (convoked, in no other group, never a candidate's teacher, 4 per examiner per slot); a locked lot is unlocked first (centre); while a second look is open its reader does not join its sheet's group (409)
       requestBody:
         required: true
         content:
@@ -923,7 +923,7 @@ paths:
       - {name: epreuve, in: path, required: true, schema: {type: string}}
       - {name: centre, in: path, required: true, schema: {type: string}}
     post:
-      summary: Manual distribution — move sheets into a group's lot (groupeId null takes them out); refuses conflicts of interest, locked lots and more than 4 per examiner per slot
+      summary: Manual distribution — move sheets into a group's lot (groupeId null takes them out); refuses conflicts of interest, locked lots, more than 4 per examiner per slot and a sheet under an open second look into its reader's lot (409)
       requestBody:
         required: true
         content:
