@@ -70,11 +70,12 @@ public struct ServiceFait: Codable, Sendable, Equatable {
     }
 }
 
-/// The work a service fait pays. Second readers (issue 22 item 2, the `secondes_lectures` table)
-/// are to be reported as `second_lecteur` lines once counted: a new case, added to the consumers
-/// (Missions) before Correction sends it.
+/// The work a service fait pays. `second_lecteur` (the sheets a second reader read, issue 22
+/// item 2) travels in `EpreuveClosed.secondesLectures` only, never in `servicesFaits`: a Missions
+/// that predates the case ignores that field instead of failing on an unknown role.
 public enum RoleServiceFait: String, Codable, Sendable {
     case examinateur, coordinateur
+    case secondLecteur = "second_lecteur"
 }
 
 /// A re-marking after closing (« recorrection », e.g. after an appeal): the `epreuve.closed` that
@@ -116,10 +117,15 @@ public struct EpreuveClosed: EventPayload, Equatable {
     /// Present on a re-marking after closing only (see `Recorrection`): consumers apply it to that
     /// candidate alone, and Missions pays nothing for it (the commission's services faits stand).
     public var recorrection: Recorrection?
+    /// The second readers' work (issue 22 item 2), in the last chunk with `servicesFaits`: one line
+    /// per reader with the sheets they read at this exam × centre, role `second_lecteur`, on their
+    /// examiner mission. An additive optional field: consumers that predate it ignore it.
+    public var secondesLectures: [ServiceFait]?
 
     public init(closureId: UUID, session: Int, academie: String, epreuve: String, centreUAI: String, chunk: Int,
                 chunks: Int, notes: [NoteCandidat], servicesFaits: [ServiceFait], closureVersion: Int? = nil,
-                recorrection: Recorrection? = nil) {
+                recorrection: Recorrection? = nil, secondesLectures: [ServiceFait]? = nil) {
+        self.secondesLectures = secondesLectures
         self.recorrection = recorrection
         self.closureVersion = closureVersion
         self.closureId = closureId
@@ -227,9 +233,14 @@ extension EpreuveClosed {
             servicesFaits.count <= 10_000 ? nil : "\(servicesFaits.count) services faits",
             servicesFaits.allSatisfy { (0...10_000).contains($0.candidatsEvalues) } ? nil : "candidatsEvalues outside 0...10000",
             chunk == chunks || servicesFaits.isEmpty ? nil : "services faits outside the last chunk",
+            servicesFaits.allSatisfy { $0.role != .secondLecteur } ? nil : "second_lecteur outside secondesLectures",
+            (secondesLectures ?? []).allSatisfy { $0.role == .secondLecteur && (1...10_000).contains($0.candidatsEvalues) }
+                ? nil : "secondesLectures: role second_lecteur, 1...10000 sheets",
+            (secondesLectures ?? []).count <= 10_000 ? nil : "\(secondesLectures?.count ?? 0) second readers",
+            chunk == chunks || (secondesLectures ?? []).isEmpty ? nil : "second readers outside the last chunk",
             (closureVersion ?? 0) >= 0 ? nil : "closureVersion \(closureVersion ?? 0)",
             recorrection.flatMap { r in
-                notes.count == 1 && chunks == 1 && servicesFaits.isEmpty && r.version >= 1
+                notes.count == 1 && chunks == 1 && servicesFaits.isEmpty && (secondesLectures ?? []).isEmpty && r.version >= 1
                     ? (r.motif.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || r.motif.count > 1000 ? "motif empty or too long" : nil)
                     : "a re-marking carries one grade, no services faits, version >= 1"
             })

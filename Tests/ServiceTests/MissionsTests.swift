@@ -71,6 +71,16 @@ import TestSupport
         }
     }
 
+    /// Issue 22 item 4: a second reading is one more copy on a per-copy mission, nothing more on a flat fee
+    /// (which pays the mission once); the other roles as before.
+    @Test func aSecondReadingIsPricedByTheReadersMission() {
+        let parCopie = Reglementation.nationale.typeRemuneration("ECE-PAR-CANDIDAT")!
+        let forfait = TypeRemuneration(code: "F", libelle: "Forfait d'examinateur", mode: .forfait, montantCentimes: 8_000, missions: [.examinateur])
+        #expect(parCopie.montant(candidats: 3, role: "second_lecteur") == 1_500 && parCopie.montant(candidats: 3) == 1_500)
+        #expect(forfait.montant(candidats: 3, role: "second_lecteur") == 0)
+        #expect(forfait.montant(candidats: 3, role: "examinateur") == 8_000 && forfait.montant(candidats: 0, role: "coordinateur") == 8_000)
+    }
+
     @Test func regulationAndParametersRefuseWhatDisagrees() async throws {
         let academie = "M\(UUID().uuidString.prefix(5))"
         let gestionnaire = Identity(userId: UUID(), login: "gest", role: .gestionnaire, scope: .academie(academie))

@@ -172,4 +172,45 @@ import TestSupport
             try await R.cyclades(try #require(a.candidatIds[l1.numero])) { $0?.demiPoints == 37 }
         }
     }
+
+    /// The security review's F4: while a look is open, the centre can move neither the sheet into its
+    /// reader's lot nor the reader into the sheet's group (the reader would read the sheet itself).
+    @Test func whileALookIsOpenItsReaderAndItsSheetStayApart() async throws {
+        try await R.withPlatform { h, publisher in
+            let a = try await R.commission(h, publisher, candidats: 3, examiners: 3)
+            let (commission, centre, e) = (a.path, a.centreId, a.examiners)
+            let (g0, g1) = (a.groups[0], a.groups[1])
+            #expect(try await h.call(.post, "\(commission)/distribution", R.move(Array(a.fiches[0..<2]), to: g0), as: centre).status == .ok)
+            #expect(try await h.call(.post, "\(commission)/distribution", R.move([a.fiches[2]], to: g1), as: centre).status == .ok)
+            // The reader (e2) shares a room with e1.
+            #expect(try await h.call(.delete, "\(commission)/groupes/\(a.groups[2])", as: centre).status == .noContent)
+            let avecLecteur = #"{"membres":["\#(e[1].userId)","\#(e[2].userId)"]}"#
+            #expect(try await h.call(.patch, "\(commission)/groupes/\(g1)", avecLecteur, as: centre).status == .noContent)
+            try await R.grade(h, a.fiches[0], as: e[0])
+            let lecture = try #require(try await h.decode(Lectures.self, .post, "\(commission)/secondes-lectures",
+                                                          #"{"fiches":["\#(a.fiches[0])"],"lecteurId":"\#(e[2].userId)"}"#,
+                                                          as: centre, expect: .created).items.first)
+
+            // The sheet into the reader's lot, the reader into the sheet's group: 409, nothing changed.
+            let deplacee = try await h.call(.post, "\(commission)/distribution", R.move([a.fiches[0]], to: g1), as: centre)
+            #expect(deplacee.status == .conflict && CorrectionTests.kind(deplacee) == "invalid-state", "\(String(buffer: deplacee.body))")
+            #expect(String(buffer: deplacee.body).contains(a.numeros[0]))
+            #expect(try await h.call(.patch, "\(commission)/groupes/\(g1)", #"{"membres":["\#(e[1].userId)"]}"#, as: centre).status == .noContent)
+            let rejoint = #"{"membres":["\#(e[0].userId)","\#(e[2].userId)"]}"#
+            let regroupe = try await h.call(.patch, "\(commission)/groupes/\(g0)", rejoint, as: centre)
+            #expect(regroupe.status == .conflict && CorrectionTests.kind(regroupe) == "invalid-state", "\(String(buffer: regroupe.body))")
+            // The reader still reads blind: not their lot.
+            #expect(try await h.call(.get, "/api/correction/fiches/\(a.fiches[0])", as: e[2]).status == .notFound)
+            // The other sheet of that lot, with no look, moves as before.
+            #expect(try await h.call(.post, "\(commission)/distribution", R.move([a.fiches[1]], to: g1), as: centre).status == .ok)
+
+            // Once read and settled, the look no longer holds them apart.
+            let aveugle = "/api/correction/fiches/\(a.fiches[0])/seconde-lecture"
+            let vue = try await h.decode(CorrectionTests.Fiche.self, .get, aveugle, as: e[2])
+            _ = try await h.decode(CorrectionTests.Fiche.self, .put, aveugle, #"{"version":\#(vue.version),\#(R.grid),"finaliser":true}"#, as: e[2])
+            #expect(try await h.call(.post, "\(commission)/secondes-lectures/\(lecture.id)/arbitrage", #"{"choix":"premiere","motif":"Concordance"}"#,
+                                     as: centre).status == .ok)
+            #expect(try await h.call(.patch, "\(commission)/groupes/\(g0)", rejoint, as: centre).status == .noContent)
+        }
+    }
 }

@@ -19,7 +19,7 @@ import TestSupport
 /// editor is CorrectionTests' and the browser road map's.
 @Suite(.serialized) struct StatistiquesExaminateursTests {
     /// Sessions no other test uses: the rows of earlier runs are replaced.
-    static let session = 2061, petite = 2062
+    static let session = 2061, petite = 2062, deux = 2063, seul = 2064
     static let (c03, c06) = ("9990301A", "9990601B")
 
     struct Examinateur { var login: String; var nom: String; var academie: String; var centre: String; var notes: [Int]; var niveau: String? }
@@ -35,7 +35,7 @@ import TestSupport
 
     /// The session's commissions, two subjects, one lot per examiner, the coordinators' convocations,
     /// and every examiner's first `copies` sheets graded (alternating subjects).
-    static func seed(session: Int, copies: Int, _ p: String) async throws {
+    static func seed(session: Int, copies: Int, _ p: String, seulement: Set<String>? = nil) async throws {
         try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: correctionMigrations) { client, schema, logger in
             let s = schema.name
             let others = try await client.query("""
@@ -65,7 +65,7 @@ import TestSupport
                     """, logger: logger)
             }
             let niveaux = ["A", "B", "C", "D"]
-            for e in examinateurs(p) {
+            for e in examinateurs(p) where seulement?.contains(e.login) ?? true {
                 let intervenant = UUID(), lot = UUID()
                 try await client.query("""
                     INSERT INTO \(unescaped: s).examinateurs (convocation_id, mission_id, intervenant_id, login, nom, prenom, kind, session, academie, epreuve, centre)
@@ -193,6 +193,41 @@ import TestSupport
             }
             // The gap is still there to read: only the flag waits for the sample.
             #expect((vue.examinateurs.first { $0.nom.hasPrefix("Indulgent") }?.mesure.national.ecart ?? 0) > 8)
+        }
+    }
+
+    /// The security review's F3: with one colleague on the same subjects, the "anonymous" mean is
+    /// theirs. A reference is shown over two other examiners at least, else withheld with the reason.
+    @Test func anExaminersAnonymousMeanIsOverTwoOtherExaminersAtLeast() async throws {
+        let p = "sz\(UUID().uuidString.prefix(6).lowercased())"
+        // 2063: e1 and e2 in 03, f1 in 06 (the same subjects). 2064: e1 and f1 only.
+        try await Self.seed(session: Self.deux, copies: 8, p, seulement: ["\(p).e1", "\(p).e2", "\(p).f1"])
+        try await Self.seed(session: Self.seul, copies: 8, p, seulement: ["\(p).e1", "\(p).f1"])
+        struct Mes: Decodable { var comparaisons: [String: Mesure]; var masquees: [String: String]; var autresMinimum: Int }
+        let e1 = Identity(userId: UUID(), login: "\(p).e1", role: .examinateur, scope: .academie("03"))
+        let f1 = Identity(userId: UUID(), login: "\(p).f1", role: .examinateur, scope: .academie("06"))
+        try await Self.withPlatform { h in
+            // Two others in the country (e2, f1), one in the académie (e2): the national mean only.
+            let deux = try await h.decode(Mes.self, .get, "/api/correction/sessions/\(Self.deux)/mes-statistiques", as: e1)
+            let t011b = try #require(deux.comparaisons["T011B"])
+            #expect(deux.autresMinimum == 2)
+            #expect(t011b.national.copies == 8 && t011b.national.moyenne == 10, "e2's and f1's 16 sheets: \(t011b.national)")
+            #expect(t011b.academie.copies == 0 && t011b.academie.moyenne == nil && t011b.academie.ecart == nil, "e2's alone: \(t011b.academie)")
+            #expect(t011b.indicateur == "dans_la_norme" && t011b.z == 0, "e1's gaps cancel out on the two subjects")
+            #expect(deux.masquees["T011B"]?.contains("seule la moyenne nationale est montrée") == true, "\(deux.masquees)")
+            // f1 in 06 has nobody in their académie, e1 and e2 in the country.
+            let ailleurs = try await h.decode(Mes.self, .get, "/api/correction/sessions/\(Self.deux)/mes-statistiques", as: f1)
+            #expect(ailleurs.comparaisons["T011B"]?.national.moyenne != nil && ailleurs.comparaisons["T011B"]?.academie.moyenne == nil)
+
+            // One other in the country: neither mean, nor the gap, nor z (each would tell about f1).
+            let seul = try await h.call(.get, "/api/correction/sessions/\(Self.seul)/mes-statistiques", as: e1)
+            let vue = try JSONDecoder().decode(Mes.self, from: seul.body)
+            let masquee = try #require(vue.comparaisons["T011B"])
+            #expect(masquee.effectif == 8 && masquee.moyenne == 10, "their own figures stay")
+            #expect(masquee.national.moyenne == nil && masquee.national.ecart == nil && masquee.national.copies == 0)
+            #expect(masquee.academie.moyenne == nil && masquee.z == nil && masquee.indicateur == "echantillon_insuffisant")
+            #expect(vue.masquees["T011B"] == "Moins de 2 autres examinateurs ont noté les mêmes sujets : leur moyenne "
+                    + "désignerait un collègue, elle n'est donc pas montrée.")
         }
     }
 

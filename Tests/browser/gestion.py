@@ -237,6 +237,11 @@ def missions_gestionnaire(driver):
     convoke(driver, SVT)
     convoke(driver, COORD)
     shot(driver, "26-missions-et-services-faits")
+    # The closing (parcours.py) paid the second reader's sheet on a line of its own (issue 22 item 4).
+    services = [[td.text for td in r.find_elements(By.TAG_NAME, "td")]
+                for r in driver.find_elements(By.XPATH, "//h2[.='5. Services faits']/following-sibling::table[1]/tbody/tr")]
+    relecture = [l for l in services if f"({P.lower()}.exam3)" in l[2] and l[3] == "seconde lecture"]
+    assert len(relecture) == 1 and relecture[0][4] == "1" and relecture[0][6] == "5,00 €", services
     # Another school's teacher's convocation (the demo's examiner at the test centre).
     return convocation_of(driver, f"{P.lower()}.exam1")
 

@@ -83,6 +83,33 @@ def _compte_du_run(ligne):
     return isinstance(intervenant, dict) and intervenant.get("login") in {login for _, login in PROPRIETAIRES}
 
 
+def _ecrire(login, methode, chemin, corps):
+    reponse = requests.request(methode, f"{GATEWAY}{chemin}", json=corps, timeout=30,
+                               headers={"Authorization": f"Bearer {jeton(login)}"})
+    return reponse.json() if reponse.status_code in (200, 201) else None
+
+
+def _seconde_lecture(commission):
+    """The demo grades nothing: one sheet graded by the demo's examiner (the draw, every level A)
+    and a second look asked on it by the centre, so that settling one reaches its handler on a
+    real look (an unread one: 409 from the handler). Once per database: a look already there is kept."""
+    if _items(_lire("centre.0251080N", f"{commission}/secondes-lectures")):
+        return
+    fiches = [f for lot in _items(_lire("examinateur.demo", "/api/correction/mes-lots")) for f in lot.get("fiches", [])]
+    for fiche in fiches:
+        chemin = f"/api/correction/fiches/{fiche.get('id')}"
+        tiree = _ecrire("examinateur.demo", "POST", f"{chemin}/tirage", {"version": fiche.get("version", 0)})
+        if not tiree or not isinstance(tiree.get("bareme"), dict):
+            continue
+        evaluations = [{"code": c["code"], "evaluation": {"type": "niveau", "niveau": "A"}
+                        if c.get("echelle", {}).get("type") == "niveaux" else {"type": "points", "demiPoints": 2 * c["poids"]}}
+                       for c in tiree["bareme"].get("criteres", [])]
+        grille = {"evaluations": evaluations, "appels": [], "aides": [], "commentaires": {}}
+        if _ecrire("examinateur.demo", "PUT", chemin, {"version": tiree["version"], "grille": grille, "finaliser": True}):
+            _ecrire("centre.0251080N", "POST", f"{commission}/secondes-lectures", {"fiches": [fiche["id"]]})
+            return
+
+
 def _collecter():
     s = f"/api/inscriptions/sessions/{SESSION}"
     gestion = "gestionnaire.besancon"
@@ -107,6 +134,8 @@ def _collecter():
                           if isinstance(d.get("epreuve"), str) and d.get("centre") == CENTRE})
     table["commissions"], table["creneaux"], table["groupes"], table["fiches"] = [], [], [], []
     table["groupes_commission"], table["secondes_lectures"] = [], []
+    if ("T011B", CENTRE) in commissions:
+        _seconde_lecture(f"/api/correction/sessions/{SESSION}/epreuves/T011B/centres/{CENTRE}")
     for epreuve, centre in commissions:
         c = f"/api/correction/sessions/{SESSION}/epreuves/{epreuve}/centres/{centre}"
         vue = _lire("centre.0251080N", c)

@@ -189,7 +189,14 @@ struct SuiviController: Sendable {
         /// Per exam, the examiner's figures against the others' ANONYMOUS mean on the same subjects:
         /// no other examiner's name, id or lot.
         var comparaisons: [String: Mesure]
+        /// Per exam, why a reference is withheld (fewer than `autresMinimum` other examiners behind it).
+        var masquees: [String: String] = [:]
         var methode = Severite.methode
+        var autresMinimum = MesStatistiques.autresMinimum
+
+        /// With one colleague on the same subjects, "the others' mean" is that colleague's marks: a
+        /// reference is shown over two other examiners at least.
+        static let autresMinimum = 2
     }
 
     /// An examiner's own: how many graded, their mean and distribution, per exam, and how they stand.
@@ -198,13 +205,27 @@ struct SuiviController: Sendable {
         let session = try context.session()
         let ids = try await commissions.intervenants(login: caller.login)
         let epreuves = try await suivi.examinateur(ids, session: session)
-        var comparaisons: [String: Mesure] = [:]
+        var comparaisons: [String: Mesure] = [:], masquees: [String: String] = [:]
+        let minimum = MesStatistiques.autresMinimum
         for epreuve in epreuves.keys {
-            if let mien = try await suivi.examinateurs(session: session, epreuve: epreuve, .init(), seulement: ids).examinateurs.first {
-                comparaisons[epreuve] = Mesure(mien)
+            guard var mien = try await suivi.examinateurs(session: session, epreuve: epreuve, .init(), seulement: ids).examinateurs.first
+            else { continue }
+            let autres = try await suivi.autresExaminateurs(session: session, epreuve: epreuve, ids)
+            if autres.academie < minimum {
+                mien.academie = .init(comparees: 0, reference: 0, ecart: 0, variance: 0)
             }
+            if autres.national < minimum {
+                // z and the indicator would tell about the colleague as much as their mean.
+                mien.national = .init(comparees: 0, reference: 0, ecart: 0, variance: 0)
+                masquees[epreuve] = "Moins de \(minimum) autres examinateurs ont noté les mêmes sujets : leur moyenne "
+                    + "désignerait un collègue, elle n'est donc pas montrée."
+            } else if autres.academie < minimum {
+                masquees[epreuve] = "Moins de \(minimum) autres examinateurs ont noté les mêmes sujets dans votre académie : "
+                    + "seule la moyenne nationale est montrée."
+            }
+            comparaisons[epreuve] = Mesure(mien)
         }
-        return MesStatistiques(epreuves: epreuves, comparaisons: comparaisons)
+        return MesStatistiques(epreuves: epreuves, comparaisons: comparaisons, masquees: masquees)
     }
 
     // MARK: messaging

@@ -231,6 +231,7 @@ struct CommissionRepository: Sendable {
                     throw Problem.validation([.init(field: "membres", reason:
                         "un examinateur du groupe enseigne à / an examiner teaches: \(conflits.sorted().joined(separator: ", "))")])
                 }
+                try await secondLecteurAuLot(lot: id, lecteurs: membres, connection)
             }
             try await connection.query("""
                 UPDATE \(unescaped: s).groupes SET nom = COALESCE(\(nom), nom), membres = COALESCE(\(membres)::uuid[], membres) WHERE id = \(id)
@@ -523,6 +524,7 @@ struct CommissionRepository: Sendable {
                     throw Problem.validation([.init(field: "fiches", reason:
                         "un examinateur du groupe enseigne à / an examiner teaches: \(conflits.sorted().joined(separator: ", "))")])
                 }
+                try await secondLecteurAuLot(fiches: ids, groupe: groupe, connection)
             }
             try await connection.query("""
                 UPDATE \(unescaped: s).fiches SET groupe_id = \(groupe), modifiee_le = now() WHERE id = ANY(\(ids))
@@ -532,6 +534,24 @@ struct CommissionRepository: Sendable {
             try await audit(connection, by, "distribution.manuelle", key, groupe: groupe,
                             apres: #"{"vers":\#(groupe.map { "\"\($0)\"" } ?? "null"),"fiches":[\#(moves.joined(separator: ","))]}"#)
             return Set(ids).count
+        }
+    }
+
+    /// A second look is blind only while its reader stays out of the sheet's lot (the security
+    /// review's F4): 409 when a sheet under an open look — one of `fiches` moved into `groupe`, or one
+    /// of the lot `lot` given the members `lecteurs` — would be in its reader's lot.
+    private func secondLecteurAuLot(fiches: [UUID]? = nil, groupe: UUID? = nil, lot: UUID? = nil, lecteurs: [UUID]? = nil,
+                                    _ connection: PostgresConnection) async throws {
+        let rows = try await connection.query("""
+            SELECT f.numero FROM \(unescaped: s).secondes_lectures sl JOIN \(unescaped: s).fiches f ON f.id = sl.fiche_id
+            WHERE sl.statut <> 'tranchee' AND (\(fiches)::uuid[] IS NULL OR f.id = ANY(\(fiches))) AND (\(lot)::uuid IS NULL OR f.groupe_id = \(lot))
+              AND sl.lecteur_id = ANY(COALESCE(\(lecteurs)::uuid[], (SELECT g.membres FROM \(unescaped: s).groupes g WHERE g.id = \(groupe))))
+            ORDER BY f.numero
+            """, logger: logger).collect()
+        let numeros = try rows.map { try $0.decode(String.self) }
+        guard numeros.isEmpty else {
+            throw Problem.conflict(.etat, "seconde lecture en cours : son lecteur ne peut rejoindre le lot de / "
+                + "second look open, its reader may not join the lot of: \(numeros.joined(separator: ", "))")
         }
     }
 

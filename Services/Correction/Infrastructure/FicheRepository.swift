@@ -507,7 +507,7 @@ struct FicheRepository: Sendable {
     }
 
     /// Closes the exam at the centre when every candidate is in a locked lot: one `epreuve.closed`
-    /// (grades in chunks of ≤ 1,000, the examiners' and coordinators' services faits in the last) through the outbox.
+    /// (grades in chunks of ≤ 1,000, the examiners', coordinators' and second readers' services faits in the last) through the outbox.
     func cloturer(_ key: CommissionKey, by: Identity, correlationId: String) async throws -> Cloture {
         try await client.withTransaction(logger: logger) { connection in
             let academie = try await commissions.openCommission(key, connection, forUpdate: true)
@@ -541,20 +541,29 @@ struct FicheRepository: Sendable {
                 notes.append(NoteCandidat(candidatId: candidat, numero: numero, resultat: resultat))
             }
             guard !notes.isEmpty else { throw Problem.conflict(.incomplet, "aucun candidat / no candidate") }
-            // Each examiner's graded candidates, on their examiner mission of this exam × centre.
-            var services: [ServiceFait] = []
+            // Each examiner's graded candidates and each second reader's sheets read (issue 22 item 2;
+            // every look is settled by now: an open one refuses the closing above), on their examiner
+            // mission of this exam × centre.
+            var services: [ServiceFait] = [], secondes: [ServiceFait] = []
             let work = try await connection.query("""
-                SELECT f.examinateur_id, (SELECT e.mission_id FROM \(unescaped: s).examinateurs e
-                                          WHERE e.intervenant_id = f.examinateur_id AND e.kind = 'examinateur' AND e.session = f.session
-                                            AND e.epreuve = f.epreuve AND e.centre = f.centre ORDER BY e.active DESC LIMIT 1),
-                       count(*)::int
-                FROM \(unescaped: s).fiches f
-                WHERE f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre) AND f.statut = 'notee'
-                GROUP BY f.examinateur_id, f.session, f.epreuve, f.centre ORDER BY f.examinateur_id
+                SELECT w.intervenant, (SELECT e.mission_id FROM \(unescaped: s).examinateurs e
+                                       WHERE e.intervenant_id = w.intervenant AND e.kind = 'examinateur' AND e.session = \(key.session)
+                                         AND e.epreuve = \(key.epreuve) AND e.centre = \(key.centre) ORDER BY e.active DESC LIMIT 1),
+                       count(*)::int, w.lecture
+                FROM (SELECT f.examinateur_id AS intervenant, false AS lecture FROM \(unescaped: s).fiches f
+                      WHERE f.session = \(key.session) AND f.epreuve = \(key.epreuve) AND f.centre = \(key.centre) AND f.statut = 'notee'
+                        AND f.examinateur_id IS NOT NULL
+                      UNION ALL
+                      SELECT sl.lecteur_id, true FROM \(unescaped: s).secondes_lectures sl
+                      WHERE sl.session = \(key.session) AND sl.epreuve = \(key.epreuve) AND sl.centre = \(key.centre) AND sl.lue_le IS NOT NULL) w
+                GROUP BY w.intervenant, w.lecture ORDER BY w.lecture, w.intervenant
                 """, logger: logger)
-            for try await (examinateur, mission, count) in work.decode((UUID?, UUID?, Int).self) {
-                guard let examinateur else { continue }
-                services.append(ServiceFait(intervenantId: examinateur, missionId: mission, candidatsEvalues: count, role: .examinateur))
+            for try await (intervenant, mission, count, lecture) in work.decode((UUID, UUID?, Int, Bool).self) {
+                if lecture {
+                    secondes.append(ServiceFait(intervenantId: intervenant, missionId: mission, candidatsEvalues: count, role: .secondLecteur))
+                } else {
+                    services.append(ServiceFait(intervenantId: intervenant, missionId: mission, candidatsEvalues: count, role: .examinateur))
+                }
             }
             // The exam's coordinators in the académie, on their coordinator mission: a flat fee that
             // Imag'In pays once per mission, however many centres close.
@@ -566,8 +575,6 @@ struct FicheRepository: Sendable {
             for try await (coordinateur, mission) in coordination.decode((UUID, UUID).self) {
                 services.append(ServiceFait(intervenantId: coordinateur, missionId: mission, candidatsEvalues: 0, role: .coordinateur))
             }
-            // Second readers (issue 22 item 2): their sheets of `secondes_lectures` are to be counted
-            // here, one `ServiceFait` per reader with a `second_lecteur` role (see `RoleServiceFait`).
             let closureId = UUID()
             let numbered = try await connection.query("""
                 UPDATE \(unescaped: s).commissions SET etat = 'close', closure_id = \(closureId), close_le = now(),
@@ -581,10 +588,10 @@ struct FicheRepository: Sendable {
                 EventEnvelope(producer: outbox.producer, correlationId: correlationId, payload: EpreuveClosed(
                     closureId: closureId, session: key.session, academie: academie, epreuve: key.epreuve, centreUAI: key.centre,
                     chunk: i + 1, chunks: chunks.count, notes: chunk, servicesFaits: i + 1 == chunks.count ? services : [],
-                    closureVersion: version))
+                    closureVersion: version, secondesLectures: i + 1 == chunks.count && !secondes.isEmpty ? secondes : nil))
             }, on: connection, logger: logger)
             let absents = notes.filter { if case .note = $0.resultat { false } else { true } }.count
-            let report = Cloture(closureId: closureId, notes: notes.count - absents, absents: absents, servicesFaits: services.count,
+            let report = Cloture(closureId: closureId, notes: notes.count - absents, absents: absents, servicesFaits: services.count + secondes.count,
                                  chunks: chunks.count)
             try await commissions.audit(connection, by, "epreuve.cloturee", key,
                                         apres: String(decoding: try JSONEncoder().encode(report), as: UTF8.self))

@@ -322,4 +322,24 @@ extension SuiviRepository {
         for i in lots.indices { lots[i].niveaux = parLot[lots[i].id] ?? [:] }
         return (examinateurs, lots)
     }
+
+    /// How many other examiners graded the subjects the examiner `ids` graded on one exam: in the
+    /// same académie and in the country — the people behind the examiner's "anonymous" references.
+    func autresExaminateurs(session: Int, epreuve: String, _ ids: [UUID]) async throws -> (academie: Int, national: Int) {
+        let rows = try await client.query("""
+            WITH f AS (
+                SELECT f.examinateur_id AS e, f.sujet_id AS sujet, c.academie
+                FROM \(unescaped: s).fiches f
+                JOIN \(unescaped: s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+                WHERE f.session = \(session) AND f.epreuve = \(epreuve) AND f.statut = 'notee' AND f.note_finale IS NOT NULL
+                  AND f.sujet_id IS NOT NULL AND f.examinateur_id IS NOT NULL),
+            mien AS (SELECT DISTINCT sujet, academie FROM f WHERE e = ANY(\(ids)))
+            SELECT (count(DISTINCT f.e) FILTER (WHERE ma.sujet IS NOT NULL))::int, (count(DISTINCT f.e) FILTER (WHERE ms.sujet IS NOT NULL))::int
+            FROM f LEFT JOIN mien ma ON ma.sujet = f.sujet AND ma.academie = f.academie
+                   LEFT JOIN (SELECT DISTINCT sujet FROM mien) ms ON ms.sujet = f.sujet
+            WHERE f.e <> ALL(\(ids))
+            """, logger: logger).collect()
+        let (academie, national) = try rows.first?.decode((Int, Int).self) ?? (0, 0)
+        return (academie, national)
+    }
 }

@@ -63,6 +63,11 @@ enum Libelle {
         ["examinateur": "examinateur", "coordinateur": "coordination (Santorin)"][kind] ?? kind
     }
 
+    /// The work a service fait pays (its `role`): a mission's line per kind of work.
+    static func travail(_ role: String) -> String {
+        ["examinateur": "évaluation", "coordinateur": "coordination", "second_lecteur": "seconde lecture"][role] ?? role
+    }
+
     /// A grade received in Cyclades: its result, and the grade out of 20 (integer half-points).
     static func resultat(_ code: String, demiPoints: Int?) -> String {
         let note = demiPoints.map { "\($0 / 2)" + ($0 % 2 == 1 ? ",5" : "") + " / 20" }

@@ -56,20 +56,21 @@ extension WebController {
         struct Parametres: Decodable { var dateDebut: String; var dateFin: String; var observations: String }
         let version = try? decode(Version.self, try await api(.get, "missions", base + "/reglementation", session: session))
         let parametres = try? decode(Parametres.self, try await api(.get, "missions", base + "/parametres", session: session))
-        struct ServiceFait: Decodable { var epreuve: String; var kind: String; var centres: [String]; var login: String?; var nom: String?
-            var prenom: String?; var candidatsEvalues: Int; var typeRemuneration: String; var montantCentimes: Int }
+        struct ServiceFait: Decodable { var epreuve: String; var kind: String; var role: String; var centres: [String]; var login: String?
+            var nom: String?; var prenom: String?; var candidatsEvalues: Int; var typeRemuneration: String; var montantCentimes: Int }
         struct ServicesFaits: Decodable { var items: [ServiceFait]; var totalCentimes: Int }
         let services = try decode(ServicesFaits.self, try await api(.get, "missions", base + "/services-faits", session: session))
         func euros(_ centimes: Int) -> String { "\(centimes / 100),\(centimes % 100 < 10 ? "0" : "")\(centimes % 100) €" }
-        struct LigneService { var epreuve: String; var centres: String; var personne: String; var candidats: Int; var remuneration: String
-            var montant: String }
+        struct LigneService { var epreuve: String; var centres: String; var personne: String; var travail: String; var candidats: Int
+            var remuneration: String; var montant: String }
         // The regulation names its kinds of pay; the services faits carry their codes.
         let remunerations = Dictionary((version?.reglementation.typesRemuneration ?? []).map { ($0.code, $0.libelle) },
                                        uniquingKeysWith: { a, _ in a })
         return [
             "services": services.items.map {
                 LigneService(epreuve: $0.epreuve, centres: $0.centres.map { Libelle.etablissement($0, noms) }.joined(separator: ", "),
-                             personne: "\($0.prenom ?? "") \($0.nom ?? "") (\($0.login ?? "?"))", candidats: $0.candidatsEvalues,
+                             personne: "\($0.prenom ?? "") \($0.nom ?? "") (\($0.login ?? "?"))", travail: Libelle.travail($0.role),
+                             candidats: $0.candidatsEvalues,
                              remuneration: remunerations[$0.typeRemuneration] ?? $0.typeRemuneration, montant: euros($0.montantCentimes))
             },
             "totalServices": euros(services.totalCentimes), "csv": base + "/services-faits.csv",

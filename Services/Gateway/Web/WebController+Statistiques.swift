@@ -150,18 +150,22 @@ extension WebController {
 
     /// An examiner's own statistics: per exam they graded, how many, their mean and distribution.
     private func mesStatistiques(_ session: Session, annee: Int) async throws -> Response {
-        struct Mes: Decodable { var epreuves: [String: Serie]; var comparaisons: [String: Mesure]; var methode: String }
+        struct Mes: Decodable { var epreuves: [String: Serie]; var comparaisons: [String: Mesure]; var masquees: [String: String]?; var methode: String }
         let mes = try decode(Mes.self, try await api(.get, "correction", "/api/correction/sessions/\(annee)/mes-statistiques", session: session))
         struct EpreuveVue { var code: String; var epreuve: String; var effectif: Int; var moyenne: String; var graphique: String
-            var comparaison: [LigneExaminateur]; var graphiqueComparaison: String; var niveaux: [LigneNiveaux]; var aNiveaux: Bool }
+            var comparaison: [LigneExaminateur]; var graphiqueComparaison: String; var niveaux: [LigneNiveaux]; var aNiveaux: Bool
+            var masquee: [String] }
         let epreuves = mes.epreuves.sorted { $0.key < $1.key }.map { code, serie in
             let mesure = mes.comparaisons[code]
+            // Without the national reference (too few colleagues) there is nothing to set "Vous" against.
+            let comparable = mesure.map { $0.national.moyenne != nil } ?? false
             return EpreuveVue(code: code, epreuve: "\(code) — \(EpreuvePratique(rawValue: code)?.libelle ?? "")", effectif: serie.effectif,
                               moyenne: Self.moyenne(serie.moyenne), graphique: Self.histogramme(serie.distribution),
-                              comparaison: mesure.map { [LigneExaminateur("Vous", $0)] } ?? [],
-                              graphiqueComparaison: mesure.map { Self.graphiqueExaminateurs([("Vous", $0)], id: "comparaison-\(code)",
-                                  titre: "Votre moyenne et la moyenne anonyme des autres examinateurs sur les mêmes sujets") } ?? "",
-                              niveaux: mesure.map { Self.niveaux("Vous", $0) } ?? [], aNiveaux: !(mesure?.niveaux.isEmpty ?? true))
+                              comparaison: comparable ? mesure.map { [LigneExaminateur("Vous", $0)] } ?? [] : [],
+                              graphiqueComparaison: comparable ? mesure.map { Self.graphiqueExaminateurs([("Vous", $0)], id: "comparaison-\(code)",
+                                  titre: "Votre moyenne et la moyenne anonyme des autres examinateurs sur les mêmes sujets") } ?? "" : "",
+                              niveaux: mesure.map { Self.niveaux("Vous", $0) } ?? [], aNiveaux: !(mesure?.niveaux.isEmpty ?? true),
+                              masquee: mes.masquees?[code].map { [$0] } ?? [])
         }
         return page("mes-statistiques", titre: "Mes statistiques", ["session": annee, "epreuves": epreuves, "note": !epreuves.isEmpty, "methode": mes.methode],
                     session: session)

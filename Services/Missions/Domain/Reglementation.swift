@@ -23,11 +23,14 @@ struct TypeRemuneration: Codable, Sendable, Equatable {
     var montantCentimes: Int
     var missions: [MissionKind]
 
-    /// What `candidats` evaluated on a mission of this pay type are worth.
-    func montant(candidats: Int) -> Int {
+    /// What `candidats` evaluated (in a `role`) on a mission of this pay type are worth. A second
+    /// reading (`second_lecteur`: the copy graded again, blind, in full) is paid as one more copy on a
+    /// per-copy mission; on a flat-fee mission it adds nothing: the fee pays the mission's work once,
+    /// as it covers a coordinator's re-markings, and a second line on the mission must not pay it twice.
+    func montant(candidats: Int, role: String = RoleServiceFait.examinateur.rawValue) -> Int {
         switch mode {
         case .parCandidat: montantCentimes * candidats
-        case .forfait: montantCentimes
+        case .forfait: role == RoleServiceFait.secondLecteur.rawValue ? 0 : montantCentimes
         }
     }
 }

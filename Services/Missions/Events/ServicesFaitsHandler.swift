@@ -31,7 +31,8 @@ struct ServicesFaitsHandler: Sendable {
             logger.info("re-marking: services faits unchanged", metadata: ["recorrection": "\(recorrection.recorrectionId)"])
             return
         }
-        let services = closed.servicesFaits
+        // The second readers' sheets (issue 22 item 2) are paid as their own `second_lecteur` lines.
+        let services = closed.servicesFaits + (closed.secondesLectures ?? [])
         guard Set(services.map { "\($0.intervenantId)/\($0.missionId?.uuidString ?? "")/\($0.role?.rawValue ?? "")" }).count == services.count,
             services.allSatisfy({ (0...10_000).contains($0.candidatsEvalues) })
         else { throw EventRejected("epreuve.closed services faits are malformed") }
@@ -68,7 +69,7 @@ struct ServicesFaitsHandler: Sendable {
             missions.append(missionId)
             // Events sent before the role existed: the mission's kind says it.
             roles.append(service.role?.rawValue ?? kind)
-            kinds[service.intervenantId] = MissionKind(rawValue: kind)
+            if service.role != .secondLecteur { kinds[service.intervenantId] = MissionKind(rawValue: kind) }
         }
         guard Set(zip(missions, services).enumerated().map { "\($1.0)/\($1.1.intervenantId)/\(roles[$0])" }).count == services.count else {
             throw EventRejected("epreuve.closed reports the same person twice on one mission")

@@ -496,7 +496,7 @@ struct MissionRepository: Sendable {
             guard let type = regles.typeMission(r.9), let pay = regles.typeRemuneration(type.remuneration) else { continue }
             result.append(ServiceFaitLigne(missionId: r.0, epreuve: r.1, kind: MissionKind(rawValue: r.2) ?? .examinateur,
                                            role: r.11, centres: r.3, intervenantId: r.4, login: r.5, nom: r.6, prenom: r.7, candidatsEvalues: r.8,
-                                           typeRemuneration: pay.code, montantCentimes: pay.montant(candidats: r.8)))
+                                           typeRemuneration: pay.code, montantCentimes: pay.montant(candidats: r.8, role: r.11)))
         }
         return result
     }
