@@ -31,7 +31,9 @@ public struct ServiceRuntime: Sendable {
         var database = try DatabaseConfiguration.client(url: configuration.databaseURL)
         // Unqualified names are the service's own tables: a prepared statement's SQL is fixed at
         // compile time, while the schema is configuration.
-        database.options.additionalStartupParameters = [("search_path", schema.name)]
+        // The application name tells replicas apart in `pg_stat_activity` (who holds a lock, who waits).
+        database.options.additionalStartupParameters = [("search_path", schema.name),
+                                                        ("application_name", "\(configuration.service) \(getpid())")]
         postgres = PostgresClient(configuration: database, backgroundLogger: logger)
         self.database = DatabaseWatch(configuration: try DatabaseConfiguration.connection(url: configuration.databaseURL),
                                       logger: logger)
