@@ -12,7 +12,8 @@
 # CORRECTION_REPLICAS=N (INSCRIPTIONS_, MISSIONS_, REFERENTIEL_) of one of them; the gateway gets
 # their URLs, comma-separated, and balances over the healthy ones (docs/deployment.md, Replicas).
 # Replica k > 1 is the instance <Service>-k (its own pid file and log) on the service's port + 10 (k - 1):
-# Correction-2 listens on 8094. The gateway stays one (several need a reverse proxy in front).
+# Correction-2 listens on 8094. GATEWAY_REPLICAS=N runs N gateways (8080, 8090 …), each balancing on
+# its own: their clients (a reverse proxy, the chaos bench) choose among them.
 # PORT_OFFSET moves every port, RUN_DIR / LOG_DIR / KEY_DIR the pid files, logs and keys: the
 # replicas test runs its own instances that way beside a running platform.
 set -euo pipefail
@@ -29,12 +30,12 @@ HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"   # seconds, for all services together
 service_of() { echo "${1%-*}"; }
 replica_of() { if [[ "$1" == *-* ]]; then echo "${1##*-}"; else echo 1; fi; }
 
-# How many processes of a service: <SERVICE>_REPLICAS, else REPLICAS, else 1; the gateway one.
+# How many processes of a service: <SERVICE>_REPLICAS, else REPLICAS, else 1; the gateway
+# GATEWAY_REPLICAS only (several gateways need something in front to choose among them).
 replicas_of() {
     local var n
     var="$(echo "$1" | tr '[:lower:]' '[:upper:]')_REPLICAS"
-    n="${!var:-${REPLICAS:-1}}"
-    [[ "$1" != Gateway ]] || n=1
+    if [[ "$1" == Gateway ]]; then n="${!var:-1}"; else n="${!var:-${REPLICAS:-1}}"; fi
     [[ "$n" =~ ^[1-9]$ ]] || { echo "[services] ERROR: $var / REPLICAS must be 1 to 9, not '$n'" >&2; return 1; }
     echo "$n"
 }
@@ -130,7 +131,7 @@ service_env() {
         for v in MAIL_RETRY_SECONDS MAIL_LEASE_SECONDS; do [[ -z "${!v:-}" ]] || echo "$v=${!v}"; done
     fi
     [[ -z "${ECE_RESTARTS:-}" ]] || echo "ECE_RESTARTS=$ECE_RESTARTS"
-    if [[ "$name" == Gateway ]]; then
+    if [[ "$(service_of "$name")" == Gateway ]]; then
         local v
         for v in BCRYPT_COST LOGIN_BURST LOGIN_RATE_PER_MINUTE TRUSTED_PROXIES; do
             [[ -z "${!v:-}" ]] || echo "$v=${!v}"
@@ -322,11 +323,23 @@ stop_supervisor() {
 }
 
 stop() {
-    local i
+    local pidfile name
+    local -a others=()
     stop_supervisor
-    # Gateway first (stop taking requests), then the rest, in parallel: each may take 15 s.
-    stop_one Gateway
-    for ((i = 0; i < ${#SERVICES[@]} - 1; i++)); do stop_one "${SERVICES[i]}" & done
+    # Replicas started with another REPLICAS too: every instance that left a pid file.
+    for pidfile in "$RUN_DIR"/*-[1-9].pid; do
+        [[ -e "$pidfile" ]] || continue
+        name="$(basename "$pidfile" .pid)"
+        [[ " ${SERVICES[*]} " == *" $name "* ]] || others+=("$name")
+    done
+    # Gateways first (stop taking requests), then the rest, in parallel: each may take 15 s.
+    for name in "${SERVICES[@]}" "${others[@]+"${others[@]}"}"; do
+        [[ "$(service_of "$name")" != Gateway ]] || stop_one "$name" &
+    done
+    wait
+    for name in "${SERVICES[@]}" "${others[@]+"${others[@]}"}"; do
+        [[ "$(service_of "$name")" == Gateway ]] || stop_one "$name" &
+    done
     wait
 }
 

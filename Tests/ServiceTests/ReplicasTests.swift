@@ -211,6 +211,29 @@ import TestSupport
         }
     }
 
+    /// A replica that refuses connections (stopped, not yet seen by its health check): a write sent
+    /// to it reached nothing, so it goes to another replica, and that one is left aside at once.
+    @Test(.timeLimit(.minutes(5))) func aWriteThatReachedNoReplicaGoesToAnother() async throws {
+        let token = try await TestKeys.token(Self.gestionnaire)
+        try await Self.withReplicas { _, urls, gateway, http in
+            let fil = try await Self.ouvrirFil(http, gateway, token: token)
+            var configuration = HTTPClient.Configuration()
+            configuration.connectionPool.retryConnectionEstablishment = false
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            let upstream = Upstream(service: "correction", bases: ["http://127.0.0.1:1", urls[0]], client: client)
+            var request = HTTPClientRequest(url: "")
+            request.method = .POST
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"texte":"Détour"}"#))
+            let response = try await upstream.execute(request, path: "/api/correction/fils/\(fil)/messages", replayable: true,
+                                                      timeout: .seconds(30), logger: Self.logger)
+            #expect(response.status == .created)
+            #expect(!upstream.replicas[0].isUp && upstream.replicas[1].isUp)
+            try await client.shutdown()
+        }
+    }
+
     @Test(.timeLimit(.minutes(5))) func relaysAndConsumersOfTwoReplicasShareTheWork() async throws {
         let academie = "R\(UUID().uuidString.prefix(5))"
         let gestionnaire = Identity(userId: UUID(), login: "gest.\(academie)", role: .gestionnaire, scope: .academie(academie))

@@ -2,7 +2,7 @@ import Logging
 import ServiceLifecycle
 
 /// Asks every replica of the services that have several for its `/health`, each `interval`: a
-/// replica that fails `downAfter` checks in a row (or refuses a request's connection) gets no more
+/// replica that fails `downAfter` checks in a row (or a request's connection) gets no more
 /// requests, and gets them again at its first answer. A replica whose database or broker is down
 /// answers 503 there, as it does to the orchestrator's readiness probe.
 struct ReplicaHealthCheck: Service {

@@ -108,14 +108,13 @@ final class Upstream: Sendable {
                 defer { replica.end() }
                 return try await client.execute(attempt, timeout: timeout)
             } catch {
-                let neverSent = Self.neverSent(error)
+                let (neverSent, lost) = (Self.neverSent(error), Self.connectionLost(error))
                 logger.error("upstream unreachable", metadata: ["service": "\(service)", "upstream": "\(replica.base)",
                                                                "error": "\(error)"])
-                if replicas.count > 1, neverSent || Self.connectionLost(error),
-                   replica.record(healthy: false, downAfter: 1) {
+                if replicas.count > 1, lost, replica.record(healthy: false, downAfter: 1) {
                     logger.warning("upstream replica down", metadata: ["service": "\(service)", "upstream": "\(replica.base)"])
                 }
-                let again = replayable && (neverSent || Self.idempotent.contains(request.method) && Self.connectionLost(error))
+                let again = replayable && (neverSent || Self.idempotent.contains(request.method) && lost)
                 guard again, tried.count < 2, !Task.isCancelled else { throw Unavailable() }
                 retries?.increment()
             }
