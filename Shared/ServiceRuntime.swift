@@ -31,7 +31,10 @@ public struct ServiceRuntime: Sendable {
         var database = try DatabaseConfiguration.client(url: configuration.databaseURL)
         // Unqualified names are the service's own tables: a prepared statement's SQL is fixed at
         // compile time, while the schema is configuration.
-        database.options.additionalStartupParameters = [("search_path", schema.name)]
+        // The application name tells replicas apart in `pg_stat_activity` (who holds a lock, who
+        // waits): the host (a container's, a pod's name) and the process.
+        database.options.additionalStartupParameters = [("search_path", schema.name),
+                                                        ("application_name", "\(configuration.service) \(Self.hostName) \(getpid())")]
         postgres = PostgresClient(configuration: database, backgroundLogger: logger)
         self.database = DatabaseWatch(configuration: try DatabaseConfiguration.connection(url: configuration.databaseURL),
                                       logger: logger)
@@ -44,6 +47,12 @@ public struct ServiceRuntime: Sendable {
         relay = OutboxRelay(outbox: outbox, client: postgres, publisher: publisher, options: relayOptions,
                             logger: logger, metrics: metrics, ready: ready)
         verifier = await TokenVerifier(publicKey: try TokenKeys.publicKey(environment: configuration.environment))
+    }
+
+    /// The machine's name as the kernel has it (no DNS lookup).
+    static var hostName: String {
+        var name = [CChar](repeating: 0, count: 256)
+        return gethostname(&name, name.count - 1) == 0 ? String(cString: name) : "?"
     }
 
     /// A consumer of queue `<service>.<purpose>` bound to the handlers' event types.

@@ -3,34 +3,79 @@
 # infrastructure of scripts/infra.sh (Postgres 5433, RabbitMQ 5673).
 #
 #   BIN_DIR=$(swift build --show-bin-path) scripts/services.sh start|stop|status
+#   CORRECTION_REPLICAS=2 scripts/services.sh start        # two Correction processes behind the gateway
 #
 # This file is the one place that documents the environment each service reads; the
 # container equivalent is docker-compose.yml.
+#
+# Replicas: REPLICAS=N runs N processes of each of the four services behind the gateway,
+# CORRECTION_REPLICAS=N (INSCRIPTIONS_, MISSIONS_, REFERENTIEL_) of one of them; the gateway gets
+# their URLs, comma-separated, and balances over the healthy ones (docs/deployment.md, Replicas).
+# Replica k > 1 is the instance <Service>-k (its own pid file and log) on the service's port + 10 (k - 1):
+# Correction-2 listens on 8094. GATEWAY_REPLICAS=N runs N gateways (8080, 8090 …), each balancing on
+# its own: their clients (a reverse proxy, the chaos bench) choose among them.
+# PORT_OFFSET moves every port, RUN_DIR / LOG_DIR / KEY_DIR the pid files, logs and keys: the
+# replicas test runs its own instances that way beside a running platform.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN_DIR="${BIN_DIR:-$ROOT/.build/debug}"
-LOG_DIR="$ROOT/var/log"
-RUN_DIR="$ROOT/var/run"
-KEY_DIR="$ROOT/var/keys"
+LOG_DIR="${LOG_DIR:-$ROOT/var/log}"
+RUN_DIR="${RUN_DIR:-$ROOT/var/run}"
+KEY_DIR="${KEY_DIR:-$ROOT/var/keys}"
+PORT_OFFSET="${PORT_OFFSET:-0}"
 HEALTH_TIMEOUT="${HEALTH_TIMEOUT:-60}"   # seconds, for all services together
 
+# The service an instance runs (Correction-2 → Correction), and which replica it is (2).
+service_of() { echo "${1%-*}"; }
+replica_of() { if [[ "$1" == *-* ]]; then echo "${1##*-}"; else echo 1; fi; }
+
+# How many processes of a service: <SERVICE>_REPLICAS, else REPLICAS, else 1; the gateway
+# GATEWAY_REPLICAS only (several gateways need something in front to choose among them).
+replicas_of() {
+    local var n
+    var="$(echo "$1" | tr '[:lower:]' '[:upper:]')_REPLICAS"
+    if [[ "$1" == Gateway ]]; then n="${!var:-1}"; else n="${!var:-${REPLICAS:-1}}"; fi
+    [[ "$n" =~ ^[1-9]$ ]] || { echo "[services] ERROR: $var / REPLICAS must be 1 to 9, not '$n'" >&2; return 1; }
+    echo "$n"
+}
+
+instances_of() {
+    local n k
+    n="$(replicas_of "$1")"
+    echo "$1"
+    for ((k = 2; k <= n; k++)); do echo "$1-$k"; done
+}
+
 # Start order: the gateway last, as it calls the others.
-SERVICES=(Inscriptions Missions Referentiel Correction Gateway)
+SERVICES=()
+for service in Inscriptions Missions Referentiel Correction Gateway; do
+    replicas_of "$service" >/dev/null || exit 2
+    mapfile -t -O "${#SERVICES[@]}" SERVICES < <(instances_of "$service")
+done
 
 port_of() {
-    case "$1" in
-        Inscriptions) echo 8081 ;;
-        Missions)     echo 8082 ;;
-        Referentiel)  echo 8083 ;;
-        Correction)   echo 8084 ;;
-        Gateway)      echo 8080 ;;
+    local base
+    case "$(service_of "$1")" in
+        Inscriptions) base=8081 ;;
+        Missions)     base=8082 ;;
+        Referentiel)  base=8083 ;;
+        Correction)   base=8084 ;;
+        Gateway)      base=8080 ;;
         *) echo "unknown service $1" >&2; return 1 ;;
     esac
+    echo $((base + PORT_OFFSET + 10 * ($(replica_of "$1") - 1)))
+}
+
+# The URLs of a service's replicas, comma-separated, as the gateway reads them.
+urls_of() {
+    local instance urls=()
+    for instance in $(instances_of "$1"); do urls+=("http://127.0.0.1:$(port_of "$instance")"); done
+    (IFS=,; echo "${urls[*]}")
 }
 
 # The database role (and schema) of each service is its lower-cased name.
-role_of() { echo "$1" | tr '[:upper:]' '[:lower:]'; }
+role_of() { service_of "$1" | tr '[:upper:]' '[:lower:]'; }
 
 log() { printf '[services] %s\n' "$*"; }
 
@@ -86,17 +131,17 @@ service_env() {
         for v in MAIL_RETRY_SECONDS MAIL_LEASE_SECONDS; do [[ -z "${!v:-}" ]] || echo "$v=${!v}"; done
     fi
     [[ -z "${ECE_RESTARTS:-}" ]] || echo "ECE_RESTARTS=$ECE_RESTARTS"
-    if [[ "$name" == Gateway ]]; then
+    if [[ "$(service_of "$name")" == Gateway ]]; then
         local v
         for v in BCRYPT_COST LOGIN_BURST LOGIN_RATE_PER_MINUTE TRUSTED_PROXIES; do
             [[ -z "${!v:-}" ]] || echo "$v=${!v}"
         done
         printf '%s\n' \
             "JWT_PRIVATE_KEY_FILE=$KEY_DIR/jwt-private.pem" \
-            "INSCRIPTIONS_URL=http://127.0.0.1:8081" \
-            "MISSIONS_URL=http://127.0.0.1:8082" \
-            "REFERENTIEL_URL=http://127.0.0.1:8083" \
-            "CORRECTION_URL=http://127.0.0.1:8084"
+            "INSCRIPTIONS_URL=$(urls_of Inscriptions)" \
+            "MISSIONS_URL=$(urls_of Missions)" \
+            "REFERENTIEL_URL=$(urls_of Referentiel)" \
+            "CORRECTION_URL=$(urls_of Correction)"
     fi
 }
 
@@ -110,14 +155,15 @@ running_pid() {
     state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" || return 1
     [[ "$state" != Z ]] || return 1
     exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
-    [[ "$(basename "${exe% (deleted)}")" == "$name" ]] || return 1
+    [[ "$(basename "${exe% (deleted)}")" == "$(service_of "$name")" ]] || return 1
     echo "$pid"
 }
 
 healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/health" 2>/dev/null; }
 
 start_one() {
-    local name="$1" bin="$BIN_DIR/$1" pid
+    local name="$1" bin pid
+    bin="$BIN_DIR/$(service_of "$1")"
     if pid="$(running_pid "$name")"; then
         log "$name already running (pid $pid)"
         return 0
@@ -135,7 +181,7 @@ start_one() {
         exec nohup env "$@"' _ \
         "$RUN_DIR/$name.pid" "${envs[@]}" "$bin" \
         >>"$LOG_DIR/$name.log" 2>&1 </dev/null &
-    log "started $name on 127.0.0.1:$(port_of "$name") (log var/log/$name.log)"
+    log "started $name on 127.0.0.1:$(port_of "$name") (log ${LOG_DIR#"$ROOT/"}/$name.log)"
 }
 
 fail_with_log() {
@@ -151,7 +197,7 @@ fail_with_log() {
 
 wait_healthy() {
     local deadline=$((SECONDS + HEALTH_TIMEOUT)) name pending
-    local -a todo=("${SERVICES[@]}")
+    local -a todo=("$@")
     sleep 0.2   # let the pid files appear
     while ((${#todo[@]})); do
         pending=()
@@ -189,13 +235,19 @@ ensure_keys() {
     [[ -s "$KEY_DIR/metrics-token" ]] || (umask 077 && openssl rand -hex 24 >"$KEY_DIR/metrics-token")
 }
 
+# Every instance, or only those named (`start Correction-2`: a replica back after a kill).
 start() {
     mkdir -p "$LOG_DIR" "$RUN_DIR"
     ensure_keys
     local name
-    for name in "${SERVICES[@]}"; do start_one "$name"; done
-    wait_healthy
-    log "all services healthy; gateway: http://127.0.0.1:8080"
+    local -a names=("${SERVICES[@]}")
+    if (($#)); then names=("$@"); fi
+    for name in "${names[@]}"; do
+        [[ " ${SERVICES[*]} " == *" $name "* ]] || { echo "[services] ERROR: no instance $name (${SERVICES[*]})" >&2; exit 2; }
+    done
+    for name in "${names[@]}"; do start_one "$name"; done
+    wait_healthy "${names[@]}"
+    if (($#)); then log "healthy: $*"; else log "all services healthy; gateway: http://127.0.0.1:$(port_of Gateway)"; fi
 }
 
 stop_one() {
@@ -271,11 +323,23 @@ stop_supervisor() {
 }
 
 stop() {
-    local i
+    local pidfile name
+    local -a others=()
     stop_supervisor
-    # Gateway first (stop taking requests), then the rest, in parallel: each may take 15 s.
-    stop_one Gateway
-    for ((i = 0; i < ${#SERVICES[@]} - 1; i++)); do stop_one "${SERVICES[i]}" & done
+    # Replicas started with another REPLICAS too: every instance that left a pid file.
+    for pidfile in "$RUN_DIR"/*-[1-9].pid; do
+        [[ -e "$pidfile" ]] || continue
+        name="$(basename "$pidfile" .pid)"
+        [[ " ${SERVICES[*]} " == *" $name "* ]] || others+=("$name")
+    done
+    # Gateways first (stop taking requests), then the rest, in parallel: each may take 15 s.
+    for name in "${SERVICES[@]}" "${others[@]+"${others[@]}"}"; do
+        [[ "$(service_of "$name")" != Gateway ]] || stop_one "$name" &
+    done
+    wait
+    for name in "${SERVICES[@]}" "${others[@]+"${others[@]}"}"; do
+        [[ "$(service_of "$name")" == Gateway ]] || stop_one "$name" &
+    done
     wait
 }
 
@@ -297,15 +361,15 @@ status() {
 }
 
 case "${1:-}" in
-    start)  start ;;
+    start)  shift; start "$@" ;;
     stop)   stop ;;
     status) status ;;
     supervise) supervise ;;
     supervise-background) supervise_in_background ;;
-    env)    service_env "${2:?service name}" ;;   # print one service's environment
+    env)    service_env "${2:?service name}" ;;   # print one instance's environment
     # Demo data: the demo accounts (printed); later issues add subjects, candidates, missions.
     seed)   mapfile -t envs < <(service_env Gateway); env "${envs[@]}" "$BIN_DIR/Gateway" seed-demo
             mapfile -t envs < <(service_env Referentiel); env "${envs[@]}" "$BIN_DIR/Referentiel" seed-demo
             mapfile -t envs < <(service_env Inscriptions); env "${envs[@]}" "$BIN_DIR/Inscriptions" seed-demo ;;
-    *) echo "usage: $0 start|stop|status|supervise|supervise-background|env <Service>|seed" >&2; exit 2 ;;
+    *) echo "usage: $0 start [instance…]|stop|status|supervise|supervise-background|env <instance>|seed" >&2; exit 2 ;;
 esac

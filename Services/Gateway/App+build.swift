@@ -3,10 +3,11 @@ import Foundation
 import Hummingbird
 import Shared
 
-/// What the gateway reads beyond the common variables: the upstream services, the signing key,
-/// the bcrypt cost, the request size limit, the sign-in throttle and the refresh grace.
+/// What the gateway reads beyond the common variables: the upstream services (each one URL, or its
+/// replicas' URLs comma-separated), the signing key, the bcrypt cost, the request size limit, the
+/// sign-in throttle and the refresh grace.
 struct GatewaySettings: Sendable {
-    var upstreams: [String: String]
+    var upstreams: [String: [String]]
     var bcryptCost: UInt8
     var maxBodySize: Int
     var auth = AuthController.Policy()
@@ -17,7 +18,7 @@ struct GatewaySettings: Sendable {
             "missions": environment["MISSIONS_URL"] ?? "http://127.0.0.1:8082",
             "referentiel": environment["REFERENTIEL_URL"] ?? "http://127.0.0.1:8083",
             "correction": environment["CORRECTION_URL"] ?? "http://127.0.0.1:8084",
-        ]
+        ].mapValues(Upstream.bases)
         bcryptCost = environment["BCRYPT_COST"].flatMap(UInt8.init).map { min(max($0, 4), 31) } ?? 12
         maxBodySize = environment["MAX_BODY_BYTES"].flatMap(Int.init) ?? 25_000_000
         if let step = environment["LOGIN_FAILURE_DELAY_MS"].flatMap(Int.init) {
@@ -33,7 +34,8 @@ struct GatewaySettings: Sendable {
 struct GatewayParts {
     var router: Router<ECERequestContext>
     var consumers: [InboxConsumer]
-    var httpClient: HTTPClient
+    var httpClients: [HTTPClient]
+    var upstreams: [Upstream]
     var accounts: AccountRepository
 }
 
@@ -49,6 +51,18 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     // The default of 8 connections per service would queue every request behind eight in flight.
     clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 128)
     let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+    // Replicas: a refused connection fails at once (the request goes to another replica) instead of
+    // waiting, as for a lone service, until it comes back.
+    var httpClients = [httpClient]
+    if settings.upstreams.values.contains(where: { $0.count > 1 }) {
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        httpClients.append(HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration))
+    }
+    let upstreams = settings.upstreams.map { name, bases in
+        Upstream(service: name, bases: bases, client: bases.count > 1 ? httpClients.last! : httpClient,
+                 metrics: runtime.metrics.registry)
+    }
+    let upstreamsByName = Dictionary(uniqueKeysWithValues: upstreams.map { ($0.service, $0) })
 
     let convocations = runtime.consumer("convocations", handlers: ConvocationHandlers(accounts: accounts).handlers)
     let router = runtime.makeRouter(consumers: [convocations])
@@ -56,7 +70,7 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
                               policy: settings.auth, clientAddress: ClientAddress(environment),
                               publicURL: runtime.configuration.publicURL)
     auth.addRoutes(to: router.group("/api/auth"))
-    let services = ServiceCall(client: httpClient, upstreams: settings.upstreams)
+    let services = ServiceCall(upstreams: upstreamsByName, logger: runtime.logger)
     let comptes = ComptesController(accounts: accounts, auth: auth, services: services)
     comptes.addRoutes(to: router.group("/api/comptes"))
     // Secure cookies whenever the public address is https (plain http is refused outside ECE_DEVELOPMENT).
@@ -67,12 +81,13 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     router.get("/openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: document))
     }
-    ServiceProxy(client: httpClient, upstreams: settings.upstreams, maxBodySize: settings.maxBodySize,
+    ServiceProxy(upstreams: upstreamsByName, maxBodySize: settings.maxBodySize,
                  webSession: { request, logger in await web.bearer(request, logger) })
         .addRoutes(to: router)
     // Last: a file is looked for only where no route answered (404).
     router.add(middleware: files.fileMiddleware(ECERequestContext.self, logger: runtime.logger))
-    return GatewayParts(router: router, consumers: [convocations], httpClient: httpClient, accounts: accounts)
+    return GatewayParts(router: router, consumers: [convocations], httpClients: httpClients, upstreams: upstreams,
+                        accounts: accounts)
 }
 
 /// The public API's document, `API/openapi.yaml` (the source of the generated code), shipped as one of
@@ -90,6 +105,8 @@ func buildApplication(_ configuration: ServiceConfiguration) async throws -> som
     let runtime = try await ServiceRuntime(configuration)
     let parts = try await buildGateway(runtime)
     return runtime.makeApplication(router: parts.router, migrations: gatewayMigrations, consumers: parts.consumers,
-                                   services: [HTTPClientService(client: parts.httpClient), try CourrielSender(runtime: runtime),
+                                   services: [HTTPClientService(clients: parts.httpClients),
+                                              ReplicaHealthCheck(upstreams: parts.upstreams, logger: runtime.logger),
+                                              try CourrielSender(runtime: runtime),
                                               AccountHousekeeping(accounts: parts.accounts, ready: runtime.ready)])
 }

@@ -65,7 +65,7 @@ import TestSupport
         registered.formUnion(Self.routes(gateway.router).filter {
             !$0.hasSuffix("/**") && ($0.contains(" /api/") || $0.hasSuffix(" /health") || $0.hasSuffix(" /openapi.yaml"))
         })
-        try await gateway.httpClient.shutdown()
+        for client in gateway.httpClients { try await client.shutdown() }
 
         let documented = Self.documented()
         #expect(documented.count > 10, "the document parses: \(documented)")

@@ -29,12 +29,17 @@ public final class ChildProcess: @unchecked Sendable {
 
     /// One of the platform's executables, built next to the test bundle.
     public static func tool(_ name: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+        try ChildProcess(binDirectory.appendingPathComponent(name), arguments, environment: environment)
+    }
+
+    /// Where the platform's executables were built: next to the test bundle, or `.build/debug`.
+    public static var binDirectory: URL {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
             LocalInfrastructure.repositoryRoot.appendingPathComponent(".build/debug"),
         ]
-        let dir = candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent(name).path) }
-        return try ChildProcess((dir ?? candidates[1]).appendingPathComponent(name), arguments, environment: environment)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("Gateway").path) }
+            ?? candidates[1]
     }
 
     /// What it printed so far.

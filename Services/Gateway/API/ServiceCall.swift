@@ -1,21 +1,22 @@
 import AsyncHTTPClient
 import HTTPTypes
+import Logging
 import NIOCore
 import Shared
 
 /// One call to a service's API with a caller's token, its answer read whole: how the pages and the
 /// accounts' directory checks read the services (`ServiceProxy` streams instead).
 struct ServiceCall: Sendable {
-    let client: HTTPClient
-    /// Service name → base URL, as the proxy routes them.
-    let upstreams: [String: String]
+    /// Service name → its replicas, as the proxy routes them.
+    let upstreams: [String: Upstream]
+    let logger: Logger
 
     struct Reply { var status: HTTPResponse.Status; var body: ByteBuffer }
 
     func callAsFunction(_ method: HTTPRequest.Method, _ service: String, _ path: String, token: String, json: String? = nil,
                         timeout: TimeAmount = .seconds(60)) async throws -> Reply {
-        guard let base = upstreams[service] else { throw Problem.notFound() }
-        var request = HTTPClientRequest(url: base + path)
+        guard let upstream = upstreams[service] else { throw Problem.notFound() }
+        var request = HTTPClientRequest(url: path)
         request.method = .init(rawValue: method.rawValue)
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         if let json {
@@ -23,10 +24,10 @@ struct ServiceCall: Sendable {
             request.body = .bytes(ByteBuffer(string: json))
         }
         do {
-            let response = try await client.execute(request, timeout: timeout)
+            let response = try await upstream.execute(request, path: path, replayable: true, timeout: timeout, logger: logger)
             return Reply(status: .init(code: Int(response.status.code)), body: try await response.body.collect(upTo: 20_000_000))
         } catch {
-            throw Problem.serviceUnavailable("le service \(service) ne répond pas / service \(service) unavailable")
+            throw ServiceProxy.unavailable(service)
         }
     }
 }

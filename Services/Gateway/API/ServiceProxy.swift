@@ -8,13 +8,12 @@ import NIOHTTP1
 import ServiceLifecycle
 import Shared
 
-/// Routes `/api/<service>/…` to the service that owns it, streaming bodies both ways and passing on
-/// `Authorization` (each service verifies the token itself) and `X-Correlation-Id`.
-/// An unreachable or silent service gives 503 problem+json, not a hang.
+/// Routes `/api/<service>/…` to the service that owns it (one of its healthy replicas: `Upstream`),
+/// streaming bodies both ways and passing on `Authorization` (each service verifies the token itself)
+/// and `X-Correlation-Id`. An unreachable or silent service gives 503 problem+json, not a hang.
 struct ServiceProxy: Sendable {
-    let client: HTTPClient
-    /// Path segment after `/api/` → base URL, e.g. `inscriptions` → `http://127.0.0.1:8081`.
-    let upstreams: [String: String]
+    /// Path segment after `/api/` → the service's replicas, e.g. `inscriptions` → `http://127.0.0.1:8081`.
+    let upstreams: [String: Upstream]
     let maxBodySize: Int
     var timeout: TimeAmount = .seconds(30)
     /// The signed-in browser's session, for calls that carry the session cookie instead of a token.
@@ -26,18 +25,18 @@ struct ServiceProxy: Sendable {
                                         "trailer", "upgrade", "proxy-authorization", "proxy-authenticate", "host"]
 
     func addRoutes(to router: Router<ECERequestContext>) {
-        for (name, base) in upstreams.sorted(by: { $0.key < $1.key }) {
+        for (name, upstream) in upstreams.sorted(by: { $0.key < $1.key }) {
             for method in Self.methods {
                 router.on("/api/\(name)/**", method: method) { request, context in
-                    try await forward(request, context: context, service: name, base: base)
+                    try await forward(request, context: context, upstream: upstream)
                 }
             }
         }
     }
 
-    private func forward(_ request: Request, context: ECERequestContext, service: String,
-                         base: String) async throws -> Response {
-        var outgoing = HTTPClientRequest(url: base + request.uri.description)
+    private func forward(_ request: Request, context: ECERequestContext, upstream: Upstream) async throws -> Response {
+        let service = upstream.service
+        var outgoing = HTTPClientRequest(url: request.uri.description)
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers where !Self.hopByHop.contains(field.name.canonicalName)
             && field.name != .contentLength && field.name != .correlationId && field.name != .cookie {
@@ -78,15 +77,15 @@ struct ServiceProxy: Sendable {
             // Cancelled (the database-outage responder gives up on the request): the read in flight
             // is the client's task's, out of reach of this cancellation; stop it too.
             response = try await withTaskCancellationHandler {
-                try await client.execute(outgoing, timeout: timeout)
+                try await upstream.execute(outgoing, path: request.uri.description, replayable: forwarded == nil,
+                                           timeout: timeout, logger: context.logger)
             } onCancel: {
                 forwarded?.abort()
             }
         } catch {
             await forwarded?.settle()
             if forwarded?.exceeded == true { throw Self.tooLarge(maxBodySize) }
-            context.logger.error("upstream unreachable", metadata: ["service": "\(service)", "error": "\(error)"])
-            throw Problem.serviceUnavailable("le service \(service) ne répond pas / service \(service) unavailable")
+            throw Self.unavailable(service)
         }
         var headers = HTTPFields()
         for (name, value) in response.headers where !Self.hopByHop.contains(name.lowercased()) {
@@ -107,6 +106,14 @@ struct ServiceProxy: Sendable {
     }
 
     static let bufferedBodySize = 256 * 1024
+
+    /// No replica answered, or the one that had a write died with it: the write was not sent again
+    /// (it may have been applied), the client may try it again in a moment — on another replica.
+    static func unavailable(_ service: String) -> Problem {
+        var problem = Problem.serviceUnavailable("le service \(service) ne répond pas / service \(service) unavailable")
+        problem.retryAfter = 1
+        return problem
+    }
 
     static func tooLarge(_ limit: Int) -> Problem {
         Problem(.contentTooLarge, type: "too-large", title: "Requête trop volumineuse / Request too large",
@@ -194,12 +201,12 @@ final class ForwardedBody: AsyncSequence, @unchecked Sendable {
     }
 }
 
-/// Shuts the HTTP client down with the application.
+/// Shuts the HTTP clients down with the application.
 struct HTTPClientService: Service {
-    let client: HTTPClient
+    let clients: [HTTPClient]
 
     func run() async throws {
         try? await gracefulShutdown()
-        try await client.shutdown()
+        for client in clients { try await client.shutdown() }
     }
 }
