@@ -118,7 +118,7 @@ import TestSupport
                                                         headers: [.contentType: "application/x-www-form-urlencoded", .cookie: cookie],
                                                         body: WebTests.form(["mission": mission.uuidString, "intervenant": person.id.uuidString]))
                 #expect(response.status == .seeOther)
-                return response.headers[.location]?.removingPercentEncoding ?? ""
+                return WebTests.message(response) ?? ""
             }
             let envoyee = try await convoquer(fromPage)
             #expect(envoyee.hasSuffix("Convocation émise. Envoyée par courriel à \(fromPage.email!)."), "\(envoyee)")

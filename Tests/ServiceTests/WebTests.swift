@@ -19,6 +19,13 @@ import TestSupport
 
     static func cookies(_ response: TestResponse) -> [String] { response.headers[values: .setCookie] }
 
+    /// The message a redirect leaves for its page (`WebSession.messageCookie`), as the page will show it.
+    static func message(_ response: TestResponse) -> String? {
+        cookies(response).first { $0.hasPrefix(WebSession.message + "=") }
+            .flatMap { Data(base64Encoded: String($0.dropFirst(WebSession.message.count + 1).prefix { $0 != ";" })) }
+            .flatMap { String(data: $0, encoding: .utf8) }
+    }
+
     /// An asset as the gateway ships it.
     static func asset(_ name: String) throws -> String {
         try String(contentsOf: WebFiles.root([:]).appendingPathComponent("Public/assets/\(name)"), encoding: .utf8)
