@@ -21,12 +21,14 @@ public enum FrenchFormat {
     /// A slot's half-day code as people say it: "apres-midi" → "après-midi".
     public static func demiJournee(_ code: String) -> String { ["matin": "matin", "apres-midi": "après-midi"][code] ?? code }
 
-    /// A slot's time ("08:00", as stored) as a convocation says it: "8 h 00"; nil unless HH:MM.
+    /// A slot's time ("08:00", as stored) as a convocation says it: "8 h 00"; nil unless exactly HH:MM
+    /// in ASCII digits (`Int` would take "+8", which the table's CHECK then refuses with a 500).
     public static func heure(_ text: String) -> String? {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[1].count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h), (0...59).contains(m)
-        else { return nil }
-        return "\(h) h \(parts[1])"
+        let u = Array(text.utf8), chiffre = { (i: Int) in u[i] >= UInt8(ascii: "0") && u[i] <= UInt8(ascii: "9") }
+        guard u.count == 5, u[2] == UInt8(ascii: ":"), [0, 1, 3, 4].allSatisfy(chiffre) else { return nil }
+        let h = Int(u[0] - 48) * 10 + Int(u[1] - 48), m = Int(u[3] - 48) * 10 + Int(u[4] - 48)
+        guard h <= 23, m <= 59 else { return nil }
+        return "\(h) h \(text.suffix(2))"
     }
 
     /// A moment as a page says it, Paris time: "1 juin 2027 à 8 h 05".

@@ -51,7 +51,7 @@ import TestSupport
             }
             #expect(try await h.call(.get, "\(commission)/creneaux/\(UUID())/emargement.pdf", as: centreId).status == .notFound)
             // A time is HH:MM or nothing: anything else is refused, and no slot is made.
-            for heure in ["25:00", "8h30", "08:3", "08:30:00", "٠٨:٣٠", ""] {
+            for heure in ["25:00", "8h30", "08:3", "08:30:00", "٠٨:٣٠", "", "+8:00", "-0:00", "08:+5"] {
                 let corps = RoadMapRuleTests.slot("matin", a.sujets[0], a.sujets[1], a.sujets[2], a.sujets[3], jour: "2099-06-04")
                     .replacingOccurrences(of: "08:30", with: heure)
                 #expect(try await h.call(.post, "\(commission)/creneaux", corps, as: centreId).status == .unprocessableContent, "\(heure)")

@@ -195,6 +195,9 @@ import TestSupport
             let deplacee = try await h.call(.post, "\(commission)/distribution", R.move([a.fiches[0]], to: g1), as: centre)
             #expect(deplacee.status == .conflict && CorrectionTests.kind(deplacee) == "invalid-state", "\(String(buffer: deplacee.body))")
             #expect(String(buffer: deplacee.body).contains(a.numeros[0]))
+            // Nor out of its lot, whence the automatic distribution could put it in its reader's (the review after F4).
+            let sortie = try await h.call(.post, "\(commission)/distribution", R.move([a.fiches[0]], to: nil), as: centre)
+            #expect(sortie.status == .conflict && CorrectionTests.kind(sortie) == "invalid-state", "\(String(buffer: sortie.body))")
             #expect(try await h.call(.patch, "\(commission)/groupes/\(g1)", #"{"membres":["\#(e[1].userId)"]}"#, as: centre).status == .noContent)
             let rejoint = #"{"membres":["\#(e[0].userId)","\#(e[2].userId)"]}"#
             let regroupe = try await h.call(.patch, "\(commission)/groupes/\(g0)", rejoint, as: centre)

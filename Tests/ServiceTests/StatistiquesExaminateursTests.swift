@@ -19,7 +19,7 @@ import TestSupport
 /// editor is CorrectionTests' and the browser road map's.
 @Suite(.serialized) struct StatistiquesExaminateursTests {
     /// Sessions no other test uses: the rows of earlier runs are replaced.
-    static let session = 2061, petite = 2062, deux = 2063, seul = 2064
+    static let session = 2061, petite = 2062, deux = 2063, seul = 2064, parSujet = 2065
     static let (c03, c06) = ("9990301A", "9990601B")
 
     struct Examinateur { var login: String; var nom: String; var academie: String; var centre: String; var notes: [Int]; var niveau: String? }
@@ -35,7 +35,8 @@ import TestSupport
 
     /// The session's commissions, two subjects, one lot per examiner, the coordinators' convocations,
     /// and every examiner's first `copies` sheets graded (alternating subjects).
-    static func seed(session: Int, copies: Int, _ p: String, seulement: Set<String>? = nil) async throws {
+    /// `unSujet`: the examiners (by login) who grade only that subject (0 or 1), the others both in turn.
+    static func seed(session: Int, copies: Int, _ p: String, seulement: Set<String>? = nil, unSujet: [String: Int] = [:]) async throws {
         try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: correctionMigrations) { client, schema, logger in
             let s = schema.name
             let others = try await client.query("""
@@ -76,7 +77,7 @@ import TestSupport
                     VALUES (\(lot), \(session), 'T011B', \(e.centre), \("Salle \(e.nom)"), \([intervenant]))
                     """, logger: logger)
                 for (i, note) in e.notes.prefix(copies).enumerated() {
-                    let fiche = UUID(), sujet = sujets[i % 2]
+                    let fiche = UUID(), sujet = sujets[unSujet[e.login] ?? i % 2]
                     try await client.query("""
                         INSERT INTO \(unescaped: s).fiches (id, session, epreuve, candidat_id, centre, numero, nom, prenoms, categorie, publication_id,
                                                             groupe_id, sujet_id, statut, note_finale, examinateur_id)
@@ -203,6 +204,8 @@ import TestSupport
         // 2063: e1 and e2 in 03, f1 in 06 (the same subjects). 2064: e1 and f1 only.
         try await Self.seed(session: Self.deux, copies: 8, p, seulement: ["\(p).e1", "\(p).e2", "\(p).f1"])
         try await Self.seed(session: Self.seul, copies: 8, p, seulement: ["\(p).e1", "\(p).f1"])
+        try await Self.seed(session: Self.parSujet, copies: 8, p, seulement: ["\(p).e1", "\(p).e2", "\(p).f1"],
+                            unSujet: ["\(p).e2": 0, "\(p).f1": 1])
         struct Mes: Decodable { var comparaisons: [String: Mesure]; var masquees: [String: String]; var autresMinimum: Int }
         let e1 = Identity(userId: UUID(), login: "\(p).e1", role: .examinateur, scope: .academie("03"))
         let f1 = Identity(userId: UUID(), login: "\(p).f1", role: .examinateur, scope: .academie("06"))
@@ -228,6 +231,12 @@ import TestSupport
             #expect(masquee.academie.moyenne == nil && masquee.z == nil && masquee.indicateur == "echantillon_insuffisant")
             #expect(vue.masquees["T011B"] == "Moins de 2 autres examinateurs ont noté les mêmes sujets : leur moyenne "
                     + "désignerait un collègue, elle n'est donc pas montrée.")
+
+            // Two others in all, but one per subject (e2 only the first, f1 only the second): each subject's
+            // reference would be one colleague's (the review after F3), so none is shown.
+            let parSujet = try await h.decode(Mes.self, .get, "/api/correction/sessions/\(Self.parSujet)/mes-statistiques", as: e1)
+            let cache = try #require(parSujet.comparaisons["T011B"])
+            #expect(cache.national.moyenne == nil && cache.academie.moyenne == nil && cache.z == nil, "\(cache)")
         }
     }
 

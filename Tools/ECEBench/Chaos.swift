@@ -290,6 +290,9 @@ final class FaultInjector: @unchecked Sendable {
                 let node = try await brokerLeader()
                 pending.node = node
                 pending.fault.name += " (node \(node))"
+                // The fault begins at the kill, not while the CLI looked for the leader (seconds of an Erlang VM's start).
+                pending.struck = ContinuousClock.now
+                pending.fault.at = Session.seconds(pending.struck - start)
                 guard await LocalInfrastructure.run(["/bin/bash", "scripts/broker-cluster.sh", "kill", "\(node)"]) == 0 else {
                     throw ValidationError("scripts/broker-cluster.sh kill \(node) failed")
                 }
@@ -324,7 +327,7 @@ final class FaultInjector: @unchecked Sendable {
                 // The services whose connections were on the node say so on /health until they moved to
                 // another node; a first look too soon after the kill could still find them all up.
                 let node = pending.node!
-                _ = await healthy(timeout: .seconds(3), untilAnyDown: true)
+                _ = await healthy(timeout: .seconds(1), untilAnyDown: true)
                 guard await healthy(timeout: Self.recoveryDeadline) else { throw ValidationError("not healthy with node \(node) down") }
                 let recovery = Session.seconds(ContinuousClock.now - pending.struck)
                 guard await LocalInfrastructure.run(["/bin/bash", "scripts/broker-cluster.sh", "start", "\(node)"]) == 0 else {

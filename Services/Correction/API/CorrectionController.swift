@@ -163,7 +163,7 @@ struct CorrectionController: Sendable {
         if !["matin", "apres-midi"].contains(body.demiJournee) {
             errors.append(.init(field: "demiJournee", reason: "matin ou apres-midi"))
         }
-        if let heure = body.heure, heure.count != 5 || FrenchFormat.heure(heure) == nil {
+        if let heure = body.heure, FrenchFormat.heure(heure) == nil {
             errors.append(.init(field: "heure", reason: "heure HH:MM / HH:MM time"))
         }
         let autres = try await commissions.creneaux(commission.key).map { Set($0.sujets) }

@@ -507,6 +507,16 @@ struct CommissionRepository: Sendable {
             guard verrouilles.isEmpty else {
                 throw Problem.conflict(.lotVerrouille, "lot verrouillé pour / locked lot for: \(verrouilles.sorted().joined(separator: ", "))")
             }
+            // A sheet under an open second look stays in its lot until settled: taken out, the automatic
+            // distribution could put it in its reader's lot (the security review after F4).
+            let enLecture = try await connection.query("""
+                SELECT f.numero FROM \(unescaped: s).secondes_lectures sl JOIN \(unescaped: s).fiches f ON f.id = sl.fiche_id
+                WHERE sl.statut <> 'tranchee' AND f.id = ANY(\(ids)) ORDER BY f.numero
+                """, logger: logger).collect().map { try $0.decode(String.self) }
+            guard enLecture.isEmpty else {
+                throw Problem.conflict(.etat, "seconde lecture en cours : la fiche reste dans son lot jusqu'à l'arbitrage / "
+                    + "second look open, the sheet stays in its lot until settled: \(enLecture.joined(separator: ", "))")
+            }
             if let groupe {
                 let sansCreneau = candidats.filter { $0.0.creneau == nil }.map(\.numero)
                 guard sansCreneau.isEmpty else {
@@ -641,6 +651,7 @@ struct CommissionRepository: Sendable {
             let pending = try await connection.query("""
                 SELECT id, nom, uai_origine, division, creneau_id, numero, nom || ' ' || prenoms FROM \(unescaped: s).fiches
                 WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) AND groupe_id IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM \(unescaped: s).secondes_lectures sl WHERE sl.fiche_id = fiches.id AND sl.statut <> 'tranchee')
                 """, logger: logger).collect()
             var identites: [UUID: (numero: String, nom: String)] = [:]
             let candidats = try pending.map { row in

@@ -323,8 +323,10 @@ extension SuiviRepository {
         return (examinateurs, lots)
     }
 
-    /// How many other examiners graded the subjects the examiner `ids` graded on one exam: in the
-    /// same académie and in the country — the people behind the examiner's "anonymous" references.
+    /// The fewest other examiners behind any one of the subjects the examiner `ids` graded on one exam,
+    /// in the same académie and in the country — the people behind the examiner's "anonymous"
+    /// references. Per subject: two others in all, each alone on a subject, would each be named by
+    /// that subject's mean.
     func autresExaminateurs(session: Int, epreuve: String, _ ids: [UUID]) async throws -> (academie: Int, national: Int) {
         let rows = try await client.query("""
             WITH f AS (
@@ -333,11 +335,12 @@ extension SuiviRepository {
                 JOIN \(unescaped: s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
                 WHERE f.session = \(session) AND f.epreuve = \(epreuve) AND f.statut = 'notee' AND f.note_finale IS NOT NULL
                   AND f.sujet_id IS NOT NULL AND f.examinateur_id IS NOT NULL),
-            mien AS (SELECT DISTINCT sujet, academie FROM f WHERE e = ANY(\(ids)))
-            SELECT (count(DISTINCT f.e) FILTER (WHERE ma.sujet IS NOT NULL))::int, (count(DISTINCT f.e) FILTER (WHERE ms.sujet IS NOT NULL))::int
-            FROM f LEFT JOIN mien ma ON ma.sujet = f.sujet AND ma.academie = f.academie
-                   LEFT JOIN (SELECT DISTINCT sujet FROM mien) ms ON ms.sujet = f.sujet
-            WHERE f.e <> ALL(\(ids))
+            mien AS (SELECT DISTINCT sujet, academie FROM f WHERE e = ANY(\(ids))),
+            aca AS (SELECT m.sujet, m.academie, count(DISTINCT f.e) AS n FROM mien m
+                    LEFT JOIN f ON f.sujet = m.sujet AND f.academie = m.academie AND f.e <> ALL(\(ids)) GROUP BY 1, 2),
+            nat AS (SELECT m.sujet, count(DISTINCT f.e) AS n FROM (SELECT DISTINCT sujet FROM mien) m
+                    LEFT JOIN f ON f.sujet = m.sujet AND f.e <> ALL(\(ids)) GROUP BY 1)
+            SELECT COALESCE((SELECT min(n) FROM aca), 0)::int, COALESCE((SELECT min(n) FROM nat), 0)::int
             """, logger: logger).collect()
         let (academie, national) = try rows.first?.decode((Int, Int).self) ?? (0, 0)
         return (academie, national)

@@ -137,7 +137,9 @@ final class Upstream: Sendable {
     /// dead one, and waiting twice as long helps nobody), nor the request's own body failing.
     static func connectionLost(_ error: any Error) -> Bool {
         switch error {
-        case let error as HTTPClientError: ![.deadlineExceeded, .readTimeout, .cancelled].contains(error)
+        // Only what a dead replica causes: a client's body ending short (bodyLengthMismatch…) must
+        // not mark a healthy replica down (the security review after the replicas landed).
+        case let error as HTTPClientError: [HTTPClientError.remoteConnectionClosed, .connectTimeout, .uncleanShutdown].contains(error)
         case is IOError, is ChannelError, is NIOConnectionError: true
         default: false
         }
