@@ -80,6 +80,9 @@ test:
 	scripts/hostile-test.sh 2>&1 | tee var/log/hostile-test.log
 	@# Faults in every phase (each service killed, RabbitMQ and PostgreSQL restarted): nothing lost, every mark the oracle's.
 	scripts/chaos-test.sh 2>&1 | tee var/log/chaos-test.log
+	@# The same on the cluster (issue 23): three broker nodes, two replicas of every service, Correction's database on a
+	@# server of its own; the queue leader's node, replicas and that database struck; a node's loss recovered within 10 s.
+	scripts/chaos-test.sh --cluster 2>&1 | tee var/log/chaos-cluster-test.log
 	@# The national benchmark's command on this build, so it cannot rot (issue 24): a smoke run, no threshold
 	@# (debug binaries, about 7 minutes; BENCHMARKS.md's figures are release runs of scripts/bench-national.sh).
 	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/bench-national.sh --scale 0.1 --rythme 150 2>&1 | tee var/log/bench-smoke.log

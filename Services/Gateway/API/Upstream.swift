@@ -86,15 +86,17 @@ final class Upstream: Sendable {
         return best
     }
 
-    /// Methods whose repetition changes nothing more here: reads, and the API's PUT and DELETE, which
-    /// set or remove a named resource (a stale version's PUT is refused: 409).
-    static let idempotent: [HTTPMethod] = [.GET, .HEAD, .OPTIONS, .PUT, .DELETE]
+    /// Methods whose repetition tells the client nothing false: reads. A PUT or DELETE applied just
+    /// before its replica died would, replayed, answer 409 (a sheet's version moved on) or 404 for
+    /// what succeeded — an examiner shown a conflict with their own save (the cluster chaos run): they
+    /// get 503 like a POST, and the client reads again.
+    static let idempotent: [HTTPMethod] = [.GET, .HEAD, .OPTIONS]
 
     struct Unavailable: Error {}
 
     /// Sends `request` (its URL: `path` on the chosen replica). When it fails, it goes once to another
-    /// replica if it never reached the first one (connection refused), or if its method is
-    /// idempotent (the replica died mid-request): never a POST or PATCH that may have been applied,
+    /// replica if it never reached the first one (connection refused), or if it is a read (the replica
+    /// died mid-request): never a write that may have been applied,
     /// nor a body already streamed (`replayable` false). Otherwise `Unavailable`.
     func execute(_ request: HTTPClientRequest, path: String, replayable: Bool, timeout: TimeAmount,
                  logger: Logger) async throws -> HTTPClientResponse {
