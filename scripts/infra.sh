@@ -449,7 +449,7 @@ main() {
         # A fresh database and broker vhost of that name (ece-bench national): dropped, then provisioned.
         fresh)
             local name="${2:?usage: $0 fresh <name>}"
-            [[ "$name" =~ ^[a-z_]+$ && "$name" != ece ]] || die "fresh: a lower-case name other than ece"
+            [[ "$name" =~ ^[a-z_][a-z0-9_]*$ && "$name" != ece ]] || die "fresh: a lower-case name other than ece"
             as_postgres psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
                 -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" >/dev/null
             pg_provision "$name"
@@ -471,7 +471,7 @@ main() {
         pg2-start)    use_second_cluster; pg_start ;;
         pg2-fresh)
             local db="${2:?usage: $0 pg2-fresh <name>}"
-            [[ "$db" =~ ^[a-z_]+$ && "$db" != ece ]] || die "pg2-fresh: a lower-case name other than ece"
+            [[ "$db" =~ ^[a-z_][a-z0-9_]*$ && "$db" != ece ]] || die "pg2-fresh: a lower-case name other than ece"
             use_second_cluster
             as_postgres psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
                 -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
