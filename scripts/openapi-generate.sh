@@ -11,8 +11,12 @@ if ! command -v swift >/dev/null 2>&1; then export PATH="$PATH:/opt/swift/usr/bi
 DOC=Services/Gateway/API/openapi.yaml
 SUM="$(sha256sum "$DOC" | cut -d' ' -f1)"
 TOOL=Tools/OpenAPIGenerate
-swift build --package-path "$TOOL" --product swift-openapi-generator
-GENERATOR="$(swift build --package-path "$TOOL" --show-bin-path)/swift-openapi-generator"
+# OPENAPI_GENERATOR names an already built generator (another checkout's) instead of building one here.
+if [[ -z "${OPENAPI_GENERATOR:-}" ]]; then
+    swift build --package-path "$TOOL" --product swift-openapi-generator
+    OPENAPI_GENERATOR="$(swift build --package-path "$TOOL" --show-bin-path)/swift-openapi-generator"
+fi
+GENERATOR="$OPENAPI_GENERATOR"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 
