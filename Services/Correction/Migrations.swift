@@ -349,4 +349,45 @@ let correctionMigrations = [
         "ALTER TABLE {schema}.commissions ADD COLUMN centre_nom text, ADD COLUMN centre_commune text",
         "ALTER TABLE {schema}.creneaux ADD COLUMN heure text CHECK (heure ~ '^([01][0-9]|2[0-3]):[0-5][0-9]$')",
     ]),
+    // A sheet's frozen barème stored once per (subject, version) instead of copied into its row at
+    // the draw (issue 24 item 2): the row no longer grows by the barème (about 700 bytes), so
+    // the draw's and the saves' updates can stay on their page (HOT), and the editor's reads no
+    // longer send it (Correction has it in memory, `BaremesFiges`). A trigger keeps every version
+    // a subject ever had, whoever writes `sujets`. `fiches.bareme` is no longer written; it stays
+    // for an older replica reading it during a rolling upgrade, and goes in a later migration.
+    Migration(15, "baremes_figes", [
+        """
+        CREATE TABLE {schema}.baremes_figes (
+            sujet_id uuid NOT NULL REFERENCES {schema}.sujets(id) ON DELETE CASCADE,
+            version int NOT NULL,
+            bareme jsonb NOT NULL,
+            PRIMARY KEY (sujet_id, version)
+        )
+        """,
+        """
+        CREATE FUNCTION {schema}.bareme_fige() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO {schema}.baremes_figes (sujet_id, version, bareme)
+            VALUES (NEW.id, NEW.bareme_version, NEW.bareme) ON CONFLICT DO NOTHING;
+            RETURN NULL;
+        END $$
+        """,
+        """
+        CREATE TRIGGER bareme_fige AFTER INSERT OR UPDATE OF bareme, bareme_version ON {schema}.sujets
+        FOR EACH ROW EXECUTE FUNCTION {schema}.bareme_fige()
+        """,
+        // The versions sheets were drawn under, then each subject's current one.
+        """
+        INSERT INTO {schema}.baremes_figes (sujet_id, version, bareme)
+        SELECT DISTINCT ON (sujet_id, bareme_version) sujet_id, bareme_version, bareme FROM {schema}.fiches
+        WHERE sujet_id IS NOT NULL AND bareme_version IS NOT NULL AND bareme IS NOT NULL
+        ORDER BY sujet_id, bareme_version
+        """,
+        "INSERT INTO {schema}.baremes_figes (sujet_id, version, bareme) SELECT id, bareme_version, bareme FROM {schema}.sujets ON CONFLICT DO NOTHING",
+        // Sheets drawn before barèmes were frozen (migration 4) followed the subject's current version: now frozen to it.
+        """
+        UPDATE {schema}.fiches f SET bareme_version = su.bareme_version FROM {schema}.sujets su
+        WHERE f.sujet_id = su.id AND f.bareme_version IS NULL
+        """,
+    ]),
 ]

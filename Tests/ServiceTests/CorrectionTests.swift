@@ -324,6 +324,32 @@ import TestSupport
             #expect(graded.statut == "notee" && graded.noteFinale == 21 && graded.plafonds == ["REA": "C"], "\(graded)")
             #expect(graded.bareme == Self.bareme && conflict.current.bareme == Self.bareme)
 
+            // Frozen: a version 2 of the drawn subject's barème reaches Santorin; the graded sheet keeps
+            // version 1, which its row does not copy (baremes_figes holds each version once).
+            let tire = try #require(drawn.sujet?.id)
+            let i = try #require(sujets.firstIndex(of: tire))
+            var v2 = Self.bareme
+            v2.criteres[2].libelle = "Valider (version 2)"
+            let republie = SujetPublished(sujetId: tire, epreuve: "T011B", session: Self.session, code: "\(p)-S\(i)",
+                                          titre: "Situation \(i)", dominante: i < 2 ? "physique" : "chimie", materiel: [],
+                                          baremeVersion: 2, bareme: v2,
+                                          document: DocumentRef(path: "/sujets/\(i).pdf", sha256: String(repeating: "0", count: 64), taille: 10),
+                                          visibleFrom: Date().addingTimeInterval(-60))
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: p, payload: republie))
+            try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: []) { client, schema, _ in
+                try await waitUntil {
+                    try await client.query("""
+                        SELECT version FROM \(unescaped: schema.name).baremes_figes WHERE sujet_id = \(tire) ORDER BY version
+                        """).collect().map { try $0.decode(Int.self) } == [1, 2]
+                }
+                let copie = try await client.query("""
+                    SELECT bareme IS NULL, bareme_version FROM \(unescaped: schema.name).fiches WHERE id = \(lotB[0])
+                    """).collect().first?.decode((Bool, Int).self)
+                #expect(copie?.0 == true && copie?.1 == 1, "the row names its version, without a copy: \(String(describing: copie))")
+            }
+            let figee = try await h.decode(Fiche.self, .get, "/api/correction/fiches/\(lotB[0])", as: examinerB)
+            #expect(figee.bareme == Self.bareme && figee.version == graded.version, "version 1 still, after version 2")
+
             // 2: an override needs its reason.
             let second = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(lotB[1])/tirage", #"{"version":0}"#, as: examinerB)
             let noReason = try await h.call(.put, "/api/correction/fiches/\(lotB[1])",
@@ -682,7 +708,8 @@ import TestSupport
             }.filter { !$0.contains(" ") && !$0.isEmpty })
         }
         let draw = written(EditeurStatements.SujetFixe.sql), save = written(EditeurStatements.Enregistre.sql)
-        #expect(draw.isSuperset(of: ["sujet_id", "bareme", "version"]), "\(draw)")
+        #expect(draw.isSuperset(of: ["sujet_id", "bareme_version", "version"]) && !draw.contains("bareme"),
+                "the draw names the barème's version, never copies it (baremes_figes): \(draw)")
         #expect(save.isSuperset(of: ["grille", "statut", "note_finale", "examinateur_id"]), "\(save)")
         try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: correctionMigrations) { client, schema, logger in
             let fiches = "\(schema.name).fiches"

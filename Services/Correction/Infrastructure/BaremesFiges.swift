@@ -26,6 +26,11 @@ final class BaremesFiges: Sendable {
         return bareme
     }
 
+    /// The barème, when this subject's version was read before.
+    func bareme(sujet: UUID, version: Int) -> Bareme? {
+        known.withLock { $0[Key(sujet: sujet, version: version)]?.bareme }
+    }
+
     /// The barème as the API answers it, when this subject's version was read before.
     func json(sujet: UUID, version: Int) -> Data? {
         known.withLock { $0[Key(sujet: sujet, version: version)]?.json }

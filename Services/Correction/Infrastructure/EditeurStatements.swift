@@ -14,12 +14,11 @@ enum EditeurStatements {
         f.id, f.session, f.epreuve, f.centre, f.candidat_id, f.numero, f.nom, f.prenoms, f.division, f.groupe_id,
         COALESCE(g.verrouille, false), f.creneau_id, f.sujet_mode, f.grille::text, f.statut, f.absence, f.note_suggeree,
         f.note_finale, f.motif_ajustement, f.saisie_differee, f.version, f.modifiee_le,
-        su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, COALESCE(f.bareme_version, su.bareme_version),
-        COALESCE(f.bareme, su.bareme)::text
+        su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, COALESCE(f.bareme_version, su.bareme_version)
         """
 
     /// A sheet's row as the audit keeps it: without the candidate's identity (the sheet id leads
-    /// to it) nor the barème (its version is in the row, and the barème is frozen).
+    /// to it) nor the barème an older Correction copied into it (its version is in the row).
     static func instantane(_ alias: String) -> String {
         "(to_jsonb(\(alias)) - 'nom' - 'prenoms' - 'numero' - 'bareme')"
     }
@@ -95,13 +94,12 @@ enum EditeurStatements {
         func decodeRow(_ row: PostgresRow) throws -> (Bool, [UUID], Bool?) { try row.decode((Bool, [UUID], Bool?).self) }
     }
 
-    /// The subject set on the sheet, its barème copied (the grade refers to that version for
-    /// good), and the audit row, in one statement.
+    /// The subject set on the sheet with its barème's version (the grade refers to that version
+    /// for good: `baremes_figes`), and the audit row, in one statement.
     struct SujetFixe: PostgresPreparedStatement {
         static let sql = """
             WITH u AS (
-                UPDATE fiches f SET sujet_id = su.id, sujet_mode = $3::text, bareme = su.bareme,
-                    bareme_version = su.bareme_version, version = f.version + 1, modifiee_le = now()
+                UPDATE fiches f SET sujet_id = su.id, sujet_mode = $3::text, bareme_version = su.bareme_version, version = f.version + 1, modifiee_le = now()
                 FROM sujets su WHERE f.id = $1::uuid AND su.id = $2::uuid
                 RETURNING f.id, f.session, f.epreuve, f.centre
             )

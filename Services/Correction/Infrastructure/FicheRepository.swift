@@ -73,23 +73,27 @@ struct FicheRepository: Sendable {
         let statement = EditeurStatements.Fiche(id: id)
         let rows = if let connection { try await connection.execute(statement, logger: logger) }
             else { try await client.execute(statement, logger: logger) }
-        for try await row in rows { return try Self.fiche(row) }
-        return nil
+        var found: PostgresRow?
+        for try await row in rows { found = row }
+        guard let found else { return nil }
+        return try await fiche(found, on: connection)
     }
 
-    private static func fiche(_ row: PostgresRow) throws -> Fiche {
+    /// The sheet of an editor's row, with its frozen barème: from memory, read once per subject
+    /// and version from `baremes_figes` (the row does not carry it).
+    private func fiche(_ row: PostgresRow, on connection: PostgresConnection?) async throws -> Fiche {
         let r = try row.decode((UUID, Int, String, String, UUID, String, String, String, String?, UUID?, Bool, UUID?, String?, String,
                                 String, String?, Int?, Int?, String?, Bool, Int, Date,
-                                UUID?, String?, String?, Date?, String?, String?, Int?, String?).self)
+                                UUID?, String?, String?, Date?, String?, String?, Int?).self)
         let grille = try JSONDecoder.iso.decode(Grille.self, from: Data(r.13.utf8))
         var sujet: SujetVue?
         var bareme: Bareme?
-        if let sujetId = r.22, let code = r.23, let visible = r.25, let version = r.28, let baremeText = r.29 {
+        if let sujetId = r.22, let code = r.23, let visible = r.25, let version = r.28 {
             let open = visible <= Date()
             sujet = SujetVue(id: sujetId, code: code, dominante: r.24, visibleFrom: visible, titre: open ? r.26 : nil,
                              document: open ? try r.27.map { try JSONDecoder.iso.decode(DocumentRef.self, from: Data($0.utf8)) } : nil,
                              baremeVersion: version)
-            bareme = try BaremesFiges.shared.bareme(sujet: sujetId, version: version, json: baremeText)
+            bareme = try await baremeFige(sujet: sujetId, version: version, on: connection)
         }
         var fiche = Fiche(id: r.0, session: r.1, epreuve: r.2, centre: r.3, candidatId: r.4, numero: r.5, nom: r.6, prenoms: r.7,
                           division: r.8, groupeId: r.9, lotVerrouille: r.10, creneauId: r.11, sujet: sujet, sujetMode: r.12,
@@ -98,6 +102,27 @@ struct FicheRepository: Sendable {
                           version: r.20, modifieeLe: r.21)
         fiche.recalculer()
         return fiche
+    }
+
+    /// A subject's barème at a version, as frozen when it was published (migration 15's trigger).
+    private func baremeFige(sujet: UUID, version: Int, on connection: PostgresConnection?) async throws -> Bareme {
+        if let bareme = BaremesFiges.shared.bareme(sujet: sujet, version: version) { return bareme }
+        let query: PostgresQuery = """
+            SELECT bareme::text FROM \(unescaped: s).baremes_figes WHERE sujet_id = \(sujet) AND version = \(version)
+            """
+        let rows = if let connection { try await connection.query(query, logger: logger) }
+            else { try await client.query(query, logger: logger) }
+        for try await json in rows.decode(String.self) {
+            return try BaremesFiges.shared.bareme(sujet: sujet, version: version, json: json)
+        }
+        throw BaremeIntrouvable(sujet: sujet, version: version)
+    }
+
+    /// A sheet names a barème version its subject never had: a broken invariant, not a caller's error.
+    struct BaremeIntrouvable: Error, CustomStringConvertible {
+        var sujet: UUID
+        var version: Int
+        var description: String { "no frozen barème for subject \(sujet) version \(version)" }
     }
 
     /// Whether the examiner is in the group whose lot holds the sheet.
@@ -317,7 +342,7 @@ struct FicheRepository: Sendable {
         guard let row = found else { throw Problem.notFound("fiche") }
         let colonne = PostgresRandomAccessRow(row)
         guard let examinateur = try colonne["intervenant_id"].decode(UUID?.self) else { throw Problem.notFound("fiche") }
-        let current = try Self.fiche(row)
+        let current = try await fiche(row, on: connection)
         if let refus = Self.figee(etat: try colonne["etat"].decode(String.self), lotVerrouille: current.lotVerrouille) { throw refus }
         // Once read again, the mark is the coordination's to settle: the first examiner no longer changes it.
         guard try !colonne["relue"].decode(Bool.self) else {
