@@ -8,9 +8,11 @@ import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 
 /// The gateway's API as the bench's simulated users call it: the client generated from
-/// Services/Gateway/API/openapi.yaml over one shared HTTPClient. Not in the API, so still plain
-/// HTTP or other protocols: /health (waiting for the platform, the chaos run's recovery), AMQP and
-/// the SQL checks of the oracle and of the chaos verdict, Statistics' raw load (issue 19 item 3).
+/// Services/Gateway/API/openapi.yaml over one shared HTTPClient (issue 19 item 3). What the commands
+/// do outside the API stays as it was: `/health` (waiting for the gateway here; each replica's own port
+/// in `chaos`'s recovery), SQL (the national bench's reference data, e2e's Cyclades grades — no API
+/// lists them —, chaos's verdict, the stats seed and its baseline, import's `\copy` baseline, pgbench)
+/// and AMQP (bus, poison, chaos's queues).
 struct Passerelle: Sendable {
     /// The gateway, or its replicas: each call goes to one of them at random, as a load balancer
     /// in front of them would spread it (the cluster chaos run kills one).
@@ -27,6 +29,9 @@ struct Passerelle: Sendable {
         self.http = http
         transport = AsyncHTTPClientTransport(configuration: .init(client: http, timeout: timeout))
     }
+
+    /// One of the gateways, for a hand-written call (`Editeur`).
+    func serveur() -> String { (serveurs.count == 1 ? serveurs[0] : serveurs.randomElement()!).absoluteString }
 
     /// The API as the holder of `token` (none: anonymous, e.g. to log in).
     func client(_ token: String? = nil) -> Client {

@@ -516,39 +516,35 @@ struct Session {
         let people = (0..<centres).flatMap { c in (1...National.examinateursParCentre).map { (c, $0) } }
         let lots = Recorder.Lots()
         try await concurrently(people, width: concurrence) { c, k in
-            let me = try await client(identite(c, k))
+            let token = try await signer.sign(identite(c, k))
+            let me = passerelle.client(token), editeur = Editeur(passerelle: passerelle, token: token)
             let mine = try await tenace { try await me.listerMesLots().ok.body.json.items }!
             for lot in mine {
                 await lots.add(.init(centre: c, k: k, groupe: lot.groupeId))
                 for (i, resume) in lot.fiches.enumerated() {
                     await cadence?.next()
                     guard let id = resume.id else { throw ValidationError("\(lot.groupeId): a sheet without its id") }
-                    let fiche = Operations.LireFiche.Input.Path(id: id)
                     // nil: a retry met 409, an earlier draw went through: the sheet says which subject.
-                    var drawn = try await tenace {
-                        try await me.tirerSujet(path: .init(id: id), body: .json(.init(version: resume.version ?? 1))).ok.body.json
-                    }
-                    if drawn == nil { drawn = try await tenace { try await me.lireFiche(path: fiche).ok.body.json } }
+                    var drawn = try await tenace { try await editeur.tirer(id, version: resume.version ?? 1) }
+                    if drawn == nil { drawn = try await tenace { try await editeur.lire(id) } }
                     let tiree = drawn!
                     guard let sujet = tiree.sujet?.id, let bareme = baremes[sujet] else {
                         throw ValidationError("\(id): no subject drawn, or one this run did not publish")
                     }
                     let saisies = Baremes.grille(bareme, i: i + c, k: k)
                     let attendu = Oracle.demiPoints(bareme, saisies)
-                    let grille = try Baremes.soumise(saisies)
                     let start = ContinuousClock.now
                     var lastAttempt = start
                     let saved = try await tenace {
                         lastAttempt = ContinuousClock.now
-                        return try await me.enregistrerFiche(path: .init(id: id), body: .json(.init(version: tiree.version, grille: grille,
-                                                                                                    finaliser: true))).ok.body.json
+                        return try await editeur.enregistrer(id, version: tiree.version, saisies)
                     }
                     await recorder.add(Session.seconds(ContinuousClock.now - start))
                     if let chaos {
                         await chaos.saved(.init(start: start, lastAttempt: lastAttempt, end: ContinuousClock.now))
                         // A lost answer: the sheet as it stands says whether the save went through.
                         var answer = saved
-                        if answer == nil { answer = try await tenace { try await me.lireFiche(path: fiche).ok.body.json } }
+                        if answer == nil { answer = try await tenace { try await editeur.lire(id) } }
                         let note = answer!
                         await chaos.graded(try uuid(id), attendu: attendu, repondu: note.statut == .notee ? note.noteFinale : nil,
                                            examinateur: examinateur(c, k), readBack: saved == nil)
