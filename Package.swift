@@ -42,7 +42,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         // The generated API code's runtime; the generator itself is Tools/OpenAPIGenerate's (scripts/openapi-generate.sh).
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
-        // The client's transport, where the generated client is used (the tests for now).
+        // The generated client's transport (ece-bench, the tests).
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
         // Already resolved through postgres-nio and hummingbird: named for Shared's SMTP client.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
@@ -127,6 +127,10 @@ let package = Package(
                 "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                // Every command's calls to the gateway go through the generated client (Tools/ECEBench/API.swift).
+                "ECEAPI", "ECEAPIClient", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tools/ECEBench"
         ),

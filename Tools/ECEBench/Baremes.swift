@@ -1,4 +1,7 @@
+import ECEAPI
+import ECEAPIClient
 import Foundation
+import OpenAPIRuntime
 import TestSupport
 
 /// The barèmes the drivers publish (e2e, chaos, national), in the oracle's own terms: the shapes of
@@ -67,23 +70,46 @@ enum Baremes {
     }
 }
 
-/// A grid as the editor saves it (`PUT /api/correction/fiches/{id}`'s `grille`), written from the
-/// oracle's entries: levels or half points, each aid given on its criterion, the appels made.
-struct GrilleSoumise: Encodable {
-    struct Evaluation: Encodable { var type: String; var niveau: String?; var demiPoints: Int? }
-    struct Saisie: Encodable { var code: String; var evaluation: Evaluation }
-    struct AppelFait: Encodable { var code: String; var heure: Date }
-    struct AideDonnee: Encodable { var critere: String; var aide: String; var heure: Date }
-    var evaluations: [Saisie] = []
-    var appels: [AppelFait] = []
-    var aides: [AideDonnee] = []
-
-    init(_ saisies: [Oracle.Saisie], appels: [String] = [], heure: Date = Date()) {
-        evaluations = saisies.map { s in
-            Saisie(code: s.code, evaluation: s.niveau.map { Evaluation(type: "niveau", niveau: $0) }
-                ?? Evaluation(type: "points", demiPoints: s.demiPoints))
+extension Baremes {
+    /// A barème as published (`enregistrerBareme`), from the oracle's.
+    static func api(_ bareme: Oracle.Bareme) throws -> Components.Schemas.Bareme {
+        let criteres = try bareme.criteres.map { c in
+            Components.Schemas.Critere(code: c.code, libelle: c.libelle, partie: c.partie, poids: c.poids, echelle: try c.valeurs.map {
+                .init(_type: .niveaux, valeurs: try OpenAPIObjectContainer(unvalidatedValue: Dictionary(
+                    uniqueKeysWithValues: zip(Oracle.niveaux, $0.map { $0.description as (any Sendable)? }))))
+            } ?? .init(_type: .points))
         }
-        aides = saisies.flatMap { s in s.aides.map { AideDonnee(critere: s.code, aide: $0, heure: heure) } }
-        self.appels = appels.map { AppelFait(code: $0, heure: heure) }
+        let plafonds = bareme.plafonds
+        return .init(criteres: criteres, appels: bareme.appels.map { .init(code: $0, libelle: "Appel \($0)") },
+                     plafonds: .init(mineure: plafonds["mineure"].flatMap { .init(rawValue: $0) },
+                                     majeure: plafonds["majeure"].flatMap { .init(rawValue: $0) },
+                                     solution: plafonds["solution"].flatMap { .init(rawValue: $0) }))
+    }
+
+    /// Creates a subject, gives it `bareme` and its document, validates and publishes it (visible
+    /// from a minute ago); returns its id.
+    static func publier(_ dsii: Client, _ sujet: Components.Schemas.SujetInput, _ bareme: Oracle.Bareme) async throws -> String {
+        guard let id = try await dsii.creerSujet(body: .json(sujet)).created.body.json.id else {
+            throw Refus(status: nil, description: "\(sujet.code): created without an id")
+        }
+        _ = try await dsii.enregistrerBareme(path: .init(id: id), body: .json(try api(bareme))).ok
+        _ = try await dsii.deposerDocument(path: .init(id: id, nature: .sujet), body: .pdf(HTTPBody("%PDF-1.4\n%%EOF\n"))).ok
+        _ = try await dsii.validerSujet(path: .init(id: id)).ok
+        _ = try await dsii.publierSujet(path: .init(id: id), body: .json(.init(visibleFrom: Date().addingTimeInterval(-60)))).ok
+        return id
+    }
+
+    /// A grid as the editor saves it (`enregistrerFiche`'s `grille`), written from the oracle's
+    /// entries: levels or half points, each aid given on its criterion, the appels made.
+    static func soumise(_ saisies: [Oracle.Saisie], appels: [String] = [], heure: Date = Date()) throws -> Components.Schemas.Grille {
+        .init(evaluations: try saisies.map { s in
+                  .init(code: s.code, evaluation: try OpenAPIObjectContainer(unvalidatedValue: s.niveau.map { ["type": "niveau", "niveau": $0] }
+                      ?? ["type": "points", "demiPoints": s.demiPoints]))
+              },
+              appels: appels.map { .init(code: $0, heure: heure) },
+              aides: saisies.flatMap { s in
+                  s.aides.compactMap { Components.Schemas.AideDonnee.AidePayload(rawValue: $0) }
+                      .map { Components.Schemas.AideDonnee(critere: s.code, aide: $0, heure: heure) }
+              })
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ECEAPI
 import Foundation
 import Logging
 import PostgresNIO
@@ -53,13 +54,13 @@ struct Chaos: AsyncParsableCommand {
         var run = try await National.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
                                              database: database, runDir: runDir, logger: logger)
         run.chaos = ledger
-        var services: [ChaosCheck.ServiceLu] = []
+        var services: [Components.Schemas.ServiceFait] = []
         do {
             _ = try await run.play()
             services = try await run.servicesFaits()
-            try await run.http.shutdown()
+            try await run.passerelle.http.shutdown()
         } catch {
-            try? await run.http.shutdown()
+            try? await run.passerelle.http.shutdown()
             await ledger.printFaults(minimum: faults)
             throw error
         }
@@ -514,8 +515,6 @@ struct ChaosCheck {
     let amqp: String
     let logger: Logger
 
-    /// A service fait as Imag'In shows it (`GET sessions/{annee}/services-faits`), priced by the regulation.
-    struct ServiceLu: Decodable, Sendable { var login: String?; var centres: [String]; var candidatsEvalues: Int; var montantCentimes: Int }
     /// The built-in national regulation's pay per candidate evaluated (5 €), which a fresh database's refresh loads.
     static let tarifParCandidat = 500
 
@@ -540,7 +539,7 @@ struct ChaosCheck {
         }
     }
 
-    func verify(_ ledger: ChaosLedger, services: [ServiceLu]) async throws -> Verdict {
+    func verify(_ ledger: ChaosLedger, services: [Components.Schemas.ServiceFait]) async throws -> Verdict {
         let configuration = try DatabaseConfiguration.client(url: databases.platform, maxConnections: 2)
         let correction = try DatabaseConfiguration.client(url: databases.correction, maxConnections: 2)
         return try await withPostgresClient(configuration, logger: logger) { client in
@@ -603,16 +602,17 @@ struct ChaosCheck {
             var parExaminateur: [String: Int] = [:]
             for note in notes.values where note.repondu != nil { parExaminateur[note.examinateur, default: 0] += 1 }
             verdict.servicesFaitsExpected = parExaminateur.values.reduce(0, +)
-            verdict.servicesFaits = services.map(\.candidatsEvalues).reduce(0, +)
+            verdict.servicesFaits = services.map { $0.candidatsEvalues ?? 0 }.reduce(0, +)
             var payes = Set<String>()
             for service in services {
                 let login = service.login ?? "?"
                 let n = parExaminateur[login] ?? 0
                 verdict.montants += 1
                 if !payes.insert(login).inserted { verdict.duplicated += 1; verdict.problems.append("\(login): paid twice") }
-                if service.candidatsEvalues != n || service.montantCentimes != n * Self.tarifParCandidat {
+                let (evalues, centimes) = (service.candidatsEvalues ?? 0, service.montantCentimes ?? 0)
+                if evalues != n || centimes != n * Self.tarifParCandidat {
                     verdict.montantsFaux += 1
-                    verdict.problems.append("\(login): \(service.candidatsEvalues) candidates, \(service.montantCentimes) cents; "
+                    verdict.problems.append("\(login): \(evalues) candidates, \(centimes) cents; "
                                             + "expected \(n), \(n * Self.tarifParCandidat)")
                 }
             }

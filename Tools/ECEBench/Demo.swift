@@ -1,6 +1,9 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ECEAPI
+import ECEAPIClient
 import Foundation
+import OpenAPIRuntime
 import TestSupport
 
 /// `ece-bench demo`: plays the road map through the gateway with the demo accounts, up to the exam
@@ -29,23 +32,14 @@ struct Demo: AsyncParsableCommand {
     static let noms = ["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau",
                        "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "David"]
 
-    struct Mission: Decodable { var mission: Id; var intervenants: [Person] }
-    struct Missions: Decodable { var items: [Mission] }
-    struct Id: Decodable { var id: UUID }
-    struct Person: Decodable { var id: UUID; var login: String }
-    struct Convoked: Decodable { var id: UUID; var impression: String }
-    struct Items<T: Decodable>: Decodable { var items: [T] }
-    struct Sujet: Decodable { var id: UUID; var code: String }
-    struct Fiche: Decodable { var id: UUID }
-    struct Commission: Decodable { var groupes: [Groupe]; var creneaux: [Creneau]; struct Groupe: Decodable { var id: UUID }
-                                   struct Creneau: Decodable { var id: UUID } }
+    typealias Personne = Components.Schemas.Personne
 
     func run() async throws {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let client = GatewayClient(base: gateway, http: http)
-            try await play(client)
-            if academie { try await sessionAcademique(client) }
+            let passerelle = try Passerelle(gateway, http: http)
+            try await play(passerelle)
+            if academie { try await sessionAcademique(passerelle) }
             try await http.shutdown()
         } catch {
             try? await http.shutdown()
@@ -53,128 +47,135 @@ struct Demo: AsyncParsableCommand {
         }
     }
 
-    func play(_ anonymous: GatewayClient) async throws {
-        try await waitUntil(timeout: .seconds(120)) { (try? await anonymous.call(.GET, "/health"))?.status == .ok }
-        let gestionnaire = try await anonymous.login("gestionnaire.besancon", password: password)
-        let centre = try await anonymous.login("centre.\(uai)", password: password)
-        let ins = "/api/inscriptions/sessions/\(Self.session)"
-        let mis = "/api/missions/sessions/\(Self.session)"
-        let santorin = "/api/correction/sessions/\(Self.session)/epreuves/T011B/centres/\(uai)"
+    func play(_ passerelle: Passerelle) async throws {
+        try await waitUntil(timeout: .seconds(120)) { await passerelle.sante() }
+        let gestionnaire = try await passerelle.login("gestionnaire.besancon", password: password)
+        let centre = try await passerelle.login("centre.\(uai)", password: password)
+        let annee = Self.session
+        let (epreuve, uai) = ("T011B", uai)
 
         // Cyclades: sixteen physique-chimie candidates of the lycée Jules-Haag, four divisions, assigned to Victor-Hugo.
         let lignes = (1...16).map { i in
             "\(prefix)\(String(format: "%04d", i));\(Self.noms[i - 1]);\(Self.prenoms[i % Self.prenoms.count]);\(String(format: "%02d", i))/03/2009;scolaire;0251671F;T\(1 + (i - 1) / 4);BCG;T011B"
         }
         let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"] + lignes).joined(separator: "\n")
-        try await gestionnaire.expect([200], .POST, "\(ins)/import", raw: csv, contentType: "text/csv")
-        struct Affectation: Encodable { var numero: String; var epreuve = "T011B"; var centre: String }
-        struct Affectations: Encodable { var affectations: [Affectation] }
-        try await gestionnaire.expect([200, 422], .POST, "\(ins)/affectations", json: Affectations(
-            affectations: (1...16).map { Affectation(numero: "\(prefix)\(String(format: "%04d", $0))", centre: uai) }))
-        try await gestionnaire.expect([200], .POST, "\(ins)/affectations/publish?epreuve=T011B")
+        _ = try await gestionnaire.importerCandidats(path: .init(annee: annee), body: .csv(HTTPBody(csv))).ok
+        // 422: assigned by an earlier run.
+        _ = try await sauf([422]) {
+            try await gestionnaire.affecterCandidats(path: .init(annee: annee), body: .json(.init(affectations: (1...16).map {
+                .init(numero: "\(prefix)\(String(format: "%04d", $0))", epreuve: epreuve, centre: uai) }))).ok
+        }
+        _ = try await gestionnaire.publierAffectations(path: .init(annee: annee), query: .init(epreuve: epreuve)).ok
         print("  Cyclades: 16 candidates assigned to \(uai) and published")
 
         // Designations: two teachers examine at the centre (the second teaches T1 at Jules-Haag:
         // never their own pupils), the académie's coordinator.
-        struct Personne: Encodable { var login: String; var nom: String; var prenom: String; var uai: String?; var divisions: [String]? }
-        struct Designation: Encodable { var role: String; var epreuve = "T011B"; var centre: String?; var intervenant: Personne }
         let logins = examinateurs.split(separator: ",").map(String.init)
         guard logins.count == 2 else { throw ValidationError("two examiners") }
-        let designations = [
-            Designation(role: "examinateur", centre: uai, intervenant: Personne(
+        let designations: [Components.Schemas.NouvelleDesignation] = [
+            .init(role: .examinateur, epreuve: epreuve, centre: uai, intervenant: Personne(
                 login: logins[0], nom: "Martin", prenom: "Camille", uai: "0250007X", divisions: ["T2"])),
-            Designation(role: "examinateur", centre: uai, intervenant: Personne(
+            .init(role: .examinateur, epreuve: epreuve, centre: uai, intervenant: Personne(
                 login: logins[1], nom: "Lambert", prenom: "Yves", uai: "0251671F", divisions: ["T1"])),
-            Designation(role: "coordinateur", centre: nil, intervenant: Personne(
-                login: "coordinateur.besancon", nom: "Roux", prenom: "Anne", uai: nil, divisions: nil)),
+            .init(role: .coordinateur, epreuve: epreuve, centre: nil, intervenant: Personne(
+                login: "coordinateur.besancon", nom: "Roux", prenom: "Anne")),
         ]
         for designation in designations {
-            try await gestionnaire.expect([201], .POST, "\(ins)/designations", json: designation)
+            _ = try await gestionnaire.creerDesignation(path: .init(annee: annee), body: .json(designation)).created
         }
 
         // Imag'In: regulation, parameters, opening (once the export has arrived), convocations.
-        try await gestionnaire.expect([200], .POST, "\(mis)/reglementation")
-        struct Parametres: Encodable { var dateDebut = "2027-06-01"; var dateFin = "2027-06-12"
-            var observations = "Se présenter au centre d'épreuve 30 minutes avant le début de chaque demi-journée." }
-        try await gestionnaire.expect([200], .PUT, "\(mis)/parametres", json: Parametres())
-        var missions: [Mission] = []
+        _ = try await gestionnaire.actualiserReglementation(path: .init(annee: annee)).ok
+        _ = try await gestionnaire.enregistrerParametres(path: .init(annee: annee), body: .json(.init(
+            dateDebut: "2027-06-01", dateFin: "2027-06-12",
+            observations: "Se présenter au centre d'épreuve 30 minutes avant le début de chaque demi-journée."))).ok
+        var missions: [Components.Schemas.MissionDetail] = []
         try await waitUntil(timeout: .seconds(60)) {
-            try await gestionnaire.expect([200], .POST, "\(mis)/ouverture")
-            missions = try await gestionnaire.expect([200], .GET, "\(mis)/missions?epreuve=T011B").decode(Missions.self).items
-            let people = Set(missions.flatMap(\.intervenants).map(\.login))
-            return people.isSuperset(of: Set(logins + ["coordinateur.besancon"]))
+            _ = try await gestionnaire.ouvrirMissions(path: .init(annee: annee)).ok
+            missions = try await gestionnaire.listerMissions(path: .init(annee: annee), query: .init(epreuve: epreuve)).ok.body.json.items ?? []
+            return Set(Self.logins(missions)).isSuperset(of: Set(logins + ["coordinateur.besancon"]))
         }
-        var impressions: [String: String] = [:]
-        for mission in missions {
-            for person in mission.intervenants where designations.contains(where: { $0.intervenant.login == person.login }) {
-                let convoked = try await gestionnaire.expect([200, 201], .POST, "/api/missions/missions/\(mission.mission.id)/convocations",
-                                                             json: ["intervenantId": person.id.uuidString]).decode(Convoked.self)
-                impressions[person.login] = convoked.impression
-            }
+        var convocations: [String: String] = [:]
+        for (mission, person) in Self.intervenants(missions) where designations.contains(where: { $0.intervenant.login == person.login }) {
+            let convoked = try await Self.convoquer(gestionnaire, mission: mission, person)
+            convocations[person.login ?? ""] = convoked.id
         }
-        print("  Imag'In: session opened, \(impressions.count) convocations")
+        print("  Imag'In: session opened, \(convocations.count) convocations")
 
         // Examiners without a usable account activate it with the code printed on their convocation.
         for login in logins {
-            guard (try? await anonymous.login(login, password: password)) == nil, let impression = impressions[login] else { continue }
-            let page = try await gestionnaire.expect([200], .GET, impression).text
+            guard (try? await passerelle.login(login, password: password)) == nil, let convocation = convocations[login] else { continue }
+            let page = try await String(collecting: gestionnaire.imprimerConvocation(path: .init(id: convocation)).ok.body.html, upTo: 1 << 22)
             guard let code = page.firstMatch(of: /class="code">([A-Z0-9-]+)</)?.1 else { continue }
             try await waitUntil(timeout: .seconds(30)) {
-                let reply = try await anonymous.call(.POST, "/api/auth/activate", json: [
-                    "login": login, "activationCode": String(code), "password": password])
-                return reply.status == .noContent
+                (try? await passerelle.client().activerCompte(body: .json(.init(
+                    login: login, activationCode: String(code), password: password))).noContent) != nil
             }
         }
 
         // Santorin: the centre waits for its candidates and examiners, then organises the day.
+        let commission = Operations.LireCommission.Input.Path(annee: annee, epreuve: epreuve, centre: uai)
         try await waitUntil(timeout: .seconds(60)) {
-            let reply = try await centre.call(.GET, "\(santorin)/examinateurs")
-            guard reply.status == .ok, try reply.decode(Items<ExaminateurVue>.self).items.count >= 2 else { return false }
-            let fiches = try await centre.expect([200], .GET, "\(santorin)/fiches").decode(Items<Fiche>.self).items
+            guard let vus = try? await centre.listerExaminateurs(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json,
+                vus.items.count >= 2 else { return false }
+            let fiches = try await centre.listerFiches(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items ?? []
             return fiches.count >= 16
         }
-        let examinateurs = try await centre.expect([200], .GET, "\(santorin)/examinateurs").decode(Items<ExaminateurVue>.self).items
+        let examinateurs = try await centre.listerExaminateurs(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items
             .filter { logins.contains($0.login) }
-        var commission = try await centre.expect([200], .GET, santorin).decode(Commission.self)
+        var organisation = try await centre.lireCommission(path: commission).ok.body.json
         // Two rooms of one examiner each (four candidates per examiner per half-day).
-        if commission.groupes.isEmpty {
-            struct Groupe: Encodable { var nom: String; var membres: [UUID] }
+        if organisation.groupes.isEmpty {
             for (i, login) in logins.enumerated() {
                 guard let examinateur = examinateurs.first(where: { $0.login == login }) else { continue }
-                try await centre.expect([201], .POST, "\(santorin)/groupes",
-                                        json: Groupe(nom: "Salle \(i + 1)", membres: [examinateur.intervenantId]))
+                _ = try await centre.creerGroupe(path: .init(annee: annee, epreuve: epreuve, centre: uai),
+                                                 body: .json(.init(nom: "Salle \(i + 1)", membres: [examinateur.intervenantId]))).created
             }
         }
-        if commission.creneaux.isEmpty {
+        if organisation.creneaux.isEmpty {
             // Every subject the slots offer, not merely some: the bank may hold other runs' subjects.
             let offerts: Set = ["PC-201", "PC-202", "PC-203", "PC-301", "PC-302"]
-            try await waitUntil(timeout: .seconds(60)) {
-                offerts.isSubset(of: try await centre.expect([200], .GET, "\(santorin)/sujets").decode(Items<Sujet>.self).items.map(\.code))
-            }
-            let sujets = Dictionary(uniqueKeysWithValues: try await centre.expect([200], .GET, "\(santorin)/sujets")
-                .decode(Items<Sujet>.self).items.map { ($0.code, $0.id) })
+            let sujetsOfferts = { try await centre.listerSujetsOfferts(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items }
+            try await waitUntil(timeout: .seconds(60)) { offerts.isSubset(of: try await sujetsOfferts().map(\.code)) }
+            let sujets = Dictionary(uniqueKeysWithValues: try await sujetsOfferts().map { ($0.code, $0.id) })
             // The morning's subjects are drawn by the platform; in the afternoon the candidates draw a
             // paper subject, which the examiner records in the editor.
-            struct Creneau: Encodable { var jour = "2027-06-01"; var demiJournee: String; var sujets: [UUID]; var choix: Bool }
-            for (demiJournee, codes, choix) in [("matin", ["PC-201", "PC-202", "PC-301", "PC-302"], false),
-                                                ("apres-midi", ["PC-202", "PC-203", "PC-301", "PC-302"], true)] {
-                try await centre.expect([201], .POST, "\(santorin)/creneaux",
-                                        json: Creneau(demiJournee: demiJournee, sujets: codes.compactMap { sujets[$0] }, choix: choix))
+            for (demiJournee, codes, choix) in [(Components.Schemas.NouveauCreneau.DemiJourneePayload.matin, ["PC-201", "PC-202", "PC-301", "PC-302"], false),
+                                                (.apresMidi, ["PC-202", "PC-203", "PC-301", "PC-302"], true)] {
+                _ = try await centre.creerCreneau(path: .init(annee: annee, epreuve: epreuve, centre: uai), body: .json(.init(
+                    jour: "2027-06-01", demiJournee: demiJournee, sujets: codes.compactMap { sujets[$0] }, choix: choix))).created
             }
-            commission = try await centre.expect([200], .GET, santorin).decode(Commission.self)
-            let fiches = try await centre.expect([200], .GET, "\(santorin)/fiches").decode(Items<Fiche>.self).items
-            for (creneau, part) in zip(commission.creneaux, [fiches.prefix(8), fiches.dropFirst(8)]) where !sansPlacement {
-                try await centre.expect([200], .POST, "\(santorin)/creneaux/\(creneau.id)/candidats", json: ["fiches": part.map(\.id)])
+            organisation = try await centre.lireCommission(path: commission).ok.body.json
+            let fiches = try await centre.listerFiches(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items ?? []
+            for (creneau, part) in zip(organisation.creneaux, [fiches.prefix(8), fiches.dropFirst(8)]) where !sansPlacement {
+                _ = try await centre.placerCandidats(path: .init(annee: annee, epreuve: epreuve, centre: uai, creneau: creneau.id),
+                                                     body: .json(.init(fiches: part.compactMap(\.id)))).ok
             }
             if !sansPlacement {
-                try await centre.expect([200], .POST, "\(santorin)/distribution/automatique", json: ["garderDivisions": true])
+                _ = try await centre.distribuerAutomatiquement(path: .init(annee: annee, epreuve: epreuve, centre: uai),
+                                                               body: .json(.init(garderDivisions: true))).ok
             }
         }
         print("  Santorin: \(examinateurs.count) rooms of one examiner, 2 half-day slots"
               + (sansPlacement ? "; the candidates wait for the centre's page" : ", candidates distributed"))
     }
 
-    struct ExaminateurVue: Decodable { var intervenantId: UUID; var login: String }
+    /// The people designated on Imag'In's missions, with their mission's id.
+    static func intervenants(_ missions: [Components.Schemas.MissionDetail]) -> [(mission: String, Components.Schemas.IntervenantDesigne)] {
+        missions.flatMap { m in (m.intervenants ?? []).map { (m.mission?.id ?? "", $0) } }
+    }
+    static func logins(_ missions: [Components.Schemas.MissionDetail]) -> [String] { intervenants(missions).compactMap(\.1.login) }
+
+    /// Convokes a person on a mission (200: convoked already, by an earlier run).
+    static func convoquer(_ gestionnaire: Client, mission: String, _ person: Components.Schemas.IntervenantDesigne) async throws
+        -> Components.Schemas.Convoked
+    {
+        switch try await gestionnaire.convoquer(path: .init(id: mission), body: .json(.init(intervenantId: person.id ?? ""))) {
+        case .ok(let deja): return try deja.body.json
+        case .created(let nouvelle): return try nouvelle.body.json
+        case let other: throw Refus(status: nil, description: "convoquer \(person.login ?? "?"): \(other)")
+        }
+    }
 
     // MARK: the académie's session (make up)
 
@@ -222,19 +223,17 @@ struct Demo: AsyncParsableCommand {
     /// Imports and assigns the académie's candidates (the nearest centre hosting each exam, a few
     /// per centre in turn), publishes, designates one or two examiners per centre × exam and a
     /// coordinator per exam, reopens the session and convokes them all. Idempotent.
-    func sessionAcademique(_ anonymous: GatewayClient) async throws {
-        let gestionnaire = try await anonymous.login("gestionnaire.besancon", password: password)
-        let ins = "/api/inscriptions/sessions/\(Self.session)"
-        let mis = "/api/missions/sessions/\(Self.session)"
+    func sessionAcademique(_ passerelle: Passerelle) async throws {
+        let gestionnaire = try await passerelle.login("gestionnaire.besancon", password: password)
+        let annee = Self.session
         let lignes = Self.lignes()
         let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"] + lignes.map {
             "\($0.numero);\($0.nom);\($0.prenom);12/05/2008;\($0.categorie);\($0.uai ?? "");\($0.division ?? "");\($0.filiere);\($0.epreuve)"
         }).joined(separator: "\n")
-        try await gestionnaire.expect([200], .POST, "\(ins)/import", raw: csv, contentType: "text/csv")
-        struct Affectation: Encodable { var numero: String; var epreuve: String; var centre: String }
-        struct Affectations: Encodable { var affectations: [Affectation] }
+        _ = try await gestionnaire.importerCandidats(path: .init(annee: annee), body: .csv(HTTPBody(csv))).ok
+        typealias Affectation = Components.Schemas.Affectation
         // Victor-Hugo assigns its own SVT pupils: the académie delegates T012B to it (etab.0251080N's step).
-        try await gestionnaire.expect([201], .POST, "\(ins)/delegations", json: ["epreuve": "T012B", "uai": "0251080N"])
+        _ = try await gestionnaire.creerDelegation(path: .init(annee: annee), body: .json(.init(epreuve: "T012B", uai: "0251080N"))).created
         var tour: [String: Int] = [:]
         let affectations = lignes.filter { !($0.uai == "0251080N" && $0.epreuve == "T012B") }.map { ligne in
             let centres = Self.centres[ligne.epreuve] ?? []
@@ -244,45 +243,39 @@ struct Demo: AsyncParsableCommand {
             tour[ligne.epreuve] = n + 1
             return Affectation(numero: ligne.numero, epreuve: ligne.epreuve, centre: centres[n % centres.count])
         }
-        try await gestionnaire.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: affectations))
-        try await gestionnaire.expect([200], .POST, "\(ins)/affectations/publish")
+        _ = try await gestionnaire.affecterCandidats(path: .init(annee: annee), body: .json(.init(affectations: affectations))).ok
+        _ = try await gestionnaire.publierAffectations(path: .init(annee: annee)).ok
         let candidats = Set(lignes.map(\.numero)).count
         print("  Cyclades (académie): \(candidats) candidates of ten schools, \(lignes.count) registrations over the five exams, "
               + "special cases included, assigned to four centres and published (Victor-Hugo's SVT left to the school, by delegation)")
 
-        struct Personne: Encodable { var login: String; var nom: String; var prenom: String; var uai: String?; var divisions: [String]? }
-        struct Designation: Encodable { var role: String; var epreuve: String; var centre: String?; var intervenant: Personne }
-        var designations: [Designation] = []
+        var designations: [Components.Schemas.NouvelleDesignation] = []
         for (epreuve, centres) in Self.centres.sorted(by: { $0.key < $1.key }) {
             for (i, centre) in centres.enumerated() where !(epreuve == "T011B" && centre == uai) {
                 for n in 1...(epreuve.hasPrefix("T01") ? 2 : 1) {
-                    designations.append(Designation(role: "examinateur", epreuve: epreuve, centre: centre, intervenant: Personne(
+                    designations.append(.init(role: .examinateur, epreuve: epreuve, centre: centre, intervenant: Personne(
                         login: "prof.\(epreuve.lowercased()).\(centre.lowercased()).\(n)", nom: Self.noms[(i * 2 + n) % Self.noms.count],
                         prenom: Self.prenoms[(i + n) % Self.prenoms.count], uai: Self.ecoles[(i + n) % Self.ecoles.count], divisions: ["TG\(n)"])))
                 }
             }
-            designations.append(Designation(role: "coordinateur", epreuve: epreuve, centre: nil, intervenant: Personne(
-                login: "coordinateur.besancon", nom: "Roux", prenom: "Anne", uai: nil, divisions: nil)))
+            designations.append(.init(role: .coordinateur, epreuve: epreuve, centre: nil, intervenant: Personne(
+                login: "coordinateur.besancon", nom: "Roux", prenom: "Anne")))
         }
-        struct Existante: Decodable { var epreuve: String; var centre: String?; var intervenant: Personne; struct Personne: Decodable { var login: String } }
-        let existantes = try await gestionnaire.expect([200], .GET, "\(ins)/designations").decode(Items<Existante>.self).items
+        let existantes = try await gestionnaire.listerDesignations(path: .init(annee: annee)).ok.body.json.items ?? []
         for designation in designations where !existantes.contains(where: {
-            $0.epreuve == designation.epreuve && $0.centre == designation.centre && $0.intervenant.login == designation.intervenant.login }) {
-            try await gestionnaire.expect([201], .POST, "\(ins)/designations", json: designation)
+            $0.epreuve == designation.epreuve && $0.centre == designation.centre && $0.intervenant?.login == designation.intervenant.login }) {
+            _ = try await gestionnaire.creerDesignation(path: .init(annee: annee), body: .json(designation)).created
         }
-        var missions: [Mission] = []
+        var missions: [Components.Schemas.MissionDetail] = []
         try await waitUntil(timeout: .seconds(60)) {
-            try await gestionnaire.expect([200], .POST, "\(mis)/ouverture")
-            missions = try await gestionnaire.expect([200], .GET, "\(mis)/missions").decode(Missions.self).items
-            return Set(missions.flatMap(\.intervenants).map(\.login)).isSuperset(of: designations.map(\.intervenant.login))
+            _ = try await gestionnaire.ouvrirMissions(path: .init(annee: annee)).ok
+            missions = try await gestionnaire.listerMissions(path: .init(annee: annee)).ok.body.json.items ?? []
+            return Set(Self.logins(missions)).isSuperset(of: designations.map(\.intervenant.login))
         }
         var convocations = 0
-        for mission in missions {
-            for person in mission.intervenants where designations.contains(where: { $0.intervenant.login == person.login }) {
-                try await gestionnaire.expect([200, 201], .POST, "/api/missions/missions/\(mission.mission.id)/convocations",
-                                              json: ["intervenantId": person.id.uuidString])
-                convocations += 1
-            }
+        for (mission, person) in Self.intervenants(missions) where designations.contains(where: { $0.intervenant.login == person.login }) {
+            _ = try await Self.convoquer(gestionnaire, mission: mission, person)
+            convocations += 1
         }
         print("  Imag'In (académie): \(designations.count) designations, \(missions.count) missions, \(convocations) convocations")
         print("""

@@ -1,7 +1,10 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ECEAPI
+import ECEAPIClient
 import Foundation
 import Logging
+import OpenAPIRuntime
 import PostgresNIO
 import Shared
 import TestSupport
@@ -35,7 +38,7 @@ struct EndToEnd: AsyncParsableCommand {
     func run() async throws {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            try await Road(gateway: GatewayClient(base: gateway, http: http), password: password, centre: centre.uppercased(),
+            try await Road(gateway: try Passerelle(gateway, http: http), password: password, centre: centre.uppercased(),
                            ecole: ecole.uppercased(), p: prefix.uppercased(), database: database).play()
             try await http.shutdown()
         } catch {
@@ -47,7 +50,7 @@ struct EndToEnd: AsyncParsableCommand {
 
 /// One run of the road map, step by step, remembering what it expects.
 private struct Road {
-    let gateway: GatewayClient
+    let gateway: Passerelle
     let password: String
     let centre: String
     let ecole: String
@@ -55,14 +58,11 @@ private struct Road {
     let database: String
 
     typealias Check = EndToEnd
-    struct Items<T: Decodable>: Decodable { var items: [T] }
-    struct Id: Decodable { var id: UUID }
+    let annee = EndToEnd.session
+    /// The centre's commission for an exam, as the paths under it name it.
+    func santorin(_ epreuve: String) -> Operations.LireCommission.Input.Path { .init(annee: annee, epreuve: epreuve, centre: centre) }
 
-    var ins: String { "/api/inscriptions/sessions/\(EndToEnd.session)" }
-    var mis: String { "/api/missions/sessions/\(EndToEnd.session)" }
-    func santorin(_ epreuve: String) -> String { "/api/correction/sessions/\(EndToEnd.session)/epreuves/\(epreuve)/centres/\(centre)" }
-
-    func login(_ login: String) async throws -> GatewayClient { try await gateway.login(login, password: password) }
+    func login(_ login: String) async throws -> Client { try await gateway.login(login, password: password) }
 
     // MARK: the people of the run
 
@@ -96,12 +96,12 @@ private struct Road {
     // MARK: the chronology
 
     func play() async throws {
-        try await waitUntil(timeout: .seconds(120)) { (try? await gateway.call(.GET, "/health"))?.status == .ok }
+        try await waitUntil(timeout: .seconds(120)) { await gateway.sante() }
         let gestionnaire = try await login("gestionnaire.besancon")
         let sujets = try await publierSujets(try await login("dsii.demo"))
         print("  1. Référentiel: \(sujets.ids.count) subjects published with their barèmes (physique-chimie, SVT, NSI, STL) and documents")
 
-        try await gestionnaire.expect([200], .POST, "\(mis)/reglementation")
+        _ = try await gestionnaire.actualiserReglementation(path: .init(annee: annee)).ok
         try await inscrire(gestionnaire)
         print("  2. Cyclades: \(candidats.count) candidates, \(candidats.map(\.epreuves.count).reduce(0, +)) registrations imported, "
               + "assigned (school by delegation, special cases by the académie) and published")
@@ -110,8 +110,8 @@ private struct Road {
         for person in intervenants {
             let code = try Self.value(codes[person.login], "a convocation for \(person.login)")
             try await waitUntil(timeout: .seconds(30)) {
-                try await gateway.call(.POST, "/api/auth/activate", json: ["login": person.login, "activationCode": code,
-                                                                           "password": password]).status == .noContent
+                (try? await gateway.client().activerCompte(body: .json(.init(login: person.login, activationCode: code, password: password)))
+                    .noContent) != nil
             }
             _ = try await login(person.login)
         }
@@ -135,7 +135,8 @@ private struct Road {
               + "redone), each suggested mark equal to the oracle's, lots locked")
 
         for epreuve in Self.epreuves {
-            try await centreClient.expect([200], .POST, santorin(epreuve) + "/cloture")
+            let commission = santorin(epreuve)
+            _ = try await centreClient.cloturer(path: .init(annee: annee, epreuve: epreuve, centre: commission.centre)).ok
         }
         try await verifier(gestionnaire, centreClient, attendu: attendu, evalues: evalues)
     }
@@ -154,31 +155,29 @@ private struct Road {
     // MARK: 1. the DSII
 
     /// What the DSII published: each subject's id by code, and the barème it published for each id.
-    struct Publies { var ids: [String: UUID] = [:]; var baremes: [UUID: Oracle.Bareme] = [:] }
+    struct Publies { var ids: [String: String] = [:]; var baremes: [String: Oracle.Bareme] = [:] }
 
     /// Subjects of this run by code: three physics and two chemistry for physique-chimie, two SVT,
     /// two NSI, one STL; their barèmes (`Baremes`) differ between exams and between subjects.
-    func publierSujets(_ dsii: GatewayClient) async throws -> Publies {
+    func publierSujets(_ dsii: Client) async throws -> Publies {
         let plan: [(String, String?, String)] = [("T011B", "physique", "PC-P1"), ("T011B", "physique", "PC-P2"), ("T011B", "physique", "PC-P3"),
                                                  ("T011B", "chimie", "PC-C1"), ("T011B", "chimie", "PC-C2"),
                                                  ("T012B", nil, "SVT-1"), ("T012B", nil, "SVT-2"), ("T010B", nil, "NSI-1"),
                                                  ("T010B", nil, "NSI-2"), ("T029B", nil, "STL-1")]
-        struct Nouveau: Encodable { var epreuve: String; var session = EndToEnd.session; var code: String; var titre: String
-            var dominante: String?; var materiel: [String] }
         let pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
         var publies = Publies()
         for (epreuve, dominante, code) in plan {
-            let id = try await dsii.expect([201], .POST, "/api/referentiel/sujets", json: Nouveau(
-                epreuve: epreuve, code: "\(p)-\(code)", titre: "Sujet \(code) de bout en bout", dominante: dominante,
-                materiel: ["paillasse"])).decode(Id.self).id
+            let id = try Self.value(try await dsii.creerSujet(body: .json(.init(
+                epreuve: try Self.value(.init(rawValue: epreuve), epreuve), session: annee, code: "\(p)-\(code)",
+                titre: "Sujet \(code) de bout en bout", dominante: dominante, materiel: ["paillasse"]))).created.body.json.id, "\(code)'s id")
             let bareme = Baremes.pour(code)
-            try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/bareme", json: bareme)
-            for nature in ["sujet", "examinateur"] {
-                try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/documents/\(nature)?nom=\(nature).pdf", raw: pdf,
-                                      contentType: "application/pdf")
+            _ = try await dsii.enregistrerBareme(path: .init(id: id), body: .json(try Baremes.api(bareme))).ok
+            for nature in Operations.DeposerDocument.Input.Path.NaturePayload.allCases {
+                _ = try await dsii.deposerDocument(path: .init(id: id, nature: nature), query: .init(nom: "\(nature.rawValue).pdf"),
+                                                   body: .pdf(HTTPBody(pdf))).ok
             }
-            try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/validate")
-            try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/publish", json: ["visibleFrom": Date().addingTimeInterval(-60)])
+            _ = try await dsii.validerSujet(path: .init(id: id)).ok
+            _ = try await dsii.publierSujet(path: .init(id: id), body: .json(.init(visibleFrom: Date().addingTimeInterval(-60)))).ok
             publies.ids[code] = id
             publies.baremes[id] = bareme
         }
@@ -187,160 +186,149 @@ private struct Road {
 
     // MARK: 2. Cyclades
 
-    struct Affectation: Codable { var numero: String; var epreuve: String; var centre: String? }
-    struct Affectations: Encodable { var affectations: [Affectation] }
+    typealias Affectation = Components.Schemas.Affectation
 
-    func inscrire(_ gestionnaire: GatewayClient) async throws {
+    func inscrire(_ gestionnaire: Client) async throws {
         let lignes = candidats.flatMap { c in
             c.epreuves.map { "\(c.numero);\(Demo.noms[Int(c.numero.suffix(2))! % Demo.noms.count]);Élise;01/02/2008;\(c.categorie);\(c.uai ?? "");\(c.division ?? "");\(c.filiere);\($0)" }
         }
         let csv = (["numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve"] + lignes).joined(separator: "\n")
-        struct Report: Decodable { var candidats: Int; var inscriptions: Int; var nombreErreurs: Int }
-        let report = try await gestionnaire.expect([200], .POST, "\(ins)/import", raw: csv, contentType: "text/csv").decode(Report.self)
+        let report = try await gestionnaire.importerCandidats(path: .init(annee: annee), body: .csv(HTTPBody(csv))).ok.body.json
         try Check.check(report.candidats == 26 && report.inscriptions == 32 && report.nombreErreurs == 0, "import: \(report)")
 
         // The académie delegates physique-chimie to the centre's school, which assigns its own pupils.
-        try await gestionnaire.expect([201], .POST, "\(ins)/delegations", json: ["epreuve": "T011B", "uai": centre])
+        _ = try await gestionnaire.creerDelegation(path: .init(annee: annee), body: .json(.init(epreuve: "T011B", uai: centre))).created
         let etablissement = try await login("etab.\(centre)")
-        let suggestions = try await etablissement.expect([200], .GET, "\(ins)/affectations/suggestions?epreuve=T011B")
-            .decode(Items<Affectation>.self).items.filter { $0.numero.hasPrefix(p) }
+        let suggestions = (try await etablissement.suggererAffectations(path: .init(annee: annee), query: .init(epreuve: "T011B")).ok.body.json
+            .items ?? []).filter { $0.numero?.hasPrefix(p) ?? false }
         try Check.check(suggestions.count == 12 && suggestions.allSatisfy { $0.centre == centre },
                         "the school's suggestions: its 12 pupils to its own centre, got \(suggestions)")
-        try await etablissement.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: suggestions))
+        _ = try await etablissement.affecterCandidats(path: .init(annee: annee), body: .json(.init(affectations: suggestions.map {
+            Affectation(numero: $0.numero ?? "", epreuve: $0.epreuve ?? "", centre: $0.centre ?? "") }))).ok
         // Never another school's pupil.
         let other = Affectation(numero: "\(p)17", epreuve: "T011B", centre: centre)
-        try await etablissement.expect([403, 422], .POST, "\(ins)/affectations", json: Affectations(affectations: [other]))
+        let refus = try await sauf([403, 422]) {
+            try await etablissement.affecterCandidats(path: .init(annee: annee), body: .json(.init(affectations: [other]))).ok
+        }
+        try Check.check(refus == nil, "the school assigned another school's pupil")
 
         // The special cases, by the académie: a school without a laboratory, individual candidates; the rest too.
         let restantes = candidats.flatMap { c in c.epreuves.map { Affectation(numero: c.numero, epreuve: $0, centre: centre) } }
             .filter { !($0.epreuve == "T011B" && Int($0.numero.suffix(2))! <= 12) }
-        try await gestionnaire.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: restantes))
-        struct Ligne: Decodable { var numero: String; var epreuves: [String]; var centres: [String] }
-        let lus = try await gestionnaire.expect([200], .GET, "\(ins)/candidats?perPage=1000&uai=\(centre)")
-            .decode(Items<Ligne>.self).items
-        try Check.check(lus.count == 20 && lus.allSatisfy { $0.centres.allSatisfy { $0 == centre } }, "the centre's pupils assigned: \(lus)")
-        try await gestionnaire.expect([200], .POST, "\(ins)/affectations/publish")
+        _ = try await gestionnaire.affecterCandidats(path: .init(annee: annee), body: .json(.init(affectations: restantes))).ok
+        let lus = try await gestionnaire.listerCandidats(path: .init(annee: annee), query: .init(uai: centre, perPage: 1000)).ok.body.json.items ?? []
+        try Check.check(lus.count == 20 && lus.allSatisfy { ($0.centres ?? []).allSatisfy { $0 == centre } }, "the centre's pupils assigned: \(lus)")
+        _ = try await gestionnaire.publierAffectations(path: .init(annee: annee)).ok
     }
 
-    func designer(_ gestionnaire: GatewayClient) async throws {
-        struct Personne: Encodable { var login: String; var nom: String; var prenom = "Claude"; var uai: String?; var divisions: [String] }
-        struct Designation: Encodable { var role: String; var epreuve: String; var centre: String?; var intervenant: Personne }
+    func designer(_ gestionnaire: Client) async throws {
         let etablissement = try await login("etab.\(centre)")
         for person in intervenants {
-            let designation = Designation(role: person.role, epreuve: person.epreuve, centre: person.role == "examinateur" ? centre : nil,
-                                          intervenant: Personne(login: person.login, nom: person.nom, uai: person.uai,
-                                                                divisions: person.divisions))
+            let designation = Components.Schemas.NouvelleDesignation(
+                role: try Self.value(.init(rawValue: person.role), person.role), epreuve: person.epreuve,
+                centre: person.role == "examinateur" ? centre : nil,
+                intervenant: .init(login: person.login, nom: person.nom, prenom: "Claude", uai: person.uai, divisions: person.divisions))
             // The school designates its own teacher; the académie the others and the coordinator.
             let auteur = person.uai == centre && person.epreuve == "T011B" ? etablissement : gestionnaire
-            try await auteur.expect([201], .POST, "\(ins)/designations", json: designation)
+            _ = try await auteur.creerDesignation(path: .init(annee: annee), body: .json(designation)).created
         }
-    }
-
-    struct Mission: Decodable { var mission: M; var intervenants: [Person]
-        struct M: Decodable { var id: UUID; var epreuve: String; var kind: String; var centre: String?; var active: Bool }
-        struct Person: Decodable { var id: UUID; var login: String }
     }
 
     /// Opens the session in Imag'In once the export has arrived, convokes everyone; returns each one's code.
-    func convoquer(_ gestionnaire: GatewayClient) async throws -> [String: String] {
-        struct Parametres: Encodable { var dateDebut = "2027-06-01"; var dateFin = "2027-06-12"; var observations = "Bout en bout." }
-        try await gestionnaire.expect([200], .PUT, "\(mis)/parametres", json: Parametres())
-        var missions: [Mission] = []
+    func convoquer(_ gestionnaire: Client) async throws -> [String: String] {
+        _ = try await gestionnaire.enregistrerParametres(path: .init(annee: annee), body: .json(.init(
+            dateDebut: "2027-06-01", dateFin: "2027-06-12", observations: "Bout en bout."))).ok
+        var missions: [Components.Schemas.MissionDetail] = []
         let logins = Set(intervenants.map(\.login))
         try await waitUntil(timeout: .seconds(60)) {
-            try await gestionnaire.expect([200], .POST, "\(mis)/ouverture")
-            missions = try await gestionnaire.expect([200], .GET, "\(mis)/missions").decode(Items<Mission>.self).items
-                .filter { $0.mission.active && ($0.mission.centre == centre || $0.mission.kind == "coordinateur") }
-            return Set(missions.flatMap { $0.intervenants.map(\.login) }).isSuperset(of: logins)
+            _ = try await gestionnaire.ouvrirMissions(path: .init(annee: annee)).ok
+            missions = (try await gestionnaire.listerMissions(path: .init(annee: annee)).ok.body.json.items ?? [])
+                .filter { $0.mission?.active == true && ($0.mission?.centre == centre || $0.mission?.kind == .coordinateur) }
+            return Set(Demo.logins(missions)).isSuperset(of: logins)
         }
-        let ici = missions.filter { $0.mission.centre == centre }
-        try Check.check(Set(ici.map(\.mission.epreuve)) == Set(Self.epreuves) && ici.count == 4,
-                        "one examiner mission per exam at the centre: \(ici.map(\.mission))")
+        let ici = missions.compactMap(\.mission).filter { $0.centre == centre }
+        try Check.check(Set(ici.compactMap(\.epreuve)) == Set(Self.epreuves) && ici.count == 4,
+                        "one examiner mission per exam at the centre: \(ici)")
         // Opening again changes nothing.
-        try await gestionnaire.expect([200], .POST, "\(mis)/ouverture")
-        let encore = try await gestionnaire.expect([200], .GET, "\(mis)/missions").decode(Items<Mission>.self).items
-            .filter { $0.mission.centre == centre }
+        _ = try await gestionnaire.ouvrirMissions(path: .init(annee: annee)).ok
+        let encore = (try await gestionnaire.listerMissions(path: .init(annee: annee)).ok.body.json.items ?? [])
+            .filter { $0.mission?.centre == centre }
         try Check.check(encore.count == 4, "reopening duplicated missions: \(encore.count)")
 
         var codes: [String: String] = [:]
-        for mission in missions {
-            for person in mission.intervenants where logins.contains(person.login) && codes[person.login] == nil {
-                struct Convoked: Decodable { var impression: String }
-                let convoked = try await gestionnaire.expect([200, 201], .POST, "/api/missions/missions/\(mission.mission.id)/convocations",
-                                                             json: ["intervenantId": person.id.uuidString]).decode(Convoked.self)
-                let page = try await gestionnaire.expect([200], .GET, convoked.impression).text
-                codes[person.login] = try Self.value(page.firstMatch(of: /class="code">([A-Z0-9-]+)</).map { String($0.1) },
-                                                     "the code on \(person.login)'s convocation")
-            }
+        for (mission, person) in Demo.intervenants(missions) {
+            guard let login = person.login, logins.contains(login), codes[login] == nil else { continue }
+            let convoked = try await Demo.convoquer(gestionnaire, mission: mission, person)
+            let page = try await String(collecting: gestionnaire.imprimerConvocation(path: .init(id: try Self.value(convoked.id, "convocation")))
+                .ok.body.html, upTo: 1 << 22)
+            codes[login] = try Self.value(page.firstMatch(of: /class="code">([A-Z0-9-]+)</).map { String($0.1) },
+                                          "the code on \(login)'s convocation")
         }
         return codes
     }
 
     // MARK: 3. Santorin
 
-    struct Fiche: Decodable { var id: UUID; var numero: String; var division: String?; var groupeId: UUID?; var creneauId: UUID? }
-    struct Commission: Decodable { var groupes: [Groupe]; var creneaux: [Creneau]
-        struct Groupe: Decodable { var id: UUID; var nom: String; var membres: [UUID]; var candidats: Int }
-        struct Creneau: Decodable { var id: UUID } }
-    struct Examinateur: Decodable { var intervenantId: UUID; var login: String }
-
     static let prefixeSujets = ["T011B": "PC-", "T012B": "SVT-", "T010B": "NSI-", "T029B": "STL-"]
 
-    func organiser(_ centreClient: GatewayClient, epreuve: String, sujets: [String: UUID]) async throws {
+    func organiser(_ centreClient: Client, epreuve: String, sujets: [String: String]) async throws {
         let base = santorin(epreuve)
         let mine = intervenants.filter { $0.epreuve == epreuve && $0.role == "examinateur" }
         let effectif = candidats.filter { $0.epreuves.contains(epreuve) }.count
-        var examinateurs: [Examinateur] = []
+        let lesFiches = { try await centreClient.listerFiches(path: .init(annee: annee, epreuve: epreuve, centre: centre)).ok.body.json.items ?? [] }
+        var examinateurs: [Components.Schemas.Examinateur] = []
         try await waitUntil(timeout: .seconds(60)) {
-            let reply = try await centreClient.call(.GET, base + "/examinateurs")
-            guard reply.status == .ok else { return false }
-            examinateurs = try reply.decode(Items<Examinateur>.self).items.filter { e in mine.contains { $0.login == e.login } }
-            let fiches = try await centreClient.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
-            let offerts = try await centreClient.expect([200], .GET, base + "/sujets").decode(Items<Id>.self).items.map(\.id)
+            guard let vus = try? await centreClient.listerExaminateurs(path: .init(annee: annee, epreuve: epreuve, centre: centre)).ok.body.json
+            else { return false }
+            examinateurs = vus.items.filter { e in mine.contains { $0.login == e.login } }
+            let fiches = try await lesFiches()
+            let offerts = try await centreClient.listerSujetsOfferts(path: .init(annee: annee, epreuve: epreuve, centre: centre)).ok.body.json
+                .items.map(\.id)
             return examinateurs.count == mine.count && fiches.count == effectif
                 && sujets.filter { $0.key.hasPrefix(Self.prefixeSujets[epreuve] ?? "-") }
                     .values.allSatisfy(offerts.contains)
         }
-        struct Groupe: Encodable { var nom: String; var membres: [UUID] }
         for (i, e) in examinateurs.enumerated() {
-            try await centreClient.expect([201], .POST, base + "/groupes", json: Groupe(nom: "Salle \(i + 1)", membres: [e.intervenantId]))
+            _ = try await centreClient.creerGroupe(path: .init(annee: annee, epreuve: epreuve, centre: centre),
+                                                   body: .json(.init(nom: "Salle \(i + 1)", membres: [e.intervenantId]))).created
         }
         // Half-days: physique-chimie changes its set (two physics, two chemistry) each half-day.
-        struct Creneau: Encodable { var jour = "2027-06-02"; var demiJournee: String; var sujets: [UUID] }
-        let plan: [(String, [String])] = switch epreuve {
-        case "T011B": [("matin", ["PC-P1", "PC-P2", "PC-C1", "PC-C2"]), ("apres-midi", ["PC-P2", "PC-P3", "PC-C1", "PC-C2"])]
-        case "T012B": [("matin", ["SVT-1"]), ("apres-midi", ["SVT-2"])]
-        case "T010B": [("matin", ["NSI-1", "NSI-2"])]
-        default: [("matin", ["STL-1"])]
+        let plan: [(Components.Schemas.NouveauCreneau.DemiJourneePayload, [String])] = switch epreuve {
+        case "T011B": [(.matin, ["PC-P1", "PC-P2", "PC-C1", "PC-C2"]), (.apresMidi, ["PC-P2", "PC-P3", "PC-C1", "PC-C2"])]
+        case "T012B": [(.matin, ["SVT-1"]), (.apresMidi, ["SVT-2"])]
+        case "T010B": [(.matin, ["NSI-1", "NSI-2"])]
+        default: [(.matin, ["STL-1"])]
         }
-        var creneaux: [UUID] = []
+        var creneaux: [String] = []
         for (demiJournee, codes) in plan {
-            creneaux.append(try await centreClient.expect([201], .POST, base + "/creneaux", json: Creneau(
-                demiJournee: demiJournee, sujets: try codes.map { try Self.value(sujets[$0], $0) })).decode(Id.self).id)
+            creneaux.append(try Self.value(try await centreClient.creerCreneau(path: .init(annee: annee, epreuve: epreuve, centre: centre),
+                body: .json(.init(jour: "2027-06-02", demiJournee: demiJournee, sujets: try codes.map { try Self.value(sujets[$0], $0) })))
+                .created.body.json.id, "the slot's id"))
         }
         // Each pupil in a slot where an examiner who does not teach them is free (four per examiner per half-day).
-        let fiches = try await centreClient.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
-            .sorted { $0.numero < $1.numero }
-        let matin: [Fiche] = epreuve == "T011B"
-            ? fiches.filter { ["01", "02", "03", "04", "17", "18", "19", "20"].contains(String($0.numero.suffix(2))) }
+        let fiches = try await lesFiches().sorted { ($0.numero ?? "") < ($1.numero ?? "") }
+        let matin: [Components.Schemas.FicheResume] = epreuve == "T011B"
+            ? fiches.filter { ["01", "02", "03", "04", "17", "18", "19", "20"].contains(String(($0.numero ?? "").suffix(2))) }
             : Array(fiches.prefix(4))
         let parCreneau = [matin, fiches.filter { f in !matin.contains { $0.id == f.id } }]
         for (creneau, part) in zip(creneaux, parCreneau) where !part.isEmpty {
-            try await centreClient.expect([200], .POST, base + "/creneaux/\(creneau)/candidats", json: ["fiches": part.map(\.id)])
+            _ = try await centreClient.placerCandidats(path: .init(annee: annee, epreuve: epreuve, centre: centre, creneau: creneau),
+                                                       body: .json(.init(fiches: part.compactMap(\.id)))).ok
         }
-        try await centreClient.expect([200], .POST, base + "/distribution/automatique", json: ["garderDivisions": true])
+        _ = try await centreClient.distribuerAutomatiquement(path: .init(annee: annee, epreuve: epreuve, centre: centre),
+                                                             body: .json(.init(garderDivisions: true))).ok
 
         // Nobody left out, nobody with their own teacher.
-        let distribuees = try await centreClient.expect([200], .GET, base + "/fiches").decode(Items<Fiche>.self).items
+        let distribuees = try await lesFiches()
         try Check.check(distribuees.count == effectif && distribuees.allSatisfy { $0.groupeId != nil && $0.creneauId != nil },
                         "\(epreuve): every candidate in a lot and a slot")
-        let commission = try await centreClient.expect([200], .GET, base).decode(Commission.self)
+        let commission = try await centreClient.lireCommission(path: base).ok.body.json
         for groupe in commission.groupes {
             let teachers = intervenants.filter { person in examinateurs.contains { $0.login == person.login && groupe.membres.contains($0.intervenantId) } }
             for fiche in distribuees where fiche.groupeId == groupe.id {
-                let pupil = try Self.value(candidats.first { $0.numero == fiche.numero }, fiche.numero)
+                let pupil = try Self.value(candidats.first { $0.numero == fiche.numero }, fiche.numero ?? "?")
                 try Check.check(!teachers.contains { $0.uai != nil && $0.uai == pupil.uai && $0.divisions.contains(pupil.division ?? "-") },
-                                "\(fiche.numero) graded by their own teacher")
+                                "\(fiche.numero ?? "?") graded by their own teacher")
             }
         }
     }
@@ -349,38 +337,31 @@ private struct Road {
 
     enum Resultat: Equatable { case note(Int), absent }
 
-    struct FicheComplete: Decodable {
-        var id: UUID; var numero: String; var version: Int; var sujet: SujetVu?; var statut: String; var noteSuggeree: Int?
-        var noteFinale: Int?; var examinateurId: UUID?
-        struct SujetVu: Decodable { var id: UUID; var code: String }
-    }
-    struct Lot: Decodable { var groupeId: UUID; var centre: String; var epreuve: String; var fiches: [Id] }
 
     /// Grades the examiner's lot with the grids of `Baremes.grille` (levels, points and aids over
     /// the whole scale); on physique-chimie's first room an appel and a major aid on REA graded A,
     /// an absence, an override, and a save from a stale version (409) redone. Each expected mark is
     /// the oracle's, from the barème published for the subject drawn and the grid sent. Returns the
     /// expected result per exam/candidate and how many sheets the examiner graded.
-    func corriger(_ examinateur: GatewayClient, person: Intervenant, k: Int, baremes: [UUID: Oracle.Bareme]) async throws
+    func corriger(_ examinateur: Client, person: Intervenant, k: Int, baremes: [String: Oracle.Bareme]) async throws
         -> ([String: Resultat], Int) {
-        let lots = try await examinateur.expect([200], .GET, "/api/correction/mes-lots").decode(Items<Lot>.self).items
-            .filter { $0.centre == centre }
+        let lots = try await examinateur.listerMesLots().ok.body.json.items.filter { $0.centre == centre }
         try Check.check(lots.count == 1, "\(person.login) has one lot at the centre, got \(lots.count)")
         let lot = lots[0]
         let special = person.nom == "Arnaud"
         var attendu: [String: Resultat] = [:]
         var notees = 0
         for (i, ref) in lot.fiches.enumerated() {
-            var fiche = try await examinateur.expect([200], .GET, "/api/correction/fiches/\(ref.id)").decode(FicheComplete.self)
-            fiche = try await examinateur.expect([200], .POST, "/api/correction/fiches/\(ref.id)/tirage", json: ["version": fiche.version])
-                .decode(FicheComplete.self)
+            let id = try Self.value(ref.id, "a sheet's id")
+            let lue = Operations.LireFiche.Input.Path(id: id)
+            var fiche = try await examinateur.lireFiche(path: lue).ok.body.json
+            fiche = try await examinateur.tirerSujet(path: .init(id: id), body: .json(.init(version: fiche.version))).ok.body.json
             let sujet = try Self.value(fiche.sujet, "the subject drawn for \(fiche.numero)")
             let bareme = try Self.value(baremes[sujet.id], "a subject of this run drawn for \(fiche.numero), got \(sujet.code)")
             if special && i == 1 {
-                struct Absence: Encodable { var version: Int; var absence = "injustifiee" }
-                fiche = try await examinateur.expect([200], .PUT, "/api/correction/fiches/\(ref.id)", json: Absence(version: fiche.version))
-                    .decode(FicheComplete.self)
-                try Check.check(fiche.statut == "absent", "absence of \(fiche.numero)")
+                fiche = try await examinateur.enregistrerFiche(path: .init(id: id), body: .json(.init(version: fiche.version, absence: .injustifiee)))
+                    .ok.body.json
+                try Check.check(fiche.statut == .absent, "absence of \(fiche.numero)")
                 attendu["\(lot.epreuve)/\(fiche.numero)"] = .absent
                 continue
             }
@@ -392,62 +373,59 @@ private struct Road {
                 saisies = bareme.criteres.map { Oracle.Saisie($0.code, niveau: "A", aides: $0.code == "REA" ? ["majeure"] : []) }
             }
             let suggeree = Oracle.demiPoints(bareme, saisies)
-            struct Enregistrement: Encodable { var version: Int; var grille: GrilleSoumise; var finaliser: Bool; var noteFinale: Int?
-                var motifAjustement: String? }
-            var save = Enregistrement(version: fiche.version, grille: GrilleSoumise(saisies, appels: appels), finaliser: true)
+            var save = Components.Schemas.Enregistrement(version: fiche.version, grille: try Baremes.soumise(saisies, appels: appels), finaliser: true)
             if special && i == 2 {
                 save.noteFinale = 31
                 save.motifAjustement = "Démarche remarquable, non prévue par la grille"
             }
             if special && i == 3 {
                 // Another tablet saved a draft first: this save, based on the older version, is refused and shows the current one.
-                let brouillon = Enregistrement(version: fiche.version, grille: GrilleSoumise([]), finaliser: false)
-                try await examinateur.expect([200], .PUT, "/api/correction/fiches/\(ref.id)", json: brouillon)
-                try await examinateur.expect([409], .PUT, "/api/correction/fiches/\(ref.id)", json: save)
-                save.version = try await examinateur.expect([200], .GET, "/api/correction/fiches/\(ref.id)").decode(FicheComplete.self).version
+                let brouillon = Components.Schemas.Enregistrement(version: fiche.version, grille: try Baremes.soumise([]), finaliser: false)
+                _ = try await examinateur.enregistrerFiche(path: .init(id: id), body: .json(brouillon)).ok
+                try await refuse(409, "a save from a stale version") {
+                    try await examinateur.enregistrerFiche(path: .init(id: id), body: .json(save)).ok
+                }
+                save.version = try await examinateur.lireFiche(path: lue).ok.body.json.version
             }
-            let saved = try await examinateur.expect([200], .PUT, "/api/correction/fiches/\(ref.id)", json: save).decode(FicheComplete.self)
+            let saved = try await examinateur.enregistrerFiche(path: .init(id: id), body: .json(save)).ok.body.json
             let expected = save.noteFinale ?? suggeree
-            try Check.check(saved.statut == "notee" && saved.noteSuggeree == suggeree && saved.noteFinale == expected,
+            try Check.check(saved.statut == .notee && saved.noteSuggeree == suggeree && saved.noteFinale == expected,
                             "\(saved.numero) (\(sujet.code)): suggested \(String(describing: saved.noteSuggeree)) final "
                             + "\(String(describing: saved.noteFinale)), the oracle says \(suggeree) then \(expected) half points")
             attendu["\(lot.epreuve)/\(saved.numero)"] = .note(expected)
             notees += 1
         }
-        try await examinateur.expect([200], .POST, "/api/correction/groupes/\(lot.groupeId)/verrouillage")
+        _ = try await examinateur.verrouillerLot(path: .init(id: lot.groupeId)).ok
         return (attendu, notees)
     }
 
     // MARK: 5. the figures
 
-    func verifier(_ gestionnaire: GatewayClient, _ centreClient: GatewayClient, attendu: [String: Resultat], evalues: [String: Int]) async throws {
+    func verifier(_ gestionnaire: Client, _ centreClient: Client, attendu: [String: Resultat], evalues: [String: Int]) async throws {
         // Cyclades: every result arrived, none missing.
-        struct Remontee: Decodable { var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int }
-        var lignes: [Remontee] = []
+        var lignes: [Components.Schemas.RemonteeLigne] = []
         try await waitUntil(timeout: .seconds(90)) {
-            lignes = try await gestionnaire.expect([200], .GET, "\(ins)/remontee?centre=\(centre)").decode(Items<Remontee>.self).items
+            lignes = try await gestionnaire.lireRemontee(path: .init(annee: annee), query: .init(centre: centre)).ok.body.json.items ?? []
             return lignes.count == 4 && lignes.allSatisfy { $0.manquants == 0 }
         }
-        let figures = Dictionary(uniqueKeysWithValues: lignes.map { ($0.epreuve, [$0.affectes, $0.notes, $0.absents, $0.manquants]) })
+        let figures = Dictionary(uniqueKeysWithValues: lignes.map { ($0.epreuve ?? "?", [$0.affectes, $0.notes, $0.absents, $0.manquants]) })
         try Check.check(figures == ["T011B": [16, 15, 1, 0], "T012B": [8, 8, 0, 0], "T010B": [4, 4, 0, 0], "T029B": [4, 4, 0, 0]],
                         "remontée: \(figures)")
 
         // Every mark as the oracle computed it, in Correction's closed sheets.
         var total = 0, notes = 0
         for epreuve in Self.epreuves {
-            struct Resume: Decodable { var numero: String; var statut: String; var noteFinale: Int? }
-            let fiches = try await centreClient.expect([200], .GET, santorin(epreuve) + "/fiches").decode(Items<Resume>.self).items
+            let fiches = try await centreClient.listerFiches(path: .init(annee: annee, epreuve: epreuve, centre: centre)).ok.body.json.items ?? []
             for fiche in fiches {
-                let lu: Resultat? = fiche.statut == "absent" ? .absent : fiche.noteFinale.map { .note($0) }
-                let cle = "\(epreuve)/\(fiche.numero)"
+                let lu: Resultat? = fiche.statut == .absent ? .absent : fiche.noteFinale.map { .note($0) }
+                let cle = "\(epreuve)/\(fiche.numero ?? "?")"
                 try Check.check(lu == attendu[cle], "Correction \(cle): \(String(describing: lu)), expected \(String(describing: attendu[cle]))")
                 if case .note(let n)? = lu { total += n; notes += 1 }
             }
             // The filled sheets, one PDF per candidate in the zip.
-            let zip = try await centreClient.expect([200], .GET, santorin(epreuve) + "/fiches.zip")
-            let entries = zip.body.readableBytesView.indices.filter { i in
-                zip.body.readableBytesView[i...].starts(with: [0x50, 0x4b, 0x01, 0x02])
-            }.count
+            let zip = try await [UInt8](collecting: centreClient.archiverFiches(path: .init(annee: annee, epreuve: epreuve, centre: centre))
+                .ok.body.applicationZip, upTo: 1 << 26)
+            let entries = zip.indices.filter { zip[$0...].starts(with: [0x50, 0x4b, 0x01, 0x02]) }.count
             try Check.check(entries == fiches.count, "\(epreuve): \(entries) sheets in the zip for \(fiches.count) candidates")
         }
         try Check.check(notes == 31, "31 marks, found \(notes)")
@@ -457,27 +435,27 @@ private struct Road {
         // coordinators of the exams closed here their flat fee.
         let closes = Set(attendu.keys.compactMap { $0.split(separator: "/").first.map(String.init) })
         let coordinateurs = Set(intervenants.filter { $0.role == "coordinateur" && closes.contains($0.epreuve) }.map(\.login))
-        struct Service: Decodable { var login: String?; var candidatsEvalues: Int; var montantCentimes: Int; var centres: [String] }
-        var services: [Service] = []
+        var services: [Components.Schemas.ServiceFait] = []
         try await waitUntil(timeout: .seconds(60)) {
-            services = try await gestionnaire.expect([200], .GET, "\(mis)/services-faits").decode(Items<Service>.self).items
+            services = (try await gestionnaire.listerServicesFaits(path: .init(annee: annee)).ok.body.json.items ?? [])
                 // This run's people: the académie's other coordinators of these exams are reported too.
-                .filter { $0.centres.contains(centre) && ($0.login ?? "").hasPrefix(p.lowercased() + ".") }
+                .filter { ($0.centres ?? []).contains(centre) && ($0.login ?? "").hasPrefix(p.lowercased() + ".") }
             return services.count == evalues.count + coordinateurs.count
         }
         for service in services {
             let login = try Self.value(service.login, "the login of a service fait")
+            let (candidatsEvalues, montantCentimes) = (service.candidatsEvalues ?? -1, service.montantCentimes ?? -1)
             if coordinateurs.contains(login) {
-                try Check.check(service.candidatsEvalues == 0 && service.montantCentimes == Self.forfaitCoordination,
-                                "\(login): coordinator paid \(service.montantCentimes) cents, expected the flat \(Self.forfaitCoordination)")
+                try Check.check(candidatsEvalues == 0 && montantCentimes == Self.forfaitCoordination,
+                                "\(login): coordinator paid \(montantCentimes) cents, expected the flat \(Self.forfaitCoordination)")
                 continue
             }
             let n = try Self.value(evalues[login], "an examiner of this run for \(login)")
-            try Check.check(service.candidatsEvalues == n && service.montantCentimes == n * Self.tarifParCandidat,
-                            "\(login): \(service.candidatsEvalues) candidates, \(service.montantCentimes) cents; expected \(n), "
+            try Check.check(candidatsEvalues == n && montantCentimes == n * Self.tarifParCandidat,
+                            "\(login): \(candidatsEvalues) candidates, \(montantCentimes) cents; expected \(n), "
                             + "\(n * Self.tarifParCandidat)")
         }
-        let montant = services.map(\.montantCentimes).reduce(0, +)
+        let montant = services.map { $0.montantCentimes ?? 0 }.reduce(0, +)
         print("  6. Closed: 32 results in Cyclades (31 marks, mean \(String(format: "%.2f", Double(total) / Double(notes) / 2)) / 20), "
               + "each equal to the oracle's in Correction and in Cyclades; \(services.count) services faits worth "
               + "\(montant / 100),\(String(format: "%02d", montant % 100)) €, each at 5 € per sheet graded or the coordinator's 150 €; every filled sheet in the zips")

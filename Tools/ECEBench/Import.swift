@@ -1,9 +1,11 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ECEAPI
+import ECEAPIClient
 import Foundation
 import JWTKit
 import Logging
-import NIOCore
+import OpenAPIRuntime
 import PostgresNIO
 import Shared
 import TestSupport
@@ -33,23 +35,22 @@ struct Import: AsyncParsableCommand {
 
         let signer = await TokenSigner(privateKey: try EdDSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)))
         let token = try await signer.sign(Identity(userId: UUID(), login: "bench", role: .gestionnaire, scope: .academie("03")))
-        var request = HTTPClientRequest(url: "\(gateway)/api/inscriptions/sessions/2098/import")
-        request.method = .POST
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        request.headers.add(name: "Content-Type", value: "text/csv")
-        request.body = .bytes(ByteBuffer(string: file))
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let api = try Passerelle(gateway, http: http, timeout: .minutes(10)).client(token)
         let start = ContinuousClock.now
-        let response = try await client.execute(request, timeout: .minutes(10))
-        let body = try await response.body.collect(upTo: 10_000_000)
-        let elapsed = ContinuousClock.now - start
-        try await client.shutdown()
-        guard response.status == .ok else {
-            throw ValidationError("import refused: \(response.status) \(String(buffer: body).prefix(500))")
+        let report: Components.Schemas.ImportReport
+        do {
+            report = try await api.importerCandidats(path: .init(annee: 2098), body: .csv(HTTPBody(file))).ok.body.json
+            try await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw error
         }
+        let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(String(format: "import through the gateway: %.2f s (%.0f lines/s): %@", seconds, Double(lines) / seconds,
-                     String(buffer: body).replacingOccurrences(of: "\"erreurs\":[],", with: "")))
+        print(String(format: "import through the gateway: %.2f s (%.0f lines/s): %d lines, %d candidates, %d registrations, %d errors",
+                     seconds, Double(lines) / seconds, report.lignes ?? 0, report.candidats ?? 0, report.inscriptions ?? 0,
+                     report.nombreErreurs ?? 0))
         print(String(format: "ratio import/COPY time: %.1f×", seconds / copySeconds))
         try await cleanUp(prefix)
     }

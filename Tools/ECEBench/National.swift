@@ -1,8 +1,11 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ECEAPI
+import ECEAPIClient
 import Foundation
 import JWTKit
 import Logging
+import OpenAPIRuntime
 import PostgresNIO
 import Shared
 import TestSupport
@@ -51,7 +54,7 @@ struct National: AsyncParsableCommand {
         var run = try await Self.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
                                          database: database, runDir: runDir, logger: logger)
         if rythme > 0 { run.cadence = Cadence(perSecond: rythme) }
-        let http = run.http
+        let http = run.passerelle.http
         do {
             let report = try await run.play()
             try await http.shutdown()
@@ -72,7 +75,7 @@ struct National: AsyncParsableCommand {
         configuration.connectionPool.retryConnectionEstablishment = false
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         let signer = await TokenSigner(privateKey: try EdDSA.PrivateKey(pem: try String(contentsOfFile: keyFile, encoding: .utf8)))
-        return Session(http: http, gateway: gateway, signer: signer, centres: centres, concurrence: concurrence,
+        return Session(passerelle: try Passerelle(gateway, http: http), signer: signer, centres: centres, concurrence: concurrence,
                        database: database, runDir: runDir, logger: logger)
     }
 
@@ -174,8 +177,8 @@ struct NationalReport {
 
 /// One national session, phase after phase.
 struct Session {
-    let http: HTTPClient
-    let gateway: String
+    /// The generated client's transport to the gateway(s), shared by every simulated user.
+    let passerelle: Passerelle
     let signer: TokenSigner
     let centres: Int
     let concurrence: Int
@@ -189,10 +192,8 @@ struct Session {
     /// is measured at a load the platform sustains rather than behind a queue.
     var cadence: Cadence? = nil
 
-    var ins: String { "/api/inscriptions/sessions/\(National.session)" }
-    var mis: String { "/api/missions/sessions/\(National.session)" }
-    struct Items<T: Decodable>: Decodable { var items: [T] }
-    struct Id: Decodable { var id: UUID }
+    /// The session's year, as the API's paths name it.
+    var annee: Int { National.session }
 
     // MARK: the generated country
 
@@ -210,21 +211,22 @@ struct Session {
     }
     func examinateur(_ centre: Int, _ k: Int) -> String { "ex.\(uai(centre).lowercased()).\(k)" }
 
-    func client(_ identity: Identity) async throws -> GatewayClient {
-        GatewayClient(base: gateway, http: http, token: try await signer.sign(identity))
+    func client(_ identity: Identity) async throws -> Client {
+        passerelle.client(try await signer.sign(identity))
     }
     /// A fresh token each time: a phase may outlast one.
-    func dsii() async throws -> GatewayClient {
+    func dsii() async throws -> Client {
         try await client(Identity(userId: UUID(), login: "dsii.bench", role: .dsii, scope: .national))
     }
-    func gestionnaire(_ academie: String) async throws -> GatewayClient {
+    func gestionnaire(_ academie: String) async throws -> Client {
         try await client(Identity(userId: UUID(), login: "gestionnaire.\(academie)", role: .gestionnaire, scope: .academie(academie)))
     }
-    func centreClient(_ centre: Int) async throws -> GatewayClient {
+    func centreClient(_ centre: Int) async throws -> Client {
         try await client(Identity(userId: UUID(), login: "centre.\(uai(centre))", role: .centre, scope: .etablissement(uai(centre))))
     }
-    func santorin(_ centre: Int) -> String {
-        "/api/correction/sessions/\(National.session)/epreuves/\(epreuve(centre))/centres/\(uai(centre))"
+    /// A centre's commission in Santorin (its exam's), as the paths under it name it.
+    func commission(_ centre: Int) -> (annee: Int, epreuve: String, centre: String) {
+        (National.session, epreuve(centre), uai(centre))
     }
 
     // MARK: the run
@@ -233,7 +235,7 @@ struct Session {
         var report = NationalReport()
         report.candidats = centres * National.candidatsParCentre
         try await referenceData()
-        try await waitUntil(timeout: .seconds(60)) { (try? await dsii().call(.GET, "/health"))?.status == .ok }
+        try await waitUntil(timeout: .seconds(60)) { await passerelle.sante() }
         let baremes = try await publierSujets(try await dsii())
 
         report.phases.append(try await phase("import (Cyclades)", National.academies, "files") { try await importer() })
@@ -324,19 +326,12 @@ struct Session {
     ]
 
     /// Publishes every subject with its barème (`Baremes`: the exams' own shapes); returns the barème published for each id.
-    func publierSujets(_ dsii: GatewayClient) async throws -> [UUID: Oracle.Bareme] {
-        struct Nouveau: Encodable { var epreuve: String; var session = National.session; var code: String; var titre: String
-            var dominante: String?; var materiel: [String] = [] }
-        var publies: [UUID: Oracle.Bareme] = [:]
+    func publierSujets(_ dsii: Client) async throws -> [String: Oracle.Bareme] {
+        var publies: [String: Oracle.Bareme] = [:]
         for (epreuve, dominante, code) in Self.sujets {
             let bareme = Baremes.pour(code)
-            let id = try await dsii.expect([201], .POST, "/api/referentiel/sujets", json: Nouveau(
-                epreuve: epreuve, code: code, titre: "Sujet national \(code)", dominante: dominante)).decode(Id.self).id
-            try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/bareme", json: bareme)
-            try await dsii.expect([200], .PUT, "/api/referentiel/sujets/\(id)/documents/sujet", raw: "%PDF-1.4\n%%EOF\n",
-                                  contentType: "application/pdf")
-            try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/validate")
-            try await dsii.expect([200], .POST, "/api/referentiel/sujets/\(id)/publish", json: ["visibleFrom": Date().addingTimeInterval(-60)])
+            let id = try await Baremes.publier(dsii, .init(epreuve: .init(rawValue: epreuve)!, session: National.session, code: code,
+                                                           titre: "Sujet national \(code)", dominante: dominante, materiel: []), bareme)
             publies[id] = bareme
         }
         return publies
@@ -377,96 +372,80 @@ struct Session {
             }
             let g = try await gestionnaire(a), fichier = lignes.joined(separator: "\n")
             // Importing the same file again changes nothing: a retry after a fault is safe.
-            _ = try await tenace { try await g.expect([200], .POST, "\(ins)/import", raw: fichier, contentType: "text/csv") }
+            _ = try await tenace { try await g.importerCandidats(path: .init(annee: annee), body: .csv(HTTPBody(fichier))).ok }
         }
     }
-
-    struct Affectation: Codable, Sendable { var numero: String; var epreuve: String; var centre: String? }
 
     /// Each académie takes the suggestions (its pupils' own school) and publishes; then until Santorin has every sheet.
     func affecter() async throws {
         try await concurrently(codesAcademies, width: 4) { a in
             let g = try await gestionnaire(a)
             while true {
-                let suggestions = try await tenace { try await g.expect([200], .GET, "\(ins)/affectations/suggestions") }!
-                    .decode(Items<Affectation>.self).items.filter { $0.centre != nil }
+                let suggestions = try await tenace { try await g.suggererAffectations(path: .init(annee: annee)).ok.body.json }!
+                    .items?.compactMap { s in s.centre.map { Components.Schemas.Affectation(numero: s.numero ?? "", epreuve: s.epreuve ?? "", centre: $0) } } ?? []
                 if suggestions.isEmpty { break }
-                struct Affectations: Encodable { var affectations: [Affectation] }
-                _ = try await tenace { try await g.expect([200], .POST, "\(ins)/affectations", json: Affectations(affectations: suggestions)) }
+                _ = try await tenace { try await g.affecterCandidats(path: .init(annee: annee), body: .json(.init(affectations: suggestions))).ok }
             }
-            _ = try await tenace { try await g.expect([200], .POST, "\(ins)/affectations/publish") }
+            _ = try await tenace { try await g.publierAffectations(path: .init(annee: annee)).ok }
         }
         try await poll(timeout: .seconds(1800)) {
-            struct Avancement: Decodable { var candidats: Int; var centre: String }
             // Nationally the follow-up has one line per académie.
-            let suivi = try await dsii().expect([200], .GET, "/api/correction/sessions/\(National.session)/suivi").decode(Items<Avancement>.self)
+            let suivi = try await dsii().lireSuivi(path: .init(annee: annee)).ok.body.json
             return suivi.items.map(\.candidats).reduce(0, +) >= centres * National.candidatsParCentre
         }
     }
 
-    struct Mission: Decodable, Sendable { var mission: M; var intervenants: [Person]
-        struct M: Decodable, Sendable { var id: UUID; var centre: String? }
-        struct Person: Decodable, Sendable { var id: UUID; var login: String } }
-
     /// Four examiners per centre (teachers of a neighbouring school) and a coordinator per exam in
     /// each académie, the regulation, the opening, a convocation each.
     func convoquer() async throws {
-        struct Personne: Encodable { var login: String; var nom: String; var prenom: String; var email: String? = nil; var uai: String?
-            var divisions: [String]? }
+        typealias Personne = Components.Schemas.Personne
         // Under chaos the convocations are mailed (`scripts/chaos-courriels.py` checks each arrived once), except
         // to each centre's fourth examiner: no address, no mail.
         let adresse = { (login: String, k: Int) in chaos == nil || k == National.examinateursParCentre ? nil : "\(login)@ece-chaos.test" }
-        struct Designation: Encodable, Sendable { var academie: String; var role: String; var epreuve: String; var centre: String?
-            var intervenant: Personne
-            enum CodingKeys: String, CodingKey { case role, epreuve, centre, intervenant } }
+        typealias Designation = (academie: String, designation: Components.Schemas.NouvelleDesignation)
         var designations: [Designation] = []
         for c in 0..<centres {
             for k in 1...National.examinateursParCentre {
-                designations.append(Designation(academie: academie(c), role: "examinateur", epreuve: epreuve(c), centre: uai(c),
-                                                intervenant: Personne(login: examinateur(c, k), nom: Demo.noms[k], prenom: Demo.prenoms[k],
-                                                                      email: adresse(examinateur(c, k), k), uai: uai((c + 1) % centres),
-                                                                      divisions: ["T9"])))
+                designations.append((academie(c), .init(role: .examinateur, epreuve: epreuve(c), centre: uai(c), intervenant: Personne(
+                    login: examinateur(c, k), nom: Demo.noms[k], prenom: Demo.prenoms[k], email: adresse(examinateur(c, k), k),
+                    uai: uai((c + 1) % centres), divisions: ["T9"]))))
             }
         }
         for (a, e) in coordinations {
-            designations.append(Designation(academie: a, role: "coordinateur", epreuve: e, centre: nil, intervenant: Personne(
-                login: "coord.\(a).\(e.lowercased())", nom: "Coordination", prenom: "Claude", email: adresse("coord.\(a).\(e.lowercased())", 0),
-                uai: nil, divisions: nil)))
+            designations.append((a, .init(role: .coordinateur, epreuve: e, centre: nil, intervenant: Personne(
+                login: "coord.\(a).\(e.lowercased())", nom: "Coordination", prenom: "Claude", email: adresse("coord.\(a).\(e.lowercased())", 0)))))
         }
-        try await concurrently(designations, width: 32) { d in
-            let g = try await gestionnaire(d.academie)
-            _ = try await tenace { try await g.expect([201], .POST, "\(ins)/designations", json: d) }
+        try await concurrently(designations, width: 32) { a, d in
+            let g = try await gestionnaire(a)
+            _ = try await tenace { try await g.creerDesignation(path: .init(annee: annee), body: .json(d)).created }
         }
-        let expected = Dictionary(grouping: designations, by: \.academie).mapValues { Set($0.map(\.intervenant.login)) }
+        let expected = Dictionary(grouping: designations, by: \.academie).mapValues { Set($0.map(\.designation.intervenant.login)) }
         try await concurrently(codesAcademies, width: 4) { a in
             let g = try await gestionnaire(a)
-            _ = try await tenace { try await g.expect([200], .POST, "\(mis)/reglementation") }
-            struct Parametres: Encodable { var dateDebut = "2027-06-01"; var dateFin = "2027-06-12"; var observations = "" }
-            _ = try await tenace { try await g.expect([200], .PUT, "\(mis)/parametres", json: Parametres()) }
-            var missions: [Mission] = []
+            _ = try await tenace { try await g.actualiserReglementation(path: .init(annee: annee)).ok }
+            _ = try await tenace { try await g.enregistrerParametres(path: .init(annee: annee), body: .json(.init(
+                dateDebut: "2027-06-01", dateFin: "2027-06-12", observations: ""))).ok }
+            var missions: [Components.Schemas.MissionDetail] = []
             try await poll(timeout: .seconds(900)) {
-                try await g.expect([200], .POST, "\(mis)/ouverture")
-                missions = try await g.expect([200], .GET, "\(mis)/missions").decode(Items<Mission>.self).items
-                return Set(missions.flatMap { $0.intervenants.map(\.login) }).isSuperset(of: expected[a] ?? [])
+                _ = try await g.ouvrirMissions(path: .init(annee: annee)).ok
+                missions = try await g.listerMissions(path: .init(annee: annee)).ok.body.json.items ?? []
+                return Set(missions.flatMap { ($0.intervenants ?? []).compactMap(\.login) }).isSuperset(of: expected[a] ?? [])
             }
-            let convocations = missions.flatMap { m in m.intervenants.map { (m.mission.id, $0.id) } }
+            let convocations = missions.flatMap { m in (m.intervenants ?? []).map { (m.mission?.id ?? "", $0.id ?? "") } }
             try await concurrently(convocations, width: 8) { mission, person in
-                _ = try await tenace { try await g.expect([200, 201], .POST, "/api/missions/missions/\(mission)/convocations",
-                                                          json: ["intervenantId": person.uuidString]) }
+                // 200: convoked already (a retry after a lost answer).
+                _ = try await tenace { try await g.convoquer(path: .init(id: mission), body: .json(.init(intervenantId: person))) }
             }
         }
     }
-
-    struct Fiche: Decodable, Sendable { var id: UUID; var version: Int? }
-    struct Examinateur: Decodable, Sendable { var intervenantId: UUID; var login: String }
-    struct Sujet: Decodable, Sendable { var id: UUID; var code: String }
 
     /// Until every centre's examiners are in Santorin: the convocations travel Imag'In → Santorin as events.
     func attendreExaminateurs() async throws {
         try await concurrently(Array(0..<centres), width: 16) { c in
             let centre = try await centreClient(c)
+            let (annee, epreuve, uai) = commission(c)
             try await poll(timeout: .seconds(900)) {
-                try await centre.expect([200], .GET, santorin(c) + "/examinateurs").decode(Items<Examinateur>.self).items.count
+                try await centre.listerExaminateurs(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items.count
                     >= National.examinateursParCentre
             }
         }
@@ -477,91 +456,100 @@ struct Session {
     func distribuer() async throws {
         try await concurrently(Array(0..<centres), width: 16) { c in
             let centre = try await centreClient(c)
-            let base = santorin(c)
-            let examinateurs = try await tenace { try await centre.expect([200], .GET, base + "/examinateurs") }!
-                .decode(Items<Examinateur>.self).items
-            struct Groupe: Encodable { var nom: String; var membres: [UUID] }
+            let (annee, epreuve, uai) = commission(c)
+            let examinateurs = try await tenace {
+                try await centre.listerExaminateurs(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items
+            }!
             for (k, e) in examinateurs.enumerated() {
                 // A retry meeting 409: the room was made, its answer lost.
                 _ = try await tenace {
-                    try await centre.expect([201], .POST, base + "/groupes", json: Groupe(nom: "Salle \(k + 1)", membres: [e.intervenantId]))
+                    try await centre.creerGroupe(path: .init(annee: annee, epreuve: epreuve, centre: uai),
+                                                 body: .json(.init(nom: "Salle \(k + 1)", membres: [e.intervenantId]))).created
                 }
             }
-            let sujets = try await tenace { try await centre.expect([200], .GET, base + "/sujets") }!.decode(Items<Sujet>.self).items
+            let sujets = try await tenace {
+                try await centre.listerSujetsOfferts(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items
+            }!
             // A different set every half-day; physique-chimie two of each dominant, rotating; the
             // other exams a subset of their subjects each (the k-th by bit mask).
             let physique = sujets.filter { $0.code.hasPrefix("PC-P") }.map(\.id), chimie = sujets.filter { $0.code.hasPrefix("PC-C") }.map(\.id)
             let tous = sujets.map(\.id)
-            func ensemble(_ k: Int) -> [UUID] { tous.enumerated().filter { (k + 1) & (1 << $0.offset) != 0 }.map(\.element) }
-            let fiches = try await tenace { try await centre.expect([200], .GET, base + "/fiches") }!.decode(Items<Fiche>.self).items
+            func ensemble(_ k: Int) -> [String] { tous.enumerated().filter { (k + 1) & (1 << $0.offset) != 0 }.map(\.element) }
+            let fiches = try await tenace {
+                try await centre.listerFiches(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items ?? []
+            }!
             let parCreneau = National.examinateursParCentre * 4
-            struct Creneau: Encodable { var jour: String; var demiJournee: String; var sujets: [UUID] }
             for (k, start) in stride(from: 0, to: fiches.count, by: parCreneau).enumerated() {
-                let offerts = epreuve(c) == "T011B"
+                let offerts = epreuve == "T011B"
                     ? [physique[k % physique.count], physique[(k + 1) % physique.count], chimie[k % chimie.count], chimie[(k + 1) % chimie.count]]
                     : ensemble(k)
-                let demande = Creneau(jour: "2027-06-0\(1 + k / 2)", demiJournee: k % 2 == 0 ? "matin" : "apres-midi", sujets: offerts)
-                var creneau = try await tenace { try await centre.expect([201], .POST, base + "/creneaux", json: demande) }?.decode(Id.self).id
+                let demande = Components.Schemas.NouveauCreneau(jour: "2027-06-0\(1 + k / 2)", demiJournee: k % 2 == 0 ? .matin : .apresMidi,
+                                                                sujets: offerts)
+                var creneau = try await tenace {
+                    try await centre.creerCreneau(path: .init(annee: annee, epreuve: epreuve, centre: uai), body: .json(demande)).created.body.json.id
+                } ?? nil
                 if creneau == nil {
                     // Made by an attempt whose answer was lost: the commission lists it.
-                    struct Organisation: Decodable { var creneaux: [Vu]; struct Vu: Decodable { var id: UUID; var jour: String; var demiJournee: String } }
-                    creneau = try await tenace { try await centre.expect([200], .GET, base) }!.decode(Organisation.self).creneaux
-                        .first { $0.jour == demande.jour && $0.demiJournee == demande.demiJournee }?.id
+                    creneau = try await tenace {
+                        try await centre.lireCommission(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.creneaux
+                    }!.first { $0.jour == demande.jour && $0.demiJournee == demande.demiJournee.rawValue }?.id
                 }
-                guard let creneau else { throw ValidationError("\(uai(c)): the slot \(demande.jour) \(demande.demiJournee) was not made") }
-                let part = Array(fiches[start..<min(start + parCreneau, fiches.count)].map(\.id))
-                _ = try await tenace { try await centre.expect([200], .POST, base + "/creneaux/\(creneau)/candidats", json: ["fiches": part]) }
+                guard let creneau else { throw ValidationError("\(uai): the slot \(demande.jour) \(demande.demiJournee) was not made") }
+                let part = fiches[start..<min(start + parCreneau, fiches.count)].compactMap(\.id)
+                _ = try await tenace {
+                    try await centre.placerCandidats(path: .init(annee: annee, epreuve: epreuve, centre: uai, creneau: creneau),
+                                                     body: .json(.init(fiches: part))).ok
+                }
             }
-            _ = try await tenace { try await centre.expect([200], .POST, base + "/distribution/automatique", json: ["garderDivisions": true]) }
+            _ = try await tenace {
+                try await centre.distribuerAutomatiquement(path: .init(annee: annee, epreuve: epreuve, centre: uai),
+                                                           body: .json(.init(garderDivisions: true))).ok
+            }
         }
     }
-
-    struct Lot: Decodable, Sendable { var groupeId: UUID; var fiches: [Fiche] }
-    struct Tiree: Decodable { var version: Int; var sujet: Id?; var statut: String; var noteFinale: Int? }
 
     /// `concurrence` examiners at a time, each grading their whole lot: the draw, then one save
     /// that gives the grade (the measured request), with a grid of `Baremes.grille` on the barème
     /// published for the subject drawn; the mark the platform answers must be the oracle's.
     /// Returns each examiner's lot, to lock.
-    func corriger(_ recorder: Recorder, baremes: [UUID: Oracle.Bareme]) async throws -> [Recorder.Lot] {
+    func corriger(_ recorder: Recorder, baremes: [String: Oracle.Bareme]) async throws -> [Recorder.Lot] {
         let people = (0..<centres).flatMap { c in (1...National.examinateursParCentre).map { (c, $0) } }
         let lots = Recorder.Lots()
         try await concurrently(people, width: concurrence) { c, k in
-            let me = try await client(identite(c, k))
-            let mine = try await tenace { try await me.expect([200], .GET, "/api/correction/mes-lots") }!.decode(Items<Lot>.self).items
+            let token = try await signer.sign(identite(c, k))
+            let me = passerelle.client(token), editeur = Editeur(passerelle: passerelle, token: token)
+            let mine = try await tenace { try await me.listerMesLots().ok.body.json.items }!
             for lot in mine {
                 await lots.add(.init(centre: c, k: k, groupe: lot.groupeId))
-                for (i, fiche) in lot.fiches.enumerated() {
+                for (i, resume) in lot.fiches.enumerated() {
                     await cadence?.next()
-                    let lue = "/api/correction/fiches/\(fiche.id)"
+                    guard let id = resume.id else { throw ValidationError("\(lot.groupeId): a sheet without its id") }
                     // nil: a retry met 409, an earlier draw went through: the sheet says which subject.
-                    var drawn = try await tenace { try await me.expect([200], .POST, lue + "/tirage", json: ["version": fiche.version ?? 1]) }
-                    if drawn == nil { drawn = try await tenace { try await me.expect([200], .GET, lue) } }
-                    let tiree = try drawn!.decode(Tiree.self)
+                    var drawn = try await tenace { try await editeur.tirer(id, version: resume.version ?? 1) }
+                    if drawn == nil { drawn = try await tenace { try await editeur.lire(id) } }
+                    let tiree = drawn!
                     guard let sujet = tiree.sujet?.id, let bareme = baremes[sujet] else {
-                        throw ValidationError("\(fiche.id): no subject drawn, or one this run did not publish")
+                        throw ValidationError("\(id): no subject drawn, or one this run did not publish")
                     }
-                    struct Enregistrement: Encodable { var version: Int; var grille: GrilleSoumise; var finaliser = true }
                     let saisies = Baremes.grille(bareme, i: i + c, k: k)
                     let attendu = Oracle.demiPoints(bareme, saisies)
-                    let grille = GrilleSoumise(saisies)
                     let start = ContinuousClock.now
                     var lastAttempt = start
                     let saved = try await tenace {
                         lastAttempt = ContinuousClock.now
-                        return try await me.expect([200], .PUT, lue, json: Enregistrement(version: tiree.version, grille: grille))
+                        return try await editeur.enregistrer(id, version: tiree.version, saisies)
                     }
                     await recorder.add(Session.seconds(ContinuousClock.now - start))
                     if let chaos {
                         await chaos.saved(.init(start: start, lastAttempt: lastAttempt, end: ContinuousClock.now))
                         // A lost answer: the sheet as it stands says whether the save went through.
                         var answer = saved
-                        if answer == nil { answer = try await tenace { try await me.expect([200], .GET, lue) } }
-                        let note = try answer!.decode(Tiree.self)
-                        await chaos.graded(fiche.id, attendu: attendu, repondu: note.statut == "notee" ? note.noteFinale : nil,
+                        if answer == nil { answer = try await tenace { try await editeur.lire(id) } }
+                        let note = answer!
+                        await chaos.graded(try uuid(id), attendu: attendu, repondu: note.statut == .notee ? note.noteFinale : nil,
                                            examinateur: examinateur(c, k), readBack: saved == nil)
-                    } else if let note = try saved?.decode(Tiree.self), note.noteFinale != attendu {
-                        throw ValidationError("\(fiche.id): the platform answered \(String(describing: note.noteFinale)) half points, "
+                    } else if let note = saved, note.noteFinale != attendu {
+                        throw ValidationError("\(id): the platform answered \(String(describing: note.noteFinale)) half points, "
                                               + "the oracle says \(attendu)")
                     }
                 }
@@ -574,12 +562,12 @@ struct Session {
     /// serialisation failure): so does the editor. Under chaos, whatever a fault causes (no
     /// connection, 5xx) is retried too, and nil means a retry met 409: an earlier attempt went
     /// through and its answer was lost.
-    func tenace(_ body: () async throws -> GatewayClient.Reply) async throws -> GatewayClient.Reply? {
+    func tenace<T>(_ body: () async throws -> T) async throws -> T? {
         var attempt = 0
         let deadline = ContinuousClock.now + .seconds(600)
         while true {
             do { return try await body() } catch {
-                let status = (error as? GatewayClient.Failure)?.status
+                let status = Refus.status(error)
                 if let chaos {
                     if status == 409 && attempt > 0 { return nil }
                     guard status.map({ $0 >= 500 }) ?? true, ContinuousClock.now < deadline else { throw error }
@@ -596,7 +584,7 @@ struct Session {
     func verrouiller(_ lots: [Recorder.Lot]) async throws {
         try await concurrently(lots, width: concurrence) { lot in
             let me = try await client(identite(lot.centre, lot.k))
-            _ = try await tenace { try await me.expect([200], .POST, "/api/correction/groupes/\(lot.groupe)/verrouillage") }
+            _ = try await tenace { try await me.verrouillerLot(path: .init(id: lot.groupe)).ok }
         }
     }
 
@@ -612,21 +600,20 @@ struct Session {
         for (part, fault) in [(Array(0..<moitie), "kill -9 Inscriptions"), (Array(moitie..<centres), "kill -9 Missions")] {
             try await concurrently(part, width: 16) { c in
                 let centre = try await centreClient(c)
-                _ = try await tenace { try await centre.expect([200], .POST, santorin(c) + "/cloture") }
+                let (annee, epreuve, uai) = commission(c)
+                _ = try await tenace { try await centre.cloturer(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok }
             }
             await chaos?.frapper(fault)
         }
-        struct Remontee: Decodable { var notes: Int; var absents: Int }
         try await poll(timeout: .seconds(1800)) {
-            let lignes = try await dsii().expect([200], .GET, "\(ins)/remontee").decode(Items<Remontee>.self).items
-            return lignes.map { $0.notes + $0.absents }.reduce(0, +) >= centres * National.candidatsParCentre
+            let lignes = try await dsii().lireRemontee(path: .init(annee: annee)).ok.body.json.items ?? []
+            return lignes.map { ($0.notes ?? 0) + ($0.absents ?? 0) }.reduce(0, +) >= centres * National.candidatsParCentre
         }
-        struct Service: Decodable { var candidatsEvalues: Int }
         try await poll(timeout: .seconds(1800)) {
             var total = 0
             for a in codesAcademies {
-                total += try await gestionnaire(a).expect([200], .GET, "\(mis)/services-faits").decode(Items<Service>.self).items
-                    .map(\.candidatsEvalues).reduce(0, +)
+                total += try await gestionnaire(a).listerServicesFaits(path: .init(annee: annee)).ok.body.json.items?
+                    .map { $0.candidatsEvalues ?? 0 }.reduce(0, +) ?? 0
             }
             return total >= centres * National.candidatsParCentre
         }
@@ -635,10 +622,10 @@ struct Session {
 
 extension Session {
     /// Every académie's services faits as Imag'In prices them, examiners only (what `chaos` checks).
-    func servicesFaits() async throws -> [ChaosCheck.ServiceLu] {
-        var result: [ChaosCheck.ServiceLu] = []
+    func servicesFaits() async throws -> [Components.Schemas.ServiceFait] {
+        var result: [Components.Schemas.ServiceFait] = []
         for a in codesAcademies {
-            result += try await gestionnaire(a).expect([200], .GET, "\(mis)/services-faits").decode(Items<ChaosCheck.ServiceLu>.self).items
+            result += (try await gestionnaire(a).listerServicesFaits(path: .init(annee: annee)).ok.body.json.items ?? [])
                 .filter { $0.login?.hasPrefix("ex.") ?? false }
         }
         return result
@@ -665,9 +652,15 @@ actor Recorder {
     var durations: [Double] = []
     func add(_ d: Double) { durations.append(d) }
 
-    struct Lot: Sendable { var centre: Int; var k: Int; var groupe: UUID }
+    struct Lot: Sendable { var centre: Int; var k: Int; var groupe: String }
     actor Lots {
         var items: [Lot] = []
         func add(_ lot: Lot) { items.append(lot) }
     }
+}
+
+/// An id of the API (a string there) as the databases' checks compare it.
+func uuid(_ id: String) throws -> UUID {
+    guard let uuid = UUID(uuidString: id) else { throw ValidationError("not a UUID: \(id)") }
+    return uuid
 }

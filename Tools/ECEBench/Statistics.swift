@@ -1,5 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
+import ECEAPI
+import ECEAPIClient
 import Foundation
 import JWTKit
 import Logging
@@ -42,21 +44,20 @@ struct Statistics: AsyncParsableCommand {
             let dsii = try await signer.sign(Identity(userId: UUID(), login: "bench.dsii", role: .dsii, scope: .national))
             let gestionnaire = try await signer.sign(Identity(userId: UUID(), login: "bench.gest", role: .gestionnaire, scope: .academie("B01")))
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            let base = "\(gateway)/api/correction/sessions/\(Self.session)"
-            let cases: [(String, String, String)] = [
-                ("statistics T011B, national", "\(base)/epreuves/T011B/statistiques", dsii),
-                ("statistics T011B, one académie", "\(base)/epreuves/T011B/statistiques", gestionnaire),
-                ("follow-up, national", "\(base)/suivi", dsii),
-                ("follow-up, one académie", "\(base)/suivi", gestionnaire),
+            let passerelle = try Passerelle(gateway, http: http)
+            let (annee, epreuve) = (Self.session, "T011B")
+            // Each request read and decoded by the generated client, as a page of the platform would.
+            let statistiques = { (api: Client) in _ = try await api.lireStatistiques(path: .init(annee: annee, epreuve: epreuve)).ok.body.json }
+            let suivi = { (api: Client) in _ = try await api.lireSuivi(path: .init(annee: annee)).ok.body.json }
+            let cases: [(String, (Client) async throws -> Void, String)] = [
+                ("statistics T011B, national", statistiques, dsii),
+                ("statistics T011B, one académie", statistiques, gestionnaire),
+                ("follow-up, national", suivi, dsii),
+                ("follow-up, one académie", suivi, gestionnaire),
             ]
-            for (name, url, token) in cases {
-                var request = HTTPClientRequest(url: url)
-                request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                let m = try await measure(requests) {
-                    let response = try await http.execute(request, timeout: .seconds(60))
-                    _ = try await response.body.collect(upTo: 50_000_000)
-                    guard response.status == .ok else { throw ValidationError("\(name): \(response.status)") }
-                }
+            for (name, call, token) in cases {
+                let api = passerelle.client(token)
+                let m = try await measure(requests) { try await call(api) }
                 print(m.line(name) + String(format: "   ratio p50 to baseline: %.1f×", m.p50 / baseline.p50))
             }
             try await http.shutdown()
