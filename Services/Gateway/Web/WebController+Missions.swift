@@ -103,9 +103,10 @@ extension WebController {
             }
         }
         return try await formulaire(request, context, retour: "/missions", success: "Convocation émise.", refus: "Convocation refusée") {
-            // 201, or 200 when the person was already convoked.
-            _ = try await $0.convoquer(path: .init(id: mission.uuidString), body: .json(.init(intervenantId: intervenant.uuidString)))
-            return nil
+            // 201, or 200 when the person was already convoked; its `avis` says whether it went by mail.
+            let sortie = try await $0.convoquer(path: .init(id: mission.uuidString), body: .json(.init(intervenantId: intervenant.uuidString)))
+            if case .created(let cree) = sortie { return try cree.body.json.avis }
+            return try sortie.ok.body.json.avis
         }
     }
 
