@@ -104,6 +104,8 @@ let package = Package(
         .executableTarget(
             name: "Gateway",
             dependencies: serverDeps + [
+                // The pages read the services through the generated client (ServiceTransport).
+                "ECEAPIClient",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

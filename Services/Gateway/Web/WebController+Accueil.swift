@@ -113,11 +113,8 @@ extension WebController {
     struct Coordination { var epreuve: String; var code: String; var suivi: String; var statistiques: String }
 
     func coordinations(_ session: Session) async throws -> [Coordination] {
-        struct Mission: Decodable { var epreuve: String; var kind: String }
-        struct MaMission: Decodable { var mission: Mission }
-        struct Missions: Decodable { var items: [MaMission] }
-        let missions = try decode(Missions.self, try await api(.get, "missions", "/api/missions/mes-missions", session: session)).items
-        let epreuves = Set(missions.filter { $0.mission.kind == "coordinateur" }.map(\.mission.epreuve))
+        let missions = try await client(session).listerMesMissions().ok.body.json.items ?? []
+        let epreuves = Set(missions.compactMap(\.mission).filter { $0.kind == .coordinateur }.compactMap(\.epreuve))
         return EpreuvePratique.allCases.filter { epreuves.contains($0.rawValue) }.map {
             Coordination(epreuve: "\($0.rawValue) — \($0.libelle)", code: $0.rawValue, suivi: "/centre?epreuve=\($0.rawValue)",
                          statistiques: "/statistiques?epreuve=\($0.rawValue)")

@@ -1,4 +1,6 @@
 import Foundation
+import ECEAPI
+import ECEAPIClient
 import Hummingbird
 import Shared
 
@@ -22,8 +24,6 @@ extension WebController {
         return (1...20).contains(numero.count) && numero.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) ? numero : "-"
     }
 
-    private func candidatAPI(_ suffix: String) -> String { "/api/inscriptions/sessions/\(Self.sessionCourante)\(suffix)" }
-
     /// The statuses a gestionnaire sets before the exam (the results come from the correction).
     static let statutsAvantEpreuve = ["inscrit": "inscrit", "dispense": "dispensé", "absent_justifie": "absent (absence justifiée)"]
 
@@ -37,22 +37,18 @@ extension WebController {
             guard session.identity.role == .gestionnaire else {
                 throw Problem.forbidden("page du gestionnaire de l'académie / the académie's gestionnaire only")
             }
-            struct Fiche: Decodable {
-                var numero: String; var nom: String; var prenoms: String; var naissance: String; var categorie: String
-                var uai: String?; var division: String?; var filiere: String; var epreuves: [String]; var centres: [String]
-                var statuts: [String]
-            }
-            let numero = Self.numeroCandidat(context)
-            let c = try decode(Fiche.self, try await api(.get, "inscriptions", candidatAPI("/candidats/\(numero)"), session: session))
+            let c = try await client(session).lireCandidat(path: .init(annee: Self.sessionCourante, numero: Self.numeroCandidat(context)))
+                .ok.body.json
+            let (epreuves, centres, statuts) = (c.epreuves ?? [], c.centres ?? [], (c.statuts ?? []).map(\.rawValue))
             let noms = await nomsEtablissements(session)
             struct Choix { var code: String; var libelle: String; var choisie: Bool }
             struct Inscription { var epreuve: String; var libelle: String; var centre: String; var affecte: Bool; var statut: String
                 var statuts: [Choix] }
-            let inscriptions = c.epreuves.indices.map { i in
-                let statut = i < c.statuts.count ? c.statuts[i] : "inscrit"
-                let centre = i < c.centres.count ? c.centres[i] : ""
+            let inscriptions = epreuves.indices.map { i in
+                let statut = i < statuts.count ? statuts[i] : "inscrit"
+                let centre = i < centres.count ? centres[i] : ""
                 return Inscription(
-                    epreuve: c.epreuves[i], libelle: EpreuvePratique(rawValue: c.epreuves[i])?.libelle ?? "",
+                    epreuve: epreuves[i], libelle: EpreuvePratique(rawValue: epreuves[i])?.libelle ?? "",
                     centre: centre.isEmpty ? "non affecté" : Libelle.etablissement(centre, noms), affecte: !centre.isEmpty,
                     statut: Self.statutInscription(statut),
                     statuts: ["inscrit", "dispense", "absent_justifie"].map {
@@ -60,29 +56,31 @@ extension WebController {
                     })
             }
             let object: [String: Any] = [
-                "numero": c.numero, "nom": c.nom, "prenoms": c.prenoms, "naissance": c.naissance, "uai": c.uai ?? "",
+                "numero": c.numero ?? "", "nom": c.nom ?? "", "prenoms": c.prenoms ?? "", "naissance": c.naissance ?? "", "uai": c.uai ?? "",
                 "division": c.division ?? "", "origine": c.uai.map { Libelle.etablissement($0, noms) } ?? "—",
                 "categories": ["scolaire", "individuel", "cned", "morea"].map {
-                    Choix(code: $0, libelle: Libelle.categorie($0), choisie: $0 == c.categorie)
+                    Choix(code: $0, libelle: Libelle.categorie($0), choisie: $0 == c.categorie?.rawValue)
                 },
-                "filieres": ["BCG", "BTN"].map { Choix(code: $0, libelle: $0, choisie: $0 == c.filiere) },
+                "filieres": ["BCG", "BTN"].map { Choix(code: $0, libelle: $0, choisie: $0 == c.filiere?.rawValue) },
                 "inscriptions": inscriptions,
             ]
-            return page("candidat", titre: "Candidat \(c.numero)", Self.avecMessage(object, request), session: session)
+            return page("candidat", titre: "Candidat \(c.numero ?? "")", Self.avecMessage(object, request), session: session)
         }
     }
 
     @Sendable func corrigerCandidat(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.form(try await request.body.collect(upTo: 10_000))
         let numero = Self.numeroCandidat(context)
-        struct Identite: Encodable { var nom, prenoms, naissance, categorie: String; var uai, division: String?; var filiere: String }
         func optionnel(_ key: String) -> String? { form[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
-        let identite = Identite(nom: form["nom"] ?? "", prenoms: form["prenoms"] ?? "", naissance: form["naissance"] ?? "",
-                                categorie: form["categorie"] ?? "", uai: optionnel("uai")?.uppercased(), division: optionnel("division"),
-                                filiere: form["filiere"] ?? "")
-        return try await formulaire(request, context, .put, service: "inscriptions", candidatAPI("/candidats/\(numero)"),
-                                    json: Self.json(identite), retour: "/inscriptions/candidats/\(numero)",
-                                    success: "Identité du candidat \(numero) corrigée.", refus: "Rien n'a changé, correction refusée")
+        return try await formulaire(request, context, retour: "/inscriptions/candidats/\(numero)",
+                                    success: "Identité du candidat \(numero) corrigée.", refus: "Rien n'a changé, correction refusée") {
+            let identite = Components.Schemas.IdentiteCandidat(
+                nom: form["nom"] ?? "", prenoms: form["prenoms"] ?? "", naissance: form["naissance"] ?? "",
+                categorie: try Self.choix(form["categorie"], "categorie"), uai: optionnel("uai")?.uppercased(), division: optionnel("division"),
+                filiere: try Self.choix(form["filiere"], "filiere"))
+            _ = try await $0.modifierCandidat(path: .init(annee: Self.sessionCourante, numero: numero), body: .json(identite)).ok
+            return nil
+        }
     }
 
     /// The exam a form names, checked before it goes into a path.
@@ -94,30 +92,39 @@ extension WebController {
         let form = Self.form(try await request.body.collect(upTo: 10_000))
         let numero = Self.numeroCandidat(context), epreuve = Self.epreuve(form)
         let statut = form["statut"] ?? ""
-        return try await formulaire(request, context, .put, service: "inscriptions", candidatAPI("/candidats/\(numero)/inscriptions/\(epreuve)"),
-                                    json: Self.json(["statut": statut]), retour: "/inscriptions/candidats/\(numero)",
+        return try await formulaire(request, context, retour: "/inscriptions/candidats/\(numero)",
                                     success: "Inscription en \(epreuve) : \(Self.statutInscription(statut)).",
-                                    refus: "Rien n'a changé, statut refusé")
+                                    refus: "Rien n'a changé, statut refusé") {
+            _ = try await $0.enregistrerInscription(path: .init(annee: Self.sessionCourante, numero: numero, epreuve: epreuve),
+                                                    body: .json(.init(statut: try Self.choix(statut, "statut")))).ok
+            return nil
+        }
     }
 
     @Sendable func desaffecter(_ request: Request, context: ECERequestContext) async throws -> Response {
-        try await retrait(request, context, { "/affectations/\($0)/\($1)" }, retour: { "/inscriptions/candidats/\($0)" },
+        try await retrait(request, context, {
+            _ = try await $0.supprimerAffectation(path: .init(annee: Self.sessionCourante, numero: $1, epreuve: $2)).noContent
+        }, retour: { "/inscriptions/candidats/\($0)" },
                           success: { "Candidat retiré de son centre d'épreuve en \($1)." }, refus: "retrait refusé")
     }
 
     /// Back to the candidates' list: removing the last registration leaves no candidate page to show.
     @Sendable func desinscrire(_ request: Request, context: ECERequestContext) async throws -> Response {
-        try await retrait(request, context, { "/candidats/\($0)/inscriptions/\($1)" }, retour: { _ in "/inscriptions" },
+        try await retrait(request, context, {
+            _ = try await $0.supprimerInscription(path: .init(annee: Self.sessionCourante, numero: $1, epreuve: $2)).noContent
+        }, retour: { _ in "/inscriptions" },
                           success: { "Inscription du candidat \($0) en \($1) supprimée." }, refus: "suppression refusée")
     }
 
     /// A registration's assignment or the registration itself deleted (the form names the exam).
-    private func retrait(_ request: Request, _ context: ECERequestContext, _ chemin: (String, String) -> String,
+    private func retrait(_ request: Request, _ context: ECERequestContext, _ appel: (Client, String, String) async throws -> Void,
                          retour: (String) -> String, success: (String, String) -> String, refus: String) async throws -> Response {
         let form = Self.form(try await request.body.collect(upTo: 10_000))
         let numero = Self.numeroCandidat(context), epreuve = Self.epreuve(form)
-        return try await formulaire(request, context, .delete, service: "inscriptions", candidatAPI(chemin(numero, epreuve)), json: nil,
-                                    retour: retour(numero), success: success(numero, epreuve), expected: [.noContent],
-                                    refus: "Rien n'a changé, " + refus)
+        return try await formulaire(request, context, retour: retour(numero), success: success(numero, epreuve),
+                                    refus: "Rien n'a changé, " + refus) {
+            try await appel($0, numero, epreuve)
+            return nil
+        }
     }
 }

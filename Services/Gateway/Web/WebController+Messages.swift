@@ -1,18 +1,18 @@
 import Foundation
 import HTTPTypes
+import ECEAPI
+import ECEAPIClient
 import Hummingbird
 import Shared
 
 /// The commissions' messaging: threads per exam and commission, a new thread, a reply.
 extension WebController {
-    struct Fil: Decodable { var id: UUID; var epreuve: String; var centre: String?; var academie: String; var titre: String; var messages: Int
-        var nonLus: Int }
     struct FilVue { var id: String; var titre: String; var epreuve: String; var commission: String; var messages: Int; var nonLus: Int }
 
-    private static func vue(_ f: Fil, _ noms: [String: String]) -> FilVue {
-        FilVue(id: f.id.uuidString.lowercased(), titre: f.titre, epreuve: f.epreuve,
-               commission: f.centre.map { "centre \(Libelle.etablissement($0, noms))" } ?? "académie \(f.academie)", messages: f.messages,
-               nonLus: f.nonLus)
+    private static func vue(_ f: Components.Schemas.Fil, _ noms: [String: String]) -> FilVue {
+        FilVue(id: (f.id ?? "").lowercased(), titre: f.titre ?? "", epreuve: f.epreuve ?? "",
+               commission: f.centre.map { "centre \(Libelle.etablissement($0, noms))" } ?? "académie \(f.academie ?? "")",
+               messages: f.messages ?? 0, nonLus: f.nonLus ?? 0)
     }
 
     @Sendable func messagerie(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -25,9 +25,8 @@ extension WebController {
                 }
                 return epreuve.rawValue
             }
-            struct Items: Decodable { var items: [Fil] }
-            let fils = try decode(Items.self, try await api(.get, "correction", "/api/correction/sessions/\(Self.sessionCourante)/fils",
-                                                            session: session)).items.filter { filtre == nil || $0.epreuve == filtre }
+            let fils = (try await client(session).listerFils(path: .init(annee: Self.sessionCourante)).ok.body.json.items ?? [])
+                .filter { filtre == nil || $0.epreuve == filtre }
             let noms = await nomsEtablissements(session)
             var object: [String: Any] = ["fils": fils.map { Self.vue($0, noms) }]
             if let filtre { object["epreuve"] = filtre }
@@ -37,26 +36,28 @@ extension WebController {
 
     @Sendable func ouvrirFil(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.form(try await request.body.collect(upTo: 100_000))
-        struct Ouverture: Encodable { var epreuve: String; var centre: String?; var titre: String; var texte: String }
-        let centre = form["centre"].flatMap { $0.isEmpty ? nil : $0.uppercased() }
-        return try await formulaire(request, context, service: "correction", "/api/correction/sessions/\(Self.sessionCourante)/fils",
-                                    json: Self.json(Ouverture(epreuve: (form["epreuve"] ?? "").uppercased(), centre: centre,
-                                                              titre: form["titre"] ?? "", texte: form["texte"] ?? "")),
-                                    retour: "/messages", success: "Fil ouvert.", expected: [.created])
+        let ouverture = Components.Schemas.NouveauFil(epreuve: (form["epreuve"] ?? "").uppercased(),
+                                                      centre: form["centre"].flatMap { $0.isEmpty ? nil : $0.uppercased() },
+                                                      titre: form["titre"] ?? "", texte: form["texte"] ?? "")
+        return try await formulaire(request, context, retour: "/messages", success: "Fil ouvert.") {
+            _ = try await $0.ouvrirFil(path: .init(annee: Self.sessionCourante), body: .json(ouverture)).created
+            return nil
+        }
     }
 
     @Sendable func fil(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
             let id = try context.uuid(of: "fil")
-            struct Message: Decodable { var auteur: String; var role: String; var texte: String; var le: Date }
-            struct Messages: Decodable { var fil: Fil; var items: [Message] }
-            let messages = try decode(Messages.self, try await api(.get, "correction", "/api/correction/fils/\(id)/messages", session: session))
+            let messages = try await client(session).lireMessages(path: .init(id: id.uuidString)).ok.body.json
             struct MessageVue { var auteur: String; var role: String; var texte: String; var le: String }
-            let vue = Self.vue(messages.fil, await nomsEtablissements(session))
-            return page("fil", titre: messages.fil.titre, [
+            let fil = messages.fil ?? .init()
+            let vue = Self.vue(fil, await nomsEtablissements(session))
+            return page("fil", titre: vue.titre, [
                 "id": vue.id, "titre": vue.titre, "epreuve": vue.epreuve, "commission": vue.commission,
-                "items": messages.items.map { MessageVue(auteur: $0.auteur, role: Libelle.role($0.role), texte: $0.texte, le: FrenchFormat.moment($0.le)) },
+                "items": (messages.items ?? []).map {
+                    MessageVue(auteur: $0.auteur ?? "", role: Libelle.role($0.role ?? ""), texte: $0.texte ?? "", le: $0.le.map(FrenchFormat.moment) ?? "")
+                },
             ], session: session)
         }
     }
@@ -67,8 +68,11 @@ extension WebController {
             let session = try await required(request, context)
             let id = try context.uuid(of: "fil")
             let form = Self.form(try await request.body.collect(upTo: 100_000))
-            _ = try await api(.post, "correction", "/api/correction/fils/\(id)/messages", session: session,
-                              json: Self.json(["texte": form["texte"] ?? ""]))
+            do {
+                _ = try await client(session).posterMessage(path: .init(id: id.uuidString), body: .json(.init(texte: form["texte"] ?? "")))
+            } catch where Refus.of(error) != nil {
+                // As before: a refused reply (an empty text) goes back to the thread, unchanged.
+            }
             throw Redirect(to: "/messages/\(id.uuidString.lowercased())", cookies: session.setCookies)
         }
     }

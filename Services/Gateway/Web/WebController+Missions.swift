@@ -1,17 +1,13 @@
 import Foundation
 import HTTPTypes
+import ECEAPI
+import ECEAPIClient
 import Hummingbird
 import Shared
 
 /// The missions (the gestionnaire and the établissement, Imag'In): the regulation, the session's
 /// parameters and opening, convocations and their cancellation.
 extension WebController {
-    struct MissionDetail: Decodable {
-        var mission: Mission; var intervenants: [Personne]
-        struct Mission: Decodable { var id: UUID; var epreuve: String; var kind: String; var centre: String?; var active: Bool }
-        struct Personne: Decodable { var id: UUID; var login: String; var nom: String; var prenom: String; var convocationId: UUID?
-            var convocable: Bool?; var lisible: Bool?; var annulable: Bool? }
-    }
     /// One person of a mission, with what the user may do (as Missions says: never a button it would refuse).
     struct LigneMission { var epreuve: String; var nature: String; var centre: String; var personne: String; var active: Bool
         var mission: String; var intervenant: String; var convoque: Bool; var impression: String?; var convocation: String?
@@ -25,81 +21,77 @@ extension WebController {
             let session = try await required(request, context)
             let gestionnaire = session.identity.role == .gestionnaire
             let annee = Self.sessionCourante
-            let base = "/api/missions/sessions/\(annee)"
-            struct Items: Decodable { var items: [MissionDetail] }
-            let detail = try decode(Items.self, try await api(.get, "missions", base + "/missions", session: session)).items
+            let api = client(session)
+            let detail = try await api.listerMissions(path: .init(annee: annee)).ok.body.json.items ?? []
             let noms = await nomsEtablissements(session)
             let lignes = detail.flatMap { d in
-                d.intervenants.map { p in
-                    let convocation = p.convocationId?.uuidString.lowercased()
+                let mission = d.mission ?? .init()
+                return (d.intervenants ?? []).map { p in
+                    let convocation = p.convocationId?.lowercased()
                     return LigneMission(
-                        epreuve: d.mission.epreuve, nature: Libelle.mission(d.mission.kind),
-                        centre: d.mission.centre.map { Libelle.etablissement($0, noms) } ?? "Santorin", personne: "\(p.prenom) \(p.nom) (\(p.login))",
-                        active: d.mission.active, mission: d.mission.id.uuidString.lowercased(), intervenant: p.id.uuidString.lowercased(),
+                        epreuve: mission.epreuve ?? "", nature: Libelle.mission(mission.kind?.rawValue ?? ""),
+                        centre: mission.centre.map { Libelle.etablissement($0, noms) } ?? "Santorin",
+                        personne: "\(p.prenom ?? "") \(p.nom ?? "") (\(p.login ?? ""))",
+                        active: mission.active ?? false, mission: (mission.id ?? "").lowercased(), intervenant: (p.id ?? "").lowercased(),
                         convoque: convocation != nil,
                         impression: p.lisible == true ? convocation.map { "/api/missions/convocations/\($0)/impression" } : nil,
                         convocation: convocation, convocable: p.convocable == true, annulable: p.annulable == true)
                 }
             }
             var object: [String: Any] = ["session": annee, "lignes": lignes, "gestionnaire": gestionnaire]
-            if gestionnaire { object.merge(try await missionsGestionnaire(session, base: base, noms: noms)) { a, _ in a } }
+            if gestionnaire { object.merge(try await missionsGestionnaire(api, annee: annee, noms: noms)) { a, _ in a } }
             return page("missions", titre: gestionnaire ? "Missions et convocations" : "Convocations de vos enseignants",
                         Self.avecMessage(object, request), session: session)
         }
     }
 
     /// The gestionnaire's sections of the missions page: the regulation, the dates and the services faits.
-    private func missionsGestionnaire(_ session: Session, base: String, noms: [String: String]) async throws -> [String: Any] {
-        struct TypeRemuneration: Decodable { var code: String; var libelle: String }
-        struct Reglementation: Decodable { var typesRemuneration: [TypeRemuneration] }
-        struct Version: Decodable { var version: Int; var chargeeLe: Date; var reglementation: Reglementation }
-        struct Parametres: Decodable { var dateDebut: String; var dateFin: String; var observations: String }
-        let version = try? decode(Version.self, try await api(.get, "missions", base + "/reglementation", session: session))
-        let parametres = try? decode(Parametres.self, try await api(.get, "missions", base + "/parametres", session: session))
-        struct ServiceFait: Decodable { var epreuve: String; var kind: String; var role: String; var centres: [String]; var login: String?
-            var nom: String?; var prenom: String?; var candidatsEvalues: Int; var typeRemuneration: String; var montantCentimes: Int }
-        struct ServicesFaits: Decodable { var items: [ServiceFait]; var totalCentimes: Int }
-        let services = try decode(ServicesFaits.self, try await api(.get, "missions", base + "/services-faits", session: session))
+    private func missionsGestionnaire(_ api: Client, annee: Int, noms: [String: String]) async throws -> [String: Any] {
+        // None loaded yet, or none set: the page says so (a refusal, 404, is no outage).
+        let version = try await Self.lectureOuNil(.notFound) { try await api.lireReglementation(path: .init(annee: annee)).ok.body.json }
+        let parametres = try await Self.lectureOuNil(.notFound) { try await api.lireParametres(path: .init(annee: annee)).ok.body.json }
+        let services = try await api.listerServicesFaits(path: .init(annee: annee)).ok.body.json
         func euros(_ centimes: Int) -> String { "\(centimes / 100),\(centimes % 100 < 10 ? "0" : "")\(centimes % 100) €" }
         struct LigneService { var epreuve: String; var centres: String; var personne: String; var travail: String; var candidats: Int
             var remuneration: String; var montant: String }
         // The regulation names its kinds of pay; the services faits carry their codes.
-        let remunerations = Dictionary((version?.reglementation.typesRemuneration ?? []).map { ($0.code, $0.libelle) },
+        let remunerations = Dictionary((version?.reglementation?.typesRemuneration ?? []).map { ($0.code, $0.libelle) },
                                        uniquingKeysWith: { a, _ in a })
         return [
-            "services": services.items.map {
-                LigneService(epreuve: $0.epreuve, centres: $0.centres.map { Libelle.etablissement($0, noms) }.joined(separator: ", "),
-                             personne: "\($0.prenom ?? "") \($0.nom ?? "") (\($0.login ?? "?"))", travail: Libelle.travail($0.role),
-                             candidats: $0.candidatsEvalues,
-                             remuneration: remunerations[$0.typeRemuneration] ?? $0.typeRemuneration, montant: euros($0.montantCentimes))
+            "services": (services.items ?? []).map {
+                LigneService(epreuve: $0.epreuve ?? "", centres: ($0.centres ?? []).map { Libelle.etablissement($0, noms) }.joined(separator: ", "),
+                             personne: "\($0.prenom ?? "") \($0.nom ?? "") (\($0.login ?? "?"))", travail: Libelle.travail($0.role?.rawValue ?? ""),
+                             candidats: $0.candidatsEvalues ?? 0,
+                             remuneration: remunerations[$0.typeRemuneration ?? ""] ?? $0.typeRemuneration ?? "", montant: euros($0.montantCentimes ?? 0))
             },
-            "totalServices": euros(services.totalCentimes), "csv": base + "/services-faits.csv",
-            "reglementation": version.map { "Version \($0.version) chargée." } ?? "Aucune réglementation chargée pour la session.",
+            "totalServices": euros(services.totalCentimes ?? 0), "csv": "/api/missions/sessions/\(annee)/services-faits.csv",
+            "reglementation": version.map { "Version \($0.version ?? 0) chargée." } ?? "Aucune réglementation chargée pour la session.",
             "dateDebut": parametres?.dateDebut ?? "", "dateFin": parametres?.dateFin ?? "", "observations": parametres?.observations ?? "",
         ]
     }
 
-    private func missionsAction(_ request: Request, _ context: ECERequestContext, method: HTTPRequest.Method = .post, _ path: String,
-                                json: (([String: String]) -> String)?, success: String, expected: Set<HTTPResponse.Status> = [.ok]) async throws -> Response {
-        let form = Self.form(try await request.body.collect(upTo: 100_000))
-        return try await formulaire(request, context, method, service: "missions", path, json: json?(form), retour: "/missions",
-                                    success: success, expected: expected)
-    }
-
     @Sendable func rafraichirReglementation(_ request: Request, context: ECERequestContext) async throws -> Response {
-        try await missionsAction(request, context, "/api/missions/sessions/\(Self.sessionCourante)/reglementation", json: nil,
-                                 success: "Réglementation rafraîchie.")
+        try await formulaire(request, context, retour: "/missions", success: "Réglementation rafraîchie.") {
+            _ = try await $0.actualiserReglementation(path: .init(annee: Self.sessionCourante)).ok
+            return nil
+        }
     }
 
     @Sendable func parametres(_ request: Request, context: ECERequestContext) async throws -> Response {
-        try await missionsAction(request, context, method: .put, "/api/missions/sessions/\(Self.sessionCourante)/parametres", json: { form in
-            Self.json(["dateDebut": form["dateDebut"] ?? "", "dateFin": form["dateFin"] ?? "", "observations": form["observations"] ?? ""])
-        }, success: "Dates et observations enregistrées.")
+        let form = Self.form(try await request.body.collect(upTo: 100_000))
+        let saisis = Components.Schemas.ParametresSaisis(dateDebut: form["dateDebut"] ?? "", dateFin: form["dateFin"] ?? "",
+                                                         observations: form["observations"] ?? "")
+        return try await formulaire(request, context, retour: "/missions", success: "Dates et observations enregistrées.") {
+            _ = try await $0.enregistrerParametres(path: .init(annee: Self.sessionCourante), body: .json(saisis)).ok
+            return nil
+        }
     }
 
     @Sendable func ouvrirSession(_ request: Request, context: ECERequestContext) async throws -> Response {
-        try await missionsAction(request, context, "/api/missions/sessions/\(Self.sessionCourante)/ouverture", json: nil,
-                                 success: "Session ouverte : missions importées.")
+        try await formulaire(request, context, retour: "/missions", success: "Session ouverte : missions importées.") {
+            _ = try await $0.ouvrirMissions(path: .init(annee: Self.sessionCourante)).ok
+            return nil
+        }
     }
 
     @Sendable func convoquer(_ request: Request, context: ECERequestContext) async throws -> Response {
@@ -110,9 +102,12 @@ extension WebController {
                 throw Problem.badRequest("mission et intervenant requis / mission and intervenant required")
             }
         }
-        return try await formulaire(request, context, service: "missions", "/api/missions/missions/\(mission)/convocations",
-                                    json: Self.json(["intervenantId": intervenant.uuidString]), retour: "/missions",
-                                    success: "Convocation émise.", expected: [.created, .ok], refus: "Convocation refusée")
+        return try await formulaire(request, context, retour: "/missions", success: "Convocation émise.", refus: "Convocation refusée") {
+            // 201, or 200 when the person was already convoked; its `avis` says whether it went by mail.
+            let sortie = try await $0.convoquer(path: .init(id: mission.uuidString), body: .json(.init(intervenantId: intervenant.uuidString)))
+            if case .created(let cree) = sortie { return try cree.body.json.avis }
+            return try sortie.ok.body.json.avis
+        }
     }
 
     /// Cancels a convocation with its reason; Missions decides who may (the issuing school, the
@@ -122,8 +117,9 @@ extension WebController {
         guard let convocation = form["convocation"].flatMap(UUID.init(uuidString:)) else {
             return try await handle(request, context) { throw Problem.badRequest("convocation requise / convocation required") }
         }
-        return try await formulaire(request, context, service: "missions", "/api/missions/convocations/\(convocation)/annulation",
-                                    json: Self.json(["motif": form["motif"] ?? ""]), retour: "/missions",
-                                    success: "Convocation annulée.", expected: [.noContent], refus: "Annulation refusée")
+        return try await formulaire(request, context, retour: "/missions", success: "Convocation annulée.", refus: "Annulation refusée") {
+            _ = try await $0.annulerConvocation(path: .init(id: convocation.uuidString), body: .json(.init(motif: form["motif"] ?? ""))).noContent
+            return nil
+        }
     }
 }

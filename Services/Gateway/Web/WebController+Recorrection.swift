@@ -1,4 +1,5 @@
 import Foundation
+import ECEAPI
 import Hummingbird
 import Shared
 
@@ -175,10 +176,11 @@ extension WebController {
     /// For the gestionnaire's grades page of one exam × centre: the graded candidates a re-marking
     /// may be asked for, and the requests already made there.
     /// Santorin not answering leaves the grades page as it was, without its requests.
-    func recorrectionsDuCentre(_ session: Session, epreuve: String, centre: String, notes: [NotesPage.Note]) async -> [String: Any] {
+    func recorrectionsDuCentre(_ session: Session, epreuve: String, centre: String, notes: [Components.Schemas.NoteCandidat]) async -> [String: Any] {
         let lignes = ((try? await demandes(session)) ?? []).filter { $0.epreuve == epreuve && $0.centre == centre }.map(Self.ligne)
         return ["recorrection": true, "rEpreuve": epreuve, "rCentre": centre, "demandes": lignes, "aDemandes": !lignes.isEmpty,
-                "notees": notes.map { ["candidatId": $0.candidatId.uuidString.lowercased(), "numero": $0.numero,
-                                       "nom": "\($0.nom) \($0.prenoms)", "resultat": Libelle.resultat($0.resultat, demiPoints: $0.demiPoints)] }]
+                "notees": notes.map { ["candidatId": ($0.candidatId ?? "").lowercased(), "numero": $0.numero ?? "",
+                                       "nom": "\($0.nom ?? "") \($0.prenoms ?? "")",
+                                       "resultat": Libelle.resultat($0.resultat?.rawValue ?? "", demiPoints: $0.demiPoints)] }]
     }
 }

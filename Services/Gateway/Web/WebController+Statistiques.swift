@@ -1,17 +1,14 @@
 import Foundation
 import HTTPTypes
+import ECEAPI
+import ECEAPIClient
 import Hummingbird
 import Shared
 
 /// The grades' statistics (an examiner's own, a coordinator's or the académie's) and the académie's
 /// remontée des notes.
 extension WebController {
-    struct Serie: Decodable { var effectif: Int; var moyenne: Double?; var distribution: [Int] }
-    struct Statistiques: Decodable {
-        var ensemble: Serie; var sujets: [Sujet]; var centres: [Groupe]; var academies: [Groupe]
-        struct Sujet: Decodable { var code: String; var serie: Serie; var ecartALaMoyenne: Double? }
-        struct Groupe: Decodable { var code: String; var serie: Serie }
-    }
+    typealias Mesure = Components.Schemas.MesureExaminateur
     struct LigneStat { var code: String; var effectif: Int; var moyenne: String; var ecart: String }
 
     static func moyenne(_ value: Double?) -> String {
@@ -35,26 +32,16 @@ extension WebController {
         return "<svg role=\"img\" aria-label=\"Nombre de candidats par note : \(texte)\" viewBox=\"0 0 540 195\" width=\"100%\" style=\"max-width:40rem\">\(barres)</svg>"
     }
 
-    /// The examiners' statistics (Correction's `StatistiquesExaminateurs`; the examiner's own `Mesure`).
-    struct Reference: Decodable { var copies: Int; var moyenne: Double?; var ecart: Double? }
-    struct Mesure: Decodable {
-        var effectif: Int; var moyenne: Double?; var ecartType: Double?; var niveaux: [String: [String: Int]]
-        var academie: Reference; var national: Reference; var z: Double?; var indicateur: String
-    }
-    struct Examinateurs: Decodable {
-        var methode: String; var examinateurs: [Ligne]; var lots: [Ligne]
-        struct Ligne: Decodable { var nom: String; var centre: String?; var mesure: Mesure }
-    }
     struct LigneExaminateur {
         var nom: String; var effectif: Int; var moyenne: String; var ecartType: String; var referenceAcademie: String
         var ecartAcademie: String; var referenceNationale: String; var ecartNational: String; var z: String; var indicateur: String
         init(_ nom: String, _ m: Mesure) {
             self.nom = nom
-            (effectif, moyenne, ecartType) = (m.effectif, WebController.moyenne(m.moyenne), WebController.moyenne(m.ecartType))
-            (referenceAcademie, ecartAcademie) = (WebController.moyenne(m.academie.moyenne), WebController.ecart(m.academie.ecart))
-            (referenceNationale, ecartNational) = (WebController.moyenne(m.national.moyenne), WebController.ecart(m.national.ecart))
+            (effectif, moyenne, ecartType) = (m.effectif ?? 0, WebController.moyenne(m.moyenne), WebController.moyenne(m.ecartType))
+            (referenceAcademie, ecartAcademie) = (WebController.moyenne(m.academie?.moyenne), WebController.ecart(m.academie?.ecart))
+            (referenceNationale, ecartNational) = (WebController.moyenne(m.national?.moyenne), WebController.ecart(m.national?.ecart))
             z = WebController.ecart(m.z)
-            indicateur = WebController.indicateur(m.indicateur)
+            indicateur = WebController.indicateur(m.indicateur?.rawValue ?? "")
         }
     }
     /// One row per criterion: how many sheets got each level.
@@ -70,8 +57,9 @@ extension WebController {
     }
 
     static func niveaux(_ nom: String, _ m: Mesure) -> [LigneNiveaux] {
-        m.niveaux.sorted { $0.key < $1.key }.map { critere, n in
-            LigneNiveaux(nom: nom, critere: critere, a: n["A"] ?? 0, b: n["B"] ?? 0, c: n["C"] ?? 0, d: n["D"] ?? 0)
+        (m.niveaux?.additionalProperties ?? [:]).sorted { $0.key < $1.key }.map { critere, niveaux in
+            let n = niveaux.additionalProperties
+            return LigneNiveaux(nom: nom, critere: critere, a: n["A"] ?? 0, b: n["B"] ?? 0, c: n["C"] ?? 0, d: n["D"] ?? 0)
         }
     }
 
@@ -86,7 +74,7 @@ extension WebController {
             if let m = l.mesure.moyenne {
                 rang += "<rect x=\"260\" y=\"\(y)\" width=\"\(x(m) - 260)\" height=\"18\" fill=\"#000091\"></rect>"
             }
-            if let r = l.mesure.national.moyenne {
+            if let r = l.mesure.national?.moyenne {
                 rang += "<rect x=\"\(x(r) - 2)\" y=\"\(y - 3)\" width=\"4\" height=\"24\" fill=\"#ce0500\"></rect>"
             }
             return rang
@@ -95,7 +83,7 @@ extension WebController {
         let axe = stride(from: 0, through: 20, by: 5).map {
             "<text x=\"\(x(Double($0)))\" y=\"\(hauteur + 12)\" font-size=\"10\" text-anchor=\"middle\">\($0)</text>"
         }.joined()
-        let desc = lignes.map { "\($0.nom) : \(moyenne($0.mesure.moyenne)) / 20, autres copies des mêmes sujets \(moyenne($0.mesure.national.moyenne))" }
+        let desc = lignes.map { "\($0.nom) : \(moyenne($0.mesure.moyenne)) / 20, autres copies des mêmes sujets \(moyenne($0.mesure.national?.moyenne))" }
             .joined(separator: " ; ")
         return "<svg role=\"img\" aria-labelledby=\"\(id)-titre\" aria-describedby=\"\(id)-desc\" viewBox=\"0 0 640 \(hauteur + 16)\" width=\"100%\" style=\"max-width:40rem\">"
             + "<title id=\"\(id)-titre\">\(HTML.escape(titre))</title><desc id=\"\(id)-desc\">\(HTML.escape(desc))</desc>\(rangs)\(axe)</svg>"
@@ -116,32 +104,35 @@ extension WebController {
             }
             let demandee = request.uri.queryParameters["epreuve"].flatMap { EpreuvePratique(rawValue: String($0)) }
             let epreuve = demandee.flatMap { offertes.contains($0) ? $0 : nil } ?? premiere
-            let stats = try decode(Statistiques.self, try await api(
-                .get, "correction", "/api/correction/sessions/\(annee)/epreuves/\(epreuve.rawValue)/statistiques", session: session))
+            let api = client(session)
+            let stats = try await api.lireStatistiques(path: .init(annee: annee, epreuve: epreuve.rawValue)).ok.body.json
             struct Choix { var code: String; var libelle: String; var choisie: Bool }
-            let centres = !stats.centres.isEmpty
+            let ensemble = stats.ensemble ?? .init()
+            let centres = !(stats.centres ?? []).isEmpty
             let noms = await nomsEtablissements(session)
             var object: [String: Any] = [
-                "session": annee, "epreuve": epreuve.libelle, "effectif": stats.ensemble.effectif,
-                "moyenne": Self.moyenne(stats.ensemble.moyenne), "graphique": Self.histogramme(stats.ensemble.distribution),
+                "session": annee, "epreuve": epreuve.libelle, "effectif": ensemble.effectif ?? 0,
+                "moyenne": Self.moyenne(ensemble.moyenne), "graphique": Self.histogramme(ensemble.distribution ?? []),
                 "epreuves": offertes.map { Choix(code: $0.rawValue, libelle: $0.libelle, choisie: $0 == epreuve) },
-                "sujets": stats.sujets.map { LigneStat(code: $0.code, effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne),
-                                                       ecart: Self.ecart($0.ecartALaMoyenne)) },
+                "sujets": (stats.sujets ?? []).map { LigneStat(code: $0.code ?? "", effectif: $0.serie?.effectif ?? 0,
+                                                               moyenne: Self.moyenne($0.serie?.moyenne), ecart: Self.ecart($0.ecartALaMoyenne)) },
                 "niveau": centres ? "centre" : "académie",
-                "groupes": (centres ? stats.centres : stats.academies).map {
-                    LigneStat(code: Libelle.etablissement($0.code, noms), effectif: $0.serie.effectif, moyenne: Self.moyenne($0.serie.moyenne),
-                              ecart: "") },
+                "groupes": ((centres ? stats.centres : stats.academies) ?? []).map {
+                    LigneStat(code: Libelle.etablissement($0.code ?? "", noms), effectif: $0.serie?.effectif ?? 0,
+                              moyenne: Self.moyenne($0.serie?.moyenne), ecart: "") },
             ]
-            let parExaminateur = try decode(Examinateurs.self, try await api(
-                .get, "correction", "/api/correction/sessions/\(annee)/epreuves/\(epreuve.rawValue)/statistiques/examinateurs", session: session))
-            object["methode"] = parExaminateur.methode
-            object["examinateurs"] = parExaminateur.examinateurs.map { LigneExaminateur($0.nom, $0.mesure) }
-            object["aucunExaminateur"] = parExaminateur.examinateurs.isEmpty
-            object["niveauxExaminateurs"] = parExaminateur.examinateurs.flatMap { Self.niveaux($0.nom, $0.mesure) }
-            object["lots"] = parExaminateur.lots.map { LigneExaminateur("\($0.nom) — \(Libelle.etablissement($0.centre ?? "", noms))", $0.mesure) }
-            if !parExaminateur.examinateurs.isEmpty {
+            let parExaminateur = try await api.lireStatistiquesExaminateurs(path: .init(annee: annee, epreuve: epreuve.rawValue)).ok.body.json
+            let examinateurs = (parExaminateur.examinateurs ?? []).map { (nom: $0.nom ?? "", mesure: $0.mesure ?? .init()) }
+            object["methode"] = parExaminateur.methode ?? ""
+            object["examinateurs"] = examinateurs.map { LigneExaminateur($0.nom, $0.mesure) }
+            object["aucunExaminateur"] = examinateurs.isEmpty
+            object["niveauxExaminateurs"] = examinateurs.flatMap { Self.niveaux($0.nom, $0.mesure) }
+            object["lots"] = (parExaminateur.lots ?? []).map {
+                LigneExaminateur("\($0.nom ?? "") — \(Libelle.etablissement($0.centre ?? "", noms))", $0.mesure ?? .init())
+            }
+            if !examinateurs.isEmpty {
                 object["graphiqueExaminateurs"] = Self.graphiqueExaminateurs(
-                    parExaminateur.examinateurs.map { ($0.nom, $0.mesure) }, id: "graphique-examinateurs",
+                    examinateurs, id: "graphique-examinateurs",
                     titre: "Moyenne de chaque examinateur et moyenne des autres copies des mêmes sujets")
             }
             return page("statistiques", titre: "Statistiques", object, session: session)
@@ -150,51 +141,43 @@ extension WebController {
 
     /// An examiner's own statistics: per exam they graded, how many, their mean and distribution.
     private func mesStatistiques(_ session: Session, annee: Int) async throws -> Response {
-        struct Mes: Decodable { var epreuves: [String: Serie]; var comparaisons: [String: Mesure]; var masquees: [String: String]?; var methode: String }
-        let mes = try decode(Mes.self, try await api(.get, "correction", "/api/correction/sessions/\(annee)/mes-statistiques", session: session))
+        let mes = try await client(session).lireMesStatistiques(path: .init(annee: annee)).ok.body.json
+        let comparaisons = mes.comparaisons?.additionalProperties ?? [:], masquees = mes.masquees?.additionalProperties ?? [:]
         struct EpreuveVue { var code: String; var epreuve: String; var effectif: Int; var moyenne: String; var graphique: String
             var comparaison: [LigneExaminateur]; var graphiqueComparaison: String; var niveaux: [LigneNiveaux]; var aNiveaux: Bool
             var masquee: [String] }
-        let epreuves = mes.epreuves.sorted { $0.key < $1.key }.map { code, serie in
-            let mesure = mes.comparaisons[code]
+        let epreuves = (mes.epreuves?.additionalProperties ?? [:]).sorted { $0.key < $1.key }.map { code, serie in
+            let mesure = comparaisons[code]
             // Without the national reference (too few colleagues) there is nothing to set "Vous" against.
-            let comparable = mesure.map { $0.national.moyenne != nil } ?? false
-            return EpreuveVue(code: code, epreuve: "\(code) — \(EpreuvePratique(rawValue: code)?.libelle ?? "")", effectif: serie.effectif,
-                              moyenne: Self.moyenne(serie.moyenne), graphique: Self.histogramme(serie.distribution),
+            let comparable = mesure.map { $0.national?.moyenne != nil } ?? false
+            return EpreuveVue(code: code, epreuve: "\(code) — \(EpreuvePratique(rawValue: code)?.libelle ?? "")", effectif: serie.effectif ?? 0,
+                              moyenne: Self.moyenne(serie.moyenne), graphique: Self.histogramme(serie.distribution ?? []),
                               comparaison: comparable ? mesure.map { [LigneExaminateur("Vous", $0)] } ?? [] : [],
                               graphiqueComparaison: comparable ? mesure.map { Self.graphiqueExaminateurs([("Vous", $0)], id: "comparaison-\(code)",
                                   titre: "Votre moyenne et la moyenne anonyme des autres examinateurs sur les mêmes sujets") } ?? "" : "",
-                              niveaux: mesure.map { Self.niveaux("Vous", $0) } ?? [], aNiveaux: !(mesure?.niveaux.isEmpty ?? true),
-                              masquee: mes.masquees?[code].map { [$0] } ?? [])
+                              niveaux: mesure.map { Self.niveaux("Vous", $0) } ?? [], aNiveaux: !(mesure?.niveaux?.additionalProperties.isEmpty ?? true),
+                              masquee: masquees[code].map { [$0] } ?? [])
         }
-        return page("mes-statistiques", titre: "Mes statistiques", ["session": annee, "epreuves": epreuves, "note": !epreuves.isEmpty, "methode": mes.methode],
+        return page("mes-statistiques", titre: "Mes statistiques", ["session": annee, "epreuves": epreuves, "note": !epreuves.isEmpty, "methode": mes.methode ?? ""],
                     session: session)
     }
 
-    struct LigneRemontee: Decodable {
-        var centre: String; var epreuve: String; var affectes: Int; var notes: Int; var absents: Int; var manquants: Int
-        /// The numbers of the candidates still without a result (the first 200).
-        var candidatsManquants: [String]
-        /// The centre's UAI, kept when `centre` becomes its name for the page.
-        var uai: String { String(centre.prefix(8)) }
-    }
 
     @Sendable func remontee(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
             let annee = Self.sessionCourante
-            struct Items: Decodable { var items: [LigneRemontee] }
-            var lignes = try decode(Items.self, try await api(.get, "inscriptions", "/api/inscriptions/sessions/\(annee)/remontee", session: session)).items
+            let lignes = try await client(session).lireRemontee(path: .init(annee: annee)).ok.body.json.items ?? []
             let noms = await nomsEtablissements(session)
-            for i in lignes.indices { lignes[i].centre = Libelle.etablissement(lignes[i].centre, noms) }
             // The jury's readers follow each line to its candidates' grades.
             let jury = session.identity.role == .gestionnaire || session.identity.role == .admin
             let vues: [[String: Any]] = lignes.map { l in
-                var vue: [String: Any] = ["centre": l.centre, "epreuve": l.epreuve, "affectes": l.affectes, "notes": l.notes,
-                                          "absents": l.absents, "manquants": l.manquants,
-                                          "attendus": l.candidatsManquants.isEmpty ? "aucun" : l.candidatsManquants.joined(separator: ", ")
-                                              + (l.manquants > l.candidatsManquants.count ? " …" : "")]
-                if jury { vue["lien"] = "/remontee/notes?epreuve=\(l.epreuve)&centre=\(l.uai)" }
+                // The numbers of the candidates still without a result (the first 200).
+                let (centre, epreuve, manquants, attendus) = (l.centre ?? "", l.epreuve ?? "", l.manquants ?? 0, l.candidatsManquants ?? [])
+                var vue: [String: Any] = ["centre": Libelle.etablissement(centre, noms), "epreuve": epreuve, "affectes": l.affectes ?? 0,
+                                          "notes": l.notes ?? 0, "absents": l.absents ?? 0, "manquants": manquants,
+                                          "attendus": attendus.isEmpty ? "aucun" : attendus.joined(separator: ", ") + (manquants > attendus.count ? " …" : "")]
+                if jury { vue["lien"] = "/remontee/notes?epreuve=\(epreuve)&centre=\(centre.prefix(8))" }
                 return vue
             }
             // Santorin knows each candidate's slot: its file lists the perimeter's candidates with their centre and half-day.
@@ -204,12 +187,6 @@ extension WebController {
         }
     }
 
-    struct NotesPage: Decodable {
-        var items: [Note]; var page: Int; var total: Int
-        struct Note: Decodable { var candidatId: UUID; var numero: String; var nom: String; var prenoms: String; var epreuve: String
-            var centre: String; var resultat: String; var demiPoints: Int?; var versionCloture: Int?; var historique: [Remplacee] }
-        struct Remplacee: Decodable { var resultat: String; var demiPoints: Int?; var recueLe: Date; var remplaceeLe: Date; var motif: String? }
-    }
 
     /// Candidates' grades with their closure version and the grades a re-closure replaced: one centre ×
     /// exam's for the jury, a school's own pupils (an exam if it chooses one) for the school. The API
@@ -227,31 +204,34 @@ extension WebController {
             }
             let numero = Self.numeroDePage(request)
             let filtre = [epreuve.map { "epreuve=\($0.rawValue)" }, centre.map { "centre=\($0)" }].compactMap { $0 }.joined(separator: "&")
-            let notes = try decode(NotesPage.self, try await api(.get, "inscriptions",
-                "/api/inscriptions/sessions/\(annee)/notes?\(filtre)&page=\(numero)&perPage=100", session: session))
+            let notes = try await client(session).listerNotes(path: .init(annee: annee),
+                                                              query: .init(epreuve: epreuve.flatMap { .init(rawValue: $0.rawValue) }, centre: centre, page: numero, perPage: 100))
+                .ok.body.json
+            let (items, total) = (notes.items ?? [], notes.total ?? 0)
             let noms = await nomsEtablissements(session)
             let titre = ecole ? "Notes de vos élèves" + (epreuve.map { " en \($0.rawValue)" } ?? "")
                 : "Notes de \(epreuve?.rawValue ?? "") — centre \(Libelle.etablissement(centre ?? "", noms))"
             struct Choix { var code: String; var libelle: String; var choisie: Bool }
             var object: [String: Any] = [
-                "session": annee, "titre": titre, "ecole": ecole, "total": notes.total,
+                "session": annee, "titre": titre, "ecole": ecole, "total": total,
                 "csv": "/api/inscriptions/sessions/\(annee)/notes.csv?\(filtre)",
                 "epreuves": EpreuvePratique.allCases.map { Choix(code: $0.rawValue, libelle: "\($0.rawValue) — \($0.libelle)", choisie: $0 == epreuve) },
-                "notes": notes.items.map { n in
-                    ["numero": n.numero, "nom": "\(n.nom) \(n.prenoms)", "epreuve": n.epreuve, "centre": Libelle.etablissement(n.centre, noms),
-                     "resultat": Libelle.resultat(n.resultat, demiPoints: n.demiPoints),
+                "notes": items.map { n in
+                    ["numero": n.numero ?? "", "nom": "\(n.nom ?? "") \(n.prenoms ?? "")", "epreuve": n.epreuve ?? "",
+                     "centre": Libelle.etablissement(n.centre ?? "", noms),
+                     "resultat": Libelle.resultat(n.resultat?.rawValue ?? "", demiPoints: n.demiPoints),
                      "cloture": n.versionCloture.map { "clôture n° \($0)" } ?? "—",
-                     "historique": n.historique.map { h in
-                         "\(Libelle.resultat(h.resultat, demiPoints: h.demiPoints)), remplacée le \(FrenchFormat.moment(h.remplaceeLe))"
+                     "historique": (n.historique ?? []).map { h in
+                         "\(Libelle.resultat(h.resultat ?? "", demiPoints: h.demiPoints)), remplacée le \(h.remplaceeLe.map(FrenchFormat.moment) ?? "")"
                              + (h.motif.map { " par une recorrection (motif : \($0))" } ?? "")
                      }]
                 },
             ]
             if let epreuve, let centre, session.identity.role == .gestionnaire {
                 object.merge(await recorrectionsDuCentre(session, epreuve: epreuve.rawValue, centre: centre,
-                                                             notes: notes.items.filter { $0.resultat == "note" })) { a, _ in a }
+                                                             notes: items.filter { $0.resultat == .note })) { a, _ in a }
             }
-            object.merge(Self.pagination(numero, total: notes.total, parPage: 100) { "/remontee/notes?\(filtre)&page=\($0)" }) { a, _ in a }
+            object.merge(Self.pagination(numero, total: total, parPage: 100) { "/remontee/notes?\(filtre)&page=\($0)" }) { a, _ in a }
             return page("notes", titre: titre, Self.avecMessage(object, request), session: session)
         }
     }
@@ -266,18 +246,16 @@ extension WebController {
             }
             let annee = Self.sessionCourante
             let base = "/api/correction/sessions/\(annee)"
-            struct Eleve: Decodable { var numero: String; var nom: String; var prenoms: String; var epreuve: String; var centre: String
-                var jour: String?; var demiJournee: String?; var heure: String?; var salle: String? }
-            struct Items: Decodable { var items: [Eleve] }
-            let eleves = try decode(Items.self, try await api(.get, "correction", "\(base)/etablissements/\(uai)/convocations", session: session)).items
+            let eleves = try await client(session).listerConvocationsEtablissement(path: .init(annee: annee, uai: uai)).ok.body.json.items ?? []
             let noms = await nomsEtablissements(session)
             let lignes: [[String: Any]] = eleves.map { e in
-                var ligne: [String: Any] = ["numero": e.numero, "nom": "\(e.nom) \(e.prenoms)", "epreuve": e.epreuve,
-                                            "centre": Libelle.etablissement(e.centre, noms), "salle": e.salle ?? "—"]
+                let numero = e.numero ?? ""
+                var ligne: [String: Any] = ["numero": numero, "nom": "\(e.nom ?? "") \(e.prenoms ?? "")", "epreuve": e.epreuve ?? "",
+                                            "centre": Libelle.etablissement(e.centre ?? "", noms), "salle": e.salle ?? "—"]
                 if let jour = e.jour, let demi = e.demiJournee {
-                    ligne["quand"] = "\(FrenchFormat.jour(jour)), \(Libelle.demiJournee(demi))"
+                    ligne["quand"] = "\(FrenchFormat.jour(jour)), \(Libelle.demiJournee(demi.rawValue))"
                         + (e.heure.flatMap(FrenchFormat.heure).map { ", \($0)" } ?? "")
-                    ligne["lien"] = "\(base)/candidats/\(e.numero.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")/convocation.pdf"
+                    ligne["lien"] = "\(base)/candidats/\(numero.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")/convocation.pdf"
                 }
                 return ligne
             }

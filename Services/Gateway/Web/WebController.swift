@@ -1,7 +1,10 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ECEAPI
+import ECEAPIClient
 import Logging
+import OpenAPIRuntime
 import Shared
 
 /// The web pages, served by the gateway in French: sign-in and account activation, the examiner's
@@ -175,7 +178,8 @@ struct WebController: Sendable {
             var response = Response(status: .seeOther, headers: [.location: redirect.to])
             WebSession.append(redirect.cookies + messageCookies(redirect), to: &response.headers)
             return response
-        } catch let problem as Problem {
+        } catch {
+            guard let problem = Problem.of(error) else { throw error }
             // Without the session: renewing it again here would spend its refresh token twice.
             return page("erreur", titre: problem.title, ["titre": problem.title, "detail": problem.detail ?? ""], session: nil,
                         status: problem.status)
@@ -183,6 +187,15 @@ struct WebController: Sendable {
     }
 
     // MARK: the API, with the user's token
+
+    /// The generated client, reaching each service's replicas with the user's own token; a refusal
+    /// is thrown as the service's `Problem` (`RefusMiddleware`), which `handle` shows.
+    func client(_ session: Session) -> Client {
+        Client(serverURL: Self.servicesURL, transport: services.transport(token: session.token), middlewares: [RefusMiddleware()])
+    }
+
+    /// Unused: `ServiceTransport` routes each operation by its path.
+    static let servicesURL = URL(string: "http://services.invalid")!
 
     typealias Reply = ServiceCall.Reply
 
@@ -201,14 +214,11 @@ struct WebController: Sendable {
     /// The schools' and centres' names by UAI, from Inscriptions (which owns them), to show beside the
     /// UAIs a page lists. Empty when Inscriptions does not answer: the page still shows the UAIs.
     func nomsEtablissements(_ session: Session) async -> [String: String] {
-        struct Etablissement: Decodable { var uai: String; var nom: String }
-        struct Items: Decodable { var items: [Etablissement] }
-        var path = "/api/inscriptions/etablissements"
-        if case .academie(let code) = session.identity.scope { path += "?academie=\(code)" }
-        guard let reply = try? await api(.get, "inscriptions", path, session: session),
-            let items = try? decode(Items.self, reply).items
+        var academie: String?
+        if case .academie(let code) = session.identity.scope { academie = code }
+        guard let items = try? await client(session).listerEtablissements(query: .init(academie: academie)).ok.body.json.items
         else { return [:] }
-        return Dictionary(items.map { ($0.uai, $0.nom) }, uniquingKeysWith: { a, _ in a })
+        return Dictionary(items.compactMap { e in e.uai.map { ($0, e.nom ?? "") } }, uniquingKeysWith: { a, _ in a })
     }
 
     /// The detail of a refusal, for the page's message.
@@ -275,6 +285,40 @@ struct WebController: Sendable {
             let message = expected.contains(reply.status) ? success + avis : "\(refus) : \(Self.detail(reply))"
             throw Redirect(to: retour, message: message, cookies: session.setCookies)
         }
+    }
+
+    /// A page's form becomes one operation of the generated client with the user's token; the
+    /// browser goes back to `retour` with a message saying how it went (`appel` returns the service's
+    /// `avis`, if it gives one, said after `success`; the refusal's details when refused).
+    func formulaire(_ request: Request, _ context: ECERequestContext, retour: String, success: String, refus: String = "Refusé",
+                    _ appel: (Client) async throws -> String?) async throws -> Response {
+        try await handle(request, context) {
+            try refuserAutreOrigine(request)
+            let session = try await required(request, context)
+            let message: String
+            do {
+                message = success + (try await appel(client(session)).map { " \($0)" } ?? "")
+            } catch {
+                guard let problem = Refus.of(error) else { throw error }
+                message = "\(refus) : \(Self.raison(problem))"
+            }
+            throw Redirect(to: retour, message: message, cookies: session.setCookies)
+        }
+    }
+
+    /// What a read gives, or nil when the service refuses it (only with `statut` when given: 404 for
+    /// nothing there yet); an outage, or another refusal, is thrown.
+    static func lectureOuNil<T>(_ statut: HTTPResponse.Status? = nil, _ lecture: () async throws -> T) async throws -> T? {
+        do { return try await lecture() } catch where Refus.of(error).map({ statut == nil || $0.status == statut }) == true { return nil }
+    }
+
+    /// A form's value for a field the API lists the values of (an enum of the generated types): one
+    /// it does not know is refused here as the service would have (`Refus`, the page's message).
+    static func choix<T: RawRepresentable>(_ value: String?, _ champ: String) throws -> T where T.RawValue == String {
+        guard let choix = T(rawValue: value ?? "") else {
+            throw Refus(problem: .validation([.init(field: champ, reason: "valeur inconnue / unknown value")]))
+        }
+        return choix
     }
 
     /// A list page's search text, from `?q=` (100 characters at most). A GET form writes a space as
