@@ -14,6 +14,13 @@ let serverDeps: [Target.Dependency] = serviceDeps + [
     "ECEAPI", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
 ]
 
+/// A service on generated handlers: its own types and APIProtocol in API/Generated (its tag's operations
+/// only), served through Hummingbird's OpenAPI transport (Shared/HTTP/GeneratedHandlers.swift).
+let generatedServerDeps: [Target.Dependency] = serviceDeps + [
+    .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+    .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
+]
+
 let package = Package(
     name: "ece",
     platforms: [.macOS(.v15)],
@@ -44,6 +51,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         // The generated client's transport (ece-bench, the tests).
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
+        // The services' generated handlers on Hummingbird's router.
+        .package(url: "https://github.com/hummingbird-project/swift-openapi-hummingbird.git", from: "2.1.0"),
         // Already resolved through postgres-nio and hummingbird: named for Shared's SMTP client.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
@@ -71,6 +80,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
             ],
             path: "Shared",
             exclude: ["CRabbitMQ", "CHaru", "CQREncode", "CZip", "Contracts/asyncapi.yaml"]
@@ -93,8 +104,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-suppress-warnings"])]
         ),
         .executableTarget(name: "Inscriptions", dependencies: serverDeps, path: "Services/Inscriptions", exclude: ["README.md"]),
-        .executableTarget(name: "Missions", dependencies: serverDeps, path: "Services/Missions", exclude: ["README.md"]),
-        .executableTarget(name: "Referentiel", dependencies: serverDeps, path: "Services/Referentiel", exclude: ["README.md"]),
+        .executableTarget(name: "Missions", dependencies: generatedServerDeps, path: "Services/Missions", exclude: ["README.md"]),
+        .executableTarget(name: "Referentiel", dependencies: generatedServerDeps, path: "Services/Referentiel", exclude: ["README.md"]),
         // PDF (libharu) with QR codes (libqrencode) in Shared: the evaluation sheets and the convocations;
         // the per-centre zip of sheets (libzip) in Correction.
         .systemLibrary(name: "CHaru", path: "Shared/CHaru"),

@@ -62,7 +62,8 @@ public struct ServiceRuntime: Sendable {
     }
 
     /// A router with the platform's middleware (correlation id, problem+json) and operational routes.
-    public func makeRouter(consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
+    /// `meGenere`: the service's generated handlers serve `/api/<service>/me`.
+    public func makeRouter(consumers: [InboxConsumer] = [], meGenere: Bool = false) -> Router<ECERequestContext> {
         let router = Router(context: ECERequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: CorrelationMiddleware(metrics: metrics))
@@ -74,7 +75,7 @@ public struct ServiceRuntime: Sendable {
         }
         router.add(middleware: AuthMiddleware(verifier: verifier))
         router.get("/health") { _, _ in try await self.health(consumers: consumers) }
-        if configuration.service != "gateway" {
+        if configuration.service != "gateway", !meGenere {
             // Who the service believes the caller is: proves each service verifies tokens itself.
             router.get("/api/\(configuration.service)/me") { _, context in try WhoAmI(context.authenticated()) }
         }
@@ -103,12 +104,13 @@ public struct ServiceRuntime: Sendable {
 
     // MARK: operations
 
-    struct WhoAmI: ResponseEncodable {
+    /// Who the service believes the caller is (`GET /api/<service>/me`).
+    public struct WhoAmI: ResponseEncodable {
         var userId: UUID
         var login: String
         var role: Role
         var scope: Scope
-        init(_ identity: Identity) {
+        public init(_ identity: Identity) {
             (userId, login, role, scope) = (identity.userId, identity.login, identity.role, identity.scope)
         }
     }

@@ -1,12 +1,16 @@
+import Foundation
 import Hummingbird
 import Shared
 
-/// The Referentiel service's routes (the OpenAPI test reads them).
+/// The Referentiel service's routes (the OpenAPI test reads them): its generated operations (`ReferentielAPI`).
 func buildRouter(_ runtime: ServiceRuntime) -> Router<ECERequestContext> {
-    let router = runtime.makeRouter()
+    let router = runtime.makeRouter(meGenere: true)
     let sujets = SujetRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
                                  logger: runtime.logger)
-    SujetsController(sujets: sujets).addRoutes(to: router.group("/api/referentiel"))
+    RequeteGeneree.enregistrer(on: router, gardes: ReferentielAPI.gardes) { transport, configuration, middlewares in
+        // Registration fails only on a server URL that is not one: "/" is.
+        try? ReferentielAPI(sujets: sujets).registerHandlers(on: transport, configuration: configuration, middlewares: middlewares)
+    }
     return router
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import OpenAPIRuntime
 import PostgresNIO
 
 /// An RFC 9457 problem: every error the platform returns is `application/problem+json`,
@@ -158,6 +159,30 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                        next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch {
+            return try Self.response(to: error, request: request, context: context)
+        }
+    }
+
+    static func response(to error: any Error, request: Request, context: Context) throws -> Response {
+        do {
+            throw error
+        } catch let error as ServerError {
+            // The generated server wraps what a handler or a middleware threw: that error, as usual.
+            // What the runtime refused itself (a parameter it cannot decode, a media type it does not take)
+            // comes with its 4xx status: the caller's fault, said as a problem like any other.
+            if let refus = error.underlyingError as? any HTTPResponseConvertible, refus.httpStatus.code < 500 {
+                let status = refus.httpStatus
+                return try Problem(status, type: status == .badRequest ? "bad-request" : "http-\(status.code)",
+                                   title: status == .badRequest ? "Requête invalide / Bad request" : status.reasonPhrase,
+                                   detail: error.causeDescription).response(from: request, context: context)
+            }
+            if let decoding = error.underlyingError as? DecodingError, error.operationInput == nil {
+                // The runtime could not build the operation's input: a parameter or the body.
+                return try Problem.badRequest("paramètre ou corps illisible / unreadable parameter or body: \(Pont.describe(decoding))")
+                    .response(from: request, context: context)
+            }
+            return try response(to: error.underlyingError, request: request, context: context)
         } catch let problem as Problem {
             return try problem.response(from: request, context: context)
         } catch let error as PostgresTransactionError where error.closureError is Problem {
@@ -165,9 +190,7 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             return try (error.closureError as! Problem).response(from: request, context: context)
         } catch let error as NIOTooManyBytesError {
             // A body over what the route reads (`collect(upTo:)`): the sender's fault, not ours.
-            return try Problem(.contentTooLarge, type: "too-large", title: "Requête trop volumineuse / Request too large",
-                               detail: error.maxBytes.map { "au plus \($0) octets / at most \($0) bytes" })
-                .response(from: request, context: context)
+            return try Problem.tooLarge(error.maxBytes).response(from: request, context: context)
         } catch let error as HTTPError {
             let problem = Problem(error.status, type: error.status.code == 404 ? "not-found" : "http-\(error.status.code)",
                                   title: error.status.reasonPhrase, detail: error.body)
@@ -189,8 +212,8 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 .response(from: request, context: context)
             response.headers[.retryAfter] = "1"
             return response
-        } catch is DecodingError {
-            return try Problem.badRequest("corps de requête illisible / unreadable request body")
+        } catch let error as DecodingError {
+            return try Problem.badRequest("corps de requête illisible / unreadable request body: \(Pont.describe(error))")
                 .response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(error)"])

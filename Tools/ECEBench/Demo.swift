@@ -105,7 +105,7 @@ struct Demo: AsyncParsableCommand {
         // Examiners without a usable account activate it with the code printed on their convocation.
         for login in logins {
             guard (try? await passerelle.login(login, password: password)) == nil, let convocation = convocations[login] else { continue }
-            let page = try await String(collecting: gestionnaire.imprimerConvocation(path: .init(id: convocation)).ok.body.html, upTo: 1 << 22)
+            let page = try await String(collecting: gestionnaire.imprimerConvocation(path: .init(id: convocation)).ok.body.textHtmlCharsetUtf8, upTo: 1 << 22)
             guard let code = page.firstMatch(of: /class="code">([A-Z0-9-]+)</)?.1 else { continue }
             try await waitUntil(timeout: .seconds(30)) {
                 (try? await passerelle.client().activerCompte(body: .json(.init(

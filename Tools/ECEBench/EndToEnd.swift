@@ -168,7 +168,7 @@ private struct Road {
         var publies = Publies()
         for (epreuve, dominante, code) in plan {
             let id = try Self.value(try await dsii.creerSujet(body: .json(.init(
-                epreuve: try Self.value(.init(rawValue: epreuve), epreuve), session: annee, code: "\(p)-\(code)",
+                epreuve: epreuve, session: annee, code: "\(p)-\(code)",
                 titre: "Sujet \(code) de bout en bout", dominante: dominante, materiel: ["paillasse"]))).created.body.json.id, "\(code)'s id")
             let bareme = Baremes.pour(code)
             _ = try await dsii.enregistrerBareme(path: .init(id: id), body: .json(try Baremes.api(bareme))).ok
@@ -260,7 +260,7 @@ private struct Road {
             guard let login = person.login, logins.contains(login), codes[login] == nil else { continue }
             let convoked = try await Demo.convoquer(gestionnaire, mission: mission, person)
             let page = try await String(collecting: gestionnaire.imprimerConvocation(path: .init(id: try Self.value(convoked.id, "convocation")))
-                .ok.body.html, upTo: 1 << 22)
+                .ok.body.textHtmlCharsetUtf8, upTo: 1 << 22)
             codes[login] = try Self.value(page.firstMatch(of: /class="code">([A-Z0-9-]+)</).map { String($0.1) },
                                           "the code on \(login)'s convocation")
         }

@@ -330,7 +330,7 @@ struct Session {
         var publies: [String: Oracle.Bareme] = [:]
         for (epreuve, dominante, code) in Self.sujets {
             let bareme = Baremes.pour(code)
-            let id = try await Baremes.publier(dsii, .init(epreuve: .init(rawValue: epreuve)!, session: National.session, code: code,
+            let id = try await Baremes.publier(dsii, .init(epreuve: epreuve, session: National.session, code: code,
                                                            titre: "Sujet national \(code)", dominante: dominante, materiel: []), bareme)
             publies[id] = bareme
         }

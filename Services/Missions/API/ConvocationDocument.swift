@@ -125,7 +125,7 @@ struct ConvocationDocument: Sendable {
                 \(Self.accesPersonnel)
                 """ } ?? "")
 
-            Message envoyé automatiquement par la plateforme ECE pour \(MissionsController.autorite(convocation.autorite)) : merci de ne pas y répondre.
+            Message envoyé automatiquement par la plateforme ECE pour \(Perimetre.autorite(convocation.autorite)) : merci de ne pas y répondre.
             """
         return Courriel(destinataire: adresse, objet: "Convocation — baccalauréat \(m.session), épreuve \(m.epreuve)", corps: corps,
                         piecesJointes: [.init(nom: "convocation-\(reference).pdf", type: "application/pdf", contenu: try pdf())])
@@ -192,7 +192,7 @@ struct ConvocationDocument: Sendable {
         let signature = max(PDF.Page.margin + 60, min(y - 10, 220))
         page.text("Fait le \(Self.day(convocation.emiseLe))", x: right - 220, y: signature, size: 10)
         let ecole = convocation.autorite.hasPrefix("uai:")
-        page.text(ecole ? "Pour \(MissionsController.autorite(convocation.autorite))," : "Pour le recteur et par délégation,",
+        page.text(ecole ? "Pour \(Perimetre.autorite(convocation.autorite))," : "Pour le recteur et par délégation,",
                   x: right - 220, y: signature - 16, size: 10)
         page.text(ecole ? "le chef d'établissement" : "la division des examens et concours", x: right - 220, y: signature - 30,
                   size: 10, bold: true)

@@ -1,0 +1,187 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Shared
+import Testing
+import TestSupport
+@testable import Missions
+@testable import Referentiel
+
+/// The services on generated handlers (issue 19 item 2: Référentiel, Missions): every operation guarded
+/// before its body is read, bodies bounded, the runtime's own refusals and the domain's as problems,
+/// the headers as the handlers wrote them.
+@Suite(.serialized) struct GeneratedHandlersTests {
+    static let dsii = Identity(userId: UUID(), login: "dsii.gen", role: .dsii, scope: .national)
+    static let gestionnaire = Identity(userId: UUID(), login: "gest.gen", role: .gestionnaire, scope: .academie("03"))
+    static let etablissement = Identity(userId: UUID(), login: "etab.gen", role: .etablissement, scope: .etablissement("0251080N"))
+
+    /// The operationIds of `tag` in openapi.yaml.
+    static func operations(_ tag: String) -> Set<String> {
+        let lines = OpenAPITests.document.split(separator: "\n").map(String.init)
+        var found = Set<String>()
+        for (i, line) in lines.enumerated() where line.hasPrefix("      operationId: ") && i + 1 < lines.count {
+            if lines[i + 1] == "      tags: [\(tag)]" { found.insert(String(line.dropFirst("      operationId: ".count))) }
+        }
+        return found
+    }
+
+    /// `METHOD /path` of the operations tagged `tag`.
+    static func documented(_ tag: String) -> Set<String> {
+        var routes = Set<String>()
+        var path = ""
+        var method: String?
+        for line in OpenAPITests.document.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("  /"), !line.hasPrefix("   ") { path = String(line.dropFirst(2).dropLast()) }
+            if let m = ["get", "post", "put", "patch", "delete"].first(where: { line == "    \($0):" }) { method = m }
+            if line == "      tags: [\(tag)]", let method { routes.insert("\(method.uppercased()) \(OpenAPITests.normalized(path))") }
+        }
+        return routes
+    }
+
+    /// The operations hand-written-operations.md lists for the services (`METHOD /path`).
+    static func listed() throws -> Set<String> {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../Services/Gateway/API/hand-written-operations.md").standardized
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let services = try #require(text.range(of: "## Services")).upperBound
+        return Set(text[services...].split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("- `"), let end = line.dropFirst(3).firstIndex(of: "`") else { return nil }
+            let route = line[line.index(line.startIndex, offsetBy: 3)..<end].split(separator: " ")
+            return route.count == 2 ? "\(route[0]) \(OpenAPITests.normalized(String(route[1])))" : nil
+        })
+    }
+
+    @Test func everyOperationHasAGuard() {
+        #expect(Set(ReferentielAPI.gardes.keys) == Self.operations("referentiel"))
+        #expect(Set(MissionsAPI.gardes.keys) == Self.operations("missions"))
+        #expect(Self.operations("referentiel").count == 15 && Self.operations("missions").count == 16)
+    }
+
+    @Test func everyRouteIsGeneratedOrListed() async throws {
+        let listed = try Self.listed()
+        for (name, port) in [("referentiel", 8083), ("missions", 8082)] {
+            let runtime = try await ServiceRuntime(HealthTests.configuration(name, port))
+            let router = name == "referentiel" ? Referentiel.buildRouter(runtime) : Missions.buildRouter(runtime)
+            let registered = OpenAPITests.routes(router).filter { $0.contains(" /api/") }
+            let generated = Self.documented(name)
+            #expect(generated.isSubset(of: registered), "\(name): generated but not registered: \(generated.subtracting(registered))")
+            #expect(registered.subtracting(generated).isSubset(of: listed),
+                    "\(name): neither generated nor listed: \(registered.subtracting(generated).subtracting(listed))")
+        }
+    }
+
+    /// A caller without a token, or of a role the operation does not take, is refused on the request's
+    /// head: the body (announced large, never sent) is not waited for, let alone held in memory.
+    @Test func refusedBeforeTheBodyIsRead() async throws {
+        let gestionnaire = try await TestKeys.token(Self.gestionnaire)
+        let etablissement = try await TestKeys.token(Self.etablissement)
+        for (service, target, other) in [("referentiel", "POST /api/referentiel/sujets", gestionnaire),
+                                         ("missions", "POST /api/missions/sessions/2099/reglementation", etablissement)] {
+            try await Self.withService(service) { port in
+                for (auth, status) in [("", "401"), ("Authorization: Bearer \(other)\r\n", "403")] {
+                    for framing in ["Content-Length: 50000000", "Transfer-Encoding: chunked"] {
+                        let started = ContinuousClock.now
+                        let head = "\(target) HTTP/1.1\r\nHost: x\r\n\(auth)\(framing)\r\nContent-Type: application/json\r\n\r\n"
+                        let answer = await Task.detached { rawHTTP(port: port, Array(head.utf8), timeout: 10) }.value
+                        #expect(answer.hasPrefix("HTTP/1.1 \(status)"), "\(service) \(status) \(framing): \(answer.prefix(200))")
+                        #expect(answer.contains("application/problem+json"))
+                        #expect(ContinuousClock.now - started < .seconds(5))
+                    }
+                }
+            }
+        }
+    }
+
+    /// A body over the operation's limit: 413 on its declared length alone, and while a chunked one streams.
+    @Test func bodiesAreBounded() async throws {
+        let dsii = try await TestKeys.token(Self.dsii)
+        try await Self.withService("referentiel") { port in
+            let target = "POST /api/referentiel/sujets/\(UUID())/publish HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(dsii)\r\n"
+                + "Content-Type: application/json\r\n"
+            let declared = target + "Content-Length: 100000\r\n\r\n"
+            let started = ContinuousClock.now
+            let answer = await Task.detached { rawHTTP(port: port, Array(declared.utf8), timeout: 10) }.value
+            #expect(answer.hasPrefix("HTTP/1.1 413") && answer.contains("too-large"), "\(answer.prefix(200))")
+            #expect(ContinuousClock.now - started < .seconds(5))
+            // 600-byte chunks: the limit (4096) is passed on the seventh, then refused.
+            var chunked = target + "Transfer-Encoding: chunked\r\n\r\n"
+            for _ in 0..<10 { chunked += "258\r\n" + String(repeating: " ", count: 600) + "\r\n" }
+            chunked += "0\r\n\r\n"
+            let streamed = await Task.detached { [chunked] in rawHTTP(port: port, Array(chunked.utf8), timeout: 10) }.value
+            #expect(streamed.hasPrefix("HTTP/1.1 413") && streamed.contains("too-large"), "\(streamed.prefix(300))")
+        }
+    }
+
+    /// What the runtime refuses itself (a parameter it cannot decode, a media type the operation does not
+    /// take) and what the domain refuses to decode (a barème's free-form `valeurs`) are the caller's 4xx,
+    /// as problems; a malformed body from a caller without the role is 403, never read.
+    @Test func refusalsAreProblems() async throws {
+        let dsii = try await TestKeys.token(Self.dsii)
+        let gestionnaire = try await TestKeys.token(Self.gestionnaire)
+        let app = try await Referentiel.buildApplication(HealthTests.configuration("referentiel", 8083))
+        try await app.test(.live) { client in
+            func call(_ method: HTTPRequest.Method, _ uri: String, _ body: String?, token: String,
+                      type: String = "application/json") async throws -> TestResponse {
+                try await client.execute(uri: uri, method: method, headers: [.authorization: "Bearer \(token)", .contentType: type],
+                                         body: body.map { ByteBuffer(string: $0) })
+            }
+            func expectProblem(_ response: TestResponse, _ status: HTTPResponse.Status, _ type: String, _ what: String) {
+                #expect(response.status == status, "\(what): \(String(buffer: response.body))")
+                #expect(response.headers[.contentType] == "application/problem+json", "\(what)")
+                let problem = try? JSONDecoder().decode(Problem.self, from: response.body)
+                #expect(problem?.type.hasSuffix("/problems/\(type)") == true, "\(what): \(String(buffer: response.body))")
+            }
+            expectProblem(try await call(.get, "/api/referentiel/sujets?session=abc", nil, token: dsii), .badRequest, "bad-request",
+                          "a query parameter that is no integer")
+            expectProblem(try await call(.post, "/api/referentiel/sujets", #"{"epreuve":"T010B"}"#, token: dsii, type: "text/plain"),
+                          .unsupportedMediaType, "http-415", "a media type the operation does not take")
+            expectProblem(try await call(.post, "/api/referentiel/sujets", #"{"epreuve":"T010B"}"#, token: dsii), .badRequest, "bad-request",
+                          "a body without its required fields")
+            let bareme = #"{"criteres":[{"code":"C1","libelle":"Critère","poids":20,"echelle":{"type":"niveaux","valeurs":{"A":"pas une fraction"}}}]}"#
+            expectProblem(try await call(.post, "/api/referentiel/baremes/verification", bareme, token: dsii), .badRequest, "bad-request",
+                          "a barème whose values are no fractions, checked")
+            expectProblem(try await call(.put, "/api/referentiel/sujets/\(UUID())/bareme", bareme, token: dsii), .badRequest, "bad-request",
+                          "a barème whose values are no fractions, saved")
+            expectProblem(try await call(.put, "/api/referentiel/sujets/\(UUID())/bareme", "{pas du json", token: gestionnaire), .forbidden,
+                          "forbidden", "a malformed body from a caller without the role")
+            expectProblem(try await call(.get, "/api/referentiel/sujets/pas-un-uuid", nil, token: dsii), .notFound, "not-found",
+                          "a subject id that is none")
+        }
+    }
+
+    /// The runtime percent-encodes the header values it is given: a file name with spaces and accents
+    /// is given back as the handler wrote it, and so is the new subject's `Location`.
+    @Test func headersAreWrittenAsTheHandlersSetThem() async throws {
+        let h: HTTPFields = [.authorization: "Bearer \(try await TestKeys.token(Self.dsii))", .contentType: "application/json"]
+        let app = try await Referentiel.buildApplication(HealthTests.configuration("referentiel", 8083))
+        try await app.test(.live) { client in
+            let code = ReferentielTests.code("GEN")
+            let created = try await client.execute(uri: "/api/referentiel/sujets", method: .post, headers: h, body: ByteBuffer(string:
+                #"{"epreuve":"T010B","session":2099,"code":"\#(code)","titre":"En-têtes","materiel":["paillasse"]}"#))
+            #expect(created.status == .created, "\(String(buffer: created.body))")
+            let id = try JSONDecoder().decode(ReferentielTests.Created.self, from: created.body).id
+            #expect(created.headers[.location] == "/api/referentiel/sujets/\(id.uuidString.lowercased())")
+            let nom = "Sujet d'été n°1 (version finale).pdf"
+            let query = try #require(nom.addingPercentEncoding(withAllowedCharacters: .alphanumerics))
+            let upload = try await client.execute(uri: "/api/referentiel/sujets/\(id)/documents/sujet?nom=\(query)", method: .put,
+                                                  headers: h, body: ByteBuffer(bytes: DemoPDF.make("En-têtes")))
+            #expect(upload.status == .ok, "\(String(buffer: upload.body))")
+            #expect(String(buffer: upload.body).contains("\"nom\":\"Sujet d'été n°1 (version finale).pdf\""), "\(String(buffer: upload.body))")
+            let download = try await client.execute(uri: "/api/referentiel/sujets/\(id)/documents/sujet", method: .get, headers: h)
+            #expect(download.status == .ok)
+            #expect(download.headers[.contentType] == "application/pdf")
+            #expect(download.headers[.contentDisposition] == "inline; filename=\"Sujet d'ete n1 (version finale).pdf\"")
+            #expect(Array(download.body.readableBytesView.prefix(5)) == Array("%PDF-".utf8))
+        }
+    }
+
+    static func withService(_ name: String, _ body: @Sendable @escaping (Int) async throws -> Void) async throws {
+        if name == "referentiel" {
+            try await Referentiel.buildApplication(HealthTests.configuration(name, 8083)).test(.live) { try await body($0.port!) }
+        } else {
+            try await Missions.buildApplication(HealthTests.configuration(name, 8082)).test(.live) { try await body($0.port!) }
+        }
+    }
+}
