@@ -253,6 +253,26 @@ import TestSupport
         }
     }
 
+    /// Issue 19: on the pages moved to the generated client, a service's refusal (here Référentiel's
+    /// 404 for a subject it does not have) is the page's French error or message, never a 500.
+    @Test func aServicesRefusalOnAMovedPageIsAFrenchPageOrMessage() async throws {
+        let dsii = try await GatewayTests.makeAccount(role: .dsii, scope: .national)
+        try await ReferentielTests.withPlatform { client in
+            let urlencoded: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let signedIn = try await client.execute(uri: "/connexion", method: .post, headers: urlencoded,
+                                                    body: Self.form(["login": dsii.login, "password": GatewayTests.password]))
+            let cookie = Self.cookies(signedIn).map { String($0.split(separator: ";")[0]) }.joined(separator: "; ")
+            let absent = UUID().uuidString.lowercased()
+            let lecture = try await client.execute(uri: "/sujets/\(absent)", method: .get, headers: [.cookie: cookie])
+            #expect(lecture.status == .notFound && String(buffer: lecture.body).contains(#"<html lang="fr">"#), "\(lecture.status)")
+            var headers = urlencoded
+            headers[.cookie] = cookie
+            let validation = try await client.execute(uri: "/sujets/\(absent)/validation", method: .post, headers: headers)
+            #expect(validation.status == .seeOther && validation.headers[.location] == "/sujets/\(absent)")
+            #expect(Self.message(validation)?.hasPrefix("Refusé : ") == true, "\(String(describing: Self.message(validation)))")
+        }
+    }
+
     /// Two pages asked at once after the access cookie expired renew with the same refresh cookie:
     /// both are served, and the session goes on.
     @Test func concurrentPagesAfterTheAccessCookieExpiredKeepTheSession() async throws {
