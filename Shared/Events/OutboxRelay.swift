@@ -29,6 +29,8 @@ public final class OutboxRelay: Service, Sendable {
         /// Passes run at once (rows are claimed with SKIP LOCKED, so they never overlap): one
         /// pass's database work overlaps another's wait for confirms.
         public var concurrency = 3
+        /// A pass still unanswered after this is given up (its connection died under it; `abandoning`).
+        public var passDeadline: Duration = .seconds(60)
         /// How long sent rows are kept for tracing before being pruned.
         public var retention: Duration = .seconds(7 * 24 * 3600)
         public init() {}
@@ -79,17 +81,19 @@ public final class OutboxRelay: Service, Sendable {
     private func listenForRows() async {
         var failures = 0
         while !Task.isCancelled {
+            let attempt = ContinuousClock.now
             do {
-                try await client.withConnection { connection in
+                // Abandoned at cancellation: a LISTEN written to a dead connection is never answered.
+                try await abandoning { try await self.client.withConnection { connection in
                     try await connection.listen(on: self.channel) { notifications in
-                        failures = 0
                         self.wakeup.signal()  // rows may have committed while nobody listened
                         for try await _ in notifications { self.wakeup.signal() }
                     }
-                }
+                } }
             } catch {
                 if Task.isCancelled { return }
-                failures += 1
+                // A listener that held a while before failing starts its backoff again.
+                failures = ContinuousClock.now - attempt > .seconds(10) ? 1 : failures + 1
                 let delay = Duration.milliseconds(min(5000, 50 << min(failures, 7)))
                 logger.warning("outbox listener failed", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
                 try? await Task.sleep(for: delay)
@@ -102,10 +106,10 @@ public final class OutboxRelay: Service, Sendable {
         var lastPrune = ContinuousClock.now - .seconds(3600)
         while !Task.isCancelled {
             do {
-                let published = try await relayOnce()
+                let published = try await abandoning(after: options.passDeadline) { try await self.relayOnce() }
                 failures = 0
                 if ContinuousClock.now - lastPrune > .seconds(600) {
-                    try await prune()
+                    try await abandoning(after: options.passDeadline) { try await self.prune() }
                     lastPrune = .now
                 }
                 if published < options.batchSize {

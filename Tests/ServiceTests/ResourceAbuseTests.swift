@@ -353,16 +353,12 @@ import TestSupport
         try await Self.stopWithoutDatabase(run, service)
     }
 
-    /// The answers are what the outage tests check. A service's stop, with its database still gone,
-    /// may wait forever on an outbox relay pass whose query went to a connection that died under it
-    /// (PostgresNIO leaves such a query unanswered; the fix is a query timeout on the relay): bounded
-    /// here and recorded as that known issue, so the suite never hangs; any other error fails.
+    /// A service stops within seconds even with its database still gone: its outbox relay's pass and
+    /// listener, stuck on a connection that died under them (PostgresNIO never answers a query written
+    /// to a closed channel), are abandoned at the shutdown (`abandoning`) instead of holding it.
     static func stopWithoutDatabase(_ run: Task<Void, any Error>, _ service: String) async throws {
         guard let stopped = await outcome(of: run, within: .seconds(30)) else {
-            withKnownIssue("a service may not stop while its database is gone (a relay pass stuck on a dead connection)",
-                           isIntermittent: true) {
-                Issue.record("\(service) did not stop within 30 s of the end of the test")
-            }
+            Issue.record("\(service) did not stop within 30 s of the end of the test")
             return
         }
         try stopped.get()

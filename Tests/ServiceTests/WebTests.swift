@@ -227,6 +227,52 @@ import TestSupport
         }
     }
 
+    /// Issue 19: a form's value outside the list the API gives (`WebController.choix`, an enum of the
+    /// generated types) is refused by the page before any call, in French and naming the field, as
+    /// the service would refuse it; nothing is recorded.
+    @Test func aFormValueOutsideTheAPIsListIsRefusedInFrenchAndChangesNothing() async throws {
+        let admin = try await GatewayTests.makeAccount(role: .admin, scope: .national)
+        let code = "Z" + String(UUID().uuidString.filter(\.isLetter).prefix(2))
+        try await InscriptionsTests.withPlatform { client in
+            let urlencoded: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let signedIn = try await client.execute(uri: "/connexion", method: .post, headers: urlencoded,
+                                                    body: Self.form(["login": admin.login, "password": GatewayTests.password]))
+            let cookie = Self.cookies(signedIn).map { String($0.split(separator: ";")[0]) }.joined(separator: "; ")
+            var headers = urlencoded
+            headers[.cookie] = cookie
+            let refus = try await client.execute(uri: "/academies", method: .post, headers: headers,
+                                                 body: Self.form(["code": code, "nom": "Atlantide", "nature": "atlantide"]))
+            #expect(refus.status == .seeOther && refus.headers[.location] == "/etablissements")
+            #expect(Self.message(refus) == "Académie refusée : 1 champ(s) invalide(s) / invalid field(s) — nature : valeur inconnue / unknown value",
+                    "\(String(describing: Self.message(refus)))")
+            let flash = try #require(Self.cookies(refus).first { $0.hasPrefix(WebSession.message + "=") }).split(separator: ";")[0]
+            let page = try await client.execute(uri: "/etablissements", method: .get, headers: [.cookie: cookie + "; " + flash])
+            #expect(page.status == .ok && String(buffer: page.body).contains("nature : valeur inconnue"))
+            let academies = try await client.execute(uri: "/api/inscriptions/academies", method: .get, headers: [.cookie: cookie])
+            #expect(academies.status == .ok && !String(buffer: academies.body).contains(#""\#(code)""#), "nothing recorded")
+        }
+    }
+
+    /// Issue 19: on the pages moved to the generated client, a service's refusal (here Référentiel's
+    /// 404 for a subject it does not have) is the page's French error or message, never a 500.
+    @Test func aServicesRefusalOnAMovedPageIsAFrenchPageOrMessage() async throws {
+        let dsii = try await GatewayTests.makeAccount(role: .dsii, scope: .national)
+        try await ReferentielTests.withPlatform { client in
+            let urlencoded: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+            let signedIn = try await client.execute(uri: "/connexion", method: .post, headers: urlencoded,
+                                                    body: Self.form(["login": dsii.login, "password": GatewayTests.password]))
+            let cookie = Self.cookies(signedIn).map { String($0.split(separator: ";")[0]) }.joined(separator: "; ")
+            let absent = UUID().uuidString.lowercased()
+            let lecture = try await client.execute(uri: "/sujets/\(absent)", method: .get, headers: [.cookie: cookie])
+            #expect(lecture.status == .notFound && String(buffer: lecture.body).contains(#"<html lang="fr">"#), "\(lecture.status)")
+            var headers = urlencoded
+            headers[.cookie] = cookie
+            let validation = try await client.execute(uri: "/sujets/\(absent)/validation", method: .post, headers: headers)
+            #expect(validation.status == .seeOther && validation.headers[.location] == "/sujets/\(absent)")
+            #expect(Self.message(validation)?.hasPrefix("Refusé : ") == true, "\(String(describing: Self.message(validation)))")
+        }
+    }
+
     /// Two pages asked at once after the access cookie expired renew with the same refresh cookie:
     /// both are served, and the session goes on.
     @Test func concurrentPagesAfterTheAccessCookieExpiredKeepTheSession() async throws {

@@ -1,3 +1,4 @@
+import ECEAPIClient
 import Foundation
 import Hummingbird
 import Logging
@@ -173,36 +174,39 @@ struct ComptesController: Sendable {
         switch scope {
         case .national: return nil
         case .academie(let code):
-            struct Academie: Decodable { var code: String }
-            struct Academies: Decodable { var items: [Academie] }
-            guard let academies = try await annuaire("/api/inscriptions/academies", Academies.self, token: token),
-                  academies.items.contains(where: { $0.code == code })
+            guard let academies = try await annuaire(token: token, { try await $0.listerAcademies().ok.body.json.items ?? [] }),
+                  academies.contains(where: { $0.code == code })
             else { throw Problem.validation([.init(field: "scope", reason: "académie inconnue / unknown académie: \(code)")]) }
             return code
         case .etablissement(let uai):
-            struct Fiche: Decodable {
-                var etablissement: Etablissement; var centre: Centre?
-                struct Etablissement: Decodable { var academie: String }
-                struct Centre: Decodable { var capaciteDemiJournee: Int }
-            }
-            guard let fiche = try await annuaire("/api/inscriptions/etablissements/\(uai)", Fiche.self, token: token) else {
+            guard let fiche = try await annuaire(token: token, { try await $0.lireEtablissement(path: .init(uai: uai)).ok.body.json }) else {
                 throw Problem.validation([.init(field: "scope", reason: "établissement inconnu de l'annuaire / unknown school: \(uai)")])
             }
             if role == .centre, fiche.centre == nil {
                 throw Problem.validation([.init(field: "scope", reason: "\(uai) n'est pas un centre d'épreuve / not a centre d'épreuve")])
             }
-            return fiche.etablissement.academie
+            guard let academie = fiche.etablissement?.academie else { throw Self.annuaireRefuse("sans académie / without an académie") }
+            return academie
         }
     }
 
-    /// A read of Cyclades' directory with the caller's token; nil when it answers 404.
-    private func annuaire<T: Decodable>(_ path: String, _ type: T.Type, token: String) async throws -> T? {
-        let reply = try await services(.get, "inscriptions", path, token: token, timeout: .seconds(10))
-        if reply.status == .notFound { return nil }
-        guard reply.status == .ok, let value = try? JSONDecoder().decode(T.self, from: reply.body) else {
-            throw Problem.serviceUnavailable("l'annuaire (Cyclades) a refusé la lecture / the directory refused (\(reply.status.code))")
+    /// A read of Cyclades' directory with the caller's token; nil when it answers 404. Its outage is
+    /// thrown as such; another refusal, or an answer that is not the API's, is the directory's refusal.
+    private func annuaire<T>(token: String, _ lecture: (Client) async throws -> T) async throws -> T? {
+        do {
+            return try await lecture(services.client(token: token, timeout: .seconds(10)))
+        } catch {
+            switch Problem.of(error) {
+            case (let problem, true)? where problem.status == .notFound: return nil
+            case (let problem, true)?: throw Self.annuaireRefuse("\(problem.status.code)")
+            case (let problem, false)?: throw problem
+            case nil: throw Self.annuaireRefuse("réponse illisible / unreadable answer")
+            }
         }
-        return value
+    }
+
+    private static func annuaireRefuse(_ raison: String) -> Problem {
+        Problem.serviceUnavailable("l'annuaire (Cyclades) a refusé la lecture / the directory refused (\(raison))")
     }
 
     private static func nom(_ text: String, _ errors: inout [Problem.FieldError]) -> String {

@@ -148,8 +148,7 @@ extension WebController {
                 _ = try await api.affecterCandidats(path: .init(annee: annee), body: .json(.init(affectations: Array(demandes)))).ok
                 message = "\(demandes.count) candidats affectés selon les suggestions."
             } catch {
-                guard let problem = Refus.of(error) else { throw error }
-                message = "Refusé : \(Self.raison(problem))"
+                message = "Refusé : \(try Self.raisonDuRefus(error))"
             }
             throw Redirect(to: retourInscriptions, message: message, cookies: session.setCookies)
         }

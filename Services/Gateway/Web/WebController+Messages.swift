@@ -70,7 +70,7 @@ extension WebController {
             let form = Self.form(try await request.body.collect(upTo: 100_000))
             do {
                 _ = try await client(session).posterMessage(path: .init(id: id.uuidString), body: .json(.init(texte: form["texte"] ?? "")))
-            } catch where Refus.of(error) != nil {
+            } catch where Problem.of(error)?.refus == true {
                 // As before: a refused reply (an empty text) goes back to the thread, unchanged.
             }
             throw Redirect(to: "/messages/\(id.uuidString.lowercased())", cookies: session.setCookies)

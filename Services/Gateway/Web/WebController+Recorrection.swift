@@ -1,6 +1,8 @@
 import Foundation
 import ECEAPI
+import ECEAPIClient
 import Hummingbird
+import OpenAPIRuntime
 import Shared
 
 /// Re-marking after closing (issue 22 item 3), from the pages: the gestionnaire asks for it from
@@ -15,25 +17,19 @@ extension WebController {
         router.post("/recorrections/:id", use: recorriger)
     }
 
-    struct Demande: Decodable {
-        var id: UUID; var ficheId: UUID; var epreuve: String; var centre: String; var numero: String; var nom: String
-        var prenoms: String; var motif: String; var demandeePar: String; var demandeeLe: Date; var etat: String
-        var faitePar: String?; var noteAvant: Int?; var noteApres: Int?
-    }
-    struct Demandes: Decodable { var items: [Demande] }
+    typealias Demande = Components.Schemas.Recorrection
 
     func demandes(_ session: Session) async throws -> [Demande] {
-        try decode(Demandes.self, try await api(.get, "correction", "/api/correction/sessions/\(Self.sessionCourante)/recorrections",
-                                                session: session)).items
+        try await client(session).listerRecorrections(path: .init(annee: Self.sessionCourante)).ok.body.json.items ?? []
     }
 
     /// A request as a table row.
     static func ligne(_ d: Demande) -> [String: Any] {
-        let etat = d.etat == "ouverte" ? "à recorriger"
+        let etat = d.etat == .ouverte ? "à recorriger"
             : "recorrigée par \(d.faitePar ?? "—") : \(Libelle.resultat("note", demiPoints: d.noteAvant)) → \(Libelle.resultat("note", demiPoints: d.noteApres))"
-        return ["id": d.id.uuidString.lowercased(), "epreuve": d.epreuve, "centre": d.centre, "numero": d.numero,
-                "nom": "\(d.nom) \(d.prenoms)", "motif": d.motif, "le": FrenchFormat.moment(d.demandeeLe), "etat": etat,
-                "ouverte": d.etat == "ouverte"]
+        return ["id": (d.id ?? "").lowercased(), "epreuve": d.epreuve ?? "", "centre": d.centre ?? "", "numero": d.numero ?? "",
+                "nom": "\(d.nom ?? "") \(d.prenoms ?? "")", "motif": d.motif ?? "", "le": d.demandeeLe.map(FrenchFormat.moment) ?? "",
+                "etat": etat, "ouverte": d.etat == .ouverte]
     }
 
     /// The gestionnaire's request, from the grades page of the exam × centre it goes back to.
@@ -46,12 +42,13 @@ extension WebController {
         guard let candidat = form["candidat"].flatMap(UUID.init(uuidString:)) else {
             return try await handle(request, context) { throw Redirect(to: retour, message: "Choisissez un candidat.", cookies: []) }
         }
-        return try await formulaire(
-            request, context, service: "correction",
-            "/api/correction/sessions/\(Self.sessionCourante)/epreuves/\(epreuve.rawValue)/centres/\(centre)/recorrections",
-            json: Self.json(["candidatId": candidat.uuidString, "motif": form["motif"] ?? ""]), retour: retour,
-            success: "Recorrection demandée : le coordinateur de l'épreuve la trouve sur sa page d'accueil.",
-            expected: [.created], refus: "Demande refusée")
+        return try await formulaire(request, context, retour: retour,
+                                    success: "Recorrection demandée : le coordinateur de l'épreuve la trouve sur sa page d'accueil.",
+                                    refus: "Demande refusée") {
+            _ = try await $0.demanderRecorrection(path: .init(annee: Self.sessionCourante, epreuve: epreuve.rawValue, centre: centre),
+                                                  body: .json(.init(candidatId: candidat.uuidString, motif: form["motif"] ?? ""))).created
+            return nil
+        }
     }
 
     /// The requests of the académie (gestionnaire) or of the exams the coordinator coordinates.
@@ -66,18 +63,16 @@ extension WebController {
     }
 
     /// The sheet of an open request, as the editor reads it (its barème, its grid, its version).
-    struct FicheARecorriger: Decodable {
-        var version: Int; var bareme: Bareme?; var noteFinale: Int?; var grille: GrilleVue
-        struct GrilleVue: Decodable { var evaluations: [Saisie] }
-        struct Saisie: Decodable { var code: String; var evaluation: Evaluation }
+    func ficheARecorriger(_ session: Session, _ demande: Demande) async throws -> Components.Schemas.Fiche {
+        try await client(session).lireFiche(path: .init(id: demande.ficheId ?? "-")).ok.body.json
     }
 
     /// An open request, for the coordinator who re-marks it (the list is theirs: Correction's perimeter).
     private func demandeOuverte(_ session: Session, _ context: ECERequestContext) async throws -> Demande {
         guard session.identity.role == .coordinateur else { throw Problem.forbidden("réservé au coordinateur de l'épreuve / coordinator only") }
         let id = try context.uuid("id", of: "demande")
-        guard let demande = try await demandes(session).first(where: { $0.id == id }) else { throw Problem.notFound("demande") }
-        guard demande.etat == "ouverte" else {
+        guard let demande = try await demandes(session).first(where: { $0.id.flatMap(UUID.init(uuidString:)) == id }) else { throw Problem.notFound("demande") }
+        guard demande.etat == .ouverte else {
             throw Redirect(to: "/recorrections", message: "Cette fiche est déjà recorrigée.", cookies: session.setCookies)
         }
         return demande
@@ -88,30 +83,30 @@ extension WebController {
         try await handle(request, context) {
             let session = try await required(request, context)
             let demande = try await demandeOuverte(session, context)
-            let fiche = try decode(FicheARecorriger.self, try await api(.get, "correction", "/api/correction/fiches/\(demande.ficheId)", session: session))
+            let fiche = try await ficheARecorriger(session, demande)
             guard let bareme = fiche.bareme else { throw Problem.conflict(.etat, "fiche sans barème / sheet without a barème") }
-            let saisies = Dictionary(fiche.grille.evaluations.map { ($0.code, $0.evaluation) }, uniquingKeysWith: { a, _ in a })
+            // Each criterion's entry as the editor saved it: {"type":"niveau","niveau":"A"} or {"type":"points","demiPoints":7}.
+            let saisies = Dictionary((fiche.grille.evaluations ?? []).map { ($0.code, $0.evaluation.value) }, uniquingKeysWith: { a, _ in a })
             let criteres: [[String: Any]] = bareme.criteres.map { c in
                 var vue: [String: Any] = ["code": c.code, "libelle": c.libelle, "poids": c.poids]
-                switch (c.echelle, saisies[c.code]) {
-                case (.points, let saisie):
-                    let actuel: Int? = if case .points(let p)? = saisie { p } else { nil }
+                switch c.echelle._type {
+                case .points:
                     vue["points"] = true
                     vue["max"] = c.poids * 2
-                    vue["valeur"] = actuel.map(String.init) ?? ""
-                case (.niveaux, let saisie):
-                    let actuel: Niveau? = if case .niveau(let n)? = saisie { n } else { nil }
+                    vue["valeur"] = (saisies[c.code]?["demiPoints"] as? Int).map(String.init) ?? ""
+                case .niveaux:
+                    let actuel = (saisies[c.code]?["niveau"] as? String).flatMap(Niveau.init(rawValue:))
                     vue["niveaux"] = true
                     vue["options"] = Niveau.allCases.map { ["valeur": $0.rawValue, "choisi": $0 == actuel] }
                 }
                 return vue
             }
             let object: [String: Any] = [
-                "id": demande.id.uuidString.lowercased(), "numero": demande.numero, "nom": "\(demande.nom) \(demande.prenoms)",
-                "epreuve": demande.epreuve, "centre": demande.centre, "motif": demande.motif, "version": fiche.version,
+                "id": (demande.id ?? "").lowercased(), "numero": demande.numero ?? "", "nom": "\(demande.nom ?? "") \(demande.prenoms ?? "")",
+                "epreuve": demande.epreuve ?? "", "centre": demande.centre ?? "", "motif": demande.motif ?? "", "version": fiche.version,
                 "note": Libelle.resultat("note", demiPoints: fiche.noteFinale), "criteres": criteres,
             ]
-            return page("recorrection", titre: "Recorriger la fiche \(demande.numero)", Self.avecMessage(object, request), session: session)
+            return page("recorrection", titre: "Recorriger la fiche \(demande.numero ?? "")", Self.avecMessage(object, request), session: session)
         }
     }
 
@@ -132,41 +127,41 @@ extension WebController {
             try refuserAutreOrigine(request)
             let session = try await required(request, context)
             let demande = try await demandeOuverte(session, context)
-            let retour = "/recorrections/\(demande.id.uuidString.lowercased())"
+            let retour = "/recorrections/\((demande.id ?? "").lowercased())"
             func refus(_ message: String) -> Redirect { Redirect(to: retour, message: "Recorrection refusée : \(message)", cookies: session.setCookies) }
-            let reply = try await api(.get, "correction", "/api/correction/fiches/\(demande.ficheId)", session: session)
-            let fiche = try decode(FicheARecorriger.self, reply)
-            guard let bareme = fiche.bareme, var sheet = (try? JSONSerialization.jsonObject(with: Data(buffer: reply.body))) as? [String: Any],
-                var grille = sheet["grille"] as? [String: Any]
-            else { throw refus("fiche sans barème.") }
-            var evaluations: [[String: Any]] = []
+            let fiche = try await ficheARecorriger(session, demande)
+            guard let bareme = fiche.bareme else { throw refus("fiche sans barème.") }
+            var evaluations: [Components.Schemas.Evaluation] = []
             for c in bareme.criteres {
                 let saisie = form["c-\(c.code)"] ?? ""
-                switch c.echelle {
+                switch c.echelle._type {
                 case .niveaux:
                     guard let niveau = Niveau(rawValue: saisie) else { throw refus("niveau manquant pour \(c.code).") }
-                    evaluations.append(["code": c.code, "evaluation": ["type": "niveau", "niveau": niveau.rawValue]])
+                    evaluations.append(.init(code: c.code, evaluation: try .init(unvalidatedValue: ["type": "niveau", "niveau": niveau.rawValue])))
                 case .points:
                     guard let points = Int(saisie.trimmingCharacters(in: .whitespaces)), (0...c.poids * 2).contains(points) else {
                         throw refus("\(c.code) : de 0 à \(c.poids * 2) demi-points.")
                     }
-                    evaluations.append(["code": c.code, "evaluation": ["type": "points", "demiPoints": points]])
+                    evaluations.append(.init(code: c.code, evaluation: try .init(unvalidatedValue: ["type": "points", "demiPoints": points])))
                 }
             }
-            grille["evaluations"] = evaluations
-            sheet = ["version": Int(form["version"] ?? "") ?? fiche.version, "grille": grille]
+            // The sheet's appels, aids and comments kept as they are.
+            var grille = fiche.grille
+            grille.evaluations = evaluations
+            var notation = Components.Schemas.NotationRecorrection(version: Int(form["version"] ?? "") ?? fiche.version, grille: grille)
             let note = (form["noteFinale"] ?? "").trimmingCharacters(in: .whitespaces)
             if !note.isEmpty {
                 guard let demi = Self.demiPoints(surVingt: note) else { throw refus("la note finale s'écrit sur 20, par demi-point (15 ou 15,5).") }
-                sheet["noteFinale"] = demi
-                sheet["motifAjustement"] = form["motifAjustement"] ?? ""
+                notation.noteFinale = demi
+                notation.motifAjustement = form["motifAjustement"] ?? ""
             }
-            let json = String(decoding: try JSONSerialization.data(withJSONObject: sheet), as: UTF8.self)
-            let fait = try await api(.post, "correction", "/api/correction/recorrections/\(demande.id)/notation", session: session, json: json)
-            guard fait.status == .ok else { throw refus(Self.detail(fait)) }
-            struct Recorrigee: Decodable { var noteFinale: Int }
-            let nouvelle = (try? JSONDecoder().decode(Recorrigee.self, from: fait.body)).map { Libelle.resultat("note", demiPoints: $0.noteFinale) } ?? ""
-            throw Redirect(to: "/recorrections", message: "Fiche \(demande.numero) recorrigée : \(nouvelle), transmise à Cyclades.",
+            let nouvelle: Int?
+            do {
+                nouvelle = try await client(session).recorriger(path: .init(id: demande.id ?? "-"), body: .json(notation)).ok.body.json.noteFinale
+            } catch {
+                throw refus(try Self.raisonDuRefus(error))
+            }
+            throw Redirect(to: "/recorrections", message: "Fiche \(demande.numero ?? "") recorrigée : \(nouvelle.map { Libelle.resultat("note", demiPoints: $0) } ?? ""), transmise à Cyclades.",
                            cookies: session.setCookies)
         }
     }

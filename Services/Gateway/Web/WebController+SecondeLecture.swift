@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import ECEAPI
+import ECEAPIClient
 import Hummingbird
 import Shared
 
@@ -16,12 +18,6 @@ extension WebController {
         router.get("/correction/fiches/:id/seconde-lecture", use: editeurAveugle)
     }
 
-    struct SecondeLecture: Decodable {
-        var id: UUID; var ficheId: UUID; var numero: String; var nom: String; var prenoms: String; var origine: String
-        var premierExaminateur: String; var lecteur: String; var statut: String; var notePremiere: Int; var noteSeconde: Int?
-        var ecart: Int?; var signalee: Bool; var choix: String?; var noteRetenue: Int?; var motif: String?; var trancheePar: String?
-    }
-
     /// « note maintenue » or « note modifiée : 13,5 → 6,5 / 20 » and the reason, once settled.
     static func issueSecondeLecture(premiere: Int, retenue: Int?, motif: String?) -> String {
         guard let retenue else { return "" }
@@ -34,38 +30,37 @@ extension WebController {
     @Sendable func secondesLectures(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
-            let (base, pagePath) = try commissionPath(context)
-            let vue = try decode(CommissionVue.self, try await api(.get, "correction", base, session: session))
-            struct FicheRef: Decodable { var id: UUID; var numero: String; var nom: String; var prenoms: String; var groupeId: UUID?
-                var statut: String; var noteFinale: Int? }
-            struct Items<T: Decodable>: Decodable { var items: [T] }
-            let lectures = try decode(Items<SecondeLecture>.self, try await api(.get, "correction", base + "/secondes-lectures", session: session)).items
-            let ouverte = vue.commission.etat == "ouverte"
+            let c = try commissionPath(context)
+            let api = client(session)
+            let vue = try await api.lireCommission(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre)).ok.body.json
+            let lectures = try await api.listerSecondesLectures(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre))
+                .ok.body.json.items ?? []
+            let ouverte = vue.commission.etat == .ouverte
             let arbitre = [.coordinateur, .referent, .centre].contains(session.identity.role) && ouverte
-            let fiches = try decode(Items<FicheRef>.self, try await api(.get, "correction", base + "/fiches", session: session)).items
-                .filter { $0.statut == "notee" }
-            let enCours = Set(lectures.filter { $0.statut != "tranchee" }.map(\.ficheId))
-            let lots = Dictionary(vue.groupes.map { ($0.id, $0.nom) }, uniquingKeysWith: { a, _ in a })
+            let fiches = (try await api.listerFiches(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre)).ok.body.json.items ?? [])
+                .filter { $0.statut == .notee }
+            let enCours = Set(lectures.filter { $0.statut != .tranchee }.map { $0.ficheId.lowercased() })
+            let lots = Dictionary(vue.groupes.map { ($0.id.lowercased(), $0.nom) }, uniquingKeysWith: { a, _ in a })
             struct FicheVue { var id: String; var numero: String; var nom: String; var lot: String; var note: String; var demandable: Bool }
             struct LectureVue { var id: String; var numero: String; var nom: String; var premier: String; var lecteur: String
                 var origine: String; var etat: String; var notes: String; var ecart: String; var signalee: Bool; var aTrancher: Bool
                 var issue: String }
             let object: [String: Any] = [
                 "epreuve": vue.commission.epreuve, "centre": vue.commission.centre, "session": vue.commission.session,
-                "commission": pagePath, "page": pagePath + "/secondes-lectures", "arbitre": arbitre,
+                "commission": c.page, "page": c.page + "/secondes-lectures", "arbitre": arbitre,
                 "fiches": fiches.map { f in
-                    FicheVue(id: f.id.uuidString.lowercased(), numero: f.numero, nom: "\(f.nom) \(f.prenoms)",
-                             lot: f.groupeId.flatMap { lots[$0] } ?? "—", note: f.noteFinale.map { FrenchFormat.note($0) + " / 20" } ?? "",
-                             demandable: arbitre && !enCours.contains(f.id))
+                    FicheVue(id: (f.id ?? "").lowercased(), numero: f.numero ?? "", nom: "\(f.nom ?? "") \(f.prenoms ?? "")",
+                             lot: f.groupeId.flatMap { lots[$0.lowercased()] } ?? "—", note: f.noteFinale.map { FrenchFormat.note($0) + " / 20" } ?? "",
+                             demandable: arbitre && !enCours.contains((f.id ?? "").lowercased()))
                 },
                 "aLectures": !lectures.isEmpty, "aFiches": !fiches.isEmpty,
                 "lectures": lectures.map { l in
-                    LectureVue(id: l.id.uuidString.lowercased(), numero: l.numero, nom: "\(l.nom) \(l.prenoms)", premier: l.premierExaminateur,
-                               lecteur: l.lecteur, origine: l.origine == "echantillon" ? "échantillon" : "choix",
-                               etat: Self.etatsSecondeLecture[l.statut] ?? l.statut,
+                    LectureVue(id: l.id.lowercased(), numero: l.numero, nom: "\(l.nom) \(l.prenoms)", premier: l.premierExaminateur,
+                               lecteur: l.lecteur, origine: l.origine == .echantillon ? "échantillon" : "choix",
+                               etat: Self.etatsSecondeLecture[l.statut.rawValue] ?? l.statut.rawValue,
                                notes: FrenchFormat.note(l.notePremiere) + " / " + (l.noteSeconde.map(FrenchFormat.note) ?? "—"),
                                ecart: l.ecart.map { FrenchFormat.note($0) + " pt" } ?? "—", signalee: l.signalee,
-                               aTrancher: arbitre && l.statut == "lue",
+                               aTrancher: arbitre && l.statut == .lue,
                                issue: Self.issueSecondeLecture(premiere: l.notePremiere, retenue: l.noteRetenue, motif: l.motif))
                 },
             ]
@@ -77,35 +72,39 @@ extension WebController {
     /// One sheet picked from the list.
     @Sendable func demanderSecondeLecture(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.form(try await request.body.collect(upTo: 10_000))
-        let (base, pagePath) = try commissionPath(context)
-        let retour = pagePath + "/secondes-lectures"
+        let c = try commissionPath(context)
+        let retour = c.page + "/secondes-lectures"
         guard let fiche = form["fiche"].flatMap(UUID.init(uuidString:)) else {
             return try await refus(request, context, retour, "Demande refusée : fiche inconnue.")
         }
-        return try await formulaire(request, context, service: "correction", base + "/secondes-lectures",
-                                    json: Self.json(["fiches": [fiche]]), retour: retour, success: "Seconde lecture demandée.",
-                                    expected: [.created], refus: "Demande refusée")
+        return try await formulaire(request, context, retour: retour, success: "Seconde lecture demandée.", refus: "Demande refusée") {
+            _ = try await $0.demanderSecondesLectures(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre),
+                                                      body: .json(.init(fiches: [fiche.uuidString]))).created
+            return nil
+        }
     }
 
     @Sendable func echantillonner(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.form(try await request.body.collect(upTo: 10_000))
-        let (base, pagePath) = try commissionPath(context)
-        let retour = pagePath + "/secondes-lectures"
+        let c = try commissionPath(context)
+        let retour = c.page + "/secondes-lectures"
         guard let k = form["parExaminateur"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
             return try await refus(request, context, retour, "Échantillon refusé : un nombre de fiches par examinateur (1 à 20).")
         }
-        return try await formulaire(request, context, service: "correction", base + "/secondes-lectures/echantillon",
-                                    json: Self.json(["parExaminateur": k]), retour: retour, success: "Échantillon tiré : secondes lectures demandées.",
-                                    expected: [.created], refus: "Échantillon refusé")
+        return try await formulaire(request, context, retour: retour, success: "Échantillon tiré : secondes lectures demandées.",
+                                    refus: "Échantillon refusé") {
+            _ = try await $0.demanderEchantillon(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre),
+                                                 body: .json(.init(parExaminateur: k))).created
+            return nil
+        }
     }
 
     /// The choice (first mark, second, another one typed in points) and the mandatory reason.
     @Sendable func trancherSecondeLecture(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.form(try await request.body.collect(upTo: 10_000))
-        let (base, pagePath) = try commissionPath(context)
-        let retour = pagePath + "/secondes-lectures"
+        let c = try commissionPath(context)
+        let retour = c.page + "/secondes-lectures"
         let lecture = try context.uuid(of: "seconde lecture")
-        struct Arbitrage: Encodable { var choix: String; var noteFinale: Int?; var motif: String }
         let choix = form["choix"] ?? ""
         var note: Int?
         if choix == "autre" {
@@ -115,9 +114,12 @@ extension WebController {
             }
             note = Int(points * 2)
         }
-        return try await formulaire(request, context, service: "correction", base + "/secondes-lectures/\(lecture)/arbitrage",
-                                    json: Self.json(Arbitrage(choix: choix, noteFinale: note, motif: form["motif"] ?? "")),
-                                    retour: retour, success: "Seconde lecture tranchée.", refus: "Arbitrage refusé")
+        return try await formulaire(request, context, retour: retour, success: "Seconde lecture tranchée.", refus: "Arbitrage refusé") {
+            let arbitrage = Components.Schemas.Arbitrage(choix: try Self.choix(choix, "choix"), noteFinale: note, motif: form["motif"] ?? "")
+            _ = try await $0.arbitrer(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre, lecture: lecture.uuidString),
+                                      body: .json(arbitrage)).ok
+            return nil
+        }
     }
 
     /// A form refused before any call: back to the page with why.

@@ -1,4 +1,6 @@
 import Foundation
+import ECEAPI
+import ECEAPIClient
 import Hummingbird
 import Shared
 
@@ -14,35 +16,28 @@ extension WebController {
         router.post("/sujets/:id/:etape", use: etapeSujet)
     }
 
-    struct SujetResume: Decodable {
-        var id: UUID; var epreuve: String; var session: Int; var code: String; var titre: String; var dominante: String?
-        var statut: String; var visibleFrom: Date?
-    }
-    struct EpreuveRef: Decodable { var code: String; var libelle: String; var dominantes: [String] }
-
     @Sendable func sujets(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
             let annee = Self.sessionCourante
             let q = request.uri.queryParameters
             let epreuve = q["epreuve"].map(String.init).flatMap { EpreuvePratique(rawValue: $0)?.rawValue }
-            let statut = q["statut"].map(String.init).flatMap { ["brouillon", "valide", "publie", "retire"].contains($0) ? $0 : nil }
-            var query = "/api/referentiel/sujets?session=\(annee)&perPage=200"
-            if let epreuve { query += "&epreuve=\(epreuve)" }
-            if let statut { query += "&statut=\(statut)" }
-            struct Page: Decodable { var items: [SujetResume]; var total: Int }
-            struct Items: Decodable { var items: [EpreuveRef] }
-            let liste = try decode(Page.self, try await api(.get, "referentiel", query, session: session))
-            let epreuves = try decode(Items.self, try await api(.get, "referentiel", "/api/referentiel/epreuves", session: session)).items
+            let statut = q["statut"].flatMap { Components.Schemas.StatutSujet(rawValue: String($0)) }
+            let api = client(session)
+            let liste = try await api.listerSujets(query: .init(epreuve: epreuve, session: annee, statut: statut, perPage: 200)).ok.body.json
+            let epreuves = try await api.listerEpreuves().ok.body.json.items ?? []
             struct Ligne { var id: String; var code: String; var epreuve: String; var dominante: String; var titre: String; var statut: String }
             struct Choix { var code: String; var libelle: String; var choisie: Bool }
             let object: [String: Any] = [
-                "session": annee, "total": liste.total,
-                "lignes": liste.items.map { Ligne(id: $0.id.uuidString.lowercased(), code: $0.code, epreuve: $0.epreuve,
-                                                  dominante: $0.dominante ?? "", titre: $0.titre, statut: Libelle.statutSujet($0.statut)) },
-                "epreuves": epreuves.map { Choix(code: $0.code, libelle: "\($0.code) — \($0.libelle)", choisie: $0.code == epreuve) },
-                "statuts": ["brouillon", "valide", "publie", "retire"].map { Choix(code: $0, libelle: Libelle.statutSujet($0), choisie: $0 == statut) },
-                "dominantes": Array(Set(epreuves.flatMap(\.dominantes))).sorted(),
+                "session": annee, "total": liste.total ?? 0,
+                "lignes": (liste.items ?? []).map { Ligne(id: ($0.id ?? "").lowercased(), code: $0.code ?? "", epreuve: $0.epreuve ?? "",
+                                                          dominante: $0.dominante ?? "", titre: $0.titre ?? "",
+                                                          statut: Libelle.statutSujet($0.statut?.rawValue ?? "")) },
+                "epreuves": epreuves.map { Choix(code: $0.code ?? "", libelle: "\($0.code ?? "") — \($0.libelle ?? "")", choisie: $0.code == epreuve) },
+                "statuts": Components.Schemas.StatutSujet.allCases.map {
+                    Choix(code: $0.rawValue, libelle: Libelle.statutSujet($0.rawValue), choisie: $0 == statut)
+                },
+                "dominantes": Array(Set(epreuves.flatMap { $0.dominantes ?? [] })).sorted(),
             ]
             return page("sujets", titre: "Banque de sujets", Self.avecMessage(object, request), session: session)
         }
@@ -53,61 +48,53 @@ extension WebController {
             try refuserAutreOrigine(request)
             let session = try await required(request, context)
             let form = Self.form(try await request.body.collect(upTo: 100_000))
-            struct Nouveau: Encodable { var epreuve: String; var session: Int; var code: String; var titre: String; var dominante: String?
-                var materiel: [String] }
             let materiel = (form["materiel"] ?? "").split(whereSeparator: \.isNewline)
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let dominante = form["dominante"].flatMap { $0.isEmpty ? nil : $0 }
-            let reply = try await api(.post, "referentiel", "/api/referentiel/sujets", session: session, json: Self.json(Nouveau(
-                epreuve: form["epreuve"] ?? "", session: Self.sessionCourante, code: form["code"] ?? "", titre: form["titre"] ?? "",
-                dominante: dominante, materiel: materiel)))
-            guard reply.status == .created, let cree = try? JSONDecoder.iso.decode(SujetResume.self, from: reply.body) else {
-                throw Redirect(to: "/sujets", message: "Refusé : \(Self.detail(reply))", cookies: session.setCookies)
+            let cree: Components.Schemas.Sujet
+            do {
+                cree = try await client(session).creerSujet(body: .json(.init(
+                    epreuve: try Self.choix(form["epreuve"], "epreuve"), session: Self.sessionCourante, code: form["code"] ?? "",
+                    titre: form["titre"] ?? "", dominante: dominante, materiel: materiel))).created.body.json
+            } catch {
+                throw Redirect(to: "/sujets", message: "Refusé : \(try Self.raisonDuRefus(error))", cookies: session.setCookies)
             }
-            throw Redirect(to: "/sujets/\(cree.id.uuidString.lowercased())", message: "Sujet créé : déposez ses documents et son barème.",
+            throw Redirect(to: "/sujets/\((cree.id ?? "").lowercased())", message: "Sujet créé : déposez ses documents et son barème.",
                            cookies: session.setCookies)
         }
-    }
-
-    struct SujetDetail: Decodable {
-        var id: UUID; var epreuve: String; var session: Int; var code: String; var titre: String; var dominante: String?
-        var materiel: [String]; var statut: String; var visibleFrom: Date?
-        var documents: [Document]; var baremes: [Version]?
-        struct Document: Decodable { var nature: String; var nom: String; var taille: Int }
-        struct Version: Decodable { var version: Int; var valide: Bool; var bareme: Bareme }
     }
 
     @Sendable func sujet(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await handle(request, context) {
             let session = try await required(request, context)
             let id = try context.uuid(of: "sujet")
-            let sujet = try decode(SujetDetail.self, try await api(.get, "referentiel", "/api/referentiel/sujets/\(id)", session: session))
-            let derniere = sujet.baremes?.max { $0.version < $1.version }
+            let sujet = try await client(session).lireSujet(path: .init(id: id.uuidString)).ok.body.json
+            let derniere = sujet.baremes?.max { ($0.version ?? 0) < ($1.version ?? 0) }
             // The editor starts from the latest version, or from one criterion of each exam's kind.
-            let depart = derniere?.bareme ?? Bareme(criteres: [Critere(
+            let depart = derniere?.bareme.map { Self.json($0) } ?? Self.json(Bareme(criteres: [Critere(
                 code: "APP", libelle: "S'approprier", poids: 20,
-                echelle: sujet.epreuve == EpreuvePratique.T010B.rawValue ? .points : .niveaux(ValeursNiveaux()))])
+                echelle: sujet.epreuve == EpreuvePratique.T010B.rawValue ? .points : .niveaux(ValeursNiveaux()))]))
             struct DocumentVue { var nature: String; var libelle: String; var nom: String; var taille: String; var lien: String? }
             let documents = [("sujet", "Sujet (candidats)"), ("examinateur", "Document examinateur")].map { nature, libelle in
-                let document = sujet.documents.first { $0.nature == nature }
-                return DocumentVue(nature: nature, libelle: libelle, nom: document?.nom ?? "aucun",
-                                   taille: document.map { "\(($0.taille + 1023) / 1024) ko" } ?? "",
+                let document = (sujet.documents ?? []).first { $0.nature?.rawValue == nature }
+                return DocumentVue(nature: nature, libelle: libelle, nom: document.map { $0.nom ?? "" } ?? "aucun",
+                                   taille: document.map { "\((($0.taille ?? 0) + 1023) / 1024) ko" } ?? "",
                                    lien: document.map { _ in "/api/referentiel/sujets/\(id.uuidString.lowercased())/documents/\(nature)" })
             }
-            let brouillon = sujet.statut == "brouillon"
+            let statut = sujet.statut?.rawValue ?? ""
             var object: [String: Any] = [
-                "id": id.uuidString.lowercased(), "code": sujet.code, "titre": sujet.titre, "epreuve": sujet.epreuve,
-                "session": sujet.session, "dominante": sujet.dominante ?? "—",
-                "statut": Libelle.statutSujet(sujet.statut), "brouillon": brouillon,
-                "valide": sujet.statut == "valide", "publie": sujet.statut == "publie",
+                "id": id.uuidString.lowercased(), "code": sujet.code ?? "", "titre": sujet.titre ?? "", "epreuve": sujet.epreuve ?? "",
+                "session": sujet.session ?? 0, "dominante": sujet.dominante ?? "—",
+                "statut": Libelle.statutSujet(statut), "brouillon": sujet.statut == .brouillon,
+                "valide": sujet.statut == .valide, "publie": sujet.statut == .publie,
                 "visibleLe": sujet.visibleFrom.map(FrenchFormat.moment) ?? "",
                 "documents": documents,
-                "version": derniere.map { "version \($0.version)\($0.valide ? ", validée" : ", brouillon")" } ?? "aucune version enregistrée",
+                "version": derniere.map { "version \($0.version ?? 0)\($0.valide == true ? ", validée" : ", brouillon")" } ?? "aucune version enregistrée",
                 // JSON inside <script type="application/json">: "<" escaped so no text can close the element.
-                "bareme": Self.json(depart).replacingOccurrences(of: "<", with: "\\u003c"),
+                "bareme": depart.replacingOccurrences(of: "<", with: "\\u003c"),
             ]
-            if !sujet.materiel.isEmpty { object["materiel"] = sujet.materiel.joined(separator: " ; ") }
-            return page("sujet", titre: "Sujet \(sujet.code)", Self.avecMessage(object, request), session: session)
+            if let materiel = sujet.materiel, !materiel.isEmpty { object["materiel"] = materiel.joined(separator: " ; ") }
+            return page("sujet", titre: "Sujet \(sujet.code ?? "")", Self.avecMessage(object, request), session: session)
         }
     }
 
@@ -117,11 +104,7 @@ extension WebController {
         try await handle(request, context) {
             let session = try await required(request, context)
             let id = try context.uuid(of: "sujet")
-            struct Materiel: Decodable {
-                var epreuve: String; var session: Int; var code: String; var dominante: String?; var titre: String?; var materiel: [String]
-                var visibleFrom: Date?; var visible: Bool; var documents: [SujetDetail.Document]
-            }
-            let sujet = try decode(Materiel.self, try await api(.get, "referentiel", "/api/referentiel/sujets/\(id)/materiel", session: session))
+            let sujet = try await client(session).lireMateriel(path: .init(id: id.uuidString)).ok.body.json
             struct DocumentVue { var lien: String; var libelle: String; var taille: String }
             let libelles = ["sujet": "Sujet (candidats)", "examinateur": "Document examinateur"]
             var object: [String: Any] = [
@@ -129,9 +112,11 @@ extension WebController {
                 "session": sujet.session,
                 "visibleLe": sujet.visibleFrom.map(FrenchFormat.moment) ?? "—", "visible": sujet.visible,
                 "materiel": sujet.materiel, "aMateriel": !sujet.materiel.isEmpty,
-                "documents": sujet.documents.map { DocumentVue(lien: "/api/referentiel/sujets/\(id.uuidString.lowercased())/documents/\($0.nature)",
-                                                               libelle: libelles[$0.nature] ?? $0.nature,
-                                                               taille: "\(($0.taille + 1023) / 1024) ko") },
+                "documents": sujet.documents.map { d in
+                    let nature = d.nature?.rawValue ?? ""
+                    return DocumentVue(lien: "/api/referentiel/sujets/\(id.uuidString.lowercased())/documents/\(nature)",
+                                       libelle: libelles[nature] ?? nature, taille: "\(((d.taille ?? 0) + 1023) / 1024) ko")
+                },
             ]
             // Absent keys, not empty strings: the page leaves the line out.
             if let dominante = sujet.dominante { object["dominante"] = dominante }
@@ -140,28 +125,37 @@ extension WebController {
         }
     }
 
-    /// Validate, reopen, publish or withdraw: one API call each, then back to the subject.
+    /// Validate, reopen, publish or withdraw: one operation each, then back to the subject.
     @Sendable func etapeSujet(_ request: Request, context: ECERequestContext) async throws -> Response {
         let id = try context.uuid(of: "sujet")
         let form = Self.form(try await request.body.collect(upTo: 10_000))
-        let path = "/api/referentiel/sujets/\(id)/"
-        let retour = "/sujets/\(id.uuidString.lowercased())"
+                let retour = "/sujets/\(id.uuidString.lowercased())"
         switch context.parameters.get("etape") {
         case "validation":
-            return try await formulaire(request, context, service: "referentiel", path + "validate", json: nil, retour: retour,
-                                        success: "Sujet validé : son barème est figé.")
+            return try await formulaire(request, context, retour: retour, success: "Sujet validé : son barème est figé.") {
+                _ = try await $0.validerSujet(path: .init(id: id.uuidString)).ok
+                return nil
+            }
         case "reouverture":
-            return try await formulaire(request, context, service: "referentiel", path + "reopen", json: nil, retour: retour,
-                                        success: "Sujet rouvert : une modification du barème en fera une nouvelle version.")
+            return try await formulaire(request, context, retour: retour,
+                                        success: "Sujet rouvert : une modification du barème en fera une nouvelle version.") {
+                _ = try await $0.rouvrirSujet(path: .init(id: id.uuidString)).ok
+                return nil
+            }
         case "publication":
-            // The form's local date and time are Paris time.
-            let visible = FrenchFormat.parisDateHeure(form["visibleLe"] ?? "")
-            let json = visible.map { Self.json(["visibleFrom": $0]) } ?? #"{"visibleFrom":null}"#
-            return try await formulaire(request, context, service: "referentiel", path + "publish", json: json,
-                                        retour: retour, success: "Sujet publié.")
+            return try await formulaire(request, context, retour: retour, success: "Sujet publié.") {
+                // The form's local date and time are Paris time; without one, refused as Référentiel refuses it.
+                guard let visible = FrenchFormat.parisDateHeure(form["visibleLe"] ?? "") else {
+                    throw Refus(problem: .validation([.init(field: "visibleFrom", reason: "date ISO-8601 requise / ISO-8601 date required")]))
+                }
+                _ = try await $0.publierSujet(path: .init(id: id.uuidString), body: .json(.init(visibleFrom: visible))).ok
+                return nil
+            }
         case "retrait":
-            return try await formulaire(request, context, service: "referentiel", path + "withdraw", json: nil, retour: retour,
-                                        success: "Sujet retiré.")
+            return try await formulaire(request, context, retour: retour, success: "Sujet retiré.") {
+                _ = try await $0.retirerSujet(path: .init(id: id.uuidString)).ok
+                return nil
+            }
         default:
             throw Problem.notFound("étape")
         }

@@ -179,7 +179,7 @@ struct WebController: Sendable {
             WebSession.append(redirect.cookies + messageCookies(redirect), to: &response.headers)
             return response
         } catch {
-            guard let problem = Problem.of(error) else { throw error }
+            guard let problem = Problem.of(error)?.probleme else { throw error }
             // Without the session: renewing it again here would spend its refresh token twice.
             return page("erreur", titre: problem.title, ["titre": problem.title, "detail": problem.detail ?? ""], session: nil,
                         status: problem.status)
@@ -190,26 +190,7 @@ struct WebController: Sendable {
 
     /// The generated client, reaching each service's replicas with the user's own token; a refusal
     /// is thrown as the service's `Problem` (`RefusMiddleware`), which `handle` shows.
-    func client(_ session: Session) -> Client {
-        Client(serverURL: Self.servicesURL, transport: services.transport(token: session.token), middlewares: [RefusMiddleware()])
-    }
-
-    /// Unused: `ServiceTransport` routes each operation by its path.
-    static let servicesURL = URL(string: "http://services.invalid")!
-
-    typealias Reply = ServiceCall.Reply
-
-    func api(_ method: HTTPRequest.Method, _ service: String, _ path: String, session: Session, json: String? = nil) async throws -> Reply {
-        try await services(method, service, path, token: session.token, json: json)
-    }
-
-    func decode<T: Decodable>(_ type: T.Type, _ reply: Reply) throws -> T {
-        guard reply.status == .ok else {
-            let problem = try? JSONDecoder().decode(Problem.self, from: reply.body)
-            throw problem ?? Problem(reply.status, type: "upstream", title: "Erreur / Error")
-        }
-        return try JSONDecoder.iso.decode(T.self, from: reply.body)
-    }
+    func client(_ session: Session) -> Client { services.client(token: session.token) }
 
     /// The schools' and centres' names by UAI, from Inscriptions (which owns them), to show beside the
     /// UAIs a page lists. Empty when Inscriptions does not answer: the page still shows the UAIs.
@@ -221,15 +202,16 @@ struct WebController: Sendable {
         return Dictionary(items.compactMap { e in e.uai.map { ($0, e.nom ?? "") } }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// The detail of a refusal, for the page's message.
-    static func detail(_ reply: Reply) -> String {
-        (try? JSONDecoder().decode(Problem.self, from: reply.body)).map(raison) ?? ""
-    }
-
     /// A refusal in words, for the page's message.
     static func raison(_ problem: Problem) -> String {
         [problem.detail, problem.errors?.map { "\($0.field) : \($0.reason)" }.joined(separator: " ; ")]
             .compactMap { $0 }.joined(separator: " — ")
+    }
+
+    /// A service's refusal in words, for the page's message; anything else (an outage) is thrown again.
+    static func raisonDuRefus(_ error: any Error) throws -> String {
+        guard case (let problem, true)? = Problem.of(error) else { throw error }
+        return raison(problem)
     }
 
     /// A path of this site and nothing else (no scheme, no "//", no backslash or control character).
@@ -270,23 +252,6 @@ struct WebController: Sendable {
         String(decoding: (try? JSONEncoder.iso.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
     }
 
-    /// A page's form becomes one API call with the user's token; the browser goes back to `retour`
-    /// with a message saying how it went (the service's `avis` after it, if it gives one; the
-    /// refusal's details when refused).
-    func formulaire(_ request: Request, _ context: ECERequestContext, _ method: HTTPRequest.Method = .post, service: String,
-                    _ path: String, json: String?, retour: String, success: String,
-                    expected: Set<HTTPResponse.Status> = [.ok], refus: String = "Refusé") async throws -> Response {
-        try await handle(request, context) {
-            try refuserAutreOrigine(request)
-            let session = try await required(request, context)
-            let reply = try await api(method, service, path, session: session, json: json)
-            struct Avis: Decodable { var avis: String? }
-            let avis = (try? JSONDecoder().decode(Avis.self, from: reply.body))?.avis.map { " \($0)" } ?? ""
-            let message = expected.contains(reply.status) ? success + avis : "\(refus) : \(Self.detail(reply))"
-            throw Redirect(to: retour, message: message, cookies: session.setCookies)
-        }
-    }
-
     /// A page's form becomes one operation of the generated client with the user's token; the
     /// browser goes back to `retour` with a message saying how it went (`appel` returns the service's
     /// `avis`, if it gives one, said after `success`; the refusal's details when refused).
@@ -299,8 +264,7 @@ struct WebController: Sendable {
             do {
                 message = success + (try await appel(client(session)).map { " \($0)" } ?? "")
             } catch {
-                guard let problem = Refus.of(error) else { throw error }
-                message = "\(refus) : \(Self.raison(problem))"
+                message = "\(refus) : \(try Self.raisonDuRefus(error))"
             }
             throw Redirect(to: retour, message: message, cookies: session.setCookies)
         }
@@ -309,7 +273,9 @@ struct WebController: Sendable {
     /// What a read gives, or nil when the service refuses it (only with `statut` when given: 404 for
     /// nothing there yet); an outage, or another refusal, is thrown.
     static func lectureOuNil<T>(_ statut: HTTPResponse.Status? = nil, _ lecture: () async throws -> T) async throws -> T? {
-        do { return try await lecture() } catch where Refus.of(error).map({ statut == nil || $0.status == statut }) == true { return nil }
+        do { return try await lecture() } catch where Problem.of(error).map({ $0.refus && (statut == nil || $0.probleme.status == statut) }) == true {
+            return nil
+        }
     }
 
     /// A form's value for a field the API lists the values of (an enum of the generated types): one
