@@ -12,13 +12,12 @@ func buildConsumers(_ runtime: ServiceRuntime) -> [InboxConsumer] {
 }
 
 /// The Missions service's routes (the OpenAPI test reads them): its generated operations (`MissionsAPI`).
-func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
+func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) throws -> Router<ECERequestContext> {
     let router = runtime.makeRouter(consumers: consumers, meGenere: true)
     let repository = MissionRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
                                        logger: runtime.logger)
-    RequeteGeneree.enregistrer(on: router, gardes: MissionsAPI.gardes) { transport, configuration, middlewares in
-        // Registration fails only on a server URL that is not one: "/" is.
-        try? MissionsAPI(repository: repository).registerHandlers(on: transport, configuration: configuration, middlewares: middlewares)
+    try RequeteGeneree.enregistrer(on: router, gardes: MissionsAPI.gardes) { transport, configuration, middlewares in
+        try MissionsAPI(repository: repository).registerHandlers(on: transport, configuration: configuration, middlewares: middlewares)
     }
     return router
 }
@@ -27,7 +26,7 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> 
 func buildApplication(_ configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(configuration)
     let consumers = buildConsumers(runtime)
-    return runtime.makeApplication(router: buildRouter(runtime, consumers: consumers), migrations: missionsMigrations,
+    return runtime.makeApplication(router: try buildRouter(runtime, consumers: consumers), migrations: missionsMigrations,
                                    consumers: consumers,
                                    services: [try CourrielSender(runtime: runtime), AvisMessages(runtime: runtime)])
 }

@@ -96,6 +96,10 @@ struct GardeOperations: ServerMiddleware {
         guard garde.roles.contains(caller.role) else {
             throw Problem.forbidden("rôle \(caller.role.rawValue) non autorisé / role not allowed")
         }
+        // The generated serializers check `Accept` after the handler ran: a write would commit, then
+        // answer 406. Each operation has one media type per answer, given whatever `Accept` says.
+        var request = request
+        request.headerFields[.accept] = nil
         guard let body else { return try await next(request, nil, metadata) }
         if case .known(let length) = body.length, length > garde.limite { throw Problem.tooLarge(garde.limite) }
         let borne = HTTPBody(Borne(corps: body, limite: garde.limite), length: body.length, iterationBehavior: .single)
@@ -141,7 +145,19 @@ public enum Pont {
     /// A domain value as the generated type of a response. Only where nothing was written before
     /// (it fails on a programming error only, but it can).
     public static func vue<T: Decodable>(_ valeur: some Encodable, comme type: T.Type = T.self) throws -> T {
-        try JSONDecoder.iso.decode(T.self, from: try JSONEncoder.iso.encode(valeur))
+        do {
+            return try JSONDecoder.iso.decode(T.self, from: try JSONEncoder.iso.encode(valeur))
+        } catch let error as DecodingError {
+            // Our own value that the document's type refuses: our fault (a logged 500), not the caller's 400.
+            throw HorsContrat(type: "\(T.self)", detail: describe(error))
+        }
+    }
+
+    /// A domain value its response type cannot hold.
+    struct HorsContrat: Error, CustomStringConvertible {
+        let type: String
+        let detail: String
+        var description: String { "réponse hors contrat / response off the contract (\(type)): \(detail)" }
     }
 
     /// Where a JSON body went wrong, without Foundation's generic message.

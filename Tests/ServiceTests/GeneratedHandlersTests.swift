@@ -63,7 +63,7 @@ import TestSupport
         let listed = try Self.listed()
         for (name, port) in [("referentiel", 8083), ("missions", 8082)] {
             let runtime = try await ServiceRuntime(HealthTests.configuration(name, port))
-            let router = name == "referentiel" ? Referentiel.buildRouter(runtime) : Missions.buildRouter(runtime)
+            let router = try name == "referentiel" ? Referentiel.buildRouter(runtime) : Missions.buildRouter(runtime)
             let registered = OpenAPITests.routes(router).filter { $0.contains(" /api/") }
             let generated = Self.documented(name)
             #expect(generated.isSubset(of: registered), "\(name): generated but not registered: \(generated.subtracting(registered))")
@@ -174,6 +174,25 @@ import TestSupport
             #expect(download.headers[.contentType] == "application/pdf")
             #expect(download.headers[.contentDisposition] == "inline; filename=\"Sujet d'ete n1 (version finale).pdf\"")
             #expect(Array(download.body.readableBytesView.prefix(5)) == Array("%PDF-".utf8))
+        }
+    }
+
+    /// A write is answered whatever the caller's `Accept` says (as the hand-written handlers did),
+    /// never committed then refused 406 by the generated serializer.
+    @Test func aWriteIsAnsweredWhateverTheAcceptHeader() async throws {
+        let token = try await TestKeys.token(Self.dsii)
+        let app = try await Referentiel.buildApplication(HealthTests.configuration("referentiel", 8083))
+        try await app.test(.live) { client in
+            let created = try await client.execute(
+                uri: "/api/referentiel/sujets", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/json", .accept: "text/plain"],
+                body: ByteBuffer(string:
+                    #"{"epreuve":"T010B","session":2099,"code":"\#(ReferentielTests.code("ACC"))","titre":"Accept","materiel":["paillasse"]}"#))
+            #expect(created.status == .created, "\(String(buffer: created.body))")
+            let id = try JSONDecoder().decode(ReferentielTests.Created.self, from: created.body).id
+            let read = try await client.execute(uri: "/api/referentiel/sujets/\(id)", method: .get,
+                                                headers: [.authorization: "Bearer \(token)", .accept: "application/xml"])
+            #expect(read.status == .ok, "\(String(buffer: read.body))")
         }
     }
 

@@ -53,8 +53,8 @@ import TestSupport
             let runtime = try await ServiceRuntime(HealthTests.configuration(name, port))
             let router: Router<ECERequestContext> = switch name {
             case "inscriptions": Inscriptions.buildRouter(runtime)
-            case "missions": Missions.buildRouter(runtime)
-            case "referentiel": Referentiel.buildRouter(runtime)
+            case "missions": try Missions.buildRouter(runtime)
+            case "referentiel": try Referentiel.buildRouter(runtime)
             default: Correction.buildRouter(runtime)
             }
             // Only `/api/…` is reachable through the gateway; /health and /metrics are operators'.

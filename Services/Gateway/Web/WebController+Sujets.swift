@@ -54,7 +54,7 @@ extension WebController {
             let cree: Components.Schemas.Sujet
             do {
                 cree = try await client(session).creerSujet(body: .json(.init(
-                    epreuve: try Self.choix(form["epreuve"], "epreuve"), session: Self.sessionCourante, code: form["code"] ?? "",
+                    epreuve: (try Self.choix(form["epreuve"], "epreuve") as EpreuvePratique).rawValue, session: Self.sessionCourante, code: form["code"] ?? "",
                     titre: form["titre"] ?? "", dominante: dominante, materiel: materiel))).created.body.json
             } catch {
                 throw Redirect(to: "/sujets", message: "Refusé : \(try Self.raisonDuRefus(error))", cookies: session.setCookies)
