@@ -16,7 +16,12 @@ public final class ChildProcess: @unchecked Sendable {
         let output = self.output
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
-            if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                output.close()
+            } else {
+                output.append(String(decoding: data, as: UTF8.self))
+            }
         }
         try process.run()
         self.process = process
@@ -63,8 +68,13 @@ public final class ChildProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Its exit status, once it has ended and what it printed has been read: the pipe's reader runs
+    /// apart, so the last lines can arrive after the exit (seen under load). A child that left a
+    /// process of its own holding the pipe is not waited for beyond 5 s.
     public func waitForExit() async -> Int32 {
         while process.isRunning { try? await Task.sleep(for: .milliseconds(50)) }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !output.closed && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         return process.terminationStatus
     }
 }
@@ -79,6 +89,10 @@ public struct ProcessFailure: Error, CustomStringConvertible {
 final class OutputBuffer: @unchecked Sendable {
     private let lock = NSLock()
     private var value = ""
+    private var ended = false
     func append(_ s: String) { lock.withLock { value += s } }
+    func close() { lock.withLock { ended = true } }
     var text: String { lock.withLock { value } }
+    /// The pipe reached its end: everything printed is in `text`.
+    var closed: Bool { lock.withLock { ended } }
 }
