@@ -94,6 +94,8 @@ start_node() {
     if node_pid "$n" >/dev/null; then return; fi
     ( prepare "$n"
       rm -f "$RABBITMQ_PID_FILE"
+      # Where this boot's output starts in the node's log (boot_output).
+      stat -c %s "$LOG_DIR/cluster-node$n.out" 2>/dev/null >"$DIR/node$n/boot-offset" || echo 0 >"$DIR/node$n/boot-offset"
       log "starting ece-c$n@localhost on 127.0.0.1:$RABBITMQ_NODE_PORT"
       # As in infra.sh: a session of its own, output to a file — and every other descriptor
       # closed, not only 3-9: a caller's lock, and the descriptor by which Foundation's Process
@@ -103,13 +105,28 @@ start_node() {
 }
 
 wait_node() {
-    local n="$1" i
-    ( node_env "$n"
-      "$RABBIT_BIN/rabbitmq-diagnostics" -q wait "$RABBITMQ_PID_FILE" --timeout 120 >/dev/null ) \
-        || { tail -n 30 "$LOG_DIR/cluster-node$n.out" >&2 || true; die "node $n did not start (logs: $LOG_DIR/cluster-node$n*)"; }
-    for i in $(seq 1 120); do port_open "$(amqp_port "$n")" && return 0; sleep 0.5; done
-    die "node $n is up but its AMQP port does not accept connections"
+    local n="$1" i attempt
+    for attempt in 1 2 3; do
+        if ( node_env "$n"
+             "$RABBIT_BIN/rabbitmq-diagnostics" -q wait "$RABBITMQ_PID_FILE" --timeout 120 >/dev/null ); then
+            for i in $(seq 1 120); do port_open "$(amqp_port "$n")" && return 0; sleep 0.5; done
+            die "node $n is up but its AMQP port does not accept connections"
+        fi
+        # RabbitMQ 3.10 stops a booting node that syncs its feature flags with a peer still booting
+        # ({incompatible_feature_flags, {badmap, undefined}}, seen when the three restart at once):
+        # once the peer is further on, the same boot succeeds. A node still running is not retried.
+        node_pid "$n" >/dev/null && break
+        boot_output "$n" | grep -q incompatible_feature_flags || break
+        log "node $n stopped at its boot (feature flags synced with a peer still booting): starting it again"
+        sleep 2
+        start_node "$n"
+    done
+    boot_output "$n" | tail -n 30 >&2 || true
+    die "node $n did not start (logs: $LOG_DIR/cluster-node$n*)"
 }
+
+# What node N printed since its last start.
+boot_output() { tail -c +"$(( $(cat "$DIR/node$1/boot-offset" 2>/dev/null || echo 0) + 1 ))" "$LOG_DIR/cluster-node$1.out" 2>/dev/null; }
 
 members() { ctl "${1:-1}" cluster_status --formatter json 2>/dev/null | python3 -c '
 import json, sys
