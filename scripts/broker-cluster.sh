@@ -116,7 +116,8 @@ wait_node() {
         # ({incompatible_feature_flags, {badmap, undefined}}, seen when the three restart at once):
         # once the peer is further on, the same boot succeeds. A node still running is not retried.
         node_pid "$n" >/dev/null && break
-        boot_output "$n" | grep -q incompatible_feature_flags || break
+        # Not `boot_output | grep -q`: with pipefail, grep leaving early fails the pipe on a match.
+        [[ "$(boot_output "$n")" == *incompatible_feature_flags* ]] || break
         log "node $n stopped at its boot (feature flags synced with a peer still booting): starting it again"
         sleep 2
         start_node "$n"
