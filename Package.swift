@@ -103,7 +103,7 @@ let package = Package(
             // The generator's imports in its empty files (one per namespace) warn on this compiler.
             swiftSettings: [.unsafeFlags(["-suppress-warnings"])]
         ),
-        .executableTarget(name: "Inscriptions", dependencies: serverDeps, path: "Services/Inscriptions", exclude: ["README.md"]),
+        .executableTarget(name: "Inscriptions", dependencies: generatedServerDeps, path: "Services/Inscriptions", exclude: ["README.md"]),
         .executableTarget(name: "Missions", dependencies: generatedServerDeps, path: "Services/Missions", exclude: ["README.md"]),
         .executableTarget(name: "Referentiel", dependencies: generatedServerDeps, path: "Services/Referentiel", exclude: ["README.md"]),
         // PDF (libharu) with QR codes (libqrencode) in Shared: the evaluation sheets and the convocations;
@@ -114,7 +114,8 @@ let package = Package(
         .executableTarget(name: "Correction", dependencies: serverDeps + ["CZip"], path: "Services/Correction", exclude: ["README.md"]),
         .executableTarget(
             name: "Gateway",
-            dependencies: serverDeps + [
+            dependencies: generatedServerDeps + [
+                "ECEAPI",
                 // The pages read the services through the generated client (ServiceTransport).
                 "ECEAPIClient",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

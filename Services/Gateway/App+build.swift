@@ -69,10 +69,11 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
     let auth = AuthController(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
                               policy: settings.auth, clientAddress: ClientAddress(environment),
                               publicURL: runtime.configuration.publicURL)
-    auth.addRoutes(to: router.group("/api/auth"))
     let services = ServiceCall(upstreams: upstreamsByName, logger: runtime.logger)
     let comptes = ComptesController(accounts: accounts, auth: auth, services: services)
-    comptes.addRoutes(to: router.group("/api/comptes"))
+    try RequeteGeneree.enregistrer(on: router, gardes: GatewayAPI.gardes) { transport, configuration, middlewares in
+        try GatewayAPI(auth: auth, comptes: comptes).registerHandlers(on: transport, configuration: configuration, middlewares: middlewares)
+    }
     // Secure cookies whenever the public address is https (plain http is refused outside ECE_DEVELOPMENT).
     let web = WebController(auth: auth, comptes: comptes, verifier: runtime.verifier, services: services,
                             secureCookies: URL(string: runtime.configuration.publicURL)?.scheme?.lowercased() == "https",

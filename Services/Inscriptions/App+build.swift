@@ -6,18 +6,17 @@ func buildConsumers(_ runtime: ServiceRuntime) -> [InboxConsumer] {
     [runtime.consumer("notes", handlers: NotesHandler(schema: runtime.schema, outbox: runtime.outbox).handlers)]
 }
 
-/// The Inscriptions service's routes (the OpenAPI test reads them).
-func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
-    let router = runtime.makeRouter(consumers: consumers)
-    let repository = InscriptionsRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
-    let affectations = AffectationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
-                                             logger: runtime.logger)
-    let designations = DesignationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
-                                             logger: runtime.logger)
-    InscriptionsController(repository: repository, affectations: affectations, designations: designations)
-        .addRoutes(to: router.group("/api/inscriptions"))
-    AnnuaireController(annuaire: AnnuaireRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger))
-        .addRoutes(to: router.group("/api/inscriptions"))
+/// The Inscriptions service's routes (the OpenAPI test reads them): its generated operations (`InscriptionsAPI`).
+func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) throws -> Router<ECERequestContext> {
+    let router = runtime.makeRouter(consumers: consumers, meGenere: true)
+    let api = InscriptionsAPI(
+        repository: InscriptionsRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger),
+        affectations: AffectationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger),
+        designations: DesignationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger),
+        annuaire: AnnuaireRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger))
+    try RequeteGeneree.enregistrer(on: router, gardes: InscriptionsAPI.gardes) { transport, configuration, middlewares in
+        try api.registerHandlers(on: transport, configuration: configuration, middlewares: middlewares)
+    }
     return router
 }
 
@@ -25,6 +24,6 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> 
 func buildApplication(_ configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(configuration)
     let consumers = buildConsumers(runtime)
-    return runtime.makeApplication(router: buildRouter(runtime, consumers: consumers), migrations: inscriptionsMigrations,
+    return runtime.makeApplication(router: try buildRouter(runtime, consumers: consumers), migrations: inscriptionsMigrations,
                                    consumers: consumers)
 }

@@ -10,10 +10,16 @@ public enum CSV {
             ? "\"" + sur.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : sur
     }
 
-    /// The file as a download named `fichier`.
-    public static func response(colonnes: [String], lignes: [[String]], fichier: String) -> Response {
+    /// The file's text: UTF-8 with a BOM (a spreadsheet then reads the accents), `;`, CRLF.
+    public static func texte(colonnes: [String], lignes: [[String]]) -> String {
         var csv = "\u{FEFF}" + colonnes.joined(separator: ";") + "\r\n"
         for ligne in lignes { csv += ligne.map(cellule).joined(separator: ";") + "\r\n" }
+        return csv
+    }
+
+    /// The file as a download named `fichier`.
+    public static func response(colonnes: [String], lignes: [[String]], fichier: String) -> Response {
+        let csv = texte(colonnes: colonnes, lignes: lignes)
         return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                .contentDisposition: "attachment; filename=\"\(fichier)\""],
                         body: .init(byteBuffer: ByteBuffer(string: csv)))

@@ -10,6 +10,8 @@ import OpenAPIRuntime
 public enum RequeteGeneree {
     /// The context of the request a generated handler serves (set by `ContexteGenere`).
     @TaskLocal public static var contexte: ECERequestContext?
+    /// Its request's head, for what the generated input does not carry (the client's address).
+    @TaskLocal public static var requete: Request?
 
     /// The request's context: its caller, correlation id and logger.
     public static func courant() throws -> ECERequestContext {
@@ -52,7 +54,9 @@ struct ContexteGenere: RouterMiddleware {
 
     func handle(_ request: Request, context: ECERequestContext,
                 next: (Request, ECERequestContext) async throws -> Response) async throws -> Response {
-        var response = try await RequeteGeneree.$contexte.withValue(context) { try await next(request, context) }
+        var response = try await RequeteGeneree.$contexte.withValue(context) {
+            try await RequeteGeneree.$requete.withValue(request) { try await next(request, context) }
+        }
         for name in [HTTPField.Name.location, .contentDisposition, .cacheControl] {
             if let value = response.headers[name], let decoded = value.removingPercentEncoding { response.headers[name] = decoded }
         }
@@ -63,6 +67,8 @@ struct ContexteGenere: RouterMiddleware {
 /// Who may call an operation, and how large its body may be.
 public struct Garde: Sendable {
     public var roles: Set<Role>
+    /// Callable without a token (signing in, a forgotten password): `roles` is then not checked.
+    public var anonyme = false
     public var limite: Int
     /// An optional body: an empty one (`Content-Length: 0`, or chunked with no byte, as a proxy sends
     /// it) is none, which the runtime would otherwise decode as JSON and refuse.
@@ -73,6 +79,20 @@ public struct Garde: Sendable {
         self.roles = Set(roles)
         self.limite = limite
         self.corpsFacultatif = corpsFacultatif
+    }
+
+    /// Anyone, signed in or not, with a body of at most `limite` bytes.
+    public static func anonyme(limite: Int) -> Garde {
+        var garde = Garde(limite: limite)
+        garde.anonyme = true
+        return garde
+    }
+
+    /// The same callers, with a body of at most `limite` bytes.
+    public func borne(_ limite: Int) -> Garde {
+        var garde = self
+        garde.limite = limite
+        return garde
     }
 
     /// Any signed-in caller (the handler applies its own finer rule).
@@ -92,9 +112,11 @@ struct GardeOperations: ServerMiddleware {
         guard let garde = gardes[operationID] else {
             throw Problem.forbidden("opération sans garde / operation without a guard: \(operationID)")
         }
-        let caller = try RequeteGeneree.moi()
-        guard garde.roles.contains(caller.role) else {
-            throw Problem.forbidden("rôle \(caller.role.rawValue) non autorisé / role not allowed")
+        if !garde.anonyme {
+            let caller = try RequeteGeneree.moi()
+            guard garde.roles.contains(caller.role) else {
+                throw Problem.forbidden("rôle \(caller.role.rawValue) non autorisé / role not allowed")
+            }
         }
         // The generated serializers check `Accept` after the handler ran: a write would commit, then
         // answer 406. Each operation has one media type per answer, given whatever `Accept` says.

@@ -141,8 +141,12 @@ import TestSupport
             #expect(try JSONDecoder().decode(Fiche.self, from: defined.body).centre
                     == CentreDEpreuve(capaciteDemiJournee: 2, demiJournees: 1, epreuves: ["T011B", "T012B"], salles: ["Labo 1", "Labo 2"]))
             #expect(try await Self.request(client, .put, "etablissements/\(uai)/centre",
-                                           #"{"capaciteDemiJournee":0,"demiJournees":1,"epreuves":["X"],"salles":[""]}"#).status
+                                           #"{"capaciteDemiJournee":0,"demiJournees":1,"epreuves":["T011B"],"salles":[""]}"#).status
                     == .unprocessableContent)
+            // An exam the document does not list is refused by the generated decoder, as a problem.
+            #expect(try await Self.request(client, .put, "etablissements/\(uai)/centre",
+                                           #"{"capaciteDemiJournee":2,"demiJournees":1,"epreuves":["X"],"salles":["Labo"]}"#).status
+                    == .badRequest)
 
             // Two pupils of the school, assigned to it in physique-chimie.
             let file = "numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve\n"

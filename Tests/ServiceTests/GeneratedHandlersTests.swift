@@ -1,3 +1,4 @@
+import ECEAPI
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -6,10 +7,12 @@ import NIOCore
 import Shared
 import Testing
 import TestSupport
+@testable import Gateway
+@testable import Inscriptions
 @testable import Missions
 @testable import Referentiel
 
-/// The services on generated handlers (issue 19 item 2: Référentiel, Missions): every operation guarded
+/// The services on generated handlers (issue 19 item 2: Référentiel, Missions, Inscriptions, the gateway's own operations): every operation guarded
 /// before its body is read, bodies bounded, the runtime's own refusals and the domain's as problems,
 /// the headers as the handlers wrote them.
 @Suite(.serialized) struct GeneratedHandlersTests {
@@ -56,20 +59,42 @@ import TestSupport
     @Test func everyOperationHasAGuard() {
         #expect(Set(ReferentielAPI.gardes.keys) == Self.operations("referentiel"))
         #expect(Set(MissionsAPI.gardes.keys) == Self.operations("missions"))
-        #expect(Self.operations("referentiel").count == 15 && Self.operations("missions").count == 16)
+        #expect(Set(InscriptionsAPI.gardes.keys) == Self.operations("inscriptions"))
+        #expect(Self.operations("referentiel").count == 15 && Self.operations("missions").count == 16
+            && Self.operations("inscriptions").count == 30)
+        // The gateway's two others are hand-written: /health (every service's) and /openapi.yaml (the file).
+        #expect(Set(GatewayAPI.gardes.keys) == Self.operations("gateway").subtracting(["lireSante", "lireDocumentOpenAPI"]))
+        #expect(GatewayAPI.gardes.count == 12)
+    }
+
+    /// The roles the document lists are the platform's: a role mapped to a generated enum never falls off it.
+    @Test func theDocumentsRolesAreThePlatforms() {
+        #expect(Set(ECEAPI.Components.Schemas.Role.allCases.map(\.rawValue)) == Set(Role.allCases.map(\.rawValue)))
     }
 
     @Test func everyRouteIsGeneratedOrListed() async throws {
         let listed = try Self.listed()
-        for (name, port) in [("referentiel", 8083), ("missions", 8082)] {
+        for (name, port) in [("referentiel", 8083), ("missions", 8082), ("inscriptions", 8081)] {
             let runtime = try await ServiceRuntime(HealthTests.configuration(name, port))
-            let router = try name == "referentiel" ? Referentiel.buildRouter(runtime) : Missions.buildRouter(runtime)
+            let router = switch name {
+            case "referentiel": try Referentiel.buildRouter(runtime)
+            case "missions": try Missions.buildRouter(runtime)
+            default: try Inscriptions.buildRouter(runtime)
+            }
             let registered = OpenAPITests.routes(router).filter { $0.contains(" /api/") }
             let generated = Self.documented(name)
             #expect(generated.isSubset(of: registered), "\(name): generated but not registered: \(generated.subtracting(registered))")
             #expect(registered.subtracting(generated).isSubset(of: listed),
                     "\(name): neither generated nor listed: \(registered.subtracting(generated).subtracting(listed))")
         }
+        // The gateway's own routes (the rest of /api/ is the proxy to the services).
+        let runtime = try await ServiceRuntime(HealthTests.configuration("gateway", 8080))
+        let gateway = try await Gateway.buildGateway(runtime)
+        let own = OpenAPITests.routes(gateway.router).filter { $0.contains(" /api/auth") || $0.contains(" /api/comptes") }
+        for client in gateway.httpClients { try await client.shutdown() }
+        let generated = Self.documented("gateway").filter { $0.contains(" /api/") }
+        #expect(own == generated, "gateway: registered \(own.subtracting(generated)), generated \(generated.subtracting(own))")
+        #expect(own.count == 12)
     }
 
     /// A caller without a token, or of a role the operation does not take, is refused on the request's
@@ -78,7 +103,8 @@ import TestSupport
         let gestionnaire = try await TestKeys.token(Self.gestionnaire)
         let etablissement = try await TestKeys.token(Self.etablissement)
         for (service, target, other) in [("referentiel", "POST /api/referentiel/sujets", gestionnaire),
-                                         ("missions", "POST /api/missions/sessions/2099/reglementation", etablissement)] {
+                                         ("missions", "POST /api/missions/sessions/2099/reglementation", etablissement),
+                                         ("inscriptions", "POST /api/inscriptions/sessions/2099/import", etablissement)] {
             try await Self.withService(service) { port in
                 for (auth, status) in [("", "401"), ("Authorization: Bearer \(other)\r\n", "403")] {
                     for framing in ["Content-Length: 50000000", "Transfer-Encoding: chunked"] {
@@ -91,6 +117,28 @@ import TestSupport
                     }
                 }
             }
+        }
+    }
+
+    /// The gateway's sign-in is open to callers without a token, and bounded: a wrong password is the
+    /// sign-in's 401, not a missing token's; a body over 16 KB is refused on its declared length, never read.
+    @Test func theSignInIsAnonymousAndBounded() async throws {
+        try await Self.withService("gateway") { port in
+            let login = #"{"login":"personne.\#(UUID())","password":"pas le bon"}"#
+            let wrong = "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(login.utf8.count)\r\n"
+                + "Connection: close\r\n\r\n" + login
+            let refused = await Task.detached { rawHTTP(port: port, Array(wrong.utf8), timeout: 10) }.value
+            #expect(refused.hasPrefix("HTTP/1.1 401") && refused.contains("identifiants invalides"), "\(refused.prefix(300))")
+            let large = "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n"
+            let started = ContinuousClock.now
+            let tooLarge = await Task.detached { rawHTTP(port: port, Array(large.utf8), timeout: 10) }.value
+            #expect(tooLarge.hasPrefix("HTTP/1.1 413") && tooLarge.contains("too-large"), "\(tooLarge.prefix(300))")
+            #expect(ContinuousClock.now - started < .seconds(5))
+            // Without a token, the accounts are not listed.
+            let anonymous = await Task.detached {
+                rawHTTP(port: port, Array("GET /api/comptes HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8), timeout: 10)
+            }.value
+            #expect(anonymous.hasPrefix("HTTP/1.1 401"), "\(anonymous.prefix(300))")
         }
     }
 
@@ -199,6 +247,11 @@ import TestSupport
     static func withService(_ name: String, _ body: @Sendable @escaping (Int) async throws -> Void) async throws {
         if name == "referentiel" {
             try await Referentiel.buildApplication(HealthTests.configuration(name, 8083)).test(.live) { try await body($0.port!) }
+        } else if name == "inscriptions" {
+            try await Inscriptions.buildApplication(HealthTests.configuration(name, 8081)).test(.live) { try await body($0.port!) }
+        } else if name == "gateway" {
+            try await Gateway.buildApplication(HealthTests.configuration(name, 8080, ["LOGIN_FAILURE_DELAY_MS": "1"]))
+                .test(.live) { try await body($0.port!) }
         } else {
             try await Missions.buildApplication(HealthTests.configuration(name, 8082)).test(.live) { try await body($0.port!) }
         }

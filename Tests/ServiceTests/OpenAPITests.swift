@@ -52,7 +52,7 @@ import TestSupport
         for (name, port) in [("inscriptions", 8081), ("missions", 8082), ("referentiel", 8083), ("correction", 8084)] {
             let runtime = try await ServiceRuntime(HealthTests.configuration(name, port))
             let router: Router<ECERequestContext> = switch name {
-            case "inscriptions": Inscriptions.buildRouter(runtime)
+            case "inscriptions": try Inscriptions.buildRouter(runtime)
             case "missions": try Missions.buildRouter(runtime)
             case "referentiel": try Referentiel.buildRouter(runtime)
             default: Correction.buildRouter(runtime)

@@ -3,7 +3,8 @@ import Hummingbird
 import Logging
 import Shared
 
-/// `/api/auth/…`: login, refresh, logout, account activation, and who the caller is.
+/// Signing in (the API's `GatewayAPI`, Connexion.swift, and the web pages): login, refresh, logout,
+/// account activation, forgotten passwords and lost codes.
 struct AuthController: Sendable {
     struct Policy: Sendable {
         /// Consecutive failures that lock a login, and for how long.
@@ -46,17 +47,6 @@ struct AuthController: Sendable {
         throttle = ClientThrottle(burst: policy.loginBurst, perMinute: policy.loginRatePerMinute)
     }
 
-    func addRoutes(to group: RouterGroup<ECERequestContext>) {
-        group.post("login", use: login)
-        group.post("refresh", use: refresh)
-        group.post("logout", use: logout)
-        group.post("activate", use: activate)
-        group.post("password-reset", use: requestPasswordLink)
-        group.post("password", use: setPassword)
-        group.post("activation-code", use: requestActivationCode)
-        group.get("me", use: me)
-    }
-
     struct LoginRequest: Decodable {
         var login: String
         var password: String
@@ -80,11 +70,6 @@ struct AuthController: Sendable {
 
     static let invalidCredentials = Problem.unauthorized(
         "identifiants invalides ou compte verrouillé / invalid credentials or locked account")
-
-    @Sendable func login(_ request: Request, context: ECERequestContext) async throws -> TokenResponse {
-        try await authenticate(try await request.decode(as: LoginRequest.self, context: context),
-                               client: clientAddress.of(request, context), logger: context.logger)
-    }
 
     /// Checks a login and password (slowed and locked after failures, throttled per client) and opens
     /// a session: the API's login and the web pages' sign-in form.
@@ -121,10 +106,6 @@ struct AuthController: Sendable {
         var refreshToken: String
     }
 
-    @Sendable func refresh(_ request: Request, context: ECERequestContext) async throws -> TokenResponse {
-        try await renew(try await request.decode(as: RefreshRequest.self, context: context).refreshToken, logger: context.logger)
-    }
-
     /// Rotates a refresh token (a spent one presented again revokes its whole family, after the grace).
     func renew(_ refreshToken: String, logger: Logger) async throws -> TokenResponse {
         let body = RefreshRequest(refreshToken: refreshToken)
@@ -143,11 +124,6 @@ struct AuthController: Sendable {
         }
     }
 
-    @Sendable func logout(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
-        try await end(try await request.decode(as: RefreshRequest.self, context: context).refreshToken)
-        return .noContent
-    }
-
     /// Ends the session the refresh token belongs to.
     func end(_ refreshToken: String) async throws {
         if let family = try await accounts.family(ofRefreshToken: Secrets.sha256(refreshToken)) {
@@ -159,12 +135,6 @@ struct AuthController: Sendable {
         var login: String
         var activationCode: String
         var password: String
-    }
-
-    @Sendable func activate(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
-        try await activate(try await request.decode(as: ActivateRequest.self, context: context),
-                           client: clientAddress.of(request, context), logger: context.logger)
-        return .noContent
     }
 
     /// Sets the first password of a convoked person's account with their one-time code. Guesses are
@@ -205,12 +175,6 @@ struct AuthController: Sendable {
     static let avisCode = Avis(avis: "Si un compte en attente d'activation correspond et qu'une adresse électronique y est "
                                    + "associée, un nouveau code d'activation vient d'y être envoyé.")
 
-    @Sendable func requestPasswordLink(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Avis> {
-        try await requestPasswordLink(try await request.decode(as: LinkRequest.self, context: context).login,
-                                      client: clientAddress.of(request, context), logger: context.logger)
-        return EditedResponse(status: .accepted, response: Self.avisLien)
-    }
-
     /// Mails a single-use link that sets a new password.
     func requestPasswordLink(_ identifiant: String, client: String, logger: Logger) async throws {
         try demande(identifiant, upTo: 254, client: client, logger: logger) { identifiant in
@@ -245,12 +209,6 @@ struct AuthController: Sendable {
         var password: String
     }
 
-    @Sendable func setPassword(_ request: Request, context: ECERequestContext) async throws -> HTTPResponse.Status {
-        _ = try await setPassword(try await request.decode(as: PasswordRequest.self, context: context),
-                                  client: clientAddress.of(request, context), logger: context.logger)
-        return .noContent
-    }
-
     static let invalidLink = Problem(.badRequest, type: "invalid-link", title: "Lien invalide / Invalid link",
                                      detail: "lien invalide, expiré ou déjà utilisé : demandez-en un nouveau / invalid, expired or used link")
 
@@ -273,12 +231,6 @@ struct AuthController: Sendable {
         return account
     }
 
-    @Sendable func requestActivationCode(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<Avis> {
-        try await requestActivationCode(try await request.decode(as: LinkRequest.self, context: context).login,
-                                        client: clientAddress.of(request, context), logger: context.logger)
-        return EditedResponse(status: .accepted, response: Self.avisCode)
-    }
-
     /// Mails a convoked person a new activation code (the printed one keeps working).
     func requestActivationCode(_ login: String, client: String, logger: Logger) async throws {
         try demande(login, upTo: 128, client: client, logger: logger) { login in
@@ -288,13 +240,6 @@ struct AuthController: Sendable {
             }
             if sent { logger.notice("activation code re-issued", metadata: ["login": "\(login)"]) }
         }
-    }
-
-    @Sendable func me(_ request: Request, context: ECERequestContext) async throws -> UserView {
-        let identity = try context.authenticated()
-        guard let account = try await accounts.find(id: identity.userId) else { throw Problem.notFound() }
-        return UserView(id: account.id, login: account.login, displayName: account.displayName, role: account.role,
-                        scope: account.scope)
     }
 
     private func issueTokens(for account: Account, family: UUID) async throws -> TokenResponse {

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 import Shared
 
-/// `/api/comptes…`: the accounts of the caller's perimeter (`GestionDesComptes`), listed, created
+/// The accounts (the API's `GatewayAPI`, Comptes.swift, and the web pages): the accounts of the caller's perimeter (`GestionDesComptes`), listed, created
 /// (the owner chooses the password through a mailed link), changed, disabled and enabled. A
 /// school's or centre's account takes its académie from Cyclades' directory, asked with the
 /// caller's own token: an account exists only for a school the directory knows.
@@ -12,13 +12,6 @@ struct ComptesController: Sendable {
     let accounts: AccountRepository
     let auth: AuthController
     let services: ServiceCall
-
-    func addRoutes(to group: RouterGroup<ECERequestContext>) {
-        group.get("", use: liste)
-        group.post("", use: creer)
-        group.get(":id", use: compte)
-        group.patch(":id", use: modifier)
-    }
 
     struct CompteVue: ResponseEncodable {
         var id: UUID
@@ -217,49 +210,6 @@ struct ComptesController: Sendable {
         return nom
     }
 
-    // MARK: HTTP
-
-    private func bearer(_ request: Request) -> String {
-        String((request.headers[.authorization] ?? "").dropFirst("Bearer ".count))
-    }
-
-    @Sendable func liste(_ request: Request, context: ECERequestContext) async throws -> Liste {
-        let caller = try context.authenticated()
-        let q = request.uri.queryParameters
-        let role = try q["role"].map { text in
-            guard let role = Role(rawValue: String(text)) else { throw Problem.validation([.init(field: "role", reason: "rôle inconnu / unknown role")]) }
-            return role
-        }
-        func entier(_ name: Substring, _ defaut: Int) throws -> Int {
-            guard let text = q[name] else { return defaut }
-            guard let value = Int(text) else { throw Problem.validation([.init(field: String(name), reason: "un nombre / a number")]) }
-            return value
-        }
-        return try await liste(caller, role: role, recherche: q["q"].map(String.init) ?? "", page: try entier("page", 1),
-                               perPage: try entier("perPage", 50))
-    }
-
-    @Sendable func creer(_ request: Request, context: ECERequestContext) async throws -> EditedResponse<CompteVue> {
-        let caller = try context.authenticated()
-        let body = try await request.decode(as: NouveauCompte.self, context: context)
-        return EditedResponse(status: .created, response: try await creer(body, caller: caller, token: bearer(request), logger: context.logger))
-    }
-
-    private func id(_ context: ECERequestContext) throws -> UUID {
-        guard let id = context.parameters.get("id").flatMap(UUID.init(uuidString:)) else { throw Problem.notFound("compte") }
-        return id
-    }
-
-    @Sendable func compte(_ request: Request, context: ECERequestContext) async throws -> CompteVue {
-        CompteVue(try await compte(try id(context), caller: try context.authenticated()))
-    }
-
-    @Sendable func modifier(_ request: Request, context: ECERequestContext) async throws -> CompteVue {
-        let caller = try context.authenticated()
-        let id = try id(context)
-        let body = try await request.decode(as: Modification.self, context: context)
-        return try await modifier(id, body, caller: caller, token: bearer(request), logger: context.logger)
-    }
 }
 
 extension String {

@@ -96,7 +96,7 @@ extension WebController {
 
     /// The school's form: the coordinates are optional; a wrong number is refused by Cyclades as any
     /// wrong field (sent as an impossible coordinate rather than dropped).
-    private func description(_ form: [String: String]) -> Components.Schemas.EtablissementSaisi {
+    private func description(_ form: [String: String]) -> ECEAPI.Components.Schemas.EtablissementSaisi {
         func degres(_ text: String?) -> Double? {
             guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
             return Double(text.replacingOccurrences(of: ",", with: ".")) ?? 999
@@ -122,7 +122,7 @@ extension WebController {
     }
 
     /// A school created or changed (201 or 200).
-    private func enregistrer(_ request: Request, _ context: ECERequestContext, _ uai: String, _ saisi: Components.Schemas.EtablissementSaisi,
+    private func enregistrer(_ request: Request, _ context: ECERequestContext, _ uai: String, _ saisi: ECEAPI.Components.Schemas.EtablissementSaisi,
                              refus: String) async throws -> Response {
         try await formulaire(request, context, retour: "/etablissements/\(uai)", success: "Établissement enregistré.", refus: refus) {
             _ = try await $0.enregistrerEtablissement(path: .init(uai: uai), body: .json(saisi))
@@ -137,7 +137,7 @@ extension WebController {
         func champ(_ nom: String) -> String { form[nom]?.last ?? "" }
         return try await formulaire(request, context, retour: "/etablissements/\(uai)", success: "Centre d'épreuve enregistré.",
                                     refus: "Centre refusé") {
-            let centre = Components.Schemas.CentreDEpreuve(
+            let centre = ECEAPI.Components.Schemas.CentreDEpreuve(
                 capaciteDemiJournee: Int(champ("capacite")) ?? 0, demiJournees: Int(champ("demiJournees")) ?? 0,
                 epreuves: try (form["epreuve"] ?? []).map { try Self.choix($0, "epreuves") },
                 salles: champ("salles").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })

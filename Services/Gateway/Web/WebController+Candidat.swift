@@ -74,7 +74,7 @@ extension WebController {
         func optionnel(_ key: String) -> String? { form[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         return try await formulaire(request, context, retour: "/inscriptions/candidats/\(numero)",
                                     success: "Identité du candidat \(numero) corrigée.", refus: "Rien n'a changé, correction refusée") {
-            let identite = Components.Schemas.IdentiteCandidat(
+            let identite = ECEAPI.Components.Schemas.IdentiteCandidat(
                 nom: form["nom"] ?? "", prenoms: form["prenoms"] ?? "", naissance: form["naissance"] ?? "",
                 categorie: try Self.choix(form["categorie"], "categorie"), uai: optionnel("uai")?.uppercased(), division: optionnel("division"),
                 filiere: try Self.choix(form["filiere"], "filiere"))

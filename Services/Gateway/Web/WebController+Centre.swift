@@ -39,7 +39,7 @@ extension WebController {
     }
 
     /// The filters as Correction's query.
-    static func requete(_ filtres: [(String, String)]) -> Operations.ListerFiches.Input.Query {
+    static func requete(_ filtres: [(String, String)]) -> ECEAPI.Operations.ListerFiches.Input.Query {
         let f = Dictionary(filtres, uniquingKeysWith: { a, _ in a })
         return .init(division: f["division"], origine: f["origine"], nomDe: f["nomDe"], nomA: f["nomA"], groupe: f["groupe"],
                      nonDistribues: f["nonDistribues"].map { _ in true }, sansCreneau: f["sansCreneau"].map { _ in true })
@@ -94,7 +94,7 @@ extension WebController {
             let nomsGroupes = Dictionary(vue.groupes.map { ($0.id.lowercased(), $0.nom) }, uniquingKeysWith: { a, _ in a })
             let nomsCreneaux = Dictionary(vue.creneaux.map { ($0.id.lowercased(), "\(FrenchFormat.jour($0.jour)), \(Libelle.demiJournee($0.demiJournee))") },
                                           uniquingKeysWith: { a, _ in a })
-            func fichesListees(_ query: Operations.ListerFiches.Input.Query) async throws -> [Components.Schemas.FicheResume] {
+            func fichesListees(_ query: ECEAPI.Operations.ListerFiches.Input.Query) async throws -> [ECEAPI.Components.Schemas.FicheResume] {
                 try await api.listerFiches(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre), query: query).ok.body.json.items ?? []
             }
             let fiches = organise ? try await fichesListees(Self.requete(filtres)) : []
@@ -246,7 +246,7 @@ extension WebController {
             try refuserAutreOrigine(request)
             let session = try await required(request, context)
             let c = try commissionPath(context)
-            let rapport: Components.Schemas.Repartition
+            let rapport: ECEAPI.Components.Schemas.Repartition
             do {
                 rapport = try await client(session).distribuerAutomatiquement(
                     path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre),
@@ -289,7 +289,7 @@ extension WebController {
         // An empty time field: none (Correction refuses anything but HH:MM).
         let heure = form["heure"]?.last.flatMap { $0.isEmpty ? nil : $0 }
         return try await action(request, context, success: "Créneau créé.") {
-            let creneau = Components.Schemas.NouveauCreneau(
+            let creneau = ECEAPI.Components.Schemas.NouveauCreneau(
                 jour: form["jour"]?.last ?? "", demiJournee: try Self.choix(form["demiJournee"]?.last, "demiJournee"), heure: heure,
                 sujets: form["sujet"] ?? [], choix: form["choix"]?.last == "oui")
             _ = try await $0.creerCreneau(path: .init(annee: $1.annee, epreuve: $1.epreuve, centre: $1.centre), body: .json(creneau)).created
@@ -369,13 +369,13 @@ extension WebController {
             let c = try commissionPath(context)
             let creneau = try context.uuid(of: "créneau")
             let fiches = form["absent"] ?? []
-            guard let absence = Components.Schemas.Absences.AbsencePayload(rawValue: form["absence"]?.last ?? "injustifiee"), !fiches.isEmpty,
+            guard let absence = ECEAPI.Components.Schemas.Absences.AbsencePayload(rawValue: form["absence"]?.last ?? "injustifiee"), !fiches.isEmpty,
                 fiches.allSatisfy({ UUID(uuidString: $0) != nil })
             else {
                 throw Redirect(to: c.page, message: "Relevé refusé : cochez au moins un candidat absent, l'absence justifiée ou non.",
                                cookies: session.setCookies)
             }
-            let bilan: Components.Schemas.ReleveAbsences
+            let bilan: ECEAPI.Components.Schemas.ReleveAbsences
             do {
                 bilan = try await client(session).recenserAbsences(
                     path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre, creneau: creneau.uuidString),

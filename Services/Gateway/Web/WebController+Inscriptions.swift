@@ -51,7 +51,7 @@ extension WebController {
             func nom(_ uai: String) -> String { Libelle.etablissement(uai, noms) }
 
             // Candidates: a school sees its pupils of an exam delegated to it only, so it chooses the exam first.
-            var candidats: Components.Schemas.CandidatPage?
+            var candidats: ECEAPI.Components.Schemas.CandidatPage?
             if gestionnaire || epreuve != nil {
                 candidats = try await Self.lectureOuNil {
                     try await api.listerCandidats(path: .init(annee: annee),
@@ -118,7 +118,7 @@ extension WebController {
 
     @Sendable func affecter(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.form(try await request.body.collect(upTo: 10_000))
-        let demande = Components.Schemas.Affectation(numero: form["numero"] ?? "", epreuve: form["epreuve"] ?? "",
+        let demande = ECEAPI.Components.Schemas.Affectation(numero: form["numero"] ?? "", epreuve: form["epreuve"] ?? "",
                                                      centre: (form["centre"] ?? "").uppercased())
         return try await formulaire(request, context, retour: retourInscriptions,
                                     success: "Candidat \(demande.numero) affecté au centre \(demande.centre).") {
@@ -138,7 +138,7 @@ extension WebController {
             let epreuve = EpreuvePratique(rawValue: form["epreuve"] ?? "")
             let demandes = (try await api.suggererAffectations(path: .init(annee: annee), query: .init(epreuve: epreuve?.rawValue))
                 .ok.body.json.items ?? []).prefix(5000).compactMap { s in
-                    s.centre.map { Components.Schemas.Affectation(numero: s.numero ?? "", epreuve: s.epreuve ?? "", centre: $0) }
+                    s.centre.map { ECEAPI.Components.Schemas.Affectation(numero: s.numero ?? "", epreuve: s.epreuve ?? "", centre: $0) }
                 }
             guard !demandes.isEmpty else {
                 throw Redirect(to: retourInscriptions, message: "Aucune suggestion à appliquer.", cookies: session.setCookies)
@@ -166,11 +166,11 @@ extension WebController {
         let form = Self.form(try await request.body.collect(upTo: 10_000))
         func optionnel(_ key: String) -> String? { form[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         let divisions = optionnel("divisions")?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let personne = Components.Schemas.Personne(login: form["login"] ?? "", nom: form["nom"] ?? "", prenom: form["prenom"] ?? "",
+        let personne = ECEAPI.Components.Schemas.Personne(login: form["login"] ?? "", nom: form["nom"] ?? "", prenom: form["prenom"] ?? "",
                                                    email: optionnel("email"), uai: optionnel("uai")?.uppercased(), divisions: divisions,
                                                    discipline: optionnel("discipline"))
         return try await formulaire(request, context, retour: retourInscriptions, success: "Désignation enregistrée : elle part vers Imag'In.") {
-            let demande = Components.Schemas.NouvelleDesignation(role: try Self.choix(form["role"] ?? "examinateur", "role"),
+            let demande = ECEAPI.Components.Schemas.NouvelleDesignation(role: try Self.choix(form["role"] ?? "examinateur", "role"),
                                                                  epreuve: form["epreuve"] ?? "", centre: optionnel("centre")?.uppercased(),
                                                                  intervenant: personne)
             _ = try await $0.creerDesignation(path: .init(annee: Self.sessionCourante), body: .json(demande)).created

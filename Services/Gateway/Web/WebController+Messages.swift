@@ -9,7 +9,7 @@ import Shared
 extension WebController {
     struct FilVue { var id: String; var titre: String; var epreuve: String; var commission: String; var messages: Int; var nonLus: Int }
 
-    private static func vue(_ f: Components.Schemas.Fil, _ noms: [String: String]) -> FilVue {
+    private static func vue(_ f: ECEAPI.Components.Schemas.Fil, _ noms: [String: String]) -> FilVue {
         FilVue(id: (f.id ?? "").lowercased(), titre: f.titre ?? "", epreuve: f.epreuve ?? "",
                commission: f.centre.map { "centre \(Libelle.etablissement($0, noms))" } ?? "académie \(f.academie ?? "")",
                messages: f.messages ?? 0, nonLus: f.nonLus ?? 0)
@@ -36,7 +36,7 @@ extension WebController {
 
     @Sendable func ouvrirFil(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.form(try await request.body.collect(upTo: 100_000))
-        let ouverture = Components.Schemas.NouveauFil(epreuve: (form["epreuve"] ?? "").uppercased(),
+        let ouverture = ECEAPI.Components.Schemas.NouveauFil(epreuve: (form["epreuve"] ?? "").uppercased(),
                                                       centre: form["centre"].flatMap { $0.isEmpty ? nil : $0.uppercased() },
                                                       titre: form["titre"] ?? "", texte: form["texte"] ?? "")
         return try await formulaire(request, context, retour: "/messages", success: "Fil ouvert.") {

@@ -79,7 +79,7 @@ extension WebController {
 
     @Sendable func parametres(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.form(try await request.body.collect(upTo: 100_000))
-        let saisis = Components.Schemas.ParametresSaisis(dateDebut: form["dateDebut"] ?? "", dateFin: form["dateFin"] ?? "",
+        let saisis = ECEAPI.Components.Schemas.ParametresSaisis(dateDebut: form["dateDebut"] ?? "", dateFin: form["dateFin"] ?? "",
                                                          observations: form["observations"] ?? "")
         return try await formulaire(request, context, retour: "/missions", success: "Dates et observations enregistrées.") {
             _ = try await $0.enregistrerParametres(path: .init(annee: Self.sessionCourante), body: .json(saisis)).ok

@@ -17,7 +17,7 @@ extension WebController {
         router.post("/recorrections/:id", use: recorriger)
     }
 
-    typealias Demande = Components.Schemas.Recorrection
+    typealias Demande = ECEAPI.Components.Schemas.Recorrection
 
     func demandes(_ session: Session) async throws -> [Demande] {
         try await client(session).listerRecorrections(path: .init(annee: Self.sessionCourante)).ok.body.json.items ?? []
@@ -63,7 +63,7 @@ extension WebController {
     }
 
     /// The sheet of an open request, as the editor reads it (its barème, its grid, its version).
-    func ficheARecorriger(_ session: Session, _ demande: Demande) async throws -> Components.Schemas.Fiche {
+    func ficheARecorriger(_ session: Session, _ demande: Demande) async throws -> ECEAPI.Components.Schemas.Fiche {
         try await client(session).lireFiche(path: .init(id: demande.ficheId ?? "-")).ok.body.json
     }
 
@@ -131,7 +131,7 @@ extension WebController {
             func refus(_ message: String) -> Redirect { Redirect(to: retour, message: "Recorrection refusée : \(message)", cookies: session.setCookies) }
             let fiche = try await ficheARecorriger(session, demande)
             guard let bareme = fiche.bareme else { throw refus("fiche sans barème.") }
-            var evaluations: [Components.Schemas.Evaluation] = []
+            var evaluations: [ECEAPI.Components.Schemas.Evaluation] = []
             for c in bareme.criteres {
                 let saisie = form["c-\(c.code)"] ?? ""
                 switch c.echelle._type {
@@ -148,7 +148,7 @@ extension WebController {
             // The sheet's appels, aids and comments kept as they are.
             var grille = fiche.grille
             grille.evaluations = evaluations
-            var notation = Components.Schemas.NotationRecorrection(version: Int(form["version"] ?? "") ?? fiche.version, grille: grille)
+            var notation = ECEAPI.Components.Schemas.NotationRecorrection(version: Int(form["version"] ?? "") ?? fiche.version, grille: grille)
             let note = (form["noteFinale"] ?? "").trimmingCharacters(in: .whitespaces)
             if !note.isEmpty {
                 guard let demi = Self.demiPoints(surVingt: note) else { throw refus("la note finale s'écrit sur 20, par demi-point (15 ou 15,5).") }
@@ -171,7 +171,7 @@ extension WebController {
     /// For the gestionnaire's grades page of one exam × centre: the graded candidates a re-marking
     /// may be asked for, and the requests already made there.
     /// Santorin not answering leaves the grades page as it was, without its requests.
-    func recorrectionsDuCentre(_ session: Session, epreuve: String, centre: String, notes: [Components.Schemas.NoteCandidat]) async -> [String: Any] {
+    func recorrectionsDuCentre(_ session: Session, epreuve: String, centre: String, notes: [ECEAPI.Components.Schemas.NoteCandidat]) async -> [String: Any] {
         let lignes = ((try? await demandes(session)) ?? []).filter { $0.epreuve == epreuve && $0.centre == centre }.map(Self.ligne)
         return ["recorrection": true, "rEpreuve": epreuve, "rCentre": centre, "demandes": lignes, "aDemandes": !lignes.isEmpty,
                 "notees": notes.map { ["candidatId": ($0.candidatId ?? "").lowercased(), "numero": $0.numero ?? "",

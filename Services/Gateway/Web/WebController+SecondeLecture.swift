@@ -115,7 +115,7 @@ extension WebController {
             note = Int(points * 2)
         }
         return try await formulaire(request, context, retour: retour, success: "Seconde lecture tranchée.", refus: "Arbitrage refusé") {
-            let arbitrage = Components.Schemas.Arbitrage(choix: try Self.choix(choix, "choix"), noteFinale: note, motif: form["motif"] ?? "")
+            let arbitrage = ECEAPI.Components.Schemas.Arbitrage(choix: try Self.choix(choix, "choix"), noteFinale: note, motif: form["motif"] ?? "")
             _ = try await $0.arbitrer(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre, lecture: lecture.uuidString),
                                       body: .json(arbitrage)).ok
             return nil

@@ -8,7 +8,7 @@ import Shared
 /// The grades' statistics (an examiner's own, a coordinator's or the académie's) and the académie's
 /// remontée des notes.
 extension WebController {
-    typealias Mesure = Components.Schemas.MesureExaminateur
+    typealias Mesure = ECEAPI.Components.Schemas.MesureExaminateur
     struct LigneStat { var code: String; var effectif: Int; var moyenne: String; var ecart: String }
 
     static func moyenne(_ value: Double?) -> String {

@@ -22,7 +22,7 @@ extension WebController {
             let annee = Self.sessionCourante
             let q = request.uri.queryParameters
             let epreuve = q["epreuve"].map(String.init).flatMap { EpreuvePratique(rawValue: $0)?.rawValue }
-            let statut = q["statut"].flatMap { Components.Schemas.StatutSujet(rawValue: String($0)) }
+            let statut = q["statut"].flatMap { ECEAPI.Components.Schemas.StatutSujet(rawValue: String($0)) }
             let api = client(session)
             let liste = try await api.listerSujets(query: .init(epreuve: epreuve, session: annee, statut: statut, perPage: 200)).ok.body.json
             let epreuves = try await api.listerEpreuves().ok.body.json.items ?? []
@@ -34,7 +34,7 @@ extension WebController {
                                                           dominante: $0.dominante ?? "", titre: $0.titre ?? "",
                                                           statut: Libelle.statutSujet($0.statut?.rawValue ?? "")) },
                 "epreuves": epreuves.map { Choix(code: $0.code ?? "", libelle: "\($0.code ?? "") — \($0.libelle ?? "")", choisie: $0.code == epreuve) },
-                "statuts": Components.Schemas.StatutSujet.allCases.map {
+                "statuts": ECEAPI.Components.Schemas.StatutSujet.allCases.map {
                     Choix(code: $0.rawValue, libelle: Libelle.statutSujet($0.rawValue), choisie: $0 == statut)
                 },
                 "dominantes": Array(Set(epreuves.flatMap { $0.dominantes ?? [] })).sorted(),
@@ -51,7 +51,7 @@ extension WebController {
             let materiel = (form["materiel"] ?? "").split(whereSeparator: \.isNewline)
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let dominante = form["dominante"].flatMap { $0.isEmpty ? nil : $0 }
-            let cree: Components.Schemas.Sujet
+            let cree: ECEAPI.Components.Schemas.Sujet
             do {
                 cree = try await client(session).creerSujet(body: .json(.init(
                     epreuve: (try Self.choix(form["epreuve"], "epreuve") as EpreuvePratique).rawValue, session: Self.sessionCourante, code: form["code"] ?? "",

@@ -3,6 +3,23 @@ import Logging
 import PostgresNIO
 import Shared
 
+struct Delegation: Codable, Sendable, Equatable {
+    var epreuve: String
+    var uai: String
+}
+
+struct DemandeAffectation: Codable, Sendable {
+    var numero: String
+    var epreuve: String
+    var centre: String
+}
+
+struct Suggestion: Codable, Sendable {
+    var numero: String
+    var epreuve: String
+    var centre: String?
+}
+
 /// Delegations and assignments to centres in the `inscriptions` schema; the rules are `Affectation`'s.
 struct AffectationRepository: Sendable {
     let client: PostgresClient
@@ -35,11 +52,6 @@ struct AffectationRepository: Sendable {
         return !rows.isEmpty
     }
 
-    struct Delegation: Codable, Sendable, Equatable {
-        var epreuve: String
-        var uai: String
-    }
-
     func delegations(session: Int, academie: String?, uai: String?) async throws -> [Delegation] {
         let rows = try await client.query("""
             SELECT d.epreuve, d.uai FROM \(unescaped: s).delegations d JOIN \(unescaped: s).etablissements e ON e.uai = d.uai
@@ -54,16 +66,10 @@ struct AffectationRepository: Sendable {
 
     // MARK: assignments
 
-    struct Demande: Codable, Sendable {
-        var numero: String
-        var epreuve: String
-        var centre: String
-    }
-
     /// Assigns all or nothing: every request is checked against the rules (capacity counted as the
     /// batch fills the centres) and any refusal refuses the batch, listing each reason by index.
     /// The centres involved are locked so concurrent batches cannot overfill them.
-    func assign(session: Int, _ demandes: [Demande], acteur: Affectation.Acteur, role: Role, by: UUID)
+    func assign(session: Int, _ demandes: [DemandeAffectation], acteur: Affectation.Acteur, role: Role, by: UUID)
         async throws -> [Problem.FieldError] {
         try await client.withTransaction(logger: logger) { connection in
             let centreCodes = Array(Set(demandes.map(\.centre))).sorted()
@@ -116,12 +122,6 @@ struct AffectationRepository: Sendable {
             }
             return []
         }
-    }
-
-    struct Suggestion: Codable, Sendable {
-        var numero: String
-        var epreuve: String
-        var centre: String?
     }
 
     /// A centre for each registration not yet assigned, within what `acteur` may assign.

@@ -3,6 +3,19 @@ import Logging
 import PostgresNIO
 import Shared
 
+struct Academie: Codable, Sendable, Equatable {
+    var code: String
+    var nom: String
+    /// `academie`, or `regroupement` of centres abroad (an académie-level perimeter).
+    var nature: String
+}
+
+struct BilanAnnuaire: Codable, Sendable, Equatable {
+    var crees = 0
+    var modifies = 0
+    var inchanges = 0
+}
+
 /// The directory Cyclades keeps: académies (and regroupements of centres abroad), schools, and the
 /// schools that are centres d'épreuve, in the `inscriptions` schema.
 struct AnnuaireRepository: Sendable {
@@ -11,13 +24,6 @@ struct AnnuaireRepository: Sendable {
     let logger: Logger
 
     private var s: String { schema.name }
-
-    struct Academie: Codable, Sendable, Equatable {
-        var code: String
-        var nom: String
-        /// `academie`, or `regroupement` of centres abroad (an académie-level perimeter).
-        var nature: String
-    }
 
     func academies() async throws -> [Academie] {
         try await client.query("SELECT code, nom, nature FROM \(unescaped: s).academies ORDER BY code", logger: logger)
@@ -53,14 +59,8 @@ struct AnnuaireRepository: Sendable {
         return nil
     }
 
-    struct Bilan: Codable, Sendable, Equatable {
-        var crees = 0
-        var modifies = 0
-        var inchanges = 0
-    }
-
     enum Enregistrement {
-        case fait(Bilan)
+        case fait(BilanAnnuaire)
         /// The schools refused, each with why: nothing was recorded.
         case refuse([(uai: String, raison: String)])
     }
@@ -90,7 +90,7 @@ struct AnnuaireRepository: Sendable {
                 return (e.uai, "établissement de l'académie \(academie) avec des candidats : il n'en change pas / has candidates in its académie")
             }
             guard refus.isEmpty else { return .refuse(refus) }
-            var bilan = Bilan()
+            var bilan = BilanAnnuaire()
             for start in stride(from: 0, to: etablissements.count, by: 1000) {
                 let lot = etablissements[start..<min(start + 1000, etablissements.count)]
                 // Coordinates travel as text ('' for unknown): arrays of optional numbers do not bind.

@@ -3,6 +3,31 @@ import Logging
 import PostgresNIO
 import Shared
 
+struct DemandeDesignation: Codable, Sendable {
+    var role: MissionKind
+    var epreuve: String
+    var centre: String?
+    var intervenant: Personne
+    struct Personne: Codable, Sendable {
+        var login: String
+        var nom: String
+        var prenom: String
+        var email: String?
+        var uai: String?
+        var divisions: [String]?
+        var discipline: String?
+    }
+}
+
+/// Where a designation's group lives: its académie and, for an examiner, its centre.
+struct GroupeDesignation: Sendable, Hashable {
+    var session: Int
+    var academie: String
+    var epreuve: String
+    var role: MissionKind
+    var centre: String?
+}
+
 /// Examiners designated by schools (per exam × centre) and coordinators by the gestionnaire (per
 /// exam × académie). Every change re-exports the group it touched (`intervenants.exported`) in the
 /// same transaction, so Missions always has the current list.
@@ -14,37 +39,12 @@ struct DesignationRepository: Sendable {
 
     private var s: String { schema.name }
 
-    struct Demande: Codable, Sendable {
-        var role: MissionKind
-        var epreuve: String
-        var centre: String?
-        var intervenant: Personne
-        struct Personne: Codable, Sendable {
-            var login: String
-            var nom: String
-            var prenom: String
-            var email: String?
-            var uai: String?
-            var divisions: [String]?
-            var discipline: String?
-        }
-    }
-
     struct Designation: Codable, Sendable {
         var id: UUID
         var role: MissionKind
         var epreuve: String
         var centre: String?
         var intervenant: Intervenant
-    }
-
-    /// Where a designation's group lives: its académie and, for an examiner, its centre.
-    struct Groupe: Sendable, Hashable {
-        var session: Int
-        var academie: String
-        var epreuve: String
-        var role: MissionKind
-        var centre: String?
     }
 
     /// The centre's académie and whether it hosts the exam; nil when it is not a centre.
@@ -82,7 +82,7 @@ struct DesignationRepository: Sendable {
     /// Designates (idempotent: designating the same person twice changes nothing) and re-exports the
     /// group. A login another authority designated is refused (409 naming it): a school cannot
     /// rewrite, and so take over, the académie's coordinator or another school's teacher.
-    func designate(_ demande: Demande, groupe: Groupe, autorite: Autorite, by: UUID, correlationId: String) async throws -> UUID {
+    func designate(_ demande: DemandeDesignation, groupe: GroupeDesignation, autorite: Autorite, by: UUID, correlationId: String) async throws -> UUID {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("INSERT INTO \(unescaped: s).sessions (annee) VALUES (\(groupe.session)) ON CONFLICT DO NOTHING",
                                        logger: logger)
@@ -151,16 +151,16 @@ struct DesignationRepository: Sendable {
     /// Removes a designation the caller may see (`visible`), re-exporting its group; false when there is none.
     /// `visible` sees the group, the person's school and the school that made this designation (nil
     /// when an académie did): a school withdraws only what it designated itself.
-    func remove(_ id: UUID, session: Int, visible: (Groupe, String?, String?) -> Bool, correlationId: String) async throws -> Bool {
+    func remove(_ id: UUID, session: Int, visible: (GroupeDesignation, String?, String?) -> Bool, correlationId: String) async throws -> Bool {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT d.academie, d.epreuve, d.role, d.centre, i.uai, d.designe_par_uai FROM \(unescaped: s).designations d
                 JOIN \(unescaped: s).intervenants i ON i.id = d.intervenant_id
                 WHERE d.id = \(id) AND d.session = \(session) FOR UPDATE OF d
                 """, logger: logger)
-            var found: (Groupe, String?, String?)?
+            var found: (GroupeDesignation, String?, String?)?
             for try await (academie, epreuve, role, centre, uai, owner) in rows.decode((String, String, String, String?, String?, String?).self) {
-                found = (Groupe(session: session, academie: academie, epreuve: epreuve,
+                found = (GroupeDesignation(session: session, academie: academie, epreuve: epreuve,
                                 role: MissionKind(rawValue: role) ?? .examinateur, centre: centre), uai, owner)
             }
             guard let (groupe, uai, owner) = found, visible(groupe, uai, owner) else { return false }
@@ -189,7 +189,7 @@ struct DesignationRepository: Sendable {
     }
 
     /// The group's full current list, with the next export version.
-    private func export(_ groupe: Groupe, on connection: PostgresConnection, correlationId: String) async throws {
+    private func export(_ groupe: GroupeDesignation, on connection: PostgresConnection, correlationId: String) async throws {
         // One export of a group at a time, each reading what the previous one committed: without
         // it, two designations at once each export the group without the other, and the newer
         // version may be the one missing a person.

@@ -3,6 +3,8 @@ import Logging
 import PostgresNIO
 import Shared
 
+enum ChangementInscription: Equatable { case fait, inconnu, refuse(String) }
+
 /// Reference data, candidates and registrations in the `inscriptions` schema.
 struct InscriptionsRepository: Sendable {
     let client: PostgresClient
@@ -309,11 +311,9 @@ struct InscriptionsRepository: Sendable {
         return !rows.isEmpty
     }
 
-    enum Changement: Equatable { case fait, inconnu, refuse(String) }
-
     /// Adds the registration or sets its status before the exam (inscrit, dispensé, absent justifié).
     /// A graded registration belongs to the remontée and is not changed here.
-    func setInscription(session: Int, numero: String, epreuve: String, statut: String, academie: String) async throws -> Changement {
+    func setInscription(session: Int, numero: String, epreuve: String, statut: String, academie: String) async throws -> ChangementInscription {
         try await client.withTransaction(logger: logger) { connection in
             let ids = try await connection.query("""
                 SELECT id, filiere FROM \(unescaped: s).candidats WHERE session = \(session) AND numero = \(numero) AND academie = \(academie)
@@ -335,7 +335,7 @@ struct InscriptionsRepository: Sendable {
     }
 
     /// Removes a registration that is neither assigned to a centre nor graded.
-    func deleteInscription(session: Int, numero: String, epreuve: String, academie: String) async throws -> Changement {
+    func deleteInscription(session: Int, numero: String, epreuve: String, academie: String) async throws -> ChangementInscription {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT c.id, EXISTS (SELECT 1 FROM \(unescaped: s).affectations a WHERE a.candidat_id = c.id AND a.epreuve = i.epreuve),
