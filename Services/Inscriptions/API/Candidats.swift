@@ -43,7 +43,7 @@ extension InscriptionsAPI {
             "readAndChecked": "\(parsed - started)", "stored": "\(ContinuousClock.now - parsed)",
         ])
         return .ok(.init(body: .json(.init(
-            lignes: csv.lineNumber - 1, candidats: stored.candidats, inscriptions: stored.inscriptions,
+            lignes: max(csv.lineNumber - 1, 0), candidats: stored.candidats, inscriptions: stored.inscriptions,
             encodage: .init(rawValue: csv.encoding), separateur: String(csv.separator ?? ";"),
             nombreErreurs: csv.errorCount, erreurs: csv.errors.map(Correspondance.vue)))))
     }

@@ -89,7 +89,7 @@ extension InscriptionsAPI {
                                                   role: demande.role, centre: demande.centre)
         let id = try await designations.designate(demande, groupe: groupe, autorite: .init(academie: academie, uai: ecole),
                                                   by: caller.userId, correlationId: try RequeteGeneree.courant().correlationId)
-        return .created(.init(body: .json(.init(id: id.uuidString.lowercased()))))
+        return .created(.init(body: .json(.init(id: id.uuidString))))
     }
 
     func supprimerDesignation(_ input: Operations.SupprimerDesignation.Input) async throws -> Operations.SupprimerDesignation.Output {

@@ -4,7 +4,7 @@ import Shared
 /// The convocation the convoked person receives, as a page (HTML) and as an A4 PDF in the ministry's
 /// layout, with — on the person's copy only — the one-time code that opens their account.
 struct ConvocationDocument: Sendable {
-    let convocation: MissionRepository.Convocation
+    let convocation: Convocation
     /// Printed only on the person's copy (`exemplaire`): nil on every other.
     let code: String?
     /// Whether the reader is the authority that issued it (the others are told where the code is).
@@ -16,7 +16,7 @@ struct ConvocationDocument: Sendable {
     /// authority that issued the convocation (to hand over) while it stands, and to the person's own
     /// address by mail (`personne`); any other reader (another authority, the person signed in)
     /// gets a copy without it.
-    static func exemplaire(_ c: MissionRepository.Convocation, code: String, issuer: Bool, personne: Bool = false,
+    static func exemplaire(_ c: Convocation, code: String, issuer: Bool, personne: Bool = false,
                            typeMission: String?) -> ConvocationDocument {
         ConvocationDocument(convocation: c, code: c.statut == "emise" && (issuer || personne) ? code : nil, issuer: issuer,
                             typeMission: typeMission)
@@ -24,7 +24,7 @@ struct ConvocationDocument: Sendable {
 
     // MARK: the words, shared by both forms
 
-    private var m: MissionRepository.Mission { convocation.mission }
+    private var m: Mission { convocation.mission }
     private var personne: String { "\(convocation.intervenant.prenom) \(convocation.intervenant.nom)" }
     private var epreuve: String { "\(EpreuvePratique(rawValue: m.epreuve)?.libelle ?? m.epreuve) (\(m.epreuve))" }
     private var centre: String { m.centre.map { "Centre d'épreuve \($0)" } ?? "Centre Santorin de l'académie \(m.academie)" }

@@ -90,7 +90,7 @@ extension MissionsAPI {
     }
 
     /// A convocation its issuers may read, and the convoked person themself.
-    private func lisible(_ id: String) async throws -> (MissionRepository.Convocation, String) {
+    private func lisible(_ id: String) async throws -> (Convocation, String) {
         let caller = try RequeteGeneree.moi()
         guard let uuid = UUID(uuidString: id), let found = try await repository.convocation(uuid) else { throw Problem.notFound("convocation") }
         let own = [.examinateur, .coordinateur].contains(caller.role) && caller.login == found.0.intervenant.login
@@ -106,7 +106,7 @@ enum Perimetre {
     /// The gestionnaire of the mission's académie; for examiner missions also the school, for its
     /// own teachers only (issue 18: a centre convoking another school's teacher examining there
     /// would own that person's account and code).
-    static func mayConvoke(_ caller: Identity, mission: MissionRepository.Mission, uai personUAI: String?) -> Bool {
+    static func mayConvoke(_ caller: Identity, mission: Mission, uai personUAI: String?) -> Bool {
         switch caller.scope {
         case .academie(let code): caller.role == .gestionnaire && code == mission.academie
         case .etablissement(let uai):
@@ -118,7 +118,7 @@ enum Perimetre {
     /// Why the caller may not convoke a person (of school `uai`, designated by `designePar`) to the
     /// mission, or nil. A school convokes on its own designation of the person for this mission,
     /// not on one the académie made (even of its own teacher): the account would be the school's.
-    static func refusConvocation(_ caller: Identity, mission: MissionRepository.Mission, uai: String?, designePar: String?) -> Problem? {
+    static func refusConvocation(_ caller: Identity, mission: Mission, uai: String?, designePar: String?) -> Problem? {
         guard mayConvoke(caller, mission: mission, uai: uai) else {
             return Problem.forbidden("mission hors de votre périmètre / mission outside your scope")
         }
@@ -133,7 +133,7 @@ enum Perimetre {
     /// Why the caller may not cancel a convocation issued by `autorite`, or nil: a school cancels
     /// what it issued, the académie's gestionnaire anything in the académie; outside the caller's
     /// perimeter the convocation does not exist for them.
-    static func refusAnnulation(_ caller: Identity, mission: MissionRepository.Mission, uai: String?, autorite: String) -> Problem? {
+    static func refusAnnulation(_ caller: Identity, mission: Mission, uai: String?, autorite: String) -> Problem? {
         guard mayConvoke(caller, mission: mission, uai: uai) else { return horsPerimetre }
         guard caller.role == .gestionnaire || issuedBy(caller, autorite: autorite) else {
             return Problem.forbidden("convocation émise par \(Self.autorite(autorite)) : elle seule l'annule / issued by another authority")
@@ -151,7 +151,7 @@ enum Perimetre {
     }
 
     /// Whether the caller speaks for the authority that issued the convocation.
-    static func issuedBy(_ caller: Identity, _ convocation: MissionRepository.Convocation) -> Bool {
+    static func issuedBy(_ caller: Identity, _ convocation: Convocation) -> Bool {
         issuedBy(caller, autorite: convocation.autorite)
     }
 

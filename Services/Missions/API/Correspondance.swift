@@ -20,7 +20,7 @@ enum Correspondance {
         }
     }
 
-    static func vue(_ p: MissionRepository.ParametresSession) -> Components.Schemas.ParametresSession {
+    static func vue(_ p: ParametresSession) -> Components.Schemas.ParametresSession {
         .init(session: p.session, academie: p.academie, dateDebut: p.dateDebut, dateFin: p.dateFin, observations: p.observations,
               typeMissionExaminateur: p.typeMissionExaminateur, typeMissionCoordinateur: p.typeMissionCoordinateur,
               reglementationVersion: p.reglementationVersion, ouverteLe: p.ouverteLe, rafraichieLe: p.rafraichieLe)

@@ -111,7 +111,7 @@ struct MissionsAPI: APIProtocol {
         guard errors.isEmpty, let debut, let fin, let examinateur = types[.examinateur], let coordinateur = types[.coordinateur] else {
             throw Problem.validation(errors)
         }
-        let p = MissionRepository.ParametresSession(
+        let p = ParametresSession(
             session: session, academie: academie, dateDebut: debut.iso, dateFin: fin.iso, observations: saisis.observations ?? "",
             typeMissionExaminateur: examinateur, typeMissionCoordinateur: coordinateur,
             reglementationVersion: current.version, ouverteLe: nil, rafraichieLe: nil)
@@ -138,7 +138,7 @@ struct MissionsAPI: APIProtocol {
     func listerMissions(_ input: Operations.ListerMissions.Input) async throws -> Operations.ListerMissions.Output {
         let caller = try RequeteGeneree.moi()
         let session = try Correspondance.session(input.path.annee)
-        var filtre = MissionRepository.Filtre(epreuve: input.query.epreuve, centre: input.query.centre,
+        var filtre = FiltreMissions(epreuve: input.query.epreuve, centre: input.query.centre,
                                               kind: input.query.kind.flatMap { MissionKind(rawValue: $0.rawValue) })
         switch caller.scope {
         case .academie(let code): filtre.academie = code

@@ -3,6 +3,56 @@ import Logging
 import PostgresNIO
 import Shared
 
+struct ParametresSession: Codable, Sendable {
+    var session: Int
+    var academie: String
+    var dateDebut: String
+    var dateFin: String
+    var observations: String
+    var typeMissionExaminateur: String
+    var typeMissionCoordinateur: String
+    var reglementationVersion: Int
+    var ouverteLe: Date?
+    var rafraichieLe: Date?
+}
+
+struct Mission: Codable, Sendable {
+    var id: UUID
+    var session: Int
+    var academie: String
+    var epreuve: String
+    var kind: MissionKind
+    /// nil: the académie's Santorin centre.
+    var centre: String?
+    var typeMission: String
+    var dateDebut: String
+    var dateFin: String
+    var observations: String
+    var active: Bool
+    var reglementationVersion: Int
+}
+
+struct FiltreMissions: Sendable {
+    var academie: String?
+    /// A school: the examiner missions at its centre or open to its teachers.
+    var uai: String?
+    var epreuve: String?
+    var centre: String?
+    var kind: MissionKind?
+}
+
+struct Convocation: Codable, Sendable {
+    var id: UUID
+    var statut: String
+    var mission: Mission
+    var intervenant: Intervenant
+    var emiseLe: Date
+    var annuleeLe: Date?
+    var motifAnnulation: String?
+    /// Who issued it (`academie:<code>` or `uai:<UAI>`): the only one shown its code.
+    var autorite: String
+}
+
 /// Imag'In's store: the regulation, session parameters, the opening (mission import), convocations
 /// and services faits. Every change that others must learn about commits with its event (outbox).
 struct MissionRepository: Sendable {
@@ -71,19 +121,6 @@ struct MissionRepository: Sendable {
         var observations: String?
         var typeMissionExaminateur: String?
         var typeMissionCoordinateur: String?
-    }
-
-    struct ParametresSession: Codable, Sendable {
-        var session: Int
-        var academie: String
-        var dateDebut: String
-        var dateFin: String
-        var observations: String
-        var typeMissionExaminateur: String
-        var typeMissionCoordinateur: String
-        var reglementationVersion: Int
-        var ouverteLe: Date?
-        var rafraichieLe: Date?
     }
 
     func parametres(session: Int, academie: String) async throws -> ParametresSession? {
@@ -188,22 +225,6 @@ struct MissionRepository: Sendable {
 
     // MARK: missions
 
-    struct Mission: Codable, Sendable {
-        var id: UUID
-        var session: Int
-        var academie: String
-        var epreuve: String
-        var kind: MissionKind
-        /// nil: the académie's Santorin centre.
-        var centre: String?
-        var typeMission: String
-        var dateDebut: String
-        var dateFin: String
-        var observations: String
-        var active: Bool
-        var reglementationVersion: Int
-    }
-
     private static let missionColumns = """
         m.id, m.session, m.academie, m.epreuve, m.kind, m.centre, m.type_mission, m.date_debut::text, m.date_fin::text, \
         m.observations, m.active, m.reglementation_version
@@ -252,16 +273,7 @@ struct MissionRepository: Sendable {
         }
     }
 
-    struct Filtre: Sendable {
-        var academie: String?
-        /// A school: the examiner missions at its centre or open to its teachers.
-        var uai: String?
-        var epreuve: String?
-        var centre: String?
-        var kind: MissionKind?
-    }
-
-    func missions(session: Int, _ filtre: Filtre) async throws -> [MissionDetail] {
+    func missions(session: Int, _ filtre: FiltreMissions) async throws -> [MissionDetail] {
         let rows = try await client.query("""
             SELECT \(unescaped: Self.missionColumns),
                    COALESCE(array_agg(i.id ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
@@ -312,18 +324,6 @@ struct MissionRepository: Sendable {
     }
 
     // MARK: convocations
-
-    struct Convocation: Codable, Sendable {
-        var id: UUID
-        var statut: String
-        var mission: Mission
-        var intervenant: Intervenant
-        var emiseLe: Date
-        var annuleeLe: Date?
-        var motifAnnulation: String?
-        /// Who issued it (`academie:<code>` or `uai:<UAI>`): the only one shown its code.
-        var autorite: String
-    }
 
     /// Who designated the person for the mission's group, as Cyclades last exported it (`academie:<code>`
     /// or `uai:<UAI>`); nil when they are not in it, or the export predates the authorities.

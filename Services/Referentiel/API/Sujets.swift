@@ -33,7 +33,7 @@ struct ReferentielAPI: APIProtocol {
     func listerSujets(_ input: Operations.ListerSujets.Input) async throws -> Operations.ListerSujets.Output {
         let q = input.query
         var errors: [Problem.FieldError] = []
-        var filtres = SujetRepository.Filtres()
+        var filtres = FiltresSujets()
         filtres.epreuve = q.epreuve
         filtres.dominante = q.dominante
         filtres.session = q.session

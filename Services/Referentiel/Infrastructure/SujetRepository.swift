@@ -3,6 +3,15 @@ import Logging
 import PostgresNIO
 import Shared
 
+struct FiltresSujets: Sendable {
+    var epreuve: String?
+    var session: Int?
+    var statut: StatutSujet?
+    var dominante: String?
+    var page = 1
+    var parPage = 50
+}
+
 /// Subjects, documents and barème versions in the `referentiel` schema.
 struct SujetRepository: Sendable {
     let client: PostgresClient
@@ -44,16 +53,7 @@ struct SujetRepository: Sendable {
         }
     }
 
-    struct Filtres: Sendable {
-        var epreuve: String?
-        var session: Int?
-        var statut: StatutSujet?
-        var dominante: String?
-        var page = 1
-        var parPage = 50
-    }
-
-    func list(_ f: Filtres) async throws -> (items: [SujetView], total: Int) {
+    func list(_ f: FiltresSujets) async throws -> (items: [SujetView], total: Int) {
         let rows = try await client.query("""
             SELECT id, count(*) OVER ()::int FROM \(unescaped: s).sujets
             WHERE (\(f.epreuve)::text IS NULL OR epreuve = \(f.epreuve))
@@ -75,7 +75,7 @@ struct SujetRepository: Sendable {
         return (items, total)
     }
 
-    private func count(_ f: Filtres) async throws -> Int {
+    private func count(_ f: FiltresSujets) async throws -> Int {
         let rows = try await client.query("""
             SELECT count(*)::int FROM \(unescaped: s).sujets
             WHERE (\(f.epreuve)::text IS NULL OR epreuve = \(f.epreuve)) AND (\(f.session)::int IS NULL OR session = \(f.session))
