@@ -48,9 +48,12 @@ public struct CorrelationMiddleware: RouterMiddleware {
 }
 
 extension ECERequestContext {
+    /// The session years the platform keeps.
+    public static let annees = 2020...2100
+
     /// The `:annee` path parameter: a session year, or 404.
     public func session() throws -> Int {
-        guard let text = parameters.get("annee"), let annee = Int(text), (2020...2100).contains(annee) else {
+        guard let text = parameters.get("annee"), let annee = Int(text), Self.annees.contains(annee) else {
             throw Problem.notFound("session")
         }
         return annee

@@ -15,8 +15,23 @@ public enum RequeteGeneree {
 
     /// The request's context: its caller, correlation id and logger.
     public static func courant() throws -> ECERequestContext {
-        guard let contexte else { throw Problem(.internalServerError, type: "internal", title: "Erreur interne / Internal error") }
+        guard let contexte else { throw Self.horsRequete }
         return contexte
+    }
+
+    /// The request's head.
+    public static func tete() throws -> Request {
+        guard let requete else { throw Self.horsRequete }
+        return requete
+    }
+
+    /// Called outside a generated route: a programming error.
+    static let horsRequete = Problem(.internalServerError, type: "internal", title: "Erreur interne / Internal error")
+
+    /// A path's session year, or 404 (as `ECERequestContext.session()` for a hand-written route).
+    public static func session(_ annee: Int) throws -> Int {
+        guard ECERequestContext.annees.contains(annee) else { throw Problem.notFound("session") }
+        return annee
     }
 
     /// The verified caller, or 401.

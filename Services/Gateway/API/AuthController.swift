@@ -66,6 +66,10 @@ struct AuthController: Sendable {
         var displayName: String
         var role: Role
         var scope: Scope
+
+        init(_ account: Account) {
+            (id, login, displayName, role, scope) = (account.id, account.login, account.displayName, account.role, account.scope)
+        }
     }
 
     static let invalidCredentials = Problem.unauthorized(
@@ -248,7 +252,6 @@ struct AuthController: Sendable {
         try await accounts.storeRefreshToken(sha256: Secrets.sha256(refresh), account: account.id, family: family,
                                              expiresIn: policy.refreshTokenLifetime)
         return TokenResponse(accessToken: access, expiresIn: Int(policy.accessTokenLifetime), refreshToken: refresh,
-                             user: UserView(id: account.id, login: account.login, displayName: account.displayName,
-                                            role: account.role, scope: account.scope))
+                             user: UserView(account))
     }
 }

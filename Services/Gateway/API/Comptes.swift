@@ -7,7 +7,7 @@ import Shared
 extension GatewayAPI {
     /// The caller's own token: the directory (Cyclades) is asked with it.
     private var jeton: String {
-        String((RequeteGeneree.requete?.headers[.authorization] ?? "").dropFirst("Bearer ".count))
+        get throws { String((try RequeteGeneree.tete().headers[.authorization] ?? "").dropFirst("Bearer ".count)) }
     }
 
     func listerComptes(_ input: Operations.ListerComptes.Input) async throws -> Operations.ListerComptes.Output {
@@ -22,7 +22,7 @@ extension GatewayAPI {
     func creerCompte(_ input: Operations.CreerCompte.Input) async throws -> Operations.CreerCompte.Output {
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         let compte = try await comptes.creer(.init(login: body.login, nom: body.nom, role: body.role.rawValue, scope: body.scope, email: body.email),
-                                             caller: try RequeteGeneree.moi(), token: jeton, logger: try RequeteGeneree.courant().logger)
+                                             caller: try RequeteGeneree.moi(), token: try jeton, logger: try RequeteGeneree.courant().logger)
         return .created(.init(body: .json(try Correspondance.vue(compte))))
     }
 
@@ -35,7 +35,7 @@ extension GatewayAPI {
         let id = try Correspondance.compte(input.path.id)
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         let compte = try await comptes.modifier(id, .init(nom: body.nom, email: body.email, scope: body.scope, actif: body.actif),
-                                                caller: try RequeteGeneree.moi(), token: jeton, logger: try RequeteGeneree.courant().logger)
+                                                caller: try RequeteGeneree.moi(), token: try jeton, logger: try RequeteGeneree.courant().logger)
         return .ok(.init(body: .json(try Correspondance.vue(compte))))
     }
 }

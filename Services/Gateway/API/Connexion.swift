@@ -27,8 +27,7 @@ struct GatewayAPI: APIProtocol {
 
     /// The client's address, as the sign-in's throttle counts it.
     private func client() throws -> String {
-        guard let request = RequeteGeneree.requete else { throw Problem(.internalServerError, type: "internal", title: "Erreur interne / Internal error") }
-        return auth.clientAddress.of(request, try RequeteGeneree.courant())
+        auth.clientAddress.of(try RequeteGeneree.tete(), try RequeteGeneree.courant())
     }
 
     private var logger: Logger { get throws { try RequeteGeneree.courant().logger } }
@@ -59,8 +58,7 @@ struct GatewayAPI: APIProtocol {
 
     func lireUtilisateur(_ input: Operations.LireUtilisateur.Input) async throws -> Operations.LireUtilisateur.Output {
         guard let account = try await auth.accounts.find(id: try RequeteGeneree.moi().userId) else { throw Problem.notFound() }
-        return .ok(.init(body: .json(try Correspondance.vue(AuthController.UserView(
-            id: account.id, login: account.login, displayName: account.displayName, role: account.role, scope: account.scope)))))
+        return .ok(.init(body: .json(try Correspondance.vue(AuthController.UserView(account)))))
     }
 
     func demanderNouveauMotDePasse(_ input: Operations.DemanderNouveauMotDePasse.Input) async throws

@@ -6,7 +6,7 @@ import Shared
 /// school; then it publishes the assignments to Correction (`affectations.published`).
 extension InscriptionsAPI {
     func listerDelegations(_ input: Operations.ListerDelegations.Input) async throws -> Operations.ListerDelegations.Output {
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         switch try RequeteGeneree.moi().scope {
         case .academie(let academie):
             return .ok(.init(body: .json(try await delegations(session: session, academie: academie))))
@@ -24,7 +24,7 @@ extension InscriptionsAPI {
 
     func creerDelegation(_ input: Operations.CreerDelegation.Input) async throws -> Operations.CreerDelegation.Output {
         let academie = try gestionnaireAcademie()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         guard EpreuvePratique(rawValue: body.epreuve) != nil else {
             throw Problem.validation([.init(field: "epreuve", reason: EpreuvePratique.allCases.map(\.rawValue).joined(separator: ", "))])
@@ -39,7 +39,7 @@ extension InscriptionsAPI {
 
     func supprimerDelegation(_ input: Operations.SupprimerDelegation.Input) async throws -> Operations.SupprimerDelegation.Output {
         let academie = try gestionnaireAcademie()
-        guard try await affectations.revoke(session: try Correspondance.session(input.path.annee), epreuve: input.path.epreuve,
+        guard try await affectations.revoke(session: try RequeteGeneree.session(input.path.annee), epreuve: input.path.epreuve,
                                             uai: input.path.uai.uppercased(), academie: academie)
         else { throw Problem.notFound("délégation") }
         return .noContent(.init())
@@ -48,7 +48,7 @@ extension InscriptionsAPI {
     /// All or nothing: one refused line refuses the batch, and every refusal says why.
     func affecterCandidats(_ input: Operations.AffecterCandidats.Input) async throws -> Operations.AffecterCandidats.Output {
         let caller = try RequeteGeneree.moi()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         guard (1...5000).contains(body.affectations.count) else {
             throw Problem.validation([.init(field: "affectations", reason: "1 à 5 000 affectations / 1 to 5,000")])
@@ -64,7 +64,7 @@ extension InscriptionsAPI {
     }
 
     func suggererAffectations(_ input: Operations.SuggererAffectations.Input) async throws -> Operations.SuggererAffectations.Output {
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         let items = try await affectations.suggestions(session: session, acteur: try await acteur(try RequeteGeneree.moi(), session: session),
                                                        epreuve: input.query.epreuve)
         return .ok(.init(body: .json(.init(items: items.map(Correspondance.vue)))))
@@ -72,7 +72,7 @@ extension InscriptionsAPI {
 
     func supprimerAffectation(_ input: Operations.SupprimerAffectation.Input) async throws -> Operations.SupprimerAffectation.Output {
         let academie = try gestionnaireAcademie()
-        guard try await affectations.unassign(session: try Correspondance.session(input.path.annee), numero: input.path.numero,
+        guard try await affectations.unassign(session: try RequeteGeneree.session(input.path.annee), numero: input.path.numero,
                                               epreuve: input.path.epreuve, academie: academie)
         else { throw Problem.notFound("affectation (ou résultat déjà reçu) / assignment") }
         return .noContent(.init())
@@ -82,7 +82,7 @@ extension InscriptionsAPI {
     func publierAffectations(_ input: Operations.PublierAffectations.Input) async throws -> Operations.PublierAffectations.Output {
         let academie = try gestionnaireAcademie()
         let (groups, events) = try await affectations.publish(
-            session: try Correspondance.session(input.path.annee), academie: academie, epreuve: input.query.epreuve,
+            session: try RequeteGeneree.session(input.path.annee), academie: academie, epreuve: input.query.epreuve,
             correlationId: try RequeteGeneree.courant().correlationId)
         return .ok(.init(body: .json(.init(centresEpreuves: groups, evenements: events))))
     }

@@ -27,7 +27,7 @@ extension InscriptionsAPI {
     /// imports the valid lines and reports the others.
     func importerCandidats(_ input: Operations.ImporterCandidats.Input) async throws -> Operations.ImporterCandidats.Output {
         let academie = try gestionnaireAcademie()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         guard case .csv(let fichier) = input.body else { throw Problem.badRequest("CSV attendu / CSV expected") }
         var csv = CandidatsCSV(etablissements: try await repository.academiesParUAI(), academie: academie)
         let started = ContinuousClock.now
@@ -52,7 +52,7 @@ extension InscriptionsAPI {
     /// own pupils, for the exams whose assignment is delegated to it only.
     func listerCandidats(_ input: Operations.ListerCandidats.Input) async throws -> Operations.ListerCandidats.Output {
         let caller = try RequeteGeneree.moi()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         let q = input.query
         var academie: String?, uai = q.uai?.uppercased(), epreuve = q.epreuve
         switch caller.scope {
@@ -76,7 +76,7 @@ extension InscriptionsAPI {
     }
 
     func lireCandidat(_ input: Operations.LireCandidat.Input) async throws -> Operations.LireCandidat.Output {
-        .ok(.init(body: .json(try await candidat(session: try Correspondance.session(input.path.annee), numero: input.path.numero))))
+        .ok(.init(body: .json(try await candidat(session: try RequeteGeneree.session(input.path.annee), numero: input.path.numero))))
     }
 
     /// The candidate as its reader may see it: a gestionnaire in their académie, national roles anywhere.
@@ -92,7 +92,7 @@ extension InscriptionsAPI {
     /// Corrects a candidate with exactly the import's rules (the line is checked as a file line would be).
     func modifierCandidat(_ input: Operations.ModifierCandidat.Input) async throws -> Operations.ModifierCandidat.Output {
         let academie = try gestionnaireAcademie()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         let numero = input.path.numero
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         guard let current = try await repository.candidats(session: session, academie: academie, uai: nil, epreuve: nil,
@@ -119,7 +119,7 @@ extension InscriptionsAPI {
     func enregistrerInscription(_ input: Operations.EnregistrerInscription.Input) async throws
         -> Operations.EnregistrerInscription.Output {
         let academie = try gestionnaireAcademie()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         guard EpreuvePratique(rawValue: input.path.epreuve) != nil else { throw Problem.notFound("inscription") }
         try Self.check(try await repository.setInscription(session: session, numero: input.path.numero, epreuve: input.path.epreuve,
@@ -129,7 +129,7 @@ extension InscriptionsAPI {
 
     func supprimerInscription(_ input: Operations.SupprimerInscription.Input) async throws -> Operations.SupprimerInscription.Output {
         let academie = try gestionnaireAcademie()
-        try Self.check(try await repository.deleteInscription(session: try Correspondance.session(input.path.annee),
+        try Self.check(try await repository.deleteInscription(session: try RequeteGeneree.session(input.path.annee),
                                                               numero: input.path.numero, epreuve: input.path.epreuve, academie: academie))
         return .noContent(.init())
     }

@@ -8,12 +8,6 @@ import Shared
 enum Correspondance {
     // MARK: paths
 
-    /// A path's session year, or 404.
-    static func session(_ annee: Int) throws -> Int {
-        guard (2020...2100).contains(annee) else { throw Problem.notFound("session") }
-        return annee
-    }
-
     /// A path's UAI, upper-cased, or 404 as for a school that does not exist.
     static func uai(_ texte: String) throws -> String {
         let uai = texte.uppercased()

@@ -12,7 +12,7 @@ extension InscriptionsAPI {
         case .etablissement(let own): uai = own
         case .national: throw Problem.forbidden("portée nationale / national scope")
         }
-        let items = try await designations.list(session: try Correspondance.session(input.path.annee), academie: academie, uai: uai,
+        let items = try await designations.list(session: try RequeteGeneree.session(input.path.annee), academie: academie, uai: uai,
                                                 epreuve: input.query.epreuve)
         return .ok(.init(body: .json(.init(items: try items.map { try Pont.vue($0) }))))
     }
@@ -21,7 +21,7 @@ extension InscriptionsAPI {
     /// exam; the gestionnaire designates examiners there too, and alone the académie's coordinators.
     func creerDesignation(_ input: Operations.CreerDesignation.Input) async throws -> Operations.CreerDesignation.Output {
         let caller = try RequeteGeneree.moi()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         var demande = try Correspondance.lu(body)
         var errors: [Problem.FieldError] = []
@@ -95,7 +95,7 @@ extension InscriptionsAPI {
     func supprimerDesignation(_ input: Operations.SupprimerDesignation.Input) async throws -> Operations.SupprimerDesignation.Output {
         let caller = try RequeteGeneree.moi()
         guard let id = UUID(uuidString: input.path.id) else { throw Problem.notFound("désignation") }
-        let removed = try await designations.remove(id, session: try Correspondance.session(input.path.annee), visible: { groupe, uai, designePar in
+        let removed = try await designations.remove(id, session: try RequeteGeneree.session(input.path.annee), visible: { groupe, uai, designePar in
             switch caller.scope {
             case .academie(let code): groupe.academie == code
             // Its own teacher, designated by itself: never what the académie designated (issue 18).

@@ -14,7 +14,7 @@ extension InscriptionsAPI {
         case .etablissement(let uai): centre = uai
         case .national: break
         }
-        let items = try await repository.remontee(session: try Correspondance.session(input.path.annee), academie: academie,
+        let items = try await repository.remontee(session: try RequeteGeneree.session(input.path.annee), academie: academie,
                                                   centre: centre, epreuve: input.query.epreuve)
         return .ok(.init(body: .json(.init(items: try items.map { try Pont.vue($0) }))))
     }
@@ -42,7 +42,7 @@ extension InscriptionsAPI {
         let (academie, uai) = try lecteurDesNotes(uai: q.uai)
         let page = q.page.map { min(max($0, 1), 100_000) } ?? 1
         let perPage = q.perPage.map { min(max($0, 1), 1000) } ?? 100
-        let (items, total) = try await repository.notes(session: try Correspondance.session(input.path.annee), academie: academie,
+        let (items, total) = try await repository.notes(session: try RequeteGeneree.session(input.path.annee), academie: academie,
                                                         uai: uai, epreuve: q.epreuve?.rawValue, centre: q.centre?.uppercased(),
                                                         page: page, perPage: perPage)
         return .ok(.init(body: .json(.init(page: page, perPage: perPage, total: total, items: try items.map { try Pont.vue($0) }))))
@@ -55,7 +55,7 @@ extension InscriptionsAPI {
     func exporterNotes(_ input: Operations.ExporterNotes.Input) async throws -> Operations.ExporterNotes.Output {
         let q = input.query
         let (academie, uai) = try lecteurDesNotes(uai: q.uai)
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         let epreuve = q.epreuve?.rawValue
         let (items, _) = try await repository.notes(session: session, academie: academie, uai: uai, epreuve: epreuve,
                                                     centre: q.centre?.uppercased())

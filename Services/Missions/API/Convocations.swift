@@ -31,7 +31,7 @@ extension MissionsAPI {
 
     func listerConvocations(_ input: Operations.ListerConvocations.Input) async throws -> Operations.ListerConvocations.Output {
         let caller = try RequeteGeneree.moi()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         var academie: String?, uai: String?
         switch caller.scope {
         case .academie(let code): academie = code

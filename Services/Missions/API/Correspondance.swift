@@ -5,12 +5,6 @@ import Shared
 /// write, responses map field by field and cannot fail; reads go through `Pont.vue` (the same JSON);
 /// requests the domain refuses to decode are the caller's 400 (`Pont.lu`).
 enum Correspondance {
-    /// A path's session year, or 404.
-    static func session(_ annee: Int) throws -> Int {
-        guard (2020...2100).contains(annee) else { throw Problem.notFound("session") }
-        return annee
-    }
-
     /// A regulation sent by the DSII, as the domain reads it (its kinds and pay modes), or 400.
     static func lu(_ reglementation: Components.Schemas.Reglementation) throws -> Reglementation {
         do {

@@ -30,7 +30,7 @@ struct MissionsAPI: APIProtocol {
     // MARK: regulation
 
     func lireReglementation(_ input: Operations.LireReglementation.Input) async throws -> Operations.LireReglementation.Output {
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         guard let found = try await repository.reglementation(session: session, version: input.query.version) else {
             throw Problem.notFound("aucune réglementation chargée pour la session / no regulation loaded")
         }
@@ -44,7 +44,7 @@ struct MissionsAPI: APIProtocol {
     func actualiserReglementation(_ input: Operations.ActualiserReglementation.Input) async throws
         -> Operations.ActualiserReglementation.Output {
         let caller = try RequeteGeneree.moi()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         var reglementation = Reglementation.nationale
         if caller.role == .gestionnaire, let current = try await repository.reglementation(session: session) {
             reglementation = current.reglementation
@@ -65,7 +65,7 @@ struct MissionsAPI: APIProtocol {
 
     func lireParametres(_ input: Operations.LireParametres.Input) async throws -> Operations.LireParametres.Output {
         let academie = try gestionnaire()
-        guard let p = try await repository.parametres(session: try Correspondance.session(input.path.annee), academie: academie) else {
+        guard let p = try await repository.parametres(session: try RequeteGeneree.session(input.path.annee), academie: academie) else {
             throw Problem.notFound("paramètres de session non définis / session parameters not set")
         }
         return .ok(.init(body: .json(Correspondance.vue(p))))
@@ -75,7 +75,7 @@ struct MissionsAPI: APIProtocol {
     /// types must exist in the session's regulation, be of the right kind and agree with their pay type.
     func enregistrerParametres(_ input: Operations.EnregistrerParametres.Input) async throws -> Operations.EnregistrerParametres.Output {
         let academie = try gestionnaire()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         guard case .json(let saisis) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         guard let current = try await repository.reglementation(session: session) else {
             throw Problem.conflict(.prealable, "rafraîchir d'abord la réglementation de la session / refresh the regulation first")
@@ -122,7 +122,7 @@ struct MissionsAPI: APIProtocol {
     /// Opens (or refreshes) the session for the académie: the mission import. Idempotent.
     func ouvrirMissions(_ input: Operations.OuvrirMissions.Input) async throws -> Operations.OuvrirMissions.Output {
         let academie = try gestionnaire()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         guard let p = try await repository.parametres(session: session, academie: academie) else {
             throw Problem.conflict(.prealable, "définir d'abord les dates et observations des missions / set the session parameters first")
         }
@@ -137,7 +137,7 @@ struct MissionsAPI: APIProtocol {
     /// open to its teachers.
     func listerMissions(_ input: Operations.ListerMissions.Input) async throws -> Operations.ListerMissions.Output {
         let caller = try RequeteGeneree.moi()
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         var filtre = FiltreMissions(epreuve: input.query.epreuve, centre: input.query.centre,
                                               kind: input.query.kind.flatMap { MissionKind(rawValue: $0.rawValue) })
         switch caller.scope {

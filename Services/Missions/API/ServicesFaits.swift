@@ -5,14 +5,14 @@ import Shared
 /// The services faits received from Santorin's closings, priced, and their payment export.
 extension MissionsAPI {
     func listerServicesFaits(_ input: Operations.ListerServicesFaits.Input) async throws -> Operations.ListerServicesFaits.Output {
-        let items = try await repository.servicesFaits(session: try Correspondance.session(input.path.annee), academie: try gestionnaire(),
+        let items = try await repository.servicesFaits(session: try RequeteGeneree.session(input.path.annee), academie: try gestionnaire(),
                                                        epreuve: input.query.epreuve, centre: input.query.centre)
         return .ok(.init(body: .json(.init(items: try items.map { try Pont.vue($0) }, totalCentimes: items.reduce(0) { $0 + $1.montantCentimes }))))
     }
 
     /// The payment export: one line per intervenant and mission, amounts in euros with a comma.
     func exporterServicesFaits(_ input: Operations.ExporterServicesFaits.Input) async throws -> Operations.ExporterServicesFaits.Output {
-        let session = try Correspondance.session(input.path.annee)
+        let session = try RequeteGeneree.session(input.path.annee)
         let items = try await repository.servicesFaits(session: session, academie: try gestionnaire(),
                                                        epreuve: input.query.epreuve, centre: input.query.centre)
         /// Quoted when needed, and never read as a formula by a spreadsheet.
