@@ -9,11 +9,6 @@ let serviceDeps: [Target.Dependency] = [
     .product(name: "Logging", package: "swift-log"),
 ]
 
-/// A service's generated server stubs (API/Generated) are on ECEAPI's types.
-let serverDeps: [Target.Dependency] = serviceDeps + [
-    "ECEAPI", .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
-]
-
 /// A service on generated handlers: its own types and APIProtocol in API/Generated (its tag's operations
 /// only), served through Hummingbird's OpenAPI transport (Shared/HTTP/GeneratedHandlers.swift).
 let generatedServerDeps: [Target.Dependency] = serviceDeps + [
@@ -111,7 +106,7 @@ let package = Package(
         .systemLibrary(name: "CHaru", path: "Shared/CHaru"),
         .systemLibrary(name: "CQREncode", path: "Shared/CQREncode", pkgConfig: "libqrencode"),
         .systemLibrary(name: "CZip", path: "Shared/CZip", pkgConfig: "libzip"),
-        .executableTarget(name: "Correction", dependencies: serverDeps + ["CZip"], path: "Services/Correction", exclude: ["README.md"]),
+        .executableTarget(name: "Correction", dependencies: generatedServerDeps + ["CZip"], path: "Services/Correction", exclude: ["README.md"]),
         .executableTarget(
             name: "Gateway",
             dependencies: generatedServerDeps + [

@@ -65,7 +65,7 @@ GRILLE = "Services/Correction/Domain/Grille.swift"
 FICHES = "Services/Correction/Infrastructure/FicheRepository.swift"
 EDITEUR = "Services/Correction/Infrastructure/EditeurStatements.swift"
 COMMISSIONS = "Services/Correction/Infrastructure/CommissionRepository.swift"
-CORRECTION_API = "Services/Correction/API/CorrectionController.swift"
+CORRECTION_API = "Services/Correction/API/Correction.swift"
 SECONDES = "Services/Correction/Infrastructure/SecondeLectureRepository.swift"
 BAREME = "Shared/Bareme/Bareme.swift"
 AFFECTATION = "Services/Inscriptions/Domain/Affectation.swift"
@@ -257,7 +257,7 @@ MUTATIONS = [
     M("REGLEMENT-4", REGLEMENTATION, "role == RoleServiceFait.secondLecteur.rawValue ? 0", "false ? 0",
       "ServiceTests.MissionsTests/aSecondReadingIsPricedByTheReadersMission",
       "a second reading adds nothing to a flat fee"),
-    M("STATS-1", "Services/Correction/API/SuiviController.swift", "if autres.national < minimum {", "if autres.national < 1 {",
+    M("STATS-1", "Services/Correction/API/Suivi.swift", "if autres.national < minimum {", "if autres.national < 1 {",
       "ServiceTests.StatistiquesExaminateursTests/anExaminersAnonymousMeanIsOverTwoOtherExaminersAtLeast",
       "an examiner's anonymous mean is over two other examiners at least"),
     M("RELECTURE-4", FICHES, "let relues = try await secondesLecturesOuvertes(key, connection)\n            guard relues.isEmpty else {",
@@ -271,12 +271,12 @@ MUTATIONS = [
     M("VERROU-2", FICHES, "guard manquants.isEmpty else {", "guard true else {",
       RULES + "aPartlyGradedLotIsRefusedTheLock",
       "a partly graded lot is refused the lock"),
-    M("VERROU-3", CORRECTION_API, "        } else if let commission = try await commissions.commission(groupe.key) {\n            try await covers(caller, commission)",
-      "        } else if let commission = try await commissions.commission(groupe.key) {\n            commission.key == groupe.key",
+    M("VERROU-3", CORRECTION_API, "        } else if let commission = try await commissions.commission(lot.key) {\n            try await covers(caller, commission)",
+      "        } else if let commission = try await commissions.commission(lot.key) {\n            commission.key == lot.key",
       RULES + "theCorrectionsFollowersLockForTheExaminerAndUnlockWithAReason",
       "a lot is locked or unlocked for its examiner by the followers of its own commission only"),
-    M("DEVERROU-1", CORRECTION_API, "let caller = try context.require(.centre, .referent, .coordinateur, .gestionnaire)",
-      "let caller = try context.require(.centre, .referent, .coordinateur, .gestionnaire, .examinateur)",
+    M("DEVERROU-1", CORRECTION_API, '"deverrouillerLot": Garde(.centre, .referent, .coordinateur, .gestionnaire),',
+      '"deverrouillerLot": Garde(.centre, .referent, .coordinateur, .gestionnaire, .examinateur),',
       RULES + "(unlockingNeedsAReasonAndTheCentreOrACoordinator|theCorrectionsFollowersLockForTheExaminerAndUnlockWithAReason)",
       "the lot's followers (centre, référent, convoked coordinator, gestionnaire) unlock, never the examiner"),
     M("DEVERROU-2", CORRECTION_API, "guard (1...1000).contains(motif.count) else {", "guard (0...1000).contains(motif.count) else {",
@@ -307,8 +307,8 @@ MUTATIONS = [
     M("CLOTURE-6", FICHES, "closure_version = closure_version + 1", "closure_version = closure_version",
       REMONTEE + "aReopenedAndReclosedExamKeepsTheNewestGradesThroughReplays",
       "each closing of a centre has a higher version (official grades never go back)"),
-    M("REOUVRE-1", CORRECTION_API, "let (commission, caller) = try await visible(context, roles: [.gestionnaire])",
-      "let (commission, caller) = try await visible(context, roles: [.gestionnaire, .centre])",
+    M("REOUVRE-1", CORRECTION_API, '"cloturer": Garde(.centre), "rouvrir": Garde(.gestionnaire),',
+      '"cloturer": Garde(.centre), "rouvrir": Garde(.gestionnaire, .centre),',
       RULES + "reopeningNeedsTheGestionnaireAndAReasonAndReClosingReplacesTheGrades",
       "only the académie's gestionnaire reopens"),
     M("REOUVRE-2", FICHES, r"AND centre = \(key.centre) AND etat = 'close' RETURNING 1", r"AND centre = \(key.centre) RETURNING 1",

@@ -10,19 +10,18 @@ func buildConsumers(_ runtime: ServiceRuntime) -> [InboxConsumer] {
             runtime.consumer("sujets", handlers: projections.sujets)]
 }
 
-/// The Correction service's routes (the OpenAPI test reads them).
-func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> Router<ECERequestContext> {
-    let router = runtime.makeRouter(consumers: consumers)
+/// The Correction service's routes (the OpenAPI test reads them): its generated operations (`CorrectionAPI`).
+func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) throws -> Router<ECERequestContext> {
+    let router = runtime.makeRouter(consumers: consumers, meGenere: true)
     let commissions = CommissionRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
-    let api = router.group("/api/correction")
-    CorrectionController(commissions: commissions, fiches: FicheRepository(commissions: commissions, outbox: runtime.outbox),
-                         publicURL: runtime.configuration.publicURL)
-        .addRoutes(to: api)
-    SuiviController(commissions: commissions,
-                    suivi: SuiviRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger),
-                    messagerie: MessagerieRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox,
-                                                     logger: runtime.logger))
-        .addRoutes(to: api)
+    let api = CorrectionAPI(
+        commissions: commissions, fiches: FicheRepository(commissions: commissions, outbox: runtime.outbox),
+        suivi: SuiviRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger),
+        messagerie: MessagerieRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger),
+        publicURL: runtime.configuration.publicURL)
+    try RequeteGeneree.enregistrer(on: router, gardes: CorrectionAPI.gardes) { transport, configuration, middlewares in
+        try api.registerHandlers(on: transport, configuration: configuration, middlewares: middlewares)
+    }
     return router
 }
 
@@ -30,6 +29,6 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) -> 
 func buildApplication(_ configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(configuration)
     let consumers = buildConsumers(runtime)
-    return runtime.makeApplication(router: buildRouter(runtime, consumers: consumers), migrations: correctionMigrations,
+    return runtime.makeApplication(router: try buildRouter(runtime, consumers: consumers), migrations: correctionMigrations,
                                    consumers: consumers)
 }

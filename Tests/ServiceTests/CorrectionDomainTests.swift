@@ -111,7 +111,7 @@ import Testing
         let long = String(repeating: "Le candidat explique sa démarche avec précision. ", count: 40)
         grille.commentaires = ["APP": long, "REA": long]
         grille.commentaire = long
-        let fiche = FicheRepository.Fiche(
+        let fiche = Fiche(
             id: UUID(), session: 2099, epreuve: "T011B", centre: "0251080N", candidatId: UUID(), numero: "X1",
             nom: "Le\u{0301}on", prenoms: "Zoe\u{0308}", division: "T1", groupeId: nil, lotVerrouille: false, creneauId: nil, sujet: nil,
             sujetMode: nil, bareme: nil, grille: grille, statut: "brouillon", absence: nil, noteSuggeree: nil, noteFinale: nil,

@@ -279,6 +279,11 @@ import TestSupport
             #expect(try await h.decode(Suivi.self, .get, suivi, as: Self.besancon).items.first { $0.centre == centre }?.candidats == 5)
             #expect(try await h.call(.get, suivi, as: Identity(userId: a, login: "\(login).a", role: .examinateur, scope: .academie("03")))
                 .status == .forbidden)
+            // Nationally one line per académie and exam; `academie` asks for its commissions (a query
+            // parameter the document lacked: the generated handler would not have seen it).
+            let dsii = Identity(userId: UUID(), login: "dsii.suivi", role: .dsii, scope: .national)
+            #expect(try await h.decode(Suivi.self, .get, suivi, as: dsii).items.allSatisfy { $0.centre != centre })
+            #expect(try await h.decode(Suivi.self, .get, suivi + "&academie=03", as: dsii).items.first { $0.centre == centre }?.candidats == 5)
 
             // Messaging within the commission: B writes, A has one unread, reads it, answers.
             let examinerA0 = Identity(userId: a, login: "\(login).a", role: .examinateur, scope: .academie("03"))
@@ -388,20 +393,20 @@ import TestSupport
 
             // The answers as openapi.yaml describes them, decoded with the types generated from it: a
             // required field missing, a type or an enum value changed fails here (the document drifted).
-            let vue = try await h.decode(Components.Schemas.CommissionVue.self, .get, commission, as: centreId)
+            let vue = try await h.decode(ECEAPI.Components.Schemas.CommissionVue.self, .get, commission, as: centreId)
             let locked = try #require(vue.groupes.first { UUID(uuidString: $0.id) == g2 })
             #expect(locked.verrouille && locked.verrouilleLe != nil && locked.brouillons == 0 && vue.creneaux.count == 1)
-            _ = try await h.decode(Components.Schemas.ListeExaminateurs.self, .get, "\(commission)/examinateurs", as: centreId)
-            _ = try await h.decode(Components.Schemas.ListeFiches.self, .get, "\(commission)/fiches", as: centreId)
-            _ = try await h.decode(Components.Schemas.SujetsOfferts.self, .get, "\(commission)/sujets", as: centreId)
-            _ = try await h.decode(Components.Schemas.Audit.self, .get, "\(commission)/audit", as: centreId)
-            _ = try await h.decode(Components.Schemas.Suivi.self, .get, suivi, as: Self.besancon)
-            let sheet = try await h.decode(Components.Schemas.Fiche.self, .get, "/api/correction/fiches/\(lotB[0])", as: examinerB)
+            _ = try await h.decode(ECEAPI.Components.Schemas.ListeExaminateurs.self, .get, "\(commission)/examinateurs", as: centreId)
+            _ = try await h.decode(ECEAPI.Components.Schemas.ListeFiches.self, .get, "\(commission)/fiches", as: centreId)
+            _ = try await h.decode(ECEAPI.Components.Schemas.SujetsOfferts.self, .get, "\(commission)/sujets", as: centreId)
+            _ = try await h.decode(ECEAPI.Components.Schemas.Audit.self, .get, "\(commission)/audit", as: centreId)
+            _ = try await h.decode(ECEAPI.Components.Schemas.Suivi.self, .get, suivi, as: Self.besancon)
+            let sheet = try await h.decode(ECEAPI.Components.Schemas.Fiche.self, .get, "/api/correction/fiches/\(lotB[0])", as: examinerB)
             #expect(sheet.lotVerrouille && sheet.sujet != nil && sheet.bareme?.criteres.count == 3)
-            _ = try await h.decode(Components.Schemas.Offre.self, .get, "/api/correction/fiches/\(lotB[0])/offre", as: examinerB)
-            let lots = try await h.decode(Components.Schemas.MesLots.self, .get, "/api/correction/mes-lots", as: examinerB)
+            _ = try await h.decode(ECEAPI.Components.Schemas.Offre.self, .get, "/api/correction/fiches/\(lotB[0])/offre", as: examinerB)
+            let lots = try await h.decode(ECEAPI.Components.Schemas.MesLots.self, .get, "/api/correction/mes-lots", as: examinerB)
             #expect(lots.items.contains { UUID(uuidString: $0.groupeId) == g2 && $0.verrouille })
-            _ = try await h.decode(Components.Schemas.MesSecondesLectures.self, .get, "/api/correction/mes-secondes-lectures", as: examinerB)
+            _ = try await h.decode(ECEAPI.Components.Schemas.MesSecondesLectures.self, .get, "/api/correction/mes-secondes-lectures", as: examinerB)
 
             // Embargo: a subject not yet visible keeps its title hidden, and no draw happens before its time.
             struct Offerts: Decodable { var items: [Item]; struct Item: Decodable { var id: UUID; var titre: String? } }

@@ -119,7 +119,7 @@ import TestSupport
     /// A long slot goes on over several pages, each with the table's header.
     @Test func aLongAttendanceSheetTakesSeveralPages() throws {
         let convoques = (1...45).map { i in
-            CommissionRepository.Convoque(ficheId: UUID(), numero: "N\(i)", nom: "Nom\(i)", prenoms: "Prénom", uaiOrigine: "0251671F",
+            Convoque(ficheId: UUID(), numero: "N\(i)", nom: "Nom\(i)", prenoms: "Prénom", uaiOrigine: "0251671F",
                                           session: 2099, epreuve: "T011B", centre: "0251080N", academie: "03", jour: "2099-06-02",
                                           demiJournee: "apres-midi", salle: "Salle \(i % 2)", statut: "a_noter", absence: nil)
         }

@@ -7,12 +7,13 @@ import NIOCore
 import Shared
 import Testing
 import TestSupport
+@testable import Correction
 @testable import Gateway
 @testable import Inscriptions
 @testable import Missions
 @testable import Referentiel
 
-/// The services on generated handlers (issue 19 item 2: Référentiel, Missions, Inscriptions, the gateway's own operations): every operation guarded
+/// The services on generated handlers (issue 19 item 2: Référentiel, Missions, Inscriptions, Correction, the gateway's own operations): every operation guarded
 /// before its body is read, bodies bounded, the runtime's own refusals and the domain's as problems,
 /// the headers as the handlers wrote them.
 @Suite(.serialized) struct GeneratedHandlersTests {
@@ -60,8 +61,9 @@ import TestSupport
         #expect(Set(ReferentielAPI.gardes.keys) == Self.operations("referentiel"))
         #expect(Set(MissionsAPI.gardes.keys) == Self.operations("missions"))
         #expect(Set(InscriptionsAPI.gardes.keys) == Self.operations("inscriptions"))
+        #expect(Set(CorrectionAPI.gardes.keys) == Self.operations("correction"))
         #expect(Self.operations("referentiel").count == 15 && Self.operations("missions").count == 16
-            && Self.operations("inscriptions").count == 30)
+            && Self.operations("inscriptions").count == 30 && Self.operations("correction").count == 53)
         // The gateway's two others are hand-written: /health (every service's) and /openapi.yaml (the file).
         #expect(Set(GatewayAPI.gardes.keys) == Self.operations("gateway").subtracting(["lireSante", "lireDocumentOpenAPI"]))
         #expect(GatewayAPI.gardes.count == 12)
@@ -74,11 +76,12 @@ import TestSupport
 
     @Test func everyRouteIsGeneratedOrListed() async throws {
         let listed = try Self.listed()
-        for (name, port) in [("referentiel", 8083), ("missions", 8082), ("inscriptions", 8081)] {
+        for (name, port) in [("referentiel", 8083), ("missions", 8082), ("inscriptions", 8081), ("correction", 8084)] {
             let runtime = try await ServiceRuntime(HealthTests.configuration(name, port))
             let router = switch name {
             case "referentiel": try Referentiel.buildRouter(runtime)
             case "missions": try Missions.buildRouter(runtime)
+            case "correction": try Correction.buildRouter(runtime)
             default: try Inscriptions.buildRouter(runtime)
             }
             let registered = OpenAPITests.routes(router).filter { $0.contains(" /api/") }
@@ -104,7 +107,8 @@ import TestSupport
         let etablissement = try await TestKeys.token(Self.etablissement)
         for (service, target, other) in [("referentiel", "POST /api/referentiel/sujets", gestionnaire),
                                          ("missions", "POST /api/missions/sessions/2099/reglementation", etablissement),
-                                         ("inscriptions", "POST /api/inscriptions/sessions/2099/import", etablissement)] {
+                                         ("inscriptions", "POST /api/inscriptions/sessions/2099/import", etablissement),
+                                         ("correction", "PUT /api/correction/fiches/\(UUID())", etablissement)] {
             try await Self.withService(service) { port in
                 for (auth, status) in [("", "401"), ("Authorization: Bearer \(other)\r\n", "403")] {
                     for framing in ["Content-Length: 50000000", "Transfer-Encoding: chunked"] {
@@ -249,6 +253,8 @@ import TestSupport
             try await Referentiel.buildApplication(HealthTests.configuration(name, 8083)).test(.live) { try await body($0.port!) }
         } else if name == "inscriptions" {
             try await Inscriptions.buildApplication(HealthTests.configuration(name, 8081)).test(.live) { try await body($0.port!) }
+        } else if name == "correction" {
+            try await Correction.buildApplication(HealthTests.configuration(name, 8084)).test(.live) { try await body($0.port!) }
         } else if name == "gateway" {
             try await Gateway.buildApplication(HealthTests.configuration(name, 8080, ["LOGIN_FAILURE_DELAY_MS": "1"]))
                 .test(.live) { try await body($0.port!) }

@@ -163,7 +163,7 @@ import TestSupport
             for (k, groupe) in c.groups.enumerated() {
                 #expect(try await h.call(.post, "/api/correction/groupes/\(groupe)/verrouillage", as: c.examiners[k]).status == .ok)
             }
-            let cloture = try await h.decode(FicheRepository.Cloture.self, .post, "\(c.path)/cloture", as: centre)
+            let cloture = try await h.decode(Cloture.self, .post, "\(c.path)/cloture", as: centre)
             #expect(cloture.notes == 32 && cloture.absents == 0)
 
             // Cyclades holds the settled marks: the settled one, the others as graded.

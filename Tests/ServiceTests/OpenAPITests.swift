@@ -55,7 +55,7 @@ import TestSupport
             case "inscriptions": try Inscriptions.buildRouter(runtime)
             case "missions": try Missions.buildRouter(runtime)
             case "referentiel": try Referentiel.buildRouter(runtime)
-            default: Correction.buildRouter(runtime)
+            default: try Correction.buildRouter(runtime)
             }
             // Only `/api/…` is reachable through the gateway; /health and /metrics are operators'.
             registered.formUnion(Self.routes(router).filter { $0.contains(" /api/") })

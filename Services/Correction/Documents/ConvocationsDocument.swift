@@ -13,7 +13,7 @@ enum ConvocationsDocument {
     // MARK: convocations
 
     /// One page per candidate placed in a slot (the others have no day yet and are left out).
-    static func convocations(_ convoques: [CommissionRepository.Convoque], title: String) throws -> [UInt8] {
+    static func convocations(_ convoques: [Convoque], title: String) throws -> [UInt8] {
         let pdf = try PDF(title: title)
         for c in convoques {
             guard let jour = c.jour, let demiJournee = c.demiJournee else { continue }
@@ -63,7 +63,7 @@ enum ConvocationsDocument {
 
     /// The slot, its rooms, and one line per candidate in alphabetical order — number, name, first
     /// names, school of origin, a box to sign — over as many pages as it takes, the header repeated.
-    static func emargement(_ creneau: Creneau, _ convoques: [CommissionRepository.Convoque]) throws -> [UInt8] {
+    static func emargement(_ creneau: Creneau, _ convoques: [Convoque]) throws -> [UInt8] {
         let quand = "\(FrenchFormat.jour(creneau.jour)), \(FrenchFormat.demiJournee(creneau.demiJournee))"
             + (creneau.heure.flatMap(FrenchFormat.heure).map { ", \($0)" } ?? "")
         let pdf = try PDF(title: "Feuille d'émargement \(creneau.key.epreuve) \(creneau.key.centre) \(creneau.jour) \(creneau.demiJournee)")

@@ -7,7 +7,7 @@ import Shared
 /// paper fallback printed before the exam day; filled, it is the record exported after closing.
 enum FicheDocument {
     struct Feuille: Sendable {
-        var fiche: FicheRepository.Fiche
+        var fiche: Fiche
         /// The criteria to print: the subject's barème once drawn, else those of the slot's subjects;
         /// none of a subject under embargo (the sheet then leaves blank rows to write them).
         var criteres: [Critere]

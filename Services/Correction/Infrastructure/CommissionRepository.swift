@@ -435,17 +435,6 @@ struct CommissionRepository: Sendable {
 
     // MARK: distribution
 
-    struct Filtre: Sendable {
-        var division: String?
-        var uaiOrigine: String?
-        var nomDe: String?
-        var nomA: String?
-        var creneau: UUID?
-        var groupe: UUID?
-        var nonDistribues = false
-        var sansCreneau = false
-    }
-
     struct FicheResume: Codable, Sendable {
         var id: UUID
         var candidatId: UUID
@@ -461,7 +450,7 @@ struct CommissionRepository: Sendable {
         var version: Int
     }
 
-    func fiches(_ key: CommissionKey, _ f: Filtre) async throws -> [FicheResume] {
+    func fiches(_ key: CommissionKey, _ f: FiltreFiches) async throws -> [FicheResume] {
         let rows = try await client.query("""
             SELECT id, candidat_id, numero, nom, prenoms, division, uai_origine, groupe_id, creneau_id, statut, note_finale, version
             FROM \(unescaped: s).fiches
@@ -720,4 +709,16 @@ struct CommissionRepository: Sendable {
     static func json(_ text: String) -> String {
         String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
     }
+}
+
+
+struct FiltreFiches: Sendable {
+    var division: String?
+    var uaiOrigine: String?
+    var nomDe: String?
+    var nomA: String?
+    var creneau: UUID?
+    var groupe: UUID?
+    var nonDistribues = false
+    var sansCreneau = false
 }

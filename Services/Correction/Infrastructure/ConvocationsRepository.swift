@@ -5,47 +5,6 @@ import Shared
 /// The documents around the exam: who is convoked when and where (the candidates' convocations, the
 /// slots' attendance sheets), read from the sheets, their slot and their group (the room).
 extension CommissionRepository {
-    struct Convoque: Codable, Sendable {
-        var ficheId: UUID
-        var numero: String
-        var nom: String
-        var prenoms: String
-        var uaiOrigine: String?
-        var session: Int
-        var epreuve: String
-        var centre: String
-        /// The centre's name and town as Cyclades published them (nil before: the UAI is printed alone).
-        var centreNom: String?
-        var centreCommune: String?
-        var academie: String
-        /// aaaa-mm-jj and matin / apres-midi; nil until the centre places the candidate in a slot.
-        var jour: String?
-        var demiJournee: String?
-        /// HH:MM, when the centre gave the slot one.
-        var heure: String?
-        /// The name of the group whose lot holds the candidate: the room.
-        var salle: String?
-        var statut: String
-        var absence: String?
-
-        /// « Lycée Jean Moulin, Lyon (0690001A) », or the UAI alone when Cyclades did not name the centre.
-        static func lieu(uai: String, nom: String?, commune: String?) -> String {
-            guard let nom else { return uai }
-            return nom + (commune.map { ", \($0)" } ?? "") + " (\(uai))"
-        }
-
-        var lieu: String { Self.lieu(uai: centre, nom: centreNom, commune: centreCommune) }
-
-        /// Alphabetical order as a French list reads (accents and case aside), then the number.
-        static func alphabetique(_ a: Convoque, _ b: Convoque) -> Bool {
-            let options: String.CompareOptions = [.caseInsensitive, .diacriticInsensitive]
-            let nom = a.nom.compare(b.nom, options: options)
-            if nom != .orderedSame { return nom == .orderedAscending }
-            let prenoms = a.prenoms.compare(b.prenoms, options: options)
-            if prenoms != .orderedSame { return prenoms == .orderedAscending }
-            return a.numero < b.numero
-        }
-    }
 
     /// The candidates of a session, narrowed to one number, one school of origin, or one slot of a
     /// commission, in alphabetical order.
@@ -85,5 +44,48 @@ extension CommissionRepository {
             return (r.0, r.1, r.2, Convoque.lieu(uai: key.centre, nom: r.3, commune: r.4))
         }
         return nil
+    }
+}
+
+
+struct Convoque: Codable, Sendable {
+    var ficheId: UUID
+    var numero: String
+    var nom: String
+    var prenoms: String
+    var uaiOrigine: String?
+    var session: Int
+    var epreuve: String
+    var centre: String
+    /// The centre's name and town as Cyclades published them (nil before: the UAI is printed alone).
+    var centreNom: String?
+    var centreCommune: String?
+    var academie: String
+    /// aaaa-mm-jj and matin / apres-midi; nil until the centre places the candidate in a slot.
+    var jour: String?
+    var demiJournee: String?
+    /// HH:MM, when the centre gave the slot one.
+    var heure: String?
+    /// The name of the group whose lot holds the candidate: the room.
+    var salle: String?
+    var statut: String
+    var absence: String?
+
+    /// « Lycée Jean Moulin, Lyon (0690001A) », or the UAI alone when Cyclades did not name the centre.
+    static func lieu(uai: String, nom: String?, commune: String?) -> String {
+        guard let nom else { return uai }
+        return nom + (commune.map { ", \($0)" } ?? "") + " (\(uai))"
+    }
+
+    var lieu: String { Self.lieu(uai: centre, nom: centreNom, commune: centreCommune) }
+
+    /// Alphabetical order as a French list reads (accents and case aside), then the number.
+    static func alphabetique(_ a: Convoque, _ b: Convoque) -> Bool {
+        let options: String.CompareOptions = [.caseInsensitive, .diacriticInsensitive]
+        let nom = a.nom.compare(b.nom, options: options)
+        if nom != .orderedSame { return nom == .orderedAscending }
+        let prenoms = a.prenoms.compare(b.prenoms, options: options)
+        if prenoms != .orderedSame { return prenoms == .orderedAscending }
+        return a.numero < b.numero
     }
 }

@@ -15,60 +15,6 @@ struct FicheRepository: Sendable {
 
     // MARK: reading
 
-    struct SujetVue: Codable, Sendable {
-        var id: UUID
-        var code: String
-        var dominante: String?
-        var visibleFrom: Date
-        /// nil before `visibleFrom`: the content stays under embargo.
-        var titre: String?
-        var document: DocumentRef?
-        var baremeVersion: Int
-    }
-
-    /// The sheet as the editor shows it.
-    struct Fiche: Codable, Sendable {
-        var id: UUID
-        var session: Int
-        var epreuve: String
-        var centre: String
-        var candidatId: UUID
-        var numero: String
-        var nom: String
-        var prenoms: String
-        var division: String?
-        var groupeId: UUID?
-        var lotVerrouille: Bool
-        var creneauId: UUID?
-        var sujet: SujetVue?
-        var sujetMode: String?
-        /// The barème of the subject (nil until a subject is set).
-        var bareme: Bareme?
-        var grille: Grille
-        var statut: String
-        var absence: String?
-        var noteSuggeree: Int?
-        var noteFinale: Int?
-        var motifAjustement: String?
-        var saisieDifferee: Bool
-        /// Criteria still to evaluate, and the level each aided criterion is capped at.
-        var manquants: [String]
-        var plafonds: [String: Niveau]
-        /// The subject's appels not recorded yet (a reminder: the examiner may still finalise).
-        var appelsManquants: [String]
-        var version: Int
-        var modifieeLe: Date
-
-        var key: CommissionKey { CommissionKey(session: session, epreuve: epreuve, centre: centre) }
-
-        /// What the editor derives from the grid and the barème.
-        mutating func recalculer() {
-            manquants = bareme.map(grille.manquants) ?? []
-            plafonds = bareme.map(grille.plafonds) ?? [:]
-            appelsManquants = bareme.map { b in b.appels.map(\.code).filter { code in !grille.appels.contains { $0.code == code } } } ?? []
-        }
-    }
-
     func fiche(_ id: UUID, on connection: PostgresConnection? = nil) async throws -> Fiche? {
         let statement = EditeurStatements.Fiche(id: id)
         let rows = if let connection { try await connection.execute(statement, logger: logger) }
@@ -223,10 +169,6 @@ struct FicheRepository: Sendable {
         if case .niveau(let n) = evaluation { n } else { nil }
     }
 
-    enum Absence: String, Codable, Sendable {
-        case injustifiee, justifiee
-    }
-
     /// One save of the editor: the grid (a draft, or final), or an absence; the version it read.
     struct Enregistrement: Decodable, Sendable {
         var version: Int
@@ -365,15 +307,6 @@ struct FicheRepository: Sendable {
 
     // MARK: absences from the attendance sheet
 
-    /// What the centre's record of a slot's absences did: the numbers turned absent, how many were
-    /// already recorded so (a replay changes nothing), and the sheets left as they stand, with why.
-    struct Releve: Codable, Sendable {
-        var absents: [String] = []
-        var dejaRecensees = 0
-        var refus: [Refus] = []
-        struct Refus: Codable, Sendable { var numero: String; var nom: String; var motif: String }
-    }
-
     /// The centre, attendance sheet in hand after the half-day, records the slot's absent candidates:
     /// each sheet takes the absence as the editor's save does (same statement and audit, the grader
     /// kept), under the editor's rule (`figee`); a sheet whose grading has begun — the candidate
@@ -455,24 +388,18 @@ struct FicheRepository: Sendable {
 
     // MARK: locking
 
-    struct Groupe: Sendable {
-        var id: UUID
-        var key: CommissionKey
-        var membres: [UUID]
-    }
-
-    func groupe(_ id: UUID) async throws -> Groupe? {
+    func groupe(_ id: UUID) async throws -> Lot? {
         let rows = try await client.query("""
             SELECT session, epreuve, centre, membres FROM \(unescaped: s).groupes WHERE id = \(id)
             """, logger: logger)
         for try await r in rows.decode((Int, String, String, [UUID]).self) {
-            return Groupe(id: id, key: CommissionKey(session: r.0, epreuve: r.1, centre: r.2), membres: r.3)
+            return Lot(id: id, key: CommissionKey(session: r.0, epreuve: r.1, centre: r.2), membres: r.3)
         }
         return nil
     }
 
     /// A lot is locked once every candidate in it is graded or absent (409 naming the others).
-    func verrouiller(_ groupe: Groupe, by: Identity, correlationId: String) async throws -> Int {
+    func verrouiller(_ groupe: Lot, by: Identity, correlationId: String) async throws -> Int {
         try await client.withTransaction(logger: logger) { connection in
             let academie = try await commissions.openCommission(groupe.key, connection)
             let locked = try await connection.query("""
@@ -506,7 +433,7 @@ struct FicheRepository: Sendable {
     }
 
     /// A lot is unlocked with a reason.
-    func deverrouiller(_ groupe: Groupe, motif: String, by: Identity, correlationId: String) async throws {
+    func deverrouiller(_ groupe: Lot, motif: String, by: Identity, correlationId: String) async throws {
         try await client.withTransaction(logger: logger) { connection in
             let academie = try await commissions.openCommission(groupe.key, connection)
             let updated = try await connection.query("""
@@ -522,14 +449,6 @@ struct FicheRepository: Sendable {
     }
 
     // MARK: closing
-
-    struct Cloture: Codable, Sendable {
-        var closureId: UUID
-        var notes: Int
-        var absents: Int
-        var servicesFaits: Int
-        var chunks: Int
-    }
 
     /// Closes the exam at the centre when every candidate is in a locked lot: one `epreuve.closed`
     /// (grades in chunks of ≤ 1,000, the examiners', coordinators' and second readers' services faits in the last) through the outbox.
@@ -722,11 +641,93 @@ struct FicheRepository: Sendable {
         for row in rows {
             let r = try row.decode((UUID, String, Int, String, String, Bool).self)
             let key = CommissionKey(session: r.2, epreuve: r.3, centre: r.4)
-            var filtre = CommissionRepository.Filtre()
+            var filtre = FiltreFiches()
             filtre.groupe = r.0
             lots.append(MonLot(groupeId: r.0, nom: r.1, session: r.2, epreuve: r.3, centre: r.4, verrouille: r.5,
                                fiches: try await commissions.fiches(key, filtre)))
         }
         return lots
     }
+}
+
+
+struct SujetVue: Codable, Sendable {
+    var id: UUID
+    var code: String
+    var dominante: String?
+    var visibleFrom: Date
+    /// nil before `visibleFrom`: the content stays under embargo.
+    var titre: String?
+    var document: DocumentRef?
+    var baremeVersion: Int
+}
+
+/// The sheet as the editor shows it.
+struct Fiche: Codable, Sendable {
+    var id: UUID
+    var session: Int
+    var epreuve: String
+    var centre: String
+    var candidatId: UUID
+    var numero: String
+    var nom: String
+    var prenoms: String
+    var division: String?
+    var groupeId: UUID?
+    var lotVerrouille: Bool
+    var creneauId: UUID?
+    var sujet: SujetVue?
+    var sujetMode: String?
+    /// The barème of the subject (nil until a subject is set).
+    var bareme: Bareme?
+    var grille: Grille
+    var statut: String
+    var absence: String?
+    var noteSuggeree: Int?
+    var noteFinale: Int?
+    var motifAjustement: String?
+    var saisieDifferee: Bool
+    /// Criteria still to evaluate, and the level each aided criterion is capped at.
+    var manquants: [String]
+    var plafonds: [String: Niveau]
+    /// The subject's appels not recorded yet (a reminder: the examiner may still finalise).
+    var appelsManquants: [String]
+    var version: Int
+    var modifieeLe: Date
+
+    var key: CommissionKey { CommissionKey(session: session, epreuve: epreuve, centre: centre) }
+
+    /// What the editor derives from the grid and the barème.
+    mutating func recalculer() {
+        manquants = bareme.map(grille.manquants) ?? []
+        plafonds = bareme.map(grille.plafonds) ?? [:]
+        appelsManquants = bareme.map { b in b.appels.map(\.code).filter { code in !grille.appels.contains { $0.code == code } } } ?? []
+    }
+}
+
+struct Lot: Sendable {
+    var id: UUID
+    var key: CommissionKey
+    var membres: [UUID]
+}
+
+enum Absence: String, Codable, Sendable {
+    case injustifiee, justifiee
+}
+
+struct Cloture: Codable, Sendable {
+    var closureId: UUID
+    var notes: Int
+    var absents: Int
+    var servicesFaits: Int
+    var chunks: Int
+}
+
+/// What the centre's record of a slot's absences did: the numbers turned absent, how many were
+/// already recorded so (a replay changes nothing), and the sheets left as they stand, with why.
+struct Releve: Codable, Sendable {
+    var absents: [String] = []
+    var dejaRecensees = 0
+    var refus: [Refus] = []
+    struct Refus: Codable, Sendable { var numero: String; var nom: String; var motif: String }
 }

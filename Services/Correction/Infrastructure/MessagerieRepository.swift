@@ -16,20 +16,6 @@ struct MessagerieRepository: Sendable {
 
     private var s: String { schema.name }
 
-    struct Fil: Codable, Sendable {
-        var id: UUID
-        var session: Int
-        var epreuve: String
-        var academie: String
-        /// nil: the académie's thread for the exam.
-        var centre: String?
-        var titre: String
-        var creePar: String
-        var creeLe: Date
-        var messages: Int
-        var nonLus: Int
-    }
-
     /// Who may read a thread: as the SQL sees the caller. One condition serves listing and checking.
     private static let visible = """
         CASE $2::text
@@ -199,4 +185,19 @@ struct MessagerieRepository: Sendable {
         case .national: return nil
         }
     }
+}
+
+
+struct Fil: Codable, Sendable {
+    var id: UUID
+    var session: Int
+    var epreuve: String
+    var academie: String
+    /// nil: the académie's thread for the exam.
+    var centre: String?
+    var titre: String
+    var creePar: String
+    var creeLe: Date
+    var messages: Int
+    var nonLus: Int
 }

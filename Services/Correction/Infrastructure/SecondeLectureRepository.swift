@@ -211,7 +211,7 @@ struct SecondeLectureRepository: Sendable {
     /// The sheet as its second reader grades it: the candidate, the subject and its barème, and
     /// the reader's own grid and mark — nothing of the first examiner's (levels, mark, comments,
     /// reason, lot). 404 for anyone but the designated reader.
-    func aveugle(_ ficheId: UUID, by: Identity) async throws -> FicheRepository.Fiche {
+    func aveugle(_ ficheId: UUID, by: Identity) async throws -> Fiche {
         try await client.withConnection { connection in
             guard let l = try await lecture(fiche: ficheId, login: by.login, connection, verrou: false),
                 let fiche = try await fiches.fiche(ficheId, on: connection)
@@ -220,11 +220,11 @@ struct SecondeLectureRepository: Sendable {
         }
     }
 
-    private static func aveugle(_ f: FicheRepository.Fiche, _ statut: String, _ grilleJSON: String, _ note: Int?, _ version: Int,
-                                _ modifiee: Date, figee: Bool) throws -> FicheRepository.Fiche {
+    private static func aveugle(_ f: Fiche, _ statut: String, _ grilleJSON: String, _ note: Int?, _ version: Int,
+                                _ modifiee: Date, figee: Bool) throws -> Fiche {
         let grille = try JSONDecoder.iso.decode(Grille.self, from: Data(grilleJSON.utf8))
         let etat = statut == "demandee" ? (grille.evaluations.isEmpty ? "a_noter" : "brouillon") : "notee"
-        var vue = FicheRepository.Fiche(
+        var vue = Fiche(
             id: f.id, session: f.session, epreuve: f.epreuve, centre: f.centre, candidatId: f.candidatId, numero: f.numero, nom: f.nom,
             prenoms: f.prenoms, division: f.division, groupeId: nil, lotVerrouille: figee, creneauId: f.creneauId, sujet: f.sujet,
             sujetMode: f.sujetMode, bareme: f.bareme, grille: grille, statut: etat, absence: nil,
@@ -236,7 +236,7 @@ struct SecondeLectureRepository: Sendable {
 
     /// The second reader's save, as the editor sends it: a draft, or final (every criterion
     /// evaluated: the barème's mark is theirs; no override, no absence). Their row only.
-    func enregistrer(_ ficheId: UUID, _ e: FicheRepository.Enregistrement, by: Identity) async throws -> FicheRepository.Fiche {
+    func enregistrer(_ ficheId: UUID, _ e: FicheRepository.Enregistrement, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
             guard let l = try await lecture(fiche: ficheId, login: by.login, connection, verrou: true),
                 let fiche = try await fiches.fiche(ficheId, on: connection), let bareme = fiche.bareme

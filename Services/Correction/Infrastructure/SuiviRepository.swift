@@ -12,14 +12,6 @@ struct SuiviRepository: Sendable {
 
     private var s: String { schema.name }
 
-    /// Where a request looks: a centre, an académie, or the whole country.
-    struct Perimetre: Sendable {
-        var academie: String?
-        var centre: String?
-        /// For coordinators: only the exams they coordinate.
-        var epreuves: [String]?
-    }
-
     struct Avancement: Codable, Sendable {
         var academie: String
         var centre: String
@@ -92,15 +84,6 @@ struct SuiviRepository: Sendable {
             lignes.append([r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7])
         }
         return lignes
-    }
-
-    /// Marks in half points: count, mean and the distribution by whole point (0 … 20).
-    struct Serie: Codable, Sendable {
-        var effectif: Int
-        /// Out of 20 (a statistic, not a grade: a float is fine here).
-        var moyenne: Double?
-        var ecartType: Double?
-        var distribution: [Int]
     }
 
     /// Count, mean, standard deviation, and the number of marks in each whole point 0 … 20 (one
@@ -224,32 +207,6 @@ struct SuiviRepository: Sendable {
 // MARK: examiners' statistics (harmonisation)
 
 extension SuiviRepository {
-    /// One examiner's or one lot's marks against the other sheets of the same subjects: `ecart` is the
-    /// sum over its sheets of (mark − the reference's mean for that sheet's subject), `variance` the
-    /// sum of the reference's variances (half points); sheets whose subject nobody else graded are left
-    /// out of `comparees`.
-    struct Comparaison: Sendable {
-        var comparees: Int
-        var reference: Double
-        var ecart: Double
-        var variance: Double
-    }
-
-    struct Agregat: Sendable {
-        /// The intervenant (examiner) or the lot.
-        var id: UUID
-        /// "Nom Prénom (login)": two examiners may share a name.
-        var nom: String
-        /// The lot's centre ("" for an examiner).
-        var centre: String
-        var effectif: Int
-        var somme: Double
-        var carres: Double
-        var academie: Comparaison
-        var national: Comparaison
-        /// Per criterion, how many of each level.
-        var niveaux: [String: [String: Int]] = [:]
-    }
 
     /// Per examiner and per lot of the perimeter (or the examiners `seulement`, the examiner's own
     /// view), on one exam: their marks and, per subject, the same subject's other sheets in their
@@ -345,4 +302,49 @@ extension SuiviRepository {
         let (academie, national) = try rows.first?.decode((Int, Int).self) ?? (0, 0)
         return (academie, national)
     }
+}
+
+
+/// Where a request looks: a centre, an académie, or the whole country.
+struct Perimetre: Sendable {
+    var academie: String?
+    var centre: String?
+    /// For coordinators: only the exams they coordinate.
+    var epreuves: [String]?
+}
+
+/// Marks in half points: count, mean and the distribution by whole point (0 … 20).
+struct Serie: Codable, Sendable {
+    var effectif: Int
+    /// Out of 20 (a statistic, not a grade: a float is fine here).
+    var moyenne: Double?
+    var ecartType: Double?
+    var distribution: [Int]
+}
+
+/// One examiner's or one lot's marks against the other sheets of the same subjects: `ecart` is the
+/// sum over its sheets of (mark − the reference's mean for that sheet's subject), `variance` the
+/// sum of the reference's variances (half points); sheets whose subject nobody else graded are left
+/// out of `comparees`.
+struct Comparaison: Sendable {
+    var comparees: Int
+    var reference: Double
+    var ecart: Double
+    var variance: Double
+}
+
+struct Agregat: Sendable {
+    /// The intervenant (examiner) or the lot.
+    var id: UUID
+    /// "Nom Prénom (login)": two examiners may share a name.
+    var nom: String
+    /// The lot's centre ("" for an examiner).
+    var centre: String
+    var effectif: Int
+    var somme: Double
+    var carres: Double
+    var academie: Comparaison
+    var national: Comparaison
+    /// Per criterion, how many of each level.
+    var niveaux: [String: [String: Int]] = [:]
 }
