@@ -10,7 +10,8 @@ func buildConsumers(_ runtime: ServiceRuntime) -> [InboxConsumer] {
             runtime.consumer("sujets", handlers: projections.sujets)]
 }
 
-/// The Correction service's routes (the OpenAPI test reads them): its generated operations (`CorrectionAPI`).
+/// The Correction service's routes (the OpenAPI test reads them): its generated operations (`CorrectionAPI`) and the
+/// editor's hot path, hand-written (`routesEditeur`).
 func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) throws -> Router<ECERequestContext> {
     let router = runtime.makeRouter(consumers: consumers, meGenere: true)
     let commissions = CommissionRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger)
@@ -22,6 +23,7 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) thr
     try RequeteGeneree.enregistrer(on: router, gardes: CorrectionAPI.gardes) { transport, configuration, middlewares in
         try api.registerHandlers(on: transport, configuration: configuration, middlewares: middlewares)
     }
+    api.routesEditeur(on: router)
     return router
 }
 

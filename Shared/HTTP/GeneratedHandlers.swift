@@ -44,6 +44,13 @@ public enum RequeteGeneree {
         try register(group, configuration, [GardeOperations(gardes: gardes)])
     }
 
+    /// A group of hand-written routes (`hand-written-operations.md` says why each is), served as the
+    /// generated ones are: their handlers read the caller through `RequeteGeneree` too, and check it with
+    /// their operation's `Garde` (`admettre`, then `lire`) before any body is read.
+    public static func manuscrites(on router: Router<ECERequestContext>, _ path: RouterPath) -> RouterGroup<ECERequestContext> {
+        router.group(path).add(middleware: ContexteGenere())
+    }
+
     /// Compact JSON, as the services answered before; dates as the platform writes them (`DatesISO`).
     public static let configuration = Configuration(dateTranscoder: DatesISO(), jsonEncodingOptions: [.sortedKeys])
 }
@@ -112,6 +119,32 @@ public struct Garde: Sendable {
 
     /// Any signed-in caller (the handler applies its own finer rule).
     public static let authentifie = Garde(.dsii, .gestionnaire, .etablissement, .centre, .examinateur, .coordinateur, .referent, .admin)
+}
+
+extension Garde {
+    /// A hand-written route's caller, refused as `GardeOperations` refuses (401, 403), before any body is read.
+    public func admettre() throws -> Identity {
+        let caller = try RequeteGeneree.moi()
+        guard roles.contains(caller.role) else { throw Problem.forbidden("rôle \(caller.role.rawValue) non autorisé / role not allowed") }
+        return caller
+    }
+
+    /// A hand-written route's JSON body as the domain's `T`, as the generated decoder reads one: another
+    /// media type is 415, more than `limite` bytes 413 (on the declared length, and while it streams),
+    /// JSON that `T` refuses 400 (`ProblemMiddleware`).
+    public func lire<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        if let media = request.headers[.contentType], !Self.json(media) {
+            throw Problem(.unsupportedMediaType, type: "http-415", title: "Type de contenu non pris en charge / Unsupported media type",
+                          detail: "application/json attendu / expected")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limite { throw Problem.tooLarge(limite) }
+        return try JSONDecoder.iso.decode(T.self, from: Data(try await request.body.collect(upTo: limite).readableBytesView))
+    }
+
+    /// `application/json`, with or without parameters (`; charset=utf-8`).
+    static func json(_ media: String) -> Bool {
+        media.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
 }
 
 /// The generated runtime reads a request's whole body before the handler runs: this refuses a

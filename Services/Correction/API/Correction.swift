@@ -18,7 +18,7 @@ struct CorrectionAPI: APIProtocol {
     /// and the exam's coordinators there.
     private static let suiveurs = Garde(.centre, .referent, .gestionnaire, .coordinateur)
     /// Who reads a sheet: its lot's examiners and the commission's followers.
-    private static let lecteurs = Garde(.examinateur, .centre, .referent, .gestionnaire, .coordinateur)
+    private static let lecteurs = lecteursFiche
     /// Who asks second looks and settles them (`visible` checks the scope).
     private static let arbitres = Garde(.coordinateur, .referent, .centre)
     /// Who reads follow-up and statistics (`perimetre`, Suivi.swift, gives each their perimeter).
@@ -40,8 +40,8 @@ struct CorrectionAPI: APIProtocol {
         "demanderRecorrection": Garde(.gestionnaire), "listerRecorrections": Garde(.gestionnaire, .coordinateur),
         "recorriger": Garde(.coordinateur),
         // the editor and the lots
-        "lireFiche": lecteurs, "lireOffre": lecteurs, "lireAuditFiche": lecteurs,
-        "enregistrerFiche": Garde(.examinateur), "tirerSujet": Garde(.examinateur), "enregistrerSujetTire": Garde(.examinateur),
+        // (reading, drawing and saving a sheet are hand-written: Editeur.swift)
+        "lireOffre": lecteurs, "lireAuditFiche": lecteurs, "enregistrerSujetTire": Garde(.examinateur),
         "listerMesLots": Garde(.examinateur),
         "verrouillerLot": Garde(.examinateur, .centre, .referent, .coordinateur, .gestionnaire),
         "deverrouillerLot": Garde(.centre, .referent, .coordinateur, .gestionnaire),

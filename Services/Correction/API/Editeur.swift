@@ -1,30 +1,10 @@
 import Foundation
+import Hummingbird
 import Shared
 
 /// The grading editor on a candidate's sheet (read, draw or choose the subject, save), its offer
 /// and audit, the examiner's lots, and their locking.
 extension CorrectionAPI {
-    func lireFiche(_ input: Operations.LireFiche.Input) async throws -> Operations.LireFiche.Output {
-        .ok(.init(body: .json(try Pont.vue(try await lisible(input.path.id).0))))
-    }
-
-    /// One save: the version read, the grid (draft or final), an absence, an override with its reason.
-    /// A stale version gets 409 with the sheet as it stands. Only an examiner of the sheet's lot,
-    /// convoked on its exam × centre, writes on it: the repository checks it under lock (404 otherwise).
-    func enregistrerFiche(_ input: Operations.EnregistrerFiche.Input) async throws -> Operations.EnregistrerFiche.Output {
-        let caller = try RequeteGeneree.moi()
-        let id = try Correspondance.id(input.path.id, "fiche")
-        guard case .json(let body) = input.body else { throw Correspondance.jsonAttendu }
-        return .ok(.init(body: .json(try Pont.vue(try await fiches.enregistrer(id, try Pont.lu(body), by: caller)))))
-    }
-
-    func tirerSujet(_ input: Operations.TirerSujet.Input) async throws -> Operations.TirerSujet.Output {
-        let caller = try RequeteGeneree.moi()
-        let id = try Correspondance.id(input.path.id, "fiche")
-        guard case .json(let body) = input.body else { throw Correspondance.jsonAttendu }
-        return .ok(.init(body: .json(try Pont.vue(try await fiches.tirer(id, version: body.version, by: caller)))))
-    }
-
     /// The subject chosen where the slot lets the candidate choose.
     func enregistrerSujetTire(_ input: Operations.EnregistrerSujetTire.Input) async throws -> Operations.EnregistrerSujetTire.Output {
         let caller = try RequeteGeneree.moi()
@@ -72,5 +52,66 @@ extension CorrectionAPI {
         try await fiches.deverrouiller(lot, motif: try Self.motif(body.motif), by: caller,
                                        correlationId: try RequeteGeneree.courant().correlationId)
         return .noContent(.init())
+    }
+}
+
+// MARK: the hot path, hand-written
+
+/// Reading, drawing and saving a sheet are the examiners' every click: hand-written, without the
+/// generated server's JSON round trips (+52 % of Correction's CPU per sheet, `hand-written-operations.md`).
+/// The same guards and scope as the generated operations, and the same shapes (`Fiche`, `Enregistrement`).
+extension CorrectionAPI {
+    /// Who reads a sheet: its lot's examiners and the commission's followers (`lisible` checks the scope).
+    static let lecteursFiche = Garde(.examinateur, .centre, .referent, .gestionnaire, .coordinateur)
+    /// Who draws and saves: an examiner (the repository checks their lot, under lock).
+    static let correcteur = Garde(.examinateur)
+
+    func routesEditeur(on router: Router<ECERequestContext>) {
+        let fiches = RequeteGeneree.manuscrites(on: router, "/api/correction/fiches")
+        fiches.get(":id", use: lireFiche)
+        fiches.put(":id", use: enregistrerFiche)
+        fiches.post(":id/tirage", use: tirerSujet)
+    }
+
+    @Sendable func lireFiche(_ request: Request, context: ECERequestContext) async throws -> Fiche {
+        _ = try Self.lecteursFiche.admettre()
+        return try await lisible(context.parameters.get("id") ?? "").0
+    }
+
+    /// One save: the version read, the grid (draft or final), an absence, an override with its reason.
+    /// A stale version gets 409 with the sheet as it stands. Only an examiner of the sheet's lot,
+    /// convoked on its exam × centre, writes on it: the repository checks it under lock (404 otherwise).
+    @Sendable func enregistrerFiche(_ request: Request, context: ECERequestContext) async throws -> Fiche {
+        let caller = try Self.correcteur.admettre()
+        let id = try context.uuid(of: "fiche")
+        return try await self.fiches.enregistrer(id, try await Self.correcteur.lire(FicheRepository.Enregistrement.self, from: request),
+                                                 by: caller)
+    }
+
+    struct Tirage: Decodable { var version: Int }
+
+    @Sendable func tirerSujet(_ request: Request, context: ECERequestContext) async throws -> Fiche {
+        let caller = try Self.correcteur.admettre()
+        let id = try context.uuid(of: "fiche")
+        let body = try await Self.correcteur.lire(Tirage.self, from: request)
+        return try await self.fiches.tirer(id, version: body.version, by: caller)
+    }
+}
+
+/// The sheet as JSON, its barème spliced in as `BaremesFiges` encoded it once for the subject's version.
+extension Fiche: ResponseGenerator {
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var sheet = self
+        var bareme: Data?
+        if self.bareme != nil, let sujet, let json = BaremesFiges.shared.json(sujet: sujet.id, version: sujet.baremeVersion) {
+            sheet.bareme = nil
+            bareme = json
+        }
+        var json = try JSONEncoder.iso.encode(sheet)
+        if let bareme, json.first == UInt8(ascii: "{") {
+            json.replaceSubrange(0..<1, with: Data(#"{"bareme":"#.utf8) + bareme + Data(",".utf8))
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
 }

@@ -2895,21 +2895,6 @@ extension Components {
                 case items
             }
         }
-        /// - Remark: Generated from `#/components/schemas/Tirage`.
-        internal struct Tirage: Codable, Hashable, Sendable {
-            /// - Remark: Generated from `#/components/schemas/Tirage/version`.
-            internal var version: Swift.Int
-            /// Creates a new `Tirage`.
-            ///
-            /// - Parameters:
-            ///   - version:
-            internal init(version: Swift.Int) {
-                self.version = version
-            }
-            internal enum CodingKeys: String, CodingKey {
-                case version
-            }
-        }
         /// - Remark: Generated from `#/components/schemas/SujetTire`.
         internal struct SujetTire: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/SujetTire/version`.

@@ -96,21 +96,6 @@ internal protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/audit`.
     /// - Remark: Generated from `#/paths//api/correction/sessions/{annee}/epreuves/{epreuve}/centres/{centre}/audit/get(lireAuditCommission)`.
     func lireAuditCommission(_ input: Operations.LireAuditCommission.Input) async throws -> Operations.LireAuditCommission.Output
-    /// A candidate's evaluation sheet in the grading editor (subject, barème, grid, suggested mark, version)
-    ///
-    /// - Remark: HTTP `GET /api/correction/fiches/{id}`.
-    /// - Remark: Generated from `#/paths//api/correction/fiches/{id}/get(lireFiche)`.
-    func lireFiche(_ input: Operations.LireFiche.Input) async throws -> Operations.LireFiche.Output
-    /// Save the grid (draft or final), an absence or an override with its reason; carries the version read (409 with the current sheet when stale)
-    ///
-    /// - Remark: HTTP `PUT /api/correction/fiches/{id}`.
-    /// - Remark: Generated from `#/paths//api/correction/fiches/{id}/put(enregistrerFiche)`.
-    func enregistrerFiche(_ input: Operations.EnregistrerFiche.Input) async throws -> Operations.EnregistrerFiche.Output
-    /// Draw the candidate's subject at random among the slot's (server-side, audited; refused under embargo)
-    ///
-    /// - Remark: HTTP `POST /api/correction/fiches/{id}/tirage`.
-    /// - Remark: Generated from `#/paths//api/correction/fiches/{id}/tirage/post(tirerSujet)`.
-    func tirerSujet(_ input: Operations.TirerSujet.Input) async throws -> Operations.TirerSujet.Output
     /// Record the subject the candidate drew on paper, where the slot allows it or offers one subject only
     ///
     /// - Remark: HTTP `POST /api/correction/fiches/{id}/sujet`.
@@ -531,49 +516,6 @@ extension APIProtocol {
         try await lireAuditCommission(Operations.LireAuditCommission.Input(
             path: path,
             headers: headers
-        ))
-    }
-    /// A candidate's evaluation sheet in the grading editor (subject, barème, grid, suggested mark, version)
-    ///
-    /// - Remark: HTTP `GET /api/correction/fiches/{id}`.
-    /// - Remark: Generated from `#/paths//api/correction/fiches/{id}/get(lireFiche)`.
-    internal func lireFiche(
-        path: Operations.LireFiche.Input.Path,
-        headers: Operations.LireFiche.Input.Headers = .init()
-    ) async throws -> Operations.LireFiche.Output {
-        try await lireFiche(Operations.LireFiche.Input(
-            path: path,
-            headers: headers
-        ))
-    }
-    /// Save the grid (draft or final), an absence or an override with its reason; carries the version read (409 with the current sheet when stale)
-    ///
-    /// - Remark: HTTP `PUT /api/correction/fiches/{id}`.
-    /// - Remark: Generated from `#/paths//api/correction/fiches/{id}/put(enregistrerFiche)`.
-    internal func enregistrerFiche(
-        path: Operations.EnregistrerFiche.Input.Path,
-        headers: Operations.EnregistrerFiche.Input.Headers = .init(),
-        body: Operations.EnregistrerFiche.Input.Body
-    ) async throws -> Operations.EnregistrerFiche.Output {
-        try await enregistrerFiche(Operations.EnregistrerFiche.Input(
-            path: path,
-            headers: headers,
-            body: body
-        ))
-    }
-    /// Draw the candidate's subject at random among the slot's (server-side, audited; refused under embargo)
-    ///
-    /// - Remark: HTTP `POST /api/correction/fiches/{id}/tirage`.
-    /// - Remark: Generated from `#/paths//api/correction/fiches/{id}/tirage/post(tirerSujet)`.
-    internal func tirerSujet(
-        path: Operations.TirerSujet.Input.Path,
-        headers: Operations.TirerSujet.Input.Headers = .init(),
-        body: Operations.TirerSujet.Input.Body
-    ) async throws -> Operations.TirerSujet.Output {
-        try await tirerSujet(Operations.TirerSujet.Input(
-            path: path,
-            headers: headers,
-            body: body
         ))
     }
     /// Record the subject the candidate drew on paper, where the slot allows it or offers one subject only
