@@ -317,7 +317,8 @@ import TestSupport
             let again = try await h.call(.post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":1}"#, as: examinerB)
             // Each kind of 409 its own type: a client tells a drawn subject from a stale version without reading the text.
             #expect(again.status == .conflict && Self.kind(again) == "already-done")
-            let now = ISO8601DateFormatter().string(from: Date())
+            // With milliseconds, as the editor's `new Date().toISOString()` writes the time of an aid or an appel.
+            let now = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
             let grid = #""grille":{"evaluations":[{"code":"APP","evaluation":{"type":"niveau","niveau":"A"}},{"code":"REA","evaluation":{"type":"niveau","niveau":"A"}},{"code":"VAL","evaluation":{"type":"niveau","niveau":"B"}}],"appels":[{"code":"A1","heure":"\#(now)"}],"aides":[{"critere":"REA","aide":"majeure","heure":"\#(now)"}],"commentaires":{"REA":"Protocole donné"}}"#
             let stale = try await h.call(.put, "/api/correction/fiches/\(lotB[0])", #"{"version":0,\#(grid)}"#, as: examinerB)
             #expect(stale.status == .conflict && Self.kind(stale) == "stale-version")

@@ -237,6 +237,15 @@ import TestSupport
             try await expectProblem(.post, fiche + "/tirage", "{}", token: examinateur, .badRequest, "bad-request", "a draw without its version")
             try await expectProblem(.put, fiche, #"{"version":1,"motifAjustement":""# + String(repeating: "x", count: 3 << 20) + #""}"#,
                                     token: examinateur, .contentTooLarge, "too-large", "a save over 2 MB")
+            // Chunked, no length declared: refused while it streams, past the save's 2 MB.
+            let port = try #require(client.port)
+            let chunk = String(repeating: " ", count: 1 << 16)
+            let head = "PUT \(fiche) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(examinateur)\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n"
+            // 33 chunks of 64 KiB: just past the limit, the rest within the socket buffers (the write never waits on the server).
+            let chunked = head + String(repeating: "10000\r\n\(chunk)\r\n", count: 33) + "0\r\n\r\n"
+            let streamed = await Task.detached { rawHTTP(port: port, Array(chunked.utf8), timeout: 20) }.value
+            #expect(streamed.hasPrefix("HTTP/1.1 413") && streamed.contains("too-large"), "\(streamed.prefix(300))")
             try await expectProblem(.put, fiche, save, token: examinateur, .notFound, "not-found", "a save on a sheet that does not exist")
             try await expectProblem(.post, fiche + "/tirage", #"{"version":1}"#, token: examinateur, .notFound, "not-found",
                                     "a draw on a sheet that does not exist")

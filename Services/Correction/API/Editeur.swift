@@ -84,7 +84,7 @@ extension CorrectionAPI {
     @Sendable func enregistrerFiche(_ request: Request, context: ECERequestContext) async throws -> Fiche {
         let caller = try Self.correcteur.admettre()
         let id = try context.uuid(of: "fiche")
-        return try await self.fiches.enregistrer(id, try await Self.correcteur.lire(FicheRepository.Enregistrement.self, from: request),
+        return try await self.fiches.enregistrer(id, try await Self.correcteur.lire(Enregistrement.self, from: request),
                                                  by: caller)
     }
 

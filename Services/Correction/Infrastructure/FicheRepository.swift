@@ -169,20 +169,6 @@ struct FicheRepository: Sendable {
         if case .niveau(let n) = evaluation { n } else { nil }
     }
 
-    /// One save of the editor: the grid (a draft, or final), or an absence; the version it read.
-    struct Enregistrement: Decodable, Sendable {
-        var version: Int
-        var grille: Grille?
-        var absence: Absence?
-        /// false: a draft; true: the grade is given (every criterion evaluated).
-        var finaliser: Bool?
-        /// An override of the suggested mark, in half points, with its mandatory reason.
-        var noteFinale: Int?
-        var motifAjustement: String?
-        /// Typed later from the paper sheet (offline fallback).
-        var saisieDifferee: Bool?
-    }
-
     /// The sheet keeps the grader's intervenant id: their services faits count the sheets they graded.
     /// Three statements between BEGIN and COMMIT (the locked read, the levels of a regraded sheet,
     /// and the update with its audit and levels): the editor's save is the platform's hottest path.
@@ -650,7 +636,6 @@ struct FicheRepository: Sendable {
     }
 }
 
-
 struct SujetVue: Codable, Sendable {
     var id: UUID
     var code: String
@@ -660,6 +645,20 @@ struct SujetVue: Codable, Sendable {
     var titre: String?
     var document: DocumentRef?
     var baremeVersion: Int
+}
+
+/// One save of the editor: the grid (a draft, or final), or an absence; the version it read.
+struct Enregistrement: Decodable, Sendable {
+    var version: Int
+    var grille: Grille?
+    var absence: Absence?
+    /// false: a draft; true: the grade is given (every criterion evaluated).
+    var finaliser: Bool?
+    /// An override of the suggested mark, in half points, with its mandatory reason.
+    var noteFinale: Int?
+    var motifAjustement: String?
+    /// Typed later from the paper sheet (offline fallback).
+    var saisieDifferee: Bool?
 }
 
 /// The sheet as the editor shows it.

@@ -236,7 +236,7 @@ struct SecondeLectureRepository: Sendable {
 
     /// The second reader's save, as the editor sends it: a draft, or final (every criterion
     /// evaluated: the barème's mark is theirs; no override, no absence). Their row only.
-    func enregistrer(_ ficheId: UUID, _ e: FicheRepository.Enregistrement, by: Identity) async throws -> Fiche {
+    func enregistrer(_ ficheId: UUID, _ e: Enregistrement, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
             guard let l = try await lecture(fiche: ficheId, login: by.login, connection, verrou: true),
                 let fiche = try await fiches.fiche(ficheId, on: connection), let bareme = fiche.bareme
