@@ -10,7 +10,7 @@ struct GatewaySettings: Sendable {
     var upstreams: [String: [String]]
     var bcryptCost: UInt8
     var maxBodySize: Int
-    var auth = AuthController.Policy()
+    var auth = Authentification.Policy()
 
     init(_ environment: [String: String]) {
         upstreams = [
@@ -66,11 +66,11 @@ func buildGateway(_ runtime: ServiceRuntime) async throws -> GatewayParts {
 
     let convocations = runtime.consumer("convocations", handlers: ConvocationHandlers(accounts: accounts).handlers)
     let router = runtime.makeRouter(consumers: [convocations])
-    let auth = AuthController(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
+    let auth = Authentification(accounts: accounts, passwords: Passwords(cost: settings.bcryptCost), signer: signer,
                               policy: settings.auth, clientAddress: ClientAddress(environment),
                               publicURL: runtime.configuration.publicURL)
     let services = ServiceCall(upstreams: upstreamsByName, logger: runtime.logger)
-    let comptes = ComptesController(accounts: accounts, auth: auth, services: services)
+    let comptes = AdministrationDesComptes(accounts: accounts, auth: auth, services: services)
     try RequeteGeneree.enregistrer(on: router, gardes: GatewayAPI.gardes) { transport, configuration, middlewares in
         try GatewayAPI(auth: auth, comptes: comptes).registerHandlers(on: transport, configuration: configuration, middlewares: middlewares)
     }

@@ -181,13 +181,13 @@ import TestSupport
 
     // MARK: sign-in
 
-    static func withController(_ policy: AuthController.Policy = .init(), passwords: Passwords = Passwords(cost: 4),
-                               _ body: (AuthController) async throws -> Void) async throws {
+    static func withController(_ policy: Authentification.Policy = .init(), passwords: Passwords = Passwords(cost: 4),
+                               _ body: (Authentification) async throws -> Void) async throws {
         let logger = Logger(label: "test")
         try await withPostgresClient(try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("gateway")),
                                      logger: logger) { client in
             let accounts = AccountRepository(client: client, schema: try SQLIdentifier("gateway"), logger: logger)
-            try await body(AuthController(accounts: accounts, passwords: passwords,
+            try await body(Authentification(accounts: accounts, passwords: passwords,
                                           signer: await TokenSigner(privateKey: TestKeys.privateKey), policy: policy))
         }
     }
@@ -196,7 +196,7 @@ import TestSupport
     /// afterwards is refused (locked).
     @Test func aParallelBurstChecksNoMoreGuessesThanTheThreshold() async throws {
         let account = try await GatewayTests.makeAccount()
-        var policy = AuthController.Policy()
+        var policy = Authentification.Policy()
         policy.failureDelayStep = .milliseconds(1)
         policy.loginBurst = 1000
         let passwords = Passwords(cost: 4)
@@ -289,7 +289,7 @@ import TestSupport
         let account = try await GatewayTests.makeAccount()
         let json: HTTPFields = [.contentType: "application/json"]
         let body = GatewayTests.json(["login": account.login, "activationCode": "AAAAA-BBBBB-CCCCC", "password": "un mot de passe assez long"])
-        let burst = AuthController.Policy().lockThreshold + 1
+        let burst = Authentification.Policy().lockThreshold + 1
         let app = try await Gateway.buildApplication(GatewayTests.configuration(["LOGIN_BURST": "\(burst)", "LOGIN_RATE_PER_MINUTE": "1"]))
         try await app.test(.live) { client in
             for _ in 0..<burst {

@@ -5,10 +5,10 @@ import Shared
 
 /// The gateway's own API (`APIProtocol`, generated from openapi.yaml's sign-in and account
 /// operations): signing in and out, tokens, activation and passwords here; the accounts in
-/// Comptes.swift. The work is `AuthController`'s and `ComptesController`'s, which the web pages call too.
+/// Comptes.swift. The work is `Authentification`'s and `AdministrationDesComptes`'s, which the web pages call too.
 struct GatewayAPI: APIProtocol {
-    let auth: AuthController
-    let comptes: ComptesController
+    let auth: Authentification
+    let comptes: AdministrationDesComptes
 
     /// A sign-in's body: a login, a password, a code or a link's token (each at most 128 characters).
     static let petitCorps = 16 << 10
@@ -58,14 +58,14 @@ struct GatewayAPI: APIProtocol {
 
     func lireUtilisateur(_ input: Operations.LireUtilisateur.Input) async throws -> Operations.LireUtilisateur.Output {
         guard let account = try await auth.accounts.find(id: try RequeteGeneree.moi().userId) else { throw Problem.notFound() }
-        return .ok(.init(body: .json(try Correspondance.vue(AuthController.UserView(account)))))
+        return .ok(.init(body: .json(try Correspondance.vue(Authentification.UserView(account)))))
     }
 
     func demanderNouveauMotDePasse(_ input: Operations.DemanderNouveauMotDePasse.Input) async throws
         -> Operations.DemanderNouveauMotDePasse.Output {
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         try await auth.requestPasswordLink(body.login, client: try client(), logger: try logger)
-        return .accepted(.init(body: .json(.init(avis: AuthController.avisLien.avis))))
+        return .accepted(.init(body: .json(.init(avis: Authentification.avisLien.avis))))
     }
 
     func definirMotDePasse(_ input: Operations.DefinirMotDePasse.Input) async throws -> Operations.DefinirMotDePasse.Output {
@@ -77,6 +77,6 @@ struct GatewayAPI: APIProtocol {
     func demanderCodeActivation(_ input: Operations.DemanderCodeActivation.Input) async throws -> Operations.DemanderCodeActivation.Output {
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         try await auth.requestActivationCode(body.login, client: try client(), logger: try logger)
-        return .accepted(.init(body: .json(.init(avis: AuthController.avisCode.avis))))
+        return .accepted(.init(body: .json(.init(avis: Authentification.avisCode.avis))))
     }
 }

@@ -20,7 +20,7 @@ enum Correspondance {
     }
 
     static func vue(_ role: Role) throws -> Components.Schemas.Role { try Pont.vue(role) }
-    static func vue(_ tokens: AuthController.TokenResponse) throws -> Components.Schemas.TokenResponse { try Pont.vue(tokens) }
-    static func vue(_ user: AuthController.UserView) throws -> Components.Schemas.User { try Pont.vue(user) }
-    static func vue(_ compte: ComptesController.CompteVue) throws -> Components.Schemas.Compte { try Pont.vue(compte) }
+    static func vue(_ tokens: Authentification.TokenResponse) throws -> Components.Schemas.TokenResponse { try Pont.vue(tokens) }
+    static func vue(_ user: Authentification.UserView) throws -> Components.Schemas.User { try Pont.vue(user) }
+    static func vue(_ compte: AdministrationDesComptes.CompteVue) throws -> Components.Schemas.Compte { try Pont.vue(compte) }
 }

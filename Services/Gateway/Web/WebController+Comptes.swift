@@ -4,7 +4,7 @@ import Logging
 import Shared
 
 /// The accounts' pages: the administrator, an académie's gestionnaire and a school keep the accounts
-/// of their perimeter (`GestionDesComptes`, through `ComptesController` as the API does); anyone
+/// of their perimeter (`GestionDesComptes`, through `AdministrationDesComptes` as the API does); anyone
 /// asks for a password link or a new activation code, and chooses a password with the link.
 extension WebController {
     func addComptesRoutes(to router: Router<ECERequestContext>) {
@@ -29,7 +29,7 @@ extension WebController {
         ["actif": "actif", "en_attente": "mot de passe à choisir", "desactive": "désactivé"][code] ?? code
     }
 
-    static func portee(_ compte: ComptesController.CompteVue) -> String {
+    static func portee(_ compte: AdministrationDesComptes.CompteVue) -> String {
         switch compte.scope {
         case .national: "national"
         case .academie(let code): "académie \(code)"
@@ -99,7 +99,7 @@ extension WebController {
             case .etablissement?, .centre?, .referent?: "uai:\(form["uai"] ?? "")"
             default: "national"
             }
-            let body = ComptesController.NouveauCompte(login: form["login"] ?? "", nom: form["nom"] ?? "", role: form["role"] ?? "",
+            let body = AdministrationDesComptes.NouveauCompte(login: form["login"] ?? "", nom: form["nom"] ?? "", role: form["role"] ?? "",
                                                       scope: scope, email: form["email"] ?? "")
             let message: String
             do {
@@ -121,7 +121,7 @@ extension WebController {
         try await handle(request, context) {
             let session = try await required(request, context)
             let account = try await compteDemande(context, session)
-            let vue = ComptesController.CompteVue(account)
+            let vue = AdministrationDesComptes.CompteVue(account)
             let changement = GestionDesComptes.changement(par: session.identity, de: account)
             let object: [String: Any] = [
                 "id": account.id.uuidString.lowercased(), "login": account.login, "nom": account.displayName,
@@ -136,7 +136,7 @@ extension WebController {
     }
 
     private func modifierCompte(_ request: Request, _ context: ECERequestContext,
-                                _ modification: ([String: String]) -> ComptesController.Modification?) async throws -> Response {
+                                _ modification: ([String: String]) -> AdministrationDesComptes.Modification?) async throws -> Response {
         try await handle(request, context) {
             try refuserAutreOrigine(request)
             let session = try await required(request, context)
@@ -178,7 +178,7 @@ extension WebController {
 
     @Sendable func motDePasseOublie(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await demandeParCourriel(request, context, "mot-de-passe-oublie", titre: "Mot de passe oublié",
-                                     avis: AuthController.avisLien.avis, auth.requestPasswordLink)
+                                     avis: Authentification.avisLien.avis, auth.requestPasswordLink)
     }
 
     /// A form that has something mailed (a link, a code): the same notice whoever was asked for.
@@ -220,7 +220,7 @@ extension WebController {
                                                  client: auth.clientAddress.of(request, context), logger: context.logger)
         } catch let problem as Problem {
             // A refused link shows no form again: a new link is the way on.
-            let garde = problem.type != AuthController.invalidLink.type
+            let garde = problem.type != Authentification.invalidLink.type
             return page("mot-de-passe", titre: "Choisir mon mot de passe", ["jeton": jeton, "formulaire": garde, "erreur": Self.enMots(problem)],
                         session: nil, status: problem.status)
         }
@@ -237,6 +237,6 @@ extension WebController {
 
     @Sendable func codeActivation(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await demandeParCourriel(request, context, "code-activation", titre: "Nouveau code d'activation",
-                                     avis: AuthController.avisCode.avis, auth.requestActivationCode)
+                                     avis: Authentification.avisCode.avis, auth.requestActivationCode)
     }
 }

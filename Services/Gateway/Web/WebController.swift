@@ -12,8 +12,8 @@ import Shared
 /// distribution, printing and closing, and the académie's remontée des notes. Pages read the data
 /// through the same public API as every client, with the user's own token.
 struct WebController: Sendable {
-    let auth: AuthController
-    let comptes: ComptesController
+    let auth: Authentification
+    let comptes: AdministrationDesComptes
     let verifier: TokenVerifier
     let services: ServiceCall
     /// Cookies marked Secure except on a plain-HTTP local address.

@@ -11,7 +11,7 @@ enum WebSession {
     static let access = "ece_jeton"
     static let refresh = "ece_renouvellement"
 
-    static func setCookies(_ tokens: AuthController.TokenResponse, secure: Bool) -> [Cookie] {
+    static func setCookies(_ tokens: Authentification.TokenResponse, secure: Bool) -> [Cookie] {
         [cookie(access, tokens.accessToken, maxAge: tokens.expiresIn, secure: secure),
          cookie(refresh, tokens.refreshToken, maxAge: 12 * 3600, secure: secure)]
     }

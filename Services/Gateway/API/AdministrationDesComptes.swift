@@ -8,9 +8,9 @@ import Shared
 /// (the owner chooses the password through a mailed link), changed, disabled and enabled. A
 /// school's or centre's account takes its académie from Cyclades' directory, asked with the
 /// caller's own token: an account exists only for a school the directory knows.
-struct ComptesController: Sendable {
+struct AdministrationDesComptes: Sendable {
     let accounts: AccountRepository
-    let auth: AuthController
+    let auth: Authentification
     let services: ServiceCall
 
     struct CompteVue: ResponseEncodable {

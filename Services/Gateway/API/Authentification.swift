@@ -5,7 +5,7 @@ import Shared
 
 /// Signing in (the API's `GatewayAPI`, Connexion.swift, and the web pages): login, refresh, logout,
 /// account activation, forgotten passwords and lost codes.
-struct AuthController: Sendable {
+struct Authentification: Sendable {
     struct Policy: Sendable {
         /// Consecutive failures that lock a login, and for how long.
         var lockThreshold = 5
