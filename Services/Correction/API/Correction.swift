@@ -17,8 +17,8 @@ struct CorrectionAPI: APIProtocol {
     /// Who follows a commission's correction: its centre and référent, the académie's gestionnaire
     /// and the exam's coordinators there.
     private static let suiveurs = Garde(.centre, .referent, .gestionnaire, .coordinateur)
-    /// Who reads a sheet: its lot's examiners and the commission's followers.
-    private static let lecteurs = lecteursFiche
+    /// Who reads a sheet: its lot's examiners and the commission's followers (`lisible` checks the scope).
+    static let lecteurs = Garde(.examinateur, .centre, .referent, .gestionnaire, .coordinateur)
     /// Who asks second looks and settles them (`visible` checks the scope).
     private static let arbitres = Garde(.coordinateur, .referent, .centre)
     /// Who reads follow-up and statistics (`perimetre`, Suivi.swift, gives each their perimeter).

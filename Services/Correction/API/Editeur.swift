@@ -61,8 +61,6 @@ extension CorrectionAPI {
 /// generated server's JSON round trips (+52 % of Correction's CPU per sheet, `hand-written-operations.md`).
 /// The same guards and scope as the generated operations, and the same shapes (`Fiche`, `Enregistrement`).
 extension CorrectionAPI {
-    /// Who reads a sheet: its lot's examiners and the commission's followers (`lisible` checks the scope).
-    static let lecteursFiche = Garde(.examinateur, .centre, .referent, .gestionnaire, .coordinateur)
     /// Who draws and saves: an examiner (the repository checks their lot, under lock).
     static let correcteur = Garde(.examinateur)
 
@@ -74,7 +72,7 @@ extension CorrectionAPI {
     }
 
     @Sendable func lireFiche(_ request: Request, context: ECERequestContext) async throws -> Fiche {
-        _ = try Self.lecteursFiche.admettre()
+        _ = try Self.lecteurs.admettre()
         return try await lisible(context.parameters.get("id") ?? "").0
     }
 
