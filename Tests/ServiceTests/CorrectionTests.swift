@@ -382,11 +382,21 @@ import TestSupport
             #expect(rows[0]["note_finale"] is NSNull && rows[1]["note_finale"] as? Int == 30 && rows[1]["statut"] as? String == "notee")
             #expect(rows.allSatisfy { $0["bareme"] == nil && $0["nom"] == nil && $0["bareme_version"] != nil })
 
-            // 3 and beyond: absent (no subject needed).
+            // An absence carries the grid under the same checks as any save: an unknown criterion is
+            // refused and changes nothing (it was stored unchecked).
+            let intrus = #""grille":{"evaluations":[{"code":"INTRUS","evaluation":{"type":"niveau","niveau":"A"}}],"appels":[],"aides":[],"commentaires":{}}"#
+            let intruse = try await h.call(.put, "/api/correction/fiches/\(lotB[1])",
+                                           #"{"version":\#(overridden.version),"absence":"injustifiee",\#(intrus)}"#, as: examinerB)
+            #expect(intruse.status == .unprocessableContent && String(buffer: intruse.body).contains("INTRUS"))
+            #expect(try await h.decode(Fiche.self, .get, "/api/correction/fiches/\(lotB[1])", as: examinerB).version == overridden.version)
+
+            // 3 and beyond: absent (no subject needed; before the draw, a grid sent along is not kept).
             for fiche in lotB.dropFirst(2) {
                 let absent = try await h.decode(Fiche.self, .put, "/api/correction/fiches/\(fiche)",
-                                                #"{"version":0,"absence":"injustifiee"}"#, as: examinerB)
+                                                #"{"version":0,"absence":"injustifiee",\#(intrus)}"#, as: examinerB)
                 #expect(absent.statut == "absent")
+                let stored = try await h.call(.get, "/api/correction/fiches/\(fiche)", as: examinerB)
+                #expect(!String(buffer: stored.body).contains("INTRUS"))
             }
             #expect(try await h.call(.post, "/api/correction/groupes/\(g2)/verrouillage", as: examinerB).status == .ok)
             #expect(try await h.call(.put, "/api/correction/fiches/\(lotB[0])", #"{"version":\#(graded.version),\#(grid)}"#,
@@ -407,6 +417,9 @@ import TestSupport
             _ = try await h.decode(ECEAPI.Components.Schemas.Offre.self, .get, "/api/correction/fiches/\(lotB[0])/offre", as: examinerB)
             let lots = try await h.decode(ECEAPI.Components.Schemas.MesLots.self, .get, "/api/correction/mes-lots", as: examinerB)
             #expect(lots.items.contains { UUID(uuidString: $0.groupeId) == g2 && $0.verrouille })
+            // Each lot with exactly its sheets.
+            let lotListe = try #require(lots.items.first { UUID(uuidString: $0.groupeId) == g2 })
+            #expect(Set(lotListe.fiches.compactMap { $0.id.flatMap(UUID.init(uuidString:)) }) == Set(lotB) && lotListe.fiches.count == lotB.count)
             _ = try await h.decode(ECEAPI.Components.Schemas.MesSecondesLectures.self, .get, "/api/correction/mes-secondes-lectures", as: examinerB)
 
             // Embargo: a subject not yet visible keeps its title hidden, and no draw happens before its time.
