@@ -366,8 +366,9 @@ final class AMQPConnection: @unchecked Sendable {
         }
     }
 
-    func ack(_ tag: UInt64) throws {
-        try check(amqp_basic_ack(state, channel, tag, 0), "basic.ack")
+    /// `multiple`: every unsettled delivery up to `tag` included.
+    func ack(_ tag: UInt64, multiple: Bool = false) throws {
+        try check(amqp_basic_ack(state, channel, tag, multiple ? 1 : 0), "basic.ack")
     }
 
     func reject(_ tag: UInt64, requeue: Bool) throws {

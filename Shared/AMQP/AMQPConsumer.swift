@@ -32,6 +32,9 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
     private var settlements: [(AMQPDelivery, Settlement)] = []  // guarded by `condition`
     private var generation = 0  // worker thread only
     private var inFlight = 0  // worker thread only
+    /// The delivery tags of this connection not settled yet, oldest first (worker thread only): acks
+    /// of the oldest ones go out as one `multiple` frame.
+    private var unsettled: [UInt64] = []
     /// A second connection, in confirm mode, that parks rejected messages with their reason
     /// (a broker-side reject cannot carry one). Opened when needed, closed when idle.
     private var parking: AMQPConnection?  // worker thread only
@@ -105,6 +108,7 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
         try connection.startConsuming(queue: queue.name, prefetch: prefetch)
         generation += 1
         inFlight = 0
+        unsettled = []
         // Deliveries of the previous connection can no longer be acked: the broker redelivers them.
         condition.withLock { buffer = [] }
     }
@@ -122,6 +126,7 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
                 batch.append(AMQPDelivery(message: next, generation: generation))
             }
             inFlight += batch.count
+            unsettled += batch.map(\.message.deliveryTag)
             deliver(batch)
         }
         try sendSettlements(on: connection)
@@ -135,10 +140,22 @@ public final class AMQPConsumer: AMQPWorker, @unchecked Sendable {
             defer { settlements = [] }
             return settlements
         }
-        for (delivery, settlement) in pending where delivery.generation == generation {
+        let current = pending.filter { $0.0.generation == generation }
+        guard !current.isEmpty else { return }
+        // The oldest unsettled deliveries all acked now: one frame for them (the broker's work per
+        // ack frame was a share of the bus's cost); the others one by one.
+        let acked = Set(current.compactMap { if case .ack = $0.1 { $0.0.message.deliveryTag } else { nil } })
+        let run = unsettled.prefix { acked.contains($0) }
+        let upTo = run.count > 1 ? run.last : nil
+        if let upTo { try connection.ack(upTo, multiple: true) }
+        let settled = Set(current.map(\.0.message.deliveryTag))
+        unsettled.removeAll { settled.contains($0) }
+        for (delivery, settlement) in current {
             inFlight -= 1
             switch settlement {
-            case .ack: try connection.ack(delivery.message.deliveryTag)
+            case .ack:
+                if let upTo, delivery.message.deliveryTag <= upTo { continue }
+                try connection.ack(delivery.message.deliveryTag)
             case .requeue: try connection.reject(delivery.message.deliveryTag, requeue: true)
             case .reject(let reason):
                 if park(delivery.message, reason: reason) {

@@ -147,6 +147,32 @@ import TestSupport
         try await cleanUp(harness, queues: [queue])
     }
 
+    /// Acks of the oldest deliveries go out as one frame (`AMQPConsumer`): whatever order four
+    /// batches at once finish in, with rejects among them, every delivery is settled once. Stopped,
+    /// the consumer leaves nothing for the broker to redeliver, and a tag acked twice would have
+    /// closed the channel (the events would then be applied on a new one: the inbox would say so).
+    @Test func everyDeliveryIsSettledOnceWhateverOrderTheBatchesFinishIn() async throws {
+        let harness = try await BusHarness()
+        let type = "test.\(harness.schema).created"
+        let queue = "test.\(harness.schema)"
+        let metrics = ServiceMetrics(service: "test")
+        let consumer = Running(harness.consumer(queue: queue, type: type, deliveryLimit: 2, metrics: metrics))
+        try await waitUntil { try await queueExists(queue) }
+        let poison: Set<Int> = [7, 300, 301, 1999]
+        let ids = try await BusFixture.enqueue(count: 2000, type: type, outbox: harness.outbox(), client: harness.client,
+                                               logger: harness.logger, perTransaction: 250, poison: poison)
+        for _ in 0..<4 { try await harness.publishPending() }  // 500 a pass
+
+        let good = Set(ids.enumerated().filter { !poison.contains($0.offset) }.map(\.element))
+        let report = try await DrainReport.await(expected: good) { try await harness.effects() }
+        #expect(report.isClean && report.delivered == 2000 - poison.count, "\(report)")
+        _ = try await readQueue("\(queue).dlq", expecting: poison.count)
+        await consumer.stop()
+        #expect(await BrokerAdmin.queueDepth(harness.amqp, queue: queue) == 0, "deliveries left unsettled")
+        #expect(metrics.value(of: "ece_events_duplicated_total") == 0, "a delivery came twice: its channel closed")
+        try await cleanUp(harness, queues: [queue])
+    }
+
     /// (e) An always-failing handler: the message is parked in `<queue>.dlq` with its x-death after the
     /// delivery limit, an undecodable one goes there at once, and the queue keeps flowing.
     @Test func poisonMessagesAreDeadLetteredAndTheQueueFlows() async throws {
