@@ -33,6 +33,8 @@ struct National: AsyncParsableCommand {
     @Option(help: "Where scripts/services.sh keeps the services' pids.") var runDir = "var/run"
     @Option(help: "pgbench clients (the size of Correction's connection pool).") var pgbenchClients = 20
     @Option(help: "pgbench transactions per client (-t: a child of this process may not get -T's SIGALRM).") var pgbenchTransactions = 1000
+    @Option(help: "Write every grading request (kind, start in s since grading began, duration in ms) to this CSV file.")
+    var trace: String?
 
     static let session = 2027
     static let candidatsParCentre = 80
@@ -54,6 +56,7 @@ struct National: AsyncParsableCommand {
         var run = try await Self.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
                                          database: database, runDir: runDir, logger: logger)
         if rythme > 0 { run.cadence = Cadence(perSecond: rythme) }
+        run.trace = trace
         let http = run.passerelle.http
         do {
             let report = try await run.play()
@@ -191,6 +194,8 @@ struct Session {
     /// Set by `--rythme`: the examiners start sheets at this pace together, so the saves' latency
     /// is measured at a load the platform sustains rather than behind a queue.
     var cadence: Cadence? = nil
+    /// Set by `--trace`: where the grading requests' timings go (to find what makes the slow seconds).
+    var trace: String? = nil
 
     /// The session's year, as the API's paths name it.
     var annee: Int { National.session }
@@ -255,6 +260,10 @@ struct Session {
         report.gradingSeconds = Self.seconds(ContinuousClock.now - start)
         report.cpu = National.cpu(runDir: runDir).map { ($0.key, $0.value - (avant[$0.key] ?? 0)) }.sorted { $0.1 > $1.1 }
         report.saves = await recorder.durations
+        if let trace {
+            try await recorder.requetes.map { "\($0.kind),\($0.debut),\($0.ms)" }.joined(separator: "\n")
+                .write(toFile: trace, atomically: true, encoding: .utf8)
+        }
         report.rythme = cadence?.perSecond
         report.phases.append(.init(name: "grading (\(concurrence) examiners)", seconds: report.gradingSeconds, operations: report.saves.count,
                                    unit: "saves"))
@@ -518,14 +527,14 @@ struct Session {
         try await concurrently(people, width: concurrence) { c, k in
             let token = try await signer.sign(identite(c, k))
             let me = passerelle.client(token), editeur = Editeur(passerelle: passerelle, token: token)
-            let mine = try await tenace { try await me.listerMesLots().ok.body.json.items }!
+            let mine = try await recorder.chrono("lots") { try await tenace { try await me.listerMesLots().ok.body.json.items }! }
             for lot in mine {
                 await lots.add(.init(centre: c, k: k, groupe: lot.groupeId))
                 for (i, resume) in lot.fiches.enumerated() {
                     await cadence?.next()
                     guard let id = resume.id else { throw ValidationError("\(lot.groupeId): a sheet without its id") }
                     // nil: a retry met 409, an earlier draw went through: the sheet says which subject.
-                    var drawn = try await tenace { try await editeur.tirer(id, version: resume.version ?? 1) }
+                    var drawn = try await recorder.chrono("tirage") { try await tenace { try await editeur.tirer(id, version: resume.version ?? 1) } }
                     if drawn == nil { drawn = try await tenace { try await editeur.lire(id) } }
                     let tiree = drawn!
                     guard let sujet = tiree.sujet?.id, let bareme = baremes[sujet] else {
@@ -539,7 +548,7 @@ struct Session {
                         lastAttempt = ContinuousClock.now
                         return try await editeur.enregistrer(id, version: tiree.version, saisies)
                     }
-                    await recorder.add(Session.seconds(ContinuousClock.now - start))
+                    await recorder.add(Session.seconds(ContinuousClock.now - start), debut: start)
                     if let chaos {
                         await chaos.saved(.init(start: start, lastAttempt: lastAttempt, end: ContinuousClock.now))
                         // A lost answer: the sheet as it stands says whether the save went through.
@@ -650,7 +659,25 @@ actor Cadence {
 /// Latencies and lots gathered by concurrent tasks.
 actor Recorder {
     var durations: [Double] = []
-    func add(_ d: Double) { durations.append(d) }
+    /// Every grading request: its kind, when it started (s since the recorder's creation), how long it took (ms).
+    var requetes: [(kind: String, debut: Double, ms: Double)] = []
+    let origine = ContinuousClock.now
+
+    func add(_ d: Double, debut: ContinuousClock.Instant) {
+        durations.append(d)
+        requetes.append(("enregistrement", Session.seconds(debut - origine), d * 1000))
+    }
+
+    nonisolated func chrono<T>(_ kind: String, _ body: () async throws -> T) async throws -> T {
+        let debut = ContinuousClock.now
+        let result = try await body()
+        await note(kind, debut, ContinuousClock.now)
+        return result
+    }
+
+    private func note(_ kind: String, _ debut: ContinuousClock.Instant, _ fin: ContinuousClock.Instant) {
+        requetes.append((kind, Session.seconds(debut - origine), Session.seconds(fin - debut) * 1000))
+    }
 
     struct Lot: Sendable { var centre: Int; var k: Int; var groupe: String }
     actor Lots {
