@@ -390,13 +390,18 @@ import TestSupport
             #expect(intruse.status == .unprocessableContent && String(buffer: intruse.body).contains("INTRUS"))
             #expect(try await h.decode(Fiche.self, .get, "/api/correction/fiches/\(lotB[1])", as: examinerB).version == overridden.version)
 
-            // 3 and beyond: absent (no subject needed; before the draw, a grid sent along is not kept).
+            // 3 and beyond: absent (no subject needed). Before the draw only the general comment, the
+            // one field the editor shows then, can come with it: a criterion is refused.
             for fiche in lotB.dropFirst(2) {
+                let avantTirage = try await h.call(.put, "/api/correction/fiches/\(fiche)",
+                                                   #"{"version":0,"absence":"injustifiee",\#(intrus)}"#, as: examinerB)
+                #expect(avantTirage.status == .unprocessableContent && String(buffer: avantTirage.body).contains("INTRUS"))
                 let absent = try await h.decode(Fiche.self, .put, "/api/correction/fiches/\(fiche)",
-                                                #"{"version":0,"absence":"injustifiee",\#(intrus)}"#, as: examinerB)
+                                                #"{"version":0,"absence":"injustifiee","grille":{"commentaire":"Parti avant le début"}}"#,
+                                                as: examinerB)
                 #expect(absent.statut == "absent")
                 let stored = try await h.call(.get, "/api/correction/fiches/\(fiche)", as: examinerB)
-                #expect(!String(buffer: stored.body).contains("INTRUS"))
+                #expect(String(buffer: stored.body).contains("Parti avant le début") && !String(buffer: stored.body).contains("INTRUS"))
             }
             #expect(try await h.call(.post, "/api/correction/groupes/\(g2)/verrouillage", as: examinerB).status == .ok)
             #expect(try await h.call(.put, "/api/correction/fiches/\(lotB[0])", #"{"version":\#(graded.version),\#(grid)}"#,

@@ -176,17 +176,15 @@ struct FicheRepository: Sendable {
         try await client.withTransaction(logger: logger) { connection in
             let (fiche, examinateur, avant) = try await editable(id, version: e.version, by: by, connection)
             var statut: String, absence: String?, suggeree: Int?, finale: Int?, motif: String?
-            // The editor sends its grid with an absence: kept only under the checks of any grid; before
-            // the draw there is no barème to check it against, and the stored one stays.
-            let grille = e.absence != nil && fiche.bareme == nil ? fiche.grille : e.grille ?? fiche.grille
+            let grille = e.grille ?? fiche.grille
             if let given = e.absence {
                 guard e.noteFinale == nil else {
                     throw Problem.validation([.init(field: "noteFinale", reason: "pas de note pour un absent / no mark for an absentee")])
                 }
-                if let bareme = fiche.bareme {
-                    let errors = grille.violations(bareme)
-                    guard errors.isEmpty else { throw Problem.validation(errors) }
-                }
+                // The editor sends its grid with an absence: under the checks of any grid. Before the
+                // draw an empty barème leaves only the general comment, the one field the editor shows then.
+                let errors = grille.violations(fiche.bareme ?? Bareme(criteres: []))
+                guard errors.isEmpty else { throw Problem.validation(errors) }
                 (statut, absence) = ("absent", given.rawValue)
             } else {
                 guard let bareme = fiche.bareme else {
