@@ -548,7 +548,7 @@ struct Session {
                         lastAttempt = ContinuousClock.now
                         return try await editeur.enregistrer(id, version: tiree.version, saisies)
                     }
-                    await recorder.add(Session.seconds(ContinuousClock.now - start), debut: start)
+                    await recorder.note(Recorder.enregistrement, start, ContinuousClock.now)
                     if let chaos {
                         await chaos.saved(.init(start: start, lastAttempt: lastAttempt, end: ContinuousClock.now))
                         // A lost answer: the sheet as it stands says whether the save went through.
@@ -658,15 +658,13 @@ actor Cadence {
 
 /// Latencies and lots gathered by concurrent tasks.
 actor Recorder {
-    var durations: [Double] = []
     /// Every grading request: its kind, when it started (s since the recorder's creation), how long it took (ms).
     var requetes: [(kind: String, debut: Double, ms: Double)] = []
     let origine = ContinuousClock.now
+    static let enregistrement = "enregistrement"
 
-    func add(_ d: Double, debut: ContinuousClock.Instant) {
-        durations.append(d)
-        requetes.append(("enregistrement", Session.seconds(debut - origine), d * 1000))
-    }
+    /// The saves' durations, in seconds.
+    var durations: [Double] { requetes.filter { $0.kind == Self.enregistrement }.map { $0.ms / 1000 } }
 
     nonisolated func chrono<T>(_ kind: String, _ body: () async throws -> T) async throws -> T {
         let debut = ContinuousClock.now
@@ -675,7 +673,7 @@ actor Recorder {
         return result
     }
 
-    private func note(_ kind: String, _ debut: ContinuousClock.Instant, _ fin: ContinuousClock.Instant) {
+    func note(_ kind: String, _ debut: ContinuousClock.Instant, _ fin: ContinuousClock.Instant) {
         requetes.append((kind, Session.seconds(debut - origine), Session.seconds(fin - debut) * 1000))
     }
 
