@@ -54,12 +54,14 @@ node_env() {
 
 ctl() { local n="$1"; shift; ( node_env "$n"; "$RABBIT_BIN/rabbitmqctl" -q "$@" ); }
 
+# Node N's server, booting or running: its pids (the launcher script and its Erlang VM), found by their
+# environment, for the pid file is written only some way into the boot.
 node_pid() {
-    local pid file="$DIR/node$1/rabbitmq.pid"
-    [[ -f "$file" ]] || return 1
-    pid="$(tr -dc '0-9' <"$file")"
-    [[ -n "$pid" ]] && grep -q beam "/proc/$pid/cmdline" 2>/dev/null || return 1
-    echo "$pid"
+    local pid pids=()
+    for pid in $(pgrep -f -- 'rabbitmq-server|-s rabbit boot'); do
+        grep -qxz "RABBITMQ_NODENAME=ece-c$1@localhost" "/proc/$pid/environ" 2>/dev/null && pids+=("$pid")
+    done
+    ((${#pids[@]})) && echo "${pids[*]}"
 }
 
 prepare() {
@@ -104,26 +106,40 @@ start_node() {
           "$RABBIT_BIN/rabbitmq-server" >>"$LOG_DIR/cluster-node$n.out" 2>&1 </dev/null & )
 }
 
-wait_node() {
-    local n="$1" i attempt
-    for attempt in 1 2 3; do
-        if ( node_env "$n"
-             "$RABBIT_BIN/rabbitmq-diagnostics" -q wait "$RABBITMQ_PID_FILE" --timeout 120 >/dev/null ); then
-            for i in $(seq 1 120); do port_open "$(amqp_port "$n")" && return 0; sleep 0.5; done
-            die "node $n is up but its AMQP port does not accept connections"
+# Waits for nodes "$@" together, starting again (up to three times each) a node whose server has ended.
+# Nodes restarted at once wait at their boot for the one that stopped last, and RabbitMQ 3.10 stops a boot
+# that meets a peer still booting ({incompatible_feature_flags, {badmap, undefined}}, or Mnesia not
+# reaching the peers: both seen in CI): once the peers are further on, the same boot succeeds. Waited for
+# one by one, node 1 waited for a node 3 that had failed and that nobody started again (stop 42's CI).
+wait_nodes() {
+    local n i boot pending=("$@") left=() deadline=$((SECONDS + 300)) tries=()
+    while ((${#pending[@]})); do
+        sleep 1   # first: a node just started has its launcher exec'd, so node_pid finds it
+        left=()
+        for n in "${pending[@]}"; do
+            if node_pid "$n" >/dev/null; then
+                if ( node_env "$n"; "$RABBIT_BIN/rabbitmq-diagnostics" -q check_running >/dev/null 2>&1 ); then
+                    for i in $(seq 1 120); do port_open "$(amqp_port "$n")" && continue 2; sleep 0.5; done
+                    die "node $n is up but its AMQP port does not accept connections"
+                fi
+            else
+                boot="$(boot_output "$n")"
+                if (( ${tries[n]:-0} >= 3 )); then
+                    tail -n 30 <<<"$boot" >&2
+                    die "node $n did not start (logs: $LOG_DIR/cluster-node$n*)"
+                fi
+                tries[n]=$(( ${tries[n]:-0} + 1 ))
+                log "node $n ended at its boot ($(grep -m1 -o 'Error during startup: .*' <<<"$boot" || echo 'see its log')): starting it again"
+                start_node "$n"
+            fi
+            left+=("$n")
+        done
+        pending=("${left[@]}")
+        if ((${#pending[@]} && SECONDS > deadline)); then
+            for n in "${pending[@]}"; do boot_output "$n" | tail -n 30 >&2 || true; done
+            die "node(s) ${pending[*]} did not start within 5 minutes (logs: $LOG_DIR/cluster-node*)"
         fi
-        # RabbitMQ 3.10 stops a booting node that syncs its feature flags with a peer still booting
-        # ({incompatible_feature_flags, {badmap, undefined}}, seen when the three restart at once):
-        # once the peer is further on, the same boot succeeds. A node still running is not retried.
-        node_pid "$n" >/dev/null && break
-        # Not `boot_output | grep -q`: with pipefail, grep leaving early fails the pipe on a match.
-        [[ "$(boot_output "$n")" == *incompatible_feature_flags* ]] || break
-        log "node $n stopped at its boot (feature flags synced with a peer still booting): starting it again"
-        sleep 2
-        start_node "$n"
     done
-    boot_output "$n" | tail -n 30 >&2 || true
-    die "node $n did not start (logs: $LOG_DIR/cluster-node$n*)"
 }
 
 # What node N printed since its last start.
@@ -141,10 +157,10 @@ up() {
         # A cluster that ran before: all at once, for each node waits at its boot for the node that
         # stopped last (node by node, the first would wait minutes for a node not yet started).
         for n in "${NODES[@]}"; do start_node "$n"; done
-        for n in "${NODES[@]}"; do wait_node "$n"; done
+        wait_nodes "${NODES[@]}"
     else
         # Its first boot: node 1 first, the others join it (at once, two could form two clusters).
-        for n in "${NODES[@]}"; do start_node "$n"; wait_node "$n"; done
+        for n in "${NODES[@]}"; do start_node "$n"; wait_nodes "$n"; done
     fi
     local i running=""
     for i in $(seq 1 120); do
@@ -175,14 +191,14 @@ up() {
 }
 
 down() {
-    local n pid i
+    local n pids i
     for n in "${NODES[@]}"; do
-        if pid="$(node_pid "$n")"; then
+        if pids="$(node_pid "$n")"; then
             log "stopping node $n"
             if ! ( node_env "$n"; timeout 60 "$RABBIT_BIN/rabbitmqctl" -q shutdown >/dev/null 2>&1 ); then
-                kill -KILL "$pid" 2>/dev/null || true
+                kill -KILL $pids 2>/dev/null || true
             fi
-            for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+            for i in $(seq 1 40); do node_pid "$n" >/dev/null || break; sleep 0.25; done
         fi
         rm -f "$DIR/node$n/rabbitmq.pid"
     done
@@ -217,13 +233,13 @@ case "${1:-}" in
     down) down ;;
     status)
         for n in "${NODES[@]}"; do
-            if pid="$(node_pid "$n")"; then echo "node $n: running   pid $pid, AMQP 127.0.0.1:$(amqp_port "$n")"; else echo "node $n: stopped"; fi
+            if pids="$(node_pid "$n")"; then echo "node $n: running   pids $pids, AMQP 127.0.0.1:$(amqp_port "$n")"; else echo "node $n: stopped"; fi
         done
         for n in "${NODES[@]}"; do node_pid "$n" >/dev/null && { echo "members: $(members "$n")"; break; }; done ;;
     urls) shift; urls "$@" ;;
-    kill) pid="$(node_pid "$2")" || die "node $2 is not running"; kill -KILL "$pid"; rm -f "$DIR/node$2/rabbitmq.pid"
+    kill) pids="$(node_pid "$2")" || die "node $2 is not running"; kill -KILL $pids; rm -f "$DIR/node$2/rabbitmq.pid"
           for _ in $(seq 1 40); do port_open "$(amqp_port "$2")" || break; sleep 0.25; done ;;
-    start) start_node "$2"; wait_node "$2" ;;
+    start) start_node "$2"; wait_nodes "$2" ;;
     leader) shift; leader "$@" ;;
     ctl) shift; n="$1"; shift; ctl "$n" "$@" ;;
     *) sed -n '2,18p' "$0"; exit 2 ;;
