@@ -218,11 +218,12 @@ public enum Pont {
         }
     }
 
-    /// A domain value its response type cannot hold.
-    struct HorsContrat: Error, CustomStringConvertible {
+    /// A domain value its response type cannot hold (here, or in a service's field-by-field mapping).
+    public struct HorsContrat: Error, CustomStringConvertible {
         let type: String
         let detail: String
-        var description: String { "réponse hors contrat / response off the contract (\(type)): \(detail)" }
+        public init(type: String, detail: String) { (self.type, self.detail) = (type, detail) }
+        public var description: String { "réponse hors contrat / response off the contract (\(type)): \(detail)" }
     }
 
     /// Where a JSON body went wrong, without Foundation's generic message.

@@ -77,6 +77,30 @@ import TestSupport
         #expect(Set(ECEAPI.Components.Schemas.Role.allCases.map(\.rawValue)) == Set(Role.allCases.map(\.rawValue)))
     }
 
+    /// The lot list's summaries are mapped field by field (its cost, BENCHMARKS.md session 12): the same
+    /// generated values as through `Pont.vue`'s JSON, every status and optional field, and a status the
+    /// document does not know is off the contract as there.
+    @Test func aLotMappedFieldByFieldIsTheOneThroughJSON() throws {
+        typealias Resume = CommissionRepository.FicheResume
+        let statuts = ["a_noter", "brouillon", "notee", "absent"]
+        let fiches = statuts.enumerated().map { i, statut in
+            i.isMultiple(of: 2)
+                ? Resume(id: UUID(), candidatId: UUID(), numero: "0\(i)", nom: "Nom \(i)", prenoms: "Élise", division: nil,
+                         uaiOrigine: nil, groupeId: nil, creneauId: nil, statut: statut, noteFinale: nil, version: 1)
+                : Resume(id: UUID(), candidatId: UUID(), numero: "0\(i)", nom: "Nom \(i)", prenoms: "Zoé", division: "T2",
+                         uaiOrigine: "0251234A", groupeId: UUID(), creneauId: UUID(), statut: statut, noteFinale: 31, version: 4)
+        }
+        let lot = FicheRepository.MonLot(groupeId: UUID(), nom: "Groupe 1", session: 2027, epreuve: "T011B", centre: "0250001A",
+                                         verrouille: true, fiches: fiches)
+        let direct = try Correspondance.vue(lot)
+        #expect(direct == (try Pont.vue(lot, comme: type(of: direct))))
+        #expect(direct.fiches.compactMap(\.statut).map(\.rawValue) == statuts)
+
+        var inconnu = fiches[0]
+        inconnu.statut = "perdue"
+        #expect(throws: Pont.HorsContrat.self) { try Correspondance.vue(inconnu) }
+    }
+
     @Test func everyRouteIsGeneratedOrListed() async throws {
         let listed = try Self.listed()
         for (name, port) in [("referentiel", 8083), ("missions", 8082), ("inscriptions", 8081), ("correction", 8084)] {

@@ -28,7 +28,7 @@ extension CorrectionAPI {
         filtre.groupe = try Correspondance.critere(q.groupe, "groupe")
         filtre.nonDistribues = q.nonDistribues ?? false
         filtre.sansCreneau = q.sansCreneau ?? false
-        return .ok(.init(body: .json(.init(items: try Pont.vue(try await commissions.fiches(commission.key, filtre))))))
+        return .ok(.init(body: .json(.init(items: try await commissions.fiches(commission.key, filtre).map(Correspondance.vue)))))
     }
 
     /// The published subjects a slot may offer (titles only once visible).

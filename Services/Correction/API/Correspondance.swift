@@ -3,7 +3,8 @@ import Shared
 
 /// Between the generated types (`Components.Schemas`, from openapi.yaml) and Santorin's own. Small
 /// answers after a write map field by field and cannot fail; the store's wide rows go through
-/// `Pont.vue` (the same JSON); identifiers the document types as strings are read here.
+/// `Pont.vue` (the same JSON), except the sheets' summaries of a lot list, asked by every examiner as
+/// a lot begins; identifiers the document types as strings are read here.
 enum Correspondance {
     // MARK: requests
 
@@ -39,6 +40,23 @@ enum Correspondance {
 
     static func vue(_ c: Cloture) -> Components.Schemas.Cloture {
         .init(closureId: c.closureId.uuidString, notes: c.notes, absents: c.absents, servicesFaits: c.servicesFaits, chunks: c.chunks)
+    }
+
+    /// Field by field: through `Pont.vue` (two more JSON passes) the summaries were three quarters of a lot
+    /// list's own CPU in Correction (perf, BENCHMARKS.md session 12). `GeneratedHandlersTests` checks they
+    /// answer the same JSON.
+    static func vue(_ lot: FicheRepository.MonLot) throws -> Components.Schemas.MonLot {
+        .init(groupeId: lot.groupeId.uuidString, nom: lot.nom, session: lot.session, epreuve: lot.epreuve, centre: lot.centre,
+              verrouille: lot.verrouille, fiches: try lot.fiches.map(vue))
+    }
+
+    static func vue(_ f: CommissionRepository.FicheResume) throws -> Components.Schemas.FicheResume {
+        guard let statut = Components.Schemas.FicheResume.StatutPayload(rawValue: f.statut) else {
+            throw Pont.HorsContrat(type: "FicheResume", detail: "statut \(f.statut)")
+        }
+        return .init(id: f.id.uuidString, candidatId: f.candidatId.uuidString, numero: f.numero, nom: f.nom, prenoms: f.prenoms,
+                     division: f.division, uaiOrigine: f.uaiOrigine, groupeId: f.groupeId?.uuidString,
+                     creneauId: f.creneauId?.uuidString, statut: statut, noteFinale: f.noteFinale, version: f.version)
     }
 
     static func vue(_ r: Releve) -> Components.Schemas.ReleveAbsences {

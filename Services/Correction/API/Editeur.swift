@@ -31,7 +31,7 @@ extension CorrectionAPI {
     // MARK: lots
 
     func listerMesLots(_ input: Operations.ListerMesLots.Input) async throws -> Operations.ListerMesLots.Output {
-        .ok(.init(body: .json(.init(items: try Pont.vue(try await fiches.mesLots(login: try RequeteGeneree.moi().login))))))
+        .ok(.init(body: .json(.init(items: try await fiches.mesLots(login: try RequeteGeneree.moi().login).map(Correspondance.vue)))))
     }
 
     /// The lot's examiner locks it; so may, on their behalf, whoever follows the correction of its
