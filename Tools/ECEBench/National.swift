@@ -27,6 +27,8 @@ struct National: AsyncParsableCommand {
     @Option(help: "Simulated examiners grading at once.") var concurrence = 200
     @Option(help: "Sheets graded per second by all the examiners together; 0: as fast as the platform answers (saturation).")
     var rythme = 0.0
+    @Flag(help: "With --rythme: the first examiners start one after another over one lot's time instead of all at once, so they do not finish their lots (and ask for the next) together.")
+    var departsEchelonnes = false
     @Option(help: "The gateway.") var gateway = "http://127.0.0.1:8080"
     @Option(help: "Private key that signs the simulated users' tokens.") var keyFile = "var/keys/jwt-private.pem"
     @Option(help: "The bench's database (scripts/infra.sh fresh).") var database = "ece_bench"
@@ -55,7 +57,11 @@ struct National: AsyncParsableCommand {
 
         var run = try await Self.session(centres: centres, concurrence: concurrence, gateway: gateway, keyFile: keyFile,
                                          database: database, runDir: runDir, logger: logger)
-        if rythme > 0 { run.cadence = Cadence(perSecond: rythme) }
+        if rythme > 0 {
+            run.cadence = Cadence(perSecond: rythme)
+            // A lot's time at this pace (its sheets, one every concurrence / rythme seconds) shared among the first examiners.
+            if departsEchelonnes { run.echelon = .seconds(Double(Self.candidatsParCentre / Self.examinateursParCentre) / rythme) }
+        }
         run.trace = trace
         let http = run.passerelle.http
         do {
@@ -194,6 +200,8 @@ struct Session {
     /// Set by `--rythme`: the examiners start sheets at this pace together, so the saves' latency
     /// is measured at a load the platform sustains rather than behind a queue.
     var cadence: Cadence? = nil
+    /// Set by `--departs-echelonnes`: the first `concurrence` examiners start this far apart.
+    var echelon: Duration? = nil
     /// Set by `--trace`: where the grading requests' timings go (to find what makes the slow seconds).
     var trace: String? = nil
 
@@ -524,7 +532,10 @@ struct Session {
     func corriger(_ recorder: Recorder, baremes: [String: Oracle.Bareme]) async throws -> [Recorder.Lot] {
         let people = (0..<centres).flatMap { c in (1...National.examinateursParCentre).map { (c, $0) } }
         let lots = Recorder.Lots()
-        try await concurrently(people, width: concurrence) { c, k in
+        let debut = ContinuousClock.now
+        try await concurrently(Array(people.enumerated()), width: concurrence) { rang, person in
+            let (c, k) = person
+            if let echelon, rang < concurrence { try await Task.sleep(until: debut + echelon * rang, clock: .continuous) }
             let token = try await signer.sign(identite(c, k))
             let me = passerelle.client(token), editeur = Editeur(passerelle: passerelle, token: token)
             let mine = try await recorder.chrono("lots") { try await tenace { try await me.listerMesLots().ok.body.json.items }! }
