@@ -123,7 +123,7 @@ wait_nodes() {
                     die "node $n is up but its AMQP port does not accept connections"
                 fi
             else
-                boot="$(boot_output "$n")"
+                boot="$(boot_output "$n" || true)"
                 if (( ${tries[n]:-0} >= 3 )); then
                     tail -n 30 <<<"$boot" >&2
                     die "node $n did not start (logs: $LOG_DIR/cluster-node$n*)"
@@ -235,9 +235,14 @@ case "${1:-}" in
         for n in "${NODES[@]}"; do
             if pids="$(node_pid "$n")"; then echo "node $n: running   pids $pids, AMQP 127.0.0.1:$(amqp_port "$n")"; else echo "node $n: stopped"; fi
         done
-        for n in "${NODES[@]}"; do node_pid "$n" >/dev/null && { echo "members: $(members "$n")"; break; }; done ;;
+        for n in "${NODES[@]}"; do node_pid "$n" >/dev/null && { echo "members: $(members "$n")"; break; }; done
+        true ;;   # no node running is an answer, not a failure
     urls) shift; urls "$@" ;;
-    kill) pids="$(node_pid "$2")" || die "node $2 is not running"; kill -KILL $pids; rm -f "$DIR/node$2/rabbitmq.pid"
+    kill) pids="$(node_pid "$2")" || die "node $2 is not running"
+          # Again until none is left: a booting node's launcher may fork (rabbitmq-env) or start its VM meanwhile.
+          for _ in $(seq 1 40); do kill -KILL $pids 2>/dev/null || true; pids="$(node_pid "$2")" || break; sleep 0.25; done
+          node_pid "$2" >/dev/null && die "node $2 still running after SIGKILL"
+          rm -f "$DIR/node$2/rabbitmq.pid"
           for _ in $(seq 1 40); do port_open "$(amqp_port "$2")" || break; sleep 0.25; done ;;
     start) start_node "$2"; wait_nodes "$2" ;;
     leader) shift; leader "$@" ;;

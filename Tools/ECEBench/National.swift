@@ -45,6 +45,10 @@ struct National: AsyncParsableCommand {
     /// Share of the centres hosting each exam, in percent.
     static let partage: [(String, Int)] = [("T011B", 40), ("T012B", 30), ("T010B", 20), ("T029B", 5), ("T030B", 5)]
 
+    func validate() throws {
+        guard rythme > 0 || !departsEchelonnes else { throw ValidationError("--departs-echelonnes needs --rythme") }
+    }
+
     func run() async throws {
         var logger = Logger(label: "ece.bench")
         logger.logLevel = .warning

@@ -42,9 +42,9 @@ enum Correspondance {
         .init(closureId: c.closureId.uuidString, notes: c.notes, absents: c.absents, servicesFaits: c.servicesFaits, chunks: c.chunks)
     }
 
-    /// Field by field: through `Pont.vue` (two more JSON passes) the summaries were three quarters of a lot
-    /// list's own CPU in Correction (perf, BENCHMARKS.md session 12). `GeneratedHandlersTests` checks they
-    /// answer the same JSON.
+    /// Field by field: through `Pont.vue` (two more JSON passes) the summaries were nearly all of
+    /// `listerMesLots`' own CPU, a quarter of Correction's cost of a lot list (perf, BENCHMARKS.md
+    /// session 12). `GeneratedHandlersTests` checks they answer the same JSON.
     static func vue(_ lot: FicheRepository.MonLot) throws -> Components.Schemas.MonLot {
         .init(groupeId: lot.groupeId.uuidString, nom: lot.nom, session: lot.session, epreuve: lot.epreuve, centre: lot.centre,
               verrouille: lot.verrouille, fiches: try lot.fiches.map(vue))
