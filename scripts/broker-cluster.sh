@@ -56,7 +56,7 @@ ctl() { local n="$1"; shift; ( node_env "$n"; "$RABBIT_BIN/rabbitmqctl" -q "$@" 
 
 # Node N's server, booting or running: its pids (the launcher script and its Erlang VM), found by their
 # environment, for the pid file is written only some way into the boot.
-node_pid() {
+node_pids() {
     local pid pids=()
     for pid in $(pgrep -f -- 'rabbitmq-server|-s rabbit boot'); do
         grep -qxz "RABBITMQ_NODENAME=ece-c$1@localhost" "/proc/$pid/environ" 2>/dev/null && pids+=("$pid")
@@ -93,9 +93,8 @@ EOF
 
 start_node() {
     local n="$1"
-    if node_pid "$n" >/dev/null; then return; fi
+    if node_pids "$n" >/dev/null; then return; fi
     ( prepare "$n"
-      rm -f "$RABBITMQ_PID_FILE"
       # Where this boot's output starts in the node's log (boot_output).
       stat -c %s "$LOG_DIR/cluster-node$n.out" 2>/dev/null >"$DIR/node$n/boot-offset" || echo 0 >"$DIR/node$n/boot-offset"
       log "starting ece-c$n@localhost on 127.0.0.1:$RABBITMQ_NODE_PORT"
@@ -114,10 +113,10 @@ start_node() {
 wait_nodes() {
     local n i boot pending=("$@") left=() deadline=$((SECONDS + 300)) tries=()
     while ((${#pending[@]})); do
-        sleep 1   # first: a node just started has its launcher exec'd, so node_pid finds it
+        sleep 1   # first: a node just started has its launcher exec'd, so node_pids finds it
         left=()
         for n in "${pending[@]}"; do
-            if node_pid "$n" >/dev/null; then
+            if node_pids "$n" >/dev/null; then
                 if ( node_env "$n"; "$RABBIT_BIN/rabbitmq-diagnostics" -q check_running >/dev/null 2>&1 ); then
                     for i in $(seq 1 120); do port_open "$(amqp_port "$n")" && continue 2; sleep 0.5; done
                     die "node $n is up but its AMQP port does not accept connections"
@@ -190,17 +189,29 @@ up() {
     log "three nodes running: $running"
 }
 
+# SIGKILL to node N, again until none of its processes is left: a booting node's launcher may fork
+# (rabbitmq-env) or start its VM meanwhile.
+kill_node() {
+    local pids
+    for _ in $(seq 1 40); do
+        pids="$(node_pids "$1")" || return 0
+        kill -KILL $pids 2>/dev/null || true
+        sleep 0.25
+    done
+    node_pids "$1" >/dev/null && die "node $1 still running after SIGKILL"
+    return 0
+}
+
 down() {
-    local n pids i
+    local n i
     for n in "${NODES[@]}"; do
-        if pids="$(node_pid "$n")"; then
+        if node_pids "$n" >/dev/null; then
             log "stopping node $n"
-            if ! ( node_env "$n"; timeout 60 "$RABBIT_BIN/rabbitmqctl" -q shutdown >/dev/null 2>&1 ); then
-                kill -KILL $pids 2>/dev/null || true
+            if ( node_env "$n"; timeout 60 "$RABBIT_BIN/rabbitmqctl" -q shutdown >/dev/null 2>&1 ); then
+                for i in $(seq 1 40); do node_pids "$n" >/dev/null || break; sleep 0.25; done
             fi
-            for i in $(seq 1 40); do node_pid "$n" >/dev/null || break; sleep 0.25; done
+            kill_node "$n"
         fi
-        rm -f "$DIR/node$n/rabbitmq.pid"
     done
     port_open "$EPMD_PORT" && epmd -port "$EPMD_PORT" -kill >/dev/null 2>&1 || true
 }
@@ -214,7 +225,7 @@ urls() {
 leader() {
     local queue="$1" vhost="${2:-/}" n
     for n in "${NODES[@]}"; do
-        node_pid "$n" >/dev/null || continue
+        node_pids "$n" >/dev/null || continue
         ctl "$n" list_queues -p "$vhost" name leader --formatter json | python3 -c '
 import json, sys
 queue = sys.argv[1]
@@ -233,16 +244,13 @@ case "${1:-}" in
     down) down ;;
     status)
         for n in "${NODES[@]}"; do
-            if pids="$(node_pid "$n")"; then echo "node $n: running   pids $pids, AMQP 127.0.0.1:$(amqp_port "$n")"; else echo "node $n: stopped"; fi
+            if pids="$(node_pids "$n")"; then echo "node $n: running   pids $pids, AMQP 127.0.0.1:$(amqp_port "$n")"; else echo "node $n: stopped"; fi
         done
-        for n in "${NODES[@]}"; do node_pid "$n" >/dev/null && { echo "members: $(members "$n")"; break; }; done
+        for n in "${NODES[@]}"; do node_pids "$n" >/dev/null && { echo "members: $(members "$n")"; break; }; done
         true ;;   # no node running is an answer, not a failure
     urls) shift; urls "$@" ;;
-    kill) pids="$(node_pid "$2")" || die "node $2 is not running"
-          # Again until none is left: a booting node's launcher may fork (rabbitmq-env) or start its VM meanwhile.
-          for _ in $(seq 1 40); do kill -KILL $pids 2>/dev/null || true; pids="$(node_pid "$2")" || break; sleep 0.25; done
-          node_pid "$2" >/dev/null && die "node $2 still running after SIGKILL"
-          rm -f "$DIR/node$2/rabbitmq.pid"
+    kill) node_pids "$2" >/dev/null || die "node $2 is not running"
+          kill_node "$2"
           for _ in $(seq 1 40); do port_open "$(amqp_port "$2")" || break; sleep 0.25; done ;;
     start) start_node "$2"; wait_nodes "$2" ;;
     leader) shift; leader "$@" ;;
