@@ -85,7 +85,7 @@ test:
 	scripts/chaos-test.sh --cluster 2>&1 | tee var/log/chaos-cluster-test.log
 	@# The national benchmark's command on this build, so it cannot rot (issue 24): a smoke run, no threshold
 	@# (debug binaries, about 7 minutes; BENCHMARKS.md's figures are release runs of scripts/bench-national.sh).
-	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/bench-national.sh --scale 0.1 --rythme 150 2>&1 | tee var/log/bench-smoke.log
+	BIN_DIR="$$($(SWIFT) build --show-bin-path)" scripts/bench-national.sh --scale 0.1 --rythme 150 --cout 300 2>&1 | tee var/log/bench-smoke.log
 	@# The development database and vhost hold what they held before the tests (issue 25).
 	scripts/fingerprint.sh --check var/log/fingerprint-ece.txt ece /
 

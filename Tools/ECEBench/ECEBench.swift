@@ -9,7 +9,7 @@ import TestSupport
 struct ECEBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ece-bench", abstract: "Benchmarks of the ECE platform (figures go to BENCHMARKS.md).",
-        subcommands: [Bus.self, Import.self, Statistics.self, Demo.self, EndToEnd.self, National.self, Chaos.self, BusConsume.self, RawConsume.self,
+        subcommands: [Bus.self, Import.self, Statistics.self, Demo.self, EndToEnd.self, National.self, Cout.self, Chaos.self, BusConsume.self, RawConsume.self,
                       Poison.self])
 }
 

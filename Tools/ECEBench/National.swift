@@ -184,7 +184,7 @@ struct NationalReport {
         Swift.print(String(format: "ratio saves / pgbench -N TPS: %.0f %% (target ≥ 50 %%); p99 target ≤ 50 ms", 100 * rate / pgbench))
         Swift.print("CPU while grading (s, of \(String(format: "%.0f", gradingSeconds * 2)) available on 2 cores): "
                     + cpu.map { String(format: "%@ %.1f", $0.0, $0.1) }.joined(separator: ", "))
-        Swift.print("peak RSS (MB): " + rss.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + " (target ≤ 150 each)")
+        Swift.print("peak RSS (MB): " + rss.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + " (target ≤ 100 each)")
     }
 }
 
@@ -279,9 +279,15 @@ struct Session {
         report.rythme = cadence?.perSecond
         report.phases.append(.init(name: "grading (\(concurrence) examiners)", seconds: report.gradingSeconds, operations: report.saves.count,
                                    unit: "saves"))
+        Swift.print("  grading: \(String(format: "%.1f", report.gradingSeconds)) s; " + Self.rssSoFar(runDir))
         report.phases.append(try await phase("locking", lots.count, "lots") { try await verrouiller(lots) })
         report.phases.append(try await phase("closing until all recorded", centres, "commissions") { try await cloturer() })
         return report
+    }
+
+    /// Which phase sets a service's peak memory (issue 24 item 5): the peaks so far, after each phase.
+    static func rssSoFar(_ runDir: String) -> String {
+        "peak RSS so far (MB): " + National.peakRSS(runDir: runDir).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
@@ -293,7 +299,7 @@ struct Session {
         try await body()
         await chaos?.fin()
         let p = NationalReport.Phase(name: name, seconds: Self.seconds(ContinuousClock.now - start), operations: operations, unit: unit)
-        Swift.print("  \(name): \(String(format: "%.1f", p.seconds)) s")
+        Swift.print("  \(name): \(String(format: "%.1f", p.seconds)) s; " + Self.rssSoFar(runDir))
         fflush(nil)  // a long run shows its progress in its log as it happens
         return p
     }

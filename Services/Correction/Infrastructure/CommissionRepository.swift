@@ -452,7 +452,7 @@ struct CommissionRepository: Sendable {
 
     func fiches(_ key: CommissionKey, _ f: FiltreFiches) async throws -> [FicheResume] {
         let rows = try await client.query("""
-            SELECT id, candidat_id, numero, nom, prenoms, division, uai_origine, groupe_id, creneau_id, statut, note_finale, version
+            SELECT \(unescaped: FicheResume.colonnes)
             FROM \(unescaped: s).fiches
             WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
               AND (\(f.division)::text IS NULL OR division = \(f.division))
@@ -466,10 +466,7 @@ struct CommissionRepository: Sendable {
             ORDER BY nom, prenoms, numero
             """, logger: logger)
         var result: [FicheResume] = []
-        for try await r in rows.decode((UUID, UUID, String, String, String, String?, String?, UUID?, UUID?, String, Int?, Int).self) {
-            result.append(FicheResume(id: r.0, candidatId: r.1, numero: r.2, nom: r.3, prenoms: r.4, division: r.5, uaiOrigine: r.6,
-                                      groupeId: r.7, creneauId: r.8, statut: r.9, noteFinale: r.10, version: r.11))
-        }
+        for try await row in rows { result.append(try FicheResume(row: row)) }
         return result
     }
 
@@ -721,4 +718,15 @@ struct FiltreFiches: Sendable {
     var groupe: UUID?
     var nonDistribues = false
     var sansCreneau = false
+}
+
+extension CommissionRepository.FicheResume {
+    /// The columns `init(row:)` decodes, in this order.
+    static let colonnes = "id, candidat_id, numero, nom, prenoms, division, uai_origine, groupe_id, creneau_id, statut, note_finale, version"
+
+    init(row: PostgresRow) throws {
+        let r = try row.decode((UUID, UUID, String, String, String, String?, String?, UUID?, UUID?, String, Int?, Int).self)
+        self.init(id: r.0, candidatId: r.1, numero: r.2, nom: r.3, prenoms: r.4, division: r.5, uaiOrigine: r.6,
+                  groupeId: r.7, creneauId: r.8, statut: r.9, noteFinale: r.10, version: r.11)
+    }
 }

@@ -188,4 +188,54 @@ enum EditeurStatements {
 
         func decodeRow(_ row: PostgresRow) throws -> (Int, Date, Bool) { try row.decode((Int, Date, Bool).self) }
     }
+
+    /// The groups of an examiner's lots (on the exams × centres they are convoked to): every examiner
+    /// asks for them when a session begins, 12,000 in waves; planned each time, this join cost
+    /// PostgreSQL far more than running it (`ece-bench cout lots`, BENCHMARKS.md).
+    struct MesLots: PostgresPreparedStatement {
+        static let sql = """
+            SELECT g.id, g.nom, g.session, g.epreuve, g.centre, g.verrouille
+            FROM groupes g JOIN examinateurs e
+                ON g.membres @> ARRAY[e.intervenant_id] AND e.session = g.session AND e.epreuve = g.epreuve AND e.centre = g.centre
+            WHERE e.login = $1::text AND e.active AND e.kind = 'examinateur'
+            GROUP BY g.id
+            ORDER BY g.session DESC, g.epreuve, g.nom
+            """
+        var login: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var binds = PostgresBindings()
+            binds.append(login)
+            return binds
+        }
+
+        struct Groupe: Sendable { var id: UUID; var nom: String; var session: Int; var epreuve: String; var centre: String; var verrouille: Bool }
+
+        func decodeRow(_ row: PostgresRow) throws -> Groupe {
+            let r = try row.decode((UUID, String, Int, String, String, Bool).self)
+            return Groupe(id: r.0, nom: r.1, session: r.2, epreuve: r.3, centre: r.4, verrouille: r.5)
+        }
+    }
+
+    /// A lot's sheets, as `CommissionRepository.fiches` lists a commission's.
+    struct FichesDuLot: PostgresPreparedStatement {
+        static let sql = """
+            SELECT \(CommissionRepository.FicheResume.colonnes) FROM fiches
+            WHERE groupe_id = $1::uuid AND session = $2::int8 AND epreuve = $3::text AND centre = $4::text
+            ORDER BY nom, prenoms, numero
+            """
+        /// The lot's group, and its commission: only the sheets of both.
+        var groupe: MesLots.Groupe
+
+        func makeBindings() throws -> PostgresBindings {
+            var binds = PostgresBindings()
+            binds.append(groupe.id)
+            binds.append(groupe.session)
+            binds.append(groupe.epreuve)
+            binds.append(groupe.centre)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
 }

@@ -619,24 +619,21 @@ struct FicheRepository: Sendable {
 
     /// The lots of the examiner with this login (on the exams × centres they are convoked to).
     func mesLots(login: String) async throws -> [MonLot] {
-        let rows = try await client.query("""
-            SELECT g.id, g.nom, g.session, g.epreuve, g.centre, g.verrouille
-            FROM \(unescaped: s).groupes g JOIN \(unescaped: s).examinateurs e
-                ON g.membres @> ARRAY[e.intervenant_id] AND e.session = g.session AND e.epreuve = g.epreuve AND e.centre = g.centre
-            WHERE e.login = \(login) AND e.active AND e.kind = 'examinateur'
-            GROUP BY g.id
-            ORDER BY g.session DESC, g.epreuve, g.nom
-            """, logger: logger).collect()
-        var lots: [MonLot] = []
-        for row in rows {
-            let r = try row.decode((UUID, String, Int, String, String, Bool).self)
-            let key = CommissionKey(session: r.2, epreuve: r.3, centre: r.4)
-            var filtre = FiltreFiches()
-            filtre.groupe = r.0
-            lots.append(MonLot(groupeId: r.0, nom: r.1, session: r.2, epreuve: r.3, centre: r.4, verrouille: r.5,
-                               fiches: try await commissions.fiches(key, filtre)))
+        try await client.withConnection { connection in
+            // Read whole before the lots' sheets: one statement at a time on a connection.
+            var groupes: [EditeurStatements.MesLots.Groupe] = []
+            for try await g in try await connection.execute(EditeurStatements.MesLots(login: login), logger: logger) { groupes.append(g) }
+            var lots: [MonLot] = []
+            for g in groupes {
+                var fiches: [CommissionRepository.FicheResume] = []
+                for try await row in try await connection.execute(EditeurStatements.FichesDuLot(groupe: g), logger: logger) {
+                    fiches.append(try CommissionRepository.FicheResume(row: row))
+                }
+                lots.append(MonLot(groupeId: g.id, nom: g.nom, session: g.session, epreuve: g.epreuve, centre: g.centre,
+                                   verrouille: g.verrouille, fiches: fiches))
+            }
+            return lots
         }
-        return lots
     }
 }
 
