@@ -22,6 +22,7 @@ while (($#)); do
     case "$1" in
         --cout) cout="$2"; shift 2 ;;
         --scale) scale="$2"; args+=("$1" "$2"); shift 2 ;;
+        --scale=*) scale="${1#--scale=}"; args+=("$1"); shift ;;
         *) args+=("$1"); shift ;;
     esac
 done

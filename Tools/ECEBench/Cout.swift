@@ -7,7 +7,8 @@ import Shared
 
 /// `ece-bench cout`: what one request costs each process, in CPU read from `/proc` before and after
 /// a burst of the same request — the gateway, Correction, PostgreSQL (the sum of its processes:
-/// noisier, a backend ending in the window brings its whole life), RabbitMQ and the other services.
+/// noisier, a backend starting in the window brings its whole life, one ending takes its own away),
+/// RabbitMQ and the other services.
 /// Run on the database of an `ece-bench national` run with the services started on it again (the
 /// examiners it names are that run's), e.g. to cost an examiner's lot list in a wave: a new token,
 /// `GET /api/correction/mes-lots`. The bench's own CPU is not counted; its tokens are signed before
