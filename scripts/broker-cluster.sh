@@ -165,6 +165,11 @@ up() {
     for i in $(seq 1 120); do
         running="$(members 1 || true)"
         [[ "$(wc -w <<<"$running")" == 3 ]] && break
+        # A node that ended just after its boot (seen in CI: killed as it finished booting) is started
+        # again, as one that ended during it: `up` brings back the three.
+        for n in "${NODES[@]}"; do
+            node_pids "$n" >/dev/null || { log "node $n ended after its boot: starting it again"; start_node "$n"; wait_nodes "$n"; }
+        done
         sleep 0.5
     done
     [[ "$(wc -w <<<"$running")" == 3 ]] || die "the nodes did not form one cluster (running: $running)"
