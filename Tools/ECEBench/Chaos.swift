@@ -46,7 +46,7 @@ struct Chaos: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "ece.chaos")
         logger.logLevel = .error
-        let centres = max(5, Int((3000 * scale).rounded()))
+        let centres = National.centres(scale: scale)
         print("ece-bench chaos: \(centres) centres, \(centres * National.candidatsParCentre) candidate-exams, at least \(faults) faults")
         let ports = healthPorts.split(separator: ",").compactMap { Int($0) }
         let injector = FaultInjector(runDir: runDir, pause: pause, seed: seed, cluster: cluster ? vhost : nil, healthPorts: ports)

@@ -43,7 +43,7 @@ struct Cout: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "ece.bench")
         logger.logLevel = .warning
-        let centres = max(5, Int((3000 * scale).rounded()))
+        let centres = National.centres(scale: scale)
         let session = try await National.session(centres: centres, concurrence: paralleles, gateway: gateway, keyFile: keyFile,
                                                  database: "", runDir: runDir, logger: logger)
         let examinateurs = (0..<centres).flatMap { c in (1...National.examinateursParCentre).map { session.identite(c, $0) } }
@@ -58,8 +58,7 @@ struct Cout: AsyncParsableCommand {
     }
 
     private func mesurer(_ session: Session, _ examinateurs: [Identity]) async throws {
-        let http = session.passerelle.http
-
+        let chemin = requete == .sante ? "/health" : "/api/correction/mes-lots"
         // Every token signed before the burst; a seen token is sent once first, so both services remember it.
         let jetons: [String?]
         switch requete {
@@ -73,19 +72,18 @@ struct Cout: AsyncParsableCommand {
             jetons = try await signes((0..<requetes).map { examinateurs[$0 % examinateurs.count] }, session.signer)
         case .lotsJetonVu:
             let vus = try await signes(examinateurs, session.signer)
-            try await rafale(vus, chemin: "/api/correction/mes-lots", http: http, session: session)
+            try await rafale(vus, chemin: chemin, session: session)
             jetons = (0..<requetes).map { vus[$0 % vus.count] }
         }
-        let chemin = requete == .sante ? "/health" : "/api/correction/mes-lots"
         // A warm-up with tokens of its own, so the connections (to the gateway, to Correction) are open.
         let echauffement = requete == .sante ? Array(repeating: nil, count: 200) : try await signes((0..<200).map { i in
             Identity(userId: UUID(), login: "ex.echauffement.\(i)", role: .examinateur, scope: .academie("01"))
         }, session.signer)
-        try await rafale(echauffement, chemin: chemin, http: http, session: session)
+        try await rafale(echauffement, chemin: chemin, session: session)
 
         let avant = National.cpu(runDir: runDir)
         let debut = ContinuousClock.now
-        try await rafale(jetons, chemin: chemin, http: http, session: session)
+        try await rafale(jetons, chemin: chemin, session: session)
         let duree = Session.seconds(ContinuousClock.now - debut)
         let apres = National.cpu(runDir: runDir)
 
@@ -103,8 +101,8 @@ struct Cout: AsyncParsableCommand {
         return jetons
     }
 
-    private func rafale(_ jetons: [String?], chemin: String, http: HTTPClient, session: Session) async throws {
-        let suivant = Compteur()
+    private func rafale(_ jetons: [String?], chemin: String, session: Session) async throws {
+        let http = session.passerelle.http, suivant = Compteur()
         let url = session.passerelle.serveur() + chemin
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<paralleles {

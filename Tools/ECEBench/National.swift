@@ -52,7 +52,7 @@ struct National: AsyncParsableCommand {
     func run() async throws {
         var logger = Logger(label: "ece.bench")
         logger.logLevel = .warning
-        let centres = max(5, Int((3000 * scale).rounded()))
+        let centres = Self.centres(scale: scale)
         print("ece-bench national: \(centres) centres, \(centres * Self.candidatsParCentre) candidate-exams, "
               + "\(centres * Self.examinateursParCentre) examiners, \(concurrence) concurrent; "
               + "\(ProcessInfo.processInfo.activeProcessorCount) cores")
@@ -77,6 +77,9 @@ struct National: AsyncParsableCommand {
             throw error
         }
     }
+
+    /// The centres of a run at `scale` (at least five).
+    static func centres(scale: Double) -> Int { max(5, Int((3000 * scale).rounded())) }
 
     /// The simulated users' HTTP client and token signer, around the generated country.
     static func session(centres: Int, concurrence: Int, gateway: String, keyFile: String, database: String, runDir: String,
