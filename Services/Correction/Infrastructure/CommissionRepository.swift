@@ -145,6 +145,7 @@ struct CommissionRepository: Sendable {
                    (count(f.id) FILTER (WHERE f.statut = 'notee'))::int, (count(f.id) FILTER (WHERE f.statut = 'absent'))::int,
                    (count(f.id) FILTER (WHERE f.statut = 'brouillon'))::int, (count(f.id) FILTER (WHERE f.saisie_differee))::int
             FROM \(unescaped: s).groupes g LEFT JOIN \(unescaped: s).fiches f ON f.groupe_id = g.id
+                AND f.session = g.session AND f.epreuve = g.epreuve AND f.centre = g.centre
             WHERE g.session = \(key.session) AND g.epreuve = \(key.epreuve) AND g.centre = \(key.centre)
               AND (\(membre)::uuid IS NULL OR g.membres @> ARRAY[\(membre)]::uuid[])
             GROUP BY g.id ORDER BY g.nom
@@ -222,7 +223,8 @@ struct CommissionRepository: Sendable {
                     throw Problem.validation([.init(field: "membres", reason: "non convoqué(e) sur cette épreuve et ce centre / not convoked here")])
                 }
                 let rows = try await connection.query("""
-                    SELECT numero, nom, uai_origine, division FROM \(unescaped: s).fiches WHERE groupe_id = \(id)
+                    SELECT numero, nom, uai_origine, division FROM \(unescaped: s).fiches
+                    WHERE groupe_id = \(id) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
                     """, logger: logger).collect()
                 let conflits = try rows.map { try $0.decode((String, String, String?, String?).self) }.filter { r in
                     Distribution.conflit(Distribution.Candidat(id: id, nom: r.1, uaiOrigine: r.2, division: r.3, creneau: nil), people)
@@ -252,7 +254,8 @@ struct CommissionRepository: Sendable {
             try await openCommission(key, connection, forUpdate: true)
             let avant = try await groupe(key, id, connection)
             let lot = try await connection.query("""
-                SELECT count(*)::int FROM \(unescaped: s).fiches WHERE groupe_id = \(id)
+                SELECT count(*)::int FROM \(unescaped: s).fiches
+                WHERE groupe_id = \(id) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
                 """, logger: logger).collect()
             let candidats = try lot[0].decode(Int.self)
             guard candidats == 0 else {
@@ -624,7 +627,9 @@ struct CommissionRepository: Sendable {
                 }
                 var groupe = Distribution.Groupe(id: id, membres: people)
                 let loads = try await connection.query("""
-                    SELECT creneau_id, count(*)::int FROM \(unescaped: s).fiches WHERE groupe_id = \(id) GROUP BY creneau_id
+                    SELECT creneau_id, count(*)::int FROM \(unescaped: s).fiches
+                    WHERE groupe_id = \(id) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+                    GROUP BY creneau_id
                     """, logger: logger).collect()
                 for load in loads {
                     let (creneau, n) = try load.decode((UUID?, Int).self)

@@ -401,7 +401,10 @@ struct FicheRepository: Sendable {
                 throw Problem.conflict(.incomplet, "seconde lecture en cours / second look open: \(relues.joined(separator: ", "))")
             }
             let rows = try await connection.query("""
-                SELECT numero, statut IN ('notee', 'absent') FROM \(unescaped: s).fiches WHERE groupe_id = \(groupe.id) ORDER BY numero
+                SELECT numero, statut IN ('notee', 'absent') FROM \(unescaped: s).fiches
+                WHERE groupe_id = \(groupe.id) AND session = \(groupe.key.session) AND epreuve = \(groupe.key.epreuve)
+                  AND centre = \(groupe.key.centre)
+                ORDER BY numero
                 """, logger: logger).collect()
             let fiches = try rows.map { try $0.decode((String, Bool).self) }
             let manquants = fiches.filter { !$0.1 }.map(\.0)
