@@ -23,6 +23,19 @@ import TestSupport
         var encodage: String
     }
 
+    /// A designation reads the person's other designations (their authorities): by an index on the
+    /// person, not by a scan of every designation, which grew with the square of a national session's.
+    @Test func aPersonsDesignationsAreReadThroughAnIndex() async throws {
+        try await withServiceDatabase(HealthTests.configuration("inscriptions", 8081), migrations: inscriptionsMigrations) { client, schema, logger in
+            let leading = try await client.query("""
+                SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]
+                WHERE i.indrelid = \("\(schema.name).designations")::regclass
+                """, logger: logger).collect().map { try $0.decode(String.self) }
+            #expect(leading.contains("session"), "the query sees the indexes: \(leading)")
+            #expect(leading.contains("intervenant_id"), "no index leads with intervenant_id: \(leading)")
+        }
+    }
+
     struct Page: Decodable { var total: Int }
 
     static func withPlatform(_ test: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
