@@ -204,9 +204,18 @@ final class AMQPConnection: @unchecked Sendable {
 
     /// Message count of an existing queue (passive declare). Also a cheap synchronous round trip.
     func queueDepth(_ queue: String) throws -> Int {
+        Int(try declarePassive(queue)?.pointee.message_count ?? 0)
+    }
+
+    /// Consumers of an existing queue: a consumer subscribes only once its bindings are made.
+    func queueConsumers(_ queue: String) throws -> Int {
+        Int(try declarePassive(queue)?.pointee.consumer_count ?? 0)
+    }
+
+    private func declarePassive(_ queue: String) throws -> UnsafeMutablePointer<amqp_queue_declare_ok_t>? {
         let ok = amqp_queue_declare(state, channel, bytes(queue), 1, 0, 0, 0, amqp_empty_table)
         try checkReply(amqp_get_rpc_reply(state), "queue.declare passive \(queue)")
-        return Int(ok?.pointee.message_count ?? 0)
+        return ok
     }
 
     func purgeQueue(_ queue: String) throws {

@@ -20,6 +20,15 @@ public enum BrokerAdmin {
         }
     }
 
+    /// Consumers subscribed to `queue`, nil when it does not exist.
+    public static func queueConsumers(_ configuration: AMQPConfiguration, queue: String) async -> Int? {
+        try? await onThread {
+            guard let connection = try? AMQPConnection.open(configuration) else { return nil }
+            defer { connection.close() }
+            return try? connection.queueConsumers(queue)
+        }
+    }
+
     /// Empties queues that exist (one connection each: a missing queue closes its channel).
     public static func purgeQueues(_ configuration: AMQPConfiguration, _ names: [String]) async {
         for name in names {

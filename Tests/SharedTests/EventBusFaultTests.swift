@@ -72,6 +72,9 @@ import TestSupport
                                 options: options, logger: harness.logger)
         let running = [Running(publisher), Running(relay), Running(harness.consumer(queue: queue, type: type))]
         try await waitUntil { publisher.isConnected }
+        // Rows published before the consumer's queue is bound are unroutable and wait for the
+        // ten-minute poll: start once it consumes (it subscribes after binding).
+        try await waitUntil { (await BrokerAdmin.queueConsumers(harness.amqp, queue: queue) ?? 0) > 0 }
         if listen {
             let listening = "LISTEN \"\(relay.channel)\";"
             try await waitUntil {
