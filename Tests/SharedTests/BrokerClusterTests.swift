@@ -31,7 +31,8 @@ import TestSupport
     /// A node whose boot ends while the three restart together (RabbitMQ 3.10 loses its peers' boot race
     /// at times) is started again, whichever node it is: `up` still brings back the whole cluster.
     /// Stop 42's CI: node 3 had failed, and node 1, waited for first, waited for it until `up` gave up.
-    @Test(.timeLimit(.minutes(5))) func aNodeEndingAtItsBootWhileTheClusterRestartsIsStartedAgain() async throws {
+    // Two `up`s and a `down` of three nodes took 276 s of its five minutes in stop 44's loaded CI.
+    @Test(.timeLimit(.minutes(8))) func aNodeEndingAtItsBootWhileTheClusterRestartsIsStartedAgain() async throws {
         try await Self.cluster("up")
         try await Self.cluster("down")
         async let restarted = Self.cluster("up")
@@ -47,7 +48,10 @@ import TestSupport
             }
         }
         #expect(killed)
-        #expect(try await restarted.contains("node 3 ended at its boot"))
+        // Killed during its boot or, on a loaded machine whose `status` answers late, just after it:
+        // either way `up` starts it again (stop 44's CI saw the second).
+        let output = try await restarted
+        #expect(output.contains("node 3 ended at its boot") || output.contains("node 3 ended after its boot"), "\(output)")
         #expect(try await Self.cluster("status").contains("members: ece-c1@localhost ece-c2@localhost ece-c3@localhost"))
         try await Self.cluster("down")
     }
