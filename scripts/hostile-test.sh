@@ -55,7 +55,11 @@ DO $$ DECLARE t record; c bigint; h bigint; BEGIN
   TRUNCATE empreinte;
   FOR t IN SELECT schemaname, tablename FROM pg_tables
            WHERE schemaname IN ('referentiel', 'inscriptions', 'missions', 'correction', 'gateway') LOOP
-    EXECUTE format('SELECT count(*), COALESCE(sum(hashtext(xmin::text)::bigint), 0) FROM %I.%I', t.schemaname, t.tablename) INTO c, h;
+    -- A new-message notice is marked mailed by Missions' timer (AVIS_MESSAGES_SECONDS, 900 s after it
+    -- came), whatever the requests: its rows by id, so an insert or a delete still shows (stop 45's CI).
+    EXECUTE format('SELECT count(*), COALESCE(sum(hashtext(%s::text)::bigint), 0) FROM %I.%I',
+                   CASE WHEN t.schemaname || '.' || t.tablename = 'missions.avis_messages' THEN 'id' ELSE 'xmin' END,
+                   t.schemaname, t.tablename) INTO c, h;
     INSERT INTO empreinte VALUES (t.schemaname || '.' || t.tablename, c, h);
   END LOOP; END $$;
 SELECT nom || ' ' || n || ' ' || h FROM empreinte ORDER BY nom;
