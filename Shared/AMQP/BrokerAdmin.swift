@@ -13,19 +13,21 @@ public enum BrokerAdmin {
 
     /// Messages ready in the queue, or nil when it does not exist.
     public static func queueDepth(_ configuration: AMQPConfiguration, queue: String) async -> Int? {
-        try? await onThread {
-            guard let connection = try? AMQPConnection.open(configuration) else { return nil }
-            defer { connection.close() }
-            return try? connection.queueDepth(queue)
-        }
+        await reading(configuration) { try $0.queueDepth(queue) }
     }
 
     /// Consumers subscribed to `queue`, nil when it does not exist.
     public static func queueConsumers(_ configuration: AMQPConfiguration, queue: String) async -> Int? {
+        await reading(configuration) { try $0.queueConsumers(queue) }
+    }
+
+    /// `read` on a connection of its own; nil when the broker cannot be reached or `read` fails.
+    private static func reading(_ configuration: AMQPConfiguration,
+                                _ read: @escaping @Sendable (AMQPConnection) throws -> Int) async -> Int? {
         try? await onThread {
             guard let connection = try? AMQPConnection.open(configuration) else { return nil }
             defer { connection.close() }
-            return try? connection.queueConsumers(queue)
+            return try? read(connection)
         }
     }
 
