@@ -24,6 +24,9 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) thr
 func buildApplication(_ configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(configuration)
     let consumers = buildConsumers(runtime)
+    let exports = ExportsDesignations(
+        designations: DesignationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger),
+        client: runtime.postgres, channel: "\(runtime.schema.name)_exports", logger: runtime.logger, ready: runtime.ready)
     return runtime.makeApplication(router: try buildRouter(runtime, consumers: consumers), migrations: inscriptionsMigrations,
-                                   consumers: consumers)
+                                   consumers: consumers, services: [exports])
 }

@@ -242,4 +242,33 @@ let inscriptionsMigrations = [
     Migration(17, "designations_par_intervenant", [
         "CREATE INDEX designations_intervenant ON {schema}.designations (intervenant_id)",
     ]),
+    // The groups whose export is asked for (`DesignationRepository.requestExport`), exported after the
+    // designation's commit by `ExportsDesignations`: each export no longer waits, inside the
+    // designation's transaction, for the previous export of its group (an advisory lock, 35 ms a
+    // designation at the national bench's full scale), and designations arriving together in a
+    // group are exported once. `centre` is '' for an académie's coordinators.
+    Migration(18, "exports_a_faire", [
+        """
+        CREATE TABLE {schema}.exports_a_faire (
+            session int NOT NULL,
+            academie text NOT NULL,
+            epreuve text NOT NULL,
+            role text NOT NULL,
+            centre text NOT NULL,
+            -- Requests folded into the waiting export, and the last one's correlation id (its event's).
+            demandes int NOT NULL DEFAULT 1,
+            correlation_id text NOT NULL,
+            demande_le timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (session, academie, epreuve, role, centre)
+        )
+        """,
+        """
+        CREATE FUNCTION {schema}.exports_a_faire_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('{schema}_exports', '');
+            RETURN NULL;
+        END $$
+        """,
+        "CREATE TRIGGER exports_a_faire_notify AFTER INSERT ON {schema}.exports_a_faire FOR EACH STATEMENT EXECUTE FUNCTION {schema}.exports_a_faire_notify()",
+    ]),
 ]

@@ -127,7 +127,6 @@ public final class CourrielSender: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let ready: StartupGate?
-    private let wakeup = Wakeup()
 
     /// `smtp` nil: mail stays `en_attente` (logged once) until a server is configured.
     public init(courriels: Courriels, client: PostgresClient, smtp: SMTPClient?, from: String, options: Options = Options(),
@@ -159,40 +158,9 @@ public final class CourrielSender: Service, Sendable {
         }
         logger.info("mail goes through \(smtp!.configuration)")
         try? await cancelWhenGracefulShutdown {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.listen() }
-                group.addTask { await self.loop() }
-                await group.next()
-                group.cancelAll()
-            }
-        }
-    }
-
-    private var channel: String { "\(courriels.schema.name)_courriels" }
-
-    private func listen() async {
-        while !Task.isCancelled {
-            do {
-                try await client.withConnection { connection in
-                    try await connection.listen(on: self.channel) { notifications in
-                        self.wakeup.signal()
-                        for try await _ in notifications { self.wakeup.signal() }
-                    }
-                }
-            } catch {
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
-    }
-
-    private func loop() async {
-        while !Task.isCancelled {
-            do {
-                if try await sendOne() { continue }
-            } catch {
-                logger.warning("mail pass failed", metadata: ["error": "\(error)"])
-            }
-            await wakeup.wait(upTo: options.safetyPoll)
+            await ClaimedWork(client: self.client, channel: "\(self.courriels.schema.name)_courriels",
+                              safetyPoll: self.options.safetyPoll, passDeadline: nil, logger: self.logger)
+                .run("mail") { try await self.sendOne() }
         }
     }
 

@@ -36,6 +36,86 @@ import TestSupport
         }
     }
 
+    /// A group's designations are exported after they commit, those arriving together once; one
+    /// committing while its group is being exported (the export having read the group without it)
+    /// waits for that export and asks for another, so the newest export has everyone. No export
+    /// worker runs here: the test claims and exports by hand.
+    @Test func aGroupsDesignationsAreExportedTogetherAndNoneIsLost() async throws {
+        try await withServiceDatabase(HealthTests.configuration("inscriptions", 8081), migrations: inscriptionsMigrations) { client, schema, logger in
+            let s = schema.name
+            try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
+            let session = 2097  // this test's own: its group holds only its people
+            let p = "x\(UUID().uuidString.prefix(6).lowercased())"
+            let correlation = "test-\(p)"
+            let designations = DesignationRepository(client: client, schema: schema, outbox: Outbox(schema: schema, producer: "inscriptions"),
+                                                     logger: logger)
+            let groupe = GroupeDesignation(session: session, academie: "03", epreuve: "T011B", role: .examinateur, centre: "0251080N")
+            @Sendable func cleanUp() async throws {
+                try await client.query("DELETE FROM \(unescaped: s).designations WHERE session = \(session)", logger: logger)
+                try await client.query("DELETE FROM \(unescaped: s).exports_a_faire WHERE session = \(session)", logger: logger)
+                // Nobody consumes these: they would reach other tests' recorders.
+                try await client.query("DELETE FROM \(unescaped: s).outbox WHERE correlation_id = \(correlation)", logger: logger)
+            }
+            try await cleanUp()
+            @Sendable func designate(_ n: Int) async throws {
+                _ = try await designations.designate(
+                    DemandeDesignation(role: .examinateur, epreuve: "T011B", centre: "0251080N",
+                                       intervenant: .init(login: "\(p).prof\(n)", nom: "Curie", prenom: "Marie")),
+                    groupe: groupe, autorite: .init(academie: "03", uai: "0251080N"), by: UUID(), correlationId: correlation)
+            }
+            /// The people of each export of the group, oldest first.
+            @Sendable func exported() async throws -> [[String]] {
+                let rows = try await client.query("""
+                    SELECT body FROM \(unescaped: s).outbox WHERE correlation_id = \(correlation) ORDER BY seq
+                    """, logger: logger)
+                var result: [[String]] = []
+                for try await body in rows.decode(String.self) {
+                    let envelope = try EventCoding.decoder.decode(EventEnvelope<IntervenantsExported>.self, from: Data(body.utf8))
+                    result.append(envelope.payload.intervenants.map(\.login))
+                }
+                return result
+            }
+            /// The requests folded into the group's waiting export; nil when none waits.
+            @Sendable func waiting() async throws -> Int? {
+                try await client.query("SELECT demandes FROM \(unescaped: s).exports_a_faire WHERE session = \(session)",
+                                       logger: logger).collect().first?.decode(Int.self)
+            }
+
+            for n in 1...3 { try await designate(n) }
+            #expect(try await waiting() == 3, "three designations, one export asked")
+            #expect(try await exported().isEmpty, "nothing is exported inside a designation's transaction")
+            while try await designations.exportOne() {}
+            #expect(try await exported() == [[1, 2, 3].map { "\(p).prof\($0)" }])
+            #expect(try await waiting() == nil)
+            try await designate(2)
+            #expect(try await waiting() == nil, "designating the same person again asks nothing")
+
+            // The race: an export has claimed the group and read it (without prof5) when prof5's
+            // designation reaches its request for an export.
+            try await designate(4)
+            let fifth = try await client.withTransaction(logger: logger) { connection in
+                let claimed = try await connection.query("""
+                    SELECT 1 FROM \(unescaped: s).exports_a_faire WHERE session = \(session) FOR UPDATE
+                    """, logger: logger).collect()
+                #expect(claimed.count == 1)
+                let fifth = Task { try await designate(5) }
+                try await waitUntil {
+                    try await client.query("""
+                        SELECT count(*) FROM pg_stat_activity
+                        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%exports_a_faire%'
+                        """, logger: logger).collect().first?.decode(Int.self) == 1
+                }
+                try await connection.query("DELETE FROM \(unescaped: s).exports_a_faire WHERE session = \(session)", logger: logger)
+                return fifth
+            }
+            try await fifth.value
+            #expect(try await waiting() == 1, "prof5's designation asked for a new export once the running one ended")
+            while try await designations.exportOne() {}
+            #expect(try await exported().last == (1...5).map { "\(p).prof\($0)" }, "the newest export has everyone")
+            try await cleanUp()
+        }
+    }
+
     struct Page: Decodable { var total: Int }
 
     static func withPlatform(_ test: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {
@@ -324,7 +404,7 @@ import TestSupport
             let second = #"{"role":"examinateur","epreuve":"T011B","centre":"0251080N","intervenant":{"login":"\#(p).prof2","nom":"Curie","prenom":"Pierre","divisions":["T3","T4"]}}"#
             #expect(try await Self.post(client, "designations", second, as: school).status == .created)
             try await waitUntil { try await latest("examinateur") == ["\(p).prof1", "\(p).prof2"] }
-            // Designations at the same time: the newest export still has everyone (each export waits for the previous).
+            // Designations at the same time: the newest export still has everyone (exported after they commit).
             try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for n in 3...10 {
                     group.addTask {

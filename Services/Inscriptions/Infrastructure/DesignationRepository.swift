@@ -29,8 +29,10 @@ struct GroupeDesignation: Sendable, Hashable {
 }
 
 /// Examiners designated by schools (per exam × centre) and coordinators by the gestionnaire (per
-/// exam × académie). Every change re-exports the group it touched (`intervenants.exported`) in the
-/// same transaction, so Missions always has the current list.
+/// exam × académie). Every change asks, in its own transaction, for its group to be exported again
+/// (`exports_a_faire`); `ExportsDesignations` exports it (`intervenants.exported`) once it has
+/// committed, so Missions always ends with the current list, and designations arriving together
+/// in one group are exported together.
 struct DesignationRepository: Sendable {
     let client: PostgresClient
     let schema: SQLIdentifier
@@ -143,7 +145,7 @@ struct DesignationRepository: Sendable {
                 }
                 return id
             }
-            try await export(groupe, on: connection, correlationId: correlationId)
+            try await requestExport(groupe, on: connection, correlationId: correlationId)
             return id
         }
     }
@@ -165,7 +167,7 @@ struct DesignationRepository: Sendable {
             }
             guard let (groupe, uai, owner) = found, visible(groupe, uai, owner) else { return false }
             try await connection.query("DELETE FROM \(unescaped: s).designations WHERE id = \(id)", logger: logger)
-            try await export(groupe, on: connection, correlationId: correlationId)
+            try await requestExport(groupe, on: connection, correlationId: correlationId)
             return true
         }
     }
@@ -188,13 +190,48 @@ struct DesignationRepository: Sendable {
         return result
     }
 
+    /// Asks for the group's export, after the changes of this transaction: a group already waiting
+    /// is not asked twice. Last in its transaction, since it locks the group's row until the commit.
+    /// An update, not `DO NOTHING`: it must wait for an export running on the row (which may have
+    /// read the group before this transaction commits) and, that row deleted, insert a new one.
+    private func requestExport(_ groupe: GroupeDesignation, on connection: PostgresConnection, correlationId: String) async throws {
+        try await connection.query("""
+            INSERT INTO \(unescaped: s).exports_a_faire AS e (session, academie, epreuve, role, centre, correlation_id)
+            VALUES (\(groupe.session), \(groupe.academie), \(groupe.epreuve), \(groupe.role.rawValue), \(groupe.centre ?? ""),
+                    \(correlationId))
+            ON CONFLICT (session, academie, epreuve, role, centre)
+                DO UPDATE SET demandes = e.demandes + 1, correlation_id = EXCLUDED.correlation_id
+            """, logger: logger)
+    }
+
+    /// Exports one waiting group, the oldest asked; false when none waits.
+    ///
+    /// The group's row stays locked until this transaction commits: a designation committing
+    /// meanwhile waits for it at its own request (`requestExport`), then asks anew, so the export
+    /// that follows reads it. No group is exported by two instances at once, and each export
+    /// takes its version after the previous one of its group has committed, so the newest
+    /// version is never the one missing a person.
+    func exportOne() async throws -> Bool {
+        try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                SELECT session, academie, epreuve, role, centre, correlation_id FROM \(unescaped: s).exports_a_faire
+                ORDER BY demande_le LIMIT 1 FOR UPDATE SKIP LOCKED
+                """, logger: logger).collect()
+            guard let (session, academie, epreuve, role, centre, correlationId) =
+                    try rows.first?.decode((Int, String, String, String, String, String).self) else { return false }
+            let groupe = GroupeDesignation(session: session, academie: academie, epreuve: epreuve,
+                                           role: MissionKind(rawValue: role) ?? .examinateur, centre: centre.isEmpty ? nil : centre)
+            try await export(groupe, on: connection, correlationId: correlationId)
+            try await connection.query("""
+                DELETE FROM \(unescaped: s).exports_a_faire WHERE session = \(session) AND academie = \(academie)
+                  AND epreuve = \(epreuve) AND role = \(role) AND centre = \(centre)
+                """, logger: logger)
+            return true
+        }
+    }
+
     /// The group's full current list, with the next export version.
     private func export(_ groupe: GroupeDesignation, on connection: PostgresConnection, correlationId: String) async throws {
-        // One export of a group at a time, each reading what the previous one committed: without
-        // it, two designations at once each export the group without the other, and the newer
-        // version may be the one missing a person.
-        let key = "\(groupe.session)/\(groupe.academie)/\(groupe.epreuve)/\(groupe.role.rawValue)/\(groupe.centre ?? "")"
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext('designations'), hashtext(\(key)))", logger: logger).collect()
         let version = try await connection.query("SELECT nextval('\(unescaped: s).export_seq')", logger: logger)
             .collect().first!.decode(Int64.self)
         let rows = try await connection.query("""
