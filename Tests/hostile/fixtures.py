@@ -44,9 +44,11 @@ _jetons = {login: tuple(pris) for login, pris in _fichier.get("jetons", {}).item
 
 
 def jeton(login):
-    """An access token for login, taken again before its 15 minutes run out."""
+    """An access token for login, taken again before its 15 minutes run out: 840 s leaves a request
+    sent just before (60 s timeout at most) time to be answered. Signing in writes a refresh token,
+    so a fingerprinted run must not: a slow machine's negative phase took 11 minutes."""
     pris = _jetons.get(login)
-    if pris is None or time.time() - pris[1] > 600:
+    if pris is None or time.time() - pris[1] > 840:
         reponse = requests.post(f"{GATEWAY}/api/auth/login", json={"login": login, "password": PASSWORD}, timeout=30)
         reponse.raise_for_status()
         _jetons[login] = (reponse.json()["accessToken"], time.time())
