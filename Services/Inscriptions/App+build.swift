@@ -12,7 +12,7 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) thr
     let api = InscriptionsAPI(
         repository: InscriptionsRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger),
         affectations: AffectationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger),
-        designations: DesignationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger),
+        designations: DesignationRepository(runtime),
         annuaire: AnnuaireRepository(client: runtime.postgres, schema: runtime.schema, logger: runtime.logger))
     try RequeteGeneree.enregistrer(on: router, gardes: InscriptionsAPI.gardes) { transport, configuration, middlewares in
         try api.registerHandlers(on: transport, configuration: configuration, middlewares: middlewares)
@@ -24,9 +24,7 @@ func buildRouter(_ runtime: ServiceRuntime, consumers: [InboxConsumer] = []) thr
 func buildApplication(_ configuration: ServiceConfiguration) async throws -> some ApplicationProtocol {
     let runtime = try await ServiceRuntime(configuration)
     let consumers = buildConsumers(runtime)
-    let exports = ExportsDesignations(
-        designations: DesignationRepository(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger),
-        client: runtime.postgres, channel: "\(runtime.schema.name)_exports", logger: runtime.logger, ready: runtime.ready)
+    let exports = ExportsDesignations(designations: DesignationRepository(runtime), logger: runtime.logger, ready: runtime.ready)
     return runtime.makeApplication(router: try buildRouter(runtime, consumers: consumers), migrations: inscriptionsMigrations,
                                    consumers: consumers, services: [exports])
 }

@@ -24,7 +24,7 @@ public struct ClaimedWork: Sendable {
     public func run(_ what: String, pass: @escaping @Sendable () async throws -> Bool) async {
         let wakeup = Wakeup()
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await listen(wakeup) }
+            group.addTask { await TableListener(client: client, channel: channel, logger: logger).run(waking: wakeup) }
             group.addTask {
                 while !Task.isCancelled {
                     do {
@@ -43,24 +43,6 @@ public struct ClaimedWork: Sendable {
             }
             await group.next()
             group.cancelAll()
-        }
-    }
-
-    /// Holds one connection listening on `channel`; reconnects after a failure (the slow poll covers the gap).
-    private func listen(_ wakeup: Wakeup) async {
-        while !Task.isCancelled {
-            do {
-                // Abandoned at cancellation: a LISTEN written to a dead connection is never answered.
-                try await abandoning { try await client.withConnection { connection in
-                    try await connection.listen(on: channel) { notifications in
-                        wakeup.signal()  // rows may have committed while nobody listened
-                        for try await _ in notifications { wakeup.signal() }
-                    }
-                } }
-            } catch {
-                if Task.isCancelled { return }
-                try? await Task.sleep(for: .seconds(1))
-            }
         }
     }
 }

@@ -60,7 +60,9 @@ public final class OutboxRelay: Service, Sendable {
         try await ready?.wait()
         try? await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
-                if self.options.listen { group.addTask { await self.listenForRows() } }
+                if self.options.listen {
+                    group.addTask { await TableListener(client: self.client, channel: self.channel, logger: self.logger).run(waking: self.wakeup) }
+                }
                 for pass in 0..<self.options.concurrency {
                     // Idle, only the first pass polls, the others wake on a notification or rarely (they
                     // matter under a backlog), so an idle service stays quiet.
@@ -75,31 +77,6 @@ public final class OutboxRelay: Service, Sendable {
 
     /// The outbox's channel: its trigger notifies it when rows commit (EventStoreMigration).
     var channel: String { "\(outbox.schema.name)_outbox" }
-
-    /// Holds one connection listening on `channel` and wakes the passes at each notification;
-    /// reconnects after a failure (the passes' slow poll covers the gap).
-    private func listenForRows() async {
-        var failures = 0
-        while !Task.isCancelled {
-            let attempt = ContinuousClock.now
-            do {
-                // Abandoned at cancellation: a LISTEN written to a dead connection is never answered.
-                try await abandoning { try await self.client.withConnection { connection in
-                    try await connection.listen(on: self.channel) { notifications in
-                        self.wakeup.signal()  // rows may have committed while nobody listened
-                        for try await _ in notifications { self.wakeup.signal() }
-                    }
-                } }
-            } catch {
-                if Task.isCancelled { return }
-                // A listener that held a while before failing starts its backoff again.
-                failures = ContinuousClock.now - attempt > .seconds(10) ? 1 : failures + 1
-                let delay = Duration.milliseconds(min(5000, 50 << min(failures, 7)))
-                logger.warning("outbox listener failed", metadata: ["error": "\(error)", "retryIn": "\(delay)"])
-                try? await Task.sleep(for: delay)
-            }
-        }
-    }
 
     private func relayLoop(idle: Duration) async throws {
         var failures = 0
@@ -192,55 +169,6 @@ public final class OutboxRelay: Service, Sendable {
             DELETE FROM \(unescaped: outbox.schema.name).outbox
             WHERE status = 'sent' AND sent_at < now() - \(seconds) * interval '1 second'
             """, logger: logger)
-    }
-}
-
-/// Wakes the relay's waiting passes. A signal with no pass waiting is kept for the next wait, so
-/// rows that commit while every pass is busy are never left for the slow poll.
-final class Wakeup: Sendable {
-    private struct State {
-        var signalled = false
-        var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
-    }
-    private let state = Mutex(State())
-
-    func signal() {
-        let waiters = state.withLock { s in
-            defer { s.waiters = [:] }
-            if s.waiters.isEmpty { s.signalled = true }
-            return Array(s.waiters.values)
-        }
-        waiters.forEach { $0.resume() }
-    }
-
-    /// Returns at the next signal (or one kept), or after `timeout`, or when cancelled.
-    func wait(upTo timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.next() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func next() async {
-        let id = UUID()
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let now = state.withLock { s in
-                    // Checked under the lock: a cancellation before this line finds nothing to resume.
-                    if s.signalled || Task.isCancelled {
-                        s.signalled = false
-                        return true
-                    }
-                    s.waiters[id] = continuation
-                    return false
-                }
-                if now { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
-        }
     }
 }
 

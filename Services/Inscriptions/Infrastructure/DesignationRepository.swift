@@ -41,6 +41,17 @@ struct DesignationRepository: Sendable {
 
     private var s: String { schema.name }
 
+    init(client: PostgresClient, schema: SQLIdentifier, outbox: Outbox, logger: Logger) {
+        (self.client, self.schema, self.outbox, self.logger) = (client, schema, outbox, logger)
+    }
+
+    init(_ runtime: ServiceRuntime) {
+        self.init(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger)
+    }
+
+    /// Notified when a group is first asked for (migration 18's trigger on `exports_a_faire`).
+    var exportsChannel: String { "\(s)_exports" }
+
     struct Designation: Codable, Sendable {
         var id: UUID
         var role: MissionKind

@@ -7,8 +7,6 @@ import Shared
 /// several instances side by side. Wakes on the table's NOTIFY, looks anyway every `safetyPoll`.
 struct ExportsDesignations: Service {
     let designations: DesignationRepository
-    let client: PostgresClient
-    let channel: String
     let logger: Logger
     let ready: StartupGate?
     var safetyPoll: Duration = .seconds(10)
@@ -16,7 +14,7 @@ struct ExportsDesignations: Service {
     func run() async throws {
         try await ready?.wait()
         try? await cancelWhenGracefulShutdown {
-            await ClaimedWork(client: client, channel: channel, safetyPoll: safetyPoll, logger: logger)
+            await ClaimedWork(client: designations.client, channel: designations.exportsChannel, safetyPoll: safetyPoll, logger: logger)
                 .run("designation exports") { try await designations.exportOne() }
         }
     }
