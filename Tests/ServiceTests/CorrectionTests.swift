@@ -721,6 +721,41 @@ import TestSupport
         await running.stop()
     }
 
+    /// A closing reads each examiner's mission (a withdrawn convocation included), the académie's
+    /// coordinators of the exam, and Imag'In replaces the centre's older services faits, each
+    /// through an index that names what it looks for: scans of every person or service fait of the
+    /// session grew with the square of a national session's closings (Correction migration 19,
+    /// Missions migration 20). Sequential scans priced out, the plan says which index conditions remain.
+    @Test func theClosingReadsThroughIndexes() async throws {
+        func indexConditions(_ client: PostgresClient, _ statement: String, _ logger: Logger) async throws -> [String] {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SET LOCAL enable_seqscan = off", logger: logger)
+                return try await connection.query("EXPLAIN \(unescaped: statement)", logger: logger).collect()
+                    .map { try $0.decode(String.self) }.filter { $0.contains("Index Cond") }
+            }
+        }
+        try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: correctionMigrations) { client, schema, logger in
+            let s = schema.name
+            let mission = try await indexConditions(client, """
+                SELECT mission_id FROM \(s).examinateurs e WHERE e.intervenant_id = '\(UUID())' AND e.kind = 'examinateur'
+                  AND e.session = 2027 AND e.epreuve = 'SVT' AND e.centre = '0750001A' ORDER BY e.active DESC LIMIT 1
+                """, logger)
+            #expect(mission.contains { $0.contains("intervenant_id") }, "\(mission)")
+            let coordinateurs = try await indexConditions(client, """
+                SELECT DISTINCT intervenant_id, mission_id FROM \(s).examinateurs
+                WHERE kind = 'coordinateur' AND active AND session = 2027 AND epreuve = 'SVT' AND academie = '01'
+                """, logger)
+            #expect(coordinateurs.contains { $0.contains("academie") }, "\(coordinateurs)")
+        }
+        try await withServiceDatabase(HealthTests.configuration("missions", 8082), migrations: missionsMigrations) { client, schema, logger in
+            let remplaces = try await indexConditions(client, """
+                DELETE FROM \(schema.name).services_faits WHERE session = 2027 AND epreuve = 'SVT' AND centre = '0750001A'
+                  AND closure_id <> '\(UUID())'
+                """, logger)
+            #expect(remplaces.contains { $0.contains("centre") }, "\(remplaces)")
+        }
+    }
+
     /// The draw and the save may stay HOT updates (the new row beside the old, no index touched:
     /// Correction migration 7): no index of `fiches` may cover or filter on a column they write,
     /// and new pages keep room for the next version. So may the placement in a slot and the
