@@ -211,6 +211,9 @@ pg_provision() {
     # Via stdin, not -c: psql only interpolates :'pw' in scripts.
     as_postgres psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
         -v pw="$PG_SUPERUSER_PASSWORD" -f - >/dev/null <<<"ALTER ROLE postgres PASSWORD :'pw';"
+    # The view over the preloaded library (below), for `SELECT * FROM pg_stat_statements` as postgres.
+    as_postgres psql -X -q -h "$PG_SOCK" -p "$PG_PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 \
+        -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 }
 
 pg_stop() {
