@@ -41,14 +41,6 @@ struct DesignationRepository: Sendable {
 
     private var s: String { schema.name }
 
-    init(client: PostgresClient, schema: SQLIdentifier, outbox: Outbox, logger: Logger) {
-        (self.client, self.schema, self.outbox, self.logger) = (client, schema, outbox, logger)
-    }
-
-    init(_ runtime: ServiceRuntime) {
-        self.init(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger)
-    }
-
     /// Notified when a group is first asked for (migration 18's trigger on `exports_a_faire`).
     var exportsChannel: String { "\(s)_exports" }
 
@@ -263,5 +255,12 @@ struct DesignationRepository: Sendable {
             IntervenantsExported(session: groupe.session, academie: groupe.academie, epreuve: groupe.epreuve, role: groupe.role,
                                  centreUAI: groupe.centre, exportVersion: version, intervenants: people, autorites: autorites),
             correlationId: correlationId, on: connection, logger: logger)
+    }
+}
+
+extension DesignationRepository {
+    /// In an extension, so the memberwise initialiser (the tests') stays synthesised.
+    init(_ runtime: ServiceRuntime) {
+        self.init(client: runtime.postgres, schema: runtime.schema, outbox: runtime.outbox, logger: runtime.logger)
     }
 }
