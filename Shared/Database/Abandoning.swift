@@ -13,8 +13,7 @@ public func abandoning<T: Sendable>(after deadline: Duration? = nil, grace: Dura
         do { answer.give(.success(try await work())) } catch { answer.give(.failure(error)) }
     }
     let timer = deadline.map { deadline in
-        Task {
-            try await Task.sleep(for: deadline)
+        Alarm(after: deadline) {
             worker.cancel()
             answer.give(.failure(Abandoned(after: deadline)))
         }

@@ -142,20 +142,22 @@ public struct DatabaseOutageResponder<Inner: HTTPResponder>: HTTPResponder where
                 outcome.settle(.failed(error))
             }
         }
-        let watcher = Task { [watch, patience, grace] in
-            do {
-                while await !outcome.isSettled {
-                    try await Task.sleep(for: patience)
-                    if await !watch.reachable() { break }
+        // Only a request still running after `patience` gets a watcher task; it ends at the first
+        // check after the request answered.
+        let alarm = Alarm(after: patience) { [watch, patience, grace] in
+            Task {
+                while !outcome.isSettled {
+                    if await !watch.reachable() {
+                        guard !outcome.isSettled else { return }
+                        context.logger.error("database unreachable: request abandoned", metadata: ["path": "\(request.uri.path)"])
+                        outcome.abandoning()
+                        work.cancel()
+                        try? await Task.sleep(for: grace)
+                        outcome.settle(.abandoned)
+                        return
+                    }
+                    try? await Task.sleep(for: patience)
                 }
-                guard await !outcome.isSettled else { return }
-                context.logger.error("database unreachable: request abandoned", metadata: ["path": "\(request.uri.path)"])
-                outcome.abandoning()
-                work.cancel()
-                try await Task.sleep(for: grace)
-                outcome.settle(.abandoned)
-            } catch {
-                // Cancelled: the request answered.
             }
         }
         let result = await withTaskCancellationHandler {
@@ -163,7 +165,7 @@ public struct DatabaseOutageResponder<Inner: HTTPResponder>: HTTPResponder where
         } onCancel: {
             work.cancel()
         }
-        watcher.cancel()
+        alarm.cancel()
         switch result {
         case .answered(let response):
             return response

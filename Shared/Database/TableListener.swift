@@ -54,18 +54,12 @@ final class Wakeup: Sendable {
         waiters.forEach { $0.resume() }
     }
 
-    /// Returns at the next signal (or one kept), or after `timeout`, or when cancelled.
+    /// Returns at the next signal (or one kept), or after `timeout`, or when cancelled. The timeout is
+    /// an `Alarm`, not a sleeping task: each pass waits here, and a cancelled sleep would hold its
+    /// timer until its deadline (BENCHMARKS.md).
     func wait(upTo timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.next() }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func next() async {
         let id = UUID()
+        let alarm = Mutex<Alarm?>(nil)  // set while the alarm may already ring on a loop's thread
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let now = state.withLock { s in
@@ -77,10 +71,19 @@ final class Wakeup: Sendable {
                     s.waiters[id] = continuation
                     return false
                 }
-                if now { continuation.resume() }
+                if now {
+                    continuation.resume()
+                } else {
+                    alarm.withLock { $0 = Alarm(after: timeout) { self.resume(id) } }
+                }
             }
         } onCancel: {
-            state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+            resume(id)
         }
+        alarm.withLock { $0 }?.cancel()
+    }
+
+    private func resume(_ id: UUID) {
+        state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
     }
 }

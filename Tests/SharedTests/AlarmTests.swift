@@ -1,0 +1,38 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import Shared
+
+/// `Alarm`: the deadlines of every request's database watch and of every outbox pass. Rung, it runs
+/// its action; cancelled, it never does and lets go of what the action holds. (The timer a cancelled
+/// `Task.sleep` kept until its deadline is not visible from a test: the national bench measures it,
+/// BENCHMARKS.md.)
+@Suite struct AlarmTests {
+    final class Held: Sendable {}
+
+    @Test func anAlarmRingsAfterItsDelay() async throws {
+        let rung = Mutex(false)
+        _ = Alarm(after: .milliseconds(50)) { rung.withLock { $0 = true } }
+        for _ in 0..<100 where !rung.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(rung.withLock { $0 })
+    }
+
+    @Test func aCancelledAlarmNeverRings() async throws {
+        let rung = Mutex(false)
+        Alarm(after: .milliseconds(50)) { rung.withLock { $0 = true } }.cancel()
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(!rung.withLock { $0 })
+    }
+
+    @Test func aCancelledAlarmLetsGoOfWhatItHoldsBeforeItsDeadline() async throws {
+        weak var released: Held?
+        do {
+            let held = Held()
+            released = held
+            Alarm(after: .seconds(60)) { _ = held }.cancel()
+        }
+        // The loop drops the cancelled task on its own thread: give it that turn, far below the 60 s.
+        for _ in 0..<100 where released != nil { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(released == nil)
+    }
+}
