@@ -18,6 +18,11 @@ public enum DatabaseConfiguration {
                                                   database: p.database, tls: tls)
         config.options.maximumConnections = maxConnections
         config.options.minimumConnections = 0
+        // No keep-alive: a connection idle 60 s is closed anyway (the pool's idle timeout), so the
+        // keep-alive pinged it once at 30 s. Each release of a connection scheduled its timer and
+        // each lease cancelled it, and the pool's cancelled timer (a `Task.sleep`) holds its memory
+        // until the deadline: at a distribution's rate, megabytes of Correction's peak (BENCHMARKS.md).
+        config.options.keepAliveBehavior = nil
         return config
     }
 
