@@ -142,10 +142,9 @@ public struct DatabaseOutageResponder<Inner: HTTPResponder>: HTTPResponder where
                 outcome.settle(.failed(error))
             }
         }
-        // Only a request still running after `patience` gets a watcher task; it ends at the first
-        // check after the request answered.
+        // Only a request still running after `patience` gets a watcher task, cancelled once it answered.
         let alarm = Alarm(after: patience) { [watch, patience, grace] in
-            Task {
+            outcome.watched(by: Task {
                 while !outcome.isSettled {
                     if await !watch.reachable() {
                         guard !outcome.isSettled else { return }
@@ -158,7 +157,7 @@ public struct DatabaseOutageResponder<Inner: HTTPResponder>: HTTPResponder where
                     }
                     try? await Task.sleep(for: patience)
                 }
-            }
+            })
         }
         let result = await withTaskCancellationHandler {
             await outcome.value()
@@ -166,6 +165,7 @@ public struct DatabaseOutageResponder<Inner: HTTPResponder>: HTTPResponder where
             work.cancel()
         }
         alarm.cancel()
+        outcome.stopWatching()
         switch result {
         case .answered(let response):
             return response
@@ -188,8 +188,14 @@ public struct DatabaseOutageResponder<Inner: HTTPResponder>: HTTPResponder where
         private var result: Result?
         private var cancelled = false
         private var waiter: CheckedContinuation<Result, Never>?
+        private var watcher: Task<Void, Never>?
 
         var isSettled: Bool { lock.withLock { result != nil } }
+
+        /// The watcher of a request still running after the patience.
+        func watched(by task: Task<Void, Never>) { lock.withLock { watcher = task } }
+
+        func stopWatching() { lock.withLock { watcher }?.cancel() }
 
         func abandoning() { lock.withLock { cancelled = true } }
 

@@ -10,27 +10,34 @@ import Testing
 @Suite struct AlarmTests {
     final class Held: Sendable {}
 
-    @Test func anAlarmRingsAfterItsDelay() async throws {
-        let rung = Mutex(false)
-        _ = Alarm(after: .milliseconds(50)) { rung.withLock { $0 = true } }
-        for _ in 0..<100 where !rung.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(rung.withLock { $0 })
+    @Test func anAlarmRingsAfterItsDelayNotBefore() async throws {
+        let rung = Mutex<ContinuousClock.Instant?>(nil)
+        let armed = ContinuousClock.now
+        _ = Alarm(after: .milliseconds(200)) { rung.withLock { $0 = .now } }
+        for _ in 0..<100 where rung.withLock({ $0 }) == nil { try await Task.sleep(for: .milliseconds(50)) }
+        let at = try #require(rung.withLock { $0 })
+        #expect(at - armed >= .milliseconds(200))
     }
 
     @Test func aCancelledAlarmNeverRings() async throws {
         let rung = Mutex(false)
-        Alarm(after: .milliseconds(50)) { rung.withLock { $0 = true } }.cancel()
+        let ringing = Alarm(after: .milliseconds(50)) { rung.withLock { $0 = true } }
+        ringing.cancel()
         try await Task.sleep(for: .milliseconds(300))
         #expect(!rung.withLock { $0 })
     }
 
+    /// Armed, the alarm holds its action; cancelled, it lets go of it long before its deadline.
     @Test func aCancelledAlarmLetsGoOfWhatItHoldsBeforeItsDeadline() async throws {
         weak var released: Held?
+        let alarm: Alarm
         do {
             let held = Held()
             released = held
-            Alarm(after: .seconds(60)) { _ = held }.cancel()
+            alarm = Alarm(after: .seconds(60)) { _ = held }
         }
+        #expect(released != nil)
+        alarm.cancel()
         // The loop drops the cancelled task on its own thread: give it that turn, far below the 60 s.
         for _ in 0..<100 where released != nil { try await Task.sleep(for: .milliseconds(50)) }
         #expect(released == nil)
