@@ -59,7 +59,7 @@ final class Wakeup: Sendable {
     /// timer until its deadline (BENCHMARKS.md).
     func wait(upTo timeout: Duration) async {
         let id = UUID()
-        let alarm = Mutex<Alarm?>(nil)  // set while the alarm may already ring on a loop's thread
+        let alarm = Mutex<Alarm?>(nil)  // armed inside the continuation's body, cancelled after it resumed
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let now = state.withLock { s in
