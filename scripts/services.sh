@@ -159,6 +159,17 @@ running_pid() {
     echo "$pid"
 }
 
+# Alive, or not yet alive: until the launcher execs the binary its pid is bash's or env's, and under
+# load its pid file may not be written yet; running_pid would call that an exit.
+starting() {
+    local pidfile="$RUN_DIR/$1.pid" pid state
+    [[ -f "$pidfile" ]] || return 0
+    pid="$(tr -dc '0-9' <"$pidfile")"
+    [[ -n "$pid" ]] || return 0
+    state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" || return 1
+    [[ "$state" != Z ]]
+}
+
 healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/health" 2>/dev/null; }
 
 start_one() {
@@ -172,6 +183,7 @@ start_one() {
     local -a envs
     mapfile -t envs < <(service_env "$name")
     printf '\n===== %s starting %s =====\n' "$(date -u +%FT%TZ)" "$name" >>"$LOG_DIR/$name.log"
+    rm -f "$RUN_DIR/$name.pid"   # a stale one would name a dead pid until the launcher writes its own
     # setsid: own session, so the service survives the calling terminal/make and a Ctrl-C there.
     # The inner shell writes its own pid then execs the binary, so the pid file names the service
     # itself (with `setsid cmd &`, $! can be setsid's short-lived fork instead).
@@ -198,13 +210,12 @@ fail_with_log() {
 wait_healthy() {
     local deadline=$((SECONDS + HEALTH_TIMEOUT)) name pending
     local -a todo=("$@")
-    sleep 0.2   # let the pid files appear
     while ((${#todo[@]})); do
         pending=()
         for name in "${todo[@]}"; do
             if healthy "$name"; then
                 log "$name healthy"
-            elif ! running_pid "$name" >/dev/null; then
+            elif ! starting "$name"; then
                 fail_with_log "$name" "exited during start-up"
             else
                 pending+=("$name")
