@@ -145,30 +145,30 @@ service_env() {
     fi
 }
 
-# Pid of the running service, if any. Checks /proc/<pid>/exe so a stale pid file whose number
-# was reused by an unrelated process is not mistaken for the service (and never signalled).
-running_pid() {
-    local name="$1" pidfile="$RUN_DIR/$1.pid" pid exe state
+# The pid file's process, if it lives, whatever it runs yet (the launcher's shell until it execs).
+live_pid() {
+    local pidfile="$RUN_DIR/$1.pid" pid state
     [[ -f "$pidfile" ]] || return 1
     pid="$(tr -dc '0-9' <"$pidfile")"
     [[ -n "$pid" ]] || return 1
     state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" || return 1
     [[ "$state" != Z ]] || return 1
+    echo "$pid"
+}
+
+# Pid of the running service, if any. Checks /proc/<pid>/exe so a stale pid file whose number
+# was reused by an unrelated process is not mistaken for the service (and never signalled).
+running_pid() {
+    local name="$1" pid exe
+    pid="$(live_pid "$name")" || return 1
     exe="$(readlink "/proc/$pid/exe" 2>/dev/null)" || return 1
     [[ "$(basename "${exe% (deleted)}")" == "$(service_of "$name")" ]] || return 1
     echo "$pid"
 }
 
-# Alive, or not yet alive: until the launcher execs the binary its pid is bash's or env's, and under
-# load its pid file may not be written yet; running_pid would call that an exit.
-starting() {
-    local pidfile="$RUN_DIR/$1.pid" pid state
-    [[ -f "$pidfile" ]] || return 0
-    pid="$(tr -dc '0-9' <"$pidfile")"
-    [[ -n "$pid" ]] || return 0
-    state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" || return 1
-    [[ "$state" != Z ]]
-}
+# Alive, or not yet alive: until the launcher execs the binary its pid is a shell's (running_pid would
+# call that an exit), and under load its pid file may not be written yet.
+starting() { [[ -s "$RUN_DIR/$1.pid" ]] || return 0; live_pid "$1" >/dev/null; }
 
 healthy() { curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$(port_of "$1")/health" 2>/dev/null; }
 
