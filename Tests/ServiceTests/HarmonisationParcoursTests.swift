@@ -26,9 +26,12 @@ import TestSupport
         ["BBB", "CCB", "CBC", "BCB", "CCC", "BCB", "BBC", "CBC"],
     ]
 
-    static func grille(_ niveaux: String) -> String {
+    /// A full grid of levels for APP, REA, VAL ("ABB"), with a major aid given now on `aideSur`.
+    static func grille(_ niveaux: String, aideSur: String? = nil) -> String {
         let evaluations = zip(["APP", "REA", "VAL"], niveaux).map { #"{"code":"\#($0)","evaluation":{"type":"niveau","niveau":"\#($1)"}}"# }
-        return #""grille":{"evaluations":[\#(evaluations.joined(separator: ","))],"appels":[],"aides":[],"commentaires":{}}"#
+        let now = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let aides = aideSur.map { #"{"critere":"\#($0)","aide":"majeure","heure":"\#(now)"}"# } ?? ""
+        return #""grille":{"evaluations":[\#(evaluations.joined(separator: ","))],"appels":[],"aides":[\#(aides)],"commentaires":{}}"#
     }
 
     /// z as `Severite` states it, on one subject: Σ(mark − m) / √(n·v), m and v the others' mean and variance (half points).

@@ -8,6 +8,7 @@ import TestSupport
 /// gateway, so a change to how the save keeps them (issue 24 item 2) must keep this.
 @Suite(.serialized) struct NiveauxTests {
     typealias R = RoadMapRuleTests
+    static let grille = HarmonisationParcoursTests.grille
 
     struct Stats: Decodable {
         var sujets: [Sujet]
@@ -20,12 +21,6 @@ import TestSupport
         }
     }
 
-    static func grille(_ app: String, _ rea: String, _ val: String, aideSur: String? = nil) -> String {
-        let now = Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-        let aides = aideSur.map { #"{"critere":"\#($0)","aide":"majeure","heure":"\#(now)"}"# } ?? ""
-        return #""grille":{"evaluations":[{"code":"APP","evaluation":{"type":"niveau","niveau":"\#(app)"}},{"code":"REA","evaluation":{"type":"niveau","niveau":"\#(rea)"}},{"code":"VAL","evaluation":{"type":"niveau","niveau":"\#(val)"}}],"appels":[],"aides":[\#(aides)],"commentaires":{}}"#
-    }
-
     @Test func theStatisticsCountEachGradedSheetsLastLevels() async throws {
         try await R.withPlatform { h, publisher in
             let c = try await R.commission(h, publisher, candidats: 3)
@@ -36,7 +31,7 @@ import TestSupport
 
             // Two sheets graded, the second with a major aid on REA (capped at C); the third a draft.
             var versions: [Int] = []
-            for (i, grille) in [Self.grille("A", "A", "B"), Self.grille("B", "A", "B", aideSur: "REA"), Self.grille("D", "D", "D")].enumerated() {
+            for (i, grille) in [Self.grille("AAB", nil), Self.grille("BAB", "REA"), Self.grille("DDD", nil)].enumerated() {
                 let drawn = try await h.decode(CorrectionTests.Fiche.self, .post, "/api/correction/fiches/\(c.fiches[i])/tirage",
                                                #"{"version":0}"#, as: examiner)
                 let finale = i < 2 ? #","finaliser":true"# : ""
@@ -47,12 +42,12 @@ import TestSupport
 
             // The first regraded: its new levels replace the old ones.
             versions[0] = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(c.fiches[0])",
-                                             #"{"version":\#(versions[0]),\#(Self.grille("C", "B", "A")),"finaliser":true}"#, as: examiner).version
+                                             #"{"version":\#(versions[0]),\#(Self.grille("CBA", nil)),"finaliser":true}"#, as: examiner).version
             #expect(try await niveaux() == ["APP": ["B": 1, "C": 1], "REA": ["B": 1, "C": 1], "VAL": ["A": 1, "B": 1]])
 
             // The second back to a draft, then the first marked absent: nothing left to count.
             _ = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(c.fiches[1])",
-                                   #"{"version":\#(versions[1]),\#(Self.grille("B", "A", "B"))}"#, as: examiner)
+                                   #"{"version":\#(versions[1]),\#(Self.grille("BAB", nil))}"#, as: examiner)
             #expect(try await niveaux() == ["APP": ["C": 1], "REA": ["B": 1], "VAL": ["A": 1]])
             _ = try await h.decode(CorrectionTests.Fiche.self, .put, "/api/correction/fiches/\(c.fiches[0])",
                                    #"{"version":\#(versions[0]),"absence":"injustifiee"}"#, as: examiner)
