@@ -44,11 +44,10 @@ enum EditeurStatements {
 
     /// The sheet under lock for a grader, with its commission's state (shared with a closing),
     /// its group (shared with a lock), the grader's intervenant id if they are convoked as an
-    /// examiner on its exam × centre and in the group, the row for the audit, and whether a second
-    /// look was asked on it.
+    /// examiner on its exam × centre and in the group, and whether a second look was asked on it.
     struct Editable: PostgresPreparedStatement {
         static let sql = """
-            SELECT \(colonnes), c.etat, e.intervenant_id, \(instantane("f")) AS instantane,
+            SELECT \(colonnes), c.etat, e.intervenant_id,
                 EXISTS (SELECT 1 FROM secondes_lectures sl WHERE sl.fiche_id = f.id) AS relue
             FROM fiches f
             JOIN commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
@@ -126,24 +125,27 @@ enum EditeurStatements {
         func decodeRow(_ row: PostgresRow) throws {}
     }
 
-    /// One save: the sheet updated, its audit row (before and after), and the levels of a graded
-    /// sheet for the statistics (none when `codes` is empty).
+    /// One save: the sheet updated, its audit row (the row before, joined as `o`, and after), and
+    /// the levels of a graded sheet for the statistics (none when `codes` is empty). The row before
+    /// is read here rather than passed: the caller holds it locked, and sending it to Correction
+    /// and back cost both a copy and a parse of the whole row.
     struct Enregistre: PostgresPreparedStatement {
         static let sql = """
             WITH u AS (
-                UPDATE fiches SET grille = $2::text::jsonb, statut = $3::text, absence = $4::text,
+                UPDATE fiches f SET grille = $2::text::jsonb, statut = $3::text, absence = $4::text,
                     note_suggeree = $5::int8, note_finale = $6::int8, motif_ajustement = $7::text,
-                    saisie_differee = saisie_differee OR $8::bool, examinateur_id = COALESCE($9::uuid, examinateur_id),
-                    version = version + 1, modifiee_le = now()
-                WHERE id = $1::uuid RETURNING *
+                    saisie_differee = f.saisie_differee OR $8::bool, examinateur_id = COALESCE($9::uuid, f.examinateur_id),
+                    version = f.version + 1, modifiee_le = now()
+                FROM fiches o WHERE f.id = $1::uuid AND o.id = f.id
+                RETURNING f.id, f.session, f.epreuve, f.centre, f.sujet_id, f.version, f.modifiee_le, f.saisie_differee,
+                          \(instantane("o")) AS avant, \(instantane("f")) AS apres
             ), a AS (
                 INSERT INTO audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, avant, apres, motif)
-                SELECT $10::uuid, $11::text, $12::text, u.session, u.epreuve, u.centre, u.id, $13::text::jsonb,
-                       \(instantane("u")), $7::text FROM u
+                SELECT $10::uuid, $11::text, $12::text, u.session, u.epreuve, u.centre, u.id, u.avant, u.apres, $7::text FROM u
             ), n AS (
                 INSERT INTO evaluations (fiche_id, session, epreuve, sujet_id, critere, niveau, demi_points)
                 SELECT u.id, u.session, u.epreuve, u.sujet_id, e.c, NULLIF(e.n, ''), NULLIF(e.p, -1)
-                FROM u, unnest($14::text[], $15::text[], $16::int8[]) AS e(c, n, p)
+                FROM u, unnest($13::text[], $14::text[], $15::int8[]) AS e(c, n, p)
             )
             SELECT version, modifiee_le, saisie_differee FROM u
             """
@@ -159,7 +161,6 @@ enum EditeurStatements {
         var examinateur: UUID?
         var by: Identity
         var action: String
-        var avant: String
         /// The criteria's codes, levels after the aids' caps ("" for points) and points (-1 for levels).
         var codes: [String]
         var niveaux: [String]
@@ -179,7 +180,6 @@ enum EditeurStatements {
             binds.append(by.userId)
             binds.append(by.login)
             binds.append(action)
-            binds.append(avant)
             binds.append(codes)
             binds.append(niveaux)
             binds.append(points)

@@ -100,15 +100,14 @@ extension FicheRepository {
         try await client.withTransaction(logger: logger) { connection in
             let rows = try await connection.query("""
                 SELECT r.fiche_id, r.session, r.epreuve, r.centre, r.academie, r.motif, r.etat, c.etat, c.closure_id, c.closure_version,
-                       (SELECT count(*)::int FROM \(unescaped: s).recorrections d WHERE d.fiche_id = r.fiche_id AND d.etat = 'faite'),
-                       \(unescaped: EditeurStatements.instantane("f"))::text
+                       (SELECT count(*)::int FROM \(unescaped: s).recorrections d WHERE d.fiche_id = r.fiche_id AND d.etat = 'faite')
                 FROM \(unescaped: s).recorrections r
                 JOIN \(unescaped: s).commissions c ON c.session = r.session AND c.epreuve = r.epreuve AND c.centre = r.centre
                 JOIN \(unescaped: s).fiches f ON f.id = r.fiche_id
                 WHERE r.id = \(id)
                 FOR UPDATE OF r, f FOR SHARE OF c
                 """, logger: logger).collect()
-            guard let r = try rows.first?.decode((UUID, Int, String, String, String, String, String, String, UUID?, Int, Int, String).self),
+            guard let r = try rows.first?.decode((UUID, Int, String, String, String, String, String, String, UUID?, Int, Int).self),
                 try await commissions.isCoordinateur(by, epreuve: r.2, session: r.1, academie: r.4)
             else { throw Problem.notFound("recorrection") }
             let key = CommissionKey(session: r.1, epreuve: r.2, centre: r.3)
@@ -132,7 +131,7 @@ extension FicheRepository {
             for try await _ in try await connection.execute(EditeurStatements.Enregistre(
                 id: fiche.id, grille: String(decoding: try JSONEncoder.iso.encode(body.grille), as: UTF8.self), statut: "notee",
                 absence: nil, suggeree: note.suggeree, finale: note.finale, motif: note.motif, differee: false, examinateur: nil,
-                by: by, action: "fiche.recorrigee", avant: r.11, codes: codes, niveaux: niveaux, points: points), logger: logger) {}
+                by: by, action: "fiche.recorrigee", codes: codes, niveaux: niveaux, points: points), logger: logger) {}
             let version = r.10 + 1
             try await connection.query("""
                 UPDATE \(unescaped: s).recorrections SET etat = 'faite', faite_par = \(by.login), faite_le = now(),

@@ -84,7 +84,7 @@ struct FicheRepository: Sendable {
     /// pick are audited. Refused before the subjects' embargo ends, and once a subject is set.
     func tirer(_ id: UUID, version: Int, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
-            let (fiche, _, _) = try await editable(id, version: version, by: by, connection)
+            let (fiche, _) = try await editable(id, version: version, by: by, connection)
             guard fiche.sujet == nil else { throw Problem.conflict(.dejaFait, "sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard let pick = offre.sujets.randomElement() else {
@@ -100,7 +100,7 @@ struct FicheRepository: Sendable {
     /// allows it in the slot, and always where the slot offers one subject only (nothing to draw).
     func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
-            let (fiche, _, _) = try await editable(id, version: version, by: by, connection)
+            let (fiche, _) = try await editable(id, version: version, by: by, connection)
             guard fiche.sujet == nil else { throw Problem.conflict(.dejaFait, "sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard offre.choix || offre.sujets.count == 1 else {
@@ -174,7 +174,7 @@ struct FicheRepository: Sendable {
     /// and the update with its audit and levels): the editor's save is the platform's hottest path.
     func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity) async throws -> Fiche {
         try await client.withTransaction(logger: logger) { connection in
-            let (fiche, examinateur, avant) = try await editable(id, version: e.version, by: by, connection)
+            let (fiche, examinateur) = try await editable(id, version: e.version, by: by, connection)
             var statut: String, absence: String?, suggeree: Int?, finale: Int?, motif: String?
             let grille = e.grille ?? fiche.grille
             if let given = e.absence {
@@ -216,7 +216,7 @@ struct FicheRepository: Sendable {
             var saved: (Int, Date, Bool)?
             for try await row in try await connection.execute(EditeurStatements.Enregistre(
                 id: id, grille: grilleJSON, statut: statut, absence: absence, suggeree: suggeree, finale: finale, motif: motif,
-                differee: e.saisieDifferee ?? false, examinateur: examinateur, by: by, action: action, avant: avant,
+                differee: e.saisieDifferee ?? false, examinateur: examinateur, by: by, action: action,
                 codes: codes, niveaux: niveaux, points: points), logger: logger) { saved = row }
             guard let (version, modifiee, differee) = saved else { throw Problem.notFound("fiche") }
             var apres = fiche
@@ -262,11 +262,11 @@ struct FicheRepository: Sendable {
 
     /// The sheet under lock for its grader, if the caller's version is current, its lot and
     /// commission are open and the caller is convoked as an examiner on its exam × centre and is
-    /// (still) in the lot's group: the sheet, the grader's intervenant id, and the row as it was
-    /// (for the audit). One statement: it also shares the commission row with a closing and the
+    /// (still) in the lot's group: the sheet and the grader's intervenant id. One statement: it
+    /// also shares the commission row with a closing and the
     /// group row with a lock, so a save never crosses either.
     private func editable(_ id: UUID, version: Int, by: Identity, _ connection: PostgresConnection) async throws
-        -> (fiche: Fiche, examinateur: UUID, avant: String) {
+        -> (fiche: Fiche, examinateur: UUID) {
         var found: PostgresRow?
         for try await row in try await connection.execute(EditeurStatements.Editable(id: id, login: by.login), logger: logger) {
             found = row
@@ -284,7 +284,7 @@ struct FicheRepository: Sendable {
             throw try Problem.stale("la fiche a changé depuis votre lecture (version \(version), actuelle \(current.version)) / "
                                     + "the sheet changed since you read it", current: current)
         }
-        return (current, examinateur, try colonne["instantane"].decode(String.self))
+        return (current, examinateur)
     }
 
     /// What keeps a sheet as it stands: its commission closed, its lot locked (nil: it may change).
@@ -305,8 +305,7 @@ struct FicheRepository: Sendable {
         try await client.withTransaction(logger: logger) { connection in
             // As the editor's read: the sheets locked, their commission shared with a closing.
             let rows = try await connection.query("""
-                SELECT f.id, f.numero, f.nom, f.prenoms, f.statut, f.absence, f.grille::text, COALESCE(g.verrouille, false),
-                       \(unescaped: EditeurStatements.instantane("f"))::text, c.etat
+                SELECT f.id, f.numero, f.nom, f.prenoms, f.statut, f.absence, f.grille::text, COALESCE(g.verrouille, false), c.etat
                 FROM \(unescaped: s).fiches f
                 JOIN \(unescaped: s).commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
                 LEFT JOIN \(unescaped: s).groupes g ON g.id = f.groupe_id
@@ -315,12 +314,12 @@ struct FicheRepository: Sendable {
                 ORDER BY f.nom, f.prenoms, f.numero
                 FOR UPDATE OF f FOR SHARE OF c
                 """, logger: logger).collect()
-            let fiches = try rows.map { try $0.decode((UUID, String, String, String, String, String?, String, Bool, String, String).self) }
+            let fiches = try rows.map { try $0.decode((UUID, String, String, String, String, String?, String, Bool, String).self) }
             guard fiches.count == Set(ids).count else {
                 throw Problem.notFound("fiches hors de ce créneau / sheets outside this slot")
             }
             var releve = Releve()
-            for (id, numero, nom, prenoms, statut, dejaAbsence, grille, verrouille, avant, etat) in fiches {
+            for (id, numero, nom, prenoms, statut, dejaAbsence, grille, verrouille, etat) in fiches {
                 let motif: String? = if let refus = Self.figee(etat: etat, lotVerrouille: verrouille) { refus.detail ?? refus.title }
                     else if statut == "notee" { "déjà noté" } else if statut == "brouillon" { "notation commencée" } else { nil }
                 if let motif {
@@ -330,7 +329,7 @@ struct FicheRepository: Sendable {
                 } else {
                     for try await _ in try await connection.execute(EditeurStatements.Enregistre(
                         id: id, grille: grille, statut: "absent", absence: absence.rawValue, suggeree: nil, finale: nil, motif: nil,
-                        differee: false, examinateur: nil, by: by, action: "fiche.absence", avant: avant, codes: [], niveaux: [],
+                        differee: false, examinateur: nil, by: by, action: "fiche.absence", codes: [], niveaux: [],
                         points: []), logger: logger) {}
                     releve.absents.append(numero)
                 }
