@@ -801,4 +801,27 @@ import TestSupport
             #expect(analysed.isEmpty, "JSON columns still analysed: \(analysed)")
         }
     }
+
+    /// Each draw and save also adds an audit row and a graded sheet's levels (about four rows):
+    /// they enter only the B-trees something reads them by (Correction migrations 21 and 22) — a
+    /// sheet's audit by the sheet, its levels by their key; the commission's journal indexes its
+    /// own rows only, the national levels count has a BRIN.
+    @Test func aSavesAuditAndLevelsEnterOnlyTheIndexesThatAreRead() async throws {
+        try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: correctionMigrations) { client, schema, logger in
+            let rows = try await client.query("""
+                SELECT c.relname, i.indexrelid::regclass::text, am.amname, COALESCE(pg_get_expr(i.indpred, i.indrelid), '')
+                FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
+                JOIN pg_am am ON am.oid = x.relam
+                WHERE c.relnamespace = \(schema.name)::regnamespace AND c.relname IN ('audit', 'evaluations')
+                """, logger: logger)
+            var everySheetRow: Set<String> = [], others: [String: String] = [:]
+            for try await (table, index, method, predicate) in rows.decode((String, String, String, String).self) {
+                let name = String(index.split(separator: ".").last ?? "")
+                if method == "btree" && !predicate.contains("fiche_id IS NULL") { everySheetRow.insert("\(table).\(name)") }
+                else { others[name] = "\(method) \(predicate)" }
+            }
+            #expect(everySheetRow == ["audit.audit_pkey", "audit.audit_fiche", "evaluations.evaluations_pkey"], "\(everySheetRow)")
+            #expect(others["audit_commission"]?.hasPrefix("btree") == true && others["evaluations_session"] == "brin ", "\(others)")
+        }
+    }
 }
