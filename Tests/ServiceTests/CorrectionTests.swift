@@ -809,14 +809,13 @@ import TestSupport
     @Test func aSavesAuditAndLevelsEnterOnlyTheIndexesThatAreRead() async throws {
         try await withServiceDatabase(HealthTests.configuration("correction", 8084), migrations: correctionMigrations) { client, schema, logger in
             let rows = try await client.query("""
-                SELECT c.relname, i.indexrelid::regclass::text, am.amname, COALESCE(pg_get_expr(i.indpred, i.indrelid), '')
+                SELECT c.relname::text, x.relname::text, am.amname::text, COALESCE(pg_get_expr(i.indpred, i.indrelid), '')
                 FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_class x ON x.oid = i.indexrelid
                 JOIN pg_am am ON am.oid = x.relam
                 WHERE c.relnamespace = \(schema.name)::regnamespace AND c.relname IN ('audit', 'evaluations')
                 """, logger: logger)
             var everySheetRow: Set<String> = [], others: [String: String] = [:]
-            for try await (table, index, method, predicate) in rows.decode((String, String, String, String).self) {
-                let name = String(index.split(separator: ".").last ?? "")
+            for try await (table, name, method, predicate) in rows.decode((String, String, String, String).self) {
                 if method == "btree" && !predicate.contains("fiche_id IS NULL") { everySheetRow.insert("\(table).\(name)") }
                 else { others[name] = "\(method) \(predicate)" }
             }

@@ -263,8 +263,8 @@ struct FicheRepository: Sendable {
     /// The sheet under lock for its grader, if the caller's version is current, its lot and
     /// commission are open and the caller is convoked as an examiner on its exam × centre and is
     /// (still) in the lot's group: the sheet and the grader's intervenant id. One statement: it
-    /// also shares the commission row with a closing and the
-    /// group row with a lock, so a save never crosses either.
+    /// also shares the commission row with a closing and the group row with a lock, so a save
+    /// never crosses either.
     private func editable(_ id: UUID, version: Int, by: Identity, _ connection: PostgresConnection) async throws
         -> (fiche: Fiche, examinateur: UUID) {
         var found: PostgresRow?
