@@ -146,6 +146,9 @@ import TestSupport
             #expect(audit.contains { $0.action == "recorrection.demandee" && $0.motif == "Recours gracieux de la famille" })
             #expect(audit.contains { $0.action == "fiche.recorrigee" && $0.motif == "Protocole non respecté" })
             #expect(audit.contains { $0.action == "recorrection.faite" && $0.motif == "Recours gracieux de la famille" })
+            // And the sheet itself carries the new mark (the event alone would not show a re-marking left unwritten).
+            let remarquee = try await h.decode(CorrectionTests.Fiche.self, .get, "/api/correction/fiches/\(c.fiches[0])", as: coordinator)
+            #expect(remarquee.noteFinale == 30 && remarquee.statut == "notee")
         }
     }
 }
