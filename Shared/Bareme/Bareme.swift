@@ -506,7 +506,12 @@ public struct Bareme: Codable, Sendable, Equatable, Hashable {
     public func noteSuggeree(_ evaluations: [EvaluationCritere]) throws(EvaluationError) -> NoteSurVingt {
         let violations = validate()
         guard violations.isEmpty else { throw .invalidBareme(violations) }
+        return try noteSuggeree(valide: evaluations)
+    }
 
+    /// `noteSuggeree(_:)` for a barème its holder validated once and froze (Correction's frozen
+    /// barèmes): the wording's checks, most of the marking's cost, are not repeated at every save.
+    public func noteSuggeree(valide evaluations: [EvaluationCritere]) throws(EvaluationError) -> NoteSurVingt {
         let codes = Set(criteres.map(\.code))
         var byCode: [String: EvaluationCritere] = [:]
         for evaluation in evaluations {

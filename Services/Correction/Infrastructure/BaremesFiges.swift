@@ -18,6 +18,10 @@ final class BaremesFiges: Sendable {
         let key = Key(sujet: sujet, version: version)
         if let fige = known.withLock({ $0[key] }) { return fige.bareme }
         let bareme = try JSONDecoder.iso.decode(Bareme.self, from: Data(json.utf8))
+        // Valid by construction (the publication's contract refuses an invalid barème): checked once
+        // here, so that the save marks with `noteSuggeree(valide:)`.
+        let violations = bareme.validate()
+        guard violations.isEmpty else { throw BaremeFigeInvalide(sujet: sujet, version: version, violations: violations) }
         let fige = Fige(bareme: bareme, json: try JSONEncoder.iso.encode(bareme))
         known.withLock { known in
             if known.count >= capacity { known.removeAll(keepingCapacity: true) }
@@ -26,7 +30,7 @@ final class BaremesFiges: Sendable {
         return bareme
     }
 
-    /// The barème, when this subject's version was read before.
+    /// The barème, valid, when this subject's version was read before.
     func bareme(sujet: UUID, version: Int) -> Bareme? {
         known.withLock { $0[Key(sujet: sujet, version: version)]?.bareme }
     }
@@ -35,4 +39,12 @@ final class BaremesFiges: Sendable {
     func json(sujet: UUID, version: Int) -> Data? {
         known.withLock { $0[Key(sujet: sujet, version: version)]?.json }
     }
+}
+
+/// A frozen barème that fails its checks: a broken invariant, not a caller's error.
+struct BaremeFigeInvalide: Error, CustomStringConvertible {
+    var sujet: UUID
+    var version: Int
+    var violations: [BaremeViolation]
+    var description: String { "frozen barème of subject \(sujet) version \(version) is invalid: \(violations)" }
 }

@@ -7,7 +7,8 @@ import Shared
 /// time cost PostgreSQL more than running them. Their SQL is fixed, so table names are
 /// unqualified: the connection's `search_path` is the service's schema (`ServiceRuntime`).
 /// Every parameter is cast to the type Swift binds (Int is `int8`), so a first execution with a
-/// NULL cannot fix a narrower type for the next ones.
+/// NULL cannot fix a narrower type for the next ones. Each is named here: the protocol's default
+/// name is built by reflection at every execution (about 1 % of Correction's CPU while grading).
 enum EditeurStatements {
     /// What `FicheRepository.fiche(row:)` decodes, in this order (`f` the sheet, `g` its group, `su` its subject).
     static let colonnes = """
@@ -25,6 +26,7 @@ enum EditeurStatements {
 
     /// One sheet as the editor shows it.
     struct Fiche: PostgresPreparedStatement {
+        static let name = "editeur_fiche"
         static let sql = """
             SELECT \(colonnes) FROM fiches f
             LEFT JOIN groupes g ON g.id = f.groupe_id
@@ -46,6 +48,7 @@ enum EditeurStatements {
     /// its group (shared with a lock), the grader's intervenant id if they are convoked as an
     /// examiner on its exam × centre and in the group, and whether a second look was asked on it.
     struct Editable: PostgresPreparedStatement {
+        static let name = "editeur_editable"
         static let sql = """
             SELECT \(colonnes), c.etat, e.intervenant_id,
                 EXISTS (SELECT 1 FROM secondes_lectures sl WHERE sl.fiche_id = f.id) AS relue
@@ -76,6 +79,7 @@ enum EditeurStatements {
     /// The subjects a slot offers (withdrawn ones left out), whether the examiner chooses, and
     /// whether their embargo is over.
     struct Offre: PostgresPreparedStatement {
+        static let name = "editeur_offre"
         static let sql = """
             SELECT c.choix, COALESCE(array_agg(su.id ORDER BY su.code) FILTER (WHERE NOT su.retire), '{}'),
                    bool_and(su.visible_from <= now())
@@ -96,6 +100,7 @@ enum EditeurStatements {
     /// The subject set on the sheet with its barème's version (the grade refers to that version
     /// for good: `baremes_figes`), and the audit row, in one statement.
     struct SujetFixe: PostgresPreparedStatement {
+        static let name = "editeur_sujet_fixe"
         static let sql = """
             WITH u AS (
                 UPDATE fiches f SET sujet_id = su.id, sujet_mode = $3::text, bareme_version = su.bareme_version, version = f.version + 1, modifiee_le = now()
@@ -130,6 +135,7 @@ enum EditeurStatements {
     /// is read here rather than passed: the caller holds it locked, and sending it to Correction
     /// and back cost both a copy and a parse of the whole row.
     struct Enregistre: PostgresPreparedStatement {
+        static let name = "editeur_enregistre"
         static let sql = """
             WITH u AS (
                 UPDATE fiches f SET grille = $2::text::jsonb, statut = $3::text, absence = $4::text,
@@ -193,6 +199,7 @@ enum EditeurStatements {
     /// asks for them when a session begins, 12,000 in waves; planned each time, this join cost
     /// PostgreSQL far more than running it (`ece-bench cout lots`, BENCHMARKS.md).
     struct MesLots: PostgresPreparedStatement {
+        static let name = "editeur_mes_lots"
         static let sql = """
             SELECT g.id, g.nom, g.session, g.epreuve, g.centre, g.verrouille
             FROM groupes g JOIN examinateurs e
@@ -219,6 +226,7 @@ enum EditeurStatements {
 
     /// A lot's sheets, as `CommissionRepository.fiches` lists a commission's.
     struct FichesDuLot: PostgresPreparedStatement {
+        static let name = "editeur_fiches_du_lot"
         static let sql = """
             SELECT \(CommissionRepository.FicheResume.colonnes) FROM fiches
             WHERE groupe_id = $1::uuid AND session = $2::int8 AND epreuve = $3::text AND centre = $4::text

@@ -192,15 +192,14 @@ struct FicheRepository: Sendable {
                 }
                 let errors = grille.violations(bareme)
                 guard errors.isEmpty else { throw Problem.validation(errors) }
-                let manquants = grille.manquants(bareme)
-                suggeree = manquants.isEmpty ? (try? bareme.noteSuggeree(grille.evaluationsCritere()))?.demiPoints : nil
                 if e.finaliser == true {
                     let note = try Self.noteDonnee(bareme, grille, override: e.noteFinale, motif: e.motifAjustement)
-                    (statut, finale, motif) = ("notee", note.finale, note.motif)
+                    (statut, suggeree, finale, motif) = ("notee", note.suggeree, note.finale, note.motif)
                 } else {
                     guard e.noteFinale == nil else {
                         throw Problem.validation([.init(field: "noteFinale", reason: "un brouillon n'a pas de note / a draft has no mark")])
                     }
+                    suggeree = Self.suggeree(bareme, grille)
                     statut = "brouillon"
                 }
             }
@@ -228,6 +227,13 @@ struct FicheRepository: Sendable {
         }
     }
 
+    /// The suggested mark, in half points, once every criterion is evaluated; the barème is a
+    /// sheet's, frozen and validated once (`BaremesFiges`).
+    static func suggeree(_ bareme: Bareme, _ grille: Grille) -> Int? {
+        guard grille.manquants(bareme).isEmpty else { return nil }
+        return (try? bareme.noteSuggeree(valide: grille.evaluationsCritere()))?.demiPoints
+    }
+
     /// A graded sheet's criteria for `EditeurStatements.Enregistre`: codes, levels after the aids'
     /// caps ("" for points) and points (-1 for levels).
     static func evaluations(_ fiche: Fiche, _ grille: Grille) -> (codes: [String], niveaux: [String], points: [Int]) {
@@ -243,8 +249,7 @@ struct FicheRepository: Sendable {
     static func noteDonnee(_ bareme: Bareme, _ grille: Grille, override: Int?, motif: String?) throws
         -> (suggeree: Int, finale: Int, motif: String?) {
         let manquants = grille.manquants(bareme)
-        let suggeree = manquants.isEmpty ? (try? bareme.noteSuggeree(grille.evaluationsCritere()))?.demiPoints : nil
-        guard manquants.isEmpty, let suggested = suggeree else {
+        guard manquants.isEmpty, let suggested = suggeree(bareme, grille) else {
             throw Problem.validation([.init(field: "grille.evaluations", reason:
                 "critères non évalués / criteria not evaluated: \(manquants.joined(separator: ", "))")])
         }
