@@ -311,7 +311,11 @@ import TestSupport
                     "nothing graded yet")
 
             // 1: drawn on the server, graded with a major aid; a stale save gets 409 with the current sheet.
-            let drawn = try await h.decode(Fiche.self, .post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":0}"#, as: examinerB)
+            let drawAnswer = try await h.call(.post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":0}"#, as: examinerB)
+            let drawn = try JSONDecoder.iso.decode(Fiche.self, from: drawAnswer.body)
+            // The draw answers from its own update (`EditeurStatements.SujetFixe`): byte for byte the sheet a read then shows.
+            let read = try await h.call(.get, "/api/correction/fiches/\(lotB[0])", as: examinerB)
+            #expect(drawAnswer.status == .ok && read.body == drawAnswer.body, "\(String(buffer: drawAnswer.body))\n\(String(buffer: read.body))")
             #expect(drawn.sujet.map { sujets.prefix(4).contains($0.id) } == true && drawn.sujet?.titre != nil)
             #expect(drawn.bareme == Self.bareme, "the subject's barème in the answer, as published")
             let again = try await h.call(.post, "/api/correction/fiches/\(lotB[0])/tirage", #"{"version":1}"#, as: examinerB)

@@ -98,17 +98,21 @@ enum EditeurStatements {
     }
 
     /// The subject set on the sheet with its barème's version (the grade refers to that version
-    /// for good: `baremes_figes`), and the audit row, in one statement.
+    /// for good: `baremes_figes`), and the audit row, in one statement that answers the sheet as it
+    /// now stands (`colonnes`): the editor shows it without reading it again. The group is the
+    /// sheet's lot, which the caller holds shared (`Editable`).
     struct SujetFixe: PostgresPreparedStatement {
         static let name = "editeur_sujet_fixe"
         static let sql = """
             WITH u AS (
                 UPDATE fiches f SET sujet_id = su.id, sujet_mode = $3::text, bareme_version = su.bareme_version, version = f.version + 1, modifiee_le = now()
-                FROM sujets su WHERE f.id = $1::uuid AND su.id = $2::uuid
-                RETURNING f.id, f.session, f.epreuve, f.centre
+                FROM sujets su, groupes g WHERE f.id = $1::uuid AND su.id = $2::uuid AND g.id = f.groupe_id
+                RETURNING \(colonnes)
+            ), a AS (
+                INSERT INTO audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, apres)
+                SELECT $4::uuid, $5::text, 'sujet.' || $3::text, u.session, u.epreuve, u.centre, $1::uuid, $6::text::jsonb FROM u
             )
-            INSERT INTO audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, apres)
-            SELECT $4::uuid, $5::text, 'sujet.' || $3::text, u.session, u.epreuve, u.centre, u.id, $6::text::jsonb FROM u
+            SELECT * FROM u
             """
         var fiche: UUID
         var sujet: UUID
@@ -127,7 +131,7 @@ enum EditeurStatements {
             return binds
         }
 
-        func decodeRow(_ row: PostgresRow) throws {}
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
 
     /// One save: the sheet updated, its audit row (the row before, joined as `o`, and after), and

@@ -90,9 +90,8 @@ struct FicheRepository: Sendable {
             guard let pick = offre.sujets.randomElement() else {
                 throw Problem.conflict(.sujetIndisponible, "aucun sujet disponible dans ce créneau / no subject available in this slot")
             }
-            try await setSujet(fiche, pick, mode: "tirage", by: by, connection,
-                               audit: #"{"sujet":"\#(pick)","offerts":[\#(offre.sujets.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
-            return try await self.fiche(id, on: connection)!
+            return try await setSujet(fiche, pick, mode: "tirage", by: by, connection,
+                                      audit: #"{"sujet":"\#(pick)","offerts":[\#(offre.sujets.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
         }
     }
 
@@ -109,8 +108,7 @@ struct FicheRepository: Sendable {
             guard offre.sujets.contains(sujet) else {
                 throw Problem.validation([.init(field: "sujetId", reason: "sujet non proposé dans ce créneau / not offered in this slot")])
             }
-            try await setSujet(fiche, sujet, mode: "choix", by: by, connection, audit: #"{"sujet":"\#(sujet)"}"#)
-            return try await self.fiche(id, on: connection)!
+            return try await setSujet(fiche, sujet, mode: "choix", by: by, connection, audit: #"{"sujet":"\#(sujet)"}"#)
         }
     }
 
@@ -157,10 +155,16 @@ struct FicheRepository: Sendable {
         return Offre(enregistrement: choix || sujets.count == 1, visible: true, sujets: sujets)
     }
 
+    /// Sets the subject; the sheet as it now stands.
     private func setSujet(_ fiche: Fiche, _ sujet: UUID, mode: String, by: Identity, _ connection: PostgresConnection,
-                          audit: String) async throws {
-        try await connection.execute(EditeurStatements.SujetFixe(fiche: fiche.id, sujet: sujet, mode: mode, by: by, audit: audit),
-                                     logger: logger)
+                          audit: String) async throws -> Fiche {
+        var found: PostgresRow?
+        for try await row in try await connection.execute(
+            EditeurStatements.SujetFixe(fiche: fiche.id, sujet: sujet, mode: mode, by: by, audit: audit), logger: logger) {
+            found = row
+        }
+        guard let found else { throw Problem.notFound("fiche") }
+        return try await self.fiche(found, on: connection)
     }
 
     // MARK: saving
