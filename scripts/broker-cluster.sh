@@ -7,6 +7,7 @@
 #                                             exchanges and the services' users (scripts/broker-users.sh)
 #   scripts/broker-cluster.sh down            stop them (data kept under var/cluster)
 #   scripts/broker-cluster.sh status          each node: running or not, and the cluster's members
+#   scripts/broker-cluster.sh pids N          node N's server pids, booting or running (none: exit 1); no Erlang CLI, instant
 #   scripts/broker-cluster.sh urls [VHOST]    the AMQP_URL a service is given: the three nodes, comma-separated
 #   scripts/broker-cluster.sh kill N          SIGKILL node N (1-3): a machine lost, no goodbye
 #   scripts/broker-cluster.sh start N         start node N again (it rejoins the cluster by itself)
@@ -254,11 +255,12 @@ case "${1:-}" in
         for n in "${NODES[@]}"; do node_pids "$n" >/dev/null && { echo "members: $(members "$n")"; break; }; done
         true ;;   # no node running is an answer, not a failure
     urls) shift; urls "$@" ;;
+    pids) node_pids "$2" ;;
     kill) node_pids "$2" >/dev/null || die "node $2 is not running"
           kill_node "$2"
           for _ in $(seq 1 40); do port_open "$(amqp_port "$2")" || break; sleep 0.25; done ;;
     start) start_node "$2"; wait_nodes "$2" ;;
     leader) shift; leader "$@" ;;
     ctl) shift; n="$1"; shift; ctl "$n" "$@" ;;
-    *) sed -n '2,18p' "$0"; exit 2 ;;
+    *) sed -n '2,19p' "$0"; exit 2 ;;
 esac
