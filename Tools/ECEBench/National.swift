@@ -273,7 +273,7 @@ struct Session {
         let lots = try await corriger(recorder, baremes: baremes)
         await chaos?.fin()
         report.gradingSeconds = Self.seconds(ContinuousClock.now - start)
-        report.cpu = National.cpu(runDir: runDir).map { ($0.key, $0.value - (avant[$0.key] ?? 0)) }.sorted { $0.1 > $1.1 }
+        report.cpu = Self.cpuSince(avant, runDir: runDir)
         report.saves = await recorder.durations
         if let trace {
             try await recorder.requetes.map { "\($0.kind),\($0.debut),\($0.ms)" }.joined(separator: "\n")
@@ -282,7 +282,7 @@ struct Session {
         report.rythme = cadence?.perSecond
         report.phases.append(.init(name: "grading (\(concurrence) examiners)", seconds: report.gradingSeconds, operations: report.saves.count,
                                    unit: "saves"))
-        Swift.print("  grading: \(String(format: "%.1f", report.gradingSeconds)) s; " + Self.rssSoFar(runDir))
+        Swift.print("  grading: \(String(format: "%.1f", report.gradingSeconds)) s; " + Self.rssSoFar(runDir) + "; " + Self.cpuText(report.cpu))
         report.phases.append(try await phase("locking", lots.count, "lots") { try await verrouiller(lots) })
         report.phases.append(try await phase("closing until all recorded", centres, "commissions") { try await cloturer() })
         return report
@@ -293,16 +293,27 @@ struct Session {
         "peak RSS so far (MB): " + National.peakRSS(runDir: runDir).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
     }
 
+    /// Each process's CPU seconds in a phase, largest first: which process a bulk phase waits for (issue 24 item 4).
+    static func cpuText(_ cpu: [(String, Double)]) -> String {
+        "CPU (s): " + cpu.map { String(format: "%@ %.1f", $0.0, $0.1) }.joined(separator: ", ")
+    }
+
+    static func cpuSince(_ avant: [String: Double], runDir: String) -> [(String, Double)] {
+        National.cpu(runDir: runDir).map { ($0.key, $0.value - (avant[$0.key] ?? 0)) }.sorted { $0.1 > $1.1 }
+    }
+
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     func phase(_ name: String, _ operations: Int, _ unit: String, _ body: () async throws -> Void) async throws -> NationalReport.Phase {
         let start = ContinuousClock.now
+        let avant = National.cpu(runDir: runDir)
         // Under chaos the phase's fault strikes as it begins: its work runs while the platform recovers.
         await chaos?.debut(name)
         try await body()
         await chaos?.fin()
         let p = NationalReport.Phase(name: name, seconds: Self.seconds(ContinuousClock.now - start), operations: operations, unit: unit)
-        Swift.print("  \(name): \(String(format: "%.1f", p.seconds)) s; " + Self.rssSoFar(runDir))
+        Swift.print("  \(name): \(String(format: "%.1f", p.seconds)) s; " + Self.rssSoFar(runDir) + "; "
+                    + Self.cpuText(Self.cpuSince(avant, runDir: runDir)))
         fflush(nil)  // a long run shows its progress in its log as it happens
         return p
     }
