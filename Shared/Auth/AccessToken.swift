@@ -112,12 +112,9 @@ public final class VerifiedTokens: Sendable {
     func remember(_ token: String, _ identity: Identity, until expiry: Date) {
         let key = SHA256.hash(data: Data(token.utf8))
         entries.withLock { entries in
-            if entries.count >= capacity {
-                // The expired go first; when every entry is still valid, start over (they are verified again).
-                let now = Date()
-                entries = entries.filter { now < $0.value.expiry }
-                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            }
+            // The expired go first; when most entries are still valid, start over (they are verified again).
+            let now = Date()
+            entries.makeRoom(capacity: capacity) { now < $0.expiry }
             entries[key] = (identity, expiry)
         }
     }

@@ -270,6 +270,19 @@ import TestSupport
         #expect(throttle.take("203.0.113.1") != nil)
     }
 
+    /// A throttle full of clients that are all still paying (an attacker's /64s, kept busy) forgets
+    /// them all when a new one comes, rather than scanning them for each newcomer, under the lock
+    /// every sign-in takes: a flood could otherwise make each request pay for all the others.
+    @Test func aThrottleFloodedWithNewClientsForgetsThemAtOnce() {
+        let throttle = ClientThrottle(burst: 1, perMinute: 1, capacity: 4)
+        for client in ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"] { #expect(throttle.take(client) == nil) }
+        #expect(throttle.take("203.0.113.2") != nil)
+        throttle.giveBack("203.0.113.1")   // the one client that is not paying: its bucket is full again
+        #expect(throttle.take("203.0.113.5") == nil)
+        #expect(throttle.take("203.0.113.2") == nil, "the flooded memory started over")
+        #expect(throttle.take("203.0.113.2") != nil)
+    }
+
     /// A wrong activation code costs no bcrypt: the code is checked before the password is hashed.
     @Test func activationChecksTheCodeBeforeHashing() async throws {
         let account = try await GatewayTests.makeAccount(password: nil)

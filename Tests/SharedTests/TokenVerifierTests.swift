@@ -43,4 +43,25 @@ import TestSupport
             for (caller, token) in callers { #expect(await verifier.identity(from: token) == caller) }
         }
     }
+
+    /// A full memory in which callers keep arriving while a few entries lapse scans itself once per
+    /// half of its capacity, not for every newcomer (`Dictionary.makeRoom`): the sum of the scans
+    /// stays proportional to the insertions.
+    @Test func aFullMemoryIsNotScannedForEveryNewcomer() {
+        let capacity = 100, arrivals = 1_000
+        var memory = Dictionary(uniqueKeysWithValues: (0..<capacity).map { ($0, true) })
+        var examined = 0
+        for k in capacity..<(capacity + arrivals) {
+            // One remembered entry lapses (the oldest still there) as each newcomer arrives.
+            if let lapsed = memory.keys.min() { memory[lapsed] = false }
+            memory.makeRoom(capacity: capacity) { examined += 1; return $0 }
+            memory[k] = true
+            #expect(memory.count <= capacity)
+        }
+        #expect(examined <= 3 * arrivals, "\(examined) entries examined for \(arrivals) arrivals")
+        // Most entries lapsed: only the living stay.
+        var lapsing = Dictionary(uniqueKeysWithValues: (0..<4).map { ($0, $0 == 0) })
+        lapsing.makeRoom(capacity: 4) { $0 }
+        #expect(lapsing == [0: true])
+    }
 }

@@ -15,7 +15,8 @@ final class ClientThrottle: Sendable {
     /// Checks a client may make at once, and how many it gets back per minute.
     let burst: Double
     let perMinute: Double
-    /// Clients remembered at most: beyond, the full buckets (clients idle long enough) are forgotten.
+    /// Clients remembered at most: beyond, the full buckets (clients idle long enough) are forgotten,
+    /// and every bucket when most are not full (a flood of new clients: `makeRoom`).
     let capacity: Int
 
     private struct Bucket { var tokens: Double; var at: ContinuousClock.Instant }
@@ -32,13 +33,11 @@ final class ClientThrottle: Sendable {
         let client = Self.bucket(of: address)
         let now = ContinuousClock.now
         return buckets.withLock { buckets in
-            var bucket = refilled(buckets[client] ?? Bucket(tokens: burst, at: now), now)
+            let known = buckets[client]
+            var bucket = refilled(known ?? Bucket(tokens: burst, at: now), now)
             defer {
+                if known == nil { buckets.makeRoom(capacity: capacity) { refilled($0, now).tokens < burst } }
                 buckets[client] = bucket
-                if buckets.count > capacity {
-                    buckets = buckets.filter { refilled($0.value, now).tokens < burst }
-                    if buckets.count > capacity { buckets.removeAll() }
-                }
             }
             guard bucket.tokens >= 1 else { return Int(((1 - bucket.tokens) * 60 / perMinute).rounded(.up)) }
             bucket.tokens -= 1
