@@ -121,14 +121,17 @@ struct National: AsyncParsableCommand {
     }
 
     /// CPU seconds used so far by each service, PostgreSQL's processes, RabbitMQ and this bench:
-    /// sampled around the grading, it shows who the saves wait for.
+    /// sampled around each phase, it shows who the phase waits for.
     static func cpu(runDir: String) -> [String: Double] {
         func seconds(_ pid: String) -> Double {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                 let close = stat.lastIndex(of: ")") else { return 0 }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            // utime and stime are fields 14 and 15, i.e. 11 and 12 after the command name.
-            return (Double(fields[11]) ?? 0) / 100 + (Double(fields[12]) ?? 0) / 100
+            // utime, stime, cutime and cstime are fields 14 to 17, i.e. 11 to 14 after the command name.
+            // The children's (cutime, cstime) count the backends and autovacuum workers that ended
+            // (in the postmaster's): without them, a pool's connection closing in a phase took its
+            // whole life's CPU off PostgreSQL's sum (57 of 119 s in a full-scale distribution).
+            return fields[11...14].reduce(0) { $0 + (Double($1) ?? 0) } / 100
         }
         var result: [String: Double] = ["ece-bench": seconds("self")]
         for name in ["Gateway", "Inscriptions", "Missions", "Referentiel", "Correction"] {
@@ -283,6 +286,7 @@ struct Session {
         report.phases.append(.init(name: "grading (\(concurrence) examiners)", seconds: report.gradingSeconds, operations: report.saves.count,
                                    unit: "saves"))
         Swift.print("  grading: \(String(format: "%.1f", report.gradingSeconds)) s; " + Self.rssSoFar(runDir) + "; " + Self.cpuText(report.cpu))
+        fflush(nil)  // else the line reaches a pipe with the locking's, after it
         report.phases.append(try await phase("locking", lots.count, "lots") { try await verrouiller(lots) })
         report.phases.append(try await phase("closing until all recorded", centres, "commissions") { try await cloturer() })
         return report
