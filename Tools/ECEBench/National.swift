@@ -285,8 +285,7 @@ struct Session {
         report.rythme = cadence?.perSecond
         report.phases.append(.init(name: "grading (\(concurrence) examiners)", seconds: report.gradingSeconds, operations: report.saves.count,
                                    unit: "saves"))
-        Swift.print("  grading: \(String(format: "%.1f", report.gradingSeconds)) s; " + Self.rssSoFar(runDir) + "; " + Self.cpuText(report.cpu))
-        fflush(nil)  // else the line reaches a pipe with the locking's, after it
+        Self.printEnd("grading", seconds: report.gradingSeconds, cpu: report.cpu, runDir: runDir)
         report.phases.append(try await phase("locking", lots.count, "lots") { try await verrouiller(lots) })
         report.phases.append(try await phase("closing until all recorded", centres, "commissions") { try await cloturer() })
         return report
@@ -297,9 +296,14 @@ struct Session {
         "peak RSS so far (MB): " + National.peakRSS(runDir: runDir).map { "\($0.0) \($0.1)" }.joined(separator: ", ")
     }
 
-    /// Each process's CPU seconds in a phase, largest first: which process a bulk phase waits for (issue 24 item 4).
-    static func cpuText(_ cpu: [(String, Double)]) -> String {
-        "CPU (s): " + cpu.map { String(format: "%@ %.1f", $0.0, $0.1) }.joined(separator: ", ")
+    /// A phase's end line: its time, the services' peak RSS so far and each process's CPU seconds in the
+    /// phase, largest first (which process a bulk phase waits for, issue 24 item 4). Flushed: a long run
+    /// shows its progress in its log as it happens, and a profiler reading the pipe sees each line when
+    /// its phase ends.
+    static func printEnd(_ name: String, seconds: Double, cpu: [(String, Double)], runDir: String) {
+        Swift.print("  \(name): \(String(format: "%.1f", seconds)) s; " + rssSoFar(runDir) + "; CPU (s): "
+                    + cpu.map { String(format: "%@ %.1f", $0.0, $0.1) }.joined(separator: ", "))
+        fflush(nil)
     }
 
     static func cpuSince(_ avant: [String: Double], runDir: String) -> [(String, Double)] {
@@ -316,9 +320,7 @@ struct Session {
         try await body()
         await chaos?.fin()
         let p = NationalReport.Phase(name: name, seconds: Self.seconds(ContinuousClock.now - start), operations: operations, unit: unit)
-        Swift.print("  \(name): \(String(format: "%.1f", p.seconds)) s; " + Self.rssSoFar(runDir) + "; "
-                    + Self.cpuText(Self.cpuSince(avant, runDir: runDir)))
-        fflush(nil)  // a long run shows its progress in its log as it happens
+        Self.printEnd(name, seconds: p.seconds, cpu: Self.cpuSince(avant, runDir: runDir), runDir: runDir)
         return p
     }
 
