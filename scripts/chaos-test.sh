@@ -53,7 +53,9 @@ else
 fi
 scripts/services.sh supervise >>var/log/supervisor.log 2>&1 &
 status=0
-"$BIN_DIR/ece-bench" chaos --database ece_chaos --vhost ece_chaos "${BENCH[@]}" "$@" || status=$?
+"$BIN_DIR/ece-bench" chaos --database ece_chaos --vhost ece_chaos "${BENCH[@]}" "$@" | tee var/log/chaos-bench.log || status=$?
+# A killed service's or broker node's CPU must not come off a phase's sum (ece-bench's CPUReading).
+if grep -E 'CPU.*[[:alpha:]] -[0-9]' var/log/chaos-bench.log; then echo "chaos-test: a negative CPU figure above"; status=1; fi
 # ece-bench drained missions.courriels (no en_attente left) before its verdict.
 var/venv/bin/python scripts/chaos-courriels.py ece_chaos "$MAIL_CHAOS" || status=1
 exit $status

@@ -89,8 +89,8 @@ struct Cout: AsyncParsableCommand {
 
         print(String(format: "ece-bench cout %@: %d requests, %d at once, %.0f /s", requete.rawValue, requetes, paralleles,
                      Double(requetes) / duree))
-        print("CPU per request (ms): " + apres.filter { $0.key != "ece-bench" }.sorted { $0.key < $1.key }.map {
-            String(format: "%@ %.3f", $0.key, 1000 * ($0.value - (avant[$0.key] ?? 0)) / Double(requetes))
+        print("CPU per request (ms): " + apres.since(avant).filter { $0.key != "ece-bench" }.sorted { $0.key < $1.key }.map {
+            String(format: "%@ %.3f", $0.key, 1000 * $0.value / Double(requetes))
         }.joined(separator: ", "))
     }
 

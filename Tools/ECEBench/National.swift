@@ -120,32 +120,9 @@ struct National: AsyncParsableCommand {
         return tps
     }
 
-    /// CPU seconds used so far by each service, PostgreSQL's processes, RabbitMQ and this bench:
-    /// sampled around each phase, it shows who the phase waits for.
-    static func cpu(runDir: String) -> [String: Double] {
-        func seconds(_ pid: String) -> Double {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")") else { return 0 }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            // utime, stime, cutime and cstime are fields 14 to 17, i.e. 11 to 14 after the command name.
-            // The children's (cutime, cstime) count the backends and autovacuum workers that ended
-            // (in the postmaster's): without them, a pool's connection closing in a phase took its
-            // whole life's CPU off PostgreSQL's sum (57 of 119 s in a full-scale distribution).
-            return fields[11...14].reduce(0) { $0 + (Double($1) ?? 0) } / 100
-        }
-        var result: [String: Double] = ["ece-bench": seconds("self")]
-        for name in ["Gateway", "Inscriptions", "Missions", "Referentiel", "Correction"] {
-            if let pid = try? String(contentsOfFile: "\(runDir)/\(name).pid", encoding: .utf8) {
-                result[name] = seconds(pid.trimmingCharacters(in: .whitespacesAndNewlines))
-            }
-        }
-        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where pid.allSatisfy(\.isNumber) {
-            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-            if comm == "postgres" { result["PostgreSQL", default: 0] += seconds(pid) }
-            if comm == "beam.smp" { result["RabbitMQ", default: 0] += seconds(pid) }
-        }
-        return result
-    }
+    /// The CPU seconds used so far by each process of the services, PostgreSQL, RabbitMQ and this
+    /// bench: two readings around a phase show who the phase waits for.
+    static func cpu(runDir: String) -> CPUReading { CPUReading(runDir: runDir) }
 
     /// Each service's peak resident memory (VmHWM), from the pids scripts/services.sh keeps.
     static func peakRSS(runDir: String) -> [(String, Int)] {
@@ -306,8 +283,8 @@ struct Session {
         fflush(nil)
     }
 
-    static func cpuSince(_ avant: [String: Double], runDir: String) -> [(String, Double)] {
-        National.cpu(runDir: runDir).map { ($0.key, $0.value - (avant[$0.key] ?? 0)) }.sorted { $0.1 > $1.1 }
+    static func cpuSince(_ avant: CPUReading, runDir: String) -> [(String, Double)] {
+        National.cpu(runDir: runDir).since(avant).map { ($0.key, $0.value) }.sorted { $0.1 > $1.1 }
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
@@ -729,4 +706,52 @@ actor Recorder {
 func uuid(_ id: String) throws -> UUID {
     guard let uuid = UUID(uuidString: id) else { throw ValidationError("not a UUID: \(id)") }
     return uuid
+}
+
+/// Each process's CPU seconds at one moment (utime, stime and its reaped children's cutime, cstime),
+/// under the name of its group (a service, PostgreSQL, RabbitMQ, the bench), with its parent.
+struct CPUReading {
+    /// A pid and its start time: a pid the kernel gives again is another process.
+    struct Key: Hashable { var pid: Int; var start: Int }
+    struct Sample { var group: String; var parent: Int; var seconds: Double }
+    var processes: [Key: Sample] = [:]
+
+    init(runDir: String) {
+        var groups: [String: String] = [String(getpid()): "ece-bench"]
+        for name in ["Gateway", "Inscriptions", "Missions", "Referentiel", "Correction"] {
+            if let pid = try? String(contentsOfFile: "\(runDir)/\(name).pid", encoding: .utf8) {
+                groups[pid.trimmingCharacters(in: .whitespacesAndNewlines)] = name
+            }
+        }
+        for pid in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where pid.allSatisfy(\.isNumber) {
+            let comm = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            if comm == "postgres" { groups[pid] = "PostgreSQL" }
+            if comm == "beam.smp" { groups[pid] = "RabbitMQ" }
+        }
+        for (pid, group) in groups {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            // After the command name: the parent is field 4 (index 1); utime, stime, cutime, cstime
+            // fields 14 to 17 (11 to 14); the start time field 22 (19).
+            guard fields.count > 19, let id = Int(pid), let parent = Int(fields[1]), let start = Int(fields[19]) else { continue }
+            processes[Key(pid: id, start: start)] = Sample(
+                group: group, parent: parent, seconds: fields[11...14].reduce(0) { $0 + (Double($1) ?? 0) } / 100)
+        }
+    }
+
+    /// Each group's CPU seconds since `earlier`, process by process. One that started since counts
+    /// whole. One that ended counts only if its parent is read: its whole life then lands in the
+    /// parent's cutime (the postmaster's backends and autovacuum workers), so what it had used
+    /// before `earlier` is taken off. Otherwise (a service or a broker node killed by the chaos
+    /// tests) its last seconds are lost: subtracting its whole life made a phase's sum negative.
+    func since(_ earlier: CPUReading) -> [String: Double] {
+        var result: [String: Double] = [:]
+        for (key, process) in processes { result[process.group, default: 0] += process.seconds - (earlier.processes[key]?.seconds ?? 0) }
+        let alive = Set(processes.keys.map(\.pid))
+        for (key, process) in earlier.processes where processes[key] == nil && alive.contains(process.parent) {
+            result[process.group, default: 0] -= process.seconds
+        }
+        return result
+    }
 }
