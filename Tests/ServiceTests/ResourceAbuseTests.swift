@@ -283,6 +283,19 @@ import TestSupport
         #expect(throttle.take("203.0.113.2") != nil)
     }
 
+    /// A client held back stays held back when a flood of new clients empties the throttle's
+    /// memory: the flood cannot be used to set it free (while the held back fit in half of it).
+    @Test func aFloodDoesNotFreeAClientHeldBack() {
+        let throttle = ClientThrottle(burst: 2, perMinute: 1, capacity: 4)
+        for client in ["203.0.113.1", "203.0.113.2", "203.0.113.3", "203.0.113.4"] { #expect(throttle.take(client) == nil) }
+        #expect(throttle.take("203.0.113.2") == nil)
+        #expect(throttle.take("203.0.113.2") != nil)
+        #expect(throttle.take("203.0.113.5") == nil)   // full, no bucket full again: the memory starts over
+        #expect(throttle.take("203.0.113.2") != nil, "the client held back was set free by the flood")
+        #expect(throttle.take("203.0.113.3") == nil)
+        #expect(throttle.take("203.0.113.3") == nil, "a client not held back starts over with a full bucket")
+    }
+
     /// A wrong activation code costs no bcrypt: the code is checked before the password is hashed.
     @Test func activationChecksTheCodeBeforeHashing() async throws {
         let account = try await GatewayTests.makeAccount(password: nil)

@@ -16,7 +16,8 @@ final class ClientThrottle: Sendable {
     let burst: Double
     let perMinute: Double
     /// Clients remembered at most: beyond, the full buckets (clients idle long enough) are forgotten,
-    /// and every bucket when most are not full (a flood of new clients: `makeRoom`).
+    /// and when most are not full (a flood of new clients: `makeRoom`) every bucket but those of the
+    /// clients held back, if they fit in half of it.
     let capacity: Int
 
     private struct Bucket { var tokens: Double; var at: ContinuousClock.Instant }
@@ -36,7 +37,10 @@ final class ClientThrottle: Sendable {
             let known = buckets[client]
             var bucket = refilled(known ?? Bucket(tokens: burst, at: now), now)
             defer {
-                if known == nil { buckets.makeRoom(capacity: capacity) { refilled($0, now).tokens < burst } }
+                if known == nil {
+                    buckets.makeRoom(capacity: capacity, keeping: { refilled($0, now).tokens < burst },
+                                     holding: { refilled($0, now).tokens < 1 })
+                }
                 buckets[client] = bucket
             }
             guard bucket.tokens >= 1 else { return Int(((1 - bucket.tokens) * 60 / perMinute).rounded(.up)) }
