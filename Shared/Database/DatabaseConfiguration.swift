@@ -23,6 +23,10 @@ public enum DatabaseConfiguration {
         // each lease cancelled it, and the pool's cancelled timer (a `Task.sleep`) holds its memory
         // until the deadline: at a distribution's rate, megabytes of Correction's peak (BENCHMARKS.md).
         config.options.keepAliveBehavior = nil
+        // Idle connections close after 10 s, not 60: each release of a connection still schedules
+        // its idle timer, each lease cancels it, and the cancelled timer holds its memory until its
+        // deadline — at a full-scale distribution's rate, most of Correction's heap (BENCHMARKS.md).
+        config.options.connectionIdleTimeout = .seconds(10)
         return config
     }
 

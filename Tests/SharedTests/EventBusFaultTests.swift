@@ -320,6 +320,26 @@ import TestSupport
         try await cleanUp(harness, queues: [queue, late])
     }
 
+    /// A pool's connection idle for 10 s is closed: its backend ends. PostgresNIO's default is 60 s,
+    /// and every release of a connection schedules its idle timer, which a lease cancels but which
+    /// holds its memory until its deadline (Correction's heap at a distribution's rate, BENCHMARKS.md).
+    @Test func anIdleConnectionIsClosedAfterTenSeconds() async throws {
+        let logger = Logger(label: "test")
+        try await withPostgresClient(try DatabaseConfiguration.client(url: LocalInfrastructure.databaseURL), logger: logger) { client in
+            let pid = try await client.query("SELECT pg_backend_pid()").collect().first?.decode(Int32.self) ?? 0
+            func alive() async throws -> Bool {
+                try await withPostgresClient(try DatabaseConfiguration.client(url: LocalInfrastructure.databaseURL, maxConnections: 1),
+                                             logger: logger) { probe in
+                    try await probe.query("SELECT count(*) FROM pg_stat_activity WHERE pid = \(pid)").collect().first?.decode(Int.self) == 1
+                }
+            }
+            try await Task.sleep(for: .seconds(7))
+            #expect(try await alive(), "closed before its 10 s")
+            try await Task.sleep(for: .seconds(6))
+            #expect(try await !alive(), "still open after 13 s idle")
+        }
+    }
+
     /// (g) Each service's role reaches its own schema only.
     @Test func correctionRoleCannotTouchOtherSchemas() async throws {
         let logger = Logger(label: "test")
