@@ -6,11 +6,14 @@ extension Dictionary {
     /// few entries, make every request scan all the others under the memory's lock. The entries
     /// `hold` names (a throttle's clients held back) outlive the start-over when they fit in half of
     /// it: a flood of new callers does not set them free.
-    public mutating func makeRoom(capacity: Int, keeping keep: (Value) -> Bool, holding hold: (Value) -> Bool = { _ in false }) {
+    public mutating func makeRoom(capacity: Int, keeping keep: (Value) -> Bool, holding hold: ((Value) -> Bool)? = nil) {
         guard count >= capacity else { return }
         self = filter { keep($0.value) }
         guard count > capacity / 2 else { return }
-        self = filter { hold($0.value) }
-        if count > capacity / 2 { removeAll(keepingCapacity: true) }
+        if let hold {
+            self = filter { hold($0.value) }
+            if count <= capacity / 2 { return }
+        }
+        removeAll(keepingCapacity: true)
     }
 }

@@ -16,8 +16,9 @@ final class ClientThrottle: Sendable {
     let burst: Double
     let perMinute: Double
     /// Clients remembered at most: beyond, the full buckets (clients idle long enough) are forgotten,
-    /// and when most are not full (a flood of new clients: `makeRoom`) every bucket but those of the
-    /// clients held back, if they fit in half of it.
+    /// and when most are not full (a flood of new clients: `makeRoom`) every bucket but those under
+    /// half their burst, if they fit in half of it: a flood gives a client back at most half its burst
+    /// (holding only the empty buckets, a guesser waiting a second at 60 a minute got all of it back).
     let capacity: Int
 
     private struct Bucket { var tokens: Double; var at: ContinuousClock.Instant }
@@ -39,7 +40,7 @@ final class ClientThrottle: Sendable {
             defer {
                 if known == nil {
                     buckets.makeRoom(capacity: capacity, keeping: { refilled($0, now).tokens < burst },
-                                     holding: { refilled($0, now).tokens < 1 })
+                                     holding: { self.refilled($0, now).tokens < self.burst / 2 })
                 }
                 buckets[client] = bucket
             }
