@@ -81,11 +81,11 @@ struct Cout: AsyncParsableCommand {
         }, session.signer)
         try await rafale(echauffement, chemin: chemin, session: session)
 
-        let avant = National.cpu(runDir: runDir)
+        let avant = CPUReading(runDir: runDir)
         let debut = ContinuousClock.now
         try await rafale(jetons, chemin: chemin, session: session)
         let duree = Session.seconds(ContinuousClock.now - debut)
-        let apres = National.cpu(runDir: runDir)
+        let apres = CPUReading(runDir: runDir)
 
         print(String(format: "ece-bench cout %@: %d requests, %d at once, %.0f /s", requete.rawValue, requetes, paralleles,
                      Double(requetes) / duree))

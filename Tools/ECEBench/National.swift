@@ -120,10 +120,6 @@ struct National: AsyncParsableCommand {
         return tps
     }
 
-    /// The CPU seconds used so far by each process of the services, PostgreSQL, RabbitMQ and this
-    /// bench: two readings around a phase show who the phase waits for.
-    static func cpu(runDir: String) -> CPUReading { CPUReading(runDir: runDir) }
-
     /// Each service's peak resident memory (VmHWM), from the pids scripts/services.sh keeps.
     static func peakRSS(runDir: String) -> [(String, Int)] {
         ["Gateway", "Inscriptions", "Missions", "Referentiel", "Correction"].compactMap { name in
@@ -249,7 +245,7 @@ struct Session {
         let recorder = Recorder()
         await chaos?.debut("grading")
         let start = ContinuousClock.now
-        let avant = National.cpu(runDir: runDir)
+        let avant = CPUReading(runDir: runDir)
         let lots = try await corriger(recorder, baremes: baremes)
         await chaos?.fin()
         report.gradingSeconds = Self.seconds(ContinuousClock.now - start)
@@ -284,14 +280,14 @@ struct Session {
     }
 
     static func cpuSince(_ avant: CPUReading, runDir: String) -> [(String, Double)] {
-        National.cpu(runDir: runDir).since(avant).map { ($0.key, $0.value) }.sorted { $0.1 > $1.1 }
+        CPUReading(runDir: runDir).since(avant).map { ($0.key, $0.value) }.sorted { $0.1 > $1.1 }
     }
 
     static func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 
     func phase(_ name: String, _ operations: Int, _ unit: String, _ body: () async throws -> Void) async throws -> NationalReport.Phase {
         let start = ContinuousClock.now
-        let avant = National.cpu(runDir: runDir)
+        let avant = CPUReading(runDir: runDir)
         // Under chaos the phase's fault strikes as it begins: its work runs while the platform recovers.
         await chaos?.debut(name)
         try await body()
