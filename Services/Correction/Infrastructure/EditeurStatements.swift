@@ -49,7 +49,12 @@ enum EditeurStatements {
     /// examiner on its exam × centre and in the group, and whether a second look was asked on it.
     struct Editable: PostgresPreparedStatement {
         static let name = "editeur_editable"
-        static let sql = """
+        static let sql = requete(verrou: "FOR UPDATE OF f FOR SHARE OF c, g")
+        var id: UUID
+        var login: String
+
+        static func requete(verrou: String) -> String {
+            """
             SELECT \(colonnes), c.etat, e.intervenant_id,
                 EXISTS (SELECT 1 FROM secondes_lectures sl WHERE sl.fiche_id = f.id) AS relue
             FROM fiches f
@@ -61,10 +66,9 @@ enum EditeurStatements {
                 WHERE e.login = $2::text AND e.active AND e.kind = 'examinateur' AND e.session = f.session
                   AND e.epreuve = f.epreuve AND e.centre = f.centre AND e.intervenant_id = ANY(g.membres) LIMIT 1) e ON true
             WHERE f.id = $1::uuid
-            FOR UPDATE OF f FOR SHARE OF c, g
+            \(verrou)
             """
-        var id: UUID
-        var login: String
+        }
 
         func makeBindings() throws -> PostgresBindings {
             var binds = PostgresBindings()
@@ -73,6 +77,17 @@ enum EditeurStatements {
             return binds
         }
 
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
+    /// The same read without a lock, outside a transaction: a save then writes with
+    /// `EnregistreGarde`, which takes the locks and checks again what this read saw.
+    struct EditableSansVerrou: PostgresPreparedStatement {
+        static let name = "editeur_editable_sans_verrou"
+        static let sql = Editable.requete(verrou: "")
+        var editable: Editable
+
+        func makeBindings() throws -> PostgresBindings { try editable.makeBindings() }
         func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
 
@@ -140,15 +155,19 @@ enum EditeurStatements {
     /// and back cost both a copy and a parse of the whole row.
     struct Enregistre: PostgresPreparedStatement {
         static let name = "editeur_enregistre"
-        static let sql = """
-            WITH u AS (
+        static let sql = requete(cible: "FROM fiches o WHERE f.id = $1::uuid AND o.id = f.id", avant: instantane("o"))
+
+        /// `garde` a first CTE, `cible` joins the sheet to its row before, `avant` is that row's snapshot.
+        static func requete(garde: String = "", cible: String, avant: String) -> String {
+            """
+            WITH \(garde)u AS (
                 UPDATE fiches f SET grille = $2::text::jsonb, statut = $3::text, absence = $4::text,
                     note_suggeree = $5::int8, note_finale = $6::int8, motif_ajustement = $7::text,
                     saisie_differee = f.saisie_differee OR $8::bool, examinateur_id = COALESCE($9::uuid, f.examinateur_id),
                     version = f.version + 1, modifiee_le = now()
-                FROM fiches o WHERE f.id = $1::uuid AND o.id = f.id
+                \(cible)
                 RETURNING f.id, f.session, f.epreuve, f.centre, f.sujet_id, f.version, f.modifiee_le, f.saisie_differee,
-                          \(instantane("o")) AS avant, \(instantane("f")) AS apres
+                          \(avant) AS avant, \(instantane("f")) AS apres
             ), a AS (
                 INSERT INTO audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, avant, apres, motif)
                 SELECT $10::uuid, $11::text, $12::text, u.session, u.epreuve, u.centre, u.id, u.avant, u.apres, $7::text FROM u
@@ -159,6 +178,8 @@ enum EditeurStatements {
             )
             SELECT version, modifiee_le, saisie_differee FROM u
             """
+        }
+
         var id: UUID
         var grille: String
         var statut: String
@@ -197,6 +218,41 @@ enum EditeurStatements {
         }
 
         func decodeRow(_ row: PostgresRow) throws -> (Int, Date, Bool) { try row.decode((Int, Date, Bool).self) }
+    }
+
+    /// A save without BEGIN nor COMMIT, after `EditableSansVerrou`: the statement takes the locks
+    /// `Editable` takes and checks again, under them, what the read allowed — the version the
+    /// examiner saw (a regrade, whose old levels go first, and any change since come with a new
+    /// one), the commission open, the lot unlocked, no second look, the grader still convoked in
+    /// the lot. No row: something moved in between, and the save goes the locked way, which says what.
+    /// The sheet is locked as its update would (`NO KEY UPDATE`: a level's key check is not held up).
+    struct EnregistreGarde: PostgresPreparedStatement {
+        static let name = "editeur_enregistre_garde"
+        static let sql = Enregistre.requete(garde: """
+            v AS (
+                SELECT f.id, \(instantane("f")) AS avant FROM fiches f
+                JOIN commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+                JOIN groupes g ON g.id = f.groupe_id
+                WHERE f.id = $1::uuid AND f.version = $16::int8 AND f.statut <> 'notee' AND c.etat = 'ouverte' AND NOT g.verrouille
+                  AND NOT EXISTS (SELECT 1 FROM secondes_lectures sl WHERE sl.fiche_id = f.id)
+                  AND EXISTS (SELECT 1 FROM examinateurs e
+                              WHERE e.intervenant_id = $9::uuid AND e.login = $11::text AND e.active AND e.kind = 'examinateur'
+                                AND e.session = f.session AND e.epreuve = f.epreuve AND e.centre = f.centre
+                                AND e.intervenant_id = ANY(g.membres))
+                FOR NO KEY UPDATE OF f FOR SHARE OF c, g
+            ),
+            """, cible: "FROM v WHERE f.id = v.id", avant: "v.avant")
+        var enregistre: Enregistre
+        /// The sheet's version the read saw.
+        var version: Int
+
+        func makeBindings() throws -> PostgresBindings {
+            var binds = try enregistre.makeBindings()
+            binds.append(version)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> (Int, Date, Bool) { try enregistre.decodeRow(row) }
     }
 
     /// The groups of an examiner's lots (on the exams × centres they are convoked to): every examiner

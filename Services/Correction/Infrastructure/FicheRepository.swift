@@ -174,61 +174,85 @@ struct FicheRepository: Sendable {
     }
 
     /// The sheet keeps the grader's intervenant id: their services faits count the sheets they graded.
-    /// Three statements between BEGIN and COMMIT (the locked read, the levels of a regraded sheet,
-    /// and the update with its audit and levels): the editor's save is the platform's hottest path.
+    /// The editor's save is the platform's hottest path. Most saves are of a sheet nobody else
+    /// writes at that moment: the sheet is read without a lock and written by one statement that
+    /// takes the locks and checks again what the read allowed (`EnregistreGarde`), so neither BEGIN
+    /// nor COMMIT costs a round trip. A regrade (its old levels deleted first), or a check that
+    /// failed in between, goes the locked way: the read under lock, then the write.
     func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity) async throws -> Fiche {
-        try await client.withTransaction(logger: logger) { connection in
-            let (fiche, examinateur) = try await editable(id, version: e.version, by: by, connection)
-            var statut: String, absence: String?, suggeree: Int?, finale: Int?, motif: String?
-            let grille = e.grille ?? fiche.grille
-            if let given = e.absence {
-                guard e.noteFinale == nil else {
-                    throw Problem.validation([.init(field: "noteFinale", reason: "pas de note pour un absent / no mark for an absentee")])
-                }
-                // The editor sends its grid with an absence: under the checks of any grid. Before the
-                // draw an empty barème leaves only the general comment, the one field the editor shows then.
-                let errors = grille.violations(fiche.bareme ?? Bareme(criteres: []))
-                guard errors.isEmpty else { throw Problem.validation(errors) }
-                (statut, absence) = ("absent", given.rawValue)
-            } else {
-                guard let bareme = fiche.bareme else {
-                    throw Problem.conflict(.prealable, "attribuer d'abord le sujet (tirage) / set the subject first (draw)")
-                }
-                let errors = grille.violations(bareme)
-                guard errors.isEmpty else { throw Problem.validation(errors) }
-                if e.finaliser == true {
-                    let note = try Self.noteDonnee(bareme, grille, override: e.noteFinale, motif: e.motifAjustement)
-                    (statut, suggeree, finale, motif) = ("notee", note.suggeree, note.finale, note.motif)
-                } else {
-                    guard e.noteFinale == nil else {
-                        throw Problem.validation([.init(field: "noteFinale", reason: "un brouillon n'a pas de note / a draft has no mark")])
-                    }
-                    suggeree = Self.suggeree(bareme, grille)
-                    statut = "brouillon"
-                }
-            }
-            let grilleJSON = String(decoding: try JSONEncoder.iso.encode(grille), as: UTF8.self)
-            // The levels the statistics read: those of a graded sheet only, the level that counts
-            // being the one after the aids' caps.
+        let direct = try await client.withConnection { connection -> Fiche? in
+            let (fiche, examinateur) = try await editable(id, version: e.version, by: by, connection, verrou: false)
+            guard fiche.statut != "notee" else { return nil }
+            return try await ecrire(fiche, e, examinateur: examinateur, by: by, garde: true, connection)
+        }
+        if let direct { return direct }
+        return try await client.withTransaction(logger: logger) { connection in
+            let (fiche, examinateur) = try await editable(id, version: e.version, by: by, connection, verrou: true)
+            // The levels the statistics read are a graded sheet's: a regrade replaces them.
             if fiche.statut == "notee" {
                 try await connection.query("DELETE FROM \(unescaped: s).evaluations WHERE fiche_id = \(id)", logger: logger)
             }
-            let notee = statut == "notee" && fiche.sujet != nil
-            let (codes, niveaux, points) = notee ? Self.evaluations(fiche, grille) : ([], [], [])
-            let action = absence != nil ? "fiche.absence" : motif != nil ? "fiche.ajustement" : statut == "notee" ? "fiche.notee" : "fiche.brouillon"
-            var saved: (Int, Date, Bool)?
-            for try await row in try await connection.execute(EditeurStatements.Enregistre(
-                id: id, grille: grilleJSON, statut: statut, absence: absence, suggeree: suggeree, finale: finale, motif: motif,
-                differee: e.saisieDifferee ?? false, examinateur: examinateur, by: by, action: action,
-                codes: codes, niveaux: niveaux, points: points), logger: logger) { saved = row }
-            guard let (version, modifiee, differee) = saved else { throw Problem.notFound("fiche") }
-            var apres = fiche
-            (apres.grille, apres.statut, apres.absence, apres.noteSuggeree, apres.noteFinale, apres.motifAjustement) =
-                (grille, statut, absence, suggeree, finale, motif)
-            (apres.version, apres.modifieeLe, apres.saisieDifferee) = (version, modifiee, differee)
-            apres.recalculer()
-            return apres
+            guard let saved = try await ecrire(fiche, e, examinateur: examinateur, by: by, garde: false, connection) else {
+                throw Problem.notFound("fiche")
+            }
+            return saved
         }
+    }
+
+    /// The save of `e` on `fiche` as read (`editable`): the sheet as it now stands, or nil when
+    /// `garde` found it changed since (see `EnregistreGarde`).
+    private func ecrire(_ fiche: Fiche, _ e: Enregistrement, examinateur: UUID, by: Identity, garde: Bool,
+                        _ connection: PostgresConnection) async throws -> Fiche? {
+        var statut: String, absence: String?, suggeree: Int?, finale: Int?, motif: String?
+        let grille = e.grille ?? fiche.grille
+        if let given = e.absence {
+            guard e.noteFinale == nil else {
+                throw Problem.validation([.init(field: "noteFinale", reason: "pas de note pour un absent / no mark for an absentee")])
+            }
+            // The editor sends its grid with an absence: under the checks of any grid. Before the
+            // draw an empty barème leaves only the general comment, the one field the editor shows then.
+            let errors = grille.violations(fiche.bareme ?? Bareme(criteres: []))
+            guard errors.isEmpty else { throw Problem.validation(errors) }
+            (statut, absence) = ("absent", given.rawValue)
+        } else {
+            guard let bareme = fiche.bareme else {
+                throw Problem.conflict(.prealable, "attribuer d'abord le sujet (tirage) / set the subject first (draw)")
+            }
+            let errors = grille.violations(bareme)
+            guard errors.isEmpty else { throw Problem.validation(errors) }
+            if e.finaliser == true {
+                let note = try Self.noteDonnee(bareme, grille, override: e.noteFinale, motif: e.motifAjustement)
+                (statut, suggeree, finale, motif) = ("notee", note.suggeree, note.finale, note.motif)
+            } else {
+                guard e.noteFinale == nil else {
+                    throw Problem.validation([.init(field: "noteFinale", reason: "un brouillon n'a pas de note / a draft has no mark")])
+                }
+                suggeree = Self.suggeree(bareme, grille)
+                statut = "brouillon"
+            }
+        }
+        let grilleJSON = String(decoding: try JSONEncoder.iso.encode(grille), as: UTF8.self)
+        // The levels the statistics read: those of a graded sheet only, the level that counts
+        // being the one after the aids' caps.
+        let notee = statut == "notee" && fiche.sujet != nil
+        let (codes, niveaux, points) = notee ? Self.evaluations(fiche, grille) : ([], [], [])
+        let action = absence != nil ? "fiche.absence" : motif != nil ? "fiche.ajustement" : statut == "notee" ? "fiche.notee" : "fiche.brouillon"
+        let enregistre = EditeurStatements.Enregistre(
+            id: fiche.id, grille: grilleJSON, statut: statut, absence: absence, suggeree: suggeree, finale: finale, motif: motif,
+            differee: e.saisieDifferee ?? false, examinateur: examinateur, by: by, action: action,
+            codes: codes, niveaux: niveaux, points: points)
+        let rows = garde
+            ? try await connection.execute(EditeurStatements.EnregistreGarde(enregistre: enregistre, version: fiche.version), logger: logger)
+            : try await connection.execute(enregistre, logger: logger)
+        var saved: (Int, Date, Bool)?
+        for try await row in rows { saved = row }
+        guard let (version, modifiee, differee) = saved else { return nil }
+        var apres = fiche
+        (apres.grille, apres.statut, apres.absence, apres.noteSuggeree, apres.noteFinale, apres.motifAjustement) =
+            (grille, statut, absence, suggeree, finale, motif)
+        (apres.version, apres.modifieeLe, apres.saisieDifferee) = (version, modifiee, differee)
+        apres.recalculer()
+        return apres
     }
 
     /// The suggested mark, in half points, once every criterion is evaluated; the barème is a
@@ -273,13 +297,15 @@ struct FicheRepository: Sendable {
     /// commission are open and the caller is convoked as an examiner on its exam × centre and is
     /// (still) in the lot's group: the sheet and the grader's intervenant id. One statement: it
     /// also shares the commission row with a closing and the group row with a lock, so a save
-    /// never crosses either.
-    private func editable(_ id: UUID, version: Int, by: Identity, _ connection: PostgresConnection) async throws
+    /// never crosses either. Without `verrou`, the same read with no lock: the write that follows
+    /// takes them (`EditeurStatements.EnregistreGarde`).
+    private func editable(_ id: UUID, version: Int, by: Identity, _ connection: PostgresConnection, verrou: Bool = true) async throws
         -> (fiche: Fiche, examinateur: UUID) {
+        let statement = EditeurStatements.Editable(id: id, login: by.login)
+        let rows = verrou ? try await connection.execute(statement, logger: logger)
+            : try await connection.execute(EditeurStatements.EditableSansVerrou(editable: statement), logger: logger)
         var found: PostgresRow?
-        for try await row in try await connection.execute(EditeurStatements.Editable(id: id, login: by.login), logger: logger) {
-            found = row
-        }
+        for try await row in rows { found = row }
         guard let row = found else { throw Problem.notFound("fiche") }
         let colonne = PostgresRandomAccessRow(row)
         guard let examinateur = try colonne["intervenant_id"].decode(UUID?.self) else { throw Problem.notFound("fiche") }
