@@ -11,8 +11,9 @@ import TestSupport
 /// it. A lot locked with a draft in it, or a locked lot's sheet changed, would send a wrong grade
 /// to Cyclades. The races are held still by a lock the test takes on a table the first of the
 /// two writes next (through its own connection), until the second waits too. A regraded sheet is
-/// saved the locked way (a transaction, its read under lock); any other the direct way (a read
-/// without a lock, then one statement that locks and checks again: `EnregistreGarde`).
+/// saved the locked way (a transaction, its read under lock); a sheet Correction just answered the
+/// examiner, the direct way (no read: one statement that locks and checks the row is unchanged
+/// and the save still allowed: `EnregistreGarde`).
 @Suite(.serialized) struct SauvegardeConcurrenteTests {
     typealias R = RoadMapRuleTests
     static let logger = Logger(label: "sauvegarde-concurrente")
@@ -157,10 +158,9 @@ import TestSupport
         }
     }
 
-    /// A save read the sheet, its lot still open, just before the lot locked; its write, held
-    /// until the locking waits too, finds the lot locked under its own locks, changes nothing, and
-    /// the locked way says why.
-    @Test func aDirectSaveThatReadBeforeALockIsRefusedAtItsWrite() async throws {
+    /// A direct save sent while the lot was still open, held at its write until the locking waits
+    /// too, finds the lot locked under its own locks, changes nothing, and the locked way says why.
+    @Test func aDirectSaveThatWaitedForALockIsRefused() async throws {
         try await Self.course(holding: "audit", depart: .absent, .sauvegarde, then: .verrouillage) { course, saved, locked in
             #expect(locked.status == 200, "\(locked.body)")
             #expect(saved.status == 409 && Self.kind(saved) == "lot-locked", "\(saved.body)")
@@ -194,6 +194,50 @@ import TestSupport
                     """, logger: Self.logger).collect().map { try $0.decode(String.self) }
             }
             #expect(ordre == ["fiche.notee", "lot.verrouille"], "no sheet of a locked lot is graded after the lock")
+        }
+    }
+
+    /// The candidate's name corrected and published again after Correction answered the draw (the
+    /// sheet's version, which the examiner holds, does not change): the save goes through and
+    /// answers the sheet as it now stands, not as it was answered.
+    @Test func aSaveAfterTheSheetChangedAnswersItAsItNowStands() async throws {
+        struct Vue: Decodable { var nom: String; var version: Int; var statut: String }
+        try await R.withPlatform { h, publisher in
+            let c = try await R.commission(h, publisher, candidats: 1)
+            #expect(try await h.call(.post, "\(c.path)/distribution", R.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            let fiche = "/api/correction/fiches/\(c.fiches[0])"
+            let tiree = try await h.decode(Vue.self, .post, "\(fiche)/tirage", #"{"version":0}"#, as: c.examiners[0])
+            let csv = "numero;nom;prenoms;naissance;categorie;uai;division;filiere;epreuve\n"
+                + "\(c.numeros[0]);Zulu;Léa;01/01/2008;scolaire;0251671F;T1;BCG;T011B"
+            let ins = "/api/inscriptions/sessions/\(R.session)"
+            let imported = try await h.client.execute(uri: "\(ins)/import", method: .post, headers: [
+                .authorization: "Bearer \(try await TestKeys.token(R.besancon))", .contentType: "text/csv"], body: ByteBuffer(string: csv))
+            #expect(imported.status == .ok, "\(String(buffer: imported.body))")
+            #expect(try await h.call(.post, "\(ins)/affectations/publish?epreuve=T011B", as: R.besancon).status == .ok)
+            try await waitUntil { try await h.decode(Vue.self, .get, fiche, as: c.examiners[0]).nom == "Zulu" }
+            let sauvee = try await h.decode(Vue.self, .put, fiche, #"{"version":\#(tiree.version),\#(R.grid)}"#, as: c.examiners[0])
+            #expect(tiree.nom != "Zulu")
+            #expect(sauvee.statut == "brouillon" && sauvee.version == tiree.version + 1)
+            #expect(sauvee.nom == "Zulu", "the save answers the sheet as it now stands")
+        }
+    }
+
+    /// An examiner taken out of the lot after Correction answered their draw saves nothing on it:
+    /// the direct save checks the lot's members under its locks, and the locked way refuses.
+    @Test func anExaminerTakenOutOfTheLotNoLongerSavesTheSheetTheyDrew() async throws {
+        struct Vue: Decodable { var version: Int; var statut: String }
+        try await R.withPlatform { h, publisher in
+            let c = try await R.commission(h, publisher, candidats: 1, examiners: 2)
+            #expect(try await h.call(.post, "\(c.path)/distribution", R.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            let fiche = "/api/correction/fiches/\(c.fiches[0])"
+            let tiree = try await h.decode(Vue.self, .post, "\(fiche)/tirage", #"{"version":0}"#, as: c.examiners[0])
+            #expect(try await h.call(.delete, "\(c.path)/groupes/\(c.groups[1])", as: c.centreId).status == .noContent)
+            #expect(try await h.call(.patch, "\(c.path)/groupes/\(c.groups[0])", #"{"membres":["\#(c.examiners[1].userId)"]}"#,
+                                     as: c.centreId).status == .noContent)
+            let refusee = try await h.call(.put, fiche, #"{"version":\#(tiree.version),\#(R.grid)}"#, as: c.examiners[0])
+            #expect(refusee.status == .notFound, "\(String(buffer: refusee.body))")
+            let vue = try await h.decode(Vue.self, .get, fiche, as: c.examiners[1])
+            #expect(vue.version == tiree.version && vue.statut == tiree.statut, "nothing saved")
         }
     }
 }

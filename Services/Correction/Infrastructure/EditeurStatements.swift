@@ -18,6 +18,10 @@ enum EditeurStatements {
         su.id, su.code, su.dominante, su.visible_from, su.titre, su.document::text, COALESCE(f.bareme_version, su.bareme_version)
         """
 
+    /// The transaction that wrote the sheet's row as it stands (PostgreSQL's `xmin`): any change
+    /// since, a move to another lot or slot or a republished name included, gives it another.
+    static let xmin = "f.xmin::text::int8 AS xmin"
+
     /// A sheet's row as the audit keeps it: without the candidate's identity (the sheet id leads
     /// to it) nor the barème an older Correction copied into it (its version is in the row).
     static func instantane(_ alias: String) -> String {
@@ -49,12 +53,7 @@ enum EditeurStatements {
     /// examiner on its exam × centre and in the group, and whether a second look was asked on it.
     struct Editable: PostgresPreparedStatement {
         static let name = "editeur_editable"
-        static let sql = requete(verrou: "FOR UPDATE OF f FOR SHARE OF c, g")
-        var id: UUID
-        var login: String
-
-        static func requete(verrou: String) -> String {
-            """
+        static let sql = """
             SELECT \(colonnes), c.etat, e.intervenant_id,
                 EXISTS (SELECT 1 FROM secondes_lectures sl WHERE sl.fiche_id = f.id) AS relue
             FROM fiches f
@@ -66,9 +65,10 @@ enum EditeurStatements {
                 WHERE e.login = $2::text AND e.active AND e.kind = 'examinateur' AND e.session = f.session
                   AND e.epreuve = f.epreuve AND e.centre = f.centre AND e.intervenant_id = ANY(g.membres) LIMIT 1) e ON true
             WHERE f.id = $1::uuid
-            \(verrou)
+            FOR UPDATE OF f FOR SHARE OF c, g
             """
-        }
+        var id: UUID
+        var login: String
 
         func makeBindings() throws -> PostgresBindings {
             var binds = PostgresBindings()
@@ -77,17 +77,6 @@ enum EditeurStatements {
             return binds
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
-    }
-
-    /// The same read without a lock, outside a transaction: a save then writes with
-    /// `EnregistreGarde`, which takes the locks and checks again what this read saw.
-    struct EditableSansVerrou: PostgresPreparedStatement {
-        static let name = "editeur_editable_sans_verrou"
-        static let sql = Editable.requete(verrou: "")
-        var editable: Editable
-
-        func makeBindings() throws -> PostgresBindings { try editable.makeBindings() }
         func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
 
@@ -122,7 +111,7 @@ enum EditeurStatements {
             WITH u AS (
                 UPDATE fiches f SET sujet_id = su.id, sujet_mode = $3::text, bareme_version = su.bareme_version, version = f.version + 1, modifiee_le = now()
                 FROM sujets su, groupes g WHERE f.id = $1::uuid AND su.id = $2::uuid AND g.id = f.groupe_id
-                RETURNING \(colonnes)
+                RETURNING \(colonnes), \(xmin)
             ), a AS (
                 INSERT INTO audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, apres)
                 SELECT $4::uuid, $5::text, 'sujet.' || $3::text, u.session, u.epreuve, u.centre, $1::uuid, $6::text::jsonb FROM u
@@ -167,7 +156,7 @@ enum EditeurStatements {
                     version = f.version + 1, modifiee_le = now()
                 \(cible)
                 RETURNING f.id, f.session, f.epreuve, f.centre, f.sujet_id, f.version, f.modifiee_le, f.saisie_differee,
-                          \(avant) AS avant, \(instantane("f")) AS apres
+                          \(avant) AS avant, \(instantane("f")) AS apres, \(xmin)
             ), a AS (
                 INSERT INTO audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, avant, apres, motif)
                 SELECT $10::uuid, $11::text, $12::text, u.session, u.epreuve, u.centre, u.id, u.avant, u.apres, $7::text FROM u
@@ -176,7 +165,7 @@ enum EditeurStatements {
                 SELECT u.id, u.session, u.epreuve, u.sujet_id, e.c, NULLIF(e.n, ''), NULLIF(e.p, -1)
                 FROM u, unnest($13::text[], $14::text[], $15::int8[]) AS e(c, n, p)
             )
-            SELECT version, modifiee_le, saisie_differee FROM u
+            SELECT version, modifiee_le, saisie_differee, xmin FROM u
             """
         }
 
@@ -217,15 +206,16 @@ enum EditeurStatements {
             return binds
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> (Int, Date, Bool) { try row.decode((Int, Date, Bool).self) }
+        func decodeRow(_ row: PostgresRow) throws -> (Int, Date, Bool, Int) { try row.decode((Int, Date, Bool, Int).self) }
     }
 
-    /// A save without BEGIN nor COMMIT, after `EditableSansVerrou`: the statement takes the locks
-    /// `Editable` takes and checks again, under them, what the read allowed — the version the
-    /// examiner saw (a regrade, whose old levels go first, and any change since come with a new
-    /// one), the commission open, the lot unlocked, no second look, the grader still convoked in
-    /// the lot. No row: something moved in between, and the save goes the locked way, which says what.
-    /// The sheet is locked as its update would (`NO KEY UPDATE`: a level's key check is not held up).
+    /// A save without BEGIN nor COMMIT nor a read before it, of a sheet as this replica last
+    /// answered it (`FichesRepondues`): the statement takes the locks `Editable` takes and checks
+    /// under them what that answer allowed — the row unchanged since (its `xmin`; a regrade, whose
+    /// old levels go first, never comes here), the commission open, the lot unlocked, no second look,
+    /// the grader still convoked and in the lot. No row: something moved in between, and the save
+    /// goes the locked way, which says what. The sheet is locked as its update would
+    /// (`NO KEY UPDATE`: a level's key check is not held up).
     struct EnregistreGarde: PostgresPreparedStatement {
         static let name = "editeur_enregistre_garde"
         static let sql = Enregistre.requete(garde: """
@@ -233,7 +223,8 @@ enum EditeurStatements {
                 SELECT f.id, \(instantane("f")) AS avant FROM fiches f
                 JOIN commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
                 JOIN groupes g ON g.id = f.groupe_id
-                WHERE f.id = $1::uuid AND f.version = $16::int8 AND f.statut <> 'notee' AND c.etat = 'ouverte' AND NOT g.verrouille
+                WHERE f.id = $1::uuid AND f.version = $16::int8 AND f.xmin::text::int8 = $17::int8 AND f.statut <> 'notee'
+                  AND c.etat = 'ouverte' AND NOT g.verrouille
                   AND NOT EXISTS (SELECT 1 FROM secondes_lectures sl WHERE sl.fiche_id = f.id)
                   AND EXISTS (SELECT 1 FROM examinateurs e
                               WHERE e.intervenant_id = $9::uuid AND e.login = $11::text AND e.active AND e.kind = 'examinateur'
@@ -243,16 +234,18 @@ enum EditeurStatements {
             ),
             """, cible: "FROM v WHERE f.id = v.id", avant: "v.avant")
         var enregistre: Enregistre
-        /// The sheet's version the read saw.
+        /// The sheet's version and row (`xmin`) as answered.
         var version: Int
+        var xmin: Int
 
         func makeBindings() throws -> PostgresBindings {
             var binds = try enregistre.makeBindings()
             binds.append(version)
+            binds.append(xmin)
             return binds
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> (Int, Date, Bool) { try enregistre.decodeRow(row) }
+        func decodeRow(_ row: PostgresRow) throws -> (Int, Date, Bool, Int) { try enregistre.decodeRow(row) }
     }
 
     /// The groups of an examiner's lots (on the exams × centres they are convoked to): every examiner

@@ -8,6 +8,7 @@ import Shared
 struct FicheRepository: Sendable {
     let commissions: CommissionRepository
     let outbox: Outbox
+    let repondues = FichesRepondues()
 
     var client: PostgresClient { commissions.client }
     var logger: Logger { commissions.logger }
@@ -83,23 +84,24 @@ struct FicheRepository: Sendable {
     /// Draws the candidate's subject at random among the slot's, on the server; the offer and the
     /// pick are audited. Refused before the subjects' embargo ends, and once a subject is set.
     func tirer(_ id: UUID, version: Int, by: Identity) async throws -> Fiche {
-        try await client.withTransaction(logger: logger) { connection in
-            let (fiche, _) = try await editable(id, version: version, by: by, connection)
+        try await repondre(by) { connection in
+            let (fiche, examinateur) = try await editable(id, version: version, by: by, connection)
             guard fiche.sujet == nil else { throw Problem.conflict(.dejaFait, "sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard let pick = offre.sujets.randomElement() else {
                 throw Problem.conflict(.sujetIndisponible, "aucun sujet disponible dans ce créneau / no subject available in this slot")
             }
-            return try await setSujet(fiche, pick, mode: "tirage", by: by, connection,
+            let (tiree, xmin) = try await setSujet(fiche, pick, mode: "tirage", by: by, connection,
                                       audit: #"{"sujet":"\#(pick)","offerts":[\#(offre.sujets.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
+            return (tiree, xmin, examinateur)
         }
     }
 
     /// The examiner records the subject the candidate drew on paper (or chose), where the centre
     /// allows it in the slot, and always where the slot offers one subject only (nothing to draw).
     func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity) async throws -> Fiche {
-        try await client.withTransaction(logger: logger) { connection in
-            let (fiche, _) = try await editable(id, version: version, by: by, connection)
+        try await repondre(by) { connection in
+            let (fiche, examinateur) = try await editable(id, version: version, by: by, connection)
             guard fiche.sujet == nil else { throw Problem.conflict(.dejaFait, "sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
             guard offre.choix || offre.sujets.count == 1 else {
@@ -108,8 +110,18 @@ struct FicheRepository: Sendable {
             guard offre.sujets.contains(sujet) else {
                 throw Problem.validation([.init(field: "sujetId", reason: "sujet non proposé dans ce créneau / not offered in this slot")])
             }
-            return try await setSujet(fiche, sujet, mode: "choix", by: by, connection, audit: #"{"sujet":"\#(sujet)"}"#)
+            let (choisie, xmin) = try await setSujet(fiche, sujet, mode: "choix", by: by, connection, audit: #"{"sujet":"\#(sujet)"}"#)
+            return (choisie, xmin, examinateur)
         }
+    }
+
+    /// A change of the editor in a transaction, the sheet it answers remembered once committed
+    /// (`FichesRepondues`): the examiner's next save on it writes without reading it first.
+    private func repondre(_ by: Identity, _ change: (PostgresConnection) async throws -> (Fiche, xmin: Int, examinateur: UUID))
+        async throws -> Fiche {
+        let (fiche, xmin, examinateur) = try await client.withTransaction(logger: logger) { connection in try await change(connection) }
+        repondues.retenir(.init(fiche: fiche, xmin: xmin, login: by.login, examinateur: examinateur))
+        return fiche
     }
 
     private func offre(_ fiche: Fiche, _ connection: PostgresConnection) async throws -> (sujets: [UUID], choix: Bool) {
@@ -155,16 +167,16 @@ struct FicheRepository: Sendable {
         return Offre(enregistrement: choix || sujets.count == 1, visible: true, sujets: sujets)
     }
 
-    /// Sets the subject; the sheet as it now stands.
+    /// Sets the subject; the sheet as it now stands, and its row's `xmin`.
     private func setSujet(_ fiche: Fiche, _ sujet: UUID, mode: String, by: Identity, _ connection: PostgresConnection,
-                          audit: String) async throws -> Fiche {
+                          audit: String) async throws -> (Fiche, xmin: Int) {
         var found: PostgresRow?
         for try await row in try await connection.execute(
             EditeurStatements.SujetFixe(fiche: fiche.id, sujet: sujet, mode: mode, by: by, audit: audit), logger: logger) {
             found = row
         }
         guard let found else { throw Problem.notFound("fiche") }
-        return try await self.fiche(found, on: connection)
+        return (try await self.fiche(found, on: connection), try PostgresRandomAccessRow(found)["xmin"].decode(Int.self))
     }
 
     // MARK: saving
@@ -174,35 +186,38 @@ struct FicheRepository: Sendable {
     }
 
     /// The sheet keeps the grader's intervenant id: their services faits count the sheets they graded.
-    /// The editor's save is the platform's hottest path. Most saves are of a sheet nobody else
-    /// writes at that moment: the sheet is read without a lock and written by one statement that
-    /// takes the locks and checks again what the read allowed (`EnregistreGarde`), so neither BEGIN
-    /// nor COMMIT costs a round trip. A regrade (its old levels deleted first), or a check that
-    /// failed in between, goes the locked way: the read under lock, then the write.
+    /// The editor's save is the platform's hottest path. A sheet this replica just answered the
+    /// examiner (a draw, a save) is written by one statement, without a transaction nor a read
+    /// first: it writes only if the row is still the one answered and the checks hold under its
+    /// locks (`EnregistreGarde`). Otherwise — a regrade (its old levels deleted first), another
+    /// replica's sheet, a refusal, anything changed — the save goes the locked way: the read under
+    /// lock, then the write, in a transaction, which says what stands in the way.
     func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity) async throws -> Fiche {
-        let direct = try await client.withConnection { connection -> Fiche? in
-            let (fiche, examinateur) = try await editable(id, version: e.version, by: by, connection, verrou: false)
-            guard fiche.statut != "notee" else { return nil }
-            return try await ecrire(fiche, e, examinateur: examinateur, by: by, garde: true, connection)
+        if let vue = repondues.reprendre(id, version: e.version, login: by.login), vue.fiche.statut != "notee",
+           let (fiche, xmin) = try? await client.withConnection({ connection in
+               try await ecrire(vue.fiche, e, examinateur: vue.examinateur, by: by, xmin: vue.xmin, connection)
+           }) {
+            repondues.retenir(.init(fiche: fiche, xmin: xmin, login: by.login, examinateur: vue.examinateur))
+            return fiche
         }
-        if let direct { return direct }
-        return try await client.withTransaction(logger: logger) { connection in
-            let (fiche, examinateur) = try await editable(id, version: e.version, by: by, connection, verrou: true)
+        return try await repondre(by) { connection in
+            let (fiche, examinateur) = try await editable(id, version: e.version, by: by, connection)
             // The levels the statistics read are a graded sheet's: a regrade replaces them.
             if fiche.statut == "notee" {
                 try await connection.query("DELETE FROM \(unescaped: s).evaluations WHERE fiche_id = \(id)", logger: logger)
             }
-            guard let saved = try await ecrire(fiche, e, examinateur: examinateur, by: by, garde: false, connection) else {
+            guard let (saved, xmin) = try await ecrire(fiche, e, examinateur: examinateur, by: by, xmin: nil, connection) else {
                 throw Problem.notFound("fiche")
             }
-            return saved
+            return (saved, xmin, examinateur)
         }
     }
 
-    /// The save of `e` on `fiche` as read (`editable`): the sheet as it now stands, or nil when
-    /// `garde` found it changed since (see `EnregistreGarde`).
-    private func ecrire(_ fiche: Fiche, _ e: Enregistrement, examinateur: UUID, by: Identity, garde: Bool,
-                        _ connection: PostgresConnection) async throws -> Fiche? {
+    /// The save of `e` on `fiche`, read under lock (`editable`) or as answered with its row's
+    /// `xmin`: the sheet as it now stands and its new `xmin`, or nil when the row answered has
+    /// changed since or a check fails (`EnregistreGarde`).
+    private func ecrire(_ fiche: Fiche, _ e: Enregistrement, examinateur: UUID, by: Identity, xmin: Int?,
+                        _ connection: PostgresConnection) async throws -> (Fiche, xmin: Int)? {
         var statut: String, absence: String?, suggeree: Int?, finale: Int?, motif: String?
         let grille = e.grille ?? fiche.grille
         if let given = e.absence {
@@ -241,18 +256,21 @@ struct FicheRepository: Sendable {
             id: fiche.id, grille: grilleJSON, statut: statut, absence: absence, suggeree: suggeree, finale: finale, motif: motif,
             differee: e.saisieDifferee ?? false, examinateur: examinateur, by: by, action: action,
             codes: codes, niveaux: niveaux, points: points)
-        let rows = garde
-            ? try await connection.execute(EditeurStatements.EnregistreGarde(enregistre: enregistre, version: fiche.version), logger: logger)
-            : try await connection.execute(enregistre, logger: logger)
-        var saved: (Int, Date, Bool)?
+        let rows = if let xmin {
+            try await connection.execute(EditeurStatements.EnregistreGarde(enregistre: enregistre, version: fiche.version, xmin: xmin),
+                                         logger: logger)
+        } else {
+            try await connection.execute(enregistre, logger: logger)
+        }
+        var saved: (Int, Date, Bool, Int)?
         for try await row in rows { saved = row }
-        guard let (version, modifiee, differee) = saved else { return nil }
+        guard let (version, modifiee, differee, nouveau) = saved else { return nil }
         var apres = fiche
         (apres.grille, apres.statut, apres.absence, apres.noteSuggeree, apres.noteFinale, apres.motifAjustement) =
             (grille, statut, absence, suggeree, finale, motif)
         (apres.version, apres.modifieeLe, apres.saisieDifferee) = (version, modifiee, differee)
         apres.recalculer()
-        return apres
+        return (apres, nouveau)
     }
 
     /// The suggested mark, in half points, once every criterion is evaluated; the barème is a
@@ -297,15 +315,13 @@ struct FicheRepository: Sendable {
     /// commission are open and the caller is convoked as an examiner on its exam × centre and is
     /// (still) in the lot's group: the sheet and the grader's intervenant id. One statement: it
     /// also shares the commission row with a closing and the group row with a lock, so a save
-    /// never crosses either. Without `verrou`, the same read with no lock: the write that follows
-    /// takes them (`EditeurStatements.EnregistreGarde`).
-    private func editable(_ id: UUID, version: Int, by: Identity, _ connection: PostgresConnection, verrou: Bool = true) async throws
+    /// never crosses either.
+    private func editable(_ id: UUID, version: Int, by: Identity, _ connection: PostgresConnection) async throws
         -> (fiche: Fiche, examinateur: UUID) {
-        let statement = EditeurStatements.Editable(id: id, login: by.login)
-        let rows = verrou ? try await connection.execute(statement, logger: logger)
-            : try await connection.execute(EditeurStatements.EditableSansVerrou(editable: statement), logger: logger)
         var found: PostgresRow?
-        for try await row in rows { found = row }
+        for try await row in try await connection.execute(EditeurStatements.Editable(id: id, login: by.login), logger: logger) {
+            found = row
+        }
         guard let row = found else { throw Problem.notFound("fiche") }
         let colonne = PostgresRandomAccessRow(row)
         guard let examinateur = try colonne["intervenant_id"].decode(UUID?.self) else { throw Problem.notFound("fiche") }

@@ -1,0 +1,43 @@
+import Foundation
+import Shared
+import Synchronization
+
+/// The sheets this replica last answered an examiner (after a draw or a save), each with its
+/// row's `xmin`: the examiner's next save on it writes at once (`EditeurStatements.EnregistreGarde`,
+/// which finds the row unchanged or writes nothing) instead of first reading it under a lock in a
+/// transaction — four round trips to the database became one on the platform's hottest path.
+/// Nothing here is trusted: a copy only spares a read when the row it came from is still the one
+/// in the table, and the statement checks that under its locks.
+final class FichesRepondues: Sendable {
+    struct Reponse: Sendable {
+        var fiche: Fiche
+        var xmin: Int
+        var login: String
+        /// The grader's intervenant id on the sheet's commission.
+        var examinateur: UUID
+    }
+
+    /// Sheets being graded on one replica at once (a draw to its last save): about four per examiner.
+    private let capacity: Int
+    private let known = Mutex<[UUID: Reponse]>([:])
+
+    init(capacity: Int = 4_096) {
+        self.capacity = capacity
+    }
+
+    func retenir(_ reponse: Reponse) {
+        known.withLock { known in
+            known.makeRoom(capacity: capacity, keeping: { _ in false })
+            known[reponse.fiche.id] = reponse
+        }
+    }
+
+    /// The sheet as answered to `login` at `version`, taken out: the save that uses it answers
+    /// the next one.
+    func reprendre(_ id: UUID, version: Int, login: String) -> Reponse? {
+        known.withLock { known in
+            guard let reponse = known.removeValue(forKey: id) else { return nil }
+            return reponse.fiche.version == version && reponse.login == login ? reponse : nil
+        }
+    }
+}
