@@ -240,4 +240,31 @@ import TestSupport
             #expect(vue.version == tiree.version && vue.statut == tiree.statut, "nothing saved")
         }
     }
+
+    /// The drawn subject's title corrected and published again after Correction answered the draw
+    /// (the subject's row changes, not the sheet's): the save answers the subject as it now stands.
+    @Test func aSaveAfterTheSubjectWasRepublishedAnswersItAsItNowStands() async throws {
+        struct Vue: Decodable {
+            var version: Int
+            var sujet: Sujet?
+            struct Sujet: Decodable { var id: UUID; var code: String; var dominante: String?; var titre: String? }
+        }
+        try await R.withPlatform { h, publisher in
+            let c = try await R.commission(h, publisher, candidats: 1)
+            #expect(try await h.call(.post, "\(c.path)/distribution", R.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            let fiche = "/api/correction/fiches/\(c.fiches[0])"
+            let tiree = try await h.decode(Vue.self, .post, "\(fiche)/tirage", #"{"version":0}"#, as: c.examiners[0])
+            let sujet = try #require(tiree.sujet)
+            let corrige = SujetPublished(sujetId: sujet.id, epreuve: "T011B", session: R.session, code: sujet.code, titre: "Situation corrigée",
+                                         dominante: sujet.dominante ?? "physique", materiel: [], baremeVersion: 1, bareme: CorrectionTests.bareme,
+                                         document: DocumentRef(path: "/sujets/corrige.pdf", sha256: String(repeating: "0", count: 64), taille: 10),
+                                         visibleFrom: Date().addingTimeInterval(-60))
+            try await MissionsTests.publish(publisher, EventEnvelope(producer: "referentiel", correlationId: "erratum", payload: corrige))
+            try await waitUntil { try await h.decode(Vue.self, .get, fiche, as: c.examiners[0]).sujet?.titre == "Situation corrigée" }
+            let sauvee = try await h.decode(Vue.self, .put, fiche, #"{"version":\#(tiree.version),\#(R.grid)}"#, as: c.examiners[0])
+            #expect(sujet.titre != "Situation corrigée")
+            #expect(sauvee.version == tiree.version + 1)
+            #expect(sauvee.sujet?.titre == "Situation corrigée", "the save answers the subject as it now stands")
+        }
+    }
 }

@@ -146,8 +146,10 @@ enum EditeurStatements {
         static let name = "editeur_enregistre"
         static let sql = requete(cible: "FROM fiches o WHERE f.id = $1::uuid AND o.id = f.id", avant: instantane("o"))
 
-        /// `garde` a first CTE, `cible` joins the sheet to its row before, `avant` is that row's snapshot.
-        static func requete(garde: String = "", cible: String, avant: String) -> String {
+        /// `garde` a first CTE, `cible` joins the sheet to its row before, `avant` is that row's
+        /// snapshot, `fin` what the statement answers.
+        static func requete(garde: String = "", cible: String, avant: String,
+                            fin: String = "SELECT version, modifiee_le, saisie_differee, xmin FROM u") -> String {
             """
             WITH \(garde)u AS (
                 UPDATE fiches f SET grille = $2::text::jsonb, statut = $3::text, absence = $4::text,
@@ -165,7 +167,7 @@ enum EditeurStatements {
                 SELECT u.id, u.session, u.epreuve, u.sujet_id, e.c, NULLIF(e.n, ''), NULLIF(e.p, -1)
                 FROM u, unnest($13::text[], $14::text[], $15::int8[]) AS e(c, n, p)
             )
-            SELECT version, modifiee_le, saisie_differee, xmin FROM u
+            \(fin)
             """
         }
 
@@ -232,7 +234,10 @@ enum EditeurStatements {
                                 AND e.intervenant_id = ANY(g.membres))
                 FOR NO KEY UPDATE OF f FOR SHARE OF c, g
             ),
-            """, cible: "FROM v WHERE f.id = v.id", avant: "v.avant")
+            """, cible: "FROM v WHERE f.id = v.id", avant: "v.avant", fin: """
+            SELECT u.version, u.modifiee_le, u.saisie_differee, u.xmin, su.code, su.dominante, su.visible_from, su.titre, su.document::text
+            FROM u LEFT JOIN sujets su ON su.id = u.sujet_id
+            """)
         var enregistre: Enregistre
         /// The sheet's version and row (`xmin`) as answered.
         var version: Int
@@ -245,7 +250,9 @@ enum EditeurStatements {
             return binds
         }
 
-        func decodeRow(_ row: PostgresRow) throws -> (Int, Date, Bool, Int) { try enregistre.decodeRow(row) }
+        /// `Enregistre`'s answer, then the subject as it now stands (a republished title or document
+        /// does not change the sheet's row).
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
 
     /// The groups of an examiner's lots (on the exams × centres they are convoked to): every examiner

@@ -33,15 +33,9 @@ struct FicheRepository: Sendable {
                                 String, String?, Int?, Int?, String?, Bool, Int, Date,
                                 UUID?, String?, String?, Date?, String?, String?, Int?).self)
         let grille = try JSONDecoder.iso.decode(Grille.self, from: Data(r.13.utf8))
-        var sujet: SujetVue?
+        let sujet = try Self.sujetVue(id: r.22, code: r.23, dominante: r.24, visible: r.25, titre: r.26, document: r.27, version: r.28)
         var bareme: Bareme?
-        if let sujetId = r.22, let code = r.23, let visible = r.25, let version = r.28 {
-            let open = visible <= Date()
-            sujet = SujetVue(id: sujetId, code: code, dominante: r.24, visibleFrom: visible, titre: open ? r.26 : nil,
-                             document: open ? try r.27.map { try JSONDecoder.iso.decode(DocumentRef.self, from: Data($0.utf8)) } : nil,
-                             baremeVersion: version)
-            bareme = try await baremeFige(sujet: sujetId, version: version, on: connection)
-        }
+        if let sujet { bareme = try await baremeFige(sujet: sujet.id, version: sujet.baremeVersion, on: connection) }
         var fiche = Fiche(id: r.0, session: r.1, epreuve: r.2, centre: r.3, candidatId: r.4, numero: r.5, nom: r.6, prenoms: r.7,
                           division: r.8, groupeId: r.9, lotVerrouille: r.10, creneauId: r.11, sujet: sujet, sujetMode: r.12,
                           bareme: bareme, grille: grille, statut: r.14, absence: r.15, noteSuggeree: r.16, noteFinale: r.17,
@@ -49,6 +43,16 @@ struct FicheRepository: Sendable {
                           version: r.20, modifieeLe: r.21)
         fiche.recalculer()
         return fiche
+    }
+
+    /// A sheet's subject as the editor shows it: its title and document once its embargo is over.
+    static func sujetVue(id: UUID?, code: String?, dominante: String?, visible: Date?, titre: String?, document: String?,
+                         version: Int?) throws -> SujetVue? {
+        guard let id, let code, let visible, let version else { return nil }
+        let open = visible <= Date()
+        return SujetVue(id: id, code: code, dominante: dominante, visibleFrom: visible, titre: open ? titre : nil,
+                        document: open ? try document.map { try JSONDecoder.iso.decode(DocumentRef.self, from: Data($0.utf8)) } : nil,
+                        baremeVersion: version)
     }
 
     /// A subject's barème at a version, as frozen when it was published (migration 15's trigger).
@@ -193,12 +197,19 @@ struct FicheRepository: Sendable {
     /// replica's sheet, a refusal, anything changed — the save goes the locked way: the read under
     /// lock, then the write, in a transaction, which says what stands in the way.
     func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity) async throws -> Fiche {
-        if let vue = repondues.reprendre(id, version: e.version, login: by.login), vue.fiche.statut != "notee",
-           let (fiche, xmin) = try? await client.withConnection({ connection in
-               try await ecrire(vue.fiche, e, examinateur: vue.examinateur, by: by, xmin: vue.xmin, connection)
-           }) {
-            repondues.retenir(.init(fiche: fiche, xmin: xmin, login: by.login, examinateur: vue.examinateur))
-            return fiche
+        if let vue = repondues.reprendre(id, version: e.version, login: by.login), vue.fiche.statut != "notee" {
+            do {
+                if let (fiche, xmin) = try await client.withConnection({ connection in
+                    try await ecrire(vue.fiche, e, examinateur: vue.examinateur, by: by, xmin: vue.xmin, connection)
+                }) {
+                    repondues.retenir(.init(fiche: fiche, xmin: xmin, login: by.login, examinateur: vue.examinateur))
+                    return fiche
+                }
+            } catch is Problem {
+                // A refusal of the copy: the locked way gives the same, in the order it checks.
+            } catch {
+                logger.warning("direct save failed, saving the locked way", metadata: ["fiche": "\(id)", "error": "\(error)"])
+            }
         }
         return try await repondre(by) { connection in
             let (fiche, examinateur) = try await editable(id, version: e.version, by: by, connection)
@@ -256,16 +267,20 @@ struct FicheRepository: Sendable {
             id: fiche.id, grille: grilleJSON, statut: statut, absence: absence, suggeree: suggeree, finale: finale, motif: motif,
             differee: e.saisieDifferee ?? false, examinateur: examinateur, by: by, action: action,
             codes: codes, niveaux: niveaux, points: points)
-        let rows = if let xmin {
-            try await connection.execute(EditeurStatements.EnregistreGarde(enregistre: enregistre, version: fiche.version, xmin: xmin),
-                                         logger: logger)
-        } else {
-            try await connection.execute(enregistre, logger: logger)
-        }
         var saved: (Int, Date, Bool, Int)?
-        for try await row in rows { saved = row }
-        guard let (version, modifiee, differee, nouveau) = saved else { return nil }
         var apres = fiche
+        if let xmin {
+            let statement = EditeurStatements.EnregistreGarde(enregistre: enregistre, version: fiche.version, xmin: xmin)
+            for try await row in try await connection.execute(statement, logger: logger) {
+                saved = try row.decode((Int, Date, Bool, Int).self)
+                let su = try row.decode((Int, Date, Bool, Int, String?, String?, Date?, String?, String?).self)
+                apres.sujet = try Self.sujetVue(id: fiche.sujet?.id, code: su.4, dominante: su.5, visible: su.6, titre: su.7,
+                                                document: su.8, version: fiche.sujet?.baremeVersion)
+            }
+        } else {
+            for try await row in try await connection.execute(enregistre, logger: logger) { saved = row }
+        }
+        guard let (version, modifiee, differee, nouveau) = saved else { return nil }
         (apres.grille, apres.statut, apres.absence, apres.noteSuggeree, apres.noteFinale, apres.motifAjustement) =
             (grille, statut, absence, suggeree, finale, motif)
         (apres.version, apres.modifieeLe, apres.saisieDifferee) = (version, modifiee, differee)

@@ -19,25 +19,33 @@ final class FichesRepondues: Sendable {
 
     /// Sheets being graded on one replica at once (a draw to its last save): about four per examiner.
     private let capacity: Int
+    /// A grid's free text past which a sheet is not kept: comments may run to a request's size.
+    static let texteMax = 16_384
     private let known = Mutex<[UUID: Reponse]>([:])
 
     init(capacity: Int = 4_096) {
         self.capacity = capacity
     }
 
+    /// Kept for the next save, unless graded (a regrade goes the locked way) or of a large text.
     func retenir(_ reponse: Reponse) {
+        let grille = reponse.fiche.grille
+        let texte = grille.commentaires.values.reduce(grille.commentaire?.utf8.count ?? 0) { $0 + $1.utf8.count }
+        let utile = reponse.fiche.statut != "notee" && texte <= Self.texteMax
         known.withLock { known in
-            known.makeRoom(capacity: capacity, keeping: { _ in false })
+            guard utile else { known[reponse.fiche.id] = nil; return }
+            if known[reponse.fiche.id] == nil { known.makeRoom(capacity: capacity, keeping: { _ in false }) }
             known[reponse.fiche.id] = reponse
         }
     }
 
     /// The sheet as answered to `login` at `version`, taken out: the save that uses it answers
-    /// the next one.
+    /// the next one. Another login's request leaves it (a colleague of the lot cannot evict it).
     func reprendre(_ id: UUID, version: Int, login: String) -> Reponse? {
         known.withLock { known in
-            guard let reponse = known.removeValue(forKey: id) else { return nil }
-            return reponse.fiche.version == version && reponse.login == login ? reponse : nil
+            guard let reponse = known[id], reponse.login == login else { return nil }
+            known[id] = nil
+            return reponse.fiche.version == version ? reponse : nil
         }
     }
 }
