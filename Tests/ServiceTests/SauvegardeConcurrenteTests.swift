@@ -247,7 +247,8 @@ import TestSupport
         struct Vue: Decodable {
             var version: Int
             var sujet: Sujet?
-            struct Sujet: Decodable { var id: UUID; var code: String; var dominante: String?; var titre: String? }
+            struct Sujet: Decodable { var id: UUID; var code: String; var dominante: String?; var titre: String?; var document: Document? }
+            struct Document: Decodable { var path: String }
         }
         try await R.withPlatform { h, publisher in
             let c = try await R.commission(h, publisher, candidats: 1)
@@ -264,7 +265,8 @@ import TestSupport
             let sauvee = try await h.decode(Vue.self, .put, fiche, #"{"version":\#(tiree.version),\#(R.grid)}"#, as: c.examiners[0])
             #expect(sujet.titre != "Situation corrigée")
             #expect(sauvee.version == tiree.version + 1)
-            #expect(sauvee.sujet?.titre == "Situation corrigée", "the save answers the subject as it now stands")
+            #expect(sauvee.sujet?.titre == "Situation corrigée" && sauvee.sujet?.document?.path == "/sujets/corrige.pdf",
+                    "the save answers the subject as it now stands")
         }
     }
 }

@@ -208,7 +208,7 @@ struct FicheRepository: Sendable {
             } catch is Problem {
                 // A refusal of the copy: the locked way gives the same, in the order it checks.
             } catch {
-                logger.warning("direct save failed, saving the locked way", metadata: ["fiche": "\(id)", "error": "\(error)"])
+                logger.warning("direct save failed, saving the locked way", metadata: ["fiche": "\(id)", "error": "\(String(reflecting: error))"])
             }
         }
         return try await repondre(by) { connection in
@@ -272,10 +272,12 @@ struct FicheRepository: Sendable {
         if let xmin {
             let statement = EditeurStatements.EnregistreGarde(enregistre: enregistre, version: fiche.version, xmin: xmin)
             for try await row in try await connection.execute(statement, logger: logger) {
-                saved = try row.decode((Int, Date, Bool, Int).self)
-                let su = try row.decode((Int, Date, Bool, Int, String?, String?, Date?, String?, String?).self)
-                apres.sujet = try Self.sujetVue(id: fiche.sujet?.id, code: su.4, dominante: su.5, visible: su.6, titre: su.7,
-                                                document: su.8, version: fiche.sujet?.baremeVersion)
+                let r = try row.decode((Int, Date, Bool, Int, String?, String?, Date?, String?, String?).self)
+                saved = (r.0, r.1, r.2, r.3)
+                // Written: nothing after this may throw, or the locked way would answer 409 to a save
+                // that went through. A subject that does not decode keeps the one answered.
+                apres.sujet = (try? Self.sujetVue(id: fiche.sujet?.id, code: r.4, dominante: r.5, visible: r.6, titre: r.7,
+                                                  document: r.8, version: fiche.sujet?.baremeVersion)) ?? fiche.sujet
             }
         } else {
             for try await row in try await connection.execute(enregistre, logger: logger) { saved = row }
