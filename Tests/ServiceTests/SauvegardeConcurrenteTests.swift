@@ -269,4 +269,35 @@ import TestSupport
                     "the save answers the subject as it now stands")
         }
     }
+
+    /// The same save sent twice at once on a sheet Correction just answered: one goes through, the
+    /// other finds the version moved (409 with the sheet as saved), and the journal has one save.
+    @Test func twoIdenticalSavesAtOnceWriteOnce() async throws {
+        struct Vue: Decodable { var version: Int }
+        try await R.withPlatform { h, publisher in
+            let c = try await R.commission(h, publisher, candidats: 1)
+            #expect(try await h.call(.post, "\(c.path)/distribution", R.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            let tiree = try await h.decode(Vue.self, .post, "/api/correction/fiches/\(c.fiches[0])/tirage", #"{"version":0}"#,
+                                           as: c.examiners[0])
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let course = Course(h: h, http: http, c: c, fiche: c.fiches[0], version: tiree.version)
+            do {
+                async let a = course.brouillon()
+                async let b = course.brouillon()
+                let statuts = try await [a.status, b.status].sorted()
+                #expect(statuts == [200, 409], "\(statuts)")
+            } catch {
+                try await http.shutdown()
+                throw error
+            }
+            try await http.shutdown()
+            let correction = try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("correction"))
+            let saves = try await withPostgresClient(correction, logger: Self.logger) { db in
+                try await db.query("""
+                    SELECT count(*)::int FROM correction.audit WHERE fiche_id = \(c.fiches[0]) AND action = 'fiche.brouillon'
+                    """, logger: Self.logger).collect().first?.decode(Int.self)
+            }
+            #expect(saves == 1)
+        }
+    }
 }
