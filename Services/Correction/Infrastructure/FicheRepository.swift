@@ -197,7 +197,7 @@ struct FicheRepository: Sendable {
     /// replica's sheet, a refusal, anything changed — the save goes the locked way: the read under
     /// lock, then the write, in a transaction, which says what stands in the way.
     func enregistrer(_ id: UUID, _ e: Enregistrement, by: Identity) async throws -> Fiche {
-        if let vue = repondues.reprendre(id, version: e.version, login: by.login), vue.fiche.statut != "notee" {
+        if let vue = repondues.reprendre(id, version: e.version, login: by.login) {
             do {
                 if let (fiche, xmin) = try await client.withConnection({ connection in
                     try await ecrire(vue.fiche, e, examinateur: vue.examinateur, by: by, xmin: vue.xmin, connection)

@@ -18,16 +18,13 @@ final class FichesRepondues: Sendable {
     }
 
     /// Sheets being graded on one replica at once (a draw to its last save): about four per examiner.
-    private let capacity: Int
+    private let capacity = 4_096
     /// A grid's free text past which a sheet is not kept: comments may run to a request's size.
     static let texteMax = 16_384
     private let known = Mutex<[UUID: Reponse]>([:])
 
-    init(capacity: Int = 4_096) {
-        self.capacity = capacity
-    }
-
-    /// Kept for the next save, unless graded (a regrade goes the locked way) or of a large text.
+    /// Kept for the next save, unless graded (a regrade goes the locked way, so `reprendre` never
+    /// hands one out) or of a large text.
     func retenir(_ reponse: Reponse) {
         let grille = reponse.fiche.grille
         let texte = grille.commentaires.values.reduce(grille.commentaire?.utf8.count ?? 0) { $0 + $1.utf8.count }
