@@ -43,45 +43,58 @@ import TestSupport
                                          json: #"{"version":\#(version),\#(R.grid),"finaliser":true}"#,
                                          token: try await TestKeys.token(c.examiners[0]))
         }
+        /// The candidate's subject drawn by their examiner.
+        func tirage() async throws -> ReplicasTests.Answer {
+            try await ReplicasTests.send(http, .POST, "\(gateway)/api/correction/fiches/\(fiche)/tirage", json: #"{"version":\#(version)}"#,
+                                         token: try await TestKeys.token(c.examiners[0]))
+        }
+        /// The centre moves the sheet to the second group's lot.
+        func deplacement() async throws -> ReplicasTests.Answer {
+            try await ReplicasTests.send(http, .POST, "\(gateway)\(c.path)/distribution", json: R.move([fiche], to: c.groups[1]),
+                                         token: try await TestKeys.token(c.centreId))
+        }
     }
 
     static func kind(_ answer: ReplicasTests.Answer) -> String? {
         (try? JSONDecoder().decode(Problem.self, from: Data(answer.body.utf8)))?.type.split(separator: "/").last.map(String.init)
     }
 
-    enum Ecriture { case sauvegarde, note, verrouillage }
-    /// How the lot's one sheet stands before the race: graded, or its subject drawn and the candidate absent.
-    enum Depart { case notee, absent }
+    enum Ecriture { case sauvegarde, note, verrouillage, tirage, deplacement }
+    /// How the lot's one sheet stands before the race (its `statut`): graded, its subject drawn and
+    /// the candidate absent, or nothing done yet.
+    enum Depart: String { case notee, absent, aNoter = "a_noter" }
     final class Fini: Sendable { let oui = Mutex(false) }
 
     /// One candidate in the examiner's lot (`depart`); `first` is held at its next write to `table`
     /// (a lock the test takes through a connection of its own), `second` starts once `first` waits
     /// and both go on once `second` waits too, behind `first` or the test's lock. `check` gets
     /// their answers.
-    static func course(holding table: String, depart: Depart = .notee, _ first: Ecriture, then second: Ecriture,
+    static func course(holding table: String, depart: Depart = .notee, examiners: Int = 1, _ first: Ecriture, then second: Ecriture,
                        _ check: @escaping @Sendable (Course, _ first: ReplicasTests.Answer, _ second: ReplicasTests.Answer) async throws -> Void)
         async throws {
-        try await course(holding: { _ in "LOCK TABLE correction.\(table) IN SHARE MODE" }, then: "COMMIT", depart: depart, first,
-                         then: second, check)
+        try await course(holding: { _ in "LOCK TABLE correction.\(table) IN SHARE MODE" }, then: "COMMIT", depart: depart,
+                         examiners: examiners, first, then: second, check)
     }
 
     /// As above, `first` held by what `hold` (SQL for the sheet's id) takes, until `release`.
     static func course(holding hold: @escaping @Sendable (UUID) -> String, then release: String, depart: Depart,
-                       _ first: Ecriture, then second: Ecriture,
+                       examiners: Int = 1, _ first: Ecriture, then second: Ecriture,
                        _ check: @escaping @Sendable (Course, _ first: ReplicasTests.Answer, _ second: ReplicasTests.Answer) async throws -> Void)
         async throws {
         try await R.withPlatform { h, publisher in
-            let c = try await R.commission(h, publisher, candidats: 1)
+            let c = try await R.commission(h, publisher, candidats: 1, examiners: examiners)
             #expect(try await h.call(.post, "\(c.path)/distribution", R.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
             let avant: CorrectionTests.Fiche
             switch depart {
+            case .aNoter:
+                avant = try await h.decode(CorrectionTests.Fiche.self, .get, "/api/correction/fiches/\(c.fiches[0])", as: c.examiners[0])
             case .notee:
                 avant = try await R.grade(h, c.fiches[0], as: c.examiners[0])
             case .absent:
                 #expect(try await h.call(.post, "/api/correction/fiches/\(c.fiches[0])/tirage", #"{"version":0}"#, as: c.examiners[0]).status == .ok)
                 avant = try await R.absent(h, c.fiches[0], as: c.examiners[0])
             }
-            #expect(avant.statut == "\(depart)")
+            #expect(avant.statut == depart.rawValue)
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             let course = Course(h: h, http: http, c: c, fiche: c.fiches[0], version: avant.version)
             @Sendable func ecrire(_ e: Ecriture) async throws -> ReplicasTests.Answer {
@@ -89,6 +102,8 @@ import TestSupport
                 case .sauvegarde: try await course.brouillon()
                 case .note: try await course.note()
                 case .verrouillage: try await course.verrouiller()
+                case .tirage: try await course.tirage()
+                case .deplacement: try await course.deplacement()
                 }
             }
             let correction = try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("correction"))
@@ -291,13 +306,45 @@ import TestSupport
                 throw error
             }
             try await http.shutdown()
-            let correction = try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("correction"))
-            let saves = try await withPostgresClient(correction, logger: Self.logger) { db in
-                try await db.query("""
-                    SELECT count(*)::int FROM correction.audit WHERE fiche_id = \(c.fiches[0]) AND action = 'fiche.brouillon'
-                    """, logger: Self.logger).collect().first?.decode(Int.self)
-            }
-            #expect(saves == 1)
+            #expect(try await Self.journal(course, "fiche.brouillon") == 1)
+        }
+    }
+
+    /// The subject drawn twice at once (a double click, two tabs), both draws in flight together
+    /// (held at the journal until both wait): one has the sheet first, the other finds the version
+    /// moved and draws nothing — one subject, one journal entry.
+    @Test func twoDrawsAtOnceDrawOnce() async throws {
+        struct Vue: Decodable { var version: Int; var sujet: Sujet?; struct Sujet: Decodable { var id: UUID } }
+        try await Self.course(holding: "audit", depart: .aNoter, .tirage, then: .tirage) { course, first, second in
+            #expect(first.status == 200, "\(first.body)")
+            #expect(second.status == 409 && Self.kind(second) == "stale-version", "\(second.body)")
+            let tiree = try JSONDecoder().decode(Vue.self, from: Data(first.body.utf8))
+            let vue = try await course.h.decode(Vue.self, .get, "/api/correction/fiches/\(course.fiche)", as: course.c.examiners[0])
+            #expect(vue.version == course.version + 1 && vue.sujet?.id != nil && vue.sujet?.id == tiree.sujet?.id)
+            #expect(try await Self.journal(course, "sujet.tirage") == 1)
+        }
+    }
+
+    /// The centre moves the sheet to another examiner's lot while its examiner draws: the draw,
+    /// held behind the move, finds the sheet out of their lot and draws nothing (404).
+    @Test func aDrawCrossingAMoveOutOfTheExaminersLotDrawsNothing() async throws {
+        struct Vue: Decodable { var groupeId: UUID?; var sujet: Sujet?; struct Sujet: Decodable { var id: UUID } }
+        try await Self.course(holding: "audit", depart: .aNoter, examiners: 2, .deplacement, then: .tirage) { course, moved, drawn in
+            #expect(moved.status == 200, "\(moved.body)")
+            #expect(drawn.status == 404, "\(drawn.body)")
+            let vue = try await course.h.decode(Vue.self, .get, "/api/correction/fiches/\(course.fiche)", as: course.c.examiners[1])
+            #expect(vue.groupeId == course.c.groups[1] && vue.sujet == nil, "nothing drawn")
+            #expect(try await Self.journal(course, "sujet.tirage") == 0)
+        }
+    }
+
+    /// The journal entries of the race's sheet with this action.
+    static func journal(_ course: Course, _ action: String) async throws -> Int? {
+        let correction = try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("correction"))
+        return try await withPostgresClient(correction, logger: Self.logger) { db in
+            try await db.query("""
+                SELECT count(*)::int FROM correction.audit WHERE fiche_id = \(course.fiche) AND action = \(action)
+                """, logger: Self.logger).collect().first?.decode(Int.self)
         }
     }
 }

@@ -138,6 +138,72 @@ enum EditeurStatements {
         func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
 
+    /// A draw (`sujet` nil: the slot's subjects at random) or a choice (`sujet`, where the slot lets
+    /// the examiner record it or offers one subject only) in one statement, without BEGIN nor COMMIT
+    /// nor a read before it: its first CTE takes the locks `Editable` takes and checks under them
+    /// what the locked way checks — the version, no subject yet, the commission open, the lot
+    /// unlocked, no second look, the caller convoked and in the lot — then the slot's offer (its
+    /// embargo over) and the pick, then `SujetFixe`'s update and audit row. No row: a check failed,
+    /// and the locked way says which. It answers `SujetFixe`'s columns, then the grader's
+    /// intervenant id (`examinateur`).
+    struct SujetGarde: PostgresPreparedStatement {
+        static let name = "editeur_sujet_garde"
+        static let sql = """
+            WITH v AS (
+                SELECT f.id, f.creneau_id, e.intervenant_id FROM fiches f
+                JOIN commissions c ON c.session = f.session AND c.epreuve = f.epreuve AND c.centre = f.centre
+                JOIN groupes g ON g.id = f.groupe_id
+                JOIN LATERAL (
+                    SELECT e.intervenant_id FROM examinateurs e
+                    WHERE e.login = $2::text AND e.active AND e.kind = 'examinateur' AND e.session = f.session
+                      AND e.epreuve = f.epreuve AND e.centre = f.centre AND e.intervenant_id = ANY(g.membres) LIMIT 1) e ON true
+                WHERE f.id = $1::uuid AND f.version = $3::int8 AND f.sujet_id IS NULL AND c.etat = 'ouverte' AND NOT g.verrouille
+                  AND NOT EXISTS (SELECT 1 FROM secondes_lectures sl WHERE sl.fiche_id = f.id)
+                FOR NO KEY UPDATE OF f FOR SHARE OF c, g
+            ), o AS (
+                SELECT v.id, v.intervenant_id, cr.choix,
+                       COALESCE(array_agg(su.id ORDER BY su.code) FILTER (WHERE NOT su.retire), '{}') AS offerts
+                FROM v JOIN creneaux cr ON cr.id = v.creneau_id JOIN sujets su ON su.id = ANY(cr.sujets)
+                GROUP BY v.id, v.intervenant_id, cr.choix
+                HAVING bool_and(su.visible_from <= now())
+            ), p AS (
+                SELECT o.id, o.intervenant_id, o.offerts, CASE
+                    WHEN $4::uuid IS NULL THEN o.offerts[1 + floor(random() * cardinality(o.offerts))::int]
+                    WHEN (o.choix OR cardinality(o.offerts) = 1) AND $4::uuid = ANY(o.offerts) THEN $4::uuid END AS sujet
+                FROM o
+            ), u AS (
+                UPDATE fiches f SET sujet_id = su.id, sujet_mode = CASE WHEN $4::uuid IS NULL THEN 'tirage' ELSE 'choix' END,
+                    bareme_version = su.bareme_version, version = f.version + 1, modifiee_le = now()
+                FROM p, sujets su, groupes g WHERE f.id = p.id AND su.id = p.sujet AND g.id = f.groupe_id
+                RETURNING \(colonnes), \(xmin)
+            ), a AS (
+                INSERT INTO audit (acteur, acteur_login, action, session, epreuve, centre, fiche_id, apres)
+                SELECT $5::uuid, $2::text, 'sujet.' || u.sujet_mode, u.session, u.epreuve, u.centre, $1::uuid,
+                       CASE WHEN $4::uuid IS NULL THEN jsonb_build_object('sujet', p.sujet, 'offerts', to_jsonb(p.offerts))
+                            ELSE jsonb_build_object('sujet', p.sujet) END
+                FROM u, p
+            )
+            SELECT u.*, p.intervenant_id AS examinateur FROM u, p
+            """
+        var fiche: UUID
+        /// The subject the examiner records; nil, the platform draws one.
+        var sujet: UUID?
+        var version: Int
+        var by: Identity
+
+        func makeBindings() throws -> PostgresBindings {
+            var binds = PostgresBindings()
+            binds.append(fiche)
+            binds.append(by.login)
+            binds.append(version)
+            binds.append(sujet)
+            binds.append(by.userId)
+            return binds
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
+    }
+
     /// One save: the sheet updated, its audit row (the row before, joined as `o`, and after), and
     /// the levels of a graded sheet for the statistics (none when `codes` is empty). The row before
     /// is read here rather than passed: the caller holds it locked, and sending it to Correction

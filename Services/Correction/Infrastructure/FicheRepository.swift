@@ -88,7 +88,8 @@ struct FicheRepository: Sendable {
     /// Draws the candidate's subject at random among the slot's, on the server; the offer and the
     /// pick are audited. Refused before the subjects' embargo ends, and once a subject is set.
     func tirer(_ id: UUID, version: Int, by: Identity) async throws -> Fiche {
-        try await repondre(by) { connection in
+        if let tiree = try await sujetDirect(id, sujet: nil, version: version, by: by) { return tiree }
+        return try await repondre(by) { connection in
             let (fiche, examinateur) = try await editable(id, version: version, by: by, connection)
             guard fiche.sujet == nil else { throw Problem.conflict(.dejaFait, "sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
@@ -104,7 +105,8 @@ struct FicheRepository: Sendable {
     /// The examiner records the subject the candidate drew on paper (or chose), where the centre
     /// allows it in the slot, and always where the slot offers one subject only (nothing to draw).
     func choisir(_ id: UUID, sujet: UUID, version: Int, by: Identity) async throws -> Fiche {
-        try await repondre(by) { connection in
+        if let choisie = try await sujetDirect(id, sujet: sujet, version: version, by: by) { return choisie }
+        return try await repondre(by) { connection in
             let (fiche, examinateur) = try await editable(id, version: version, by: by, connection)
             guard fiche.sujet == nil else { throw Problem.conflict(.dejaFait, "sujet déjà attribué / subject already set") }
             let offre = try await offre(fiche, connection)
@@ -117,6 +119,27 @@ struct FicheRepository: Sendable {
             let (choisie, xmin) = try await setSujet(fiche, sujet, mode: "choix", by: by, connection, audit: #"{"sujet":"\#(sujet)"}"#)
             return (choisie, xmin, examinateur)
         }
+    }
+
+    /// The draw or the choice in one statement (`SujetGarde`), the sheet remembered as answered;
+    /// nil when a check fails or the statement does not answer: the locked way (`editable`, in a
+    /// transaction) then does it or says what stands in the way. Once a row came back the subject
+    /// is set: nothing falls back after it.
+    private func sujetDirect(_ id: UUID, sujet: UUID?, version: Int, by: Identity) async throws -> Fiche? {
+        var found: PostgresRow?
+        do {
+            let statement = EditeurStatements.SujetGarde(fiche: id, sujet: sujet, version: version, by: by)
+            for try await row in try await client.execute(statement, logger: logger) { found = row }
+        } catch {
+            logger.warning("direct draw failed, drawing the locked way", metadata: ["fiche": "\(id)", "error": "\(String(reflecting: error))"])
+            return nil
+        }
+        guard let found else { return nil }
+        let colonne = PostgresRandomAccessRow(found)
+        let fiche = try await fiche(found, on: nil)
+        repondues.retenir(.init(fiche: fiche, xmin: try colonne["xmin"].decode(Int.self), login: by.login,
+                                examinateur: try colonne["examinateur"].decode(UUID.self)))
+        return fiche
     }
 
     /// A change of the editor in a transaction, the sheet it answers remembered once committed
