@@ -647,6 +647,13 @@ import TestSupport
             #expect(try await h.call(.post, "\(c.path)/creneaux/\(open)/candidats", Self.fiches([fiche]), as: c.centreId).status == .ok)
             Self.refused(try await h.call(.post, choose, #"{"version":0,"sujetId":"\#(c.sujets[1])"}"#, as: examiner),
                          .unprocessableContent, "not offered in this slot")
+            // A subject withdrawn by the DSII after the slot was made is no longer offered there.
+            let retrait = EventEnvelope(producer: "referentiel", correlationId: "retrait",
+                                        payload: SujetWithdrawn(sujetId: c.sujets[2], epreuve: "T011B", session: Self.session))
+            try await MissionsTests.publish(publisher, retrait)
+            try await Processed.inbox(of: "correction", [retrait.id])
+            Self.refused(try await h.call(.post, choose, #"{"version":0,"sujetId":"\#(c.sujets[2])"}"#, as: examiner),
+                         .unprocessableContent, "not offered")
             let chosen = try await h.decode(CorrectionTests.Fiche.self, .post, choose, #"{"version":0,"sujetId":"\#(c.sujets[4])"}"#,
                                             as: examiner)
             #expect(chosen.sujet?.id == c.sujets[4] && chosen.bareme == CorrectionTests.bareme)

@@ -310,12 +310,23 @@ import TestSupport
         }
     }
 
-    /// The subject drawn twice at once (a double click, two tabs), both draws in flight together
-    /// (held at the journal until both wait): one has the sheet first, the other finds the version
-    /// moved and draws nothing — one subject, one journal entry.
+    /// The test's hold on the sheet's lot (its group's row), as a locking would take it.
+    static let lot: @Sendable (UUID) -> String = { fiche in
+        "SELECT 1 FROM correction.groupes g JOIN correction.fiches f ON g.id = f.groupe_id WHERE f.id = '\(fiche)' FOR UPDATE OF g"
+    }
+
+    /// The examiners taken out of the sheet's lot, not yet committed (as the centre's change of the
+    /// group's members writes it).
+    static let sansMembres: @Sendable (UUID) -> String = { fiche in
+        "UPDATE correction.groupes g SET membres = '{}' FROM correction.fiches f WHERE f.id = '\(fiche)' AND g.id = f.groupe_id"
+    }
+
+    /// The subject drawn twice at once (a double click, two tabs): the first draw has the sheet and
+    /// waits for its lot (held by the test), the second waits for the sheet; then the second finds
+    /// the version moved and draws nothing — one subject, one journal entry.
     @Test func twoDrawsAtOnceDrawOnce() async throws {
         struct Vue: Decodable { var version: Int; var sujet: Sujet?; struct Sujet: Decodable { var id: UUID } }
-        try await Self.course(holding: "audit", depart: .aNoter, .tirage, then: .tirage) { course, first, second in
+        try await Self.course(holding: Self.lot, then: "COMMIT", depart: .aNoter, .tirage, then: .tirage) { course, first, second in
             #expect(first.status == 200, "\(first.body)")
             #expect(second.status == 409 && Self.kind(second) == "stale-version", "\(second.body)")
             let tiree = try JSONDecoder().decode(Vue.self, from: Data(first.body.utf8))
@@ -325,8 +336,9 @@ import TestSupport
         }
     }
 
-    /// The centre moves the sheet to another examiner's lot while its examiner draws: the draw,
-    /// held behind the move, finds the sheet out of their lot and draws nothing (404).
+    /// The centre moves the sheet to another examiner's lot while its examiner draws (both in
+    /// flight: held at the journal until both wait): the draw finds the sheet out of their lot and
+    /// draws nothing (404).
     @Test func aDrawCrossingAMoveOutOfTheExaminersLotDrawsNothing() async throws {
         struct Vue: Decodable { var groupeId: UUID?; var sujet: Sujet?; struct Sujet: Decodable { var id: UUID } }
         try await Self.course(holding: "audit", depart: .aNoter, examiners: 2, .deplacement, then: .tirage) { course, moved, drawn in
@@ -345,6 +357,31 @@ import TestSupport
             try await db.query("""
                 SELECT count(*)::int FROM correction.audit WHERE fiche_id = \(course.fiche) AND action = \(action)
                 """, logger: Self.logger).collect().first?.decode(Int.self)
+        }
+    }
+
+    /// The examiner taken out of the lot while their draw waits for it (the change holds the lot's
+    /// row): once it commits, the draw — and a second one behind it — checks the lot as it now
+    /// stands and draws nothing (404), though both read the lot before.
+    @Test func aDrawWaitingForItsLotSeesTheExaminerTakenOut() async throws {
+        struct Vue: Decodable { var version: Int; var sujet: Sujet?; struct Sujet: Decodable { var id: UUID } }
+        try await Self.course(holding: Self.sansMembres, then: "COMMIT", depart: .aNoter, .tirage, then: .tirage) { course, first, second in
+            #expect(first.status == 404, "\(first.body)")
+            #expect(second.status == 404, "\(second.body)")
+            let vue = try await course.h.decode(Vue.self, .get, "/api/correction/fiches/\(course.fiche)", as: course.c.centreId)
+            #expect(vue.version == course.version && vue.sujet == nil, "nothing drawn")
+            #expect(try await Self.journal(course, "sujet.tirage") == 0)
+        }
+    }
+
+    /// The same for a regrade, which goes the locked way (`Editable`): taken out of the lot while
+    /// their regrade waits for it, the examiner changes nothing.
+    @Test func aRegradeWaitingForItsLotSeesTheExaminerTakenOut() async throws {
+        try await Self.course(holding: Self.sansMembres, then: "COMMIT", depart: .notee, .note, then: .note) { course, first, second in
+            #expect(first.status == 404, "\(first.body)")
+            #expect(second.status == 404, "\(second.body)")
+            let vue = try await course.h.decode(CorrectionTests.Fiche.self, .get, "/api/correction/fiches/\(course.fiche)", as: course.c.centreId)
+            #expect(vue.version == course.version && vue.statut == "notee", "nothing saved")
         }
     }
 }

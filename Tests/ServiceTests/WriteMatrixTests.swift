@@ -144,8 +144,6 @@ import TestSupport
                  a.examiners[0]),
                 ("A's other lot locked by A's examiner", .post, "/api/correction/groupes/\(a.groups[1])/verrouillage", nil,
                  a.examiners[0]),
-                ("A's other lot's sheet drawn by A's examiner", .post, "/api/correction/fiches/\(a.fiches[1])/tirage",
-                 #"{"version":0}"#, a.examiners[0]),
                 ("A's other lot's sheet saved by A's examiner", .put, "/api/correction/fiches/\(a.fiches[1])",
                  #"{"version":0,\#(R.grid)}"#, a.examiners[0]),
                 ("B's candidate asked for a re-marking on A's commission", .post, "\(a.path)/recorrections",

@@ -51,6 +51,8 @@ enum EditeurStatements {
     /// The sheet under lock for a grader, with its commission's state (shared with a closing),
     /// its group (shared with a lock), the grader's intervenant id if they are convoked as an
     /// examiner on its exam × centre and in the group, and whether a second look was asked on it.
+    /// The group's members are checked again outside the lateral join too: a read that waited for
+    /// the group's lock checks the group's row as committed, but reuses the join's answer.
     struct Editable: PostgresPreparedStatement {
         static let name = "editeur_editable"
         static let sql = """
@@ -64,7 +66,7 @@ enum EditeurStatements {
                 SELECT e.intervenant_id FROM examinateurs e
                 WHERE e.login = $2::text AND e.active AND e.kind = 'examinateur' AND e.session = f.session
                   AND e.epreuve = f.epreuve AND e.centre = f.centre AND e.intervenant_id = ANY(g.membres) LIMIT 1) e ON true
-            WHERE f.id = $1::uuid
+            WHERE f.id = $1::uuid AND e.intervenant_id = ANY(g.membres)
             FOR UPDATE OF f FOR SHARE OF c, g
             """
         var id: UUID
@@ -158,6 +160,7 @@ enum EditeurStatements {
                     WHERE e.login = $2::text AND e.active AND e.kind = 'examinateur' AND e.session = f.session
                       AND e.epreuve = f.epreuve AND e.centre = f.centre AND e.intervenant_id = ANY(g.membres) LIMIT 1) e ON true
                 WHERE f.id = $1::uuid AND f.version = $3::int8 AND f.sujet_id IS NULL AND c.etat = 'ouverte' AND NOT g.verrouille
+                  AND e.intervenant_id = ANY(g.membres) -- again: after a wait for the lot, as it stands (`Editable`)
                   AND NOT EXISTS (SELECT 1 FROM secondes_lectures sl WHERE sl.fiche_id = f.id)
                 FOR NO KEY UPDATE OF f FOR SHARE OF c, g
             ), o AS (

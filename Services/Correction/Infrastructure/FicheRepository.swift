@@ -131,8 +131,12 @@ struct FicheRepository: Sendable {
             let statement = EditeurStatements.SujetGarde(fiche: id, sujet: sujet, version: version, by: by)
             for try await row in try await client.execute(statement, logger: logger) { found = row }
         } catch {
-            logger.warning("direct draw failed, drawing the locked way", metadata: ["fiche": "\(id)", "error": "\(String(reflecting: error))"])
-            return nil
+            // A row came back: the subject is set, whatever ended the stream after it.
+            if found == nil {
+                if error is CancellationError { throw error }
+                logger.warning("direct draw failed, drawing the locked way", metadata: ["fiche": "\(id)", "error": "\(String(reflecting: error))"])
+                return nil
+            }
         }
         guard let found else { return nil }
         let colonne = PostgresRandomAccessRow(found)
