@@ -384,4 +384,49 @@ import TestSupport
             #expect(vue.version == course.version && vue.statut == "notee", "nothing saved")
         }
     }
+
+    /// A draw, and the save after it, take one statement each (`SujetGarde`, `EnregistreGarde`), not
+    /// the locked transaction: a statement that fails there falls back to it silently, so only this
+    /// says the quick way works. The test holds the sheet's key shared (as a level's insert would),
+    /// which holds up the locked read (`FOR UPDATE`) and not the statements (`FOR NO KEY UPDATE`).
+    @Test func aDrawAndTheSaveAfterItTakeNoTransaction() async throws {
+        struct Vue: Decodable { var version: Int; var statut: String }
+        try await R.withPlatform { h, publisher in
+            let c = try await R.commission(h, publisher, candidats: 1)
+            #expect(try await h.call(.post, "\(c.path)/distribution", R.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let correction = try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("correction"))
+            do {
+                try await withPostgresClient(correction, logger: Self.logger) { db in
+                    try await db.withConnection { locker in
+                        try await locker.query("BEGIN", logger: Self.logger)
+                        try await locker.query("SELECT 1 FROM correction.fiches WHERE id = \(c.fiches[0]) FOR KEY SHARE", logger: Self.logger)
+                        /// `write` answers while the test still holds the key share.
+                        func sansAttendre(_ write: @escaping @Sendable () async throws -> ReplicasTests.Answer) async throws
+                            -> ReplicasTests.Answer {
+                            let fini = Fini()
+                            let task = Task { defer { fini.oui.withLock { $0 = true } }; return try await write() }
+                            let passe = (try? await waitUntil(timeout: .seconds(10)) { fini.oui.withLock { $0 } }) != nil
+                            if !passe { try await locker.query("COMMIT", logger: Self.logger) }
+                            #expect(passe, "it waited for the sheet's key share: the locked way")
+                            return try await task.value
+                        }
+                        let tirage = Course(h: h, http: http, c: c, fiche: c.fiches[0], version: 0)
+                        let tiree = try await sansAttendre { try await tirage.tirage() }
+                        #expect(tiree.status == 200, "\(tiree.body)")
+                        let version = try JSONDecoder().decode(Vue.self, from: Data(tiree.body.utf8)).version
+                        let sauvegarde = Course(h: h, http: http, c: c, fiche: c.fiches[0], version: version)
+                        let sauvee = try await sansAttendre { try await sauvegarde.brouillon() }
+                        #expect(sauvee.status == 200, "\(sauvee.body)")
+                        #expect(try JSONDecoder().decode(Vue.self, from: Data(sauvee.body.utf8)).statut == "brouillon")
+                        try await locker.query("COMMIT", logger: Self.logger)
+                    }
+                }
+            } catch {
+                try await http.shutdown()
+                throw error
+            }
+            try await http.shutdown()
+        }
+    }
 }
