@@ -48,6 +48,11 @@ import TestSupport
             try await ReplicasTests.send(http, .POST, "\(gateway)/api/correction/fiches/\(fiche)/tirage", json: #"{"version":\#(version)}"#,
                                          token: try await TestKeys.token(c.examiners[0]))
         }
+        /// The subject the candidate drew on paper, recorded by their examiner.
+        func choix(_ sujet: UUID) async throws -> ReplicasTests.Answer {
+            try await ReplicasTests.send(http, .POST, "\(gateway)/api/correction/fiches/\(fiche)/sujet",
+                                         json: #"{"version":\#(version),"sujetId":"\#(sujet)"}"#, token: try await TestKeys.token(c.examiners[0]))
+        }
         /// The centre moves the sheet to the second group's lot.
         func deplacement() async throws -> ReplicasTests.Answer {
             try await ReplicasTests.send(http, .POST, "\(gateway)\(c.path)/distribution", json: R.move([fiche], to: c.groups[1]),
@@ -95,6 +100,7 @@ import TestSupport
                 avant = try await R.absent(h, c.fiches[0], as: c.examiners[0])
             }
             #expect(avant.statut == depart.rawValue)
+            let correction = try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("correction"))
             let http = HTTPClient(eventLoopGroupProvider: .singleton)
             let course = Course(h: h, http: http, c: c, fiche: c.fiches[0], version: avant.version)
             @Sendable func ecrire(_ e: Ecriture) async throws -> ReplicasTests.Answer {
@@ -106,7 +112,6 @@ import TestSupport
                 case .deplacement: try await course.deplacement()
                 }
             }
-            let correction = try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("correction"))
             do {
                 try await withPostgresClient(correction, logger: Self.logger) { db in
                     let (a, b) = try await db.withConnection { locker in
@@ -385,23 +390,29 @@ import TestSupport
         }
     }
 
-    /// A draw, and the save after it, take one statement each (`SujetGarde`, `EnregistreGarde`), not
-    /// the locked transaction: a statement that fails there falls back to it silently, so only this
-    /// says the quick way works. The test holds the sheet's key shared (as a level's insert would),
-    /// which holds up the locked read (`FOR UPDATE`) and not the statements (`FOR NO KEY UPDATE`).
+    /// A draw, and the save after it, take one statement each (`SujetGarde`, `EnregistreGarde`), and
+    /// so does a choice, not the locked transaction: a statement that fails there falls back to it
+    /// silently, so only this says the quick way works. The test holds the sheets' keys shared (as a
+    /// level's insert would), which holds up the locked read (`FOR UPDATE`) and not the statements
+    /// (`FOR NO KEY UPDATE`).
     @Test func aDrawAndTheSaveAfterItTakeNoTransaction() async throws {
-        struct Vue: Decodable { var version: Int; var statut: String }
+        struct Vue: Decodable { var version: Int; var statut: String; var sujet: Sujet?; struct Sujet: Decodable { var id: UUID } }
         try await R.withPlatform { h, publisher in
-            let c = try await R.commission(h, publisher, candidats: 1)
+            let c = try await R.commission(h, publisher, candidats: 2)
+            // The second candidate in a slot whose subjects the examiner records as drawn on paper.
+            let slot = try await h.decode(CorrectionTests.Created.self, .post, "\(c.path)/creneaux",
+                                          R.slot("matin", c.sujets[0], c.sujets[4], c.sujets[2], c.sujets[3], jour: "2099-06-03", choix: true),
+                                          as: c.centreId, expect: .created).id
+            #expect(try await h.call(.post, "\(c.path)/creneaux/\(slot)/candidats", R.fiches([c.fiches[1]]), as: c.centreId).status == .ok)
             #expect(try await h.call(.post, "\(c.path)/distribution", R.move(c.fiches, to: c.groups[0]), as: c.centreId).status == .ok)
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
             let correction = try DatabaseConfiguration.client(url: LocalInfrastructure.serviceDatabaseURL("correction"))
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
             do {
                 try await withPostgresClient(correction, logger: Self.logger) { db in
                     try await db.withConnection { locker in
                         try await locker.query("BEGIN", logger: Self.logger)
-                        try await locker.query("SELECT 1 FROM correction.fiches WHERE id = \(c.fiches[0]) FOR KEY SHARE", logger: Self.logger)
-                        /// `write` answers while the test still holds the key share.
+                        try await locker.query("SELECT 1 FROM correction.fiches WHERE id = ANY(\(c.fiches)) FOR KEY SHARE", logger: Self.logger)
+                        /// `write` answers while the test still holds the keys shared.
                         func sansAttendre(_ write: @escaping @Sendable () async throws -> ReplicasTests.Answer) async throws
                             -> ReplicasTests.Answer {
                             let fini = Fini()
@@ -419,6 +430,10 @@ import TestSupport
                         let sauvee = try await sansAttendre { try await sauvegarde.brouillon() }
                         #expect(sauvee.status == 200, "\(sauvee.body)")
                         #expect(try JSONDecoder().decode(Vue.self, from: Data(sauvee.body.utf8)).statut == "brouillon")
+                        let choix = Course(h: h, http: http, c: c, fiche: c.fiches[1], version: 0)
+                        let choisie = try await sansAttendre { try await choix.choix(c.sujets[4]) }
+                        #expect(choisie.status == 200, "\(choisie.body)")
+                        #expect(try JSONDecoder().decode(Vue.self, from: Data(choisie.body.utf8)).sujet?.id == c.sujets[4])
                         try await locker.query("COMMIT", logger: Self.logger)
                     }
                 }

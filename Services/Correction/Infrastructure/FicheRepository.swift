@@ -131,8 +131,9 @@ struct FicheRepository: Sendable {
             let statement = EditeurStatements.SujetGarde(fiche: id, sujet: sujet, version: version, by: by)
             for try await row in try await client.execute(statement, logger: logger) { found = row }
         } catch {
-            // A row came back: the subject is set, whatever ended the stream after it.
-            if found == nil {
+            // A row came back, then the connection failed: the subject is set (the row follows the
+            // statement's end). The server's error after it (its commit refused) undid it: the locked way.
+            if found == nil || (error as? PSQLError)?.serverInfo != nil {
                 if error is CancellationError { throw error }
                 logger.warning("direct draw failed, drawing the locked way", metadata: ["fiche": "\(id)", "error": "\(String(reflecting: error))"])
                 return nil
