@@ -124,7 +124,7 @@ struct FicheRepository: Sendable {
     /// The draw or the choice in one statement (`SujetGarde`), the sheet remembered as answered;
     /// nil when a check fails or the statement does not answer: the locked way (`editable`, in a
     /// transaction) then does it or says what stands in the way. Once a row came back the subject
-    /// is set: nothing falls back after it.
+    /// is set, unless the server then refused the statement (its commit): only that falls back.
     private func sujetDirect(_ id: UUID, sujet: UUID?, version: Int, by: Identity) async throws -> Fiche? {
         var found: PostgresRow?
         do {
