@@ -377,14 +377,16 @@ import TestSupport
             #expect(overridden.noteSuggeree == 21 && overridden.noteFinale == 30)
             let audit = try await h.decode(Audit.self, .get, "/api/correction/fiches/\(lotB[1])/audit", as: centreId)
             #expect(audit.items.map(\.action) == ["sujet.tirage", "fiche.ajustement"] && audit.items.last?.motif == "Démarche remarquable")
-            // The row before and after the save, without the candidate's identity nor the barème.
+            // The sheet's grading before and after the save: not the candidate's identity, lot, slot nor barème.
             let rows = try [audit.items.last?.avant, audit.items.last?.apres].map { text in
                 let object = try JSONSerialization.jsonObject(with: Data((text ?? "").utf8))
                 return try #require(object as? [String: Any])
             }
             #expect(rows[0]["version"] as? Int == second.version && rows[1]["version"] as? Int == overridden.version)
             #expect(rows[0]["note_finale"] is NSNull && rows[1]["note_finale"] as? Int == 30 && rows[1]["statut"] as? String == "notee")
-            #expect(rows.allSatisfy { $0["bareme"] == nil && $0["nom"] == nil && $0["bareme_version"] != nil })
+            #expect(rows.allSatisfy { $0["bareme"] == nil && $0["nom"] == nil && $0["candidat_id"] == nil && $0["groupe_id"] == nil
+                && $0["bareme_version"] != nil && $0["sujet_id"] != nil && $0["grille"] != nil })
+            #expect((rows[1]["grille"] as? [String: Any])?["evaluations"] != nil && rows[1]["examinateur_id"] is String)
 
             // An absence carries the grid under the same checks as any save: an unknown criterion is
             // refused and changes nothing (it was stored unchecked).

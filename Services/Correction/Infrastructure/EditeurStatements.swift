@@ -22,10 +22,15 @@ enum EditeurStatements {
     /// since, a move to another lot or slot or a republished name included, gives it another.
     static let xmin = "f.xmin::text::int8 AS xmin"
 
-    /// A sheet's row as the audit keeps it: without the candidate's identity (the sheet id leads
-    /// to it) nor the barème an older Correction copied into it (its version is in the row).
+    /// A sheet as the audit keeps it before and after a save: its grading — what a save writes,
+    /// and the subject and barème version its grid refers to. Not the whole row: the candidate's
+    /// identity, lot and slot are the sheet's (the audit row names it, with its session, exam and
+    /// centre), and copying them twice into every save's entry cost a fifth of the save's statement
+    /// and a quarter of its WAL (BENCHMARKS.md, session 28).
     static func instantane(_ alias: String) -> String {
-        "(to_jsonb(\(alias)) - 'nom' - 'prenoms' - 'numero' - 'bareme')"
+        let colonnes = ["statut", "absence", "grille", "note_suggeree", "note_finale", "motif_ajustement", "saisie_differee",
+                        "examinateur_id", "sujet_id", "sujet_mode", "bareme_version", "version", "modifiee_le"]
+        return "jsonb_build_object(" + colonnes.map { "'\($0)', \(alias).\($0)" }.joined(separator: ", ") + ")"
     }
 
     /// One sheet as the editor shows it.
