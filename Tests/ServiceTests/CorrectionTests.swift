@@ -384,8 +384,10 @@ import TestSupport
             }
             #expect(rows[0]["version"] as? Int == second.version && rows[1]["version"] as? Int == overridden.version)
             #expect(rows[0]["note_finale"] is NSNull && rows[1]["note_finale"] as? Int == 30 && rows[1]["statut"] as? String == "notee")
-            #expect(rows.allSatisfy { $0["bareme"] == nil && $0["nom"] == nil && $0["candidat_id"] == nil && $0["groupe_id"] == nil
-                && $0["bareme_version"] != nil && $0["sujet_id"] != nil && $0["grille"] != nil })
+            let grading: Set = ["statut", "absence", "grille", "note_suggeree", "note_finale", "motif_ajustement", "saisie_differee",
+                                "examinateur_id", "sujet_id", "sujet_mode", "bareme_version", "version", "modifiee_le"]
+            #expect(rows.allSatisfy { Set($0.keys) == grading }, "\(rows.map { $0.keys.sorted() })")
+            #expect(rows.allSatisfy { $0["bareme_version"] is Int && $0["sujet_id"] is String && $0["grille"] is [String: Any] })
             #expect((rows[1]["grille"] as? [String: Any])?["evaluations"] != nil && rows[1]["examinateur_id"] is String)
 
             // An absence carries the grid under the same checks as any save: an unknown criterion is

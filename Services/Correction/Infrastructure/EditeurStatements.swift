@@ -23,10 +23,11 @@ enum EditeurStatements {
     static let xmin = "f.xmin::text::int8 AS xmin"
 
     /// A sheet as the audit keeps it before and after a save: its grading — what a save writes,
-    /// and the subject and barème version its grid refers to. Not the whole row: the candidate's
-    /// identity, lot and slot are the sheet's (the audit row names it, with its session, exam and
-    /// centre), and copying them twice into every save's entry cost a fifth of the save's statement
-    /// and a quarter of its WAL (BENCHMARKS.md, session 28).
+    /// and the subject and barème version its grid refers to. Not the whole row: the audit row
+    /// names the sheet (which leads to the candidate) with its session, exam and centre, and the
+    /// commission's own entries journal the sheet's moves between slots and lots; copying all that
+    /// twice into every save's entry cost a quarter of the save's statement's time and an eighth
+    /// of its WAL (BENCHMARKS.md, session 28).
     static func instantane(_ alias: String) -> String {
         let colonnes = ["statut", "absence", "grille", "note_suggeree", "note_finale", "motif_ajustement", "saisie_differee",
                         "examinateur_id", "sujet_id", "sujet_mode", "bareme_version", "version", "modifiee_le"]
@@ -212,10 +213,10 @@ enum EditeurStatements {
         func decodeRow(_ row: PostgresRow) throws -> PostgresRow { row }
     }
 
-    /// One save: the sheet updated, its audit row (the row before, joined as `o`, and after), and
-    /// the levels of a graded sheet for the statistics (none when `codes` is empty). The row before
-    /// is read here rather than passed: the caller holds it locked, and sending it to Correction
-    /// and back cost both a copy and a parse of the whole row.
+    /// One save: the sheet updated, its audit row (its grading before, the row joined as `o`, and
+    /// after), and the levels of a graded sheet for the statistics (none when `codes` is empty).
+    /// The grading before is read here rather than passed: the caller holds the row locked, and
+    /// sending it to Correction and back cost both a copy and a parse.
     struct Enregistre: PostgresPreparedStatement {
         static let name = "editeur_enregistre"
         static let sql = requete(cible: "FROM fiches o WHERE f.id = $1::uuid AND o.id = f.id", avant: instantane("o"))

@@ -311,7 +311,7 @@ struct SecondeLectureRepository: Sendable {
 
     /// The coordination settles a read look: the first mark, the second, or another one (0 to 40
     /// half points), with a mandatory reason. The sheet's final mark takes it (its version moves,
-    /// the audit keeps the row before and after). Whoever read it settles it only as a coordinator.
+    /// the audit keeps its grading before and after). Whoever read it settles it only as a coordinator.
     func trancher(_ key: CommissionKey, lecture id: UUID, _ a: Arbitrage, by: Identity) async throws -> Vue {
         let motif = a.motif.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...1000).contains(motif.count) else {
@@ -344,7 +344,7 @@ struct SecondeLectureRepository: Sendable {
                 }
                 retenue = note
             }
-            // The sheet takes the settled mark as any change: its version, its row before and after.
+            // The sheet takes the settled mark as any change: its version, its grading before and after.
             let avant = try await connection.query("""
                 SELECT \(unescaped: EditeurStatements.instantane("f"))::text FROM \(unescaped: s).fiches f WHERE f.id = \(fiche) FOR UPDATE
                 """, logger: logger).collect().first?.decode(String.self)
