@@ -80,6 +80,7 @@ SERVICES_FAITS = "Services/Missions/Events/ServicesFaitsHandler.swift"
 MISSIONS = "Services/Missions/Infrastructure/MissionRepository.swift"
 SUJET = "Services/Referentiel/Domain/Sujet.swift"
 RECORRECTION = "Services/Correction/Infrastructure/FicheRepository+Recorrection.swift"
+DESIGNATIONS = "Services/Inscriptions/Infrastructure/DesignationRepository.swift"
 
 # The tests (docs/testing.md, "Road-map rules and their tests"); the pure suites when they kill, no platform to start.
 # Swift Testing matches a filter against `Target/Suite/test()/File.swift:line:column`: the unescaped dot
@@ -393,6 +394,10 @@ MUTATIONS = [
       "!delegations.contains(ep) { continue }",
       RULES + "aSchoolIsRefusedItsOwnSpecialCasePupil",
       "a school is suggested none of its special-case pupils"),
+    M("DESIGN-1", DESIGNATIONS, "let exports = corrige ? try await groupes(of: person, session: groupe.session, on: connection) : inserted.isEmpty ? [] : [groupe]",
+      "let exports = inserted.isEmpty ? [] : [groupe]",
+      "ServiceTests.InscriptionsTests/aCorrectedPersonIsExportedAgainInEveryGroupOfTheirs",
+      "a person corrected by a new designation reaches Imag'In: every group of theirs is exported again"),
     M("DELEG-2", INSCRIPTIONS_API, "guard let asked = epreuve, delegated.contains(asked) else {", "guard let asked = epreuve else {",
       "ServiceTests.InscriptionsTests/assignmentWithDelegation|" + RULES + "revokingADelegationTakesTheSchoolsAssignmentsBack",
       "a school lists its pupils for delegated exams only"),

@@ -116,6 +116,69 @@ import TestSupport
         }
     }
 
+    /// Designating a person again is how a school or an académie corrects them: with the same data
+    /// it asks for nothing; with a corrected e-mail, every group of theirs this session is exported
+    /// again (Imag'In updates a person from any export), not only the group designated in — this
+    /// one asked for nothing, since the designation existed, and Imag'In kept the old address.
+    @Test func aCorrectedPersonIsExportedAgainInEveryGroupOfTheirs() async throws {
+        try await withServiceDatabase(HealthTests.configuration("inscriptions", 8081), migrations: inscriptionsMigrations) { client, schema, logger in
+            let s = schema.name
+            try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
+            let session = 2096  // this test's own
+            let p = "x\(UUID().uuidString.prefix(6).lowercased())"
+            let correlation = "test-\(p)"
+            let designations = DesignationRepository(client: client, schema: schema, outbox: Outbox(schema: schema, producer: "inscriptions"),
+                                                     logger: logger)
+            let examen = GroupeDesignation(session: session, academie: "03", epreuve: "T011B", role: .examinateur, centre: "0251080N")
+            let coordination = GroupeDesignation(session: session, academie: "03", epreuve: "T011B", role: .coordinateur, centre: nil)
+            @Sendable func cleanUp() async throws {
+                try await client.query("DELETE FROM \(unescaped: s).designations WHERE session = \(session)", logger: logger)
+                try await client.query("DELETE FROM \(unescaped: s).exports_a_faire WHERE session = \(session)", logger: logger)
+                try await client.query("DELETE FROM \(unescaped: s).outbox WHERE correlation_id = \(correlation)", logger: logger)
+            }
+            try await cleanUp()
+            @Sendable func designate(_ groupe: GroupeDesignation, email: String, login: String? = nil) async throws {
+                _ = try await designations.designate(
+                    DemandeDesignation(role: groupe.role, epreuve: "T011B", centre: groupe.centre,
+                                       intervenant: .init(login: login ?? "\(p).prof", nom: "Curie", prenom: "Marie", email: email)),
+                    groupe: groupe, autorite: .init(academie: "03", uai: nil), by: UUID(), correlationId: correlation)
+            }
+            @Sendable func waiting() async throws -> Int {
+                try await client.query("SELECT count(*)::int FROM \(unescaped: s).exports_a_faire WHERE session = \(session)",
+                                       logger: logger).collect().first?.decode(Int.self) ?? 0
+            }
+            /// Each export of this test: its role, and the e-mail it carries for each login.
+            @Sendable func exported() async throws -> [(role: MissionKind, emails: [String: String])] {
+                let rows = try await client.query("""
+                    SELECT body FROM \(unescaped: s).outbox WHERE correlation_id = \(correlation) ORDER BY seq
+                    """, logger: logger)
+                var result: [(role: MissionKind, emails: [String: String])] = []
+                for try await body in rows.decode(String.self) {
+                    let export = try EventCoding.decoder.decode(EventEnvelope<IntervenantsExported>.self, from: Data(body.utf8)).payload
+                    result.append((export.role, Dictionary(uniqueKeysWithValues: export.intervenants.map { ($0.login, $0.email ?? "") })))
+                }
+                return result
+            }
+
+            try await designate(examen, email: "marie@old.test")
+            try await designate(examen, email: "pierre@old.test", login: "\(p).autre")
+            try await designate(coordination, email: "marie@old.test")
+            #expect(try await waiting() == 2)
+            while try await designations.exportOne() {}
+            #expect(try await exported().count == 2)
+            try await designate(examen, email: "marie@old.test")
+            #expect(try await waiting() == 0, "the same person with the same data asks for nothing")
+            try await designate(examen, email: "marie@new.test")
+            #expect(try await waiting() == 2, "the corrected person's two groups are asked for")
+            while try await designations.exportOne() {}
+            let again = try await exported().dropFirst(2)
+            #expect(Set(again.map(\.role)) == [.examinateur, .coordinateur], "\(again)")
+            #expect(again.allSatisfy { $0.emails["\(p).prof"] == "marie@new.test" }, "\(again)")
+            #expect(again.first { $0.role == .examinateur }?.emails["\(p).autre"] == "pierre@old.test", "the group's others still in it")
+            try await cleanUp()
+        }
+    }
+
     struct Page: Decodable { var total: Int }
 
     static func withPlatform(_ test: @Sendable @escaping (any TestClientProtocol) async throws -> Void) async throws {

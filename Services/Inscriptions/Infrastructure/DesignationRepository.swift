@@ -84,9 +84,12 @@ struct DesignationRepository: Sendable {
         var description: String { uai.map { "l'établissement \($0)" } ?? "l'académie \(academie)" }
     }
 
-    /// Designates (idempotent: designating the same person twice changes nothing) and re-exports the
-    /// group. A login another authority designated is refused (409 naming it): a school cannot
-    /// rewrite, and so take over, the académie's coordinator or another school's teacher.
+    /// Designates and re-exports the group. Idempotent: designating the same person twice with the
+    /// same data asks for nothing. Designating them again is also how a person is corrected (a
+    /// name, an e-mail): then every group of theirs this session is exported again, each export
+    /// carrying the person, so Imag'In convokes at the corrected address. A login another
+    /// authority designated is refused (409 naming it): a school cannot rewrite, and so take over,
+    /// the académie's coordinator or another school's teacher.
     func designate(_ demande: DemandeDesignation, groupe: GroupeDesignation, autorite: Autorite, by: UUID, correlationId: String) async throws -> UUID {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("INSERT INTO \(unescaped: s).sessions (annee) VALUES (\(groupe.session)) ON CONFLICT DO NOTHING",
@@ -123,13 +126,17 @@ struct DesignationRepository: Sendable {
                                              reason: "désigné(e) par \(owner.description) / designated by another authority")])
             }
             let owner = academie.map { Autorite(academie: $0, uai: uai) } ?? autorite
-            try await connection.query("""
-                UPDATE \(unescaped: s).intervenants SET nom = \(p.nom), prenom = \(p.prenom), email = \(p.email),
-                    discipline = COALESCE(\(p.discipline), discipline), uai = COALESCE(\(p.uai), uai),
-                    divisions = COALESCE(\(p.divisions), divisions),
+            // Whether what an export carries of the person changed (the row is locked: `avant` is it as it stands).
+            let corrige = try await connection.query("""
+                WITH avant AS (SELECT nom, prenom, email, uai, divisions FROM \(unescaped: s).intervenants WHERE id = \(person))
+                UPDATE \(unescaped: s).intervenants i SET nom = \(p.nom), prenom = \(p.prenom), email = \(p.email),
+                    discipline = COALESCE(\(p.discipline), i.discipline), uai = COALESCE(\(p.uai), i.uai),
+                    divisions = COALESCE(\(p.divisions), i.divisions),
                     designe_par_academie = \(owner.academie), designe_par_uai = \(owner.uai)
-                WHERE id = \(person)
-                """, logger: logger)
+                FROM avant WHERE i.id = \(person)
+                RETURNING (avant.nom, avant.prenom, avant.email, avant.uai, avant.divisions)
+                    IS DISTINCT FROM (i.nom, i.prenom, i.email, i.uai, i.divisions)
+                """, logger: logger).collect().first?.decode(Bool.self) ?? false
             let id = UUID()
             let inserted = try await connection.query("""
                 INSERT INTO \(unescaped: s).designations (id, session, epreuve, role, academie, centre, intervenant_id, par,
@@ -138,6 +145,7 @@ struct DesignationRepository: Sendable {
                         \(person), \(by), \(autorite.academie), \(autorite.uai))
                 ON CONFLICT DO NOTHING RETURNING id
                 """, logger: logger).collect()
+            var designation = id
             if inserted.isEmpty {
                 let existing = try await connection.query("""
                     SELECT id FROM \(unescaped: s).designations WHERE session = \(groupe.session) AND epreuve = \(groupe.epreuve)
@@ -146,11 +154,26 @@ struct DesignationRepository: Sendable {
                 guard let id = try existing.first?.decode(UUID.self) else {
                     throw Problem.conflict(.modifieEntreTemps, "désignation modifiée à l'instant / changed meanwhile")
                 }
-                return id
+                designation = id
             }
-            try await requestExport(groupe, on: connection, correlationId: correlationId)
-            return id
+            // In one order (`groupes`), as every transaction asking for several: no deadlock between them.
+            let exports = corrige ? try await groupes(of: person, session: groupe.session, on: connection) : inserted.isEmpty ? [] : [groupe]
+            for groupe in exports { try await requestExport(groupe, on: connection, correlationId: correlationId) }
+            return designation
         }
+    }
+
+    /// The groups `person` is designated in for `session`, in a fixed order.
+    private func groupes(of person: UUID, session: Int, on connection: PostgresConnection) async throws -> [GroupeDesignation] {
+        var result: [GroupeDesignation] = []
+        for try await (academie, epreuve, role, centre) in try await connection.query("""
+            SELECT DISTINCT academie, epreuve, role, COALESCE(centre, '') FROM \(unescaped: s).designations
+            WHERE intervenant_id = \(person) AND session = \(session) ORDER BY 1, 2, 3, 4
+            """, logger: logger).decode((String, String, String, String).self) {
+            result.append(GroupeDesignation(session: session, academie: academie, epreuve: epreuve,
+                                            role: MissionKind(rawValue: role) ?? .examinateur, centre: centre.isEmpty ? nil : centre))
+        }
+        return result
     }
 
     /// Removes a designation the caller may see (`visible`), re-exporting its group; false when there is none.
