@@ -124,7 +124,7 @@ import TestSupport
         try await withServiceDatabase(HealthTests.configuration("inscriptions", 8081), migrations: inscriptionsMigrations) { client, schema, logger in
             let s = schema.name
             try await DemoReferenceData.seed(client: client, schema: schema, logger: logger)
-            let session = 2096  // this test's own
+            let session = 2095  // this test's own
             let p = "x\(UUID().uuidString.prefix(6).lowercased())"
             let correlation = "test-\(p)"
             let designations = DesignationRepository(client: client, schema: schema, outbox: Outbox(schema: schema, producer: "inscriptions"),
@@ -137,10 +137,10 @@ import TestSupport
                 try await client.query("DELETE FROM \(unescaped: s).outbox WHERE correlation_id = \(correlation)", logger: logger)
             }
             try await cleanUp()
-            @Sendable func designate(_ groupe: GroupeDesignation, email: String, login: String? = nil) async throws {
+            @Sendable func designate(_ groupe: GroupeDesignation, email: String?, login: String? = nil, nom: String = "Curie") async throws {
                 _ = try await designations.designate(
                     DemandeDesignation(role: groupe.role, epreuve: "T011B", centre: groupe.centre,
-                                       intervenant: .init(login: login ?? "\(p).prof", nom: "Curie", prenom: "Marie", email: email)),
+                                       intervenant: .init(login: login ?? "\(p).prof", nom: nom, prenom: "Marie", email: email)),
                     groupe: groupe, autorite: .init(academie: "03", uai: nil), by: UUID(), correlationId: correlation)
             }
             @Sendable func waiting() async throws -> Int {
@@ -175,6 +175,13 @@ import TestSupport
             #expect(Set(again.map(\.role)) == [.examinateur, .coordinateur], "\(again)")
             #expect(again.allSatisfy { $0.emails["\(p).prof"] == "marie@new.test" }, "\(again)")
             #expect(again.first { $0.role == .examinateur }?.emails["\(p).autre"] == "pierre@old.test", "the group's others still in it")
+            // Left out, the e-mail is kept: nothing changed, nothing asked (a wiped address would leave Imag'In unable to mail).
+            try await designate(examen, email: nil)
+            #expect(try await waiting() == 0, "a designation without the e-mail keeps it")
+            try await designate(coordination, email: nil, nom: "Curie-Sklodowska")
+            #expect(try await waiting() == 2, "a corrected name is exported to both groups too")
+            while try await designations.exportOne() {}
+            #expect(try await exported().dropFirst(4).allSatisfy { $0.emails["\(p).prof"] == "marie@new.test" })
             try await cleanUp()
         }
     }

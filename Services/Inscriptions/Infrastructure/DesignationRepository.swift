@@ -87,7 +87,8 @@ struct DesignationRepository: Sendable {
     /// Designates and re-exports the group. Idempotent: designating the same person twice with the
     /// same data asks for nothing. Designating them again is also how a person is corrected (a
     /// name, an e-mail): then every group of theirs this session is exported again, each export
-    /// carrying the person, so Imag'In convokes at the corrected address. A login another
+    /// carrying the person, so Imag'In's next convocations go to the corrected address. What the
+    /// designation leaves out (an e-mail, a school, divisions) is kept, never wiped. A login another
     /// authority designated is refused (409 naming it): a school cannot rewrite, and so take over,
     /// the académie's coordinator or another school's teacher.
     func designate(_ demande: DemandeDesignation, groupe: GroupeDesignation, autorite: Autorite, by: UUID, correlationId: String) async throws -> UUID {
@@ -129,7 +130,7 @@ struct DesignationRepository: Sendable {
             // Whether what an export carries of the person changed (the row is locked: `avant` is it as it stands).
             let corrige = try await connection.query("""
                 WITH avant AS (SELECT nom, prenom, email, uai, divisions FROM \(unescaped: s).intervenants WHERE id = \(person))
-                UPDATE \(unescaped: s).intervenants i SET nom = \(p.nom), prenom = \(p.prenom), email = \(p.email),
+                UPDATE \(unescaped: s).intervenants i SET nom = \(p.nom), prenom = \(p.prenom), email = COALESCE(\(p.email), i.email),
                     discipline = COALESCE(\(p.discipline), i.discipline), uai = COALESCE(\(p.uai), i.uai),
                     divisions = COALESCE(\(p.divisions), i.divisions),
                     designe_par_academie = \(owner.academie), designe_par_uai = \(owner.uai)
