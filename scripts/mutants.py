@@ -81,6 +81,7 @@ MISSIONS = "Services/Missions/Infrastructure/MissionRepository.swift"
 SUJET = "Services/Referentiel/Domain/Sujet.swift"
 RECORRECTION = "Services/Correction/Infrastructure/FicheRepository+Recorrection.swift"
 DESIGNATIONS = "Services/Inscriptions/Infrastructure/DesignationRepository.swift"
+DESIGNATIONS_API = "Services/Inscriptions/API/Designations.swift"
 
 # The tests (docs/testing.md, "Road-map rules and their tests"); the pure suites when they kill, no platform to start.
 # Swift Testing matches a filter against `Target/Suite/test()/File.swift:line:column`: the unescaped dot
@@ -394,10 +395,26 @@ MUTATIONS = [
       "!delegations.contains(ep) { continue }",
       RULES + "aSchoolIsRefusedItsOwnSpecialCasePupil",
       "a school is suggested none of its special-case pupils"),
-    M("DESIGN-1", DESIGNATIONS, "let exports = corrige ? try await groupes(of: person, session: groupe.session, on: connection) : inserted.isEmpty ? [] : [groupe]",
-      "let exports = inserted.isEmpty ? [] : [groupe]",
+    M("DESIGN-1", DESIGNATIONS, "if corrige { return (id, try await groupes(of: person, session: groupe.session, on: connection), !inserted.isEmpty) }",
+      "if corrige && false { return (id, try await groupes(of: person, session: groupe.session, on: connection), !inserted.isEmpty) }",
       "ServiceTests.InscriptionsTests/aCorrectedPersonIsExportedAgainInEveryGroupOfTheirs",
       "a person corrected by a new designation reaches Imag'In: every group of theirs is exported again"),
+    M("DESIGN-2", DESIGNATIONS_API, "if case .academie = caller.scope, let uai = demande.intervenant.uai?.uppercased() {",
+      "if case .national = caller.scope, let uai = demande.intervenant.uai?.uppercased() {",
+      "ServiceTests.InscriptionsTests/aGestionnaireNamesOnlyASchoolOfItsAcademie",
+      "a gestionnaire names only a school of its académie as a person's school"),
+    M("DESIGN-3", DESIGNATIONS_API, "guard csv.errorCount == 0 else { throw Problem.fichierRefuse(csv.errors, total: csv.errorCount) }",
+      "guard csv.errorCount >= 0 else { throw Problem.fichierRefuse(csv.errors, total: csv.errorCount) }",
+      "ServiceTests.InscriptionsTests/aWholeListIsDesignatedFromAFileAllOrNothing",
+      "a designations file with one wrong line records nothing"),
+    M("DESIGN-4", DESIGNATIONS, "guard size <= GroupeDesignation.maximum else {", "guard size >= 0 else {",
+      "ServiceTests.InscriptionsTests/aGroupNeverGrowsPastWhatOneExportCarries",
+      "a group never grows past what one export carries"),
+    M("DESIGN-5", "Services/Inscriptions/Domain/DemandeDesignation.swift",
+      "if let email = person.email, !AnnuaireCSV.isText(email, 3...200) || !email.contains(\"@\") || email.contains(\" \") {",
+      "if let email = person.email, email.count > 200 || !email.contains(\"@\") {",
+      "ServiceTests.DesignationsCSVTests/linesAreReadAsSingleDesignations|ServiceTests.InscriptionsTests/aWholeListIsDesignatedFromAFileAllOrNothing",
+      "an e-mail with a control character or a line separator is refused (it would hold its group's exports back)"),
     M("DELEG-2", INSCRIPTIONS_API, "guard let asked = epreuve, delegated.contains(asked) else {", "guard let asked = epreuve else {",
       "ServiceTests.InscriptionsTests/assignmentWithDelegation|" + RULES + "revokingADelegationTakesTheSchoolsAssignmentsBack",
       "a school lists its pupils for delegated exams only"),

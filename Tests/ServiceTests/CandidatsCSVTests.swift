@@ -104,3 +104,47 @@ import TestSupport
         #expect(!UAI.isValid("0750654C") && !UAI.isValid("075065D") && !UAI.isValid("07506540") && !UAI.isValid("٠750654D"))
     }
 }
+
+/// The designations file reader: each line checked as the JSON route checks one designation.
+@Suite struct DesignationsCSVTests {
+    static func read(_ text: String, chunk: Int = 5) -> DesignationsCSV {
+        var csv = DesignationsCSV()
+        let all = Array(text.utf8)
+        for start in stride(from: 0, to: all.count, by: chunk) { csv.feed(all[start..<min(start + chunk, all.count)]) }
+        csv.finish()
+        return csv
+    }
+
+    @Test func linesAreReadAsSingleDesignations() {
+        let csv = Self.read("""
+            login,nom,prenom,role,epreuve,centre,divisions,uai,email
+            prof.a,Lefèvre,Éloïse,Examinateur,t011b,0251080n,"T1, T2 T3",0250007x,a@b.fr
+            coord.b,Roux,Anne,coordinateur,T011B,,,,
+            prof.c,L3f,Anne,juge,T011B,0251080N,,,
+            prof.d,Roux,,examinateur,T099B,0251080N,,12345678,sans-arobase
+            prof.e,Roux,Anne,examinateur,T011B,0251080N,T1\u{1F}T2,,a\u{0}@b.fr
+
+            """)
+        #expect(csv.separator == "," && csv.lineNumber == 6)
+        #expect(csv.demandes.map(\.ligne) == [2, 3])
+        let a = csv.demandes[0].demande
+        #expect(a.role == .examinateur && a.epreuve == "T011B" && a.centre == "0251080N" && a.intervenant.uai == "0250007X"
+                && a.intervenant.divisions == ["T1", "T2", "T3"] && a.intervenant.email == "a@b.fr" && a.intervenant.nom == "Lefèvre")
+        let b = csv.demandes[1].demande
+        #expect(b.role == .coordinateur && b.centre == nil && b.intervenant.uai == nil && b.intervenant.divisions == nil)
+        #expect(csv.errors.map { "\($0.line) \($0.column)" } == ["4 role", "5 prenom", "5 email", "5 uai", "5 epreuve", "6 email", "6 divisions"], "\(csv.errors)")
+    }
+
+    @Test func aFileOverTheCapIsRefusedAtItsFirstLineTooMany() {
+        var text = "role;epreuve;centre;login;nom;prenom\n"
+        for n in 1...(DesignationsCSV.maxLines + 2) { text += "examinateur;T011B;0251080N;p\(n);Roux;Anne\n" }
+        let csv = Self.read(text, chunk: 4096)
+        #expect(csv.demandes.count == DesignationsCSV.maxLines)
+        #expect(csv.errors.map(\.line) == [DesignationsCSV.maxLines + 2] && csv.errorCount == 1, "\(csv.errors)")
+    }
+
+    @Test func aHeaderWithoutTheColumnsRefusesTheFile() {
+        let csv = Self.read("login;nom\nprof.a;Roux\n")
+        #expect(csv.demandes.isEmpty && Set(csv.errors.map(\.column)) == ["role", "epreuve", "centre", "prenom"])
+    }
+}

@@ -513,6 +513,170 @@ import TestSupport
         try await recorder.stop()
     }
 
+    /// The gestionnaire names a person's school (which then sees them in Imag'In): only one of its
+    /// académie's — neither another académie's (403) nor an unknown one (422) — and nothing is stored
+    /// when refused, a person already designated keeping theirs. A lower-case UAI is stored as the school's.
+    @Test func aGestionnaireNamesOnlyASchoolOfItsAcademie() async throws {
+        let p = "u\(UUID().uuidString.prefix(6).lowercased())"
+        @Sendable func designation(_ login: String, uai: String, role: String = "examinateur") -> String {
+            let centre = role == "examinateur" ? #""centre":"0251080N","# : ""
+            return #"{"role":"\#(role)","epreuve":"T011B",\#(centre)"intervenant":{"login":"\#(login)","nom":"Curie","prenom":"Marie","uai":"\#(uai)"}}"#
+        }
+        struct Liste: Decodable { var items: [Item]
+            struct Item: Decodable { var intervenant: Personne }
+            struct Personne: Decodable { var login: String; var uai: String? } }
+        try await Self.withPlatform { client in
+            func schools() async throws -> [String: String?] {
+                let listed = try await Self.request(client, .get, "sessions/\(Self.session)/designations?epreuve=T011B")
+                let items = try JSONDecoder().decode(Liste.self, from: listed.body).items.filter { $0.intervenant.login.hasPrefix(p) }
+                return Dictionary(items.map { ($0.intervenant.login, $0.intervenant.uai) }, uniquingKeysWith: { a, _ in a })
+            }
+            let paris = try await Self.post(client, "designations", designation("\(p).a", uai: "0750654D"), as: Self.besancon)
+            #expect(paris.status == .forbidden, "\(String(buffer: paris.body))")
+            #expect(try await Self.post(client, "designations", designation("\(p).c", uai: "0750654D", role: "coordinateur"),
+                                        as: Self.besancon).status == .forbidden)
+            let unknown = try await Self.post(client, "designations", designation("\(p).a", uai: "0750653C"), as: Self.besancon)
+            #expect(unknown.status == .unprocessableContent && String(buffer: unknown.body).contains(#""field":"intervenant.uai""#),
+                    "\(String(buffer: unknown.body))")
+            #expect(try await schools().isEmpty, "nothing stored")
+
+            #expect(try await Self.post(client, "designations", designation("\(p).a", uai: "0250007x"), as: Self.besancon).status == .created)
+            #expect(try await Self.post(client, "designations", designation("\(p).c", uai: "0251671F", role: "coordinateur"),
+                                        as: Self.besancon).status == .created)
+            #expect(try await Self.post(client, "designations", designation("\(p).a", uai: "0750654D"), as: Self.besancon).status == .forbidden)
+            #expect(try await schools() == ["\(p).a": "0250007X", "\(p).c": "0251671F"], "the school's code; the refused correction changed nothing")
+        }
+    }
+
+    /// A school or an académie designates its whole list from a file (`POST …/designations/import`):
+    /// each line checked as one designation is — the centre, the person's school, who owns the login —
+    /// all of it or nothing, every error with its line; the file's groups exported once each.
+    @Test func aWholeListIsDesignatedFromAFileAllOrNothing() async throws {
+        let p = "f\(UUID().uuidString.prefix(6).lowercased())"
+        let school = Identity(userId: UUID(), login: "etab", role: .etablissement, scope: .etablissement("0251080N"))
+        let recorder = try await RecordingConsumer(
+            type: IntervenantsExported.eventType, columns: "role text, epreuve text, centre text, logins text[]") {
+            event, connection, logger, table in
+            let export = try event.payload(as: IntervenantsExported.self)
+            let logins = export.intervenants.map(\.login).filter { $0.hasPrefix(p) }
+            guard !logins.isEmpty else { return }
+            try await connection.query("""
+                INSERT INTO \(unescaped: table) VALUES (\(export.role.rawValue), \(export.epreuve), \(export.centreUAI ?? ""), \(logins.sorted()))
+                """, logger: logger)
+        }
+        /// Each export of this test's people: "role epreuve centre: logins".
+        @Sendable func exports() async throws -> [String] {
+            let rows = try await recorder.harness.client.query(PostgresQuery(unsafeSQL:
+                "SELECT role || ' ' || epreuve || ' ' || centre || ': ' || array_to_string(logins, ' ') FROM \(recorder.table) ORDER BY 1"))
+            var result: [String] = []
+            for try await line in rows.decode(String.self) { result.append(line) }
+            return result
+        }
+        struct Liste: Decodable { var items: [Item]
+            struct Item: Decodable { var role: String; var centre: String?; var intervenant: Personne }
+            struct Personne: Decodable { var login: String; var nom: String; var uai: String?; var divisions: [String]? } }
+        struct Refus: Decodable { var type: String; var errors: [Erreur]; struct Erreur: Decodable { var field: String; var line: Int? } }
+        try await Self.withPlatform { client in
+            func upload(_ bytes: [UInt8], as identity: Identity) async throws -> TestResponse {
+                try await client.execute(uri: "/api/inscriptions/sessions/\(Self.session)/designations/import", method: .post,
+                                         headers: [.authorization: "Bearer \(try await TestKeys.token(identity))", .contentType: "text/csv"],
+                                         body: ByteBuffer(bytes: bytes))
+            }
+            func ours() async throws -> [Liste.Item] {
+                let listed = try await Self.request(client, .get, "sessions/\(Self.session)/designations")
+                return try JSONDecoder().decode(Liste.self, from: listed.body).items.filter { $0.intervenant.login.hasPrefix(p) }
+            }
+            let header = "role;epreuve;centre;login;nom;prenom;email;uai;divisions\n"
+            let good = header + """
+                examinateur;T011B;0251080N;\(p).a;Lefèvre;Éloïse;;0250007x;T1 T2
+                examinateur;T011B;0251080N;\(p).b;Roux;Anne;b@ece.test;;
+                examinateur;T012B;0250007X;\(p).a;Lefèvre;Éloïse;;;
+                coordinateur;T011B;;\(p).c;Étienne;Claude;;0251671F;
+
+                """
+            // Refused whole: an unknown role, another académie's centre, an unknown school, a name.
+            let bad = good + """
+                juge;T011B;0251080N;\(p).d;Roux;Anne;;;
+                examinateur;T011B;0750654D;\(p).e;Roux;Anne;;;
+                examinateur;T011B;0251080N;\(p).f;Roux;Anne;;0750653C;
+                examinateur;T011B;0251080N;\(p).g;R0ux;Anne;;;
+                examinateur;T011B;0251080N;\(p).k;Roux;Anne;k\u{2028}@ece.test;;
+
+                """
+            let refused = try await upload(Array(bad.utf8), as: Self.besancon)
+            #expect(refused.status == .unprocessableContent, "\(String(buffer: refused.body))")
+            let refus = try JSONDecoder().decode(Refus.self, from: refused.body)
+            #expect(refus.type.hasSuffix("import-refused") && refus.errors.map { "\($0.line ?? 0) \($0.field)" }
+                    == ["6 role", "7 ligne", "8 uai", "9 nom", "10 email"], "\(String(buffer: refused.body))")
+            #expect(try await ours().isEmpty, "nothing recorded")
+
+            // The same list, Windows-1252: every line recorded, each group asked for once.
+            let imported = try await upload(Array(good.data(using: .windowsCP1252)!), as: Self.besancon)
+            #expect(imported.status == .ok, "\(String(buffer: imported.body))")
+            #expect(String(buffer: imported.body).contains(#""designations":4"#) && String(buffer: imported.body).contains("Windows-1252"))
+            let listed = try await ours().sorted { ($0.intervenant.login, $0.centre ?? "") < ($1.intervenant.login, $1.centre ?? "") }
+            #expect(listed.map { "\($0.role) \($0.intervenant.login) \($0.intervenant.nom) \($0.intervenant.uai ?? "-")" } == [
+                "examinateur \(p).a Lefèvre 0250007X", "examinateur \(p).a Lefèvre 0250007X", "examinateur \(p).b Roux -",
+                "coordinateur \(p).c Étienne 0251671F"])
+            #expect(listed[0].intervenant.divisions == ["T1", "T2"])
+            let expected = ["coordinateur T011B : \(p).c", "examinateur T011B 0251080N: \(p).a \(p).b", "examinateur T012B 0250007X: \(p).a"]
+            try await waitUntil { try await exports() == expected }
+            #expect(try await upload(Array(good.data(using: .windowsCP1252)!), as: Self.besancon).status == .ok, "again: nothing changes")
+            #expect(try await ours().count == 4)
+
+            // A school: its own teachers only, examiners only; the académie's person stays the académie's,
+            // and the file's good lines wait with the rest.
+            let theirs = header + """
+                examinateur;T011B;0251080N;\(p).h;Roux;Anne;;;
+                examinateur;T011B;0251080N;\(p).i;Roux;Anne;;0250007X;
+                coordinateur;T011B;;\(p).j;Roux;Anne;;;
+
+                """
+            let schoolRefused = try await upload(Array(theirs.utf8), as: school)
+            #expect(try JSONDecoder().decode(Refus.self, from: schoolRefused.body).errors.map { "\($0.line ?? 0) \($0.field)" }
+                    == ["3 ligne", "4 ligne"], "\(String(buffer: schoolRefused.body))")
+            let takeover = header + "examinateur;T011B;0251080N;\(p).h;Roux;Anne;;;\nexaminateur;T011B;0251080N;\(p).b;Pirate;Anne;;;\n"
+            let conflict = try await upload(Array(takeover.utf8), as: school)
+            #expect(conflict.status == .conflict && String(buffer: conflict.body).contains("designated-by-another-authority")
+                    && String(buffer: conflict.body).contains(#""line":3"#), "\(String(buffer: conflict.body))")
+            #expect(try await ours().map(\.intervenant.nom).sorted() == ["Lefèvre", "Lefèvre", "Roux", "Étienne"], "nothing changed")
+            #expect(try await upload(Array((header + "examinateur;T011B;0251080N;\(p).h;Roux;Anne;;;\n").utf8), as: school).status == .ok)
+            try await waitUntil { try await exports().contains("examinateur T011B 0251080N: \(p).a \(p).b \(p).h") }
+            #expect(try await exports().count == 4, "the académie's file exported each of its groups once, the school's its one")
+
+            // Another school is told the login is taken, not by whom; another académie, not which exams a centre hosts.
+            let other = Identity(userId: UUID(), login: "etab2", role: .etablissement, scope: .etablissement("0250007X"))
+            let taken = try await upload(Array((header + "examinateur;T011B;0251080N;\(p).h;Roux;Anne;;;\n").utf8), as: other)
+            #expect(taken.status == .conflict && String(buffer: taken.body).contains("un autre établissement")
+                    && !String(buffer: taken.body).contains("0251080N"), "\(String(buffer: taken.body))")
+            let foreign = try await upload(Array((header + "examinateur;T029B;0251080N;\(p).z;Roux;Anne;;;\n").utf8), as: Self.paris)
+            #expect(String(buffer: foreign.body).contains(#""field":"ligne""#) && String(buffer: foreign.body).contains("autre académie"),
+                    "\(String(buffer: foreign.body))")
+        }
+        try await recorder.stop()
+    }
+
+    /// A group is exported whole, in one event: a file that would take a centre's group past
+    /// `GroupeDesignation.maximum` people is refused, and nothing of it is recorded.
+    @Test func aGroupNeverGrowsPastWhatOneExportCarries() async throws {
+        let centre = try await CorrectionTests.makeCentre()
+        let p = "g\(UUID().uuidString.prefix(6).lowercased())"
+        try await Self.withPlatform { client in
+            func upload(_ count: Int) async throws -> TestResponse {
+                let lines = (1...count).map { "examinateur;T011B;\(centre);\(p).\($0);Roux;Anne" }
+                return try await client.execute(uri: "/api/inscriptions/sessions/\(Self.session)/designations/import", method: .post,
+                                                headers: [.authorization: "Bearer \(try await TestKeys.token(Self.besancon))", .contentType: "text/csv"],
+                                                body: ByteBuffer(string: (["role;epreuve;centre;login;nom;prenom"] + lines).joined(separator: "\n")))
+            }
+            let refused = try await upload(GroupeDesignation.maximum + 1)
+            #expect(refused.status == .unprocessableContent && String(buffer: refused.body).contains("plus de \(GroupeDesignation.maximum) personnes"),
+                    "\(String(buffer: refused.body))")
+            let listed = try await Self.request(client, .get, "sessions/\(Self.session)/designations?epreuve=T011B")
+            #expect(!String(buffer: listed.body).contains("\(p)."), "nothing recorded")
+            #expect(try await upload(3).status == .ok)
+        }
+    }
+
     static func request(_ client: some TestClientProtocol, _ method: HTTPRequest.Method, _ path: String, _ json: String? = nil,
                         as identity: Identity = besancon) async throws -> TestResponse {
         var headers: HTTPFields = [.authorization: "Bearer \(try await TestKeys.token(identity))"]

@@ -5,7 +5,8 @@ platform, every key page checked for accessibility (and signing in with the keyb
   shows the wrong sum of weights beside the field, then "valide"), saves, validates and publishes it;
 - the gestionnaire imports a candidates file with errors (the report lists line, column, reason,
   and nothing is imported), then a good one; delegates an exam to a school, assigns an individual
-  candidate to a centre (a special case), designates an examiner;
+  candidate to a centre (a special case), designates an examiner, then two from a file (refused
+  whole with each line's reason, then accepted; Missions then has them);
 - the school assigns its own pupils with the suggestions, for the exam delegated to it;
 - the gestionnaire publishes the assignments to Santorin;
 - Imag'In (issue 20): the school designates its own teacher, the gestionnaire designates a
@@ -29,6 +30,7 @@ CENTRE = os.environ["ECE_CENTRE"]  # the browser road map's centre, with its can
 # The académie's gestionnaire: the one comptes.py created from the pages (the demo's, run alone).
 GESTIONNAIRE = os.environ.get("ECE_GESTIONNAIRE", "gestionnaire.besancon")
 SVT, PROF, COORD = (f"{P.lower()}.{x}" for x in ("svt", "prof", "coord"))
+FICHIER = [f"{P.lower()}.fichier{n}" for n in (1, 2)]  # designated from a file
 SCHOOL = "0251080N"
 EXAM = "T012B"
 
@@ -155,11 +157,40 @@ def gestionnaire(driver):
     submit(driver, By.ID, "designer")
     message(driver, "Désignation enregistrée")
     assert any(f"{P.lower()}.svt" in r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
+    designations_par_fichier(driver)
     driver.get(f"{BASE}/inscriptions?epreuve={EXAM}")
     shot(driver, "24-inscriptions-gestionnaire")
     row = next(r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr") if r.text.startswith(f"{P}3"))
     assert f"{EXAM} → {centre}" in row, row
     return centre
+
+
+def designations_par_fichier(driver):
+    """The gestionnaire designates a list from a file: refused whole (each line's reason in the
+    report, nobody recorded), then accepted; the page then lists the people (Missions too, later)."""
+    centre = select_option(driver, "g-centre", EXAM)
+    header = "role;epreuve;centre;login;nom;prenom;email;uai;divisions\n"
+    faux = header + (f"examinateur;{EXAM};{centre};{FICHIER[0]};Vidal;Inès;;0750654D;T3\n"
+                     f"coordinateur;{EXAM};{centre};{FICHIER[1]};Noël;Jade;;;\n")
+    driver.find_element(By.ID, "d-fichier").send_keys(write("designations-fausses.csv", faux.encode("cp1252")))
+    driver.find_element(By.ID, "designer-fichier").click()
+    wait(driver, EC.presence_of_element_located((By.CSS_SELECTOR, "#d-rapport table")))
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#d-rapport tbody tr")]
+    assert len(rows) == 2 and rows[0].startswith("2 ligne") and "autre académie" in rows[0] and rows[1].startswith("3 centre"), rows
+    assert "rien n'a été importé" in driver.find_element(By.ID, "d-rapport").text
+    shot(driver, "24-designations-fichier-refuse")
+    assert not any(login in r.text for login in FICHIER for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
+
+    bon = header + (f"examinateur;{EXAM};{centre};{FICHIER[0]};Vidal;Inès;;{SCHOOL};T3 T4\n"
+                    f"examinateur;{EXAM};{centre};{FICHIER[1]};Noël;Jade;jade.noel@ece.test;;\n")
+    driver.find_element(By.ID, "d-fichier").send_keys(write("designations.csv", bon.encode("cp1252")))
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, "designer-fichier").click()
+    wait(driver, EC.staleness_of(page))
+    message(driver, "2 désignation(s) enregistrée(s)")
+    assert "Windows-1252" in driver.find_element(By.CSS_SELECTOR, "p.info").text
+    rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert all(any(f"({login})" in r and centre in r for r in rows) for login in FICHIER), rows
 
 
 def etablissement(driver):
@@ -230,7 +261,7 @@ def missions_gestionnaire(driver):
         submit(driver, By.ID, "ouvrir")
         message(driver, "Session ouverte")
         rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
-        if all(any(f"({login})" in r for r in rows) for login in (SVT, PROF, COORD)):
+        if all(any(f"({login})" in r for r in rows) for login in (SVT, PROF, COORD, *FICHIER)):
             break
         assert time.time() < deadline, f"designations not in the missions: {rows}"
         time.sleep(1)

@@ -128,6 +128,30 @@ for name, body in [
     check(f"CSV with {name}: 4xx problem+json", is_problem(response, 400, 415, 422), describe(response))
 check("no candidate imported by them", candidates() == before, f"{before} → {candidates()}")
 
+# A designations file (a school's or an académie's list) likewise: refused whole, nobody designated.
+DESIGNATIONS = f"{GATEWAY}/api/inscriptions/sessions/2027/designations"
+
+
+def designated():
+    return len(requests.get(DESIGNATIONS, headers=gestionnaire, timeout=30).json().get("items", []))
+
+
+before = designated()
+entete = b"role;epreuve;centre;login;nom;prenom\n"
+for name, body in [
+    ("an unclosed quote", entete + b'"examinateur;T011B;0251080N;x.q;Roux;Anne\n'),
+    ("a line with too few columns", entete + b"examinateur;T011B\n"),
+    ("the file in UTF-16", (entete.decode() + "examinateur;T011B;0251080N;x.u;Zoé;Anne\n").encode("utf-16")),
+    ("binary bytes", bytes(range(256)) * 4),
+    ("an empty file", b""),
+    ("a login that looks like SQL", entete + b"examinateur;T011B;0251080N;x');DROP TABLE inscriptions.designations;--;Roux;Anne\n"),
+    ("a good line, then one past the 10,000 lines",
+     entete + b"".join(b"examinateur;T011B;0251080N;x.n%d;Roux;Anne\n" % n for n in range(10_001))),
+]:
+    response = requests.post(f"{DESIGNATIONS}/import", headers={**gestionnaire, "Content-Type": "text/csv"}, data=body, timeout=120)
+    check(f"designations CSV with {name}: 4xx problem+json", is_problem(response, 400, 415, 422), describe(response))
+check("nobody designated by them", designated() == before, f"{before} → {designated()}")
+
 # Strings that look dangerous are data: stored and given back exactly.
 code = f"INJ-{uuid.uuid4().hex[:8]}"
 title = "Robert'); DROP TABLE referentiel.sujets;-- <script>alert(1)</script> ${jndi:ldap://x} Titrage — 滴定 🧪 Ærø"

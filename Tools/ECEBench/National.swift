@@ -237,7 +237,8 @@ struct Session {
         report.phases.append(try await phase("import (Cyclades)", National.academies, "files") { try await importer() })
         report.phases.append(try await phase("assignment and publication", report.candidats, "candidates") { try await affecter() })
         let intervenants = centres * National.examinateursParCentre + coordinations.count
-        report.phases.append(try await phase("designation, opening, convocations", intervenants, "people") { try await convoquer() })
+        report.phases.append(try await phase("designation (Cyclades)", intervenants, "people") { try await designer() })
+        report.phases.append(try await phase("opening, convocations", intervenants, "people") { try await convoquer() })
         report.phases.append(try await phase("convocations reaching Santorin (events)", centres, "commissions") {
             try await attendreExaminateurs()
         })
@@ -415,31 +416,40 @@ struct Session {
         }
     }
 
-    /// Four examiners per centre (teachers of a neighbouring school) and a coordinator per exam in
-    /// each académie, the regulation, the opening, a convocation each.
-    func convoquer() async throws {
+    /// Four examiners per centre (teachers of its school) and a coordinator per exam in each académie.
+    var personnes: [(academie: String, designation: Components.Schemas.NouvelleDesignation)] {
         typealias Personne = Components.Schemas.Personne
         // Under chaos the convocations are mailed (`scripts/chaos-courriels.py` checks each arrived once), except
         // to each centre's fourth examiner: no address, no mail.
         let adresse = { (login: String, k: Int) in chaos == nil || k == National.examinateursParCentre ? nil : "\(login)@ece-chaos.test" }
-        typealias Designation = (academie: String, designation: Components.Schemas.NouvelleDesignation)
-        var designations: [Designation] = []
+        var designations: [(academie: String, designation: Components.Schemas.NouvelleDesignation)] = []
+        // Examiners teach at the centre's school (a school of its académie, the only kind a gestionnaire may
+        // name), in a division none of its candidates is in: never their own pupils.
         for c in 0..<centres {
             for k in 1...National.examinateursParCentre {
                 designations.append((academie(c), .init(role: .examinateur, epreuve: epreuve(c), centre: uai(c), intervenant: Personne(
                     login: examinateur(c, k), nom: Demo.noms[k], prenom: Demo.prenoms[k], email: adresse(examinateur(c, k), k),
-                    uai: uai((c + 1) % centres), divisions: ["T9"]))))
+                    uai: uai(c), divisions: ["T9"]))))
             }
         }
         for (a, e) in coordinations {
             designations.append((a, .init(role: .coordinateur, epreuve: e, centre: nil, intervenant: Personne(
                 login: "coord.\(a).\(e.lowercased())", nom: "Coordination", prenom: "Claude", email: adresse("coord.\(a).\(e.lowercased())", 0)))))
         }
+        return designations
+    }
+
+    func designer() async throws {
+        let designations = personnes
         try await concurrently(designations, width: 32) { a, d in
             let g = try await gestionnaire(a)
             _ = try await tenace { try await g.creerDesignation(path: .init(annee: annee), body: .json(d)).created }
         }
-        let expected = Dictionary(grouping: designations, by: \.academie).mapValues { Set($0.map(\.designation.intervenant.login)) }
+    }
+
+    /// The regulation, the opening until every person designated is a mission's, a convocation each.
+    func convoquer() async throws {
+        let designes = Dictionary(grouping: personnes, by: \.academie).mapValues { Set($0.map(\.designation.intervenant.login)) }
         try await concurrently(codesAcademies, width: 4) { a in
             let g = try await gestionnaire(a)
             _ = try await tenace { try await g.actualiserReglementation(path: .init(annee: annee)).ok }
@@ -449,7 +459,7 @@ struct Session {
             try await poll(timeout: .seconds(900)) {
                 _ = try await g.ouvrirMissions(path: .init(annee: annee)).ok
                 missions = try await g.listerMissions(path: .init(annee: annee)).ok.body.json.items ?? []
-                return Set(missions.flatMap { ($0.intervenants ?? []).compactMap(\.login) }).isSuperset(of: expected[a] ?? [])
+                return Set(missions.flatMap { ($0.intervenants ?? []).compactMap(\.login) }).isSuperset(of: designes[a] ?? [])
             }
             let convocations = missions.flatMap { m in (m.intervenants ?? []).map { (m.mission?.id ?? "", $0.id ?? "") } }
             try await concurrently(convocations, width: 8) { mission, person in

@@ -23,30 +23,58 @@ extension InscriptionsAPI {
         let caller = try RequeteGeneree.moi()
         let session = try RequeteGeneree.session(input.path.annee)
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
-        var demande = try Correspondance.lu(body)
-        var errors: [Problem.FieldError] = []
-        let person = demande.intervenant
-        if !(1...128).contains(person.login.count)
-            || !person.login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-_@".contains($0)) }) {
-            errors.append(.init(field: "intervenant.login", reason: "1 à 128 lettres, chiffres, . - _ @"))
-        }
-        if !CandidatsCSV.isName(person.nom) { errors.append(.init(field: "intervenant.nom", reason: "nom invalide / invalid name")) }
-        if !CandidatsCSV.isName(person.prenom) { errors.append(.init(field: "intervenant.prenom", reason: "prénom invalide / invalid")) }
-        if let email = person.email, email.count > 200 || !email.contains("@") {
-            errors.append(.init(field: "intervenant.email", reason: "adresse invalide / invalid address"))
-        }
-        if let uai = person.uai, !UAI.isValid(uai) { errors.append(.init(field: "intervenant.uai", reason: "UAI invalide")) }
-        if let discipline = person.discipline, discipline.isEmpty || discipline.count > 100 {
-            errors.append(.init(field: "intervenant.discipline", reason: "1 à 100 caractères / 1 to 100 characters"))
-        }
-        if let divisions = person.divisions, divisions.count > 50 || divisions.contains(where: { $0.isEmpty || $0.count > 20 }) {
-            errors.append(.init(field: "intervenant.divisions", reason: "50 divisions de 1 à 20 caractères au plus / at most 50"))
-        }
-        if EpreuvePratique(rawValue: demande.epreuve) == nil {
-            errors.append(.init(field: "epreuve", reason: EpreuvePratique.allCases.map(\.rawValue).joined(separator: ", ")))
-        }
-        guard errors.isEmpty else { throw Problem.validation(errors) }
+        let demande = try Correspondance.lu(body)
+        let designation = try await designer(demande, caller: caller, session: session, perimetres: try await perimetres([demande], caller))
+        let id = try await designations.designate([designation], session: session, by: caller.userId,
+                                                  correlationId: try RequeteGeneree.courant().correlationId)[0]
+        return .created(.init(body: .json(.init(id: id.uuidString))))
+    }
 
+    /// A whole list at once (`DesignationsCSV`), each line checked as `creerDesignation` checks one:
+    /// all of it or nothing (422 naming each line's errors), each group exported once.
+    func importerDesignations(_ input: Operations.ImporterDesignations.Input) async throws -> Operations.ImporterDesignations.Output {
+        let caller = try RequeteGeneree.moi()
+        let session = try RequeteGeneree.session(input.path.annee)
+        guard case .csv(let fichier) = input.body else { throw Problem.badRequest("CSV attendu / CSV expected") }
+        var csv = DesignationsCSV()
+        for try await chunk in fichier { csv.feed(chunk) }
+        csv.finish()
+        var lignes: [Designer] = []
+        let perimetres = try await perimetres(csv.demandes.map(\.demande), caller)
+        for (ligne, demande) in csv.demandes {
+            do {
+                var designation = try await designer(demande, caller: caller, session: session, perimetres: perimetres)
+                designation.ligne = ligne
+                lignes.append(designation)
+            } catch let problem as Problem {
+                csv.refuse(ligne, problem)
+            }
+        }
+        guard csv.errorCount == 0 else { throw Problem.fichierRefuse(csv.errors, total: csv.errorCount) }
+        _ = try await designations.designate(lignes, session: session, by: caller.userId,
+                                             correlationId: try RequeteGeneree.courant().correlationId)
+        try RequeteGeneree.courant().logger.notice("designations imported", metadata: [
+            "lines": "\(lignes.count)", "session": "\(session)", "by": "\(caller.scope.description)",
+        ])
+        return .ok(.init(body: .json(.init(lignes: max(csv.lineNumber - 1, 0), designations: lignes.count,
+                                           encodage: csv.encoding == "UTF-8" ? .utf8 : .windows1252, separateur: String(csv.separator ?? ";")))))
+    }
+
+    /// The centres and schools the requests name, and the caller's own school, read at once.
+    private func perimetres(_ demandes: [DemandeDesignation], _ caller: Identity) async throws -> DesignationRepository.Perimetres {
+        var ecoles = Set(demandes.compactMap { $0.intervenant.uai?.uppercased() })
+        if case .etablissement(let own) = caller.scope { ecoles.insert(own) }
+        return try await designations.perimetres(centres: Set(demandes.compactMap { $0.centre?.uppercased() }), ecoles: ecoles)
+    }
+
+    /// What the caller may designate, with its group and the authority recorded: the request's own
+    /// errors (422), then its perimeter — the centre's académie (403) before what it hosts (422), so
+    /// another académie's centres are not told apart; the person's school (403, or 422 when unknown).
+    private func designer(_ demande: DemandeDesignation, caller: Identity, session: Int,
+                          perimetres: DesignationRepository.Perimetres) async throws -> Designer {
+        var demande = demande
+        let errors = demande.erreurs
+        guard errors.isEmpty else { throw Problem.validation(errors) }
         let academie: String
         var ecole: String?
         switch (demande.role, caller.scope) {
@@ -61,35 +89,40 @@ extension InscriptionsAPI {
             guard let centre = demande.centre?.uppercased() else {
                 throw Problem.validation([.init(field: "centre", reason: "centre d'épreuve requis / centre required")])
             }
-            guard let (centreAcademie, accueille) = try await designations.centre(centre, epreuve: demande.epreuve) else {
+            guard let (centreAcademie, epreuves) = perimetres.centres[centre] else {
                 throw Problem.validation([.init(field: "centre", reason: "\(centre) n'est pas un centre d'épreuve / not a centre")])
-            }
-            guard accueille else {
-                throw Problem.validation([.init(field: "centre", reason: "le centre n'accueille pas \(demande.epreuve) / does not host")])
             }
             switch scope {
             case .academie(let code):
                 guard code == centreAcademie else { throw Problem.forbidden("centre d'une autre académie / another académie") }
             case .etablissement(let uai):
+                guard perimetres.ecoles[uai] == centreAcademie else { throw Problem.forbidden("centre d'une autre académie / another académie") }
                 guard demande.intervenant.uai == nil || demande.intervenant.uai?.uppercased() == uai else {
                     throw Problem.forbidden("un établissement désigne ses propres enseignants / own teachers only")
                 }
                 demande.intervenant.uai = uai
                 ecole = uai
-                guard try await designations.academie(ofSchool: uai) == centreAcademie else {
-                    throw Problem.forbidden("centre d'une autre académie / another académie")
-                }
             case .national:
                 throw Problem.forbidden("portée nationale / national scope")
+            }
+            guard epreuves.contains(demande.epreuve) else {
+                throw Problem.validation([.init(field: "centre", reason: "le centre n'accueille pas \(demande.epreuve) / does not host")])
             }
             demande.centre = centre
             academie = centreAcademie
         }
-        let groupe = GroupeDesignation(session: session, academie: academie, epreuve: demande.epreuve,
-                                                  role: demande.role, centre: demande.centre)
-        let id = try await designations.designate(demande, groupe: groupe, autorite: .init(academie: academie, uai: ecole),
-                                                  by: caller.userId, correlationId: try RequeteGeneree.courant().correlationId)
-        return .created(.init(body: .json(.init(id: id.uuidString))))
+        // The gestionnaire names the person's school, which then sees them in Imag'In: one of its académie's.
+        if case .academie = caller.scope, let uai = demande.intervenant.uai?.uppercased() {
+            switch perimetres.ecoles[uai] {
+            case academie?: demande.intervenant.uai = uai
+            case nil:
+                throw Problem.validation([.init(field: "intervenant.uai", reason: "\(uai) n'est pas un établissement connu / unknown school")])
+            case _?: throw Problem.forbidden("établissement d'une autre académie / another académie's school")
+            }
+        }
+        let groupe = GroupeDesignation(session: session, academie: academie, epreuve: demande.epreuve, role: demande.role,
+                                       centre: demande.centre)
+        return Designer(demande: demande, groupe: groupe, autorite: .init(academie: academie, uai: ecole))
     }
 
     func supprimerDesignation(_ input: Operations.SupprimerDesignation.Input) async throws -> Operations.SupprimerDesignation.Output {

@@ -36,6 +36,7 @@ struct InscriptionsAPI: APIProtocol {
         "supprimerAffectation": Garde(.gestionnaire), "publierAffectations": Garde(.gestionnaire),
         // Designations
         "listerDesignations": Garde(.gestionnaire, .etablissement), "creerDesignation": Garde(.gestionnaire, .etablissement),
+        "importerDesignations": Garde(.gestionnaire, .etablissement, limite: limiteFichier),
         "supprimerDesignation": Garde(.gestionnaire, .etablissement),
         // Notes
         "lireRemontee": Garde(.gestionnaire, .centre, .etablissement, .dsii, .admin),

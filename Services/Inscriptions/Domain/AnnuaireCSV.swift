@@ -88,8 +88,11 @@ struct AnnuaireCSV {
                                             latitude: latitude, longitude: longitude))
     }
 
+    /// Printable text on one line: no control character (NUL, U+001F…), no line or paragraph separator,
+    /// which PostgreSQL, the events' checks or a convocation would refuse downstream.
     static func isText(_ value: String, _ length: ClosedRange<Int>) -> Bool {
-        length.contains(value.count) && !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        length.contains(value.count) && !value.contains(where: \.isNewline)
+            && !value.unicodeScalars.contains { $0.properties.generalCategory == .control }
     }
 
     static func oui(_ value: String) -> Bool? {

@@ -77,7 +77,7 @@ struct AnnuaireRepository: Sendable {
                 SELECT e.uai, e.academie,
                        EXISTS (SELECT 1 FROM \(unescaped: s).candidats k WHERE k.uai_origine = e.uai)
                        OR EXISTS (SELECT 1 FROM \(unescaped: s).affectations a WHERE a.centre = e.uai)
-                FROM \(unescaped: s).etablissements e WHERE e.uai = ANY(\(uais)) FOR UPDATE
+                FROM \(unescaped: s).etablissements e WHERE e.uai = ANY(\(uais)) ORDER BY e.uai FOR UPDATE
                 """, logger: logger)
             var actuelles: [String: (String, Bool)] = [:]
             for try await (uai, academie, occupe) in rows.decode((String, String, Bool).self) { actuelles[uai] = (academie, occupe) }

@@ -3,29 +3,40 @@ import Logging
 import PostgresNIO
 import Shared
 
-struct DemandeDesignation: Codable, Sendable {
-    var role: MissionKind
-    var epreuve: String
-    var centre: String?
-    var intervenant: Personne
-    struct Personne: Codable, Sendable {
-        var login: String
-        var nom: String
-        var prenom: String
-        var email: String?
-        var uai: String?
-        var divisions: [String]?
-        var discipline: String?
-    }
-}
-
 /// Where a designation's group lives: its académie and, for an examiner, its centre.
-struct GroupeDesignation: Sendable, Hashable {
+struct GroupeDesignation: Sendable, Hashable, Comparable {
     var session: Int
     var academie: String
     var epreuve: String
     var role: MissionKind
     var centre: String?
+
+    /// As a row stores it: the role's name, no centre as `''` or NULL.
+    init(session: Int, academie: String, epreuve: String, role: MissionKind, centre: String?) {
+        (self.session, self.academie, self.epreuve, self.role, self.centre) = (session, academie, epreuve, role, centre)
+    }
+
+    init(session: Int, row: (academie: String, epreuve: String, role: String, centre: String?)) {
+        self.init(session: session, academie: row.academie, epreuve: row.epreuve, role: MissionKind(rawValue: row.role) ?? .examinateur,
+                  centre: row.centre?.isEmpty == false ? row.centre : nil)
+    }
+
+    /// The people one group may have: a centre's examiners of one exam are tens, an académie's
+    /// coordinators a few; 2,000 of the longest persons stay well inside one event (16 MB, 10,000 people).
+    static let maximum = 2_000
+
+    /// The order every transaction asks for several groups' exports in: no deadlock between two of them.
+    static func < (a: Self, b: Self) -> Bool {
+        (a.academie, a.epreuve, a.role.rawValue, a.centre ?? "") < (b.academie, b.epreuve, b.role.rawValue, b.centre ?? "")
+    }
+}
+
+/// One designation to make: what is asked, its group, who asks; for a file's, its line.
+struct Designer: Sendable {
+    var demande: DemandeDesignation
+    var groupe: GroupeDesignation
+    var autorite: DesignationRepository.Autorite
+    var ligne: Int? = nil
 }
 
 /// Examiners designated by schools (per exam × centre) and coordinators by the gestionnaire (per
@@ -52,20 +63,28 @@ struct DesignationRepository: Sendable {
         var intervenant: Intervenant
     }
 
-    /// The centre's académie and whether it hosts the exam; nil when it is not a centre.
-    func centre(_ uai: String, epreuve: String) async throws -> (academie: String, accueille: Bool)? {
-        let rows = try await client.query("""
-            SELECT e.academie, EXISTS (SELECT 1 FROM \(unescaped: s).centre_epreuves ce WHERE ce.uai = c.uai AND ce.epreuve = \(epreuve))
-            FROM \(unescaped: s).centres c JOIN \(unescaped: s).etablissements e ON e.uai = c.uai WHERE c.uai = \(uai)
-            """, logger: logger)
-        for try await (academie, accueille) in rows.decode((String, Bool).self) { return (academie, accueille) }
-        return nil
+    /// What the perimeter checks read, for all of a request's centres and schools at once.
+    struct Perimetres: Sendable {
+        /// Each centre d'épreuve's académie and the exams it hosts.
+        var centres: [String: (academie: String, epreuves: Set<String>)] = [:]
+        /// Each school's académie.
+        var ecoles: [String: String] = [:]
     }
 
-    func academie(ofSchool uai: String) async throws -> String? {
-        let rows = try await client.query("SELECT academie FROM \(unescaped: s).etablissements WHERE uai = \(uai)", logger: logger)
-        for try await academie in rows.decode(String.self) { return academie }
-        return nil
+    func perimetres(centres: Set<String>, ecoles: Set<String>) async throws -> Perimetres {
+        var result = Perimetres()
+        for try await (uai, academie, epreuves) in try await client.query("""
+            SELECT c.uai, e.academie, ARRAY(SELECT ce.epreuve FROM \(unescaped: s).centre_epreuves ce WHERE ce.uai = c.uai)
+            FROM \(unescaped: s).centres c JOIN \(unescaped: s).etablissements e ON e.uai = c.uai WHERE c.uai = ANY(\(Array(centres)))
+            """, logger: logger).decode((String, String, [String]).self) {
+            result.centres[uai] = (academie, Set(epreuves))
+        }
+        for try await (uai, academie) in try await client.query("""
+            SELECT uai, academie FROM \(unescaped: s).etablissements WHERE uai = ANY(\(Array(ecoles)))
+            """, logger: logger).decode((String, String).self) {
+            result.ecoles[uai] = academie
+        }
+        return result
     }
 
     /// Who designates: a gestionnaire (their académie) or a school (its académie and UAI). Each
@@ -81,98 +100,158 @@ struct DesignationRepository: Sendable {
             return uai == nil ? owner.academie == academie : owner.uai == uai
         }
 
-        var description: String { uai.map { "l'établissement \($0)" } ?? "l'académie \(academie)" }
-    }
-
-    /// Designates and re-exports the group. Idempotent: designating the same person twice with the
-    /// same data asks for nothing. Designating them again is also how a person is corrected (a
-    /// name, an e-mail): then every group of theirs this session is exported again, each export
-    /// carrying the person, so Imag'In's next convocations go to the corrected address. What the
-    /// designation leaves out (an e-mail, a school, divisions) is kept, never wiped. A login another
-    /// authority designated is refused (409 naming it): a school cannot rewrite, and so take over,
-    /// the académie's coordinator or another school's teacher.
-    func designate(_ demande: DemandeDesignation, groupe: GroupeDesignation, autorite: Autorite, by: UUID, correlationId: String) async throws -> UUID {
-        try await client.withTransaction(logger: logger) { connection in
-            try await connection.query("INSERT INTO \(unescaped: s).sessions (annee) VALUES (\(groupe.session)) ON CONFLICT DO NOTHING",
-                                       logger: logger)
-            let p = demande.intervenant
-            try await connection.query("""
-                INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai, divisions, discipline,
-                                                        designe_par_academie, designe_par_uai)
-                VALUES (gen_random_uuid(), \(p.login), \(p.nom), \(p.prenom), \(p.email), \(p.uai), \(p.divisions ?? []),
-                        \(p.discipline), \(autorite.academie), \(autorite.uai))
-                ON CONFLICT (login) DO NOTHING
-                """, logger: logger)
-            let rows = try await connection.query("""
-                SELECT id, designe_par_academie, designe_par_uai FROM \(unescaped: s).intervenants WHERE login = \(p.login) FOR UPDATE
-                """, logger: logger).collect()
-            guard let (person, academie, uai) = try rows.first?.decode((UUID, String?, String?).self) else {
-                throw Problem.conflict(.modifieEntreTemps, "intervenant modifié à l'instant / changed meanwhile")
+        /// `owner` as this authority may be told: its own académie by name, another académie's or school's
+        /// authority without saying which (a refusal must not map who designated whom elsewhere).
+        func nomme(_ owner: Autorite) -> String {
+            switch (owner.uai, owner.academie == academie) {
+            case (nil, true): "l'académie \(academie)"
+            case (nil, false): "une autre académie"
+            case (.some, _): "un autre établissement"
             }
-            // The person belongs to the authorities of their designations (each row keeps its own);
-            // one with none left, to the authority recorded with them.
-            var owners: [Autorite] = []
-            for try await (rowAcademie, rowUAI) in try await connection.query("""
-                SELECT DISTINCT designe_par_academie, designe_par_uai FROM \(unescaped: s).designations
-                WHERE intervenant_id = \(person) ORDER BY 1, 2
-                """, logger: logger).decode((String, String?).self) {
-                owners.append(Autorite(academie: rowAcademie, uai: rowUAI))
-            }
-            if owners.isEmpty, let academie { owners = [Autorite(academie: academie, uai: uai)] }
-            if let owner = owners.first(where: { !autorite.owns($0) }) {
-                throw Problem(.conflict, type: "designated-by-another-authority",
-                              title: "Personne désignée par une autre autorité / Person designated by another authority",
-                              detail: "\(p.login) est désigné(e) par \(owner.description) : seule elle peut modifier cette personne",
-                              errors: [.init(field: "intervenant.login",
-                                             reason: "désigné(e) par \(owner.description) / designated by another authority")])
-            }
-            let owner = academie.map { Autorite(academie: $0, uai: uai) } ?? autorite
-            // Whether what an export carries of the person changed (the row is locked: `avant` is it as it stands).
-            let corrige = try await connection.query("""
-                WITH avant AS (SELECT nom, prenom, email, uai, divisions FROM \(unescaped: s).intervenants WHERE id = \(person))
-                UPDATE \(unescaped: s).intervenants i SET nom = \(p.nom), prenom = \(p.prenom), email = COALESCE(\(p.email), i.email),
-                    discipline = COALESCE(\(p.discipline), i.discipline), uai = COALESCE(\(p.uai), i.uai),
-                    divisions = COALESCE(\(p.divisions), i.divisions),
-                    designe_par_academie = \(owner.academie), designe_par_uai = \(owner.uai)
-                FROM avant WHERE i.id = \(person)
-                RETURNING (avant.nom, avant.prenom, avant.email, avant.uai, avant.divisions)
-                    IS DISTINCT FROM (i.nom, i.prenom, i.email, i.uai, i.divisions)
-                """, logger: logger).collect().first?.decode(Bool.self) ?? false
-            let id = UUID()
-            let inserted = try await connection.query("""
-                INSERT INTO \(unescaped: s).designations (id, session, epreuve, role, academie, centre, intervenant_id, par,
-                                                         designe_par_academie, designe_par_uai)
-                VALUES (\(id), \(groupe.session), \(groupe.epreuve), \(groupe.role.rawValue), \(groupe.academie), \(groupe.centre),
-                        \(person), \(by), \(autorite.academie), \(autorite.uai))
-                ON CONFLICT DO NOTHING RETURNING id
-                """, logger: logger).collect()
-            var designation = id
-            if inserted.isEmpty {
-                let existing = try await connection.query("""
-                    SELECT id FROM \(unescaped: s).designations WHERE session = \(groupe.session) AND epreuve = \(groupe.epreuve)
-                      AND role = \(groupe.role.rawValue) AND COALESCE(centre, '') = \(groupe.centre ?? "") AND intervenant_id = \(person)
-                    """, logger: logger).collect()
-                guard let id = try existing.first?.decode(UUID.self) else {
-                    throw Problem.conflict(.modifieEntreTemps, "désignation modifiée à l'instant / changed meanwhile")
-                }
-                designation = id
-            }
-            // In one order (`groupes`), as every transaction asking for several: no deadlock between them.
-            let exports = corrige ? try await groupes(of: person, session: groupe.session, on: connection) : inserted.isEmpty ? [] : [groupe]
-            for groupe in exports { try await requestExport(groupe, on: connection, correlationId: correlationId) }
-            return designation
         }
     }
 
-    /// The groups `person` is designated in for `session`, in a fixed order.
+    /// Designates and re-exports the groups, in one transaction: all of them or none. Idempotent:
+    /// designating the same person twice with the same data asks for nothing. Designating them again
+    /// is also how a person is corrected (a name, an e-mail): then every group of theirs this session
+    /// is exported again, each export carrying the person, so Imag'In's next convocations go to the
+    /// corrected address. What a designation leaves out (an e-mail, a school, divisions) is kept,
+    /// never wiped. A login another authority designated is refused (409 naming it, and the file's
+    /// line): a school cannot rewrite, and so take over, the académie's coordinator or another
+    /// school's teacher. Each group is asked for once, however many of its people are designated.
+    func designate(_ designations: [Designer], session: Int, by: UUID, correlationId: String) async throws -> [UUID] {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("INSERT INTO \(unescaped: s).sessions (annee) VALUES (\(session)) ON CONFLICT DO NOTHING",
+                                       logger: logger)
+            // The schools and centres the rows will reference, share-locked first and in order (as the
+            // directory and the assignments lock them: schools, then centres), not line by line.
+            let ecoles = Set(designations.flatMap { [$0.demande.intervenant.uai, $0.autorite.uai].compactMap { $0 } }).sorted()
+            try await connection.query("""
+                SELECT 1 FROM \(unescaped: s).etablissements WHERE uai = ANY(\(ecoles)) ORDER BY uai FOR KEY SHARE
+                """, logger: logger).collect()
+            try await connection.query("""
+                SELECT 1 FROM \(unescaped: s).centres WHERE uai = ANY(\(Set(designations.compactMap(\.groupe.centre)).sorted()))
+                ORDER BY uai FOR KEY SHARE
+                """, logger: logger).collect()
+            // People locked in their logins' order, groups last in theirs: no deadlock with another designation.
+            var ids = [UUID](repeating: UUID(), count: designations.count)
+            var exports = Set<GroupeDesignation>(), grown = Set<GroupeDesignation>()
+            let login = { (i: Int) in designations[i].demande.intervenant.login }
+            for i in designations.indices.sorted(by: { (login($0), $0) < (login($1), $1) }) {
+                do {
+                    let (id, groupes, inserted) = try await designate(designations[i], by: by, on: connection)
+                    ids[i] = id
+                    exports.formUnion(groupes)
+                    if inserted { grown.insert(designations[i].groupe) }
+                } catch var problem as Problem {
+                    if let ligne = designations[i].ligne { problem.errors = problem.errors?.map { var e = $0; e.line = ligne; return e } }
+                    throw problem
+                }
+            }
+            for groupe in grown.sorted() { try await checkSize(groupe, on: connection) }
+            for groupe in exports.sorted() { try await requestExport(groupe, on: connection, correlationId: correlationId) }
+            return ids
+        }
+    }
+
+    func designate(_ demande: DemandeDesignation, groupe: GroupeDesignation, autorite: Autorite, by: UUID, correlationId: String)
+        async throws -> UUID {
+        try await designate([Designer(demande: demande, groupe: groupe, autorite: autorite)], session: groupe.session, by: by,
+                            correlationId: correlationId)[0]
+    }
+
+    /// A group is exported whole in one event: it stays far below what one may carry (10,000 people,
+    /// 16 MB), or every later export of it — other authorities' changes too — would be refused.
+    private func checkSize(_ groupe: GroupeDesignation, on connection: PostgresConnection) async throws {
+        let size = try await connection.query("""
+            SELECT count(*)::int FROM \(unescaped: s).designations WHERE session = \(groupe.session) AND academie = \(groupe.academie)
+              AND epreuve = \(groupe.epreuve) AND role = \(groupe.role.rawValue) AND COALESCE(centre, '') = \(groupe.centre ?? "")
+            """, logger: logger).collect().first?.decode(Int.self) ?? 0
+        guard size <= GroupeDesignation.maximum else {
+            let ou = groupe.centre.map { "au centre \($0)" } ?? "dans l'académie"
+            throw Problem.validation([.init(field: "centre", reason:
+                "plus de \(GroupeDesignation.maximum) personnes pour \(groupe.epreuve) \(ou) / too many people in one group")])
+        }
+    }
+
+    /// One designation, in the caller's transaction: its id, the groups to export again, whether it is new.
+    private func designate(_ designation: Designer, by: UUID, on connection: PostgresConnection) async throws
+        -> (UUID, [GroupeDesignation], Bool) {
+        let (p, groupe, autorite) = (designation.demande.intervenant, designation.groupe, designation.autorite)
+        try await connection.query("""
+            INSERT INTO \(unescaped: s).intervenants (id, login, nom, prenom, email, uai, divisions, discipline,
+                                                    designe_par_academie, designe_par_uai)
+            VALUES (gen_random_uuid(), \(p.login), \(p.nom), \(p.prenom), \(p.email), \(p.uai), \(p.divisions ?? []),
+                    \(p.discipline), \(autorite.academie), \(autorite.uai))
+            ON CONFLICT (login) DO NOTHING
+            """, logger: logger)
+        let rows = try await connection.query("""
+            SELECT id, designe_par_academie, designe_par_uai FROM \(unescaped: s).intervenants WHERE login = \(p.login) FOR UPDATE
+            """, logger: logger).collect()
+        guard let (person, academie, uai) = try rows.first?.decode((UUID, String?, String?).self) else {
+            throw Problem.conflict(.modifieEntreTemps, "intervenant modifié à l'instant / changed meanwhile")
+        }
+        // The person belongs to the authorities of their designations (each row keeps its own);
+        // one with none left, to the authority recorded with them.
+        var owners: [Autorite] = []
+        for try await (rowAcademie, rowUAI) in try await connection.query("""
+            SELECT DISTINCT designe_par_academie, designe_par_uai FROM \(unescaped: s).designations
+            WHERE intervenant_id = \(person) ORDER BY 1, 2
+            """, logger: logger).decode((String, String?).self) {
+            owners.append(Autorite(academie: rowAcademie, uai: rowUAI))
+        }
+        if owners.isEmpty, let academie { owners = [Autorite(academie: academie, uai: uai)] }
+        if let owner = owners.first(where: { !autorite.owns($0) }) {
+            throw Problem(.conflict, type: "designated-by-another-authority",
+                          title: "Personne désignée par une autre autorité / Person designated by another authority",
+                          detail: "\(p.login) est désigné(e) par \(autorite.nomme(owner)) : seule elle peut modifier cette personne",
+                          errors: [.init(field: "intervenant.login",
+                                         reason: "désigné(e) par \(autorite.nomme(owner)) / designated by another authority")])
+        }
+        let owner = academie.map { Autorite(academie: $0, uai: uai) } ?? autorite
+        // Whether what an export carries of the person changed (the row is locked: `avant` is it as it stands).
+        let corrige = try await connection.query("""
+            WITH avant AS (SELECT nom, prenom, email, uai, divisions FROM \(unescaped: s).intervenants WHERE id = \(person))
+            UPDATE \(unescaped: s).intervenants i SET nom = \(p.nom), prenom = \(p.prenom), email = COALESCE(\(p.email), i.email),
+                discipline = COALESCE(\(p.discipline), i.discipline), uai = COALESCE(\(p.uai), i.uai),
+                divisions = COALESCE(\(p.divisions), i.divisions),
+                designe_par_academie = \(owner.academie), designe_par_uai = \(owner.uai)
+            FROM avant WHERE i.id = \(person)
+            RETURNING (avant.nom, avant.prenom, avant.email, avant.uai, avant.divisions)
+                IS DISTINCT FROM (i.nom, i.prenom, i.email, i.uai, i.divisions)
+            """, logger: logger).collect().first?.decode(Bool.self) ?? false
+        let inserted = try await connection.query("""
+            INSERT INTO \(unescaped: s).designations (id, session, epreuve, role, academie, centre, intervenant_id, par,
+                                                     designe_par_academie, designe_par_uai)
+            VALUES (gen_random_uuid(), \(groupe.session), \(groupe.epreuve), \(groupe.role.rawValue), \(groupe.academie),
+                    \(groupe.centre), \(person), \(by), \(autorite.academie), \(autorite.uai))
+            ON CONFLICT DO NOTHING RETURNING id
+            """, logger: logger).collect()
+        let id: UUID
+        if let new = try inserted.first?.decode(UUID.self) {
+            id = new
+        } else {
+            let existing = try await connection.query("""
+                SELECT id FROM \(unescaped: s).designations WHERE session = \(groupe.session) AND epreuve = \(groupe.epreuve)
+                  AND role = \(groupe.role.rawValue) AND COALESCE(centre, '') = \(groupe.centre ?? "") AND intervenant_id = \(person)
+                """, logger: logger).collect()
+            guard let found = try existing.first?.decode(UUID.self) else {
+                throw Problem.conflict(.modifieEntreTemps, "désignation modifiée à l'instant / changed meanwhile")
+            }
+            id = found
+        }
+        if corrige { return (id, try await groupes(of: person, session: groupe.session, on: connection), !inserted.isEmpty) }
+        return (id, inserted.isEmpty ? [] : [groupe], !inserted.isEmpty)
+    }
+
+    /// The groups `person` is designated in for `session`.
     private func groupes(of person: UUID, session: Int, on connection: PostgresConnection) async throws -> [GroupeDesignation] {
         var result: [GroupeDesignation] = []
-        for try await (academie, epreuve, role, centre) in try await connection.query("""
-            SELECT DISTINCT academie, epreuve, role, COALESCE(centre, '') FROM \(unescaped: s).designations
-            WHERE intervenant_id = \(person) AND session = \(session) ORDER BY 1, 2, 3, 4
-            """, logger: logger).decode((String, String, String, String).self) {
-            result.append(GroupeDesignation(session: session, academie: academie, epreuve: epreuve,
-                                            role: MissionKind(rawValue: role) ?? .examinateur, centre: centre.isEmpty ? nil : centre))
+        for try await row in try await connection.query("""
+            SELECT DISTINCT academie, epreuve, role, centre FROM \(unescaped: s).designations
+            WHERE intervenant_id = \(person) AND session = \(session)
+            """, logger: logger).decode((String, String, String, String?).self) {
+            result.append(GroupeDesignation(session: session, row: row))
         }
         return result
     }
@@ -189,8 +268,7 @@ struct DesignationRepository: Sendable {
                 """, logger: logger)
             var found: (GroupeDesignation, String?, String?)?
             for try await (academie, epreuve, role, centre, uai, owner) in rows.decode((String, String, String, String?, String?, String?).self) {
-                found = (GroupeDesignation(session: session, academie: academie, epreuve: epreuve,
-                                role: MissionKind(rawValue: role) ?? .examinateur, centre: centre), uai, owner)
+                found = (GroupeDesignation(session: session, row: (academie, epreuve, role, centre)), uai, owner)
             }
             guard let (groupe, uai, owner) = found, visible(groupe, uai, owner) else { return false }
             try await connection.query("DELETE FROM \(unescaped: s).designations WHERE id = \(id)", logger: logger)
@@ -246,8 +324,7 @@ struct DesignationRepository: Sendable {
                 """, logger: logger).collect()
             guard let (session, academie, epreuve, role, centre, correlationId) =
                     try rows.first?.decode((Int, String, String, String, String, String).self) else { return false }
-            let groupe = GroupeDesignation(session: session, academie: academie, epreuve: epreuve,
-                                           role: MissionKind(rawValue: role) ?? .examinateur, centre: centre.isEmpty ? nil : centre)
+            let groupe = GroupeDesignation(session: session, row: (academie, epreuve, role, centre))
             try await export(groupe, on: connection, correlationId: correlationId)
             try await connection.query("""
                 DELETE FROM \(unescaped: s).exports_a_faire WHERE session = \(session) AND academie = \(academie)

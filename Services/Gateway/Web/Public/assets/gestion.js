@@ -1,4 +1,4 @@
-// The candidates file, or the school directory, sent as is to the form's data-url (the import reads
+// A file (the candidates', the school directory, designations) sent as is to the form's data-url (the import reads
 // its encoding and separator), its report shown line by line; a subject's PDFs deposited the same way.
 'use strict';
 function cellules(ligne, valeurs) { for (const v of valeurs) { const td = document.createElement('td'); td.textContent = v; ligne.append(td); } }
@@ -10,25 +10,33 @@ function tableau(titres, lignes) {
 }
 function paragraphe(classe, texte) { const p = document.createElement('p'); p.className = classe; p.textContent = texte; return p; }
 
-const formulaire = document.getElementById('import');
-if (formulaire) formulaire.addEventListener('submit', async e => {
+// As a redirect leaves a message (WebSession.messageCookie): the page shows it once, the address carries none.
+function recharger(message) {
+  document.cookie = 'ece_message=' + btoa(String.fromCharCode(...new TextEncoder().encode(message))) + '; path=/; max-age=300; samesite=strict';
+  location.reload();
+}
+
+for (const formulaire of document.querySelectorAll('form.import')) formulaire.addEventListener('submit', async e => {
   e.preventDefault();
-  const rapport = document.getElementById('rapport');
-  const fichier = document.getElementById('fichier').files[0];
+  const rapport = document.getElementById(formulaire.dataset.rapport);
+  const fichier = formulaire.querySelector('input[type=file]').files[0];
   if (!fichier) return;
   rapport.replaceChildren(paragraphe('info', 'Import en cours…'));
-  const partiel = document.getElementById('partiel').checked ? '?partiel=true' : '';
+  const partiel = formulaire.querySelector('input[name=partiel]')?.checked ? '?partiel=true' : '';
   const r = await fetch(formulaire.dataset.url + partiel, { method: 'POST',
     credentials: 'same-origin', headers: { 'Content-Type': 'text/csv' }, body: await fichier.arrayBuffer() });
   const corps = await r.json().catch(() => ({}));
   rapport.replaceChildren();
-  if (r.ok) {
+  const lus = `${corps.lignes} lignes lues (${corps.encodage}, séparateur « ${corps.separateur} »)`;
+  if (r.ok && corps.designations !== undefined) {
+    // All or nothing: the page shows the new list.
+    recharger(`${lus} : ${corps.designations} désignation(s) enregistrée(s), envoyées vers Imag'In.`);
+  } else if (r.ok) {
     // The candidates file's report, or the school directory's.
     const importes = corps.candidats !== undefined ? `${corps.candidats} candidats et ${corps.inscriptions} inscriptions importés`
       : `${corps.crees} établissement(s) créé(s), ${corps.modifies} modifié(s), ${corps.inchanges} inchangé(s)`;
     rapport.append(paragraphe(corps.nombreErreurs ? 'alerte' : 'succes',
-      `${corps.lignes} lignes lues (${corps.encodage}, séparateur « ${corps.separateur} ») : ${importes}, ` +
-      `${corps.nombreErreurs} ligne(s) en erreur non importée(s).`));
+      `${lus} : ${importes}, ${corps.nombreErreurs} ligne(s) en erreur non importée(s).`));
     if (corps.erreurs.length) rapport.append(tableau(['Ligne', 'Colonne', 'Motif'], corps.erreurs.map(x => [x.line, x.column, x.reason])));
   } else {
     rapport.append(paragraphe('alerte', (corps.title || 'Refusé') + (corps.detail ? ' — ' + corps.detail : '')));
@@ -45,7 +53,5 @@ for (const depot of document.querySelectorAll('form.depot')) depot.addEventListe
     body: await fichier.arrayBuffer() });
   const corps = await r.json().catch(() => ({}));
   const message = r.ok ? 'Document déposé.' : 'Refusé : ' + (corps.errors ? corps.errors.map(x => x.reason).join(' ; ') : corps.detail || corps.title);
-  // As a redirect leaves it (WebSession.messageCookie): the page shows it once, the address carries none.
-  document.cookie = 'ece_message=' + btoa(String.fromCharCode(...new TextEncoder().encode(message))) + '; path=/; max-age=300; samesite=strict';
-  location.reload();
+  recharger(message);
 });
