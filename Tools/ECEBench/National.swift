@@ -441,9 +441,18 @@ struct Session {
 
     func designer() async throws {
         let designations = personnes
-        try await concurrently(designations, width: 32) { a, d in
+        // Each académie's list as one file (`importerDesignations`): one transaction, each group exported once.
+        let fichiers = Dictionary(grouping: designations, by: \.academie).mapValues { lignes in
+            (["role;epreuve;centre;login;nom;prenom;email;uai;divisions"] + lignes.map(\.designation).map { d in
+                let p = d.intervenant
+                return [d.role.rawValue, d.epreuve, d.centre ?? "", p.login, p.nom, p.prenom, p.email ?? "", p.uai ?? "",
+                        (p.divisions ?? []).joined(separator: " ")].joined(separator: ";")
+            }).joined(separator: "\n")
+        }
+        try await concurrently(fichiers.sorted { $0.key < $1.key }, width: 4) { a, fichier in
             let g = try await gestionnaire(a)
-            _ = try await tenace { try await g.creerDesignation(path: .init(annee: annee), body: .json(d)).created }
+            // Importing the same file again changes nothing: a retry after a fault is safe.
+            _ = try await tenace { try await g.importerDesignations(path: .init(annee: annee), body: .csv(HTTPBody(fichier))).ok }
         }
     }
 
