@@ -4,8 +4,8 @@
 
 schemathesis' negative generation cannot build a case for some operations (those with a uuid in
 the path: "failed to generate test cases"), so their handlers never saw a broken body. Here each
-write with a JSON body is sent, as its owner and on a real row (`fixtures.py`), bodies of the
-wrong shape: each must be refused with a 4xx problem+json (hooks.probleme), never accepted.
+write with a JSON or CSV body is sent, as its owner and on a real row (`fixtures.py`), bodies of
+the wrong shape: each must be refused with a 4xx problem+json (hooks.probleme), never accepted.
 Every answer goes to HOSTILE_REACH (mode "negative") for portee.py; the caller fingerprints the
 database around this run, as around schemathesis' own negative run.
 """
@@ -18,7 +18,11 @@ import yaml
 import fixtures
 import hooks
 
-CORPS = [b"[]", b"null", b"42", b'"texte"', b"{}", b'{"inconnu": true}', b"{", b'{"id": {"$ne": null}}']
+CORPS = {
+    "application/json": [b"[]", b"null", b"42", b'"texte"', b"{}", b'{"inconnu": true}', b"{", b'{"id": {"$ne": null}}'],
+    # A CSV write's only negative form: schemathesis can break its path alone (a year out of range: 404).
+    "text/csv": [b"", b"\xff\xfe\x00\x01" * 64, b'{"inconnu": true}', b'a;b\n"ouvert;x\n', b"role\n" + b";" * 5000 + b"\n"],
+}
 
 
 def main():
@@ -30,7 +34,8 @@ def main():
             continue
         for methode, operation in operations.items():
             contenu = (operation.get("requestBody") or {}).get("content", {}) if isinstance(operation, dict) else {}
-            if methode not in ("post", "put", "patch") or "application/json" not in contenu:
+            types = [t for t in CORPS if t in contenu]
+            if methode not in ("post", "put", "patch") or not types:
                 continue
             cle = f"{methode.upper()} {chemin}"
             lignes = fixtures.lignes(chemin)
@@ -38,9 +43,9 @@ def main():
                 continue
             url = gateway + chemin.format_map(collections.defaultdict(lambda: "x", lignes[0]))
             jeton = fixtures.jeton(fixtures.proprietaire(methode.upper(), chemin))
-            for corps in CORPS:
+            for type_, corps in ((t, c) for t in types for c in CORPS[t]):
                 reponse = requests.request(methode.upper(), url, data=corps, timeout=30, headers={
-                    "Authorization": f"Bearer {jeton}", "Content-Type": "application/json"})
+                    "Authorization": f"Bearer {jeton}", "Content-Type": type_})
                 hooks.ecrire(hooks.REACH, {"operation": cle, "mode": "negative", "statut": reponse.status_code, "corps": True})
                 message = hooks.probleme(reponse)
                 if reponse.status_code < 400:
