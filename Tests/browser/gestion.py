@@ -6,7 +6,8 @@ platform, every key page checked for accessibility (and signing in with the keyb
 - the gestionnaire imports a candidates file with errors (the report lists line, column, reason,
   and nothing is imported), then a good one; delegates an exam to a school, assigns an individual
   candidate to a centre (a special case), designates an examiner, then two from a file (refused
-  whole with each line's reason, then accepted; Missions then has them);
+  whole with each line's reason, then accepted; Missions then has them), and corrects one's name by
+  a second file (Missions then shows the corrected name);
 - the school assigns its own pupils with the suggestions, for the exam delegated to it;
 - the gestionnaire publishes the assignments to Santorin;
 - Imag'In (issue 20): the school designates its own teacher, the gestionnaire designates a
@@ -31,6 +32,7 @@ CENTRE = os.environ["ECE_CENTRE"]  # the browser road map's centre, with its can
 GESTIONNAIRE = os.environ.get("ECE_GESTIONNAIRE", "gestionnaire.besancon")
 SVT, PROF, COORD = (f"{P.lower()}.{x}" for x in ("svt", "prof", "coord"))
 FICHIER = [f"{P.lower()}.fichier{n}" for n in (1, 2)]  # designated from a file
+CORRIGE = "Noël-Vidal"  # the second one's name, corrected by a second file
 SCHOOL = "0251080N"
 EXAM = "T012B"
 
@@ -192,6 +194,16 @@ def designations_par_fichier(driver):
     rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
     assert all(any(f"({login})" in r and centre in r for r in rows) for login in FICHIER), rows
 
+    # A person is corrected by designating them again (Cyclades' only way): the corrected name then
+    # reaches Imag'In too (missions_gestionnaire waits for it on /missions).
+    corrige = header + f"examinateur;{EXAM};{centre};{FICHIER[1]};{CORRIGE};Jade;;;\n"
+    driver.find_element(By.ID, "d-fichier").send_keys(write("designations-corrigees.csv", corrige.encode()))
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.ID, "designer-fichier").click()
+    wait(driver, EC.staleness_of(page))
+    message(driver, "1 désignation(s) enregistrée(s)")
+    assert any(f"Jade {CORRIGE} ({FICHIER[1]})" in r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr"))
+
 
 def etablissement(driver):
     sign_in(driver, f"etab.{SCHOOL}")
@@ -261,7 +273,8 @@ def missions_gestionnaire(driver):
         submit(driver, By.ID, "ouvrir")
         message(driver, "Session ouverte")
         rows = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "tbody tr")]
-        if all(any(f"({login})" in r for r in rows) for login in (SVT, PROF, COORD, *FICHIER)):
+        if all(any(f"({login})" in r for r in rows) for login in (SVT, PROF, COORD, *FICHIER)) \
+                and any(f"Jade {CORRIGE} ({FICHIER[1]})" in r for r in rows):
             break
         assert time.time() < deadline, f"designations not in the missions: {rows}"
         time.sleep(1)

@@ -144,7 +144,10 @@ struct DesignationRepository: Sendable {
                     exports.formUnion(groupes)
                     if inserted { grown.insert(designations[i].groupe) }
                 } catch var problem as Problem {
-                    if let ligne = designations[i].ligne { problem.errors = problem.errors?.map { var e = $0; e.line = ligne; return e } }
+                    if let ligne = designations[i].ligne {
+                        let errors = problem.errors ?? [.init(field: "ligne", reason: problem.detail ?? problem.title)]
+                        problem.errors = errors.map { var e = $0; e.line = ligne; return e }
+                    }
                     throw problem
                 }
             }
