@@ -143,6 +143,19 @@ import TestSupport
         #expect(csv.errors.map(\.line) == [DesignationsCSV.maxLines + 2] && csv.errorCount == 1, "\(csv.errors)")
     }
 
+    /// What Imag'In's consumer would refuse is refused here: one such person would hold their whole
+    /// group's exports back (a blank division, a name of 100 letters carrying thousands of marks).
+    @Test func aRequestImagInWouldRefuseIsRefusedHere() {
+        func demande(nom: String = "Roux", divisions: [String]? = nil, centre: String? = "0251080N") -> DemandeDesignation {
+            DemandeDesignation(role: .examinateur, epreuve: "T011B", centre: centre,
+                               intervenant: .init(login: "p.a", nom: nom, prenom: "Anne", divisions: divisions))
+        }
+        #expect(demande(divisions: ["T1"]).erreurs.isEmpty)
+        #expect(demande(divisions: ["\u{00A0}"]).erreurs.map(\.field) == ["intervenant.divisions"])
+        #expect(demande(nom: "R" + String(repeating: "\u{0301}", count: 3_000)).erreurs.map(\.field) == ["intervenant"])
+        #expect(demande(centre: "0251080N\u{0}").erreurs.map(\.field) == ["centre"])
+    }
+
     @Test func aHeaderWithoutTheColumnsRefusesTheFile() {
         let csv = Self.read("login;nom\nprof.a;Roux\n")
         #expect(csv.demandes.isEmpty && Set(csv.errors.map(\.column)) == ["role", "epreuve", "centre", "prenom"])

@@ -669,8 +669,8 @@ import TestSupport
                                                 body: ByteBuffer(string: (["role;epreuve;centre;login;nom;prenom"] + lines).joined(separator: "\n")))
             }
             let refused = try await upload(GroupeDesignation.maximum + 1)
-            #expect(refused.status == .unprocessableContent && String(buffer: refused.body).contains("plus de \(GroupeDesignation.maximum) personnes"),
-                    "\(String(buffer: refused.body))")
+            #expect(refused.status == .unprocessableContent && String(buffer: refused.body).contains("plus de \(GroupeDesignation.maximum) personnes")
+                    && String(buffer: refused.body).contains(#""line":2"#), "the group's first line: \(String(buffer: refused.body))")
             let listed = try await Self.request(client, .get, "sessions/\(Self.session)/designations?epreuve=T011B")
             #expect(!String(buffer: listed.body).contains("\(p)."), "nothing recorded")
             #expect(try await upload(3).status == .ok)

@@ -24,6 +24,8 @@ extension InscriptionsAPI {
         let session = try RequeteGeneree.session(input.path.annee)
         guard case .json(let body) = input.body else { throw Problem.badRequest("JSON attendu / JSON expected") }
         let demande = try Correspondance.lu(body)
+        let errors = demande.erreurs
+        guard errors.isEmpty else { throw Problem.validation(errors) }
         let designation = try await designer(demande, caller: caller, session: session, perimetres: try await perimetres([demande], caller))
         let id = try await designations.designate([designation], session: session, by: caller.userId,
                                                   correlationId: try RequeteGeneree.courant().correlationId)[0]
@@ -51,8 +53,10 @@ extension InscriptionsAPI {
             }
         }
         guard csv.errorCount == 0 else { throw Problem.fichierRefuse(csv.errors, total: csv.errorCount) }
-        _ = try await designations.designate(lignes, session: session, by: caller.userId,
-                                             correlationId: try RequeteGeneree.courant().correlationId)
+        if !lignes.isEmpty {
+            _ = try await designations.designate(lignes, session: session, by: caller.userId,
+                                                 correlationId: try RequeteGeneree.courant().correlationId)
+        }
         try RequeteGeneree.courant().logger.notice("designations imported", metadata: [
             "lines": "\(lignes.count)", "session": "\(session)", "by": "\(caller.scope.description)",
         ])
@@ -67,14 +71,13 @@ extension InscriptionsAPI {
         return try await designations.perimetres(centres: Set(demandes.compactMap { $0.centre?.uppercased() }), ecoles: ecoles)
     }
 
-    /// What the caller may designate, with its group and the authority recorded: the request's own
-    /// errors (422), then its perimeter — the centre's académie (403) before what it hosts (422), so
-    /// another académie's centres are not told apart; the person's school (403, or 422 when unknown).
+    /// What the caller may designate, with its group and the authority recorded, for a request whose
+    /// own errors (`DemandeDesignation.erreurs`) were refused already: its perimeter — the centre's
+    /// académie (403) before what it hosts (422), so another académie's centres are not told apart;
+    /// the person's school (403, or 422 when unknown).
     private func designer(_ demande: DemandeDesignation, caller: Identity, session: Int,
                           perimetres: DesignationRepository.Perimetres) async throws -> Designer {
         var demande = demande
-        let errors = demande.erreurs
-        guard errors.isEmpty else { throw Problem.validation(errors) }
         let academie: String
         var ecole: String?
         switch (demande.role, caller.scope) {

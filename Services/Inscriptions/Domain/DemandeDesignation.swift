@@ -37,8 +37,20 @@ struct DemandeDesignation: Codable, Sendable {
         if let discipline = person.discipline, !AnnuaireCSV.isText(discipline, 1...100) {
             errors.append(.init(field: "intervenant.discipline", reason: "1 à 100 caractères imprimables / 1 to 100 printable characters"))
         }
-        if let divisions = person.divisions, divisions.count > 50 || divisions.contains(where: { !AnnuaireCSV.isText($0, 1...20) }) {
+        if let divisions = person.divisions, divisions.count > 50
+            || divisions.contains(where: { !AnnuaireCSV.isText($0, 1...20) || $0.trimmingCharacters(in: .whitespaces).isEmpty }) {
             errors.append(.init(field: "intervenant.divisions", reason: "50 divisions de 1 à 20 caractères imprimables au plus / at most 50"))
+        }
+        if let centre, !UAI.isValid(centre) { errors.append(.init(field: "centre", reason: "UAI invalide")) }
+        // Counted in bytes too: a letter may carry any number of combining marks, and a group is exported
+        // in one event (16 MB): 2,000 people (`GroupeDesignation.maximum`) of 2,000 bytes stay far inside.
+        let octets = [person.login, person.nom, person.prenom, person.email ?? "", person.discipline ?? ""].map(\.utf8.count).reduce(0, +)
+            + (person.divisions ?? []).map(\.utf8.count).reduce(0, +)
+        if octets > 2_000 { errors.append(.init(field: "intervenant", reason: "plus de 2 000 octets / more than 2,000 bytes")) }
+        // And, last, what Imag'In's consumer itself refuses (`Intervenant.invalidity`), whatever the rules above miss.
+        if errors.isEmpty, let refus = Intervenant(id: UUID(), login: person.login, nom: person.nom, prenom: person.prenom,
+                                                   email: person.email, uai: person.uai, divisions: person.divisions).invalidity {
+            errors.append(.init(field: "intervenant", reason: refus))
         }
         if EpreuvePratique(rawValue: epreuve) == nil {
             errors.append(.init(field: "epreuve", reason: EpreuvePratique.allCases.map(\.rawValue).joined(separator: ", ")))

@@ -151,8 +151,12 @@ struct DesignationRepository: Sendable {
                     throw problem
                 }
             }
-            for groupe in grown.sorted() { try await checkSize(groupe, on: connection) }
             for groupe in exports.sorted() { try await requestExport(groupe, on: connection, correlationId: correlationId) }
+            // Counted once the group's export row is held (by `requestExport`, until the commit): another
+            // transaction growing the group waits there, then counts what this one committed.
+            for groupe in grown.sorted() {
+                try await checkSize(groupe, ligne: designations.filter { $0.groupe == groupe }.compactMap(\.ligne).min(), on: connection)
+            }
             return ids
         }
     }
@@ -165,7 +169,7 @@ struct DesignationRepository: Sendable {
 
     /// A group is exported whole in one event: it stays far below what one may carry (10,000 people,
     /// 16 MB), or every later export of it — other authorities' changes too — would be refused.
-    private func checkSize(_ groupe: GroupeDesignation, on connection: PostgresConnection) async throws {
+    private func checkSize(_ groupe: GroupeDesignation, ligne: Int?, on connection: PostgresConnection) async throws {
         let size = try await connection.query("""
             SELECT count(*)::int FROM \(unescaped: s).designations WHERE session = \(groupe.session) AND academie = \(groupe.academie)
               AND epreuve = \(groupe.epreuve) AND role = \(groupe.role.rawValue) AND COALESCE(centre, '') = \(groupe.centre ?? "")
@@ -173,7 +177,7 @@ struct DesignationRepository: Sendable {
         guard size <= GroupeDesignation.maximum else {
             let ou = groupe.centre.map { "au centre \($0)" } ?? "dans l'académie"
             throw Problem.validation([.init(field: "centre", reason:
-                "plus de \(GroupeDesignation.maximum) personnes pour \(groupe.epreuve) \(ou) / too many people in one group")])
+                "plus de \(GroupeDesignation.maximum) personnes pour \(groupe.epreuve) \(ou) / too many people in one group", line: ligne)])
         }
     }
 
