@@ -133,7 +133,7 @@ actor ChaosLedger {
             await frapper(fault)
         }
         // While the convocations are mailed, Missions killed at mails in flight.
-        if name.hasPrefix("designation"), mailKills > 0 {
+        if name.hasPrefix("opening"), mailKills > 0 {
             let injector = injector, database = database, count = mailKills
             mailing = Task.detached { await injector.strikeWhileMailing(count, database: database, phase: name) }
         }
@@ -231,7 +231,7 @@ final class FaultInjector: @unchecked Sendable {
     static let clusterRotation = ["kill broker leader", "kill -9 Correction", "kill -9 Gateway-2", "restart Correction's PostgreSQL",
                                   "kill -9 Correction-2", "kill -9 Gateway"]
     static let clusterPlan = ["import": "kill broker leader", "assignment": "kill -9 Correction-2", "designation": "kill -9 Gateway",
-                              "convocations reaching": "kill broker leader", "distribution": "restart Correction's PostgreSQL",
+                              "opening": "kill -9 Gateway-2", "convocations reaching": "kill broker leader", "distribution": "restart Correction's PostgreSQL",
                               "locking": "kill -9 Gateway-2"]
     /// The queue whose leader's node the cluster run kills: the grades on their way to Cyclades.
     static let leaderQueue = "inscriptions.notes"
@@ -242,8 +242,8 @@ final class FaultInjector: @unchecked Sendable {
     static let reconnectionDeadline = 5.0
     /// The fault each other phase begins with, by the phase's name: the service doing its work, or
     /// what carries its events. Closing strikes its own (`Session.cloturer`).
-    static let singleNodePlan = ["import": "kill -9 Inscriptions", "assignment": "restart PostgreSQL", "designation": "kill -9 Missions",
-                       "convocations reaching": "restart RabbitMQ", "distribution": "kill -9 Correction", "locking": "kill -9 Gateway"]
+    static let singleNodePlan = ["import": "kill -9 Inscriptions", "assignment": "restart PostgreSQL", "designation": "kill -9 Inscriptions",
+                       "opening": "kill -9 Missions", "convocations reaching": "restart RabbitMQ", "distribution": "kill -9 Correction", "locking": "kill -9 Gateway"]
     static let recoveryDeadline = Duration.seconds(180)
     /// The platform works again within this after losing a broker node (issue 23).
     static let nodeLossDeadline = 10.0
