@@ -153,7 +153,7 @@ import TestSupport
     struct Audit: Decodable { var items: [Entry]; struct Entry: Decodable { var action: String; var motif: String?; var avant: String?; var apres: String? } }
     struct MissionList: Decodable { var items: [Detail]; struct Detail: Decodable { var mission: Mission; var intervenants: [Person] } }
     struct Mission: Decodable { var id: UUID; var centre: String? }
-    struct Person: Decodable { var id: UUID; var login: String }
+    struct Person: Decodable { var id: UUID; var login: String; var convocationId: UUID?; var convocable: Bool?; var convocableEnBloc: Bool? }
 
     @Test func aCentreDistributesExaminersGradeLockAndTheClosingReachesCycladesAndImagIn() async throws {
         let centre = try await Self.makeCentre()

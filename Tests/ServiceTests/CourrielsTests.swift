@@ -155,6 +155,40 @@ import TestSupport
         }
     }
 
+    /// « Convoquer tout le monde » across an académie's missions, the coordinators' (no centre) with
+    /// the examiners': who has an address is mailed once, who has none is named with the printed copy
+    /// to hand over; again, nobody is convoked nor mailed twice.
+    @Test func everyoneConvokedAtOnceIsMailedOnce() async throws {
+        let p = "t\(UUID().uuidString.prefix(6).lowercased())"
+        let coordinateur = Self.person("\(p).coord", email: "\(p).coord@ac-test.fr"), sans = Self.person("\(p).sans", email: nil)
+        let examinateur = Self.person("\(p).exam", email: "\(p).exam@ac-test.fr")
+        struct Rapport: Decodable { var convoquees: Int; var parCourriel: Int; var aRemettre: [ARemettre]
+            struct ARemettre: Decodable { var id: UUID; var login: String; var centre: String?; var impression: String } }
+        try await Self.withMissions(smtp: LocalInfrastructure.smtpURL) { client in
+            let academie = "M\(UUID().uuidString.prefix(5))"
+            let (_, gestionnaire) = try await Self.mission(client, academie: academie, people: [coordinateur, sans], role: .coordinateur)
+            _ = try await Self.mission(client, academie: academie, people: [examinateur])
+            func toutConvoquer() async throws -> Rapport {
+                let response = try await M.call(client, .post, "sessions/\(M.session)/convocations", as: gestionnaire)
+                #expect(response.status == .ok, "\(String(buffer: response.body))")
+                return try JSONDecoder().decode(Rapport.self, from: response.body)
+            }
+            let rapport = try await toutConvoquer()
+            #expect(rapport.convoquees == 3 && rapport.parCourriel == 2, "\(rapport)")
+            #expect(rapport.aRemettre.map(\.login) == [sans.login] && rapport.aRemettre.first?.centre == nil, "\(rapport)")
+            let copie = String(buffer: try await M.call(client, .get, "convocations/\(rapport.aRemettre[0].id)/impression", as: gestionnaire).body)
+            #expect(copie.firstMatch(of: /class="code">([A-Z0-9-]+)</) != nil, "the printed copy carries the code")
+            for person in [coordinateur, examinateur] {
+                try await waitUntil { !Self.mails(to: person.email!, in: LocalInfrastructure.maildir).isEmpty }
+            }
+            #expect(try await toutConvoquer().convoquees == 0)
+            try await Task.sleep(for: .seconds(2))  // the sender's retry delay: a second mail would have left
+            for person in [coordinateur, examinateur] {
+                #expect(Self.mails(to: person.email!, in: LocalInfrastructure.maildir).count == 1, "\(person.login) mailed once")
+            }
+        }
+    }
+
     /// The server is down: the mail waits and is retried (backoff), and goes once it is back. A
     /// convocation cancelled before its mail left withdraws it.
     @Test

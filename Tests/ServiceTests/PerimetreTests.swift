@@ -297,6 +297,74 @@ import TestSupport
         }
     }
 
+    /// « Convoquer tout le monde »: each caller convokes at once exactly what its list offers one by
+    /// one, of what its own authority designated — a school not the académie's nor another school's
+    /// teacher; the gestionnaire not a school's, nor another académie's — mailing who has an address
+    /// and naming whose printed copy (with the code) is to be handed over; a second call convokes
+    /// nobody twice, nor again whose convocation was cancelled.
+    @Test func everyoneConvocableIsConvokedAtOnce() async throws {
+        let centre = try await CorrectionTests.makeCentre(), other = try await CorrectionTests.makeCentre()
+        let school = Identity(userId: UUID(), login: "etab.\(centre)", role: .etablissement, scope: .etablissement(centre))
+        let otherSchool = Identity(userId: UUID(), login: "etab.\(other)", role: .etablissement, scope: .etablissement(other))
+        let p = "tt\(UUID().uuidString.prefix(6).lowercased())"
+        let (mailed, printed, academys, foreign) = ("\(p).mel", "\(p).papier", "\(p).acad", "\(p).autre")
+        struct Rapport: Decodable { var convoquees: Int; var parCourriel: Int; var aRemettre: [ARemettre]
+            struct ARemettre: Decodable { var id: UUID; var login: String; var centre: String?; var impression: String } }
+
+        try await Self.withPlatform { h in
+            let ins = "/api/inscriptions/sessions/\(Self.session)", tout = "/api/missions/sessions/\(Self.session)/convocations"
+            let avecAdresse = Self.designation("examinateur", centre: centre, login: mailed, nom: "Martin", uai: centre)
+                .replacingOccurrences(of: #""uai":"#, with: #""email":"\#(mailed)@ac-besancon.fr","uai":"#)
+            for (body, identity) in [(avecAdresse, school),
+                                     (Self.designation("examinateur", centre: centre, login: printed, nom: "Petit", uai: centre), school),
+                                     (Self.designation("examinateur", centre: centre, login: academys, nom: "Durand", uai: centre), Self.besancon),
+                                     (Self.designation("examinateur", centre: centre, login: foreign, nom: "Roux", uai: other), otherSchool)] {
+                let response = try await h.call(.post, "\(ins)/designations", body, as: identity)
+                #expect(response.status == .created, "\(String(buffer: response.body))")
+            }
+            let missions = try await Self.open(h, centre: centre, waitingFor: [mailed, printed, academys, foreign])
+            let examen = try #require(missions[centre])
+
+            // The school: its own two designations, one mailed, the other to hand over with its code.
+            let ecole = try await h.decode(Rapport.self, .post, tout, as: school)
+            #expect(ecole.convoquees == 2 && ecole.parCourriel == 1 && ecole.aRemettre.map(\.login) == [printed], "\(ecole)")
+            let copie = try #require(ecole.aRemettre.first)
+            #expect(copie.centre == centre)
+            #expect(try await Self.code(h, Convoked(id: copie.id, impression: copie.impression), as: school) != nil)
+            let convocations = try await h.decode(CorrectionTests.MissionList.self, .get,
+                                                  "/api/missions/sessions/\(Self.session)/missions?centre=\(centre)", as: Self.besancon)
+                .items.first { $0.mission.id == examen }?.intervenants ?? []
+            let mailedId = try #require(convocations.first { $0.login == mailed }?.convocationId)
+            #expect(try await CourrielsTests.courriel(mailedId) != nil, "the mail commits with the convocation")
+            #expect(try await CourrielsTests.courriel(copie.id) == nil)
+            #expect(Set(convocations.filter { $0.convocationId != nil }.map(\.login)) == [mailed, printed],
+                    "neither the académie's designation nor another school's teacher")
+            #expect(try await h.decode(Rapport.self, .post, tout, as: school).convoquees == 0, "nobody twice")
+            // A cancelled convocation is issued again one by one, never by the next « tout le monde ».
+            #expect(try await h.call(.post, "/api/missions/convocations/\(copie.id)/annulation", #"{"motif":"Absent"}"#,
+                                     as: school).status == .noContent)
+            #expect(try await h.decode(Rapport.self, .post, tout, as: school).convoquees == 0, "the cancellation stands")
+            let annule = try await h.decode(CorrectionTests.MissionList.self, .get, "/api/missions/sessions/\(Self.session)/missions?centre=\(centre)",
+                                            as: school).items.flatMap(\.intervenants).first { $0.login == printed }
+            #expect(annule?.convocable == true && annule?.convocableEnBloc == false, "offered one by one only")
+            #expect(try await h.call(.post, "/api/missions/missions/\(examen)/convocations",
+                                     #"{"intervenantId":"\#(try await Self.person(h, printed))"}"#, as: school).status == .created)
+
+            // A gestionnaire of another académie convokes nothing here; Besançon's its own designation,
+            // not the other school's (its to convoke, though the gestionnaire may one by one); that
+            // school then its teacher. (The coordinators' missions: CourrielsTests.)
+            let ailleurs = Identity(userId: UUID(), login: "gest.13", role: .gestionnaire, scope: .academie("13"))
+            #expect(try await h.decode(Rapport.self, .post, "\(tout)?centre=\(centre)", as: ailleurs).convoquees == 0)
+            let academie = try await h.decode(Rapport.self, .post, "\(tout)?centre=\(centre)", as: Self.besancon)
+            #expect(academie.convoquees == 1 && academie.aRemettre.map(\.login) == [academys], "\(academie)")
+            let autre = try await h.decode(Rapport.self, .post, "\(tout)?centre=\(centre)", as: otherSchool)
+            #expect(autre.convoquees == 1 && autre.aRemettre.map(\.login) == [foreign], "\(autre)")
+            let dsii = Identity(userId: UUID(), login: "dsii", role: .dsii, scope: .national)
+            #expect(try await h.call(.post, tout, as: dsii).status == .forbidden)
+            try await waitUntil { try await Self.codeState(copie.id) == "annulee" }
+        }
+    }
+
     /// A code is printed for its issuer only; a second convocation leaves the first code valid (and
     /// the page says so); a cancelled convocation's code no longer activates; a school cancels only
     /// what it issued.

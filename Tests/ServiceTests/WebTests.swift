@@ -213,7 +213,7 @@ import TestSupport
         let gateway = try await Gateway.buildApplication(HealthTests.configuration("gateway", 8080))
         try await gateway.test(.live) { client in
             let urlencoded: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
-            for path in ["/connexion", "/activation", "/deconnexion", "/messages", "/missions/convocations", "/sujets"] {
+            for path in ["/connexion", "/activation", "/deconnexion", "/messages", "/missions/convocations", "/missions/convocations/toutes", "/sujets"] {
                 for body in ["=", "&=&", "%", "login=%ff&password=="] {
                     let response = try await client.execute(uri: path, method: .post, headers: urlencoded, body: ByteBuffer(string: body))
                     #expect((300..<500).contains(response.status.code), "\(path) \(body): \(response.status)")

@@ -214,6 +214,10 @@ import TestSupport
                 ("assign a candidate", .post, "\(ins)/affectations", affectation, gestionnaire, refusals.union([.unprocessableContent])),
                 ("designate an examiner at the centre", .post, "\(ins)/designations", designe, gestionnaire + ["the examiner's school"],
                  refusals),
+                // Who the row above designated at the centre is the académie's to convoke: out of its
+                // perimeter a caller finds nobody (200, none convoked, nothing changes).
+                ("convoke everyone at the centre", .post, "\(mis)/convocations?centre=\(c.centre)", nil, gestionnaire,
+                 refusals.union([.ok])),
                 // Allowed to the gestionnaire, not tried: the fixture's commission would lose its examiner.
                 ("withdraw the académie's designation", .delete, "\(ins)/designations/\(designation)", nil, gestionnaire, refusals),
                 // The teacher's own school: 422, the académie designated them for this mission, not the school.

@@ -11,10 +11,12 @@ platform, every key page checked for accessibility (and signing in with the keyb
 - the school assigns its own pupils with the suggestions, for the exam delegated to it;
 - the gestionnaire publishes the assignments to Santorin;
 - Imag'In (issue 20): the school designates its own teacher, the gestionnaire designates a
-  coordinator, opens the session and convokes the académie's designations from /missions; the
+  coordinator, opens the session and convokes one designation from /missions, then everyone else
+  the académie designated at once (« Convoquer tout le monde »: the school's teacher left to it); the
   school, from its own /missions, finds nothing to convoke or cancel on the académie's, convokes its
-  teacher, is refused (with the reason) when its cancel form is aimed at the académie's or another
-  school's convocation, cancels its own, convokes again, and the gestionnaire cancels that one;
+  teacher with « Convoquer tout le monde », is refused (with the reason) when its cancel form is aimed
+  at the académie's or another school's convocation, cancels its own, convokes it again (one by one
+  only, once cancelled), and the gestionnaire cancels that one;
 - the coordinator activates their account with the code printed on their convocation, and every
   link of their home, and of the pages it leads to, answers 200;
 - a re-marking after closing, from the pages (recorrection.py).
@@ -279,7 +281,17 @@ def missions_gestionnaire(driver):
         assert time.time() < deadline, f"designations not in the missions: {rows}"
         time.sleep(1)
     convoke(driver, SVT)
-    convoke(driver, COORD)
+    # Everyone else the académie designated, at once: the coordinator and the file's two (one has an
+    # address: mailed; the others' printed copies are named); the school's teacher stays the school's.
+    assert mission_row(driver, PROF).find_elements(By.CSS_SELECTOR, "button[id^=convoquer-]"), "the gestionnaire may, one by one"
+    submit(driver, By.ID, "convoquer-tout")
+    message(driver, "Convoquer tout le monde :")
+    avis = driver.find_element(By.CSS_SELECTOR, "p.info").text
+    assert "par courriel" in avis and "à qui remettre la convocation imprimée" in avis, avis
+    for login in (COORD, *FICHIER):
+        convocation_of(driver, login)
+    assert not mission_row(driver, PROF).find_elements(By.CSS_SELECTOR, "a[href*='/impression']"), "the school's designation: the school's"
+    assert not driver.find_elements(By.ID, "convoquer-tout"), "nobody the académie designated is left"
     shot(driver, "26-missions-et-services-faits")
     # The closing (parcours.py) paid the second reader's sheet on a line of its own (issue 22 item 4).
     services = [[td.text for td in r.find_elements(By.TAG_NAME, "td")]
@@ -298,7 +310,11 @@ def school_convokes(driver, foreign):
     assert not svt.find_elements(By.TAG_NAME, "button"), "the académie's designation and convocation: nothing for the school to do"
     academie = convocation_of(driver, SVT)
     shot(driver, "27-convocations-etablissement")
-    convoke(driver, PROF)
+    # Its own designation, with « Convoquer tout le monde »: the printed copy to hand over.
+    assert driver.find_element(By.ID, "convoquer-tout").find_element(By.XPATH, "..").text.startswith("Une personne que vous avez désignée")
+    submit(driver, By.ID, "convoquer-tout")
+    message(driver, f"Convoquer tout le monde : 1 personne convoquée, 0 par courriel. Sans adresse électronique, à qui remettre la "
+                    f"convocation imprimée (lien « imprimer » du tableau) : Sacha Lefèvre ({PROF}).")
     own = convocation_of(driver, PROF)
     shot(driver, "28-convocation-emise")
     # The page's cancel form aimed at a convocation the school did not issue: refused, with the reason.
@@ -313,6 +329,7 @@ def school_convokes(driver, foreign):
     message(driver, "Convocation annulée")
     prof = mission_row(driver, PROF)
     assert not prof.find_elements(By.CSS_SELECTOR, "a[href*='/impression']") and prof.find_elements(By.CSS_SELECTOR, "button[id^=convoquer-]")
+    assert not driver.find_elements(By.ID, "convoquer-tout"), "a cancelled convocation is issued again one by one only"
     convoke(driver, PROF)
     return convocation_of(driver, PROF)
 
@@ -440,7 +457,8 @@ def road(driver):
 
 if __name__ == "__main__":
     run("gestion", road, "browser pages: subject and barème published by the DSII; import refused then accepted, delegation, "
-        "special case, designation, the school's assignments, publication to Santorin; the school convokes and cancels, "
+        "special case, designation, the school's assignments, publication to Santorin; the gestionnaire convokes one, then everyone "
+        "it designated at once; the school convokes and cancels, convokes everyone it designated, "
         "refused on the académie's and another school's; the gestionnaire cancels; the coordinator's home and its links; "
         "the examiners' statistics (table, chart, indicator) read by physique-chimie's coordinator and an examiner's own against the anonymous mean; "
         "a re-marking after closing asked for by the gestionnaire (refused on a reopened exam) and done by NSI's coordinator; "

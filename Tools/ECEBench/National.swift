@@ -456,7 +456,7 @@ struct Session {
         }
     }
 
-    /// The regulation, the opening until every person designated is a mission's, a convocation each.
+    /// The regulation, the opening until every person designated is a mission's, everyone convoked at once.
     func convoquer() async throws {
         let designes = Dictionary(grouping: personnes, by: \.academie).mapValues { Set($0.map(\.designation.intervenant.login)) }
         try await concurrently(codesAcademies, width: 4) { a in
@@ -470,10 +470,12 @@ struct Session {
                 missions = try await g.listerMissions(path: .init(annee: annee)).ok.body.json.items ?? []
                 return Set(missions.flatMap { ($0.intervenants ?? []).compactMap(\.login) }).isSuperset(of: designes[a] ?? [])
             }
-            let convocations = missions.flatMap { m in (m.intervenants ?? []).map { (m.mission?.id ?? "", $0.id ?? "") } }
-            try await concurrently(convocations, width: 8) { mission, person in
-                // 200: convoked already (a retry after a lost answer).
-                _ = try await tenace { try await g.convoquer(path: .init(id: mission), body: .json(.init(intervenantId: person))) }
+            // « Convoquer tout le monde »: a retry after a fault convokes only who is left (409: the
+            // lost attempt still runs; the next look sees its work).
+            try await poll(timeout: .seconds(900)) {
+                _ = try await tenace { try await g.convoquerTout(path: .init(annee: annee)).ok }
+                let personnes = try await g.listerMissions(path: .init(annee: annee)).ok.body.json.items?.flatMap { $0.intervenants ?? [] } ?? []
+                return personnes.count == missions.flatMap({ $0.intervenants ?? [] }).count && personnes.allSatisfy { $0.convocationId != nil }
             }
         }
     }

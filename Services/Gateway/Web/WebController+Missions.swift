@@ -39,6 +39,9 @@ extension WebController {
                 }
             }
             var object: [String: Any] = ["session": annee, "lignes": lignes, "gestionnaire": gestionnaire]
+            let enBloc = detail.flatMap { $0.intervenants ?? [] }.filter { $0.convocableEnBloc == true }.count
+            if enBloc > 0 { object["enBloc"] = enBloc == 1 ? "Une personne que vous avez désignée n'est pas encore convoquée."
+                                                           : "\(enBloc) personnes que vous avez désignées ne sont pas encore convoquées." }
             if gestionnaire { object.merge(try await missionsGestionnaire(api, annee: annee, noms: noms)) { a, _ in a } }
             return page("missions", titre: gestionnaire ? "Missions et convocations" : "Convocations de vos enseignants",
                         Self.avecMessage(object, request), session: session)
@@ -108,6 +111,27 @@ extension WebController {
             if case .created(let cree) = sortie { return try cree.body.json.avis }
             return try sortie.ok.body.json.avis
         }
+    }
+
+    /// « Convoquer toutes les personnes non convoquées »: Missions convokes everyone the page offers;
+    /// the message says how many went by mail and names whose printed copy is to be handed over.
+    @Sendable func convoquerTout(_ request: Request, context: ECERequestContext) async throws -> Response {
+        try await formulaire(request, context, retour: "/missions", success: "Convoquer tout le monde :", refus: "Convocations refusées") {
+            Self.avis(try await $0.convoquerTout(path: .init(annee: Self.sessionCourante)).ok.body.json)
+        }
+    }
+
+    /// What the issuer of a whole list is told: how many, how many mailed, and (the first few by
+    /// name, the message is short) who gets the printed copy with its code from the table.
+    static func avis(_ r: ECEAPI.Components.Schemas.RapportConvocations) -> String {
+        guard r.convoquees > 0 else { return "personne n'était à convoquer." }
+        var avis = "\(r.convoquees) \(r.convoquees == 1 ? "personne convoquée" : "personnes convoquées"), \(r.parCourriel) par courriel."
+        if !r.aRemettre.isEmpty {
+            let noms = r.aRemettre.prefix(8).map { "\($0.prenom) \($0.nom) (\($0.login))" }.joined(separator: ", ")
+            let autres = r.aRemettre.count > 8 ? " et \(r.aRemettre.count - 8) autres" : ""
+            avis += " Sans adresse électronique, à qui remettre la convocation imprimée (lien « imprimer » du tableau) : \(noms)\(autres)."
+        }
+        return avis
     }
 
     /// Cancels a convocation with its reason; Missions decides who may (the issuing school, the

@@ -62,6 +62,7 @@ struct WebController: Sendable {
         router.post("/missions/parametres", use: parametres)
         router.post("/missions/ouverture", use: ouvrirSession)
         router.post("/missions/convocations", use: convoquer)
+        router.post("/missions/convocations/toutes", use: convoquerTout)
         router.post("/missions/annulations", use: annulerConvocation)
         router.get("/remontee", use: remontee)
         router.get("/remontee/notes", use: notesCandidats)

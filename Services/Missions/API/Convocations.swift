@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import Shared
+import Synchronization
 
 /// Convocations: issued by the gestionnaire (both kinds) or a school (its own teachers, examiner
 /// missions), read by their issuers and the convoked person, printed (the page and the PDF), cancelled.
@@ -28,6 +29,62 @@ extension MissionsAPI {
                                                    courriel: courriel, avis: avis)
         return created ? .created(.init(body: .json(convoked))) : .ok(.init(body: .json(convoked)))
     }
+
+    /// « Convoquer tout le monde »: everyone the caller's own authority designated and may convoke
+    /// (`Perimetre.convocableEnBloc`), mission by mission, each in its own transaction: a failure
+    /// leaves the missions already done convoked, and repeating the request convokes only who is
+    /// left. The people without an address are named, with their printed copy to hand over.
+    func convoquerTout(_ input: Operations.ConvoquerTout.Input) async throws -> Operations.ConvoquerTout.Output {
+        let caller = try RequeteGeneree.moi()
+        let session = try RequeteGeneree.session(input.path.annee)
+        let filtre = try FiltreMissions(caller, epreuve: input.query.epreuve, centre: input.query.centre)
+        // One at a time per authority in this process: a second click while the first runs would
+        // only prepare the same mails again (nobody would be convoked twice: the unique index).
+        let autorite = caller.scope.description
+        guard Self.enCours.withLock({ $0.insert(autorite).inserted }) else {
+            throw Problem.conflict(.etat, "« Convoquer tout le monde » est déjà en cours pour \(Perimetre.autorite(autorite)) : "
+                                   + "rechargez la page dans un instant / already running")
+        }
+        defer { _ = Self.enCours.withLock { $0.remove(autorite) } }
+        let aConvoquer = try await repository.missions(session: session, filtre).compactMap { detail in
+            let ids = detail.intervenants.filter { Perimetre.convocableEnBloc(caller, $0, to: detail.mission) }.map(\.id)
+            return ids.isEmpty ? nil : (detail.mission, ids)
+        }
+        let personnes = Dictionary(uniqueKeysWithValues: try await repository.intervenants(aConvoquer.flatMap(\.1)).map { ($0.id, $0) })
+        let correlationId = try RequeteGeneree.courant().correlationId
+        var libelles: [String: String?] = [:]  // the mission type's wording, read once per regulation version
+        var convoquees = 0, parCourriel = 0
+        var aRemettre: [Components.Schemas.ConvocationARemettre] = []
+        for (mission, ids) in aConvoquer {
+            let cle = "\(mission.session) \(mission.reglementationVersion) \(mission.typeMission)"
+            let libelle: String?
+            if let lu = libelles[cle] { libelle = lu } else {
+                libelle = try await repository.typeMission(mission)
+                libelles.updateValue(libelle, forKey: cle)
+            }
+            var preparees: [MissionRepository.Preparee] = []
+            for person in ids.compactMap({ personnes[$0] }) {
+                preparees.append(try await repository.prepare(person, to: mission, autorite: autorite, typeMission: libelle))
+            }
+            // The rules again under the mission's lock, on who designated each person as exported now.
+            let emises = try await repository.convokeAll(preparees, to: mission, by: caller.userId, autorite: autorite,
+                                                         garder: { person, designePar in
+                Perimetre.enBloc(caller, designePar: designePar)
+                    && Perimetre.refusConvocation(caller, mission: mission, uai: person.uai, designePar: designePar) == nil
+            }, correlationId: correlationId)
+            convoquees += emises.count
+            for e in emises {
+                if e.courriel != nil { parCourriel += 1; continue }
+                aRemettre.append(.init(id: e.id.uuidString, login: e.person.login, nom: e.person.nom, prenom: e.person.prenom,
+                                       epreuve: mission.epreuve, centre: mission.centre,
+                                       impression: "/api/missions/convocations/\(e.id.uuidString.lowercased())/impression"))
+            }
+        }
+        return .ok(.init(body: .json(.init(convoquees: convoquees, parCourriel: parCourriel, aRemettre: aRemettre))))
+    }
+
+    /// The authorities whose « Convoquer tout le monde » runs in this process.
+    private static let enCours = Mutex<Set<String>>([])
 
     func listerConvocations(_ input: Operations.ListerConvocations.Input) async throws -> Operations.ListerConvocations.Output {
         let caller = try RequeteGeneree.moi()
@@ -113,6 +170,26 @@ enum Perimetre {
             caller.role == .etablissement && mission.kind == .examinateur && personUAI == uai
         case .national: false
         }
+    }
+
+    /// Whether the caller may convoke the person to the mission now: what the list offers, and all
+    /// that « Convoquer tout le monde » convokes.
+    static func convocable(_ caller: Identity, _ person: MissionRepository.MissionDetail.Eligible, to mission: Mission) -> Bool {
+        mission.active && person.exporte && person.convocationId == nil
+            && refusConvocation(caller, mission: mission, uai: person.uai, designePar: person.designePar) == nil
+    }
+
+    /// Convocable, designated by the caller's own authority and never cancelled for the mission:
+    /// what « Convoquer tout le monde » convokes.
+    static func convocableEnBloc(_ caller: Identity, _ person: MissionRepository.MissionDetail.Eligible, to mission: Mission) -> Bool {
+        convocable(caller, person, to: mission) && enBloc(caller, designePar: person.designePar) && !person.annulee
+    }
+
+    /// Each authority convokes at once whom it designated (an export from before the authorities
+    /// were recorded counts as the académie's): the académie leaves the schools' designations to
+    /// them, as a school must leave the académie's.
+    static func enBloc(_ caller: Identity, designePar: String?) -> Bool {
+        designePar.map { $0 == caller.scope.description } ?? (caller.role == .gestionnaire)
     }
 
     /// Why the caller may not convoke a person (of school `uai`, designated by `designePar`) to the

@@ -15,7 +15,8 @@ struct MissionsAPI: APIProtocol {
         "actualiserReglementation": Garde(.gestionnaire, .dsii, limite: 1_000_000, corpsFacultatif: true),
         "lireParametres": Garde(.gestionnaire), "enregistrerParametres": Garde(.gestionnaire), "ouvrirMissions": Garde(.gestionnaire),
         "listerMissions": Garde(.gestionnaire, .etablissement),
-        "convoquer": Garde(.gestionnaire, .etablissement), "listerConvocations": Garde(.gestionnaire, .etablissement),
+        "convoquer": Garde(.gestionnaire, .etablissement), "convoquerTout": Garde(.gestionnaire, .etablissement),
+        "listerConvocations": Garde(.gestionnaire, .etablissement),
         "annulerConvocation": Garde(.gestionnaire, .etablissement),
         // Its issuers and the convoked person (`lisible`, Convocations.swift).
         "lireConvocation": .authentifie, "imprimerConvocation": .authentifie, "imprimerConvocationPDF": .authentifie,
@@ -138,23 +139,16 @@ struct MissionsAPI: APIProtocol {
     func listerMissions(_ input: Operations.ListerMissions.Input) async throws -> Operations.ListerMissions.Output {
         let caller = try RequeteGeneree.moi()
         let session = try RequeteGeneree.session(input.path.annee)
-        var filtre = FiltreMissions(epreuve: input.query.epreuve, centre: input.query.centre,
-                                              kind: input.query.kind.flatMap { MissionKind(rawValue: $0.rawValue) })
-        switch caller.scope {
-        case .academie(let code): filtre.academie = code
-        case .etablissement(let uai):
-            filtre.uai = uai
-            if filtre.kind == .coordinateur { return .ok(.init(body: .json(.init(items: [])))) }
-            filtre.kind = .examinateur
-        case .national: throw Problem.forbidden("portée nationale / national scope")
-        }
+        let kind = input.query.kind.flatMap { MissionKind(rawValue: $0.rawValue) }
+        if case .etablissement = caller.scope, kind == .coordinateur { return .ok(.init(body: .json(.init(items: [])))) }
+        let filtre = try FiltreMissions(caller, epreuve: input.query.epreuve, centre: input.query.centre, kind: kind)
         // Each person with what the caller may do: the page offers only what the write routes accept.
         let items = try await repository.missions(session: session, filtre).map { detail in
             var detail = detail
             for i in detail.intervenants.indices {
                 let p = detail.intervenants[i]
-                detail.intervenants[i].convocable = detail.mission.active && p.exporte && p.convocationId == nil
-                    && Perimetre.refusConvocation(caller, mission: detail.mission, uai: p.uai, designePar: p.designePar) == nil
+                detail.intervenants[i].convocable = Perimetre.convocable(caller, p, to: detail.mission)
+                detail.intervenants[i].convocableEnBloc = Perimetre.convocableEnBloc(caller, p, to: detail.mission)
                 detail.intervenants[i].lisible = p.convocationId != nil && Perimetre.mayConvoke(caller, mission: detail.mission, uai: p.uai)
                 detail.intervenants[i].annulable = p.convocationId != nil && p.convoquePar.map {
                     Perimetre.refusAnnulation(caller, mission: detail.mission, uai: p.uai, autorite: $0) == nil } == true
@@ -184,6 +178,19 @@ struct MissionsAPI: APIProtocol {
             throw Problem.forbidden("portée académique requise / académie scope")
         }
         return code
+    }
+}
+
+extension FiltreMissions {
+    /// The missions within the caller's scope: a gestionnaire its académie's, a school the examiner
+    /// missions at its centre or open to its teachers.
+    init(_ caller: Identity, epreuve: String?, centre: String?, kind: MissionKind? = nil) throws {
+        self.init(epreuve: epreuve, centre: centre, kind: kind)
+        switch caller.scope {
+        case .academie(let code): academie = code
+        case .etablissement(let own): uai = own; self.kind = .examinateur
+        case .national: throw Problem.forbidden("portée nationale / national scope")
+        }
     }
 }
 

@@ -265,9 +265,14 @@ struct MissionRepository: Sendable {
             var designePar: String?
             /// Who issued the active convocation.
             var convoquePar: String?
+            /// Not convoked, and a convocation of theirs for this mission was cancelled: convoked
+            /// again one by one only, never by « Convoquer tout le monde ».
+            var annulee = false
             /// What the caller may do (the write routes' own rules, set by the controller): convoke
-            /// them, read their convocation, cancel it.
+            /// them (one by one, or with everyone), read their convocation, cancel it.
             var convocable = false
+            /// Convocable, and designated by the caller's own authority: what « Convoquer tout le monde » convokes.
+            var convocableEnBloc = false
             var lisible = false
             var annulable = false
         }
@@ -284,7 +289,10 @@ struct MissionRepository: Sendable {
                    COALESCE(array_agg(COALESCE(c.id::text, '') ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
                    COALESCE(array_agg(CASE WHEN i.id = ANY(e.intervenants) THEN COALESCE(e.autorites[array_position(e.intervenants, i.id)], '*')
                                            ELSE '' END ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
-                   COALESCE(array_agg(COALESCE(c.autorite, '') ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}')
+                   COALESCE(array_agg(COALESCE(c.autorite, '') ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}'),
+                   COALESCE(array_agg(c.id IS NULL AND EXISTS (SELECT 1 FROM \(unescaped: s).convocations ca
+                       WHERE ca.mission_id = m.id AND ca.intervenant_id = i.id AND ca.statut = 'annulee')
+                       ORDER BY i.nom, i.prenom) FILTER (WHERE i.id IS NOT NULL), '{}')
             FROM \(unescaped: s).missions m
             LEFT JOIN \(unescaped: s).exports e
                 ON (e.session, e.academie, e.epreuve, e.kind, e.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
@@ -308,13 +316,13 @@ struct MissionRepository: Sendable {
             """, logger: logger)
         var result: [MissionDetail] = []
         for try await r in rows.decode((UUID, Int, String, String, String, String, String, String, String, String, Bool, Int,
-                                        [UUID], [String], [String], [String], [String], [String], [String], [String]).self) {
+                                        [UUID], [String], [String], [String], [String], [String], [String], [String], [Bool]).self) {
             let mission = Self.mission((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11))
             var people = r.12.indices.map { k in
                 MissionDetail.Eligible(id: r.12[k], login: r.13[k], nom: r.14[k], prenom: r.15[k],
                                        uai: r.16[k].isEmpty ? nil : r.16[k], convocationId: UUID(uuidString: r.17[k]),
                                        exporte: !r.18[k].isEmpty, designePar: ["", "*"].contains(r.18[k]) ? nil : r.18[k],
-                                       convoquePar: r.19[k].isEmpty ? nil : r.19[k])
+                                       convoquePar: r.19[k].isEmpty ? nil : r.19[k], annulee: r.20[k])
             }
             // A school sees everybody at its own centre, and only its own teachers elsewhere.
             if let uai = filtre.uai, mission.centre != uai { people = people.filter { $0.uai == uai } }
@@ -339,13 +347,40 @@ struct MissionRepository: Sendable {
     }
 
     func intervenant(_ id: UUID) async throws -> Intervenant? {
+        try await intervenants([id]).first
+    }
+
+    func intervenants(_ ids: [UUID]) async throws -> [Intervenant] {
         let rows = try await client.query("""
-            SELECT id, login, nom, prenom, email, uai, divisions FROM \(unescaped: s).intervenants WHERE id = \(id)
+            SELECT id, login, nom, prenom, email, uai, divisions FROM \(unescaped: s).intervenants WHERE id = ANY(\(ids))
             """, logger: logger)
+        var result: [Intervenant] = []
         for try await r in rows.decode((UUID, String, String, String, String?, String?, [String]).self) {
-            return Intervenant(id: r.0, login: r.1, nom: r.2, prenom: r.3, email: r.4, uai: r.5, divisions: r.6)
+            result.append(Intervenant(id: r.0, login: r.1, nom: r.2, prenom: r.3, email: r.4, uai: r.5, divisions: r.6))
         }
-        return nil
+        return result
+    }
+
+    /// A convocation ready before its transaction: its number, its code and, for a person with an
+    /// address, their mail (the PDF built outside any transaction, which stays short).
+    struct Preparee: Sendable {
+        var person: Intervenant
+        var id = UUID()
+        var code = ActivationCode.generate()
+        var courriel: Courriel?
+    }
+
+    /// Prepares a person's convocation to a mission (`typeMission`: the mission type's wording).
+    func prepare(_ person: Intervenant, to mission: Mission, autorite: String, typeMission: String?) async throws -> Preparee {
+        var preparee = Preparee(person: person)
+        if let adresse = person.email?.trimmingCharacters(in: .whitespaces), !adresse.isEmpty {
+            let convocation = Convocation(id: preparee.id, statut: "emise", mission: mission, intervenant: person, emiseLe: Date(),
+                                          autorite: autorite)
+            let document = ConvocationDocument.exemplaire(convocation, code: preparee.code, issuer: false, personne: true,
+                                                          typeMission: typeMission)
+            preparee.courriel = try await PDF.build { try document.courriel(to: adresse) }
+        }
+        return preparee
     }
 
     /// Convokes a person to a mission and emits `convocation.issued` with the code's hash. Convoking
@@ -354,7 +389,7 @@ struct MissionRepository: Sendable {
     /// it (`courriel`: where it goes); without one, nobody is mailed (`courriel` nil).
     func convoke(_ person: Intervenant, to mission: Mission, by: UUID, autorite: String,
                  correlationId: String) async throws -> (id: UUID, created: Bool, courriel: String?) {
-        let typeMission = try await typeMission(mission)
+        let preparee = try await prepare(person, to: mission, autorite: autorite, typeMission: try await typeMission(mission))
         return try await client.withTransaction(logger: logger) { connection in
             // Checked again under the mission's row lock: an opening or an export may have changed them.
             let current = try await connection.query("""
@@ -370,38 +405,78 @@ struct MissionRepository: Sendable {
                 throw Problem.validation([.init(field: "intervenantId", reason:
                     "\(person.login) n'est pas désigné(e) pour cette mission par Cyclades / not designated for this mission")])
             }
-            let code = ActivationCode.generate()
             let inserted = try await connection.query("""
                 INSERT INTO \(unescaped: s).convocations (id, mission_id, intervenant_id, code_activation, emise_par, autorite)
-                VALUES (gen_random_uuid(), \(mission.id), \(person.id), \(code), \(by), \(autorite))
+                VALUES (\(preparee.id), \(mission.id), \(person.id), \(preparee.code), \(by), \(autorite))
                 ON CONFLICT (mission_id, intervenant_id) WHERE statut = 'emise' DO NOTHING
                 RETURNING id
                 """, logger: logger).collect()
-            guard let id = try inserted.first?.decode(UUID.self) else {
-                let existing = try await connection.query("""
-                    SELECT id FROM \(unescaped: s).convocations
-                    WHERE mission_id = \(mission.id) AND intervenant_id = \(person.id) AND statut = 'emise'
-                    """, logger: logger).collect()
-                // Cancelled meanwhile by someone else: say so rather than guess.
-                guard let first = existing.first else { throw Problem.conflict(.modifieEntreTemps, "convocation modifiée à l'instant / changed meanwhile") }
-                return (try first.decode(UUID.self), false, nil)
+            guard inserted.isEmpty else {
+                try await issued(preparee, to: mission, autorite: autorite, correlationId: correlationId, on: connection)
+                return (preparee.id, true, preparee.courriel?.destinataire)
             }
-            let adresse = person.email?.trimmingCharacters(in: .whitespaces)
-            if let adresse, !adresse.isEmpty {
-                let convocation = Convocation(id: id, statut: "emise", mission: mission, intervenant: person, emiseLe: Date(),
-                                              autorite: autorite)
-                let document = ConvocationDocument.exemplaire(convocation, code: code, issuer: false, personne: true,
-                                                              typeMission: typeMission)
-                try await courriels.enqueue(try await PDF.build { try document.courriel(to: adresse) }, about: id, secret: true,
-                                            on: connection, logger: logger)
-            }
-            try await outbox.enqueue(ConvocationIssued(
-                convocationId: id, missionId: mission.id, kind: mission.kind, session: mission.session,
-                epreuve: mission.epreuve, academie: mission.academie, centreUAI: mission.centre, intervenant: person,
-                activationCodeSHA256: ActivationCode.sha256(code), autorite: autorite), correlationId: correlationId,
-                on: connection, logger: logger)
-            return (id, true, adresse.flatMap { $0.isEmpty ? nil : $0 })
+            let existing = try await connection.query("""
+                SELECT id FROM \(unescaped: s).convocations
+                WHERE mission_id = \(mission.id) AND intervenant_id = \(person.id) AND statut = 'emise'
+                """, logger: logger).collect()
+            // Cancelled meanwhile by someone else: say so rather than guess.
+            guard let first = existing.first else { throw Problem.conflict(.modifieEntreTemps, "convocation modifiée à l'instant / changed meanwhile") }
+            return (try first.decode(UUID.self), false, nil)
         }
+    }
+
+    /// « Convoquer tout le monde » for one mission: in one transaction under the mission's share lock,
+    /// convokes each person prepared who is still in its export, whom `garder` keeps by who
+    /// designated them there (as exported now), and who was neither convoked nor cancelled for it
+    /// (a cancelled convocation is issued again one by one only). A concurrent change leaves people
+    /// out, nothing is refused. Returns who was convoked.
+    func convokeAll(_ preparees: [Preparee], to mission: Mission, by: UUID, autorite: String,
+                    garder: (Intervenant, _ designePar: String?) -> Bool, correlationId: String) async throws -> [Preparee] {
+        try await client.withTransaction(logger: logger) { connection in
+            let current = try await connection.query("""
+                SELECT m.active, COALESCE(e.intervenants, '{}'), array_replace(COALESCE(e.autorites, '{}'), NULL, '')
+                FROM \(unescaped: s).missions m
+                LEFT JOIN \(unescaped: s).exports e
+                    ON (e.session, e.academie, e.epreuve, e.kind, e.centre) = (m.session, m.academie, m.epreuve, m.kind, m.centre)
+                WHERE m.id = \(mission.id) FOR SHARE OF m
+                """, logger: logger).collect().first?.decode((Bool, [UUID], [String]).self)
+            guard let (active, exported, autorites) = current, active else { return [] }
+            // As `missions` reads them: an export from before the authorities were recorded names none.
+            let designePar = Dictionary(exported.indices.map { k in (exported[k], autorites.indices.contains(k) && !autorites[k].isEmpty ? autorites[k] : nil) },
+                                        uniquingKeysWith: { a, _ in a })
+            let eligible = preparees.filter { p in designePar[p.person.id].map { garder(p.person, $0) } ?? false }
+            let inserted = try await connection.query("""
+                INSERT INTO \(unescaped: s).convocations (id, mission_id, intervenant_id, code_activation, emise_par, autorite)
+                SELECT p.id, \(mission.id), p.intervenant, p.code, \(by), \(autorite)
+                FROM unnest(\(eligible.map(\.id))::uuid[], \(eligible.map(\.person.id))::uuid[], \(eligible.map(\.code))::text[])
+                    AS p(id, intervenant, code)
+                WHERE NOT EXISTS (SELECT 1 FROM \(unescaped: s).convocations c
+                                  WHERE c.mission_id = \(mission.id) AND c.intervenant_id = p.intervenant AND c.statut = 'annulee')
+                ORDER BY p.intervenant
+                ON CONFLICT (mission_id, intervenant_id) WHERE statut = 'emise' DO NOTHING
+                RETURNING id
+                """, logger: logger).collect()
+            let ids = Set(try inserted.map { try $0.decode(UUID.self) })
+            let convoquees = eligible.filter { ids.contains($0.id) }
+            for preparee in convoquees {
+                try await issued(preparee, to: mission, autorite: autorite, correlationId: correlationId, on: connection)
+            }
+            return convoquees
+        }
+    }
+
+    /// What follows a convocation's insert, in its transaction: the person's mail (the PDF and the
+    /// code) when they have an address, and `convocation.issued`.
+    private func issued(_ preparee: Preparee, to mission: Mission, autorite: String, correlationId: String,
+                        on connection: PostgresConnection) async throws {
+        if let courriel = preparee.courriel {
+            try await courriels.enqueue(courriel, about: preparee.id, secret: true, on: connection, logger: logger)
+        }
+        try await outbox.enqueue(ConvocationIssued(
+            convocationId: preparee.id, missionId: mission.id, kind: mission.kind, session: mission.session,
+            epreuve: mission.epreuve, academie: mission.academie, centreUAI: mission.centre, intervenant: preparee.person,
+            activationCodeSHA256: ActivationCode.sha256(preparee.code), autorite: autorite), correlationId: correlationId,
+            on: connection, logger: logger)
     }
 
     /// Cancels an issued convocation (`convocation.cancelled`); false when it is not issued any more.
