@@ -113,8 +113,9 @@ extension WebController {
         }
     }
 
-    /// « Convoquer toutes les personnes non convoquées »: Missions convokes everyone the page offers;
-    /// the message says how many went by mail and names whose printed copy is to be handed over.
+    /// « Convoquer tout le monde »: Missions convokes everyone the caller's authority designated
+    /// (the page's count); the message says how many went by mail and names whose printed copy is
+    /// to be handed over.
     @Sendable func convoquerTout(_ request: Request, context: ECERequestContext) async throws -> Response {
         try await formulaire(request, context, retour: "/missions", success: "Convoquer tout le monde :", refus: "Convocations refusées") {
             Self.avis(try await $0.convoquerTout(path: .init(annee: Self.sessionCourante)).ok.body.json)
