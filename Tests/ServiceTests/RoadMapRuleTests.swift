@@ -306,6 +306,63 @@ import TestSupport
         }
     }
 
+    /// A slot made with its candidates: the commission's candidates in no slot that the filter
+    /// retains, in name order, up to the slot's room (four per examiner of the groups) and `max`;
+    /// before any group, `max` is required, and without it nothing is made.
+    @Test func aSlotIsMadeWithItsCandidatesInNameOrderUpToItsRoom() async throws {
+        try await Self.withPlatform { h, publisher in
+            // Numbered in an order that is not the names' (1 Golf, 2 Echo, 3 Alpha …).
+            let noms = ["Golf", "Echo", "Alpha", "Delta", "Charlie", "Bravo"]
+            let c = try await Self.commission(h, publisher, candidats: 6, placer: false,
+                                              eleves: noms.map { (nom: $0, prenoms: "Léa", uai: "0251671F") })
+            let numero = Dictionary(uniqueKeysWithValues: noms.enumerated().map { ($0.element, c.fiches[$0.offset]) })
+            func dans(_ creneau: UUID?) async throws -> [UUID] {
+                let query = creneau.map { "creneau=\($0)" } ?? "sansCreneau=true"
+                return try await h.decode(CorrectionTests.Fiches.self, .get, "\(c.path)/fiches?\(query)", as: c.centreId).items.map(\.id)
+            }
+            struct Cree: Decodable { var id: UUID; var candidats: Int }
+            struct Vue: Decodable { var creneaux: [Creneau]; struct Creneau: Decodable { var id: UUID } }
+            func avec(_ slot: String, _ candidats: String) -> String { String(slot.dropLast()) + #","candidats":\#(candidats)}"# }
+            let afternoon = Self.slot("apres-midi", c.sujets[0], c.sujets[4], c.sujets[2], c.sujets[3])
+
+            // No group yet: the room is unknown, so « how many at most » is required; refused, nothing made.
+            #expect(try await h.call(.delete, "\(c.path)/groupes/\(c.groups[0])", as: c.centreId).status == .noContent)
+            Self.refused(try await h.call(.post, "\(c.path)/creneaux", avec(afternoon, "{}"), as: c.centreId),
+                         .conflict, "formez d'abord les groupes")
+            #expect(try await h.decode(Vue.self, .get, c.path, as: c.centreId).creneaux.map(\.id) == [c.morning], "no slot made")
+            #expect(Set(try await dans(nil)) == Set(c.fiches), "nobody placed")
+            for mauvais in [#"{"max":0}"#, #"{"max":10001}"#] {
+                Self.refused(try await h.call(.post, "\(c.path)/creneaux", avec(afternoon, mauvais), as: c.centreId),
+                             .unprocessableContent, "candidats.max")
+            }
+            #expect(try await h.call(.post, "\(c.path)/creneaux", avec(afternoon, #"{"max":"deux"}"#), as: c.centreId).status == .badRequest)
+
+            // With `max`, the first by name that the filter retains: names from B, one → Bravo.
+            let apresMidi = try await h.decode(Cree.self, .post, "\(c.path)/creneaux", avec(afternoon, #"{"nomDe":"B","max":1}"#),
+                                               as: c.centreId, expect: .created)
+            #expect(apresMidi.candidats == 1)
+            #expect(try await dans(apresMidi.id) == [numero["Bravo"]!])
+
+            // One examiner in the groups again: four places, filled in name order; Golf is left.
+            _ = try await h.decode(CorrectionTests.Created.self, .post, "\(c.path)/groupes",
+                                   #"{"nom":"Salle 1","membres":["\#(c.examiners[0].userId)"]}"#, as: c.centreId, expect: .created)
+            let jeudi = try await h.decode(Cree.self, .post, "\(c.path)/creneaux",
+                                           avec(Self.slot("matin", c.sujets[1], c.sujets[4], c.sujets[2], c.sujets[3], jour: "2099-06-03"), "{}"),
+                                           as: c.centreId, expect: .created)
+            #expect(jeudi.candidats == 4)
+            #expect(Set(try await dans(jeudi.id)) == Set(["Alpha", "Charlie", "Delta", "Echo"].map { numero[$0]! }))
+            #expect(try await dans(nil) == [numero["Golf"]!])
+            #expect(try await dans(c.morning).isEmpty, "the other slots keep theirs")
+
+            // A half-day that has its slot: refused, and its candidates stay where they are.
+            let autreSerie = Self.slot("apres-midi", c.sujets[0], c.sujets[1], c.sujets[4], c.sujets[2], c.sujets[3])
+            Self.refused(try await h.call(.post, "\(c.path)/creneaux", avec(autreSerie, "{}"), as: c.centreId), .conflict, "slot exists")
+            #expect(try await dans(nil) == [numero["Golf"]!])
+            let journal = String(buffer: try await h.call(.get, "\(c.path)/audit", as: c.centreId).body)
+            #expect(journal.contains("creneau.candidats") && journal.contains(numero["Bravo"]!.uuidString), "\(journal.prefix(600))")
+        }
+    }
+
     /// Issue 20: the automatic distribution's report names who went to which group and its
     /// examiners, and who could not be placed and why; with nobody to place, it says so.
     @Test func theAutomaticDistributionReportsWhoWentWhereAndWhyNot() async throws {

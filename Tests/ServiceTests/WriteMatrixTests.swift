@@ -52,11 +52,13 @@ import TestSupport
             let rows: [Row] = [
                 Row(name: "create a group", method: .post, path: "\(a.path)/groupes",
                     body: #"{"nom":"Salle M","membres":["\#(a.examiners[0].userId)"]}"#, allowed: ["centre A"]),
-                Row(name: "create a slot", method: .post, path: "\(a.path)/creneaux",
-                    body: R.slot("apres-midi", a.sujets[0], a.sujets[1], a.sujets[2], a.sujets[3]), allowed: ["centre A"]),
-                // Out of its slot, then back in by the next row (the crossings below move it to B's group).
+                // Out of its slot; the new slot takes it (its candidates placed with it), then the
+                // morning's again (the crossings below move it to B's group).
                 Row(name: "take out of a slot", method: .post, path: "\(a.path)/creneaux/retrait",
                     body: R.fiches([a.fiches[2]]), allowed: ["centre A"]),
+                Row(name: "create a slot with its candidates", method: .post, path: "\(a.path)/creneaux",
+                    body: String(R.slot("apres-midi", a.sujets[0], a.sujets[4], a.sujets[2], a.sujets[3]).dropLast()) + #","candidats":{"max":1}}"#,
+                    allowed: ["centre A"]),
                 Row(name: "place in a slot", method: .post, path: "\(a.path)/creneaux/\(a.morning)/candidats",
                     body: R.fiches([a.fiches[2]]), allowed: ["centre A"]),
                 Row(name: "distribute by hand", method: .post, path: "\(a.path)/distribution",

@@ -263,7 +263,8 @@ def convoquer(driver):
 
 def organiser(driver, commission, groupes, creneaux_a_creer):
     """The centre's page: groups of the convoked examiners (once Santorin has their convocations),
-    then the half-day slots with the subjects they offer."""
+    then the half-day slots with the subjects they offer; a slot's optional fifth item fills « Y
+    placer les candidats sans créneau » (field id → value) and the sixth is how many it places."""
     driver.get(commission)
     for nom, membres in groupes:
         deadline = time.time() + 60
@@ -277,7 +278,7 @@ def organiser(driver, commission, groupes, creneaux_a_creer):
                                           f"//label[contains(., '({m})')]/input").click()
         submit(driver, By.XPATH, "//button[normalize-space()='Créer le groupe']")
         message(driver, "Groupe créé")
-    for jour, demi, codes, choix in creneaux_a_creer:
+    for jour, demi, codes, choix, *placement in creneaux_a_creer:
         deadline = time.time() + 60
         while not all(driver.find_elements(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{c}')]") for c in codes):
             assert time.time() < deadline, f"subjects {codes} not offered at the centre"
@@ -291,8 +292,13 @@ def organiser(driver, commission, groupes, creneaux_a_creer):
             driver.find_element(By.XPATH, f"//input[@name='sujet[]']/parent::label[starts-with(normalize-space(), '{code}')]").click()
         if choix:
             driver.find_element(By.ID, "choix-creneau").click()
+        if placement:
+            champs, places = placement
+            driver.find_element(By.ID, "placer-creneau").click()
+            for champ, valeur in champs.items():
+                type_into(driver, champ, valeur)
         submit(driver, By.XPATH, "//button[normalize-space()='Créer le créneau']")
-        message(driver, "Créneau créé")
+        message(driver, f"Créneau créé. {placement[1]} candidat(s) placé(s) dans le créneau." if placement else "Créneau créé")
 
 
 def place_and_distribute(driver, commission):
@@ -386,16 +392,16 @@ def place_and_distribute(driver, commission):
 
 
 def nsi(driver):
-    """NSI, graded in points: the centre organises its commission (two rooms, one slot), places the
-    four candidates and distributes them, then hands one room's lot to the other room (« Réaffecter »,
+    """NSI, graded in points: the centre organises its commission (two rooms, one slot made with
+    its four candidates) and distributes them, then hands one room's lot to the other room (« Réaffecter »,
     four for one examiner: allowed); that examiner grades the four in points in the editor and locks
     the lot; the centre closes."""
     commission = f"{BASE}/centre/{SESSION}/T010B/{CENTRE}"
     sign_in(driver, f"centre.{CENTRE}")
+    # The slot made with its candidates: all four, in one step (two rooms: eight places).
     organiser(driver, commission, [("Salle N1", [NSI1]), ("Salle N2", [NSI2])],
-              [("2027-06-03", "matin", ["NSI-24-01", "NSI-24-02"], False)])
-    filtrer(driver, commission, sansCreneau=True)
-    placer_tous(driver, f"{creneaux(driver)[0][0]}, matin", "4 candidat(s) placé(s)")
+              [("2027-06-03", "matin", ["NSI-24-01", "NSI-24-02"], False, {"c-max": "10"}, 4)])
+    assert [s[3] for s in creneaux(driver)] == ["4"], creneaux(driver)
     submit(driver, By.ID, "distribuer")
     message(driver, "4 candidat(s) distribué(s)")
     driver.get(commission)
@@ -863,5 +869,5 @@ if __name__ == "__main__":
         "by the centre; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
         "1 conflict kept, 1 paper subject recorded beside its document), subjects' material lists, a slot with a paper draw, lots locked (one by the centre, unlocked with a reason, relocked), a second look asked by the centre, read blind, "
         "flagged and settled with a reason (the closing waited for it), closed, 16 results in Cyclades, "
-        "an examiner replaced in a group, each candidate's grade and the jury's CSV, the school's pupils' convocations (PDF), reopened by the gestionnaire; NSI: 4 candidates placed and distributed, a lot "
+        "an examiner replaced in a group, each candidate's grade and the jury's CSV, the school's pupils' convocations (PDF), reopened by the gestionnaire; NSI: a slot made with its 4 candidates from its form, distributed, a lot "
         "reassigned, graded in points, locked, closed")

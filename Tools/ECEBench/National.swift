@@ -516,35 +516,28 @@ struct Session {
             let physique = sujets.filter { $0.code.hasPrefix("PC-P") }.map(\.id), chimie = sujets.filter { $0.code.hasPrefix("PC-C") }.map(\.id)
             let tous = sujets.map(\.id)
             func ensemble(_ k: Int) -> [String] { tous.enumerated().filter { (k + 1) & (1 << $0.offset) != 0 }.map(\.element) }
-            let fiches = try await tenace {
-                try await centre.listerFiches(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items ?? []
-            }!
+            // Each slot made with its candidates (the room of the four examiners' groups, in name order).
             let parCreneau = National.examinateursParCentre * 4
-            for (k, start) in stride(from: 0, to: fiches.count, by: parCreneau).enumerated() {
+            for k in 0..<(National.candidatsParCentre + parCreneau - 1) / parCreneau {
                 let offerts = epreuve == "T011B"
                     ? [physique[k % physique.count], physique[(k + 1) % physique.count], chimie[k % chimie.count], chimie[(k + 1) % chimie.count]]
                     : ensemble(k)
                 let demande = Components.Schemas.NouveauCreneau(jour: "2027-06-0\(1 + k / 2)", demiJournee: k % 2 == 0 ? .matin : .apresMidi,
-                                                                sujets: offerts)
-                var creneau = try await tenace {
-                    try await centre.creerCreneau(path: .init(annee: annee, epreuve: epreuve, centre: uai), body: .json(demande)).created.body.json.id
+                                                                sujets: offerts, candidats: .init())
+                let cree = try await tenace {
+                    try await centre.creerCreneau(path: .init(annee: annee, epreuve: epreuve, centre: uai), body: .json(demande)).created.body.json
                 } ?? nil
-                if creneau == nil {
-                    // Made by an attempt whose answer was lost: the commission lists it.
-                    creneau = try await tenace {
-                        try await centre.lireCommission(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.creneaux
-                    }!.first { $0.jour == demande.jour && $0.demiJournee == demande.demiJournee.rawValue }?.id
-                }
-                guard let creneau else { throw ValidationError("\(uai): the slot \(demande.jour) \(demande.demiJournee) was not made") }
-                let part = fiches[start..<min(start + parCreneau, fiches.count)].compactMap(\.id)
-                _ = try await tenace {
-                    try await centre.placerCandidats(path: .init(annee: annee, epreuve: epreuve, centre: uai, creneau: creneau),
-                                                     body: .json(.init(fiches: part))).ok
+                // nil: made by an attempt whose answer was lost, with its candidates (one transaction).
+                if let cree, cree.candidats != min(parCreneau, National.candidatsParCentre - k * parCreneau) {
+                    throw ValidationError("\(uai): \(cree.candidats) candidates placed in the slot \(demande.jour) \(demande.demiJournee)")
                 }
             }
-            _ = try await tenace {
+            let repartition = try await tenace {
                 try await centre.distribuerAutomatiquement(path: .init(annee: annee, epreuve: epreuve, centre: uai),
-                                                           body: .json(.init(garderDivisions: true))).ok
+                                                           body: .json(.init(garderDivisions: true))).ok.body.json
+            }
+            if let repartition, repartition.sansCreneau != 0 {
+                throw ValidationError("\(uai): \(repartition.sansCreneau) candidates in no slot")
             }
         }
     }

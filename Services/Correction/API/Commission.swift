@@ -98,7 +98,8 @@ extension CorrectionAPI {
     // MARK: slots
 
     /// A half-day slot and its subjects (the physique-chimie draw rule is checked here); `heure`,
-    /// when the candidates are convoked (optional: the convocation then says the half-day only).
+    /// when the candidates are convoked (optional: the convocation then says the half-day only);
+    /// `candidats`, who to place there at once (the repository fills the slot's room).
     func creerCreneau(_ input: Operations.CreerCreneau.Input) async throws -> Operations.CreerCreneau.Output {
         let (commission, caller) = try await visible(input.path.annee, input.path.epreuve, input.path.centre)
         guard case .json(let body) = input.body else { throw Correspondance.jsonAttendu }
@@ -113,10 +114,17 @@ extension CorrectionAPI {
         errors += Creneau.violations(epreuve: commission.epreuve, session: commission.session, demandes: sujets,
                                      connus: try await commissions.sujetsOfferts(commission.key, ids: sujets),
                                      autresCreneaux: autres)
+        if let max = body.candidats?.max, !(1...10_000).contains(max) {
+            errors.append(.init(field: "candidats.max", reason: "de 1 à 10 000 / 1 to 10,000"))
+        }
         guard errors.isEmpty else { throw Problem.validation(errors) }
-        let id = try await commissions.createCreneau(commission.key, jour: body.jour, demiJournee: body.demiJournee.rawValue,
-                                                     heure: body.heure, sujets: sujets, choix: body.choix ?? false, by: caller)
-        return .created(.init(body: .json(Correspondance.cree(id))))
+        let candidats = body.candidats.map {
+            (filtre: FiltreFiches(division: $0.division, uaiOrigine: $0.origine, nomDe: $0.nomDe, nomA: $0.nomA), max: $0.max)
+        }
+        let cree = try await commissions.createCreneau(commission.key, jour: body.jour, demiJournee: body.demiJournee.rawValue,
+                                                       heure: body.heure, sujets: sujets, choix: body.choix ?? false,
+                                                       candidats: candidats, by: caller)
+        return .created(.init(body: .json(.init(id: cree.id.uuidString, candidats: cree.candidats))))
     }
 
     func placerCandidats(_ input: Operations.PlacerCandidats.Input) async throws -> Operations.PlacerCandidats.Output {

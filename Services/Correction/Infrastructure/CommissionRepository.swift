@@ -322,8 +322,12 @@ struct CommissionRepository: Sendable {
         return result
     }
 
+    /// A half-day slot; with `candidats`, the commission's candidates in no slot and not yet graded
+    /// that its filter retains go in at once, in name order, up to the slot's room (four per
+    /// examiner of the groups) and `max` — the centre's half-day in one step. Before the groups
+    /// are formed the room is unknown: `max` is then required (409, and no slot is made).
     func createCreneau(_ key: CommissionKey, jour: String, demiJournee: String, heure: String?, sujets: [UUID], choix: Bool,
-                       by: Identity) async throws -> UUID {
+                       candidats: (filtre: FiltreFiches, max: Int?)?, by: Identity) async throws -> (id: UUID, candidats: Int) {
         try await client.withTransaction(logger: logger) { connection in
             try await openCommission(key, connection, forUpdate: true)
             let id = UUID()
@@ -333,8 +337,31 @@ struct CommissionRepository: Sendable {
                 ON CONFLICT DO NOTHING RETURNING 1
                 """, logger: logger).collect()
             guard !inserted.isEmpty else { throw Problem.conflict(.doublon, "cette demi-journée a déjà son créneau / slot exists") }
-            try await audit(connection, by, "creneau.cree", key, apres: #"{"jour":"\#(jour)","demiJournee":"\#(demiJournee)","sujets":\#(sujets.count)}"#)
-            return id
+            var places: [UUID] = []
+            if let candidats {
+                let examinateurs = try await examinateursEnGroupe(key, on: connection)
+                let capacite = examinateurs == 0 ? nil : Distribution.candidatsParExaminateurEtCreneau * examinateurs
+                guard let place = [capacite, candidats.max].compactMap({ $0 }).min() else {
+                    throw Problem.conflict(.prealable, "formez d'abord les groupes, ou dites combien de candidats placer au plus"
+                        + " / form the groups first, or say how many candidates to place at most")
+                }
+                var filtre = candidats.filtre
+                filtre.sansCreneau = true
+                // Out of any slot a sheet is out of any lot, so not drawn nor graded; the update says so again.
+                let choisies = try await fiches(key, filtre, on: connection).filter { $0.statut == "a_noter" && $0.groupeId == nil }
+                    .prefix(place).map(\.id)
+                places = try await connection.query("""
+                    UPDATE \(unescaped: s).fiches SET creneau_id = \(id), modifiee_le = now()
+                    WHERE id = ANY(\(choisies)) AND creneau_id IS NULL AND groupe_id IS NULL AND statut = 'a_noter' AND sujet_id IS NULL
+                    RETURNING id
+                    """, logger: logger).collect().map { try $0.decode(UUID.self) }
+            }
+            try await audit(connection, by, "creneau.cree", key,
+                            apres: #"{"jour":"\#(jour)","demiJournee":"\#(demiJournee)","sujets":\#(sujets.count),"candidats":\#(places.count)}"#)
+            if !places.isEmpty {
+                try await audit(connection, by, "creneau.candidats", key, apres: Self.placement(id, places))
+            }
+            return (id, places.count)
         }
     }
 
@@ -373,7 +400,7 @@ struct CommissionRepository: Sendable {
             try await checkCapacity(key, connection)
             if let creneau { try await checkCreneau(key, creneau, connection) }
             try await audit(connection, by, creneau == nil ? "creneau.retrait" : "creneau.candidats", key,
-                            apres: #"{"creneau":\#(creneau.map { "\"\($0)\"" } ?? "null"),"fiches":[\#(fiches.map { "\"\($0)\"" }.joined(separator: ","))]}"#)
+                            apres: Self.placement(creneau, fiches))
             return moved
         }
     }
@@ -453,8 +480,8 @@ struct CommissionRepository: Sendable {
         var version: Int
     }
 
-    func fiches(_ key: CommissionKey, _ f: FiltreFiches) async throws -> [FicheResume] {
-        let rows = try await client.query("""
+    func fiches(_ key: CommissionKey, _ f: FiltreFiches, on connection: PostgresConnection? = nil) async throws -> [FicheResume] {
+        let query: PostgresQuery = """
             SELECT \(unescaped: FicheResume.colonnes)
             FROM \(unescaped: s).fiches
             WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
@@ -467,10 +494,10 @@ struct CommissionRepository: Sendable {
               AND (NOT \(f.nonDistribues) OR groupe_id IS NULL)
               AND (NOT \(f.sansCreneau) OR creneau_id IS NULL)
             ORDER BY nom, prenoms, numero
-            """, logger: logger)
-        var result: [FicheResume] = []
-        for try await row in rows { result.append(try FicheResume(row: row)) }
-        return result
+            """
+        let rows = if let connection { try await connection.query(query, logger: logger).collect() }
+            else { try await client.query(query, logger: logger).collect() }
+        return try rows.map(FicheResume.init(row:))
     }
 
     /// Manual distribution: puts candidates in a group's lot (or takes them out with nil). Refused
@@ -705,6 +732,11 @@ struct CommissionRepository: Sendable {
             VALUES (\(by.userId), \(by.login), \(action), \(key.session), \(key.epreuve), \(key.centre), \(fiche), \(groupe),
                     \(avant)::jsonb, \(apres)::jsonb, \(motif))
             """, logger: logger)
+    }
+
+    /// The audit's record of a placement: the slot (null: out of their slot) and the sheets.
+    static func placement(_ creneau: UUID?, _ fiches: [UUID]) -> String {
+        #"{"creneau":\#(creneau.map { "\"\($0)\"" } ?? "null"),"fiches":[\#(fiches.map { "\"\($0)\"" }.joined(separator: ","))]}"#
     }
 
     /// A JSON string literal.

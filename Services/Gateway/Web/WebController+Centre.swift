@@ -284,15 +284,28 @@ extension WebController {
         }
     }
 
+    /// A slot from the centre's form; with « Y placer les candidats sans créneau » ticked, Correction
+    /// places the ones the form's filter retains in the same step, up to the slot's room.
     @Sendable func creerCreneau(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.formValues(try await request.body.collect(upTo: 100_000))
-        // An empty time field: none (Correction refuses anything but HH:MM).
-        let heure = form["heure"]?.last.flatMap { $0.isEmpty ? nil : $0 }
-        return try await action(request, context, success: "Créneau créé.") {
+        // An empty field: none (Correction refuses anything but HH:MM for the time).
+        func champ(_ nom: String) -> String? { form[nom]?.last.flatMap { $0.isEmpty ? nil : $0 } }
+        let c = try commissionPath(context)
+        return try await formulaire(request, context, retour: c.page, success: "Créneau créé.") {
+            var candidats: ECEAPI.Components.Schemas.CandidatsDuCreneau?
+            if champ("placer") == "oui" {
+                let max = try champ("cMax").map {
+                    guard let n = Int($0) else { throw Refus(problem: .validation([.init(field: "candidats.max", reason: "nombre entier / integer")])) }
+                    return n
+                }
+                candidats = .init(division: champ("cDivision"), origine: champ("cOrigine"), nomDe: champ("cNomDe"), nomA: champ("cNomA"), max: max)
+            }
             let creneau = ECEAPI.Components.Schemas.NouveauCreneau(
-                jour: form["jour"]?.last ?? "", demiJournee: try Self.choix(form["demiJournee"]?.last, "demiJournee"), heure: heure,
-                sujets: form["sujet"] ?? [], choix: form["choix"]?.last == "oui")
-            _ = try await $0.creerCreneau(path: .init(annee: $1.annee, epreuve: $1.epreuve, centre: $1.centre), body: .json(creneau)).created
+                jour: form["jour"]?.last ?? "", demiJournee: try Self.choix(form["demiJournee"]?.last, "demiJournee"), heure: champ("heure"),
+                sujets: form["sujet"] ?? [], choix: form["choix"]?.last == "oui", candidats: candidats)
+            let cree = try await $0.creerCreneau(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre), body: .json(creneau))
+                .created.body.json
+            return candidats == nil ? nil : "\(cree.candidats) candidat(s) placé(s) dans le créneau."
         }
     }
 
