@@ -315,6 +315,8 @@ import TestSupport
             let noms = ["Golf", "Echo", "Alpha", "Delta", "Charlie", "Bravo"]
             let c = try await Self.commission(h, publisher, candidats: 6, placer: false,
                                               eleves: noms.map { (nom: $0, prenoms: "Léa", uai: "0251671F") })
+            // Another centre's candidates of the same exam, in no slot either: never this centre's to place.
+            let autre = try await Self.commission(h, publisher, candidats: 2, placer: false)
             let numero = Dictionary(uniqueKeysWithValues: noms.enumerated().map { ($0.element, c.fiches[$0.offset]) })
             func dans(_ creneau: UUID?) async throws -> [UUID] {
                 let query = creneau.map { "creneau=\($0)" } ?? "sansCreneau=true"
@@ -331,9 +333,10 @@ import TestSupport
                          .conflict, "formez d'abord les groupes")
             #expect(try await h.decode(Vue.self, .get, c.path, as: c.centreId).creneaux.map(\.id) == [c.morning], "no slot made")
             #expect(Set(try await dans(nil)) == Set(c.fiches), "nobody placed")
-            for mauvais in [#"{"max":0}"#, #"{"max":10001}"#] {
+            for (mauvais, champ) in [(#"{"max":0}"#, "candidats.max"), (#"{"max":10001}"#, "candidats.max"),
+                                     (#"{"max":1,"division":"\#(String(repeating: "T", count: 101))"}"#, "candidats.division")] {
                 Self.refused(try await h.call(.post, "\(c.path)/creneaux", avec(afternoon, mauvais), as: c.centreId),
-                             .unprocessableContent, "candidats.max")
+                             .unprocessableContent, champ)
             }
             #expect(try await h.call(.post, "\(c.path)/creneaux", avec(afternoon, #"{"max":"deux"}"#), as: c.centreId).status == .badRequest)
 
@@ -360,6 +363,15 @@ import TestSupport
             #expect(try await dans(nil) == [numero["Golf"]!])
             let journal = String(buffer: try await h.call(.get, "\(c.path)/audit", as: c.centreId).body)
             #expect(journal.contains("creneau.candidats") && journal.contains(numero["Bravo"]!.uuidString), "\(journal.prefix(600))")
+            struct Journal: Decodable { var items: [Entree]; struct Entree: Decodable { var action: String; var apres: String? } }
+            let cree = try await h.decode(Journal.self, .get, "\(c.path)/audit", as: c.centreId).items
+                .filter { $0.action == "creneau.cree" }.compactMap { $0.apres.map { Data($0.utf8) } }
+                .compactMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+                .first { $0["id"] as? String == apresMidi.id.uuidString }
+            #expect(cree?["placer"] as? [String: String] == ["nomDe": "B", "max": "1"] && cree?["candidats"] as? Int == 1,
+                    "what was asked and done: \(String(describing: cree))")
+            let ailleurs = try await h.decode(CorrectionTests.Fiches.self, .get, "\(autre.path)/fiches?sansCreneau=true", as: autre.centreId)
+            #expect(Set(ailleurs.items.map(\.id)) == Set(autre.fiches), "the other centre's candidates stay where they were")
         }
     }
 

@@ -114,8 +114,14 @@ extension CorrectionAPI {
         errors += Creneau.violations(epreuve: commission.epreuve, session: commission.session, demandes: sujets,
                                      connus: try await commissions.sujetsOfferts(commission.key, ids: sujets),
                                      autresCreneaux: autres)
-        if let max = body.candidats?.max, !(1...10_000).contains(max) {
-            errors.append(.init(field: "candidats.max", reason: "de 1 à 10 000 / 1 to 10,000"))
+        if let c = body.candidats {
+            if let max = c.max, !(1...10_000).contains(max) {
+                errors.append(.init(field: "candidats.max", reason: "de 1 à 10 000 / 1 to 10,000"))
+            }
+            for (champ, valeur) in [("division", c.division), ("origine", c.origine), ("nomDe", c.nomDe), ("nomA", c.nomA)]
+            where (valeur?.count ?? 0) > 100 {
+                errors.append(.init(field: "candidats.\(champ)", reason: "100 caractères au plus / 100 characters at most"))
+            }
         }
         guard errors.isEmpty else { throw Problem.validation(errors) }
         let candidats = body.candidats.map {

@@ -347,17 +347,24 @@ struct CommissionRepository: Sendable {
                 }
                 var filtre = candidats.filtre
                 filtre.sansCreneau = true
-                // Out of any slot a sheet is out of any lot, so not drawn nor graded; the update says so again.
+                // Out of any slot a sheet is out of any lot, so not drawn nor graded; the update says so
+                // again, and that the sheet is still this commission's (an assignment may move it away).
                 let choisies = try await fiches(key, filtre, on: connection).filter { $0.statut == "a_noter" && $0.groupeId == nil }
                     .prefix(place).map(\.id)
                 places = try await connection.query("""
                     UPDATE \(unescaped: s).fiches SET creneau_id = \(id), modifiee_le = now()
-                    WHERE id = ANY(\(choisies)) AND creneau_id IS NULL AND groupe_id IS NULL AND statut = 'a_noter' AND sujet_id IS NULL
+                    WHERE id = ANY(\(choisies)) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+                      AND creneau_id IS NULL AND groupe_id IS NULL AND statut = 'a_noter' AND sujet_id IS NULL
                     RETURNING id
                     """, logger: logger).collect().map { try $0.decode(UUID.self) }
             }
-            try await audit(connection, by, "creneau.cree", key,
-                            apres: #"{"jour":"\#(jour)","demiJournee":"\#(demiJournee)","sujets":\#(sujets.count),"candidats":\#(places.count)}"#)
+            // What was asked (the filter, `max`) beside what was done, for whoever reads the journal.
+            let demande = candidats.map { c in
+                ["division": c.filtre.division, "origine": c.filtre.uaiOrigine, "nomDe": c.filtre.nomDe, "nomA": c.filtre.nomA,
+                 "max": c.max.map(String.init)].compactMapValues { $0 }
+            }
+            try await audit(connection, by, "creneau.cree", key, apres: String(decoding: try JSONEncoder().encode(CreneauJournal(
+                id: id, jour: jour, demiJournee: demiJournee, sujets: sujets.count, placer: demande, candidats: places.count)), as: UTF8.self))
             if !places.isEmpty {
                 try await audit(connection, by, "creneau.candidats", key, apres: Self.placement(id, places))
             }
@@ -394,7 +401,8 @@ struct CommissionRepository: Sendable {
                 throw Problem.conflict(.prealable, "retirer d'abord de leur lot / take out of their lot first: \(enLot.sorted().joined(separator: ", "))")
             }
             let moved = try await connection.query("""
-                UPDATE \(unescaped: s).fiches SET creneau_id = \(creneau), modifiee_le = now() WHERE id = ANY(\(fiches)) RETURNING 1
+                UPDATE \(unescaped: s).fiches SET creneau_id = \(creneau), modifiee_le = now()
+                WHERE id = ANY(\(fiches)) AND session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre) RETURNING 1
                 """, logger: logger).collect().count
             guard moved == Set(fiches).count else { throw Problem.notFound("fiche") }
             try await checkCapacity(key, connection)
@@ -745,6 +753,17 @@ struct CommissionRepository: Sendable {
     }
 }
 
+
+/// A slot's creation in the commission's journal.
+private struct CreneauJournal: Encodable {
+    var id: UUID
+    var jour: String
+    var demiJournee: String
+    var sujets: Int
+    /// The candidates asked for (the filter and `max`), when the slot was made with its candidates.
+    var placer: [String: String]?
+    var candidats: Int
+}
 
 struct FiltreFiches: Sendable {
     var division: String?

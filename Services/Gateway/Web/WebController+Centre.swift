@@ -289,7 +289,9 @@ extension WebController {
     @Sendable func creerCreneau(_ request: Request, context: ECERequestContext) async throws -> Response {
         let form = Self.formValues(try await request.body.collect(upTo: 100_000))
         // An empty field: none (Correction refuses anything but HH:MM for the time).
-        func champ(_ nom: String) -> String? { form[nom]?.last.flatMap { $0.isEmpty ? nil : $0 } }
+        func champ(_ nom: String) -> String? {
+            form[nom]?.last.map { $0.trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
         let c = try commissionPath(context)
         return try await formulaire(request, context, retour: c.page, success: "Créneau créé.") {
             var candidats: ECEAPI.Components.Schemas.CandidatsDuCreneau?
