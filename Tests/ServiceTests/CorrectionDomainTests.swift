@@ -12,6 +12,20 @@ import Testing
         Distribution.Candidat(id: UUID(), nom: nom, uaiOrigine: uai, division: division, creneau: creneau)
     }
 
+    /// « Un groupe par examinateur » names each room as the group form would accept it.
+    @Test func aRoomNamedAfterItsExaminerIsAValidGroupName() {
+        func salle(_ prenom: String, _ nom: String, login: String = "lou.perrin") -> String {
+            CommissionRepository.nomDeSalle(.init(intervenantId: UUID(), login: login, nom: nom, prenom: prenom, uai: nil, divisions: [],
+                                                  missionId: UUID()))
+        }
+        #expect(salle("Lou", "Perrin") == "Lou Perrin")
+        #expect(salle(" Lou\u{0}\t", "  de  la\nFontaine ") == "Lou de la Fontaine")
+        #expect(salle(" ", "") == "lou.perrin" && salle("", "", login: "") == "Examinateur")
+        let long = salle(String(repeating: "é", count: 60), String(repeating: "x", count: 60))
+        #expect(long.count == 90 && long == long.trimmingCharacters(in: .whitespaces))
+        #expect(salle(String(repeating: "a", count: 89), "b") == String(repeating: "a", count: 89), "no trailing space once cut")
+    }
+
     @Test func anExaminerNeverGetsTheirOwnPupils() {
         let professeur = Distribution.Membre(uai: "0251671F", divisions: ["T1"])
         let autre = Distribution.Membre(uai: "0250007X", divisions: ["T1"])

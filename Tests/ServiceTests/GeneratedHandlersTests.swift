@@ -66,7 +66,7 @@ import TestSupport
         #expect(try Self.listed().isSuperset(of: ["GET /api/correction/fiches/{}", "PUT /api/correction/fiches/{}",
                                                   "POST /api/correction/fiches/{}/tirage"]))
         #expect(Self.operations("referentiel").count == 15 && Self.operations("missions").count == 17
-            && Self.operations("inscriptions").count == 31 && Self.operations("correction").count == 53)
+            && Self.operations("inscriptions").count == 31 && Self.operations("correction").count == 54)
         // The gateway's two others are hand-written: /health (every service's) and /openapi.yaml (the file).
         #expect(Set(GatewayAPI.gardes.keys) == Self.operations("gateway").subtracting(["lireSante", "lireDocumentOpenAPI"]))
         #expect(GatewayAPI.gardes.count == 12)

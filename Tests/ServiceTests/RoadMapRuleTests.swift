@@ -43,9 +43,9 @@ import TestSupport
 
     /// Builds a commission through the whole platform: `candidats` pupils of 0251671F (division
     /// T1) — or the `eleves` named, of their schools —, `examiners` teachers of another school
-    /// convoked at the centre, and a coordinator.
+    /// convoked at the centre (each in a group of their own unless `groupes` is false), and a coordinator.
     static func commission(_ h: H, _ publisher: AMQPPublisher, candidats: Int, examiners: Int = 1,
-                           coordinator: Bool = false, placer: Bool = true, professeur: Bool = false,
+                           coordinator: Bool = false, placer: Bool = true, professeur: Bool = false, groupes: Bool = true,
                            eleves: [(nom: String, prenoms: String, uai: String)]? = nil) async throws -> Commission {
         let centre = try await CorrectionTests.makeCentre()
         let centreId = Identity(userId: UUID(), login: "centre.\(centre)", role: .centre, scope: .etablissement(centre))
@@ -128,7 +128,7 @@ import TestSupport
             return convoked == examiners && offered == sujets.count && placed == candidats
         }
         var groups: [UUID] = []
-        for (i, examiner) in identities.enumerated() {
+        for (i, examiner) in identities.enumerated() where groupes {
             groups.append(try await h.decode(CorrectionTests.Created.self, .post, "\(path)/groupes",
                                              #"{"nom":"Salle \#(i + 1)","membres":["\#(examiner.userId)"]}"#, as: centreId,
                                              expect: .created).id)
@@ -303,6 +303,37 @@ import TestSupport
             #expect(try await h.call(.post, retrait, #"{"fiches":["pas-un-uuid"]}"#, as: c.centreId).status == .badRequest)
             let journal = String(buffer: try await h.call(.get, "\(c.path)/audit", as: c.centreId).body)
             #expect(journal.contains("creneau.retrait") && journal.contains("creneau.candidats"))
+        }
+    }
+
+    /// « Un groupe par examinateur »: each examiner convoked here and in no group gets a group named
+    /// after them (numbered when a group has the name); the others keep theirs; again, none is made.
+    @Test func eachExaminerInNoGroupGetsARoomOfTheirOwnAtOnce() async throws {
+        try await Self.withPlatform { h, publisher in
+            let c = try await Self.commission(h, publisher, candidats: 2, examiners: 3, placer: false, groupes: false)
+            struct Crees: Decodable { var items: [Cree]; struct Cree: Decodable { var id: UUID; var nom: String; var membre: UUID } }
+            struct Vue: Decodable { var groupes: [G]; struct G: Decodable { var id: UUID; var nom: String; var membres: [UUID] } }
+            let (alpha, bravo, charlie) = (c.examiners[0].userId, c.examiners[1].userId, c.examiners[2].userId)
+            // The centre put ProfAlpha in a room it named after ProfCharlie.
+            let salle = try await h.decode(CorrectionTests.Created.self, .post, "\(c.path)/groupes",
+                                           #"{"nom":"Test ProfCharlie","membres":["\#(alpha)"]}"#, as: c.centreId, expect: .created).id
+            let parExaminateur = "\(c.path)/groupes/un-par-examinateur"
+            let crees = try await h.decode(Crees.self, .post, parExaminateur, as: c.centreId).items
+            let noms: Set<String> = Set(crees.map { "\($0.nom) \($0.membre)" })
+            #expect(noms == ["Test ProfBravo \(bravo)", "Test ProfCharlie (2) \(charlie)"], "\(crees)")
+            let groupes = try await h.decode(Vue.self, .get, c.path, as: c.centreId).groupes
+            #expect(Set(groupes.map(\.id)) == Set(crees.map(\.id) + [salle]))
+            let membres: [UUID] = groupes.flatMap(\.membres)
+            #expect(membres.count == 3 && Set(membres) == [alpha, bravo, charlie], "each examiner in one group: \(groupes)")
+            #expect(groupes.first { $0.id == salle }?.membres == [alpha], "the centre's room kept its examiner")
+            // Everyone has a room: nothing more, nothing changed.
+            #expect(try await h.decode(Crees.self, .post, parExaminateur, as: c.centreId).items.isEmpty)
+            #expect(try await h.decode(Vue.self, .get, c.path, as: c.centreId).groupes.count == 3)
+            // Another centre may not.
+            let autre = Identity(userId: UUID(), login: "c", role: .centre, scope: .etablissement("0251080N"))
+            #expect(try await h.call(.post, parExaminateur, as: autre).status == .forbidden)
+            let journal = String(buffer: try await h.call(.get, "\(c.path)/audit", as: c.centreId).body)
+            #expect(journal.components(separatedBy: "groupe.cree").count - 1 == 3, "\(journal.prefix(600))")
         }
     }
 

@@ -52,6 +52,7 @@ import TestSupport
             let rows: [Row] = [
                 Row(name: "create a group", method: .post, path: "\(a.path)/groupes",
                     body: #"{"nom":"Salle M","membres":["\#(a.examiners[0].userId)"]}"#, allowed: ["centre A"]),
+                Row(name: "one group per examiner", method: .post, path: "\(a.path)/groupes/un-par-examinateur", allowed: ["centre A"]),
                 // Out of its slot; the new slot takes it (its candidates placed with it), then the
                 // morning's again (the crossings below move it to B's group).
                 Row(name: "take out of a slot", method: .post, path: "\(a.path)/creneaux/retrait",

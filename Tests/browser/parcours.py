@@ -261,17 +261,38 @@ def convoquer(driver):
         activate(driver, login, code)
 
 
-def organiser(driver, commission, groupes, creneaux_a_creer):
+def attendre_examinateurs(driver, commission, logins):
+    """The centre's page once Santorin has these examiners' convocations."""
+    deadline = time.time() + 60
+    while not all(driver.find_elements(By.XPATH, f"//label[contains(., '({m})')]/input[@name='membre[]']") for m in logins):
+        assert time.time() < deadline, f"examiners {logins} not at the centre"
+        time.sleep(1)
+        driver.get(commission)
+
+
+def salles(driver):
+    """Each group on the centre's page and the logins of its examiners (its ticked boxes)."""
+    result = {}
+    for form in driver.find_elements(By.XPATH, "//form[.//legend[starts-with(normalize-space(), 'Groupe ')]]"):
+        nom = form.find_element(By.TAG_NAME, "legend").text.strip().removeprefix("Groupe ")
+        result[nom] = sorted(box.find_element(By.XPATH, "./..").text.rsplit("(", 1)[1].rstrip(")")
+                             for box in form.find_elements(By.CSS_SELECTOR, "input[name='membre[]']:checked"))
+    return result
+
+
+def organiser(driver, commission, groupes, creneaux_a_creer, un_par_examinateur=()):
     """The centre's page: groups of the convoked examiners (once Santorin has their convocations),
     then the half-day slots with the subjects they offer; a slot's optional fifth item fills « Y
     placer les candidats sans créneau » (field id → value) and the sixth is how many it places."""
     driver.get(commission)
+    if un_par_examinateur:
+        # « Un groupe par examinateur »: a room each for these examiners, in one click.
+        attendre_examinateurs(driver, commission, un_par_examinateur)
+        submit(driver, By.ID, "groupes-par-examinateur")
+        message(driver, f"Un groupe par examinateur : {len(un_par_examinateur)} groupe(s) créé(s)")
+        assert not driver.find_elements(By.ID, "groupes-par-examinateur"), "everyone has a room: the button is gone"
     for nom, membres in groupes:
-        deadline = time.time() + 60
-        while not all(driver.find_elements(By.XPATH, f"//label[contains(., '({m})')]/input[@name='membre[]']") for m in membres):
-            assert time.time() < deadline, f"examiners {membres} not at the centre"
-            time.sleep(1)
-            driver.get(commission)
+        attendre_examinateurs(driver, commission, membres)
         type_into(driver, "nom-groupe", nom)
         for m in membres:
             driver.find_element(By.XPATH, f"//form[contains(@action, '/groupes') and .//input[@id='nom-groupe']]"
@@ -398,10 +419,13 @@ def nsi(driver):
     the lot; the centre closes."""
     commission = f"{BASE}/centre/{SESSION}/T010B/{CENTRE}"
     sign_in(driver, f"centre.{CENTRE}")
-    # The slot made with its candidates: all four, in one step (two rooms: eight places).
-    organiser(driver, commission, [("Salle N1", [NSI1]), ("Salle N2", [NSI2])],
-              [("2027-06-03", "matin", ["NSI-24-01", "NSI-24-02"], False, {"c-max": "10"}, 4)])
+    # A room per examiner in one click, and the slot made with its candidates: all four in one step
+    # (two rooms: eight places).
+    organiser(driver, commission, [], [("2027-06-03", "matin", ["NSI-24-01", "NSI-24-02"], False, {"c-max": "10"}, 4)],
+              un_par_examinateur=[NSI1, NSI2])
     assert [s[3] for s in creneaux(driver)] == ["4"], creneaux(driver)
+    rooms = salles(driver)
+    assert sorted(rooms.values()) == sorted([[NSI1], [NSI2]]), rooms
     submit(driver, By.ID, "distribuer")
     message(driver, "4 candidat(s) distribué(s)")
     driver.get(commission)
@@ -409,7 +433,7 @@ def nsi(driver):
             for tr in driver.find_elements(By.CSS_SELECTOR, "#lots tbody tr")}
     assert sum(lots.values()) == 4, lots
     source = next(nom for nom, n in lots.items() if n)
-    cible = "Salle N2" if source == "Salle N1" else "Salle N1"
+    cible = next(nom for nom in rooms if nom != source)
     bouton = driver.find_element(By.XPATH, f"//table[@id='lots']//tr[td[1][normalize-space()='{source}']]//button[starts-with(@id, 'reaffecter-')]")
     gid = bouton.get_attribute("id").removeprefix("reaffecter-")
     choisir(driver, f"vers-{gid}", cible)
@@ -420,7 +444,7 @@ def nsi(driver):
     assert lots == {cible: "4", source: "0"}, lots
     shot(driver, "24-nsi-lot-reaffecte")
 
-    examinateur = NSI1 if cible == "Salle N1" else NSI2
+    examinateur = rooms[cible][0]
     jeton = token(examinateur)
     sign_in(driver, examinateur)
     lot = next(l for l in api("GET", "/api/correction/mes-lots", jeton)[1]["items"] if l["epreuve"] == "T010B")
@@ -869,5 +893,5 @@ if __name__ == "__main__":
         "by the centre; 5 sheets in the editor (1 offline, 1 absent, 1 override, "
         "1 conflict kept, 1 paper subject recorded beside its document), subjects' material lists, a slot with a paper draw, lots locked (one by the centre, unlocked with a reason, relocked), a second look asked by the centre, read blind, "
         "flagged and settled with a reason (the closing waited for it), closed, 16 results in Cyclades, "
-        "an examiner replaced in a group, each candidate's grade and the jury's CSV, the school's pupils' convocations (PDF), reopened by the gestionnaire; NSI: a slot made with its 4 candidates from its form, distributed, a lot "
+        "an examiner replaced in a group, each candidate's grade and the jury's CSV, the school's pupils' convocations (PDF), reopened by the gestionnaire; NSI: a room per examiner in one click, a slot made with its 4 candidates from its form, distributed, a lot "
         "reassigned, graded in points, locked, closed")

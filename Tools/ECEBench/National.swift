@@ -498,15 +498,9 @@ struct Session {
         try await concurrently(Array(0..<centres), width: 16) { c in
             let centre = try await centreClient(c)
             let (annee, epreuve, uai) = commission(c)
-            let examinateurs = try await tenace {
-                try await centre.listerExaminateurs(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items
-            }!
-            for (k, e) in examinateurs.enumerated() {
-                // A retry meeting 409: the room was made, its answer lost.
-                _ = try await tenace {
-                    try await centre.creerGroupe(path: .init(annee: annee, epreuve: epreuve, centre: uai),
-                                                 body: .json(.init(nom: "Salle \(k + 1)", membres: [e.intervenantId]))).created
-                }
+            // A room per examiner (a retry after a lost answer finds them all in their groups: none made).
+            _ = try await tenace {
+                try await centre.creerGroupesParExaminateur(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok
             }
             let sujets = try await tenace {
                 try await centre.listerSujetsOfferts(path: .init(annee: annee, epreuve: epreuve, centre: uai)).ok.body.json.items

@@ -56,6 +56,14 @@ extension CorrectionAPI {
         return .created(.init(body: .json(Correspondance.cree(id))))
     }
 
+    /// « Un groupe par examinateur »: each examiner convoked here and in no group gets their own.
+    func creerGroupesParExaminateur(_ input: Operations.CreerGroupesParExaminateur.Input) async throws
+        -> Operations.CreerGroupesParExaminateur.Output {
+        let (commission, caller) = try await visible(input.path.annee, input.path.epreuve, input.path.centre)
+        let crees = try await commissions.createGroupesParExaminateur(commission.key, by: caller)
+        return .ok(.init(body: .json(.init(items: crees.map { .init(id: $0.id.uuidString, nom: $0.nom, membre: $0.membre.uuidString) }))))
+    }
+
     /// Renames a group or changes its examiners (one added; an ill one replaced: the lot stays the
     /// group's, so its sheets go to the replacement). The repository rechecks the rules.
     func modifierGroupe(_ input: Operations.ModifierGroupe.Input) async throws -> Operations.ModifierGroupe.Output {

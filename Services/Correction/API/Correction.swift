@@ -32,7 +32,7 @@ struct CorrectionAPI: APIProtocol {
         // the commission
         "lireCommission": Garde(.centre, .referent, .gestionnaire, .coordinateur, .examinateur),
         "listerExaminateurs": suiveurs, "listerFiches": suiveurs, "listerSujetsOfferts": suiveurs, "lireAuditCommission": suiveurs,
-        "creerGroupe": Garde(.centre), "modifierGroupe": Garde(.centre), "dissoudreGroupe": Garde(.centre),
+        "creerGroupe": Garde(.centre), "creerGroupesParExaminateur": Garde(.centre), "modifierGroupe": Garde(.centre), "dissoudreGroupe": Garde(.centre),
         "creerCreneau": Garde(.centre), "placerCandidats": Garde(.centre), "retirerCandidats": Garde(.centre),
         "distribuer": Garde(.centre), "distribuerAutomatiquement": Garde(.centre, limite: 10_000, corpsFacultatif: true),
         // the closing and the re-marking

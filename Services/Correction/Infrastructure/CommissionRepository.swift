@@ -180,6 +180,48 @@ struct CommissionRepository: Sendable {
         }
     }
 
+    /// Every examiner convoked here and in no group gets a group of their own, named after them
+    /// (« Prénom Nom », numbered when a group has the name already): one room per examiner in one step.
+    func createGroupesParExaminateur(_ key: CommissionKey, by: Identity) async throws -> [(id: UUID, nom: String, membre: UUID)] {
+        try await client.withTransaction(logger: logger) { connection in
+            try await openCommission(key, connection, forUpdate: true)
+            let existants = try await connection.query("""
+                SELECT nom, membres FROM \(unescaped: s).groupes
+                WHERE session = \(key.session) AND epreuve = \(key.epreuve) AND centre = \(key.centre)
+                """, logger: logger).collect().map { try $0.decode((String, [UUID]).self) }
+            var noms = Set(existants.map(\.0))
+            let pris = Set(existants.flatMap(\.1))
+            var crees: [(id: UUID, nom: String, membre: UUID)] = []
+            for e in try await examinateurs(key, on: connection) where !pris.contains(e.intervenantId) {
+                let base = Self.nomDeSalle(e)
+                var nom = base, n = 1
+                while noms.contains(nom) { n += 1; nom = "\(base) (\(n))" }
+                noms.insert(nom)
+                crees.append((UUID(), nom, e.intervenantId))
+            }
+            guard !crees.isEmpty else { return [] }
+            try await connection.query("""
+                INSERT INTO \(unescaped: s).groupes (id, session, epreuve, centre, nom, membres)
+                SELECT id, \(key.session), \(key.epreuve), \(key.centre), nom, ARRAY[membre]
+                FROM unnest(\(crees.map(\.id))::uuid[], \(crees.map(\.nom))::text[], \(crees.map(\.membre))::uuid[]) AS g(id, nom, membre)
+                """, logger: logger)
+            for groupe in crees {
+                try await audit(connection, by, "groupe.cree", key, groupe: groupe.id,
+                                apres: #"{"nom":\#(Self.json(groupe.nom)),"membres":1,"examinateur":"\#(groupe.membre)","unParExaminateur":true}"#)
+            }
+            return crees
+        }
+    }
+
+    /// A room named after its examiner, as the group form would take it: one space between words (a
+    /// control character counts as one), 1 to 90 characters (room for « (2) »); the login when the names are blank.
+    static func nomDeSalle(_ e: Examinateur) -> String {
+        let mots = "\(e.prenom) \(e.nom)".unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : Character($0) }
+            .split(whereSeparator: \.isWhitespace)
+        let nom = String(mots.joined(separator: " ").prefix(90)).trimmingCharacters(in: .whitespaces)
+        return !nom.isEmpty ? nom : e.login.isEmpty ? "Examinateur" : String(e.login.prefix(90))
+    }
+
     /// The group named, if it is this commission's, locked for the transaction (404 otherwise).
     private func groupe(_ key: CommissionKey, _ id: UUID, _ connection: PostgresConnection) async throws -> (nom: String, membres: [UUID], verrouille: Bool) {
         let rows = try await connection.query("""

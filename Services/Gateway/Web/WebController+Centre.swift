@@ -71,6 +71,9 @@ extension WebController {
             let organise = session.identity.role == .centre && ouverte
             let examinateurs = organise
                 ? try await api.listerExaminateurs(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre)).ok.body.json.items : []
+            let sansGroupe = examinateurs.filter { e in
+                !vue.groupes.contains { $0.membres.contains { $0.lowercased() == e.intervenantId.lowercased() } }
+            }.count
             // The exam's subjects, for all who follow the commission (titles only once visible): the slots
             // name them, the slot form offers them, and the centre and the coordinator read each one's
             // material list, and its documents once visible (Référentiel decides, `LectureSujet`).
@@ -150,6 +153,8 @@ extension WebController {
                 "journal": journal.map { EntreeVue(le: $0.le.map(FrenchFormat.moment) ?? "", acteur: $0.acteur ?? "",
                                                    action: Libelle.actionAudit($0.action ?? ""), lot: $0.lot ?? "", motif: $0.motif ?? "") },
                 "examinateurs": examinateurs, "preparation": preparation && !sujets.isEmpty,
+                // « Un groupe par examinateur »: offered while some convoked examiner is in no group.
+                "sansGroupe": sansGroupe, "aSansGroupe": sansGroupe > 0,
                 "sujets": sujets.map { SujetVue(id: $0.id.lowercased(), code: $0.code, dominante: $0.dominante, titre: $0.titre,
                                                 visibleLe: FrenchFormat.moment($0.visibleFrom), visible: $0.visibleFrom <= maintenant) },
                 // Changing a group: its name, its examiners (an ill one unticked, the replacement ticked), dissolving it when empty.
@@ -281,6 +286,17 @@ extension WebController {
         return try await action(request, context, success: "Groupe créé.") {
             _ = try await $0.creerGroupe(path: .init(annee: $1.annee, epreuve: $1.epreuve, centre: $1.centre),
                                          body: .json(.init(nom: form["nom"]?.last ?? "", membres: form["membre"] ?? []))).created
+        }
+    }
+
+    @Sendable func creerGroupesParExaminateur(_ request: Request, context: ECERequestContext) async throws -> Response {
+        let c = try commissionPath(context)
+        return try await formulaire(request, context, retour: c.page, success: "Un groupe par examinateur :") {
+            let crees = try await $0.creerGroupesParExaminateur(path: .init(annee: c.annee, epreuve: c.epreuve, centre: c.centre))
+                .ok.body.json.items
+            // The first names only: the message's cookie keeps 1,000 characters.
+            let noms = crees.prefix(8).map(\.nom).joined(separator: ", ") + (crees.count > 8 ? ", …" : "")
+            return crees.isEmpty ? "chaque examinateur convoqué a déjà son groupe." : "\(crees.count) groupe(s) créé(s) (\(noms))."
         }
     }
 

@@ -44,6 +44,7 @@ struct WebController: Sendable {
         router.post("/centre/:annee/:epreuve/:centre/placement", use: placer)
         router.post("/centre/:annee/:epreuve/:centre/cloture", use: cloturer)
         router.post("/centre/:annee/:epreuve/:centre/groupes", use: creerGroupe)
+        router.post("/centre/:annee/:epreuve/:centre/groupes/un-par-examinateur", use: creerGroupesParExaminateur)
         router.post("/centre/:annee/:epreuve/:centre/groupes/:id", use: modifierGroupe)
         router.post("/centre/:annee/:epreuve/:centre/groupes/:id/dissolution", use: dissoudreGroupe)
         router.post("/centre/:annee/:epreuve/:centre/creneaux", use: creerCreneau)
