@@ -5,13 +5,16 @@
 schemathesis' negative generation cannot build a case for some operations (those with a uuid in
 the path: "failed to generate test cases"), so their handlers never saw a broken body. Here each
 write with a JSON or CSV body is sent, as its owner and on a real row (`fixtures.py`), bodies of
-the wrong shape: each must be refused with a 4xx problem+json (hooks.probleme), never accepted.
+the wrong shape: each must be refused with a 4xx problem+json (hooks.probleme), never accepted
+(a body the schema allows after all — `{}` where every field is optional — is not sent).
 Every answer goes to HOSTILE_REACH (mode "negative") for portee.py; the caller fingerprints the
 database around this run, as around schemathesis' own negative run.
 """
 import collections
+import json
 import sys
 
+import jsonschema
 import requests
 import yaml
 
@@ -23,6 +26,20 @@ CORPS = {
     # A CSV write's only negative form: schemathesis can break its path alone (a year out of range: 404).
     "text/csv": [b"", b"\xff\xfe\x00\x01" * 64, b'{"inconnu": true}', b'a;b\n"ouvert;x\n', b"role\n" + b";" * 5000 + b"\n"],
 }
+
+
+def conforme(document, schema, type_, corps):
+    """Whether a JSON body is one the operation's schema allows after all: `{}` and unknown fields
+    are valid where every field is optional (the automatic distribution's options), and an accepted
+    valid request is no failure. Components are resolved against the document."""
+    if type_ != "application/json" or not schema:
+        return False
+    try:
+        valeur = json.loads(corps)
+    except ValueError:
+        return False
+    racine = dict(schema, components=document.get("components", {}))
+    return jsonschema.Draft202012Validator(racine).is_valid(valeur)
 
 
 def main():
@@ -44,6 +61,8 @@ def main():
             url = gateway + chemin.format_map(collections.defaultdict(lambda: "x", lignes[0]))
             jeton = fixtures.jeton(fixtures.proprietaire(methode.upper(), chemin))
             for type_, corps in ((t, c) for t in types for c in CORPS[t]):
+                if conforme(document, contenu[type_].get("schema"), type_, corps):
+                    continue
                 reponse = requests.request(methode.upper(), url, data=corps, timeout=30, headers={
                     "Authorization": f"Bearer {jeton}", "Content-Type": type_})
                 hooks.ecrire(hooks.REACH, {"operation": cle, "mode": "negative", "statut": reponse.status_code, "corps": True})
